@@ -1,0 +1,46 @@
+"""Broadsheet's tunables, declared once with their defaults and read at call time.
+
+Deployment-wide knobs live here and can be overridden in Django settings as
+``BROADSHEET_<NAME>``. Choices an editor changes while the site runs (hold every
+comment, close comments after N days, thread depth...) live in the database in
+``newsroom.SiteSettings`` instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class Tunable:
+    default: Any
+    doc: str
+
+
+TUNABLES: dict[str, Tunable] = {
+    "COMMENT_EDIT_WINDOW_MINUTES": Tunable(15, "Minutes during which a commenter may edit or delete."),
+    "COMMENT_MAX_LENGTH": Tunable(10_000, "Longest comment body accepted, in characters."),
+    "COMMENT_NAME_MAX_LENGTH": Tunable(100, "Longest author name accepted."),
+    "COMMENTS_PER_PAGE": Tunable(50, "Top-level comments per page of a discussion."),
+    "ARTICLES_PER_PAGE": Tunable(10, "Articles per page of the front page and archives."),
+    "MODERATION_POLICY": Tunable(
+        "broadsheet.moderation.policy.DefaultPolicy", "Dotted path of the moderation policy."
+    ),
+    "RATE_LIMIT": Tunable("on", "'off' disables rate limits (benchmarks only)."),
+    "MIN_SECONDS_TO_POST": Tunable(2, "Least seconds between loading the form and posting it."),
+}
+
+
+class _Conf:
+    def __getattr__(self, name: str) -> Any:
+        try:
+            tunable = TUNABLES[name]
+        except KeyError:
+            raise AttributeError(name) from None
+        return getattr(settings, f"BROADSHEET_{name}", tunable.default)
+
+
+conf = _Conf()

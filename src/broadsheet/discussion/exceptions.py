@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+
+class CommentRefused(Exception):
+    """The comment cannot be taken at all (closed article, blocked author). HTTP 403."""
+
+    def __init__(self, reason: str, code: str = "refused") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.code = code
+
+
+class RateLimited(Exception):
+    """Too many comments too fast. HTTP 429 with Retry-After."""
+
+    def __init__(self, reason: str, retry_after: int) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+class EditNotAllowed(Exception):
+    """Wrong token, or the edit window has passed."""

@@ -1,0 +1,117 @@
+"""One form validates comments from the web page and from the JSON API alike."""
+
+from __future__ import annotations
+
+import time
+
+from django import forms
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+
+from broadsheet.conf import conf
+from broadsheet.discussion.models import Comment
+from broadsheet.newsroom.models import Article
+
+_FORM_SALT = "broadsheet.discussion.form-served"
+
+
+def normalize_text(value: str) -> str:
+    """Line endings become \\n and outer white space goes; nothing else changes."""
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def reject_unstorable(value: str) -> None:
+    if "\x00" in value:
+        raise ValidationError("The text holds a NUL character, which cannot be stored.")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationError(
+            "The text holds an unpaired surrogate, which is not a character and cannot be stored."
+        ) from None
+
+
+class TextField(forms.CharField):
+    """A CharField that keeps the text exactly, except for line endings and outer space."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("strip", False)
+        super().__init__(**kwargs)
+        self.validators.append(reject_unstorable)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize_text(value) if isinstance(value, str) else value
+
+
+def form_stamp() -> str:
+    """A signed time put in the form when the page is served (cache-safe: not per reader)."""
+    return signing.dumps(int(time.time()), salt=_FORM_SALT)
+
+
+def seconds_since_stamp(stamp: str) -> float | None:
+    try:
+        served = signing.loads(stamp, salt=_FORM_SALT)
+    except signing.BadSignature:
+        return None
+    return time.time() - float(served)
+
+
+def _limit(field: forms.Field, limit: int) -> None:
+    field.validators.append(MaxLengthValidator(limit))
+    field.widget.attrs["maxlength"] = str(limit)
+
+
+class CommentForm(forms.Form):
+    author_name = TextField(label="Name", required=False)
+    author_email = forms.EmailField(label="E-mail", max_length=254, required=False)
+    author_url = forms.URLField(label="Website", max_length=500, required=False, assume_scheme="https")
+    body = TextField(label="Comment", widget=forms.Textarea(attrs={"rows": 8, "dir": "auto"}))
+    parent_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, article: Article, user=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.article = article
+        self.user = user
+        # Limits are tunables read now, not when this module was imported.
+        _limit(self.fields["body"], conf.COMMENT_MAX_LENGTH)
+        _limit(self.fields["author_name"], conf.COMMENT_NAME_MAX_LENGTH)
+        self.fields["author_name"].required = self.is_anonymous
+        attrs = {"author_name": "name", "author_email": "email", "author_url": "url"}
+        for name, autocomplete in attrs.items():
+            self.fields[name].widget.attrs["autocomplete"] = autocomplete
+        self.fields["author_name"].widget.attrs["dir"] = "auto"
+
+    @property
+    def is_anonymous(self) -> bool:
+        return not getattr(self.user, "is_authenticated", False)
+
+    def clean_author_name(self) -> str:
+        name = self.cleaned_data.get("author_name", "")
+        if not name and not self.is_anonymous:
+            name = self.user.get_full_name() or self.user.get_username()
+        return name
+
+    def clean_parent_id(self) -> Comment | None:
+        parent_id = self.cleaned_data.get("parent_id")
+        if not parent_id:
+            return None
+        parent = (
+            Comment.objects.filter(pk=parent_id, article=self.article).visible().first()
+        )
+        if parent is None:
+            raise ValidationError("The comment you are replying to does not exist here.")
+        return parent
+
+    @property
+    def parent(self) -> Comment | None:
+        return self.cleaned_data.get("parent_id")
+
+
+class EditForm(forms.Form):
+    body = TextField(label="Comment", widget=forms.Textarea(attrs={"rows": 8, "dir": "auto"}))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _limit(self.fields["body"], conf.COMMENT_MAX_LENGTH)

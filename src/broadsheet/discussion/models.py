@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from broadsheet.conf import conf
+from broadsheet.discussion.querysets import CommentQuerySet
+from broadsheet.newsroom.models import Article
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        SPAM = "spam", "Spam"
+        REJECTED = "rejected", "Rejected"
+        DELETED = "deleted", "Deleted"
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", "Comment"
+        PINGBACK = "pingback", "Pingback"
+        TRACKBACK = "trackback", "Trackback"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
+    )
+    # The top-level comment of this one's thread (itself for a top-level comment),
+    # and that comment's time: a page of a discussion is "the comments of these
+    # threads", one indexed query, however deep or long the threads are.
+    thread = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    thread_key = models.DateTimeField(default=timezone.now)
+    depth = models.PositiveSmallIntegerField(default=0)
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COMMENT)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+
+    author_name = models.CharField(max_length=200)
+    author_email = models.EmailField(max_length=254, blank=True)
+    author_url = models.URLField(max_length=500, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=500, blank=True)
+
+    body = models.TextField(help_text="As the author wrote it (Markdown subset).")
+    body_html = models.TextField(editable=False)
+
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+
+    # SHA-256 of the bearer token handed to the author; the token itself is never stored.
+    edit_token_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    # What moderation decided on arrival and why; shown to moderators.
+    score = models.FloatField(null=True, blank=True)
+    reasons = models.JSONField(default=list, blank=True)
+
+    # Where an imported comment came from ("wxr:<site>#<id>"), so a second import
+    # recognises it.
+    origin = models.CharField(max_length=300, blank=True, default="")
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            # A discussion page: one article's comments of a set of threads, in order.
+            models.Index(
+                fields=["article", "status", "thread_key", "thread", "created_at"],
+                name="comment_page_idx",
+            ),
+            # The moderation queue: comments of one status, oldest or newest first.
+            models.Index(fields=["status", "created_at"], name="comment_queue_idx"),
+            # Re-imports look comments up by origin.
+            models.Index(fields=["origin"], name="comment_origin_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author_name} on {self.article_id}: {self.body[:40]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("discussion:permalink", args=[self.pk])
+
+    @property
+    def anchor(self) -> str:
+        return f"comment-{self.pk}"
+
+    @property
+    def is_visible(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    @property
+    def editable_until(self):
+        return self.created_at + timedelta(minutes=conf.COMMENT_EDIT_WINDOW_MINUTES)
+
+    def is_editable(self) -> bool:
+        return (
+            self.status in (self.Status.APPROVED, self.Status.PENDING, self.Status.SPAM)
+            and timezone.now() < self.editable_until
+        )

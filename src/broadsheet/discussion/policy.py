@@ -1,0 +1,73 @@
+"""The seam between discussion and moderation.
+
+Discussion describes a comment about to be stored (a ``Submission``) and asks
+the moderation policy named by the BROADSHEET_MODERATION_POLICY setting for a
+``Decision``. It never imports moderation itself, the way Django finds its
+authentication backends through a setting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from django.utils.module_loading import import_string
+
+from broadsheet.conf import conf
+
+if TYPE_CHECKING:
+    from broadsheet.discussion.models import Comment
+    from broadsheet.newsroom.models import Article
+
+
+@dataclass
+class Submission:
+    """A comment as submitted, before it is stored."""
+
+    article: Article
+    body: str
+    author_name: str
+    author_email: str = ""
+    author_url: str = ""
+    parent: Comment | None = None
+    user: Any = None
+    ip_address: str | None = None
+    user_agent: str = ""
+    channel: str = "web"  # "web", "api" or "import"
+    # Seconds between the form being served and posted; None when unknown (API).
+    elapsed_seconds: float | None = None
+    honeypot: str = ""
+    # The comment being edited, when this is an edit rather than a new comment.
+    editing: Comment | None = None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One check's finding: what it would do with the comment, and why."""
+
+    check: str
+    action: str  # "allow", "hold", "spam", "refuse" or "throttle"
+    reason: str
+    retry_after: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"check": self.check, "action": self.action, "reason": self.reason}
+
+
+@dataclass
+class Decision:
+    status: str
+    verdicts: list[Verdict] = field(default_factory=list)
+    score: float | None = None
+
+    @property
+    def reasons(self) -> list[dict[str, Any]]:
+        return [v.as_dict() for v in self.verdicts if v.action != "allow"]
+
+
+class Policy(Protocol):
+    def decide(self, submission: Submission) -> Decision: ...
+
+
+def get_policy() -> Policy:
+    return import_string(conf.MODERATION_POLICY)()

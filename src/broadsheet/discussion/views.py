@@ -1,0 +1,287 @@
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import urlsplit
+
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseForbidden,
+    HttpResponseNotModified,
+)
+from django.middleware.csrf import CsrfViewMiddleware
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.http import quote_etag
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from broadsheet.discussion import actions, readers
+from broadsheet.discussion.exceptions import CommentRefused, EditNotAllowed, RateLimited
+from broadsheet.discussion.forms import CommentForm, EditForm, form_stamp, seconds_since_stamp
+from broadsheet.discussion.models import Comment
+from broadsheet.discussion.policy import Submission
+from broadsheet.discussion.quoting import quote_markdown
+from broadsheet.discussion.threads import ORDERS, load_page, thread_rank
+from broadsheet.newsroom.models import Article, SiteSettings
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _cache_headers(request: HttpRequest, response: HttpResponse, personal: bool) -> None:
+    if personal:
+        patch_cache_control(response, private=True, no_cache=True)
+    else:
+        # A shared cache may keep it but must ask again; the ETag makes asking cheap.
+        patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+
+
+def _article_etag(article: Article, site: SiteSettings, request: HttpRequest) -> str:
+    key = "|".join(
+        [str(article.pk), article.changed_at.isoformat(), str(site.pk),
+         repr(site.__dict__.get("comment_policy")), str(site.thread_depth),
+         str(site.comments_per_page), str(site.close_comments_after_days),
+         request.get_full_path()]
+    )  # fmt: skip
+    return quote_etag(hashlib.sha256(key.encode()).hexdigest()[:32])
+
+
+def article_page(request: HttpRequest, slug: str) -> HttpResponse:
+    article = get_object_or_404(
+        Article.objects.live().select_related("author", "section").prefetch_related("tags"),
+        slug=slug,
+    )
+    site = SiteSettings.load()
+    personal = readers.is_personal(request)
+    etag = None
+    if not personal:
+        etag = _article_etag(article, site, request)
+        if request.headers.get("If-None-Match") == etag:
+            response = HttpResponseNotModified()
+            response["ETag"] = etag
+            _cache_headers(request, response, personal)
+            return response
+    return _render_article(request, article, site, personal=personal, etag=etag)
+
+
+def _render_article(
+    request: HttpRequest,
+    article: Article,
+    site: SiteSettings,
+    *,
+    personal: bool,
+    form: CommentForm | None = None,
+    etag: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    order = request.GET.get("order", "oldest")
+    order = order if order in ORDERS else "oldest"
+    own = readers.own_tokens(request)
+    discussion = load_page(
+        article,
+        page=_page_number(request),
+        per_page=site.comments_per_page,
+        order=order,
+        own_ids=own.keys(),
+    )
+    if form is None:
+        form = CommentForm(
+            article=article, user=request.user, initial=readers.saved_author(request)
+        )
+    response = render(
+        request,
+        "discussion/article.html",
+        {
+            "article": article,
+            "discussion": discussion,
+            "form": form,
+            "form_stamp": form_stamp(),
+            "accepts_comments": article.accepts_comments(site),
+            "closes_at": article.comments_close_at(site),
+            "remember": bool(readers.saved_author(request)),
+            "own_tokens": own,
+        },
+        status=status,
+    )
+    if etag:
+        response["ETag"] = etag
+    _cache_headers(request, response, personal)
+    return response
+
+
+def _cross_site(request: HttpRequest) -> bool:
+    """True when a browser tells us the post came from another site.
+
+    The article page is the same for every anonymous reader (so it can be
+    cached), which rules out a per-reader CSRF token in it. Browsers send
+    Origin (and Sec-Fetch-Site) on every form POST; a post from a foreign
+    origin is refused. Signed-in readers' pages are private and carry Django's
+    token, which is checked as usual.
+    """
+    if request.headers.get("Sec-Fetch-Site") in ("cross-site", "same-site"):
+        return True
+    origin = request.headers.get("Origin") or request.headers.get("Referer")
+    if not origin or origin == "null":
+        return origin == "null"
+    return urlsplit(origin).netloc != request.get_host()
+
+
+@csrf_exempt
+@require_POST
+def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
+    article = get_object_or_404(Article.objects.live(), slug=slug)
+    if request.user.is_authenticated:
+        rejected = CsrfViewMiddleware(lambda r: HttpResponse()).process_view(
+            request, None, (), {}
+        )
+        if rejected is not None:
+            return rejected
+    elif _cross_site(request):
+        return HttpResponseForbidden("Comments can only be posted from this site's own pages.")
+    site = SiteSettings.load()
+    form = CommentForm(request.POST, article=article, user=request.user)
+    if not form.is_valid():
+        return _render_article(request, article, site, personal=True, form=form, status=400)
+    data = form.cleaned_data
+    submission = Submission(
+        article=article,
+        body=data["body"],
+        author_name=data["author_name"],
+        author_email=data["author_email"],
+        author_url=data["author_url"],
+        parent=form.parent,
+        user=request.user,
+        ip_address=_client_ip(request),
+        user_agent=request.headers.get("User-Agent", ""),
+        channel="web",
+        elapsed_seconds=seconds_since_stamp(request.POST.get("stamp", "")),
+        honeypot=request.POST.get("homepage", ""),
+    )
+    try:
+        posted = actions.post_comment(submission)
+    except RateLimited as exc:
+        form.add_error(None, f"{exc.reason} Please wait {exc.retry_after} seconds.")
+        response = _render_article(request, article, site, personal=True, form=form, status=429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+    except CommentRefused as exc:
+        form.add_error(None, exc.reason)
+        return _render_article(request, article, site, personal=True, form=form, status=403)
+    comment = posted.comment
+    response = redirect(_comment_location(comment))
+    readers.remember_own(request, response, comment.pk, posted.edit_token)
+    remember = request.POST.get("remember") == "on"
+    readers.save_author(
+        response,
+        {k: data[k] for k in ("author_name", "author_email", "author_url")} if remember else None,
+    )
+    return response
+
+
+def _comment_location(comment: Comment, order: str = "oldest") -> str:
+    article = comment.article
+    site = SiteSettings.load()
+    per_page = site.comments_per_page
+    rank = thread_rank(article, comment)
+    page = rank // per_page + 1
+    query = f"?page={page}" if page > 1 else ""
+    return f"{article.get_absolute_url()}{query}#{comment.anchor}"
+
+
+def permalink(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
+    mine = pk in readers.own_tokens(request)
+    if not comment.article.is_live or not (comment.is_visible or mine):
+        raise Http404("No such comment.")
+    return redirect(_comment_location(comment))
+
+
+def _visible_comment(pk: int) -> Comment:
+    return get_object_or_404(
+        Comment.objects.visible().select_related("article"),
+        pk=pk,
+        article__in=Article.objects.live(),
+    )
+
+
+def reply(request: HttpRequest, pk: int) -> HttpResponse:
+    """The form as a page of its own, answering (or quoting) one comment: works without JS."""
+    parent = _visible_comment(pk)
+    article = parent.article
+    initial = {"parent_id": parent.pk, **readers.saved_author(request)}
+    if request.GET.get("quote"):
+        initial["body"] = quote_markdown(parent) + "\n\n"
+    form = CommentForm(article=article, user=request.user, initial=initial)
+    response = render(
+        request,
+        "discussion/reply.html",
+        {
+            "article": article,
+            "parent": parent,
+            "form": form,
+            "form_stamp": form_stamp(),
+            "accepts_comments": article.accepts_comments(),
+            "quoting": bool(request.GET.get("quote")),
+            "remember": bool(readers.saved_author(request)),
+        },
+    )
+    _cache_headers(request, response, readers.is_personal(request))
+    return response
+
+
+def _own_comment(request: HttpRequest, pk: int) -> tuple[Comment, str]:
+    token = readers.own_tokens(request).get(pk)
+    comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
+    if token is None:
+        raise Http404("This is not one of your recent comments.")
+    return comment, token
+
+
+@require_http_methods(["GET", "POST"])
+def edit_own(request: HttpRequest, pk: int) -> HttpResponse:
+    comment, token = _own_comment(request, pk)
+    try:
+        actions.check_edit_token(comment, token)
+    except EditNotAllowed as exc:
+        return render(request, "discussion/too_late.html", {"comment": comment, "reason": exc},
+                      status=403)  # fmt: skip
+    form = EditForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.edit_comment(comment, form.cleaned_data["body"], token=token)
+        except (EditNotAllowed, CommentRefused) as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect(reverse("discussion:permalink", args=[comment.pk]))
+    response = render(
+        request, "discussion/edit.html", {"comment": comment, "form": form},
+        status=400 if form.errors else 200,
+    )  # fmt: skip
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def delete_own(request: HttpRequest, pk: int) -> HttpResponse:
+    comment, token = _own_comment(request, pk)
+    if request.method == "POST":
+        try:
+            actions.delete_own_comment(comment, token=token)
+        except EditNotAllowed as exc:
+            return render(request, "discussion/too_late.html", {"comment": comment, "reason": exc},
+                          status=403)  # fmt: skip
+        return redirect(comment.article.get_absolute_url() + "#comments")
+    response = render(request, "discussion/delete.html", {"comment": comment})
+    patch_cache_control(response, private=True, no_cache=True)
+    return response

@@ -1,0 +1,67 @@
+"""Markdown to safe HTML, done once when text is saved (never when a page is read).
+
+Comments get a small subset (paragraphs, emphasis, links, block quotes, lists,
+code); articles get full CommonMark plus tables. Either way raw HTML in the
+source is shown as text, and the output passes through nh3 (Ammonia) so that
+only the listed tags and attributes survive.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import nh3
+from markdown_it import MarkdownIt
+
+_COMMENT_TAGS = {"p", "br", "em", "strong", "a", "blockquote", "ul", "ol", "li", "code", "pre"}
+_ARTICLE_TAGS = _COMMENT_TAGS | {
+    "h2", "h3", "h4", "h5", "h6", "hr", "img", "table", "thead", "tbody", "tr", "th", "td",
+    "figure", "figcaption", "del", "sup", "sub",
+}  # fmt: skip
+_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "ol": {"start"},
+    "th": {"align"},
+    "td": {"align"},
+    "blockquote": {"cite"},
+}
+_URL_SCHEMES = {"http", "https", "mailto"}
+
+
+@lru_cache(maxsize=1)
+def _comment_parser() -> MarkdownIt:
+    md = MarkdownIt("zero", {"breaks": True, "html": False, "linkify": False})
+    return md.enable(
+        ["emphasis", "link", "autolink", "blockquote", "list", "code", "fence", "backticks",
+         "escape", "newline", "entity"]
+    )  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _article_parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+
+
+def _clean(html: str, tags: set[str], rel: str) -> str:
+    return nh3.clean(
+        html,
+        tags=tags,
+        attributes=_ATTRIBUTES,
+        url_schemes=_URL_SCHEMES,
+        link_rel=rel,
+    )
+
+
+def render_comment(text: str) -> str:
+    """HTML for a reader's comment; every link gets rel="nofollow ugc"."""
+    return _clean(_comment_parser().render(text), _COMMENT_TAGS, "nofollow ugc noopener")
+
+
+def render_article(text: str) -> str:
+    return _clean(_article_parser().render(text), _ARTICLE_TAGS, "noopener")
+
+
+def sanitize_html(html: str) -> str:
+    """Clean HTML that arrives as HTML (imported WordPress posts)."""
+    return _clean(html, _ARTICLE_TAGS, "noopener")

@@ -1,0 +1,58 @@
+"""Admin for comments and the audit log. Comments are registered here, not in
+discussion, because their bulk actions are moderation's verbs."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from broadsheet.discussion.models import Comment
+from broadsheet.moderation import actions as moderation_actions
+from broadsheet.moderation.models import AuditEntry
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "actor", "action", "comment", "from_status", "to_status"]
+    list_filter = ["action"]
+
+    # Append-only.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["author_name", "article", "status", "kind", "created_at", "score"]
+    list_filter = ["status", "kind"]
+    search_fields = ["author_name", "author_email", "body"]
+    raw_id_fields = ["article", "parent", "thread", "user"]
+    # Status changes go through moderation actions (bulk actions below), never the form.
+    readonly_fields = ["status", "body_html", "score", "reasons", "created_at", "edited_at"]
+    actions = ["approve", "reject", "mark_spam"]
+
+    def _apply(self, request: HttpRequest, queryset: QuerySet, verb) -> None:
+        for comment in queryset:
+            verb(comment, actor=request.user)
+
+    @admin.action(description="Approve")
+    def approve(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._apply(request, queryset, moderation_actions.approve)
+
+    @admin.action(description="Reject")
+    def reject(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._apply(request, queryset, moderation_actions.reject)
+
+    @admin.action(description="Mark as spam")
+    def mark_spam(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._apply(request, queryset, moderation_actions.mark_spam)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

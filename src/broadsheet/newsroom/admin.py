@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html
+
+from broadsheet.newsroom import actions
+from broadsheet.newsroom.models import Article, Author, Section, SiteSettings, Tag
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = [
+        "title", "status", "published_at", "section", "author", "comment_count",
+        "comments_open", "view_link",
+    ]  # fmt: skip
+    list_filter = ["status", "section", "comments_open", "author", "tags"]
+    search_fields = ["title", "summary", "body", "source_name"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["author", "section", "tags"]
+    readonly_fields = ["preview", "comment_count"]
+    actions = ["publish_now", "make_draft", "close_comments", "open_comments"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "body"]}),
+        ("Byline and source", {"fields": ["author", "source_name", "source_url"]}),
+        ("Filing", {"fields": ["section", "tags"]}),
+        ("Publication", {"fields": ["status", "published_at", "comments_open", "comment_count"]}),
+        ("Preview", {"fields": ["preview"], "classes": ["collapse"]}),
+    ]
+
+    @admin.display(description="Page")
+    def view_link(self, obj: Article) -> str:
+        if not obj.is_live:
+            return "-"
+        return format_html('<a href="{}">view</a>', obj.get_absolute_url())
+
+    @admin.display(description="Preview of the saved body")
+    def preview(self, obj: Article) -> str:
+        return format_html('<div class="article-preview">{}</div>', obj.body_html or "")
+
+    def save_model(self, request, obj, form, change) -> None:
+        actions.save_article(obj, actor=request.user)
+
+    @admin.action(description="Publish now (or at their scheduled time)")
+    def publish_now(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for article in queryset:
+            actions.publish(article, actor=request.user)
+        messages.success(request, f"Published {queryset.count()} article(s).")
+
+    @admin.action(description="Return to draft")
+    def make_draft(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for article in queryset:
+            actions.unpublish(article, actor=request.user)
+
+    @admin.action(description="Close comments")
+    def close_comments(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for article in queryset:
+            actions.set_comments_open(article, False, actor=request.user)
+
+    @admin.action(description="Open comments")
+    def open_comments(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for article in queryset:
+            actions.set_comments_open(article, True, actor=request.user)
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "parent", "position"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "user"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not SiteSettings.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

@@ -1,0 +1,202 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from broadsheet.newsroom.querysets import ArticleQuerySet
+
+
+class SiteSettings(models.Model):
+    """The per-site choices editors change while the site runs (one row)."""
+
+    class CommentPolicy(models.TextChoices):
+        PUBLISH = "publish", "Publish comments at once (after the spam checks)"
+        HOLD = "hold", "Hold every comment for review"
+
+    site_name = models.CharField(max_length=100, default="Broadsheet")
+    tagline = models.CharField(max_length=200, blank=True, default="News and discussion")
+    comment_policy = models.CharField(
+        max_length=10, choices=CommentPolicy.choices, default=CommentPolicy.PUBLISH
+    )
+    close_comments_after_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Close comments automatically this many days after publication. Empty: never.",
+    )
+    thread_depth = models.PositiveSmallIntegerField(
+        default=4, help_text="Deepest level of replies shown indented; deeper ones stay at it."
+    )
+    comments_per_page = models.PositiveSmallIntegerField(
+        default=50, help_text="Top-level comments per page of a discussion."
+    )
+
+    class Meta:
+        verbose_name = "site settings"
+        verbose_name_plural = "site settings"
+
+    def __str__(self) -> str:
+        return "Site settings"
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> SiteSettings:
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+    description = models.TextField(blank=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("newsroom:section", args=[self.slug])
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("newsroom:tag", args=[self.slug])
+
+
+class Author(models.Model):
+    """A byline. Linked to a login when the writer has one; imported writers may not."""
+
+    name = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=150, unique=True, allow_unicode=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_profile",
+    )
+    bio = models.TextField(blank=True)
+    email = models.EmailField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("newsroom:author", args=[self.slug])
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True, help_text="Markdown.")
+    body_html = models.TextField(blank=True, editable=False)
+    author = models.ForeignKey(
+        Author, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    source_name = models.CharField(
+        "source outlet", max_length=200, blank=True, help_text="Outlet this was republished from."
+    )
+    source_url = models.URLField("source link", max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="Publication time; in the future for scheduled articles."
+    )
+    comments_open = models.BooleanField(default=True)
+    # Approved comments, kept true by discussion.actions in the same transaction
+    # as every status change.
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
+    # Bumped on every change of the article or its discussion: ETags and caches key on it.
+    changed_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Where an imported article came from ("wxr:<site>#<post id>"), so that a
+    # second import updates it instead of adding a copy.
+    origin = models.CharField(max_length=300, blank=True, default="", db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            # The front page and every archive: live articles, newest first.
+            models.Index(fields=["status", "-published_at"], name="article_live_idx"),
+            models.Index(fields=["section", "-published_at"], name="article_section_idx"),
+            models.Index(fields=["author", "-published_at"], name="article_author_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("newsroom:article", args=[self.slug])
+
+    def clean(self) -> None:
+        if self.status != self.Status.DRAFT and not self.published_at:
+            self.published_at = timezone.now()
+        if self.status == self.Status.SCHEDULED and self.published_at is None:
+            raise ValidationError({"published_at": "A scheduled article needs a time."})
+
+    @property
+    def is_live(self) -> bool:
+        return (
+            self.status != self.Status.DRAFT
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    def comments_close_at(self, site: SiteSettings | None = None):
+        site = site or SiteSettings.load()
+        if site.close_comments_after_days is None or self.published_at is None:
+            return None
+        return self.published_at + timedelta(days=site.close_comments_after_days)
+
+    def accepts_comments(self, site: SiteSettings | None = None) -> bool:
+        if not self.comments_open or not self.is_live:
+            return False
+        close_at = self.comments_close_at(site)
+        return close_at is None or timezone.now() < close_at
+
+
+class Redirect(models.Model):
+    """An old address of an article (its WordPress permalink, say) that now answers 301."""
+
+    old_path = models.CharField(max_length=500, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="redirects")
+
+    def __str__(self) -> str:
+        return f"{self.old_path} -> {self.article_id}"

@@ -1,0 +1,82 @@
+// Progressive enhancement for the comment form. Without this file every link
+// still works: "Reply" and "Quote" open the form on a page of its own.
+(function () {
+  "use strict";
+  var form = document.querySelector("#comments .comment-form");
+  if (!form) return;
+  var home = form.parentNode, homeNext = form.nextSibling;
+  var parentInput = form.querySelector("input[name=parent_id]");
+  var body = form.querySelector("textarea[name=body]");
+  var note = document.createElement("p");
+  note.className = "replying-to";
+  note.hidden = true;
+  var cancel = document.createElement("button");
+  cancel.type = "button";
+  cancel.textContent = "Cancel reply";
+  form.insertBefore(note, form.firstChild);
+
+  function replyTo(li, author, id) {
+    parentInput.value = id;
+    note.textContent = "Replying to " + author + ". ";
+    note.appendChild(cancel);
+    note.hidden = false;
+    li.querySelector("article").after(form);
+  }
+
+  cancel.addEventListener("click", function () {
+    parentInput.value = "";
+    note.hidden = true;
+    home.insertBefore(form, homeNext);
+  });
+
+  function quoteOf(li, link) {
+    var selection = window.getSelection();
+    var bodyEl = li.querySelector(".comment-body");
+    var text = "";
+    if (selection && !selection.isCollapsed && bodyEl.contains(selection.anchorNode)) {
+      text = selection.toString();
+    } else {
+      text = bodyEl.innerText;
+    }
+    var author = li.querySelector(".author").textContent.trim();
+    var lines = text.trim().split("\n").map(function (l) { return l ? "> " + l : ">"; });
+    return "> [" + author.replace(/[\[\]]/g, "\\$&") + " wrote:](" + link + ")\n>\n" + lines.join("\n") + "\n\n";
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a.reply-link, a.quote-link");
+    if (!link) return;
+    var li = link.closest("li.comment");
+    var id = li.id.replace("comment-", "");
+    var author = li.querySelector(".author").textContent.trim();
+    event.preventDefault();
+    replyTo(li, author, id);
+    if (link.classList.contains("quote-link")) {
+      var permalink = li.querySelector("a.permalink").getAttribute("href");
+      body.value = quoteOf(li, permalink) + body.value;
+    }
+    body.focus();
+  });
+
+  // Quoting a passage of the article: select it, then press the button.
+  var storyBody = document.querySelector(".story .body");
+  if (storyBody) {
+    var quoteButton = document.createElement("button");
+    quoteButton.type = "button";
+    quoteButton.className = "quote-article";
+    quoteButton.textContent = "Quote the selected passage of the article";
+    quoteButton.addEventListener("mousedown", function (event) { event.preventDefault(); });
+    quoteButton.addEventListener("click", function () {
+      var selection = window.getSelection();
+      if (!selection || selection.isCollapsed || !storyBody.contains(selection.anchorNode)) {
+        quoteButton.textContent = "Select a passage of the article first, then press here";
+        return;
+      }
+      var lines = selection.toString().trim().split("\n").map(function (l) { return l ? "> " + l : ">"; });
+      body.value += lines.join("\n") + "\n\n";
+      body.focus();
+    });
+    var submitRow = form.querySelector("button[type=submit]").parentNode;
+    submitRow.insertBefore(quoteButton, submitRow.firstChild);
+  }
+})();

@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from broadsheet.discussion import views as discussion_views
+from broadsheet.newsroom import views as newsroom_views
+
+newsroom_patterns = [
+    path("", newsroom_views.front, name="front"),
+    path("section/<str:slug>/", newsroom_views.section, name="section"),
+    path("tag/<str:slug>/", newsroom_views.tag, name="tag"),
+    path("author/<str:slug>/", newsroom_views.author, name="author"),
+    # The article page is drawn by discussion: it is the article plus its comments.
+    path("article/<str:slug>/", discussion_views.article_page, name="article"),
+]
+
+discussion_patterns = [
+    path("article/<str:slug>/comments", discussion_views.post_comment, name="post"),
+    path("c/<int:pk>", discussion_views.permalink, name="permalink"),
+    path("c/<int:pk>/reply", discussion_views.reply, name="reply"),
+    path("c/<int:pk>/edit", discussion_views.edit_own, name="edit"),
+    path("c/<int:pk>/delete", discussion_views.delete_own, name="delete"),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("moderation/", include("broadsheet.moderation.urls")),
+    path("api/v1/", include("broadsheet.api.urls")),
+    path("", include((discussion_patterns, "discussion"))),
+    path("", include((newsroom_patterns, "newsroom"))),
+]
