@@ -1,0 +1,80 @@
+"""Shared fixtures. Data is built through the same actions the site uses."""
+
+from __future__ import annotations
+
+import os
+import socket
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from broadsheet.discussion import actions as discussion_actions
+from broadsheet.discussion.policy import Submission
+from broadsheet.newsroom import actions as newsroom_actions
+from broadsheet.newsroom.models import Article, Author, Section, SiteSettings
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def service_reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def require_service(name: str, host: str, port: int) -> None:
+    """Skip when a service is down, except in CI, where every test must run."""
+    if service_reachable(host, port):
+        return
+    message = f"{name} is not reachable on {host}:{port}"
+    if IN_CI:
+        pytest.fail(f"{message}, and CI=true requires it")
+    pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def _settings_for_tests(settings, tmp_path):
+    settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+    # Tests post forms straight away; the posting-speed check has tests of its own.
+    settings.BROADSHEET_MIN_SECONDS_TO_POST = 0
+    settings.BROADSHEET_RATE_LIMIT = "off"
+
+
+@pytest.fixture
+def site(db) -> SiteSettings:
+    return SiteSettings.load()
+
+
+def make_article(**fields) -> Article:
+    n = Article.objects.count() + 1
+    fields.setdefault("title", f"Article {n}")
+    fields.setdefault("slug", f"article-{n}")
+    fields.setdefault("body", "Some *text* for the article.")
+    fields.setdefault("status", Article.Status.PUBLISHED)
+    fields.setdefault("published_at", timezone.now() - timedelta(hours=1))
+    tags = fields.pop("tags", [])
+    article = newsroom_actions.save_article(Article(**fields))
+    if tags:
+        article.tags.set(tags)
+    return article
+
+
+def post(article: Article, body: str = "A comment.", **fields):
+    """Post through the real action; returns the stored comment (with ._token)."""
+    fields.setdefault("author_name", "Reader")
+    posted = discussion_actions.post_comment(Submission(article=article, body=body, **fields))
+    posted.comment._token = posted.edit_token
+    return posted.comment
+
+
+@pytest.fixture
+def article(db) -> Article:
+    author = Author.objects.create(name="Dana Writer", slug="dana-writer")
+    section = Section.objects.create(name="World", slug="world")
+    return make_article(
+        title="Hello world", slug="hello-world", author=author, section=section,
+        source_name="The Daily Example", source_url="https://news.example.org/story",
+    )  # fmt: skip
