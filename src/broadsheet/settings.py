@@ -120,6 +120,10 @@ def _databases() -> dict:
             "timeout": 20,
         }
         config["TEST"] = {"NAME": None}
+    else:
+        # One test database per test process, so that two suites run at once
+        # (two checkouts, or several pytest-xdist workers) never share one.
+        config["TEST"] = {"NAME": f"test_broadsheet_{os.getpid()}"}
     return {"default": config}
 
 
