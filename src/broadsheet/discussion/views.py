@@ -48,12 +48,12 @@ def _cache_headers(request: HttpRequest, response: HttpResponse, personal: bool)
 
 
 def _article_etag(article: Article, site: SiteSettings, request: HttpRequest) -> str:
-    key = "|".join(
-        [str(article.pk), article.changed_at.isoformat(), str(site.pk),
-         repr(site.__dict__.get("comment_policy")), str(site.thread_depth),
-         str(site.comments_per_page), str(site.close_comments_after_days),
-         request.get_full_path()]
-    )  # fmt: skip
+    parts = [
+        article.pk, article.changed_at.isoformat(), request.get_full_path(),
+        site.site_name, site.tagline, site.comment_policy, site.thread_depth,
+        site.comments_per_page, site.close_comments_after_days,
+    ]  # fmt: skip
+    key = "|".join(str(part) for part in parts)
     return quote_etag(hashlib.sha256(key.encode()).hexdigest()[:32])
 
 

@@ -1,0 +1,254 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.db import connection
+
+from broadsheet.discussion.models import Comment
+from broadsheet.newsroom.models import Article, SiteSettings
+from tests.conftest import post
+
+pytestmark = pytest.mark.django_db
+
+ORIGIN = {"HTTP_ORIGIN": "http://testserver"}
+
+
+def form_data(**overrides):
+    data = {"author_name": "Jane Doe", "author_email": "", "author_url": "", "body": "Hi"}
+    data.update(overrides)
+    return data
+
+
+def submit(client: Client, article: Article, **overrides):
+    return client.post(f"/article/{article.slug}/comments", form_data(**overrides), **ORIGIN)
+
+
+def queries_for(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_article_page_shows_dateline_count_and_comments(client, article):
+    root = post(article, "First!", author_name="Jane Doe", author_url="https://jane.example")
+    post(article, "Reply", parent=root, author_name="Bob")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Hello world" in html
+    assert '<a href="#comments">2 Comments »</a>' in html
+    assert "Leave a Reply" in html
+    assert re.search(r'class="number">1\.</span>', html)
+    assert 'href="https://jane.example" rel="nofollow ugc external">Jane Doe</a>' in html
+    assert "Originally published by" in html and "The Daily Example" in html
+    assert f'href="/c/{root.pk}"' in html
+
+
+def test_article_page_costs_the_same_queries_whatever_the_discussion_size(client, article):
+    post(article, "one")
+    small = queries_for(client, article.get_absolute_url())
+    roots = [post(article, f"root {i}") for i in range(60)]
+    for i, root in enumerate(roots[:20]):
+        child = post(article, f"reply {i}", parent=root)
+        post(article, f"deeper {i}", parent=child)
+    big = queries_for(client, article.get_absolute_url())
+    assert big == small
+    assert big <= 8
+
+
+def test_discussion_is_paginated_by_top_level_comment(client, article, site):
+    site.comments_per_page = 2
+    site.save()
+    roots = [post(article, f"root {i}") for i in range(5)]
+    post(article, "reply to root 0", parent=roots[0])
+    page1 = client.get(article.get_absolute_url()).content.decode()
+    page3 = client.get(article.get_absolute_url() + "?page=3").content.decode()
+    assert "root 0" in page1 and "reply to root 0" in page1 and "root 2" not in page1
+    assert "root 4" in page3 and 'class="number">5.</span>' in page3
+    assert "Comment page 3 of 3" in page3
+
+
+def test_newest_first_reverses_threads_and_keeps_numbers(client, article):
+    for i in range(3):
+        post(article, f"root {i}")
+    html = client.get(article.get_absolute_url() + "?order=newest").content.decode()
+    assert html.index("root 2") < html.index("root 0")
+    assert "reversed" in html and 'class="number">3.</span>' in html
+
+
+def test_permalink_redirects_to_the_page_and_anchor(client, article, site):
+    site.comments_per_page = 2
+    site.save()
+    roots = [post(article, f"root {i}") for i in range(5)]
+    reply = post(article, "deep", parent=roots[3])
+    response = client.get(f"/c/{reply.pk}")
+    assert response.status_code == 302
+    assert response["Location"] == f"{article.get_absolute_url()}?page=2#comment-{reply.pk}"
+    page = client.get(response["Location"]).content.decode()
+    assert f'id="comment-{reply.pk}"' in page
+
+
+def test_permalink_of_hidden_comment_is_404(client, article):
+    comment = post(article, "spammy", honeypot="x")
+    assert client.get(f"/c/{comment.pk}").status_code == 404
+
+
+def test_posting_redirects_to_the_new_comment(client, article):
+    response = submit(client, article, body="Hello from the form")
+    comment = Comment.objects.get()
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#comment-{comment.pk}")
+    assert comment.body == "Hello from the form"
+    assert comment.status == Comment.Status.APPROVED
+
+
+def test_form_errors_are_shown_next_to_fields_with_text_kept(client, article):
+    response = submit(client, article, author_name="", body="My kept words", author_email="nope")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "My kept words" in html
+    assert 'id="id_author_name_errors"' in html and "This field is required." in html
+    assert "Enter a valid email address." in html
+    assert Comment.objects.count() == 0
+
+
+def test_too_long_comment_is_refused_with_the_limit_shown(client, article, settings):
+    settings.BROADSHEET_COMMENT_MAX_LENGTH = 20
+    response = submit(client, article, body="x" * 21)
+    assert response.status_code == 400
+    assert "at most 20 characters" in response.content.decode()
+    assert Comment.objects.count() == 0
+
+
+def test_cross_site_post_is_refused(client, article):
+    response = client.post(
+        f"/article/{article.slug}/comments", form_data(), HTTP_ORIGIN="https://evil.example"
+    )
+    assert response.status_code == 403
+    response = client.post(
+        f"/article/{article.slug}/comments", form_data(), HTTP_SEC_FETCH_SITE="cross-site"
+    )
+    assert response.status_code == 403
+    assert Comment.objects.count() == 0
+
+
+def test_signed_in_reader_needs_the_csrf_token(article, django_user_model):
+    user = django_user_model.objects.create_user("reader", password="pw-long-enough-1")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    assert submit(client, article).status_code == 403
+    page = client.get(article.get_absolute_url()).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    response = client.post(
+        f"/article/{article.slug}/comments",
+        form_data(author_name="", csrfmiddlewaretoken=token),
+        **ORIGIN,
+    )
+    assert response.status_code == 302
+    assert Comment.objects.get().user == user
+
+
+def test_anonymous_page_is_cacheable_and_answers_304(client, article):
+    response = client.get(article.get_absolute_url())
+    assert "public" in response["Cache-Control"]
+    assert "Set-Cookie" not in str(response.headers) and not response.cookies
+    assert "csrfmiddlewaretoken" not in response.content.decode()
+    again = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+    post(article, "news")
+    changed = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=response["ETag"])
+    assert changed.status_code == 200
+
+
+def test_pending_comment_is_shown_only_to_its_author(client, article, site):
+    site.comment_policy = SiteSettings.CommentPolicy.HOLD
+    site.save()
+    location = submit(client, article, body="Held words")["Location"]
+    mine = client.get(location)
+    assert "Held words" in mine.content.decode()
+    assert "awaiting moderation" in mine.content.decode()
+    assert "private" in mine["Cache-Control"]
+    stranger = Client().get(article.get_absolute_url()).content.decode()
+    assert "Held words" not in stranger
+    assert "0 Comments" in stranger
+
+
+def test_remember_me_only_when_ticked(client, article):
+    response = submit(client, article, author_name="Rememberme", remember="on")
+    assert "bs_author" in response.cookies
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert 'value="Rememberme"' in page
+    other = Client()
+    response = submit(other, article, author_name="Forgetme")
+    assert not response.cookies.get("bs_author") or not response.cookies["bs_author"].value
+    assert 'value="Forgetme"' not in other.get(article.get_absolute_url()).content.decode()
+
+
+def test_own_comment_can_be_edited_and_deleted_from_the_page(client, article):
+    submit(client, article, body="first draft")
+    comment = Comment.objects.get()
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert f'href="/c/{comment.pk}/edit"' in page
+    assert client.get(f"/c/{comment.pk}/edit").status_code == 200
+    assert client.post(f"/c/{comment.pk}/edit", {"body": "second draft"}).status_code == 302
+    comment.refresh_from_db()
+    assert comment.body == "second draft" and comment.edited_at
+    assert client.post(f"/c/{comment.pk}/delete").status_code == 302
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.DELETED
+    assert Article.objects.get(pk=article.pk).comment_count == 0
+
+
+def test_strangers_cannot_edit(client, article):
+    comment = post(article, "not yours")
+    assert client.get(f"/c/{comment.pk}/edit").status_code == 404
+    assert client.post(f"/c/{comment.pk}/delete").status_code == 404
+
+
+def test_reply_page_and_quote_prefill(client, article):
+    root = post(article, "Line one\nLine two", author_name="Jane Doe")
+    reply_page = client.get(f"/c/{root.pk}/reply").content.decode()
+    assert f'name="parent_id" value="{root.pk}"' in reply_page
+    quote_page = client.get(f"/c/{root.pk}/reply?quote=1").content.decode()
+    assert f"&gt; [Jane Doe wrote:](/c/{root.pk})" in quote_page
+    assert "&gt; Line two" in quote_page
+
+
+def test_reply_posts_into_the_thread(client, article):
+    root = post(article, "root")
+    submit(client, article, body="answer", parent_id=str(root.pk))
+    reply = Comment.objects.get(body="answer")
+    assert reply.parent == root and reply.thread_id == root.pk
+
+
+def test_reply_to_a_comment_of_another_article_is_refused(client, article):
+    from tests.conftest import make_article
+
+    elsewhere = post(make_article(), "elsewhere")
+    response = submit(client, article, body="answer", parent_id=str(elsewhere.pk))
+    assert response.status_code == 400
+    assert Comment.objects.filter(body="answer").count() == 0
+
+
+def test_quoted_reply_links_back_to_the_quoted_comment(client, article):
+    root = post(article, "quotable words", author_name="Jane")
+    quote = f"> [Jane wrote:](/c/{root.pk})\n>\n> quotable words\n\nI disagree."
+    submit(client, article, body=quote, parent_id=str(root.pk))
+    reply = Comment.objects.get(parent=root)
+    assert f'<blockquote>\n<p><a href="/c/{root.pk}"' in reply.body_html
+
+
+def test_closed_article_shows_no_form(client, article):
+    article.comments_open = False
+    article.save()
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Comments are closed" in html and "Post Comment" not in html
+    assert submit(client, article).status_code == 403
+
+
+def test_draft_article_is_not_found(client):
+    from tests.conftest import make_article
+
+    draft = make_article(status=Article.Status.DRAFT, published_at=None)
+    assert client.get(draft.get_absolute_url()).status_code == 404
