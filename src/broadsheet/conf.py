@@ -24,8 +24,8 @@ TUNABLES: dict[str, Tunable] = {
     "COMMENT_EDIT_WINDOW_MINUTES": Tunable(15, "Minutes during which a commenter may edit or delete."),
     "COMMENT_MAX_LENGTH": Tunable(10_000, "Longest comment body accepted, in characters."),
     "COMMENT_NAME_MAX_LENGTH": Tunable(100, "Longest author name accepted."),
-    "COMMENTS_PER_PAGE": Tunable(50, "Top-level comments per page of a discussion."),
     "ARTICLES_PER_PAGE": Tunable(10, "Articles per page of the front page and archives."),
+    "API_PAGE_SIZE": Tunable(50, "Comments per page of the JSON API's comment list."),
     "MODERATION_POLICY": Tunable(
         "broadsheet.moderation.policy.DefaultPolicy", "Dotted path of the moderation policy."
     ),

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from broadsheet.newsroom import actions
 from broadsheet.newsroom.models import Article, Author, Section, SiteSettings, Tag
@@ -22,6 +24,7 @@ class ArticleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["author", "section", "tags"]
     readonly_fields = ["preview", "comment_count"]
     actions = ["publish_now", "make_draft", "close_comments", "open_comments"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
         ("Byline and source", {"fields": ["author", "source_name", "source_url"]}),
@@ -38,7 +41,8 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="Preview of the saved body")
     def preview(self, obj: Article) -> str:
-        return format_html('<div class="article-preview">{}</div>', obj.body_html or "")
+        # body_html was sanitized by nh3 when the article was saved.
+        return format_html('<div class="article-preview">{}</div>', mark_safe(obj.body_html))  # noqa: S308
 
     def save_model(self, request, obj, form, change) -> None:
         actions.save_article(obj, actor=request.user)

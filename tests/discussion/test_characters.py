@@ -1,0 +1,76 @@
+"""Every character survives the form, the database and the page."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from broadsheet.discussion.models import Comment
+
+pytestmark = pytest.mark.django_db
+
+SAMPLES = {
+    "hebrew": "שלום עולם, זו תגובה בעברית",
+    "arabic": "مرحبا بالعالم، هذا تعليق بالعربية",
+    "emoji": "Great piece 👍🏽 👩‍👩‍👧 🇮🇱 🎉",
+    "combining": "Cafe\u0301 n\u0303 a\u0308\u0301 Z\u0335\u0321a\u0336lgo",
+    "astral": "𝄞 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 𠜎 𓀀",
+    "mixed": "He said: \"שלום\" then مرحبا 😀",
+}
+
+
+def submit(client, article, body, name="Reader"):
+    return client.post(
+        f"/article/{article.slug}/comments",
+        {"author_name": name, "body": body},
+        HTTP_ORIGIN="http://testserver",
+    )
+
+
+@pytest.mark.parametrize("text", SAMPLES.values(), ids=SAMPLES.keys())
+def test_text_round_trips_through_form_database_and_page(client, article, text):
+    assert submit(client, article, text, name=text[:20]).status_code == 302
+    comment = Comment.objects.get()
+    assert comment.body == text
+    assert comment.author_name == text[:20].strip()
+    page = client.get(article.get_absolute_url()).content.decode("utf-8")
+    assert html.escape(text, quote=False) in page
+    assert "?" * 3 not in page.replace("???", "")  # nothing replaced by question marks
+
+
+def test_rtl_comment_is_marked_to_take_its_direction_from_its_text(client, article):
+    submit(client, article, SAMPLES["hebrew"])
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert '<div class="comment-body" dir="auto"><p>' + SAMPLES["hebrew"] in page
+    assert "<bdi>Reader</bdi>" in page
+
+
+def test_line_endings_become_newlines_and_outer_space_is_trimmed(client, article):
+    submit(client, article, "  \r\nfirst\r\nsecond\rthird\n\n  ")
+    assert Comment.objects.get().body == "first\nsecond\nthird"
+
+
+def test_nul_character_is_refused_and_nothing_is_stored(client, article):
+    response = submit(client, article, "bad\x00byte")
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode()
+    assert Comment.objects.count() == 0
+
+
+text_strategy = st.text(
+    alphabet=st.characters(blacklist_categories=["Cs", "Cc"], blacklist_characters="\x00"),
+    min_size=1,
+    max_size=200,
+).filter(lambda s: s.strip())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=text_strategy)
+def test_any_text_is_stored_exactly_after_normalisation(client, article, text):
+    Comment.objects.all().delete()
+    assert submit(client, article, text).status_code == 302
+    expected = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    assert Comment.objects.get().body == expected

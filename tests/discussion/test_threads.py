@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import pytest
+
+from broadsheet.discussion import actions
+from broadsheet.discussion.models import Comment
+from broadsheet.discussion.threads import load_page
+from tests.conftest import post
+
+pytestmark = pytest.mark.django_db
+
+
+def flatten(nodes, level=0):
+    for node in nodes:
+        yield level, node
+        yield from flatten(node.children, level + 1)
+
+
+def test_replies_deeper_than_the_display_depth_stay_at_it_and_say_whom_they_answer(article):
+    chain = [post(article, "level 0")]
+    for depth in range(1, 7):
+        chain.append(post(article, f"level {depth}", parent=chain[-1]))
+    page = load_page(article, max_depth=3)
+    levels = {node.comment.body: (level, node.reply_to) for level, node in flatten(page.nodes)}
+    assert levels["level 3"][0] == 3
+    assert levels["level 6"][0] == 3
+    assert levels["level 6"][1].pk == chain[5].pk
+    order = [node.comment.body for _, node in flatten(page.nodes)]
+    assert order == [f"level {d}" for d in range(7)]
+
+
+def test_hidden_parent_with_visible_replies_becomes_a_placeholder(article):
+    root = post(article, "root")
+    reply = post(article, "reply", parent=root)
+    actions.change_status(root, Comment.Status.REJECTED)
+    page = load_page(article)
+    assert len(page.nodes) == 1
+    assert page.nodes[0].shown is False
+    assert page.nodes[0].children[0].comment.pk == reply.pk
+
+
+def test_hidden_comment_without_visible_replies_is_left_out(article):
+    root = post(article, "root")
+    post(article, "kept")
+    actions.change_status(root, Comment.Status.SPAM)
+    page = load_page(article)
+    assert [n.comment.body for n in page.nodes] == ["kept"]
+    assert page.thread_count == 1
+
+
+def test_own_pending_comment_appears_only_for_its_owner(article, site):
+    site.comment_policy = "hold"
+    site.save()
+    mine = post(article, "mine")
+    assert load_page(article).nodes == []
+    page = load_page(article, own_ids=[mine.pk])
+    assert page.nodes[0].comment.pk == mine.pk and page.nodes[0].pending
+
+
+def test_page_number_out_of_range_is_clamped(article):
+    post(article, "only")
+    page = load_page(article, page=99, per_page=10)
+    assert page.number == 1 and page.nodes[0].comment.body == "only"

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from broadsheet.newsroom import actions
+from broadsheet.newsroom.models import Article, Author, Section, Tag
+from tests.conftest import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def test_front_page_lists_live_articles_latest_first(client):
+    old = make_article(title="Older news", published_at=timezone.now() - timedelta(days=2))
+    new = make_article(title="Newer news", published_at=timezone.now() - timedelta(hours=1))
+    make_article(title="Secret draft", status=Article.Status.DRAFT, published_at=None)
+    html = client.get("/").content.decode()
+    assert html.index(new.title) < html.index(old.title)
+    assert "Secret draft" not in html
+
+
+def test_front_page_is_paginated(client, settings):
+    settings.BROADSHEET_ARTICLES_PER_PAGE = 3
+    for i in range(7):
+        make_article(title=f"Story {i}", published_at=timezone.now() - timedelta(hours=i + 1))
+    page3 = client.get("/?page=3").content.decode()
+    assert "Story 6" in page3 and "Story 0" not in page3
+    assert "Page 3 of 3" in page3
+
+
+def test_front_page_queries_do_not_grow_with_articles(client, django_assert_num_queries):
+    for i in range(3):
+        make_article(title=f"Story {i}")
+    client.get("/")  # the site settings row is created on first use
+    with django_assert_num_queries(4):
+        client.get("/")
+    for i in range(12):
+        make_article(title=f"More {i}")
+    with django_assert_num_queries(4):
+        client.get("/?page=2")
+
+
+def test_scheduled_article_appears_by_itself_at_its_time(client):
+    later = timezone.now() + timedelta(hours=2)
+    article = actions.publish(make_article(status=Article.Status.DRAFT, published_at=None), at=later)
+    assert article.status == Article.Status.SCHEDULED
+    assert client.get(article.get_absolute_url()).status_code == 404
+    assert article.title not in client.get("/").content.decode()
+    Article.objects.filter(pk=article.pk).update(published_at=timezone.now() - timedelta(minutes=1))
+    assert client.get(article.get_absolute_url()).status_code == 200
+    assert article.title in client.get("/").content.decode()
+
+
+def test_section_tag_and_author_archives(client):
+    section = Section.objects.create(name="Science", slug="science")
+    tag = Tag.objects.create(name="Rivers", slug="rivers")
+    author = Author.objects.create(name="Ana Lee", slug="ana-lee", bio="Covers the valley.")
+    article = make_article(title="River study", section=section, author=author, tags=[tag])
+    make_article(title="Unrelated")
+    for url in ("/section/science/", "/tag/rivers/", "/author/ana-lee/"):
+        html = client.get(url).content.decode()
+        assert article.title in html and "Unrelated" not in html
+    assert "Covers the valley." in client.get("/author/ana-lee/").content.decode()
+    assert client.get("/section/nope/").status_code == 404
+
+
+def test_article_page_shows_byline_source_section_and_tags(client):
+    tag = Tag.objects.create(name="Transit", slug="transit")
+    article = make_article(
+        title="Bus lanes",
+        body="## Why\n\nBecause *buses*.",
+        author=Author.objects.create(name="Sam Roe", slug="sam-roe"),
+        section=Section.objects.create(name="City", slug="city"),
+        source_name="Valley Courier",
+        source_url="https://courier.example/bus",
+        tags=[tag],
+    )
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "<h2>Why</h2>" in html and "<em>buses</em>" in html
+    assert 'href="/author/sam-roe/">Sam Roe</a>' in html
+    assert '<a href="https://courier.example/bus">Valley Courier</a>' in html
+    assert 'rel="tag" href="/tag/transit/">Transit</a>' in html
+
+
+def test_article_markdown_is_rendered_once_and_sanitized():
+    article = make_article(body="Hi <script>alert(1)</script> [x](javascript:alert(1))")
+    assert "<script>" not in article.body_html
+    assert "href" not in article.body_html
+
+
+def test_unpublish_hides_the_article(client):
+    article = make_article()
+    actions.unpublish(article)
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_admin_lists_and_previews_articles(client, django_user_model):
+    editor = django_user_model.objects.create_superuser("ed", "ed@example.org", "pw-long-1234")
+    client.force_login(editor)
+    article = make_article(title="Admin visible", body="**bold**")
+    assert "Admin visible" in client.get("/admin/newsroom/article/?q=Admin").content.decode()
+    change = client.get(f"/admin/newsroom/article/{article.pk}/change/").content.decode()
+    assert "<strong>bold</strong>" in change
+
+
+def test_admin_publish_action_publishes_drafts(client, django_user_model):
+    editor = django_user_model.objects.create_superuser("ed", "ed@example.org", "pw-long-1234")
+    client.force_login(editor)
+    draft = make_article(status=Article.Status.DRAFT, published_at=None)
+    client.post(
+        "/admin/newsroom/article/",
+        {"action": "publish_now", "_selected_action": [draft.pk]},
+    )
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.PUBLISHED and draft.published_at

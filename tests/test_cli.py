@@ -1,0 +1,93 @@
+"""The `broadsheet` console command, run as a user runs it: as a separate process."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+BROADSHEET = shutil.which("broadsheet") or str(Path(sys.executable).with_name("broadsheet"))
+
+
+def run(*args: str, data_dir: Path, timeout: int = 120) -> subprocess.CompletedProcess:
+    env = {**os.environ, "BROADSHEET_DATA_DIR": str(data_dir)}
+    env.pop("BROADSHEET_DATABASE_URL", None)
+    return subprocess.run(
+        [BROADSHEET, *args], env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_help_lists_broadsheet_and_django_commands(tmp_path):
+    result = run("help", data_dir=tmp_path)
+    assert result.returncode == 0
+    for command in ("serve", "demo", "migrate", "createsuperuser"):
+        assert command in result.stdout
+
+
+def test_unknown_command_fails_clearly(tmp_path):
+    result = run("frobnicate", data_dir=tmp_path)
+    assert result.returncode != 0
+    assert "Unknown command: 'frobnicate'" in result.stderr
+
+
+def test_secret_key_is_generated_once_and_kept(tmp_path):
+    assert run("check", data_dir=tmp_path).returncode == 0
+    key = (tmp_path / "secret_key").read_text()
+    assert len(key) > 40
+    assert run("check", data_dir=tmp_path).returncode == 0
+    assert (tmp_path / "secret_key").read_text() == key
+
+
+def test_serve_runs_gunicorn_workers_and_serves_pages_and_static_files(tmp_path):
+    port = free_port()
+    env = {**os.environ, "BROADSHEET_DATA_DIR": str(tmp_path)}
+    env.pop("BROADSHEET_DATABASE_URL", None)
+    proc = subprocess.Popen(
+        [BROADSHEET, "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        body = None
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and body is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as r:
+                    body = r.read().decode()
+            except OSError:
+                time.sleep(0.3)
+        assert body is not None, "server did not answer within 60 s"
+        assert "<!DOCTYPE html>" in body
+        css = body.split('rel="stylesheet" href="')[1].split('"')[0]
+        assert css != "/static/broadsheet/site.css", "static files should be hashed for caching"
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}{css}", headers={"Accept-Encoding": "gzip"}
+        )
+        with urllib.request.urlopen(request, timeout=5) as r:
+            assert r.status == 200
+            assert "max-age=315360000" in r.headers["Cache-Control"]
+            assert r.headers.get("Content-Encoding") == "gzip"
+        workers = subprocess.run(
+            ["pgrep", "-f", f"gunicorn.*{port}"], capture_output=True, text=True
+        ).stdout.split()
+        assert len(workers) >= 3  # the arbiter and two workers
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
