@@ -116,10 +116,18 @@ class Article(models.Model):
         SCHEDULED = "scheduled", "Scheduled"
         PUBLISHED = "published", "Published"
 
+    class BodyFormat(models.TextChoices):
+        MARKDOWN = "markdown", "Markdown"
+        # Imported from WordPress: kept as written, sanitized when rendered.
+        HTML = "html", "HTML"
+
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
     summary = models.TextField(blank=True)
     body = models.TextField(blank=True, help_text="Markdown.")
+    body_format = models.CharField(
+        max_length=10, choices=BodyFormat.choices, default=BodyFormat.MARKDOWN
+    )
     body_html = models.TextField(blank=True, editable=False)
     author = models.ForeignKey(
         Author, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
