@@ -12,8 +12,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-import pytest
-
 BROADSHEET = shutil.which("broadsheet") or str(Path(sys.executable).with_name("broadsheet"))
 
 

@@ -21,7 +21,9 @@ class Tunable:
 
 
 TUNABLES: dict[str, Tunable] = {
-    "COMMENT_EDIT_WINDOW_MINUTES": Tunable(15, "Minutes during which a commenter may edit or delete."),
+    "COMMENT_EDIT_WINDOW_MINUTES": Tunable(
+        15, "Minutes during which a commenter may edit or delete."
+    ),
     "COMMENT_MAX_LENGTH": Tunable(10_000, "Longest comment body accepted, in characters."),
     "COMMENT_NAME_MAX_LENGTH": Tunable(100, "Longest author name accepted."),
     "ARTICLES_PER_PAGE": Tunable(10, "Articles per page of the front page and archives."),

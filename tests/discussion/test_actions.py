@@ -107,9 +107,7 @@ def test_edit_with_wrong_token_is_refused(article):
 
 def test_edit_after_window_is_refused(article, settings):
     comment = post(article, "old words")
-    Comment.objects.filter(pk=comment.pk).update(
-        created_at=timezone.now() - timedelta(minutes=16)
-    )
+    Comment.objects.filter(pk=comment.pk).update(created_at=timezone.now() - timedelta(minutes=16))
     comment.refresh_from_db()
     with pytest.raises(EditNotAllowed, match="passed"):
         actions.edit_comment(comment, "new words", token=comment._token)
@@ -118,9 +116,7 @@ def test_edit_after_window_is_refused(article, settings):
 def test_edit_window_is_a_setting(article, settings):
     settings.BROADSHEET_COMMENT_EDIT_WINDOW_MINUTES = 60
     comment = post(article, "old words")
-    Comment.objects.filter(pk=comment.pk).update(
-        created_at=timezone.now() - timedelta(minutes=30)
-    )
+    Comment.objects.filter(pk=comment.pk).update(created_at=timezone.now() - timedelta(minutes=30))
     comment.refresh_from_db()
     assert actions.edit_comment(comment, "new", token=comment._token).body == "new"
 

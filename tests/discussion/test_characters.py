@@ -18,7 +18,7 @@ SAMPLES = {
     "emoji": "Great piece 👍🏽 👩‍👩‍👧 🇮🇱 🎉",
     "combining": "Cafe\u0301 n\u0303 a\u0308\u0301 Z\u0335\u0321a\u0336lgo",
     "astral": "𝄞 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 𠜎 𓀀",
-    "mixed": "He said: \"שלום\" then مرحبا 😀",
+    "mixed": 'He said: "שלום" then مرحبا 😀',
 }
 
 
@@ -67,7 +67,9 @@ text_strategy = st.text(
 ).filter(lambda s: s.strip())
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(text=text_strategy)
 def test_any_text_is_stored_exactly_after_normalisation(client, article, text):
     Comment.objects.all().delete()

@@ -46,7 +46,9 @@ def _visible_on_pages(article: Article) -> int:
 
 
 @pytest.mark.django_db
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(sequence=steps)
 def test_count_equals_visible_comments_after_any_transitions(sequence, django_user_model):
     Comment.objects.all().delete()

@@ -3,9 +3,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.db import connection
 
 from broadsheet.discussion.models import Comment
 from broadsheet.newsroom.models import Article, SiteSettings

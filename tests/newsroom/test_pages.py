@@ -44,7 +44,9 @@ def test_front_page_queries_do_not_grow_with_articles(client, django_assert_num_
 
 def test_scheduled_article_appears_by_itself_at_its_time(client):
     later = timezone.now() + timedelta(hours=2)
-    article = actions.publish(make_article(status=Article.Status.DRAFT, published_at=None), at=later)
+    article = actions.publish(
+        make_article(status=Article.Status.DRAFT, published_at=None), at=later
+    )
     assert article.status == Article.Status.SCHEDULED
     assert client.get(article.get_absolute_url()).status_code == 404
     assert article.title not in client.get("/").content.decode()

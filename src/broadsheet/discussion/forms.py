@@ -66,7 +66,9 @@ def _limit(field: forms.Field, limit: int) -> None:
 class CommentForm(forms.Form):
     author_name = TextField(label="Name", required=False)
     author_email = forms.EmailField(label="E-mail", max_length=254, required=False)
-    author_url = forms.URLField(label="Website", max_length=500, required=False, assume_scheme="https")
+    author_url = forms.URLField(
+        label="Website", max_length=500, required=False, assume_scheme="https"
+    )
     body = TextField(label="Comment", widget=forms.Textarea(attrs={"rows": 8, "dir": "auto"}))
     parent_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -97,9 +99,7 @@ class CommentForm(forms.Form):
         parent_id = self.cleaned_data.get("parent_id")
         if not parent_id:
             return None
-        parent = (
-            Comment.objects.filter(pk=parent_id, article=self.article).visible().first()
-        )
+        parent = Comment.objects.filter(pk=parent_id, article=self.article).visible().first()
         if parent is None:
             raise ValidationError("The comment you are replying to does not exist here.")
         return parent

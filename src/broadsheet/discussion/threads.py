@@ -68,9 +68,7 @@ def thread_rank(article: Article, comment: Comment) -> int:
     before = Q(thread_key__lt=comment.thread_key) | Q(
         thread_key=comment.thread_key, thread_id__lt=comment.thread_id
     )
-    return (
-        visible_threads(article).filter(before).values("thread_id").distinct().count()
-    )
+    return visible_threads(article).filter(before).values("thread_id").distinct().count()
 
 
 def load_page(
@@ -134,9 +132,7 @@ def _link(rows: list[Comment], own_ids: set[int]) -> list[Node]:
 def _prune(node: Node) -> bool:
     node.children = [child for child in node.children if _prune(child)]
     status = node.comment.status
-    visible = status == Comment.Status.APPROVED or (
-        node.own and status == Comment.Status.PENDING
-    )
+    visible = status == Comment.Status.APPROVED or (node.own and status == Comment.Status.PENDING)
     if visible:
         return True
     if node.children:

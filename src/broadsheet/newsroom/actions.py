@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
-from broadsheet.markup import render_article
-from broadsheet.newsroom.models import Article
+from broadsheet.markup import render_article, sanitize_html
+from broadsheet.newsroom.models import Article, Redirect, Tag
 
 
 def save_article(article: Article, *, actor=None) -> Article:
@@ -16,7 +17,11 @@ def save_article(article: Article, *, actor=None) -> Article:
     article.body_html = render_article(article.body)
     if article.status != Article.Status.DRAFT and article.published_at is None:
         article.published_at = timezone.now()
-    if article.status == Article.Status.PUBLISHED and article.published_at > timezone.now():
+    if (
+        article.status == Article.Status.PUBLISHED
+        and article.published_at is not None
+        and article.published_at > timezone.now()
+    ):
         article.status = Article.Status.SCHEDULED
     article.changed_at = timezone.now()
     with transaction.atomic():
@@ -44,4 +49,41 @@ def set_comments_open(article: Article, is_open: bool, *, actor=None) -> Article
     article.comments_open = is_open
     article.changed_at = timezone.now()
     article.save(update_fields=["comments_open", "changed_at", "updated_at"])
+    return article
+
+
+# Importing: used by broadsheet.interchange (WordPress, Disqus, JSON backups).
+
+
+def import_article(
+    article: Article,
+    *,
+    body_html: str,
+    tags: Iterable[Tag] | None = None,
+    redirects: Iterable[str] = (),
+    created_at: datetime | None = None,
+    updated_at: datetime | None = None,
+) -> Article:
+    """Store an article brought from another system, its status and dates as given.
+
+    The body is kept as the source wrote it (``body_format`` says how);
+    ``body_html`` is what the importer rendered from it, and is sanitized here,
+    so that what a page shows always went through the same cleaner. Unlike
+    ``save_article`` nothing is re-rendered from Markdown and no date is moved.
+    ``redirects`` are old paths (a WordPress permalink) that now answer 301.
+    """
+    article.body_html = sanitize_html(body_html)
+    article.changed_at = timezone.now()
+    with transaction.atomic():
+        article.save()
+        if tags is not None:
+            article.tags.set(tags)
+        for path in redirects:
+            Redirect.objects.update_or_create(old_path=path, defaults={"article": article})
+        # auto_now_add / auto_now would overwrite restored times on save.
+        kept = {k: v for k, v in (("created_at", created_at), ("updated_at", updated_at)) if v}
+        if kept:
+            Article.objects.filter(pk=article.pk).update(**kept)
+            for name, value in kept.items():
+                setattr(article, name, value)
     return article

@@ -1,17 +1,15 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from broadsheet.conf import conf
 from broadsheet.newsroom.models import Article, Author, Section, Tag
+from broadsheet.newsroom.querysets import ArticleQuerySet
 
 
-def _listing(
-    request: HttpRequest, articles: QuerySet, template: str, **context
-) -> HttpResponse:
+def _listing(request: HttpRequest, articles: ArticleQuerySet, template: str, **context) -> HttpResponse:
     articles = articles.live().latest_first().select_related("author", "section")
     page = Paginator(articles, conf.ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, template, {"page": page, "articles": page.object_list, **context})

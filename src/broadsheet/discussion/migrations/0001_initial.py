@@ -7,45 +7,114 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('newsroom', '0001_initial'),
+        ("newsroom", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Comment',
+            name="Comment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('thread_key', models.DateTimeField(default=django.utils.timezone.now)),
-                ('depth', models.PositiveSmallIntegerField(default=0)),
-                ('kind', models.CharField(choices=[('comment', 'Comment'), ('pingback', 'Pingback'), ('trackback', 'Trackback')], default='comment', max_length=10)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('approved', 'Approved'), ('spam', 'Spam'), ('rejected', 'Rejected'), ('deleted', 'Deleted')], default='pending', max_length=10)),
-                ('author_name', models.CharField(max_length=200)),
-                ('author_email', models.EmailField(blank=True, max_length=254)),
-                ('author_url', models.URLField(blank=True, max_length=500)),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('user_agent', models.CharField(blank=True, max_length=500)),
-                ('body', models.TextField(help_text='As the author wrote it (Markdown subset).')),
-                ('body_html', models.TextField(editable=False)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('edited_at', models.DateTimeField(blank=True, null=True)),
-                ('status_changed_at', models.DateTimeField(blank=True, null=True)),
-                ('edit_token_hash', models.CharField(blank=True, editable=False, max_length=64)),
-                ('score', models.FloatField(blank=True, null=True)),
-                ('reasons', models.JSONField(blank=True, default=list)),
-                ('origin', models.CharField(blank=True, default='', max_length=300)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='newsroom.article')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='replies', to='discussion.comment')),
-                ('thread', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='discussion.comment')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='comments', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("thread_key", models.DateTimeField(default=django.utils.timezone.now)),
+                ("depth", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("comment", "Comment"),
+                            ("pingback", "Pingback"),
+                            ("trackback", "Trackback"),
+                        ],
+                        default="comment",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("approved", "Approved"),
+                            ("spam", "Spam"),
+                            ("rejected", "Rejected"),
+                            ("deleted", "Deleted"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("author_name", models.CharField(max_length=200)),
+                ("author_email", models.EmailField(blank=True, max_length=254)),
+                ("author_url", models.URLField(blank=True, max_length=500)),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                ("user_agent", models.CharField(blank=True, max_length=500)),
+                ("body", models.TextField(help_text="As the author wrote it (Markdown subset).")),
+                ("body_html", models.TextField(editable=False)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("edited_at", models.DateTimeField(blank=True, null=True)),
+                ("status_changed_at", models.DateTimeField(blank=True, null=True)),
+                ("edit_token_hash", models.CharField(blank=True, editable=False, max_length=64)),
+                ("score", models.FloatField(blank=True, null=True)),
+                ("reasons", models.JSONField(blank=True, default=list)),
+                ("origin", models.CharField(blank=True, default="", max_length=300)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="newsroom.article",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="replies",
+                        to="discussion.comment",
+                    ),
+                ),
+                (
+                    "thread",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="discussion.comment",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="comments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
-                'indexes': [models.Index(fields=['article', 'status', 'thread_key', 'thread', 'created_at'], name='comment_page_idx'), models.Index(fields=['status', 'created_at'], name='comment_queue_idx'), models.Index(fields=['origin'], name='comment_origin_idx')],
+                "ordering": ["created_at", "id"],
+                "indexes": [
+                    models.Index(
+                        fields=["article", "status", "thread_key", "thread", "created_at"],
+                        name="comment_page_idx",
+                    ),
+                    models.Index(fields=["status", "created_at"], name="comment_queue_idx"),
+                    models.Index(fields=["origin"], name="comment_origin_idx"),
+                ],
             },
         ),
     ]

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,113 +15,246 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='SiteSettings',
+            name="SiteSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('site_name', models.CharField(default='Broadsheet', max_length=100)),
-                ('tagline', models.CharField(blank=True, default='News and discussion', max_length=200)),
-                ('comment_policy', models.CharField(choices=[('publish', 'Publish comments at once (after the spam checks)'), ('hold', 'Hold every comment for review')], default='publish', max_length=10)),
-                ('close_comments_after_days', models.PositiveIntegerField(blank=True, help_text='Close comments automatically this many days after publication. Empty: never.', null=True)),
-                ('thread_depth', models.PositiveSmallIntegerField(default=4, help_text='Deepest level of replies shown indented; deeper ones stay at it.')),
-                ('comments_per_page', models.PositiveSmallIntegerField(default=50, help_text='Top-level comments per page of a discussion.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("site_name", models.CharField(default="Broadsheet", max_length=100)),
+                (
+                    "tagline",
+                    models.CharField(blank=True, default="News and discussion", max_length=200),
+                ),
+                (
+                    "comment_policy",
+                    models.CharField(
+                        choices=[
+                            ("publish", "Publish comments at once (after the spam checks)"),
+                            ("hold", "Hold every comment for review"),
+                        ],
+                        default="publish",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "close_comments_after_days",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Close comments automatically this many days after publication. Empty: never.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "thread_depth",
+                    models.PositiveSmallIntegerField(
+                        default=4,
+                        help_text="Deepest level of replies shown indented; deeper ones stay at it.",
+                    ),
+                ),
+                (
+                    "comments_per_page",
+                    models.PositiveSmallIntegerField(
+                        default=50, help_text="Top-level comments per page of a discussion."
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'site settings',
-                'verbose_name_plural': 'site settings',
+                "verbose_name": "site settings",
+                "verbose_name_plural": "site settings",
             },
         ),
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('slug', models.SlugField(allow_unicode=True, max_length=100, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("slug", models.SlugField(allow_unicode=True, max_length=100, unique=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Author',
+            name="Author",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=150)),
-                ('slug', models.SlugField(allow_unicode=True, max_length=150, unique=True)),
-                ('bio', models.TextField(blank=True)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='author_profile', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=150)),
+                ("slug", models.SlugField(allow_unicode=True, max_length=150, unique=True)),
+                ("bio", models.TextField(blank=True)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="author_profile",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('slug', models.SlugField(allow_unicode=True, max_length=200, unique=True)),
-                ('summary', models.TextField(blank=True)),
-                ('body', models.TextField(blank=True, help_text='Markdown.')),
-                ('body_html', models.TextField(blank=True, editable=False)),
-                ('source_name', models.CharField(blank=True, help_text='Outlet this was republished from.', max_length=200, verbose_name='source outlet')),
-                ('source_url', models.URLField(blank=True, max_length=500, verbose_name='source link')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('scheduled', 'Scheduled'), ('published', 'Published')], default='draft', max_length=10)),
-                ('published_at', models.DateTimeField(blank=True, help_text='Publication time; in the future for scheduled articles.', null=True)),
-                ('comments_open', models.BooleanField(default=True)),
-                ('comment_count', models.PositiveIntegerField(default=0, editable=False)),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('origin', models.CharField(blank=True, db_index=True, default='', max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='articles', to='newsroom.author')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("slug", models.SlugField(allow_unicode=True, max_length=200, unique=True)),
+                ("summary", models.TextField(blank=True)),
+                ("body", models.TextField(blank=True, help_text="Markdown.")),
+                ("body_html", models.TextField(blank=True, editable=False)),
+                (
+                    "source_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Outlet this was republished from.",
+                        max_length=200,
+                        verbose_name="source outlet",
+                    ),
+                ),
+                (
+                    "source_url",
+                    models.URLField(blank=True, max_length=500, verbose_name="source link"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("scheduled", "Scheduled"),
+                            ("published", "Published"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Publication time; in the future for scheduled articles.",
+                        null=True,
+                    ),
+                ),
+                ("comments_open", models.BooleanField(default=True)),
+                ("comment_count", models.PositiveIntegerField(default=0, editable=False)),
+                (
+                    "changed_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("origin", models.CharField(blank=True, db_index=True, default="", max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="articles",
+                        to="newsroom.author",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published_at', '-id'],
+                "ordering": ["-published_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Redirect',
+            name="Redirect",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('old_path', models.CharField(max_length=500, unique=True)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='redirects', to='newsroom.article')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("old_path", models.CharField(max_length=500, unique=True)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="redirects",
+                        to="newsroom.article",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Section',
+            name="Section",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('slug', models.SlugField(allow_unicode=True, max_length=100, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='children', to='newsroom.section')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("slug", models.SlugField(allow_unicode=True, max_length=100, unique=True)),
+                ("description", models.TextField(blank=True)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="children",
+                        to="newsroom.section",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'name'],
+                "ordering": ["position", "name"],
             },
         ),
         migrations.AddField(
-            model_name='article',
-            name='section',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='articles', to='newsroom.section'),
+            model_name="article",
+            name="section",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="articles",
+                to="newsroom.section",
+            ),
         ),
         migrations.AddField(
-            model_name='article',
-            name='tags',
-            field=models.ManyToManyField(blank=True, related_name='articles', to='newsroom.tag'),
+            model_name="article",
+            name="tags",
+            field=models.ManyToManyField(blank=True, related_name="articles", to="newsroom.tag"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['status', '-published_at'], name='article_live_idx'),
+            model_name="article",
+            index=models.Index(fields=["status", "-published_at"], name="article_live_idx"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['section', '-published_at'], name='article_section_idx'),
+            model_name="article",
+            index=models.Index(fields=["section", "-published_at"], name="article_section_idx"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['author', '-published_at'], name='article_author_idx'),
+            model_name="article",
+            index=models.Index(fields=["author", "-published_at"], name="article_author_idx"),
         ),
     ]
