@@ -8,7 +8,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from broadsheet.markup import render_article, sanitize_html, sanitize_html
+from broadsheet.markup import render_article, sanitize_html
 from broadsheet.newsroom.models import Article, Redirect, Tag
 
 
