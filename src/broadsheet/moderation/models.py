@@ -2,8 +2,174 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from broadsheet.discussion.models import Comment
+
+
+class ModerationSettings(models.Model):
+    """The moderation choices editors change while the site runs (one row)."""
+
+    hold_threshold = models.FloatField(
+        default=0.5,
+        help_text="Hold a comment for review when the learned score is at least this (0 to 1).",
+    )
+    spam_threshold = models.FloatField(
+        default=0.95,
+        help_text="File a comment as spam when the learned score is at least this (0 to 1).",
+    )
+    learned_min_examples = models.PositiveIntegerField(
+        default=20,
+        help_text="The learned score decides nothing until the filter has learned from at least "
+        "this many published and this many unpublished comments.",
+    )
+    max_links = models.PositiveSmallIntegerField(
+        default=2, help_text="Hold comments with more links than this (body and website)."
+    )
+    duplicate_window_minutes = models.PositiveIntegerField(
+        default=60, help_text="Hold a text posted again within this many minutes. 0: off."
+    )
+    hold_first_comment = models.BooleanField(
+        default=False, help_text="Hold a commenter's first comment until a moderator approves it."
+    )
+    trust_after = models.PositiveSmallIntegerField(
+        default=3,
+        help_text="Commenters with this many approved comments and none rejected or spam skip "
+        "the hold checks and the learned score. 0: trust nobody automatically.",
+    )
+    reports_to_hide = models.PositiveSmallIntegerField(
+        default=3,
+        help_text="Hide a comment (back to pending) once this many readers report it. 0: never.",
+    )
+    rate_per_minute = models.PositiveSmallIntegerField(
+        default=5, help_text="Comments one address or one author may post per minute. 0: no limit."
+    )
+    rate_per_hour = models.PositiveSmallIntegerField(
+        default=40, help_text="Comments one address or one author may post per hour. 0: no limit."
+    )
+
+    class Meta:
+        verbose_name = "moderation settings"
+        verbose_name_plural = "moderation settings"
+
+    def __str__(self) -> str:
+        return "Moderation settings"
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> ModerationSettings:
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class WordRule(models.Model):
+    """A word or phrase from the site's lists, matched against body, name, e-mail and website."""
+
+    class List(models.TextChoices):
+        HOLD = "hold", "Hold for review"
+        BLOCK = "block", "File as spam"
+
+    phrase = models.CharField(
+        max_length=200,
+        help_text="Case does not matter; * stands for any run of letters (free*, *casino*).",
+    )
+    list = models.CharField(max_length=5, choices=List.choices, default=List.HOLD)
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["list", "phrase"]
+        constraints = [
+            models.UniqueConstraint(fields=["phrase", "list"], name="wordrule_unique_phrase")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.phrase} ({self.get_list_display()})"
+
+
+class BlockQuerySet(models.QuerySet):
+    def active(self) -> BlockQuerySet:
+        now = timezone.now()
+        return self.filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now))
+
+
+class Block(models.Model):
+    """An author who may not comment: by account, e-mail or IP, kept as a keyed hash."""
+
+    class Kind(models.TextChoices):
+        USER = "user", "Account"
+        EMAIL = "email", "E-mail"
+        IP = "ip", "IP address"
+
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    # HMAC-SHA256 (keyed with SECRET_KEY) of the normalised value, never the value.
+    key = models.CharField(max_length=64)
+    # What moderators see instead of the value: the author's name at the time, say.
+    label = models.CharField(max_length=200, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: for good.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = BlockQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The blocked-author check on every post: is any of these hashes blocked?
+            models.Index(fields=["key", "expires_at"], name="block_key_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.label or self.key[:10]}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.expires_at is None or self.expires_at > timezone.now()
+
+
+class Report(models.Model):
+    """A reader's report of a comment."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam or advertising"
+        ABUSE = "abuse", "Abusive or hateful"
+        OFF_TOPIC = "off_topic", "Off topic"
+        OTHER = "other", "Something else"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        UPHELD = "upheld", "Upheld"
+        DISMISSED = "dismissed", "Dismissed"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    detail = models.TextField(blank=True, max_length=1000)
+    # Keyed hash of the reporter's account or address: one report per reader and comment.
+    reporter_key = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reporter_key"], name="report_one_per_reader"
+            )
+        ]
+        indexes = [
+            # The Reported tab: comments with open reports.
+            models.Index(fields=["status", "comment"], name="report_open_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Report of #{self.comment_id}: {self.reason}"
 
 
 class AuditEntry(models.Model):
@@ -16,6 +182,10 @@ class AuditEntry(models.Model):
         DELETE = "delete", "Deleted"
         RESTORE = "restore", "Restored"
         UNDO = "undo", "Undone"
+        HIDE = "hide", "Hidden after reports"
+        DISMISS = "dismiss", "Reports dismissed"
+        BLOCK = "block", "Blocked author"
+        UNBLOCK = "unblock", "Unblocked author"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -27,6 +197,10 @@ class AuditEntry(models.Model):
     from_status = models.CharField(max_length=10, blank=True)
     to_status = models.CharField(max_length=10, blank=True)
     note = models.TextField(blank=True)
+    # For an undo: the entry it reverses.
+    reverts = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reverted_by"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -39,3 +213,21 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} {self.action} #{self.comment_id}"
+
+
+class LearnedModel(models.Model):
+    """The site's learned filter, shared by every app server (one row)."""
+
+    version = models.PositiveIntegerField(default=0)
+    # Changes on every save; processes compare it to know their copy is current.
+    revision = models.CharField(max_length=32)
+    blob = models.BinaryField()
+    published_examples = models.PositiveIntegerField(default=0)
+    unpublished_examples = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "learned filter"
+
+    def __str__(self) -> str:
+        return f"Learned filter v{self.version}"

@@ -1,0 +1,288 @@
+"""The learned filter: the probability that this site's moderators would not publish a comment.
+
+A linear model (scikit-learn's ``SGDClassifier`` with logistic loss) over hashed
+word and character n-grams (see ``features``). It learns online with
+``partial_fit``: every moderator decision is one more example, and nothing but
+the weights is kept, so the model never needs the comments it learned from.
+
+The model lives in one database row (``LearnedModel``) with a version and a
+revision. Each process keeps the copy it last loaded and compares revisions
+(one indexed read, at most every ``LEARNED_MODEL_RECHECK_SECONDS``), so every
+app server scores with the same model and picks up new decisions without a
+restart. Learning locks the row, so two moderators deciding at once both count.
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+import threading
+import time
+import uuid
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from django.db import connection, transaction
+from sklearn.linear_model import SGDClassifier
+
+from broadsheet.conf import conf
+from broadsheet.moderation.features import (
+    FEATURES_VERSION,
+    N_WORD_FEATURES,
+    CommentText,
+    featurize,
+    normalise,
+    readable,
+    word_feature_index,
+    word_tokens,
+)
+
+if TYPE_CHECKING:
+    from broadsheet.discussion.models import Comment
+
+log = logging.getLogger(__name__)
+
+PUBLISH = 0  # the moderators published it (approved)
+NOT_PUBLISH = 1  # spam, or rejected as abusive or off-topic
+
+_STATUS_LABELS = {"approved": PUBLISH, "spam": NOT_PUBLISH, "rejected": NOT_PUBLISH}
+
+
+def label_for_status(status: str) -> int | None:
+    """The training label a comment's status stands for; None when it says nothing (pending)."""
+    return _STATUS_LABELS.get(status)
+
+
+def comment_text(comment: Comment) -> CommentText:
+    return CommentText(body=comment.body, author_url=comment.author_url)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    score: float
+    # The features that pushed the score most, in words, strongest first.
+    features: list[str]
+
+
+class SpamFilter:
+    """An online text classifier; ``score`` is P(not published)."""
+
+    def __init__(self, *, alpha: float = 1e-4, seed: int = 0) -> None:
+        self.classifier = SGDClassifier(
+            loss="log_loss", alpha=alpha, average=True, random_state=seed
+        )
+        self.counts = [0, 0]  # examples learned, by label
+        self.features_version = FEATURES_VERSION
+
+    @property
+    def published_examples(self) -> int:
+        return self.counts[PUBLISH]
+
+    @property
+    def unpublished_examples(self) -> int:
+        return self.counts[NOT_PUBLISH]
+
+    @property
+    def can_score(self) -> bool:
+        return min(self.counts) > 0 and hasattr(self.classifier, "coef_")
+
+    def is_ready(self, minimum: int) -> bool:
+        """Whether it has learned enough of both kinds for its score to decide."""
+        return self.can_score and min(self.counts) >= minimum
+
+    def learn(self, items: Sequence[CommentText], labels: Sequence[int], *, epochs: int = 1,
+              seed: int = 0) -> int:  # fmt: skip
+        """Learn from labelled comments (in the order given on the first pass)."""
+        if not items:
+            return 0
+        X = featurize(items)
+        y = np.asarray(labels, dtype=np.int64)
+        rng = np.random.default_rng(seed)
+        for epoch in range(max(1, epochs)):
+            order = np.arange(len(y)) if epoch == 0 else rng.permutation(len(y))
+            self.classifier.partial_fit(X[order], y[order], classes=[PUBLISH, NOT_PUBLISH])
+        for label in (PUBLISH, NOT_PUBLISH):
+            self.counts[label] += int((y == label).sum())
+        return len(items)
+
+    def scores(self, items: Sequence[CommentText]) -> np.ndarray:
+        if not self.can_score:
+            return np.full(len(items), 0.5)
+        return self.classifier.predict_proba(featurize(items))[:, 1]
+
+    def score(self, item: CommentText) -> float:
+        return float(self.scores([item])[0])
+
+    def judge(self, item: CommentText, *, top: int = 4) -> Judgement:
+        """The score and the readable word features that weighed most toward it."""
+        X = featurize([item])
+        score = float(self.classifier.predict_proba(X)[0, 1]) if self.can_score else 0.5
+        if not self.can_score:
+            return Judgement(score, [])
+        row = X.getrow(0)
+        values = dict(zip(row.indices.tolist(), row.data.tolist(), strict=True))
+        coef = self.classifier.coef_[0]
+        toward = 1.0 if score >= 0.5 else -1.0
+        weighed: dict[str, float] = {}
+        for token in set(word_tokens(normalise(item.body, author_url=item.author_url))):
+            index = word_feature_index(token)
+            if index < N_WORD_FEATURES and index in values:
+                weighed[token] = values[index] * float(coef[index]) * toward
+        best = sorted((w, t) for t, w in weighed.items() if w > 0)[::-1][:top]
+        return Judgement(score, [readable(t) for _, t in best])
+
+    def dumps(self) -> bytes:
+        return zlib.compress(pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL), 3)
+
+    @classmethod
+    def loads(cls, blob: bytes) -> SpamFilter:
+        # Only ever our own blobs: the site's database row or a file an operator wrote.
+        loaded = pickle.loads(zlib.decompress(bytes(blob)))
+        if not isinstance(loaded, cls):
+            raise ValueError("not a Broadsheet filter")
+        if loaded.features_version != FEATURES_VERSION:
+            raise ValueError(
+                f"the filter was built on features v{loaded.features_version}, "
+                f"this version of Broadsheet uses v{FEATURES_VERSION}: retrain it"
+            )
+        return loaded
+
+    def save_file(self, path: Path) -> None:
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_bytes(self.dumps())
+        tmp.replace(path)
+
+    @classmethod
+    def load_file(cls, path: Path) -> SpamFilter:
+        return cls.loads(path.read_bytes())
+
+
+# The copy this process scores with: (revision, filter, when the revision was last checked).
+_lock = threading.Lock()
+_memo: tuple[str, SpamFilter, float] | None = None
+
+
+def _remember(revision: str, spam_filter: SpamFilter) -> None:
+    global _memo
+    with _lock:
+        _memo = (revision, spam_filter, time.monotonic())
+
+
+def forget() -> None:
+    """Drop this process's copy; the next score reads the database."""
+    global _memo
+    with _lock:
+        _memo = None
+
+
+def site_filter() -> SpamFilter | None:
+    """The site's filter as stored now, or None before it has learned anything."""
+    from broadsheet.moderation.models import LearnedModel
+
+    memo = _memo
+    # Inside a transaction the row we would read may differ from the committed
+    # one (our own uncommitted learning), so always check there.
+    fresh_enough = (
+        memo is not None
+        and not connection.in_atomic_block
+        and time.monotonic() - memo[2] < conf.LEARNED_MODEL_RECHECK_SECONDS
+    )
+    if fresh_enough:
+        return memo[1]
+    revision = LearnedModel.objects.filter(pk=1).values_list("revision", flat=True).first()
+    if revision is None:
+        forget()
+        return None
+    if memo is not None and memo[0] == revision:
+        _remember(revision, memo[1])
+        return memo[1]
+    row = LearnedModel.objects.filter(pk=1).values_list("revision", "blob").first()
+    if row is None:
+        return None
+    try:
+        spam_filter = SpamFilter.loads(row[1])
+    except (ValueError, pickle.UnpicklingError, zlib.error, EOFError) as exc:
+        log.error("The stored learned filter cannot be used (%s); scoring is off.", exc)
+        return None
+    _remember(row[0], spam_filter)
+    return spam_filter
+
+
+def store(spam_filter: SpamFilter) -> int:
+    """Replace the site's filter; returns its new version."""
+    from broadsheet.moderation.models import LearnedModel
+
+    with transaction.atomic():
+        row = LearnedModel.objects.select_for_update().filter(pk=1).first()
+        row = row or LearnedModel(pk=1)
+        return _save(row, spam_filter)
+
+
+def _save(row, spam_filter: SpamFilter) -> int:
+    row.version += 1
+    row.revision = uuid.uuid4().hex
+    row.blob = spam_filter.dumps()
+    row.published_examples = spam_filter.published_examples
+    row.unpublished_examples = spam_filter.unpublished_examples
+    row.save()
+    _remember(row.revision, spam_filter)
+    return row.version
+
+
+def learn(items: Sequence[CommentText], labels: Sequence[int], *, epochs: int = 1) -> int:
+    """Teach the site's filter these labelled comments; returns how many it learned from."""
+    from broadsheet.moderation.models import LearnedModel
+
+    if not items:
+        return 0
+    with transaction.atomic():
+        # The row lock makes concurrent decisions queue: none is lost to a
+        # read-modify-write race between two app servers.
+        row = LearnedModel.objects.select_for_update().filter(pk=1).first()
+        spam_filter = None
+        if row is not None:
+            try:
+                spam_filter = SpamFilter.loads(row.blob)
+            except (ValueError, pickle.UnpicklingError, zlib.error, EOFError) as exc:
+                log.warning("Starting a new learned filter: the stored one is unusable (%s).", exc)
+        else:
+            row = LearnedModel(pk=1)
+        spam_filter = spam_filter or SpamFilter()
+        learned = spam_filter.learn(items, labels, epochs=epochs)
+        _save(row, spam_filter)
+    return learned
+
+
+def learn_from_comments(comments: Iterable[Comment]) -> int:
+    """Train the site's filter from comments a moderator (or an imported history) decided.
+
+    Approved comments teach "publish", spam and rejected ones "do not publish";
+    pending and deleted comments are skipped. Returns how many it learned from.
+    """
+    items: list[CommentText] = []
+    labels: list[int] = []
+    learned = 0
+    for comment in comments:
+        label = label_for_status(comment.status)
+        if label is None:
+            continue
+        items.append(comment_text(comment))
+        labels.append(label)
+        if len(items) >= 1000:
+            learned += learn(items, labels)
+            items, labels = [], []
+    return learned + learn(items, labels)
+
+
+def model_summary() -> dict[str, int] | None:
+    from broadsheet.moderation.models import LearnedModel
+
+    return (
+        LearnedModel.objects.filter(pk=1)
+        .values("version", "published_examples", "unpublished_examples")
+        .first()
+    )
