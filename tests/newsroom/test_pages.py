@@ -117,3 +117,13 @@ def test_admin_publish_action_publishes_drafts(client, django_user_model):
     )
     draft.refresh_from_db()
     assert draft.status == Article.Status.PUBLISHED and draft.published_at
+
+
+def test_staff_can_preview_a_draft_and_readers_cannot(client, django_user_model):
+    draft = make_article(title="Unfinished", status=Article.Status.DRAFT, published_at=None)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    client.force_login(django_user_model.objects.create_user("ed", is_staff=True))
+    response = client.get(draft.get_absolute_url())
+    assert response.status_code == 200
+    assert "Preview: this article is draft" in response.content.decode()
+    assert "private" in response["Cache-Control"]

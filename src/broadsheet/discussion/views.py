@@ -57,9 +57,10 @@ def _article_etag(article: Article, site: SiteSettings, request: HttpRequest) ->
 
 
 def article_page(request: HttpRequest, slug: str) -> HttpResponse:
+    # Staff see drafts and scheduled articles too: that is the editors' preview.
+    articles = Article.objects.all() if request.user.is_staff else Article.objects.live()
     article = get_object_or_404(
-        Article.objects.live().select_related("author", "section").prefetch_related("tags"),
-        slug=slug,
+        articles.select_related("author", "section").prefetch_related("tags"), slug=slug
     )
     site = SiteSettings.load()
     personal = readers.is_personal(request)

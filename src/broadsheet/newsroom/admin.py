@@ -11,6 +11,12 @@ from broadsheet.newsroom import actions
 from broadsheet.newsroom.models import Article, Author, Section, SiteSettings, Tag
 
 
+admin.site.site_header = "Broadsheet"
+admin.site.site_title = "Broadsheet"
+admin.site.index_title = "Newsroom"
+admin.site.site_url = "/"
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = [
@@ -35,9 +41,8 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="Page")
     def view_link(self, obj: Article) -> str:
-        if not obj.is_live:
-            return "-"
-        return format_html('<a href="{}">view</a>', obj.get_absolute_url())
+        label = "view" if obj.is_live else "preview"
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), label)
 
     @admin.display(description="Preview of the saved body")
     def preview(self, obj: Article) -> str:
