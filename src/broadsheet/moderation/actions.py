@@ -1,56 +1,254 @@
-"""Moderator verbs: each changes a comment's status and writes an audit record."""
+"""Moderator verbs. Each runs in one transaction, changes statuses only through
+``discussion.actions.change_status`` (so counts stay true), writes an audit
+record, and teaches the learned filter what the moderator decided."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from broadsheet.discussion import actions as discussion_actions
 from broadsheet.discussion.models import Comment
-from broadsheet.moderation.models import AuditEntry
+from broadsheet.moderation import learned
+from broadsheet.moderation.identity import author_keys
+from broadsheet.moderation.models import AuditEntry, Block, ModerationSettings, Report
+
+Action = AuditEntry.Action
+Status = Comment.Status
 
 _TARGET = {
-    AuditEntry.Action.APPROVE: Comment.Status.APPROVED,
-    AuditEntry.Action.REJECT: Comment.Status.REJECTED,
-    AuditEntry.Action.SPAM: Comment.Status.SPAM,
-    AuditEntry.Action.DELETE: Comment.Status.DELETED,
-    AuditEntry.Action.RESTORE: Comment.Status.APPROVED,
+    Action.APPROVE: Status.APPROVED,
+    Action.REJECT: Status.REJECTED,
+    Action.SPAM: Status.SPAM,
+    Action.DELETE: Status.DELETED,
+    Action.RESTORE: Status.APPROVED,
 }
+# Entries an undo can reverse: the ones that moved a comment from one status to another.
+UNDOABLE = [*_TARGET, Action.HIDE, Action.DISMISS]
+
+
+def _actor(actor: Any) -> Any:
+    return actor if getattr(actor, "pk", None) else None
+
+
+def _resolve_reports(comments: Sequence[Comment], to_status: str) -> None:
+    """A decision on a reported comment upholds its reports (hidden) or dismisses them (shown)."""
+    upheld = to_status in (Status.REJECTED, Status.SPAM, Status.DELETED)
+    Report.objects.filter(comment__in=[c.pk for c in comments], status=Report.Status.OPEN).update(
+        status=Report.Status.UPHELD if upheld else Report.Status.DISMISSED,
+        resolved_at=timezone.now(),
+    )
+
+
+def _teach(pairs: Iterable[tuple[Comment, int | None]]) -> None:
+    items, labels = [], []
+    for comment, label in pairs:
+        if label is not None:
+            items.append(learned.comment_text(comment))
+            labels.append(label)
+    learned.learn(items, labels)
+
+
+def moderate_many(
+    comments: Iterable[Comment], action: str, *, actor: Any, note: str = ""
+) -> list[AuditEntry]:
+    """Apply one decision to several comments: one transaction, one lesson for the filter."""
+    action = Action(action)
+    if action not in _TARGET:
+        raise ValueError(f"{action} is not a moderation decision")
+    target = _TARGET[action]
+    label = learned.label_for_status(target)
+    comments = list(comments)
+    entries = []
+    lessons = []
+    with transaction.atomic():
+        for comment in comments:
+            old = discussion_actions.change_status(comment, target, actor=actor)
+            entries.append(
+                AuditEntry(
+                    actor=_actor(actor),
+                    comment=comment,
+                    action=action,
+                    from_status=old,
+                    to_status=target,
+                    note=note,
+                )
+            )
+            # A decision that changes nothing (approving what is shown) teaches nothing new.
+            if old != target:
+                lessons.append((comment, label))
+        _resolve_reports(comments, target)
+        AuditEntry.objects.bulk_create(entries)
+        _teach(lessons)
+    return entries
 
 
 def moderate(comment: Comment, action: str, *, actor: Any, note: str = "") -> AuditEntry:
     """Apply a moderator's decision (approve, reject, spam, delete, restore)."""
-    action = AuditEntry.Action(action)
-    if action not in _TARGET:
-        raise ValueError(f"{action} is not a moderation decision")
-    with transaction.atomic():
-        old = discussion_actions.change_status(comment, _TARGET[action], actor=actor)
-        return AuditEntry.objects.create(
-            actor=actor if getattr(actor, "pk", None) else None,
-            comment=comment,
-            action=action,
-            from_status=old,
-            to_status=_TARGET[action],
-            note=note,
-        )
+    return moderate_many([comment], action, actor=actor, note=note)[0]
 
 
 def approve(comment: Comment, *, actor: Any) -> AuditEntry:
-    return moderate(comment, AuditEntry.Action.APPROVE, actor=actor)
+    return moderate(comment, Action.APPROVE, actor=actor)
 
 
 def reject(comment: Comment, *, actor: Any) -> AuditEntry:
-    return moderate(comment, AuditEntry.Action.REJECT, actor=actor)
+    return moderate(comment, Action.REJECT, actor=actor)
 
 
 def mark_spam(comment: Comment, *, actor: Any) -> AuditEntry:
-    return moderate(comment, AuditEntry.Action.SPAM, actor=actor)
+    return moderate(comment, Action.SPAM, actor=actor)
 
 
 def delete(comment: Comment, *, actor: Any) -> AuditEntry:
-    return moderate(comment, AuditEntry.Action.DELETE, actor=actor)
+    return moderate(comment, Action.DELETE, actor=actor)
 
 
 def restore(comment: Comment, *, actor: Any) -> AuditEntry:
-    return moderate(comment, AuditEntry.Action.RESTORE, actor=actor)
+    return moderate(comment, Action.RESTORE, actor=actor)
+
+
+def undo(entry: AuditEntry, *, actor: Any) -> AuditEntry:
+    """Put the comment back in the status it had before ``entry``.
+
+    What the filter learned from the undone decision stays learned (an online
+    model cannot forget one example); the moderator's next decision on the
+    comment teaches it again.
+    """
+    with transaction.atomic():
+        entry = AuditEntry.objects.select_for_update().get(pk=entry.pk)
+        if entry.action not in UNDOABLE or entry.comment_id is None:
+            raise ValueError("Only a decision on a comment can be undone.")
+        if entry.reverted_by.exists():
+            raise ValueError("That decision was already undone.")
+        comment = Comment.objects.get(pk=entry.comment_id)
+        old = discussion_actions.change_status(comment, entry.from_status, actor=actor)
+        if entry.action == Action.DISMISS:
+            Report.objects.filter(comment=comment, resolved_at__gte=entry.created_at).update(
+                status=Report.Status.OPEN, resolved_at=None
+            )
+        return AuditEntry.objects.create(
+            actor=_actor(actor),
+            comment=comment,
+            action=Action.UNDO,
+            from_status=old,
+            to_status=entry.from_status,
+            reverts=entry,
+            note=f"Undid “{entry.get_action_display()}”.",
+        )
+
+
+def last_undoable(actor: Any) -> AuditEntry | None:
+    """The actor's latest decision that has not been undone."""
+    return (
+        AuditEntry.objects.filter(actor=_actor(actor), action__in=UNDOABLE)
+        .exclude(comment=None)
+        .filter(reverted_by=None)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def report(comment: Comment, *, reason: str, reporter_key: str, detail: str = "") -> Report | None:
+    """A reader's report. Returns None when this reader had already reported the comment.
+
+    Once ``reports_to_hide`` readers have reported a published comment it is
+    hidden (back to pending, through change_status, so the count stays true)
+    until a moderator decides.
+    """
+    rules = ModerationSettings.load()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                made = Report.objects.create(
+                    comment=comment, reason=reason, detail=detail, reporter_key=reporter_key
+                )
+        except IntegrityError:
+            return None
+        open_reports = Report.objects.filter(comment=comment, status=Report.Status.OPEN).count()
+        if rules.reports_to_hide and open_reports >= rules.reports_to_hide:
+            old = discussion_actions.change_status(comment, Status.PENDING)
+            if old == Status.APPROVED:
+                AuditEntry.objects.create(
+                    comment=comment,
+                    action=Action.HIDE,
+                    from_status=old,
+                    to_status=Status.PENDING,
+                    note=f"Hidden after {open_reports} reader reports.",
+                )
+    return made
+
+
+def dismiss_reports(comment: Comment, *, actor: Any) -> AuditEntry:
+    """The moderator keeps a reported comment: reports dismissed, the comment shown."""
+    with transaction.atomic():
+        old = discussion_actions.change_status(comment, Status.APPROVED, actor=actor)
+        count = Report.objects.filter(comment=comment, status=Report.Status.OPEN).update(
+            status=Report.Status.DISMISSED, resolved_at=timezone.now()
+        )
+        entry = AuditEntry.objects.create(
+            actor=_actor(actor),
+            comment=comment,
+            action=Action.DISMISS,
+            from_status=old,
+            to_status=Status.APPROVED,
+            note=f"Kept; {count} report(s) dismissed.",
+        )
+        _teach([(comment, learned.PUBLISH)])
+    return entry
+
+
+BLOCK_KINDS = [Block.Kind.USER, Block.Kind.EMAIL, Block.Kind.IP]
+
+
+def block_author(
+    comment: Comment,
+    *,
+    actor: Any,
+    kinds: Sequence[str] = BLOCK_KINDS,
+    days: int | None = None,
+    reason: str = "",
+) -> list[Block]:
+    """Block the author of ``comment`` by account, e-mail and/or IP, for ``days`` or for good."""
+    keys = author_keys(user=comment.user_id, email=comment.author_email, ip=comment.ip_address)
+    keys = {kind: key for kind, key in keys.items() if kind in kinds}
+    if not keys:
+        raise ValueError("This comment has nothing to block its author by.")
+    expires_at = timezone.now() + timedelta(days=days) if days else None
+    with transaction.atomic():
+        blocks = [
+            Block.objects.create(
+                kind=kind,
+                key=key,
+                label=f"{comment.author_name} (comment #{comment.pk})",
+                reason=reason,
+                expires_at=expires_at,
+                created_by=_actor(actor),
+            )
+            for kind, key in keys.items()
+        ]
+        how_long = f"for {days} day(s)" if days else "for good"
+        named = ", ".join(Block.Kind(k).label.lower() for k in keys)
+        AuditEntry.objects.create(
+            actor=_actor(actor),
+            comment=comment,
+            action=Action.BLOCK,
+            note=f"Blocked by {named} {how_long}. {reason}".strip(),
+        )
+    return blocks
+
+
+def unblock(block: Block, *, actor: Any) -> AuditEntry:
+    with transaction.atomic():
+        note = f"Unblocked {block.get_kind_display().lower()} of {block.label or 'an author'}."
+        Block.objects.filter(pk=block.pk).delete()
+        return AuditEntry.objects.create(actor=_actor(actor), action=Action.UNBLOCK, note=note)
+
+
+def blocks_for(comment: Comment) -> list[Block]:
+    keys = author_keys(user=comment.user_id, email=comment.author_email, ip=comment.ip_address)
+    return list(Block.objects.active().filter(key__in=keys.values()))

@@ -9,7 +9,73 @@ from django.http import HttpRequest
 
 from broadsheet.discussion.models import Comment
 from broadsheet.moderation import actions as moderation_actions
-from broadsheet.moderation.models import AuditEntry
+from broadsheet.moderation.models import (
+    AuditEntry,
+    Block,
+    LearnedModel,
+    ModerationSettings,
+    Report,
+    WordRule,
+)
+
+
+@admin.register(ModerationSettings)
+class ModerationSettingsAdmin(admin.ModelAdmin):
+    fieldsets = [
+        ("Learned score", {"fields": ["hold_threshold", "spam_threshold", "learned_min_examples"]}),
+        ("Checks", {"fields": ["max_links", "duplicate_window_minutes", "hold_first_comment"]}),
+        ("Trust and reports", {"fields": ["trust_after", "reports_to_hide"]}),
+        ("Rate limits", {"fields": ["rate_per_minute", "rate_per_hour"]}),
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not ModerationSettings.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(WordRule)
+class WordRuleAdmin(admin.ModelAdmin):
+    list_display = ["phrase", "list", "note", "created_at"]
+    list_filter = ["list"]
+    search_fields = ["phrase", "note"]
+
+
+@admin.register(Block)
+class BlockAdmin(admin.ModelAdmin):
+    """Blocks are made from the queue, which hashes the author; here they are read and lifted."""
+
+    list_display = ["label", "kind", "expires_at", "reason", "created_by", "created_at"]
+    list_filter = ["kind"]
+    readonly_fields = ["kind", "key", "label", "created_by", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["comment", "reason", "status", "created_at"]
+    list_filter = ["status", "reason"]
+    raw_id_fields = ["comment"]
+    readonly_fields = ["comment", "reason", "detail", "reporter_key", "created_at", "resolved_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(LearnedModel)
+class LearnedModelAdmin(admin.ModelAdmin):
+    list_display = ["version", "published_examples", "unpublished_examples", "updated_at"]
+    exclude = ["blob"]
+    readonly_fields = ["version", "revision", "published_examples", "unpublished_examples"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
 
 
 @admin.register(AuditEntry)

@@ -1,70 +1,273 @@
 """Explicit moderation checks. Each looks at a Submission and returns a Verdict.
 
-A check never stores anything and never raises to refuse: it says what it
-would do and why, and the policy combines the verdicts.
+A check never raises to refuse: it says what it would do and why, and the
+policy combines the verdicts. Two keep counters in the shared cache (the rate
+limit and the duplicate-text window), which is what lets several app servers
+agree on them; nothing else is stored.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
+import time
+import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+
+from django.core.cache import cache
+from django.db.models import Count, Q
 
 from broadsheet.conf import conf
+from broadsheet.discussion.models import Comment
 from broadsheet.discussion.policy import Submission, Verdict
+from broadsheet.moderation.features import clean_markup, count_links
+from broadsheet.moderation.identity import author_keys
+from broadsheet.moderation.models import Block, ModerationSettings, WordRule
 from broadsheet.newsroom.models import SiteSettings
 
-Check = Callable[[Submission, SiteSettings], Verdict]
-
 ALLOW = "allow"
+Status = Comment.Status
 
 
-def comments_open(sub: Submission, site: SiteSettings) -> Verdict:
-    if sub.editing is None and not sub.article.accepts_comments(site):
+@dataclass
+class AuthorHistory:
+    approved: int = 0
+    unpublished: int = 0  # rejected or spam
+
+    @property
+    def known(self) -> bool:
+        return self.approved + self.unpublished > 0
+
+
+@dataclass
+class Context:
+    """What the checks share for one submission: the site's settings, read once."""
+
+    site: SiteSettings
+    rules: ModerationSettings
+    sub: Submission
+
+    @cached_property
+    def history(self) -> AuthorHistory | None:
+        """The author's earlier decided comments, by account or else e-mail; None if anonymous."""
+        return author_history(self.sub)
+
+
+def author_filter(sub: Submission) -> Q | None:
+    user = sub.user
+    if getattr(user, "is_authenticated", False):
+        return Q(user_id=user.pk)
+    if sub.author_email:
+        # Name and e-mail together, as WordPress does: the e-mail alone is not a secret.
+        return Q(author_email=sub.author_email, author_name=sub.author_name)
+    return None
+
+
+def author_history(sub: Submission) -> AuthorHistory | None:
+    match = author_filter(sub)
+    if match is None:
+        return None
+    comments = Comment.objects.filter(match)
+    if sub.editing is not None:
+        comments = comments.exclude(pk=sub.editing.pk)
+    counts = comments.aggregate(
+        approved=Count("pk", filter=Q(status=Status.APPROVED)),
+        unpublished=Count("pk", filter=Q(status__in=[Status.SPAM, Status.REJECTED])),
+    )
+    return AuthorHistory(**counts)
+
+
+Check = Callable[[Context], Verdict]
+
+
+def trusted_staff(ctx: Context) -> Verdict:
+    user = ctx.sub.user
+    if user is not None and getattr(user, "is_staff", False):
+        return Verdict("trusted_staff", "trust", "Posted by a member of staff.")
+    return Verdict("trusted_staff", ALLOW, "Not staff.")
+
+
+def comments_open(ctx: Context) -> Verdict:
+    if ctx.sub.editing is None and not ctx.sub.article.accepts_comments(ctx.site):
         return Verdict("comments_open", "refuse", "Comments are closed on this article.")
     return Verdict("comments_open", ALLOW, "Comments are open.")
 
 
-def max_length(sub: Submission, site: SiteSettings) -> Verdict:
+def max_length(ctx: Context) -> Verdict:
     limit = conf.COMMENT_MAX_LENGTH
-    if len(sub.body) > limit:
+    if len(ctx.sub.body) > limit:
         return Verdict("max_length", "refuse", f"Longer than {limit} characters.")
     return Verdict("max_length", ALLOW, "Within the length limit.")
 
 
-def honeypot(sub: Submission, site: SiteSettings) -> Verdict:
-    if sub.honeypot:
+def blocked_author(ctx: Context) -> Verdict:
+    sub = ctx.sub
+    keys = author_keys(user=sub.user, email=sub.author_email, ip=sub.ip_address)
+    if keys and Block.objects.active().filter(key__in=keys.values()).exists():
+        return Verdict("blocked_author", "refuse", "You cannot comment on this site.")
+    return Verdict("blocked_author", ALLOW, "Not blocked.")
+
+
+def _count_hit(key: str, limit: int, window: int) -> int | None:
+    """Count one post against ``key`` in the current window; seconds to wait when over."""
+    now = int(time.time())
+    start = now - now % window
+    counter = f"bs:rate:{key}:{window}:{start}"
+    # add() then incr() is atomic on Redis; on the database cache two posts in the
+    # same instant may count once, which only errs toward letting a post through.
+    cache.add(counter, 0, timeout=window + 5)
+    try:
+        hits = cache.incr(counter)
+    except ValueError:
+        cache.set(counter, 1, timeout=window + 5)
+        hits = 1
+    if hits > limit:
+        return max(1, start + window - now)
+    return None
+
+
+def rate_limit(ctx: Context) -> Verdict:
+    sub = ctx.sub
+    if str(conf.RATE_LIMIT).lower() == "off" or sub.editing is not None:
+        return Verdict("rate_limit", ALLOW, "Rate limits are off.")
+    keys = author_keys(user=sub.user, email=sub.author_email, ip=sub.ip_address)
+    waits = []
+    for who in ("ip", "user", "email"):
+        if who not in keys:
+            continue
+        for limit, window in ((ctx.rules.rate_per_minute, 60), (ctx.rules.rate_per_hour, 3600)):
+            if limit and (wait := _count_hit(keys[who][:32], limit, window)):
+                waits.append(wait)
+    if waits:
+        return Verdict(
+            "rate_limit", "throttle", "Too many comments in a short time.", retry_after=max(waits)
+        )
+    return Verdict("rate_limit", ALLOW, "Within the rate limits.")
+
+
+def honeypot(ctx: Context) -> Verdict:
+    if ctx.sub.honeypot:
         return Verdict("honeypot", "spam", "Filled in the field hidden from people.")
     return Verdict("honeypot", ALLOW, "Hidden field left empty.")
 
 
-def posting_speed(sub: Submission, site: SiteSettings) -> Verdict:
+def posting_speed(ctx: Context) -> Verdict:
     least = conf.MIN_SECONDS_TO_POST
-    if sub.elapsed_seconds is not None and sub.elapsed_seconds < least:
+    elapsed = ctx.sub.elapsed_seconds
+    if elapsed is not None and elapsed < least:
         return Verdict(
             "posting_speed",
             "spam",
-            f"Posted {sub.elapsed_seconds:.1f}s after the form was served (least {least}s).",
+            f"Posted {elapsed:.1f}s after the form was served (least {least}s).",
         )
     return Verdict("posting_speed", ALLOW, "Posted at a human pace.")
 
 
-def hold_all(sub: Submission, site: SiteSettings) -> Verdict:
-    if site.comment_policy == SiteSettings.CommentPolicy.HOLD:
+def _match_text(sub: Submission) -> str:
+    parts = (sub.body, sub.author_name, sub.author_email, sub.author_url)
+    return unicodedata.normalize("NFKC", clean_markup("\n".join(parts))).casefold()
+
+
+@lru_cache(maxsize=16)
+def _compile(phrases: tuple[str, ...]) -> re.Pattern | None:
+    patterns = []
+    for phrase in phrases:
+        words = unicodedata.normalize("NFKC", phrase).casefold().split()
+        if not words:
+            continue
+        body = r"\s+".join(re.escape(w).replace(r"\*", r"[\w.@/-]*") for w in words)
+        patterns.append(rf"(?<![\w]){body}(?![\w])")
+    return re.compile("|".join(patterns)) if patterns else None
+
+
+def word_lists(ctx: Context) -> Verdict:
+    rules: dict[str, list[str]] = {WordRule.List.BLOCK: [], WordRule.List.HOLD: []}
+    for phrase, kind in WordRule.objects.values_list("phrase", "list").order_by("phrase"):
+        rules[kind].append(phrase)
+    text = None
+    for kind, action in ((WordRule.List.BLOCK, "spam"), (WordRule.List.HOLD, "hold")):
+        pattern = _compile(tuple(rules[kind]))
+        if pattern is None:
+            continue
+        text = text if text is not None else _match_text(ctx.sub)
+        if found := pattern.search(text):
+            listed = "block" if kind == WordRule.List.BLOCK else "hold"
+            reason = f"Contains “{found.group(0)}” (on the {listed} list)."
+            return Verdict("word_lists", action, reason)
+    return Verdict("word_lists", ALLOW, "No listed words.")
+
+
+def _fingerprint(body: str) -> str:
+    text = " ".join(unicodedata.normalize("NFKC", clean_markup(body)).casefold().split())
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# Shorter texts ("Thanks!", "+1") are said twice by different people in good faith.
+DUPLICATE_MIN_LENGTH = 20
+
+
+def duplicate_text(ctx: Context) -> Verdict:
+    minutes = ctx.rules.duplicate_window_minutes
+    body = ctx.sub.body
+    if not minutes or ctx.sub.editing is not None or len(body.strip()) < DUPLICATE_MIN_LENGTH:
+        return Verdict("duplicate_text", ALLOW, "Not checked for repeats.")
+    # add() only succeeds for the first post of this text in the window.
+    if cache.add(f"bs:dup:{_fingerprint(body)}", int(time.time()), timeout=minutes * 60):
+        return Verdict("duplicate_text", ALLOW, "Not posted before.")
+    return Verdict(
+        "duplicate_text", "hold", f"The same text was posted in the last {minutes} minutes."
+    )
+
+
+def too_many_links(ctx: Context) -> Verdict:
+    links = count_links(ctx.sub.body)
+    most = ctx.rules.max_links
+    if links > most:
+        return Verdict("too_many_links", "hold", f"Has {links} links (more than {most}).")
+    return Verdict("too_many_links", ALLOW, f"Has {links} link(s).")
+
+
+def hold_all(ctx: Context) -> Verdict:
+    if ctx.site.comment_policy == SiteSettings.CommentPolicy.HOLD:
         return Verdict("hold_all", "hold", "The site holds every comment for review.")
     return Verdict("hold_all", ALLOW, "The site publishes comments at once.")
 
 
-def trusted_staff(sub: Submission, site: SiteSettings) -> Verdict:
-    user = sub.user
-    if user is not None and getattr(user, "is_staff", False):
-        return Verdict("trusted_staff", "trust", "Posted by a member of staff.")
-    return Verdict("trusted_staff", ALLOW, "Not staff.")
+def first_comment(ctx: Context) -> Verdict:
+    if not ctx.rules.hold_first_comment or ctx.sub.editing is not None:
+        return Verdict("first_comment", ALLOW, "First comments are not held.")
+    history = ctx.history
+    if history is None or history.approved == 0:
+        return Verdict("first_comment", "hold", "The author's first comment on this site.")
+    return Verdict("first_comment", ALLOW, "The author has published comments before.")
+
+
+def trusted_commenter(ctx: Context) -> Verdict:
+    needed = ctx.rules.trust_after
+    history = ctx.history
+    if needed and history and history.approved >= needed and history.unpublished == 0:
+        return Verdict(
+            "trusted_commenter",
+            "trust",
+            f"Trusted: {history.approved} approved comments and none rejected.",
+        )
+    return Verdict("trusted_commenter", ALLOW, "Not yet trusted.")
 
 
 DEFAULT_CHECKS: list[Check] = [
     trusted_staff,
     comments_open,
     max_length,
+    blocked_author,
+    rate_limit,
     honeypot,
     posting_speed,
+    word_lists,
+    duplicate_text,
+    too_many_links,
     hold_all,
+    first_comment,
+    trusted_commenter,
 ]

@@ -66,6 +66,12 @@ def _domain(url: str) -> str:
     return ".".join(parts[-2:]) if len(parts) >= 2 else host
 
 
+def count_links(body: str) -> int:
+    """Links in a comment: with a scheme, www., or a bare (even spaced-out) domain."""
+    text = _SCHEME_URL.sub(" ", clean_markup(body))
+    return len(_SCHEME_URL.findall(clean_markup(body))) + len(_BARE_DOMAIN.findall(text))
+
+
 @dataclass(frozen=True)
 class Normalised:
     text: str  # lower-case, links, e-mails and numbers replaced by placeholders

@@ -1,35 +1,70 @@
-"""The moderation policy: run the checks in order and combine their verdicts."""
+"""The moderation policy: run the checks in order, add the learned score, combine the verdicts."""
 
 from __future__ import annotations
 
 from broadsheet.discussion.models import Comment
 from broadsheet.discussion.policy import Decision, Submission, Verdict
-from broadsheet.moderation.checks import DEFAULT_CHECKS, Check
+from broadsheet.moderation import learned
+from broadsheet.moderation.checks import DEFAULT_CHECKS, Check, Context
+from broadsheet.moderation.features import CommentText
+from broadsheet.moderation.models import ModerationSettings
 from broadsheet.newsroom.models import SiteSettings
 
 # What each action does to a comment, strongest first.
 _OUTCOME = {"spam": Comment.Status.SPAM, "hold": Comment.Status.PENDING}
 
 
+def learned_verdict(sub: Submission, rules: ModerationSettings) -> tuple[Verdict, float | None]:
+    """The learned filter's verdict and score. It decides only once it has learned enough."""
+    spam_filter = learned.site_filter()
+    if spam_filter is None or not spam_filter.can_score:
+        return Verdict("learned_score", "allow", "The filter has not learned yet."), None
+    judgement = spam_filter.judge(CommentText(body=sub.body, author_url=sub.author_url))
+    score = judgement.score
+    weighed = ", ".join(f"“{f}”" for f in judgement.features)
+    because = f" Weighed most: {weighed}." if weighed else ""
+    if not spam_filter.is_ready(rules.learned_min_examples):
+        return Verdict(
+            "learned_score",
+            "allow",
+            f"Score {score:.2f}, not used: the filter has learned from "
+            f"{spam_filter.published_examples} published and "
+            f"{spam_filter.unpublished_examples} unpublished comments "
+            f"(needs {rules.learned_min_examples} of each).",
+        ), score
+    if score >= rules.spam_threshold:
+        action = "spam"
+    elif score >= rules.hold_threshold:
+        action = "hold"
+    else:
+        action = "allow"
+    return Verdict(
+        "learned_score", action, f"Learned score {score:.2f} (moderators' past decisions).{because}"
+    ), score
+
+
 class DefaultPolicy:
     """Refusals stop at once; otherwise the strongest of spam > hold > approve wins.
 
-    A "trust" verdict (staff) skips the hold and spam checks but never a refusal
-    (closed comments, length).
+    A "trust" verdict (staff, or a commenter with enough approved comments and
+    none rejected) skips the hold and spam checks and the learned score, but
+    never a refusal (closed comments, length, a block, the rate limit).
     """
 
     checks: list[Check] = DEFAULT_CHECKS
 
     def decide(self, submission: Submission) -> Decision:
-        site = SiteSettings.load()
+        ctx = Context(site=SiteSettings.load(), rules=ModerationSettings.load(), sub=submission)
         verdicts: list[Verdict] = []
         for check in self.checks:
-            verdict = check(submission, site)
+            verdict = check(ctx)
             verdicts.append(verdict)
             if verdict.action in ("refuse", "throttle"):
                 return Decision(status=Comment.Status.PENDING, verdicts=verdicts)
+        verdict, score = learned_verdict(submission, ctx.rules)
+        verdicts.append(verdict)
         trusted = any(v.action == "trust" for v in verdicts)
         for action, status in _OUTCOME.items():
             if not trusted and any(v.action == action for v in verdicts):
-                return Decision(status=status, verdicts=verdicts)
-        return Decision(status=Comment.Status.APPROVED, verdicts=verdicts)
+                return Decision(status=status, verdicts=verdicts, score=score)
+        return Decision(status=Comment.Status.APPROVED, verdicts=verdicts, score=score)

@@ -1,27 +1,202 @@
+"""The moderators' pages (staff only) and the readers' report form."""
+
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.db.models import Count, Prefetch, Q
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    HttpResponseRedirect,
+)
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
+from broadsheet.conf import conf
 from broadsheet.discussion.models import Comment
+from broadsheet.discussion.views import _cross_site
 from broadsheet.moderation import actions
-from broadsheet.moderation.models import AuditEntry
+from broadsheet.moderation.forms import BlockForm, ReportForm
+from broadsheet.moderation.identity import keyed_hash, normal_ip
+from broadsheet.moderation.models import AuditEntry, Block, Report
+from broadsheet.newsroom.models import Article
 
-DECISIONS = {"approve", "reject", "spam"}
+Status = Comment.Status
+DECISIONS = {"approve", "reject", "spam", "delete", "restore"}
+TABS = {
+    "pending": "Pending",
+    "reported": "Reported",
+    "spam": "Spam",
+    "decided": "Recently decided",
+}
+RECENT = timedelta(days=2)
+
+
+def _tab_counts() -> dict[str, int]:
+    by_status = dict(
+        Comment.objects.filter(status__in=[Status.PENDING, Status.SPAM])
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {
+        "pending": by_status.get(Status.PENDING, 0),
+        "spam": by_status.get(Status.SPAM, 0),
+        "reported": Report.objects.filter(status=Report.Status.OPEN)
+        .values("comment")
+        .distinct()
+        .count(),
+        "decided": AuditEntry.objects.filter(
+            created_at__gte=timezone.now() - RECENT, action__in=actions.UNDOABLE
+        ).count(),
+    }
+
+
+def _tabs() -> list[tuple[str, str, int]]:
+    counts = _tab_counts()
+    return [(key, label, counts[key]) for key, label in TABS.items()]
+
+
+def _with_histories(comments: list[Comment]) -> None:
+    """Attach each comment's author history (their other comments by status): one query."""
+    users = {c.user_id for c in comments if c.user_id}
+    emails = {c.author_email for c in comments if not c.user_id and c.author_email}
+    if not users and not emails:
+        return
+    rows = (
+        Comment.objects.filter(Q(user_id__in=users) | Q(author_email__in=emails))
+        .values_list("user_id", "author_email", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_user: dict[int, dict[str, int]] = {}
+    by_email: dict[str, dict[str, int]] = {}
+    for user_id, email, status, n in rows:
+        if user_id:
+            by_user.setdefault(user_id, {}).setdefault(status, 0)
+            by_user[user_id][status] += n
+        if email:
+            by_email.setdefault(email, {}).setdefault(status, 0)
+            by_email[email][status] += n
+    for c in comments:
+        counts = by_user.get(c.user_id, {}) if c.user_id else by_email.get(c.author_email, {})
+        decided = sum(counts.get(s, 0) for s in (Status.APPROVED, Status.REJECTED, Status.SPAM))
+        approved = counts.get(Status.APPROVED, 0)
+        c.history = {
+            "others": max(0, sum(counts.values()) - 1),
+            "approved": approved,
+            "rate": round(100 * approved / decided) if decided else None,
+        }
+
+
+def _queue_rows(tab: str, author_of: Comment | None):
+    comments = Comment.objects.select_related("article", "parent").prefetch_related(
+        Prefetch(
+            "reports",
+            queryset=Report.objects.filter(status=Report.Status.OPEN),
+            to_attr="open_reports",
+        )
+    )
+    if author_of is not None:
+        if author_of.user_id:
+            match = Q(user_id=author_of.user_id)
+        elif author_of.author_email:
+            match = Q(author_email=author_of.author_email)
+        else:
+            match = Q(pk=author_of.pk)
+        return comments.filter(match).order_by("-created_at", "-id")
+    if tab == "pending":
+        return comments.filter(status=Status.PENDING).order_by("created_at", "id")
+    if tab == "spam":
+        return comments.filter(status=Status.SPAM).order_by("-created_at", "-id")
+    # Reported: the most reported first.
+    return (
+        comments.filter(reports__status=Report.Status.OPEN)
+        .annotate(report_count=Count("reports"))
+        .order_by("-report_count", "created_at", "id")
+    )
 
 
 @staff_member_required
 def queue(request: HttpRequest) -> HttpResponse:
-    pending = (
-        Comment.objects.pending()
-        .select_related("article", "parent")
-        .order_by("created_at", "id")
+    tab = request.GET.get("tab", "pending")
+    if tab not in TABS:
+        tab = "pending"
+    author_of = None
+    if author := request.GET.get("author", ""):
+        author_of = get_object_or_404(Comment, pk=author) if author.isdigit() else None
+    tabs = _tabs()
+    per_page = conf.MODERATION_QUEUE_PAGE_SIZE
+    if tab == "decided" and author_of is None:
+        entries = AuditEntry.objects.filter(
+            created_at__gte=timezone.now() - RECENT, action__in=actions.UNDOABLE
+        ).select_related("actor", "comment", "comment__article")
+        page = Paginator(entries, per_page).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "moderation/decided.html",
+            {"tab": tab, "tabs": tabs, "page": page},
+        )
+    page = Paginator(_queue_rows(tab, author_of), per_page).get_page(request.GET.get("page"))
+    comments = list(page.object_list)
+    _with_histories(comments)
+    return render(
+        request,
+        "moderation/queue.html",
+        {
+            "tab": tab,
+            "tabs": tabs,
+            "page": page,
+            "comments": comments,
+            "author_of": author_of,
+            "here": request.get_full_path(),
+        },
     )
-    page = Paginator(pending, 50).get_page(request.GET.get("page"))
-    return render(request, "moderation/queue.html", {"page": page, "comments": page.object_list})
+
+
+def _back(request: HttpRequest) -> HttpResponseRedirect:
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = reverse("moderation:queue")
+    return redirect(target)
+
+
+@staff_member_required
+@require_POST
+def decide_many(request: HttpRequest) -> HttpResponse:
+    """The queue's one form: a button on one comment ("approve:12"), or bulk on the ticked ones."""
+    if one := request.POST.get("one"):
+        action, _, pk = one.partition(":")
+        ids = [pk]
+    else:
+        action = request.POST.get("action", "")
+        ids = request.POST.getlist("ids")
+    if action not in DECISIONS | {"keep"} or not all(i.isdigit() for i in ids):
+        return HttpResponseBadRequest("Unknown decision.")
+    if not ids:
+        messages.warning(request, "Tick at least one comment first.")
+        return _back(request)
+    comments = list(Comment.objects.filter(pk__in=ids).order_by("pk"))
+    if action == "keep":
+        for comment in comments:
+            actions.dismiss_reports(comment, actor=request.user)
+    else:
+        actions.moderate_many(comments, action, actor=request.user)
+    label = "Kept" if action == "keep" else AuditEntry.Action(action).label
+    messages.success(request, f"{label}: {len(comments)} comment(s). Press u or Undo to reverse.")
+    return _back(request)
 
 
 @staff_member_required
@@ -32,4 +207,135 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseBadRequest("Unknown decision.")
     comment = get_object_or_404(Comment, pk=pk)
     actions.moderate(comment, AuditEntry.Action(action), actor=request.user)
-    return redirect("moderation:queue")
+    return _back(request)
+
+
+@staff_member_required
+@require_POST
+def undo(request: HttpRequest) -> HttpResponse:
+    entry_id = request.POST.get("entry", "")
+    if entry_id.isdigit():
+        entry = get_object_or_404(AuditEntry, pk=entry_id)
+    else:
+        entry = actions.last_undoable(request.user)
+    if entry is None:
+        messages.info(request, "Nothing to undo.")
+        return _back(request)
+    try:
+        actions.undo(entry, actor=request.user)
+    except ValueError as exc:
+        messages.warning(request, str(exc))
+    else:
+        messages.success(request, f"Undid “{entry.get_action_display()}” on #{entry.comment_id}.")
+    return _back(request)
+
+
+@staff_member_required
+@require_http_methods(["GET", "POST"])
+def block(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
+    available = [
+        kind
+        for kind, present in (
+            (Block.Kind.USER, comment.user_id),
+            (Block.Kind.EMAIL, comment.author_email),
+            (Block.Kind.IP, comment.ip_address),
+        )
+        if present
+    ]
+    form = BlockForm(request.POST or None, available=available)
+    if request.method == "POST" and form.is_valid():
+        actions.block_author(
+            comment,
+            actor=request.user,
+            kinds=form.cleaned_data["kinds"],
+            days=form.duration_days,
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, f"Blocked {comment.author_name}.")
+        return redirect("moderation:blocks")
+    return render(
+        request,
+        "moderation/block.html",
+        {"comment": comment, "form": form, "existing": actions.blocks_for(comment)},
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_member_required
+def blocks(request: HttpRequest) -> HttpResponse:
+    active = Block.objects.active().select_related("created_by")
+    page = Paginator(active, conf.MODERATION_QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "moderation/blocks.html", {"page": page})
+
+
+@staff_member_required
+@require_POST
+def unblock(request: HttpRequest, pk: int) -> HttpResponse:
+    actions.unblock(get_object_or_404(Block, pk=pk), actor=request.user)
+    messages.success(request, "Unblocked.")
+    return redirect("moderation:blocks")
+
+
+@staff_member_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    entries = AuditEntry.objects.select_related("actor", "comment", "comment__article")
+    if action := request.GET.get("action"):
+        entries = entries.filter(action=action)
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "moderation/log.html",
+        {"page": page, "actions": AuditEntry.Action.choices, "current": action},
+    )
+
+
+def _reporter_key(request: HttpRequest) -> str:
+    if request.user.is_authenticated:
+        return keyed_hash("reporter-user", str(request.user.pk))
+    return keyed_hash("reporter-ip", normal_ip(request.META.get("REMOTE_ADDR") or "unknown"))
+
+
+# The form is shown to anonymous readers from a cacheable page, so it carries
+# no per-reader CSRF token: a cross-site post is refused by its Origin instead,
+# as the comment form does (discussion.views).
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = get_object_or_404(
+        Comment.objects.visible().select_related("article"),
+        pk=pk,
+        article__in=Article.objects.live(),
+    )
+    form = ReportForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if request.user.is_authenticated:
+            rejected = CsrfViewMiddleware(lambda r: HttpResponse()).process_view(
+                request, None, (), {}
+            )
+            if rejected is not None:
+                return rejected
+        elif _cross_site(request):
+            return HttpResponseForbidden("Reports can only be sent from this site's own pages.")
+        if form.is_valid():
+            made = actions.report(
+                comment,
+                reason=form.cleaned_data["reason"],
+                detail=form.cleaned_data["detail"],
+                reporter_key=_reporter_key(request),
+            )
+            response = render(
+                request, "moderation/reported.html", {"comment": comment, "again": made is None}
+            )
+            patch_cache_control(response, private=True, no_cache=True)
+            return response
+        status = 400
+    response = render(
+        request, "moderation/report.html", {"comment": comment, "form": form}, status=status
+    )
+    if request.user.is_authenticated:
+        patch_cache_control(response, private=True, no_cache=True)
+    else:
+        patch_cache_control(response, public=True, max_age=300)
+    return response

@@ -1,0 +1,42 @@
+"""Who wrote a comment, as keyed hashes: blocks and reports never store an e-mail or IP in clear."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from django.utils.crypto import salted_hmac
+
+_SALT = "broadsheet.moderation.identity"
+
+
+def keyed_hash(kind: str, value: str) -> str:
+    """HMAC-SHA256 of ``kind:value`` keyed with SECRET_KEY (64 hex characters)."""
+    return salted_hmac(_SALT, f"{kind}:{value}", algorithm="sha256").hexdigest()
+
+
+def normal_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def normal_ip(ip: str) -> str:
+    """The address, or for IPv6 its /64: one household or phone gets one key."""
+    try:
+        address = ipaddress.ip_address(ip.strip())
+    except ValueError:
+        return ip.strip()
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
+    return str(address)
+
+
+def author_keys(*, user: Any = None, email: str = "", ip: str | None = None) -> dict[str, str]:
+    """The hashes an author can be blocked by: account, e-mail and address, when known."""
+    keys = {}
+    if getattr(user, "is_authenticated", False) or isinstance(user, int):
+        keys["user"] = keyed_hash("user", str(getattr(user, "pk", user)))
+    if email:
+        keys["email"] = keyed_hash("email", normal_email(email))
+    if ip:
+        keys["ip"] = keyed_hash("ip", normal_ip(ip))
+    return keys
