@@ -11,10 +11,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from broadsheet.discussion import signals
@@ -179,3 +181,247 @@ def edit_comment(comment: Comment, body: str, *, token: str | None) -> Comment:
 def delete_own_comment(comment: Comment, *, token: str | None) -> None:
     check_edit_token(comment, token)
     change_status(comment, Status.DELETED)
+
+
+# Importing: used by broadsheet.interchange (WordPress, Disqus, JSON backups).
+
+
+@dataclass(eq=False)
+class ImportedComment:
+    """A comment read from another system, to be stored by ``import_comments``.
+
+    ``body`` is kept as the source wrote it; ``body_html`` is what the importer
+    rendered and sanitized from it. The parent is either a stored comment
+    (``parent_id``) or another record earlier in the same call (``parent``).
+    """
+
+    article_id: int
+    author_name: str
+    body: str
+    body_html: str
+    created_at: datetime
+    status: str = Status.APPROVED
+    kind: str = Comment.Kind.COMMENT
+    parent_id: int | None = None
+    parent: ImportedComment | None = None
+    author_email: str = ""
+    author_url: str = ""
+    ip_address: str | None = None
+    user_id: int | None = None
+    user_agent: str = ""
+    edited_at: datetime | None = None
+    status_changed_at: datetime | None = None
+    score: float | None = None
+    reasons: list = field(default_factory=list)
+    origin: str = ""
+    edit_token_hash: str = ""
+    # Restoring a backup: keep this id and these thread fields exactly.
+    pk: int | None = None
+    thread_id: int | None = None
+    thread_key: datetime | None = None
+    depth: int | None = None
+    # Re-importing: update this stored comment instead of adding one.
+    existing_id: int | None = None
+    # Set once stored.
+    comment: Comment | None = None
+
+
+# What a re-import may change on a comment it stored before.
+_REIMPORTED_FIELDS = (
+    "status", "kind", "author_name", "author_email", "author_url", "ip_address", "body",
+    "body_html", "created_at",
+)  # fmt: skip
+
+
+def import_comments(records: Sequence[ImportedComment], *, actor: Any = None) -> list[Comment]:
+    """Store imported comments with their own status, dates, kind and parents.
+
+    Thread, thread key (the thread root's time) and depth are worked out from
+    the parents, as ``post_comment`` does; every touched article is recounted
+    once, in the same transaction. No moderation runs (the source system's
+    decision is kept) and no signal is sent: importing is not posting.
+    """
+    stored: list[Comment] = []
+    with transaction.atomic():
+        article_ids = sorted({r.article_id for r in records})
+        list(Article.objects.select_for_update().filter(pk__in=article_ids).values_list("pk"))
+        stored += _insert_imported([r for r in records if r.existing_id is None])
+        stored += _update_imported([r for r in records if r.existing_id is not None])
+        for article_id in article_ids:
+            recount(article_id)
+    return stored
+
+
+def _insert_imported(records: list[ImportedComment]) -> list[Comment]:
+    known_ids = {r.parent_id for r in records if r.parent is None and r.parent_id}
+    known = {
+        pk: (thread_id, thread_key, depth)
+        for pk, thread_id, thread_key, depth in Comment.objects.filter(
+            pk__in=known_ids
+        ).values_list("pk", "thread_id", "thread_key", "depth")
+    }
+    created: list[Comment] = []
+    remaining = records
+    # A level at a time: a reply is built once its parent has an id.
+    while remaining:
+        ready = [r for r in remaining if r.parent is None or r.parent.comment is not None]
+        if not ready:
+            raise ValueError("imported comments' parents form a cycle or are missing")
+        waiting = [r for r in remaining if r.parent is not None and r.parent.comment is None]
+        level = [_build_imported(r, known) for r in ready]
+        Comment.objects.bulk_create(level)
+        roots = [c.pk for c in level if c.thread_id is None]
+        if roots:
+            Comment.objects.filter(pk__in=roots).update(thread_id=models.F("pk"))
+        for record, comment in zip(ready, level, strict=True):
+            if comment.thread_id is None:
+                comment.thread_id = comment.pk
+            record.comment = comment
+        created += level
+        remaining = waiting
+    return created
+
+
+def _build_imported(record: ImportedComment, known: dict[int, tuple]) -> Comment:
+    thread_id, thread_key, depth = None, record.created_at, 0
+    parent_id = None
+    if record.parent is not None and record.parent.comment is not None:
+        parent = record.parent.comment
+        parent_id, thread_id, thread_key, depth = (
+            parent.pk, parent.thread_id, parent.thread_key, parent.depth + 1
+        )  # fmt: skip
+    elif record.parent_id in known:
+        parent_id = record.parent_id
+        thread_id, thread_key, parent_depth = known[record.parent_id]
+        depth = parent_depth + 1
+    if record.thread_id is not None:
+        thread_id, thread_key = record.thread_id, record.thread_key or thread_key
+    if record.depth is not None:
+        depth = record.depth
+    if record.pk is not None and record.parent_id is not None:
+        # A restored reply keeps its parent even when that parent comes later.
+        parent_id = record.parent_id
+    return Comment(
+        pk=record.pk,
+        article_id=record.article_id,
+        parent_id=parent_id,
+        thread_id=thread_id,
+        thread_key=thread_key,
+        depth=depth,
+        kind=record.kind,
+        status=record.status,
+        author_name=record.author_name,
+        author_email=record.author_email,
+        author_url=record.author_url,
+        user_id=record.user_id,
+        ip_address=record.ip_address or None,
+        user_agent=record.user_agent[:500],
+        body=record.body,
+        body_html=record.body_html,
+        created_at=record.created_at,
+        edited_at=record.edited_at,
+        status_changed_at=record.status_changed_at or record.created_at,
+        edit_token_hash=record.edit_token_hash,
+        score=record.score,
+        reasons=record.reasons,
+        origin=record.origin,
+    )
+
+
+def _update_imported(records: list[ImportedComment]) -> list[Comment]:
+    if not records:
+        return []
+    current = Comment.objects.select_for_update().in_bulk([r.existing_id for r in records])
+    now = timezone.now()
+    changed: list[Comment] = []
+    for record in records:
+        comment = current.get(record.existing_id)
+        if comment is None:
+            continue
+        if comment.status != record.status:
+            comment.status_changed_at = now
+        for name in _REIMPORTED_FIELDS:
+            setattr(comment, name, getattr(record, name))
+        comment.ip_address = comment.ip_address or None
+        record.comment = comment
+        changed.append(comment)
+    Comment.objects.bulk_update(changed, [*_REIMPORTED_FIELDS, "status_changed_at"])
+    return changed
+
+
+def attach_replies(links: Mapping[int, int]) -> list[int]:
+    """Give stored comments their parents (``{child_id: parent_id}``) and re-thread.
+
+    For imports whose replies can come before their parents in the file
+    (Disqus). Returns the ids of comments left top-level because their parent
+    links went round in a circle.
+    """
+    if not links:
+        return []
+    with transaction.atomic():
+        article_ids = set()
+        children = Comment.objects.in_bulk(list(links))
+        parents = Comment.objects.in_bulk(list(set(links.values())))
+        for child_id, parent_id in links.items():
+            child, parent = children.get(child_id), parents.get(parent_id)
+            if child is None or parent is None or parent.article_id != child.article_id:
+                continue
+            Comment.objects.filter(pk=child_id).update(parent_id=parent_id)
+            article_ids.add(child.article_id)
+        broken: list[int] = []
+        for article_id in sorted(article_ids):
+            _lock_article(article_id)
+            broken += _rethread(article_id)
+            recount(article_id)
+    return broken
+
+
+def _rethread(article_id: int) -> list[int]:
+    rows = {
+        pk: [parent_id, created_at]
+        for pk, parent_id, created_at in Comment.objects.filter(article_id=article_id)
+        .order_by("created_at", "id")
+        .values_list("pk", "parent_id", "created_at")
+    }
+    broken: list[int] = []
+    placed: dict[int, tuple[int, datetime, int]] = {}
+
+    def place(pk: int) -> tuple[int, datetime, int]:
+        path: list[int] = []
+        on_path: set[int] = set()
+        node = pk
+        while node not in placed:
+            if node in on_path:  # parents going round in a circle: cut it here
+                rows[node][0] = None
+                broken.append(node)
+                placed[node] = (node, rows[node][1], 0)
+                break
+            parent_id = rows[node][0]
+            if parent_id is None or parent_id not in rows:
+                placed[node] = (node, rows[node][1], 0)
+                break
+            on_path.add(node)
+            path.append(node)
+            node = parent_id
+        for child in reversed(path):
+            if child not in placed:
+                root, key, depth = placed[rows[child][0]]
+                placed[child] = (root, key, depth + 1)
+        return placed[pk]
+
+    updates = []
+    for pk in rows:
+        thread_id, thread_key, depth = place(pk)
+        updates.append(
+            Comment(
+                pk=pk,
+                parent_id=rows[pk][0],
+                thread_id=thread_id,
+                thread_key=thread_key,
+                depth=depth,
+            )
+        )
+    Comment.objects.bulk_update(
+        updates, ["parent_id", "thread_id", "thread_key", "depth"], batch_size=500
+    )
+    return broken

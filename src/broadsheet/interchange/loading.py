@@ -1,0 +1,187 @@
+"""What every importer shares: finding or creating bylines, sections and tags,
+unique slugs, cleaning values to fit the models, batching comments into the
+discussion action, and teaching the moderation filter."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db.models import Q
+from django.utils.text import slugify
+
+from broadsheet.discussion import actions as discussion_actions
+from broadsheet.discussion.actions import ImportedComment
+from broadsheet.discussion.models import Comment
+from broadsheet.interchange.summary import Summary
+from broadsheet.newsroom.models import Article, Author, Section, Tag
+
+BATCH = 1000
+
+
+def make_slug(*candidates: str, max_length: int = 100) -> str:
+    for candidate in candidates:
+        slug = slugify(candidate or "", allow_unicode=True)[:max_length].strip("-")
+        if slug:
+            return slug
+    return "item"
+
+
+def unique_slug(model, slug: str, *, exclude_pk: int | None = None, max_length: int) -> str:
+    """``slug``, or ``slug-2``, ``slug-3``... when another row has it."""
+    others = model.objects.exclude(pk=exclude_pk) if exclude_pk else model.objects.all()
+    candidate, n = slug[:max_length], 1
+    while others.filter(slug=candidate).exists():
+        n += 1
+        suffix = f"-{n}"
+        candidate = slug[: max_length - len(suffix)] + suffix
+    return candidate
+
+
+def clean_ip(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+def fit(value: str, max_length: int) -> str:
+    return value[:max_length]
+
+
+class Catalogue:
+    """Bylines, sections and tags by slug, created on first use, counted once each."""
+
+    def __init__(self, summary: Summary) -> None:
+        self.summary = summary
+        self.authors: dict[str, Author] = {}
+        self.sections: dict[str, Section] = {}
+        self.tags: dict[str, Tag] = {}
+
+    def author(self, login: str, *, name: str = "", email: str = "") -> Author | None:
+        if not login and not name:
+            return None
+        slug = make_slug(login, name, max_length=150)
+        if slug in self.authors:
+            return self.authors[slug]
+        self.summary.count("authors", "found")
+        name = fit(name or login, 150)
+        author = Author.objects.filter(slug=slug).first()
+        if author is None:
+            author = Author.objects.create(name=name, slug=slug, email=fit(email, 254))
+            self.summary.count("authors", "created")
+        elif (author.name, author.email) != (name, email or author.email):
+            author.name, author.email = name, fit(email or author.email, 254)
+            author.save(update_fields=["name", "email"])
+            self.summary.count("authors", "updated")
+        else:
+            self.summary.count("authors", "skipped")
+        self.authors[slug] = author
+        return author
+
+    def section(self, slug: str, name: str = "", description: str = "") -> Section:
+        slug = make_slug(slug, name)
+        if slug in self.sections:
+            return self.sections[slug]
+        self.summary.count("sections", "found")
+        name = fit((name or slug).strip(), 100)
+        section = Section.objects.filter(slug=slug).first()
+        if section is None:
+            if Section.objects.filter(name=name).exists():
+                name = fit(f"{name} ({slug})", 100)
+            section = Section.objects.create(name=name, slug=slug, description=description)
+            self.summary.count("sections", "created")
+        else:
+            self.summary.count("sections", "skipped")
+        self.sections[slug] = section
+        return section
+
+    def set_parent(self, section: Section, parent_slug: str) -> None:
+        parent = self.sections.get(make_slug(parent_slug)) if parent_slug else None
+        if parent is not None and section.parent_id != parent.pk and parent.pk != section.pk:
+            section.parent = parent
+            section.save(update_fields=["parent"])
+
+    def tag(self, slug: str, name: str = "") -> Tag:
+        slug = make_slug(slug, name)
+        if slug in self.tags:
+            return self.tags[slug]
+        self.summary.count("tags", "found")
+        name = fit((name or slug).strip(), 100)
+        tag = Tag.objects.filter(Q(slug=slug) | Q(name=name)).first()
+        if tag is None:
+            tag = Tag.objects.create(name=name, slug=slug)
+            self.summary.count("tags", "created")
+        else:
+            self.summary.count("tags", "skipped")
+        self.tags[slug] = tag
+        return tag
+
+
+def existing_articles(origins: Iterable[str]) -> dict[str, Article]:
+    return {a.origin: a for a in Article.objects.filter(origin__in=list(origins))}
+
+
+class CommentWriter:
+    """Collects imported comments and stores them a batch at a time through the action."""
+
+    def __init__(self, summary: Summary) -> None:
+        self.summary = summary
+        self.pending: list[ImportedComment] = []
+        # Ids of what was stored, to teach the moderation filter once committed.
+        self.stored_ids: list[int] = []
+
+    def add(self, record: ImportedComment) -> None:
+        self.pending.append(record)
+
+    def flush_if_full(self) -> None:
+        if len(self.pending) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        records, self.pending = self.pending, []
+        stored = discussion_actions.import_comments(records)
+        for record in records:
+            self.summary.count("comments", "updated" if record.existing_id else "created")
+        self.stored_ids += [c.pk for c in stored]
+
+
+def same_comment(comment: dict, record: ImportedComment) -> bool:
+    """Whether a stored comment already says what the file says (a re-import skips it)."""
+    return all(
+        comment[name] == getattr(record, name)
+        for name in ("status", "kind", "author_name", "author_email", "author_url", "body")
+    ) and _same_time(comment["created_at"], record.created_at)
+
+
+def _same_time(a: datetime, b: datetime) -> bool:
+    return abs((a - b).total_seconds()) < 1
+
+
+def train_moderation(summary: Summary, comment_ids: list[int]) -> None:
+    """Teach the learned filter from imported decisions, once they are committed.
+
+    The filter is found lazily: when it is not installed the import still
+    succeeds and says so.
+    """
+    if not comment_ids:
+        return
+    try:
+        from broadsheet.moderation.learned import learn_from_comments  # type: ignore[import-not-found]
+    except ImportError:
+        summary.warn(
+            "the learned moderation filter is not available; the imported decisions did not "
+            "train it"
+        )
+        return
+
+    def comments():
+        for start in range(0, len(comment_ids), BATCH):
+            chunk = comment_ids[start : start + BATCH]
+            yield from Comment.objects.filter(pk__in=chunk).order_by("pk")
+
+    learned = learn_from_comments(comments())
+    summary.inform(f"The moderation filter learnt from {learned} imported decisions.")

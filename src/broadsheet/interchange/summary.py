@@ -1,0 +1,66 @@
+"""What an import did, counted per kind of record, and the problems it met."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+OUTCOMES = ("found", "created", "updated", "skipped", "errors")
+
+
+@dataclass
+class Tally:
+    found: int = 0
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+    errors: int = 0
+
+
+@dataclass
+class Summary:
+    tallies: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    info: list[str] = field(default_factory=list)
+    # Notes beyond this many are counted, not kept.
+    max_notes: int = 200
+    dropped_notes: int = 0
+
+    def count(self, kind: str, outcome: str, n: int = 1) -> None:
+        tally = self.tallies[kind]
+        setattr(tally, outcome, getattr(tally, outcome) + n)
+
+    def note(self, message: str, line: int | None = None) -> None:
+        if len(self.notes) >= self.max_notes:
+            self.dropped_notes += 1
+            return
+        self.notes.append(f"line {line}: {message}" if line else message)
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
+    def inform(self, message: str) -> None:
+        self.info.append(message)
+
+    def get(self, kind: str) -> Tally:
+        return self.tallies[kind]
+
+    def as_dict(self) -> dict[str, dict[str, int]]:
+        return {kind: vars(t).copy() for kind, t in self.tallies.items()}
+
+    def render(self, *, dry_run: bool = False) -> str:
+        width = max([len(k) for k in self.tallies] + [8])
+        lines = [
+            "Dry run: nothing was written." if dry_run else "Done.",
+            f"{'':{width}}  " + "  ".join(f"{o:>7}" for o in OUTCOMES),
+        ]
+        for kind, tally in self.tallies.items():
+            counts = "  ".join(f"{getattr(tally, o):>7}" for o in OUTCOMES)
+            lines.append(f"{kind:{width}}  {counts}")
+        lines += self.info
+        lines += [f"warning: {w}" for w in self.warnings]
+        lines += self.notes
+        if self.dropped_notes:
+            lines.append(f"... and {self.dropped_notes} more notes")
+        return "\n".join(lines)

@@ -1,0 +1,164 @@
+"""Turning WordPress-stored text into what Broadsheet shows.
+
+WordPress keeps post and comment text as its author typed it and formats it
+when a page is drawn: blank lines become paragraphs (``wpautop``), shortcodes
+such as ``[caption]`` are expanded, and ``<!--more-->`` marks the teaser.
+Broadsheet renders once, at import, and keeps the source text untouched so that
+an export gives it back.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import nh3
+
+_MORE = re.compile(r"<!--more(?:\s[^>]*?)?-->|<!--noteaser-->", re.IGNORECASE)
+
+# [name attrs]inner[/name], [name attrs /] or [name attrs]; [[name]] is an escaped one.
+_SHORTCODE = re.compile(
+    r"\[(\[?)([A-Za-z][\w-]*)((?:\s+[^\]]*?)?)\s*(/?)\](?:(.*?)\[/\2\])?(\]?)",
+    re.DOTALL,
+)
+_ATTR = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
+_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+# Shortcodes that only show media Broadsheet did not import: dropped whole.
+_MEDIA_ONLY = {"gallery", "playlist", "wp_caption_gallery"}
+_LINKED = {"embed", "audio", "video", "youtube"}
+
+_BLOCK = re.compile(
+    r"^\s*<(?:p|div|h[1-6]|ul|ol|li|blockquote|pre|table|thead|tbody|tr|td|th|figure|"
+    r"hr|dl|dd|dt|form|fieldset|address|section|article|aside|header|footer|nav|"
+    r"details|iframe|object|!--)[\s/>]",
+    re.IGNORECASE,
+)
+_SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_PRE = re.compile(r"(<pre\b.*?</pre>)", re.IGNORECASE | re.DOTALL)
+
+
+def split_more(content: str) -> tuple[str, bool]:
+    """The text before ``<!--more-->`` and whether the marker was there."""
+    match = _MORE.search(content)
+    if not match:
+        return content, False
+    return content[: match.start()], True
+
+
+def _attrs(raw: str) -> dict[str, str]:
+    return {
+        m.group(1).lower(): next(g for g in m.groups()[1:] if g is not None)
+        for m in _ATTR.finditer(raw or "")
+    }
+
+
+def _shortcode(match: re.Match) -> str:
+    open_escape, name, raw_attrs, _self_closing, inner, close_escape = match.groups()
+    if open_escape and close_escape:  # [[caption]] shows as [caption]
+        return match.group(0)[1:-1]
+    if open_escape or close_escape:
+        return match.group(0)
+    lowered = name.lower()
+    inner = inner or ""
+    attrs = _attrs(raw_attrs)
+    if lowered in ("caption", "wp_caption"):
+        caption = attrs.get("caption", "")
+        image = _IMG.search(inner)
+        if image:
+            media = inner[: image.end()]
+            caption = caption or inner[image.end() :].strip()
+        else:
+            media = inner
+        figcaption = f"<figcaption>{expand_shortcodes(caption)}</figcaption>" if caption else ""
+        return f"<figure>{media}{figcaption}</figure>"
+    if lowered in _MEDIA_ONLY:
+        return ""
+    if lowered in _LINKED:
+        url = (inner or attrs.get("src") or attrs.get("url") or attrs.get("mp4") or "").strip()
+        if url:
+            safe = html.escape(url, quote=True)
+            return f'<a href="{safe}">{safe}</a>'
+        return ""
+    return expand_shortcodes(inner)
+
+
+def expand_shortcodes(content: str) -> str:
+    """Captions become figures, embeds become links, the rest keep their inner text.
+
+    A bare ``[word]`` with no attributes and no closing tag is left alone: in
+    prose it is more often an editor's ``[sic]`` than a shortcode.
+    """
+
+    def replace(match: re.Match) -> str:
+        _, _name, raw_attrs, self_closing, inner, _ = match.groups()
+        if inner is None and not raw_attrs.strip() and not self_closing:
+            if match.group(1) and match.group(6):
+                return match.group(0)[1:-1]
+            return match.group(0)
+        return _shortcode(match)
+
+    return _SHORTCODE.sub(replace, content)
+
+
+def autop(text: str) -> str:
+    """Blank lines make paragraphs and single newlines line breaks, as WordPress shows them.
+
+    Blocks that already are HTML blocks (the block editor writes its own
+    ``<p>``), and ``<pre>`` contents, are left as they are.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        return ""
+    pieces = _PRE.split(text)
+    out: list[str] = []
+    for i, piece in enumerate(pieces):
+        if i % 2:
+            out.append(piece)
+            continue
+        for chunk in re.split(r"\n\s*\n", piece):
+            chunk = chunk.strip()
+            if not chunk:
+                continue
+            if _BLOCK.match(chunk):
+                out.append(chunk)
+            else:
+                out.append("<p>" + chunk.replace("\n", "<br>\n") + "</p>")
+    return "\n".join(out)
+
+
+def article_html(content: str) -> str:
+    """HTML to show for a post's content (sanitized afterwards by the import action)."""
+    content = _MORE.sub("", content)
+    content = _SCRIPT.sub("", content)
+    return autop(expand_shortcodes(content))
+
+
+_COMMENT_TAGS = {
+    "p", "br", "em", "strong", "a", "blockquote", "ul", "ol", "li", "code", "pre",
+}  # fmt: skip
+
+
+def comment_html(content: str) -> str:
+    """Safe HTML for a comment imported as HTML (WordPress, Disqus).
+
+    The same tags and link attributes as ``broadsheet.markup.render_comment``
+    allows; ``b``/``i`` become ``strong``/``em`` so that nothing is lost.
+    """
+    content = re.sub(r"<(/?)b(\s[^>]*)?>", r"<\1strong>", content, flags=re.IGNORECASE)
+    content = re.sub(r"<(/?)i(\s[^>]*)?>", r"<\1em>", content, flags=re.IGNORECASE)
+    return nh3.clean(
+        autop(content),
+        tags=_COMMENT_TAGS,
+        attributes={"a": {"href", "title"}, "blockquote": {"cite"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow ugc noopener",
+    )
+
+
+def html_to_text(value: str) -> str:
+    """Plain text of an HTML fragment (excerpts become summaries)."""
+    value = re.sub(r"<br\s*/?>|</p>", "\n", value, flags=re.IGNORECASE)
+    cleaned = nh3.clean(value, tags=set())
+    cleaned = html.unescape(cleaned)
+    lines = [" ".join(line.split()) for line in cleaned.splitlines()]
+    return "\n".join(line for line in lines if line).strip()

@@ -1,0 +1,399 @@
+"""Storing what ``reader`` reads: authors, sections, tags, articles and comments.
+
+Called by ``broadsheet import wxr`` inside one transaction, after a first
+pass (``reader.survey``) has read the whole file and found it sound.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from django.utils import timezone
+
+from broadsheet.discussion.actions import ImportedComment
+from broadsheet.discussion.models import Comment
+from broadsheet.interchange import wpcontent
+from broadsheet.interchange.loading import (
+    Catalogue,
+    CommentWriter,
+    clean_ip,
+    fit,
+    make_slug,
+    same_comment,
+    unique_slug,
+)
+from broadsheet.interchange.summary import Summary
+from broadsheet.interchange.wxr import reader
+from broadsheet.newsroom import actions as newsroom_actions
+from broadsheet.newsroom.models import Article
+
+# wp:comment_approved -> Comment.status. "post-trashed" marks the comments of a
+# trashed post; anything unknown is held for a moderator.
+COMMENT_STATUS = {
+    "1": Comment.Status.APPROVED,
+    "approve": Comment.Status.APPROVED,
+    "approved": Comment.Status.APPROVED,
+    "0": Comment.Status.PENDING,
+    "hold": Comment.Status.PENDING,
+    "spam": Comment.Status.SPAM,
+    "trash": Comment.Status.DELETED,
+    "post-trashed": Comment.Status.DELETED,
+}
+COMMENT_KIND = {
+    "": Comment.Kind.COMMENT,
+    "comment": Comment.Kind.COMMENT,
+    "pingback": Comment.Kind.PINGBACK,
+    "trackback": Comment.Kind.TRACKBACK,
+}
+# Written by ``broadsheet export wxr`` so that what WordPress cannot say survives
+# a round trip through a WXR file.
+META_STATUS = "_broadsheet_status"
+META_SOURCE_NAME = "_broadsheet_source_name"
+META_SOURCE_URL = "_broadsheet_source_url"
+
+_COMPARED = (
+    "status", "kind", "author_name", "author_email", "author_url", "body", "created_at",
+)  # fmt: skip
+_ARTICLE_FIELDS = (
+    "title", "slug", "summary", "body", "body_format", "author_id", "section_id", "status",
+    "published_at", "comments_open", "source_name", "source_url",
+)  # fmt: skip
+
+
+class WxrImport:
+    def __init__(
+        self,
+        path: Path,
+        survey: reader.Survey,
+        *,
+        summary: Summary,
+        progress: Callable[[int], None] = lambda n: None,
+    ) -> None:
+        self.path = path
+        self.offset: timedelta = survey.offset
+        channel = survey.channel
+        self.base = (channel.base_site_url or channel.base_blog_url or channel.link).rstrip("/")
+        blog = channel.base_blog_url or channel.link or channel.base_site_url
+        self.blog_path = unquote(urlsplit(blog).path).rstrip("/")
+        self.summary = summary
+        self.catalogue = Catalogue(summary)
+        self.comments = CommentWriter(summary)
+        self.progress = progress
+        self.pending_parents: list[tuple[reader.Category, object]] = []
+        self.terms_done = False
+        self.now = timezone.now()
+
+    def run(self) -> None:
+        for record in reader.read(self.path):
+            if isinstance(record, reader.Author):
+                self.author(record)
+            elif isinstance(record, reader.Category):
+                self.category(record)
+            elif isinstance(record, reader.Tag):
+                if record.slug or record.name:
+                    self.catalogue.tag(unquote(record.slug), html.unescape(record.name))
+            elif isinstance(record, reader.Post):
+                self.finish_terms()
+                self.post(record)
+                self.comments.flush_if_full()
+                self.progress(1)
+        self.finish_terms()
+        self.comments.flush()
+
+    # Authors and terms
+
+    def author(self, record: reader.Author) -> None:
+        if not record.login:
+            self.summary.count("authors", "found")
+            self.summary.count("authors", "errors")
+            self.summary.note("an author without a login was skipped", record.line)
+            return
+        name = record.display_name or " ".join(
+            part for part in (record.first_name, record.last_name) if part
+        )
+        self.catalogue.author(record.login, name=html.unescape(name), email=record.email)
+
+    def category(self, record: reader.Category) -> None:
+        if not (record.nicename or record.name):
+            self.summary.count("sections", "found")
+            self.summary.count("sections", "errors")
+            self.summary.note("a category without a name was skipped", record.line)
+            return
+        section = self.catalogue.section(
+            unquote(record.nicename), html.unescape(record.name), record.description
+        )
+        if record.parent:
+            self.pending_parents.append((record, section))
+
+    def finish_terms(self) -> None:
+        """Link categories to their parents once all are known (a parent may come later)."""
+        for record, section in self.pending_parents:
+            parent = unquote(record.parent)
+            if make_slug(parent) not in self.catalogue.sections:
+                self.summary.note(
+                    f"category {record.nicename!r} names a parent {record.parent!r} that is "
+                    "not in the file; it stays at the top",
+                    record.line,
+                )
+                continue
+            self.catalogue.set_parent(section, parent)  # type: ignore[arg-type]
+        self.pending_parents = []
+
+    # Posts
+
+    def post(self, post: reader.Post) -> None:
+        kind = {"post": "posts", "page": "pages", "attachment": "attachments"}.get(
+            post.post_type, "other items"
+        )
+        self.summary.count(kind, "found")
+        if kind != "posts" or post.status in ("auto-draft", "inherit"):
+            self.summary.count(kind, "skipped")
+            if post.comments:
+                self.summary.count("comments", "found", len(post.comments))
+                self.summary.count("comments", "skipped", len(post.comments))
+                self.summary.note(
+                    f"comments on {post.post_type} {post.post_id} "
+                    f"({post.status}) were skipped with it: {len(post.comments)}",
+                    post.line,
+                )
+            return
+        if not post.post_id.strip():
+            self.summary.count("posts", "errors")
+            self.summary.note("a post without a wp:post_id was skipped", post.line)
+            return
+        article, changed = self.article(post)
+        if article is None:
+            return
+        self.summary.count("posts", changed)
+        self.post_comments(post, article, existed=changed != "created")
+
+    def article(self, post: reader.Post) -> tuple[Article | None, str]:
+        origin = fit(f"wxr:{self.base}#{post.post_id}", 300)
+        article = Article.objects.filter(origin=origin).first()
+        created = article is None
+        if article is None:
+            article = Article(origin=origin)
+        before = {name: getattr(article, name) for name in _ARTICLE_FIELDS}
+        old_tags = set() if created else set(article.tags.values_list("pk", flat=True))
+
+        published_at = reader.utc_time(
+            post.post_date_gmt, post.post_date, self.offset, post.pub_date
+        )
+        status = self.article_status(post, published_at)
+        title = html.unescape(post.title).strip() or f"Untitled ({post.post_id})"
+        slug_source = unquote(post.post_name) or title
+        slug = make_slug(slug_source, f"post-{post.post_id}", max_length=200)
+        if created or slug != article.slug:
+            slug = unique_slug(Article, slug, exclude_pk=article.pk, max_length=200)
+        summary = wpcontent.html_to_text(post.excerpt)
+        if not summary:
+            teaser, has_more = wpcontent.split_more(post.content)
+            if has_more:
+                summary = wpcontent.html_to_text(wpcontent.expand_shortcodes(teaser))
+        sections, tags = [], []
+        for domain, nicename, name in post.terms:
+            if domain == "category":
+                sections.append(self.catalogue.section(unquote(nicename), html.unescape(name)))
+            elif domain == "post_tag":
+                tags.append(self.catalogue.tag(unquote(nicename), html.unescape(name)))
+        # One section per article: the first category; any others become tags.
+        for extra in sections[1:]:
+            tags.append(self.catalogue.tag(extra.slug, extra.name))
+        author = self.catalogue.author(post.creator) if post.creator else None
+
+        article.title = fit(title, 300)
+        article.slug = slug
+        article.summary = summary
+        article.body = post.content
+        article.body_format = Article.BodyFormat.HTML
+        article.author = author
+        article.section = sections[0] if sections else None
+        article.status = status
+        article.published_at = published_at
+        article.comments_open = post.comment_status == "open"
+        article.source_name = fit(post.meta.get(META_SOURCE_NAME, article.source_name), 200)
+        article.source_url = fit(post.meta.get(META_SOURCE_URL, article.source_url), 500)
+
+        after = {name: getattr(article, name) for name in _ARTICLE_FIELDS}
+        new_tags = {t.pk for t in tags}
+        redirects = self.old_paths(post)
+        if not created and before == after and old_tags == new_tags:
+            if redirects and not self._has_redirects(article, redirects):
+                newsroom_actions.import_article(
+                    article, body_html=article.body_html, redirects=redirects
+                )
+            return article, "skipped"
+        newsroom_actions.import_article(
+            article,
+            body_html=wpcontent.article_html(post.content),
+            tags=tags,
+            redirects=redirects,
+        )
+        return article, "created" if created else "updated"
+
+    @staticmethod
+    def _has_redirects(article: Article, paths: list[str]) -> bool:
+        return article.redirects.filter(old_path__in=paths).count() == len(set(paths))
+
+    def article_status(self, post: reader.Post, published_at) -> str:
+        status = post.status
+        if post.password:
+            self.summary.note(
+                f"post {post.post_id} is password-protected: imported as a draft (not public)",
+                post.line,
+            )
+            return Article.Status.DRAFT
+        if status == "publish":
+            if published_at and published_at > self.now:
+                return Article.Status.SCHEDULED
+            return Article.Status.PUBLISHED
+        if status == "future":
+            return Article.Status.SCHEDULED if published_at else Article.Status.DRAFT
+        if status not in ("draft", "pending", "private", "trash"):
+            self.summary.note(f"post {post.post_id} has status {status!r}: imported as a draft")
+        return Article.Status.DRAFT
+
+    def old_paths(self, post: reader.Post) -> list[str]:
+        """Where the post lived: its permalink path, and ``?p=<id>`` under the blog's path."""
+        paths = []
+        if post.link:
+            parts = urlsplit(post.link)
+            path = unquote(parts.path) or "/"
+            query = parse_qs(parts.query)
+            if query.get("p"):
+                paths.append(f"{path}?p={query['p'][0]}")
+            elif path.strip("/"):
+                paths.append(path)
+        if post.post_id.isdigit():
+            paths.append(f"{self.blog_path}/?p={post.post_id}")
+        return [fit(p, 500) for p in dict.fromkeys(paths)]
+
+    # Comments
+
+    def post_comments(self, post: reader.Post, article: Article, *, existed: bool) -> None:
+        if not post.comments:
+            return
+        summary = self.summary
+        summary.count("comments", "found", len(post.comments))
+        stored: dict[str, dict] = {}
+        if existed:
+            stored = {
+                row["origin"]: row
+                for row in Comment.objects.filter(article=article)
+                .exclude(origin="")
+                .values("pk", "origin", *_COMPARED)
+            }
+        by_id: dict[str, reader.Comment] = {}
+        for c in post.comments:
+            cid = c.comment_id or self._synthetic_id(post, c)
+            if cid in by_id:
+                summary.count("comments", "skipped")
+                summary.note(f"comment {cid} appears twice in post {post.post_id}", c.line)
+                continue
+            by_id[cid] = c
+        parents = self._parents(post, by_id)
+        records: dict[str, ImportedComment] = {}
+        for cid, c in by_id.items():
+            record = self.comment_record(post, article, cid, c)
+            if record is None:
+                continue
+            records[cid] = record
+        for cid, record in records.items():
+            parent_cid = parents.get(cid)
+            if parent_cid is None:
+                continue
+            parent_origin = self.comment_origin(parent_cid)
+            if parent_origin in stored:
+                record.parent_id = stored[parent_origin]["pk"]
+            elif parent_cid in records:
+                record.parent = records[parent_cid]
+        for record in records.values():
+            existing = stored.get(record.origin)
+            if existing is None:
+                self.comments.add(record)
+            elif same_comment(existing, record):
+                summary.count("comments", "skipped")
+            else:
+                record.existing_id = existing["pk"]
+                self.comments.add(record)
+
+    def comment_origin(self, cid: str) -> str:
+        return fit(f"wxr:{self.base}#c{cid}", 300)
+
+    def _synthetic_id(self, post: reader.Post, c: reader.Comment) -> str:
+        digest = hashlib.sha1(f"{c.author}|{c.date}|{c.content}".encode()).hexdigest()[:12]
+        return f"{post.post_id}-{digest}"
+
+    def _parents(self, post: reader.Post, by_id: dict[str, reader.Comment]) -> dict[str, str]:
+        """Each reply's parent within the post; orphans and circles become top-level."""
+        parents: dict[str, str] = {}
+        for cid, c in by_id.items():
+            if c.parent in ("", "0"):
+                continue
+            if c.parent not in by_id:
+                self.summary.note(
+                    f"comment {cid} on post {post.post_id} replies to comment {c.parent}, "
+                    "which is not in the file: imported as a top-level comment",
+                    c.line,
+                )
+                continue
+            parents[cid] = c.parent
+        for cid in list(parents):
+            seen = {cid}
+            node = parents.get(cid)
+            while node is not None:
+                if node in seen:
+                    self.summary.note(
+                        f"comments on post {post.post_id} reply to each other in a circle; "
+                        f"comment {node} was made top-level",
+                        by_id[node].line,
+                    )
+                    parents.pop(node, None)
+                    break
+                seen.add(node)
+                node = parents.get(node)
+        return parents
+
+    def comment_record(
+        self, post: reader.Post, article: Article, cid: str, c: reader.Comment
+    ) -> ImportedComment | None:
+        status = COMMENT_STATUS.get(c.approved.lower())
+        if c.meta.get(META_STATUS) in Comment.Status.values:
+            status = c.meta[META_STATUS]
+        if status is None:
+            self.summary.note(
+                f"comment {cid} has approval {c.approved!r}: imported as pending", c.line
+            )
+            status = Comment.Status.PENDING
+        kind = COMMENT_KIND.get(c.type.lower())
+        if kind is None:
+            self.summary.note(f"comment {cid} has type {c.type!r}: imported as a comment", c.line)
+            kind = Comment.Kind.COMMENT
+        created_at = reader.utc_time(c.date_gmt, c.date, self.offset)
+        if created_at is None:
+            self.summary.count("comments", "errors")
+            self.summary.note(f"comment {cid} has no readable date: skipped", c.line)
+            return None
+        url = c.author_url
+        if len(url) > 500:
+            self.summary.note(f"comment {cid}: author URL longer than 500 characters dropped")
+            url = ""
+        ip = clean_ip(c.author_ip) if c.author_ip else None
+        return ImportedComment(
+            article_id=article.pk,
+            author_name=fit(html.unescape(c.author).strip() or "Anonymous", 200),
+            author_email=fit(c.author_email, 254),
+            author_url=url,
+            ip_address=ip,
+            body=c.content,
+            body_html=wpcontent.comment_html(c.content),
+            created_at=created_at,
+            status=status,
+            kind=kind,
+            origin=self.comment_origin(cid),
+        )

@@ -1,0 +1,394 @@
+"""Streaming a WXR file into plain records, read the way WordPress's importer reads it.
+
+The ``wp`` and ``excerpt`` namespaces are recognised by their WordPress
+address whatever the version (``http://wordpress.org/export/1.0/`` to
+``1.2/``, https too); elements are matched by name within them, so files from
+other tools that write WXR with slightly different namespace spellings or
+element order still read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+from lxml import etree
+
+from broadsheet.interchange.xmlstream import BrokenFile, events, release, split_tag
+
+_WP = re.compile(r"^https?://(?:www\.)?wordpress\.(?:org|com)/export/[\d.]+/?$")
+_EXCERPT = re.compile(r"^https?://(?:www\.)?wordpress\.(?:org|com)/export/[\d.]+/excerpt/?$")
+_KNOWN = {
+    "http://purl.org/rss/1.0/modules/content/": "content",
+    "http://purl.org/dc/elements/1.1/": "dc",
+    "http://wellformedweb.org/CommentAPI/": "wfw",
+    "": "",
+}
+_ns_kinds: dict[str, str] = {}
+
+
+def ns_kind(ns: str) -> str:
+    kind = _ns_kinds.get(ns)
+    if kind is None:
+        if ns in _KNOWN:
+            kind = _KNOWN[ns]
+        elif _WP.match(ns):
+            kind = "wp"
+        elif _EXCERPT.match(ns):
+            kind = "excerpt"
+        else:
+            kind = "other"
+        _ns_kinds[ns] = kind
+    return kind
+
+
+def key(element: etree._Element) -> str:
+    """``"wp:post_id"``, ``"title"``, ``"content:encoded"`` ...: the element's name, prefixed
+    by what its namespace is rather than by whatever prefix the file used."""
+    tag = element.tag
+    if not isinstance(tag, str):
+        return ""
+    ns, name = split_tag(tag)
+    kind = ns_kind(ns)
+    return f"{kind}:{name}" if kind else name
+
+
+def fields(element: etree._Element) -> dict[str, str]:
+    """Direct children's text by key (the first one wins, as SimpleXML's does)."""
+    out: dict[str, str] = {}
+    for child in element:
+        k = key(child)
+        if k and k not in out:
+            out[k] = child.text or ""
+    return out
+
+
+@dataclass
+class Channel:
+    title: str = ""
+    link: str = ""
+    description: str = ""
+    language: str = ""
+    wxr_version: str = ""
+    base_site_url: str = ""
+    base_blog_url: str = ""
+
+
+@dataclass
+class Author:
+    login: str
+    email: str = ""
+    display_name: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    author_id: str = ""
+    line: int | None = None
+
+
+@dataclass
+class Category:
+    nicename: str
+    name: str
+    parent: str = ""
+    description: str = ""
+    line: int | None = None
+
+
+@dataclass
+class Tag:
+    slug: str
+    name: str
+    description: str = ""
+    line: int | None = None
+
+
+@dataclass
+class Comment:
+    comment_id: str
+    author: str
+    author_email: str
+    author_url: str
+    author_ip: str
+    date: str
+    date_gmt: str
+    content: str
+    approved: str
+    type: str
+    parent: str
+    user_id: str
+    meta: dict[str, str] = field(default_factory=dict)
+    line: int | None = None
+
+
+@dataclass
+class Post:
+    title: str
+    link: str
+    guid: str
+    creator: str
+    content: str
+    excerpt: str
+    post_id: str
+    post_date: str
+    post_date_gmt: str
+    pub_date: str
+    comment_status: str
+    post_name: str
+    status: str
+    post_type: str
+    password: str
+    terms: list[tuple[str, str, str]] = field(default_factory=list)  # domain, slug, name
+    meta: dict[str, str] = field(default_factory=dict)
+    comments: list[Comment] = field(default_factory=list)
+    line: int | None = None
+
+
+def _meta(element: etree._Element) -> tuple[str, str]:
+    f = fields(element)
+    return f.get("wp:meta_key", ""), f.get("wp:meta_value", "")
+
+
+def _comment(element: etree._Element) -> Comment:
+    f = fields(element)
+    meta = dict(_meta(m) for m in element if key(m) == "wp:commentmeta")
+    return Comment(
+        comment_id=f.get("wp:comment_id", "").strip(),
+        author=f.get("wp:comment_author", ""),
+        author_email=f.get("wp:comment_author_email", "").strip(),
+        author_url=f.get("wp:comment_author_url", "").strip(),
+        author_ip=f.get("wp:comment_author_IP", "").strip(),
+        date=f.get("wp:comment_date", "").strip(),
+        date_gmt=f.get("wp:comment_date_gmt", "").strip(),
+        content=f.get("wp:comment_content", ""),
+        approved=f.get("wp:comment_approved", "1").strip(),
+        type=f.get("wp:comment_type", "").strip(),
+        parent=f.get("wp:comment_parent", "").strip(),
+        user_id=f.get("wp:comment_user_id", "").strip(),
+        meta=meta,
+        line=element.sourceline,
+    )
+
+
+def _post(element: etree._Element) -> Post:
+    f = fields(element)
+    terms = []
+    meta: dict[str, str] = {}
+    comments = []
+    for child in element:
+        k = key(child)
+        if k == "category":
+            nicename = child.get("nicename")
+            if nicename is not None:  # WordPress ignores the old name-only form too
+                terms.append((child.get("domain", "category"), nicename, child.text or ""))
+        elif k == "wp:postmeta":
+            name, value = _meta(child)
+            meta[name] = value
+        elif k == "wp:comment":
+            comments.append(_comment(child))
+    return Post(
+        title=f.get("title", ""),
+        link=f.get("link", "").strip(),
+        guid=f.get("guid", "").strip(),
+        creator=f.get("dc:creator", "").strip(),
+        content=f.get("content:encoded", ""),
+        excerpt=f.get("excerpt:encoded", ""),
+        post_id=f.get("wp:post_id", "").strip(),
+        post_date=f.get("wp:post_date", "").strip(),
+        post_date_gmt=f.get("wp:post_date_gmt", "").strip(),
+        pub_date=f.get("pubDate", "").strip(),
+        comment_status=f.get("wp:comment_status", "open").strip(),
+        post_name=f.get("wp:post_name", "").strip(),
+        status=f.get("wp:status", "publish").strip(),
+        post_type=f.get("wp:post_type", "post").strip() or "post",
+        password=f.get("wp:post_password", ""),
+        terms=terms,
+        meta=meta,
+        comments=comments,
+        line=element.sourceline,
+    )
+
+
+Record = Channel | Author | Category | Tag | Post
+
+
+def read(path: Path | str) -> Iterator[Record]:
+    """Yield the channel (once its header is read), authors, terms and posts in file order.
+
+    Raises BrokenFile when the file is not WXR or not well-formed XML.
+    """
+    depth = 0
+    channel = Channel()
+    channel_sent = False
+    root_checked = False
+    for event, element in events(path):
+        if event == "start":
+            depth += 1
+            if not root_checked:
+                root_checked = True
+                if key(element) != "rss":
+                    raise BrokenFile(
+                        f"this is not a WordPress export (WXR): it starts with <{key(element)}>, "
+                        "not <rss>",
+                        line=element.sourceline,
+                    )
+            elif depth == 2 and key(element) != "channel":
+                raise BrokenFile("this is not a WordPress export: no <channel>", element.sourceline)
+            continue
+        depth -= 1
+        if depth != 2:
+            continue
+        k = key(element)
+        if k == "item":
+            if not channel_sent:
+                _check_version(channel, element.sourceline)
+                channel_sent = True
+                yield channel
+            yield _post(element)
+        elif k == "wp:author":
+            f = fields(element)
+            yield Author(
+                login=f.get("wp:author_login", "").strip(),
+                email=f.get("wp:author_email", "").strip(),
+                display_name=f.get("wp:author_display_name", "").strip(),
+                first_name=f.get("wp:author_first_name", "").strip(),
+                last_name=f.get("wp:author_last_name", "").strip(),
+                author_id=f.get("wp:author_id", "").strip(),
+                line=element.sourceline,
+            )
+        elif k == "wp:category":
+            f = fields(element)
+            yield Category(
+                nicename=f.get("wp:category_nicename", "").strip(),
+                name=f.get("wp:cat_name", ""),
+                parent=f.get("wp:category_parent", "").strip(),
+                description=f.get("wp:category_description", ""),
+                line=element.sourceline,
+            )
+        elif k == "wp:tag":
+            f = fields(element)
+            yield Tag(
+                slug=f.get("wp:tag_slug", "").strip(),
+                name=f.get("wp:tag_name", ""),
+                description=f.get("wp:tag_description", ""),
+                line=element.sourceline,
+            )
+        elif k == "wp:term":
+            f = fields(element)
+            taxonomy = f.get("wp:term_taxonomy", "")
+            if taxonomy == "category":
+                yield Category(
+                    nicename=f.get("wp:term_slug", "").strip(),
+                    name=f.get("wp:term_name", ""),
+                    parent=f.get("wp:term_parent", "").strip(),
+                    description=f.get("wp:term_description", ""),
+                    line=element.sourceline,
+                )
+            elif taxonomy == "post_tag":
+                yield Tag(
+                    slug=f.get("wp:term_slug", "").strip(),
+                    name=f.get("wp:term_name", ""),
+                    description=f.get("wp:term_description", ""),
+                    line=element.sourceline,
+                )
+        elif not channel_sent:
+            value = (element.text or "").strip()
+            attr = {
+                "title": "title",
+                "link": "link",
+                "description": "description",
+                "language": "language",
+                "wp:wxr_version": "wxr_version",
+                "wp:base_site_url": "base_site_url",
+                "wp:base_blog_url": "base_blog_url",
+            }.get(k)
+            if attr:
+                setattr(channel, attr, value)
+        release(element)
+    if not root_checked:
+        raise BrokenFile("the file is empty")
+    if not channel_sent:
+        _check_version(channel, None)
+        yield channel
+
+
+def _check_version(channel: Channel, line: int | None) -> None:
+    if not re.fullmatch(r"\d+\.\d+", channel.wxr_version):
+        raise BrokenFile(
+            "this does not look like a WordPress export: no valid <wp:wxr_version> "
+            "in the channel before the first item",
+            line,
+        )
+
+
+# Dates. WordPress writes "YYYY-MM-DD HH:MM:SS" in the site's time zone
+# (post_date, comment_date) and in UTC (…_gmt, all zeros for drafts).
+
+_ZERO = ("", "0000-00-00 00:00:00", "0000-00-00T00:00:00")
+
+
+def parse_wp_date(value: str) -> datetime | None:
+    value = value.strip()
+    if value in _ZERO or value.startswith("0000"):
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        pass
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed
+
+
+def utc_time(gmt: str, local: str, offset: timedelta, pub_date: str = "") -> datetime | None:
+    """The UTC time of a post or comment: the GMT field, else the local one less the site's
+    offset, else the RSS pubDate."""
+    if (when := parse_wp_date(gmt)) is not None:
+        return when.replace(tzinfo=UTC)
+    if (when := parse_wp_date(local)) is not None:
+        return (when - offset).replace(tzinfo=UTC)
+    if pub_date:
+        try:
+            parsed = parsedate_to_datetime(pub_date)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if parsed.year > 1:
+            return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return None
+
+
+@dataclass
+class Survey:
+    """What a first, validating pass learnt about the file."""
+
+    channel: Channel
+    posts: int = 0
+    comments: int = 0
+    # The site's UTC offset, from posts that carry both dates (for those that don't).
+    offset: timedelta = timedelta(0)
+
+
+def survey(path: Path | str) -> Survey:
+    """Read the whole file once, writing nothing: raises BrokenFile on any fault."""
+    channel = Channel()
+    offsets: Counter[timedelta] = Counter()
+    posts = comments = 0
+    for record in read(path):
+        if isinstance(record, Channel):
+            channel = record
+        elif isinstance(record, Post):
+            posts += 1
+            comments += len(record.comments)
+            local, gmt = parse_wp_date(record.post_date), parse_wp_date(record.post_date_gmt)
+            if local and gmt and len(offsets) < 50:
+                offsets[local - gmt] += 1
+    offset = offsets.most_common(1)[0][0] if offsets else timedelta(0)
+    return Survey(channel=channel, posts=posts, comments=comments, offset=offset)
