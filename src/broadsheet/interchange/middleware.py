@@ -1,0 +1,48 @@
+"""Old addresses keep working: a 404 whose path an import recorded answers 301."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+
+from broadsheet.newsroom.models import Article, Redirect
+
+
+class LegacyRedirectMiddleware:
+    """Looks up ``newsroom.Redirect`` only for requests that found nothing.
+
+    Paths are matched as recorded (``/2016/12/06/hello/``), with or without the
+    final slash, and WordPress's plain form ``/?p=123``. Only live articles are
+    redirected to, so an old link never reveals a draft's address.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 404 or request.method not in ("GET", "HEAD"):
+            return response
+        target = self.target(request)
+        return HttpResponsePermanentRedirect(target) if target else response
+
+    @staticmethod
+    def candidates(request: HttpRequest) -> list[str]:
+        path = request.path
+        paths = []
+        post_id = request.GET.get("p", "")
+        if post_id.isdigit():
+            paths.append(f"{path}?p={post_id}")
+        paths += [path, path[:-1] if path.endswith("/") else f"{path}/"]
+        return [p for p in paths if p and p != "/"]
+
+    def target(self, request: HttpRequest) -> str | None:
+        row = (
+            Redirect.objects.filter(
+                old_path__in=self.candidates(request), article__in=Article.objects.live()
+            )
+            .select_related("article")
+            .first()
+        )
+        return row.article.get_absolute_url() if row else None
