@@ -20,7 +20,8 @@ import threading
 import time
 import uuid
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -94,9 +95,19 @@ class SpamFilter:
         """Whether it has learned enough of both kinds for its score to decide."""
         return self.can_score and min(self.counts) >= minimum
 
-    def learn(self, items: Sequence[CommentText], labels: Sequence[int], *, epochs: int = 1,
-              seed: int = 0) -> int:  # fmt: skip
-        """Learn from labelled comments (in the order given on the first pass)."""
+    def learn(
+        self,
+        items: Sequence[CommentText],
+        labels: Sequence[int],
+        *,
+        epochs: int = 1,
+        seed: int = 0,
+        count: bool = True,
+    ) -> int:
+        """Learn from labelled comments (in the order given on the first pass).
+
+        ``count=False`` for another pass over examples already counted.
+        """
         if not items:
             return 0
         X = featurize(items)
@@ -105,8 +116,9 @@ class SpamFilter:
         for epoch in range(max(1, epochs)):
             order = np.arange(len(y)) if epoch == 0 else rng.permutation(len(y))
             self.classifier.partial_fit(X[order], y[order], classes=[PUBLISH, NOT_PUBLISH])
-        for label in (PUBLISH, NOT_PUBLISH):
-            self.counts[label] += int((y == label).sum())
+        if count:
+            for label in (PUBLISH, NOT_PUBLISH):
+                self.counts[label] += int((y == label).sum())
         return len(items)
 
     def scores(self, items: Sequence[CommentText]) -> np.ndarray:
@@ -233,12 +245,11 @@ def _save(row, spam_filter: SpamFilter) -> int:
     return row.version
 
 
-def learn(items: Sequence[CommentText], labels: Sequence[int], *, epochs: int = 1) -> int:
-    """Teach the site's filter these labelled comments; returns how many it learned from."""
+@contextmanager
+def updating() -> Iterator[SpamFilter]:
+    """Lock the site's filter, hand it over for learning, and store it when the block ends."""
     from broadsheet.moderation.models import LearnedModel
 
-    if not items:
-        return 0
     with transaction.atomic():
         # The row lock makes concurrent decisions queue: none is lost to a
         # read-modify-write race between two app servers.
@@ -252,9 +263,16 @@ def learn(items: Sequence[CommentText], labels: Sequence[int], *, epochs: int = 
         else:
             row = LearnedModel(pk=1)
         spam_filter = spam_filter or SpamFilter()
-        learned = spam_filter.learn(items, labels, epochs=epochs)
+        yield spam_filter
         _save(row, spam_filter)
-    return learned
+
+
+def learn(items: Sequence[CommentText], labels: Sequence[int], *, epochs: int = 1) -> int:
+    """Teach the site's filter these labelled comments; returns how many it learned from."""
+    if not items:
+        return 0
+    with updating() as spam_filter:
+        return spam_filter.learn(items, labels, epochs=epochs)
 
 
 def learn_from_comments(comments: Iterable[Comment]) -> int:

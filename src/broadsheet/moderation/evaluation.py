@@ -1,0 +1,118 @@
+"""Labelled comment files and the figures that judge a filter on them.
+
+A file is CSV with a header. The text column is ``text`` (or ``body``,
+``comment``, ``content``: the YouTube Spam Collection's ``CONTENT``), the label
+column ``label`` (or ``class``, ``spam``). A label is 1/spam/rejected/true
+(not to be published) or 0/ham/approved/false (to be published).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import confusion_matrix, precision_recall_fscore_support, roc_auc_score
+
+from broadsheet.moderation.learned import NOT_PUBLISH, PUBLISH
+
+TEXT_COLUMNS = ("text", "body", "comment", "content")
+LABEL_COLUMNS = ("label", "class", "spam", "is_spam")
+DATE_COLUMNS = ("date", "created_at", "created")
+_LABELS = {
+    **dict.fromkeys(("1", "spam", "rejected", "true", "yes", "not_publish"), NOT_PUBLISH),
+    **dict.fromkeys(("0", "ham", "approved", "false", "no", "publish"), PUBLISH),
+}
+
+
+class LabelledFileError(ValueError):
+    """The file cannot be read as labelled comments; the message says why and where."""
+
+
+@dataclass
+class Labelled:
+    texts: list[str]
+    labels: list[int]
+    dates: list[str]
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+
+def _column(header: Sequence[str], names: Sequence[str], what: str, path: Path) -> int | None:
+    lowered = [h.strip().lower() for h in header]
+    for name in names:
+        if name in lowered:
+            return lowered.index(name)
+    if what:
+        raise LabelledFileError(
+            f"{path}: no {what} column (looked for {', '.join(names)}; found {', '.join(header)})"
+        )
+    return None
+
+
+def read_labelled(path: Path | str) -> Labelled:
+    path = Path(path)
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise LabelledFileError(f"{path}: {exc.strerror or exc}") from None
+    with handle:
+        reader = csv.reader(handle)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise LabelledFileError(f"{path}: the file is empty") from None
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise LabelledFileError(f"{path}: not a UTF-8 CSV file ({exc})") from None
+        text_at = _column(header, TEXT_COLUMNS, "text", path)
+        label_at = _column(header, LABEL_COLUMNS, "label", path)
+        date_at = _column(header, DATE_COLUMNS, "", path)
+        data = Labelled([], [], [])
+        try:
+            for line, row in enumerate(reader, start=2):
+                if not row:
+                    continue
+                if len(row) <= max(text_at, label_at):
+                    raise LabelledFileError(f"{path}, line {line}: too few columns")
+                raw = row[label_at].strip().lower()
+                if raw not in _LABELS:
+                    raise LabelledFileError(
+                        f"{path}, line {line}: label {row[label_at]!r} is neither spam (1) "
+                        "nor ham (0)"
+                    )
+                data.texts.append(row[text_at])
+                data.labels.append(_LABELS[raw])
+                dated = date_at is not None and date_at < len(row)
+                data.dates.append(row[date_at] if dated else "")
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise LabelledFileError(f"{path}: not a UTF-8 CSV file ({exc})") from None
+    if not data.texts:
+        raise LabelledFileError(f"{path}: no labelled rows")
+    return data
+
+
+def metrics(labels: Sequence[int], scores: Sequence[float], threshold: float = 0.5) -> dict:
+    """Precision, recall and F1 of "not publish" at ``threshold``, ROC AUC, confusion matrix.
+
+    The confusion matrix is ``[[true publish, false not-publish], [false publish,
+    true not-publish]]`` (rows: the moderators' label; columns: the filter's).
+    """
+    y = np.asarray(labels)
+    s = np.asarray(scores, dtype=float)
+    predicted = (s >= threshold).astype(int)
+    precision, recall, f1, _ = precision_recall_fscore_support(
+        y, predicted, average="binary", pos_label=NOT_PUBLISH, zero_division=0
+    )
+    auc = float(roc_auc_score(y, s)) if len(set(y.tolist())) == 2 else None
+    return {
+        "precision": round(float(precision), 4),
+        "recall": round(float(recall), 4),
+        "f1": round(float(f1), 4),
+        "roc_auc": round(auc, 4) if auc is not None else None,
+        "confusion": confusion_matrix(y, predicted, labels=[PUBLISH, NOT_PUBLISH]).tolist(),
+        "threshold": threshold,
+        "examples": len(y),
+    }

@@ -1,0 +1,195 @@
+"""``broadsheet moderation train|evaluate|rebuild|status``: the learned filter from the shell."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from broadsheet.discussion.models import Comment
+from broadsheet.moderation import learned
+from broadsheet.moderation.evaluation import LabelledFileError, metrics, read_labelled
+from broadsheet.moderation.features import CommentText
+from broadsheet.moderation.learned import SpamFilter
+
+CHUNK = 500
+
+
+class Command(BaseCommand):
+    help = "Train, evaluate and inspect the learned moderation filter."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+        sub.required = True
+
+        train = sub.add_parser(
+            "train",
+            help="Teach the filter a labelled CSV file (adds to what it already knows).",
+            description="Columns: text,label (label 1/spam or 0/ham); the YouTube Spam "
+            "Collection's CONTENT,CLASS also work.",
+        )
+        train.add_argument("file", type=Path)
+        train.add_argument(
+            "--model", type=Path, help="Read and write this model file, not the site's database."
+        )
+        train.add_argument("--epochs", type=int, default=5, help="Passes over the file (5).")
+        train.add_argument("--dry-run", action="store_true", help="Learn but save nothing.")
+
+        evaluate = sub.add_parser(
+            "evaluate", help="Score a labelled CSV file and print precision, recall, F1, AUC."
+        )
+        evaluate.add_argument("file", type=Path)
+        evaluate.add_argument(
+            "--model", type=Path, help="Evaluate this model file, not the site's filter."
+        )
+        evaluate.add_argument(
+            "--threshold",
+            type=float,
+            default=0.5,
+            help="Score from which a comment counts as not to publish (0.5).",
+        )
+        evaluate.add_argument(
+            "--json", action="store_true", dest="as_json", help="Print one JSON object."
+        )
+
+        rebuild = sub.add_parser(
+            "rebuild",
+            help="Start the site's filter afresh from every approved, rejected and spam comment.",
+        )
+        rebuild.add_argument("--epochs", type=int, default=5)
+        rebuild.add_argument("--dry-run", action="store_true")
+
+        sub.add_parser("status", help="What the site's filter has learned so far.")
+
+    def handle(self, *args, action: str, **options) -> None:
+        getattr(self, f"_{action}")(**options)
+
+    # -- helpers -------------------------------------------------------------
+
+    def _read(self, path: Path):
+        try:
+            return read_labelled(path)
+        except LabelledFileError as exc:
+            raise CommandError(str(exc)) from None
+
+    def _load(self, model: Path | None, *, must_exist: bool) -> SpamFilter | None:
+        if model is None:
+            return learned.site_filter()
+        if not model.exists():
+            if must_exist:
+                raise CommandError(f"{model}: no such model file")
+            return None
+        try:
+            return SpamFilter.load_file(model)
+        except Exception as exc:  # a file someone else wrote, or a truncated one
+            raise CommandError(f"{model}: not a usable Broadsheet filter ({exc})") from None
+
+    def _learn(self, spam_filter: SpamFilter, items, labels, epochs: int) -> None:
+        if epochs < 1:
+            raise CommandError("--epochs must be at least 1")
+        with tqdm(total=len(items) * epochs, unit="comment", disable=None) as bar:
+            for epoch in range(epochs):
+                order = list(range(len(items)))
+                if epoch:
+                    random.Random(epoch).shuffle(order)
+                for start in range(0, len(order), CHUNK):
+                    chunk = order[start : start + CHUNK]
+                    spam_filter.learn(
+                        [items[i] for i in chunk],
+                        [labels[i] for i in chunk],
+                        count=epoch == 0,  # later passes see the same examples again
+                    )
+                    bar.update(len(chunk))
+
+    # -- subcommands ---------------------------------------------------------
+
+    def _train(self, file: Path, model: Path | None, epochs: int, dry_run: bool, **_) -> None:
+        data = self._read(file)
+        items = [CommentText(t) for t in data.texts]
+        if model is None and not dry_run:
+            # The site's filter: learned under its row lock, like a moderator's decision.
+            with learned.updating() as spam_filter:
+                self._learn(spam_filter, items, data.labels, epochs)
+            where = "the site's filter"
+        else:
+            spam_filter = self._load(model, must_exist=False) or SpamFilter()
+            self._learn(spam_filter, items, data.labels, epochs)
+            if model is not None and not dry_run:
+                model.parent.mkdir(parents=True, exist_ok=True)
+                spam_filter.save_file(model)
+            where = str(model) if model else "the site's filter"
+        spam = sum(data.labels)
+        verb = "Would teach" if dry_run else "Taught"
+        self.stdout.write(
+            f"{verb} {where} {len(data)} comments ({spam} not to publish, "
+            f"{len(data) - spam} to publish); it has learned from "
+            f"{spam_filter.published_examples} published and "
+            f"{spam_filter.unpublished_examples} unpublished in all."
+        )
+
+    def _evaluate(self, file: Path, model: Path | None, threshold: float, as_json: bool, **_):
+        data = self._read(file)
+        spam_filter = self._load(model, must_exist=True)
+        if spam_filter is None or not spam_filter.can_score:
+            raise CommandError(
+                "The filter has not learned from both kinds of comment yet: train it first."
+            )
+        if not 0 <= threshold <= 1:
+            raise CommandError("--threshold must be between 0 and 1")
+        items = [CommentText(t) for t in data.texts]
+        scores: list[float] = []
+        for start in tqdm(range(0, len(items), CHUNK), unit="chunk", disable=None):
+            scores.extend(spam_filter.scores(items[start : start + CHUNK]).tolist())
+        result = metrics(data.labels, scores, threshold)
+        if as_json:
+            self.stdout.write(json.dumps(result))
+            return
+        (tn, fp), (fn, tp) = result["confusion"]
+        auc = result["roc_auc"]
+        auc_text = f"{auc:.4f}" if auc is not None else "n/a (one class only)"
+        self.stdout.write(
+            f"{len(data)} comments, threshold {threshold}\n"
+            f"precision {result['precision']:.4f}\n"
+            f"recall    {result['recall']:.4f}\n"
+            f"F1        {result['f1']:.4f}\n"
+            f"ROC AUC   {auc_text}"
+        )
+        self.stdout.write(
+            "confusion matrix (rows: label, columns: filter)\n"
+            f"                 publish  not publish\n"
+            f"  publish      {tn:>9} {fp:>12}\n"
+            f"  not publish  {fn:>9} {tp:>12}"
+        )
+
+    def _rebuild(self, epochs: int, dry_run: bool, **_) -> None:
+        decided = Comment.objects.filter(
+            status__in=[Comment.Status.APPROVED, Comment.Status.REJECTED, Comment.Status.SPAM]
+        ).only("body", "author_url", "status")
+        items, labels = [], []
+        for comment in tqdm(decided.iterator(chunk_size=2000), unit="comment", disable=None):
+            items.append(learned.comment_text(comment))
+            labels.append(learned.label_for_status(comment.status))
+        if not items:
+            raise CommandError("No approved, rejected or spam comments to learn from.")
+        spam_filter = SpamFilter()
+        self._learn(spam_filter, items, labels, epochs)
+        if not dry_run:
+            version = learned.store(spam_filter)
+            self.stdout.write(
+                f"Rebuilt the site's filter from {len(items)} comments (version {version})."
+            )
+        else:
+            self.stdout.write(f"Would rebuild the site's filter from {len(items)} comments.")
+
+    def _status(self, **_) -> None:
+        summary = learned.model_summary()
+        if summary is None:
+            self.stdout.write("The site's filter has not learned anything yet.")
+            return
+        self.stdout.write(
+            f"Version {summary['version']}: learned from {summary['published_examples']} "
+            f"published and {summary['unpublished_examples']} unpublished comments."
+        )
