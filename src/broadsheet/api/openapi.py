@@ -1,0 +1,304 @@
+"""The OpenAPI 3.1 description of API version 1, served at /api/v1/openapi.json.
+
+Built per request so that the limits it states are the tunables in force.
+tests/api/test_openapi.py holds it to the URL patterns and the views.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from broadsheet.conf import conf
+
+Schema = dict[str, Any]
+
+
+def _ref(name: str, kind: str = "schemas") -> Schema:
+    return {"$ref": f"#/components/{kind}/{name}"}
+
+
+def _json(schema: Schema, description: str, **extra: Any) -> Schema:
+    content = {"application/json": {"schema": schema}}
+    return {"description": description, "content": content, **extra}
+
+
+_TIME = {"type": "string", "format": "date-time"}
+_TIME_OR_NULL = {"type": ["string", "null"], "format": "date-time"}
+_URL = {"type": "string", "format": "uri"}
+
+
+def _schemas() -> dict[str, Schema]:
+    public_comment: dict[str, Schema] = {
+        "id": {"type": "integer"},
+        "parent_id": {
+            "type": ["integer", "null"],
+            "description": "The comment this one answers. It may not be in the list: "
+            "only approved comments are.",
+        },
+        "author_name": {"type": "string"},
+        "author_url": {"type": "string", "description": "Empty when the author gave none."},
+        "body": {
+            "type": "string",
+            "description": "The text as the author wrote it (a Markdown subset), with "
+            "line endings as \\n and outer white space trimmed.",
+        },
+        "body_html": {"type": "string", "description": "The body rendered and sanitized."},
+        "created_at": _TIME,
+        "edited_at": _TIME_OR_NULL,
+        "url": {**_URL, "description": "The comment's permalink on the site."},
+    }
+    own: dict[str, Schema] = {
+        "status": {
+            "type": "string",
+            "enum": ["approved", "pending"],
+            "description": "pending: waiting for a moderator; not shown to readers yet.",
+        },
+        "editable_until": {
+            **_TIME,
+            "description": "The author may change or delete the comment until then.",
+        },
+        **public_comment,
+    }
+    return {
+        "Article": _object(
+            {
+                "slug": {"type": "string"},
+                "title": {"type": "string"},
+                "url": _URL,
+                "published_at": _TIME,
+                "comment_count": {"type": "integer", "description": "Approved comments."},
+                "comments_open": {
+                    "type": "boolean",
+                    "description": "Whether the article accepts comments now.",
+                },
+            }
+        ),
+        "Comment": _object(public_comment),
+        "CommentPage": _object(
+            {
+                "count": {"type": "integer", "description": "Approved comments in all."},
+                "next": {
+                    "type": ["string", "null"],
+                    "format": "uri",
+                    "description": "The next page, or null on the last.",
+                },
+                "results": {"type": "array", "items": _ref("Comment")},
+            }
+        ),
+        "OwnComment": _object(own),
+        "PostedComment": _object(
+            {
+                "edit_token": {
+                    "type": "string",
+                    "description": "Shown this once: keep it to edit or delete the comment.",
+                },
+                **own,
+            }
+        ),
+        "NewComment": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["body"],
+            "properties": {
+                "author_name": {"type": "string", "maxLength": conf.COMMENT_NAME_MAX_LENGTH},
+                "author_email": {
+                    "type": ["string", "null"],
+                    "format": "email",
+                    "description": "Never shown.",
+                },
+                "author_url": {"type": ["string", "null"], "format": "uri"},
+                "body": {"type": "string", "maxLength": conf.COMMENT_MAX_LENGTH},
+                "parent_id": {
+                    "type": ["integer", "null"],
+                    "description": "An approved comment on the same article.",
+                },
+            },
+            "description": "author_name is required. Lengths count Unicode code points.",
+        },
+        "CommentEdit": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["body"],
+            "properties": {"body": {"type": "string", "maxLength": conf.COMMENT_MAX_LENGTH}},
+        },
+        "Errors": _object(
+            {
+                "errors": {
+                    "type": "object",
+                    "description": 'Messages by field; "__all__" holds those about the '
+                    "request as a whole.",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                }
+            }
+        ),
+    }
+
+
+def _object(properties: dict[str, Schema]) -> Schema:
+    return {"type": "object", "required": list(properties), "properties": properties}
+
+
+def _responses() -> dict[str, Schema]:
+    errors = _ref("Errors")
+    bearer = {"schema": {"type": "string"}, "description": 'Bearer realm="broadsheet"'}
+    return {
+        "NotModified": {"description": "The ETag sent in If-None-Match still holds."},
+        "BadRequest": _json(errors, "The request or one of its fields is invalid."),
+        "Unauthorized": _json(
+            errors,
+            "The Authorization header is missing or holds another comment's token.",
+            headers={"WWW-Authenticate": bearer},
+        ),
+        "NotFound": _json(errors, "No such article, comment or page."),
+        "TooLarge": _json(errors, "The request body is larger than the server accepts."),
+        "NotJson": _json(errors, "The body is not sent as application/json (UTF-8)."),
+        "TooMany": _json(
+            errors,
+            "Too many comments too fast.",
+            headers={
+                "Retry-After": {
+                    "schema": {"type": "integer"},
+                    "description": "Seconds to wait before trying again.",
+                }
+            },
+        ),
+    }
+
+
+_SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
+_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+def _paths() -> dict[str, Schema]:
+    token_only: list[dict[str, list[str]]] = [{"editToken": []}]
+    return {
+        "/openapi.json": {
+            "get": {
+                "operationId": "getOpenApi",
+                "summary": "This document.",
+                "responses": {
+                    "200": {"description": "The OpenAPI document.", "content": {
+                        "application/json": {"schema": {"type": "object"}}}},
+                    "304": _ref("NotModified", "responses"),
+                },
+            }
+        },
+        "/articles/{slug}": {
+            "parameters": [_SLUG],
+            "get": {
+                "operationId": "getArticle",
+                "summary": "A published article and the state of its discussion.",
+                "responses": {
+                    "200": _json(_ref("Article"), "The article."),
+                    "304": _ref("NotModified", "responses"),
+                    "404": _ref("NotFound", "responses"),
+                },
+            },
+        },
+        "/articles/{slug}/comments": {
+            "parameters": [_SLUG],
+            "get": {
+                "operationId": "listComments",
+                "summary": "The article's approved comments, flat, by time.",
+                "parameters": [
+                    {"name": "order", "in": "query", "schema": {
+                        "type": "string", "enum": ["oldest", "newest"], "default": "oldest"}},
+                    {"name": "page", "in": "query", "schema": {
+                        "type": "integer", "minimum": 1, "maximum": 999_999_999,
+                        "default": 1},
+                     "description": f"Pages hold {conf.API_PAGE_SIZE} comments."},
+                ],
+                "responses": {
+                    "200": _json(_ref("CommentPage"), "One page of comments."),
+                    "304": _ref("NotModified", "responses"),
+                    "400": _ref("BadRequest", "responses"),
+                    "404": _ref("NotFound", "responses"),
+                },
+            },
+            "post": {
+                "operationId": "postComment",
+                "summary": "Post a comment or a reply.",
+                "requestBody": {"required": True, "content": {
+                    "application/json": {"schema": _ref("NewComment")}}},
+                "responses": {
+                    "201": _json(
+                        _ref("PostedComment"),
+                        "Stored. Keep edit_token: it is not shown again.",
+                        headers={"Location": {"schema": _URL,
+                                              "description": "The comment's permalink."}},
+                    ),
+                    "400": _ref("BadRequest", "responses"),
+                    "403": _json(_ref("Errors"), "Comments are closed, or the author is "
+                                 "blocked."),
+                    "404": _ref("NotFound", "responses"),
+                    "413": _ref("TooLarge", "responses"),
+                    "415": _ref("NotJson", "responses"),
+                    "429": _ref("TooMany", "responses"),
+                },
+            },
+        },
+        "/comments/{id}": {
+            "parameters": [_ID],
+            "patch": {
+                "operationId": "editComment",
+                "summary": "Change the text of one's own comment, within the edit window.",
+                "security": token_only,
+                "requestBody": {"required": True, "content": {
+                    "application/json": {"schema": _ref("CommentEdit")}}},
+                "responses": {
+                    "200": _json(_ref("OwnComment"), "Changed."),
+                    "400": _ref("BadRequest", "responses"),
+                    "401": _ref("Unauthorized", "responses"),
+                    "403": _json(_ref("Errors"), "The edit window has passed, or moderation "
+                                 "refuses the new text."),
+                    "404": _ref("NotFound", "responses"),
+                    "413": _ref("TooLarge", "responses"),
+                    "415": _ref("NotJson", "responses"),
+                    "429": _ref("TooMany", "responses"),
+                },
+            },
+            "delete": {
+                "operationId": "deleteComment",
+                "summary": "Delete one's own comment, within the edit window.",
+                "security": token_only,
+                "responses": {
+                    "204": {"description": "Deleted."},
+                    "401": _ref("Unauthorized", "responses"),
+                    "403": _json(_ref("Errors"), "The edit window has passed."),
+                    "404": _ref("NotFound", "responses"),
+                },
+            },
+        },
+    }  # fmt: skip
+
+
+def document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Broadsheet API",
+            "version": "1",
+            "summary": "Read a discussion, post to it, and change one's own comments.",
+            "description": (
+                'Every response is JSON, errors included: `{"errors": {field: [message]}}`. '
+                "The API uses no cookies and needs no CSRF token; the only credential is the "
+                "edit token returned when a comment is posted. Text comes back exactly as "
+                "sent, except that line endings become \\n and outer white space is trimmed; "
+                "text that cannot be stored (a NUL, an unpaired surrogate) is refused. "
+                "A method a path does not list answers 405."
+            ),
+        },
+        "servers": [{"url": "/api/v1"}],
+        "paths": _paths(),
+        "components": {
+            "schemas": _schemas(),
+            "responses": _responses(),
+            "securitySchemes": {
+                "editToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "The edit_token returned when the comment was posted.",
+                }
+            },
+        },
+    }

@@ -1,0 +1,130 @@
+"""JSON in every response, errors included, and the caching rules of the API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import wraps
+from typing import Any
+
+from django.core.handlers.exception import response_for_exception
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.utils.cache import patch_cache_control, set_response_etag
+from django.utils.http import parse_etags
+from django.views.decorators.csrf import csrf_exempt
+
+# Errors are ``{"errors": {field: [message, ...]}}``; this key holds the ones
+# about the request as a whole, as in Django forms.
+WHOLE = "__all__"
+
+Errors = Mapping[str, list[str]]
+View = Callable[..., HttpResponse]
+
+_GENERIC = {
+    400: "The request is malformed.",
+    403: "This is not allowed.",
+    404: "There is nothing here.",
+    500: "The server failed to answer; the error has been logged.",
+}
+
+
+class ApiError(Exception):
+    """Raised anywhere below a view to answer with an error document."""
+
+    def __init__(
+        self, status: int, errors: Errors | str, *, headers: Mapping[str, str] | None = None
+    ) -> None:
+        if isinstance(errors, str):
+            errors = {WHOLE: [errors]}
+        super().__init__(status, errors)
+        self.status = status
+        self.errors = errors
+        self.headers = dict(headers or {})
+
+    def response(self) -> HttpResponse:
+        response = json_response({"errors": self.errors}, status=self.status)
+        for name, value in self.headers.items():
+            response[name] = value
+        return response
+
+
+def json_response(data: Any, *, status: int = 200) -> JsonResponse:
+    # ensure_ascii (the default) keeps every response pure ASCII, so no string,
+    # whatever it holds, can make encoding the response fail.
+    return JsonResponse(data, status=status, safe=False)
+
+
+def no_content() -> HttpResponse:
+    response = HttpResponse(status=204)
+    del response["Content-Type"]
+    return response
+
+
+def api_endpoint(*methods: str) -> Callable[[View], View]:
+    """Make ``view`` an API endpoint answering ``methods`` (any method when none are given).
+
+    csrf_exempt is safe because the API never looks at cookies: every caller is
+    anonymous, and the only credential is an edit token sent in a header, which
+    a foreign page cannot make a browser send.
+    """
+    allowed = set(methods)
+    if "GET" in allowed:
+        allowed.add("HEAD")
+
+    def decorate(view: View) -> View:
+        @csrf_exempt
+        @wraps(view)
+        def endpoint(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if allowed and request.method not in allowed:
+                response = ApiError(
+                    405,
+                    f"{request.method} is not allowed here.",
+                    headers={"Allow": ", ".join(sorted(allowed))},
+                ).response()
+            else:
+                response = _answer(view, request, *args, **kwargs)
+            return _cache(request, response)
+
+        endpoint.api_methods = tuple(methods)  # type: ignore[attr-defined]
+        return endpoint
+
+    return decorate
+
+
+def _answer(view: View, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    try:
+        return view(request, *args, **kwargs)
+    except ApiError as exc:
+        return exc.response()
+    except Exception as exc:
+        # Django decides the status, logs the error and tells the test client,
+        # as for any view; only the HTML page it would send becomes JSON.
+        html = response_for_exception(request, exc)
+        response = ApiError(html.status_code, _GENERIC.get(html.status_code, "Error.")).response()
+        # Django logged it already; without this mark it would log it twice.
+        response._has_been_logged = getattr(html, "_has_been_logged", False)  # type: ignore[attr-defined]
+        return response
+
+
+def _cache(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    if request.method not in ("GET", "HEAD"):
+        # Answers to writes carry edit tokens or one caller's errors.
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+    # Every GET is the same for every caller: a shared cache may keep it, but
+    # must ask again, which the ETag makes cheap.
+    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    if response.status_code != 200:
+        return response
+    set_response_etag(response)
+    if not _matches(response["ETag"], request.headers.get("If-None-Match", "")):
+        return response
+    not_modified = HttpResponseNotModified()
+    for header in ("ETag", "Cache-Control"):
+        not_modified[header] = response[header]
+    return not_modified
+
+
+def _matches(etag: str, if_none_match: str) -> bool:
+    # If-None-Match compares weakly (RFC 9110, 13.1.2).
+    wanted = {tag.removeprefix("W/") for tag in parse_etags(if_none_match)}
+    return "*" in wanted or etag.removeprefix("W/") in wanted
