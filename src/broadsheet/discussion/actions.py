@@ -135,9 +135,11 @@ def change_status(comment: Comment, new_status: str, *, actor: Any = None) -> st
 def check_edit_token(comment: Comment, token: str | None) -> None:
     """Raise EditNotAllowed unless ``token`` is the comment's and the window is open."""
     if not token or not comment.edit_token_hash:
-        raise EditNotAllowed("A valid edit token is required.")
+        raise EditNotAllowed("A valid edit token is required.", code="token")
     if not hmac.compare_digest(hash_token(token), comment.edit_token_hash):
-        raise EditNotAllowed("This token does not belong to this comment.")
+        raise EditNotAllowed("This token does not belong to this comment.", code="token")
+    if comment.status in (Status.REJECTED, Status.DELETED):
+        raise EditNotAllowed("This comment has been removed and can no longer be changed.")
     if not comment.is_editable():
         raise EditNotAllowed("The time for editing this comment has passed.")
 
@@ -245,8 +247,9 @@ def import_comments(records: Sequence[ImportedComment], *, actor: Any = None) ->
     with transaction.atomic():
         article_ids = sorted({r.article_id for r in records})
         list(Article.objects.select_for_update().filter(pk__in=article_ids).values_list("pk"))
-        stored += _insert_imported([r for r in records if r.existing_id is None])
+        # Updates first: a new reply may hang under a comment being updated.
         stored += _update_imported([r for r in records if r.existing_id is not None])
+        stored += _insert_imported([r for r in records if r.existing_id is None])
         for article_id in article_ids:
             recount(article_id)
     return stored

@@ -233,6 +233,7 @@ class WxrImport:
             body_html=wpcontent.article_html(post.content),
             tags=tags,
             redirects=redirects,
+            updated_at=reader.utc_time(post.post_modified_gmt, post.post_modified, self.offset),
         )
         return article, "created" if created else "updated"
 

@@ -142,6 +142,8 @@ class Post:
     status: str
     post_type: str
     password: str
+    post_modified: str = ""
+    post_modified_gmt: str = ""
     terms: list[tuple[str, str, str]] = field(default_factory=list)  # domain, slug, name
     meta: dict[str, str] = field(default_factory=dict)
     comments: list[Comment] = field(default_factory=list)
@@ -206,6 +208,8 @@ def _post(element: etree._Element) -> Post:
         status=f.get("wp:status", "publish").strip(),
         post_type=f.get("wp:post_type", "post").strip() or "post",
         password=f.get("wp:post_password", ""),
+        post_modified=f.get("wp:post_modified", "").strip(),
+        post_modified_gmt=f.get("wp:post_modified_gmt", "").strip(),
         terms=terms,
         meta=meta,
         comments=comments,

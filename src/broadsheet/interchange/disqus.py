@@ -1,0 +1,410 @@
+"""Importing a Disqus export (``broadsheet import disqus FILE``).
+
+A Disqus export is one ``<disqus xmlns="http://disqus.com">`` document holding
+``<category>``, ``<thread dsq:id>`` (one per page that had comments, with its
+``<link>``) and ``<post dsq:id>`` elements (comments, each naming its
+``<thread dsq:id>`` and maybe its ``<parent dsq:id>``), in any order.
+
+Threads are matched to articles by their link: an old path an import recorded
+(``newsroom.Redirect``, so a WordPress import followed by its Disqus export
+lines up), the article's own address, the ``?p=<id>`` of the thread's
+identifier, or the last part of the path as a slug. A thread that matches
+nothing is reported and its comments skipped, unless ``--create-missing``
+makes an article for it. Replies may come before their parents; they are
+linked once every comment is stored.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+
+from broadsheet.discussion import actions as discussion_actions
+from broadsheet.discussion.actions import ImportedComment
+from broadsheet.discussion.models import Comment
+from broadsheet.interchange import wpcontent
+from broadsheet.interchange.loading import (
+    BATCH,
+    CommentWriter,
+    clean_ip,
+    fit,
+    make_slug,
+    same_comment,
+    unique_slug,
+)
+from broadsheet.interchange.summary import Summary
+from broadsheet.interchange.xmlstream import BrokenFile, events, release, split_tag
+from broadsheet.newsroom import actions as newsroom_actions
+from broadsheet.newsroom.models import Article, Redirect
+
+_COMPARED = ("status", "kind", "author_name", "author_email", "author_url", "body", "created_at")
+
+
+def _id(element) -> str:
+    for name, value in element.attrib.items():
+        if split_tag(name)[1] == "id":
+            return value.strip()
+    return ""
+
+
+def _fields(element) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue
+        name = split_tag(child.tag)[1]
+        if name == "author":
+            for part in child:
+                if isinstance(part.tag, str):
+                    out[f"author.{split_tag(part.tag)[1]}"] = (part.text or "").strip()
+        elif name in ("thread", "parent", "category"):
+            out[name] = _id(child)
+        elif name not in out:
+            out[name] = child.text or ""
+    return out
+
+
+def _flag(value: str | None) -> bool | None:
+    if value is None:
+        return None
+    return value.strip().lower() in ("true", "1", "yes")
+
+
+def parse_time(value: str) -> datetime | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+@dataclass
+class Thread:
+    dsq_id: str
+    link: str
+    title: str
+    identifier: str
+    created_at: datetime | None
+    closed: bool
+    line: int | None
+
+
+@dataclass
+class Post:
+    dsq_id: str
+    thread: str
+    parent: str
+    message: str
+    created_at: datetime | None
+    deleted: bool
+    spam: bool
+    approved: bool | None
+    name: str
+    email: str
+    username: str
+    ip: str
+    line: int | None
+
+
+@dataclass
+class Survey:
+    forum: str = ""
+    posts: int = 0
+    threads: dict[str, Thread] = field(default_factory=dict)
+
+
+def read(path: Path | str):
+    """Yield Thread and Post records in file order; raise BrokenFile on a broken file."""
+    depth = 0
+    checked = False
+    for event, element in events(path):
+        if event == "start":
+            depth += 1
+            if not checked:
+                checked = True
+                root = split_tag(element.tag)[1]
+                if root != "disqus":
+                    raise BrokenFile(
+                        f"this is not a Disqus export: it starts with <{root}>",
+                        element.sourceline,
+                    )
+            continue
+        depth -= 1
+        if depth != 1:
+            continue
+        name = split_tag(element.tag)[1] if isinstance(element.tag, str) else ""
+        if name == "thread":
+            f = _fields(element)
+            yield Thread(
+                dsq_id=_id(element),
+                link=f.get("link", "").strip(),
+                title=f.get("title", "").strip(),
+                identifier=f.get("id", "").strip(),
+                created_at=parse_time(f.get("createdAt", "")),
+                closed=bool(_flag(f.get("isClosed"))),
+                line=element.sourceline,
+            )
+            yield f.get("forum", "").strip()
+        elif name == "post":
+            f = _fields(element)
+            yield Post(
+                dsq_id=_id(element),
+                thread=f.get("thread", ""),
+                parent=f.get("parent", ""),
+                message=f.get("message", ""),
+                created_at=parse_time(f.get("createdAt", "")),
+                deleted=bool(_flag(f.get("isDeleted"))),
+                spam=bool(_flag(f.get("isSpam"))),
+                approved=_flag(f.get("isApproved")),
+                name=f.get("author.name", ""),
+                email=f.get("author.email", ""),
+                username=f.get("author.username", ""),
+                ip=f.get("ipAddress", "").strip(),
+                line=element.sourceline,
+            )
+        release(element)
+    if not checked:
+        raise BrokenFile("the file is empty")
+
+
+def survey(path: Path | str) -> Survey:
+    """Read the whole file once, writing nothing; keep the threads (posts refer to them)."""
+    result = Survey()
+    for record in read(path):
+        if isinstance(record, str):
+            result.forum = result.forum or record
+        elif isinstance(record, Thread):
+            result.threads[record.dsq_id] = record
+        else:
+            result.posts += 1
+    return result
+
+
+def status_of(post: Post) -> str:
+    if post.deleted:
+        return Comment.Status.DELETED
+    if post.spam:
+        return Comment.Status.SPAM
+    if post.approved is False:
+        return Comment.Status.PENDING
+    return Comment.Status.APPROVED
+
+
+class DisqusImport:
+    def __init__(
+        self,
+        path: Path,
+        survey: Survey,
+        *,
+        summary: Summary,
+        create_missing: bool = False,
+        progress: Callable[[int], None] = lambda n: None,
+    ) -> None:
+        self.path = path
+        self.survey = survey
+        self.forum = survey.forum or "forum"
+        self.summary = summary
+        self.create_missing = create_missing
+        self.progress = progress
+        self.comments = CommentWriter(summary)
+        self.articles: dict[str, int | None] = {}
+        self.ids: dict[str, int] = {}  # Disqus post id -> stored comment id
+        self.batch: dict[str, ImportedComment] = {}
+        self.later: list[tuple[str, str, int | None]] = []  # child, parent, line
+
+    def origin(self, dsq_id: str) -> str:
+        return fit(f"disqus:{self.forum}#{dsq_id}", 300)
+
+    def run(self) -> None:
+        for thread in self.survey.threads.values():
+            self.articles[thread.dsq_id] = self.match(thread)
+        for record in read(self.path):
+            if isinstance(record, Post):
+                self.post(record)
+                self.progress(1)
+                if len(self.batch) >= BATCH:
+                    self.flush()
+        self.flush()
+        self.link_late_replies()
+
+    # Threads
+
+    def match(self, thread: Thread) -> int | None:
+        self.summary.count("threads", "found")
+        paths = self.paths(thread)
+        row = Redirect.objects.filter(old_path__in=paths).values_list("article_id").first()
+        if row:
+            self.summary.count("threads", "updated")
+            return row[0]
+        for path in paths:
+            try:
+                match = resolve(path.split("?")[0])
+            except Resolver404:
+                continue
+            if match.view_name == "newsroom:article":
+                found = Article.objects.filter(slug=match.kwargs["slug"]).values("pk").first()
+                if found:
+                    self.summary.count("threads", "updated")
+                    return found["pk"]
+        last = unquote(urlsplit(thread.link).path).rstrip("/").rsplit("/", 1)[-1]
+        if last:
+            found = Article.objects.filter(slug=last).values("pk").first()
+            if found:
+                self.summary.count("threads", "updated")
+                return found["pk"]
+        origin = fit(f"disqus:{self.forum}#thread-{thread.dsq_id}", 300)
+        existing = Article.objects.filter(origin=origin).values("pk").first()
+        if existing:
+            self.summary.count("threads", "updated")
+            return existing["pk"]
+        if not self.create_missing:
+            self.summary.count("threads", "skipped")
+            self.summary.note(
+                f"thread {thread.dsq_id} ({thread.link or thread.title!r}) matches no article: "
+                "its comments were skipped (--create-missing makes an article for it)",
+                thread.line,
+            )
+            return None
+        return self.create_article(thread, origin, paths)
+
+    @staticmethod
+    def paths(thread: Thread) -> list[str]:
+        paths: list[str] = []
+        for url in (thread.link, *thread.identifier.split()):
+            parts = urlsplit(url)
+            if not parts.scheme:
+                continue
+            path = unquote(parts.path) or "/"
+            p = parse_qs(parts.query).get("p")
+            if p:
+                paths.append(f"{path}?p={p[0]}")
+            if path != "/":
+                paths += [path, path.rstrip("/") if path.endswith("/") else f"{path}/"]
+        return list(dict.fromkeys(paths))
+
+    def create_article(self, thread: Thread, origin: str, paths: list[str]) -> int:
+        title = html.unescape(thread.title) or thread.link or f"Thread {thread.dsq_id}"
+        slug = unique_slug(
+            Article, make_slug(title, f"thread-{thread.dsq_id}", max_length=200), max_length=200
+        )
+        article = Article(
+            title=fit(title, 300),
+            slug=slug,
+            body="",
+            body_format=Article.BodyFormat.HTML,
+            status=Article.Status.PUBLISHED,
+            published_at=thread.created_at or timezone.now(),
+            comments_open=not thread.closed,
+            origin=origin,
+        )
+        newsroom_actions.import_article(
+            article,
+            body_html="",
+            redirects=[p for p in paths if "?" in p or p.endswith("/")][:2],
+        )
+        self.summary.count("threads", "created")
+        return article.pk
+
+    # Posts
+
+    def post(self, post: Post) -> None:
+        summary = self.summary
+        summary.count("comments", "found")
+        article_id = self.articles.get(post.thread)
+        if article_id is None:
+            summary.count("comments", "skipped")
+            if post.thread not in self.articles:
+                summary.note(f"post {post.dsq_id} names an unknown thread {post.thread}", post.line)
+            return
+        if not post.dsq_id or post.dsq_id in self.batch or post.dsq_id in self.ids:
+            summary.count("comments", "errors")
+            summary.note(f"post {post.dsq_id!r} has no id or appears twice: skipped", post.line)
+            return
+        if post.created_at is None:
+            summary.count("comments", "errors")
+            summary.note(f"post {post.dsq_id} has no readable createdAt: skipped", post.line)
+            return
+        record = ImportedComment(
+            article_id=article_id,
+            author_name=fit(html.unescape(post.name or post.username).strip() or "Anonymous", 200),
+            author_email=fit(post.email, 254),
+            ip_address=clean_ip(post.ip) if post.ip else None,
+            body=post.message,
+            body_html=wpcontent.comment_html(post.message),
+            created_at=post.created_at,
+            status=status_of(post),
+            origin=self.origin(post.dsq_id),
+        )
+        if post.parent:
+            if post.parent in self.batch:
+                record.parent = self.batch[post.parent]
+            elif post.parent in self.ids:
+                record.parent_id = self.ids[post.parent]
+            else:
+                self.later.append((post.dsq_id, post.parent, post.line))
+        self.batch[post.dsq_id] = record
+
+    def flush(self) -> None:
+        if not self.batch:
+            return
+        by_origin = {r.origin: (dsq_id, r) for dsq_id, r in self.batch.items()}
+        stored = Comment.objects.filter(origin__in=list(by_origin)).values(
+            "pk", "origin", "thread_id", "thread_key", "depth", *_COMPARED
+        )
+        for row in stored:
+            dsq_id, record = by_origin[row["origin"]]
+            if same_comment(row, record):
+                # Already there: stands in as a parent for new replies in this batch.
+                record.comment = Comment(
+                    pk=row["pk"], thread_id=row["thread_id"], thread_key=row["thread_key"],
+                    depth=row["depth"],
+                )  # fmt: skip
+                self.summary.count("comments", "skipped")
+            else:
+                record.existing_id = row["pk"]
+                self.comments.add(record)
+            self.ids[dsq_id] = row["pk"]
+        for record in self.batch.values():
+            if record.comment is None and record.existing_id is None:
+                self.comments.add(record)
+        self.comments.flush()
+        for dsq_id, record in self.batch.items():
+            if record.comment is not None:
+                self.ids[dsq_id] = record.comment.pk
+        self.batch = {}
+
+    def link_late_replies(self) -> None:
+        """Replies that came before their parents in the file get them now."""
+        if not self.later:
+            return
+        missing = {parent for _, parent, _ in self.later if parent not in self.ids}
+        if missing:
+            origins = {self.origin(p): p for p in missing}
+            for pk, origin in Comment.objects.filter(origin__in=list(origins)).values_list(
+                "pk", "origin"
+            ):
+                self.ids[origins[origin]] = pk
+        links: dict[int, int] = {}
+        for child, parent, line in self.later:
+            if child not in self.ids:
+                continue
+            if parent not in self.ids:
+                self.summary.note(
+                    f"post {child} replies to post {parent}, which is not in the file: "
+                    "imported as a top-level comment",
+                    line,
+                )
+                continue
+            links[self.ids[child]] = self.ids[parent]
+        for pk in discussion_actions.attach_replies(links):
+            self.summary.note(f"comment {pk}: replies went round in a circle; made top-level")

@@ -1,0 +1,75 @@
+"""``broadsheet export wxr|json [-o FILE]``: move a site out, or back it up."""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the whole site as WordPress WXR 1.2 (wxr) or as a Broadsheet JSON backup (json), "
+        "to standard output or to -o FILE."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("format", choices=["wxr", "json"])
+        parser.add_argument("-o", "--output", help="File to write (default: standard output).")
+        parser.add_argument(
+            "--base-url",
+            help="wxr: the site's address, for links and wp:base_site_url "
+            "(default: http://<first BROADSHEET_ALLOWED_HOSTS entry>).",
+        )
+
+    def handle(self, *args, **options) -> None:
+        fmt = options["format"]
+        with self._open(options["output"]) as out:
+            if fmt == "wxr":
+                from broadsheet.interchange.wxr import writer
+
+                counts = writer.write(out, base_url=options["base_url"] or self._base_url())
+            else:
+                from broadsheet.interchange import jsonbackup
+
+                counts = jsonbackup.write(out)
+        summary = ", ".join(f"{n} {kind}" for kind, n in counts.items())
+        self.stderr.write(f"Exported {summary}.")
+
+    @staticmethod
+    def _base_url() -> str:
+        hosts = [h for h in settings.ALLOWED_HOSTS if h and not h.startswith((".", "*"))]
+        return f"http://{hosts[0] if hosts else 'localhost'}"
+
+    @contextmanager
+    def _open(self, output: str | None):
+        if not output or output == "-":
+            yield _Unterminated(self.stdout)
+            return
+        path = Path(output)
+        if not path.parent.is_dir():
+            raise CommandError(f"{path.parent}: no such directory")
+        # Written beside the target and renamed over it: a failed export never
+        # leaves half a backup where a whole one was.
+        partial = path.with_name(f".{path.name}.partial")
+        try:
+            with partial.open("w", encoding="utf-8", newline="\n") as fh:
+                yield fh
+            os.replace(partial, path)
+        finally:
+            if partial.exists():
+                partial.unlink()
+
+
+class _Unterminated:
+    """Django's stdout wrapper adds a newline to every write; exports write their own."""
+
+    def __init__(self, wrapper) -> None:
+        self.wrapper = wrapper
+
+    def write(self, text: str) -> int:
+        self.wrapper.write(text, ending="")
+        return len(text)

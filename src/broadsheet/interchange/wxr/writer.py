@@ -1,0 +1,243 @@
+"""Writing the site as WXR 1.2, the format WordPress's Tools › Import reads.
+
+Written as it is read from the database (``iterator()``), so memory stays flat
+however large the site. Text goes in CDATA sections, with ``]]>`` split across
+two of them as WordPress does. What WordPress has no field for travels in
+meta entries that ``broadsheet import wxr`` reads back: a rejected comment's
+status (``_broadsheet_status``; WordPress gets it as ``trash``) and an
+article's source attribution (``_broadsheet_source_name``, ``_broadsheet_source_url``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import TextIO
+from urllib.parse import quote
+
+from django.utils import timezone
+from django.utils.encoding import iri_to_uri
+
+from broadsheet.discussion.models import Comment
+from broadsheet.interchange.wxr.importer import (
+    META_SOURCE_NAME,
+    META_SOURCE_URL,
+    META_STATUS,
+)
+from broadsheet.interchange.xmlstream import cdata, escape, escape_attr
+from broadsheet.newsroom.models import Article, Author, Section, SiteSettings, Tag
+
+WXR_VERSION = "1.2"
+NAMESPACES = (
+    ("excerpt", "http://wordpress.org/export/1.2/excerpt/"),
+    ("content", "http://purl.org/rss/1.0/modules/content/"),
+    ("wfw", "http://wellformedweb.org/CommentAPI/"),
+    ("dc", "http://purl.org/dc/elements/1.1/"),
+    ("wp", "http://wordpress.org/export/1.2/"),
+)
+POST_STATUS = {
+    Article.Status.PUBLISHED: "publish",
+    Article.Status.SCHEDULED: "future",
+    Article.Status.DRAFT: "draft",
+}
+COMMENT_APPROVED = {
+    Comment.Status.APPROVED: "1",
+    Comment.Status.PENDING: "0",
+    Comment.Status.SPAM: "spam",
+    Comment.Status.DELETED: "trash",
+    Comment.Status.REJECTED: "trash",
+}
+# Comments whose body is HTML already (imported); others are Markdown and
+# travel as the HTML Broadsheet shows.
+HTML_ORIGINS = ("wxr:", "disqus:")
+_ZERO_DATE = "0000-00-00 00:00:00"
+
+
+def wp_slug(slug: str) -> str:
+    """WordPress keeps non-ASCII slugs percent-encoded, in lower case."""
+    return re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), quote(slug, safe="-_."))
+
+
+def _local(when: datetime) -> str:
+    return timezone.localtime(when).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _gmt(when: datetime) -> str:
+    return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _rfc822(when: datetime) -> str:
+    return when.astimezone(UTC).strftime("%a, %d %b %Y %H:%M:%S +0000")
+
+
+def comment_text(comment: Comment) -> str:
+    if comment.origin.startswith(HTML_ORIGINS):
+        return comment.body
+    return comment.body_html
+
+
+def article_html(article: Article) -> str:
+    if article.body_format == Article.BodyFormat.HTML:
+        return article.body
+    return article.body_html
+
+
+def write(out: TextIO, *, base_url: str) -> dict[str, int]:
+    """Write the whole site to ``out``; returns how many of each kind were written."""
+    base = base_url.rstrip("/")
+    counts = {"authors": 0, "sections": 0, "tags": 0, "articles": 0, "comments": 0}
+    site = SiteSettings.load()
+    w = out.write
+    w('<?xml version="1.0" encoding="UTF-8" ?>\n')
+    w("<!-- This is a WordPress eXtended RSS file written by Broadsheet. -->\n")
+    w('<rss version="2.0"\n')
+    for prefix, uri in NAMESPACES:
+        w(f'\txmlns:{prefix}="{uri}"\n')
+    w(">\n\n<channel>\n")
+    w(f"\t<title>{escape(site.site_name)}</title>\n")
+    w(f"\t<link>{escape(base)}</link>\n")
+    w(f"\t<description>{escape(site.tagline)}</description>\n")
+    w(f"\t<pubDate>{_rfc822(timezone.now())}</pubDate>\n")
+    w("\t<language>en-US</language>\n")
+    w(f"\t<wp:wxr_version>{WXR_VERSION}</wp:wxr_version>\n")
+    w(f"\t<wp:base_site_url>{escape(base)}</wp:base_site_url>\n")
+    w(f"\t<wp:base_blog_url>{escape(base)}</wp:base_blog_url>\n\n")
+
+    for author in Author.objects.order_by("pk").iterator():
+        counts["authors"] += 1
+        w(
+            f"\t<wp:author><wp:author_id>{author.pk}</wp:author_id>"
+            f"<wp:author_login>{cdata(author.slug)}</wp:author_login>"
+            f"<wp:author_email>{cdata(author.email)}</wp:author_email>"
+            f"<wp:author_display_name>{cdata(author.name)}</wp:author_display_name>"
+            f"<wp:author_first_name>{cdata('')}</wp:author_first_name>"
+            f"<wp:author_last_name>{cdata('')}</wp:author_last_name></wp:author>\n"
+        )
+    w("\n")
+    for section in Section.objects.select_related("parent").order_by("pk").iterator():
+        counts["sections"] += 1
+        parent = wp_slug(section.parent.slug) if section.parent else ""
+        w(
+            f"\t<wp:category>\n\t\t<wp:term_id>{section.pk}</wp:term_id>\n"
+            f"\t\t<wp:category_nicename>{cdata(wp_slug(section.slug))}</wp:category_nicename>\n"
+            f"\t\t<wp:category_parent>{cdata(parent)}</wp:category_parent>\n"
+            f"\t\t<wp:cat_name>{cdata(section.name)}</wp:cat_name>\n"
+            f"\t\t<wp:category_description>{cdata(section.description)}"
+            "</wp:category_description>\n\t</wp:category>\n"
+        )
+    for tag in Tag.objects.order_by("pk").iterator():
+        counts["tags"] += 1
+        w(
+            f"\t<wp:tag>\n\t\t<wp:term_id>{tag.pk}</wp:term_id>\n"
+            f"\t\t<wp:tag_slug>{cdata(wp_slug(tag.slug))}</wp:tag_slug>\n"
+            f"\t\t<wp:tag_name>{cdata(tag.name)}</wp:tag_name>\n\t</wp:tag>\n"
+        )
+    w("\n\t<generator>https://broadsheet.invalid/?v=1</generator>\n\n")
+
+    comments = _comments_by_article()
+    pending: tuple[int, list[Comment]] | None = next(comments, None)
+    articles = (
+        Article.objects.select_related("author", "section")
+        .prefetch_related("tags")
+        .order_by("pk")
+        .iterator(chunk_size=500)
+    )
+    for article in articles:
+        while pending is not None and pending[0] < article.pk:
+            pending = next(comments, None)
+        own: list[Comment] = []
+        if pending is not None and pending[0] == article.pk:
+            own = pending[1]
+            pending = next(comments, None)
+        _write_item(w, article, own, base)
+        counts["articles"] += 1
+        counts["comments"] += len(own)
+    w("</channel>\n</rss>\n")
+    return counts
+
+
+def _comments_by_article() -> Iterator[tuple[int, list[Comment]]]:
+    """Each article's comments, one article at a time, from one streamed query."""
+    rows = Comment.objects.order_by("article_id", "pk").iterator(chunk_size=2000)
+    current: list[Comment] = []
+    article_id = None
+    for comment in rows:
+        if comment.article_id != article_id and current:
+            yield article_id, current  # type: ignore[misc]
+            current = []
+        article_id = comment.article_id
+        current.append(comment)
+    if current:
+        yield article_id, current  # type: ignore[misc]
+
+
+def _write_item(w, article: Article, comments: list[Comment], base: str) -> None:
+    url = base + iri_to_uri(article.get_absolute_url())
+    draft = article.status == Article.Status.DRAFT
+    when = article.published_at or article.created_at
+    post_date_gmt = _ZERO_DATE if draft else _gmt(when)
+    creator = article.author.slug if article.author else ""
+    w("\t<item>\n")
+    w(f"\t\t<title>{cdata(article.title)}</title>\n")
+    w(f"\t\t<link>{escape(url)}</link>\n")
+    w(f"\t\t<pubDate>{_rfc822(when)}</pubDate>\n")
+    w(f"\t\t<dc:creator>{cdata(creator)}</dc:creator>\n")
+    w(f'\t\t<guid isPermaLink="false">{escape(base)}/?p={article.pk}</guid>\n')
+    w("\t\t<description></description>\n")
+    w(f"\t\t<content:encoded>{cdata(article_html(article))}</content:encoded>\n")
+    w(f"\t\t<excerpt:encoded>{cdata(article.summary)}</excerpt:encoded>\n")
+    w(f"\t\t<wp:post_id>{article.pk}</wp:post_id>\n")
+    w(f"\t\t<wp:post_date>{cdata(_local(when))}</wp:post_date>\n")
+    w(f"\t\t<wp:post_date_gmt>{cdata(post_date_gmt)}</wp:post_date_gmt>\n")
+    w(f"\t\t<wp:post_modified>{cdata(_local(article.updated_at))}</wp:post_modified>\n")
+    w(f"\t\t<wp:post_modified_gmt>{cdata(_gmt(article.updated_at))}</wp:post_modified_gmt>\n")
+    status = "open" if article.comments_open else "closed"
+    w(f"\t\t<wp:comment_status>{cdata(status)}</wp:comment_status>\n")
+    w(f"\t\t<wp:ping_status>{cdata(status)}</wp:ping_status>\n")
+    w(f"\t\t<wp:post_name>{cdata(wp_slug(article.slug))}</wp:post_name>\n")
+    w(f"\t\t<wp:status>{cdata(POST_STATUS.get(article.status, 'draft'))}</wp:status>\n")
+    w("\t\t<wp:post_parent>0</wp:post_parent>\n\t\t<wp:menu_order>0</wp:menu_order>\n")
+    w(f"\t\t<wp:post_type>{cdata('post')}</wp:post_type>\n")
+    w(f"\t\t<wp:post_password>{cdata('')}</wp:post_password>\n")
+    w("\t\t<wp:is_sticky>0</wp:is_sticky>\n")
+    terms = [("category", article.section)] if article.section else []
+    terms += [("post_tag", tag) for tag in article.tags.all()]
+    for domain, term in terms:
+        nicename = escape_attr(wp_slug(term.slug))
+        w(f'\t\t<category domain="{domain}" nicename="{nicename}">{cdata(term.name)}</category>\n')
+    source = ((META_SOURCE_NAME, article.source_name), (META_SOURCE_URL, article.source_url))
+    for key, value in source:
+        if value:
+            _meta(w, "postmeta", key, value, indent="\t\t")
+    for comment in comments:
+        _write_comment(w, comment)
+    w("\t</item>\n")
+
+
+def _meta(w, kind: str, key: str, value: str, indent: str) -> None:
+    w(
+        f"{indent}<wp:{kind}>\n{indent}\t<wp:meta_key>{cdata(key)}</wp:meta_key>\n"
+        f"{indent}\t<wp:meta_value>{cdata(value)}</wp:meta_value>\n{indent}</wp:{kind}>\n"
+    )
+
+
+def _write_comment(w, comment: Comment) -> None:
+    kind = comment.kind if comment.kind != Comment.Kind.COMMENT else "comment"
+    w("\t\t<wp:comment>\n")
+    w(f"\t\t\t<wp:comment_id>{comment.pk}</wp:comment_id>\n")
+    w(f"\t\t\t<wp:comment_author>{cdata(comment.author_name)}</wp:comment_author>\n")
+    w(f"\t\t\t<wp:comment_author_email>{cdata(comment.author_email)}</wp:comment_author_email>\n")
+    w(f"\t\t\t<wp:comment_author_url>{escape(comment.author_url)}</wp:comment_author_url>\n")
+    w(f"\t\t\t<wp:comment_author_IP>{cdata(comment.ip_address or '')}</wp:comment_author_IP>\n")
+    w(f"\t\t\t<wp:comment_date>{cdata(_local(comment.created_at))}</wp:comment_date>\n")
+    w(f"\t\t\t<wp:comment_date_gmt>{cdata(_gmt(comment.created_at))}</wp:comment_date_gmt>\n")
+    w(f"\t\t\t<wp:comment_content>{cdata(comment_text(comment))}</wp:comment_content>\n")
+    approved = COMMENT_APPROVED.get(comment.status, "0")
+    w(f"\t\t\t<wp:comment_approved>{cdata(approved)}</wp:comment_approved>\n")
+    w(f"\t\t\t<wp:comment_type>{cdata(kind)}</wp:comment_type>\n")
+    w(f"\t\t\t<wp:comment_parent>{comment.parent_id or 0}</wp:comment_parent>\n")
+    w(f"\t\t\t<wp:comment_user_id>{comment.user_id or 0}</wp:comment_user_id>\n")
+    if comment.status == Comment.Status.REJECTED:
+        _meta(w, "commentmeta", META_STATUS, comment.status, indent="\t\t\t")
+    w("\t\t</wp:comment>\n")
