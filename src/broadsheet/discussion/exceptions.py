@@ -20,4 +20,11 @@ class RateLimited(Exception):
 
 
 class EditNotAllowed(Exception):
-    """Wrong token, or the edit window has passed."""
+    """The author may not change the comment. ``code`` says why: "token" (missing or
+    wrong token: HTTP 401) or "closed" (the window has passed, or the comment is no
+    longer the author's to change: HTTP 403)."""
+
+    def __init__(self, reason: str, code: str = "closed") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.code = code

@@ -65,9 +65,15 @@ def _limit(field: forms.Field, limit: int) -> None:
 
 class CommentForm(forms.Form):
     author_name = TextField(label="Name", required=False)
-    author_email = forms.EmailField(label="E-mail", max_length=254, required=False)
+    author_email = forms.EmailField(
+        label="E-mail", max_length=254, required=False, validators=[reject_unstorable]
+    )
     author_url = forms.URLField(
-        label="Website", max_length=500, required=False, assume_scheme="https"
+        label="Website",
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        validators=[reject_unstorable],
     )
     body = TextField(label="Comment", widget=forms.Textarea(attrs={"rows": 8, "dir": "auto"}))
     parent_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
