@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from tqdm import tqdm
 
+from broadsheet.interchange.jsonbackup import RestoreRefused
 from broadsheet.interchange.loading import train_moderation
 from broadsheet.interchange.summary import Summary
 from broadsheet.interchange.xmlstream import BrokenFile
@@ -49,10 +50,14 @@ class Command(BaseCommand):
             stored_ids = self._run(fmt, path, summary, options)
         except BrokenFile as exc:
             raise CommandError(f"{path}: {exc}. Nothing was imported.") from None
-        except (ValueError, KeyError) as exc:
+        except RestoreRefused as exc:
+            raise CommandError(f"{exc} Nothing was imported.") from None
+        except (KeyError, TypeError, ValueError) as exc:
             if fmt != "json":
                 raise
-            raise CommandError(f"{path}: {exc}. Nothing was imported.") from None
+            raise CommandError(
+                f"{path}: a record is not as a backup writes it ({exc!r}). Nothing was imported."
+            ) from None
         if not dry_run and not options["no_train"]:
             train_moderation(summary, stored_ids)
         self.stdout.write(summary.render(dry_run=dry_run))

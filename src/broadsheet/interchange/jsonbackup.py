@@ -1,0 +1,390 @@
+"""The Broadsheet JSON backup: ``broadsheet export json`` and ``broadsheet import json``.
+
+The file is one JSON document (schema in docs/import-export.md) laid out with
+one record per line, so that both sides stream: the export writes rows as it
+reads them, and the import reads a line at a time. A backup someone
+re-indented still restores, read whole instead.
+
+Restoring keeps every id (comment permalinks are ``/c/<id>``), so it only goes
+into an empty site: it refuses when articles, comments, bylines, sections or
+tags exist.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management.color import no_style
+from django.db import connection, models
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from broadsheet.discussion import actions as discussion_actions
+from broadsheet.discussion.actions import ImportedComment
+from broadsheet.discussion.models import Comment
+from broadsheet.interchange import wpcontent
+from broadsheet.interchange.summary import Summary
+from broadsheet.interchange.xmlstream import BrokenFile
+from broadsheet.markup import render_comment
+from broadsheet.newsroom import actions as newsroom_actions
+from broadsheet.newsroom.models import Article, Author, Section, SiteSettings, Tag
+
+FORMAT = "broadsheet-backup"
+VERSION = 1
+HTML_ORIGINS = ("wxr:", "disqus:")
+# Moderation's own tables, saved as they are when the app has them.
+MODERATION_TABLES = (
+    "moderation.ModerationSettings",
+    "moderation.WordRule",
+    "moderation.Block",
+    "moderation.Report",
+    "moderation.AuditEntry",
+)
+SECTIONS = ("authors", "sections", "tags", "articles", "comments", "moderation")
+
+
+class RestoreRefused(Exception):
+    """The site is not empty, or the file is not a backup this version can read."""
+
+
+# Writing
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def _is_user(f: models.Field) -> bool:
+    return f.is_relation and f.related_model is get_user_model()
+
+
+def row(obj: models.Model, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Every stored field of ``obj``; links to accounts by username."""
+    out: dict[str, Any] = {}
+    for f in obj._meta.concrete_fields:
+        if f.name in skip:
+            continue
+        if _is_user(f):
+            user = getattr(obj, f.name)
+            out[f.name] = user.get_username() if user else None
+        else:
+            out[f.attname] = _value(getattr(obj, f.attname))
+    return out
+
+
+def _dump(record: Any) -> str:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+def write(out: TextIO) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    w = out.write
+    header = {"format": FORMAT, "version": VERSION, "exported_at": timezone.now().isoformat()}
+    w(_dump(header)[:-1] + ",\n")
+    w(f'"site":{_dump(row(SiteSettings.load()))},\n')
+
+    def listing(name: str, rows: Iterator[dict], last: bool = False) -> None:
+        w(f'"{name}":[\n')
+        n = 0
+        for record in rows:
+            w(("," if n else "") + _dump(record) + "\n")
+            n += 1
+        w("]\n" if last else "],\n")
+        counts[name] = n
+
+    listing("authors", (row(a) for a in Author.objects.order_by("pk").iterator()))
+    listing("sections", (row(s) for s in Section.objects.order_by("pk").iterator()))
+    listing("tags", (row(t) for t in Tag.objects.order_by("pk").iterator()))
+    articles = Article.objects.order_by("pk").prefetch_related("tags", "redirects")
+    listing(
+        "articles",
+        (
+            {
+                **row(a),
+                "tags": [t.pk for t in a.tags.all()],
+                "redirects": [r.old_path for r in a.redirects.all()],
+            }
+            for a in articles.iterator(chunk_size=500)
+        ),
+    )
+    listing("comments", (row(c) for c in Comment.objects.order_by("pk").iterator(2000)))
+    listing("moderation", _moderation_rows(), last=True)
+    w("}\n")
+    return counts
+
+
+def _moderation_rows() -> Iterator[dict]:
+    for label in MODERATION_TABLES:
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        for obj in model.objects.order_by("pk").iterator():
+            yield {"table": label, **row(obj)}
+
+
+# Reading
+
+
+@dataclass
+class Backup:
+    header: dict
+    records: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _records(path: Path) -> Iterator[tuple[str, Any, int]]:
+    """``(section, record, line)`` for the header, the site and every listed record."""
+    with path.open(encoding="utf-8") as fh:
+        first = fh.readline()
+        if not first.lstrip().startswith('{"format"'):
+            yield from _whole(path)
+            return
+        yield "header", _loads("{" + first.strip()[1:].rstrip(",") + "}", 1), 1
+        section = None
+        for number, line in enumerate(fh, start=2):
+            text = line.strip()
+            if not text:
+                continue
+            if section is None:
+                if text == "}":
+                    return
+                if text.endswith("[") and text.startswith('"'):
+                    section = _loads(text[:-1].rstrip().rstrip(":"), number)
+                    continue
+                pair = _loads("{" + text.rstrip(",") + "}", number)
+                for key, value in pair.items():
+                    yield key, value, number
+            elif text in ("]", "],"):
+                section = None
+            else:
+                yield section, _loads(text.lstrip(","), number), number
+    raise BrokenFile("the backup ends before its closing brace (truncated?)")
+
+
+def _whole(path: Path) -> Iterator[tuple[str, Any, int]]:
+    with path.open(encoding="utf-8") as fh:
+        try:
+            document = json.load(fh)
+        except json.JSONDecodeError as exc:
+            raise BrokenFile(f"not valid JSON: {exc.msg}", exc.lineno) from None
+    if not isinstance(document, dict):
+        raise BrokenFile("not a Broadsheet backup")
+    header = {k: document.get(k) for k in ("format", "version", "exported_at")}
+    yield "header", header, 1
+    if "site" in document:
+        yield "site", document["site"], 0
+    for name in SECTIONS:
+        for record in document.get(name, []):
+            yield name, record, 0
+
+
+def _loads(text: str, line: int) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BrokenFile(f"not valid JSON: {exc.msg}", line) from None
+
+
+def survey(path: Path) -> Backup:
+    """Read the whole backup once, writing nothing; raise BrokenFile when it is unsound."""
+    backup = None
+    for section, record, line in _records(path):
+        if section == "header":
+            if record.get("format") != FORMAT:
+                raise BrokenFile("this is not a Broadsheet JSON backup", 1)
+            if record.get("version") != VERSION:
+                raise BrokenFile(
+                    f"backup version {record.get('version')!r}; this Broadsheet reads {VERSION}", 1
+                )
+            backup = Backup(header=record)
+            continue
+        if backup is None:
+            raise BrokenFile("not a Broadsheet backup", line)
+        if section in SECTIONS:
+            if not isinstance(record, dict):
+                raise BrokenFile(f"a {section} record is not an object", line)
+            backup.records += 1
+            backup.counts[section] = backup.counts.get(section, 0) + 1
+    if backup is None:
+        raise BrokenFile("the file is empty")
+    return backup
+
+
+def _check_empty() -> None:
+    for model in (Article, Comment, Author, Section, Tag):
+        if model.objects.exists():
+            raise RestoreRefused(
+                "the site is not empty: a backup keeps every id, so it restores only into a "
+                f"new site (found {model._meta.verbose_name_plural}). Start from an empty "
+                "database (BROADSHEET_DATA_DIR or BROADSHEET_DATABASE_URL), run "
+                "`broadsheet migrate`, then import."
+            )
+
+
+def _fields_for(model: type[models.Model], record: dict) -> dict[str, Any]:
+    """Model keyword arguments from a backup row; unknown keys are ignored."""
+    users = get_user_model()
+    kwargs: dict[str, Any] = {}
+    for f in model._meta.concrete_fields:
+        if _is_user(f):
+            if f.name in record:
+                username = record[f.name]
+                kwargs[f.name] = (
+                    users.objects.filter(**{users.USERNAME_FIELD: username}).first()
+                    if username
+                    else None
+                )
+            continue
+        if f.attname not in record:
+            continue
+        value = record[f.attname]
+        if isinstance(f, models.DateTimeField) and isinstance(value, str):
+            value = parse_datetime(value)
+        kwargs[f.attname] = value
+    return kwargs
+
+
+def restore(
+    path: Path, *, summary: Summary, progress: Callable[[int], None] = lambda n: None
+) -> list[int]:
+    """Restore into an empty site (call inside a transaction). Returns the comment ids."""
+    _check_empty()
+    comment_ids: list[int] = []
+    batch: list[ImportedComment] = []
+    sections_parent: dict[int, int] = {}
+    touched: set[type[models.Model]] = {Author, Section, Tag, Article, Comment}
+
+    def flush() -> None:
+        if batch:
+            stored = discussion_actions.import_comments(batch)
+            comment_ids.extend(c.pk for c in stored)
+            summary.count("comments", "created", len(stored))
+            batch.clear()
+
+    for section, record, _line in _records(path):
+        if section == "site":
+            site = SiteSettings.load()
+            for name, value in _fields_for(SiteSettings, record).items():
+                if name != "id":
+                    setattr(site, name, value)
+            site.save()
+            continue
+        if section not in SECTIONS:
+            continue
+        progress(1)
+        summary.count(section, "found")
+        if section == "authors":
+            Author.objects.create(**_fields_for(Author, record))
+        elif section == "sections":
+            kwargs = _fields_for(Section, record)
+            parent = kwargs.pop("parent_id", None)
+            obj = Section.objects.create(**kwargs)
+            if parent:
+                sections_parent[obj.pk] = parent
+        elif section == "tags":
+            Tag.objects.create(**_fields_for(Tag, record))
+        elif section == "articles":
+            _restore_article(record)
+        elif section == "comments":
+            batch.append(_comment_record(record))
+            if len(batch) >= 1000:
+                flush()
+            continue
+        elif section == "moderation":
+            touched.add(_restore_moderation(record))
+        summary.count(section, "created")
+    flush()
+    for pk, parent in sections_parent.items():
+        Section.objects.filter(pk=pk).update(parent_id=parent)
+    _reset_sequences(touched)
+    return comment_ids
+
+
+def _restore_article(record: dict) -> None:
+    kwargs = _fields_for(Article, record)
+    for name in ("comment_count", "changed_at"):
+        kwargs.pop(name, None)  # recounted and bumped by the comment action
+    body_html = kwargs.pop("body_html", "")
+    article = Article(**kwargs)
+    newsroom_actions.import_article(
+        article,
+        body_html=body_html,
+        tags=record.get("tags", []),
+        redirects=record.get("redirects", []),
+        created_at=kwargs.get("created_at"),
+        updated_at=kwargs.get("updated_at"),
+    )
+
+
+def _comment_record(record: dict) -> ImportedComment:
+    kwargs = _fields_for(Comment, record)
+    origin = kwargs.get("origin", "")
+    body = kwargs.get("body", "")
+    # Rendered again rather than trusted from the file.
+    body_html = (
+        wpcontent.comment_html(body) if origin.startswith(HTML_ORIGINS) else render_comment(body)
+    )
+    user = kwargs.get("user")
+    return ImportedComment(
+        pk=kwargs["id"],
+        article_id=kwargs["article_id"],
+        parent_id=kwargs.get("parent_id"),
+        thread_id=kwargs.get("thread_id"),
+        thread_key=kwargs.get("thread_key"),
+        depth=kwargs.get("depth"),
+        author_name=kwargs.get("author_name", ""),
+        author_email=kwargs.get("author_email", ""),
+        author_url=kwargs.get("author_url", ""),
+        ip_address=kwargs.get("ip_address"),
+        user_id=user.pk if user else None,
+        user_agent=kwargs.get("user_agent", ""),
+        body=body,
+        body_html=body_html,
+        created_at=kwargs["created_at"],
+        edited_at=kwargs.get("edited_at"),
+        status_changed_at=kwargs.get("status_changed_at"),
+        status=kwargs.get("status", Comment.Status.PENDING),
+        kind=kwargs.get("kind", Comment.Kind.COMMENT),
+        score=kwargs.get("score"),
+        reasons=kwargs.get("reasons") or [],
+        origin=origin,
+        edit_token_hash=kwargs.get("edit_token_hash", ""),
+    )
+
+
+def _restore_moderation(record: dict) -> type[models.Model]:
+    model = apps.get_model(record["table"])
+    kwargs = _fields_for(model, record)
+    if model._meta.model_name == "moderationsettings":
+        model.objects.filter(pk=kwargs.get("id")).delete()
+    obj = model(**kwargs)
+    obj.save(force_insert=True)
+    # auto_now / auto_now_add stamp the restore's time on save: put the originals back.
+    stamped = {
+        f.attname: kwargs[f.attname]
+        for f in model._meta.concrete_fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        if kwargs.get(f.attname)
+    }
+    if stamped:
+        model.objects.filter(pk=obj.pk).update(**stamped)
+    return model
+
+
+def _reset_sequences(touched: set[type[models.Model]]) -> None:
+    """Ids were given explicitly: move PostgreSQL's sequences past them."""
+    statements = connection.ops.sequence_reset_sql(no_style(), list(touched))
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
