@@ -1,0 +1,216 @@
+"""Importing WordPress exports (WXR 1.0 to 1.2)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from broadsheet.discussion.models import Comment
+from broadsheet.newsroom.models import Article, Author, Redirect, Section, Tag
+from tests.interchange.conftest import SAMPLES, run_import
+
+ORIGIN = "wxr:https://gazette.example.com"
+
+
+def comment(cid: int) -> Comment:
+    return Comment.objects.get(origin=f"{ORIGIN}#c{cid}")
+
+
+def test_every_post_status_is_imported_and_only_published_ones_are_public(wxr_site):
+    statuses = dict(Article.objects.values_list("origin", "status"))
+    assert statuses == {
+        f"{ORIGIN}#10": "published",
+        f"{ORIGIN}#11": "draft",  # draft
+        f"{ORIGIN}#12": "scheduled",  # future
+        f"{ORIGIN}#13": "draft",  # password-protected
+        f"{ORIGIN}#14": "draft",  # private
+        f"{ORIGIN}#15": "draft",  # pending review
+        f"{ORIGIN}#16": "published",
+    }
+    assert "password-protected" in wxr_site
+
+
+def test_pages_and_attachments_are_reported_as_skipped(wxr_site):
+    lines = {line.split()[0]: line.split()[1:] for line in wxr_site.splitlines()[2:9]}
+    assert lines["pages"] == ["1", "0", "0", "1", "0"]
+    assert lines["attachments"] == ["1", "0", "0", "1", "0"]
+    assert not Comment.objects.filter(author_name="Page Visitor").exists()
+
+
+def test_post_fields_dates_and_html_body(wxr_site):
+    article = Article.objects.get(origin=f"{ORIGIN}#10")
+    assert article.title == "Tom & Jerry’s election: a story"
+    assert article.slug == "tom-and-jerry"
+    assert article.published_at == datetime(2016, 12, 6, 10, 20, 30, tzinfo=UTC)
+    assert article.body_format == Article.BodyFormat.HTML
+    assert "<!--more-->" in article.body  # kept as written, for export
+    assert "more" not in article.body_html
+    assert '<figure><img src="https://gazette.example.com/wp-content/uploads/cat.jpg"' in (
+        article.body_html
+    )
+    assert "<figcaption>A cat on the <em>ballot</em></figcaption></figure>" in article.body_html
+    assert "[gallery" not in article.body_html
+    assert "[sic]" in article.body_html
+    assert "<script" not in article.body_html and "alert" not in article.body_html
+    assert "line<br>" in article.body_html
+    # The teaser before <!--more--> is the summary when the excerpt is empty.
+    assert article.summary == "The first paragraph & a teaser, שלום, مرحبا, 🎉."
+    assert article.author.name == "Dana Writer"
+    assert article.comments_open
+
+
+def test_draft_without_gmt_date_uses_the_site_offset(wxr_site):
+    draft = Article.objects.get(origin=f"{ORIGIN}#11")
+    # post_date 09:00 local; the site is two hours ahead of UTC in its other posts.
+    assert draft.published_at == datetime(2017, 1, 2, 7, 0, tzinfo=UTC)
+    assert draft.summary == "A short excerpt & more"
+    assert draft.slug == "a-draft-in-progress"
+    assert not draft.comments_open
+
+
+def test_categories_keep_their_hierarchy_and_extra_ones_become_tags(wxr_site):
+    parents = {s.slug: s.parent.slug if s.parent else None for s in Section.objects.all()}
+    assert parents == {"news": None, "world": "news", "middle-east": "world"}
+    article = Article.objects.get(origin=f"{ORIGIN}#10")
+    assert article.section.slug == "middle-east"
+    assert set(article.tags.values_list("slug", flat=True)) == {"elections", "בחירות", "news"}
+    assert Tag.objects.get(slug="בחירות").name == "בחירות"
+
+
+def test_authors_from_the_header_and_from_bylines(wxr_site):
+    assert dict(Author.objects.values_list("slug", "name")) == {
+        "dana": "Dana Writer",
+        "sara": "שרה כהן",
+        "ghost": "ghost",  # named by a post, not declared
+    }
+
+
+def test_non_ascii_permalink_becomes_a_unicode_slug_and_redirect(wxr_site):
+    article = Article.objects.get(origin=f"{ORIGIN}#16")
+    assert article.slug == "שלום-עולם"
+    assert Redirect.objects.filter(old_path="/2017/03/01/שלום-עולם/", article=article).exists()
+    assert Redirect.objects.filter(old_path="/?p=16", article=article).exists()
+
+
+def test_every_comment_status_and_type(wxr_site):
+    assert comment(100).status == "approved"
+    assert comment(142).status == "pending"  # 0
+    assert comment(140).status == "spam"
+    assert comment(141).status == "deleted"  # trash
+    assert comment(143).status == "deleted"  # post-trashed
+    assert comment(130).kind == "pingback"
+    assert comment(131).kind == "trackback"
+    assert comment(131).status == "pending"
+    assert comment(102).kind == "comment"  # empty comment_type
+
+
+def test_comment_count_is_the_approved_count(wxr_site):
+    for article in Article.objects.all():
+        assert article.comment_count == article.comments.filter(status="approved").count()
+    assert Article.objects.get(origin=f"{ORIGIN}#10").comment_count == 11
+
+
+def test_deep_threads_and_parents_listed_after_their_replies(wxr_site):
+    chain = [comment(i) for i in (100, 101, 102, 103, 104, 105)]
+    for depth, c in enumerate(chain):
+        assert c.depth == depth
+        assert c.thread_id == chain[0].pk
+        assert c.thread_key == chain[0].created_at
+    for parent, child in zip(chain, chain[1:], strict=False):
+        assert child.parent_id == parent.pk
+    early, late = comment(110), comment(160)
+    assert early.parent_id == late.pk and early.depth == 1 and early.thread_id == late.pk
+
+
+def test_orphans_become_top_level_and_are_reported(wxr_site):
+    orphan = comment(120)
+    assert orphan.parent_id is None and orphan.depth == 0 and orphan.thread_id == orphan.pk
+    assert "replies to comment 999, which is not in the file" in wxr_site
+
+
+def test_comment_fields_and_characters_survive(wxr_site):
+    jane = comment(100)
+    assert jane.author_email == "jane@example.org"
+    assert jane.author_url == "https://jane.example.org"
+    assert str(jane.ip_address) == "203.0.113.5"
+    assert jane.created_at == datetime(2016, 12, 6, 11, 0, tzinfo=UTC)
+    assert "<strong>paragraph</strong>" in jane.body_html
+    assert 'rel="nofollow ugc noopener"' in jane.body_html
+    assert comment(101).body == "אני לא מסכים. ‏עברית עם ניקוד: שָׁלוֹם"
+    assert comment(101).ip_address == "2001:db8::1"
+    assert comment(102).body == "مرحبا بالجميع 👋🏽 and 👨‍👩‍👧"
+    assert comment(105).ip_address is None  # "unknown" is not an address
+    assert comment(130).author_name == "Other Blog » A reply"
+
+
+def test_cdata_holding_the_end_marker_and_entities(wxr_site):
+    c = comment(150)
+    assert c.body == (
+        "In XML a CDATA section ends with ]]> and &amp; stays &amp;amp; here: "
+        "<code>a[1]]></code> &lt;3 &copy; &#x1F600;"
+    )
+    assert "<code>a[1]]&gt;</code>" in c.body_html
+    assert "© 😀" in c.body_html
+
+
+def test_importing_again_creates_nothing(wxr_site):
+    counts = (Article.objects.count(), Comment.objects.count(), Redirect.objects.count())
+    again = run_import("wxr", SAMPLES / "wordpress-1.2.xml", "--no-train")
+    assert (Article.objects.count(), Comment.objects.count(), Redirect.objects.count()) == counts
+    assert "posts              7        0        0        7        0" in again
+    assert "comments          18        0        0       18        0" in again
+
+
+def test_importing_a_changed_file_updates_what_changed(wxr_site, tmp_path):
+    text = (SAMPLES / "wordpress-1.2.xml").read_text()
+    text = text.replace("<![CDATA[Binned.]]>", "<![CDATA[Binned, then edited.]]>")
+    text = text.replace(
+        "<wp:comment_content><![CDATA[Held for moderation.]]></wp:comment_content>\n"
+        "\t\t\t<wp:comment_approved><![CDATA[0]]>",
+        "<wp:comment_content><![CDATA[Held for moderation.]]></wp:comment_content>\n"
+        "\t\t\t<wp:comment_approved><![CDATA[1]]>",
+    )
+    text = text.replace("<![CDATA[Members only]]>", "<![CDATA[Members only (updated)]]>")
+    changed = tmp_path / "changed.xml"
+    changed.write_text(text)
+    output = run_import("wxr", changed, "--no-train")
+    assert "posts              7        0        1        6        0" in output
+    assert "comments          18        0        2       16        0" in output
+    assert comment(141).body == "Binned, then edited."
+    assert comment(142).status == "approved"
+    article = Article.objects.get(origin=f"{ORIGIN}#10")
+    assert article.comment_count == 12 == article.comments.filter(status="approved").count()
+
+
+def test_dry_run_reports_and_writes_nothing(db):
+    output = run_import("wxr", SAMPLES / "wordpress-1.2.xml", "--dry-run")
+    assert output.startswith("Dry run: nothing was written.")
+    assert "comments          18       17" in output
+    assert not Article.objects.exists() and not Comment.objects.exists()
+    assert not Author.objects.exists() and not Redirect.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "base", "author"),
+    [
+        ("wordpress-1.0.xml", "http://old.example.com/blog", "admin"),
+        ("wordpress-1.1.xml", "http://middle.example.com/blog", "The Admin"),
+    ],
+)
+def test_older_wxr_versions_and_their_namespaces(db, name, base, author):
+    run_import("wxr", SAMPLES / name, "--no-train")
+    article = Article.objects.get(origin=f"wxr:{base}#1")
+    assert article.title == "Hello world!"
+    assert article.author.name == author
+    assert article.section.slug == "uncategorized"
+    first, reply = Comment.objects.order_by("created_at")
+    assert (first.kind, first.status, reply.status) == ("comment", "approved", "pending")
+    assert reply.parent_id == first.pk and reply.depth == 1
+    # Plain permalinks (?p=1) under a blog in a sub-directory.
+    assert Redirect.objects.filter(old_path="/blog/?p=1", article=article).exists()
+
+
+def test_imported_statuses_train_the_moderation_filter(db):
+    output = run_import("wxr", SAMPLES / "wordpress-1.2.xml")
+    assert "The moderation filter learnt from" in output or "filter is not available" in output
