@@ -14,12 +14,11 @@ import html
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.utils import murmurhash3_32
 
 # Bump when the features change: a stored model built on other features cannot be used.
@@ -68,8 +67,9 @@ def _domain(url: str) -> str:
 
 def count_links(body: str) -> int:
     """Links in a comment: with a scheme, www., or a bare (even spaced-out) domain."""
-    text = _SCHEME_URL.sub(" ", clean_markup(body))
-    return len(_SCHEME_URL.findall(clean_markup(body))) + len(_BARE_DOMAIN.findall(text))
+    text = _EMAIL.sub(" ", clean_markup(body))
+    with_scheme = len(_SCHEME_URL.findall(text))
+    return with_scheme + len(_BARE_DOMAIN.findall(_SCHEME_URL.sub(" ", text)))
 
 
 @dataclass(frozen=True)
@@ -86,9 +86,9 @@ def normalise(body: str, *, author_url: str = "") -> Normalised:
         links.append(_domain(match.group(0)))
         return " xurlx "
 
+    text = _EMAIL.sub(" xemailx ", text)
     text = _SCHEME_URL.sub(link, text)
     text = _BARE_DOMAIN.sub(link, text)
-    text = _EMAIL.sub(" xemailx ", text)
     letters = [c for c in text if c.isalpha()]
     upper = sum(c.isupper() for c in letters)
     text = _NUMBER.sub(" xnumx ", text.lower())
@@ -98,15 +98,7 @@ def normalise(body: str, *, author_url: str = "") -> Normalised:
     words = len(text.split())
     shape = [f"xlinks{min(len(links), 3)}x"]
     shape += [f"xdomainx{d}" for d in dict.fromkeys(links)]
-    shape.append(
-        "xlenx0"
-        if words <= 3
-        else "xlenx1"
-        if words <= 12
-        else "xlenx2"
-        if words <= 40
-        else "xlenx3"
-    )
+    shape.append(f"xlenx{sum(words > n for n in (3, 12, 40))}")
     if len(letters) >= 8 and upper / len(letters) > 0.6:
         shape.append("xshoutx")
     if author_url:
@@ -124,23 +116,9 @@ def word_tokens(n: Normalised) -> list[str]:
     return tokens
 
 
-def _word_analyzer(n: Normalised) -> list[str]:
-    return word_tokens(n)
-
-
-def _char_analyzer(n: Normalised) -> Iterator[str]:
+def char_grams(n: Normalised) -> list[str]:
     text = f" {n.text} "
-    for size in (3, 4, 5):
-        for i in range(len(text) - size + 1):
-            yield text[i : i + size]
-
-
-_WORDS = HashingVectorizer(
-    analyzer=_word_analyzer, n_features=N_WORD_FEATURES, alternate_sign=False, norm="l2"
-)
-_CHARS = HashingVectorizer(
-    analyzer=_char_analyzer, n_features=N_CHAR_FEATURES, alternate_sign=False, norm="l2"
-)
+    return [text[i : i + size] for size in (3, 4, 5) for i in range(len(text) - size + 1)]
 
 
 @dataclass(frozen=True)
@@ -151,16 +129,64 @@ class CommentText:
     author_url: str = ""
 
 
+# Token -> column, kept per process: n-grams recur, and a dict lookup is much
+# cheaper than hashing again. Bounded; it only ever holds what hashing gives.
+_columns: dict[str, int] = {}
+_COLUMNS_KEPT = 400_000
+
+
+def _column(token: str, size: int, offset: int) -> int:
+    column = _columns.get(token)
+    if column is None:
+        column = abs(murmurhash3_32(token, seed=0)) % size + offset
+        if len(_columns) < _COLUMNS_KEPT:
+            _columns[token] = column
+    return column
+
+
+def word_column(token: str) -> int:
+    """The column a word token (or shape word) lands in."""
+    return _column(token, N_WORD_FEATURES, 0)
+
+
+def _block(columns: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Counts per column, scaled to unit length (each block on its own)."""
+    if not columns:
+        return np.empty(0, dtype=np.int64), np.empty(0)
+    index, counts = np.unique(np.asarray(columns, dtype=np.int64), return_counts=True)
+    values = counts.astype(np.float64)
+    return index, values / np.sqrt(values @ values)
+
+
+@dataclass(frozen=True)
+class Vector:
+    """One comment's features: sorted columns and their values."""
+
+    columns: np.ndarray
+    values: np.ndarray
+    words: dict[str, int]  # each word token and its column, for the reasons
+
+
+def vectorize(item: CommentText) -> Vector:
+    n = normalise(item.body, author_url=item.author_url)
+    tokens = word_tokens(n)
+    words = {t: word_column(t) for t in tokens}
+    word_index, word_values = _block([words[t] for t in tokens])
+    char_index, char_values = _block(
+        [_column("c" + g, N_CHAR_FEATURES, N_WORD_FEATURES) for g in char_grams(n)]
+    )
+    return Vector(
+        np.concatenate([word_index, char_index]), np.concatenate([word_values, char_values]), words
+    )
+
+
 def featurize(items: Iterable[CommentText]) -> sp.csr_matrix:
-    normalised = [normalise(i.body, author_url=i.author_url) for i in items]
-    words = _WORDS.transform(normalised)
-    chars = _CHARS.transform(normalised)
-    return sp.hstack([words, chars], format="csr", dtype=np.float64)
-
-
-def word_feature_index(token: str) -> int:
-    """The column a word token lands in (as HashingVectorizer computes it)."""
-    return abs(murmurhash3_32(token, seed=0)) % N_WORD_FEATURES
+    """A sparse matrix of hashed features, one row per comment."""
+    vectors = [vectorize(i) for i in items]
+    indptr = np.cumsum([0] + [len(v.columns) for v in vectors])
+    columns = np.concatenate([v.columns for v in vectors]) if vectors else np.empty(0)
+    values = np.concatenate([v.values for v in vectors]) if vectors else np.empty(0)
+    return sp.csr_matrix((values, columns, indptr), shape=(len(vectors), N_FEATURES))
 
 
 def readable(token: str) -> str:

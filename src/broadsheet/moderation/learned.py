@@ -14,8 +14,11 @@ restart. Learning locks the row, so two moderators deciding at once both count.
 
 from __future__ import annotations
 
+import copy
 import logging
+import math
 import pickle
+import re
 import threading
 import time
 import uuid
@@ -33,13 +36,11 @@ from sklearn.linear_model import SGDClassifier
 from broadsheet.conf import conf
 from broadsheet.moderation.features import (
     FEATURES_VERSION,
-    N_WORD_FEATURES,
     CommentText,
+    Vector,
     featurize,
-    normalise,
     readable,
-    word_feature_index,
-    word_tokens,
+    vectorize,
 )
 
 if TYPE_CHECKING:
@@ -67,6 +68,16 @@ class Judgement:
     score: float
     # The features that pushed the score most, in words, strongest first.
     features: list[str]
+
+
+# Words too common to explain anything, left out of the reasons (not of the features).
+_UNINFORMATIVE = frozenset(
+    re.findall(
+        r"\S+",
+        "a an and are as at be but by for from has have i if in is it its me my of on or so that "
+        "the this to was we were will with you your xlenx0 xlenx1 xlenx2 xlenx3 xlinks0x",
+    )
+)
 
 
 class SpamFilter:
@@ -126,29 +137,61 @@ class SpamFilter:
             return np.full(len(items), 0.5)
         return self.classifier.predict_proba(featurize(items))[:, 1]
 
+    def _probability(self, vector: Vector) -> float:
+        # The logistic model's predict_proba, without scikit-learn's per-call
+        # validation, which costs more than the sum itself on one comment.
+        coef = self.classifier.coef_[0]
+        z = float(coef[vector.columns] @ vector.values) + float(self.classifier.intercept_[0])
+        return 1.0 / (1.0 + math.exp(-max(-500.0, min(500.0, z))))
+
     def score(self, item: CommentText) -> float:
-        return float(self.scores([item])[0])
+        return self._probability(vectorize(item)) if self.can_score else 0.5
 
     def judge(self, item: CommentText, *, top: int = 4) -> Judgement:
         """The score and the readable word features that weighed most toward it."""
-        X = featurize([item])
-        score = float(self.classifier.predict_proba(X)[0, 1]) if self.can_score else 0.5
         if not self.can_score:
-            return Judgement(score, [])
-        row = X.getrow(0)
-        values = dict(zip(row.indices.tolist(), row.data.tolist(), strict=True))
+            return Judgement(0.5, [])
+        vector = vectorize(item)
+        score = self._probability(vector)
+        values = dict(zip(vector.columns.tolist(), vector.values.tolist(), strict=True))
         coef = self.classifier.coef_[0]
         toward = 1.0 if score >= 0.5 else -1.0
-        weighed: dict[str, float] = {}
-        for token in set(word_tokens(normalise(item.body, author_url=item.author_url))):
-            index = word_feature_index(token)
-            if index < N_WORD_FEATURES and index in values:
-                weighed[token] = values[index] * float(coef[index]) * toward
-        best = sorted((w, t) for t, w in weighed.items() if w > 0)[::-1][:top]
+        weighed = {
+            token: values[column] * float(coef[column]) * toward
+            for token, column in vector.words.items()
+            if token not in _UNINFORMATIVE
+        }
+        best = sorted(((w, t) for t, w in weighed.items() if w > 0), reverse=True)[:top]
         return Judgement(score, [readable(t) for _, t in best])
 
+    # Pickled sparse: the weight vectors are mostly zeros (only columns some
+    # comment used), so storing a decision costs milliseconds, not a dense copy.
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        classifier = copy.copy(self.classifier)
+        sparse = {}
+        for name, value in vars(classifier).items():
+            if isinstance(value, np.ndarray) and value.size > 4096:
+                flat = value.ravel()
+                nonzero = np.flatnonzero(flat).astype(np.int32)
+                sparse[name] = (value.shape, value.dtype.str, nonzero, flat[nonzero])
+        for name in sparse:
+            setattr(classifier, name, None)
+        state["classifier"] = classifier
+        state["_sparse"] = sparse
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        sparse = state.pop("_sparse", {})
+        classifier = state["classifier"]
+        for name, (shape, dtype, nonzero, values) in sparse.items():
+            dense = np.zeros(int(np.prod(shape)), dtype=np.dtype(dtype))
+            dense[nonzero] = values
+            setattr(classifier, name, dense.reshape(shape))
+        self.__dict__.update(state)
+
     def dumps(self) -> bytes:
-        return zlib.compress(pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL), 3)
+        return zlib.compress(pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL), 1)
 
     @classmethod
     def loads(cls, blob: bytes) -> SpamFilter:

@@ -1,0 +1,157 @@
+"""The learned filter: what it learns from, how it decides, how every process shares it."""
+
+from __future__ import annotations
+
+import pytest
+
+from broadsheet.discussion.models import Comment
+from broadsheet.moderation import actions, learned
+from broadsheet.moderation.features import CommentText, clean_markup, normalise
+from broadsheet.moderation.learned import SpamFilter
+from broadsheet.moderation.models import LearnedModel
+from tests.conftest import post
+from tests.moderation.conftest import HAM, SPAM, train_site_filter
+
+pytestmark = pytest.mark.django_db
+Status = Comment.Status
+
+
+def tiny_filter() -> SpamFilter:
+    spam_filter = SpamFilter()
+    items = [CommentText(t) for t in HAM + SPAM]
+    labels = [0] * len(HAM) + [1] * len(SPAM)
+    spam_filter.learn(items, labels, epochs=5)
+    return spam_filter
+
+
+def test_markup_from_imports_is_decoded():
+    assert clean_markup("I&#39;m here<br />and&amp;there\ufeff") == "I'm here\nand&there"
+    assert "http://x.example/a" in clean_markup('<a href="http://x.example/a">link</a>')
+
+
+def test_links_numbers_and_emails_become_placeholders():
+    n = normalise("Mail me@example.org, see HTTP://Shop.Example.com/x?y=1 for 1,000 deals")
+    assert "xemailx" in n.text and "xurlx" in n.text and "xnumx" in n.text
+    assert "example" not in n.text
+    assert "xlinks1x" in n.shape and "xdomainx" + "example.com" in n.shape
+
+
+def test_spaced_out_domains_count_as_links():
+    assert "xlinks1x" in normalise("visit kidsmediausa . com today").shape
+
+
+def test_it_tells_spam_from_discussion_it_has_not_seen():
+    spam_filter = tiny_filter()
+    assert spam_filter.score(CommentText("subscribe to my channel http://x.example.com")) > 0.5
+    assert spam_filter.score(CommentText("I think the council budget is wrong")) < 0.5
+
+
+def test_score_matches_scikit_learn_predict_proba():
+    spam_filter = tiny_filter()
+    items = [CommentText(t) for t in ["check my channel", "the mayor spoke", "é 😀 עברית"]]
+    batch = spam_filter.scores(items)
+    for item, expected in zip(items, batch, strict=True):
+        assert spam_filter.score(item) == pytest.approx(expected)
+
+
+def test_reasons_name_the_words_that_weighed_most():
+    judgement = tiny_filter().judge(CommentText("Subscribe to my channel please"))
+    assert judgement.score > 0.5
+    assert any("subscribe" in f or "channel" in f for f in judgement.features)
+
+
+def test_a_filter_survives_storage_and_refuses_other_features():
+    spam_filter = tiny_filter()
+    item = CommentText("free gift cards on my channel")
+    again = SpamFilter.loads(spam_filter.dumps())
+    assert again.score(item) == spam_filter.score(item)
+    assert again.counts == spam_filter.counts
+    spam_filter.features_version = -1
+    with pytest.raises(ValueError, match="retrain"):
+        SpamFilter.loads(spam_filter.dumps())
+
+
+def test_learn_from_comments_labels_by_status_and_skips_undecided(article, moderator):
+    kept = post(article, "A thoughtful comment about the council")
+    spam = post(article, "Buy followers at http://f.example.com")
+    rejected = post(article, "You are all idiots")
+    waiting = post(article, "Still waiting")
+    gone = post(article, "Removed by its author")
+    actions.mark_spam(spam, actor=moderator)
+    actions.reject(rejected, actor=moderator)
+    Comment.objects.filter(pk=waiting.pk).update(status=Status.PENDING)
+    Comment.objects.filter(pk=gone.pk).update(status=Status.DELETED)
+    learned.forget()
+    LearnedModel.objects.all().delete()
+
+    comments = Comment.objects.filter(pk__in=[c.pk for c in (kept, spam, rejected, waiting, gone)])
+    assert learned.learn_from_comments(comments) == 3
+    row = LearnedModel.objects.get()
+    assert (row.published_examples, row.unpublished_examples) == (1, 2)
+
+
+def test_every_decision_is_stored_with_a_new_version(article, moderator):
+    first = post(article, "Check out my channel http://a.example.com")
+    second = post(article, "Nice reporting on the election")
+    actions.mark_spam(first, actor=moderator)
+    assert LearnedModel.objects.get().version == 1
+    actions.reject(second, actor=moderator)
+    row = LearnedModel.objects.get()
+    assert row.version == 2
+    assert (row.published_examples, row.unpublished_examples) == (0, 2)
+
+
+def test_a_moderators_decision_changes_the_next_score(article, moderator, rules):
+    train_site_filter()
+    text = "Join the reading club at the library on Tuesday evenings"
+    before = post(article, text, author_name="A").score
+    for n in range(3):
+        comment = post(article, f"{text}, number {n}", author_name=f"B{n}")
+        actions.mark_spam(comment, actor=moderator)
+    after = post(article, text + "!", author_name="C").score
+    assert after > before
+
+
+def test_another_process_sees_a_new_model_without_a_restart(article, settings):
+    settings.BROADSHEET_LEARNED_MODEL_RECHECK_SECONDS = 3600
+    train_site_filter()
+    mine = learned.site_filter()
+    # Another app server learns and stores a new model.
+    other = SpamFilter.loads(LearnedModel.objects.get().blob)
+    other.learn([CommentText("a new kind of spam")], [1])
+    learned.store(other)
+    learned._memo = (learned._memo[0], mine, learned._memo[2])  # this process's stale copy
+    LearnedModel.objects.filter(pk=1).update(revision="changed-elsewhere")
+    assert learned.site_filter() is not mine
+
+
+def test_too_few_examples_never_decide(article, rules):
+    rules.learned_min_examples = 100
+    rules.save()
+    train_site_filter()
+    comment = post(article, "Subscribe to my channel http://sub.example.com for free gifts")
+    assert comment.status == Status.APPROVED
+    assert comment.score is not None and comment.score > 0.5
+
+
+def test_thresholds_are_site_settings(article, rules):
+    rules.learned_min_examples = 5
+    rules.hold_threshold = 0.5
+    rules.spam_threshold = 0.999999
+    rules.save()
+    train_site_filter()
+    text = "Subscribe to my channel http://sub.example.com for free gifts"
+    held = post(article, text)
+    assert held.status == Status.PENDING
+    assert held.reasons[0]["check"] == "learned_score"
+    assert "Learned score" in held.reasons[0]["reason"]
+    rules.spam_threshold = 0.5
+    rules.save()
+    assert post(article, text + " now").status == Status.SPAM
+    assert post(article, "The council meeting was long but useful").status == Status.APPROVED
+
+
+def test_an_unusable_stored_model_turns_scoring_off_instead_of_failing(article):
+    LearnedModel.objects.create(pk=1, version=1, revision="x", blob=b"not a model")
+    comment = post(article, "Still works")
+    assert comment.status == Status.APPROVED and comment.score is None
