@@ -27,3 +27,12 @@ def run_export(fmt: str, *args: str) -> str:
 def wxr_site(db):
     """The main WordPress sample, imported."""
     return run_import("wxr", SAMPLES / "wordpress-1.2.xml", "--no-train")
+
+
+def tally(output: str, kind: str) -> list[int]:
+    """found, created, updated, skipped, errors for ``kind`` from a summary."""
+    for line in output.splitlines():
+        parts = line.split()
+        if parts and parts[0] == kind:
+            return [int(n) for n in parts[1:6]]
+    raise AssertionError(f"no {kind} line in:\n{output}")

@@ -21,27 +21,26 @@ class LegacyRedirectMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in ("GET", "HEAD"):
+            # WordPress's plain links (/?p=123) land on pages that exist (the
+            # front page), so they are looked up first; they are rare.
+            post_id = request.GET.get("p", "")
+            if post_id.isdigit():
+                target = self.target([f"{request.path}?p={post_id}"])
+                if target:
+                    return HttpResponsePermanentRedirect(target)
         response = self.get_response(request)
         if response.status_code != 404 or request.method not in ("GET", "HEAD"):
             return response
-        target = self.target(request)
+        path = request.path
+        other = path[:-1] if path.endswith("/") else f"{path}/"
+        target = self.target([p for p in (path, other) if p and p != "/"])
         return HttpResponsePermanentRedirect(target) if target else response
 
     @staticmethod
-    def candidates(request: HttpRequest) -> list[str]:
-        path = request.path
-        paths = []
-        post_id = request.GET.get("p", "")
-        if post_id.isdigit():
-            paths.append(f"{path}?p={post_id}")
-        paths += [path, path[:-1] if path.endswith("/") else f"{path}/"]
-        return [p for p in paths if p and p != "/"]
-
-    def target(self, request: HttpRequest) -> str | None:
+    def target(paths: list[str]) -> str | None:
         row = (
-            Redirect.objects.filter(
-                old_path__in=self.candidates(request), article__in=Article.objects.live()
-            )
+            Redirect.objects.filter(old_path__in=paths, article__in=Article.objects.live())
             .select_related("article")
             .first()
         )

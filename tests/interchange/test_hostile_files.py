@@ -1,0 +1,77 @@
+"""Broken and hostile files fail fast, say where, and change nothing."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.core.management.base import CommandError
+
+from broadsheet.discussion.models import Comment
+from broadsheet.newsroom.models import Article, Author, Section
+from tests.interchange.conftest import SAMPLES, run_import
+
+
+def nothing_written() -> bool:
+    return not (
+        Article.objects.exists()
+        or Comment.objects.exists()
+        or Author.objects.exists()
+        or Section.objects.exists()
+    )
+
+
+@pytest.mark.parametrize("name", ["billion-laughs.xml", "external-entity.xml"])
+def test_entity_declarations_are_refused_before_anything_is_read(db, name):
+    started = time.monotonic()
+    with pytest.raises(CommandError, match="line 1: the file declares a DOCTYPE"):
+        run_import("wxr", SAMPLES / name)
+    assert time.monotonic() - started < 2
+    assert nothing_written()
+
+
+def test_external_entity_is_refused_for_disqus_too(db):
+    with pytest.raises(CommandError, match="DOCTYPE"):
+        run_import("disqus", SAMPLES / "external-entity.xml")
+
+
+def test_truncated_file_names_the_line_and_changes_nothing(db):
+    with pytest.raises(CommandError) as failure:
+        run_import("wxr", SAMPLES / "truncated.xml")
+    message = str(failure.value)
+    lines = (SAMPLES / "truncated.xml").read_text().count("\n") + 1
+    assert f"line {lines}:" in message
+    assert "Nothing was imported" in message
+    assert nothing_written()
+
+
+def test_break_late_in_the_file_rolls_everything_back(db, tmp_path):
+    text = (SAMPLES / "wordpress-1.2.xml").read_text()
+    broken = tmp_path / "broken.xml"
+    # Well-formed up to the last item, which holds a stray "&".
+    broken.write_text(text.replace("<title><![CDATA[cat]]></title>", "<title>cat & dog</title>"))
+    with pytest.raises(CommandError, match=r"line \d+: not well-formed XML"):
+        run_import("wxr", broken)
+    assert nothing_written()
+
+
+def test_a_file_that_is_not_wxr_is_refused(db):
+    with pytest.raises(CommandError, match="not a WordPress export"):
+        run_import("wxr", SAMPLES / "disqus.xml")
+    with pytest.raises(CommandError, match="not a Disqus export"):
+        run_import("disqus", SAMPLES / "wordpress-1.2.xml")
+
+
+def test_rss_without_a_wxr_version_is_refused(db, tmp_path):
+    plain = tmp_path / "feed.xml"
+    plain.write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+                     "<item><title>x</title></item></channel></rss>")  # fmt: skip
+    with pytest.raises(CommandError, match="wxr_version"):
+        run_import("wxr", plain)
+
+
+def test_missing_file_and_unknown_format_are_user_errors(db, tmp_path):
+    with pytest.raises(CommandError, match="no such file"):
+        run_import("wxr", tmp_path / "nope.xml")
+    with pytest.raises(CommandError, match="invalid choice"):
+        run_import("blogger", SAMPLES / "wordpress-1.2.xml")
