@@ -35,13 +35,22 @@ def _actor(actor: Any) -> Any:
     return actor if getattr(actor, "pk", None) else None
 
 
-def _resolve_reports(comments: Sequence[Comment], to_status: str) -> None:
+def _resolve_reports(entries: Sequence[AuditEntry]) -> None:
     """A decision on a reported comment upholds its reports (hidden) or dismisses them (shown)."""
-    upheld = to_status in (Status.REJECTED, Status.SPAM, Status.DELETED)
-    Report.objects.filter(comment__in=[c.pk for c in comments], status=Report.Status.OPEN).update(
-        status=Report.Status.UPHELD if upheld else Report.Status.DISMISSED,
-        resolved_at=timezone.now(),
+    reported = set(
+        Report.objects.filter(
+            comment__in=[e.comment_id for e in entries], status=Report.Status.OPEN
+        ).values_list("comment_id", flat=True)
     )
+    for entry in entries:
+        if entry.comment_id not in reported:
+            continue
+        upheld = entry.to_status in (Status.REJECTED, Status.SPAM, Status.DELETED)
+        Report.objects.filter(comment_id=entry.comment_id, status=Report.Status.OPEN).update(
+            status=Report.Status.UPHELD if upheld else Report.Status.DISMISSED,
+            resolved_at=timezone.now(),
+            resolution=entry,
+        )
 
 
 def _teach(pairs: Iterable[tuple[Comment, int | None]]) -> None:
@@ -81,8 +90,8 @@ def moderate_many(
             # A decision that changes nothing (approving what is shown) teaches nothing new.
             if old != target:
                 lessons.append((comment, label))
-        _resolve_reports(comments, target)
         AuditEntry.objects.bulk_create(entries)
+        _resolve_reports(entries)
         _teach(lessons)
     return entries
 
@@ -127,10 +136,9 @@ def undo(entry: AuditEntry, *, actor: Any) -> AuditEntry:
             raise ValueError("That decision was already undone.")
         comment = Comment.objects.get(pk=entry.comment_id)
         old = discussion_actions.change_status(comment, entry.from_status, actor=actor)
-        if entry.action == Action.DISMISS:
-            Report.objects.filter(comment=comment, resolved_at__gte=entry.created_at).update(
-                status=Report.Status.OPEN, resolved_at=None
-            )
+        Report.objects.filter(resolution=entry).update(
+            status=Report.Status.OPEN, resolved_at=None, resolution=None
+        )
         return AuditEntry.objects.create(
             actor=_actor(actor),
             comment=comment,
@@ -187,9 +195,8 @@ def dismiss_reports(comment: Comment, *, actor: Any) -> AuditEntry:
     """The moderator keeps a reported comment: reports dismissed, the comment shown."""
     with transaction.atomic():
         old = discussion_actions.change_status(comment, Status.APPROVED, actor=actor)
-        count = Report.objects.filter(comment=comment, status=Report.Status.OPEN).update(
-            status=Report.Status.DISMISSED, resolved_at=timezone.now()
-        )
+        reports = Report.objects.filter(comment=comment, status=Report.Status.OPEN)
+        count = reports.count()
         entry = AuditEntry.objects.create(
             actor=_actor(actor),
             comment=comment,
@@ -198,6 +205,7 @@ def dismiss_reports(comment: Comment, *, actor: Any) -> AuditEntry:
             to_status=Status.APPROVED,
             note=f"Kept; {count} report(s) dismissed.",
         )
+        reports.update(status=Report.Status.DISMISSED, resolved_at=timezone.now(), resolution=entry)
         _teach([(comment, learned.PUBLISH)])
     return entry
 

@@ -155,6 +155,10 @@ class Report(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # The moderator's decision that upheld or dismissed it (undoing that reopens it).
+    resolution = models.ForeignKey(
+        "AuditEntry", null=True, blank=True, on_delete=models.SET_NULL, related_name="resolved"
+    )
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -1,0 +1,163 @@
+"""Moderator verbs: audit log, undo, reports, blocks, and counts that stay true."""
+
+from __future__ import annotations
+
+import pytest
+
+from broadsheet.discussion.models import Comment
+from broadsheet.moderation import actions
+from broadsheet.moderation.models import AuditEntry, Block, Report
+from tests.conftest import post
+
+pytestmark = pytest.mark.django_db
+Status = Comment.Status
+Action = AuditEntry.Action
+
+
+def count(article) -> int:
+    article.refresh_from_db()
+    return article.comment_count
+
+
+def test_every_decision_is_audited_with_who_what_and_the_statuses(article, moderator):
+    comment = post(article, "Hello")
+    actions.reject(comment, actor=moderator)
+    entry = AuditEntry.objects.get()
+    assert (entry.actor, entry.comment, entry.action) == (moderator, comment, Action.REJECT)
+    assert (entry.from_status, entry.to_status) == (Status.APPROVED, Status.REJECTED)
+    assert entry.created_at is not None
+
+
+def test_moderate_keeps_its_signature_and_the_count_true(article, moderator):
+    comment = post(article, "Hello")
+    assert count(article) == 1
+    entry = actions.moderate(comment, "spam", actor=moderator, note="obvious")
+    assert entry.note == "obvious"
+    assert count(article) == 0
+    actions.restore(comment, actor=moderator)
+    assert count(article) == 1
+    actions.delete(comment, actor=moderator)
+    assert count(article) == 0
+
+
+def test_moderate_refuses_what_is_not_a_decision(article, moderator):
+    with pytest.raises(ValueError):
+        actions.moderate(post(article), "undo", actor=moderator)
+
+
+def test_bulk_decision_is_one_audit_entry_per_comment(article, moderator):
+    comments = [post(article, f"c {n}") for n in range(3)]
+    actions.moderate_many(comments, "spam", actor=moderator)
+    assert AuditEntry.objects.filter(action=Action.SPAM).count() == 3
+    assert count(article) == 0
+    assert set(Comment.objects.values_list("status", flat=True)) == {Status.SPAM}
+
+
+def test_undo_puts_the_comment_back_and_is_itself_audited(article, moderator):
+    comment = post(article, "Hello")
+    entry = actions.mark_spam(comment, actor=moderator)
+    undo = actions.undo(entry, actor=moderator)
+    comment.refresh_from_db()
+    assert comment.status == Status.APPROVED
+    assert count(article) == 1
+    assert (undo.action, undo.reverts, undo.from_status, undo.to_status) == (
+        Action.UNDO,
+        entry,
+        Status.SPAM,
+        Status.APPROVED,
+    )
+    with pytest.raises(ValueError, match="already undone"):
+        actions.undo(entry, actor=moderator)
+
+
+def test_last_undoable_is_the_moderators_own_latest_not_yet_undone(article, moderator):
+    from django.contrib.auth import get_user_model
+
+    other = get_user_model().objects.create_user("other", is_staff=True)
+    a, b = post(article, "a"), post(article, "b")
+    first = actions.reject(a, actor=moderator)
+    actions.reject(b, actor=other)
+    assert actions.last_undoable(moderator) == first
+    actions.undo(first, actor=moderator)
+    assert actions.last_undoable(moderator) is None
+
+
+def test_audit_log_is_append_only_in_the_admin(admin_client, article, moderator):
+    actions.reject(post(article), actor=moderator)
+    entry = AuditEntry.objects.get()
+    url = f"/admin/moderation/auditentry/{entry.pk}/delete/"
+    response = admin_client.post(url, {"post": "yes"})
+    assert response.status_code == 403
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_a_report_reaches_the_queue_and_one_reader_counts_once(article):
+    comment = post(article, "Contested")
+    assert actions.report(comment, reason="abuse", reporter_key="k1") is not None
+    assert actions.report(comment, reason="spam", reporter_key="k1") is None
+    assert Report.objects.filter(comment=comment, status=Report.Status.OPEN).count() == 1
+    comment.refresh_from_db()
+    assert comment.status == Status.APPROVED
+
+
+def test_enough_reports_hide_the_comment_and_keep_the_count_true(article, rules):
+    rules.reports_to_hide = 2
+    rules.save()
+    comment = post(article, "Contested")
+    actions.report(comment, reason="abuse", reporter_key="k1")
+    assert count(article) == 1
+    actions.report(comment, reason="abuse", reporter_key="k2")
+    comment.refresh_from_db()
+    assert comment.status == Status.PENDING
+    assert count(article) == 0
+    hide = AuditEntry.objects.get(action=Action.HIDE)
+    assert hide.actor is None and "2 reader reports" in hide.note
+
+
+def test_reports_to_hide_zero_never_hides(article, rules):
+    rules.reports_to_hide = 0
+    rules.save()
+    comment = post(article, "Contested")
+    for n in range(5):
+        actions.report(comment, reason="abuse", reporter_key=f"k{n}")
+    comment.refresh_from_db()
+    assert comment.status == Status.APPROVED
+
+
+def test_rejecting_a_reported_comment_upholds_its_reports(article, moderator):
+    comment = post(article, "Contested")
+    actions.report(comment, reason="abuse", reporter_key="k1")
+    actions.reject(comment, actor=moderator)
+    assert Report.objects.get().status == Report.Status.UPHELD
+
+
+def test_keeping_a_reported_comment_dismisses_reports_and_shows_it_again(article, rules, moderator):
+    rules.reports_to_hide = 1
+    rules.save()
+    comment = post(article, "Contested")
+    actions.report(comment, reason="abuse", reporter_key="k1")
+    assert count(article) == 0
+    entry = actions.dismiss_reports(comment, actor=moderator)
+    assert entry.action == Action.DISMISS
+    assert Report.objects.get().status == Report.Status.DISMISSED
+    assert count(article) == 1
+    actions.undo(entry, actor=moderator)
+    assert Report.objects.get().status == Report.Status.OPEN
+    assert count(article) == 0
+
+
+def test_block_and_unblock_are_audited(article, moderator):
+    comment = post(article, "Troll", author_email="t@example.org", ip_address="192.0.2.5")
+    blocks = actions.block_author(comment, actor=moderator, days=7, reason="abuse")
+    assert {b.kind for b in blocks} == {Block.Kind.EMAIL, Block.Kind.IP}
+    assert all(b.expires_at is not None for b in blocks)
+    entry = AuditEntry.objects.get(action=Action.BLOCK)
+    assert "for 7 day(s)" in entry.note and entry.comment == comment
+    actions.unblock(blocks[0], actor=moderator)
+    assert Block.objects.count() == 1
+    assert AuditEntry.objects.filter(action=Action.UNBLOCK, actor=moderator).exists()
+
+
+def test_nothing_to_block_by_is_an_error(article, moderator):
+    with pytest.raises(ValueError):
+        actions.block_author(post(article, "anon"), actor=moderator)
