@@ -1,0 +1,84 @@
+"""Rate limits reach readers as 429 with Retry-After, from the web form and from the API."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from broadsheet.discussion.models import Comment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def one_a_minute(settings, rules):
+    settings.BROADSHEET_RATE_LIMIT = "on"
+    rules.rate_per_minute = 1
+    rules.save()
+
+
+def web_post(client, article, body, ip="192.0.2.50"):
+    return client.post(
+        f"/article/{article.slug}/comments",
+        {"author_name": "Jane", "body": body},
+        HTTP_ORIGIN="http://testserver",
+        REMOTE_ADDR=ip,
+    )
+
+
+def api_post(client, article, body, ip="192.0.2.60"):
+    return client.post(
+        f"/api/v1/articles/{article.slug}/comments",
+        json.dumps({"author_name": "Jane", "body": body}),
+        content_type="application/json",
+        REMOTE_ADDR=ip,
+    )
+
+
+def test_web_form_answers_429_with_retry_after(client, article, one_a_minute):
+    assert web_post(client, article, "first").status_code == 302
+    response = web_post(client, article, "second")
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assert "Too many comments" in response.content.decode()
+    assert Comment.objects.count() == 1
+
+
+def test_api_answers_429_with_retry_after(client, article, one_a_minute):
+    assert api_post(client, article, "first").status_code == 201
+    response = api_post(client, article, "second")
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assert Comment.objects.count() == 1
+
+
+def test_web_and_api_share_the_counters(client, article, one_a_minute):
+    assert web_post(client, article, "first", ip="192.0.2.70").status_code == 302
+    assert api_post(client, article, "second", ip="192.0.2.70").status_code == 429
+
+
+def test_rate_limit_off_is_the_benchmark_switch(client, article, rules):
+    rules.rate_per_minute = 1
+    rules.save()
+    for n in range(3):
+        assert web_post(client, article, f"c {n}").status_code == 302
+
+
+def test_blocked_author_gets_403_from_the_api_and_the_form(client, article, moderator):
+    from broadsheet.moderation import actions
+    from tests.conftest import post
+
+    first = post(article, "hello", ip_address="192.0.2.80")
+    actions.block_author(first, actor=moderator)
+    assert api_post(client, article, "again", ip="192.0.2.80").status_code == 403
+    assert web_post(client, article, "again", ip="192.0.2.80").status_code == 403
+
+
+def test_spam_is_reported_to_its_poster_as_pending(client, article):
+    from broadsheet.moderation.models import WordRule
+
+    WordRule.objects.create(phrase="casino", list=WordRule.List.BLOCK)
+    response = api_post(client, article, "best casino")
+    assert response.status_code == 201 and response.json()["status"] == "pending"
+    assert Comment.objects.get().status == Comment.Status.SPAM

@@ -1,0 +1,267 @@
+"""The queue, its tabs and buttons (with and without JavaScript), blocks, the audit log, reports."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from broadsheet.discussion.models import Comment
+from broadsheet.moderation import actions
+from broadsheet.moderation.models import AuditEntry, Block, Report
+from tests.conftest import post
+
+pytestmark = pytest.mark.django_db
+Status = Comment.Status
+ORIGIN = {"HTTP_ORIGIN": "http://testserver"}
+
+
+@pytest.fixture
+def staff(client, moderator):
+    client.force_login(moderator)
+    return client
+
+
+def held(article, n: int, **fields) -> list[Comment]:
+    comments = [post(article, f"held comment {i}", **fields) for i in range(n)]
+    Comment.objects.filter(pk__in=[c.pk for c in comments]).update(status=Status.PENDING)
+    return comments
+
+
+def test_queue_is_for_staff_only(client, article):
+    response = client.get("/moderation/")
+    assert response.status_code == 302 and "/admin/login" in response["Location"]
+
+
+def test_queue_shows_tabs_with_counts_and_each_comment_in_context(staff, article, moderator):
+    parent = post(article, "The parent comment", author_name="Pat")
+    (child,) = held(article, 1, parent=parent, author_email="kid@example.org")
+    Comment.objects.filter(pk=child.pk).update(
+        score=0.73, reasons=[{"check": "x", "action": "hold", "reason": "Has 3 links"}]
+    )
+    spam = post(article, "spammy", honeypot="x")
+    actions.report(parent, reason="abuse", reporter_key="k", detail="rude")
+    html = staff.get("/moderation/").content.decode()
+    assert 'Pending <span class="count">(1)</span>' in html
+    assert 'Reported <span class="count">(1)</span>' in html
+    assert 'Spam <span class="count">(1)</span>' in html
+    assert "Hello world" in html and "In reply to <bdi>Pat</bdi>" in html
+    assert "0.73" in html and "Has 3 links" in html
+    assert "0 other comments" in html
+    assert f'value="approve:{child.pk}"' in html
+    reported = staff.get("/moderation/?tab=reported").content.decode()
+    assert "Abusive or hateful" in reported and "rude" in reported
+    assert f'value="keep:{parent.pk}"' in reported
+    assert f'value="approve:{spam.pk}"' in staff.get("/moderation/?tab=spam").content.decode()
+
+
+def test_author_history_shows_other_comments_and_approval_rate(staff, article, moderator):
+    jane = {"author_name": "Jane", "author_email": "jane@example.org"}
+    kept = [post(article, f"fine {i}", **jane) for i in range(3)]
+    actions.reject(kept[0], actor=moderator)
+    held(article, 1, **jane)
+    html = staff.get("/moderation/").content.decode()
+    assert "3 other comments" in html and "67% approved" in html
+
+
+def queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("tab", ["pending", "reported", "spam", "decided"])
+def test_queue_queries_do_not_grow_with_the_queue(staff, article, moderator, tab):
+    def fill(n):
+        comments = held(article, n, author_email="someone@example.org")
+        for c in comments:
+            actions.report(c, reason="spam", reporter_key=f"r{c.pk}")
+        actions.moderate_many(comments[: n // 2], "spam", actor=moderator)
+
+    fill(4)
+    few = queries(staff, f"/moderation/?tab={tab}")
+    fill(40)
+    assert queries(staff, f"/moderation/?tab={tab}") == few
+
+
+def test_queue_page_query_count(staff, article, django_assert_num_queries):
+    held(article, 60, author_email="x@example.org")
+    staff.get("/moderation/")  # sessions and site settings exist from here on
+    # session, user, 3 for the tab counts, page count, page rows, open reports,
+    # author history, the site settings and the section menu of the base template.
+    with django_assert_num_queries(11):
+        response = staff.get("/moderation/?page=2")
+    assert response.context["page"].number == 2
+
+
+def test_one_button_decides_one_comment_without_javascript(staff, article):
+    a, b = held(article, 2)
+    response = staff.post(
+        "/moderation/decide", {"one": f"approve:{a.pk}", "ids": [b.pk], "next": "/moderation/"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/moderation/"
+    a.refresh_from_db(), b.refresh_from_db()
+    assert (a.status, b.status) == (Status.APPROVED, Status.PENDING)
+
+
+def test_bulk_action_on_the_ticked_comments(staff, article):
+    a, b, c = held(article, 3)
+    staff.post("/moderation/decide", {"action": "spam", "ids": [a.pk, c.pk]})
+    statuses = dict(Comment.objects.values_list("pk", "status"))
+    assert statuses == {a.pk: Status.SPAM, b.pk: Status.PENDING, c.pk: Status.SPAM}
+
+
+def test_bulk_keep_dismisses_reports(staff, article):
+    comment = post(article, "contested")
+    actions.report(comment, reason="abuse", reporter_key="k")
+    staff.post("/moderation/decide", {"action": "keep", "ids": [comment.pk]})
+    assert Report.objects.get().status == Report.Status.DISMISSED
+
+
+def test_unknown_decision_and_foreign_next_are_refused(staff, article):
+    (a,) = held(article, 1)
+    assert staff.post("/moderation/decide", {"one": f"frobnicate:{a.pk}"}).status_code == 400
+    response = staff.post(
+        "/moderation/decide", {"one": f"reject:{a.pk}", "next": "https://evil.example/"}
+    )
+    assert response["Location"] == "/moderation/"
+
+
+def test_decisions_need_the_csrf_token(client, moderator, article):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(moderator)
+    (a,) = held(article, 1)
+    assert strict.post("/moderation/decide", {"one": f"approve:{a.pk}"}).status_code == 403
+
+
+def test_undo_button_reverses_the_moderators_last_decision(staff, article, moderator):
+    (a,) = held(article, 1)
+    staff.post("/moderation/decide", {"one": f"reject:{a.pk}"})
+    staff.post("/moderation/undo", {"next": "/moderation/"})
+    a.refresh_from_db()
+    assert a.status == Status.PENDING
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.UNDO, actor=moderator).exists()
+
+
+def test_recently_decided_tab_lists_decisions_with_undo(staff, article, moderator):
+    (a,) = held(article, 1)
+    entry = actions.reject(a, actor=moderator)
+    html = staff.get("/moderation/?tab=decided").content.decode()
+    assert "Rejected" in html and f'name="entry" value="{entry.pk}"' in html
+    staff.post("/moderation/undo", {"entry": entry.pk})
+    a.refresh_from_db()
+    assert a.status == Status.PENDING
+
+
+def test_keyboard_script_is_loaded_and_buttons_carry_keys(staff, article):
+    held(article, 1)
+    html = staff.get("/moderation/").content.decode()
+    assert "broadsheet/moderation.js" in html
+    assert 'data-key="a"' in html and 'data-key="r"' in html and 'data-key="s"' in html
+    assert staff.get("/static/broadsheet/moderation.js").status_code == 200
+
+
+def test_block_from_the_queue_for_a_time_and_unblock(staff, article, moderator):
+    comment = post(article, "troll", author_email="t@example.org", ip_address="192.0.2.8")
+    page = staff.get(f"/moderation/{comment.pk}/block").content.decode()
+    assert "E-mail" in page and "IP address" in page and "Account" not in page
+    response = staff.post(
+        f"/moderation/{comment.pk}/block", {"kinds": ["email"], "days": "7", "reason": "abuse"}
+    )
+    assert response.status_code == 302
+    block = Block.objects.get()
+    assert block.kind == "email" and block.expires_at is not None
+    listing = staff.get("/moderation/blocks/").content.decode()
+    assert "troll" not in listing and "t@example.org" not in listing
+    assert "abuse" in listing
+    staff.post(f"/moderation/blocks/{block.pk}/unblock")
+    assert not Block.objects.exists()
+
+
+def test_block_for_good(staff, article):
+    comment = post(article, "troll", author_email="t@example.org")
+    staff.post(f"/moderation/{comment.pk}/block", {"kinds": ["email"], "days": ""})
+    assert Block.objects.get().expires_at is None
+
+
+def test_audit_log_page_lists_who_did_what(staff, article, moderator):
+    comment = post(article, "Hello", author_name="Jane")
+    actions.mark_spam(comment, actor=moderator)
+    html = staff.get("/moderation/log/").content.decode()
+    assert "mod" in html and "Marked as spam" in html and "approved → spam" in html
+    filtered = staff.get("/moderation/log/?action=block").content.decode()
+    assert "Marked as spam</td>" not in filtered
+
+
+# Readers' reports
+
+
+def test_each_visible_comment_links_to_its_report_form(client, article):
+    comment = post(article, "Hello")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert f'href="/moderation/report/{comment.pk}"' in html
+
+
+def test_report_form_works_without_javascript_and_without_a_token(client, article):
+    comment = post(article, "Offensive words")
+    page = client.get(f"/moderation/report/{comment.pk}")
+    assert page.status_code == 200 and "Abusive or hateful" in page.content.decode()
+    assert "csrfmiddlewaretoken" not in page.content.decode()
+    assert "public" in page["Cache-Control"]
+    response = client.post(
+        f"/moderation/report/{comment.pk}", {"reason": "abuse", "detail": "slur"}, **ORIGIN
+    )
+    assert response.status_code == 200 and "Thank you" in response.content.decode()
+    report = Report.objects.get()
+    assert (report.reason, report.detail, report.comment) == ("abuse", "slur", comment)
+    assert "127.0.0.1" not in report.reporter_key
+
+
+def test_reporting_twice_counts_once(client, article):
+    comment = post(article, "Offensive words")
+    for _ in range(2):
+        response = client.post(f"/moderation/report/{comment.pk}", {"reason": "abuse"}, **ORIGIN)
+    assert "already reported" in response.content.decode()
+    assert Report.objects.count() == 1
+
+
+def test_report_from_another_site_is_refused(client, article):
+    comment = post(article, "Hello")
+    response = client.post(
+        f"/moderation/report/{comment.pk}",
+        {"reason": "spam"},
+        HTTP_ORIGIN="https://evil.example",
+    )
+    assert response.status_code == 403
+    assert not Report.objects.exists()
+
+
+def test_report_without_a_reason_is_a_clear_error(client, article):
+    comment = post(article, "Hello")
+    response = client.post(f"/moderation/report/{comment.pk}", {"reason": ""}, **ORIGIN)
+    assert response.status_code == 400
+    assert "required" in response.content.decode()
+
+
+def test_hidden_or_unknown_comments_cannot_be_reported(client, article):
+    (comment,) = held(article, 1)
+    assert client.get(f"/moderation/report/{comment.pk}").status_code == 404
+    assert client.get("/moderation/report/999999").status_code == 404
+
+
+def test_report_hides_after_n_and_the_page_count_follows(client, article, rules):
+    rules.reports_to_hide = 2
+    rules.save()
+    comment = post(article, "Contested")
+    for ip in ("192.0.2.1", "192.0.2.2"):
+        client.post(
+            f"/moderation/report/{comment.pk}", {"reason": "abuse"}, REMOTE_ADDR=ip, **ORIGIN
+        )
+    comment.refresh_from_db()
+    assert comment.status == Status.PENDING
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert re.search(r"0 Comments", html)
