@@ -1,0 +1,127 @@
+"""`broadsheet moderation train|evaluate|rebuild|status`."""
+
+from __future__ import annotations
+
+import csv
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from broadsheet.moderation import actions
+from broadsheet.moderation.models import LearnedModel
+from tests.conftest import post
+from tests.moderation.conftest import HAM, SPAM
+
+pytestmark = pytest.mark.django_db
+
+
+def write_csv(path, header, rows):
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture
+def labelled(tmp_path):
+    rows = [(t, "0") for t in HAM] + [(t, "1") for t in SPAM]
+    return write_csv(tmp_path / "sample.csv", ["text", "label"], rows)
+
+
+@pytest.fixture
+def youtube_shaped(tmp_path):
+    labelled = [(t, "0") for t in HAM] + [(t, "1") for t in SPAM]
+    rows = [
+        (f"id{i}", "Someone", "2014-01-01T00:00:00", t.replace("'", "&#39;") + "\ufeff", c)
+        for i, (t, c) in enumerate(labelled)
+    ]
+    return write_csv(
+        tmp_path / "yt.csv", ["COMMENT_ID", "AUTHOR", "DATE", "CONTENT", "CLASS"], rows
+    )
+
+
+def run(*args) -> str:
+    out = StringIO()
+    call_command("moderation", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_train_adds_to_the_sites_filter(labelled):
+    out = run("train", str(labelled))
+    assert "24 comments" in out
+    row = LearnedModel.objects.get()
+    assert (row.published_examples, row.unpublished_examples) == (12, 12)
+    run("train", str(labelled), "--epochs", "1")
+    row.refresh_from_db()
+    assert (row.published_examples, row.unpublished_examples) == (24, 24)
+    assert row.version == 2
+
+
+def test_dry_run_saves_nothing(labelled):
+    assert "Would teach" in run("train", str(labelled), "--dry-run")
+    assert not LearnedModel.objects.exists()
+
+
+def test_evaluate_prints_the_figures(labelled):
+    run("train", str(labelled))
+    out = run("evaluate", str(labelled))
+    for word in ("precision", "recall", "F1", "ROC AUC", "confusion matrix"):
+        assert word in out
+
+
+def test_evaluate_json_has_the_documented_keys(labelled):
+    run("train", str(labelled))
+    result = json.loads(run("evaluate", str(labelled), "--json"))
+    assert {"precision", "recall", "f1", "roc_auc", "confusion"} <= set(result)
+    assert result["f1"] > 0.9 and result["roc_auc"] > 0.9
+    assert sum(map(sum, result["confusion"])) == 24
+
+
+def test_model_file_instead_of_the_database(tmp_path, labelled, youtube_shaped):
+    model = tmp_path / "fresh.model"
+    run("train", str(youtube_shaped), "--model", str(model))
+    assert model.exists() and not LearnedModel.objects.exists()
+    result = json.loads(run("evaluate", str(labelled), "--model", str(model), "--json"))
+    assert result["roc_auc"] > 0.9
+
+
+@pytest.mark.parametrize(
+    ("header", "rows", "message"),
+    [
+        (["body", "verdict"], [("x", "1")], "no label column"),
+        (["words", "label"], [("x", "1")], "no text column"),
+        (["text", "label"], [("x", "maybe")], "line 2: label 'maybe'"),
+        (["text", "label"], [], "no labelled rows"),
+    ],
+)
+def test_user_mistakes_are_command_errors(tmp_path, header, rows, message):
+    path = write_csv(tmp_path / "bad.csv", header, rows)
+    with pytest.raises(CommandError, match=message):
+        run("train", str(path))
+
+
+def test_missing_file_and_untrained_filter_are_command_errors(tmp_path, labelled):
+    with pytest.raises(CommandError, match="No such file"):
+        run("train", str(tmp_path / "nope.csv"))
+    with pytest.raises(CommandError, match="train it first"):
+        run("evaluate", str(labelled))
+    with pytest.raises(CommandError, match="no such model file"):
+        run("evaluate", str(labelled), "--model", str(tmp_path / "nope.model"))
+    (tmp_path / "junk.model").write_bytes(b"junk")
+    with pytest.raises(CommandError, match="not a usable"):
+        run("evaluate", str(labelled), "--model", str(tmp_path / "junk.model"))
+
+
+def test_rebuild_learns_from_the_sites_own_decisions(article, moderator):
+    for text in HAM[:3]:
+        post(article, text)
+    for text in SPAM[:2]:
+        actions.mark_spam(post(article, text), actor=moderator)
+    LearnedModel.objects.all().delete()
+    assert "from 5 comments" in run("rebuild")
+    row = LearnedModel.objects.get()
+    assert (row.published_examples, row.unpublished_examples) == (3, 2)
+    assert "3 published and 2 unpublished" in run("status")
