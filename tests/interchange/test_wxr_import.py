@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime
 
 import pytest
@@ -116,7 +117,7 @@ def test_deep_threads_and_parents_listed_after_their_replies(wxr_site):
         assert c.depth == depth
         assert c.thread_id == chain[0].pk
         assert c.thread_key == chain[0].created_at
-    for parent, child in zip(chain, chain[1:], strict=False):
+    for parent, child in itertools.pairwise(chain):
         assert child.parent_id == parent.pk
     early, late = comment(110), comment(160)
     assert early.parent_id == late.pk and early.depth == 1 and early.thread_id == late.pk

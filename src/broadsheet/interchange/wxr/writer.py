@@ -159,7 +159,7 @@ def write(out: TextIO, *, base_url: str) -> dict[str, int]:
 
 def _comments_by_article() -> Iterator[tuple[int, list[Comment]]]:
     """Each article's comments, one article at a time, from one streamed query."""
-    rows = Comment.objects.order_by("article_id", "pk").iterator(chunk_size=2000)
+    rows = Comment.objects.order_by("article_id", "created_at", "pk").iterator(chunk_size=2000)
     current: list[Comment] = []
     article_id = None
     for comment in rows:

@@ -1,0 +1,216 @@
+"""Round trips: WXR -> Broadsheet -> WXR -> Broadsheet, and JSON -> Broadsheet -> JSON."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from dataclasses import asdict
+from datetime import timedelta
+
+import pytest
+from django.apps import apps
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from broadsheet.discussion import actions as discussion_actions
+from broadsheet.discussion.models import Comment
+from broadsheet.interchange.jsonbackup import MODERATION_TABLES
+from broadsheet.interchange.wxr import reader
+from broadsheet.newsroom.models import Article, Author, Redirect, Section, Tag
+from tests.conftest import make_article, post
+from tests.interchange.conftest import SAMPLES, run_export, run_import
+
+BASE = "https://new.example.com"
+
+
+def wipe() -> None:
+    """Empty the site, as a new installation is."""
+    for label in MODERATION_TABLES:
+        with contextlib.suppress(LookupError):
+            apps.get_model(label).objects.all().delete()
+    Comment.objects.all().delete()
+    Redirect.objects.all().delete()
+    Article.objects.all().delete()
+    for model in (Author, Section, Tag):
+        model.objects.all().delete()
+
+
+def parsed(text: str, tmp_path, name: str) -> list[dict]:
+    """A WXR export as records, with ids replaced by their order of appearance."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    ids: dict[tuple[str, str], int] = {}
+
+    def ordinal(kind: str, value: str) -> int:
+        return ids.setdefault((kind, value), len([k for k in ids if k[0] == kind]) + 1)
+
+    records = []
+    for record in reader.read(path):
+        data = asdict(record)
+        data["type"] = type(record).__name__
+        if isinstance(record, reader.Post):
+            data["post_id"] = ordinal("post", record.post_id)
+            data["guid"] = data["guid"].rsplit("=", 1)[0]
+            for c in data["comments"]:
+                c["comment_id"] = ordinal("comment", c["comment_id"])
+                c["parent"] = ordinal("comment", c["parent"]) if c["parent"] != "0" else 0
+                c["line"] = None
+        if "author_id" in data:
+            data["author_id"] = None
+        data["line"] = None
+        records.append(data)
+    return records
+
+
+def test_wxr_round_trip_gives_the_same_file(db, tmp_path):
+    run_import("wxr", SAMPLES / "wordpress-1.2.xml", "--no-train")
+    run_import("disqus", SAMPLES / "disqus.xml", "--no-train", "--create-missing")
+    first = run_export("wxr", "--base-url", BASE)
+    counts = (Article.objects.count(), Comment.objects.count())
+    wipe()
+    run_import("wxr", _write(tmp_path, "first.xml", first), "--no-train")
+    assert (Article.objects.count(), Comment.objects.count()) == counts
+    second = run_export("wxr", "--base-url", BASE)
+    one, two = parsed(first, tmp_path, "1.xml"), parsed(second, tmp_path, "2.xml")
+    assert len(one) == len(two)
+    for a, b in zip(one, two, strict=True):
+        a.pop("pub_date", None), b.pop("pub_date", None)
+        assert a == b
+
+
+def _write(tmp_path, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_wxr_export_carries_every_status_type_and_thread(wxr_site, tmp_path):
+    text = run_export("wxr", "--base-url", BASE)
+    assert '<rss version="2.0"' in text
+    for uri in ("http://wordpress.org/export/1.2/", "http://wordpress.org/export/1.2/excerpt/",
+                "http://purl.org/rss/1.0/modules/content/", "http://purl.org/dc/elements/1.1/",
+                "http://wellformedweb.org/CommentAPI/"):  # fmt: skip
+        assert f'"{uri}"' in text
+    assert "<wp:wxr_version>1.2</wp:wxr_version>" in text
+    assert f"<wp:base_site_url>{BASE}</wp:base_site_url>" in text
+    assert "]]]]><![CDATA[>" in text
+    posts = [r for r in parsed(text, tmp_path, "x.xml") if r["type"] == "Post"]
+    first = next(p for p in posts if p["post_name"] == "tom-and-jerry")
+    assert first["status"] == "publish" and first["post_type"] == "post"
+    assert first["post_date_gmt"] == "2016-12-06 10:20:30"
+    approved = sorted({c["approved"] for c in first["comments"]})
+    assert approved == ["0", "1", "spam", "trash"]
+    assert {c["type"] for c in first["comments"]} == {"comment", "pingback", "trackback"}
+    assert max(c["parent"] for c in first["comments"]) > 0
+    by_status = {p["post_name"]: p["status"] for p in posts}
+    assert by_status["coming-soon"] == "future"
+    draft = next(p for p in posts if p["status"] == "draft" and p["title"] == "A draft in progress")
+    assert draft["post_date_gmt"] == "0000-00-00 00:00:00"
+    assert draft["post_name"] == "a-draft-in-progress"
+    hebrew = next(p for p in posts if p["title"] == "שלום עולם")
+    assert hebrew["post_name"] == "%d7%a9%d7%9c%d7%95%d7%9d-%d7%a2%d7%95%d7%9c%d7%9d"
+
+
+def test_broadsheet_content_survives_a_trip_through_wxr(db, tmp_path):
+    section = Section.objects.create(name="Opinion", slug="opinion")
+    article = make_article(
+        title="Markdown *article*", slug="markdown-article", section=section,
+        source_name="The Daily Example", source_url="https://news.example.org/story",
+        summary="Short.",
+    )  # fmt: skip
+    top = post(article, "Top **level** 🎉", author_email="a@example.org")
+    reply = post(article, "A reply", parent=top)
+    rejected = post(article, "Rejected one")
+    discussion_actions.change_status(rejected, Comment.Status.REJECTED)
+    text = run_export("wxr", "--base-url", BASE)
+    wipe()
+    run_import("wxr", _write(tmp_path, "site.xml", text), "--no-train")
+    restored = Article.objects.get(slug="markdown-article")
+    assert restored.title == "Markdown *article*"
+    assert (restored.source_name, restored.source_url) == (
+        "The Daily Example", "https://news.example.org/story",
+    )  # fmt: skip
+    assert restored.summary == "Short."
+    assert restored.section.slug == "opinion"
+    assert restored.published_at == article.published_at.replace(microsecond=0)
+    assert restored.body_html.strip() == article.body_html.strip()  # Markdown goes as HTML
+    statuses = sorted(restored.comments.values_list("status", flat=True))
+    assert statuses == ["approved", "approved", "rejected"]
+    new_top = restored.comments.get(body__contains="Top")
+    assert new_top.body_html.strip() == top.body_html.strip()
+    new_reply = restored.comments.get(body__contains="A reply")
+    assert new_reply.parent_id == new_top.pk and new_reply.depth == reply.depth == 1
+    assert restored.comment_count == 2
+
+
+def json_records(text: str) -> dict:
+    document = json.loads(text)
+    document.pop("exported_at")
+    for article in document["articles"]:
+        article.pop("changed_at")  # bumped by every change, restores included
+    return document
+
+
+def test_json_round_trip_is_identical_field_by_field(db, tmp_path):
+    run_import("wxr", SAMPLES / "wordpress-1.2.xml", "--no-train")
+    run_import("disqus", SAMPLES / "disqus.xml", "--no-train", "--create-missing")
+    article = Article.objects.get(slug="tom-and-jerry")
+    native = post(article, "Native *markdown* comment", ip_address="192.0.2.1")
+    Comment.objects.filter(pk=native.pk).update(score=0.73, reasons=[{"check": "links"}])
+    try:
+        audit = apps.get_model("moderation.AuditEntry")
+        audit.objects.create(comment=native, action="approve", from_status="pending",
+                             to_status="approved", note="ok")  # fmt: skip
+    except LookupError:
+        pass
+    first = run_export("json")
+    wipe()
+    run_import("json", _write(tmp_path, "backup.json", first), "--no-train")
+    second = run_export("json")
+    one, two = json_records(first), json_records(second)
+    assert one.keys() == two.keys()
+    for key in one:
+        if isinstance(one[key], list):
+            assert len(one[key]) == len(two[key]), key
+            for a, b in zip(one[key], two[key], strict=True):
+                assert a == b
+        else:
+            assert one[key] == two[key]
+    assert len(one["comments"]) == 26
+    restored = Comment.objects.get(pk=native.pk)
+    assert restored.score == 0.73 and restored.reasons == [{"check": "links"}]
+    # New ids continue after the restored ones.
+    assert post(article, "After the restore").pk > max(c["id"] for c in one["comments"])
+
+
+def test_json_restore_refuses_a_site_with_content(wxr_site, tmp_path):
+    backup = _write(tmp_path, "backup.json", run_export("json"))
+    with pytest.raises(CommandError, match="the site is not empty"):
+        run_import("json", backup)
+
+
+def test_json_restore_reads_a_reindented_backup(db, tmp_path):
+    run_import("wxr", SAMPLES / "wordpress-1.0.xml", "--no-train")
+    document = json.loads(run_export("json"))
+    wipe()
+    run_import("json", _write(tmp_path, "pretty.json", json.dumps(document, indent=2)))
+    assert Comment.objects.count() == 2 and Article.objects.count() == 1
+
+
+def test_truncated_json_backup_changes_nothing(db, tmp_path):
+    run_import("wxr", SAMPLES / "wordpress-1.0.xml", "--no-train")
+    text = run_export("json")
+    wipe()
+    cut = _write(tmp_path, "cut.json", text[: len(text) // 2 + 3])
+    with pytest.raises(CommandError, match=r"line \d+"):
+        run_import("json", cut)
+    assert not Article.objects.exists()
+
+
+def test_export_to_a_file(db, tmp_path):
+    make_article(published_at=timezone.now() - timedelta(days=1))
+    target = tmp_path / "site.xml"
+    run_export("wxr", "-o", str(target))
+    assert target.read_text().endswith("</rss>\n")
+    with pytest.raises(CommandError, match="no such directory"):
+        run_export("json", "-o", str(tmp_path / "missing" / "x.json"))
