@@ -33,10 +33,6 @@ TUNABLES: dict[str, Tunable] = {
     ),
     "RATE_LIMIT": Tunable("on", "'off' disables rate limits (benchmarks only)."),
     "MIN_SECONDS_TO_POST": Tunable(2, "Least seconds between loading the form and posting it."),
-    "LEARNED_MODEL_RECHECK_SECONDS": Tunable(
-        5, "Seconds a process uses its copy of the learned filter before looking for a newer one."
-    ),
-    "MODERATION_QUEUE_PAGE_SIZE": Tunable(50, "Comments per page of the moderation queue."),
 }
 
 

@@ -112,8 +112,8 @@ def test_a_moderators_decision_changes_the_next_score(article, moderator, rules)
     assert after > before
 
 
-def test_another_process_sees_a_new_model_without_a_restart(article, settings):
-    settings.BROADSHEET_LEARNED_MODEL_RECHECK_SECONDS = 3600
+def test_another_process_sees_a_new_model_without_a_restart(article, monkeypatch):
+    monkeypatch.setattr(learned, "RECHECK_SECONDS", 3600)
     train_site_filter()
     mine = learned.site_filter()
     # Another app server learns and stores a new model.

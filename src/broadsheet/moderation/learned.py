@@ -7,7 +7,7 @@ the weights is kept, so the model never needs the comments it learned from.
 
 The model lives in one database row (``LearnedModel``) with a version and a
 revision. Each process keeps the copy it last loaded and compares revisions
-(one indexed read, at most every ``LEARNED_MODEL_RECHECK_SECONDS``), so every
+(one primary-key read, at most every ``RECHECK_SECONDS``), so every
 app server scores with the same model and picks up new decisions without a
 restart. Learning locks the row, so two moderators deciding at once both count.
 """
@@ -33,7 +33,6 @@ import numpy as np
 from django.db import connection, transaction
 from sklearn.linear_model import SGDClassifier
 
-from broadsheet.conf import conf
 from broadsheet.moderation.features import (
     FEATURES_VERSION,
     CommentText,
@@ -216,6 +215,9 @@ class SpamFilter:
         return cls.loads(path.read_bytes())
 
 
+# How long a process scores with its copy before asking the database for a newer one.
+RECHECK_SECONDS = 5.0
+
 # The copy this process scores with: (revision, filter, when the revision was last checked).
 _lock = threading.Lock()
 _memo: tuple[str, SpamFilter, float] | None = None
@@ -244,7 +246,7 @@ def site_filter() -> SpamFilter | None:
     fresh_enough = (
         memo is not None
         and not connection.in_atomic_block
-        and time.monotonic() - memo[2] < conf.LEARNED_MODEL_RECHECK_SECONDS
+        and time.monotonic() - memo[2] < RECHECK_SECONDS
     )
     if fresh_enough:
         return memo[1]

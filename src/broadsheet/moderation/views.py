@@ -12,10 +12,8 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
-    HttpResponseForbidden,
     HttpResponseRedirect,
 )
-from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,9 +22,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from broadsheet.conf import conf
 from broadsheet.discussion.models import Comment
-from broadsheet.discussion.views import _cross_site
+from broadsheet.discussion.views import refuse_forged_post
 from broadsheet.moderation import actions
 from broadsheet.moderation.forms import BlockForm, ReportForm
 from broadsheet.moderation.identity import keyed_hash, normal_ip
@@ -42,6 +39,7 @@ TABS = {
     "decided": "Recently decided",
 }
 RECENT = timedelta(days=2)
+QUEUE_PAGE_SIZE = 50
 
 
 def _tab_counts() -> dict[str, int]:
@@ -138,7 +136,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     if author := request.GET.get("author", ""):
         author_of = get_object_or_404(Comment, pk=author) if author.isdigit() else None
     tabs = _tabs()
-    per_page = conf.MODERATION_QUEUE_PAGE_SIZE
+    per_page = QUEUE_PAGE_SIZE
     if tab == "decided" and author_of is None:
         entries = AuditEntry.objects.filter(
             created_at__gte=timezone.now() - RECENT, action__in=actions.UNDOABLE
@@ -265,7 +263,7 @@ def block(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_member_required
 def blocks(request: HttpRequest) -> HttpResponse:
     active = Block.objects.active().select_related("created_by")
-    page = Paginator(active, conf.MODERATION_QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(active, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "moderation/blocks.html", {"page": page})
 
 
@@ -296,9 +294,9 @@ def _reporter_key(request: HttpRequest) -> str:
     return keyed_hash("reporter-ip", normal_ip(request.META.get("REMOTE_ADDR") or "unknown"))
 
 
-# The form is shown to anonymous readers from a cacheable page, so it carries
-# no per-reader CSRF token: a cross-site post is refused by its Origin instead,
-# as the comment form does (discussion.views).
+# The form is shown to anonymous readers on a cacheable page, so it carries no
+# per-reader CSRF token: a cross-site post is refused by its Origin instead, by
+# the same check as the comment form's (signed-in readers get the token check).
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, pk: int) -> HttpResponse:
@@ -310,14 +308,8 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReportForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if request.user.is_authenticated:
-            rejected = CsrfViewMiddleware(lambda r: HttpResponse()).process_view(
-                request, None, (), {}
-            )
-            if rejected is not None:
-                return rejected
-        elif _cross_site(request):
-            return HttpResponseForbidden("Reports can only be sent from this site's own pages.")
+        if (refused := refuse_forged_post(request)) is not None:
+            return refused
         if form.is_valid():
             made = actions.report(
                 comment,
