@@ -29,6 +29,18 @@
     home.insertBefore(form, homeNext);
   });
 
+  // Back from a reply that failed to post: keep the form under the comment it answers.
+  if (parentInput.value) {
+    var answering = document.getElementById("comment-" + parentInput.value);
+    if (answering) {
+      replyTo(answering, answering.querySelector(".author").textContent.trim(), parentInput.value);
+    } else {
+      note.textContent = "Replying to a comment on another page. ";
+      note.appendChild(cancel);
+      note.hidden = false;
+    }
+  }
+
   function quoteOf(li, link) {
     var selection = window.getSelection();
     var bodyEl = li.querySelector(".comment-body");

@@ -1,0 +1,86 @@
+"""A real Chromium, driven through Playwright's sync API, against pytest-django's live server.
+
+One browser is started per test session (per xdist worker) and every test gets
+fresh contexts from it, so cookies never leak between tests. We use Debian's
+chromium and never let Playwright download one.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+IN_CI = os.environ.get("CI", "").lower() == "true"
+# Generous for a loaded CI machine; a healthy page answers in milliseconds.
+TIMEOUT_MS = 10_000
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: install Debian's chromium to run the browser tests"
+        if IN_CI:
+            pytest.fail(f"{message} (CI=true requires them)")
+        pytest.skip(message)
+    # Playwright's sync API keeps an asyncio loop running in this thread, and
+    # Django refuses ORM calls made while a loop runs. Tests build data with
+    # the ORM between browser steps, strictly one after the other, which is safe.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            )
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(settings) -> None:
+    """A cache of this test's own.
+
+    The live server's tests commit for real, and the shared cache (a database
+    table, or Redis) is not emptied between tests: counters and the
+    duplicate-text window would carry over from one test, or one run, to the next.
+    """
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"browser-{uuid.uuid4().hex}",
+        }
+    }
+
+
+@pytest.fixture
+def new_context(browser: Browser, live_server) -> Iterator:
+    """Make a fresh browser context (its own cookies) pointed at the live server."""
+    contexts: list[BrowserContext] = []
+
+    def make(**options) -> BrowserContext:
+        context = browser.new_context(base_url=live_server.url, **options)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context) -> Page:
+    """A page in a fresh context with JavaScript on."""
+    return new_context().new_page()

@@ -1,0 +1,379 @@
+"""A reader's discussion, driven through a real browser: post, reply, quote, fail, wait."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from broadsheet.discussion.models import Comment
+from broadsheet.newsroom.actions import save_article
+from broadsheet.newsroom.models import Article, SiteSettings
+from tests.conftest import post
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOT = "/tmp/broadsheet-article.png"
+
+
+def comment_form(page: Page) -> Locator:
+    return page.locator("form.comment-form")
+
+
+def fill_comment(form: Locator, body: str, *, name: str = "Jane Doe", email: str = "") -> None:
+    form.get_by_label("Name", exact=True).fill(name)
+    if email:
+        form.get_by_label("E-mail", exact=True).fill(email)
+    form.get_by_label("Comment", exact=True).fill(body)
+
+
+def submit(page: Page, form: Locator) -> None:
+    with page.expect_navigation():
+        form.get_by_role("button", name="Post Comment").click()
+
+
+def posted_id(page: Page) -> int:
+    """The id of the comment the page was redirected to (its #comment-N anchor)."""
+    match = re.search(r"#comment-(\d+)$", page.url)
+    assert match, f"not redirected to a comment's anchor: {page.url}"
+    return int(match.group(1))
+
+
+def post_through_page(page: Page, article: Article, body: str, **author) -> int:
+    page.goto(article.get_absolute_url())
+    form = comment_form(page)
+    fill_comment(form, body, **author)
+    submit(page, form)
+    return posted_id(page)
+
+
+def test_posted_comment_appears_at_its_anchor_with_its_number(page: Page, article: Article):
+    post(article, "Someone was here first.", author_name="Early Bird")
+
+    pk = post_through_page(
+        page, article, "A first *thought* on this.", name="Jane Doe", email="jane@example.org"
+    )
+
+    comment = page.locator(f"#comment-{pk}")
+    expect(page.locator(":target")).to_have_id(f"comment-{pk}")
+    expect(comment).to_be_in_viewport()
+    expect(comment.locator(".number")).to_have_text("2.")
+    expect(comment.locator(".author")).to_have_text("Jane Doe")
+    expect(comment.locator(".comment-body em")).to_have_text("thought")
+    expect(page.locator("#comments-heading")).to_have_text("2 Comments")
+
+
+def test_threaded_discussion_reads_like_a_news_page(page: Page, article: Article):
+    article.body = (
+        "The council voted on Tuesday to reopen the old harbour bridge to cyclists.\n\n"
+        "Residents had campaigned for two years. *The vote was close*, seven to six."
+    )
+    save_article(article)
+    first = post(article, "About time. I cross it every day.", author_name="Sam Cyclist")
+    answer = post(article, "Hardly a mandate.", author_name="Jane Doe", parent=first)
+    quote = f"> [Jane Doe wrote:](/c/{answer.pk})\n>\n> hardly a mandate\n\nA win is a win."
+    post(article, quote, author_name="Ali", parent=answer)
+    post(article, "Who pays for the repairs?", author_name="Taxpayer")
+    page.set_viewport_size({"width": 1024, "height": 900})
+    page.goto(article.get_absolute_url())
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hello world")
+    expect(page.locator(".comment-list > li > article .number")).to_have_text(["1.", "2."])
+    expect(
+        page.locator(f"#comment-{first.pk} > ol.children > li#comment-{answer.pk}")
+    ).to_be_visible()
+    expect(page.locator(f"#comment-{answer.pk} > ol.children blockquote a")).to_have_attribute(
+        "href", f"/c/{answer.pk}"
+    )
+    expect(page.locator(".dateline a[href='#comments']")).to_have_text("4 Comments »")
+    page.screenshot(path=SCREENSHOT, full_page=True)
+
+
+def test_reply_with_javascript_moves_the_form_and_nests_the_reply(page: Page, article: Article):
+    parent = post(article, "Is this right?", author_name="Asker")
+    page.goto(article.get_absolute_url())
+
+    page.locator(f"#comment-{parent.pk} > article").get_by_role("link", name="Reply").click()
+
+    # No page load: the one form moved under the comment and now answers it.
+    expect(page).to_have_url(re.compile(r"/article/hello-world/$"))
+    form = page.locator(f"#comment-{parent.pk} > form.comment-form")
+    expect(form).to_be_visible()
+    expect(form.locator(".replying-to")).to_contain_text("Replying to Asker")
+    expect(form.locator("input[name=parent_id]")).to_have_value(str(parent.pk))
+    expect(form.get_by_label("Comment", exact=True)).to_be_focused()
+    fill_comment(form, "Yes, it is.", name="Answerer")
+    submit(page, form)
+
+    pk = posted_id(page)
+    reply = page.locator(f"#comment-{parent.pk} > ol.children > li#comment-{pk}")
+    expect(reply).to_be_visible()
+    expect(reply.locator(".comment-body")).to_have_text("Yes, it is.")
+    assert Comment.objects.get(pk=pk).parent_id == parent.pk
+
+
+def test_cancel_reply_puts_the_form_back(page: Page, article: Article):
+    parent = post(article, "Hello.", author_name="Asker")
+    page.goto(article.get_absolute_url())
+    page.locator(f"#comment-{parent.pk} > article").get_by_role("link", name="Reply").click()
+
+    page.get_by_role("button", name="Cancel reply").click()
+
+    expect(page.locator("#comments > form.comment-form")).to_be_visible()
+    expect(page.locator("input[name=parent_id]")).to_have_value("")
+
+
+def test_quote_inserts_a_linked_block_quote(page: Page, article: Article):
+    quoted = post(article, "I will reverse myself here.\nThe data changed.", author_name="Jane")
+    post(article, "Unrelated.", author_name="Other")
+    page.goto(article.get_absolute_url())
+
+    page.locator(f"#comment-{quoted.pk} > article").get_by_role("link", name="Quote").click()
+
+    textarea = comment_form(page).get_by_label("Comment", exact=True)
+    expect(textarea).to_be_focused()
+    text = textarea.input_value()
+    assert text.startswith(f"> [Jane wrote:](/c/{quoted.pk})\n>\n> I will reverse myself here.\n")
+    textarea.press("End")
+    textarea.press_sequentially("Good of you to say so.")
+    form = comment_form(page)
+    form.get_by_label("Name", exact=True).fill("Quoter")
+    submit(page, form)
+
+    pk = posted_id(page)
+    body = page.locator(f"#comment-{pk} .comment-body")
+    link = body.locator(f"blockquote a[href='/c/{quoted.pk}']")
+    expect(link).to_have_text("Jane wrote:")
+    expect(body.locator("blockquote")).to_contain_text("The data changed.")
+    expect(body.locator("blockquote + p")).to_have_text("Good of you to say so.")
+
+    # The link leads back to the quoted comment.
+    with page.expect_navigation():
+        link.click()
+    expect(page).to_have_url(re.compile(rf"#comment-{quoted.pk}$"))
+
+
+def test_reply_without_javascript_uses_its_own_page(new_context, article: Article):
+    page = new_context(java_script_enabled=False).new_page()
+    parent = post(article, "Works without scripts?", author_name="Asker")
+    page.goto(article.get_absolute_url())
+
+    with page.expect_navigation():
+        page.locator(f"#comment-{parent.pk} > article").get_by_role("link", name="Reply").click()
+
+    expect(page).to_have_url(re.compile(rf"/c/{parent.pk}/reply$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reply to Asker")
+    form = comment_form(page)
+    expect(form.locator("input[name=parent_id]")).to_have_value(str(parent.pk))
+    fill_comment(form, "It does.", name="Answerer")
+    submit(page, form)
+
+    pk = posted_id(page)
+    expect(page).to_have_url(re.compile(rf"/article/hello-world/#comment-{pk}$"))
+    expect(page.locator(f"#comment-{parent.pk} > ol.children > li#comment-{pk}")).to_be_visible()
+
+
+def test_quote_without_javascript_prefills_the_quote(new_context, article: Article):
+    page = new_context(java_script_enabled=False).new_page()
+    quoted = post(article, "Quote me.", author_name="Jane")
+    page.goto(article.get_absolute_url())
+
+    with page.expect_navigation():
+        page.locator(f"#comment-{quoted.pk} > article").get_by_role("link", name="Quote").click()
+
+    form = comment_form(page)
+    textarea = form.get_by_label("Comment", exact=True)
+    assert textarea.input_value().startswith(f"> [Jane wrote:](/c/{quoted.pk})\n>\n> Quote me.")
+    form.get_by_label("Name", exact=True).fill("Quoter")
+    submit(page, form)
+
+    pk = posted_id(page)
+    expect(page.locator(f"#comment-{pk} blockquote a[href='/c/{quoted.pk}']")).to_be_visible()
+
+
+MIXED = "שלום עולם! مرحبا بالعالم 👋🏽 👩‍👩‍👧 🇮🇱 café naïve (e\u0301)"
+HEBREW = "זה תגובה בעברית בלבד, עם ניקוד: שָׁלוֹם"
+
+
+def test_every_character_survives_the_round_trip(page: Page, article: Article):
+    pk = post_through_page(page, article, MIXED, name="דנה الكاتب 🙂")
+
+    stored = Comment.objects.get(pk=pk)
+    assert stored.body == MIXED
+    assert stored.author_name == "דנה الكاتب 🙂"
+    comment = page.locator(f"#comment-{pk}")
+    body = comment.locator(".comment-body")
+    assert body.inner_text() == MIXED
+    assert comment.locator(".author bdi").inner_text() == "דנה الكاتب 🙂"
+    expect(body).to_have_attribute("dir", "auto")
+
+
+def test_hebrew_comment_renders_right_to_left(page: Page, article: Article):
+    pk = post_through_page(page, article, HEBREW, name="דנה")
+
+    body = page.locator(f"#comment-{pk} .comment-body")
+    assert body.inner_text() == HEBREW
+    expect(body).to_have_attribute("dir", "auto")
+    assert body.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    # An English comment next to it stays left-to-right.
+    english = post(article, "Plain English.")
+    page.reload()
+    english_body = page.locator(f"#comment-{english.pk} .comment-body")
+    assert english_body.evaluate("e => getComputedStyle(e).direction") == "ltr"
+
+
+def test_empty_comment_shows_the_error_by_the_field_and_keeps_the_rest(
+    page: Page, article: Article
+):
+    page.goto(article.get_absolute_url())
+    form = comment_form(page)
+    fill_comment(form, "   ", name="Jane Doe", email="jane@example.org")
+    form.get_by_label("Website", exact=True).fill("https://jane.example.org/")
+    with page.expect_navigation() as navigation:
+        form.get_by_role("button", name="Post Comment").click()
+
+    assert navigation.value.status == 400
+    form = comment_form(page)
+    textarea = form.get_by_label("Comment", exact=True)
+    field = form.locator(".field.has-error")
+    expect(field).to_have_count(1)
+    expect(field.locator("textarea")).to_have_attribute("name", "body")
+    expect(field.locator(".field-errors")).to_have_text("This field is required.")
+    expect(textarea).to_have_attribute("aria-invalid", "true")
+    # A screen reader hears the error with the field: aria-describedby names it.
+    described_by = textarea.get_attribute("aria-describedby") or ""
+    assert described_by, "the comment field does not point at its error"
+    for element_id in described_by.split():
+        expect(page.locator(f"[id='{element_id}']")).to_have_text("This field is required.")
+    expect(form.get_by_label("Name", exact=True)).to_have_value("Jane Doe")
+    expect(form.get_by_label("E-mail", exact=True)).to_have_value("jane@example.org")
+    expect(form.get_by_label("Website", exact=True)).to_have_value("https://jane.example.org/")
+    assert not Comment.objects.exists()
+
+
+def test_held_comment_is_shown_to_its_author_only(new_context, article: Article, site):
+    site.comment_policy = SiteSettings.CommentPolicy.HOLD
+    site.save()
+    author_page = new_context().new_page()
+
+    pk = post_through_page(author_page, article, "Please let this through.", name="Patient")
+
+    mine = author_page.locator(f"#comment-{pk}")
+    expect(mine).to_have_class(re.compile(r"\bpending\b"))
+    expect(mine.locator(".awaiting")).to_contain_text("awaiting moderation")
+    expect(mine.locator(".comment-body")).to_have_text("Please let this through.")
+    assert Comment.objects.get(pk=pk).status == Comment.Status.PENDING
+
+    stranger = new_context().new_page()
+    stranger.goto(article.get_absolute_url())
+    expect(stranger.locator("#comments-heading")).to_have_text("0 Comments")
+    expect(stranger.locator(f"#comment-{pk}")).to_have_count(0)
+    expect(stranger.get_by_text("Please let this through.")).to_have_count(0)
+    # Nor does the comment's permalink give it away.
+    response = stranger.goto(f"/c/{pk}")
+    assert response is not None and response.status == 404
+
+
+def select_text(page: Page, selector: str, passage: str) -> None:
+    """Select ``passage`` inside the first text node of ``selector`` that holds it."""
+    page.locator(selector).evaluate(
+        """(el, passage) => {
+            const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                const at = node.data.indexOf(passage);
+                if (at < 0) continue;
+                const range = document.createRange();
+                range.setStart(node, at);
+                range.setEnd(node, at + passage.length);
+                getSelection().removeAllRanges();
+                getSelection().addRange(range);
+                return;
+            }
+            throw new Error("passage not found");
+        }""",
+        passage,
+    )
+
+
+def test_quote_of_a_selected_passage_quotes_only_that(page: Page, article: Article):
+    quoted = post(article, "First part stays out. The middle is quoted.", author_name="Jane")
+    page.goto(article.get_absolute_url())
+
+    select_text(page, f"#comment-{quoted.pk} .comment-body", "The middle is quoted.")
+    page.locator(f"#comment-{quoted.pk} > article").get_by_role("link", name="Quote").click()
+
+    body = comment_form(page).get_by_label("Comment", exact=True).input_value()
+    assert body == f"> [Jane wrote:](/c/{quoted.pk})\n>\n> The middle is quoted.\n\n"
+
+
+def test_quote_of_a_passage_of_the_article(page: Page, article: Article):
+    article.body = "The council voted on Tuesday. The bridge reopens in May."
+    save_article(article)
+    page.goto(article.get_absolute_url())
+
+    select_text(page, ".story .body", "The bridge reopens in May.")
+    page.get_by_role("button", name="Quote the selected passage of the article").click()
+
+    textarea = comment_form(page).get_by_label("Comment", exact=True)
+    expect(textarea).to_be_focused()
+    assert textarea.input_value() == "> The bridge reopens in May.\n\n"
+
+
+def test_failed_reply_stays_under_the_comment_it_answers(page: Page, article: Article):
+    parent = post(article, "Is this right?", author_name="Asker")
+    page.goto(article.get_absolute_url())
+    page.locator(f"#comment-{parent.pk} > article").get_by_role("link", name="Reply").click()
+    form = page.locator(f"#comment-{parent.pk} > form.comment-form")
+    fill_comment(form, "", name="Answerer")
+    with page.expect_navigation() as navigation:
+        form.get_by_role("button", name="Post Comment").click()
+    assert navigation.value.status == 400
+
+    form = page.locator(f"#comment-{parent.pk} > form.comment-form")
+    expect(form).to_be_visible()
+    expect(form.locator(".replying-to")).to_contain_text("Replying to Asker")
+    expect(form.locator("input[name=parent_id]")).to_have_value(str(parent.pk))
+    fill_comment(form, "Second try.", name="Answerer")
+    submit(page, form)
+    pk = posted_id(page)
+    expect(page.locator(f"#comment-{parent.pk} > ol.children > li#comment-{pk}")).to_be_visible()
+
+
+def test_links_on_a_page_with_form_errors_lead_back_to_the_article(page: Page, article: Article):
+    for i in range(3):
+        post(article, f"Comment number {i}.", author_name=f"Reader {i}")
+    SiteSettings.objects.filter(pk=1).update(comments_per_page=2)
+    page.goto(article.get_absolute_url())
+    with page.expect_navigation():
+        comment_form(page).get_by_role("button", name="Post Comment").click()
+    expect(page).to_have_url(re.compile(r"/comments$"))
+
+    with page.expect_navigation() as navigation:
+        page.get_by_role("link", name="newest first").click()
+    assert navigation.value.status == 200
+    expect(page).to_have_url(re.compile(r"/article/hello-world/\?order=newest#comments$"))
+
+    page.go_back()
+    with page.expect_navigation() as navigation:
+        page.get_by_role("link", name="Next comments »").click()
+    assert navigation.value.status == 200
+    expect(page).to_have_url(re.compile(r"/article/hello-world/\?page=2#comments$"))
+
+
+def test_failed_reply_to_a_comment_on_another_page_still_says_so(page: Page, article: Article):
+    post(article, "On page one.", author_name="First")
+    parent = post(article, "On page two.", author_name="Second")
+    SiteSettings.objects.filter(pk=1).update(comments_per_page=1)
+    page.goto(article.get_absolute_url() + "?page=2")
+    page.locator(f"#comment-{parent.pk} > article").get_by_role("link", name="Reply").click()
+    form = page.locator(f"#comment-{parent.pk} > form.comment-form")
+    fill_comment(form, "", name="Answerer")
+    with page.expect_navigation():
+        form.get_by_role("button", name="Post Comment").click()
+
+    form = page.locator("#comments > form.comment-form")
+    expect(form.locator(".replying-to")).to_contain_text("Replying to a comment on another page")
+    form.get_by_role("button", name="Cancel reply").click()
+    expect(form.locator("input[name=parent_id]")).to_have_value("")
+    expect(form.locator(".replying-to")).to_be_hidden()

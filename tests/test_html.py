@@ -1,0 +1,269 @@
+"""Every page type is valid HTML5 with one <h1>, unique ids, labelled fields and a language.
+
+html5lib in strict mode raises on the first parse error, so a stray end tag or
+a misnested element anywhere on a page fails its test.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from xml.etree.ElementTree import Element
+
+import html5lib
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.test import Client
+
+from broadsheet.discussion.models import Comment
+from broadsheet.newsroom.models import Article, SiteSettings, Tag
+from tests.conftest import make_article, post
+
+pytestmark = pytest.mark.django_db
+
+# The form's CSRF defence checks Origin; the test client sends none unless told.
+ORIGIN = {"HTTP_ORIGIN": "http://testserver"}
+UNLABELLED_INPUT_TYPES = {"hidden", "submit", "button", "reset", "image"}
+
+
+def parse(html: str) -> Element:
+    """Parse strictly: html5lib raises ParseError (with its position) on any error."""
+    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+    try:
+        return parser.parse(html)
+    except html5lib.html5parser.ParseError as exc:
+        line, col = parser.errors[-1][0] if parser.errors else ("?", "?")
+        context = html.splitlines()[line - 1] if isinstance(line, int) else ""
+        raise AssertionError(f"invalid HTML at {line}:{col}: {exc}\n  {context}") from None
+
+
+def check_page(html: str) -> Element:
+    doc = parse(html)
+    assert doc.get("lang"), "<html> has no lang attribute"
+
+    headings = [h for h in doc.iter("h1")]
+    assert len(headings) == 1, f"expected one <h1>, found {len(headings)}"
+
+    ids = Counter(el.get("id") for el in doc.iter() if el.get("id") is not None)
+    duplicates = sorted(i for i, n in ids.items() if n > 1)
+    assert not duplicates, f"duplicate ids: {duplicates}"
+
+    labelled = {label.get("for") for label in doc.iter("label")}
+    for el in doc.iter():
+        if el.tag not in ("input", "textarea", "select"):
+            continue
+        if el.tag == "input" and el.get("type", "text") in UNLABELLED_INPUT_TYPES:
+            continue
+        assert el.get("id") in labelled, f"no <label for> names <{el.tag} name={el.get('name')}>"
+
+    # Whatever points at an id (a label, a description, an in-page link) finds it.
+    for el in doc.iter():
+        refs = [el.get("for")] if el.tag == "label" else []
+        for attr in ("aria-describedby", "aria-labelledby"):
+            refs += (el.get(attr) or "").split()
+        href = el.get("href") or ""
+        if el.tag == "a" and href.startswith("#") and len(href) > 1:
+            refs.append(href[1:])
+        for ref in refs:
+            assert ref in ids, f"<{el.tag}> points at id {ref!r}, which is not on the page"
+    return doc
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(settings) -> None:
+    # Rate and duplicate-text counters live in the cache; with Redis it outlives the test.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "html"}
+    }
+    cache.clear()
+
+
+@dataclass
+class Site:
+    """A small site with everything a page type can show."""
+
+    article: Article
+    root: Comment
+    reply: Comment
+    own: Comment
+    client: Client
+
+
+def post_from_browser(client: Client, article: Article, body: str, **fields) -> Comment:
+    """Post through the web form, so the client holds the author's cookie."""
+    data = {"author_name": "Reader", "author_email": "", "author_url": "", "body": body}
+    data.update(fields)
+    response = client.post(f"/article/{article.slug}/comments", data, **ORIGIN)
+    assert response.status_code == 302, response.content.decode()[:500]
+    return Comment.objects.latest("pk")
+
+
+@pytest.fixture
+def site_pages(article, site, client, settings) -> Site:
+    settings.BROADSHEET_ARTICLES_PER_PAGE = 2
+    site.comments_per_page = 2
+    site.save()
+    article.tags.add(Tag.objects.create(name="Bridges", slug="bridges"))
+    article.author.bio = "Writes about cities."
+    article.author.save()
+    for i in range(3):
+        make_article(title=f"Story {i}", section=article.section, author=article.author)
+
+    root = post(article, "About time. I cross it **every** day.", author_name="Sam")
+    reply = post(article, "Hardly a mandate.", author_name="Jane", parent=root)
+    deeper = post(article, f"> [Jane wrote:](/c/{reply.pk})\n>\n> mandate\n\nA win.", parent=reply)
+    deepest = post(article, "Four levels in.", author_name="דנה", parent=deeper)
+    flat = post(article, "Five levels: drawn flat at the deepest indent.", parent=deepest)
+    post(article, "Six levels: says whom it answers.", parent=flat)
+    post(article, "مرحبا 👋", author_name="علي", author_url="https://ali.example.org")
+    own = post_from_browser(client, article, "My own words, still editable.")
+    post(article, "A fourth thread, on page 2.")
+    return Site(article=article, root=root, reply=reply, own=own, client=client)
+
+
+def staff_client() -> Client:
+    client = Client()
+    client.force_login(
+        get_user_model().objects.create_superuser("editor", "editor@example.org", "pw")
+    )
+    return client
+
+
+def held_comment_for_queue(s: Site) -> None:
+    SiteSettings.objects.filter(pk=1).update(comment_policy=SiteSettings.CommentPolicy.HOLD)
+    post(s.article, "Waiting.", author_name="Held", author_email="held@example.org")
+    post(s.article, "A held reply.", parent=s.root)
+
+
+# name -> (what to fetch, the status it must answer with)
+PAGES: dict[str, Callable[[Site], tuple[Client, str, int]]] = {
+    "front": lambda s: (s.client, "/", 200),
+    "front page 2": lambda s: (s.client, "/?page=2", 200),
+    "section": lambda s: (s.client, s.article.section.get_absolute_url(), 200),
+    "tag": lambda s: (s.client, "/tag/bridges/", 200),
+    "author": lambda s: (s.client, s.article.author.get_absolute_url(), 200),
+    "article": lambda s: (s.client, s.article.get_absolute_url(), 200),
+    "article for a stranger": lambda s: (Client(), s.article.get_absolute_url(), 200),
+    "article page 2": lambda s: (s.client, s.article.get_absolute_url() + "?page=2", 200),
+    "article newest first": lambda s: (
+        s.client,
+        s.article.get_absolute_url() + "?order=newest",
+        200,
+    ),
+    "reply": lambda s: (s.client, f"/c/{s.reply.pk}/reply", 200),
+    "quote": lambda s: (s.client, f"/c/{s.reply.pk}/reply?quote=1", 200),
+    "edit own comment": lambda s: (s.client, f"/c/{s.own.pk}/edit", 200),
+    "delete own comment": lambda s: (s.client, f"/c/{s.own.pk}/delete", 200),
+    "moderation queue": lambda s: (
+        held_comment_for_queue(s) or staff_client(),
+        "/moderation/",
+        200,
+    ),
+    "article as staff": lambda s: (staff_client(), s.article.get_absolute_url(), 200),
+    "not found": lambda s: (s.client, "/article/no-such-story/", 404),
+}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_is_valid_html(site_pages: Site, name: str):
+    client, url, status = PAGES[name](site_pages)
+    response = client.get(url)
+    assert response.status_code == status, url
+    check_page(response.content.decode())
+
+
+def test_article_pages_show_what_they_are_checked_for(site_pages: Site):
+    """Guards the checks above: the pages really hold threads, pages and the form."""
+    s = site_pages
+    html = s.client.get(s.article.get_absolute_url()).content.decode()
+    doc = check_page(html)
+    assert doc.find(".//ol[@class='children']") is not None
+    assert doc.find(".//span[@class='reply-to']") is not None
+    assert doc.find(".//nav[@class='pager']") is not None
+    assert doc.find(".//li[@class='comment depth-0 pending']") is None
+    assert doc.find(".//form[@class='comment-form']") is not None
+
+
+def test_form_with_errors_is_valid_html(site_pages: Site):
+    s = site_pages
+    response = s.client.post(
+        f"/article/{s.article.slug}/comments",
+        {"author_name": "", "author_email": "not an address", "body": ""},
+        **ORIGIN,
+    )
+    assert response.status_code == 400
+    doc = check_page(response.content.decode())
+    assert len(doc.findall(".//ul[@class='field-errors']")) == 3
+
+
+def test_reply_page_with_errors_keeps_the_parent_and_is_valid(site_pages: Site):
+    s = site_pages
+    response = s.client.post(
+        f"/article/{s.article.slug}/comments",
+        {"author_name": "Jane", "body": "", "parent_id": str(s.reply.pk)},
+        **ORIGIN,
+    )
+    assert response.status_code == 400
+    doc = check_page(response.content.decode())
+    parent = doc.find(".//input[@name='parent_id']")
+    assert parent is not None and parent.get("value") == str(s.reply.pk)
+
+
+def test_own_pending_comment_page_is_valid(site_pages: Site):
+    s = site_pages
+    SiteSettings.objects.filter(pk=1).update(comment_policy=SiteSettings.CommentPolicy.HOLD)
+    response = s.client.post(
+        f"/article/{s.article.slug}/comments",
+        {"author_name": "Patient", "body": "Held for a moment."},
+        **ORIGIN,
+    )
+    pending = Comment.objects.latest("pk")
+    assert pending.status == Comment.Status.PENDING
+    assert response["Location"].endswith(f"#comment-{pending.pk}")
+    response = s.client.get(response["Location"])
+    doc = check_page(response.content.decode())
+    li = doc.find(f".//li[@id='comment-{pending.pk}']")
+    assert li is not None and "pending" in li.get("class", "").split()
+
+
+def test_closed_article_is_valid(site_pages: Site):
+    s = site_pages
+    Article.objects.filter(pk=s.article.pk).update(comments_open=False)
+    response = s.client.get(s.article.get_absolute_url())
+    doc = check_page(response.content.decode())
+    assert doc.find(".//form[@class='comment-form']") is None
+
+
+def test_too_late_to_edit_page_is_valid(site_pages: Site, settings):
+    settings.BROADSHEET_COMMENT_EDIT_WINDOW_MINUTES = 0
+    s = site_pages
+    response = s.client.get(f"/c/{s.own.pk}/edit")
+    assert response.status_code == 403
+    check_page(response.content.decode())
+
+
+def test_empty_archive_is_valid(client, db):
+    Tag.objects.create(name="Quiet", slug="quiet")
+    check_page(client.get("/tag/quiet/").content.decode())
+    check_page(client.get("/").content.decode())
+
+
+@pytest.mark.parametrize(
+    "html, problem",
+    [
+        ("<!DOCTYPE html><html lang=en><title>t</title><h1>a</h1><p></div>", "invalid HTML"),
+        ("<!DOCTYPE html><html><title>t</title><h1>a</h1>", "lang"),
+        ("<!DOCTYPE html><html lang=en><title>t</title><h1>a</h1><h1>b</h1>", "one <h1>"),
+        ("<!DOCTYPE html><html lang=en><title>t</title><h1 id=x>a</h1><p id=x>", "duplicate"),
+        ("<!DOCTYPE html><html lang=en><title>t</title><h1>a</h1><input id=q>", "label"),
+        (
+            "<!DOCTYPE html><html lang=en><title>t</title><h1>a</h1><a href=#nowhere>x</a>",
+            "nowhere",
+        ),
+    ],
+)
+def test_the_checks_catch_what_they_look_for(html: str, problem: str):
+    with pytest.raises(AssertionError, match=problem):
+        check_page(html)
