@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from broadsheet.demo import loader
+from broadsheet.discussion.exceptions import CommentRefused, RateLimited
+
+SERVER = "http://127.0.0.1:8000"
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the database if needed and load a demo site: articles in every state, "
+        "threaded multilingual discussions, an article with 500 comments, a moderation queue."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Delete the demo content first, then load it again.",
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load the demo even though the site already has articles of its own.",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Build the demo and roll it back, reporting what would be created "
+            "(the database is still created if missing).",
+        )
+
+    def handle(self, *args, reset: bool, force: bool, dry_run: bool, **options) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("createcachetable", verbosity=0)
+        if not reset and loader.is_loaded():
+            self.stdout.write("Demo site already loaded (use --reset to load it afresh).")
+            self._how_to_log_in()
+            return
+        others = loader.other_articles()
+        if others and not force and not reset:
+            self.stdout.write(
+                f"Not loading the demo: this site already has {others} article(s) of its own. "
+                "Use --force to add the demo to them."
+            )
+            return
+        try:
+            with transaction.atomic():
+                removed = loader.unload() if reset else 0
+                loaded = loader.load()
+                if dry_run:
+                    transaction.set_rollback(True)
+        except (CommentRefused, RateLimited) as exc:
+            raise CommandError(f"The moderation policy refused a demo comment: {exc}") from exc
+        if removed:
+            verb = "Would remove" if dry_run else "Removed"
+            self.stdout.write(f"{verb} the demo's {removed} articles and their comments.")
+        self._summary(loaded, dry_run=dry_run)
+        if not dry_run:
+            self._how_to_log_in()
+
+    def _summary(self, loaded: loader.Loaded, *, dry_run: bool) -> None:
+        articles, comments = loaded.articles, loaded.comments
+        self.stdout.write(
+            f"{'Would load' if dry_run else 'Loaded'} the demo site “{loaded.site_name}”:\n"
+            f"  {loaded.sections} sections, {loaded.tags} tags, {loaded.authors} authors\n"
+            f"  {articles.total()} articles: {articles['published']} published, "
+            f"{articles['scheduled']} scheduled, {articles['draft']} draft\n"
+            f"  {comments.total()} comments: {comments['approved']} approved, "
+            f"{comments['pending']} awaiting moderation, {comments['spam']} spam"
+        )
+        if loaded.busy_article is not None:
+            busy = loaded.busy_article
+            self.stdout.write(
+                f"  The busiest discussion ({busy.comment_count} comments, several pages): "
+                f"{SERVER}{busy.get_absolute_url()}"
+            )
+
+    def _how_to_log_in(self) -> None:
+        self.stdout.write(
+            "\nStart the site with `broadsheet serve`, then:\n"
+            f"  Read it:           {SERVER}/\n"
+            f"  Log in as editor:  {SERVER}/admin/\n"
+            f"    username: {loader.EDITOR_USERNAME}\n"
+            f"    password: {loader.EDITOR_PASSWORD}\n"
+            f"  Moderation queue:  {SERVER}/moderation/"
+        )

@@ -1,0 +1,168 @@
+"""`broadsheet demo`: one load of the demo site, shared by the tests of this module.
+
+Loading posts some 550 comments through the real actions, so it is done once
+per module (and undone at the end); each test runs in a transaction that is
+rolled back, so what one test changes the next does not see.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from broadsheet.demo import articles as content
+from broadsheet.demo import loader
+from broadsheet.discussion.models import Comment
+from broadsheet.newsroom.models import Article, Author, Section, Tag
+from tests.conftest import make_article
+
+pytestmark = pytest.mark.django_db
+
+DEMO = {"origin__startswith": loader.ORIGIN}
+
+
+def run_demo(*args: str) -> str:
+    out = io.StringIO()
+    call_command("demo", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def first_run(django_db_setup, django_db_blocker):
+    """The output of the first `broadsheet demo`; the site stays loaded for the module."""
+    with django_db_blocker.unblock():
+        yield run_demo()
+        call_command("flush", interactive=False, verbosity=0)
+
+
+def counts() -> dict[str, int]:
+    return {
+        "articles": Article.objects.count(),
+        "comments": Comment.objects.count(),
+        "sections": Section.objects.count(),
+        "tags": Tag.objects.count(),
+        "authors": Author.objects.count(),
+    }
+
+
+def test_demo_publishes_about_twenty_articles_in_every_state(first_run, client):
+    articles = Article.objects.filter(**DEMO)
+    assert 18 <= articles.count() <= 25
+    live = list(articles.live())
+    assert len(live) == articles.count() - 2
+    for article in live:
+        response = client.get(article.get_absolute_url())
+        assert response.status_code == 200, article.slug
+        assert article.title in response.content.decode()
+    hidden = articles.exclude(pk__in=[a.pk for a in live])
+    assert {a.status for a in hidden} == {Article.Status.SCHEDULED, Article.Status.DRAFT}
+    for article in hidden:
+        assert client.get(article.get_absolute_url()).status_code == 404
+    front = client.get("/").content.decode()
+    assert content.SITE_NAME in front
+    assert "Loaded the demo site" in first_run
+
+
+def test_demo_shows_attribution_and_a_closed_discussion(first_run, client):
+    republished = Article.objects.filter(**DEMO).exclude(source_name="")
+    assert republished.count() >= 2
+    page = client.get(republished[0].get_absolute_url()).content.decode()
+    assert f'href="{republished[0].source_url}"' in page
+    closed = Article.objects.get(**DEMO, comments_open=False)
+    page = client.get(closed.get_absolute_url()).content.decode()
+    assert "Comments are closed" in page
+    assert closed.comment_count > 0
+
+
+def test_busy_article_has_500_visible_comments_over_several_pages(first_run, client):
+    article = Article.objects.get(slug=content.BUSY_ARTICLE)
+    comments = Comment.objects.filter(article=article)
+    assert article.comment_count == 500
+    assert comments.visible().count() == 500
+    assert comments.filter(parent__isnull=False).count() > 200
+    assert comments.filter(depth__gte=4).exists()
+    assert comments.filter(body__contains=" wrote:](/c/").count() > 10
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "500 Comments" in page
+    assert "Comment page 1 of " in page
+    page2 = client.get(article.get_absolute_url() + "?page=2").content.decode()
+    assert "Comment page 2 of " in page2
+
+
+def test_comment_times_keep_threads_in_order(first_run):
+    by_id = {c.pk: c for c in Comment.objects.filter(article__origin__startswith=loader.ORIGIN)}
+    for comment in by_id.values():
+        root = by_id[comment.thread_id]
+        assert comment.thread_key == root.created_at
+        assert comment.created_at > comment.article.published_at
+        if comment.parent_id:
+            assert comment.created_at > by_id[comment.parent_id].created_at
+
+
+def test_pending_comments_wait_for_moderators_and_readers_do_not_see_them(first_run, client):
+    pending = list(Comment.objects.pending().select_related("article"))
+    assert len(pending) >= 3
+    for comment in pending:
+        assert any(r["check"] == "hold_all" for r in comment.reasons)
+        page = client.get(comment.article.get_absolute_url()).content.decode()
+        assert comment.body_html not in page
+    spam = Comment.objects.spam()
+    assert spam.exists()
+    assert all(any(r["check"] == "honeypot" for r in c.reasons) for c in spam)
+    assert client.login(username="editor", password="broadsheet-demo")
+    queue = client.get("/moderation/").content.decode()
+    assert pending[0].author_name in queue
+
+
+def test_right_to_left_emoji_and_combining_marks_reach_the_page(first_run, client):
+    library = client.get("/article/central-library-turns-one-hundred/").content.decode()
+    assert "הספרייה הזאת הצילה אותי" in library
+    assert "تعلّمت الإنجليزية" in library
+    assert "מַזָּל טוֹב" in library
+    talk = client.get("/article/comment-sections-are-worth-keeping/").content.decode()
+    assert "Ame\u0301lie Durand" in talk
+    assert "وأنا أكتب بالعربية. أهلاً يا جارتي! 👋" in talk
+    assert "(edited)" in talk
+
+
+def test_editor_logs_in_with_the_printed_password(first_run, client):
+    for line in ["http://127.0.0.1:8000/admin/", "username: editor", "password: broadsheet-demo",
+                 "http://127.0.0.1:8000/moderation/"]:  # fmt: skip
+        assert line in first_run
+    assert client.login(username="editor", password="broadsheet-demo")
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/moderation/").status_code == 200
+    editor = Author.objects.get(user__username="editor")
+    assert editor.articles.exists()
+
+
+def test_second_run_adds_nothing(first_run):
+    before = counts()
+    output = run_demo()
+    assert counts() == before
+    assert "Demo site already loaded" in output
+    assert "password: broadsheet-demo" in output
+
+
+def test_reset_deletes_the_demo_and_loads_it_again(first_run):
+    before = counts()
+    old_ids = set(Article.objects.filter(**DEMO).values_list("pk", flat=True))
+    output = run_demo("--reset")
+    assert counts() == before
+    assert old_ids.isdisjoint(Article.objects.filter(**DEMO).values_list("pk", flat=True))
+    assert Article.objects.get(slug=content.BUSY_ARTICLE).comment_count == 500
+    assert f"Removed the demo's {len(old_ids)} articles" in output
+    assert "password: broadsheet-demo" in output
+
+
+def test_site_with_its_own_articles_is_left_alone(first_run):
+    loader.unload()
+    make_article(title="Our own news", slug="our-own-news")
+    output = run_demo()
+    assert "Not loading the demo" in output
+    assert not Article.objects.filter(**DEMO).exists()
+    output = run_demo("--force", "--dry-run")
+    assert "Would load the demo site" in output
+    assert not Article.objects.filter(**DEMO).exists()
