@@ -252,3 +252,27 @@ def test_draft_article_is_not_found(client):
 
     draft = make_article(status=Article.Status.DRAFT, published_at=None)
     assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_thread_depth_site_setting_limits_indentation(client, article, site):
+    site.thread_depth = 2
+    site.save()
+    parent = post(article, "level 0")
+    for depth in range(1, 5):
+        parent = post(article, f"level {depth}", parent=parent)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "depth-2" in html and "depth-3" not in html
+    assert "in reply to" in html
+
+
+def test_own_held_comment_permalink_lands_on_the_page_that_shows_it(client, article, site):
+    site.comments_per_page = 2
+    site.save()
+    post(article, "public thread")
+    site.comment_policy = SiteSettings.CommentPolicy.HOLD
+    site.save()
+    submit(client, article, body="held one")
+    location = submit(client, article, body="held two")["Location"]
+    held_two = Comment.objects.get(body="held two")
+    assert location.endswith(f"?page=2#comment-{held_two.pk}")
+    assert "held two" in client.get(location).content.decode()

@@ -127,3 +127,24 @@ def test_staff_can_preview_a_draft_and_readers_cannot(client, django_user_model)
     assert response.status_code == 200
     assert "Preview: this article is draft" in response.content.decode()
     assert "private" in response["Cache-Control"]
+
+
+def test_saving_a_stale_copy_of_an_article_keeps_the_comment_count():
+    from tests.conftest import post
+
+    article = make_article()
+    stale = Article.objects.get(pk=article.pk)
+    post(article, "one")
+    post(article, "two")
+    stale.title = "Edited headline"
+    actions.save_article(stale)
+    fresh = Article.objects.get(pk=article.pk)
+    assert fresh.title == "Edited headline"
+    assert fresh.comment_count == 2
+
+
+def test_not_found_page_uses_the_site_layout(client, site):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+    assert site.site_name in response.content.decode()

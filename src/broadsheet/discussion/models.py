@@ -83,9 +83,7 @@ class Comment(models.Model):
                 name="comment_page_idx",
             ),
             # The API's flat list: one article's approved comments by time.
-            models.Index(
-                fields=["article", "status", "created_at", "id"], name="comment_flat_idx"
-            ),
+            models.Index(fields=["article", "status", "created_at", "id"], name="comment_flat_idx"),
             # The moderation queue: comments of one status, oldest or newest first.
             models.Index(fields=["status", "created_at"], name="comment_queue_idx"),
             # Re-imports look comments up by origin.

@@ -63,12 +63,13 @@ def visible_threads(article: Article, own_ids: Iterable[int] = ()):
     return Comment.objects.filter(seen, article=article)
 
 
-def thread_rank(article: Article, comment: Comment) -> int:
-    """How many visible threads come before ``comment``'s thread, oldest first."""
+def thread_rank(article: Article, comment: Comment, own_ids: Iterable[int] = ()) -> int:
+    """How many threads this reader sees come before ``comment``'s thread, oldest first."""
     before = Q(thread_key__lt=comment.thread_key) | Q(
         thread_key=comment.thread_key, thread_id__lt=comment.thread_id
     )
-    return visible_threads(article).filter(before).values("thread_id").distinct().count()
+    threads = visible_threads(article, own_ids).filter(before)
+    return threads.values("thread_id").distinct().count()
 
 
 def load_page(

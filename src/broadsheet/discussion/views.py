@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from django.http import (
@@ -94,6 +95,7 @@ def _render_article(
         per_page=site.comments_per_page,
         order=order,
         own_ids=own.keys(),
+        max_depth=site.thread_depth,
     )
     if form is None:
         form = CommentForm(
@@ -191,7 +193,8 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
         form.add_error(None, exc.reason)
         return _render_article(request, article, site, personal=True, form=form, status=403)
     comment = posted.comment
-    response = redirect(_comment_location(comment))
+    own = [*readers.own_tokens(request), comment.pk]
+    response = redirect(_comment_location(comment, own))
     readers.remember_own(request, response, comment.pk, posted.edit_token)
     remember = request.POST.get("remember") == "on"
     readers.save_author(
@@ -201,11 +204,10 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-def _comment_location(comment: Comment, order: str = "oldest") -> str:
+def _comment_location(comment: Comment, own_ids: Iterable[int] = ()) -> str:
     article = comment.article
-    site = SiteSettings.load()
-    per_page = site.comments_per_page
-    rank = thread_rank(article, comment)
+    per_page = SiteSettings.load().comments_per_page
+    rank = thread_rank(article, comment, own_ids)
     page = rank // per_page + 1
     query = f"?page={page}" if page > 1 else ""
     return f"{article.get_absolute_url()}{query}#{comment.anchor}"
@@ -213,10 +215,10 @@ def _comment_location(comment: Comment, order: str = "oldest") -> str:
 
 def permalink(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
-    mine = pk in readers.own_tokens(request)
-    if not comment.article.is_live or not (comment.is_visible or mine):
+    own = readers.own_tokens(request)
+    if not comment.article.is_live or not (comment.is_visible or pk in own):
         raise Http404("No such comment.")
-    return redirect(_comment_location(comment))
+    return redirect(_comment_location(comment, own))
 
 
 def _visible_comment(pk: int) -> Comment:

@@ -12,6 +12,20 @@ from broadsheet.markup import render_article, sanitize_html
 from broadsheet.newsroom.models import Article, Redirect, Tag
 
 
+def _store(article: Article) -> None:
+    """Save everything but the comment count, which only discussion's actions write:
+    a copy of the article loaded before a comment arrived must not undo the count."""
+    if article.pk is None or article._state.adding:
+        article.save()
+        return
+    fields = [
+        f.name
+        for f in Article._meta.concrete_fields
+        if not f.primary_key and f.name != "comment_count"
+    ]
+    article.save(update_fields=fields)
+
+
 def save_article(article: Article, *, actor=None) -> Article:
     """Render the body once, here, so that pages only assemble stored HTML."""
     if article.body_format == Article.BodyFormat.HTML:
@@ -28,7 +42,7 @@ def save_article(article: Article, *, actor=None) -> Article:
         article.status = Article.Status.SCHEDULED
     article.changed_at = timezone.now()
     with transaction.atomic():
-        article.save()
+        _store(article)
     return article
 
 
@@ -78,11 +92,21 @@ def import_article(
     article.body_html = sanitize_html(body_html)
     article.changed_at = timezone.now()
     with transaction.atomic():
-        article.save()
+        _store(article)
         if tags is not None:
             article.tags.set(tags)
-        for path in redirects:
-            Redirect.objects.update_or_create(old_path=path, defaults={"article": article})
+        paths = list(dict.fromkeys(redirects))
+        if paths:
+            # An old path that pointed elsewhere now points here.
+            Redirect.objects.filter(old_path__in=paths).exclude(article=article).update(
+                article=article
+            )
+            known = set(
+                Redirect.objects.filter(old_path__in=paths).values_list("old_path", flat=True)
+            )
+            Redirect.objects.bulk_create(
+                [Redirect(old_path=p, article=article) for p in paths if p not in known]
+            )
         # auto_now_add / auto_now would overwrite restored times on save.
         kept = {k: v for k, v in (("created_at", created_at), ("updated_at", updated_at)) if v}
         if kept:

@@ -9,7 +9,9 @@ from broadsheet.newsroom.models import Article, Author, Section, Tag
 from broadsheet.newsroom.querysets import ArticleQuerySet
 
 
-def _listing(request: HttpRequest, articles: ArticleQuerySet, template: str, **context) -> HttpResponse:
+def _listing(
+    request: HttpRequest, articles: ArticleQuerySet, template: str, **context
+) -> HttpResponse:
     articles = articles.live().latest_first().select_related("author", "section")
     page = Paginator(articles, conf.ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, template, {"page": page, "articles": page.object_list, **context})

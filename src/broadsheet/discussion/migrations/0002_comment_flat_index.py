@@ -5,16 +5,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('discussion', '0001_initial'),
-        ('newsroom', '0002_interchange'),
+        ("discussion", "0001_initial"),
+        ("newsroom", "0002_interchange"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='comment',
-            index=models.Index(fields=['article', 'status', 'created_at', 'id'], name='comment_flat_idx'),
+            model_name="comment",
+            index=models.Index(
+                fields=["article", "status", "created_at", "id"], name="comment_flat_idx"
+            ),
         ),
     ]
