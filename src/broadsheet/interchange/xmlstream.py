@@ -25,35 +25,54 @@ class BrokenFile(Exception):
         super().__init__(f"line {line}: {message}" if line else message)
 
 
-def events(path: Path | str) -> Iterator[tuple[str, etree._Element]]:
-    """Yield ``("start" | "end", element)`` pairs; raise BrokenFile on bad XML."""
+def events(
+    path: Path | str,
+    kinds: tuple[str, ...] = ("start", "end"),
+    tag: list[str] | None = None,
+) -> Iterator[tuple[str, etree._Element]]:
+    """Yield ``(event, element)`` pairs; raise BrokenFile on bad XML.
+
+    ``tag`` limits the events to elements of those names (``"{*}item"``): the
+    whole tree is still read, but Python sees only what it handles.
+    """
+    _refuse_doctype(path)
     try:
-        context = etree.iterparse(
-            str(path),
-            events=("start", "end"),
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            huge_tree=False,
-            remove_comments=True,
-            remove_pis=True,
-        )
-        first = True
-        for event, element in context:
-            if first:
-                first = False
-                docinfo = element.getroottree().docinfo
-                if docinfo.internalDTD is not None or docinfo.doctype or docinfo.system_url:
-                    raise BrokenFile(
-                        "the file declares a DOCTYPE (where entity bombs and external "
-                        "entities live); exports never need one, so it is refused",
-                        line=1,
-                    )
-            yield event, element
+        context = etree.iterparse(str(path), events=kinds, tag=tag, **_SAFE)
+        yield from context
     except etree.XMLSyntaxError as exc:
-        message = re.sub(r"\s*\(.*, line \d+\)$", "", str(exc))
-        message = re.sub(r", line \d+, column \d+$", "", message)
-        raise BrokenFile(f"not well-formed XML: {message}", line=exc.lineno) from None
+        raise _broken(exc) from None
+
+
+_SAFE = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "huge_tree": False,
+    "remove_comments": True,
+    "remove_pis": True,
+}
+
+
+def _refuse_doctype(path: Path | str) -> None:
+    """Read up to the first element only, and refuse a file that declares a DOCTYPE."""
+    try:
+        for _event, element in etree.iterparse(str(path), events=("start",), **_SAFE):
+            docinfo = element.getroottree().docinfo
+            if docinfo.internalDTD is not None or docinfo.doctype or docinfo.system_url:
+                raise BrokenFile(
+                    "the file declares a DOCTYPE (where entity bombs and external "
+                    "entities live); exports never need one, so it is refused",
+                    line=1,
+                )
+            return
+    except etree.XMLSyntaxError as exc:
+        raise _broken(exc) from None
+
+
+def _broken(exc: etree.XMLSyntaxError) -> BrokenFile:
+    message = re.sub(r"\s*\(.*, line \d+\)$", "", str(exc))
+    message = re.sub(r", line \d+, column \d+$", "", message)
+    return BrokenFile(f"not well-formed XML: {message}", line=exc.lineno)
 
 
 def split_tag(tag: str) -> tuple[str, str]:

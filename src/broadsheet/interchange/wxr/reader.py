@@ -47,15 +47,22 @@ def ns_kind(ns: str) -> str:
     return kind
 
 
+_keys: dict[str, str] = {}
+
+
 def key(element: etree._Element) -> str:
     """``"wp:post_id"``, ``"title"``, ``"content:encoded"`` ...: the element's name, prefixed
     by what its namespace is rather than by whatever prefix the file used."""
     tag = element.tag
+    found = _keys.get(tag)  # type: ignore[call-overload]
+    if found is not None:
+        return found
     if not isinstance(tag, str):
         return ""
     ns, name = split_tag(tag)
     kind = ns_kind(ns)
-    return f"{kind}:{name}" if kind else name
+    found = _keys[tag] = f"{kind}:{name}" if kind else name
+    return found
 
 
 def fields(element: etree._Element) -> dict[str, str]:
@@ -220,31 +227,59 @@ def _post(element: etree._Element) -> Post:
 Record = Channel | Author | Category | Tag | Post
 
 
-def read(path: Path | str) -> Iterator[Record]:
+def _outline(element: etree._Element) -> PostOutline:
+    comments, post_date, post_date_gmt = 0, "", ""
+    for child in element:
+        k = key(child)
+        if k == "wp:comment":
+            comments += 1
+        elif k == "wp:post_date":
+            post_date = child.text or ""
+        elif k == "wp:post_date_gmt":
+            post_date_gmt = child.text or ""
+    return PostOutline(comments, post_date, post_date_gmt)
+
+
+# Everything read is a child of <channel>; only these names produce events.
+_CHANNEL_CHILDREN = [
+    f"{{*}}{name}"
+    for name in (
+        "item", "author", "category", "tag", "term", "title", "link", "description",
+        "language", "wxr_version", "base_site_url", "base_blog_url",
+    )
+]  # fmt: skip
+
+
+@dataclass
+class PostOutline:
+    """What the checking pass keeps of a post."""
+
+    comments: int
+    post_date: str
+    post_date_gmt: str
+
+
+def read(path: Path | str, *, outline: bool = False) -> Iterator[Record | PostOutline]:
     """Yield the channel (once its header is read), authors, terms and posts in file order.
 
-    Raises BrokenFile when the file is not WXR or not well-formed XML.
+    With ``outline``, posts come as PostOutline (no text is kept). Raises
+    BrokenFile when the file is not WXR or not well-formed XML.
     """
-    depth = 0
     channel = Channel()
     channel_sent = False
     root_checked = False
-    for event, element in events(path):
-        if event == "start":
-            depth += 1
-            if not root_checked:
-                root_checked = True
-                if key(element) != "rss":
-                    raise BrokenFile(
-                        f"this is not a WordPress export (WXR): it starts with <{key(element)}>, "
-                        "not <rss>",
-                        line=element.sourceline,
-                    )
-            elif depth == 2 and key(element) != "channel":
-                raise BrokenFile("this is not a WordPress export: no <channel>", element.sourceline)
-            continue
-        depth -= 1
-        if depth != 2:
+    for _event, element in events(path, ("end",), _CHANNEL_CHILDREN):
+        if not root_checked:
+            root_checked = True
+            root = element.getroottree().getroot()
+            if key(root) != "rss":
+                raise BrokenFile(
+                    f"this is not a WordPress export (WXR): it starts with <{key(root)}>, "
+                    "not <rss>",
+                    line=root.sourceline,
+                )
+        parent = element.getparent()
+        if parent is None or key(parent) != "channel":
             continue
         k = key(element)
         if k == "item":
@@ -252,7 +287,10 @@ def read(path: Path | str) -> Iterator[Record]:
                 _check_version(channel, element.sourceline)
                 channel_sent = True
                 yield channel
-            yield _post(element)
+            if outline:
+                yield _outline(element)
+            else:
+                yield _post(element)
         elif k == "wp:author":
             f = fields(element)
             yield Author(
@@ -314,7 +352,7 @@ def read(path: Path | str) -> Iterator[Record]:
                 setattr(channel, attr, value)
         release(element)
     if not root_checked:
-        raise BrokenFile("the file is empty")
+        raise BrokenFile("this is not a WordPress export (WXR): no <rss><channel>")
     if not channel_sent:
         _check_version(channel, None)
         yield channel
@@ -339,10 +377,14 @@ def parse_wp_date(value: str) -> datetime | None:
     value = value.strip()
     if value in _ZERO or value.startswith("0000"):
         return None
-    try:
-        return datetime.strptime(value, "%Y-%m-%d %H:%M:%S")
-    except ValueError:
-        pass
+    if len(value) == 19 and value[4] == "-" and value[10] == " ":
+        try:  # the usual "YYYY-MM-DD HH:MM:SS", without strptime's cost
+            return datetime(
+                int(value[0:4]), int(value[5:7]), int(value[8:10]),
+                int(value[11:13]), int(value[14:16]), int(value[17:19]),
+            )  # fmt: skip
+        except ValueError:
+            pass
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
@@ -385,14 +427,14 @@ def survey(path: Path | str) -> Survey:
     channel = Channel()
     offsets: Counter[timedelta] = Counter()
     posts = comments = 0
-    for record in read(path):
+    for record in read(path, outline=True):
         if isinstance(record, Channel):
             channel = record
-        elif isinstance(record, Post):
+        elif isinstance(record, PostOutline):
             posts += 1
-            comments += len(record.comments)
+            comments += record.comments
             local, gmt = parse_wp_date(record.post_date), parse_wp_date(record.post_date_gmt)
-            if local and gmt and len(offsets) < 50:
+            if local and gmt and posts < 1000:
                 offsets[local - gmt] += 1
     offset = offsets.most_common(1)[0][0] if offsets else timedelta(0)
     return Survey(channel=channel, posts=posts, comments=comments, offset=offset)
