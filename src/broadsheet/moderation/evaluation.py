@@ -41,16 +41,18 @@ class Labelled:
         return len(self.texts)
 
 
-def _column(header: Sequence[str], names: Sequence[str], what: str, path: Path) -> int | None:
+def _find(header: Sequence[str], names: Sequence[str]) -> int | None:
     lowered = [h.strip().lower() for h in header]
-    for name in names:
-        if name in lowered:
-            return lowered.index(name)
-    if what:
+    return next((lowered.index(name) for name in names if name in lowered), None)
+
+
+def _column(header: Sequence[str], names: Sequence[str], what: str, path: Path) -> int:
+    found = _find(header, names)
+    if found is None:
         raise LabelledFileError(
             f"{path}: no {what} column (looked for {', '.join(names)}; found {', '.join(header)})"
         )
-    return None
+    return found
 
 
 def read_labelled(path: Path | str) -> Labelled:
@@ -69,7 +71,7 @@ def read_labelled(path: Path | str) -> Labelled:
             raise LabelledFileError(f"{path}: not a UTF-8 CSV file ({exc})") from None
         text_at = _column(header, TEXT_COLUMNS, "text", path)
         label_at = _column(header, LABEL_COLUMNS, "label", path)
-        date_at = _column(header, DATE_COLUMNS, "", path)
+        date_at = _find(header, DATE_COLUMNS)
         data = Labelled([], [], [])
         try:
             for line, row in enumerate(reader, start=2):
@@ -85,8 +87,8 @@ def read_labelled(path: Path | str) -> Labelled:
                     )
                 data.texts.append(row[text_at])
                 data.labels.append(_LABELS[raw])
-                dated = date_at is not None and date_at < len(row)
-                data.dates.append(row[date_at] if dated else "")
+                date = row[date_at] if date_at is not None and date_at < len(row) else ""
+                data.dates.append(date)
         except (csv.Error, UnicodeDecodeError) as exc:
             raise LabelledFileError(f"{path}: not a UTF-8 CSV file ({exc})") from None
     if not data.texts:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django import forms
 
 from broadsheet.moderation.models import Block, Report
@@ -36,9 +38,10 @@ class BlockForm(forms.Form):
     days = forms.ChoiceField(label="For how long", choices=DURATIONS, required=False)
     reason = forms.CharField(label="Reason (kept in the audit log)", required=False, max_length=300)
 
-    def __init__(self, *args, available: list[str], **kwargs) -> None:
+    def __init__(self, *args, available: Sequence[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         kinds = self.fields["kinds"]
+        assert isinstance(kinds, forms.MultipleChoiceField)
         kinds.choices = [(k, label) for k, label in Block.Kind.choices if k in available]
         kinds.initial = available
 

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.db import connection, transaction
@@ -243,12 +243,11 @@ def site_filter() -> SpamFilter | None:
     memo = _memo
     # Inside a transaction the row we would read may differ from the committed
     # one (our own uncommitted learning), so always check there.
-    fresh_enough = (
+    if (
         memo is not None
         and not connection.in_atomic_block
         and time.monotonic() - memo[2] < RECHECK_SECONDS
-    )
-    if fresh_enough:
+    ):
         return memo[1]
     revision = LearnedModel.objects.filter(pk=1).values_list("revision", flat=True).first()
     if revision is None:
@@ -341,11 +340,12 @@ def learn_from_comments(comments: Iterable[Comment]) -> int:
     return learned + learn(items, labels)
 
 
-def model_summary() -> dict[str, int] | None:
+def model_summary() -> dict[str, Any] | None:
     from broadsheet.moderation.models import LearnedModel
 
-    return (
+    row = (
         LearnedModel.objects.filter(pk=1)
         .values("version", "published_examples", "unpublished_examples")
         .first()
     )
+    return dict(row) if row is not None else None

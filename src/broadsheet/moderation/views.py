@@ -92,7 +92,7 @@ def _with_histories(comments: list[Comment]) -> None:
         counts = by_user.get(c.user_id, {}) if c.user_id else by_email.get(c.author_email, {})
         decided = sum(counts.get(s, 0) for s in (Status.APPROVED, Status.REJECTED, Status.SPAM))
         approved = counts.get(Status.APPROVED, 0)
-        c.history = {
+        c.history = {  # type: ignore[attr-defined]
             "others": max(0, sum(counts.values()) - 1),
             "approved": approved,
             "rate": round(100 * approved / decided) if decided else None,
@@ -212,6 +212,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def undo(request: HttpRequest) -> HttpResponse:
     entry_id = request.POST.get("entry", "")
+    entry: AuditEntry | None
     if entry_id.isdigit():
         entry = get_object_or_404(AuditEntry, pk=entry_id)
     else:
