@@ -187,3 +187,13 @@ def test_site_wide_hold_holds_every_comment(article):
     site.comment_policy = SiteSettings.CommentPolicy.HOLD
     site.save()
     assert post(article, "Hello").status == Status.PENDING
+
+
+def test_imports_are_neither_rate_limited_nor_held_as_repeats(article, settings, rules):
+    settings.BROADSHEET_RATE_LIMIT = "on"
+    rules.rate_per_minute = 1
+    rules.save()
+    text = "An imported comment that happens to repeat"
+    for _ in range(3):
+        comment = post(article, text, ip_address="192.0.2.30", channel="import")
+        assert comment.status == Status.APPROVED

@@ -130,8 +130,10 @@ def _count_hit(key: str, limit: int, window: int) -> int | None:
 
 def rate_limit(ctx: Context) -> Verdict:
     sub = ctx.sub
-    if str(conf.RATE_LIMIT).lower() == "off" or sub.editing is not None:
+    if str(conf.RATE_LIMIT).lower() == "off":
         return Verdict("rate_limit", ALLOW, "Rate limits are off.")
+    if sub.editing is not None or sub.channel == "import":
+        return Verdict("rate_limit", ALLOW, "Edits and imports are not rate limited.")
     keys = author_keys(user=sub.user, email=sub.author_email, ip=sub.ip_address)
     waits = []
     for who in ("ip", "user", "email"):
@@ -211,7 +213,12 @@ DUPLICATE_MIN_LENGTH = 20
 def duplicate_text(ctx: Context) -> Verdict:
     minutes = ctx.rules.duplicate_window_minutes
     body = ctx.sub.body
-    if not minutes or ctx.sub.editing is not None or len(body.strip()) < DUPLICATE_MIN_LENGTH:
+    if (
+        not minutes
+        or ctx.sub.editing is not None
+        or ctx.sub.channel == "import"
+        or len(body.strip()) < DUPLICATE_MIN_LENGTH
+    ):
         return Verdict("duplicate_text", ALLOW, "Not checked for repeats.")
     # add() only succeeds for the first post of this text in the window.
     if cache.add(f"bs:dup:{_fingerprint(body)}", int(time.time()), timeout=minutes * 60):
