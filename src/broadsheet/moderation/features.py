@@ -30,6 +30,10 @@ N_FEATURES = N_WORD_FEATURES + N_CHAR_FEATURES
 
 _BR = re.compile(r"<\s*br\s*/?\s*>|<\s*/?\s*p\s*>", re.IGNORECASE)
 _HREF = re.compile(r"""<\s*a\s[^>]*?href\s*=\s*["']?([^"'\s>]+)[^>]*>""", re.IGNORECASE)
+_ANCHOR = re.compile(
+    r"""<\s*a\s[^>]*?href\s*=\s*["']?([^"'\s>]+)[^>]*>(.{0,500}?)<\s*/\s*a\s*>""",
+    re.IGNORECASE | re.DOTALL,
+)
 _TAG = re.compile(r"<[^>]{0,200}>")
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
 _SCHEME_URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"']+|\bwww\.[^\s<>\"']+", re.IGNORECASE)
@@ -46,10 +50,19 @@ _REPEAT = re.compile(r"(.)\1{2,}")
 _SPACE = re.compile(r"\s+")
 
 
+def _anchor(match: re.Match) -> str:
+    """A link as its target, and its text when the text is not the target again."""
+    href, label = match.group(1), match.group(2).strip()
+    if not label or label == href or _SCHEME_URL.fullmatch(label):
+        return f" {href} "
+    return f" {label} {href} "
+
+
 def clean_markup(text: str) -> str:
     """Decode entities and ``<br>``, keep link targets, drop other tags and invisible marks."""
     text = html.unescape(html.unescape(text))
     text = _BR.sub("\n", text)
+    text = _ANCHOR.sub(_anchor, text)
     text = _HREF.sub(lambda m: f" {m.group(1)} ", text)
     text = _TAG.sub(" ", text)
     text = _INVISIBLE.sub("", text)

@@ -158,7 +158,7 @@ class SpamFilter:
         weighed = {
             token: values[column] * float(coef[column]) * toward
             for token, column in vector.words.items()
-            if token not in _UNINFORMATIVE
+            if not _UNINFORMATIVE.intersection(token.split(" "))
         }
         best = sorted(((w, t) for t, w in weighed.items() if w > 0), reverse=True)[:top]
         return Judgement(score, [readable(t) for _, t in best])
@@ -285,7 +285,10 @@ def _save(row, spam_filter: SpamFilter) -> int:
     row.published_examples = spam_filter.published_examples
     row.unpublished_examples = spam_filter.unpublished_examples
     row.save()
-    _remember(row.revision, spam_filter)
+    # Score with it in this process only once it is committed; a rolled-back
+    # lesson must not linger in memory.
+    revision = row.revision
+    transaction.on_commit(lambda: _remember(revision, spam_filter))
     return row.version
 
 
