@@ -1,0 +1,53 @@
+"""WordPress-stored text becomes what Broadsheet shows."""
+
+from __future__ import annotations
+
+from broadsheet.interchange import wpcontent
+
+
+def test_more_marker_splits_the_teaser_and_disappears():
+    assert wpcontent.split_more("Teaser<!--more Read on-->Rest") == ("Teaser", True)
+    assert wpcontent.split_more("No marker") == ("No marker", False)
+    assert "more" not in wpcontent.article_html("Teaser\n\n<!--more-->\n\nRest")
+
+
+def test_caption_in_both_forms_becomes_a_figure():
+    new = '[caption id="a1" width="300"]<img src="https://x.test/a.jpg" alt="a"> Caption[/caption]'
+    old = '[caption id="a1" caption="Old style"]<img src="https://x.test/b.jpg" alt="b">[/caption]'
+    assert wpcontent.expand_shortcodes(new) == (
+        '<figure><img src="https://x.test/a.jpg" alt="a"><figcaption>Caption</figcaption></figure>'
+    )
+    assert "<figcaption>Old style</figcaption>" in wpcontent.expand_shortcodes(old)
+
+
+def test_other_shortcodes():
+    assert wpcontent.expand_shortcodes('[gallery ids="1,2"]') == ""
+    assert wpcontent.expand_shortcodes("[embed]https://v.test/1[/embed]") == (
+        '<a href="https://v.test/1">https://v.test/1</a>'
+    )
+    assert wpcontent.expand_shortcodes('[pullquote align="left"]Said it[/pullquote]') == "Said it"
+    assert wpcontent.expand_shortcodes("[[caption]] and [sic] and [1]") == (
+        "[caption] and [sic] and [1]"
+    )
+    assert wpcontent.expand_shortcodes('[contact-form-7 id="4" /]') == ""
+
+
+def test_autop_makes_paragraphs_and_leaves_blocks_and_pre_alone():
+    assert wpcontent.autop("One\ntwo\n\nThree") == "<p>One<br>\ntwo</p>\n<p>Three</p>"
+    blocks = "<p>Block</p>\n\n<ul><li>x</li></ul>"
+    assert wpcontent.autop(blocks) == "<p>Block</p>\n<ul><li>x</li></ul>"
+    assert "<pre>a\n\nb</pre>" in wpcontent.autop("Text\n\n<pre>a\n\nb</pre>")
+
+
+def test_comment_html_is_sanitized_and_links_are_nofollow():
+    html = wpcontent.comment_html(
+        'Hi <b>bold</b> <i>it</i> <a href="javascript:alert(1)">x</a> '
+        '<a href="https://ok.test">ok</a><script>alert(1)</script><img src=x onerror=y>'
+    )
+    assert "<strong>bold</strong> <em>it</em>" in html
+    assert "javascript" not in html and "<script" not in html and "<img" not in html
+    assert '<a href="https://ok.test" rel="nofollow ugc noopener">ok</a>' in html
+
+
+def test_html_to_text():
+    assert wpcontent.html_to_text("<p>A &amp; B &lt; C</p><p>D&#8217;s</p>") == "A & B < C\nD’s"
