@@ -318,7 +318,8 @@ def _bulk_insert(comments: list[Comment]) -> None:
     qn = ops.quote_name
     columns = ", ".join(qn(f.column) for f in fields)
     row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    per_statement = max(1, min(500, connection.features.max_query_params // len(fields)))
+    max_params = connection.features.max_query_params or 65535  # None: no limit (PostgreSQL)
+    per_statement = max(1, min(500, max_params // len(fields)))
     table = qn(Comment._meta.db_table)
     with connection.cursor() as cursor:
         for start in range(0, len(comments), per_statement):
