@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -304,14 +305,14 @@ def _bulk_insert(comments: list[Comment]) -> None:
         return
     fields = [f for f in Comment._meta.concrete_fields if not f.primary_key]
     ops = connection.ops
-    adapters = []
+    adapters: list[Callable[[Any], Any] | None] = []
     for f in fields:
         if isinstance(f, models.DateTimeField):
             adapters.append(ops.adapt_datetimefield_value)
         elif isinstance(f, models.GenericIPAddressField):
             adapters.append(ops.adapt_ipaddressfield_value)
         elif isinstance(f, models.JSONField):
-            adapters.append(lambda v, f=f: f.get_db_prep_save(v, connection))
+            adapters.append(partial(f.get_db_prep_save, connection=connection))
         else:
             adapters.append(None)
     attnames = [f.attname for f in fields]

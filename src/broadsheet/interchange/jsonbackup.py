@@ -365,8 +365,9 @@ def _comment_record(record: dict) -> ImportedComment:
 def _restore_moderation(record: dict) -> type[models.Model]:
     model = apps.get_model(record["table"])
     kwargs = _fields_for(model, record)
-    if model._meta.model_name == "moderationsettings":
-        model.objects.filter(pk=kwargs.get("id")).delete()
+    # A new site may hold rows its migrations made (default settings, word
+    # lists): the backup's own replace them.
+    model.objects.filter(pk=kwargs.get("id")).delete()
     obj = model(**kwargs)
     obj.save(force_insert=True)
     # auto_now / auto_now_add stamp the restore's time on save: put the originals back.

@@ -34,7 +34,7 @@ from broadsheet.newsroom.models import Article
 
 # wp:comment_approved -> Comment.status. "post-trashed" marks the comments of a
 # trashed post; anything unknown is held for a moderator.
-COMMENT_STATUS = {
+COMMENT_STATUS: dict[str, str] = {
     "1": Comment.Status.APPROVED,
     "approve": Comment.Status.APPROVED,
     "approved": Comment.Status.APPROVED,
@@ -44,7 +44,7 @@ COMMENT_STATUS = {
     "trash": Comment.Status.DELETED,
     "post-trashed": Comment.Status.DELETED,
 }
-COMMENT_KIND = {
+COMMENT_KIND: dict[str, str] = {
     "": Comment.Kind.COMMENT,
     "comment": Comment.Kind.COMMENT,
     "pingback": Comment.Kind.PINGBACK,
@@ -363,7 +363,7 @@ class WxrImport:
     def comment_record(
         self, post: reader.Post, article: Article, cid: str, c: reader.Comment
     ) -> ImportedComment | None:
-        status = COMMENT_STATUS.get(c.approved.lower())
+        status: str | None = COMMENT_STATUS.get(c.approved.lower())
         if c.meta.get(META_STATUS) in Comment.Status.values:
             status = c.meta[META_STATUS]
         if status is None:

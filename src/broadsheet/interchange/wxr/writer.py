@@ -36,12 +36,12 @@ NAMESPACES = (
     ("dc", "http://purl.org/dc/elements/1.1/"),
     ("wp", "http://wordpress.org/export/1.2/"),
 )
-POST_STATUS = {
+POST_STATUS: dict[str, str] = {
     Article.Status.PUBLISHED: "publish",
     Article.Status.SCHEDULED: "future",
     Article.Status.DRAFT: "draft",
 }
-COMMENT_APPROVED = {
+COMMENT_APPROVED: dict[str, str] = {
     Comment.Status.APPROVED: "1",
     Comment.Status.PENDING: "0",
     Comment.Status.SPAM: "spam",
@@ -201,7 +201,9 @@ def _write_item(w, article: Article, comments: list[Comment], base: str) -> None
     w(f"\t\t<wp:post_type>{cdata('post')}</wp:post_type>\n")
     w(f"\t\t<wp:post_password>{cdata('')}</wp:post_password>\n")
     w("\t\t<wp:is_sticky>0</wp:is_sticky>\n")
-    terms = [("category", article.section)] if article.section else []
+    terms: list[tuple[str, Section | Tag]] = (
+        [("category", article.section)] if article.section else []
+    )
     terms += [("post_tag", tag) for tag in article.tags.all()]
     for domain, term in terms:
         nicename = escape_attr(wp_slug(term.slug))
