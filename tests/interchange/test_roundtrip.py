@@ -214,3 +214,17 @@ def test_export_to_a_file(db, tmp_path):
     assert target.read_text().endswith("</rss>\n")
     with pytest.raises(CommandError, match="no such directory"):
         run_export("json", "-o", str(tmp_path / "missing" / "x.json"))
+
+
+def test_json_backup_names_accounts_by_username_in_one_query_per_table(db, django_user_model):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    editor = django_user_model.objects.create_user("editor", password="x" * 12)
+    article = make_article()
+    for n in range(5):
+        post(article, f"Signed {n}", user=editor)
+    with CaptureQueriesContext(connection) as queries:
+        document = json.loads(run_export("json"))
+    assert {c["user"] for c in document["comments"]} == {"editor"}
+    assert len(queries) < 20
