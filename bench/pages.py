@@ -97,6 +97,7 @@ def main() -> None:
         raise SystemExit("nginx is needed for the comparison (apt-get install nginx)")
 
     work = Path(tempfile.mkdtemp(prefix="broadsheet-bench-"))
+    work.chmod(0o755)  # nginx's workers drop root and must read the saved page
     env = {**os.environ, "BROADSHEET_DATA_DIR": str(work / "data")}
     env.pop("BROADSHEET_DATABASE_URL", None)
     subprocess.run([BIN / "broadsheet", "demo"], env=env, check=True, capture_output=True)
@@ -108,14 +109,19 @@ def main() -> None:
     ).stdout.strip().splitlines()[-1]  # fmt: skip
 
     app_port, nginx_port = free_port(), free_port()
+    log = (work / "serve.log").open("w")
     app = subprocess.Popen(
         [BIN / "broadsheet", "serve", "--port", str(app_port), "--workers", str(args.workers)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     web = None
     try:
         app_url = f"http://127.0.0.1:{app_port}/article/{slug}/"
-        page = wait_for(app_url)
+        try:
+            page = wait_for(app_url)
+        except SystemExit:
+            print((work / "serve.log").read_text()[-3000:], file=sys.stderr)
+            raise
         root = work / "static"
         (root / "article" / slug).mkdir(parents=True)
         (root / "article" / slug / "index.html").write_bytes(page)

@@ -17,6 +17,9 @@ from broadsheet.newsroom.models import Article, Author, Section, SiteSettings
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
+# One Playwright browser per test process, shared by every folder's browser tests.
+pytest_plugins = ["tests.browser.fixtures"]
+
 
 def service_reachable(host: str, port: int) -> bool:
     try:

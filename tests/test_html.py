@@ -14,7 +14,6 @@ from xml.etree.ElementTree import Element
 import html5lib
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.test import Client
 
 from broadsheet.discussion.models import Comment
@@ -69,15 +68,6 @@ def check_page(html: str) -> Element:
         for ref in refs:
             assert ref in ids, f"<{el.tag}> points at id {ref!r}, which is not on the page"
     return doc
-
-
-@pytest.fixture(autouse=True)
-def _private_cache(settings) -> None:
-    # Rate and duplicate-text counters live in the cache; with Redis it outlives the test.
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "html"}
-    }
-    cache.clear()
 
 
 @dataclass

@@ -1,4 +1,6 @@
-"""A real Chromium, driven through Playwright's sync API, against pytest-django's live server.
+"""Browser fixtures for every test folder (a pytest plugin loaded by tests/conftest.py).
+
+A real Chromium, driven through Playwright's sync API, against pytest-django's live server.
 
 One browser is started per test session (per xdist worker) and every test gets
 fresh contexts from it, so cookies never leak between tests. We use Debian's
@@ -8,7 +10,6 @@ chromium and never let Playwright download one.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,22 +47,6 @@ def browser() -> Iterator[Browser]:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture(autouse=True)
-def _private_cache(settings) -> None:
-    """A cache of this test's own.
-
-    The live server's tests commit for real, and the shared cache (a database
-    table, or Redis) is not emptied between tests: counters and the
-    duplicate-text window would carry over from one test, or one run, to the next.
-    """
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"browser-{uuid.uuid4().hex}",
-        }
-    }
 
 
 @pytest.fixture

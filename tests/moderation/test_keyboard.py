@@ -9,7 +9,6 @@ from django.test import Client
 from playwright.sync_api import Page, expect
 
 from broadsheet.discussion.models import Comment
-from tests.browser.conftest import _private_cache, browser, new_context  # noqa: F401
 from tests.conftest import post
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,7 +16,7 @@ Status = Comment.Status
 
 
 @pytest.fixture
-def staff_page(new_context, live_server) -> Page:  # noqa: F811
+def staff_page(new_context, live_server) -> Page:
     user = get_user_model().objects.create_user("kb", password="pw", is_staff=True)
     client = Client()
     client.force_login(user)

@@ -24,6 +24,7 @@ from broadsheet.discussion.forms import CommentForm, EditForm, form_stamp, secon
 from broadsheet.discussion.models import Comment
 from broadsheet.discussion.policy import Submission
 from broadsheet.discussion.quoting import quote_markdown
+from broadsheet.discussion.rendering import render_discussion
 from broadsheet.discussion.threads import ORDERS, load_page, thread_rank
 from broadsheet.newsroom.models import Article, SiteSettings
 
@@ -101,15 +102,17 @@ def _render_article(
         form = CommentForm(
             article=article, user=request.user, initial=readers.saved_author(request)
         )
+    accepts = article.accepts_comments(site)
     response = render(
         request,
         "discussion/article.html",
         {
             "article": article,
             "discussion": discussion,
+            "comments_html": render_discussion(discussion.nodes, accepts_comments=accepts),
             "form": form,
             "form_stamp": form_stamp(),
-            "accepts_comments": article.accepts_comments(site),
+            "accepts_comments": accepts,
             "closes_at": article.comments_close_at(site),
             "remember": bool(readers.saved_author(request)),
             "own_tokens": own,

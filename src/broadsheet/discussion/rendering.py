@@ -1,0 +1,180 @@
+"""Drawing a page of a discussion as HTML.
+
+A long discussion is hundreds of comments, each with a dozen values and
+links; through Django's template engine that was most of the cost of an
+article page. Here each comment is one ``format_html`` call over stored,
+already-sanitized HTML, and every link comes from one ``reverse()`` per page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from broadsheet.discussion.threads import Node
+
+
+@dataclass(frozen=True)
+class CommentLink:
+    """A link under each comment, such as moderation's "Report"."""
+
+    key: str
+    url_name: str
+    label: str
+    rel: str = ""
+
+
+_EXTRA_LINKS: list[CommentLink] = []
+_SENTINEL = 987654321
+
+
+def register_comment_link(link: CommentLink) -> None:
+    """Add a link under every comment a reader can answer (from an AppConfig.ready)."""
+    if all(existing.key != link.key for existing in _EXTRA_LINKS):
+        _EXTRA_LINKS.append(link)
+
+
+def _pattern(url_name: str) -> str:
+    return reverse(url_name, args=[_SENTINEL]).replace(str(_SENTINEL), "{}")
+
+
+@dataclass
+class _Patterns:
+    permalink: str
+    reply: str
+    edit: str
+    delete: str
+    extra: list[tuple[CommentLink, str]]
+
+    @classmethod
+    def build(cls) -> _Patterns:
+        return cls(
+            permalink=_pattern("discussion:permalink"),
+            reply=_pattern("discussion:reply"),
+            edit=_pattern("discussion:edit"),
+            delete=_pattern("discussion:delete"),
+            extra=[(link, _pattern(link.url_name)) for link in _EXTRA_LINKS],
+        )
+
+
+def render_discussion(nodes: Iterable[Node], *, accepts_comments: bool) -> SafeString:
+    patterns = _Patterns.build()
+    parts: list[str] = []
+    for node in nodes:
+        _render(node, 0, accepts_comments, patterns, parts)
+    return mark_safe("".join(parts))  # every piece went through format_html
+
+
+def _when(value) -> tuple[str, str]:
+    local = timezone.localtime(value)
+    return local.isoformat(), dateformat.format(local, r"F j, Y \a\t g:i a")
+
+
+def _author(comment) -> str:
+    if comment.author_url:
+        return format_html(
+            '<a href="{}" rel="nofollow ugc external">{}</a>',
+            comment.author_url,
+            comment.author_name,
+        )
+    return format_html("{}", comment.author_name)
+
+
+def _actions(node: Node, accepts: bool, patterns: _Patterns) -> str:
+    c = node.comment
+    links: list[str] = []
+    if accepts and not node.pending:
+        reply = patterns.reply.format(c.pk)
+        links.append(
+            format_html(
+                '<a class="reply-link" href="{}" data-reply="{}" data-author="{}">Reply</a>',
+                reply,
+                c.pk,
+                c.author_name,
+            )
+        )
+        links.append(
+            format_html(
+                '<a class="quote-link" href="{}?quote=1" data-quote="{}">Quote</a>', reply, c.pk
+            )
+        )
+    if node.own:
+        links.append(format_html('<a href="{}">Edit</a>', patterns.edit.format(c.pk)))
+        links.append(format_html('<a href="{}">Delete</a>', patterns.delete.format(c.pk)))
+    if not node.pending:
+        for link, pattern in patterns.extra:
+            rel = format_html(' rel="{}"', link.rel) if link.rel else ""
+            links.append(
+                format_html(
+                    '<a class="{}-link" href="{}"{}>{}</a>',
+                    link.key,
+                    pattern.format(c.pk),
+                    rel,
+                    link.label,
+                )
+            )
+    return mark_safe("\n      ".join(links))  # each link went through format_html
+
+
+def _render(node: Node, level: int, accepts: bool, patterns: _Patterns, out: list[str]) -> None:
+    c = node.comment
+    classes = f"comment depth-{level}"
+    if node.pending:
+        classes += " pending"
+    if not node.shown:
+        classes += " removed"
+    out.append(format_html('<li id="{}" class="{}">\n', c.anchor, classes))
+    if node.shown:
+        iso, human = _when(c.created_at)
+        number = format_html('<span class="number">{}.</span> ', node.number) if level == 0 else ""
+        edited = mark_safe(' <span class="edited">(edited)</span>') if c.edited_at else ""
+        reply_to = ""
+        if node.reply_to is not None:
+            reply_to = format_html(
+                ' <span class="reply-to">in reply to <a href="#{}"><bdi>{}</bdi></a></span>',
+                node.reply_to.anchor,
+                node.reply_to.author_name,
+            )
+        awaiting = ""
+        if node.pending:
+            awaiting = mark_safe(
+                '<p class="awaiting"><strong>Your comment is awaiting moderation.</strong>'
+                " Only you can see it.</p>\n    "
+            )
+        out.append(
+            format_html(
+                '  <article aria-label="Comment by {name}">\n'
+                '    <p class="comment-meta">{number}<span class="author"><bdi>{author}</bdi>'
+                '</span> says: <a class="permalink" href="{permalink}">'
+                '<time datetime="{iso}">{human}</time></a>{edited}{reply_to}</p>\n'
+                "    {awaiting}"
+                '<div class="comment-body" dir="auto">{body}</div>\n'
+                '    <p class="comment-actions">{actions}</p>\n'
+                "  </article>\n",
+                name=c.author_name,
+                number=number,
+                author=_author(c),
+                permalink=patterns.permalink.format(c.pk),
+                iso=iso,
+                human=human,
+                edited=edited,
+                reply_to=reply_to,
+                awaiting=awaiting,
+                # Sanitized by nh3 when the comment was saved.
+                body=mark_safe(c.body_html),
+                actions=_actions(node, accepts, patterns),
+            )
+        )
+    else:
+        out.append('  <p class="comment-removed">This comment is no longer shown.</p>\n')
+    if node.children:
+        out.append('  <ol class="children">\n')
+        for child in node.children:
+            _render(child, level + 1, accepts, patterns, out)
+        out.append("  </ol>\n")
+    out.append("</li>\n")
