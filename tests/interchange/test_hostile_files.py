@@ -75,3 +75,12 @@ def test_missing_file_and_unknown_format_are_user_errors(db, tmp_path):
         run_import("wxr", tmp_path / "nope.xml")
     with pytest.raises(CommandError, match="invalid choice"):
         run_import("blogger", SAMPLES / "wordpress-1.2.xml")
+
+
+def test_control_characters_are_blanked_as_wordpress_does(db, tmp_path):
+    text = (SAMPLES / "wordpress-1.0.xml").read_text()
+    dirty = tmp_path / "dirty.xml"
+    dirty.write_text(text.replace("Hi, this is a comment.", "Hi,\x0bthis is\x1b a comment."))
+    output = run_import("wxr", dirty, "--no-train")
+    assert "2 control characters XML cannot hold were replaced by spaces" in output
+    assert Comment.objects.get(author_name="Mr WordPress").body == "Hi, this is  a comment."

@@ -120,14 +120,15 @@ class Post:
 class Survey:
     forum: str = ""
     posts: int = 0
+    control_characters: int = 0
     threads: dict[str, Thread] = field(default_factory=dict)
 
 
-def read(path: Path | str):
+def read(path: Path | str, stats: dict[str, int] | None = None):
     """Yield Thread and Post records in file order; raise BrokenFile on a broken file."""
     depth = 0
     checked = False
-    for event, element in events(path):
+    for event, element in events(path, stats=stats):
         if event == "start":
             depth += 1
             if not checked:
@@ -180,13 +181,15 @@ def read(path: Path | str):
 def survey(path: Path | str) -> Survey:
     """Read the whole file once, writing nothing; keep the threads (posts refer to them)."""
     result = Survey()
-    for record in read(path):
+    stats: dict[str, int] = {}
+    for record in read(path, stats):
         if isinstance(record, str):
             result.forum = result.forum or record
         elif isinstance(record, Thread):
             result.threads[record.dsq_id] = record
         else:
             result.posts += 1
+    result.control_characters = stats.get("control_characters", 0)
     return result
 
 

@@ -125,7 +125,7 @@ def write(out: TextIO) -> dict[str, int]:
 def _rows(model: type[models.Model]) -> Iterator[Any]:
     """All rows in id order, streamed, with the accounts they name in the same query."""
     users = [f.name for f in model._meta.concrete_fields if _is_user(f)]
-    return model.objects.select_related(*users).order_by("pk").iterator(chunk_size=2000)
+    return model._default_manager.select_related(*users).order_by("pk").iterator(chunk_size=2000)
 
 
 def _moderation_rows() -> Iterator[dict]:

@@ -259,7 +259,9 @@ class PostOutline:
     post_date_gmt: str
 
 
-def read(path: Path | str, *, outline: bool = False) -> Iterator[Record | PostOutline]:
+def read(
+    path: Path | str, *, outline: bool = False, stats: dict[str, int] | None = None
+) -> Iterator[Record | PostOutline]:
     """Yield the channel (once its header is read), authors, terms and posts in file order.
 
     With ``outline``, posts come as PostOutline (no text is kept). Raises
@@ -268,7 +270,7 @@ def read(path: Path | str, *, outline: bool = False) -> Iterator[Record | PostOu
     channel = Channel()
     channel_sent = False
     root_checked = False
-    for _event, element in events(path, ("end",), _CHANNEL_CHILDREN):
+    for _event, element in events(path, ("end",), _CHANNEL_CHILDREN, stats):
         if not root_checked:
             root_checked = True
             root = element.getroottree().getroot()
@@ -420,6 +422,8 @@ class Survey:
     comments: int = 0
     # The site's UTC offset, from posts that carry both dates (for those that don't).
     offset: timedelta = timedelta(0)
+    # Control characters XML cannot hold, blanked while reading.
+    control_characters: int = 0
 
 
 def survey(path: Path | str) -> Survey:
@@ -427,7 +431,8 @@ def survey(path: Path | str) -> Survey:
     channel = Channel()
     offsets: Counter[timedelta] = Counter()
     posts = comments = 0
-    for record in read(path, outline=True):
+    stats: dict[str, int] = {}
+    for record in read(path, outline=True, stats=stats):
         if isinstance(record, Channel):
             channel = record
         elif isinstance(record, PostOutline):
@@ -437,4 +442,10 @@ def survey(path: Path | str) -> Survey:
             if local and gmt and posts < 1000:
                 offsets[local - gmt] += 1
     offset = offsets.most_common(1)[0][0] if offsets else timedelta(0)
-    return Survey(channel=channel, posts=posts, comments=comments, offset=offset)
+    return Survey(
+        channel=channel,
+        posts=posts,
+        comments=comments,
+        offset=offset,
+        control_characters=stats.get("control_characters", 0),
+    )

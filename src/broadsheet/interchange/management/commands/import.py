@@ -69,6 +69,7 @@ class Command(BaseCommand):
             from broadsheet.interchange.wxr.importer import WxrImport
 
             survey = reader.survey(path)
+            self._blanked(summary, survey.control_characters)
             with self._progress(survey.posts, "posts") as bar, transaction.atomic():
                 job = WxrImport(path, survey, summary=summary, progress=bar.update)
                 job.run()
@@ -78,6 +79,7 @@ class Command(BaseCommand):
             from broadsheet.interchange import disqus
 
             disqus_survey = disqus.survey(path)
+            self._blanked(summary, disqus_survey.control_characters)
             with self._progress(disqus_survey.posts, "comments") as bar, transaction.atomic():
                 disqus_job = disqus.DisqusImport(
                     path,
@@ -96,6 +98,14 @@ class Command(BaseCommand):
             restored = jsonbackup.restore(path, summary=summary, progress=bar.update)
             self._finish(options)
         return restored
+
+    @staticmethod
+    def _blanked(summary: Summary, count: int) -> None:
+        if count:
+            summary.inform(
+                f"{count} control characters XML cannot hold were replaced by spaces "
+                "(as WordPress's importer does)."
+            )
 
     @staticmethod
     def _finish(options: dict) -> None:
