@@ -10,7 +10,6 @@ from django.utils.safestring import mark_safe
 from broadsheet.newsroom import actions
 from broadsheet.newsroom.models import Article, Author, Section, SiteSettings, Tag
 
-
 admin.site.site_header = "Broadsheet"
 admin.site.site_title = "Broadsheet"
 admin.site.index_title = "Newsroom"
