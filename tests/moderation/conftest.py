@@ -47,6 +47,22 @@ def _fresh_filter():
 
 
 @pytest.fixture
+def frozen_clock(monkeypatch):
+    """Stop the rate-limit clock mid-window, so a test never straddles two windows."""
+    from broadsheet.moderation import checks
+
+    class Clock:
+        now = 1_700_000_010.0  # 30 s into a minute
+
+        def time(self) -> float:
+            return self.now
+
+    clock = Clock()
+    monkeypatch.setattr(checks, "time", clock)
+    return clock
+
+
+@pytest.fixture
 def rules(db) -> ModerationSettings:
     return ModerationSettings.load()
 
