@@ -145,7 +145,7 @@ class CommentText:
 # Token -> column, kept per process: n-grams recur, and a dict lookup is much
 # cheaper than hashing again. Bounded; it only ever holds what hashing gives.
 _columns: dict[str, int] = {}
-_COLUMNS_KEPT = 400_000
+_COLUMNS_KEPT = 100_000
 
 
 def _column(token: str, size: int, offset: int) -> int:
