@@ -133,3 +133,14 @@ def test_user_account_history_counts_for_trust(article, rules):
     WordRule.objects.create(phrase="watches", list=WordRule.List.HOLD)
     post(article, "first", user=user)
     assert post(article, "watches", user=user).status == Status.APPROVED
+
+
+def test_thresholds_are_validated(rules):
+    from django.core.exceptions import ValidationError
+
+    rules.hold_threshold, rules.spam_threshold = 0.8, 0.6
+    with pytest.raises(ValidationError, match="below the hold threshold"):
+        rules.full_clean()
+    rules.hold_threshold, rules.spam_threshold = 0.5, 1.5
+    with pytest.raises(ValidationError, match="between 0 and 1"):
+        rules.full_clean()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -58,6 +59,16 @@ class ModerationSettings(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.pk = 1
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        errors = {}
+        for name in ("hold_threshold", "spam_threshold"):
+            if not 0 <= getattr(self, name) <= 1:
+                errors[name] = "A score threshold is between 0 and 1."
+        if not errors and self.spam_threshold < self.hold_threshold:
+            errors["spam_threshold"] = "The spam threshold cannot be below the hold threshold."
+        if errors:
+            raise ValidationError(errors)
 
     @classmethod
     def load(cls) -> ModerationSettings:
