@@ -32,6 +32,9 @@ TUNABLES: dict[str, Tunable] = {
         "broadsheet.moderation.policy.DefaultPolicy", "Dotted path of the moderation policy."
     ),
     "RATE_LIMIT": Tunable("on", "'off' disables rate limits (benchmarks only)."),
+    "PAGE_CACHE_SECONDS": Tunable(
+        300, "Seconds a rendered anonymous article page is kept in the shared cache."
+    ),
     "MIN_SECONDS_TO_POST": Tunable(2, "Least seconds between loading the form and posting it."),
 }
 

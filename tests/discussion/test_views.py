@@ -276,3 +276,21 @@ def test_own_held_comment_permalink_lands_on_the_page_that_shows_it(client, arti
     held_two = Comment.objects.get(body="held two")
     assert location.endswith(f"?page=2#comment-{held_two.pk}")
     assert "held two" in client.get(location).content.decode()
+
+
+def test_anonymous_article_page_is_served_from_the_shared_cache_until_it_changes(client, article):
+    post(article, "first words")
+    first = queries_for(client, article.get_absolute_url())
+    cached = queries_for(client, article.get_absolute_url())
+    assert cached < first
+    post(article, "second words")
+    assert "second words" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_page_cache_is_not_used_for_personal_pages(client, article, site):
+    site.comment_policy = SiteSettings.CommentPolicy.HOLD
+    site.save()
+    Client().get(article.get_absolute_url())  # an anonymous copy is now cached
+    location = submit(client, article, body="Only mine")["Location"]
+    assert "Only mine" in client.get(location).content.decode()
+    assert "Only mine" not in Client().get(article.get_absolute_url()).content.decode()

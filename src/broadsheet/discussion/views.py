@@ -4,6 +4,7 @@ import hashlib
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from django.core.cache import cache
 from django.http import (
     Http404,
     HttpRequest,
@@ -18,6 +19,7 @@ from django.utils.http import quote_etag
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
+from broadsheet.conf import conf
 from broadsheet.discussion import actions, readers
 from broadsheet.discussion.exceptions import CommentRefused, EditNotAllowed, RateLimited
 from broadsheet.discussion.forms import CommentForm, EditForm, form_stamp, seconds_since_stamp
@@ -27,6 +29,8 @@ from broadsheet.discussion.quoting import quote_markdown
 from broadsheet.discussion.rendering import render_discussion
 from broadsheet.discussion.threads import ORDERS, load_page, thread_rank
 from broadsheet.newsroom.models import Article, SiteSettings
+
+_PAGE_CACHE_PREFIX = "broadsheet:article-page:"
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -61,20 +65,23 @@ def _article_etag(article: Article, site: SiteSettings, request: HttpRequest) ->
 def article_page(request: HttpRequest, slug: str) -> HttpResponse:
     # Staff see drafts and scheduled articles too: that is the editors' preview.
     articles = Article.objects.all() if request.user.is_staff else Article.objects.live()
-    article = get_object_or_404(
-        articles.select_related("author", "section").prefetch_related("tags"), slug=slug
-    )
+    article = get_object_or_404(articles.select_related("author", "section"), slug=slug)
     site = SiteSettings.load()
-    personal = readers.is_personal(request)
-    etag = None
-    if not personal:
-        etag = _article_etag(article, site, request)
-        if request.headers.get("If-None-Match") == etag:
-            response = HttpResponseNotModified()
-            response["ETag"] = etag
-            _cache_headers(request, response, personal)
-            return response
-    return _render_article(request, article, site, personal=personal, etag=etag)
+    if readers.is_personal(request):
+        return _render_article(request, article, site, personal=True)
+    etag = _article_etag(article, site, request)
+    if request.headers.get("If-None-Match") == etag:
+        response: HttpResponse = HttpResponseNotModified()
+    elif (html := cache.get(f"{_PAGE_CACHE_PREFIX}{etag}")) is not None:
+        response = HttpResponse(html)
+    else:
+        response = _render_article(request, article, site, personal=False)
+        # The key holds the ETag, which changes with the article, its discussion
+        # and the site settings: a stale page is never served, only left to expire.
+        cache.set(f"{_PAGE_CACHE_PREFIX}{etag}", response.content, conf.PAGE_CACHE_SECONDS)
+    response["ETag"] = etag
+    _cache_headers(request, response, personal=False)
+    return response
 
 
 def _render_article(
@@ -84,7 +91,6 @@ def _render_article(
     *,
     personal: bool,
     form: CommentForm | None = None,
-    etag: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
     order = request.GET.get("order", "oldest")
@@ -119,8 +125,6 @@ def _render_article(
         },
         status=status,
     )
-    if etag:
-        response["ETag"] = etag
     _cache_headers(request, response, personal)
     return response
 
