@@ -16,7 +16,7 @@ def main(argv: list[str] | None = None) -> None:
         # `broadsheet export wxr | head`: the reader left; stop quietly, as Unix tools do.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(1)
+        os._exit(1)
 
 
 if __name__ == "__main__":
