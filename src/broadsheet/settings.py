@@ -108,13 +108,12 @@ def _databases() -> dict:
         url = f"sqlite:///{DATA_DIR / 'broadsheet.sqlite3'}"
     config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     if config["ENGINE"] == "django.db.backends.sqlite3":
-        config["CONN_MAX_AGE"] = 0
         # WAL lets readers go on while one writer commits; IMMEDIATE takes the
-        # write lock at BEGIN so two writers queue instead of failing to upgrade.
+        # write lock at BEGIN so two writers queue (up to `timeout` seconds)
+        # instead of failing to upgrade a read lock. synchronous=FULL: a comment
+        # acknowledged to its author survives a power cut, not only a crash.
         config["OPTIONS"] = {
-            "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;"
-            ),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
