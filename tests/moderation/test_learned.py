@@ -6,7 +6,13 @@ import pytest
 
 from broadsheet.discussion.models import Comment
 from broadsheet.moderation import actions, learned
-from broadsheet.moderation.features import CommentText, clean_markup, normalise
+from broadsheet.moderation.features import (
+    CommentText,
+    clean_markup,
+    featurize,
+    normalise,
+    vectorize,
+)
 from broadsheet.moderation.learned import SpamFilter
 from broadsheet.moderation.models import LearnedModel
 from tests.conftest import post
@@ -40,6 +46,17 @@ def test_spaced_out_domains_count_as_links():
     assert "xlinks1x" in normalise("visit kidsmediausa . com today").shape
 
 
+def test_a_batch_is_featurized_as_each_comment_alone():
+    items = [CommentText(t) for t in [*HAM, *SPAM, "", "a", "é 😀 עברית", "ÀB ßß STRASSE"]]
+    X = featurize(items)
+    for row, item in enumerate(items):
+        vector = vectorize(item)
+        assert X[row].indices.tolist() == vector.columns.tolist()
+        assert X[row].data == pytest.approx(vector.values)
+        # The reasons can name every word feature the comment has.
+        assert set(vector.words.values()) <= set(vector.columns.tolist())
+
+
 def test_it_tells_spam_from_discussion_it_has_not_seen():
     spam_filter = tiny_filter()
     assert spam_filter.score(CommentText("subscribe to my channel http://x.example.com")) > 0.5
@@ -71,7 +88,8 @@ def test_a_filter_survives_storage_and_refuses_other_features():
         SpamFilter.loads(spam_filter.dumps())
 
 
-def test_learn_from_comments_labels_by_status_and_skips_undecided(article, moderator):
+def test_learn_from_comments_labels_by_status_and_skips_undecided(article, moderator, monkeypatch):
+    monkeypatch.setattr(learned, "LEARN_BATCH", 2)
     kept = post(article, "A thoughtful comment about the council")
     spam = post(article, "Buy followers at http://f.example.com")
     rejected = post(article, "You are all idiots")
@@ -88,6 +106,13 @@ def test_learn_from_comments_labels_by_status_and_skips_undecided(article, moder
     assert learned.learn_from_comments(comments) == 3
     row = LearnedModel.objects.get()
     assert (row.published_examples, row.unpublished_examples) == (1, 2)
+    assert row.version == 1  # two batches, stored once
+    # Comments one by one (as an importer may hand them over) teach the same.
+    assert learned.learn_from_comments(iter(list(comments))) == 3
+    row = LearnedModel.objects.get()
+    assert (row.published_examples, row.unpublished_examples, row.version) == (2, 4, 2)
+    assert learned.learn_from_comments(Comment.objects.none()) == 0
+    assert LearnedModel.objects.get().version == 2
 
 
 def test_every_decision_is_stored_with_a_new_version(article, moderator):

@@ -22,11 +22,14 @@ import scipy.sparse as sp
 from sklearn.utils import murmurhash3_32
 
 # Bump when the features change: a stored model built on other features cannot be used.
-FEATURES_VERSION = 1
+FEATURES_VERSION = 2
 
 N_WORD_FEATURES = 2**18
 N_CHAR_FEATURES = 2**18
 N_FEATURES = N_WORD_FEATURES + N_CHAR_FEATURES
+CHAR_SIZES = (3, 4, 5)  # character n-gram lengths
+WITHIN_WORDS = False  # character n-grams only inside words (and at their edges)
+TF = "binary"  # term weight: "raw" count, "log" (1 + count) or "binary" (present or not)
 
 _BR = re.compile(r"<\s*br\s*/?\s*>|<\s*/?\s*p\s*>", re.IGNORECASE)
 _HREF = re.compile(r"""<\s*a\s[^>]*?href\s*=\s*["']?([^"'\s>]+)[^>]*>""", re.IGNORECASE)
@@ -43,11 +46,11 @@ _BARE_DOMAIN = re.compile(
     r"be|to|cc|xyz|site|online|club|shop|store|app|link|page)\b(/[^\s<>\"']*)?",
     re.IGNORECASE,
 )
+_MAYBE_DOMAIN = re.compile(_BARE_DOMAIN.pattern[_BARE_DOMAIN.pattern.index(r"\.") :], re.I)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|[#@$€£]|\d+")
 _REPEAT = re.compile(r"(.)\1{2,}")
-_SPACE = re.compile(r"\s+")
 
 
 def _anchor(match: re.Match) -> str:
@@ -60,18 +63,20 @@ def _anchor(match: re.Match) -> str:
 
 def clean_markup(text: str) -> str:
     """Decode entities and ``<br>``, keep link targets, drop other tags and invisible marks."""
-    text = html.unescape(html.unescape(text))
-    text = _BR.sub("\n", text)
-    text = _ANCHOR.sub(_anchor, text)
-    text = _HREF.sub(lambda m: f" {m.group(1)} ", text)
-    text = _TAG.sub(" ", text)
+    if "&" in text:
+        text = html.unescape(html.unescape(text))
+    if "<" in text:
+        text = _BR.sub("\n", text)
+        text = _ANCHOR.sub(_anchor, text)
+        text = _HREF.sub(lambda m: f" {m.group(1)} ", text)
+        text = _TAG.sub(" ", text)
     text = _INVISIBLE.sub("", text)
     # NFKC folds the look-alike letters spammers use (full-width, bold maths) to plain ones.
     return unicodedata.normalize("NFKC", text)
 
 
 def _domain(url: str) -> str:
-    url = re.sub(r"^(?:https?|ftp)://", "", url.lower())
+    url = re.sub(r"^(?:https?|ftp)://", "", "".join(url.lower().split()))
     host = url.split("/", 1)[0].split("?", 1)[0].split(":", 1)[0]
     host = host.removeprefix("www.")
     parts = [p for p in host.split(".") if p]
@@ -91,6 +96,29 @@ class Normalised:
     shape: tuple[str, ...]  # readable pseudo-words describing the comment
 
 
+_ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
+_ASCII_CAPITALS = bytes(range(65, 91))
+
+
+def _codes(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
+def _cased(text: str, lowered: str) -> tuple[int, int]:
+    """Letters that have a case, and how many of them are capitals (counted with numpy)."""
+    if text.isascii():
+        data = text.encode("ascii")
+        return len(data) - len(data.translate(None, _ASCII_LETTERS)), len(data) - len(
+            data.translate(None, _ASCII_CAPITALS)
+        )
+    raised = text.upper()
+    if not len(text) == len(lowered) == len(raised):  # "ß".upper() is "SS": count one by one
+        letters = [c for c in text if c.lower() != c.upper()]
+        return len(letters), sum(c.isupper() for c in letters)
+    original, low, high = _codes(text), _codes(lowered), _codes(raised)
+    return int((low != high).sum()), int(((original != low) & (low != high)).sum())
+
+
 def normalise(body: str, *, author_url: str = "") -> Normalised:
     text = clean_markup(body)
     links: list[str] = []
@@ -99,20 +127,26 @@ def normalise(body: str, *, author_url: str = "") -> Normalised:
         links.append(_domain(match.group(0)))
         return " xurlx "
 
-    text = _EMAIL.sub(" xemailx ", text)
-    text = _SCHEME_URL.sub(link, text)
-    text = _BARE_DOMAIN.sub(link, text)
-    letters = [c for c in text if c.isalpha()]
-    upper = sum(c.isupper() for c in letters)
-    text = _NUMBER.sub(" xnumx ", text.lower())
+    # The cheap tests first: most comments have no e-mail address and no link.
+    if "@" in text:
+        text = _EMAIL.sub(" xemailx ", text)
+    lowered = text.lower()
+    if "://" in text or "www." in lowered:
+        text = _SCHEME_URL.sub(link, text)
+    if _MAYBE_DOMAIN.search(text):
+        text = _BARE_DOMAIN.sub(link, text)
+    lowered = text.lower()
+    letters, upper = _cased(text, lowered)
+    text = _NUMBER.sub(" xnumx ", lowered)
     text = _REPEAT.sub(r"\1\1", text)
-    text = _SPACE.sub(" ", text).strip()
+    split = text.split()
+    text = " ".join(split)
 
-    words = len(text.split())
+    words = len(split)
     shape = [f"xlinks{min(len(links), 3)}x"]
     shape += [f"xdomainx{d}" for d in dict.fromkeys(links)]
     shape.append(f"xlenx{sum(words > n for n in (3, 12, 40))}")
-    if len(letters) >= 8 and upper / len(letters) > 0.6:
+    if letters >= 8 and upper / letters > 0.6:
         shape.append("xshoutx")
     if author_url:
         shape.append("xauthorurlx")
@@ -120,18 +154,57 @@ def normalise(body: str, *, author_url: str = "") -> Normalised:
     return Normalised(text=text, shape=tuple(shape))
 
 
+# The hashed columns. Words (and shape words) are hashed with MurmurHash3, as
+# scikit-learn's ``HashingVectorizer`` does, and remembered per process; word
+# pairs and character n-grams are hashed from those codes with numpy, a whole
+# batch of comments at once, so learning from a large import costs seconds.
+_U64 = np.uint64
+_M1, _M2 = _U64(0xFF51AFD7ED558CCD), _U64(0xC4CEB9FE1A85EC53)
+_PAIR, _GRAM = _U64(0x9E3779B97F4A7C15), _U64(0x100000001B3)
+
+
+def _mix(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 64-bit finaliser (in place): every input bit reaches every output bit."""
+    h ^= h >> _U64(33)
+    h *= _M1
+    h ^= h >> _U64(33)
+    h *= _M2
+    h ^= h >> _U64(33)
+    return h
+
+
 def word_tokens(n: Normalised) -> list[str]:
-    """Unigrams, bigrams and the shape words: what the reasons can name."""
-    words = _WORD.findall(n.text)
-    tokens = list(words)
-    tokens += [f"{a} {b}" for a, b in itertools.pairwise(words)]
-    tokens += n.shape
-    return tokens
+    """The words of the text, in order (the pairs of neighbours are features too)."""
+    return _WORD.findall(n.text)
 
 
-def char_grams(n: Normalised) -> list[str]:
-    text = f" {n.text} "
-    return [text[i : i + size] for size in (3, 4, 5) for i in range(len(text) - size + 1)]
+# Token -> hash, kept per process: words recur, and a dict lookup is much
+# cheaper than hashing again. Bounded; it only ever holds what hashing gives.
+_hashes: dict[str, int] = {}
+_HASHES_KEPT = 200_000
+
+
+def _hash(token: str) -> int:
+    code = _hashes.get(token)
+    if code is None:
+        code = murmurhash3_32(token, seed=0, positive=True)
+        if len(_hashes) < _HASHES_KEPT:
+            _hashes[token] = code
+    return code
+
+
+def word_column(token: str) -> int:
+    """The column a word, a pair of words ("a b") or a shape word lands in."""
+    parts = token.split(" ")
+    if len(parts) == 2 and all(parts):
+        return int(
+            _pair_columns(np.array([_hash(parts[0])], _U64), np.array([_hash(parts[1])], _U64))[0]
+        )
+    return _hash(token) & (N_WORD_FEATURES - 1)
+
+
+def _pair_columns(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    return (_mix(first * _PAIR + second) & _U64(N_WORD_FEATURES - 1)).astype(np.int64)
 
 
 @dataclass(frozen=True)
@@ -142,33 +215,85 @@ class CommentText:
     author_url: str = ""
 
 
-# Token -> column, kept per process: n-grams recur, and a dict lookup is much
-# cheaper than hashing again. Bounded; it only ever holds what hashing gives.
-_columns: dict[str, int] = {}
-_COLUMNS_KEPT = 100_000
+def _word_entries(normed: list[Normalised]) -> tuple[np.ndarray, np.ndarray]:
+    """(row, column) of every word, pair of neighbouring words and shape word."""
+    codes: list[int] = []
+    rows: list[int] = []
+    shape_codes: list[int] = []
+    shape_rows: list[int] = []
+    for row, n in enumerate(normed):
+        words = word_tokens(n)
+        codes += [_hash(w) for w in words]
+        rows += [row] * len(words)
+        shape_codes += [_hash(s) for s in n.shape]
+        shape_rows += [row] * len(n.shape)
+    code = np.asarray(codes, dtype=_U64)
+    row_of = np.asarray(rows, dtype=np.int64)
+    # Pairs: neighbours within one comment.
+    same = row_of[1:] == row_of[:-1]
+    pairs = _pair_columns(code[:-1][same], code[1:][same])
+    columns = np.concatenate(
+        [
+            (code & _U64(N_WORD_FEATURES - 1)).astype(np.int64),
+            pairs,
+            np.asarray(shape_codes, dtype=np.int64) & (N_WORD_FEATURES - 1),
+        ]
+    )
+    return np.concatenate([row_of, row_of[:-1][same], np.asarray(shape_rows, np.int64)]), columns
 
 
-def _column(token: str, size: int, offset: int) -> int:
-    column = _columns.get(token)
-    if column is None:
-        column = abs(murmurhash3_32(token, seed=0)) % size + offset
-        if len(_columns) < _COLUMNS_KEPT:
-            _columns[token] = column
-    return column
+def _char_entries(normed: list[Normalised]) -> tuple[np.ndarray, np.ndarray]:
+    """(row, column) of every character n-gram of each padded text."""
+    texts = [f" {n.text} " for n in normed]
+    codes = _codes("".join(texts)).astype(_U64)
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    row_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+    # Characters left in its comment from each position: a gram must fit.
+    room = np.repeat(np.cumsum(lengths), lengths) - np.arange(len(codes), dtype=np.int64)
+    space = np.concatenate([[0], np.cumsum(codes == _U64(32))]) if WITHIN_WORDS else None
+    rows, columns = [], []
+    # FNV-1a over code points, one more character per pass: h[i] covers text[i : i + size].
+    h = (codes ^ _U64(0xCBF29CE484222325)) * _GRAM
+    for size in range(1, max(CHAR_SIZES) + 1):
+        if size > 1:
+            h = h[:-1]
+            h ^= codes[size - 1 :]
+            h *= _GRAM
+        if size not in CHAR_SIZES:
+            continue
+        keep = room[: len(h)] >= size
+        if space is not None and size > 2:
+            # Within words only: no space inside the gram (its ends may be the padding).
+            start = np.flatnonzero(keep)
+            keep[start[space[start + size - 1] != space[start + 1]]] = False
+        rows.append(row_of[: len(h)][keep])
+        gram = h[keep]
+        gram += _U64(size)
+        columns.append((_mix(gram) & _U64(N_CHAR_FEATURES - 1)).astype(np.int64))
+    return np.concatenate(rows), np.concatenate(columns) + N_WORD_FEATURES
 
 
-def word_column(token: str) -> int:
-    """The column a word token (or shape word) lands in."""
-    return _column(token, N_WORD_FEATURES, 0)
-
-
-def _block(columns: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    """Counts per column, scaled to unit length (each block on its own)."""
-    if not columns:
-        return np.empty(0, dtype=np.int64), np.empty(0)
-    index, counts = np.unique(np.asarray(columns, dtype=np.int64), return_counts=True)
-    values = counts.astype(np.float64)
-    return index, values / np.sqrt(values @ values)
+def _matrix(normed: list[Normalised]) -> sp.csr_matrix:
+    word_rows, word_columns = _word_entries(normed)
+    char_rows, char_columns = _char_entries(normed)
+    rows = np.concatenate([word_rows, char_rows])
+    # A few runs each already in row order: a stable sort merges them quickly.
+    columns = np.concatenate([word_columns, char_columns])[np.argsort(rows, kind="stable")]
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=len(normed)))])
+    X = sp.csr_matrix((np.ones(len(rows)), columns, indptr), shape=(len(normed), N_FEATURES))
+    X.sum_duplicates()
+    # Term weights: presence, so a word said five times is not five times the evidence
+    # (measured: better than counts or log counts on every held-out file).
+    if TF == "log":
+        np.log1p(X.data, out=X.data)
+    elif TF == "binary":
+        X.data[:] = 1.0
+    # Each block (words, characters) scaled to unit length on its own.
+    row_of = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
+    group = row_of * 2 + (X.indices >= N_WORD_FEATURES)
+    norms = np.sqrt(np.bincount(group, weights=X.data**2, minlength=2 * X.shape[0]))
+    X.data /= norms[group]
+    return X
 
 
 @dataclass(frozen=True)
@@ -182,24 +307,15 @@ class Vector:
 
 def vectorize(item: CommentText) -> Vector:
     n = normalise(item.body, author_url=item.author_url)
-    tokens = word_tokens(n)
-    words = {t: word_column(t) for t in tokens}
-    word_index, word_values = _block([words[t] for t in tokens])
-    char_index, char_values = _block(
-        [_column("c" + g, N_CHAR_FEATURES, N_WORD_FEATURES) for g in char_grams(n)]
-    )
-    return Vector(
-        np.concatenate([word_index, char_index]), np.concatenate([word_values, char_values]), words
-    )
+    X = _matrix([n])
+    words = word_tokens(n)
+    tokens = words + [f"{a} {b}" for a, b in itertools.pairwise(words)] + list(n.shape)
+    return Vector(X.indices.astype(np.int64), X.data, {t: word_column(t) for t in tokens})
 
 
 def featurize(items: Iterable[CommentText]) -> sp.csr_matrix:
     """A sparse matrix of hashed features, one row per comment."""
-    vectors = [vectorize(i) for i in items]
-    indptr = np.cumsum([0] + [len(v.columns) for v in vectors])
-    columns = np.concatenate([v.columns for v in vectors]) if vectors else np.empty(0)
-    values = np.concatenate([v.values for v in vectors]) if vectors else np.empty(0)
-    return sp.csr_matrix((values, columns, indptr), shape=(len(vectors), N_FEATURES))
+    return _matrix([normalise(i.body, author_url=i.author_url) for i in items])
 
 
 def readable(token: str) -> str:

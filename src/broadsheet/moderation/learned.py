@@ -15,6 +15,7 @@ restart. Learning locks the row, so two moderators deciding at once both count.
 from __future__ import annotations
 
 import copy
+import itertools
 import logging
 import math
 import pickle
@@ -323,25 +324,47 @@ def learn(items: Sequence[CommentText], labels: Sequence[int], *, epochs: int = 
         return spam_filter.learn(items, labels, epochs=epochs)
 
 
+# Comments featurized and learned at a time by ``learn_from_comments``.
+LEARN_BATCH = 2000
+
+
+def _decided(comments: Iterable[Comment]) -> Iterator[tuple[str, str, int]]:
+    """(body, author url, label) of each decided comment; only those columns from a queryset."""
+    from django.db.models import QuerySet
+
+    if isinstance(comments, QuerySet):
+        rows = comments.values_list("body", "author_url", "status").iterator(chunk_size=2000)
+        for body, author_url, status in rows:
+            label = label_for_status(status)
+            if label is not None:
+                yield body, author_url or "", label
+        return
+    for comment in comments:
+        label = label_for_status(comment.status)
+        if label is not None:
+            yield comment.body, comment.author_url or "", label
+
+
 def learn_from_comments(comments: Iterable[Comment]) -> int:
     """Train the site's filter from comments a moderator (or an imported history) decided.
 
     Approved comments teach "publish", spam and rejected ones "do not publish";
     pending and deleted comments are skipped. Returns how many it learned from.
+    A queryset is read as three columns in chunks; each batch of ``LEARN_BATCH``
+    comments is featurized at once and learned in one step, and the filter is
+    stored once, at the end.
     """
-    items: list[CommentText] = []
-    labels: list[int] = []
+    rows = _decided(comments)
+    batches = iter(lambda: list(itertools.islice(rows, LEARN_BATCH)), [])
+    first = next(batches, None)
+    if first is None:
+        return 0
     learned = 0
-    for comment in comments:
-        label = label_for_status(comment.status)
-        if label is None:
-            continue
-        items.append(comment_text(comment))
-        labels.append(label)
-        if len(items) >= 1000:
-            learned += learn(items, labels)
-            items, labels = [], []
-    return learned + learn(items, labels)
+    with updating() as spam_filter:
+        for batch in itertools.chain([first], batches):
+            items = [CommentText(body=body, author_url=url) for body, url, _ in batch]
+            learned += spam_filter.learn(items, [label for _, _, label in batch])
+    return learned
 
 
 def model_summary() -> dict[str, Any] | None:
