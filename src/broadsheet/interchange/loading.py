@@ -181,7 +181,11 @@ def train_moderation(summary: Summary, comment_ids: list[int]) -> None:
     def comments():
         for start in range(0, len(comment_ids), BATCH):
             chunk = comment_ids[start : start + BATCH]
-            yield from Comment.objects.filter(pk__in=chunk).order_by("pk")
+            yield from (
+                Comment.objects.filter(pk__in=chunk)
+                .order_by("pk")
+                .only("body", "author_url", "status")
+            )
 
     learned = learn_from_comments(comments())
     summary.inform(f"The moderation filter learnt from {learned} imported decisions.")
