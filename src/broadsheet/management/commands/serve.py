@@ -34,6 +34,8 @@ class Command(BaseCommand):
             sys.executable, "-m", "gunicorn", "broadsheet.wsgi:application",
             "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
             "--worker-class", "gthread", "--access-logfile", "-", "--graceful-timeout", "10",
+            # Load Django (and scikit-learn) once; workers share those pages after fork.
+            "--preload",
         ]  # fmt: skip
         env = {**os.environ, "BROADSHEET_DATA_DIR": str(settings.DATA_DIR)}
         os.execve(sys.executable, argv, env)
