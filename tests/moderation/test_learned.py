@@ -7,6 +7,7 @@ import pytest
 from broadsheet.discussion.models import Comment
 from broadsheet.moderation import actions, learned
 from broadsheet.moderation.features import (
+    N_WORD_FEATURES,
     CommentText,
     clean_markup,
     featurize,
@@ -83,6 +84,8 @@ def test_a_filter_survives_storage_and_refuses_other_features():
     again = SpamFilter.loads(spam_filter.dumps())
     assert again.score(item) == spam_filter.score(item)
     assert again.counts == spam_filter.counts
+    assert again.documents == spam_filter.documents > 0
+    assert (again.document_counts == spam_filter.document_counts).all()
     spam_filter.features_version = -1
     with pytest.raises(ValueError, match="retrain"):
         SpamFilter.loads(spam_filter.dumps())
@@ -180,3 +183,19 @@ def test_an_unusable_stored_model_turns_scoring_off_instead_of_failing(article):
     LearnedModel.objects.create(pk=1, version=1, revision="x", blob=b"not a model")
     comment = post(article, "Still works")
     assert comment.status == Status.APPROVED and comment.score is None
+
+
+def test_character_grams_in_every_comment_weigh_less_than_rare_ones():
+    spam_filter = SpamFilter()
+    spam_filter.learn(
+        [CommentText("the cat"), CommentText("the dog"), CommentText("the eel")], [0, 1, 0]
+    )
+    assert spam_filter.documents == 3
+    vector = spam_filter._vector(CommentText("the cat"))
+    chars = vector.columns >= N_WORD_FEATURES
+    # Unit length still, and " th" (in all three) below " ca" (in one).
+    assert float((vector.values[chars] ** 2).sum()) == pytest.approx(1.0)
+    assert vector.values[chars].min() < vector.values[chars].max()
+    again = spam_filter.documents
+    spam_filter.learn([CommentText("the cat")], [0], count=False)
+    assert spam_filter.documents == again  # another pass over the same examples

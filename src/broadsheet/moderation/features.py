@@ -22,7 +22,7 @@ import scipy.sparse as sp
 from sklearn.utils import murmurhash3_32
 
 # Bump when the features change: a stored model built on other features cannot be used.
-FEATURES_VERSION = 2
+FEATURES_VERSION = 3
 
 N_WORD_FEATURES = 2**18
 N_CHAR_FEATURES = 2**18
@@ -288,12 +288,37 @@ def _matrix(normed: list[Normalised]) -> sp.csr_matrix:
         np.log1p(X.data, out=X.data)
     elif TF == "binary":
         X.data[:] = 1.0
-    # Each block (words, characters) scaled to unit length on its own.
-    row_of = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
-    group = row_of * 2 + (X.indices >= N_WORD_FEATURES)
-    norms = np.sqrt(np.bincount(group, weights=X.data**2, minlength=2 * X.shape[0]))
-    X.data /= norms[group]
+    _unit_blocks(X.indptr, X.indices, X.data)
     return X
+
+
+def _unit_blocks(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray) -> None:
+    """Scale each row's blocks (words, characters) to unit length on their own, in place."""
+    rows = len(indptr) - 1
+    row_of = np.repeat(np.arange(rows), np.diff(indptr))
+    group = row_of * 2 + (indices >= N_WORD_FEATURES)
+    norms = np.sqrt(np.bincount(group, weights=data**2, minlength=2 * rows))
+    data /= np.maximum(norms[group], 1e-12)
+
+
+def weigh_characters(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    data: np.ndarray,
+    document_counts: np.ndarray,
+    documents: int,
+) -> None:
+    """Weigh the character n-grams by their inverse document frequency, in place.
+
+    ``document_counts[c]`` is how many of the ``documents`` learned from had character
+    column ``N_WORD_FEATURES + c``; the weight is ``log((documents + 1) / (count + 1)) + 1``
+    (scikit-learn's smoothed IDF), and the character block is scaled back to unit length.
+    A gram in nearly every comment (" th", "the ") then says little, a rarer one more.
+    """
+    chars = np.flatnonzero(indices >= N_WORD_FEATURES)
+    counts = document_counts[indices[chars] - N_WORD_FEATURES].astype(np.float64)
+    data[chars] *= np.log((documents + 1.0) / (counts + 1.0)) + 1.0
+    _unit_blocks(indptr, indices, data)
 
 
 @dataclass(frozen=True)

@@ -36,11 +36,14 @@ from sklearn.linear_model import SGDClassifier
 
 from broadsheet.moderation.features import (
     FEATURES_VERSION,
+    N_CHAR_FEATURES,
+    N_WORD_FEATURES,
     CommentText,
     Vector,
     featurize,
     readable,
     vectorize,
+    weigh_characters,
 )
 
 if TYPE_CHECKING:
@@ -90,6 +93,10 @@ class SpamFilter:
         self.classifier = SGDClassifier(loss="log_loss", alpha=alpha, random_state=seed)
         self.counts = [0, 0]  # examples learned, by label
         self.features_version = FEATURES_VERSION
+        # Online IDF of the character n-grams: in how many of the comments learned
+        # from each character column occurs (no vocabulary, just one count per column).
+        self.documents = 0
+        self.document_counts = np.zeros(N_CHAR_FEATURES, dtype=np.uint32)
 
     @property
     def published_examples(self) -> int:
@@ -123,6 +130,11 @@ class SpamFilter:
         if not items:
             return 0
         X = featurize(items)
+        if count:
+            chars = X.indices[X.indices >= N_WORD_FEATURES] - N_WORD_FEATURES
+            self.document_counts += np.bincount(chars, minlength=N_CHAR_FEATURES).astype(np.uint32)
+            self.documents += X.shape[0]
+        self._weigh(X)
         y = np.asarray(labels, dtype=np.int64)
         rng = np.random.default_rng(seed)
         for epoch in range(max(1, epochs)):
@@ -136,7 +148,21 @@ class SpamFilter:
     def scores(self, items: Sequence[CommentText]) -> np.ndarray:
         if not self.can_score:
             return np.full(len(items), 0.5)
-        return self.classifier.predict_proba(featurize(items))[:, 1]
+        X = featurize(items)
+        self._weigh(X)
+        return self.classifier.predict_proba(X)[:, 1]
+
+    def _weigh(self, X: Any) -> None:
+        """Weigh a featurized batch's character n-grams by their IDF (in place)."""
+        weigh_characters(X.indptr, X.indices, X.data, self.document_counts, self.documents)
+
+    def _vector(self, item: CommentText) -> Vector:
+        vector = vectorize(item)
+        indptr = np.array([0, len(vector.columns)])
+        weigh_characters(
+            indptr, vector.columns, vector.values, self.document_counts, self.documents
+        )
+        return vector
 
     def _probability(self, vector: Vector) -> float:
         # The logistic model's predict_proba, without scikit-learn's per-call
@@ -146,13 +172,13 @@ class SpamFilter:
         return 1.0 / (1.0 + math.exp(-max(-500.0, min(500.0, z))))
 
     def score(self, item: CommentText) -> float:
-        return self._probability(vectorize(item)) if self.can_score else 0.5
+        return self._probability(self._vector(item)) if self.can_score else 0.5
 
     def judge(self, item: CommentText, *, top: int = 4) -> Judgement:
         """The score and the readable word features that weighed most toward it."""
         if not self.can_score:
             return Judgement(0.5, [])
-        vector = vectorize(item)
+        vector = self._vector(item)
         score = self._probability(vector)
         values = dict(zip(vector.columns.tolist(), vector.values.tolist(), strict=True))
         coef = self.classifier.coef_[0]
@@ -180,10 +206,17 @@ class SpamFilter:
             setattr(classifier, name, None)
         state["classifier"] = classifier
         state["_sparse"] = sparse
+        counts = self.document_counts
+        seen = np.flatnonzero(counts).astype(np.int32)
+        state["document_counts"] = (seen, counts[seen])
         return state
 
     def __setstate__(self, state: dict) -> None:
         sparse = state.pop("_sparse", {})
+        seen, counts = state.pop("document_counts", (np.zeros(0, np.int32), np.zeros(0)))
+        state["document_counts"] = np.zeros(N_CHAR_FEATURES, dtype=np.uint32)
+        state["document_counts"][seen] = counts
+        state.setdefault("documents", 0)
         classifier = state["classifier"]
         for name, (shape, dtype, nonzero, values) in sparse.items():
             dense = np.zeros(int(np.prod(shape)), dtype=np.dtype(dtype))
