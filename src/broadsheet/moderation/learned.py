@@ -358,7 +358,7 @@ def learn(items: Sequence[CommentText], labels: Sequence[int], *, epochs: int = 
 
 
 # Comments featurized and learned at a time by ``learn_from_comments``.
-LEARN_BATCH = 2000
+LEARN_BATCH = 1000
 
 
 def _decided(comments: Iterable[Comment]) -> Iterator[tuple[str, str, int]]:
