@@ -6,9 +6,10 @@ from django.db import models
 from django.utils import timezone
 
 from broadsheet.discussion.models import Comment
+from broadsheet.newsroom.models import SingletonModel
 
 
-class ModerationSettings(models.Model):
+class ModerationSettings(SingletonModel):
     """The moderation choices editors change while the site runs (one row)."""
 
     hold_threshold = models.FloatField(
@@ -56,10 +57,6 @@ class ModerationSettings(models.Model):
     def __str__(self) -> str:
         return "Moderation settings"
 
-    def save(self, *args, **kwargs) -> None:
-        self.pk = 1
-        super().save(*args, **kwargs)
-
     def clean(self) -> None:
         errors = {}
         for name in ("hold_threshold", "spam_threshold"):
@@ -72,8 +69,7 @@ class ModerationSettings(models.Model):
 
     @classmethod
     def load(cls) -> ModerationSettings:
-        obj, _ = cls.objects.get_or_create(pk=1)
-        return obj
+        return super().load()
 
 
 class WordRule(models.Model):

@@ -11,7 +11,23 @@ from django.utils import timezone
 from broadsheet.newsroom.querysets import ArticleQuerySet
 
 
-class SiteSettings(models.Model):
+class SingletonModel(models.Model):
+    """A table of one row (pk 1): per-site choices that editors change while the site runs."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls):
+        obj, _ = cls._default_manager.get_or_create(pk=1)
+        return obj
+
+
+class SiteSettings(SingletonModel):
     """The per-site choices editors change while the site runs (one row)."""
 
     class CommentPolicy(models.TextChoices):
@@ -42,14 +58,9 @@ class SiteSettings(models.Model):
     def __str__(self) -> str:
         return "Site settings"
 
-    def save(self, *args, **kwargs) -> None:
-        self.pk = 1
-        super().save(*args, **kwargs)
-
     @classmethod
     def load(cls) -> SiteSettings:
-        obj, _ = cls.objects.get_or_create(pk=1)
-        return obj
+        return super().load()
 
 
 class Section(models.Model):
