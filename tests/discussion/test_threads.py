@@ -61,3 +61,15 @@ def test_page_number_out_of_range_is_clamped(article):
     post(article, "only")
     page = load_page(article, page=99, per_page=10)
     assert page.number == 1 and page.nodes[0].comment.body == "only"
+
+
+def test_only_web_addresses_become_author_links(article):
+    from broadsheet.discussion.rendering import render_discussion
+
+    post(article, "safe", author_name="Web", author_url="https://web.example")
+    bad = post(article, "unsafe", author_name="Script")
+    Comment.objects.filter(pk=bad.pk).update(author_url="javascript:alert(1)")
+    html = render_discussion(load_page(article).nodes, accepts_comments=True)
+    assert 'href="https://web.example"' in html
+    assert "javascript:" not in html
+    assert "<bdi>Script</bdi>" in html

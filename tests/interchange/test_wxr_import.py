@@ -214,3 +214,21 @@ def test_older_wxr_versions_and_their_namespaces(db, name, base, author):
 def test_imported_statuses_train_the_moderation_filter(db):
     output = run_import("wxr", SAMPLES / "wordpress-1.2.xml")
     assert "The moderation filter learnt from" in output or "filter is not available" in output
+
+
+def test_author_url_that_is_not_a_web_address_is_dropped_with_a_note(db, tmp_path):
+    text = (SAMPLES / "wordpress-1.2.xml").read_text()
+    hostile = text.replace(
+        "<wp:comment_author><![CDATA[יוסי]]></wp:comment_author>\n"
+        "\t\t\t<wp:comment_author_email><![CDATA[yossi@example.co.il]]></wp:comment_author_email>\n"
+        "\t\t\t<wp:comment_author_url></wp:comment_author_url>",
+        "<wp:comment_author><![CDATA[יוסי]]></wp:comment_author>\n"
+        "\t\t\t<wp:comment_author_email><![CDATA[yossi@example.co.il]]></wp:comment_author_email>\n"
+        "\t\t\t<wp:comment_author_url>javascript:alert(1)</wp:comment_author_url>",
+    )
+    assert hostile != text
+    path = tmp_path / "hostile-url.xml"
+    path.write_text(hostile)
+    output = run_import("wxr", path)
+    assert "is not a web address: dropped" in output
+    assert Comment.objects.get(author_name="יוסי").author_url == ""

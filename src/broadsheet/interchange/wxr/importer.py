@@ -384,6 +384,11 @@ class WxrImport:
         if len(url) > 500:
             self.summary.note(f"comment {cid}: author URL longer than 500 characters dropped")
             url = ""
+        elif url and urlsplit(url).scheme.lower() not in ("http", "https"):
+            self.summary.note(
+                f"comment {cid}: author URL {url[:60]!r} is not a web address: dropped"
+            )
+            url = ""
         ip = clean_ip(c.author_ip) if c.author_ip else None
         return ImportedComment(
             article_id=article.pk,
