@@ -9,6 +9,7 @@ only the listed tags and attributes survive.
 from __future__ import annotations
 
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
@@ -65,3 +66,12 @@ def render_article(text: str) -> str:
 def sanitize_html(html: str) -> str:
     """Clean HTML that arrives as HTML (imported WordPress posts)."""
     return _clean(html, _ARTICLE_TAGS, "noopener")
+
+
+def web_url(url: str) -> str:
+    """``url`` if it is an http or https address, else "".
+
+    For addresses no form validated (imported, restored) before they become
+    links: never ``javascript:`` or ``data:``.
+    """
+    return url if urlsplit(url.strip()).scheme.lower() in ("http", "https") else ""

@@ -148,3 +148,11 @@ def test_not_found_page_uses_the_site_layout(client, site):
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
     assert site.site_name in response.content.decode()
+
+
+def test_a_source_address_that_is_not_a_web_address_is_not_linked(client):
+    article = make_article(source_name="Odd Outlet", source_url="https://odd.example/a")
+    Article.objects.filter(pk=article.pk).update(source_url="javascript:alert(1)")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Odd Outlet" in html
+    assert "javascript:" not in html

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from django.urls import reverse
 from django.utils import dateformat, timezone
@@ -18,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from broadsheet.discussion.threads import Node
+from broadsheet.markup import web_url
 
 
 @dataclass(frozen=True)
@@ -76,14 +76,8 @@ def _when(value) -> tuple[str, str]:
     return local.isoformat(), dateformat.format(local, r"F j, Y \a\t g:i a")
 
 
-def _linkable(url: str) -> bool:
-    # Imported and restored comments bring URLs no form validated: only web
-    # addresses become links (never javascript: or data:).
-    return urlsplit(url).scheme.lower() in ("http", "https")
-
-
 def _author(comment) -> str:
-    if comment.author_url and _linkable(comment.author_url):
+    if web_url(comment.author_url):
         return format_html(
             '<a href="{}" rel="nofollow ugc external">{}</a>',
             comment.author_url,

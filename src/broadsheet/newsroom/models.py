@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from broadsheet.markup import web_url
 from broadsheet.newsroom.querysets import ArticleQuerySet
 
 
@@ -189,6 +190,11 @@ class Article(models.Model):
             self.published_at = timezone.now()
         if self.status == self.Status.SCHEDULED and self.published_at is None:
             raise ValidationError({"published_at": "A scheduled article needs a time."})
+
+    @property
+    def source_link(self) -> str:
+        """The source's address, only when it is safe to link to."""
+        return web_url(self.source_url)
 
     @property
     def is_live(self) -> bool:

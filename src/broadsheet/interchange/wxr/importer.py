@@ -29,6 +29,7 @@ from broadsheet.interchange.loading import (
 )
 from broadsheet.interchange.summary import Summary
 from broadsheet.interchange.wxr import reader
+from broadsheet.markup import web_url
 from broadsheet.newsroom import actions as newsroom_actions
 from broadsheet.newsroom.models import Article
 
@@ -217,7 +218,7 @@ class WxrImport:
         article.published_at = published_at
         article.comments_open = post.comment_status == "open"
         article.source_name = fit(post.meta.get(META_SOURCE_NAME, article.source_name), 200)
-        article.source_url = fit(post.meta.get(META_SOURCE_URL, article.source_url), 500)
+        article.source_url = web_url(fit(post.meta.get(META_SOURCE_URL, article.source_url), 500))
 
         after = {name: getattr(article, name) for name in _ARTICLE_FIELDS}
         new_tags = {t.pk for t in tags}
@@ -384,7 +385,7 @@ class WxrImport:
         if len(url) > 500:
             self.summary.note(f"comment {cid}: author URL longer than 500 characters dropped")
             url = ""
-        elif url and urlsplit(url).scheme.lower() not in ("http", "https"):
+        elif url and not web_url(url):
             self.summary.note(
                 f"comment {cid}: author URL {url[:60]!r} is not a web address: dropped"
             )
