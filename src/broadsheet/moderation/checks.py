@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Q
 
 from broadsheet.conf import conf
@@ -115,14 +116,16 @@ def _count_hit(key: str, limit: int, window: int) -> int | None:
     now = int(time.time())
     start = now - now % window
     counter = f"bs:rate:{key}:{window}:{start}"
-    # add() then incr() is atomic on Redis; on the database cache two posts in the
-    # same instant may count once, which only errs toward letting a post through.
-    cache.add(counter, 0, timeout=window + 5)
-    try:
-        hits = cache.incr(counter)
-    except ValueError:
-        cache.set(counter, 1, timeout=window + 5)
-        hits = 1
+    # add() then incr() is atomic on Redis. The database cache's incr() is a read
+    # then a write: in one transaction, SQLite's BEGIN IMMEDIATE serialises it;
+    # on PostgreSQL two posts in the same instant may still count once (use Redis).
+    with transaction.atomic():
+        cache.add(counter, 0, timeout=window + 5)
+        try:
+            hits = cache.incr(counter)
+        except ValueError:
+            cache.set(counter, 1, timeout=window + 5)
+            hits = 1
     if hits > limit:
         return max(1, start + window - now)
     return None
