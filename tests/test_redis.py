@@ -1,0 +1,69 @@
+"""With BROADSHEET_REDIS_URL, the cache, rate-limit counters and sessions live in Redis."""
+
+from __future__ import annotations
+
+import importlib
+import uuid
+
+import pytest
+from django.core.cache import cache
+
+from broadsheet.discussion.models import Comment
+from tests.conftest import require_service
+
+pytestmark = [pytest.mark.redis, pytest.mark.django_db]
+
+
+@pytest.fixture
+def redis_cache(settings):
+    require_service("Redis", "127.0.0.1", 6379)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+            # Each test its own keys: several suites may share the server.
+            "KEY_PREFIX": f"broadsheet-test-{uuid.uuid4().hex}",
+        }
+    }
+    yield cache
+    cache.delete_pattern("*")  # this test's prefix only; clear() would flush the database
+
+
+def test_settings_use_redis_for_cache_and_sessions(monkeypatch):
+    import broadsheet.settings as module
+
+    monkeypatch.setenv("BROADSHEET_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        reloaded = importlib.reload(module)
+        assert reloaded.CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache"
+        assert reloaded.CACHES["default"]["LOCATION"] == "redis://127.0.0.1:6379/0"
+        assert reloaded.SESSION_ENGINE == "django.contrib.sessions.backends.cache"
+    finally:
+        monkeypatch.delenv("BROADSHEET_REDIS_URL")
+        importlib.reload(module)
+
+
+def test_rate_limit_counts_in_redis_and_answers_429(client, article, redis_cache, settings):
+    from broadsheet.moderation.models import ModerationSettings
+
+    settings.BROADSHEET_RATE_LIMIT = "on"
+    rules = ModerationSettings.load()
+    rules.rate_per_minute = 2
+    rules.save()
+    codes = []
+    for i in range(3):
+        response = client.post(
+            f"/article/{article.slug}/comments",
+            {"author_name": "Quick", "body": f"comment number {i} with its own words"},
+            HTTP_ORIGIN="http://testserver",
+        )
+        codes.append(response.status_code)
+    assert codes == [302, 302, 429]
+    assert int(response["Retry-After"]) >= 1
+    assert Comment.objects.count() == 2
+    assert any(key for key in redis_cache.keys("bs:rate:*"))
+
+
+def test_article_page_is_cached_in_redis(client, article, redis_cache):
+    client.get(article.get_absolute_url())
+    assert redis_cache.keys("broadsheet:article-page:*")
