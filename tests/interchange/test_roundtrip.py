@@ -54,9 +54,10 @@ def parsed(text: str, tmp_path, name: str) -> list[dict]:
             for c in data["comments"]:
                 c["comment_id"] = ordinal("comment", c["comment_id"])
                 c["parent"] = ordinal("comment", c["parent"]) if c["parent"] != "0" else 0
+                c["user_id"] = ordinal("author", c["user_id"]) if c["user_id"] != "0" else 0
                 c["line"] = None
         if "author_id" in data:
-            data["author_id"] = None
+            data["author_id"] = ordinal("author", data["author_id"])
         data["line"] = None
         records.append(data)
     return records
@@ -73,6 +74,18 @@ def test_wxr_round_trip_gives_the_same_file(db, tmp_path):
     second = run_export("wxr", "--base-url", BASE)
     one, two = parsed(first, tmp_path, "1.xml"), parsed(second, tmp_path, "2.xml")
     assert len(one) == len(two)
+    # The sample's comments 103 and 200 were written by dana and sara while signed in:
+    # the link travels as the wp:author_id of their bylines, in both exports.
+    dana = next(r["author_id"] for r in one if r["type"] == "Author" and r["login"] == "dana")
+    linked = [
+        (c["author"], c["user_id"])
+        for r in one
+        if r["type"] == "Post"
+        for c in r["comments"]
+        if c["user_id"]
+    ]
+    sara = next(r["author_id"] for r in one if r["type"] == "Author" and r["login"] == "sara")
+    assert linked == [("Jane Doe", dana), ("نور", sara)]
     for a, b in zip(one, two, strict=True):
         a.pop("pub_date", None), b.pop("pub_date", None)
         assert a == b
@@ -228,3 +241,28 @@ def test_json_backup_names_accounts_by_username_in_one_query_per_table(db, djang
         document = json.loads(run_export("json"))
     assert {c["user"] for c in document["comments"]} == {"editor"}
     assert len(queries) < 20
+
+
+def test_wxr_export_gives_a_comment_its_authors_id(db, django_user_model, tmp_path):
+    writer = django_user_model.objects.create_user("writer", password="x" * 12)
+    reader_account = django_user_model.objects.create_user("reader", password="x" * 12)
+    Author.objects.create(name="A Writer", slug="a-writer", user=writer)
+    article = make_article()
+    post(article, "By the writer", user=writer)
+    post(article, "By a reader with an account", user=reader_account)
+    post(article, "By a visitor")
+    records = parsed(run_export("wxr", "--base-url", BASE), tmp_path, "x.xml")
+    authors = [r for r in records if r["type"] == "Author"]
+    # parsed() numbers author ids in order of appearance: the writer's byline is 1.
+    assert [(a["login"], a["author_id"]) for a in authors] == [("a-writer", 1)]
+    users = {
+        c["content"].strip(): c["user_id"]
+        for r in records
+        if r["type"] == "Post"
+        for c in r["comments"]
+    }
+    assert users == {
+        "<p>By the writer</p>": 1,
+        "<p>By a reader with an account</p>": 0,
+        "<p>By a visitor</p>": 0,
+    }

@@ -6,6 +6,7 @@ import itertools
 from datetime import UTC, datetime
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from broadsheet.discussion.models import Comment
 from broadsheet.newsroom.models import Article, Author, Redirect, Section, Tag
@@ -86,6 +87,50 @@ def test_authors_from_the_header_and_from_bylines(wxr_site):
     }
 
 
+def test_comments_written_by_signed_in_authors_keep_their_account(wxr_site):
+    dana, sara = (get_user_model().objects.get(username=name) for name in ("dana", "sara"))
+    assert comment(103).user == dana  # wp:comment_user_id 1 = dana's wp:author_id
+    assert comment(200).user == sara  # 2 = sara
+    assert comment(100).user is None  # 0: a visitor
+    assert Author.objects.get(slug="dana").user == dana
+    assert Author.objects.get(slug="sara").user == sara
+    assert Author.objects.get(slug="ghost").user is None  # not in the header: no account
+    assert set(Comment.objects.exclude(user=None).values_list("origin", flat=True)) == {
+        f"{ORIGIN}#c103",
+        f"{ORIGIN}#c200",
+    }
+
+
+def test_imported_accounts_grant_no_access(wxr_site):
+    assert tally(wxr_site, "users") == [2, 2, 0, 0, 0]
+    for user in get_user_model().objects.all():
+        assert not user.is_active and not user.is_staff and not user.is_superuser
+        assert not user.has_usable_password()
+    dana = get_user_model().objects.get(username="dana")
+    assert (dana.email, dana.first_name, dana.last_name) == (
+        "dana@gazette.example.com", "Dana", "Writer",
+    )  # fmt: skip
+
+
+def test_a_user_id_that_is_not_an_author_is_noted_and_left_without_account(wxr_site):
+    # A WordPress subscriber: exports do not list them among the authors.
+    assert comment(104).user is None
+    assert (
+        "line 175: comment 104 was written by user '7', who is not among the file's "
+        "authors: imported without an account"
+    ) in wxr_site
+
+
+def test_an_existing_account_with_the_login_is_used_as_it_is(db, django_user_model):
+    editor = django_user_model.objects.create_user("dana", password="x" * 12, is_staff=True)
+    output = run_import("wxr", SAMPLES / "wordpress-1.2.xml", "--no-train")
+    assert tally(output, "users") == [2, 1, 0, 1, 0]
+    editor.refresh_from_db()
+    assert editor.is_active and editor.is_staff and editor.has_usable_password()
+    assert comment(103).user == editor
+    assert Author.objects.get(slug="dana").user == editor
+
+
 def test_non_ascii_permalink_becomes_a_unicode_slug_and_redirect(wxr_site):
     article = Article.objects.get(origin=f"{ORIGIN}#16")
     assert article.slug == "שלום-עולם"
@@ -160,6 +205,9 @@ def test_importing_again_creates_nothing(wxr_site):
     assert (Article.objects.count(), Comment.objects.count(), Redirect.objects.count()) == counts
     assert tally(again, "posts") == [7, 0, 0, 7, 0]
     assert tally(again, "comments") == [18, 0, 0, 18, 0]
+    assert tally(again, "users") == [2, 0, 0, 2, 0]
+    assert get_user_model().objects.count() == 2
+    assert comment(103).user.username == "dana"
 
 
 def test_importing_a_changed_file_updates_what_changed(wxr_site, tmp_path):
@@ -189,6 +237,8 @@ def test_dry_run_reports_and_writes_nothing(db):
     assert tally(output, "comments")[:2] == [18, 17]
     assert not Article.objects.exists() and not Comment.objects.exists()
     assert not Author.objects.exists() and not Redirect.objects.exists()
+    assert tally(output, "users") == [2, 2, 0, 0, 0]
+    assert not get_user_model().objects.exists()
 
 
 @pytest.mark.parametrize(

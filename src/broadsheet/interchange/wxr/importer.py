@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from broadsheet.discussion.actions import ImportedComment
@@ -31,7 +32,7 @@ from broadsheet.interchange.summary import Summary
 from broadsheet.interchange.wxr import reader
 from broadsheet.markup import web_url
 from broadsheet.newsroom import actions as newsroom_actions
-from broadsheet.newsroom.models import Article
+from broadsheet.newsroom.models import Article, Author
 
 # wp:comment_approved -> Comment.status. "post-trashed" marks the comments of a
 # trashed post; anything unknown is held for a moderator.
@@ -87,6 +88,8 @@ class WxrImport:
         self.progress = progress
         self.pending_parents: list[tuple[reader.Category, object]] = []
         self.terms_done = False
+        # wp:author_id -> the Django account made or found for that author.
+        self.accounts: dict[str, int] = {}
         self.now = timezone.now()
 
     def run(self) -> None:
@@ -117,7 +120,50 @@ class WxrImport:
         name = record.display_name or " ".join(
             part for part in (record.first_name, record.last_name) if part
         )
-        self.catalogue.author(record.login, name=html.unescape(name), email=record.email)
+        author = self.catalogue.author(record.login, name=html.unescape(name), email=record.email)
+        if author is not None:
+            self.account(record, author)
+
+    def account(self, record: reader.Author, author: Author) -> None:
+        """Find or make the author's Django account and link the byline to it.
+
+        Made accounts are inactive, not staff and have no usable password: an
+        import never grants access. Comments whose ``wp:comment_user_id`` is this
+        author's ``wp:author_id`` are linked to the account.
+        """
+        user_model = get_user_model()
+        summary = self.summary
+        summary.count("users", "found")
+        username = fit(record.login, user_model._meta.get_field("username").max_length or 150)
+        user = author.user if author.user_id is not None else None
+        if user is None:
+            user = user_model.objects.filter(username=username).first()
+        if user is None:
+            user = user_model(
+                username=username,
+                email=fit(record.email, 254),
+                first_name=fit(html.unescape(record.first_name), 150),
+                last_name=fit(html.unescape(record.last_name), 150),
+                is_active=False,
+                is_staff=False,
+            )
+            user.set_unusable_password()
+            user.save()
+            summary.count("users", "created")
+        else:
+            summary.count("users", "skipped")
+        if author.user_id is None:
+            if Author.objects.filter(user=user).exclude(pk=author.pk).exists():
+                summary.note(
+                    f"author {record.login!r}: the account {user.get_username()!r} already "
+                    "belongs to another byline; the byline was not linked to it",
+                    record.line,
+                )
+            else:
+                author.user = user
+                author.save(update_fields=["user"])
+        if record.author_id and record.author_id != "0":
+            self.accounts[record.author_id] = user.pk
 
     def category(self, record: reader.Category) -> None:
         if not (record.nicename or record.name):
@@ -391,12 +437,22 @@ class WxrImport:
             )
             url = ""
         ip = clean_ip(c.author_ip) if c.author_ip else None
+        user_id = None
+        if c.user_id not in ("", "0"):
+            user_id = self.accounts.get(c.user_id)
+            if user_id is None:
+                self.summary.note(
+                    f"comment {cid} was written by user {c.user_id!r}, who is not among the "
+                    "file's authors: imported without an account",
+                    c.line,
+                )
         return ImportedComment(
             article_id=article.pk,
             author_name=fit(html.unescape(c.author).strip() or "Anonymous", 200),
             author_email=fit(c.author_email, 254),
             author_url=url,
             ip_address=ip,
+            user_id=user_id,
             body=c.content,
             body_html=wpcontent.comment_html(c.content),
             created_at=created_at,

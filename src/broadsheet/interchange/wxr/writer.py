@@ -135,6 +135,10 @@ def write(out: TextIO, *, base_url: str) -> dict[str, int]:
         )
     w("\n\t<generator>https://broadsheet.invalid/?v=1</generator>\n\n")
 
+    # A comment's account travels as the wp:author_id of the byline linked to it.
+    author_ids = dict(
+        Author.objects.filter(user__isnull=False).values_list("user_id", "pk").iterator()
+    )
     comments = _comments_by_article()
     pending: tuple[int, list[Comment]] | None = next(comments, None)
     articles = (
@@ -150,7 +154,7 @@ def write(out: TextIO, *, base_url: str) -> dict[str, int]:
         if pending is not None and pending[0] == article.pk:
             own = pending[1]
             pending = next(comments, None)
-        _write_item(w, article, own, base)
+        _write_item(w, article, own, base, author_ids)
         counts["articles"] += 1
         counts["comments"] += len(own)
     w("</channel>\n</rss>\n")
@@ -172,7 +176,9 @@ def _comments_by_article() -> Iterator[tuple[int, list[Comment]]]:
         yield article_id, current  # type: ignore[misc]
 
 
-def _write_item(w, article: Article, comments: list[Comment], base: str) -> None:
+def _write_item(
+    w, article: Article, comments: list[Comment], base: str, author_ids: dict[int, int]
+) -> None:
     url = base + iri_to_uri(article.get_absolute_url())
     draft = article.status == Article.Status.DRAFT
     when = article.published_at or article.created_at
@@ -213,7 +219,7 @@ def _write_item(w, article: Article, comments: list[Comment], base: str) -> None
         if value:
             _meta(w, "postmeta", key, value, indent="\t\t")
     for comment in comments:
-        _write_comment(w, comment)
+        _write_comment(w, comment, author_ids)
     w("\t</item>\n")
 
 
@@ -224,7 +230,7 @@ def _meta(w, kind: str, key: str, value: str, indent: str) -> None:
     )
 
 
-def _write_comment(w, comment: Comment) -> None:
+def _write_comment(w, comment: Comment, author_ids: dict[int, int]) -> None:
     kind = comment.kind if comment.kind != Comment.Kind.COMMENT else "comment"
     w("\t\t<wp:comment>\n")
     w(f"\t\t\t<wp:comment_id>{comment.pk}</wp:comment_id>\n")
@@ -239,7 +245,8 @@ def _write_comment(w, comment: Comment) -> None:
     w(f"\t\t\t<wp:comment_approved>{cdata(approved)}</wp:comment_approved>\n")
     w(f"\t\t\t<wp:comment_type>{cdata(kind)}</wp:comment_type>\n")
     w(f"\t\t\t<wp:comment_parent>{comment.parent_id or 0}</wp:comment_parent>\n")
-    w(f"\t\t\t<wp:comment_user_id>{comment.user_id or 0}</wp:comment_user_id>\n")
+    user = author_ids.get(comment.user_id, 0) if comment.user_id is not None else 0
+    w(f"\t\t\t<wp:comment_user_id>{user}</wp:comment_user_id>\n")
     if comment.status == Comment.Status.REJECTED:
         _meta(w, "commentmeta", META_STATUS, comment.status, indent="\t\t\t")
     w("\t\t</wp:comment>\n")
