@@ -66,7 +66,7 @@ def article_page(request: HttpRequest, slug: str) -> HttpResponse:
     # Staff see drafts and scheduled articles too: that is the editors' preview.
     articles = Article.objects.all() if request.user.is_staff else Article.objects.live()
     article = get_object_or_404(articles.select_related("author", "section"), slug=slug)
-    site = SiteSettings.load()
+    site = SiteSettings.for_request(request)
     if readers.is_personal(request):
         return _render_article(request, article, site, personal=True)
     etag = _article_etag(article, site, request)
@@ -104,10 +104,9 @@ def _render_article(
         own_ids=own.keys(),
         max_depth=site.thread_depth,
     )
+    saved = readers.saved_author(request)
     if form is None:
-        form = CommentForm(
-            article=article, user=request.user, initial=readers.saved_author(request)
-        )
+        form = CommentForm(article=article, user=request.user, initial=saved)
     accepts = article.accepts_comments(site)
     response = render(
         request,
@@ -119,9 +118,7 @@ def _render_article(
             "form": form,
             "form_stamp": form_stamp(),
             "accepts_comments": accepts,
-            "closes_at": article.comments_close_at(site),
-            "remember": bool(readers.saved_author(request)),
-            "own_tokens": own,
+            "remember": bool(saved),
         },
         status=status,
     )
@@ -170,7 +167,7 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(Article.objects.live(), slug=slug)
     if (refused := refuse_forged_post(request)) is not None:
         return refused
-    site = SiteSettings.load()
+    site = SiteSettings.for_request(request)
     form = CommentForm(request.POST, article=article, user=request.user)
     if not form.is_valid():
         return _render_article(request, article, site, personal=True, form=form, status=400)
@@ -201,7 +198,7 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
         return _render_article(request, article, site, personal=True, form=form, status=403)
     comment = posted.comment
     own = [*readers.own_tokens(request), comment.pk]
-    response = redirect(_comment_location(comment, own))
+    response = redirect(_comment_location(comment, site, own))
     readers.remember_own(request, response, comment.pk, posted.edit_token)
     remember = request.POST.get("remember") == "on"
     readers.save_author(
@@ -211,9 +208,9 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-def _comment_location(comment: Comment, own_ids: Iterable[int] = ()) -> str:
+def _comment_location(comment: Comment, site: SiteSettings, own_ids: Iterable[int] = ()) -> str:
     article = comment.article
-    per_page = SiteSettings.load().comments_per_page
+    per_page = site.comments_per_page
     rank = thread_rank(article, comment, own_ids)
     page = rank // per_page + 1
     query = f"?page={page}" if page > 1 else ""
@@ -225,7 +222,7 @@ def permalink(request: HttpRequest, pk: int) -> HttpResponse:
     own = readers.own_tokens(request)
     if not comment.article.is_live or not (comment.is_visible or pk in own):
         raise Http404("No such comment.")
-    return redirect(_comment_location(comment, own))
+    return redirect(_comment_location(comment, SiteSettings.for_request(request), own))
 
 
 def _visible_comment(pk: int) -> Comment:
@@ -240,7 +237,8 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
     """The form as a page of its own, answering (or quoting) one comment: works without JS."""
     parent = _visible_comment(pk)
     article = parent.article
-    initial = {"parent_id": parent.pk, **readers.saved_author(request)}
+    saved = readers.saved_author(request)
+    initial = {"parent_id": parent.pk, **saved}
     if request.GET.get("quote"):
         initial["body"] = quote_markdown(parent) + "\n\n"
     form = CommentForm(article=article, user=request.user, initial=initial)
@@ -252,9 +250,9 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
             "parent": parent,
             "form": form,
             "form_stamp": form_stamp(),
-            "accepts_comments": article.accepts_comments(),
+            "accepts_comments": article.accepts_comments(SiteSettings.for_request(request)),
             "quoting": bool(request.GET.get("quote")),
-            "remember": bool(readers.saved_author(request)),
+            "remember": bool(saved),
         },
     )
     _cache_headers(request, response, readers.is_personal(request))

@@ -63,6 +63,13 @@ class SiteSettings(SingletonModel):
     def load(cls) -> SiteSettings:
         return super().load()
 
+    @classmethod
+    def for_request(cls, request) -> SiteSettings:
+        """The settings, read once per request (the view and the templates share them)."""
+        if not hasattr(request, "_site_settings"):
+            request._site_settings = cls.load()
+        return request._site_settings
+
 
 class Section(models.Model):
     name = models.CharField(max_length=100, unique=True)
