@@ -7,6 +7,7 @@ import pytest
 from broadsheet.discussion.models import Comment
 from broadsheet.moderation import actions, learned
 from broadsheet.moderation.features import (
+    META_START,
     N_WORD_FEATURES,
     CommentText,
     clean_markup,
@@ -45,6 +46,36 @@ def test_links_numbers_and_emails_become_placeholders():
 
 def test_spaced_out_domains_count_as_links():
     assert "xlinks1x" in normalise("visit kidsmediausa . com today").shape
+
+
+@pytest.mark.parametrize(
+    ("cue", "asks", "discusses"),
+    [
+        ("likes", "Thumbs up if you agree!", "I like this analysis of the budget"),
+        ("likes", "give it a like", "It looks like rain"),
+        ("share", "Please share this everywhere", "Shares fell by a tenth"),
+        ("subscribe", "sub 4 sub, subscribe to me", "The subsidy was cut"),
+        ("visit", "check out my page", "They will check the figures"),
+        ("own_work", "listen to my new mixtape", "my neighbour agrees"),
+        ("money", "Earn $500 a day from home", "The earnings report was late"),
+        ("contact", "text me on +44 7700 900123", "The text of the bill"),
+        ("crowd", "hey guys", "They are good guys"),
+        ("please", "plz watch", "I was pleased with it"),
+    ],
+)
+def test_cues_name_what_spam_asks_of_readers(cue, asks, discusses):
+    assert f"xcuex{cue}" in normalise(asks).shape
+    assert f"xcuex{cue}" not in normalise(discusses).shape
+
+
+def test_a_cue_learned_from_some_wordings_carries_to_a_new_one():
+    spam_filter = SpamFilter()
+    bait = ["like this comment if you agree", "thumbs up if you read it", "like if you care"]
+    ham = ["the vote was close", "I read the report", "the council met today"]
+    spam_filter.learn([CommentText(t) for t in bait + ham], [1, 1, 1, 0, 0, 0], epochs=10)
+    judgement = spam_filter.judge(CommentText("leave me a like"))
+    assert "asks for likes" in judgement.features
+    assert judgement.score > spam_filter.score(CommentText("leave me a note"))
 
 
 def test_a_batch_is_featurized_as_each_comment_alone():
@@ -192,7 +223,7 @@ def test_character_grams_in_every_comment_weigh_less_than_rare_ones():
     )
     assert spam_filter.documents == 3
     vector = spam_filter._vector(CommentText("the cat"))
-    chars = vector.columns >= N_WORD_FEATURES
+    chars = (vector.columns >= N_WORD_FEATURES) & (vector.columns < META_START)
     # Unit length still, and " th" (in all three) below " ca" (in one).
     assert float((vector.values[chars] ** 2).sum()) == pytest.approx(1.0)
     assert vector.values[chars].min() < vector.values[chars].max()

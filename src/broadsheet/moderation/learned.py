@@ -36,6 +36,7 @@ from sklearn.linear_model import SGDClassifier
 
 from broadsheet.moderation.features import (
     FEATURES_VERSION,
+    META_START,
     N_CHAR_FEATURES,
     N_WORD_FEATURES,
     CommentText,
@@ -131,7 +132,8 @@ class SpamFilter:
             return 0
         X = featurize(items)
         if count:
-            chars = X.indices[X.indices >= N_WORD_FEATURES] - N_WORD_FEATURES
+            block = X.indices[(X.indices >= N_WORD_FEATURES) & (X.indices < META_START)]
+            chars = block - N_WORD_FEATURES
             self.document_counts += np.bincount(chars, minlength=N_CHAR_FEATURES).astype(np.uint32)
             self.documents += X.shape[0]
         self._weigh(X)
