@@ -10,6 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from broadsheet.moderation import actions
+from broadsheet.moderation.evaluation import read_labelled
+from broadsheet.moderation.learned import SpamFilter
 from broadsheet.moderation.models import LearnedModel
 from tests.conftest import post
 from tests.moderation.conftest import HAM, SPAM
@@ -58,6 +60,21 @@ def test_train_adds_to_the_sites_filter(labelled):
     row.refresh_from_db()
     assert (row.published_examples, row.unpublished_examples) == (24, 24)
     assert row.version == 2
+
+
+def test_several_files_are_learned_as_one_set(tmp_path, labelled, youtube_shaped):
+    model = tmp_path / "both.model"
+    out = run("train", str(labelled), str(youtube_shaped), "--model", str(model))
+    both = SpamFilter.load_file(model)
+    assert both.counts[0] + both.counts[1] == 24 + len(read_labelled(youtube_shaped))
+    assert f"{both.counts[0] + both.counts[1]} comments" in out
+
+
+def test_a_bad_file_among_several_teaches_nothing(tmp_path, labelled):
+    bad = write_csv(tmp_path / "bad.csv", ["text", "label"], [("x", "maybe")])
+    with pytest.raises(CommandError, match="label 'maybe'"):
+        run("train", str(labelled), str(bad))
+    assert not LearnedModel.objects.exists()
 
 
 def test_dry_run_saves_nothing(labelled):

@@ -171,6 +171,38 @@ def test_a_moderators_decision_changes_the_next_score(article, moderator, rules)
     assert after > before
 
 
+def test_undoing_a_decision_takes_back_what_the_filter_learned(article, moderator, rules):
+    train_site_filter()
+    text = "Join the reading club at the library on Tuesday evenings"
+    before = learned.site_filter().score(CommentText(text))
+    comment = post(article, text + ", all welcome", author_name="B")
+    entry = actions.mark_spam(comment, actor=moderator)
+    taught = learned.site_filter()
+    assert taught.score(CommentText(text)) > before + 0.2
+    assert taught.counts[learned.NOT_PUBLISH] == len(SPAM) + 1
+    actions.undo(entry, actor=moderator)
+    untaught = learned.site_filter()
+    assert untaught.score(CommentText(text)) == pytest.approx(before, abs=0.02)
+    assert untaught.counts == [len(HAM), len(SPAM)]
+    assert untaught.documents == len(HAM) + len(SPAM)
+    # Decided again, it is learned again.
+    actions.mark_spam(comment, actor=moderator)
+    assert learned.site_filter().score(CommentText(text)) > before + 0.2
+
+
+def test_only_the_latest_decisions_can_be_taken_back():
+    spam_filter = tiny_filter()
+    for n in range(learned.LESSONS_KEPT + 5):
+        spam_filter.learn([CommentText(f"note {n}")], [0], keys=[f"comment:{n}"])
+    assert len(spam_filter.lessons) == learned.LESSONS_KEPT
+    assert not spam_filter.unlearn("comment:0", 0)  # forgotten: too old
+    assert not spam_filter.unlearn(f"comment:{learned.LESSONS_KEPT}", 1)  # not what it learned
+    assert spam_filter.unlearn(f"comment:{learned.LESSONS_KEPT}", 0)
+    assert not spam_filter.unlearn(f"comment:{learned.LESSONS_KEPT}", 0)  # only once
+    again = SpamFilter.loads(spam_filter.dumps())
+    assert list(again.lessons) == list(spam_filter.lessons)
+
+
 def test_another_process_sees_a_new_model_without_a_restart(article, monkeypatch):
     monkeypatch.setattr(learned, "RECHECK_SECONDS", 3600)
     train_site_filter()

@@ -54,12 +54,13 @@ def _resolve_reports(entries: Sequence[AuditEntry]) -> None:
 
 
 def _teach(pairs: Iterable[tuple[Comment, int | None]]) -> None:
-    items, labels = [], []
+    items, labels, keys = [], [], []
     for comment, label in pairs:
         if label is not None:
             items.append(learned.comment_text(comment))
             labels.append(label)
-    learned.learn(items, labels)
+            keys.append(learned.lesson_key(comment))
+    learned.learn(items, labels, keys=keys)
 
 
 def moderate_many(
@@ -124,8 +125,9 @@ def restore(comment: Comment, *, actor: Any) -> AuditEntry:
 def undo(entry: AuditEntry, *, actor: Any) -> AuditEntry:
     """Put the comment back in the status it had before ``entry``.
 
-    What the filter learned from the undone decision stays learned (an online
-    model cannot forget one example); the moderator's next decision on the
+    The filter takes back what it learned from the undone decision, when that
+    decision is among the latest it remembers (``learned.LESSONS_KEPT``) and was
+    the last lesson about this comment; the moderator's next decision on the
     comment teaches it again.
     """
     with transaction.atomic():
@@ -139,6 +141,9 @@ def undo(entry: AuditEntry, *, actor: Any) -> AuditEntry:
         Report.objects.filter(resolution=entry).update(
             status=Report.Status.OPEN, resolved_at=None, resolution=None
         )
+        taught = learned.label_for_status(entry.to_status)
+        if taught is not None and entry.from_status != entry.to_status:
+            learned.unlearn(learned.lesson_key(comment), taught)
         return AuditEntry.objects.create(
             actor=_actor(actor),
             comment=comment,

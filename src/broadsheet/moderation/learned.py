@@ -24,6 +24,7 @@ import threading
 import time
 import uuid
 import zlib
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -67,6 +68,20 @@ def comment_text(comment: Comment) -> CommentText:
     return CommentText(body=comment.body, author_url=comment.author_url)
 
 
+# Single decisions remembered for undo: the latest ones, by far what a moderator undoes.
+LESSONS_KEPT = 100
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """What learning one decision changed: weights (at ``columns``) and the intercept."""
+
+    label: int
+    columns: np.ndarray
+    change: np.ndarray
+    intercept: float
+
+
 @dataclass(frozen=True)
 class Judgement:
     score: float
@@ -98,6 +113,9 @@ class SpamFilter:
         # from each character column occurs (no vocabulary, just one count per column).
         self.documents = 0
         self.document_counts = np.zeros(N_CHAR_FEATURES, dtype=np.uint32)
+        # What each of the latest single decisions changed, so that undoing one
+        # can take it back: key -> (label, columns, weight changes, intercept change).
+        self.lessons: OrderedDict[str, Lesson] = OrderedDict()
 
     @property
     def published_examples(self) -> int:
@@ -123,29 +141,74 @@ class SpamFilter:
         epochs: int = 1,
         seed: int = 0,
         count: bool = True,
+        keys: Sequence[str] | None = None,
     ) -> int:
         """Learn from labelled comments (in the order given on the first pass).
 
-        ``count=False`` for another pass over examples already counted.
+        ``count=False`` for another pass over examples already counted. With
+        ``keys`` (one per comment, one pass), each comment is learned on its own
+        and what it changed is remembered under its key, for ``unlearn``.
         """
         if not items:
             return 0
         X = featurize(items)
         if count:
-            block = X.indices[(X.indices >= N_WORD_FEATURES) & (X.indices < META_START)]
-            chars = block - N_WORD_FEATURES
-            self.document_counts += np.bincount(chars, minlength=N_CHAR_FEATURES).astype(np.uint32)
+            self._count_documents(X.indices, +1)
             self.documents += X.shape[0]
         self._weigh(X)
         y = np.asarray(labels, dtype=np.int64)
-        rng = np.random.default_rng(seed)
-        for epoch in range(max(1, epochs)):
-            order = np.arange(len(y)) if epoch == 0 else rng.permutation(len(y))
-            self.classifier.partial_fit(X[order], y[order], classes=[PUBLISH, NOT_PUBLISH])
+        if keys is not None:
+            for row, key in enumerate(keys):
+                self._learn_one(key, X[row], int(y[row]))
+        else:
+            rng = np.random.default_rng(seed)
+            for epoch in range(max(1, epochs)):
+                order = np.arange(len(y)) if epoch == 0 else rng.permutation(len(y))
+                self.classifier.partial_fit(X[order], y[order], classes=[PUBLISH, NOT_PUBLISH])
         if count:
             for label in (PUBLISH, NOT_PUBLISH):
                 self.counts[label] += int((y == label).sum())
         return len(items)
+
+    def _count_documents(self, indices: np.ndarray, sign: int) -> None:
+        """Add (or take back) the character columns of learned comments to the IDF counts."""
+        chars = indices[(indices >= N_WORD_FEATURES) & (indices < META_START)] - N_WORD_FEATURES
+        counts = np.bincount(chars, minlength=N_CHAR_FEATURES).astype(np.uint32)
+        if sign > 0:
+            self.document_counts += counts
+        else:
+            self.document_counts -= np.minimum(counts, self.document_counts)
+
+    def _learn_one(self, key: str, row: Any, label: int) -> None:
+        columns = row.indices.astype(np.int32)
+        fitted = hasattr(self.classifier, "coef_")
+        before = self.classifier.coef_[0][columns].copy() if fitted else 0.0
+        intercept = float(self.classifier.intercept_[0]) if fitted else 0.0
+        self.classifier.partial_fit(row, [label], classes=[PUBLISH, NOT_PUBLISH])
+        change = (self.classifier.coef_[0][columns] - before).astype(np.float32)
+        self.lessons.pop(key, None)
+        self.lessons[key] = Lesson(
+            label, columns, change, float(self.classifier.intercept_[0]) - intercept
+        )
+        while len(self.lessons) > LESSONS_KEPT:
+            self.lessons.popitem(last=False)
+
+    def unlearn(self, key: str, label: int) -> bool:
+        """Take back what the decision learned under ``key`` taught, if it is still remembered.
+
+        The weights it changed go back by what it changed them (later lessons
+        stay), and it no longer counts as an example. Returns whether it could.
+        """
+        lesson = self.lessons.get(key)
+        if lesson is None or lesson.label != label:
+            return False
+        del self.lessons[key]
+        self.classifier.coef_[0][lesson.columns] -= lesson.change
+        self.classifier.intercept_[0] -= lesson.intercept
+        self._count_documents(lesson.columns, -1)
+        self.documents = max(0, self.documents - 1)
+        self.counts[label] = max(0, self.counts[label] - 1)
+        return True
 
     def scores(self, items: Sequence[CommentText]) -> np.ndarray:
         if not self.can_score:
@@ -219,6 +282,7 @@ class SpamFilter:
         state["document_counts"] = np.zeros(N_CHAR_FEATURES, dtype=np.uint32)
         state["document_counts"][seen] = counts
         state.setdefault("documents", 0)
+        state.setdefault("lessons", OrderedDict())
         classifier = state["classifier"]
         for name, (shape, dtype, nonzero, values) in sparse.items():
             dense = np.zeros(int(np.prod(shape)), dtype=np.dtype(dtype))
@@ -351,12 +415,36 @@ def updating() -> Iterator[SpamFilter]:
         _save(row, spam_filter)
 
 
-def learn(items: Sequence[CommentText], labels: Sequence[int], *, epochs: int = 1) -> int:
-    """Teach the site's filter these labelled comments; returns how many it learned from."""
+def learn(
+    items: Sequence[CommentText],
+    labels: Sequence[int],
+    *,
+    epochs: int = 1,
+    keys: Sequence[str] | None = None,
+) -> int:
+    """Teach the site's filter these labelled comments; returns how many it learned from.
+
+    ``keys`` name single decisions that ``unlearn`` may take back later.
+    """
     if not items:
         return 0
     with updating() as spam_filter:
-        return spam_filter.learn(items, labels, epochs=epochs)
+        return spam_filter.learn(items, labels, epochs=epochs, keys=keys)
+
+
+def unlearn(key: str, label: int) -> bool:
+    """Take back the decision learned under ``key`` (an undo); False when it is not remembered."""
+    from broadsheet.moderation.models import LearnedModel
+
+    if not LearnedModel.objects.filter(pk=1).exists():
+        return False
+    with updating() as spam_filter:
+        return spam_filter.unlearn(key, label)
+
+
+def lesson_key(comment: Comment) -> str:
+    """The key a moderator's decision on ``comment`` is learned under."""
+    return f"comment:{comment.pk}"
 
 
 # Comments featurized and learned at a time by ``learn_from_comments``.

@@ -27,15 +27,15 @@ class Command(BaseCommand):
 
         train = sub.add_parser(
             "train",
-            help="Teach the filter a labelled CSV file (adds to what it already knows).",
+            help="Teach the filter labelled CSV files (adds to what it already knows).",
             description="Columns: text,label (label 1/spam or 0/ham); the YouTube Spam "
-            "Collection's CONTENT,CLASS also work.",
+            "Collection's CONTENT,CLASS also work. Several files are learned as one set.",
         )
-        train.add_argument("file", type=Path)
+        train.add_argument("files", type=Path, nargs="+", metavar="FILE")
         train.add_argument(
             "--model", type=Path, help="Read and write this model file, not the site's database."
         )
-        train.add_argument("--epochs", type=int, default=5, help="Passes over the file (5).")
+        train.add_argument("--epochs", type=int, default=5, help="Passes over the files (5).")
         train.add_argument("--dry-run", action="store_true", help="Learn but save nothing.")
 
         evaluate = sub.add_parser(
@@ -106,26 +106,36 @@ class Command(BaseCommand):
 
     # -- subcommands ---------------------------------------------------------
 
-    def _train(self, file: Path, model: Path | None, epochs: int, dry_run: bool, **_) -> None:
-        data = self._read(file)
-        items = [CommentText(t) for t in data.texts]
+    def _train(
+        self, files: list[Path], model: Path | None, epochs: int, dry_run: bool, **_
+    ) -> None:
+        # Every file is read (and checked) before anything is learned. Several files
+        # are one set: the first pass takes them in turn, the later ones shuffled
+        # together, so the filter ends up no nearer the last file than the first.
+        texts: list[str] = []
+        labels: list[int] = []
+        for file in files:
+            data = self._read(file)
+            texts += data.texts
+            labels += data.labels
+        items = [CommentText(t) for t in texts]
         if model is None and not dry_run:
             # The site's filter: learned under its row lock, like a moderator's decision.
             with learned.updating() as spam_filter:
-                self._learn(spam_filter, items, data.labels, epochs)
+                self._learn(spam_filter, items, labels, epochs)
             where = "the site's filter"
         else:
             spam_filter = self._load(model, must_exist=False) or SpamFilter()
-            self._learn(spam_filter, items, data.labels, epochs)
+            self._learn(spam_filter, items, labels, epochs)
             if model is not None and not dry_run:
                 model.parent.mkdir(parents=True, exist_ok=True)
                 spam_filter.save_file(model)
             where = str(model) if model else "the site's filter"
-        spam = sum(data.labels)
+        spam = sum(labels)
         verb = "Would teach" if dry_run else "Taught"
         self.stdout.write(
-            f"{verb} {where} {len(data)} comments ({spam} not to publish, "
-            f"{len(data) - spam} to publish); it has learned from "
+            f"{verb} {where} {len(labels)} comments ({spam} not to publish, "
+            f"{len(labels) - spam} to publish); it has learned from "
             f"{spam_filter.published_examples} published and "
             f"{spam_filter.unpublished_examples} unpublished in all."
         )
