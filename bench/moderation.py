@@ -41,6 +41,7 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import precision_recall_curve  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
 
+from broadsheet.moderation import learned  # noqa: E402
 from broadsheet.moderation.evaluation import Labelled, metrics, read_labelled  # noqa: E402
 from broadsheet.moderation.features import CommentText  # noqa: E402
 from broadsheet.moderation.learned import SpamFilter  # noqa: E402
@@ -68,11 +69,7 @@ def load(directory: Path) -> dict[str, Labelled]:
 def train_like_the_command(texts: list[str], labels: list[int], epochs: int) -> SpamFilter:
     """Exactly what `broadsheet moderation train --epochs N` does."""
     spam_filter = SpamFilter()
-    items = [CommentText(t) for t in texts]
-    rng = np.random.default_rng(0)
-    for epoch in range(epochs):
-        order = np.arange(len(items)) if epoch == 0 else rng.permutation(len(items))
-        spam_filter.learn([items[i] for i in order], [labels[i] for i in order], count=epoch == 0)
+    learned.train(spam_filter, [CommentText(t) for t in texts], labels, epochs=epochs)
     return spam_filter
 
 

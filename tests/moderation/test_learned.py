@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.management import call_command
 
 from broadsheet.discussion.models import Comment
 from broadsheet.moderation import actions, learned
@@ -201,6 +202,42 @@ def test_only_the_latest_decisions_can_be_taken_back():
     assert not spam_filter.unlearn(f"comment:{learned.LESSONS_KEPT}", 0)  # only once
     again = SpamFilter.loads(spam_filter.dumps())
     assert list(again.lessons) == list(spam_filter.lessons)
+
+
+def _store_as_older_features(spam_filter: SpamFilter) -> None:
+    spam_filter.features_version -= 1
+    LearnedModel.objects.update_or_create(pk=1, defaults={"blob": spam_filter.dumps()})
+
+
+def test_migrate_retrains_a_filter_built_on_older_features(article, moderator):
+    for text in HAM[:4]:
+        actions.approve(post(article, text), actor=moderator)
+    for text in SPAM[:4]:
+        actions.mark_spam(post(article, text), actor=moderator)
+    _store_as_older_features(learned.site_filter())
+    learned.forget()
+    assert learned.site_filter() is None  # unusable: scoring is off
+    call_command("migrate", verbosity=0)
+    learned.forget()
+    again = learned.site_filter()
+    assert again is not None and again.counts == [4, 4]
+    assert again.score(CommentText(SPAM[0])) > again.score(CommentText(HAM[0]))
+    # A usable filter is left alone.
+    version = LearnedModel.objects.get().version
+    call_command("migrate", verbosity=0)
+    assert LearnedModel.objects.get().version == version
+
+
+def test_a_decision_on_an_unusable_filter_relearns_the_history_first(article, moderator):
+    for text in HAM[:3]:
+        post(article, text)  # published
+    actions.mark_spam(post(article, SPAM[0]), actor=moderator)
+    _store_as_older_features(learned.site_filter())
+    actions.mark_spam(post(article, SPAM[1]), actor=moderator)
+    learned.forget()
+    # Nothing the site decided is lost: the history is learned again, then the decision.
+    assert learned.site_filter().counts[learned.PUBLISH] == 3
+    assert learned.site_filter().counts[learned.NOT_PUBLISH] >= 2
 
 
 def test_another_process_sees_a_new_model_without_a_restart(article, monkeypatch):

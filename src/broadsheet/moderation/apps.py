@@ -1,4 +1,19 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def retrain_stale_filter(sender, *, using: str, verbosity: int = 1, **kwargs) -> None:
+    """After ``migrate``: a filter stored by an older features version is retrained."""
+    from django.db import connections
+
+    from broadsheet.moderation import learned
+    from broadsheet.moderation.models import LearnedModel
+
+    if LearnedModel._meta.db_table not in connections[using].introspection.table_names():
+        return  # migrated back to before the filter existed
+    learned_from = learned.retrain_if_unusable()
+    if learned_from is not None and verbosity:
+        print(f"Retrained the learned filter from {learned_from} decided comments.")
 
 
 class ModerationConfig(AppConfig):
@@ -7,6 +22,7 @@ class ModerationConfig(AppConfig):
     verbose_name = "Moderation"
 
     def ready(self) -> None:
+        post_migrate.connect(retrain_stale_filter, sender=self)
         from broadsheet.discussion.rendering import CommentLink, register_comment_link
 
         register_comment_link(

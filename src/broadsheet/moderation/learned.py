@@ -19,13 +19,14 @@ import itertools
 import logging
 import math
 import pickle
+import random
 import re
 import threading
 import time
 import uuid
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -362,7 +363,7 @@ def site_filter() -> SpamFilter | None:
         return None
     try:
         spam_filter = SpamFilter.loads(row[1])
-    except (ValueError, pickle.UnpicklingError, zlib.error, EOFError) as exc:
+    except UNUSABLE as exc:
         log.error("The stored learned filter cannot be used (%s); scoring is off.", exc)
         return None
     _remember(row[0], spam_filter)
@@ -406,13 +407,93 @@ def updating() -> Iterator[SpamFilter]:
         if row is not None:
             try:
                 spam_filter = SpamFilter.loads(row.blob)
-            except (ValueError, pickle.UnpicklingError, zlib.error, EOFError) as exc:
-                log.warning("Starting a new learned filter: the stored one is unusable (%s).", exc)
+            except UNUSABLE as exc:
+                # Never start from nothing while the site's decisions are there to learn from.
+                log.warning("Retraining the learned filter: the stored one is unusable (%s).", exc)
+                spam_filter = from_decisions()
         else:
             row = LearnedModel(pk=1)
         spam_filter = spam_filter or SpamFilter()
         yield spam_filter
         _save(row, spam_filter)
+
+
+# What loading a stored filter raises when it cannot be used (another features
+# version, or a damaged blob).
+UNUSABLE = (ValueError, pickle.UnpicklingError, zlib.error, EOFError)
+
+# Passes over the examples when training from a file or the site's history.
+EPOCHS = 5
+
+
+def train(
+    spam_filter: SpamFilter,
+    items: Sequence[CommentText],
+    labels: Sequence[int],
+    *,
+    epochs: int = EPOCHS,
+    progress: Callable[[int], object] | None = None,
+) -> None:
+    """Several passes over labelled comments, in batches: the first in their order,
+    the others shuffled (the same shuffles every time). ``progress`` is told how
+    many comments each batch held."""
+    for epoch in range(epochs):
+        order = list(range(len(items)))
+        if epoch:
+            random.Random(epoch).shuffle(order)
+        for start in range(0, len(order), LEARN_BATCH):
+            chunk = order[start : start + LEARN_BATCH]
+            spam_filter.learn(
+                [items[i] for i in chunk],
+                [labels[i] for i in chunk],
+                count=epoch == 0,  # later passes see the same examples again
+            )
+            if progress is not None:
+                progress(len(chunk))
+
+
+def decided_examples() -> tuple[list[CommentText], list[int]]:
+    """Every comment a moderator (or an imported history) decided, and its label."""
+    from broadsheet.discussion.models import Comment
+
+    decided = Comment.objects.filter(
+        status__in=[Comment.Status.APPROVED, Comment.Status.REJECTED, Comment.Status.SPAM]
+    ).order_by("pk")
+    items, labels = [], []
+    for body, author_url, label in _decided(decided):
+        items.append(CommentText(body=body, author_url=author_url))
+        labels.append(label)
+    return items, labels
+
+
+def from_decisions(*, epochs: int = EPOCHS) -> SpamFilter:
+    """A new filter trained on every decided comment of the site."""
+    items, labels = decided_examples()
+    spam_filter = SpamFilter()
+    train(spam_filter, items, labels, epochs=epochs)
+    return spam_filter
+
+
+def retrain_if_unusable() -> int | None:
+    """Retrain the site's filter from its decisions if the stored one cannot be used.
+
+    Run after every ``migrate``, so that an upgrade which changes the features
+    leaves a working filter. Returns how many comments it learned from, or None
+    when the stored filter was fine (or there is none).
+    """
+    from broadsheet.moderation.models import LearnedModel
+
+    row = LearnedModel.objects.filter(pk=1).values_list("blob", flat=True).first()
+    if row is None:
+        return None
+    try:
+        SpamFilter.loads(row)
+        return None
+    except UNUSABLE:
+        pass
+    spam_filter = from_decisions()
+    store(spam_filter)
+    return sum(spam_filter.counts)
 
 
 def learn(

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import random
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from broadsheet.discussion.models import Comment
 from broadsheet.moderation import learned
 from broadsheet.moderation.evaluation import LabelledFileError, metrics, read_labelled
 from broadsheet.moderation.features import CommentText
@@ -91,18 +89,7 @@ class Command(BaseCommand):
         if epochs < 1:
             raise CommandError("--epochs must be at least 1")
         with tqdm(total=len(items) * epochs, unit="comment", disable=None) as bar:
-            for epoch in range(epochs):
-                order = list(range(len(items)))
-                if epoch:
-                    random.Random(epoch).shuffle(order)
-                for start in range(0, len(order), CHUNK):
-                    chunk = order[start : start + CHUNK]
-                    spam_filter.learn(
-                        [items[i] for i in chunk],
-                        [labels[i] for i in chunk],
-                        count=epoch == 0,  # later passes see the same examples again
-                    )
-                    bar.update(len(chunk))
+            learned.train(spam_filter, items, labels, epochs=epochs, progress=bar.update)
 
     # -- subcommands ---------------------------------------------------------
 
@@ -175,13 +162,7 @@ class Command(BaseCommand):
         )
 
     def _rebuild(self, epochs: int, dry_run: bool, **_) -> None:
-        decided = Comment.objects.filter(
-            status__in=[Comment.Status.APPROVED, Comment.Status.REJECTED, Comment.Status.SPAM]
-        ).only("body", "author_url", "status")
-        items, labels = [], []
-        for comment in tqdm(decided.iterator(chunk_size=2000), unit="comment", disable=None):
-            items.append(learned.comment_text(comment))
-            labels.append(learned.label_for_status(comment.status))
+        items, labels = learned.decided_examples()
         if not items:
             raise CommandError("No approved, rejected or spam comments to learn from.")
         spam_filter = SpamFilter()
