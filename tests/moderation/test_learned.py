@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.management import call_command
 
 from broadsheet.discussion.models import Comment
 from broadsheet.moderation import actions, learned
 from broadsheet.moderation.features import (
+    CUES,
     META_START,
     N_WORD_FEATURES,
     CommentText,
     clean_markup,
+    cues,
     featurize,
     normalise,
     vectorize,
@@ -49,24 +53,35 @@ def test_spaced_out_domains_count_as_links():
     assert "xlinks1x" in normalise("visit kidsmediausa . com today").shape
 
 
-@pytest.mark.parametrize(
-    ("cue", "asks", "discusses"),
-    [
-        ("likes", "Thumbs up if you agree!", "I like this analysis of the budget"),
-        ("likes", "give it a like", "It looks like rain"),
-        ("share", "Please share this everywhere", "Shares fell by a tenth"),
-        ("subscribe", "sub 4 sub, subscribe to me", "The subsidy was cut"),
-        ("visit", "check out my page", "They will check the figures"),
-        ("own_work", "listen to my new mixtape", "my neighbour agrees"),
-        ("money", "Earn $500 a day from home", "The earnings report was late"),
-        ("contact", "text me on +44 7700 900123", "The text of the bill"),
-        ("crowd", "hey guys", "They are good guys"),
-        ("please", "plz watch", "I was pleased with it"),
-    ],
-)
+CUE_CASES = [
+    ("likes", "Thumbs up if you agree!", "I like this analysis of the budget"),
+    ("likes", "give it a like", "It looks like rain"),
+    ("share", "Please share this everywhere", "Shares fell by a tenth"),
+    ("subscribe", "sub 4 sub, subscribe to me", "The subsidy was cut"),
+    ("visit", "check out my page", "They will check the figures"),
+    ("own_work", "listen to my new mixtape", "my neighbour agrees"),
+    ("money", "Earn $500 a day from home", "The earnings report was late"),
+    ("contact", "text me on +44 7700 900123", "The text of the bill"),
+    ("crowd", "hey guys", "They are good guys"),
+    ("please", "plz watch", "I was pleased with it"),
+]
+
+
+@pytest.mark.parametrize(("cue", "asks", "discusses"), CUE_CASES)
 def test_cues_name_what_spam_asks_of_readers(cue, asks, discusses):
     assert f"xcuex{cue}" in normalise(asks).shape
     assert f"xcuex{cue}" not in normalise(discusses).shape
+
+
+def test_the_substrings_looked_for_first_never_hide_a_cue():
+    # Every text the tests know, and each cue's pattern run on its own, without
+    # the cheap look for substrings that normally decides whether it runs.
+    texts = [*HAM, *SPAM, "Sub 4 sub! hit me a like, type in ʙᴇsᴛ", "Call +1 (555) 010-9999"]
+    texts += [case[1] for case in CUE_CASES] + [case[2] for case in CUE_CASES]
+    for text in texts:
+        lowered = clean_markup(text).lower()
+        ran = [name for name, (_, pattern) in CUES.items() if re.search(pattern, lowered)]
+        assert cues(lowered) == ran, text
 
 
 def test_a_cue_learned_from_some_wordings_carries_to_a_new_one():
