@@ -10,16 +10,16 @@ shown to moderators can name them.
 
 from __future__ import annotations
 
+import functools
 import html
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.utils import murmurhash3_32
 
 # Bump when the features change: a stored model built on other features cannot be used.
 FEATURES_VERSION = 4
@@ -254,10 +254,19 @@ _hashes: dict[str, int] = {}
 _HASHES_KEPT = 200_000
 
 
+@functools.cache
+def _murmurhash3_32() -> Callable[..., int]:
+    # scikit-learn is imported on first use, not with this module: importing it
+    # takes about a second, which every ``broadsheet`` command would pay.
+    from sklearn.utils import murmurhash3_32
+
+    return murmurhash3_32
+
+
 def _hash(token: str) -> int:
     code = _hashes.get(token)
     if code is None:
-        code = murmurhash3_32(token, seed=0, positive=True)
+        code = _murmurhash3_32()(token, seed=0, positive=True)
         if len(_hashes) < _HASHES_KEPT:
             _hashes[token] = code
     return code

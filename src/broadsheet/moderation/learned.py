@@ -34,7 +34,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.db import connection, transaction
-from sklearn.linear_model import SGDClassifier
 
 from broadsheet.moderation.features import (
     FEATURES_VERSION,
@@ -107,6 +106,8 @@ class SpamFilter:
         # Plain (not averaged) weights: averaging smooths away what one new
         # decision teaches, and on a live site each decision should count at once
         # (the replay benchmark makes half the mistakes without it).
+        from sklearn.linear_model import SGDClassifier  # on first use: it is slow to import
+
         self.classifier = SGDClassifier(loss="log_loss", alpha=alpha, random_state=seed)
         self.counts = [0, 0]  # examples learned, by label
         self.features_version = FEATURES_VERSION
