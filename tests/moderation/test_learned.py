@@ -163,6 +163,11 @@ def test_learn_from_comments_labels_by_status_and_skips_undecided(article, moder
     assert (row.published_examples, row.unpublished_examples, row.version) == (2, 4, 2)
     assert learned.learn_from_comments(Comment.objects.none()) == 0
     assert LearnedModel.objects.get().version == 2
+    # Querysets one after another (the chunks of a large import).
+    pks = list(comments.values_list("pk", flat=True))
+    chunks = [Comment.objects.filter(pk__in=pks[:2]), Comment.objects.filter(pk__in=pks[2:])]
+    assert learned.learn_from_comments(chunks) == 3
+    assert LearnedModel.objects.get().unpublished_examples == 6
 
 
 def test_every_decision_is_stored_with_a_new_version(article, moderator):

@@ -179,13 +179,9 @@ def train_moderation(summary: Summary, comment_ids: list[int]) -> None:
         return
 
     def comments():
+        # One query per chunk (a query has a limit on its parameters), read as columns.
         for start in range(0, len(comment_ids), BATCH):
-            chunk = comment_ids[start : start + BATCH]
-            yield from (
-                Comment.objects.filter(pk__in=chunk)
-                .order_by("pk")
-                .only("body", "author_url", "status")
-            )
+            yield Comment.objects.filter(pk__in=comment_ids[start : start + BATCH]).order_by("pk")
 
     learned = learn_from_comments(comments())
     summary.inform(f"The moderation filter learnt from {learned} imported decisions.")

@@ -533,8 +533,12 @@ def lesson_key(comment: Comment) -> str:
 LEARN_BATCH = 1000
 
 
-def _decided(comments: Iterable[Comment]) -> Iterator[tuple[str, str, int]]:
-    """(body, author url, label) of each decided comment; only those columns from a queryset."""
+def _decided(comments: Iterable[Any]) -> Iterator[tuple[str, str, int]]:
+    """(body, author url, label) of each decided comment.
+
+    ``comments`` is a queryset (read as three columns, in chunks), comments, or
+    querysets one after another (the chunks of a set too large for one query).
+    """
     from django.db.models import QuerySet
 
     if isinstance(comments, QuerySet):
@@ -545,17 +549,21 @@ def _decided(comments: Iterable[Comment]) -> Iterator[tuple[str, str, int]]:
                 yield body, author_url or "", label
         return
     for comment in comments:
+        if isinstance(comment, QuerySet):
+            yield from _decided(comment)
+            continue
         label = label_for_status(comment.status)
         if label is not None:
             yield comment.body, comment.author_url or "", label
 
 
-def learn_from_comments(comments: Iterable[Comment]) -> int:
+def learn_from_comments(comments: Iterable[Any]) -> int:
     """Train the site's filter from comments a moderator (or an imported history) decided.
 
     Approved comments teach "publish", spam and rejected ones "do not publish";
     pending and deleted comments are skipped. Returns how many it learned from.
-    A queryset is read as three columns in chunks; each batch of ``LEARN_BATCH``
+    ``comments`` is a queryset, comments, or querysets one after another; a
+    queryset is read as three columns in chunks. Each batch of ``LEARN_BATCH``
     comments is featurized at once and learned in one step, and the filter is
     stored once, at the end.
     """
