@@ -89,3 +89,22 @@ def test_serve_runs_gunicorn_workers_and_serves_pages_and_static_files(tmp_path)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=20)
+
+
+def _loads_scikit_learn(code: str, data_dir: Path) -> bool:
+    env = {**os.environ, "BROADSHEET_DATA_DIR": str(data_dir)}
+    env.pop("BROADSHEET_DATABASE_URL", None)
+    env["DJANGO_SETTINGS_MODULE"] = "broadsheet.settings"
+    program = f"{code}\nimport sys; print('sklearn' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", program],
+        env=env, capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    return result.stdout.strip().endswith("True")
+
+
+def test_commands_leave_scikit_learn_until_needed_and_the_web_server_loads_it(tmp_path):
+    # It takes about a second to import: every command would pay it at start, and
+    # every gunicorn worker on its first comment if the server did not load it first.
+    assert not _loads_scikit_learn("import django; django.setup()", tmp_path)
+    assert _loads_scikit_learn("import broadsheet.wsgi", tmp_path)

@@ -68,6 +68,15 @@ def comment_text(comment: Comment) -> CommentText:
     return CommentText(body=comment.body, author_url=comment.author_url)
 
 
+def load_libraries() -> None:
+    """Import what scoring and learning use (scikit-learn), ahead of the first comment."""
+    from sklearn.linear_model import SGDClassifier  # noqa: F401
+
+    from broadsheet.moderation.features import word_column
+
+    word_column("warm")  # loads MurmurHash3
+
+
 # Single decisions remembered for undo: the latest ones, by far what a moderator undoes.
 LESSONS_KEPT = 100
 
