@@ -8,19 +8,26 @@ rolled back, so what one test changes the next does not see.
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from broadsheet.demo import articles as content
 from broadsheet.demo import loader
+from broadsheet.demo.history import TURNED_AWAY
 from broadsheet.discussion.models import Comment
+from broadsheet.moderation import learned
+from broadsheet.moderation.models import AuditEntry
 from broadsheet.newsroom.models import Article, Author, Section, Tag
 from tests.conftest import make_article
 
 pytestmark = pytest.mark.django_db
 
 DEMO = {"origin__startswith": loader.ORIGIN}
+Status = Comment.Status
+HOUR = timedelta(hours=1)
 
 
 def run_demo(*args: str) -> str:
@@ -108,12 +115,44 @@ def test_pending_comments_wait_for_moderators_and_readers_do_not_see_them(first_
         assert any(r["check"] == "hold_all" for r in comment.reasons)
         page = client.get(comment.article.get_absolute_url()).content.decode()
         assert comment.body_html not in page
-    spam = Comment.objects.spam()
-    assert spam.exists()
-    assert all(any(r["check"] == "honeypot" for r in c.reasons) for c in spam)
+    # Spam is caught by a check (the honeypot), or was turned away by the editor.
+    turned_away = Comment.objects.filter(status__in=[Status.SPAM, Status.REJECTED])
+    caught = [c for c in turned_away if any(r["check"] == "honeypot" for r in c.reasons)]
+    decided = [c for c in turned_away if c not in caught]
+    assert caught and len(decided) == len(TURNED_AWAY)
+    for comment in decided:
+        assert AuditEntry.objects.filter(comment=comment, actor__username="editor").exists()
+        # Written some time ago, after the article appeared.
+        assert comment.article.published_at < comment.created_at < timezone.now() - HOUR
     assert client.login(username="editor", password="broadsheet-demo")
     queue = client.get("/moderation/").content.decode()
     assert pending[0].author_name in queue
+
+
+def test_the_filter_has_learned_the_demo_sites_history(first_run, client):
+    # Every published comment and every one turned away: the score decides from the start.
+    spam_filter = learned.site_filter()
+    assert spam_filter is not None
+    assert spam_filter.counts == [
+        Comment.objects.filter(status=Status.APPROVED).count(),
+        Comment.objects.filter(status__in=[Status.SPAM, Status.REJECTED]).count(),
+    ]
+    article = Article.objects.get(slug=content.BUSY_ARTICLE)
+    spam = client.post(
+        f"/api/v1/articles/{article.slug}/comments",
+        {"author_name": "Deals", "body": "Earn money from home, visit https://x.example.com"},
+        content_type="application/json",
+    ).json()
+    held = Comment.objects.get(pk=spam["id"])
+    assert held.status == Status.PENDING  # the poster is told "pending" either way
+    learned_verdict = next(r for r in held.reasons if r["check"] == "learned_score")
+    assert learned_verdict["action"] == "hold" and "money or offers" in learned_verdict["reason"]
+    fine = client.post(
+        f"/api/v1/articles/{article.slug}/comments",
+        {"author_name": "Ruth", "body": "The buses on Mill Lane were late again on Saturday."},
+        content_type="application/json",
+    ).json()
+    assert fine["status"] == "approved"
 
 
 def test_right_to_left_emoji_and_combining_marks_reach_the_page(first_run, client):

@@ -22,10 +22,13 @@ from django.utils import timezone
 from broadsheet.demo import articles as content
 from broadsheet.demo.crowd import crowd
 from broadsheet.demo.discussions import DISCUSSIONS, Talk
+from broadsheet.demo.history import TURNED_AWAY
 from broadsheet.discussion import actions as discussion_actions
 from broadsheet.discussion.models import Comment
 from broadsheet.discussion.policy import Submission
 from broadsheet.discussion.quoting import quote_markdown
+from broadsheet.moderation import actions as moderation_actions
+from broadsheet.moderation import learned
 from broadsheet.newsroom import actions as newsroom_actions
 from broadsheet.newsroom.models import Article, Author, Section, SiteSettings, Tag
 
@@ -118,11 +121,15 @@ def load(*, now: datetime | None = None) -> Loaded:
         discussions.append(_Discussion(busy, _flatten(crowd(BUSY_COMMENTS))))
         _post_all(discussions, site=site, editor=editor)
         _spread_over_time(discussions, now=now, rng=rng)
+        _turn_away(list(articles.values()), editor=editor, now=now, rng=rng)
 
         for spec in content.ARTICLES:
             if spec.closes_comments:
                 newsroom_actions.set_comments_open(articles[spec.slug], False, actor=editor)
 
+        # The filter learns the site's history: every comment published, and
+        # every one the moderators turned away.
+        learned.store(learned.from_decisions())
         return _summary(site, busy)
 
 
@@ -250,6 +257,34 @@ def _post(discussion: _Discussion, talk: Talk, parent: int | None, *, editor) ->
         # state it is meant to show; no moderator acted, so there is no actor.
         discussion_actions.change_status(comment, wanted, actor=None)
     return comment
+
+
+def _turn_away(articles: list[Article], *, editor, now: datetime, rng: random.Random) -> None:
+    """Post the comments the moderators turned away, and turn them away."""
+    open_articles = [
+        a
+        for a in articles
+        if a.status == Article.Status.PUBLISHED and a.published_at < now - timedelta(days=2)
+    ]
+    for turned in TURNED_AWAY:
+        article = rng.choice(open_articles)
+        comment = discussion_actions.post_comment(
+            Submission(
+                article=article,
+                body=turned.body,
+                author_name=turned.name,
+                author_email=turned.email,
+                author_url=turned.url,
+                channel="import",
+                elapsed_seconds=None,
+            )
+        ).comment
+        # Decided now, by the editor, as the audit log says (it is never rewritten);
+        # written some days ago, before the comments on the page.
+        moderation_actions.moderate(comment, turned.verdict, actor=editor)
+        assert article.published_at is not None
+        posted = article.published_at + (now - article.published_at) * rng.uniform(0.1, 0.6)
+        Comment.objects.filter(pk=comment.pk).update(created_at=posted, thread_key=posted)
 
 
 def _spread_over_time(discussions: list[_Discussion], *, now: datetime, rng: random.Random):

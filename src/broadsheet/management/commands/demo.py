@@ -71,7 +71,8 @@ class Command(BaseCommand):
             f"  {articles.total()} articles: {articles['published']} published, "
             f"{articles['scheduled']} scheduled, {articles['draft']} draft\n"
             f"  {comments.total()} comments: {comments['approved']} approved, "
-            f"{comments['pending']} awaiting moderation, {comments['spam']} spam"
+            f"{comments['pending']} awaiting moderation, {comments['spam']} spam, "
+            f"{comments['rejected']} rejected"
         )
         if loaded.busy_article is not None:
             busy = loaded.busy_article
