@@ -264,7 +264,9 @@ def _turn_away(articles: list[Article], *, editor, now: datetime, rng: random.Ra
     open_articles = [
         a
         for a in articles
-        if a.status == Article.Status.PUBLISHED and a.published_at < now - timedelta(days=2)
+        if a.status == Article.Status.PUBLISHED
+        and a.published_at is not None
+        and a.published_at < now - timedelta(days=2)
     ]
     for turned in TURNED_AWAY:
         article = rng.choice(open_articles)
