@@ -77,4 +77,5 @@ def train_site_filter(epochs: int = 5) -> None:
 
     items = [CommentText(t) for t in HAM + SPAM]
     labels = [learned.PUBLISH] * len(HAM) + [learned.NOT_PUBLISH] * len(SPAM)
-    learned.learn(items, labels, epochs=epochs)
+    with learned.updating() as spam_filter:
+        learned.train(spam_filter, items, labels, epochs=epochs)

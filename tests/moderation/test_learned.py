@@ -33,7 +33,7 @@ def tiny_filter() -> SpamFilter:
     spam_filter = SpamFilter()
     items = [CommentText(t) for t in HAM + SPAM]
     labels = [0] * len(HAM) + [1] * len(SPAM)
-    spam_filter.learn(items, labels, epochs=5)
+    learned.train(spam_filter, items, labels, epochs=5)
     return spam_filter
 
 
@@ -88,7 +88,7 @@ def test_a_cue_learned_from_some_wordings_carries_to_a_new_one():
     spam_filter = SpamFilter()
     bait = ["like this comment if you agree", "thumbs up if you read it", "like if you care"]
     ham = ["the vote was close", "I read the report", "the council met today"]
-    spam_filter.learn([CommentText(t) for t in bait + ham], [1, 1, 1, 0, 0, 0], epochs=10)
+    learned.train(spam_filter, [CommentText(t) for t in bait + ham], [1, 1, 1, 0, 0, 0], epochs=10)
     judgement = spam_filter.judge(CommentText("leave me a like"))
     assert "asks for likes" in judgement.features
     assert judgement.score > spam_filter.score(CommentText("leave me a note"))

@@ -268,6 +268,7 @@ def _turn_away(articles: list[Article], *, editor, now: datetime, rng: random.Ra
         and a.published_at is not None
         and a.published_at < now - timedelta(days=2)
     ]
+    decided: dict[str, list[Comment]] = {}
     for turned in TURNED_AWAY:
         article = rng.choice(open_articles)
         comment = discussion_actions.post_comment(
@@ -281,12 +282,14 @@ def _turn_away(articles: list[Article], *, editor, now: datetime, rng: random.Ra
                 elapsed_seconds=None,
             )
         ).comment
-        # Decided now, by the editor, as the audit log says (it is never rewritten);
-        # written some days ago, before the comments on the page.
-        moderation_actions.moderate(comment, turned.verdict, actor=editor)
+        decided.setdefault(turned.verdict, []).append(comment)
+        # Written some days ago, before the comments on the page.
         assert article.published_at is not None
         posted = article.published_at + (now - article.published_at) * rng.uniform(0.1, 0.6)
         Comment.objects.filter(pk=comment.pk).update(created_at=posted, thread_key=posted)
+    # Decided now, by the editor, as the audit log says (it is never rewritten).
+    for verdict, comments in decided.items():
+        moderation_actions.moderate_many(comments, verdict, actor=editor)
 
 
 def _spread_over_time(discussions: list[_Discussion], *, now: datetime, rng: random.Random):

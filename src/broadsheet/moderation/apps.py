@@ -1,8 +1,10 @@
+import sys
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 
-def retrain_stale_filter(sender, *, using: str, verbosity: int = 1, **kwargs) -> None:
+def retrain_stale_filter(sender, *, using: str, verbosity: int = 1, stdout=None, **kwargs) -> None:
     """After ``migrate``: a filter stored by an older features version is retrained."""
     from django.db import connections
 
@@ -13,7 +15,9 @@ def retrain_stale_filter(sender, *, using: str, verbosity: int = 1, **kwargs) ->
         return  # migrated back to before the filter existed
     learned_from = learned.retrain_if_unusable()
     if learned_from is not None and verbosity:
-        print(f"Retrained the learned filter from {learned_from} decided comments.")
+        (stdout or sys.stdout).write(
+            f"Retrained the learned filter from {learned_from} decided comments.\n"
+        )
 
 
 class ModerationConfig(AppConfig):

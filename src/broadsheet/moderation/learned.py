@@ -70,11 +70,8 @@ def comment_text(comment: Comment) -> CommentText:
 
 def load_libraries() -> None:
     """Import what scoring and learning use (scikit-learn), ahead of the first comment."""
-    from sklearn.linear_model import SGDClassifier  # noqa: F401
-
-    from broadsheet.moderation.features import word_column
-
-    word_column("warm")  # loads MurmurHash3
+    import sklearn.linear_model
+    import sklearn.utils  # noqa: F401
 
 
 # Single decisions remembered for undo: the latest ones, by far what a moderator undoes.
@@ -149,16 +146,14 @@ class SpamFilter:
         items: Sequence[CommentText],
         labels: Sequence[int],
         *,
-        epochs: int = 1,
-        seed: int = 0,
         count: bool = True,
         keys: Sequence[str] | None = None,
     ) -> int:
-        """Learn from labelled comments (in the order given on the first pass).
+        """Learn from labelled comments, in the order given (one pass; ``train`` makes several).
 
         ``count=False`` for another pass over examples already counted. With
-        ``keys`` (one per comment, one pass), each comment is learned on its own
-        and what it changed is remembered under its key, for ``unlearn``.
+        ``keys`` (one per comment), each comment is learned on its own and what
+        it changed is remembered under its key, for ``unlearn``.
         """
         if not items:
             return 0
@@ -172,10 +167,7 @@ class SpamFilter:
             for row, key in enumerate(keys):
                 self._learn_one(key, X[row], int(y[row]))
         else:
-            rng = np.random.default_rng(seed)
-            for epoch in range(max(1, epochs)):
-                order = np.arange(len(y)) if epoch == 0 else rng.permutation(len(y))
-                self.classifier.partial_fit(X[order], y[order], classes=[PUBLISH, NOT_PUBLISH])
+            self.classifier.partial_fit(X, y, classes=[PUBLISH, NOT_PUBLISH])
         if count:
             for label in (PUBLISH, NOT_PUBLISH):
                 self.counts[label] += int((y == label).sum())
@@ -204,15 +196,20 @@ class SpamFilter:
         while len(self.lessons) > LESSONS_KEPT:
             self.lessons.popitem(last=False)
 
+    def remembers(self, key: str, label: int) -> bool:
+        """Whether the lesson learned under ``key`` (with this label) can still be taken back."""
+        lesson = self.lessons.get(key)
+        return lesson is not None and lesson.label == label
+
     def unlearn(self, key: str, label: int) -> bool:
         """Take back what the decision learned under ``key`` taught, if it is still remembered.
 
         The weights it changed go back by what it changed them (later lessons
         stay), and it no longer counts as an example. Returns whether it could.
         """
-        lesson = self.lessons.get(key)
-        if lesson is None or lesson.label != label:
+        if not self.remembers(key, label):
             return False
+        lesson = self.lessons[key]
         del self.lessons[key]
         self.classifier.coef_[0][lesson.columns] -= lesson.change
         self.classifier.intercept_[0] -= lesson.intercept
@@ -507,11 +504,7 @@ def retrain_if_unusable() -> int | None:
 
 
 def learn(
-    items: Sequence[CommentText],
-    labels: Sequence[int],
-    *,
-    epochs: int = 1,
-    keys: Sequence[str] | None = None,
+    items: Sequence[CommentText], labels: Sequence[int], *, keys: Sequence[str] | None = None
 ) -> int:
     """Teach the site's filter these labelled comments; returns how many it learned from.
 
@@ -520,14 +513,15 @@ def learn(
     if not items:
         return 0
     with updating() as spam_filter:
-        return spam_filter.learn(items, labels, epochs=epochs, keys=keys)
+        return spam_filter.learn(items, labels, keys=keys)
 
 
 def unlearn(key: str, label: int) -> bool:
     """Take back the decision learned under ``key`` (an undo); False when it is not remembered."""
-    from broadsheet.moderation.models import LearnedModel
-
-    if not LearnedModel.objects.filter(pk=1).exists():
+    # Looked up first in the copy this process scores with, so that an undo with
+    # nothing to take back stores no new version of the filter.
+    current = site_filter()
+    if current is None or not current.remembers(key, label):
         return False
     with updating() as spam_filter:
         return spam_filter.unlearn(key, label)
