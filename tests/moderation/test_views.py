@@ -96,6 +96,14 @@ def test_queue_page_query_count(staff, article, django_assert_num_queries):
     assert response.context["page"].number == 2
 
 
+def test_pager_links_keep_the_tab_and_the_author(staff, article):
+    comments = held(article, 60, author_email="x@example.org")
+    page = staff.get(f"/moderation/?tab=pending&author={comments[0].pk}").content.decode()
+    assert f'href="?tab=pending&amp;author={comments[0].pk}&amp;page=2" rel="next">Next »' in page
+    queue = staff.get("/moderation/?page=2").content.decode()
+    assert 'href="?tab=pending&amp;page=1" rel="prev">« Previous' in queue
+
+
 def test_one_button_decides_one_comment_without_javascript(staff, article):
     a, b = held(article, 2)
     response = staff.post(

@@ -28,6 +28,7 @@ def test_front_page_is_paginated(client, settings):
     page3 = client.get("/?page=3").content.decode()
     assert "Story 6" in page3 and "Story 0" not in page3
     assert "Page 3 of 3" in page3
+    assert 'href="?page=2" rel="prev">« Newer' in page3
 
 
 def test_front_page_queries_do_not_grow_with_articles(client, django_assert_num_queries):

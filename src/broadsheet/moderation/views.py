@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
@@ -127,6 +128,12 @@ def _queue_rows(tab: str, author_of: Comment | None):
     )
 
 
+def _page_query(**params: object) -> str:
+    """The list's own parameters for its pager's links: "tab=spam&" ("" without any)."""
+    given = {name: value for name, value in params.items() if value}
+    return urlencode(given) + "&" if given else ""
+
+
 @staff_member_required
 def queue(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab", "pending")
@@ -145,7 +152,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "moderation/decided.html",
-            {"tab": tab, "tabs": tabs, "page": page},
+            {"tab": tab, "tabs": tabs, "page": page, "page_query": _page_query(tab=tab)},
         )
     page = Paginator(_queue_rows(tab, author_of), per_page).get_page(request.GET.get("page"))
     comments = list(page.object_list)
@@ -160,6 +167,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "comments": comments,
             "author_of": author_of,
             "here": request.get_full_path(),
+            "page_query": _page_query(tab=tab, author=author_of and author_of.pk),
         },
     )
 
@@ -285,7 +293,12 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "moderation/log.html",
-        {"page": page, "actions": AuditEntry.Action.choices, "current": action},
+        {
+            "page": page,
+            "actions": AuditEntry.Action.choices,
+            "current": action,
+            "page_query": _page_query(action=action),
+        },
     )
 
 
