@@ -151,10 +151,25 @@ def test_more_links_than_allowed_is_held(article, rules):
     assert "too_many_links" in checks_of(held)
 
 
+def test_links_to_the_sites_own_pages_are_not_held(article, rules, settings):
+    settings.ALLOWED_HOSTS = ["news.example.org"]
+    rules.max_links = 1
+    rules.save()
+    own = "As https://news.example.org/article/a/ and https://news.example.org/c/3 said"
+    assert post(article, own).status == Status.APPROVED
+    assert post(article, own + " (https://elsewhere.example/b)").status == Status.APPROVED
+    held = post(article, own + " https://a.example/x https://b.example/y")
+    assert held.status == Status.PENDING
+
+
 def test_links_are_counted_in_every_spelling():
     assert count_links("none here, e.g. 3.5 percent") == 0
     assert count_links('<a href="http://x.example/">here</a>') == 1
     assert count_links("[site](https://x.example) www.y.example/z kidsmediausa . com") == 3
+    # Links to the site's own pages are not counted.
+    own = "https://news.example.org/article/a/ and news.example.org/c/3 and http://x.example"
+    assert count_links(own) == 3
+    assert count_links(own, site=("news.example.org",)) == 1
 
 
 @pytest.mark.parametrize(

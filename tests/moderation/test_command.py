@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 
 from broadsheet.moderation import actions
 from broadsheet.moderation.evaluation import read_labelled
+from broadsheet.moderation.features import normalise
 from broadsheet.moderation.learned import SpamFilter
 from broadsheet.moderation.models import LearnedModel
 from tests.conftest import post
@@ -95,6 +96,29 @@ def test_evaluate_json_has_the_documented_keys(labelled):
     assert {"precision", "recall", "f1", "roc_auc", "confusion"} <= set(result)
     assert result["f1"] > 0.9 and result["roc_auc"] > 0.9
     assert sum(map(sum, result["confusion"])) == 24
+
+
+def test_a_page_column_says_where_each_comment_was_posted(tmp_path):
+    page = "https://www.video.example/watch?v=abc https://vid.example.com/abc"
+    ham_links = ["https://video.example/watch?v=abc&t=139", "http://vid.example.com/abc"]
+    ham_links.append("vid.example.com/abc.")
+    spam_links = ["https://video.example/watch?v=xyz", "http://vid.example.com/xyz"]
+    spam_links.append("spam.example.com/abc")
+    rows = [(f"Best part {link} so good", page, "0") for link in ham_links]
+    rows += [(f"My new song {link} so good", page, "1") for link in spam_links]
+    path = write_csv(tmp_path / "pages.csv", ["text", "page", "label"], rows)
+    data = read_labelled(path)
+    assert data.items()[0].page == tuple(page.split())
+    texts = [normalise(i.body, page=i.page).text for i in data.items()]
+    assert ["xpagelinkx" in t for t in texts] == [True] * 3 + [False] * 3
+    assert ["xurlx" in t for t in texts] == [False] * 3 + [True] * 3
+    # Without the column, the links to the video are links like any other.
+    plain = write_csv(tmp_path / "plain.csv", ["text", "label"], [(r[0], r[2]) for r in rows])
+    assert {i.page for i in read_labelled(plain).items()} == {()}
+    model = tmp_path / "pages.model"
+    run("train", str(path), "--model", str(model), "--epochs", "10")
+    result = json.loads(run("evaluate", str(path), "--model", str(model), "--json"))
+    assert result["roc_auc"] == 1.0
 
 
 def test_model_file_instead_of_the_database(tmp_path, labelled, youtube_shaped):

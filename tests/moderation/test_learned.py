@@ -53,6 +53,79 @@ def test_spaced_out_domains_count_as_links():
     assert "xlinks1x" in normalise("visit kidsmediausa . com today").shape
 
 
+PAGE = ("news.example.org/article/hello-world/",)
+SITE = ("news.example.org",)
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://news.example.org/article/hello-world/",
+        "http://WWW.News.Example.org/article/hello-world",  # no www., host in any case
+        "news.example.org/article/hello-world/#c12.",  # bare, a fragment, a full stop after
+        '<a href="https://news.example.org/article/hello-world/?t=2m19s">2:19</a>',
+    ],
+)
+def test_a_link_to_the_page_itself_is_not_counted_as_a_link(link):
+    n = normalise(f"Best part: {link} so true", page=PAGE, site=SITE)
+    assert "xpagelinkx" in n.text and "xurlx" not in n.text
+    assert "xlinks0x" in n.shape and not any(s.startswith("xdomainx") for s in n.shape)
+
+
+def test_other_pages_of_the_site_and_look_alike_addresses_are_told_apart():
+    def reads(link: str) -> str:
+        return normalise(f"see {link}", page=PAGE, site=SITE).text.split()[1]
+
+    assert reads("https://news.example.org/article/hello-world-2/") == "xsitelinkx"
+    assert reads("https://news.example.org/c/12") == "xsitelinkx"
+    assert reads("https://news.example.org.spam.example/article/hello-world/") == "xurlx"
+    assert reads("https://spam.example/?next=news.example.org/article/hello-world/") == "xurlx"
+    # Without the page and site (a CSV file that does not give them), a link is a link.
+    assert normalise("see https://news.example.org/article/hello-world/").text == "see xurlx"
+    # ".example.org" in ALLOWED_HOSTS takes the subdomains too.
+    sub = normalise("see https://blog.example.org/x", site=(".example.org",))
+    assert sub.text == "see xsitelinkx"
+
+
+def test_the_filter_learns_that_a_link_to_the_article_is_not_advertising():
+    spam_filter = SpamFilter()
+    page = {"page": PAGE, "site": SITE}
+    ham = [
+        CommentText("Roar (Official): https://news.example.org/article/hello-world/", **page),
+        CommentText("2:19 https://news.example.org/article/hello-world/?t=139 best part", **page),
+        CommentText("I agree with the council", **page),
+    ]
+    spam = [
+        CommentText("My new video: https://spam.example/watch?v=1", **page),
+        CommentText("Great tune https://cheap.example/buy", **page),
+        CommentText("Hot deals https://deals.example/now", **page),
+    ]
+    learned.train(spam_filter, ham + spam, [0, 0, 0, 1, 1, 1], epochs=10)
+    own = spam_filter.judge(
+        CommentText("Love this https://news.example.org/article/hello-world/", **page)
+    )
+    other = spam_filter.score(CommentText("Love this https://elsewhere.example/x", **page))
+    assert own.score < 0.5 < other
+    assert "a link to this page" in own.features
+
+
+def test_the_site_reads_comments_on_their_own_page(article, settings):
+    settings.ALLOWED_HOSTS = ["news.example.org", ".example.net", "*"]
+    comment = post(article, "2:19 https://news.example.org/article/hello-world/?t=139")
+    item = learned.comment_text(comment)
+    assert item.page == (
+        "news.example.org/article/hello-world/",
+        "example.net/article/hello-world/",
+    )
+    assert item.site == ("news.example.org", ".example.net")
+    assert "xpagelinkx" in normalise(item.body, page=item.page, site=item.site).text
+    comment.status = Status.APPROVED
+    comment.save()
+    # The whole history, read in columns, is read on the same pages.
+    items, labels = learned.decided_examples()
+    assert (items, labels) == ([item], [0])
+
+
 CUE_CASES = [
     ("likes", "Thumbs up if you agree!", "I like this analysis of the budget"),
     ("likes", "give it a like", "It looks like rain"),

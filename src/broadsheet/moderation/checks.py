@@ -25,6 +25,7 @@ from broadsheet.discussion.models import Comment
 from broadsheet.discussion.policy import Submission, Verdict
 from broadsheet.moderation.features import clean_markup, count_links
 from broadsheet.moderation.identity import author_keys
+from broadsheet.moderation.learned import site_hosts
 from broadsheet.moderation.models import Block, ModerationSettings, WordRule
 from broadsheet.newsroom.models import SiteSettings
 
@@ -232,7 +233,8 @@ def duplicate_text(ctx: Context) -> Verdict:
 
 
 def too_many_links(ctx: Context) -> Verdict:
-    links = count_links(ctx.sub.body)
+    # Links to the site's own pages (an earlier article, another comment) do not count.
+    links = count_links(ctx.sub.body, site=site_hosts())
     most = ctx.rules.max_links
     if links > most:
         return Verdict("too_many_links", "hold", f"Has {links} links (more than {most}).")

@@ -3,24 +3,28 @@
 A file is CSV with a header. The text column is ``text`` (or ``body``,
 ``comment``, ``content``: the YouTube Spam Collection's ``CONTENT``), the label
 column ``label`` (or ``class``, ``spam``). A label is 1/spam/rejected/true
-(not to be published) or 0/ham/approved/false (to be published).
+(not to be published) or 0/ham/approved/false (to be published). An optional
+``page`` column gives the address of the page each comment was posted on (or
+several, separated by spaces), so that a link back to it reads as one.
 """
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from sklearn.metrics import confusion_matrix, precision_recall_fscore_support, roc_auc_score
 
+from broadsheet.moderation.features import CommentText
 from broadsheet.moderation.learned import NOT_PUBLISH, PUBLISH
 
 TEXT_COLUMNS = ("text", "body", "comment", "content")
 LABEL_COLUMNS = ("label", "class", "spam", "is_spam")
 DATE_COLUMNS = ("date", "created_at", "created")
+PAGE_COLUMNS = ("page", "page_url", "permalink")
 _LABELS = {
     **dict.fromkeys(("1", "spam", "rejected", "true", "yes", "not_publish"), NOT_PUBLISH),
     **dict.fromkeys(("0", "ham", "approved", "false", "no", "publish"), PUBLISH),
@@ -36,9 +40,16 @@ class Labelled:
     texts: list[str]
     labels: list[int]
     dates: list[str]
+    pages: list[tuple[str, ...]] = field(default_factory=list)  # empty: no page column
 
     def __len__(self) -> int:
         return len(self.texts)
+
+    def items(self) -> list[CommentText]:
+        """The comments as the filter reads them."""
+        if not self.pages:
+            return [CommentText(t) for t in self.texts]
+        return [CommentText(t, page=p) for t, p in zip(self.texts, self.pages, strict=True)]
 
 
 def _find(header: Sequence[str], names: Sequence[str]) -> int | None:
@@ -72,6 +83,7 @@ def read_labelled(path: Path | str) -> Labelled:
         text_at = _column(header, TEXT_COLUMNS, "text", path)
         label_at = _column(header, LABEL_COLUMNS, "label", path)
         date_at = _find(header, DATE_COLUMNS)
+        page_at = _find(header, PAGE_COLUMNS)
         data = Labelled([], [], [])
         try:
             for line, row in enumerate(reader, start=2):
@@ -89,6 +101,8 @@ def read_labelled(path: Path | str) -> Labelled:
                 data.labels.append(_LABELS[raw])
                 date = row[date_at] if date_at is not None and date_at < len(row) else ""
                 data.dates.append(date)
+                if page_at is not None:
+                    data.pages.append(tuple(row[page_at].split()) if page_at < len(row) else ())
         except (csv.Error, UnicodeDecodeError) as exc:
             raise LabelledFileError(f"{path}: not a UTF-8 CSV file ({exc})") from None
     if not data.texts:

@@ -22,7 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 
 # Bump when the features change: a stored model built on other features cannot be used.
-FEATURES_VERSION = 4
+FEATURES_VERSION = 5
 
 N_WORD_FEATURES = 2**18
 N_CHAR_FEATURES = 2**18
@@ -46,13 +46,17 @@ _ANCHOR = re.compile(
 _TAG = re.compile(r"<[^>]{0,200}>")
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
 _SCHEME_URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"']+|\bwww\.[^\s<>\"']+", re.IGNORECASE)
-# A bare domain, also the "example . com" spelling that dodges link detection.
+# A bare domain (with any subdomains), also the "example . com" spelling that
+# dodges link detection. _MAYBE_DOMAIN is its cheap first test: the dot and TLD.
+_TLD = (
+    r"\s?\.\s?(com|net|org|info|biz|co|io|ly|me|tv|us|uk|ru|de|gl|"
+    r"be|to|cc|xyz|site|online|club|shop|store|app|link|page)\b"
+)
 _BARE_DOMAIN = re.compile(
-    r"\b([a-z0-9][a-z0-9-]{1,62})\s?\.\s?(com|net|org|info|biz|co|io|ly|me|tv|us|uk|ru|de|gl|"
-    r"be|to|cc|xyz|site|online|club|shop|store|app|link|page)\b(/[^\s<>\"']*)?",
+    r"\b((?:[a-z0-9-]{1,63}\.){0,4}[a-z0-9][a-z0-9-]{1,62})" + _TLD + r"(/[^\s<>\"']*)?",
     re.IGNORECASE,
 )
-_MAYBE_DOMAIN = re.compile(_BARE_DOMAIN.pattern[_BARE_DOMAIN.pattern.index(r"\.") :], re.I)
+_MAYBE_DOMAIN = re.compile(_TLD, re.IGNORECASE)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|[#@$€£]|\d+")
@@ -152,11 +156,13 @@ def _domain(url: str) -> str:
     return ".".join(parts[-2:]) if len(parts) >= 2 else host
 
 
-def count_links(body: str) -> int:
-    """Links in a comment: with a scheme, www., or a bare (even spaced-out) domain."""
+def count_links(body: str, *, site: tuple[str, ...] = ()) -> int:
+    """Links in a comment: with a scheme, www., or a bare (even spaced-out) domain;
+    those to the ``site``'s own host names do not count."""
     text = _EMAIL.sub(" ", clean_markup(body))
-    with_scheme = len(_SCHEME_URL.findall(text))
-    return with_scheme + len(_BARE_DOMAIN.findall(_SCHEME_URL.sub(" ", text)))
+    found = [m.group(0) for m in _SCHEME_URL.finditer(text)]
+    found += [m.group(0) for m in _BARE_DOMAIN.finditer(_SCHEME_URL.sub(" ", text))]
+    return sum(not (site and _on_site(_address(link), site)) for link in found)
 
 
 @dataclass(frozen=True)
@@ -188,11 +194,57 @@ def _cased(text: str, lowered: str) -> tuple[int, int]:
     return int((low != high).sum()), int(((original != low) & (low != high)).sum())
 
 
-def normalise(body: str, *, author_url: str = "") -> Normalised:
+def _address(url: str) -> str:
+    """A link as compared with the site's addresses: no scheme or ``www.``, host lower-cased."""
+    url = re.sub(r"^(?:https?|ftp)://", "", "".join(url.split()), flags=re.IGNORECASE)
+    url = url.rstrip(".,;:!?)]}'\"")  # the sentence's punctuation, not the link's
+    cut = min((i for i in map(url.find, "/?#") if i >= 0), default=len(url))
+    host = url[:cut].lower().split("@")[-1].split(":", 1)[0].removeprefix("www.").rstrip(".")
+    return host + url[cut:]
+
+
+def _on_page(address: str, page: Iterable[str]) -> bool:
+    """Whether a link (as ``_address`` gives it) points at one of the page's addresses."""
+    for own in page:
+        own = _address(own).rstrip("/")
+        if address.startswith(own) and (len(address) == len(own) or address[len(own)] in "/?&#"):
+            return True
+    return False
+
+
+def _on_site(address: str, site: Iterable[str]) -> bool:
+    """Whether a link's host is one of the site's (``.example.com`` also takes its subdomains)."""
+    host = re.split(r"[/?#]", address, maxsplit=1)[0]
+    return any(
+        host == h or (h.startswith(".") and (host == h[1:] or host.endswith(h))) for h in site
+    )
+
+
+def normalise(
+    body: str,
+    *,
+    author_url: str = "",
+    page: tuple[str, ...] = (),
+    site: tuple[str, ...] = (),
+) -> Normalised:
+    """The text as the filter reads it, and its shape words.
+
+    ``page`` are the addresses of the page the comment is on and ``site`` the
+    site's own host names (``CommentText``): a link to them is written
+    ``xpagelinkx`` or ``xsitelinkx`` instead of ``xurlx`` and is not counted
+    among the comment's links, since a reader pointing at the article (or a
+    moment of it) is not advertising anything.
+    """
     text = clean_markup(body)
     links: list[str] = []
 
     def link(match: re.Match) -> str:
+        if page or site:
+            address = _address(match.group(0))
+            if _on_page(address, page):
+                return " xpagelinkx "
+            if _on_site(address, site):
+                return " xsitelinkx "
         links.append(_domain(match.group(0)))
         return " xurlx "
 
@@ -298,6 +350,10 @@ class CommentText:
 
     body: str
     author_url: str = ""
+    # Where it was posted: the addresses of its page ("example.com/article/slug/";
+    # a page may have several) and the site's own host names ("example.com").
+    page: tuple[str, ...] = ()
+    site: tuple[str, ...] = ()
 
 
 def _word_entries(normed: list[Normalised]) -> tuple[np.ndarray, np.ndarray]:
@@ -424,7 +480,7 @@ class Vector:
 
 
 def vectorize(item: CommentText) -> Vector:
-    n = normalise(item.body, author_url=item.author_url)
+    n = _normalised(item)
     X = _matrix([n])
     words = word_tokens(n)
     tokens = words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
@@ -434,7 +490,11 @@ def vectorize(item: CommentText) -> Vector:
 
 def featurize(items: Iterable[CommentText]) -> sp.csr_matrix:
     """A sparse matrix of hashed features, one row per comment."""
-    return _matrix([normalise(i.body, author_url=i.author_url) for i in items])
+    return _matrix([_normalised(i) for i in items])
+
+
+def _normalised(item: CommentText) -> Normalised:
+    return normalise(item.body, author_url=item.author_url, page=item.page, site=item.site)
 
 
 def readable(token: str) -> str:
@@ -454,6 +514,8 @@ def readable(token: str) -> str:
         "xlenx2": "medium length",
         "xlenx3": "long",
         "xurlx": "a link",
+        "xpagelinkx": "a link to this page",
+        "xsitelinkx": "a link to this site",
         "xnumx": "a number",
         "xemailx": "an e-mail address",
         "xcuexlikes": "asks for likes",

@@ -64,8 +64,30 @@ def label_for_status(status: str) -> int | None:
     return _STATUS_LABELS.get(status)
 
 
+def site_hosts() -> tuple[str, ...]:
+    """The site's own host names: ``ALLOWED_HOSTS`` (which must name them), less a bare ``*``."""
+    from django.conf import settings
+
+    return tuple(h.lower() for h in settings.ALLOWED_HOSTS if h and h != "*")
+
+
+def article_path(slug: str) -> str:
+    from django.urls import reverse
+
+    return reverse("newsroom:article", args=[slug])
+
+
+def text_on_page(
+    body: str, author_url: str, path: str, hosts: tuple[str, ...] | None = None
+) -> CommentText:
+    """A comment as the filter reads it, posted on the page at ``path`` of this site."""
+    hosts = site_hosts() if hosts is None else hosts
+    page = tuple(dict.fromkeys(h.lstrip(".") + path for h in hosts))
+    return CommentText(body=body, author_url=author_url or "", page=page, site=hosts)
+
+
 def comment_text(comment: Comment) -> CommentText:
-    return CommentText(body=comment.body, author_url=comment.author_url)
+    return text_on_page(comment.body, comment.author_url, article_path(comment.article.slug))
 
 
 def load_libraries() -> None:
@@ -467,10 +489,25 @@ def decided_examples() -> tuple[list[CommentText], list[int]]:
         status__in=[Comment.Status.APPROVED, Comment.Status.REJECTED, Comment.Status.SPAM]
     ).order_by("pk")
     items, labels = [], []
-    for body, author_url, label in _decided(decided):
-        items.append(CommentText(body=body, author_url=author_url))
+    on_page = _texts_on_pages()
+    for body, author_url, slug, label in _decided(decided):
+        items.append(on_page(body, author_url, slug))
         labels.append(label)
     return items, labels
+
+
+def _texts_on_pages() -> Callable[[str, str, str], CommentText]:
+    """``text_on_page`` for comments given their article's slug (paths worked out once each)."""
+    hosts = site_hosts()
+    paths: dict[str, str] = {}
+
+    def on_page(body: str, author_url: str, slug: str) -> CommentText:
+        path = paths.get(slug)
+        if path is None:
+            path = paths[slug] = article_path(slug)
+        return text_on_page(body, author_url, path, hosts)
+
+    return on_page
 
 
 def from_decisions(*, epochs: int = EPOCHS) -> SpamFilter:
@@ -536,20 +573,20 @@ def lesson_key(comment: Comment) -> str:
 LEARN_BATCH = 1000
 
 
-def _decided(comments: Iterable[Any]) -> Iterator[tuple[str, str, int]]:
-    """(body, author url, label) of each decided comment.
+def _decided(comments: Iterable[Any]) -> Iterator[tuple[str, str, str, int]]:
+    """(body, author url, article slug, label) of each decided comment.
 
-    ``comments`` is a queryset (read as three columns, in chunks), comments, or
+    ``comments`` is a queryset (read as four columns, in chunks), comments, or
     querysets one after another (the chunks of a set too large for one query).
     """
     from django.db.models import QuerySet
 
     if isinstance(comments, QuerySet):
-        rows = comments.values_list("body", "author_url", "status").iterator(chunk_size=2000)
-        for body, author_url, status in rows:
+        rows = comments.values_list("body", "author_url", "article__slug", "status")
+        for body, author_url, slug, status in rows.iterator(chunk_size=2000):
             label = label_for_status(status)
             if label is not None:
-                yield body, author_url or "", label
+                yield body, author_url or "", slug, label
         return
     for comment in comments:
         if isinstance(comment, QuerySet):
@@ -557,7 +594,7 @@ def _decided(comments: Iterable[Any]) -> Iterator[tuple[str, str, int]]:
             continue
         label = label_for_status(comment.status)
         if label is not None:
-            yield comment.body, comment.author_url or "", label
+            yield comment.body, comment.author_url or "", comment.article.slug, label
 
 
 def learn_from_comments(comments: Iterable[Any]) -> int:
@@ -576,10 +613,11 @@ def learn_from_comments(comments: Iterable[Any]) -> int:
     if first is None:
         return 0
     learned = 0
+    on_page = _texts_on_pages()
     with updating() as spam_filter:
         for batch in itertools.chain([first], batches):
-            items = [CommentText(body=body, author_url=url) for body, url, _ in batch]
-            learned += spam_filter.learn(items, [label for _, _, label in batch])
+            items = [on_page(body, url, slug) for body, url, slug, _ in batch]
+            learned += spam_filter.learn(items, [label for *_, label in batch])
     return learned
 
 

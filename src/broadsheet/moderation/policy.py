@@ -6,7 +6,6 @@ from broadsheet.discussion.models import Comment
 from broadsheet.discussion.policy import Decision, Submission, Verdict
 from broadsheet.moderation import learned
 from broadsheet.moderation.checks import DEFAULT_CHECKS, Check, Context
-from broadsheet.moderation.features import CommentText
 from broadsheet.moderation.models import ModerationSettings
 from broadsheet.newsroom.models import SiteSettings
 
@@ -19,7 +18,8 @@ def learned_verdict(sub: Submission, rules: ModerationSettings) -> tuple[Verdict
     spam_filter = learned.site_filter()
     if spam_filter is None or not spam_filter.can_score:
         return Verdict("learned_score", "allow", "The filter has not learned yet."), None
-    judgement = spam_filter.judge(CommentText(body=sub.body, author_url=sub.author_url))
+    item = learned.text_on_page(sub.body, sub.author_url, sub.article.get_absolute_url())
+    judgement = spam_filter.judge(item)
     score = judgement.score
     weighed = ", ".join(f"“{f}”" for f in judgement.features)
     because = f" Weighed most: {weighed}." if weighed else ""

@@ -99,13 +99,12 @@ class Command(BaseCommand):
         # Every file is read (and checked) before anything is learned. Several files
         # are one set: the first pass takes them in turn, the later ones shuffled
         # together, so the filter ends up no nearer the last file than the first.
-        texts: list[str] = []
+        items: list[CommentText] = []
         labels: list[int] = []
         for file in files:
             data = self._read(file)
-            texts += data.texts
+            items += data.items()
             labels += data.labels
-        items = [CommentText(t) for t in texts]
         if model is None and not dry_run:
             # The site's filter: learned under its row lock, like a moderator's decision.
             with learned.updating() as spam_filter:
@@ -136,7 +135,7 @@ class Command(BaseCommand):
             )
         if not 0 <= threshold <= 1:
             raise CommandError("--threshold must be between 0 and 1")
-        items = [CommentText(t) for t in data.texts]
+        items = data.items()
         scores: list[float] = []
         for start in tqdm(range(0, len(items), CHUNK), unit="chunk", disable=None):
             scores.extend(spam_filter.scores(items[start : start + CHUNK]).tolist())
