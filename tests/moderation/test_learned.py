@@ -22,6 +22,7 @@ from broadsheet.moderation.features import (
 )
 from broadsheet.moderation.learned import SpamFilter
 from broadsheet.moderation.models import LearnedModel
+from broadsheet.newsroom.models import Redirect
 from tests.conftest import post
 from tests.moderation.conftest import HAM, SPAM, train_site_filter
 
@@ -111,14 +112,22 @@ def test_the_filter_learns_that_a_link_to_the_article_is_not_advertising():
 
 def test_the_site_reads_comments_on_their_own_page(article, settings):
     settings.ALLOWED_HOSTS = ["news.example.org", ".example.net", "*"]
-    comment = post(article, "2:19 https://news.example.org/article/hello-world/?t=139")
+    Redirect.objects.create(old_path="/2019/05/hello-world/", article=article)
+    comment = post(
+        article,
+        "2:19 https://news.example.org/article/hello-world/?t=139, as said at "
+        "http://news.example.org/2019/05/hello-world/#comment-3",
+    )
     item = learned.comment_text(comment)
     assert item.page == (
         "news.example.org/article/hello-world/",
         "example.net/article/hello-world/",
+        "news.example.org/2019/05/hello-world/",  # the old WordPress permalink
+        "example.net/2019/05/hello-world/",
     )
     assert item.site == ("news.example.org", ".example.net")
-    assert "xpagelinkx" in normalise(item.body, page=item.page, site=item.site).text
+    text = normalise(item.body, page=item.page, site=item.site).text
+    assert text.count("xpagelinkx") == 2 and "xurlx" not in text
     comment.status = Status.APPROVED
     comment.save()
     # The whole history, read in columns, is read on the same pages.

@@ -71,23 +71,28 @@ def site_hosts() -> tuple[str, ...]:
     return tuple(h.lower() for h in settings.ALLOWED_HOSTS if h and h != "*")
 
 
-def article_path(slug: str) -> str:
+def article_paths(slug: str) -> tuple[str, ...]:
+    """The paths of an article's page: its own, and the old ones that redirect to it
+    (an imported WordPress permalink, ``?p=<id>``), which old comments link to."""
     from django.urls import reverse
 
-    return reverse("newsroom:article", args=[slug])
+    from broadsheet.newsroom.models import Redirect
+
+    old = Redirect.objects.filter(article__slug=slug).values_list("old_path", flat=True)
+    return (reverse("newsroom:article", args=[slug]), *sorted(old))
 
 
 def text_on_page(
-    body: str, author_url: str, path: str, hosts: tuple[str, ...] | None = None
+    body: str, author_url: str, paths: tuple[str, ...], hosts: tuple[str, ...] | None = None
 ) -> CommentText:
-    """A comment as the filter reads it, posted on the page at ``path`` of this site."""
+    """A comment as the filter reads it, posted on the page at ``paths`` of this site."""
     hosts = site_hosts() if hosts is None else hosts
-    page = tuple(dict.fromkeys(h.lstrip(".") + path for h in hosts))
+    page = tuple(dict.fromkeys(h.lstrip(".") + path for path in paths for h in hosts))
     return CommentText(body=body, author_url=author_url or "", page=page, site=hosts)
 
 
 def comment_text(comment: Comment) -> CommentText:
-    return text_on_page(comment.body, comment.author_url, article_path(comment.article.slug))
+    return text_on_page(comment.body, comment.author_url, article_paths(comment.article.slug))
 
 
 def load_libraries() -> None:
@@ -499,13 +504,13 @@ def decided_examples() -> tuple[list[CommentText], list[int]]:
 def _texts_on_pages() -> Callable[[str, str, str], CommentText]:
     """``text_on_page`` for comments given their article's slug (paths worked out once each)."""
     hosts = site_hosts()
-    paths: dict[str, str] = {}
+    paths: dict[str, tuple[str, ...]] = {}
 
     def on_page(body: str, author_url: str, slug: str) -> CommentText:
-        path = paths.get(slug)
-        if path is None:
-            path = paths[slug] = article_path(slug)
-        return text_on_page(body, author_url, path, hosts)
+        found = paths.get(slug)
+        if found is None:
+            found = paths[slug] = article_paths(slug)
+        return text_on_page(body, author_url, found, hosts)
 
     return on_page
 

@@ -18,7 +18,7 @@ def learned_verdict(sub: Submission, rules: ModerationSettings) -> tuple[Verdict
     spam_filter = learned.site_filter()
     if spam_filter is None or not spam_filter.can_score:
         return Verdict("learned_score", "allow", "The filter has not learned yet."), None
-    item = learned.text_on_page(sub.body, sub.author_url, sub.article.get_absolute_url())
+    item = learned.text_on_page(sub.body, sub.author_url, learned.article_paths(sub.article.slug))
     judgement = spam_filter.judge(item)
     score = judgement.score
     weighed = ", ".join(f"“{f}”" for f in judgement.features)
