@@ -9,13 +9,12 @@ from django.core.management import call_command
 
 from broadsheet.discussion.models import Comment
 from broadsheet.moderation import actions, learned
+from broadsheet.moderation.cues import CUES, cues
 from broadsheet.moderation.features import (
-    CUES,
     META_START,
     N_WORD_FEATURES,
     CommentText,
     clean_markup,
-    cues,
     featurize,
     normalise,
     vectorize,
@@ -221,7 +220,7 @@ def test_a_filter_survives_storage_and_refuses_other_features():
 
 
 def test_learn_from_comments_labels_by_status_and_skips_undecided(article, moderator, monkeypatch):
-    monkeypatch.setattr(learned, "LEARN_BATCH", 2)
+    monkeypatch.setattr(learned.site, "LEARN_BATCH", 2)
     kept = post(article, "A thoughtful comment about the council")
     spam = post(article, "Buy followers at http://f.example.com")
     rejected = post(article, "You are all idiots")
@@ -343,14 +342,18 @@ def test_a_decision_on_an_unusable_filter_relearns_the_history_first(article, mo
 
 
 def test_another_process_sees_a_new_model_without_a_restart(article, monkeypatch):
-    monkeypatch.setattr(learned, "RECHECK_SECONDS", 3600)
+    monkeypatch.setattr(learned.site, "RECHECK_SECONDS", 3600)
     train_site_filter()
     mine = learned.site_filter()
     # Another app server learns and stores a new model.
     other = SpamFilter.loads(LearnedModel.objects.get().blob)
     other.learn([CommentText("a new kind of spam")], [1])
     learned.store(other)
-    learned._memo = (learned._memo[0], mine, learned._memo[2])  # this process's stale copy
+    learned.site._memo = (
+        learned.site._memo[0],
+        mine,
+        learned.site._memo[2],
+    )  # this process's stale copy
     LearnedModel.objects.filter(pk=1).update(revision="changed-elsewhere")
     assert learned.site_filter() is not mine
 
