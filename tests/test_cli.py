@@ -82,9 +82,15 @@ def test_serve_runs_gunicorn_workers_and_serves_pages_and_static_files(tmp_path)
             assert r.status == 200
             assert "max-age=315360000" in r.headers["Cache-Control"]
             assert r.headers.get("Content-Encoding") == "gzip"
-        workers = subprocess.run(
-            ["pgrep", "-f", f"gunicorn.*{port}"], capture_output=True, text=True
-        ).stdout.split()
+        # The arbiter forks the workers one after another (a fraction of a second
+        # apart): the first may answer before the second exists.
+        workers: list[str] = []
+        deadline = time.monotonic() + 15
+        while len(workers) < 3 and time.monotonic() < deadline:
+            time.sleep(0.2)
+            workers = subprocess.run(
+                ["pgrep", "-f", f"gunicorn.*{port}"], capture_output=True, text=True
+            ).stdout.split()
         assert len(workers) >= 3  # the arbiter and two workers
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
