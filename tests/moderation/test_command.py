@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from broadsheet.moderation import actions
-from broadsheet.moderation.evaluation import read_labelled
+from broadsheet.moderation.evaluation import LabelledFileError, read_labelled
 from broadsheet.moderation.features import normalise
 from broadsheet.moderation.learned import SpamFilter
 from broadsheet.moderation.models import LearnedModel
@@ -96,6 +96,20 @@ def test_evaluate_json_has_the_documented_keys(labelled):
     assert {"precision", "recall", "f1", "roc_auc", "confusion"} <= set(result)
     assert result["f1"] > 0.9 and result["roc_auc"] > 0.9
     assert sum(map(sum, result["confusion"])) == 24
+
+
+def test_other_collections_column_names_and_labels_are_read(tmp_path):
+    # An abuse collection's shape: its label column says what a 1 means.
+    path = write_csv(
+        tmp_path / "insults.csv",
+        ["Insult", "Date", "comment_text"],
+        [("1.0", "20120618192155Z", "you are an idiot"), ("0", "", "I agree with the mayor")],
+    )
+    data = read_labelled(path)
+    assert (data.texts, data.labels) == (["you are an idiot", "I agree with the mayor"], [1, 0])
+    fraction = write_csv(tmp_path / "fraction.csv", ["text", "toxic"], [("meh", "0.4")])
+    with pytest.raises(LabelledFileError, match=r"line 2: label '0\.4'"):
+        read_labelled(fraction)
 
 
 def test_a_page_column_says_where_each_comment_was_posted(tmp_path):

@@ -1,11 +1,12 @@
 """Labelled comment files and the figures that judge a filter on them.
 
 A file is CSV with a header. The text column is ``text`` (or ``body``,
-``comment``, ``content``: the YouTube Spam Collection's ``CONTENT``), the label
-column ``label`` (or ``class``, ``spam``). A label is 1/spam/rejected/true
-(not to be published) or 0/ham/approved/false (to be published). An optional
-``page`` column gives the address of the page each comment was posted on (or
-several, separated by spaces), so that a link back to it reads as one.
+``comment``, ``content``: the YouTube Spam Collection's ``CONTENT``, and a few
+more), the label column ``label`` (or ``class``, ``spam``, ``insult``,
+``toxic``…). A label is 1/spam/rejected/true (not to be published) or
+0/ham/approved/false (to be published). An optional ``page`` column gives the
+address of the page each comment was posted on (or several, separated by
+spaces), so that a link back to it reads as one.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from sklearn.metrics import confusion_matrix, precision_recall_fscore_support, r
 from broadsheet.moderation.features import CommentText
 from broadsheet.moderation.learned import NOT_PUBLISH, PUBLISH
 
-TEXT_COLUMNS = ("text", "body", "comment", "content")
-LABEL_COLUMNS = ("label", "class", "spam", "is_spam")
+TEXT_COLUMNS = ("text", "body", "comment", "content", "comment_text", "message")
+# Columns named after what a 1 means: spam, or an insult or toxic comment to reject.
+LABEL_COLUMNS = ("label", "class", "spam", "is_spam", "insult", "toxic", "abusive")
 DATE_COLUMNS = ("date", "created_at", "created")
 PAGE_COLUMNS = ("page", "page_url", "permalink")
 _LABELS = {
@@ -92,6 +94,7 @@ def read_labelled(path: Path | str) -> Labelled:
                 if len(row) <= max(text_at, label_at):
                     raise LabelledFileError(f"{path}, line {line}: too few columns")
                 raw = row[label_at].strip().lower()
+                raw = {"1.0": "1", "0.0": "0"}.get(raw, raw)
                 if raw not in _LABELS:
                     raise LabelledFileError(
                         f"{path}, line {line}: label {row[label_at]!r} is neither spam (1) "
