@@ -1,9 +1,9 @@
 """Markdown to safe HTML, done once when text is saved (never when a page is read).
 
 Comments get a small subset (paragraphs, emphasis, links, block quotes, lists,
-code); articles get full CommonMark plus tables. Either way raw HTML in the
-source is shown as text, and the output passes through nh3 (Ammonia) so that
-only the listed tags and attributes survive.
+code; a pasted http(s):// address becomes a link); articles get full CommonMark
+plus tables. Either way raw HTML in the source is shown as text, and the output
+passes through nh3 (Ammonia) so that only the listed tags and attributes survive.
 """
 
 from __future__ import annotations
@@ -32,11 +32,15 @@ _URL_SCHEMES = {"http", "https", "mailto"}
 
 @lru_cache(maxsize=1)
 def _comment_parser() -> MarkdownIt:
-    md = MarkdownIt("zero", {"breaks": True, "html": False, "linkify": False})
-    return md.enable(
-        ["emphasis", "link", "autolink", "blockquote", "list", "code", "fence", "backticks",
-         "escape", "newline", "entity"]
+    md = MarkdownIt("zero", {"breaks": True, "html": False, "linkify": True})
+    md.enable(
+        ["emphasis", "link", "autolink", "linkify", "blockquote", "list", "code", "fence",
+         "backticks", "escape", "newline", "entity"]
     )  # fmt: skip
+    # A pasted http(s):// address becomes a link, as readers expect; words that only
+    # look like domains ("README.md", "Node.js") and e-mail addresses stay text.
+    md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
+    return md
 
 
 @lru_cache(maxsize=1)

@@ -133,3 +133,13 @@ def test_comment_markdown_is_sanitized_and_links_are_nofollow(article):
     assert "<script>" not in comment.body_html
     assert 'rel="nofollow ugc noopener"' in comment.body_html
     assert comment.body == "<script>alert(1)</script> [site](https://example.org)"
+
+
+def test_a_pasted_web_address_becomes_a_link_and_look_alikes_stay_text(article):
+    comment = post(article, "See https://example.org/a?b=1&c=2, README.md and me@example.org")
+    assert (
+        '<a href="https://example.org/a?b=1&amp;c=2" rel="nofollow ugc noopener">'
+        "https://example.org/a?b=1&amp;c=2</a>, README.md and me@example.org" in comment.body_html
+    )
+    code = post(article, "`https://example.org/in-code` javascript:alert(1)")
+    assert "<a" not in code.body_html
