@@ -113,8 +113,15 @@ def test_pending_comments_wait_for_moderators_and_readers_do_not_see_them(first_
     assert len(pending) >= 3
     for comment in pending:
         assert any(r["check"] == "hold_all" for r in comment.reasons)
+        # Posted after the filter learned the history: each waits with its score.
+        assert comment.score is not None
         page = client.get(comment.article.get_absolute_url()).content.decode()
         assert comment.body_html not in page
+    # The advertisement among them also waits with what the filter saw in it.
+    advert = next(c for c in pending if "valleycoachdeals" in c.body)
+    reasons = [r["reason"] for r in advert.reasons if r["check"] == "learned_score"]
+    assert reasons and "Weighed most" in reasons[0]
+    assert advert.score > 0.5 > max(c.score for c in pending if c is not advert)
     # Spam is caught by a check (the honeypot), or was turned away by the editor.
     turned_away = Comment.objects.filter(status__in=[Status.SPAM, Status.REJECTED])
     caught = [c for c in turned_away if any(r["check"] == "honeypot" for r in c.reasons)]

@@ -39,6 +39,7 @@ def _comment_parser() -> MarkdownIt:
     )  # fmt: skip
     # A pasted http(s):// address becomes a link, as readers expect; words that only
     # look like domains ("README.md", "Node.js") and e-mail addresses stay text.
+    assert md.linkify is not None  # linkify-it-py is a dependency
     md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
     return md
 

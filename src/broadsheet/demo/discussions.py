@@ -361,6 +361,13 @@ DISCUSSIONS: dict[str, list[Talk]] = {
             held=True,
         ),
         Talk(
+            "Valley Coach Deals",
+            "Hey everyone, forget the night bus! Cheap coach tickets with free wifi, book now "
+            "at https://valleycoachdeals.example.com/offer and save 30% today!!",
+            email="offers@valleycoachdeals.example.com",
+            held=True,
+        ),
+        Talk(
             "Fast Cabs Now",
             "Why wait for the bus?? Book a cab in 60 seconds, best prices in the valley",
             url="https://fastcabs.example.com/",

@@ -119,17 +119,17 @@ def load(*, now: datetime | None = None) -> Loaded:
         ]
         busy = articles[content.BUSY_ARTICLE]
         discussions.append(_Discussion(busy, _flatten(crowd(BUSY_COMMENTS))))
-        _post_all(discussions, site=site, editor=editor)
-        _spread_over_time(discussions, now=now, rng=rng)
+        _post_published(discussions, editor=editor)
         _turn_away(list(articles.values()), editor=editor, now=now, rng=rng)
+        # The filter learns the site's history: every comment published, and
+        # every one the moderators turned away.
+        learned.store(learned.from_decisions())
+        _post_held(discussions, site=site, editor=editor)
+        _spread_over_time(discussions, now=now, rng=rng)
 
         for spec in content.ARTICLES:
             if spec.closes_comments:
                 newsroom_actions.set_comments_open(articles[spec.slug], False, actor=editor)
-
-        # The filter learns the site's history: every comment published, and
-        # every one the moderators turned away.
-        learned.store(learned.from_decisions())
         return _summary(site, busy)
 
 
@@ -206,13 +206,17 @@ def _flatten(talks: list[Talk]) -> list[tuple[Talk, int | None]]:
     return plan
 
 
-def _post_all(discussions: list[_Discussion], *, site: SiteSettings, editor) -> None:
+def _post_published(discussions: list[_Discussion], *, editor) -> None:
     for discussion in discussions:
         for i, (talk, parent) in enumerate(discussion.plan):
             if not talk.held:
                 discussion.posted[i] = _post(discussion, talk, parent, editor=editor)
+
+
+def _post_held(discussions: list[_Discussion], *, site: SiteSettings, editor) -> None:
     # Held comments are posted the way they would be on a real site: while the
-    # site holds every comment for review, so the queue shows that reason.
+    # site holds every comment for review, so the queue shows that reason, and
+    # after the filter has learned the site's history, so each has its score.
     site.comment_policy = SiteSettings.CommentPolicy.HOLD
     site.save(update_fields=["comment_policy"])
     for discussion in discussions:
