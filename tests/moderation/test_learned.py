@@ -134,6 +134,15 @@ def test_the_site_reads_comments_on_their_own_page(article, settings):
     assert (items, labels) == ([item], [0])
 
 
+def test_a_bulk_decision_looks_up_each_articles_page_once(article, django_assert_num_queries):
+    for n in range(3):
+        post(article, f"Comment number {n} on the council budget")
+    comments = list(Comment.objects.select_related("article"))
+    with django_assert_num_queries(1):  # the article's old addresses, once
+        items = learned.texts_of(comments)
+    assert [i.page for i in items] == [learned.comment_text(comments[0]).page] * 3
+
+
 CUE_CASES = [
     ("likes", "Thumbs up if you agree!", "I like this analysis of the budget"),
     ("likes", "give it a like", "It looks like rain"),

@@ -54,13 +54,10 @@ def _resolve_reports(entries: Sequence[AuditEntry]) -> None:
 
 
 def _teach(pairs: Iterable[tuple[Comment, int | None]]) -> None:
-    items, labels, keys = [], [], []
-    for comment, label in pairs:
-        if label is not None:
-            items.append(learned.comment_text(comment))
-            labels.append(label)
-            keys.append(learned.lesson_key(comment))
-    learned.learn(items, labels, keys=keys)
+    taught = [(comment, label) for comment, label in pairs if label is not None]
+    items = learned.texts_of(comment for comment, _ in taught)
+    keys = [learned.lesson_key(comment) for comment, _ in taught]
+    learned.learn(items, [label for _, label in taught], keys=keys)
 
 
 def moderate_many(

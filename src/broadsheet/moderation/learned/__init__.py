@@ -36,6 +36,7 @@ from broadsheet.moderation.learned.site import (
     site_hosts,
     store,
     text_on_page,
+    texts_of,
     unlearn,
     updating,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "site_hosts",
     "store",
     "text_on_page",
+    "texts_of",
     "train",
     "unlearn",
     "updating",

@@ -79,6 +79,12 @@ def comment_text(comment: Comment) -> CommentText:
     return text_on_page(comment.body, comment.author_url, article_paths(comment.article.slug))
 
 
+def texts_of(comments: Iterable[Comment]) -> list[CommentText]:
+    """``comment_text`` of several comments, each article's paths looked up once."""
+    on_page = _texts_on_pages()
+    return [on_page(c.body, c.author_url, c.article.slug) for c in comments]
+
+
 # How long a process scores with its copy before asking the database for a newer one.
 RECHECK_SECONDS = 5.0
 
