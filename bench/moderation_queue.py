@@ -8,7 +8,8 @@ article, then for each queue size N brings the pending comments up to N (with
 score and reasons, and two approved comments per pending one by the same
 authors, so the author-history column has work to do). Signed in through
 Django's test client, in this process, it times: the pending tab's first page,
-a later page (page 10 when there is one), and approving one comment from the
+a later page (page 10 when there is one), the first page in the filter's order
+(highest score first), and approving one comment from the
 queue's form (the full request, a different comment each time). Prints the
 median and 95th percentile of each, the SQL queries per page, and how much
 slower the first page is at the largest N than at the smallest: the claim is
@@ -249,8 +250,8 @@ def measure(client: Any, size: int, repeat: int) -> dict[str, Any]:
     pages = -(-pending // QUEUE_PAGE_SIZE)
     later = min(PAGE, pages)
 
-    def get(page: int) -> Callable[[], Any]:
-        url = f"{queue_url}?tab=pending&page={page}"
+    def get(page: int, order: str = "") -> Callable[[], Any]:
+        url = f"{queue_url}?tab=pending&page={page}" + (f"&order={order}" if order else "")
         rows = min(QUEUE_PAGE_SIZE, pending - (page - 1) * QUEUE_PAGE_SIZE)
 
         def request() -> None:
@@ -274,13 +275,14 @@ def measure(client: Any, size: int, repeat: int) -> dict[str, Any]:
         )
         assert response.status_code == 302, response.status_code
 
-    first, other = get(1), get(later)
-    for request in (first, first, first, other):  # warm up
+    first, other, by_score = get(1), get(later), get(1, "score")
+    for request in (first, first, first, other, by_score):  # warm up
         request()
-    first_sql, later_sql = queries(first), queries(other)
+    first_sql, later_sql, score_sql = queries(first), queries(other), queries(by_score)
     gc.collect()
     first_ms = timed(first, repeat)
     later_ms = timed(other, repeat)
+    score_ms = timed(by_score, repeat)
     decide()  # warm up
     decide_sql = queries(decide)
     decide_ms = timed(decide, repeat)
@@ -292,6 +294,7 @@ def measure(client: Any, size: int, repeat: int) -> dict[str, Any]:
         "pending": pending,
         "page": {**summary(first_ms), "sql": first_sql},
         "later_page": {"page": later, **summary(later_ms), "sql": later_sql},
+        "score_page": {**summary(score_ms), "sql": score_sql},
         "decide": {**summary(decide_ms), "sql": decide_sql},
     }
 
@@ -299,15 +302,16 @@ def measure(client: Any, size: int, repeat: int) -> dict[str, Any]:
 def print_table(rows: list[dict[str, Any]]) -> None:
     print(
         f"{'N':>6} | {'page 1: median':>14} {'p95':>8} {'SQL':>8} {'queries':>7} "
-        f"| {'page':>4} {'median':>8} {'queries':>7} "
+        f"| {'page':>4} {'median':>8} {'queries':>7} | {'by score':>8} {'SQL':>8} "
         f"| {'approve: median':>15} {'p95':>8} {'SQL':>8} | {'fill':>6}"
     )
     for r in rows:
-        page, later, decide = r["page"], r["later_page"], r["decide"]
+        page, later, decide, score = r["page"], r["later_page"], r["decide"], r["score_page"]
         print(
             f"{r['size']:>6} | {page['median_ms']:>11.1f} ms {page['p95_ms']:>5.1f} ms "
             f"{page['sql']['sql_ms']:>5.1f} ms {page['sql']['count']:>7} "
             f"| {later['page']:>4} {later['median_ms']:>5.1f} ms {later['sql']['count']:>7} "
+            f"| {score['median_ms']:>5.1f} ms {score['sql']['sql_ms']:>5.1f} ms "
             f"| {decide['median_ms']:>12.1f} ms {decide['p95_ms']:>5.1f} ms "
             f"{decide['sql']['sql_ms']:>5.1f} ms | {r['fill_seconds']:>4.1f} s"
         )
@@ -359,7 +363,7 @@ def main() -> None:
     low, high = rows[0], rows[-1]
     ratios = {
         key: round(high[key]["median_ms"] / low[key]["median_ms"], 2)
-        for key in ("page", "later_page", "decide")
+        for key in ("page", "later_page", "score_page", "decide")
     }
     seconds = round(time.perf_counter() - started, 1)
     if args.json:
@@ -379,7 +383,8 @@ def main() -> None:
         )
     print(
         f"median at N={high['size']} over N={low['size']}: page 1 x{ratios['page']}, "
-        f"later page x{ratios['later_page']}, approve x{ratios['decide']}"
+        f"later page x{ratios['later_page']}, by score x{ratios['score_page']}, "
+        f"approve x{ratios['decide']}"
     )
     print(f"{stored} comments stored in all; {seconds} s in all")
 

@@ -72,7 +72,7 @@ def queries(client, url: str) -> int:
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("tab", ["pending", "reported", "spam", "decided"])
+@pytest.mark.parametrize("tab", ["pending", "reported", "spam", "decided", "spam&order=score"])
 def test_queue_queries_do_not_grow_with_the_queue(staff, article, moderator, tab):
     def fill(n):
         comments = held(article, n, author_email="someone@example.org")
@@ -102,6 +102,31 @@ def test_pager_links_keep_the_tab_and_the_author(staff, article):
     assert f'href="?tab=pending&amp;author={comments[0].pk}&amp;page=2" rel="next">Next »' in page
     queue = staff.get("/moderation/?page=2").content.decode()
     assert 'href="?tab=pending&amp;page=1" rel="prev">« Previous' in queue
+
+
+def test_the_queue_can_be_read_by_the_filters_score(staff, article):
+    comments = held(article, 4)
+    for comment, score in zip(comments, [0.2, None, 0.9, 0.5], strict=True):
+        Comment.objects.filter(pk=comment.pk).update(score=score)
+    a, unscored, c, d = comments
+
+    def order(query: str) -> list[int]:
+        return [x.pk for x in staff.get(f"/moderation/{query}").context["comments"]]
+
+    assert order("") == [a.pk, unscored.pk, c.pk, d.pk]  # the oldest first
+    assert order("?tab=pending&order=score") == [c.pk, d.pk, a.pk, unscored.pk]
+    assert order("?tab=pending&order=lowest") == [a.pk, d.pk, c.pk, unscored.pk]
+    assert order("?tab=pending&order=newest") == [d.pk, c.pk, unscored.pk, a.pk]
+    assert order("?tab=pending&order=nonsense") == order("")
+    page = staff.get("/moderation/?tab=pending&order=score").content.decode()
+    assert '<a href="?tab=pending&amp;order=score" aria-current="true">' in page
+    # The pager keeps the order; the default order needs no parameter.
+    held(article, 60)
+    page = staff.get("/moderation/?tab=pending&order=score").content.decode()
+    assert 'href="?tab=pending&amp;order=score&amp;page=2" rel="next">' in page
+    assert (
+        'href="?tab=pending&amp;page=2" rel="next">' in staff.get("/moderation/").content.decode()
+    )
 
 
 def test_one_button_decides_one_comment_without_javascript(staff, article):

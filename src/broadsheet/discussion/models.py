@@ -86,6 +86,8 @@ class Comment(models.Model):
             models.Index(fields=["article", "status", "created_at", "id"], name="comment_flat_idx"),
             # The moderation queue: comments of one status, oldest or newest first.
             models.Index(fields=["status", "created_at"], name="comment_queue_idx"),
+            # The queue read by the filter's score ("highest score first").
+            models.Index(fields=["status", "score"], name="comment_queue_score_idx"),
             # An author's history (trust, first-comment hold, the queue's author
             # column): comments by e-mail and name together.
             models.Index(fields=["author_email", "author_name"], name="comment_author_idx"),

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -100,7 +100,25 @@ def _with_histories(comments: list[Comment]) -> None:
         }
 
 
-def _queue_rows(tab: str, author_of: Comment | None):
+# The orders the Pending and Spam tabs can be read in; the first is each one's default.
+ORDERED_TABS = {"pending": Status.PENDING, "spam": Status.SPAM}
+ORDERS = {
+    "oldest": ("created_at", "id"),
+    "newest": ("-created_at", "-id"),
+    # The filter's surest first: a screenful of near-certain spam to tick at once.
+    "score": (F("score").desc(nulls_last=True), "created_at", "id"),
+    "lowest": (F("score").asc(nulls_last=True), "created_at", "id"),
+}
+DEFAULT_ORDER = {"pending": "oldest", "spam": "newest"}
+ORDER_LABELS = {
+    "oldest": "oldest first",
+    "newest": "newest first",
+    "score": "highest score first",
+    "lowest": "lowest score first",
+}
+
+
+def _queue_rows(tab: str, author_of: Comment | None, order: str = "oldest"):
     comments = Comment.objects.select_related("article", "parent").prefetch_related(
         Prefetch(
             "reports",
@@ -116,10 +134,8 @@ def _queue_rows(tab: str, author_of: Comment | None):
         else:
             match = Q(pk=author_of.pk)
         return comments.filter(match).order_by("-created_at", "-id")
-    if tab == "pending":
-        return comments.filter(status=Status.PENDING).order_by("created_at", "id")
-    if tab == "spam":
-        return comments.filter(status=Status.SPAM).order_by("-created_at", "-id")
+    if tab in ORDERED_TABS:
+        return comments.filter(status=ORDERED_TABS[tab]).order_by(*ORDERS[order])
     # Reported: the most reported first.
     return (
         comments.filter(reports__status=Report.Status.OPEN)
@@ -154,7 +170,13 @@ def queue(request: HttpRequest) -> HttpResponse:
             "moderation/decided.html",
             {"tab": tab, "tabs": tabs, "page": page, "page_query": _page_query(tab=tab)},
         )
-    page = Paginator(_queue_rows(tab, author_of), per_page).get_page(request.GET.get("page"))
+    order = request.GET.get("order", "")
+    if tab not in ORDERED_TABS or author_of is not None:
+        order = ""
+    elif order not in ORDERS:
+        order = DEFAULT_ORDER[tab]
+    rows = _queue_rows(tab, author_of, order or "oldest")
+    page = Paginator(rows, per_page).get_page(request.GET.get("page"))
     comments = list(page.object_list)
     _with_histories(comments)
     return render(
@@ -167,7 +189,13 @@ def queue(request: HttpRequest) -> HttpResponse:
             "comments": comments,
             "author_of": author_of,
             "here": request.get_full_path(),
-            "page_query": _page_query(tab=tab, author=author_of and author_of.pk),
+            "order": order,
+            "orders": ORDER_LABELS if order else {},
+            "page_query": _page_query(
+                tab=tab,
+                author=author_of and author_of.pk,
+                order=order != DEFAULT_ORDER.get(tab) and order,
+            ),
         },
     )
 
