@@ -32,6 +32,33 @@ def test_other_shortcodes():
     assert wpcontent.expand_shortcodes('[contact-form-7 id="4" /]') == ""
 
 
+def test_embeds_in_every_spelling_become_links():
+    def link(url: str) -> str:
+        return f'<a href="{url}">{url}</a>'
+
+    expand = wpcontent.expand_shortcodes
+    assert expand("[youtube dQw4w9WgXcQ]") == link("https://www.youtube.com/watch?v=dQw4w9WgXcQ")
+    assert expand("[youtube=http://www.youtube.com/watch?v=ab1&w=320]") == link(
+        "http://www.youtube.com/watch?v=ab1&amp;w=320"
+    )  # WordPress.com's [name=value]
+    assert expand("[vimeo 12345]") == link("https://vimeo.com/12345")
+    assert expand("[dailymotion x7tgad0]") == link("https://www.dailymotion.com/video/x7tgad0")
+    assert expand("[audio http://x.test/a.mp3]") == link("http://x.test/a.mp3")
+    assert expand('[audio mp3="https://x.test/b.mp3"][/audio]') == link("https://x.test/b.mp3")
+    assert expand("[youtube javascript:alert(1)]") == ""  # only web addresses become links
+
+
+def test_code_shortcodes_stay_code():
+    source = '[sourcecode language="python"]\ndef f(x):\n\n    return x < 2\n[/sourcecode]'
+    html = wpcontent.article_html(f"Intro\n\n{source}\n\nAfter")
+    assert html == (
+        "<p>Intro</p>\n<pre><code>def f(x):\n\n    return x &lt; 2</code></pre>\n<p>After</p>"
+    )
+    assert (
+        wpcontent.expand_shortcodes("[code]a &lt; b[/code]") == "<pre><code>a &lt; b</code></pre>"
+    )
+
+
 def test_autop_makes_paragraphs_and_leaves_blocks_and_pre_alone():
     assert wpcontent.autop("One\ntwo\n\nThree") == "<p>One<br>\ntwo</p>\n<p>Three</p>"
     blocks = "<p>Block</p>\n\n<ul><li>x</li></ul>"

@@ -17,15 +17,31 @@ import nh3
 _MORE = re.compile(r"<!--more(?:\s[^>]*?)?-->|<!--noteaser-->", re.IGNORECASE)
 
 # [name attrs]inner[/name], [name attrs /] or [name attrs]; [[name]] is an escaped one.
+# WordPress.com also writes [name=value] ("[youtube=https://…]").
 _SHORTCODE = re.compile(
-    r"\[(\[?)([A-Za-z][\w-]*)((?:\s+[^\]]*?)?)\s*(/?)\](?:(.*?)\[/\2\])?(\]?)",
+    r"\[(\[?)([A-Za-z][\w-]*)((?:=[^\]\s]+|\s+[^\]]*?)?)\s*(/?)\](?:(.*?)\[/\2\])?(\]?)",
     re.DOTALL,
 )
 _ATTR = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 # Shortcodes that only show media Broadsheet did not import: dropped whole.
 _MEDIA_ONLY = {"gallery", "playlist", "wp_caption_gallery"}
-_LINKED = {"embed", "audio", "video", "youtube"}
+# Shortcodes that embed something from elsewhere: they become a link to it. A bare
+# video id ("[youtube dQw4w9WgXcQ]") becomes that site's address for it.
+_LINKED = {
+    "embed", "audio", "video", "youtube", "vimeo", "dailymotion", "soundcloud", "wpvideo",
+    "ted", "spotify", "twitter", "instagram",
+}  # fmt: skip
+_BY_ID = {
+    "youtube": "https://www.youtube.com/watch?v={}",
+    "vimeo": "https://vimeo.com/{}",
+    "dailymotion": "https://www.dailymotion.com/video/{}",
+}
+# Code shortcodes (SyntaxHighlighter, WordPress.com's [sourcecode]): their text
+# is code, shown preformatted and never made into paragraphs.
+_CODE = {"sourcecode", "source", "code", "sourcecodes"}
+# The attributes an embedding shortcode may name its address in, in order.
+_SOURCES = ("src", "url", "mp4", "m4v", "webm", "ogv", "mp3", "m4a", "ogg", "wav", "flv")
 
 _BLOCK = re.compile(
     r"^\s*<(?:p|div|h[1-6]|ul|ol|li|blockquote|pre|table|thead|tbody|tr|td|th|figure|"
@@ -73,13 +89,30 @@ def _shortcode(match: re.Match) -> str:
         return f"<figure>{media}{figcaption}</figure>"
     if lowered in _MEDIA_ONLY:
         return ""
+    if lowered in _CODE:
+        code = html.escape(html.unescape(inner.strip("\r\n")), quote=False)
+        return f"<pre><code>{code}</code></pre>"
     if lowered in _LINKED:
-        url = (inner or attrs.get("src") or attrs.get("url") or attrs.get("mp4") or "").strip()
-        if url:
-            safe = html.escape(url, quote=True)
-            return f'<a href="{safe}">{safe}</a>'
-        return ""
+        return _link(lowered, inner, raw_attrs, attrs)
     return expand_shortcodes(inner)
+
+
+def _link(name: str, inner: str, raw_attrs: str, attrs: dict[str, str]) -> str:
+    """A link to what an embedding shortcode shows, or nothing when it names nothing."""
+    # The address: inside it, named (src, url…), given as [name=…], or as its first word.
+    positional = raw_attrs.lstrip("=").split()
+    first = positional[0] if positional and "=" not in positional[0].split("?")[0] else ""
+    if raw_attrs.startswith("="):
+        first = raw_attrs[1:].strip()
+    named = next((attrs[k] for k in _SOURCES if attrs.get(k)), "")
+    url = (inner or named or first).strip()
+    url = html.unescape(url)
+    if name in _BY_ID and re.fullmatch(r"[\w-]{4,40}", url):  # a bare id
+        url = _BY_ID[name].format(url)
+    if not re.match(r"(?i)https?://", url):
+        return ""
+    safe = html.escape(url, quote=True)
+    return f'<a href="{safe}">{safe}</a>'
 
 
 def expand_shortcodes(content: str) -> str:
