@@ -77,6 +77,11 @@ def web_url(url: str) -> str:
     """``url`` if it is an http or https address, else "".
 
     For addresses no form validated (imported, restored) before they become
-    links: never ``javascript:`` or ``data:``.
+    links: never ``javascript:`` or ``data:``, nor an address with no host.
     """
-    return url if urlsplit(url.strip()).scheme.lower() in ("http", "https") else ""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # "http://[::1" and the like
+        return ""
+    named = any(c.isalnum() for c in parts.hostname or "")  # "http://" or "http://-" name nothing
+    return url if parts.scheme.lower() in ("http", "https") and named else ""

@@ -84,3 +84,27 @@ def test_control_characters_are_blanked_as_wordpress_does(db, tmp_path):
     output = run_import("wxr", dirty, "--no-train")
     assert "2 control characters XML cannot hold were replaced by spaces" in output
     assert Comment.objects.get(author_name="Mr WordPress").body == "Hi, this is  a comment."
+
+
+def test_a_namespace_prefix_used_without_its_declaration_is_read_as_wordpress_does(db, tmp_path):
+    # WordPress.com's exports of 2011-2012 write <atom:link> without declaring atom:
+    # libxml2 calls that an error, WordPress's importer reads the file.
+    text = (SAMPLES / "wordpress-1.0.xml").read_text()
+    text = text.replace(
+        "<channel>", '<channel>\n\t<atom:link rel="search" href="https://x.test/osd.xml" />', 1
+    )
+    forgetful = tmp_path / "forgetful.xml"
+    forgetful.write_text(text)
+    run_import("wxr", forgetful, "--no-train")
+    assert Comment.objects.get(author_name="Mr WordPress").body == "Hi, this is a comment."
+    # A file that is not well-formed is still refused, naming its line.
+    broken = tmp_path / "broken.xml"
+    broken.write_text(text.replace("</channel>", "</chanel>"))
+    with pytest.raises(CommandError, match=r"line \d+: not well-formed XML"):
+        run_import("wxr", broken, "--no-train")
+
+
+def test_a_disqus_file_given_as_wordpress_says_what_it_is(db):
+    with pytest.raises(CommandError, match=r"it starts with <disqus>, not <rss>"):
+        run_import("wxr", SAMPLES / "disqus.xml")
+    assert nothing_written()

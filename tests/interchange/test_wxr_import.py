@@ -282,3 +282,48 @@ def test_author_url_that_is_not_a_web_address_is_dropped_with_a_note(db, tmp_pat
     output = run_import("wxr", path)
     assert "is not a web address: dropped" in output
     assert Comment.objects.get(author_name="יוסי").author_url == ""
+
+
+def test_two_blogs_of_one_network_stay_apart(db, tmp_path):
+    # WordPress.com (and a multisite network) writes the same base_site_url for every blog.
+    text = (SAMPLES / "wordpress-1.0.xml").read_text()
+    network = text.replace(
+        "<wp:base_site_url>http://old.example.com/blog</wp:base_site_url>",
+        "<wp:base_site_url>http://wordpress.com/</wp:base_site_url>",
+    )
+    for blog in ("first", "second"):
+        path = tmp_path / f"{blog}.xml"
+        path.write_text(
+            network.replace(
+                "<wp:base_blog_url>http://old.example.com/blog</wp:base_blog_url>",
+                f"<wp:base_blog_url>https://{blog}.wordpress.com</wp:base_blog_url>",
+            )
+        )
+        run_import("wxr", path, "--no-train")
+    origins = list(Article.objects.values_list("origin", flat=True))
+    assert len(origins) == 2 * len(set(o.split("#")[1] for o in origins))
+    assert {o.split("#")[0] for o in origins} == {
+        "wxr:https://first.wordpress.com",
+        "wxr:https://second.wordpress.com",
+    }
+    assert Comment.objects.count() == 2 * Comment.objects.filter(origin__contains="first").count()
+
+
+def test_a_comment_without_a_date_or_with_an_empty_website_is_kept(db, tmp_path):
+    text = (SAMPLES / "wordpress-1.0.xml").read_text()
+    for tag in ("wp:comment_date", "wp:comment_date_gmt"):
+        start, end = text.index(f"<{tag}>"), text.index(f"</{tag}>")
+        text = text[: start + len(tag) + 2] + text[end:]
+    text = text.replace(
+        "<wp:comment_author_url>http://wordpress.org/</wp:comment_author_url>",
+        "<wp:comment_author_url>http://</wp:comment_author_url>",
+    )
+    path = tmp_path / "undated.xml"
+    path.write_text(text)
+    output = run_import("wxr", path, "--no-train")
+    assert "has no readable date: imported with its article's date" in output
+    comment = Comment.objects.get(author_name="Mr WordPress")
+    assert comment.created_at == comment.article.published_at
+    assert comment.author_url == "" and "not a web address" not in output
+    run_import("wxr", path, "--no-train")  # again: the same comments, found and left alone
+    assert Comment.objects.count() == 2

@@ -71,10 +71,59 @@ class Cleaned:
         data = self.fh.read(size)
         if self.filtering is None:
             self.filtering = not data.startswith((b"\xff\xfe", b"\xfe\xff"))
+            if self.filtering:
+                data = declare_missing_prefixes(data)
         if self.filtering and _CONTROL.search(data):
             data, n = _CONTROL.subn(b" ", data)
             self.replaced += n
         return data
+
+
+# What a namespace prefix stands for, for files that use one without declaring
+# it: WordPress.com's exports of 2011-2012 write <atom:link> with no xmlns:atom,
+# which libxml2 refuses and WordPress's own importer reads. A prefix not listed
+# here gets a placeholder namespace (the importers ignore unknown namespaces).
+_KNOWN_NAMESPACES = {
+    b"atom": b"http://www.w3.org/2005/Atom",
+    b"content": b"http://purl.org/rss/1.0/modules/content/",
+    b"dc": b"http://purl.org/dc/elements/1.1/",
+    b"wfw": b"http://wellformedweb.org/CommentAPI/",
+    b"excerpt": b"http://wordpress.org/export/1.2/excerpt/",
+    b"wp": b"http://wordpress.org/export/1.2/",
+    b"sy": b"http://purl.org/rss/1.0/modules/syndication/",
+    b"slash": b"http://purl.org/rss/1.0/modules/slash/",
+    b"media": b"http://search.yahoo.com/mrss/",
+    b"georss": b"http://www.georss.org/georss",
+    b"geo": b"http://www.w3.org/2003/01/geo/wgs84_pos#",
+    b"itunes": b"http://www.itunes.com/dtds/podcast-1.0.dtd",
+}
+_COMMENT = re.compile(rb"<!--.*?-->", re.DOTALL)
+_START_TAG = re.compile(rb"<([A-Za-z_][\w.-]*(?::[\w.-]+)?)(?=[\s/>])")
+_PREFIX_USED = re.compile(rb"<([A-Za-z_][\w.-]*):[A-Za-z_]|\s([A-Za-z_][\w.-]*):[\w.-]+\s*=")
+_PREFIX_DECLARED = re.compile(rb"xmlns:([A-Za-z_][\w.-]*)\s*=")
+
+
+def declare_missing_prefixes(head: bytes) -> bytes:
+    """``head`` (the start of a file) with the namespace prefixes it uses but never
+    declares declared on its root element. Unchanged when nothing is missing.
+
+    Only the start of the file is looked at: that is where the exports that forget a
+    declaration use the prefix (the channel's header). The declarations go on the
+    root element's own line, so line numbers stay true.
+    """
+    outside = _COMMENT.sub(lambda m: b" " * len(m.group(0)), head)
+    root = _START_TAG.search(outside)
+    if root is None:
+        return head
+    used = {a or b for a, b in _PREFIX_USED.findall(outside)} - {b"xml", b"xmlns"}
+    missing = sorted(used - set(_PREFIX_DECLARED.findall(outside)))
+    if not missing:
+        return head
+    declarations = b"".join(
+        b' xmlns:%s="%s"' % (p, _KNOWN_NAMESPACES.get(p, b"urn:broadsheet:undeclared:" + p))
+        for p in missing
+    )
+    return head[: root.end()] + declarations + head[root.end() :]
 
 
 _SAFE = {

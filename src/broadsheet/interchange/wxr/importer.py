@@ -79,7 +79,10 @@ class WxrImport:
         self.path = path
         self.offset: timedelta = survey.offset
         channel = survey.channel
-        self.base = (channel.base_site_url or channel.base_blog_url or channel.link).rstrip("/")
+        # What everything imported is keyed by: the blog. Not base_site_url, which is
+        # the network's address on a multisite install and "http://wordpress.com/" for
+        # every WordPress.com blog, so two blogs of one network would overwrite each other.
+        self.base = (channel.base_blog_url or channel.base_site_url or channel.link).rstrip("/")
         blog = channel.base_blog_url or channel.link or channel.base_site_url
         self.blog_path = unquote(urlsplit(blog).path).rstrip("/")
         self.summary = summary
@@ -424,10 +427,15 @@ class WxrImport:
             kind = Comment.Kind.COMMENT
         created_at = reader.utc_time(c.date_gmt, c.date, self.offset)
         if created_at is None:
-            self.summary.count("comments", "errors")
-            self.summary.note(f"comment {cid} has no readable date: skipped", c.line)
-            return None
+            # Kept, as WordPress keeps it (it gives such a comment a date of its own):
+            # the article's date, which a second import gives it again.
+            created_at = article.published_at or self.now
+            self.summary.note(
+                f"comment {cid} has no readable date: imported with its article's date", c.line
+            )
         url = c.author_url
+        if url.strip().lower() in ("http://", "https://"):
+            url = ""  # what old comment forms sent for an empty website field
         if len(url) > 500:
             self.summary.note(f"comment {cid}: author URL longer than 500 characters dropped")
             url = ""

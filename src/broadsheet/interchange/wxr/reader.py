@@ -275,8 +275,9 @@ def read(
             root_checked = True
             root = element.getroottree().getroot()
             if key(root) != "rss":
+                name = split_tag(root.tag)[1] if isinstance(root.tag, str) else "?"
                 raise BrokenFile(
-                    f"this is not a WordPress export (WXR): it starts with <{key(root)}>, "
+                    f"this is not a WordPress export (WXR): it starts with <{name}>, "
                     "not <rss>",
                     line=root.sourceline,
                 )
