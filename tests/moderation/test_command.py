@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from broadsheet.moderation import actions
-from broadsheet.moderation.evaluation import LabelledFileError, read_labelled
+from broadsheet.moderation.evaluation import LabelledFileError, read_labelled, thresholds
 from broadsheet.moderation.features import normalise
 from broadsheet.moderation.learned import SpamFilter
 from broadsheet.moderation.models import LearnedModel
@@ -88,12 +88,22 @@ def test_evaluate_prints_the_figures(labelled):
     out = run("evaluate", str(labelled))
     for word in ("precision", "recall", "F1", "ROC AUC", "confusion matrix"):
         assert word in out
+    # Other thresholds side by side, for choosing the site's own.
+    assert "at other thresholds" in out and "\n  0.95  precision " in out
+
+
+def test_the_thresholds_table_counts_what_each_threshold_catches():
+    rows = {r["threshold"]: r for r in thresholds([1, 1, 0, 0], [0.92, 0.35, 0.55, 0.05])}
+    assert (rows[0.3]["precision"], rows[0.3]["recall"]) == (round(2 / 3, 4), 1.0)
+    assert (rows[0.5]["precision"], rows[0.5]["recall"]) == (0.5, 0.5)
+    assert (rows[0.9]["precision"], rows[0.9]["recall"]) == (1.0, 0.5)
+    assert rows[0.95]["precision"] is None and rows[0.95]["recall"] == 0.0
 
 
 def test_evaluate_json_has_the_documented_keys(labelled):
     run("train", str(labelled))
     result = json.loads(run("evaluate", str(labelled), "--json"))
-    assert {"precision", "recall", "f1", "roc_auc", "confusion"} <= set(result)
+    assert {"precision", "recall", "f1", "roc_auc", "confusion", "thresholds"} <= set(result)
     assert result["f1"] > 0.9 and result["roc_auc"] > 0.9
     assert sum(map(sum, result["confusion"])) == 24
 

@@ -134,4 +134,28 @@ def metrics(labels: Sequence[int], scores: Sequence[float], threshold: float = 0
         "confusion": confusion_matrix(y, predicted, labels=[PUBLISH, NOT_PUBLISH]).tolist(),
         "threshold": threshold,
         "examples": len(y),
+        "thresholds": thresholds(labels, scores),
     }
+
+
+# The thresholds ``evaluate`` shows side by side, for choosing the site's own.
+SHOWN_THRESHOLDS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+
+
+def thresholds(labels: Sequence[int], scores: Sequence[float]) -> list[dict]:
+    """Precision and recall of "not publish" at each of ``SHOWN_THRESHOLDS``: what a
+    site's hold and spam thresholds would catch, and how much of it wrongly."""
+    y = np.asarray(labels) == NOT_PUBLISH
+    s = np.asarray(scores, dtype=float)
+    rows = []
+    for threshold in SHOWN_THRESHOLDS:
+        caught = s >= threshold
+        hits = int((caught & y).sum())
+        rows.append(
+            {
+                "threshold": threshold,
+                "precision": round(hits / int(caught.sum()), 4) if caught.any() else None,
+                "recall": round(hits / int(y.sum()), 4) if y.any() else None,
+            }
+        )
+    return rows

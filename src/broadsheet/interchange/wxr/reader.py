@@ -277,8 +277,7 @@ def read(
             if key(root) != "rss":
                 name = split_tag(root.tag)[1] if isinstance(root.tag, str) else "?"
                 raise BrokenFile(
-                    f"this is not a WordPress export (WXR): it starts with <{name}>, "
-                    "not <rss>",
+                    f"this is not a WordPress export (WXR): it starts with <{name}>, not <rss>",
                     line=root.sourceline,
                 )
         parent = element.getparent()

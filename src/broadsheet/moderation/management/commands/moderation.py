@@ -159,6 +159,14 @@ class Command(BaseCommand):
             f"  publish      {tn:>9} {fp:>12}\n"
             f"  not publish  {fn:>9} {tp:>12}"
         )
+        self.stdout.write("at other thresholds (a site sets its hold and spam thresholds):")
+        for row in result["thresholds"]:
+            shown = {
+                k: "n/a" if row[k] is None else f"{row[k]:.4f}" for k in ("precision", "recall")
+            }
+            self.stdout.write(
+                f"  {row['threshold']:<5} precision {shown['precision']}  recall {shown['recall']}"
+            )
 
     def _rebuild(self, epochs: int, dry_run: bool, **_) -> None:
         items, labels = learned.decided_examples()
