@@ -9,6 +9,7 @@ passes through nh3 (Ammonia) so that only the listed tags and attributes survive
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urlsplit
 
 import nh3
@@ -50,13 +51,25 @@ def _article_parser() -> MarkdownIt:
 
 
 def _clean(html: str, tags: set[str], rel: str) -> str:
-    return nh3.clean(
-        html,
-        tags=tags,
-        attributes=_ATTRIBUTES,
-        url_schemes=_URL_SCHEMES,
-        link_rel=rel,
+    return clean_until_stable(
+        html, tags=tags, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES, link_rel=rel
     )
+
+
+def clean_until_stable(html: str, **rules: Any) -> str:
+    """``nh3.clean`` until the output no longer changes (at most three passes).
+
+    Dropping a tag keeps its contents, and what is left can nest in a way a
+    browser reads differently (``<li><marquee><li>`` leaves ``<li><li>``, whose
+    second ``</li>`` would close the page's own list item). Cleaning the output
+    again parses it as a browser would, so the stored HTML is what is shown.
+    """
+    for _ in range(3):
+        cleaned = nh3.clean(html, **rules)
+        if cleaned == html:
+            break
+        html = cleaned
+    return cleaned
 
 
 def render_comment(text: str) -> str:

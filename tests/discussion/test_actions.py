@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -8,6 +9,7 @@ from django.utils import timezone
 from broadsheet.discussion import actions
 from broadsheet.discussion.exceptions import CommentRefused, EditNotAllowed
 from broadsheet.discussion.models import Comment
+from broadsheet.discussion.quoting import quote_markdown
 from broadsheet.newsroom import actions as newsroom_actions
 from broadsheet.newsroom.models import Article, SiteSettings
 from tests.conftest import make_article, post
@@ -143,3 +145,12 @@ def test_a_pasted_web_address_becomes_a_link_and_look_alikes_stay_text(article):
     )
     code = post(article, "`https://example.org/in-code` javascript:alert(1)")
     assert "<a" not in code.body_html
+
+
+def test_a_name_quoted_stays_a_name(article):
+    # A name written as Markdown must not turn the quote's link into another one.
+    quoted = post(article, "Log in here.", author_name="Dana\\](https://evil.example/login)")
+    reply = post(article, quote_markdown(quoted) + "\n\nNo thanks.")
+    links = re.findall(r'<a href="([^"]*)"', reply.body_html)
+    assert links == [f"/c/{quoted.pk}"]
+    assert "Dana\\](https://evil.example/login) wrote:</a>" in reply.body_html

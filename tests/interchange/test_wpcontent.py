@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import lxml.html
+import nh3
+
 from broadsheet.interchange import wpcontent
 
 
@@ -78,3 +81,15 @@ def test_comment_html_is_sanitized_and_links_are_nofollow():
 
 def test_html_to_text():
     assert wpcontent.html_to_text("<p>A &amp; B &lt; C</p><p>D&#8217;s</p>") == "A & B < C\nD’s"
+
+
+def test_imported_comment_html_cannot_leave_its_list_item():
+    # Dropping <marquee> left <li><li>x</li></li>, whose second </li> closed the page's
+    # own list item; a stray <li> would start a new one.
+    for hostile in ("<li><marquee><li>x</li></marquee></li><p>after</p>", "a <li>b</li>"):
+        html = wpcontent.comment_html(hostile)
+        assert html == nh3.clean(html, tags=wpcontent._COMMENT_TAGS)  # what a browser reads
+        document = lxml.html.fromstring(f"<ol><li>{html}</li></ol>")
+        assert [li.getparent().tag for li in document.iter("li")][1:] == ["ul"] * (
+            len(list(document.iter("li"))) - 1
+        )

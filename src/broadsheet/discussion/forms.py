@@ -97,6 +97,9 @@ class CommentForm(forms.Form):
 
     def clean_author_name(self) -> str:
         name = self.cleaned_data.get("author_name", "")
+        if "\n" in name or "\r" in name:
+            # A name is shown (and quoted) on one line; a line break in it is never meant.
+            raise ValidationError("A name is one line: remove the line break.")
         if not name and not self.is_anonymous:
             name = self.user.get_full_name() or self.user.get_username()
         return name

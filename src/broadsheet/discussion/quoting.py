@@ -1,15 +1,25 @@
 from __future__ import annotations
 
+import re
+
 from django.urls import reverse
 
 from broadsheet.discussion.models import Comment
+
+# Every ASCII punctuation mark CommonMark lets a backslash escape.
+_PUNCTUATION = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
+
+
+def markdown_literal(text: str) -> str:
+    """``text`` as Markdown that shows it as it is, on one line: a name such as
+    ``Dana\\](https://x.example)`` cannot become a link or leave the quote."""
+    return _PUNCTUATION.sub(r"\\\1", " ".join(text.split()))
 
 
 def quote_markdown(comment: Comment, passage: str | None = None) -> str:
     """A block quote of ``comment`` (or a passage of it) with a link back to it."""
     text = (passage if passage is not None else comment.body).strip()
     link = reverse("discussion:permalink", args=[comment.pk])
-    name = comment.author_name.replace("[", "\\[").replace("]", "\\]")
-    lines = [f"> [{name} wrote:]({link})", ">"]
+    lines = [f"> [{markdown_literal(comment.author_name)} wrote:]({link})", ">"]
     lines += [f"> {line}" if line else ">" for line in text.split("\n")]
     return "\n".join(lines)

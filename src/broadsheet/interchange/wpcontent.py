@@ -12,7 +12,10 @@ from __future__ import annotations
 import html
 import re
 
+import lxml.html
 import nh3
+
+from broadsheet.markup import clean_until_stable
 
 _MORE = re.compile(r"<!--more(?:\s[^>]*?)?-->|<!--noteaser-->", re.IGNORECASE)
 
@@ -179,13 +182,44 @@ def comment_html(content: str) -> str:
     """
     content = re.sub(r"<(/?)b(\s[^>]*)?>", r"<\1strong>", content, flags=re.IGNORECASE)
     content = re.sub(r"<(/?)i(\s[^>]*)?>", r"<\1em>", content, flags=re.IGNORECASE)
-    return nh3.clean(
-        autop(content),
-        tags=_COMMENT_TAGS,
-        attributes={"a": {"href", "title"}, "blockquote": {"cite"}},
-        url_schemes={"http", "https", "mailto"},
-        link_rel="nofollow ugc noopener",
-    )
+    rules: dict = {
+        "tags": _COMMENT_TAGS,
+        "attributes": {"a": {"href", "title"}, "blockquote": {"cite"}},
+        "url_schemes": {"http", "https", "mailto"},
+        "link_rel": "nofollow ugc noopener",
+    }
+    cleaned = clean_until_stable(autop(content), **rules)
+    if "<li" in cleaned:
+        cleaned = clean_until_stable(_listed(cleaned), **rules)
+    return cleaned
+
+
+def _listed(fragment: str) -> str:
+    """``fragment`` with every list item outside a list put into one (``<ul>``).
+
+    A comment is shown inside the page's own list item, and a browser reads a
+    stray ``<li>`` as the start of the next one: the comment would end there and
+    the rest of it would stand outside its box (and outside any other site's list
+    that shows it through the API).
+    """
+    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    for item in list(root.iter("li")):
+        parent = item.getparent()
+        if parent is None or parent.tag in ("ul", "ol"):
+            continue
+        before = item.getprevious()
+        tail, item.tail = item.tail, None  # text after the item stays after the list
+        if before is not None and before.get("data-wrapped") and not (before.tail or "").strip():
+            wrapper = before
+        else:
+            wrapper = lxml.html.Element("ul", {"data-wrapped": "1"})
+            item.addprevious(wrapper)
+        wrapper.append(item)
+        wrapper.tail = tail
+    for wrapper in root.iter("ul"):
+        wrapper.attrib.pop("data-wrapped", None)
+    inner = [root.text or ""] + [lxml.html.tostring(child, encoding="unicode") for child in root]
+    return "".join(inner)
 
 
 def html_to_text(value: str) -> str:

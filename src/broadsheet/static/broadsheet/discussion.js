@@ -52,7 +52,9 @@
     }
     var author = li.querySelector(".author").textContent.trim();
     var lines = text.trim().split("\n").map(function (l) { return l ? "> " + l : ">"; });
-    return "> [" + author.replace(/[\[\]]/g, "\\$&") + " wrote:](" + link + ")\n>\n" + lines.join("\n") + "\n\n";
+    // The name shown as it is, on one line: no Markdown in it can make a link or end the quote.
+    var name = author.replace(/\s+/g, " ").replace(/[!-\/:-@\[-`{-~]/g, "\\$&");
+    return "> [" + name + " wrote:](" + link + ")\n>\n" + lines.join("\n") + "\n\n";
   }
 
   document.addEventListener("click", function (event) {
