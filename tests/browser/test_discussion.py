@@ -154,7 +154,6 @@ def test_quote_inserts_a_linked_block_quote(page: Page, article: Article):
     expect(page).to_have_url(re.compile(rf"#comment-{quoted.pk}$"))
 
 
-
 def test_a_quoted_name_is_written_so_that_it_stays_a_name(page: Page, article: Article):
     quoted = post(article, "Log in here.", author_name="Dana\\](https://evil.example/login)")
     page.goto(article.get_absolute_url())
@@ -163,6 +162,7 @@ def test_a_quoted_name_is_written_so_that_it_stays_a_name(page: Page, article: A
     assert text.startswith(
         f"> [Dana\\\\\\]\\(https\\:\\/\\/evil\\.example\\/login\\) wrote:](/c/{quoted.pk})\n"
     )
+
 
 def test_reply_without_javascript_uses_its_own_page(new_context, article: Article):
     page = new_context(java_script_enabled=False).new_page()
