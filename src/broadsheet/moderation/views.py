@@ -100,25 +100,20 @@ def _with_histories(comments: list[Comment]) -> None:
         }
 
 
-# The orders the Pending and Spam tabs can be read in; the first is each one's default.
-ORDERED_TABS = {"pending": Status.PENDING, "spam": Status.SPAM}
+# The tabs that can be read in another order: their status and their default order.
+ORDERED_TABS = {"pending": (Status.PENDING, "oldest"), "spam": (Status.SPAM, "newest")}
+# Each order: how the queue names it, and how the rows are sorted.
 ORDERS = {
-    "oldest": ("created_at", "id"),
-    "newest": ("-created_at", "-id"),
+    "oldest": ("oldest first", ("created_at", "id")),
+    "newest": ("newest first", ("-created_at", "-id")),
     # The filter's surest first: a screenful of near-certain spam to tick at once.
-    "score": (F("score").desc(nulls_last=True), "created_at", "id"),
-    "lowest": (F("score").asc(nulls_last=True), "created_at", "id"),
+    "score": ("highest score first", (F("score").desc(nulls_last=True), "created_at", "id")),
+    "lowest": ("lowest score first", (F("score").asc(nulls_last=True), "created_at", "id")),
 }
-DEFAULT_ORDER = {"pending": "oldest", "spam": "newest"}
-ORDER_LABELS = {
-    "oldest": "oldest first",
-    "newest": "newest first",
-    "score": "highest score first",
-    "lowest": "lowest score first",
-}
+ORDER_LABELS = {key: label for key, (label, _) in ORDERS.items()}
 
 
-def _queue_rows(tab: str, author_of: Comment | None, order: str = "oldest"):
+def _queue_rows(tab: str, author_of: Comment | None, order: str):
     comments = Comment.objects.select_related("article", "parent").prefetch_related(
         Prefetch(
             "reports",
@@ -135,7 +130,8 @@ def _queue_rows(tab: str, author_of: Comment | None, order: str = "oldest"):
             match = Q(pk=author_of.pk)
         return comments.filter(match).order_by("-created_at", "-id")
     if tab in ORDERED_TABS:
-        return comments.filter(status=ORDERED_TABS[tab]).order_by(*ORDERS[order])
+        status, _ = ORDERED_TABS[tab]
+        return comments.filter(status=status).order_by(*ORDERS[order][1])
     # Reported: the most reported first.
     return (
         comments.filter(reports__status=Report.Status.OPEN)
@@ -170,12 +166,13 @@ def queue(request: HttpRequest) -> HttpResponse:
             "moderation/decided.html",
             {"tab": tab, "tabs": tabs, "page": page, "page_query": _page_query(tab=tab)},
         )
-    order = request.GET.get("order", "")
-    if tab not in ORDERED_TABS or author_of is not None:
-        order = ""
-    elif order not in ORDERS:
-        order = DEFAULT_ORDER[tab]
-    rows = _queue_rows(tab, author_of, order or "oldest")
+    # Only the Pending and Spam tabs have an order to choose ("" elsewhere).
+    order = default = ""
+    if tab in ORDERED_TABS and author_of is None:
+        default = ORDERED_TABS[tab][1]
+        order = request.GET.get("order", "")
+        order = order if order in ORDERS else default
+    rows = _queue_rows(tab, author_of, order)
     page = Paginator(rows, per_page).get_page(request.GET.get("page"))
     comments = list(page.object_list)
     _with_histories(comments)
@@ -194,7 +191,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "page_query": _page_query(
                 tab=tab,
                 author=author_of and author_of.pk,
-                order=order != DEFAULT_ORDER.get(tab) and order,
+                order=order != default and order,
             ),
         },
     )
