@@ -76,7 +76,7 @@ def text_on_page(
 
 
 def comment_text(comment: Comment) -> CommentText:
-    return text_on_page(comment.body, comment.author_url, article_paths(comment.article.slug))
+    return texts_of([comment])[0]
 
 
 def texts_of(comments: Iterable[Comment]) -> list[CommentText]:
