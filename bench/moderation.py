@@ -49,7 +49,7 @@ from sklearn.metrics import precision_recall_curve  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
 
 from broadsheet.moderation import learned  # noqa: E402
-from broadsheet.moderation.evaluation import Labelled, metrics, read_labelled  # noqa: E402
+from broadsheet.moderation.evaluation import Labelled, metrics, read_labelled, thresholds  # noqa: E402
 from broadsheet.moderation.features import CommentText  # noqa: E402
 from broadsheet.moderation.learned import SpamFilter  # noqa: E402
 
@@ -57,19 +57,18 @@ from broadsheet.moderation.learned import SpamFilter  # noqa: E402
 def trade_off(labels: list[int], scores: np.ndarray, recall: float = 0.93) -> dict:
     """What other thresholds would give: the best F1, the precision at a recall, and
     the thresholds (0.01 apart) at which precision is at least 0.98 with that recall."""
-    precision, recalls, thresholds = precision_recall_curve(labels, scores)
+    precision, recalls, cuts = precision_recall_curve(labels, scores)
     f1 = 2 * precision * recalls / np.maximum(precision + recalls, 1e-12)
     best = int(np.argmax(f1[:-1]))
-    y, s = np.asarray(labels), np.asarray(scores)
-    meeting = []
-    for threshold in np.round(np.arange(0.01, 1.0, 0.01), 2):
-        caught = s >= threshold
-        hits = int((caught & (y == 1)).sum())
-        if hits >= 0.98 * caught.sum() and hits >= recall * (y == 1).sum():
-            meeting.append(float(threshold))
+    grid = [round(t / 100, 2) for t in range(1, 100)]
+    meeting = [
+        row["threshold"]
+        for row in thresholds(labels, scores, at=grid)
+        if row["precision"] is not None and row["precision"] >= 0.98 and row["recall"] >= recall
+    ]
     return {
         "best_f1": round(float(f1[best]), 4),
-        "best_f1_threshold": round(float(thresholds[best]), 3),
+        "best_f1_threshold": round(float(cuts[best]), 3),
         f"precision_at_recall_{recall}": round(float(precision[recalls >= recall].max()), 4),
         "meets_targets": f"{meeting[0]:.2f}-{meeting[-1]:.2f}" if meeting else "none",
     }

@@ -142,13 +142,15 @@ def metrics(labels: Sequence[int], scores: Sequence[float], threshold: float = 0
 SHOWN_THRESHOLDS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 
 
-def thresholds(labels: Sequence[int], scores: Sequence[float]) -> list[dict]:
-    """Precision and recall of "not publish" at each of ``SHOWN_THRESHOLDS``: what a
+def thresholds(
+    labels: Sequence[int], scores: Sequence[float], at: Sequence[float] = SHOWN_THRESHOLDS
+) -> list[dict]:
+    """Precision and recall of "not publish" at each threshold of ``at``: what a
     site's hold and spam thresholds would catch, and how much of it wrongly."""
     y = np.asarray(labels) == NOT_PUBLISH
     s = np.asarray(scores, dtype=float)
     rows = []
-    for threshold in SHOWN_THRESHOLDS:
+    for threshold in at:
         caught = s >= threshold
         hits = int((caught & y).sum())
         rows.append(
