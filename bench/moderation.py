@@ -1,15 +1,16 @@
 """Benchmark of the learned moderation filter on labelled comment files.
 
     python bench/moderation.py DIR [--held-out DIR2] [--epochs 5] [--no-pages] [--json]
+                               [--text-column NAME] [--label-column NAME]
 
-DIR holds CSV files of labelled comments (text,label or the YouTube Spam
-Collection's CONTENT,CLASS; an optional page column gives the address of the
-page each comment was on). On a site the filter knows the page every comment
-was posted on, and reads a link back to it as such (features.py); the YouTube
-Spam Collection's files have no page column, so for them the videos named in
-the collection's description stand in (YOUTUBE_SPAM_COLLECTION below), and (a)
-is also shown as if the page were unknown. ``--no-pages`` leaves them out
-altogether. Prints:
+DIR holds CSV (or .tsv) files of labelled comments (text,label, the YouTube
+Spam Collection's CONTENT,CLASS, or columns named as for `moderation train`;
+an optional page column gives the address of the page each comment was on).
+On a site the filter knows the page every comment was posted on, and reads a
+link back to it as such (features.py); the YouTube Spam Collection's files have
+no page column, so for them the videos named in the collection's description
+stand in (YOUTUBE_SPAM_COLLECTION below), and (a) is also shown as if the page
+were unknown. ``--no-pages`` leaves them out altogether. Prints:
 
 (a) leave-one-file-out: train a fresh filter on all files but one, evaluate on
     that one: precision, recall, F1 (of "not to publish", at score 0.5) and ROC
@@ -49,7 +50,13 @@ from sklearn.metrics import precision_recall_curve  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
 
 from broadsheet.moderation import learned  # noqa: E402
-from broadsheet.moderation.evaluation import Labelled, metrics, read_labelled, thresholds  # noqa: E402
+from broadsheet.moderation.evaluation import (  # noqa: E402
+    Labelled,
+    LabelledFileError,
+    metrics,
+    read_labelled,
+    thresholds,
+)
 from broadsheet.moderation.features import CommentText  # noqa: E402
 from broadsheet.moderation.learned import SpamFilter  # noqa: E402
 
@@ -87,11 +94,14 @@ YOUTUBE_SPAM_COLLECTION = {
 }
 
 
-def load(directory: Path, *, pages: bool = True) -> dict[str, Labelled]:
-    files = sorted(directory.glob("*.csv"))
+def load(directory: Path, *, pages: bool = True, **columns: str | None) -> dict[str, Labelled]:
+    files = sorted([*directory.glob("*.csv"), *directory.glob("*.tsv")])
     if not files:
-        sys.exit(f"{directory}: no .csv files")
-    data = {f.name: read_labelled(f) for f in files}
+        sys.exit(f"{directory}: no .csv or .tsv files")
+    try:
+        data = {f.name: read_labelled(f, **columns) for f in files}
+    except LabelledFileError as exc:
+        sys.exit(str(exc))
     for name, d in data.items():
         video = YOUTUBE_SPAM_COLLECTION.get(name)
         if not pages:
@@ -286,10 +296,15 @@ def main() -> None:
     parser.add_argument(
         "--no-pages", action="store_true", help="never tell the filter the page of a comment"
     )
+    for what in ("text", "label"):
+        parser.add_argument(
+            f"--{what}-column", help=f"the {what} column's name or number, as `moderation train`"
+        )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
-    data = load(args.directory, pages=not args.no_pages)
-    others = load(args.held_out, pages=not args.no_pages) if args.held_out else {}
+    columns = {"text_column": args.text_column, "label_column": args.label_column}
+    data = load(args.directory, pages=not args.no_pages, **columns)
+    others = load(args.held_out, pages=not args.no_pages, **columns) if args.held_out else {}
     pages = any(d.pages for d in [*data.values(), *others.values()])
 
     started = time.perf_counter()

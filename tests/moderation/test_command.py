@@ -190,3 +190,57 @@ def test_rebuild_learns_from_the_sites_own_decisions(article, moderator):
     row = LearnedModel.objects.get()
     assert (row.published_examples, row.unpublished_examples) == (3, 2)
     assert "3 published and 2 unpublished" in run("status")
+
+
+def test_columns_can_be_named_or_numbered_and_tabs_or_semicolons_separate(tmp_path):
+    # A collection with its own column names: named on the command line.
+    named = write_csv(
+        tmp_path / "named.csv",
+        ["id", "words", "verdict"],
+        [("1", "WIN a prize now", "Spam"), ("2", "see you at noon", "Not spam")],
+    )
+    with pytest.raises(LabelledFileError, match=r"no text column .*--text-column"):
+        read_labelled(named)
+    data = read_labelled(named, text_column="Words", label_column="verdict")
+    assert (data.texts, data.labels) == (["WIN a prize now", "see you at noon"], [1, 0])
+    # Tab-separated with no header (the SMS Spam Collection's shape): columns by number.
+    tsv = tmp_path / "raw.tsv"
+    tsv.write_text("spam\tFree entry, text WIN to 8000\nham\tOk lar... joking\n", encoding="utf-8")
+    data = read_labelled(tsv, text_column="2", label_column="1")
+    assert (data.texts, data.labels) == (
+        ["Free entry, text WIN to 8000", "Ok lar... joking"],
+        [1, 0],
+    )
+    # A numbered label column under a header: the header is not read as a comment.
+    headed = write_csv(tmp_path / "headed.csv", ["kind", "words"], [("ham", "fine, thanks")])
+    assert read_labelled(headed, text_column="2", label_column="1").texts == ["fine, thanks"]
+    with pytest.raises(LabelledFileError, match="no column 3 for the text"):
+        read_labelled(headed, text_column="3", label_column="1")
+    # Semicolons, as spreadsheets in many countries write CSV.
+    semi = tmp_path / "semi.csv"
+    semi.write_text('text;label\n"hello, all";0\nbuy now;1\n', encoding="utf-8")
+    assert read_labelled(semi).texts == ["hello, all", "buy now"]
+    # Several abuse labels: the broadest ("toxic") is the one read.
+    jigsaw = write_csv(
+        tmp_path / "abuse.csv",
+        ["comment_text", "toxic", "insult"],
+        [("you fool", "1", "1"), ("this is rubbish", "1", "0"), ("thanks", "0", "0")],
+    )
+    assert read_labelled(jigsaw).labels == [1, 1, 0]
+
+
+def test_train_and_evaluate_take_the_column_options(tmp_path, labelled):
+    data = read_labelled(labelled)
+    renamed = write_csv(
+        tmp_path / "renamed.csv",
+        ["words", "verdict"],
+        [(t, "spam" if y else "ham") for t, y in zip(data.texts, data.labels, strict=True)],
+    )
+    model = tmp_path / "renamed.model"
+    with pytest.raises(CommandError, match="no text column"):
+        run("train", str(renamed), "--model", str(model))
+    assert not model.exists()
+    columns = ["--text-column", "words", "--label-column", "verdict"]
+    run("train", str(renamed), "--model", str(model), *columns)
+    result = json.loads(run("evaluate", str(renamed), "--model", str(model), "--json", *columns))
+    assert result["examples"] == len(data) and result["roc_auc"] > 0.9

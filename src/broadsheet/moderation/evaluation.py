@@ -1,18 +1,20 @@
 """Labelled comment files and the figures that judge a filter on them.
 
-A file is CSV with a header. The text column is ``text`` (or ``body``,
-``comment``, ``content``: the YouTube Spam Collection's ``CONTENT``, and a few
-more), the label column ``label`` (or ``class``, ``spam``, ``insult``,
-``toxic``…). A label is 1/spam/rejected/true (not to be published) or
-0/ham/approved/false (to be published). An optional ``page`` column gives the
-address of the page each comment was posted on (or several, separated by
-spaces), so that a link back to it reads as one.
+A file is CSV (or tab- or semicolon-separated, as spreadsheets write it),
+usually with a header. The text column is ``text`` (or ``body``, ``comment``,
+``content``: the YouTube Spam Collection's ``CONTENT``, and a few more), the
+label column ``label`` (or ``class``, ``spam``, ``toxic``, ``insult``…); other
+names, or column numbers for a file with no header, can be given. A label is
+1/spam/rejected/true (not to be published) or 0/ham/approved/false (to be
+published). An optional ``page`` column gives the address of the page each
+comment was posted on (or several, separated by spaces), so that a link back to
+it reads as one.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,15 +24,37 @@ from sklearn.metrics import confusion_matrix, precision_recall_fscore_support, r
 from broadsheet.moderation.features import CommentText
 from broadsheet.moderation.learned import NOT_PUBLISH, PUBLISH
 
-TEXT_COLUMNS = ("text", "body", "comment", "content", "comment_text", "message")
-# Columns named after what a 1 means: spam, or an insult or toxic comment to reject.
-LABEL_COLUMNS = ("label", "class", "spam", "is_spam", "insult", "toxic", "abusive")
+TEXT_COLUMNS = (
+    "text",
+    "body",
+    "comment",
+    "content",
+    "comment_text",
+    "comment_content",
+    "comment_body",
+    "message",
+    "sms",
+)
+# Columns named after what a 1 means (spam, or a toxic comment or an insult to
+# reject), the broadest first: a file labelled for several kinds of abuse is
+# read by its "toxic" column.
+LABEL_COLUMNS = (
+    "label",
+    "class",
+    "category",
+    "target",
+    "spam",
+    "is_spam",
+    "toxic",
+    "is_toxic",
+    "insult",
+    "abusive",
+)
 DATE_COLUMNS = ("date", "created_at", "created")
 PAGE_COLUMNS = ("page", "page_url", "permalink")
-_LABELS = {
-    **dict.fromkeys(("1", "spam", "rejected", "true", "yes", "not_publish"), NOT_PUBLISH),
-    **dict.fromkeys(("0", "ham", "approved", "false", "no", "publish"), PUBLISH),
-}
+_NOT_PUBLISH_LABELS = ("1", "spam", "rejected", "true", "yes", "not_publish", "toxic", "abusive")
+_PUBLISH_LABELS = ("0", "ham", "approved", "false", "no", "publish", "legit", "not_spam")
+_LABELS = dict.fromkeys(_NOT_PUBLISH_LABELS, NOT_PUBLISH) | dict.fromkeys(_PUBLISH_LABELS, PUBLISH)
 
 
 class LabelledFileError(ValueError):
@@ -54,54 +78,103 @@ class Labelled:
         return [CommentText(t, page=p) for t, p in zip(self.texts, self.pages, strict=True)]
 
 
+def label_of(raw: str) -> int | None:
+    """A label as written in a file (``spam``, ``1``, ``0.0``…), or None if it is none."""
+    raw = "_".join(raw.lower().split())  # "Not spam" is not_spam
+    return _LABELS.get({"1.0": "1", "0.0": "0", "legitimate": "legit"}.get(raw, raw))
+
+
 def _find(header: Sequence[str], names: Sequence[str]) -> int | None:
     lowered = [h.strip().lower() for h in header]
     return next((lowered.index(name) for name in names if name in lowered), None)
 
 
-def _column(header: Sequence[str], names: Sequence[str], what: str, path: Path) -> int:
-    found = _find(header, names)
+def _column(
+    header: Sequence[str], chosen: str | None, names: Sequence[str], what: str, path: Path
+) -> int:
+    """Where the ``what`` column is: the one ``chosen`` (a name or a number from 1), or the
+    first of ``names`` the header has."""
+    if chosen is not None and chosen.strip().isdigit():
+        number = int(chosen)
+        if not 1 <= number <= len(header):
+            raise LabelledFileError(
+                f"{path}: no column {number} for the {what} (the file has {len(header)})"
+            )
+        return number - 1
+    found = _find(header, [chosen.strip().lower()] if chosen is not None else names)
     if found is None:
+        looked = repr(chosen) if chosen is not None else ", ".join(names)
+        found_names = ", ".join(h if len(h) <= 40 else h[:39] + "…" for h in header)
         raise LabelledFileError(
-            f"{path}: no {what} column (looked for {', '.join(names)}; found {', '.join(header)})"
+            f"{path}: no {what} column (looked for {looked}; found {found_names}). "
+            f"Name it with --{what}-column (a name, or a number from 1)"
         )
     return found
 
 
-def read_labelled(path: Path | str) -> Labelled:
+def _delimiter(sample: str, path: Path) -> str:
+    """The separator: a tab for a .tsv file or one whose lines all hold the same number
+    of tabs; a semicolon when the first line has semicolons and no comma; else a comma."""
+    if path.suffix.lower() == ".tsv":
+        return "\t"
+    lines = sample.splitlines()[:50]
+    if len(lines) > 1 and len(sample) >= 65536:
+        lines.pop()  # the sample may end halfway through a line
+    tabs = {line.count("\t") for line in lines if line}
+    if len(tabs) == 1 and tabs != {0}:
+        return "\t"
+    first = lines[0] if lines else ""
+    return ";" if ";" in first and "," not in first else ","
+
+
+def read_labelled(
+    path: Path | str, *, text_column: str | None = None, label_column: str | None = None
+) -> Labelled:
+    """Read labelled comments. ``text_column`` and ``label_column`` name the columns
+    (or give their numbers, from 1) where the usual names are not used; with
+    numbers, a first row whose label is not a label is taken for a header."""
     path = Path(path)
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as exc:
         raise LabelledFileError(f"{path}: {exc.strerror or exc}") from None
     with handle:
-        reader = csv.reader(handle)
         try:
+            delimiter = _delimiter(handle.read(65536), path)
+            handle.seek(0)
+            reader = csv.reader(handle, delimiter=delimiter)
             header = next(reader)
         except StopIteration:
             raise LabelledFileError(f"{path}: the file is empty") from None
         except (csv.Error, UnicodeDecodeError) as exc:
             raise LabelledFileError(f"{path}: not a UTF-8 CSV file ({exc})") from None
-        text_at = _column(header, TEXT_COLUMNS, "text", path)
-        label_at = _column(header, LABEL_COLUMNS, "label", path)
+        text_at = _column(header, text_column, TEXT_COLUMNS, "text", path)
+        label_at = _column(header, label_column, LABEL_COLUMNS, "label", path)
         date_at = _find(header, DATE_COLUMNS)
         page_at = _find(header, PAGE_COLUMNS)
         data = Labelled([], [], [])
+        rows: Iterator[list[str]] = reader
+        numbered = label_column is not None and label_column.strip().isdigit()
+        if numbered and label_at < len(header) and label_of(header[label_at]) is not None:
+            rows = iter([header, *reader])  # no header: the first row is a comment
+            date_at = page_at = None
+            first_line = 1
+        else:
+            first_line = 2
         try:
-            for line, row in enumerate(reader, start=2):
+            for line, row in enumerate(rows, start=first_line):
                 if not row:
                     continue
                 if len(row) <= max(text_at, label_at):
                     raise LabelledFileError(f"{path}, line {line}: too few columns")
-                raw = row[label_at].strip().lower()
-                raw = {"1.0": "1", "0.0": "0"}.get(raw, raw)
-                if raw not in _LABELS:
+                label = label_of(row[label_at])
+                if label is None:
                     raise LabelledFileError(
                         f"{path}, line {line}: label {row[label_at]!r} is neither spam (1) "
                         "nor ham (0)"
                     )
                 data.texts.append(row[text_at])
-                data.labels.append(_LABELS[raw])
+                data.labels.append(label)
                 date = row[date_at] if date_at is not None and date_at < len(row) else ""
                 data.dates.append(date)
                 if page_at is not None:

@@ -27,9 +27,11 @@ class Command(BaseCommand):
             "train",
             help="Teach the filter labelled CSV files (adds to what it already knows).",
             description="Columns: text,label (label 1/spam or 0/ham); the YouTube Spam "
-            "Collection's CONTENT,CLASS also work. Several files are learned as one set.",
+            "Collection's CONTENT,CLASS and other usual names also work, or name them with "
+            "--text-column and --label-column. Several files are learned as one set.",
         )
         train.add_argument("files", type=Path, nargs="+", metavar="FILE")
+        self._columns(train)
         train.add_argument(
             "--model", type=Path, help="Read and write this model file, not the site's database."
         )
@@ -40,6 +42,7 @@ class Command(BaseCommand):
             "evaluate", help="Score a labelled CSV file and print precision, recall, F1, AUC."
         )
         evaluate.add_argument("file", type=Path)
+        self._columns(evaluate)
         evaluate.add_argument(
             "--model", type=Path, help="Evaluate this model file, not the site's filter."
         )
@@ -62,14 +65,28 @@ class Command(BaseCommand):
 
         sub.add_parser("status", help="What the site's filter has learned so far.")
 
+    @staticmethod
+    def _columns(parser: CommandParser) -> None:
+        for what in ("text", "label"):
+            parser.add_argument(
+                f"--{what}-column",
+                metavar="NAME",
+                help=f"The {what} column's name, or its number from 1 (for a file with no "
+                "header), where the usual names are not used.",
+            )
+
     def handle(self, *args, action: str, **options) -> None:
         getattr(self, f"_{action}")(**options)
 
     # -- helpers -------------------------------------------------------------
 
-    def _read(self, path: Path):
+    def _read(self, path: Path, columns: dict):
         try:
-            return read_labelled(path)
+            return read_labelled(
+                path,
+                text_column=columns.get("text_column"),
+                label_column=columns.get("label_column"),
+            )
         except LabelledFileError as exc:
             raise CommandError(str(exc)) from None
 
@@ -94,7 +111,7 @@ class Command(BaseCommand):
     # -- subcommands ---------------------------------------------------------
 
     def _train(
-        self, files: list[Path], model: Path | None, epochs: int, dry_run: bool, **_
+        self, files: list[Path], model: Path | None, epochs: int, dry_run: bool, **columns
     ) -> None:
         # Every file is read (and checked) before anything is learned. Several files
         # are one set: the first pass takes them in turn, the later ones shuffled
@@ -102,7 +119,7 @@ class Command(BaseCommand):
         items: list[CommentText] = []
         labels: list[int] = []
         for file in files:
-            data = self._read(file)
+            data = self._read(file, columns)
             items += data.items()
             labels += data.labels
         if model is None and not dry_run:
@@ -126,8 +143,10 @@ class Command(BaseCommand):
             f"{spam_filter.unpublished_examples} unpublished in all."
         )
 
-    def _evaluate(self, file: Path, model: Path | None, threshold: float, as_json: bool, **_):
-        data = self._read(file)
+    def _evaluate(
+        self, file: Path, model: Path | None, threshold: float, as_json: bool, **columns
+    ) -> None:
+        data = self._read(file, columns)
         spam_filter = self._load(model, must_exist=True)
         if spam_filter is None or not spam_filter.can_score:
             raise CommandError(
