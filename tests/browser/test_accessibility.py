@@ -28,6 +28,16 @@ def assert_accessible(page: Page) -> None:
         pytest.fail("\n".join(lines), pytrace=False)
 
 
+def sign_in_as_editor(page: Page, next_page: str) -> None:
+    """Make an editor (a superuser) and sign in through the admin's form, landing on next_page."""
+    get_user_model().objects.create_superuser("editor", "editor@example.org", "correct horse")
+    page.goto(f"/admin/login/?next={next_page}")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill("correct horse")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
+
+
 @pytest.fixture
 def discussion(article: Article) -> dict:
     """An article with a threaded, quoting discussion, plus a second article."""
@@ -108,14 +118,43 @@ def test_moderation_queue(page: Page, discussion, site):
     article = discussion["article"]
     post(article, "Hold this one.", author_name="Held", author_email="held@example.org")
     post(article, "And this reply.", author_name="Also held", parent=discussion["first"])
-    get_user_model().objects.create_superuser("editor", "editor@example.org", "correct horse")
-
-    page.goto("/admin/login/?next=/moderation/")
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill("correct horse")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Log in").click()
+    sign_in_as_editor(page, "/moderation/")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Moderation queue")
     expect(page.locator(".queue-item")).to_have_count(2)
     assert_accessible(page)
+
+
+def test_filter_page_and_setting_the_thresholds(page: Page, discussion):
+    from broadsheet.discussion.models import Comment
+    from broadsheet.moderation.models import ModerationSettings
+
+    article = discussion["article"]
+    for n in range(25):  # scored, then settled both ways: enough for suggestions
+        for status, score in (
+            (Comment.Status.APPROVED, n / 100),
+            (Comment.Status.SPAM, 0.6 + n / 100),
+        ):
+            comment = post(article, f"Comment {status} {n}", author_name=f"R{n}")
+            Comment.objects.filter(pk=comment.pk).update(status=status, score=score)
+    sign_in_as_editor(page, "/moderation/filter/")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("How the filter has done here")
+    expect(page.locator(".filter-settled")).to_have_text("25 published and 25 rejected or spam")
+    assert_accessible(page)
+    # The browser's own check stops a spam threshold above 1 before it is sent.
+    page.get_by_label("File as spam from score").fill("1.5")
+    page.get_by_role("button", name="Set thresholds").click()
+    assert page.get_by_label("File as spam from score").evaluate("e => !e.validity.valid")
+    # The server refuses a spam threshold below the hold threshold, and says why.
+    page.get_by_label("Hold for review from score").fill("0.8")
+    page.get_by_label("File as spam from score").fill("0.7")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Set thresholds").click()
+    expect(page.locator("#spam-error")).to_contain_text("cannot be below the hold threshold")
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Use the suggested ones").click()
+    expect(page.locator(".messages")).to_contain_text("Thresholds set: hold from 0.6")
+    rules = ModerationSettings.load()
+    assert (rules.hold_threshold, rules.spam_threshold) == (0.6, 0.6)

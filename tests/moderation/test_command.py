@@ -1,4 +1,4 @@
-"""`broadsheet moderation train|evaluate|rebuild|status`."""
+"""`broadsheet moderation train|evaluate|rebuild|status` (`outcomes`: test_outcomes.py)."""
 
 from __future__ import annotations
 

@@ -262,3 +262,25 @@ def unblock(block: Block, *, actor: Any) -> AuditEntry:
 def blocks_for(comment: Comment) -> list[Block]:
     keys = author_keys(user=comment.user_id, email=comment.author_email, ip=comment.ip_address)
     return list(Block.objects.active().filter(key__in=keys.values()))
+
+
+def set_thresholds(hold: float, spam: float, *, actor: Any) -> bool:
+    """Set the learned score's hold and spam thresholds, with an audit record.
+
+    Raises ``ValidationError`` (and changes nothing) for thresholds outside 0–1
+    or a spam threshold below the hold threshold. Returns whether anything changed.
+    """
+    with transaction.atomic():
+        rules = ModerationSettings.objects.select_for_update().get(pk=ModerationSettings.load().pk)
+        before = (rules.hold_threshold, rules.spam_threshold)
+        rules.hold_threshold, rules.spam_threshold = hold, spam
+        rules.clean()
+        if (hold, spam) == before:
+            return False
+        rules.save(update_fields=["hold_threshold", "spam_threshold"])
+        AuditEntry.objects.create(
+            actor=_actor(actor),
+            action=Action.THRESHOLDS,
+            note=f"hold {before[0]:g} → {hold:g}, spam {before[1]:g} → {spam:g}",
+        )
+    return True

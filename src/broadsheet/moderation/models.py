@@ -197,6 +197,7 @@ class AuditEntry(models.Model):
         DISMISS = "dismiss", "Reports dismissed"
         BLOCK = "block", "Blocked author"
         UNBLOCK = "unblock", "Unblocked author"
+        THRESHOLDS = "thresholds", "Changed the score thresholds"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -12,6 +12,7 @@ urlpatterns = [
     path("blocks/", views.blocks, name="blocks"),
     path("blocks/<int:pk>/unblock", views.unblock, name="unblock"),
     path("log/", views.audit_log, name="log"),
+    path("filter/", views.filter_outcomes, name="filter"),
     # Readers' side: public, linked from every comment.
     path("report/<int:pk>", views.report, name="report"),
 ]

@@ -7,12 +7,14 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
 from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
+    HttpResponseForbidden,
     HttpResponseRedirect,
 )
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,10 +27,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from broadsheet.discussion.models import Comment
 from broadsheet.discussion.views import refuse_forged_post
-from broadsheet.moderation import actions
+from broadsheet.moderation import actions, learned, outcomes
 from broadsheet.moderation.forms import BlockForm, ReportForm
 from broadsheet.moderation.identity import keyed_hash, normal_ip
-from broadsheet.moderation.models import AuditEntry, Block, Report
+from broadsheet.moderation.models import AuditEntry, Block, ModerationSettings, Report
 from broadsheet.newsroom.models import Article
 
 Status = Comment.Status
@@ -325,6 +327,65 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "page_query": _page_query(action=action),
         },
     )
+
+
+@staff_member_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def filter_outcomes(request: HttpRequest) -> HttpResponse:
+    """How the learned score has done against the moderators' decisions, threshold by
+    threshold; an editor who may change the moderation settings can set the thresholds here."""
+    rules = ModerationSettings.load()
+    may_change = request.user.has_perm("moderation.change_moderationsettings")
+    errors: dict[str, str] = {}
+    found = outcomes.site_outcomes()
+    if request.method == "POST":
+        if not may_change:
+            return HttpResponseForbidden("You may not change the moderation settings.")
+        wanted = {k: request.POST.get(k, "") for k in ("hold_threshold", "spam_threshold")}
+        if request.POST.get("suggested"):
+            if found.suggested_hold is None or found.suggested_spam is None:
+                return HttpResponseBadRequest("No thresholds are suggested yet.")
+            wanted = {
+                "hold_threshold": str(found.suggested_hold),
+                "spam_threshold": str(found.suggested_spam),
+            }
+        errors = _set_thresholds(request, wanted)
+        if not errors:
+            return redirect("moderation:filter")
+    return render(
+        request,
+        "moderation/filter.html",
+        {
+            "outcomes": found,
+            "latest": outcomes.LATEST,
+            "enough": outcomes.ENOUGH,
+            "spam_precision": outcomes.SPAM_PRECISION,
+            "model": learned.model_summary(),
+            "rules": rules,
+            "may_change": may_change,
+            "errors": errors,
+            "entered": request.POST if errors else {},
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _set_thresholds(request: HttpRequest, wanted: dict[str, str]) -> dict[str, str]:
+    """Set the hold and spam thresholds; the errors, if they cannot be."""
+    values = {}
+    for name, value in wanted.items():
+        try:
+            values[name] = float(value)
+        except ValueError:
+            return {name: "A score threshold is a number between 0 and 1."}
+    hold, spam = values["hold_threshold"], values["spam_threshold"]
+    try:
+        changed = actions.set_thresholds(hold, spam, actor=request.user)
+    except ValidationError as exc:
+        return {field: " ".join(texts) for field, texts in exc.message_dict.items()}
+    if changed:
+        messages.success(request, f"Thresholds set: hold from {hold:g}, spam from {spam:g}.")
+    return {}
 
 
 def _reporter_key(request: HttpRequest) -> str:

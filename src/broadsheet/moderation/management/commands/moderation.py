@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from broadsheet.moderation import learned
+from broadsheet.moderation import learned, outcomes
 from broadsheet.moderation.evaluation import LabelledFileError, metrics, read_labelled
 from broadsheet.moderation.features import CommentText
 from broadsheet.moderation.learned import SpamFilter
@@ -64,6 +64,23 @@ class Command(BaseCommand):
         rebuild.add_argument("--dry-run", action="store_true")
 
         sub.add_parser("status", help="What the site's filter has learned so far.")
+
+        report = sub.add_parser(
+            "outcomes",
+            help="How the filter's scores did against the moderators' decisions on this site.",
+            description="The score each of the latest settled comments got when it was posted, "
+            "against what became of it (approved, or rejected or spam): precision and recall at "
+            "the site's thresholds and at others, and suggested thresholds.",
+        )
+        report.add_argument(
+            "--latest",
+            type=int,
+            default=outcomes.LATEST,
+            help=f"How many of the latest settled comments to read ({outcomes.LATEST}).",
+        )
+        report.add_argument(
+            "--json", action="store_true", dest="as_json", help="Print one JSON object."
+        )
 
     @staticmethod
     def _columns(parser: CommandParser) -> None:
@@ -209,4 +226,42 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Version {summary['version']}: learned from {summary['published_examples']} "
             f"published and {summary['unpublished_examples']} unpublished comments."
+        )
+
+    def _outcomes(self, latest: int, as_json: bool, **_) -> None:
+        if latest < 1:
+            raise CommandError("--latest must be at least 1")
+        found = outcomes.site_outcomes(latest)
+        if as_json:
+            self.stdout.write(json.dumps(found.as_dict()))
+            return
+        self.stdout.write(
+            f"{found.settled} settled comments with a score: {found.published} published, "
+            f"{found.not_published} rejected or spam."
+        )
+        if not found.settled:
+            return
+
+        def shown(row: dict) -> str:
+            return "  ".join(
+                f"{k} {'n/a' if row[k] is None else format(row[k], '.4f')}"
+                for k in ("precision", "recall")
+            )
+
+        self.stdout.write(f"hold threshold {found.hold['threshold']}: {shown(found.hold)}")
+        self.stdout.write(f"spam threshold {found.spam['threshold']}: {shown(found.spam)}")
+        self.stdout.write("at other thresholds:")
+        for row in found.rows:
+            self.stdout.write(f"  {row['threshold']:<5} {shown(row)}")
+        if not found.enough:
+            self.stdout.write(
+                f"No thresholds suggested: fewer than {outcomes.ENOUGH} settled comments of "
+                "each kind."
+            )
+            return
+        self.stdout.write(
+            f"suggested: hold {found.suggested_hold if found.suggested_hold is not None else '-'}"
+            f" (best F1), spam "
+            f"{found.suggested_spam if found.suggested_spam is not None else '-'} (lowest with "
+            f"precision {outcomes.SPAM_PRECISION})"
         )
