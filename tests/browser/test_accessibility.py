@@ -155,6 +155,6 @@ def test_filter_page_and_setting_the_thresholds(page: Page, discussion):
     assert_accessible(page)
     with page.expect_navigation():
         page.get_by_role("button", name="Use the suggested ones").click()
-    expect(page.locator(".messages")).to_contain_text("Thresholds set: hold from 0.6")
+    expect(page.locator(".messages")).to_contain_text("Thresholds set: hold from 0.43")
     rules = ModerationSettings.load()
-    assert (rules.hold_threshold, rules.spam_threshold) == (0.6, 0.6)
+    assert (rules.hold_threshold, rules.spam_threshold) == (0.43, 0.95)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from io import StringIO
 
 import pytest
@@ -31,7 +32,7 @@ def settle(article, scored: list[tuple[float | None, str]]) -> list[Comment]:
 
 
 def test_precision_and_recall_at_the_sites_thresholds_and_the_suggestions(rules):
-    # 30 published comments scored 0.0-0.29, 30 not published scored 0.4-0.99,
+    # 30 published comments scored 0.0-0.29, 30 not published scored 0.4-0.98,
     # and two published ones the filter scored high.
     labels = [0] * 30 + [1] * 30 + [0, 0]
     scores = [i / 100 for i in range(30)] + [0.4 + i / 50 for i in range(30)] + [0.6, 0.97]
@@ -41,12 +42,27 @@ def test_precision_and_recall_at_the_sites_thresholds_and_the_suggestions(rules)
     # At 0.5: 25 of the 30 caught (0.5 .. 0.98), with the two high ones among them.
     assert found.hold == {"threshold": 0.5, "precision": round(25 / 27, 4), "recall": 0.8333}
     assert found.spam == {"threshold": 0.9, "precision": round(5 / 6, 4), "recall": 0.1667}
-    # The best F1 is reached from 0.3 (everything not to publish caught, two wrongly):
-    # the highest threshold with that F1 is suggested for holding.
-    assert found.suggested_hold == 0.4
-    # Filing as spam unread needs precision 0.99: above 0.97's false alarm.
-    assert found.suggested_spam == 0.98
     assert [r["threshold"] for r in found.rows][:3] == [0.1, 0.2, 0.3]
+    # The best F1 (all 30 caught, two wrongly) holds from 0.30 to 0.40: its middle.
+    assert found.suggested_hold == 0.35
+    # 30 comments cannot show 0.99 precision with 95% confidence: no spam threshold.
+    assert found.suggested_spam is None
+
+
+def test_a_spam_threshold_is_suggested_once_hundreds_show_it_is_safe(rules):
+    # 1,000 published at 0-0.3, 20 published at 0.5, and n not published at 0.9-0.999.
+    def suggested(n: int) -> tuple[float | None, float | None]:
+        labels = [0] * 1020 + [1] * n
+        scores = (
+            [i / 3400 for i in range(1000)] + [0.5] * 20 + [0.9 + i / n / 10.1 for i in range(n)]
+        )
+        found = outcomes(labels, scores, rules)
+        return found.suggested_hold, found.suggested_spam
+
+    # F1 is 1 from 0.51 to 0.90: hold from the middle. With 1,000 caught and none
+    # wrongly, precision is at least 0.996 with 95% confidence; with 300, 0.987.
+    assert suggested(1000) == (0.71, 0.71)
+    assert suggested(300) == (0.71, None)
 
 
 def test_no_suggestion_without_enough_of_each_kind(rules):
@@ -98,8 +114,13 @@ def test_the_page_shows_the_figures_to_staff_only(client, article, moderator):
     client.force_login(moderator)
     html = client.get("/moderation/filter/").content.decode()
     assert "1 published" not in html and "2 published and 1 rejected or spam" in html
-    assert '<tr class="current" id="at-hold">' in html and "your hold threshold" in html
-    assert "<td>0.500</td>" in html  # precision at 0.5: the 0.6 approved one was wrong
+    assert '<tr class="current" id="at-hold">' in html and "Hold for review" in html
+    # Precision at 0.5: of the two held, the approved 0.6 was wrong.
+    assert re.search(
+        r'id="at-hold">\s*<th scope="row">Hold for review</th>\s*'
+        r"<td>0.5</td>\s*<td>0.500</td>\s*<td>1.000</td>",
+        html,
+    )
     assert "No thresholds are suggested until at least 20" in html
     # A moderator without the right to change settings sees them, and cannot post them.
     assert 'name="hold_threshold"' not in html
@@ -149,16 +170,15 @@ def test_the_suggested_thresholds_can_be_taken_in_one_step(editor, article):
     settle(article, [(0.05 + i / 100, Status.APPROVED) for i in range(ENOUGH)])
     settle(article, [(0.7 + i / 100, Status.SPAM) for i in range(ENOUGH)])
     found = site_outcomes()
-    assert found.suggested_hold is not None and found.suggested_spam is not None
+    assert found.suggested_hold == 0.48  # the middle of 0.25 .. 0.70
     html = editor.get("/moderation/filter/").content.decode()
-    assert f"hold at <strong>{found.suggested_hold}</strong>" in html
+    assert f"hold from <strong>{found.suggested_hold}</strong>" in html
+    assert found.suggested_spam is None and "no spam threshold" in html
     assert "Use the suggested ones" in html
     assert editor.post("/moderation/filter/", {"suggested": "1"}).status_code == 302
     rules = ModerationSettings.load()
-    assert (rules.hold_threshold, rules.spam_threshold) == (
-        found.suggested_hold,
-        found.suggested_spam,
-    )
+    # No spam threshold is suggested from 20: the site's own (0.95) stays.
+    assert (rules.hold_threshold, rules.spam_threshold) == (0.48, 0.95)
 
 
 def test_the_command_prints_the_same_figures(article):

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from broadsheet.discussion.models import Comment
 from broadsheet.moderation.evaluation import SHOWN_THRESHOLDS, thresholds
 from broadsheet.moderation.learned import NOT_PUBLISH, PUBLISH
@@ -22,7 +24,8 @@ from broadsheet.moderation.models import ModerationSettings
 LATEST = 5000
 # Fewer settled comments of either kind than this and no threshold is suggested.
 ENOUGH = 20
-# What a suggested spam threshold must reach: what it files as spam nobody reviews.
+# What a suggested spam threshold must reach, at the low end of a 95% confidence
+# interval: what it files as spam nobody reviews.
 SPAM_PRECISION = 0.99
 
 _LABEL = {
@@ -41,8 +44,8 @@ class Outcomes:
     hold: dict  # {threshold, precision, recall} at the site's hold threshold
     spam: dict  # and at its spam threshold
     rows: list[dict]  # at the thresholds ``evaluate`` shows
-    suggested_hold: float | None  # the best F1 (catching what should wait, wrongly holding little)
-    suggested_spam: float | None  # the lowest with precision SPAM_PRECISION
+    suggested_hold: float | None  # the middle of the thresholds with the best F1
+    suggested_spam: float | None  # the lowest surely (95%) as precise as SPAM_PRECISION
 
     @property
     def settled(self) -> int:
@@ -88,19 +91,7 @@ def outcomes(labels: list[int], scores: list[float], rules: ModerationSettings) 
     published = len(labels) - not_published
     suggested_hold = suggested_spam = None
     if min(published, not_published) >= ENOUGH:
-        grid = thresholds(labels, scores, at=_GRID)
-        best = max(grid, key=lambda row: (_f1(row), row["threshold"]))
-        suggested_hold = best["threshold"] if _f1(best) > 0 else None
-        suggested_spam = next(
-            (
-                row["threshold"]
-                for row in grid
-                if row["precision"] is not None
-                and row["precision"] >= SPAM_PRECISION
-                and row["threshold"] >= (suggested_hold or 0)
-            ),
-            None,
-        )
+        suggested_hold, suggested_spam = _suggestions(np.asarray(labels), np.asarray(scores))
     return Outcomes(
         published=published,
         not_published=not_published,
@@ -112,6 +103,29 @@ def outcomes(labels: list[int], scores: list[float], rules: ModerationSettings) 
     )
 
 
-def _f1(row: dict) -> float:
-    precision, recall = row["precision"] or 0.0, row["recall"] or 0.0
-    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+def _suggestions(labels: np.ndarray, scores: np.ndarray) -> tuple[float | None, float | None]:
+    """The hold threshold: the middle of those with the best F1 (a held comment only
+    waits, and the middle leaves room either side for comments unlike these). The
+    spam threshold: the lowest, at or above it, whose precision is SPAM_PRECISION
+    even at the low end of its 95% confidence interval, since nobody reads spam."""
+    grid = np.asarray(_GRID)
+    caught = scores[None, :] >= grid[:, None]  # one row per threshold
+    hits = (caught & (labels == NOT_PUBLISH)).sum(axis=1)
+    held = caught.sum(axis=1)
+    f1 = 2 * hits / (held + int((labels == NOT_PUBLISH).sum()))
+    if f1.max() <= 0:
+        return None, None
+    best = np.flatnonzero(f1 == f1.max())
+    hold = float(grid[best[len(best) // 2]])
+    sure = (grid >= hold) & (_wilson_low(hits, held) >= SPAM_PRECISION)
+    spam = float(grid[np.flatnonzero(sure)[0]]) if sure.any() else None
+    return hold, spam
+
+
+def _wilson_low(hits: np.ndarray, n: np.ndarray, z: float = 1.96) -> np.ndarray:
+    """The lower end of the Wilson score interval of hits / n (0 where n is 0)."""
+    n_safe = np.maximum(n, 1)
+    p = hits / n_safe
+    centre = p + z * z / (2 * n_safe)
+    spread = z * np.sqrt(p * (1 - p) / n_safe + z * z / (4 * n_safe * n_safe))
+    return np.where(n > 0, (centre - spread) / (1 + z * z / n_safe), 0.0)

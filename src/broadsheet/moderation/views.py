@@ -343,12 +343,11 @@ def filter_outcomes(request: HttpRequest) -> HttpResponse:
             return HttpResponseForbidden("You may not change the moderation settings.")
         wanted = {k: request.POST.get(k, "") for k in ("hold_threshold", "spam_threshold")}
         if request.POST.get("suggested"):
-            if found.suggested_hold is None or found.suggested_spam is None:
+            if found.suggested_hold is None:
                 return HttpResponseBadRequest("No thresholds are suggested yet.")
-            wanted = {
-                "hold_threshold": str(found.suggested_hold),
-                "spam_threshold": str(found.suggested_spam),
-            }
+            # Without a suggested spam threshold the site's own stays (raised to the hold).
+            spam = found.suggested_spam or max(rules.spam_threshold, found.suggested_hold)
+            wanted = {"hold_threshold": str(found.suggested_hold), "spam_threshold": str(spam)}
         errors = _set_thresholds(request, wanted)
         if not errors:
             return redirect("moderation:filter")
