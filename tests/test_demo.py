@@ -18,7 +18,7 @@ from broadsheet.demo import articles as content
 from broadsheet.demo import loader
 from broadsheet.demo.history import TURNED_AWAY
 from broadsheet.discussion.models import Comment
-from broadsheet.moderation import learned
+from broadsheet.moderation import learned, outcomes
 from broadsheet.moderation.models import AuditEntry
 from broadsheet.newsroom.models import Article, Author, Section, Tag
 from tests.conftest import make_article
@@ -212,3 +212,22 @@ def test_site_with_its_own_articles_is_left_alone(first_run):
     output = run_demo("--force", "--dry-run")
     assert "Would load the demo site" in output
     assert not Article.objects.filter(**DEMO).exists()
+
+
+def test_the_history_has_the_scores_it_would_have_had_when_posted(first_run):
+    settled = Comment.objects.filter(
+        article__origin__startswith=loader.ORIGIN,
+        status__in=[Status.APPROVED, Status.REJECTED, Status.SPAM],
+    ).order_by("created_at", "id")
+    # Replayed in date order: no score until the filter had seen both kinds, then one each.
+    statuses = list(settled.values_list("status", "score"))
+    first_turned_away = next(
+        i for i, (status, _) in enumerate(statuses) if status != Status.APPROVED
+    )
+    assert all(score is None for _, score in statuses[: first_turned_away + 1])
+    assert all(score is not None for _, score in statuses[first_turned_away + 1 :])
+    # So the moderators' Filter page has a history to judge the thresholds by.
+    found = outcomes.site_outcomes()
+    assert found.enough and found.settled > 400
+    assert found.suggested_hold is not None
+    assert found.hold["precision"] is not None and found.hold["recall"] > 0.5

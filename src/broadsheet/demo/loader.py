@@ -126,6 +126,7 @@ def load(*, now: datetime | None = None) -> Loaded:
         learned.store(learned.from_decisions())
         _post_held(discussions, site=site, editor=editor)
         _spread_over_time(discussions, now=now, rng=rng)
+        _score_history()
 
         for spec in content.ARTICLES:
             if spec.closes_comments:
@@ -294,6 +295,31 @@ def _turn_away(articles: list[Article], *, editor, now: datetime, rng: random.Ra
     # Decided now, by the editor, as the audit log says (it is never rewritten).
     for verdict, comments in decided.items():
         moderation_actions.moderate_many(comments, verdict, actor=editor)
+
+
+def _score_history() -> None:
+    """Give the history's comments the score each would have had when it was posted.
+
+    A site that ran Broadsheet from its first comment has a score on every one,
+    from the filter as it was then, having learned each decision before it. The
+    demo's history is loaded at once, so it is replayed in date order: each
+    comment is scored, then its decision learned (none until both kinds have
+    been seen, as on a new site). The moderators' *Filter* page then has a
+    history to show. The site's own filter is the one trained on all of it.
+    """
+    history = list(
+        Comment.objects.filter(article__origin__startswith=ORIGIN, score__isnull=True)
+        .filter(status__in=[Status.APPROVED, Status.REJECTED, Status.SPAM])
+        .select_related("article")
+        .order_by("created_at", "id")
+    )
+    replay = learned.SpamFilter()
+    for comment, item in zip(history, learned.texts_of(history), strict=True):
+        comment.score = replay.score(item) if replay.can_score else None
+        label = learned.label_for_status(comment.status)
+        assert label is not None
+        replay.learn([item], [label])
+    Comment.objects.bulk_update(history, ["score"], batch_size=500)
 
 
 def _spread_over_time(discussions: list[_Discussion], *, now: datetime, rng: random.Random):
