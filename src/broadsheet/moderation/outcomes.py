@@ -17,7 +17,7 @@ import numpy as np
 
 from broadsheet.discussion.models import Comment
 from broadsheet.moderation.evaluation import SHOWN_THRESHOLDS, thresholds
-from broadsheet.moderation.learned import NOT_PUBLISH, PUBLISH
+from broadsheet.moderation.learned import NOT_PUBLISH, label_for_status
 from broadsheet.moderation.models import ModerationSettings
 
 # How many of the latest settled comments are read.
@@ -28,11 +28,8 @@ ENOUGH = 20
 # interval: what it files as spam nobody reviews.
 SPAM_PRECISION = 0.99
 
-_LABEL = {
-    Comment.Status.APPROVED: PUBLISH,
-    Comment.Status.REJECTED: NOT_PUBLISH,
-    Comment.Status.SPAM: NOT_PUBLISH,
-}
+# The statuses that settle a comment (each stands for a training label).
+_SETTLED = [Comment.Status.APPROVED, Comment.Status.REJECTED, Comment.Status.SPAM]
 # Thresholds tried for the suggestions: 0.05 to 0.99.
 _GRID = tuple(round(t / 100, 2) for t in range(5, 100))
 
@@ -74,13 +71,15 @@ class Outcomes:
 
 def site_outcomes(latest: int = LATEST) -> Outcomes:
     """The scores of the ``latest`` settled comments that were scored, against their status."""
+    # Latest by id: a comment is scored as it is stored, so ids are in scoring order,
+    # and reading the primary key backwards needs no sort (nor a date for every row).
     rows = list(
-        Comment.objects.filter(status__in=list(_LABEL), score__isnull=False)
-        .order_by("-created_at", "-id")
+        Comment.objects.filter(status__in=_SETTLED, score__isnull=False)
+        .order_by("-id")
         .values_list("score", "status")[:latest]
     )
     scores = [score for score, _ in rows]
-    labels = [_LABEL[status] for _, status in rows]
+    labels = [int(label_for_status(status) or 0) for _, status in rows]  # never None here
     return outcomes(labels, scores, ModerationSettings.load())
 
 
