@@ -162,6 +162,25 @@ def test_unknown_decision_and_foreign_next_are_refused(staff, article):
     assert response["Location"] == "/moderation/"
 
 
+@pytest.mark.parametrize(
+    "target", ["queue", "foo:bar", "javascript:alert(1)", "//evil.example/x", "moderation/", ""]
+)
+def test_a_next_that_is_not_a_path_here_goes_back_to_the_queue(staff, article, target):
+    # A bare word once reached Django's redirect(), which took it for a view's name:
+    # a 500 after the decision was saved.
+    (a,) = held(article, 1)
+    response = staff.post(f"/moderation/{a.pk}/decide", {"action": "reject", "next": target})
+    assert (response.status_code, response["Location"]) == (302, "/moderation/")
+    assert Comment.objects.get(pk=a.pk).status == Status.REJECTED
+    response = staff.post("/moderation/undo", {"next": target})
+    assert (response.status_code, response["Location"]) == (302, "/moderation/")
+    assert Comment.objects.get(pk=a.pk).status == Status.PENDING
+    kept = staff.post(
+        f"/moderation/{a.pk}/decide", {"action": "spam", "next": "/moderation/?tab=spam"}
+    )
+    assert kept["Location"] == "/moderation/?tab=spam"
+
+
 def test_decisions_need_the_csrf_token(client, moderator, article):
     from django.test import Client
 

@@ -200,10 +200,13 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _back(request: HttpRequest) -> HttpResponseRedirect:
+    """Back to the page the form was on (``next``: a path on this site), else the queue."""
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        target = reverse("moderation:queue")
-    return redirect(target)
+    on_site = target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    )
+    # Not redirect(): it would read a bare word ("queue") as the name of a view.
+    return HttpResponseRedirect(target if on_site else reverse("moderation:queue"))
 
 
 @staff_member_required
