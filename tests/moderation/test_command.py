@@ -205,12 +205,19 @@ def test_columns_can_be_named_or_numbered_and_tabs_or_semicolons_separate(tmp_pa
     assert (data.texts, data.labels) == (["WIN a prize now", "see you at noon"], [1, 0])
     # Tab-separated with no header (the SMS Spam Collection's shape): columns by number.
     tsv = tmp_path / "raw.tsv"
-    tsv.write_text("spam\tFree entry, text WIN to 8000\nham\tOk lar... joking\n", encoding="utf-8")
-    data = read_labelled(tsv, text_column="2", label_column="1")
-    assert (data.texts, data.labels) == (
-        ["Free entry, text WIN to 8000", "Ok lar... joking"],
-        [1, 0],
+    tsv.write_text(
+        'spam\tFree entry, text WIN to 8000\nham\t"Keep ur problems in ur heart\n'
+        'ham\tOk lar... "joking"\n',
+        encoding="utf-8",
     )
+    data = read_labelled(tsv, text_column="2", label_column="1")
+    # Quote marks are text: an opening quote does not swallow the lines after it.
+    assert data.texts == [
+        "Free entry, text WIN to 8000",
+        '"Keep ur problems in ur heart',
+        'Ok lar... "joking"',
+    ]
+    assert data.labels == [1, 0, 0]
     # A numbered label column under a header: the header is not read as a comment.
     headed = write_csv(tmp_path / "headed.csv", ["kind", "words"], [("ham", "fine, thanks")])
     assert read_labelled(headed, text_column="2", label_column="1").texts == ["fine, thanks"]

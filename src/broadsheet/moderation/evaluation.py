@@ -34,6 +34,8 @@ TEXT_COLUMNS = (
     "comment_body",
     "message",
     "sms",
+    "tweet",
+    "review",
 )
 # Columns named after what a 1 means (spam, or a toxic comment or an insult to
 # reject), the broadest first: a file labelled for several kinds of abuse is
@@ -142,7 +144,10 @@ def read_labelled(
         try:
             delimiter = _delimiter(handle.read(65536), path)
             handle.seek(0)
-            reader = csv.reader(handle, delimiter=delimiter)
+            # Tab-separated files do not quote: a quote mark is part of the text
+            # (the SMS Spam Collection's messages start with them).
+            quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
+            reader = csv.reader(handle, delimiter=delimiter, quoting=quoting)
             header = next(reader)
         except StopIteration:
             raise LabelledFileError(f"{path}: the file is empty") from None
