@@ -146,8 +146,10 @@ def read_labelled(
             handle.seek(0)
             # Tab-separated files do not quote: a quote mark is part of the text
             # (the SMS Spam Collection's messages start with them).
-            quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
-            reader = csv.reader(handle, delimiter=delimiter, quoting=quoting)
+            if delimiter == "\t":
+                reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+            else:
+                reader = csv.reader(handle, delimiter=delimiter)
             header = next(reader)
         except StopIteration:
             raise LabelledFileError(f"{path}: the file is empty") from None

@@ -148,6 +148,17 @@ def _page_query(**params: object) -> str:
     return urlencode(given) + "&" if given else ""
 
 
+# The largest id a database column holds (a signed 64-bit integer).
+_MAX_ID = 2**63 - 1
+
+
+def _id(value: str) -> int | None:
+    """A row id written in a form or a query (ASCII digits, in range), else None."""
+    if value.isascii() and value.isdigit() and 0 < int(value) <= _MAX_ID:
+        return int(value)
+    return None
+
+
 @staff_member_required
 def queue(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab", "pending")
@@ -155,7 +166,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         tab = "pending"
     author_of = None
     if author := request.GET.get("author", ""):
-        author_of = get_object_or_404(Comment, pk=author) if author.isdigit() else None
+        pk = _id(author)
+        author_of = get_object_or_404(Comment, pk=pk) if pk is not None else None
     tabs = _tabs()
     per_page = QUEUE_PAGE_SIZE
     if tab == "decided" and author_of is None:
@@ -219,12 +231,13 @@ def decide_many(request: HttpRequest) -> HttpResponse:
     else:
         action = request.POST.get("action", "")
         ids = request.POST.getlist("ids")
-    if action not in DECISIONS | {"keep"} or not all(i.isdigit() for i in ids):
+    pks = [_id(i) for i in ids]
+    if action not in DECISIONS | {"keep"} or None in pks:
         return HttpResponseBadRequest("Unknown decision.")
     if not ids:
         messages.warning(request, "Tick at least one comment first.")
         return _back(request)
-    comments = list(Comment.objects.filter(pk__in=ids).order_by("pk"))
+    comments = list(Comment.objects.filter(pk__in=pks).order_by("pk"))
     if action == "keep":
         for comment in comments:
             actions.dismiss_reports(comment, actor=request.user)
@@ -249,9 +262,9 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_member_required
 @require_POST
 def undo(request: HttpRequest) -> HttpResponse:
-    entry_id = request.POST.get("entry", "")
+    entry_id = _id(request.POST.get("entry", ""))
     entry: AuditEntry | None
-    if entry_id.isdigit():
+    if entry_id is not None:
         entry = get_object_or_404(AuditEntry, pk=entry_id)
     else:
         entry = actions.last_undoable(request.user)
