@@ -28,3 +28,5 @@ urlpatterns = [
     path("", include((discussion_patterns, "discussion"))),
     path("", include((newsroom_patterns, "newsroom"))),
 ]
+
+handler400 = "broadsheet.api.responses.bad_request"

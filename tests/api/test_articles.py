@@ -74,6 +74,16 @@ def test_unknown_article_is_404_json(client, db):
     assert errors_of(response)["__all__"]
 
 
+def test_a_host_the_site_does_not_serve_is_a_json_400_under_the_api(client, article):
+    response = get_article(client, "hello-world", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert list(errors_of(response)) == ["__all__"]
+    # Outside the API, Django's own 400 page.
+    page = client.get("/", HTTP_HOST="evil.example")
+    assert page.status_code == 400 and page["Content-Type"].startswith("text/html")
+
+
 def test_unicode_slug_is_found_and_its_url_is_encoded(client):
     make_article(slug="שלום-עולם", title="שלום עולם")
     data = get_article(client, "שלום-עולם").json()

@@ -172,6 +172,18 @@ UNSTORABLE = {
         "author_name",
         "line",
     ),
+    **{
+        f"{name} in name": ({"author_name": f"Ann{char}Bee"}, "author_name", "line")
+        for name, char in {
+            "line separator": "\u2028",
+            "paragraph separator": "\u2029",
+            "next line": "\x85",
+            "vertical tab": "\x0b",
+            "form feed": "\x0c",
+            "record separator": "\x1e",
+        }.items()
+    },
+    "parent 0": ({"parent_id": 0}, "parent_id", "does not exist"),
 }
 
 

@@ -76,3 +76,32 @@ def test_any_text_is_stored_exactly_after_normalisation(client, article, text):
     assert submit(client, article, text).status_code == 302
     expected = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     assert Comment.objects.get().body == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"author_name=Reader&body=caf%E9",
+        b"author_name=Reader&body=\xff\xfe",
+        b"author_name=R%C3&body=x",
+    ],
+)
+def test_a_form_not_sent_as_utf8_is_refused_not_altered(client, article, raw):
+    response = client.post(
+        f"/article/{article.slug}/comments",
+        raw,
+        content_type="application/x-www-form-urlencoded",
+        HTTP_ORIGIN="http://testserver",
+    )
+    assert response.status_code == 400
+    assert "not sent as UTF-8" in response.content.decode()
+    assert Comment.objects.count() == 0
+    # The same bytes, written as UTF-8, are taken.
+    good = client.post(
+        f"/article/{article.slug}/comments",
+        "author_name=Reader&body=caf%C3%A9+%EF%BF%BD",
+        content_type="application/x-www-form-urlencoded",
+        HTTP_ORIGIN="http://testserver",
+    )
+    assert good.status_code == 302
+    assert Comment.objects.get().body == "café \ufffd"  # a U+FFFD typed on purpose is kept

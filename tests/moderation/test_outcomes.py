@@ -153,7 +153,11 @@ def test_an_editor_sets_the_thresholds_with_an_audit_record(editor):
         ("0.6", "0.5", "The spam threshold cannot be below the hold threshold."),
         ("1.5", "1", "A score threshold is between 0 and 1."),
         ("half", "0.9", "A score threshold is a number between 0 and 1."),
-        ("nan", "0.9", "A score threshold is between 0 and 1."),
+        ("nan", "0.9", "A score threshold is a number between 0 and 1."),
+        ("-1e-400", "0.9", "A score threshold is a number between 0 and 1."),
+        ("0.0_1", "0.9", "A score threshold is a number between 0 and 1."),
+        ("-0", "0.9", "A score threshold is a number between 0 and 1."),
+        ("0,5", "0.9", "A score threshold is a number between 0 and 1."),
     ],
 )
 def test_bad_thresholds_are_refused_and_change_nothing(editor, hold, spam, message):

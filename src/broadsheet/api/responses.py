@@ -128,3 +128,13 @@ def _matches(etag: str, if_none_match: str) -> bool:
     # If-None-Match compares weakly (RFC 9110, 13.1.2).
     wanted = {tag.removeprefix("W/") for tag in parse_etags(if_none_match)}
     return "*" in wanted or etag.removeprefix("W/") in wanted
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The site's 400 page (``handler400``): a JSON error under the API, as every API
+    answer is (a forbidden Host header, say), Django's page elsewhere."""
+    from django.views.defaults import bad_request as page
+
+    if request.path_info.startswith("/api/"):
+        return json_response({"errors": {WHOLE: [_GENERIC[400]]}}, status=400)
+    return page(request, exception)

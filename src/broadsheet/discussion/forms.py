@@ -97,7 +97,7 @@ class CommentForm(forms.Form):
 
     def clean_author_name(self) -> str:
         name = self.cleaned_data.get("author_name", "")
-        if "\n" in name or "\r" in name:
+        if len(name.splitlines()) > 1:  # \n and \r, and Unicode's other line breaks
             # A name is shown (and quoted) on one line; a line break in it is never meant.
             raise ValidationError("A name is one line: remove the line break.")
         if not name and not self.is_anonymous:
@@ -106,7 +106,7 @@ class CommentForm(forms.Form):
 
     def clean_parent_id(self) -> Comment | None:
         parent_id = self.cleaned_data.get("parent_id")
-        if not parent_id:
+        if parent_id is None:  # left out (0 is an id, of no comment)
             return None
         parent = Comment.objects.filter(pk=parent_id, article=self.article).visible().first()
         if parent is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -385,14 +386,18 @@ def filter_outcomes(request: HttpRequest) -> HttpResponse:
     )
 
 
+_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
+
+
 def _set_thresholds(request: HttpRequest, wanted: dict[str, str]) -> dict[str, str]:
     """Set the hold and spam thresholds; the errors, if they cannot be."""
     values = {}
     for name, value in wanted.items():
-        try:
-            values[name] = float(value)
-        except ValueError:
+        # Plainly written decimals only: float() would also take "1e-400" (-0.0
+        # with a sign), "0.0_1" and "inf", which no one types for a threshold.
+        if not _DECIMAL.fullmatch(value.strip()):
             return {name: "A score threshold is a number between 0 and 1."}
+        values[name] = float(value)
     hold, spam = values["hold_threshold"], values["spam_threshold"]
     try:
         changed = actions.set_thresholds(hold, spam, actor=request.user)

@@ -1,0 +1,37 @@
+"""Forms must arrive as UTF-8: text that is not is refused, never quietly altered.
+
+Django decodes a posted form leniently (a byte that is not UTF-8 becomes
+U+FFFD), so a comment would be stored with characters its writer never typed.
+Browsers always send UTF-8 for our pages; a form post that is not is refused
+with a 400 before any view reads it. The JSON API checks its own bodies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import unquote_to_bytes
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+
+FORM = "application/x-www-form-urlencoded"
+API = "/api/"
+
+
+class Utf8FormMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            request.method == "POST"
+            and request.content_type == FORM
+            and not request.path_info.startswith(API)  # the API answers 415 to forms
+        ):
+            try:
+                unquote_to_bytes(request.body.replace(b"+", b" ")).decode("utf-8")
+            except UnicodeDecodeError:
+                return HttpResponseBadRequest(
+                    "The form was not sent as UTF-8 text; nothing was saved.",
+                    content_type="text/plain; charset=utf-8",
+                )
+        return self.get_response(request)
