@@ -109,7 +109,8 @@ def _column(
         found_names = ", ".join(h if len(h) <= 40 else h[:39] + "…" for h in header)
         raise LabelledFileError(
             f"{path}: no {what} column (looked for {looked}; found {found_names}). "
-            f"Name it with --{what}-column (a name, or a number from 1)"
+            f"Name it with --{what}-column: a name, or a number from 1 (if the file has no "
+            "header, its first row is shown as the names)"
         )
     return found
 
