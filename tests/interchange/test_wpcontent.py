@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import lxml.html
 import nh3
+import pytest
 
 from broadsheet.interchange import wpcontent
 
@@ -33,6 +34,25 @@ def test_other_shortcodes():
         "[caption] and [sic] and [1]"
     )
     assert wpcontent.expand_shortcodes('[contact-form-7 id="4" /]') == ""
+    assert wpcontent.expand_shortcodes('[contact-form-7 id="4" title="Contact"]') == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "char buffer[BUFSIZ + 1];",  # C
+        "tail = buf[split + 1:]",  # Python
+        '"[Programmers are] satisfied with less"',  # a quotation's editorial insert
+        "[master 6d6f696] Fix the build",  # git's output
+        "[total 691130122][Prob 4.5%]",
+        "<!--[if lt IE 9]><script src=x></script><![endif]-->",
+        "See [Help 1] for more",  # Maven's output
+    ],
+)
+def test_brackets_that_are_no_shortcode_stay_as_written(text):
+    # WordPress expands only the shortcodes a plugin registered and shows the rest as
+    # written; these (real posts' text) were once taken for shortcodes and dropped.
+    assert wpcontent.expand_shortcodes(text) == text
 
 
 def test_embeds_in_every_spelling_become_links():
@@ -49,6 +69,10 @@ def test_embeds_in_every_spelling_become_links():
     assert expand("[audio http://x.test/a.mp3]") == link("http://x.test/a.mp3")
     assert expand('[audio mp3="https://x.test/b.mp3"][/audio]') == link("https://x.test/b.mp3")
     assert expand("[youtube javascript:alert(1)]") == ""  # only web addresses become links
+    assert expand('[gist id="5f3a9c1d2e"]') == link("https://gist.github.com/5f3a9c1d2e")
+    assert expand("[gist https://gist.github.com/ann/5f3a9c1d2e]") == link(
+        "https://gist.github.com/ann/5f3a9c1d2e"
+    )
 
 
 def test_code_shortcodes_stay_code():

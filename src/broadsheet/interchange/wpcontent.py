@@ -26,6 +26,8 @@ _SHORTCODE = re.compile(
     re.DOTALL,
 )
 _ATTR = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
+# Attributes and nothing else ("=value", or name=value pairs): how a plugin's shortcode reads.
+_WIDGET_ATTRIBUTES = re.compile(r"""=\S+|(?:[\w-]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"']+)\s*)+""")
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 # Shortcodes that only show media Broadsheet did not import: dropped whole.
 _MEDIA_ONLY = {"gallery", "playlist", "wp_caption_gallery"}
@@ -33,12 +35,13 @@ _MEDIA_ONLY = {"gallery", "playlist", "wp_caption_gallery"}
 # video id ("[youtube dQw4w9WgXcQ]") becomes that site's address for it.
 _LINKED = {
     "embed", "audio", "video", "youtube", "vimeo", "dailymotion", "soundcloud", "wpvideo",
-    "ted", "spotify", "twitter", "instagram",
+    "ted", "spotify", "twitter", "instagram", "gist",
 }  # fmt: skip
 _BY_ID = {
     "youtube": "https://www.youtube.com/watch?v={}",
     "vimeo": "https://vimeo.com/{}",
     "dailymotion": "https://www.dailymotion.com/video/{}",
+    "gist": "https://gist.github.com/{}",
 }
 # Code shortcodes (SyntaxHighlighter, WordPress.com's [sourcecode]): their text
 # is code, shown preformatted and never made into paragraphs.
@@ -72,7 +75,7 @@ def _attrs(raw: str) -> dict[str, str]:
 
 
 def _shortcode(match: re.Match) -> str:
-    open_escape, name, raw_attrs, _self_closing, inner, close_escape = match.groups()
+    open_escape, name, raw_attrs, self_closing, inner, close_escape = match.groups()
     if open_escape and close_escape:  # [[caption]] shows as [caption]
         return match.group(0)[1:-1]
     if open_escape or close_escape:
@@ -97,6 +100,15 @@ def _shortcode(match: re.Match) -> str:
         return f"<pre><code>{code}</code></pre>"
     if lowered in _LINKED:
         return _link(lowered, inner, raw_attrs, attrs)
+    if match.group(5) is None:
+        # Enclosing nothing: a plugin's widget ([contact-form-7 id="4"], written
+        # with name=value attributes only, or closed with "/") shows nothing
+        # without its plugin. Anything else stays as written, as WordPress shows
+        # a shortcode no plugin registered: brackets in code and quotations
+        # ("buf[len + 1]", "[They] said", "[master 6d6f696]") are not shortcodes.
+        if self_closing or _WIDGET_ATTRIBUTES.fullmatch(raw_attrs.strip()):
+            return ""
+        return match.group(0)
     return expand_shortcodes(inner)
 
 
@@ -108,9 +120,11 @@ def _link(name: str, inner: str, raw_attrs: str, attrs: dict[str, str]) -> str:
     if raw_attrs.startswith("="):
         first = raw_attrs[1:].strip()
     named = next((attrs[k] for k in _SOURCES if attrs.get(k)), "")
+    if not named and name in _BY_ID:
+        named = attrs.get("id", "")  # [gist id="…"]
     url = (inner or named or first).strip()
     url = html.unescape(url)
-    if name in _BY_ID and re.fullmatch(r"[\w-]{4,40}", url):  # a bare id
+    if name in _BY_ID and re.fullmatch(r"[\w-]{4,40}(?:/[\w-]{4,40})?", url):  # a bare id
         url = _BY_ID[name].format(url)
     if not re.match(r"(?i)https?://", url):
         return ""
@@ -119,7 +133,8 @@ def _link(name: str, inner: str, raw_attrs: str, attrs: dict[str, str]) -> str:
 
 
 def expand_shortcodes(content: str) -> str:
-    """Captions become figures, embeds become links, the rest keep their inner text.
+    """Captions become figures, embeds become links, code becomes ``<pre>``; other
+    shortcodes keep the text they enclose, or stay as written when they enclose none.
 
     A bare ``[word]`` with no attributes and no closing tag is left alone: in
     prose it is more often an editor's ``[sic]`` than a shortcode.
