@@ -266,3 +266,28 @@ def test_wxr_export_gives_a_comment_its_authors_id(db, django_user_model, tmp_pa
         "<p>By a reader with an account</p>": 0,
         "<p>By a visitor</p>": 0,
     }
+
+
+def test_wxr_round_trip_keeps_plain_text_that_looks_like_html(db, tmp_path):
+    # Titles, names and summaries are plain text in Broadsheet and HTML in WordPress:
+    # the export writes & and < as entities, which the import (and WordPress) read back.
+    section = Section.objects.create(name="Arts & <Culture>", slug="arts")
+    tag = Tag.objects.create(name="C&amp;C", slug="cc")
+    article = make_article(
+        title="Escaping &amp; in <title>",
+        summary="#include <unistd.h>\nThen &lt; is written so",
+        section=section,
+    )
+    article.tags.add(tag)
+    Author.objects.create(name="Ann & <Bee>", slug="ann")
+    post(article, "Hello", author_name="Dana & <Co> &amp;")
+    text = run_export("wxr", "--base-url", BASE)
+    wipe()
+    run_import("wxr", _write(tmp_path, "plain.xml", text), "--no-train")
+    again = Article.objects.get()
+    assert again.title == "Escaping &amp; in <title>"
+    assert again.summary == "#include <unistd.h>\nThen &lt; is written so"
+    assert again.section.name == "Arts & <Culture>"
+    assert list(again.tags.values_list("name", flat=True)) == ["C&amp;C"]
+    assert Author.objects.filter(name="Ann & <Bee>").exists()
+    assert Comment.objects.get().author_name == "Dana & <Co> &amp;"

@@ -10,6 +10,7 @@ article's source attribution (``_broadsheet_source_name``, ``_broadsheet_source_
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -52,6 +53,12 @@ COMMENT_APPROVED: dict[str, str] = {
 # travel as the HTML Broadsheet shows.
 HTML_ORIGINS = ("wxr:", "disqus:")
 _ZERO_DATE = "0000-00-00 00:00:00"
+
+
+def plain(text: str) -> str:
+    """Plain text where WordPress keeps HTML (titles, names, excerpts): ``&`` and ``<``
+    written as entities, so that WordPress shows them, and an import reads them back."""
+    return cdata(html.escape(text, quote=False))
 
 
 def wp_slug(slug: str) -> str:
@@ -110,7 +117,7 @@ def write(out: TextIO, *, base_url: str) -> dict[str, int]:
             f"\t<wp:author><wp:author_id>{author.pk}</wp:author_id>"
             f"<wp:author_login>{cdata(author.slug)}</wp:author_login>"
             f"<wp:author_email>{cdata(author.email)}</wp:author_email>"
-            f"<wp:author_display_name>{cdata(author.name)}</wp:author_display_name>"
+            f"<wp:author_display_name>{plain(author.name)}</wp:author_display_name>"
             f"<wp:author_first_name>{cdata('')}</wp:author_first_name>"
             f"<wp:author_last_name>{cdata('')}</wp:author_last_name></wp:author>\n"
         )
@@ -122,7 +129,7 @@ def write(out: TextIO, *, base_url: str) -> dict[str, int]:
             f"\t<wp:category>\n\t\t<wp:term_id>{section.pk}</wp:term_id>\n"
             f"\t\t<wp:category_nicename>{cdata(wp_slug(section.slug))}</wp:category_nicename>\n"
             f"\t\t<wp:category_parent>{cdata(parent)}</wp:category_parent>\n"
-            f"\t\t<wp:cat_name>{cdata(section.name)}</wp:cat_name>\n"
+            f"\t\t<wp:cat_name>{plain(section.name)}</wp:cat_name>\n"
             f"\t\t<wp:category_description>{cdata(section.description)}"
             "</wp:category_description>\n\t</wp:category>\n"
         )
@@ -131,7 +138,7 @@ def write(out: TextIO, *, base_url: str) -> dict[str, int]:
         w(
             f"\t<wp:tag>\n\t\t<wp:term_id>{tag.pk}</wp:term_id>\n"
             f"\t\t<wp:tag_slug>{cdata(wp_slug(tag.slug))}</wp:tag_slug>\n"
-            f"\t\t<wp:tag_name>{cdata(tag.name)}</wp:tag_name>\n\t</wp:tag>\n"
+            f"\t\t<wp:tag_name>{plain(tag.name)}</wp:tag_name>\n\t</wp:tag>\n"
         )
     w("\n\t<generator>https://broadsheet.invalid/?v=1</generator>\n\n")
 
@@ -185,14 +192,14 @@ def _write_item(
     post_date_gmt = _ZERO_DATE if draft else _gmt(when)
     creator = article.author.slug if article.author else ""
     w("\t<item>\n")
-    w(f"\t\t<title>{cdata(article.title)}</title>\n")
+    w(f"\t\t<title>{plain(article.title)}</title>\n")
     w(f"\t\t<link>{escape(url)}</link>\n")
     w(f"\t\t<pubDate>{_rfc822(when)}</pubDate>\n")
     w(f"\t\t<dc:creator>{cdata(creator)}</dc:creator>\n")
     w(f'\t\t<guid isPermaLink="false">{escape(base)}/?p={article.pk}</guid>\n')
     w("\t\t<description></description>\n")
     w(f"\t\t<content:encoded>{cdata(article_html(article))}</content:encoded>\n")
-    w(f"\t\t<excerpt:encoded>{cdata(article.summary)}</excerpt:encoded>\n")
+    w(f"\t\t<excerpt:encoded>{plain(article.summary)}</excerpt:encoded>\n")
     w(f"\t\t<wp:post_id>{article.pk}</wp:post_id>\n")
     w(f"\t\t<wp:post_date>{cdata(_local(when))}</wp:post_date>\n")
     w(f"\t\t<wp:post_date_gmt>{cdata(post_date_gmt)}</wp:post_date_gmt>\n")
@@ -213,7 +220,7 @@ def _write_item(
     terms += [("post_tag", tag) for tag in article.tags.all()]
     for domain, term in terms:
         nicename = escape_attr(wp_slug(term.slug))
-        w(f'\t\t<category domain="{domain}" nicename="{nicename}">{cdata(term.name)}</category>\n')
+        w(f'\t\t<category domain="{domain}" nicename="{nicename}">{plain(term.name)}</category>\n')
     source = ((META_SOURCE_NAME, article.source_name), (META_SOURCE_URL, article.source_url))
     for key, value in source:
         if value:
@@ -234,7 +241,7 @@ def _write_comment(w, comment: Comment, author_ids: dict[int, int]) -> None:
     kind = comment.kind if comment.kind != Comment.Kind.COMMENT else "comment"
     w("\t\t<wp:comment>\n")
     w(f"\t\t\t<wp:comment_id>{comment.pk}</wp:comment_id>\n")
-    w(f"\t\t\t<wp:comment_author>{cdata(comment.author_name)}</wp:comment_author>\n")
+    w(f"\t\t\t<wp:comment_author>{plain(comment.author_name)}</wp:comment_author>\n")
     w(f"\t\t\t<wp:comment_author_email>{cdata(comment.author_email)}</wp:comment_author_email>\n")
     w(f"\t\t\t<wp:comment_author_url>{escape(comment.author_url)}</wp:comment_author_url>\n")
     w(f"\t\t\t<wp:comment_author_IP>{cdata(comment.ip_address or '')}</wp:comment_author_IP>\n")
