@@ -32,7 +32,7 @@ from broadsheet.discussion.models import Comment
 from broadsheet.interchange import wpcontent
 from broadsheet.interchange.summary import Summary
 from broadsheet.interchange.xmlstream import BrokenFile
-from broadsheet.markup import render_comment
+from broadsheet.markup import render_article, render_comment
 from broadsheet.newsroom import actions as newsroom_actions
 from broadsheet.newsroom.models import Article, Author, Section, SiteSettings, Tag
 
@@ -151,11 +151,13 @@ class Backup:
 def _records(path: Path) -> Iterator[tuple[str, Any, int]]:
     """``(section, record, line)`` for the header, the site and every listed record."""
     with path.open(encoding="utf-8") as fh:
-        first = fh.readline()
-        if not first.lstrip().startswith('{"format"'):
+        first = fh.readline().strip()
+        # The export's own layout opens with the header's fields alone on the first
+        # line; anything else (re-indented, or all on one line) is read whole.
+        if not (first.startswith('{"format"') and first.endswith(",")):
             yield from _whole(path)
             return
-        yield "header", _loads("{" + first.strip()[1:].rstrip(",") + "}", 1), 1
+        yield "header", _loads("{" + first[1:].rstrip(",") + "}", 1), 1
         section = None
         for number, line in enumerate(fh, start=2):
             text = line.strip()
@@ -320,16 +322,27 @@ def _restore_article(record: dict) -> None:
     kwargs = _fields_for(Article, record)
     for name in ("comment_count", "changed_at"):
         kwargs.pop(name, None)  # recounted and bumped by the comment action
-    body_html = kwargs.pop("body_html", "")
+    kwargs.pop("body_html", None)  # rendered again from the body, not trusted from the file
     article = Article(**kwargs)
     newsroom_actions.import_article(
         article,
-        body_html=body_html,
+        body_html=_article_html(article),
         tags=record.get("tags", []),
         redirects=record.get("redirects", []),
         created_at=kwargs.get("created_at"),
         updated_at=kwargs.get("updated_at"),
     )
+
+
+def _article_html(article: Article) -> str:
+    """What the article's page shows, made from its body as when it was first stored:
+    Markdown rendered, a WordPress post's HTML formatted as WordPress shows it (the
+    import sanitizes either)."""
+    if article.body_format != Article.BodyFormat.HTML:
+        return render_article(article.body)
+    if article.origin.startswith("wxr:"):
+        return wpcontent.article_html(article.body)
+    return article.body
 
 
 def _comment_record(record: dict) -> ImportedComment:

@@ -275,7 +275,7 @@ class WxrImport:
         if not created and before == after and old_tags == new_tags:
             if redirects and not self._has_redirects(article, redirects):
                 newsroom_actions.import_article(
-                    article, body_html=article.body_html, redirects=redirects
+                    article, body_html=wpcontent.article_html(article.body), redirects=redirects
                 )
             return article, "skipped"
         newsroom_actions.import_article(
