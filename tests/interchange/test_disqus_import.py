@@ -62,3 +62,71 @@ def test_disqus_alone_matches_nothing_without_articles(db):
     output = run_import("disqus", SAMPLES / "disqus.xml", "--no-train")
     assert not Comment.objects.exists()
     assert tally(output, "threads") == [2, 0, 0, 2, 0]
+
+
+BLOG_A = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+  xmlns:wp="http://wordpress.org/export/1.2/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel><title>Blog A</title><link>http://blog-a.example</link>
+<wp:wxr_version>1.2</wp:wxr_version><wp:base_site_url>http://blog-a.example</wp:base_site_url>
+<wp:base_blog_url>http://blog-a.example</wp:base_blog_url>
+<item><title>Alpha</title><link>http://blog-a.example/alpha/</link>
+<content:encoded><![CDATA[A's post.]]></content:encoded><wp:post_id>198</wp:post_id>
+<wp:post_date_gmt>2012-01-01 10:00:00</wp:post_date_gmt><wp:post_name>alpha</wp:post_name>
+<wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>
+</channel></rss>
+"""
+
+
+def disqus_file(thread_id: str, link: str, title: str) -> str:
+    return f"""<?xml version="1.0" encoding="utf-8"?>
+<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">
+<category dsq:id="1"><forum>blog</forum><title>General</title><isDefault>true</isDefault></category>
+<thread dsq:id="70"><id>{thread_id}</id><forum>blog</forum><category dsq:id="1" />
+<link>{link}</link><title>{title}</title><createdAt>2010-11-01T16:48:13Z</createdAt>
+<isClosed>false</isClosed><isDeleted>false</isDeleted></thread>
+<post dsq:id="900"><id /><message><![CDATA[<p>Hello from the thread</p>]]></message>
+<createdAt>2010-11-02T10:00:00Z</createdAt><isDeleted>false</isDeleted><isSpam>false</isSpam>
+<author><name>Reader</name><isAnonymous>true</isAnonymous></author><thread dsq:id="70" /></post>
+</disqus>
+"""
+
+
+def test_a_thread_of_another_blog_is_not_put_under_an_article_with_the_same_path(db, tmp_path):
+    blog_a = tmp_path / "a.xml"
+    blog_a.write_text(BLOG_A, encoding="utf-8")
+    run_import("wxr", blog_a, "--no-train")
+    alpha = Article.objects.get(slug="alpha")
+    # Blog B's post 198 has the same "/?p=198" and slug as blog A's: another blog.
+    other = tmp_path / "b.xml"
+    other.write_text(
+        disqus_file("198 http://blog-b.example/?p=198", "http://blog-b.example/alpha/", "B"),
+        encoding="utf-8",
+    )
+    output = run_import("disqus", other, "--no-train")
+    assert "imported from another blog: not matched to it" in output
+    assert not Comment.objects.exists()
+    run_import("disqus", other, "--no-train", "--create-missing")
+    (comment,) = Comment.objects.all()
+    assert comment.article != alpha and comment.article.title == "B"
+    # Blog A's old address still leads to blog A's post.
+    assert alpha.redirects.filter(old_path="/?p=198").exists()
+    # The same blog's thread (on https, with www.) is matched to it.
+    Comment.objects.all().delete()
+    same = tmp_path / "same.xml"
+    same.write_text(
+        disqus_file(
+            "198 https://www.blog-a.example/?p=198", "https://www.blog-a.example/alpha/", "A"
+        ),
+        encoding="utf-8",
+    )
+    run_import("disqus", same, "--no-train")
+    assert Comment.objects.get().article == alpha
+
+
+def test_a_title_disqus_escaped_twice_is_decoded(db, tmp_path):
+    path = tmp_path / "t.xml"
+    title = "Cat &amp;amp;#8220;cheat&amp;amp;#8221; &amp;amp; more"
+    path.write_text(disqus_file("", "http://x.example/cat/", title), encoding="utf-8")
+    run_import("disqus", path, "--no-train", "--create-missing")
+    assert Article.objects.get().title == "Cat \u201ccheat\u201d & more"

@@ -17,7 +17,8 @@ linked once every comment is stored.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -244,27 +245,15 @@ class DisqusImport:
 
     def match(self, thread: Thread) -> int | None:
         self.summary.count("threads", "found")
-        paths = self.paths(thread)
-        row = Redirect.objects.filter(old_path__in=paths).values_list("article_id").first()
-        if row:
-            self.summary.count("threads", "updated")
-            return row[0]
-        for path in paths:
-            try:
-                match = resolve(path.split("?")[0])
-            except Resolver404:
-                continue
-            if match.view_name == "newsroom:article":
-                found = Article.objects.filter(slug=match.kwargs["slug"]).values("pk").first()
-                if found:
-                    self.summary.count("threads", "updated")
-                    return found["pk"]
-        last = unquote(urlsplit(thread.link).path).rstrip("/").rsplit("/", 1)[-1]
-        if last:
-            found = Article.objects.filter(slug=last).values("pk").first()
-            if found:
+        for found in dict.fromkeys(self.candidates(thread)):
+            if self.same_blog(found, thread):
                 self.summary.count("threads", "updated")
-                return found["pk"]
+                return found
+            self.summary.note(
+                f"thread {thread.dsq_id} ({thread.link}) has the address of article {found}, "
+                "which was imported from another blog: not matched to it",
+                thread.line,
+            )
         origin = fit(f"disqus:{self.forum}#thread-{thread.dsq_id}", 300)
         existing = Article.objects.filter(origin=origin).values("pk").first()
         if existing:
@@ -278,7 +267,41 @@ class DisqusImport:
                 thread.line,
             )
             return None
-        return self.create_article(thread, origin, paths)
+        return self.create_article(thread, origin, self.paths(thread))
+
+    def candidates(self, thread: Thread) -> Iterator[int]:
+        """Articles the thread's addresses lead to: an old path an import recorded, a
+        Broadsheet article address, or a slug equal to the address's last part."""
+        paths = self.paths(thread)
+        row = Redirect.objects.filter(old_path__in=paths).values_list("article_id").first()
+        if row:
+            yield row[0]
+        for path in paths:
+            try:
+                match = resolve(path.split("?")[0])
+            except Resolver404:
+                continue
+            if match.view_name == "newsroom:article":
+                found = Article.objects.filter(slug=match.kwargs["slug"]).values("pk").first()
+                if found:
+                    yield found["pk"]
+        last = unquote(urlsplit(thread.link).path).rstrip("/").rsplit("/", 1)[-1]
+        if last:
+            found = Article.objects.filter(slug=last).values("pk").first()
+            if found:
+                yield found["pk"]
+
+    @staticmethod
+    def same_blog(article_id: int, thread: Thread) -> bool:
+        """Whether the thread can belong to the article: paths (``/?p=12``, ``/about/``)
+        recur from blog to blog, so an article imported from a WordPress blog takes only
+        threads whose address is on that blog's host (``www.`` and the scheme aside)."""
+        origin = Article.objects.filter(pk=article_id).values_list("origin", flat=True).first()
+        if not origin or not origin.startswith("wxr:"):
+            return True
+        blog = _host(origin.removeprefix("wxr:").rsplit("#", 1)[0])
+        hosts = {_host(url) for url in (thread.link, *thread.identifier.split()) if "://" in url}
+        return not hosts or not blog or blog in hosts
 
     @staticmethod
     def paths(thread: Thread) -> list[str]:
@@ -296,7 +319,11 @@ class DisqusImport:
         return list(dict.fromkeys(paths))
 
     def create_article(self, thread: Thread, origin: str, paths: list[str]) -> int:
-        title = html.unescape(thread.title) or thread.link or f"Thread {thread.dsq_id}"
+        # Disqus writes some titles escaped twice ("&amp;#8220;"): decode what remains.
+        title = html.unescape(thread.title)
+        if _ENTITY.search(title):
+            title = html.unescape(title)
+        title = title.strip() or thread.link or f"Thread {thread.dsq_id}"
         slug = unique_slug(
             Article, make_slug(title, f"thread-{thread.dsq_id}", max_length=200), max_length=200
         )
@@ -313,7 +340,13 @@ class DisqusImport:
         newsroom_actions.import_article(
             article,
             body_html="",
-            redirects=[p for p in paths if "?" in p or p.endswith("/")][:2],
+            # Not paths another article already answers (another blog's "/?p=12").
+            redirects=[
+                p
+                for p in paths
+                if ("?" in p or p.endswith("/"))
+                and not Redirect.objects.filter(old_path=p).exists()
+            ][:2],
         )
         self.summary.count("threads", "created")
         return article.pk
@@ -411,3 +444,12 @@ class DisqusImport:
             links[self.ids[child]] = self.ids[parent]
         for pk in discussion_actions.attach_replies(links):
             self.summary.note(f"comment {pk}: replies went round in a circle; made top-level")
+
+
+_ENTITY = re.compile(r"&(?:#[0-9]+|#x[0-9a-f]+|[a-z][a-z0-9]*);", re.IGNORECASE)
+
+
+def _host(url: str) -> str:
+    """A URL's host name, lower-cased, without ``www.`` or a port."""
+    host = (urlsplit(url.strip()).hostname or "").lower()
+    return host.removeprefix("www.")
