@@ -210,6 +210,20 @@ def test_importing_again_creates_nothing(wxr_site):
     assert comment(103).user.username == "dana"
 
 
+@pytest.mark.parametrize("moved", ["http://gazette.example.com", "https://www.gazette.example.com"])
+def test_the_same_blog_at_another_scheme_or_www_is_updated_not_copied(wxr_site, tmp_path, moved):
+    counts = (Article.objects.count(), Comment.objects.count(), Redirect.objects.count())
+    text = (SAMPLES / "wordpress-1.2.xml").read_text()
+    for tag in ("wp:base_site_url", "wp:base_blog_url"):
+        text = text.replace(f"<{tag}>https://gazette.example.com<", f"<{tag}>{moved}<")
+    path = tmp_path / "moved.xml"
+    path.write_text(text, encoding="utf-8")
+    again = run_import("wxr", path, "--no-train")
+    assert (Article.objects.count(), Comment.objects.count(), Redirect.objects.count()) == counts
+    assert tally(again, "posts") == [7, 0, 0, 7, 0]
+    assert f"this blog ({moved}) was imported before as https://gazette.example.com" in again
+
+
 def test_importing_a_changed_file_updates_what_changed(wxr_site, tmp_path):
     text = (SAMPLES / "wordpress-1.2.xml").read_text()
     text = text.replace("<![CDATA[Binned.]]>", "<![CDATA[Binned, then edited.]]>")

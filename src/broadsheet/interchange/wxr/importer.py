@@ -82,10 +82,11 @@ class WxrImport:
         # What everything imported is keyed by: the blog. Not base_site_url, which is
         # the network's address on a multisite install and "http://wordpress.com/" for
         # every WordPress.com blog, so two blogs of one network would overwrite each other.
-        self.base = (channel.base_blog_url or channel.base_site_url or channel.link).rstrip("/")
+        base = (channel.base_blog_url or channel.base_site_url or channel.link).rstrip("/")
         blog = channel.base_blog_url or channel.link or channel.base_site_url
         self.blog_path = unquote(urlsplit(blog).path).rstrip("/")
         self.summary = summary
+        self.base = self.imported_as(base)
         self.catalogue = Catalogue(summary)
         self.comments = CommentWriter(summary)
         self.progress = progress
@@ -372,6 +373,26 @@ class WxrImport:
             else:
                 record.existing_id = existing["pk"]
                 self.comments.add(record)
+
+    def imported_as(self, base: str) -> str:
+        """The key an earlier import of this blog used: the same blog moved to https (or
+        dropped its ``www.``) is still the same blog, and a rerun updates it."""
+        parts = urlsplit(base)
+        host = (parts.netloc or "").lower().removeprefix("www.")
+        if not host:
+            return base
+        rest = base[len(f"{parts.scheme}://{parts.netloc}") :] if parts.scheme else ""
+        variants = [
+            f"{scheme}://{www}{host}{rest}" for scheme in ("https", "http") for www in ("", "www.")
+        ]
+        for key in [base, *(v for v in variants if v != base)]:
+            if Article.objects.filter(origin__startswith=f"wxr:{key}#").exists():
+                if key != base:
+                    self.summary.note(
+                        f"this blog ({base}) was imported before as {key}: that import is updated"
+                    )
+                return key
+        return base
 
     def comment_origin(self, cid: str) -> str:
         return fit(f"wxr:{self.base}#c{cid}", 300)
