@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from broadsheet.discussion.models import Comment
 from broadsheet.newsroom.models import Article
 from tests.interchange.conftest import SAMPLES, run_import, tally
@@ -130,3 +132,37 @@ def test_a_title_disqus_escaped_twice_is_decoded(db, tmp_path):
     path.write_text(disqus_file("", "http://x.example/cat/", title), encoding="utf-8")
     run_import("disqus", path, "--no-train", "--create-missing")
     assert Article.objects.get().title == "Cat \u201ccheat\u201d & more"
+
+
+def _post(dsq_id: int, thread: int, parent: int | None = None) -> str:
+    reply = f'<parent dsq:id="{parent}"/>' if parent else ""
+    return (
+        f'<post dsq:id="{dsq_id}"><message><![CDATA[<p>post {dsq_id}</p>]]></message>'
+        "<createdAt>2015-01-02T00:00:00Z</createdAt><isDeleted>false</isDeleted>"
+        "<isSpam>false</isSpam><author><name>A</name><isAnonymous>true</isAnonymous></author>"
+        f'<thread dsq:id="{thread}"/>{reply}</post>'
+    )
+
+
+@pytest.mark.parametrize("parent_first", [True, False])
+def test_a_reply_to_a_post_of_another_thread_becomes_top_level(db, tmp_path, parent_first):
+    threads = "".join(
+        f'<thread dsq:id="{n}"><id>t{n}</id><forum>f</forum><link>http://x.example/{n}/</link>'
+        f"<title>T{n}</title><createdAt>2015-01-01T00:00:00Z</createdAt>"
+        "<isClosed>false</isClosed><isDeleted>false</isDeleted></thread>"
+        for n in (1, 2)
+    )
+    posts = [_post(10, 1), _post(11, 2, parent=10), _post(12, 1, parent=10)]
+    if not parent_first:
+        posts.reverse()
+    path = tmp_path / "cross.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><disqus xmlns="http://disqus.com" '
+        f'xmlns:dsq="http://disqus.com/disqus-internals">{threads}{"".join(posts)}</disqus>',
+        encoding="utf-8",
+    )
+    output = run_import("disqus", path, "--no-train", "--create-missing")
+    assert "post 11 replies to post 10, which is in another thread" in output
+    by_id = {c.origin.rsplit("#", 1)[1]: c for c in Comment.objects.all()}
+    assert by_id["11"].parent_id is None and by_id["11"].article.title == "T2"
+    assert by_id["12"].parent_id == by_id["10"].pk  # the same thread: a reply

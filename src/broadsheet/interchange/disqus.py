@@ -225,6 +225,7 @@ class DisqusImport:
         self.ids: dict[str, int] = {}  # Disqus post id -> stored comment id
         self.batch: dict[str, ImportedComment] = {}
         self.later: list[tuple[str, str, int | None]] = []  # child, parent, line
+        self.article_of: dict[str, int] = {}  # Disqus post id -> its article
 
     def origin(self, dsq_id: str) -> str:
         return fit(f"disqus:{self.forum}#{dsq_id}", 300)
@@ -381,7 +382,14 @@ class DisqusImport:
             status=status_of(post),
             origin=self.origin(post.dsq_id),
         )
-        if post.parent:
+        self.article_of[post.dsq_id] = article_id
+        if post.parent and self.article_of.get(post.parent, article_id) != article_id:
+            self.summary.note(
+                f"post {post.dsq_id} replies to post {post.parent}, which is in another "
+                "thread: imported as a top-level comment",
+                post.line,
+            )
+        elif post.parent:
             if post.parent in self.batch:
                 record.parent = self.batch[post.parent]
             elif post.parent in self.ids:
@@ -426,10 +434,11 @@ class DisqusImport:
         missing = {parent for _, parent, _ in self.later if parent not in self.ids}
         if missing:
             origins = {self.origin(p): p for p in missing}
-            for pk, origin in Comment.objects.filter(origin__in=list(origins)).values_list(
-                "pk", "origin"
-            ):
+            for pk, origin, article_id in Comment.objects.filter(
+                origin__in=list(origins)
+            ).values_list("pk", "origin", "article_id"):
                 self.ids[origins[origin]] = pk
+                self.article_of[origins[origin]] = article_id
         links: dict[int, int] = {}
         for child, parent, line in self.later:
             if child not in self.ids:
@@ -437,6 +446,13 @@ class DisqusImport:
             if parent not in self.ids:
                 self.summary.note(
                     f"post {child} replies to post {parent}, which is not in the file: "
+                    "imported as a top-level comment",
+                    line,
+                )
+                continue
+            if self.article_of.get(parent) != self.article_of.get(child):
+                self.summary.note(
+                    f"post {child} replies to post {parent}, which is in another thread: "
                     "imported as a top-level comment",
                     line,
                 )
