@@ -224,6 +224,17 @@ def test_the_same_blog_at_another_scheme_or_www_is_updated_not_copied(wxr_site, 
     assert f"this blog ({moved}) was imported before as https://gazette.example.com" in again
 
 
+def test_a_name_longer_than_the_site_keeps_is_cut_with_a_note(db, tmp_path):
+    long_name = "Pingback from " + "a very long blog title, " * 10  # 254 characters
+    text = (SAMPLES / "wordpress-1.2.xml").read_text()
+    text = text.replace("<![CDATA[Jane Doe]]>", f"<![CDATA[{long_name}]]>", 1)
+    path = tmp_path / "long.xml"
+    path.write_text(text, encoding="utf-8")
+    output = run_import("wxr", path, "--no-train")
+    assert f"its author's name ({len(long_name.strip())} characters) was cut to 200" in output
+    assert Comment.objects.filter(author_name=long_name.strip()[:200]).exists()
+
+
 def test_importing_a_changed_file_updates_what_changed(wxr_site, tmp_path):
     text = (SAMPLES / "wordpress-1.2.xml").read_text()
     text = text.replace("<![CDATA[Binned.]]>", "<![CDATA[Binned, then edited.]]>")

@@ -67,6 +67,10 @@ _ARTICLE_FIELDS = (
 )  # fmt: skip
 
 
+# The longest commenter name stored; WordPress allows 245 characters.
+NAME_LENGTH: int = Comment._meta.get_field("author_name").max_length or 200
+
+
 class WxrImport:
     def __init__(
         self,
@@ -475,9 +479,16 @@ class WxrImport:
                     "file's authors: imported without an account",
                     c.line,
                 )
+        name = html.unescape(c.author).strip() or "Anonymous"
+        if len(name) > NAME_LENGTH:
+            self.summary.note(
+                f"comment {cid}: its author's name ({len(name)} characters) was cut to "
+                f"{NAME_LENGTH}",
+                c.line,
+            )
         return ImportedComment(
             article_id=article.pk,
-            author_name=fit(html.unescape(c.author).strip() or "Anonymous", 200),
+            author_name=fit(name, NAME_LENGTH),
             author_email=fit(c.author_email, 254),
             author_url=url,
             ip_address=ip,
