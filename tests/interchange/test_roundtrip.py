@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from dataclasses import asdict
 from datetime import timedelta
+from urllib.parse import unquote
 
 import pytest
 from django.apps import apps
@@ -327,3 +329,64 @@ def test_json_restore_renders_articles_from_their_body_not_the_file(db, tmp_path
     # And a second backup of the restored site is the first, body_html included.
     again = json.loads(run_export("json"))
     assert [a["body_html"] for a in again["articles"]] == list(shown.values())
+
+
+def test_wxr_export_fits_what_wordpress_can_store_and_keeps_the_rest(db, tmp_path):
+    # WordPress's importer silently drops a comment whose author URL is over 200
+    # characters, e-mail over 100, or name over 255 bytes.
+    article = make_article(title="ארוכה " * 40, slug="ארוכה-" * 40 + "x")
+    long_url = "https://example.org/" + "p" * 264
+    long_email = "a" * 113 + "@example.org"
+    long_name = "😀" * 100
+    post(
+        article, "Long fields", author_name=long_name, author_email=long_email, author_url=long_url
+    )
+    post(article, "First paragraph.\n\nSecond paragraph.")
+    text = run_export("wxr", "--base-url", BASE)
+    (item,) = [r for r in parsed(text, tmp_path, "x.xml") if r["type"] == "Post"]
+    first, second = item["comments"]
+    assert first["author_url"] == "" and first["author_email"] == ""
+    assert len(first["author"].encode()) <= 255 and long_name.startswith(first["author"])
+    assert "</p>\n\n<p>" in second["content"]  # paragraphs survive WordPress's filtering
+    # The slug: 200 characters at most, cut between characters, never inside an escape.
+    assert len(item["post_name"]) <= 200 and re.fullmatch(
+        r"(%[0-9a-f]{2}|[\w-])+", item["post_name"]
+    )
+    assert unquote(item["post_name"]).startswith("ארוכה-ארוכה")
+    # Broadsheet reads the whole values back.
+    wipe()
+    run_import("wxr", _write(tmp_path, "long.xml", text), "--no-train")
+    again = Comment.objects.get(body__contains="Long fields")
+    assert (again.author_name, again.author_email, again.author_url) == (
+        long_name,
+        long_email,
+        long_url,
+    )
+
+
+def test_wxr_export_numbers_a_reply_after_its_parent(db, tmp_path):
+    # An imported reply can be older (a lower id) than its parent; WordPress's importer
+    # stores comments in id order and links a reply only to a stored parent.
+    article = make_article()
+    reply, parent, later = post(article, "I reply"), post(article, "I am replied to"), post(article)
+    Comment.objects.filter(pk=reply.pk).update(parent=parent, thread=parent, depth=1)
+    Comment.objects.filter(pk=later.pk).update(parent=reply, thread=parent, depth=2)
+    text = run_export("wxr", "--base-url", BASE)
+    records = next(r for r in parsed_raw(text, tmp_path) if isinstance(r, reader.Post))
+    by_text = {c.content.strip(): c for c in records.comments}
+    ids = {key: int(c.comment_id) for key, c in by_text.items()}
+    parents = {key: int(c.parent) for key, c in by_text.items()}
+    assert parents["<p>I reply</p>"] == ids["<p>I am replied to</p>"]
+    assert ids["<p>I reply</p>"] > ids["<p>I am replied to</p>"]
+    assert parents["<p>A comment.</p>"] == ids["<p>I reply</p>"]
+    assert ids["<p>A comment.</p>"] > ids["<p>I reply</p>"]
+    assert ids["<p>I am replied to</p>"] == parent.pk  # ids kept where they can be
+    wipe()
+    run_import("wxr", _write(tmp_path, "order.xml", text), "--no-train")
+    stored = {c.body.strip(): c for c in Comment.objects.all()}
+    assert stored["<p>I reply</p>"].parent == stored["<p>I am replied to</p>"]
+    assert stored["<p>A comment.</p>"].parent == stored["<p>I reply</p>"]
+
+
+def parsed_raw(text: str, tmp_path) -> list:
+    return list(reader.read(_write(tmp_path, "raw.xml", text)))

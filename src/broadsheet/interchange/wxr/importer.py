@@ -55,6 +55,13 @@ COMMENT_KIND: dict[str, str] = {
 # Written by ``broadsheet export wxr`` so that what WordPress cannot say survives
 # a round trip through a WXR file.
 META_STATUS = "_broadsheet_status"
+# The whole of an author field WordPress's columns could not hold (the export wrote it cut,
+# or left it out); a Broadsheet import takes it from here.
+META_AUTHOR = {
+    "author_name": "_broadsheet_author_name",
+    "author_email": "_broadsheet_author_email",
+    "author_url": "_broadsheet_author_url",
+}
 META_SOURCE_NAME = "_broadsheet_source_name"
 META_SOURCE_URL = "_broadsheet_source_url"
 
@@ -458,7 +465,7 @@ class WxrImport:
             self.summary.note(
                 f"comment {cid} has no readable date: imported with its article's date", c.line
             )
-        url = c.author_url
+        url = c.meta.get(META_AUTHOR["author_url"]) or c.author_url
         if url.strip().lower() in ("http://", "https://"):
             url = ""  # what old comment forms sent for an empty website field
         if len(url) > 500:
@@ -479,7 +486,8 @@ class WxrImport:
                     "file's authors: imported without an account",
                     c.line,
                 )
-        name = html.unescape(c.author).strip() or "Anonymous"
+        name = c.meta.get(META_AUTHOR["author_name"]) or html.unescape(c.author).strip()
+        name = name or "Anonymous"
         if len(name) > NAME_LENGTH:
             self.summary.note(
                 f"comment {cid}: its author's name ({len(name)} characters) was cut to "
@@ -489,7 +497,7 @@ class WxrImport:
         return ImportedComment(
             article_id=article.pk,
             author_name=fit(name, NAME_LENGTH),
-            author_email=fit(c.author_email, 254),
+            author_email=fit(c.meta.get(META_AUTHOR["author_email"]) or c.author_email, 254),
             author_url=url,
             ip_address=ip,
             user_id=user_id,

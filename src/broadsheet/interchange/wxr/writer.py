@@ -11,17 +11,20 @@ article's source attribution (``_broadsheet_source_name``, ``_broadsheet_source_
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import TextIO
 from urllib.parse import quote
 
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 
 from broadsheet.discussion.models import Comment
 from broadsheet.interchange.wxr.importer import (
+    META_AUTHOR,
     META_SOURCE_NAME,
     META_SOURCE_URL,
     META_STATUS,
@@ -61,9 +64,24 @@ def plain(text: str) -> str:
     return cdata(html.escape(text, quote=False))
 
 
+# What WordPress's columns hold (wp_posts.post_name; wp_comments' author fields): its
+# importer drops a comment whose value is longer, without a word.
+SLUG_LENGTH = 200
+AUTHOR_BYTES = 255  # comment_author, tinytext
+EMAIL_LENGTH = 100
+URL_LENGTH = 200
+
+
 def wp_slug(slug: str) -> str:
-    """WordPress keeps non-ASCII slugs percent-encoded, in lower case."""
-    return re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), quote(slug, safe="-_."))
+    """WordPress keeps non-ASCII slugs percent-encoded, in lower case, in 200 characters:
+    a longer one is cut between characters, never inside one's encoding."""
+    encoded = ""
+    for char in slug:
+        piece = re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), quote(char, safe="-_."))
+        if len(encoded) + len(piece) > SLUG_LENGTH:
+            break
+        encoded += piece
+    return encoded
 
 
 def _local(when: datetime) -> str:
@@ -78,10 +96,16 @@ def _rfc822(when: datetime) -> str:
     return when.astimezone(UTC).strftime("%a, %d %b %Y %H:%M:%S +0000")
 
 
+_NEXT_BLOCK = re.compile(r"\n(?=<(?:p|ul|ol|blockquote|pre|h[1-6])\b)")
+
+
 def comment_text(comment: Comment) -> str:
+    """An imported comment's text as it came; a Markdown one's HTML, with a blank line
+    between blocks, which is how WordPress keeps paragraphs where it strips ``<p>``
+    (a site whose users may not post HTML)."""
     if comment.origin.startswith(HTML_ORIGINS):
         return comment.body
-    return comment.body_html
+    return _NEXT_BLOCK.sub("\n\n", comment.body_html)
 
 
 def article_html(article: Article) -> str:
@@ -148,6 +172,8 @@ def write(out: TextIO, *, base_url: str) -> dict[str, int]:
     )
     comments = _comments_by_article()
     pending: tuple[int, list[Comment]] | None = next(comments, None)
+    highest = Comment.objects.aggregate(highest=Max("pk"))["highest"] or 0
+    fresh = itertools.count(highest + 1)  # ids for replies that would precede their parents
     articles = (
         Article.objects.select_related("author", "section")
         .prefetch_related("tags")
@@ -161,11 +187,31 @@ def write(out: TextIO, *, base_url: str) -> dict[str, int]:
         if pending is not None and pending[0] == article.pk:
             own = pending[1]
             pending = next(comments, None)
-        _write_item(w, article, own, base, author_ids)
+        _write_item(w, article, own, base, author_ids, export_ids(own, fresh))
         counts["articles"] += 1
         counts["comments"] += len(own)
     w("</channel>\n</rss>\n")
     return counts
+
+
+def export_ids(comments: list[Comment], fresh: Iterator[int]) -> dict[int, int]:
+    """The wp:comment_id of each of an article's comments: its own id, unless that comes
+    before its parent's. WordPress's importer stores a post's comments in the order of
+    their ids and links a reply only to a parent it has stored already, so such a reply
+    (an imported one can be older than its parent) gets an id from ``fresh``, after
+    every existing one. A parent on another article counts as none (top level)."""
+    known = {c.pk for c in comments}
+    replies: dict[int | None, list[int]] = {}
+    for comment in comments:
+        parent = comment.parent_id if comment.parent_id in known else None
+        replies.setdefault(parent, []).append(comment.pk)
+    ids: dict[int, int] = {}
+    waiting = [(pk, 0) for pk in replies.get(None, [])]  # (comment, its parent's export id)
+    while waiting:
+        pk, parent_id = waiting.pop()
+        ids[pk] = pk if parent_id < pk else next(fresh)
+        waiting += [(reply, ids[pk]) for reply in replies.get(pk, [])]
+    return ids
 
 
 def _comments_by_article() -> Iterator[tuple[int, list[Comment]]]:
@@ -184,7 +230,12 @@ def _comments_by_article() -> Iterator[tuple[int, list[Comment]]]:
 
 
 def _write_item(
-    w, article: Article, comments: list[Comment], base: str, author_ids: dict[int, int]
+    w,
+    article: Article,
+    comments: list[Comment],
+    base: str,
+    author_ids: dict[int, int],
+    ids: dict[int, int],
 ) -> None:
     url = base + iri_to_uri(article.get_absolute_url())
     draft = article.status == Article.Status.DRAFT
@@ -226,7 +277,7 @@ def _write_item(
         if value:
             _meta(w, "postmeta", key, value, indent="\t\t")
     for comment in comments:
-        _write_comment(w, comment, author_ids)
+        _write_comment(w, comment, author_ids, ids)
     w("\t</item>\n")
 
 
@@ -237,13 +288,14 @@ def _meta(w, kind: str, key: str, value: str, indent: str) -> None:
     )
 
 
-def _write_comment(w, comment: Comment, author_ids: dict[int, int]) -> None:
+def _write_comment(w, comment: Comment, author_ids: dict[int, int], ids: dict[int, int]) -> None:
     kind = comment.kind if comment.kind != Comment.Kind.COMMENT else "comment"
+    name, email, url, whole = _author_fields(comment)
     w("\t\t<wp:comment>\n")
-    w(f"\t\t\t<wp:comment_id>{comment.pk}</wp:comment_id>\n")
-    w(f"\t\t\t<wp:comment_author>{plain(comment.author_name)}</wp:comment_author>\n")
-    w(f"\t\t\t<wp:comment_author_email>{cdata(comment.author_email)}</wp:comment_author_email>\n")
-    w(f"\t\t\t<wp:comment_author_url>{escape(comment.author_url)}</wp:comment_author_url>\n")
+    w(f"\t\t\t<wp:comment_id>{ids.get(comment.pk, comment.pk)}</wp:comment_id>\n")
+    w(f"\t\t\t<wp:comment_author>{cdata(name)}</wp:comment_author>\n")
+    w(f"\t\t\t<wp:comment_author_email>{cdata(email)}</wp:comment_author_email>\n")
+    w(f"\t\t\t<wp:comment_author_url>{escape(url)}</wp:comment_author_url>\n")
     w(f"\t\t\t<wp:comment_author_IP>{cdata(comment.ip_address or '')}</wp:comment_author_IP>\n")
     w(f"\t\t\t<wp:comment_date>{cdata(_local(comment.created_at))}</wp:comment_date>\n")
     w(f"\t\t\t<wp:comment_date_gmt>{cdata(_gmt(comment.created_at))}</wp:comment_date_gmt>\n")
@@ -251,9 +303,31 @@ def _write_comment(w, comment: Comment, author_ids: dict[int, int]) -> None:
     approved = COMMENT_APPROVED.get(comment.status, "0")
     w(f"\t\t\t<wp:comment_approved>{cdata(approved)}</wp:comment_approved>\n")
     w(f"\t\t\t<wp:comment_type>{cdata(kind)}</wp:comment_type>\n")
-    w(f"\t\t\t<wp:comment_parent>{comment.parent_id or 0}</wp:comment_parent>\n")
+    parent = ids.get(comment.parent_id, 0) if comment.parent_id else 0
+    w(f"\t\t\t<wp:comment_parent>{parent}</wp:comment_parent>\n")
     user = author_ids.get(comment.user_id, 0) if comment.user_id is not None else 0
     w(f"\t\t\t<wp:comment_user_id>{user}</wp:comment_user_id>\n")
     if comment.status == Comment.Status.REJECTED:
         _meta(w, "commentmeta", META_STATUS, comment.status, indent="\t\t\t")
+    for field, value in whole.items():
+        _meta(w, "commentmeta", META_AUTHOR[field], value, indent="\t\t\t")
     w("\t\t</wp:comment>\n")
+
+
+def _author_fields(comment: Comment) -> tuple[str, str, str, dict[str, str]]:
+    """The author's name (as HTML), e-mail and web address as WordPress can store them,
+    and the whole of any that it cannot, kept in commentmeta for a Broadsheet import. A
+    name is cut between characters; an address too long is left out, not cut (a cut
+    address leads elsewhere)."""
+    whole: dict[str, str] = {}
+    name = comment.author_name
+    while len(html.escape(name, quote=False).encode()) > AUTHOR_BYTES:
+        name = name[:-1]
+    if name != comment.author_name:
+        whole["author_name"] = comment.author_name
+    email, url = comment.author_email, comment.author_url
+    if len(email) > EMAIL_LENGTH:
+        whole["author_email"], email = email, ""
+    if len(url) > URL_LENGTH:
+        whole["author_url"], url = url, ""
+    return html.escape(name, quote=False), email, url, whole
