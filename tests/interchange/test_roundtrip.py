@@ -334,7 +334,7 @@ def test_json_restore_renders_articles_from_their_body_not_the_file(db, tmp_path
 def test_wxr_export_fits_what_wordpress_can_store_and_keeps_the_rest(db, tmp_path):
     # WordPress's importer silently drops a comment whose author URL is over 200
     # characters, e-mail over 100, or name over 255 bytes.
-    article = make_article(title="ארוכה " * 40, slug="ארוכה-" * 40 + "x")
+    article = make_article(title="ארוכה " * 40, slug="ארוכה-" * 30 + "x")
     long_url = "https://example.org/" + "p" * 264
     long_email = "a" * 113 + "@example.org"
     long_name = "😀" * 100
@@ -342,12 +342,18 @@ def test_wxr_export_fits_what_wordpress_can_store_and_keeps_the_rest(db, tmp_pat
         article, "Long fields", author_name=long_name, author_email=long_email, author_url=long_url
     )
     post(article, "First paragraph.\n\nSecond paragraph.")
+    # WordPress writes & as &amp; before it stores an address: 199 characters become 203.
+    ampersand_url = "https://example.org/?a=1&b=2" + "x" * 171
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # one emoji, 25 bytes
+    post(article, "Ampersand", author_name=family * 14, author_url=ampersand_url)
     text = run_export("wxr", "--base-url", BASE)
     (item,) = [r for r in parsed(text, tmp_path, "x.xml") if r["type"] == "Post"]
-    first, second = item["comments"]
+    first, second, third = item["comments"]
     assert first["author_url"] == "" and first["author_email"] == ""
     assert len(first["author"].encode()) <= 255 and long_name.startswith(first["author"])
     assert "</p>\n\n<p>" in second["content"]  # paragraphs survive WordPress's filtering
+    assert third["author_url"] == ""  # 199 characters, but 203 as WordPress stores it
+    assert third["author"] == family * 10  # cut between emoji, not inside one
     # The slug: 200 characters at most, cut between characters, never inside an escape.
     assert len(item["post_name"]) <= 200 and re.fullmatch(
         r"(%[0-9a-f]{2}|[\w-])+", item["post_name"]
@@ -362,6 +368,10 @@ def test_wxr_export_fits_what_wordpress_can_store_and_keeps_the_rest(db, tmp_pat
         long_email,
         long_url,
     )
+    amp = Comment.objects.get(body__contains="Ampersand")
+    assert (amp.author_name, amp.author_url) == (family * 14, ampersand_url)
+    # And the whole slug, of which WordPress holds only the first 200 encoded characters.
+    assert Article.objects.get().slug == article.slug
 
 
 def test_wxr_export_numbers_a_reply_after_its_parent(db, tmp_path):

@@ -55,6 +55,8 @@ COMMENT_KIND: dict[str, str] = {
 # Written by ``broadsheet export wxr`` so that what WordPress cannot say survives
 # a round trip through a WXR file.
 META_STATUS = "_broadsheet_status"
+# The whole slug, where WordPress's 200 characters held only part of it encoded.
+META_SLUG = "_broadsheet_slug"
 # The whole of an author field WordPress's columns could not hold (the export wrote it cut,
 # or left it out); a Broadsheet import takes it from here.
 META_AUTHOR = {
@@ -248,7 +250,7 @@ class WxrImport:
         )
         status = self.article_status(post, published_at)
         title = html.unescape(post.title).strip() or f"Untitled ({post.post_id})"
-        slug_source = unquote(post.post_name) or title
+        slug_source = post.meta.get(META_SLUG) or unquote(post.post_name) or title
         slug = make_slug(slug_source, f"post-{post.post_id}", max_length=200)
         if created or slug != article.slug:
             slug = unique_slug(Article, slug, exclude_pk=article.pk, max_length=200)

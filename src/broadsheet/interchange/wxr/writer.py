@@ -13,10 +13,11 @@ from __future__ import annotations
 import html
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import TextIO
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from django.db.models import Max
 from django.utils import timezone
@@ -25,6 +26,7 @@ from django.utils.encoding import iri_to_uri
 from broadsheet.discussion.models import Comment
 from broadsheet.interchange.wxr.importer import (
     META_AUTHOR,
+    META_SLUG,
     META_SOURCE_NAME,
     META_SOURCE_URL,
     META_STATUS,
@@ -272,7 +274,9 @@ def _write_item(
     for domain, term in terms:
         nicename = escape_attr(wp_slug(term.slug))
         w(f'\t\t<category domain="{domain}" nicename="{nicename}">{plain(term.name)}</category>\n')
-    source = ((META_SOURCE_NAME, article.source_name), (META_SOURCE_URL, article.source_url))
+    source = [(META_SOURCE_NAME, article.source_name), (META_SOURCE_URL, article.source_url)]
+    if unquote(wp_slug(article.slug)) != article.slug:
+        source.append((META_SLUG, article.slug))  # WordPress holds only part of it
     for key, value in source:
         if value:
             _meta(w, "postmeta", key, value, indent="\t\t")
@@ -320,14 +324,33 @@ def _author_fields(comment: Comment) -> tuple[str, str, str, dict[str, str]]:
     name is cut between characters; an address too long is left out, not cut (a cut
     address leads elsewhere)."""
     whole: dict[str, str] = {}
-    name = comment.author_name
-    while len(html.escape(name, quote=False).encode()) > AUTHOR_BYTES:
-        name = name[:-1]
-    if name != comment.author_name:
-        whole["author_name"] = comment.author_name
+    full = comment.author_name
+    end = len(full)
+    while end and (
+        len(html.escape(full[:end], quote=False).encode()) > AUTHOR_BYTES
+        or (end < len(full) and _joins(full[end - 1], full[end]))
+    ):
+        end -= 1
+    if end < len(full):
+        whole["author_name"] = full
     email, url = comment.author_email, comment.author_url
-    if len(email) > EMAIL_LENGTH:
+    # WordPress stores them with & written &amp; (and < > " as entities): measured so.
+    if len(html.escape(email)) > EMAIL_LENGTH:
         whole["author_email"], email = email, ""
-    if len(url) > URL_LENGTH:
+    if len(html.escape(url)) > URL_LENGTH:
         whole["author_url"], url = url, ""
-    return html.escape(name, quote=False), email, url, whole
+    return html.escape(full[:end], quote=False), email, url, whole
+
+
+def _joins(before: str, after: str) -> bool:
+    """Whether cutting between two characters would split what shows as one: a joined
+    emoji (ZWJ), a skin tone or variation selector, a combining mark, a flag's tags."""
+    code = ord(after)
+    return (
+        before == "\u200d"
+        or after == "\u200d"
+        or 0xFE00 <= code <= 0xFE0F
+        or 0x1F3FB <= code <= 0x1F3FF
+        or 0xE0020 <= code <= 0xE007F
+        or unicodedata.combining(after) > 0
+    )
