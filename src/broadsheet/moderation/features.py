@@ -40,9 +40,14 @@ WITHIN_WORDS = False  # character n-grams only inside words (and at their edges)
 TF = "binary"  # term weight: "raw" count, "log" (1 + count) or "binary" (present or not)
 
 _BR = re.compile(r"<\s*br\s*/?\s*>|<\s*/?\s*p\s*>", re.IGNORECASE)
-_HREF = re.compile(r"""<\s*a\s[^>]*?href\s*=\s*["']?([^"'\s>]+)[^>]*>""", re.IGNORECASE)
+# Attributes are read up to 500 characters: unbounded, "<a " repeated made every
+# match scan to the end of the comment (a quarter of a second for 10,000 characters).
+_HREF = re.compile(
+    r"""<\s*a\s[^>]{0,500}?href\s*=\s*["']?([^"'\s>]{1,2000})[^>]{0,500}>""", re.IGNORECASE
+)
 _ANCHOR = re.compile(
-    r"""<\s*a\s[^>]*?href\s*=\s*["']?([^"'\s>]+)[^>]*>(.{0,500}?)<\s*/\s*a\s*>""",
+    r"""<\s*a\s[^>]{0,500}?href\s*=\s*["']?([^"'\s>]{1,2000})[^>]{0,500}>(.{0,500}?)"""
+    r"""<\s*/\s*a\s*>""",
     re.IGNORECASE | re.DOTALL,
 )
 _TAG = re.compile(r"<[^>]{0,200}>")
