@@ -183,9 +183,32 @@ def _compile(phrases: tuple[str, ...]) -> re.Pattern | None:
         words = unicodedata.normalize("NFKC", phrase).casefold().split()
         if not words:
             continue
-        body = r"\s+".join(re.escape(w).replace(r"\*", r"[\w.@/-]*") for w in words)
+        body = r"\s+".join(_word_pattern(w) for w in words)
         patterns.append(rf"(?<![\w]){body}(?![\w])")
     return re.compile("|".join(patterns)) if patterns else None
+
+
+_WILD = r"[\w.@/-]"  # what a * in a listed word stands for, any number of
+
+
+def _word_pattern(word: str) -> str:
+    """A listed word as a pattern, ``*`` standing for any run of word characters.
+
+    Every ``*`` but the last takes the earliest match of the text that follows it,
+    and never tries a later one (an atomic group): for a wildcard word that finds
+    the same matches (the earliest is always as good), and keeps the search
+    linear. Plain ``*`` for each, "c*a*s*i*n*o" against a long run of "casin"
+    backtracked for seconds, and every comment was checked against it.
+    """
+    first, *rest = word.split("*")
+    pattern = re.escape(first)
+    if not rest:
+        return pattern
+    *middle, last = rest
+    for piece in middle:
+        if piece:  # "**" is one "*"
+            pattern += f"(?>{_WILD}*?{re.escape(piece)})"
+    return pattern + f"{_WILD}*{re.escape(last)}"
 
 
 def word_lists(ctx: Context) -> Verdict:
