@@ -117,3 +117,17 @@ def test_imported_comment_html_cannot_leave_its_list_item():
         assert [li.getparent().tag for li in document.iter("li")][1:] == ["ul"] * (
             len(list(document.iter("li"))) - 1
         )
+
+
+def test_code_full_of_brackets_and_unclosed_blocks_come_through_whole():
+    # Text with many openings and no closing once made every opening search to the
+    # end of the post (seconds for 60 KB of code); it is read in one pass now.
+    code = "int a[SIZE];\nb[i] = a[i + 1]; /* [note] */\n" * 2000
+    assert wpcontent.expand_shortcodes(code) == code
+    assert wpcontent.autop("<pre>a\n\nb</pre>\n\nc\n\n<pre>d\n\ne") == (
+        "<pre>a\n\nb</pre>\n<p>c</p>\n<pre>d\n<p>e</p>"
+    )  # an unclosed <pre> is paragraphed like any text, as before
+    assert (
+        wpcontent.article_html("x<script>alert(1)</script>y<style>p{}</style>z<script>never closed")
+        == "<p>xyz<script>never closed</p>"
+    )  # sanitized afterwards, as every body is

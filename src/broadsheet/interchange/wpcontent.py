@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import lxml.html
 import nh3
@@ -20,11 +22,12 @@ from broadsheet.markup import clean_until_stable
 _MORE = re.compile(r"<!--more(?:\s[^>]*?)?-->|<!--noteaser-->", re.IGNORECASE)
 
 # [name attrs]inner[/name], [name attrs /] or [name attrs]; [[name]] is an escaped one.
-# WordPress.com also writes [name=value] ("[youtube=https://…]").
-_SHORTCODE = re.compile(
-    r"\[(\[?)([A-Za-z][\w-]*)((?:=[^\]\s]+|\s+[^\]]*?)?)\s*(/?)\](?:(.*?)\[/\2\])?(\]?)",
-    re.DOTALL,
-)
+# WordPress.com also writes [name=value] ("[youtube=https://…]"). This is the opening
+# tag; ``_shortcodes`` finds what it encloses and the escape's closing "]".
+_OPEN = re.compile(r"\[(\[?)([A-Za-z][\w-]*)((?:=[^\]\s]+|\s+[^\]]*?)?)\s*(/?)\]")
+_OPEN_START = re.compile(r"\[\[?[A-Za-z]")
+# An opening tag longer than this is not read as one (its "]" is that far away).
+LONGEST_TAG = 5000
 _ATTR = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
 # Attributes and nothing else ("=value", or name=value pairs): how a plugin's shortcode reads.
 _WIDGET_ATTRIBUTES = re.compile(r"""=\S+|(?:[\w-]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"']+)\s*)+""")
@@ -55,8 +58,14 @@ _BLOCK = re.compile(
     r"details|iframe|object|!--)[\s/>]",
     re.IGNORECASE,
 )
-_SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
-_PRE = re.compile(r"(<pre\b.*?</pre>)", re.IGNORECASE | re.DOTALL)
+# Blocks, as their openings (the tag's name in group 1) and what closes each:
+# <script> and <style> are removed whole, <pre> is kept out of paragraphing.
+Blocks = tuple[re.Pattern, dict[str, re.Pattern]]
+_SCRIPT: Blocks = (
+    re.compile(r"<(script|style)\b", re.IGNORECASE),
+    {tag: re.compile(rf"</{tag}\s*>", re.IGNORECASE) for tag in ("script", "style")},
+)
+_PRE: Blocks = (re.compile(r"<(pre)\b", re.IGNORECASE), {"pre": re.compile(r"</pre>", re.I)})
 
 
 def split_more(content: str) -> tuple[str, bool]:
@@ -74,14 +83,14 @@ def _attrs(raw: str) -> dict[str, str]:
     }
 
 
-def _shortcode(match: re.Match) -> str:
-    open_escape, name, raw_attrs, self_closing, inner, close_escape = match.groups()
+def _shortcode(match: _Shortcode) -> str:
+    open_escape, name, raw_attrs, self_closing, inner_given, close_escape = match.groups()
     if open_escape and close_escape:  # [[caption]] shows as [caption]
-        return match.group(0)[1:-1]
+        return match.whole[1:-1]
     if open_escape or close_escape:
-        return match.group(0)
+        return match.whole
     lowered = name.lower()
-    inner = inner or ""
+    inner = inner_given or ""
     attrs = _attrs(raw_attrs)
     if lowered in ("caption", "wp_caption"):
         caption = attrs.get("caption", "")
@@ -100,7 +109,7 @@ def _shortcode(match: re.Match) -> str:
         return f"<pre><code>{code}</code></pre>"
     if lowered in _LINKED:
         return _link(lowered, inner, raw_attrs, attrs)
-    if match.group(5) is None:
+    if inner_given is None:
         # Enclosing nothing: a plugin's widget ([contact-form-7 id="4"], written
         # with name=value attributes only, or closed with "/") shows nothing
         # without its plugin. Anything else stays as written, as WordPress shows
@@ -108,7 +117,7 @@ def _shortcode(match: re.Match) -> str:
         # ("buf[len + 1]", "[They] said", "[master 6d6f696]") are not shortcodes.
         if self_closing or _WIDGET_ATTRIBUTES.fullmatch(raw_attrs.strip()):
             return ""
-        return match.group(0)
+        return match.whole
     return expand_shortcodes(inner)
 
 
@@ -140,15 +149,95 @@ def expand_shortcodes(content: str) -> str:
     prose it is more often an editor's ``[sic]`` than a shortcode.
     """
 
-    def replace(match: re.Match) -> str:
+    out: list[str] = []
+    done = 0
+    for match in _shortcodes(content):
+        out.append(content[done : match.start])
         _, _name, raw_attrs, self_closing, inner, _ = match.groups()
         if inner is None and not raw_attrs.strip() and not self_closing:
-            if match.group(1) and match.group(6):
-                return match.group(0)[1:-1]
-            return match.group(0)
-        return _shortcode(match)
+            if match.parts[0] and match.parts[5]:
+                out.append(match.whole[1:-1])
+            else:
+                out.append(match.whole)
+        else:
+            out.append(_shortcode(match))
+        done = match.end
+    out.append(content[done:])
+    return "".join(out)
 
-    return _SHORTCODE.sub(replace, content)
+
+@dataclass(frozen=True)
+class _Shortcode:
+    """One shortcode found in a text: where, and its parts."""
+
+    text: str
+    start: int
+    end: int
+    parts: tuple[str, str, str, str, str | None, str]  # escape, name, attrs, /, inner, escape
+
+    @property
+    def whole(self) -> str:
+        return self.text[self.start : self.end]
+
+    def groups(self) -> tuple[str, str, str, str, str | None, str]:
+        return self.parts
+
+
+def _shortcodes(content: str) -> Iterator[_Shortcode]:
+    """Each shortcode in ``content``, left to right, in time linear in its length.
+
+    An opening tag ends at the first "]" after its "["; what it encloses runs to
+    the first ``[/name]`` after it. Where these are is remembered, so a text with
+    many openings and no closing tag (code full of ``a[i]``) is not searched to
+    its end again for each one, which made a 60 KB post take seconds.
+    """
+    pos = 0
+    bracket = -1  # the first "]" at or after the last opening looked at
+    closing: dict[str, tuple[int, int]] = {}  # name -> (searched from, found at or -1)
+    while found := _OPEN_START.search(content, pos):
+        start = found.start()
+        if bracket < start:
+            bracket = content.find("]", start)
+            if bracket < 0:
+                return
+        tag = _OPEN.match(content, start, bracket + 1) if bracket - start <= LONGEST_TAG else None
+        if tag is None:
+            pos = start + 1
+            continue
+        open_escape, name, attrs, slash = tag.groups()
+        end, inner = tag.end(), None
+        searched, at = closing.get(name, (len(content) + 1, -1))
+        if not (searched <= end and (at < 0 or at >= end)):
+            searched, at = end, content.find(f"[/{name}]", end)
+            closing[name] = (searched, at)
+        if at >= 0:
+            inner, end = content[tag.end() : at], at + len(name) + 3
+        close_escape = "]" if content.startswith("]", end) else ""
+        end += len(close_escape)
+        yield _Shortcode(
+            content, start, end, (open_escape, name, attrs, slash, inner, close_escape)
+        )
+        pos = end
+
+
+def _split(text: str, blocks: Blocks) -> list[str]:
+    """``text`` cut around each block (an opening, up to the first closing of its tag
+    after it): text, block, text, block, ..., text. Once a tag has no closing after
+    some point, its later openings are not searched again (a lazy
+    ``<pre\\b.*?</pre>`` searched to the end from every unclosed ``<pre>``)."""
+    opening, closings = blocks
+    pieces, done, pos = [], 0, 0
+    unclosed: set[str] = set()  # tags with no closing after where they were last looked for
+    while start := opening.search(text, pos):
+        tag = start.group(1).lower()
+        end = None if tag in unclosed else closings[tag].search(text, start.end())
+        if end is None:
+            unclosed.add(tag)
+            pos = start.end()
+            continue
+        pieces += [text[done : start.start()], text[start.start() : end.end()]]
+        done = pos = end.end()
+    return [*pieces, text[done:]]
 
 
 def autop(text: str) -> str:
@@ -160,7 +249,7 @@ def autop(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         return ""
-    pieces = _PRE.split(text)
+    pieces = _split(text, _PRE)
     out: list[str] = []
     for i, piece in enumerate(pieces):
         if i % 2:
@@ -180,7 +269,7 @@ def autop(text: str) -> str:
 def article_html(content: str) -> str:
     """HTML to show for a post's content (sanitized afterwards by the import action)."""
     content = _MORE.sub("", content)
-    content = _SCRIPT.sub("", content)
+    content = "".join(_split(content, _SCRIPT)[::2])
     return autop(expand_shortcodes(content))
 
 
