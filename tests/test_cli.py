@@ -12,6 +12,9 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+from django.core.management import call_command
+
 BROADSHEET = shutil.which("broadsheet") or str(Path(sys.executable).with_name("broadsheet"))
 
 
@@ -114,3 +117,22 @@ def test_commands_leave_scikit_learn_until_needed_and_the_web_server_loads_it(tm
     # every gunicorn worker on its first comment if the server did not load it first.
     assert not _loads_scikit_learn("import django; django.setup()", tmp_path)
     assert _loads_scikit_learn("import broadsheet.wsgi", tmp_path)
+
+
+@pytest.mark.django_db
+def test_migrate_creates_the_cache_table_comments_need(settings):
+    # Posting a comment uses the cache (duplicate check, rate limits): a site that only
+    # ran `migrate` and is served by another server must have the table too.
+    from django.db import connection
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "broadsheet_cache",
+        }
+    }
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS broadsheet_cache")
+    call_command("migrate", verbosity=0)
+    assert "broadsheet_cache" in connection.introspection.table_names()

@@ -20,6 +20,19 @@ def retrain_stale_filter(sender, *, using: str, verbosity: int = 1, stdout=None,
         )
 
 
+def create_cache_table(sender, *, using: str, **kwargs) -> None:
+    """After ``migrate``: the database cache's table, when the site's cache is one.
+
+    The rate limits and the duplicate-text check keep their counters in the
+    cache, so a site that was migrated but is run under another server than
+    ``broadsheet serve`` (which also creates it) needs the table too. Creating
+    it again changes nothing.
+    """
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=0)
+
+
 class ModerationConfig(AppConfig):
     name = "broadsheet.moderation"
     label = "moderation"
@@ -27,6 +40,7 @@ class ModerationConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(retrain_stale_filter, sender=self)
+        post_migrate.connect(create_cache_table, sender=self)
         from broadsheet.discussion.rendering import CommentLink, register_comment_link
 
         register_comment_link(
