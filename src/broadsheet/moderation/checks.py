@@ -184,7 +184,11 @@ def _compile(phrases: tuple[str, ...]) -> re.Pattern | None:
         if not words:
             continue
         body = r"\s+".join(_word_pattern(w) for w in words)
-        patterns.append(rf"(?<![\w]){body}(?![\w])")
+        # A phrase starts after a non-word character. One that starts with * starts
+        # where a run of the characters * stands for starts (it takes the whole run
+        # anyway): tried after every "." of "a.a.a.…" it searched for seconds.
+        start = rf"(?<!{_WILD})" if words[0].startswith("*") else r"(?<![\w])"
+        patterns.append(rf"{start}{body}(?![\w])")
     return re.compile("|".join(patterns)) if patterns else None
 
 
