@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from sklearn.metrics import confusion_matrix, precision_recall_fscore_support, roc_auc_score
 
 from broadsheet.moderation.features import CommentText
 from broadsheet.moderation.learned import NOT_PUBLISH, PUBLISH
@@ -203,6 +202,10 @@ def metrics(labels: Sequence[int], scores: Sequence[float], threshold: float = 0
     y = np.asarray(labels)
     s = np.asarray(scores, dtype=float)
     predicted = (s >= threshold).astype(int)
+    # On first use: scikit-learn takes a second and 60 MB to import, and the site's
+    # pages (the Filter page reads ``thresholds`` from here) need none of it.
+    from sklearn.metrics import confusion_matrix, precision_recall_fscore_support, roc_auc_score
+
     precision, recall, f1, _ = precision_recall_fscore_support(
         y, predicted, average="binary", pos_label=NOT_PUBLISH, zero_division=0
     )
