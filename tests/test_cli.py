@@ -136,3 +136,18 @@ def test_migrate_creates_the_cache_table_comments_need(settings):
         cursor.execute("DROP TABLE IF EXISTS broadsheet_cache")
     call_command("migrate", verbosity=0)
     assert "broadsheet_cache" in connection.introspection.table_names()
+
+
+def test_commands_and_pages_do_not_load_scikit_learn_until_the_filter_needs_it(tmp_path):
+    # It costs a second and about 60 MB: every command and worker would pay it.
+    code = (
+        "import sys, django; django.setup(); import broadsheet.urls; "
+        "from django.urls import resolve; resolve('/moderation/filter/'); "
+        "print('sklearn' in sys.modules)"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "broadsheet.settings"}
+    env["BROADSHEET_DATA_DIR"] = str(tmp_path)
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False"
