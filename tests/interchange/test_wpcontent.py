@@ -47,6 +47,8 @@ def test_other_shortcodes():
         "[total 691130122][Prob 4.5%]",
         "<!--[if lt IE 9]><script src=x></script><![endif]-->",
         "See [Help 1] for more",  # Maven's output
+        "set statusline=[ASCII=\\%03.3b] [HEX=%B] [LEN=%L]",  # a vim setting
+        "<strong>[format=html]</strong>",  # a heading naming an option
     ],
 )
 def test_brackets_that_are_no_shortcode_stay_as_written(text):
@@ -73,6 +75,9 @@ def test_embeds_in_every_spelling_become_links():
     assert expand("[gist https://gist.github.com/ann/5f3a9c1d2e]") == link(
         "https://gist.github.com/ann/5f3a9c1d2e"
     )
+    assert expand("[slideshare id=1870859&amp;style=border-width: 1px;&amp;sc=no]") == link(
+        "https://www.slideshare.net/slideshow/embed_code/1870859"
+    )  # WordPress.com's way
 
 
 def test_code_shortcodes_stay_code():

@@ -29,8 +29,10 @@ _OPEN_START = re.compile(r"\[\[?[A-Za-z]")
 # An opening tag longer than this is not read as one (its "]" is that far away).
 LONGEST_TAG = 5000
 _ATTR = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
-# Attributes and nothing else ("=value", or name=value pairs): how a plugin's shortcode reads.
-_WIDGET_ATTRIBUTES = re.compile(r"""=\S+|(?:[\w-]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"']+)\s*)+""")
+# name=value pairs and nothing else: how a plugin's shortcode reads. ("[name=value]"
+# is WordPress.com's way for its own embeds, read above; unknown, it is more often
+# text: a vim statusline's "[HEX=%B]", a heading "[format=html]".)
+_WIDGET_ATTRIBUTES = re.compile(r"""(?:[\w-]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"']+)\s*)+""")
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 # Shortcodes that only show media Broadsheet did not import: dropped whole.
 _MEDIA_ONLY = {"gallery", "playlist", "wp_caption_gallery"}
@@ -38,8 +40,9 @@ _MEDIA_ONLY = {"gallery", "playlist", "wp_caption_gallery"}
 # video id ("[youtube dQw4w9WgXcQ]") becomes that site's address for it.
 _LINKED = {
     "embed", "audio", "video", "youtube", "vimeo", "dailymotion", "soundcloud", "wpvideo",
-    "ted", "spotify", "twitter", "instagram", "gist",
+    "ted", "spotify", "twitter", "instagram", "gist", "slideshare",
 }  # fmt: skip
+_SLIDESHARE = "https://www.slideshare.net/slideshow/embed_code/{}"
 _BY_ID = {
     "youtube": "https://www.youtube.com/watch?v={}",
     "vimeo": "https://vimeo.com/{}",
@@ -131,6 +134,9 @@ def _link(name: str, inner: str, raw_attrs: str, attrs: dict[str, str]) -> str:
     named = next((attrs[k] for k in _SOURCES if attrs.get(k)), "")
     if not named and name in _BY_ID:
         named = attrs.get("id", "")  # [gist id="…"]
+    if name == "slideshare":  # WordPress.com's [slideshare id=123&doc=…&w=425]
+        number = re.match(r"\d+", html.unescape(attrs.get("id", "")))
+        named, first, inner = (_SLIDESHARE.format(number.group(0)) if number else ""), "", ""
     url = (inner or named or first).strip()
     url = html.unescape(url)
     if name in _BY_ID and re.fullmatch(r"[\w-]{4,40}(?:/[\w-]{4,40})?", url):  # a bare id
