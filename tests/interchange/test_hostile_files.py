@@ -45,6 +45,21 @@ def test_truncated_file_names_the_line_and_changes_nothing(db):
     assert nothing_written()
 
 
+def test_an_unfinished_cdata_section_is_reported_on_one_line(db, tmp_path):
+    text = (SAMPLES / "wordpress-1.2.xml").read_text()
+    cut = tmp_path / "cut.xml"
+    # Cut inside a comment's CDATA section, as a download that stopped early is.
+    at = text.index("<![CDATA[Binned.") + len("<![CDATA[")
+    cut.write_text(text[:at] + "A private remark that no error message should repeat")
+    with pytest.raises(CommandError) as failure:
+        run_import("wxr", cut)
+    message = str(failure.value)
+    assert "CData section not finished" in message and "Nothing was imported" in message
+    # libxml2 follows its message with the file's text; the file's words are not quoted.
+    assert "private remark" not in message and "\n" not in message.split("Nothing")[0]
+    assert nothing_written()
+
+
 def test_break_late_in_the_file_rolls_everything_back(db, tmp_path):
     text = (SAMPLES / "wordpress-1.2.xml").read_text()
     broken = tmp_path / "broken.xml"

@@ -158,6 +158,9 @@ def _refuse_doctype(path: Path | str) -> None:
 def _broken(exc: etree.XMLSyntaxError) -> BrokenFile:
     message = re.sub(r"\s*\(.*, line \d+\)$", "", str(exc))
     message = re.sub(r", line \d+, column \d+$", "", message)
+    # libxml2 appends the text it stopped at after a line break: the file's words,
+    # not the error's. The message says what is wrong; the line number says where.
+    message = message.splitlines()[0] if message else "unreadable"
     return BrokenFile(f"not well-formed XML: {message}", line=exc.lineno)
 
 
