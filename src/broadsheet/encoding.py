@@ -2,8 +2,9 @@
 
 Django decodes a posted form leniently (a byte that is not UTF-8 becomes
 U+FFFD), so a comment would be stored with characters its writer never typed.
-Browsers always send UTF-8 for our pages; a form post that is not is refused
-with a 400 before any view reads it. The JSON API checks its own bodies.
+Browsers always send UTF-8 for our pages; a form post (urlencoded or multipart)
+that is not is refused with a 400 before any view reads it. The JSON API checks
+its own bodies.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from urllib.parse import unquote_to_bytes
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 
 FORM = "application/x-www-form-urlencoded"
+MULTIPART = "multipart/form-data"
 API = "/api/"
 
 
@@ -24,11 +26,16 @@ class Utf8FormMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if (
             request.method == "POST"
-            and request.content_type == FORM
+            and request.content_type in (FORM, MULTIPART)
             and not request.path_info.startswith(API)  # the API answers 415 to forms
         ):
+            body = request.body
+            if request.content_type == FORM:
+                body = unquote_to_bytes(body.replace(b"+", b" "))
             try:
-                unquote_to_bytes(request.body.replace(b"+", b" ")).decode("utf-8")
+                # A multipart post's fields are its text as sent: the site takes no
+                # file uploads, so every byte of it is text, and must be UTF-8.
+                body.decode("utf-8")
             except UnicodeDecodeError:
                 return HttpResponseBadRequest(
                     "The form was not sent as UTF-8 text; nothing was saved.",

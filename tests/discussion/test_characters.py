@@ -105,3 +105,25 @@ def test_a_form_not_sent_as_utf8_is_refused_not_altered(client, article, raw):
     )
     assert good.status_code == 302
     assert Comment.objects.get().body == "café \ufffd"  # a U+FFFD typed on purpose is kept
+
+
+def test_a_multipart_form_not_in_utf8_is_refused_too(client, article):
+    body = (
+        b'--XX\r\nContent-Disposition: form-data; name="author_name"\r\n\r\nMP\r\n'
+        b'--XX\r\nContent-Disposition: form-data; name="body"\r\n\r\ncaf\xe9 au lait\r\n'
+        b"--XX--\r\n"
+    )
+    response = client.post(
+        f"/article/{article.slug}/comments",
+        body,
+        content_type="multipart/form-data; boundary=XX",
+        HTTP_ORIGIN="http://testserver",
+    )
+    assert response.status_code == 400 and Comment.objects.count() == 0
+    good = client.post(
+        f"/article/{article.slug}/comments",
+        body.replace(b"caf\xe9", "café".encode()),
+        content_type="multipart/form-data; boundary=XX",
+        HTTP_ORIGIN="http://testserver",
+    )
+    assert good.status_code == 302 and Comment.objects.get().body == "café au lait"

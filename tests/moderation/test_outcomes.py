@@ -158,6 +158,7 @@ def test_an_editor_sets_the_thresholds_with_an_audit_record(editor):
         ("0.0_1", "0.9", "A score threshold is a number between 0 and 1."),
         ("-0", "0.9", "A score threshold is a number between 0 and 1."),
         ("0,5", "0.9", "A score threshold is a number between 0 and 1."),
+        ("0.5\x1c", "0.9x", "A score threshold is a number between 0 and 1."),
     ],
 )
 def test_bad_thresholds_are_refused_and_change_nothing(editor, hold, spam, message):

@@ -320,7 +320,9 @@ def test_report_hides_after_n_and_the_page_count_follows(client, article, rules)
 
 
 @pytest.mark.parametrize("bad", ["²", "١٢", "１", "99999999999999999999", "-1", "0", "1e3"])
-def test_ids_that_are_not_plain_numbers_in_range_are_a_400_or_ignored(staff, article, bad):
+def test_ids_that_are_not_plain_numbers_in_range_are_a_400_or_ignored(
+    staff, article, moderator, bad
+):
     (a,) = held(article, 1)
     assert (
         staff.post("/moderation/decide", {"action": "approve", "ids": [a.pk, bad]}).status_code
@@ -328,7 +330,10 @@ def test_ids_that_are_not_plain_numbers_in_range_are_a_400_or_ignored(staff, art
     )
     assert staff.post("/moderation/decide", {"one": f"approve:{bad}"}).status_code == 400
     assert Comment.objects.get(pk=a.pk).status == Status.PENDING
-    # An author filter or an undo entry that is no id is no filter, no entry.
+    # An author filter that is no id is no filter.
     assert staff.get(f"/moderation/?author={bad}").status_code == 200
-    assert staff.post("/moderation/undo", {"entry": bad}).status_code == 302
-    assert not AuditEntry.objects.exists()
+    # An undo entry that is no id is refused; it does not undo the last decision instead.
+    actions.moderate(a, AuditEntry.Action.REJECT, actor=moderator)
+    assert staff.post("/moderation/undo", {"entry": bad}).status_code == 400
+    assert Comment.objects.get(pk=a.pk).status == Status.REJECTED
+    assert AuditEntry.objects.count() == 1

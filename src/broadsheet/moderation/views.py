@@ -263,11 +263,14 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_member_required
 @require_POST
 def undo(request: HttpRequest) -> HttpResponse:
-    entry_id = _id(request.POST.get("entry", ""))
+    given = request.POST.get("entry", "")
     entry: AuditEntry | None
-    if entry_id is not None:
+    if given:  # that entry, or nothing: a malformed one is no reason to undo another
+        entry_id = _id(given)
+        if entry_id is None:
+            return HttpResponseBadRequest("No such entry.")
         entry = get_object_or_404(AuditEntry, pk=entry_id)
-    else:
+    else:  # the moderator's own last decision (the u key)
         entry = actions.last_undoable(request.user)
     if entry is None:
         messages.info(request, "Nothing to undo.")
@@ -395,7 +398,8 @@ def _set_thresholds(request: HttpRequest, wanted: dict[str, str]) -> dict[str, s
     for name, value in wanted.items():
         # Plainly written decimals only: float() would also take "1e-400" (-0.0
         # with a sign), "0.0_1" and "inf", which no one types for a threshold.
-        if not _DECIMAL.fullmatch(value.strip()):
+        value = value.strip()
+        if not _DECIMAL.fullmatch(value):
             return {name: "A score threshold is a number between 0 and 1."}
         values[name] = float(value)
     hold, spam = values["hold_threshold"], values["spam_threshold"]
