@@ -331,7 +331,7 @@ def _author_fields(comment: Comment) -> tuple[str, str, str, dict[str, str]]:
         or (end < len(full) and _joins(full[end - 1], full[end]))
     ):
         end -= 1
-    if end < len(full):
+    if end < len(full) or _WORDPRESS_ALTERS.search(full):
         whole["author_name"] = full
     email, url = comment.author_email, comment.author_url
     # WordPress stores them with & written &amp; (and < > " as entities): measured so.
@@ -340,6 +340,11 @@ def _author_fields(comment: Comment) -> tuple[str, str, str, dict[str, str]]:
     if len(html.escape(url)) > URL_LENGTH:
         whole["author_url"], url = url, ""
     return html.escape(full[:end], quote=False), email, url, whole
+
+
+# What WordPress's own cleaning of a name removes (sanitize_text_field): percent
+# escapes, tags, runs of white space. Such a name goes into commentmeta whole too.
+_WORDPRESS_ALTERS = re.compile(r"%[0-9a-fA-F]{2}|<|\s{2,}|^\s|\s$")
 
 
 def _joins(before: str, after: str) -> bool:
