@@ -28,8 +28,12 @@ ENOUGH = 20
 # interval: what it files as spam nobody reviews.
 SPAM_PRECISION = 0.99
 
-# The statuses that settle a comment (each stands for a training label).
-_SETTLED = [Comment.Status.APPROVED, Comment.Status.REJECTED, Comment.Status.SPAM]
+# The statuses that settle a comment, and the training label each stands for.
+_LABELS: dict[str, int] = {
+    status: label
+    for status in (Comment.Status.APPROVED, Comment.Status.REJECTED, Comment.Status.SPAM)
+    if (label := label_for_status(status)) is not None
+}
 # Thresholds tried for the suggestions: 0.05 to 0.99.
 _GRID = tuple(round(t / 100, 2) for t in range(5, 100))
 
@@ -69,18 +73,19 @@ class Outcomes:
         }
 
 
-def site_outcomes(latest: int = LATEST) -> Outcomes:
-    """The scores of the ``latest`` settled comments that were scored, against their status."""
+def site_outcomes(latest: int = LATEST, rules: ModerationSettings | None = None) -> Outcomes:
+    """The scores of the ``latest`` settled comments that were scored, against their status
+    (``rules``: the site's settings, when the caller has them already)."""
     # Latest by id: a comment is scored as it is stored, so ids are in scoring order,
     # and reading the primary key backwards needs no sort (nor a date for every row).
     rows = list(
-        Comment.objects.filter(status__in=_SETTLED, score__isnull=False)
+        Comment.objects.filter(status__in=list(_LABELS), score__isnull=False)
         .order_by("-id")
         .values_list("score", "status")[:latest]
     )
     scores = [score for score, _ in rows]
-    labels = [int(label_for_status(status) or 0) for _, status in rows]  # never None here
-    return outcomes(labels, scores, ModerationSettings.load())
+    labels = [_LABELS[status] for _, status in rows]
+    return outcomes(labels, scores, rules or ModerationSettings.load())
 
 
 def outcomes(labels: list[int], scores: list[float], rules: ModerationSettings) -> Outcomes:

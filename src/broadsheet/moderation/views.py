@@ -357,12 +357,13 @@ def filter_outcomes(request: HttpRequest) -> HttpResponse:
     rules = ModerationSettings.load()
     may_change = request.user.has_perm("moderation.change_moderationsettings")
     errors: dict[str, str] = {}
-    found = outcomes.site_outcomes()
+    found = None  # read when shown or its suggestions taken, not for a typed change
     if request.method == "POST":
         if not may_change:
             return HttpResponseForbidden("You may not change the moderation settings.")
         wanted = {k: request.POST.get(k, "") for k in ("hold_threshold", "spam_threshold")}
         if request.POST.get("suggested"):
+            found = outcomes.site_outcomes(rules=rules)
             if found.suggested_hold is None:
                 return HttpResponseBadRequest("No thresholds are suggested yet.")
             # Without a suggested spam threshold the site's own stays (raised to the hold).
@@ -375,7 +376,7 @@ def filter_outcomes(request: HttpRequest) -> HttpResponse:
         request,
         "moderation/filter.html",
         {
-            "outcomes": found,
+            "outcomes": found or outcomes.site_outcomes(rules=rules),
             "latest": outcomes.LATEST,
             "enough": outcomes.ENOUGH,
             "spam_precision": outcomes.SPAM_PRECISION,

@@ -197,12 +197,7 @@ class Command(BaseCommand):
         )
         self.stdout.write("at other thresholds (a site sets its hold and spam thresholds):")
         for row in result["thresholds"]:
-            shown = {
-                k: "n/a" if row[k] is None else f"{row[k]:.4f}" for k in ("precision", "recall")
-            }
-            self.stdout.write(
-                f"  {row['threshold']:<5} precision {shown['precision']}  recall {shown['recall']}"
-            )
+            self.stdout.write(f"  {row['threshold']:<5} {_precision_recall(row)}")
 
     def _rebuild(self, epochs: int, dry_run: bool, **_) -> None:
         items, labels = learned.decided_examples()
@@ -242,17 +237,11 @@ class Command(BaseCommand):
         if not found.settled:
             return
 
-        def shown(row: dict) -> str:
-            return "  ".join(
-                f"{k} {'n/a' if row[k] is None else format(row[k], '.4f')}"
-                for k in ("precision", "recall")
-            )
-
-        self.stdout.write(f"hold threshold {found.hold['threshold']}: {shown(found.hold)}")
-        self.stdout.write(f"spam threshold {found.spam['threshold']}: {shown(found.spam)}")
+        for name, row in found.at_settings:
+            self.stdout.write(f"{name} threshold {row['threshold']}: {_precision_recall(row)}")
         self.stdout.write("at other thresholds:")
         for row in found.rows:
-            self.stdout.write(f"  {row['threshold']:<5} {shown(row)}")
+            self.stdout.write(f"  {row['threshold']:<5} {_precision_recall(row)}")
         if not found.enough:
             self.stdout.write(
                 f"No thresholds suggested: fewer than {outcomes.ENOUGH} settled comments of "
@@ -265,3 +254,10 @@ class Command(BaseCommand):
             f"{found.suggested_spam if found.suggested_spam is not None else '-'} (lowest with "
             f"precision {outcomes.SPAM_PRECISION})"
         )
+
+
+def _precision_recall(row: dict) -> str:
+    """One row of ``evaluation.thresholds``: "precision 0.9500  recall 0.8000" (n/a: none)."""
+    return "  ".join(
+        f"{k} {'n/a' if row[k] is None else format(row[k], '.4f')}" for k in ("precision", "recall")
+    )
