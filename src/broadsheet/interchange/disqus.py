@@ -246,8 +246,9 @@ class DisqusImport:
 
     def match(self, thread: Thread) -> int | None:
         self.summary.count("threads", "found")
-        for found in dict.fromkeys(self.candidates(thread)):
-            if self.same_blog(found, thread):
+        paths = self.paths(thread)
+        for found, found_origin in dict.fromkeys(self.candidates(thread, paths)):
+            if self.same_blog(found_origin, thread):
                 self.summary.count("threads", "updated")
                 return found
             self.summary.note(
@@ -268,37 +269,38 @@ class DisqusImport:
                 thread.line,
             )
             return None
-        return self.create_article(thread, origin, self.paths(thread))
+        return self.create_article(thread, origin, paths)
 
-    def candidates(self, thread: Thread) -> Iterator[int]:
-        """Articles the thread's addresses lead to: an old path an import recorded, a
-        Broadsheet article address, or a slug equal to the address's last part."""
-        paths = self.paths(thread)
-        row = Redirect.objects.filter(old_path__in=paths).values_list("article_id").first()
+    @staticmethod
+    def candidates(thread: Thread, paths: list[str]) -> Iterator[tuple[int, str]]:
+        """Articles (id, origin) the thread's addresses lead to: an old path an import
+        recorded, a Broadsheet article address, or a slug equal to the address's last part."""
+        row = (
+            Redirect.objects.filter(old_path__in=paths)
+            .values_list("article_id", "article__origin")
+            .first()
+        )
         if row:
-            yield row[0]
+            yield row
         for path in paths:
             try:
                 match = resolve(path.split("?")[0])
             except Resolver404:
                 continue
             if match.view_name == "newsroom:article":
-                found = Article.objects.filter(slug=match.kwargs["slug"]).values("pk").first()
-                if found:
-                    yield found["pk"]
+                found = Article.objects.filter(slug=match.kwargs["slug"])
+                yield from found.values_list("pk", "origin")[:1]
         last = unquote(urlsplit(thread.link).path).rstrip("/").rsplit("/", 1)[-1]
         if last:
-            found = Article.objects.filter(slug=last).values("pk").first()
-            if found:
-                yield found["pk"]
+            yield from Article.objects.filter(slug=last).values_list("pk", "origin")[:1]
 
     @staticmethod
-    def same_blog(article_id: int, thread: Thread) -> bool:
-        """Whether the thread can belong to the article: paths (``/?p=12``, ``/about/``)
-        recur from blog to blog, so an article imported from a WordPress blog takes only
-        threads whose address is on that blog's host (``www.`` and the scheme aside)."""
-        origin = Article.objects.filter(pk=article_id).values_list("origin", flat=True).first()
-        if not origin or not origin.startswith("wxr:"):
+    def same_blog(origin: str, thread: Thread) -> bool:
+        """Whether the thread can belong to an article of this ``origin``: paths (``/?p=12``,
+        ``/about/``) recur from blog to blog, so an article imported from a WordPress blog
+        takes only threads whose address is on that blog's host (``www.`` and the scheme
+        aside)."""
+        if not origin.startswith("wxr:"):
             return True
         blog = _host(origin.removeprefix("wxr:").rsplit("#", 1)[0])
         hosts = {_host(url) for url in (thread.link, *thread.identifier.split()) if "://" in url}
@@ -320,6 +322,7 @@ class DisqusImport:
         return list(dict.fromkeys(paths))
 
     def create_article(self, thread: Thread, origin: str, paths: list[str]) -> int:
+        taken = set(Redirect.objects.filter(old_path__in=paths).values_list("old_path", flat=True))
         # Disqus writes some titles escaped twice ("&amp;#8220;"): decode what remains.
         title = html.unescape(thread.title)
         if _ENTITY.search(title):
@@ -342,12 +345,7 @@ class DisqusImport:
             article,
             body_html="",
             # Not paths another article already answers (another blog's "/?p=12").
-            redirects=[
-                p
-                for p in paths
-                if ("?" in p or p.endswith("/"))
-                and not Redirect.objects.filter(old_path=p).exists()
-            ][:2],
+            redirects=[p for p in paths if ("?" in p or p.endswith("/")) and p not in taken][:2],
         )
         self.summary.count("threads", "created")
         return article.pk
