@@ -297,7 +297,7 @@ def _write_comment(w, comment: Comment, author_ids: dict[int, int], ids: dict[in
     name, email, url, whole = _author_fields(comment)
     w("\t\t<wp:comment>\n")
     w(f"\t\t\t<wp:comment_id>{ids.get(comment.pk, comment.pk)}</wp:comment_id>\n")
-    w(f"\t\t\t<wp:comment_author>{cdata(name)}</wp:comment_author>\n")
+    w(f"\t\t\t<wp:comment_author>{plain(name)}</wp:comment_author>\n")
     w(f"\t\t\t<wp:comment_author_email>{cdata(email)}</wp:comment_author_email>\n")
     w(f"\t\t\t<wp:comment_author_url>{escape(url)}</wp:comment_author_url>\n")
     w(f"\t\t\t<wp:comment_author_IP>{cdata(comment.ip_address or '')}</wp:comment_author_IP>\n")
@@ -319,7 +319,7 @@ def _write_comment(w, comment: Comment, author_ids: dict[int, int], ids: dict[in
 
 
 def _author_fields(comment: Comment) -> tuple[str, str, str, dict[str, str]]:
-    """The author's name (as HTML), e-mail and web address as WordPress can store them,
+    """The author's name, e-mail and web address as WordPress can store them,
     and the whole of any that it cannot, kept in commentmeta for a Broadsheet import. A
     name is cut between characters; an address too long is left out, not cut (a cut
     address leads elsewhere)."""
@@ -339,7 +339,7 @@ def _author_fields(comment: Comment) -> tuple[str, str, str, dict[str, str]]:
         whole["author_email"], email = email, ""
     if len(html.escape(url)) > URL_LENGTH:
         whole["author_url"], url = url, ""
-    return html.escape(full[:end], quote=False), email, url, whole
+    return full[:end], email, url, whole
 
 
 # What WordPress's own cleaning of a name removes (sanitize_text_field): percent
