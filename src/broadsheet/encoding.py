@@ -14,9 +14,10 @@ from urllib.parse import unquote_to_bytes
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 
+from broadsheet.api.responses import PATH_PREFIX
+
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
-API = "/api/"
 
 
 class Utf8FormMiddleware:
@@ -27,7 +28,7 @@ class Utf8FormMiddleware:
         if (
             request.method == "POST"
             and request.content_type in (FORM, MULTIPART)
-            and not request.path_info.startswith(API)  # the API answers 415 to forms
+            and not request.path_info.startswith(PATH_PREFIX)  # the API answers 415 to forms
         ):
             body = request.body
             if request.content_type == FORM:

@@ -12,6 +12,9 @@ from django.utils.cache import patch_cache_control, set_response_etag
 from django.utils.http import parse_etags
 from django.views.decorators.csrf import csrf_exempt
 
+# Where the API answers: every path under it gets JSON, errors included.
+PATH_PREFIX = "/api/"
+
 # Errors are ``{"errors": {field: [message, ...]}}``; this key holds the ones
 # about the request as a whole, as in Django forms.
 WHOLE = "__all__"
@@ -135,6 +138,6 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     answer is (a forbidden Host header, say), Django's page elsewhere."""
     from django.views.defaults import bad_request as page
 
-    if request.path_info.startswith("/api/"):
+    if request.path_info.startswith(PATH_PREFIX):
         return json_response({"errors": {WHOLE: [_GENERIC[400]]}}, status=400)
     return page(request, exception)
