@@ -226,22 +226,28 @@ def metrics(labels: Sequence[int], scores: Sequence[float], threshold: float = 0
 SHOWN_THRESHOLDS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 
 
+def caught(
+    labels: Sequence[int], scores: Sequence[float], at: Sequence[float]
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """At each threshold of ``at``: how many not-to-publish comments a score at least
+    that catches (hits), how many comments it catches in all (held), and how many are
+    not to publish (one number)."""
+    y = np.asarray(labels) == NOT_PUBLISH
+    held = np.asarray(scores, dtype=float)[None, :] >= np.asarray(at, dtype=float)[:, None]
+    return (held & y).sum(axis=1), held.sum(axis=1), int(y.sum())
+
+
 def thresholds(
     labels: Sequence[int], scores: Sequence[float], at: Sequence[float] = SHOWN_THRESHOLDS
 ) -> list[dict]:
     """Precision and recall of "not publish" at each threshold of ``at``: what a
     site's hold and spam thresholds would catch, and how much of it wrongly."""
-    y = np.asarray(labels) == NOT_PUBLISH
-    s = np.asarray(scores, dtype=float)
-    rows = []
-    for threshold in at:
-        caught = s >= threshold
-        hits = int((caught & y).sum())
-        rows.append(
-            {
-                "threshold": threshold,
-                "precision": round(hits / int(caught.sum()), 4) if caught.any() else None,
-                "recall": round(hits / int(y.sum()), 4) if y.any() else None,
-            }
-        )
-    return rows
+    hits, held, positives = caught(labels, scores, at)
+    return [
+        {
+            "threshold": threshold,
+            "precision": round(int(h) / int(n), 4) if n else None,
+            "recall": round(int(h) / positives, 4) if positives else None,
+        }
+        for threshold, h, n in zip(at, hits, held, strict=True)
+    ]

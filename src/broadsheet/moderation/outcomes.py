@@ -11,13 +11,14 @@ from a default (``docs/moderation.md``, *How the filter has done here*).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from broadsheet.discussion.models import Comment
-from broadsheet.moderation.evaluation import SHOWN_THRESHOLDS, thresholds
-from broadsheet.moderation.learned import NOT_PUBLISH, label_for_status
+from broadsheet.moderation.evaluation import SHOWN_THRESHOLDS, caught, thresholds
+from broadsheet.moderation.learned import label_for_status
 from broadsheet.moderation.models import ModerationSettings
 
 # How many of the latest settled comments are read.
@@ -95,7 +96,7 @@ def outcomes(labels: list[int], scores: list[float], rules: ModerationSettings) 
     published = len(labels) - not_published
     suggested_hold = suggested_spam = None
     if min(published, not_published) >= ENOUGH:
-        suggested_hold, suggested_spam = _suggestions(np.asarray(labels), np.asarray(scores))
+        suggested_hold, suggested_spam = _suggestions(labels, scores)
     return Outcomes(
         published=published,
         not_published=not_published,
@@ -107,16 +108,16 @@ def outcomes(labels: list[int], scores: list[float], rules: ModerationSettings) 
     )
 
 
-def _suggestions(labels: np.ndarray, scores: np.ndarray) -> tuple[float | None, float | None]:
+def _suggestions(
+    labels: Sequence[int], scores: Sequence[float]
+) -> tuple[float | None, float | None]:
     """The hold threshold: the middle of those with the best F1 (a held comment only
     waits, and the middle leaves room either side for comments unlike these). The
     spam threshold: the lowest, at or above it, whose precision is SPAM_PRECISION
     even at the low end of its 95% confidence interval, since nobody reads spam."""
     grid = np.asarray(_GRID)
-    caught = scores[None, :] >= grid[:, None]  # one row per threshold
-    hits = (caught & (labels == NOT_PUBLISH)).sum(axis=1)
-    held = caught.sum(axis=1)
-    f1 = 2 * hits / (held + int((labels == NOT_PUBLISH).sum()))
+    hits, held, positives = caught(labels, scores, _GRID)
+    f1 = 2 * hits / (held + positives)
     if f1.max() <= 0:
         return None, None
     best = np.flatnonzero(f1 == f1.max())
