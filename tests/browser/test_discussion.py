@@ -7,10 +7,13 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from broadsheet.discussion.actions import reserve_ids
 from broadsheet.discussion.models import Comment
 from broadsheet.newsroom.actions import save_article
 from broadsheet.newsroom.models import Article, SiteSettings
-from tests.conftest import post
+from tests.conftest import make_article, post
+from tests.interchange.conftest import run_import
+from tests.interchange.test_comment_ids import wxr
 
 pytestmark = pytest.mark.browser
 
@@ -387,3 +390,28 @@ def test_failed_reply_to_a_comment_on_another_page_still_says_so(page: Page, art
     form.get_by_role("button", name="Cancel reply").click()
     expect(form.locator("input[name=parent_id]")).to_have_value("")
     expect(form.locator(".replying-to")).to_be_hidden()
+
+
+def test_a_wordpress_link_to_a_comment_on_a_later_page_lands_on_it(page: Page, db, tmp_path):
+    """/2016/12/06/post-7/#comment-N, as WordPress wrote it, after the site moved in."""
+    base = reserve_ids(0) + 10
+    run_import(
+        "wxr",
+        wxr(tmp_path / "moved.xml", {7: [(base + 1, 0), (base + 2, 0), (base + 3, base + 2)]}),
+    )
+    site = SiteSettings.load()
+    site.comments_per_page = 1
+    site.save()
+
+    with page.expect_navigation(url=re.compile(r"\?page=2#comment-")):
+        page.goto(f"/2016/12/06/post-7/#comment-{base + 3}")
+    expect(page.locator(":target")).to_have_id(f"comment-{base + 3}")
+    expect(page.locator(f"#comment-{base + 3}")).to_contain_text(f"Comment {base + 3}.")
+
+    # A comment the page holds is left alone; one of another article is not followed.
+    page.goto(f"/2016/12/06/post-7/#comment-{base + 1}")
+    expect(page.locator(":target")).to_have_id(f"comment-{base + 1}")
+    other = post(make_article(title="Other", slug="other"), "Elsewhere.")
+    page.goto(f"/2016/12/06/post-7/#comment-{other.pk}")
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith(f"/article/post-7/#comment-{other.pk}")

@@ -11,7 +11,12 @@ from broadsheet.newsroom.models import Article
 
 @pytest.mark.parametrize(
     "old",
-    ["/2016/12/06/tom-and-jerry/", "/2016/12/06/tom-and-jerry", "/?p=10"],
+    [
+        "/2016/12/06/tom-and-jerry/",
+        "/2016/12/06/tom-and-jerry",
+        "/?p=10",
+        "/2016/12/06/tom-and-jerry/comment-page-2/",  # a page of its comments
+    ],
 )
 def test_old_permalinks_redirect_permanently(client, wxr_site, old):
     response = client.get(old)

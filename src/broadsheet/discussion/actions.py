@@ -220,6 +220,10 @@ class ImportedComment:
     edit_token_hash: str = ""
     # Restoring a backup: keep this id and these thread fields exactly.
     pk: int | None = None
+    # Moving in: the id the comment had where it came from, kept when ``reserve_ids``
+    # reserved it and no comment has it, so that its old address (WordPress's
+    # ``#comment-N``) still finds it. Otherwise the comment gets a new id.
+    source_id: int | None = None
     thread_id: int | None = None
     thread_key: datetime | None = None
     depth: int | None = None
@@ -257,6 +261,7 @@ def import_comments(records: Sequence[ImportedComment], *, actor: Any = None) ->
 
 
 def _insert_imported(records: list[ImportedComment]) -> list[Comment]:
+    kept = _kept_ids(records)
     known_ids = {r.parent_id for r in records if r.parent is None and r.parent_id}
     known = {
         pk: (thread_id, thread_key, depth)
@@ -272,7 +277,7 @@ def _insert_imported(records: list[ImportedComment]) -> list[Comment]:
         if not ready:
             raise ValueError("imported comments' parents form a cycle or are missing")
         waiting = [r for r in remaining if r.parent is not None and r.parent.comment is None]
-        level = [_build_imported(r, known) for r in ready]
+        level = [_build_imported(r, known, kept.get(r)) for r in ready]
         _bulk_insert(level)
         roots = [c.pk for c in level if c.thread_id is None]
         if roots:
@@ -286,6 +291,73 @@ def _insert_imported(records: list[ImportedComment]) -> list[Comment]:
     return created
 
 
+# Ids the database is asked to keep free for imported comments: beyond this, a
+# source's ids are not ids (and would spend the id space of the site's own comments).
+KEPT_ID_LIMIT = 2**31 - 1
+
+
+def reserve_ids(highest: int) -> int:
+    """Make the database give no new comment an id up to ``highest`` (from now on, so
+    that an import can give those ids to the comments it moves in, as
+    ``ImportedComment.source_id`` asks). Returns the highest id given out before:
+    only ids above it are free for certain, since a comment being posted meanwhile
+    may already hold one below it."""
+    table = Comment._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(table)}")
+        given = cursor.fetchone()[0] or 0
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+            sequence = cursor.fetchone()[0]
+            cursor.execute(f"SELECT last_value, is_called FROM {sequence}")
+            last, called = cursor.fetchone()
+            given = max(given, last if called else last - 1)
+            if highest > given:
+                cursor.execute(
+                    f"SELECT setval(%s, GREATEST(%s, (SELECT last_value FROM {sequence})))",
+                    [sequence, highest],
+                )
+        elif connection.vendor == "sqlite":
+            # AUTOINCREMENT keeps the highest id ever given in sqlite_sequence.
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            row = cursor.fetchone()
+            given = max(given, row[0] if row else 0)
+            if highest > given:
+                if row:
+                    cursor.execute(
+                        "UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [highest, table]
+                    )
+                else:
+                    cursor.execute(
+                        "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, highest]
+                    )
+        else:
+            return KEPT_ID_LIMIT  # not known how to reserve: keep none
+    return given
+
+
+def _kept_ids(records: list[ImportedComment]) -> dict[ImportedComment, int]:
+    """The records whose ``source_id`` they may keep: one no stored comment has, once."""
+    wanted = {
+        r: r.source_id
+        for r in records
+        if r.pk is None and r.source_id is not None and 0 < r.source_id <= KEPT_ID_LIMIT
+    }
+    if not wanted:
+        return {}
+    ids = sorted(set(wanted.values()))
+    taken: set[int] = set()
+    for start in range(0, len(ids), 500):
+        stored = Comment.objects.filter(pk__in=ids[start : start + 500])
+        taken.update(stored.values_list("pk", flat=True))
+    kept: dict[ImportedComment, int] = {}
+    for record, pk in wanted.items():
+        if pk not in taken:
+            kept[record] = pk
+            taken.add(pk)
+    return kept
+
+
 def _bulk_insert(comments: list[Comment]) -> None:
     """``bulk_create`` for the import path, and sets each comment's ``pk``.
 
@@ -293,17 +365,21 @@ def _bulk_insert(comments: list[Comment]) -> None:
     preparation was most of their time, so values are adapted once per field
     kind and sent as multi-row ``INSERT ... RETURNING id`` statements (rows
     come back in order on SQLite and PostgreSQL, as ``bulk_create`` relies on).
-    Restored comments that keep their ids go through ``bulk_create``.
+    Comments that keep an id (restored, or moved in with theirs) send it.
     """
     if not comments:
         return
-    if (
-        any(c.pk is not None for c in comments)
-        or not connection.features.can_return_rows_from_bulk_insert
-    ):
+    if not connection.features.can_return_rows_from_bulk_insert:
         Comment.objects.bulk_create(comments)
         return
-    fields = [f for f in Comment._meta.concrete_fields if not f.primary_key]
+    _insert_rows([c for c in comments if c.pk is not None], with_ids=True)
+    _insert_rows([c for c in comments if c.pk is None], with_ids=False)
+
+
+def _insert_rows(comments: list[Comment], *, with_ids: bool) -> None:
+    if not comments:
+        return
+    fields = [f for f in Comment._meta.concrete_fields if with_ids or not f.primary_key]
     ops = connection.ops
     adapters: list[Callable[[Any], Any] | None] = []
     for f in fields:
@@ -343,7 +419,9 @@ def _bulk_insert(comments: list[Comment]) -> None:
                 comment._state.db = connection.alias
 
 
-def _build_imported(record: ImportedComment, known: dict[int, tuple]) -> Comment:
+def _build_imported(
+    record: ImportedComment, known: dict[int, tuple], kept_id: int | None = None
+) -> Comment:
     thread_id, thread_key, depth = None, record.created_at, 0
     parent_id = None
     if record.parent is not None and record.parent.comment is not None:
@@ -363,7 +441,7 @@ def _build_imported(record: ImportedComment, known: dict[int, tuple]) -> Comment
         # A restored reply keeps its parent even when that parent comes later.
         parent_id = record.parent_id
     return Comment(
-        pk=record.pk,
+        pk=record.pk if record.pk is not None else kept_id,
         article_id=record.article_id,
         parent_id=parent_id,
         thread_id=thread_id,

@@ -131,6 +131,8 @@ class CommentWriter:
         self.pending: list[ImportedComment] = []
         # Ids of what was stored, to teach the moderation filter once committed.
         self.stored_ids: list[int] = []
+        # New comments that kept their source's id (ImportedComment.source_id).
+        self.kept_numbers = 0
 
     def add(self, record: ImportedComment) -> None:
         self.pending.append(record)
@@ -146,6 +148,10 @@ class CommentWriter:
         stored = discussion_actions.import_comments(records)
         for record in records:
             self.summary.count("comments", "updated" if record.existing_id else "created")
+            if record.existing_id is None and record.source_id is not None:
+                self.kept_numbers += record.comment is not None and record.comment.pk == (
+                    record.source_id
+                )
         self.stored_ids += [c.pk for c in stored]
 
 

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 
 from broadsheet.newsroom.models import Article, Redirect
 
+# A page of a post's comments on WordPress: /2016/12/06/hello/comment-page-2/.
+_COMMENT_PAGE = re.compile(r"/comment-page-\d+/?$")
+
 
 class LegacyRedirectMiddleware:
     """Looks up ``newsroom.Redirect`` only for requests that found nothing.
 
     Paths are matched as recorded (``/2016/12/06/hello/``), with or without the
-    final slash, and WordPress's plain form ``/?p=123``. Only live articles are
+    final slash or a page of comments (``comment-page-2/``), and WordPress's plain
+    form ``/?p=123``. Only live articles are
     redirected to, so an old link never reveals a draft's address.
     """
 
@@ -32,7 +37,7 @@ class LegacyRedirectMiddleware:
         response = self.get_response(request)
         if response.status_code != 404 or request.method not in ("GET", "HEAD"):
             return response
-        path = request.path
+        path = _COMMENT_PAGE.sub("/", request.path)
         other = path[:-1] if path.endswith("/") else f"{path}/"
         target = self.target([p for p in (path, other) if p and p != "/"])
         return HttpResponsePermanentRedirect(target) if target else response

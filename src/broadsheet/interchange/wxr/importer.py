@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from broadsheet.discussion.actions import ImportedComment
+from broadsheet.discussion.actions import KEPT_ID_LIMIT, ImportedComment, reserve_ids
 from broadsheet.discussion.models import Comment
 from broadsheet.interchange import wpcontent
 from broadsheet.interchange.loading import (
@@ -88,8 +88,13 @@ class WxrImport:
         *,
         summary: Summary,
         progress: Callable[[int], None] = lambda n: None,
+        keep_ids: bool = True,
     ) -> None:
         self.path = path
+        self.survey = survey
+        self.keep_ids = keep_ids
+        # Comment ids above this are reserved for the file's comments (``run``).
+        self.ids_given = KEPT_ID_LIMIT
         self.offset: timedelta = survey.offset
         channel = survey.channel
         # What everything imported is keyed by: the blog. Not base_site_url, which is
@@ -110,6 +115,10 @@ class WxrImport:
         self.now = timezone.now()
 
     def run(self) -> None:
+        if self.keep_ids and self.survey.highest_comment_id:
+            # Each comment keeps its WordPress id where no comment has had it, so its
+            # old address (/2016/12/hello/#comment-42) still finds it (docs/import-export.md).
+            self.ids_given = reserve_ids(self.survey.highest_comment_id)
         for record in reader.read(self.path):
             if isinstance(record, reader.Author):
                 self.author(record)
@@ -125,6 +134,19 @@ class WxrImport:
                 self.progress(1)
         self.finish_terms()
         self.comments.flush()
+        self.report_ids()
+
+    def report_ids(self) -> None:
+        created = self.summary.get("comments").created
+        kept = self.comments.kept_numbers
+        if created and kept == created:
+            self.summary.inform("Every comment kept its WordPress id: links to #comment-N find it.")
+        elif created and self.keep_ids:
+            self.summary.inform(
+                f"{kept} of {created} new comments kept their WordPress ids (links to "
+                "#comment-N find them); the others were numbered anew, their ids being "
+                "taken here (or missing), so old links to them land on their article."
+            )
 
     # Authors and terms
 
@@ -509,4 +531,11 @@ class WxrImport:
             status=status,
             kind=kind,
             origin=self.comment_origin(cid),
+            source_id=self._source_id(cid),
         )
+
+    def _source_id(self, cid: str) -> int | None:
+        if not (cid.isascii() and cid.isdigit()):
+            return None
+        number = int(cid)
+        return number if self.ids_given < number <= KEPT_ID_LIMIT else None

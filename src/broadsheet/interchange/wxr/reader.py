@@ -228,16 +228,22 @@ Record = Channel | Author | Category | Tag | Post
 
 
 def _outline(element: etree._Element) -> PostOutline:
-    comments, post_date, post_date_gmt = 0, "", ""
+    comments, post_date, post_date_gmt, highest = 0, "", "", 0
     for child in element:
         k = key(child)
         if k == "wp:comment":
             comments += 1
+            for field in child:
+                if key(field) == "wp:comment_id":
+                    cid = (field.text or "").strip()
+                    # Ids past 2**31 are never kept (discussion.actions.KEPT_ID_LIMIT).
+                    if cid.isascii() and cid.isdigit() and int(cid) < 2**31:
+                        highest = max(highest, int(cid))
         elif k == "wp:post_date":
             post_date = child.text or ""
         elif k == "wp:post_date_gmt":
             post_date_gmt = child.text or ""
-    return PostOutline(comments, post_date, post_date_gmt)
+    return PostOutline(comments, post_date, post_date_gmt, highest)
 
 
 # Everything read is a child of <channel>; only these names produce events.
@@ -257,6 +263,7 @@ class PostOutline:
     comments: int
     post_date: str
     post_date_gmt: str
+    highest_comment_id: int = 0
 
 
 def read(
@@ -424,13 +431,15 @@ class Survey:
     offset: timedelta = timedelta(0)
     # Control characters XML cannot hold, blanked while reading.
     control_characters: int = 0
+    # The highest wp:comment_id: an import keeps the ids up to it free for the file's comments.
+    highest_comment_id: int = 0
 
 
 def survey(path: Path | str) -> Survey:
     """Read the whole file once, writing nothing: raises BrokenFile on any fault."""
     channel = Channel()
     offsets: Counter[timedelta] = Counter()
-    posts = comments = 0
+    posts = comments = highest = 0
     stats: dict[str, int] = {}
     for record in read(path, outline=True, stats=stats):
         if isinstance(record, Channel):
@@ -438,6 +447,7 @@ def survey(path: Path | str) -> Survey:
         elif isinstance(record, PostOutline):
             posts += 1
             comments += record.comments
+            highest = max(highest, record.highest_comment_id)
             local, gmt = parse_wp_date(record.post_date), parse_wp_date(record.post_date_gmt)
             if local and gmt and posts < 1000:
                 offsets[local - gmt] += 1
@@ -448,4 +458,5 @@ def survey(path: Path | str) -> Survey:
         comments=comments,
         offset=offset,
         control_characters=stats.get("control_characters", 0),
+        highest_comment_id=highest,
     )

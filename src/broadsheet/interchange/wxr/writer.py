@@ -14,7 +14,7 @@ import html
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import TextIO
 from urllib.parse import quote, unquote
@@ -101,13 +101,22 @@ def _rfc822(when: datetime) -> str:
 _NEXT_BLOCK = re.compile(r"\n(?=<(?:p|ul|ol|blockquote|pre|h[1-6])\b)")
 
 
-def comment_text(comment: Comment) -> str:
+# A link to a comment's permalink (``/c/<id>``), as Markdown renders a quote's link back.
+_PERMALINK = re.compile(r'href="/c/(\d+)/?"')
+
+
+def comment_text(comment: Comment, address: Callable[[int], str] | None = None) -> str:
     """An imported comment's text as it came; a Markdown one's HTML, with a blank line
     between blocks, which is how WordPress keeps paragraphs where it strips ``<p>``
-    (a site whose users may not post HTML)."""
+    (a site whose users may not post HTML). ``address`` gives the address its links to
+    other comments (a quote's link back, ``/c/<id>``) take in the file: WordPress has
+    no ``/c/``."""
     if comment.origin.startswith(HTML_ORIGINS):
         return comment.body
-    return _NEXT_BLOCK.sub("\n\n", comment.body_html)
+    text = _NEXT_BLOCK.sub("\n\n", comment.body_html)
+    if address is not None and 'href="/c/' in text:
+        text = _PERMALINK.sub(lambda m: f'href="{escape_attr(address(int(m.group(1))))}"', text)
+    return text
 
 
 def article_html(article: Article) -> str:
@@ -280,8 +289,14 @@ def _write_item(
     for key, value in source:
         if value:
             _meta(w, "postmeta", key, value, indent="\t\t")
+
+    def address(pk: int) -> str:
+        # A comment of this article by its anchor, which WordPress gives every comment;
+        # another comment by the permalink it has here.
+        return f"{url}#comment-{ids[pk]}" if pk in ids else f"{base}/c/{pk}"
+
     for comment in comments:
-        _write_comment(w, comment, author_ids, ids)
+        _write_comment(w, comment, author_ids, ids, address)
     w("\t</item>\n")
 
 
@@ -292,7 +307,13 @@ def _meta(w, kind: str, key: str, value: str, indent: str) -> None:
     )
 
 
-def _write_comment(w, comment: Comment, author_ids: dict[int, int], ids: dict[int, int]) -> None:
+def _write_comment(
+    w,
+    comment: Comment,
+    author_ids: dict[int, int],
+    ids: dict[int, int],
+    address: Callable[[int], str],
+) -> None:
     kind = comment.kind if comment.kind != Comment.Kind.COMMENT else "comment"
     name, email, url, whole = _author_fields(comment)
     w("\t\t<wp:comment>\n")
@@ -303,7 +324,7 @@ def _write_comment(w, comment: Comment, author_ids: dict[int, int], ids: dict[in
     w(f"\t\t\t<wp:comment_author_IP>{cdata(comment.ip_address or '')}</wp:comment_author_IP>\n")
     w(f"\t\t\t<wp:comment_date>{cdata(_local(comment.created_at))}</wp:comment_date>\n")
     w(f"\t\t\t<wp:comment_date_gmt>{cdata(_gmt(comment.created_at))}</wp:comment_date_gmt>\n")
-    w(f"\t\t\t<wp:comment_content>{cdata(comment_text(comment))}</wp:comment_content>\n")
+    w(f"\t\t\t<wp:comment_content>{cdata(comment_text(comment, address))}</wp:comment_content>\n")
     approved = COMMENT_APPROVED.get(comment.status, "0")
     w(f"\t\t\t<wp:comment_approved>{cdata(approved)}</wp:comment_approved>\n")
     w(f"\t\t\t<wp:comment_type>{cdata(kind)}</wp:comment_type>\n")

@@ -71,7 +71,14 @@ class Command(BaseCommand):
             survey = reader.survey(path)
             self._blanked(summary, survey.control_characters)
             with self._progress(survey.posts, "posts") as bar, transaction.atomic():
-                job = WxrImport(path, survey, summary=summary, progress=bar.update)
+                job = WxrImport(
+                    path,
+                    survey,
+                    summary=summary,
+                    progress=bar.update,
+                    # A dry run reserves no ids: it would be the one thing it changed.
+                    keep_ids=not options["dry_run"],
+                )
                 job.run()
                 self._finish(options)
             return job.comments.stored_ids
