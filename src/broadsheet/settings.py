@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "broadsheet.proxy.ForwardedForMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "broadsheet.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -210,7 +211,11 @@ CONTENT_SECURITY_POLICY = (
     "img-src 'self' https: http: data:; media-src 'self' https:; object-src 'none'; "
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+BROADSHEET_BEHIND_PROXY = env_bool("BEHIND_PROXY")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BROADSHEET_BEHIND_PROXY else None
+# How many reverse proxies stand in front of the site: the reader's address is the
+# one the outermost wrote into X-Forwarded-For (broadsheet/proxy.py).
+BROADSHEET_PROXIES = int(env("PROXIES", "1"))
 
 # The largest request body accepted; larger comment posts get 413.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024

@@ -16,14 +16,23 @@ def post(dsq_id: int) -> Comment:
 def test_threads_attach_to_the_articles_imported_from_wordpress(wxr_site):
     output = run_import("disqus", SAMPLES / "disqus.xml", "--no-train")
     article = Article.objects.get(origin="wxr:https://gazette.example.com#10")
-    assert post(9001).article == article
+    assert post(9002).article == article
     assert "thread 5002 ('https://gazette.example.com/2018/05/05/lost-page/') matches no" in output
     assert not Comment.objects.filter(origin="disqus:gazette#9100").exists()
-    assert tally(output, "comments") == [8, 7, 0, 1, 0]
+    # Post 9001 is WordPress's comment 100, which Disqus's plugin copied ("wp_id=100"):
+    # it is there already, and its replies hang under it.
+    assert not Comment.objects.filter(origin="disqus:gazette#9001").exists()
+    assert post(9002).parent == wordpress_comment(100)
+    assert "so not stored twice: 1." in output
+    assert tally(output, "comments") == [8, 6, 0, 2, 0]
 
 
-def test_flags_authors_and_html(wxr_site):
-    run_import("disqus", SAMPLES / "disqus.xml", "--no-train")
+def wordpress_comment(cid: int) -> Comment:
+    return Comment.objects.get(origin=f"wxr:https://gazette.example.com#c{cid}")
+
+
+def test_flags_authors_and_html(db):
+    run_import("disqus", SAMPLES / "disqus.xml", "--no-train", "--create-missing")
     assert post(9001).status == "approved"
     assert post(9003).status == "deleted"
     assert post(9004).status == "spam"
@@ -41,11 +50,11 @@ def test_replies_before_their_parents_and_orphans(wxr_site):
     reply, parent = post(9005), post(9006)
     assert reply.parent_id == parent.pk
     assert (reply.depth, reply.thread_id, reply.thread_key) == (1, parent.pk, parent.created_at)
-    assert post(9002).parent_id == post(9001).pk
+    assert post(9002).parent_id == wordpress_comment(100).pk
     orphan = post(9007)
     assert orphan.parent_id is None and orphan.depth == 0
     assert "post 9007 replies to post 8999, which is not in the file" in output
-    article = post(9001).article
+    article = post(9002).article
     assert article.comment_count == article.comments.filter(status="approved").count()
 
 
@@ -166,3 +175,97 @@ def test_a_reply_to_a_post_of_another_thread_becomes_top_level(db, tmp_path, par
     by_id = {c.origin.rsplit("#", 1)[1]: c for c in Comment.objects.all()}
     assert by_id["11"].parent_id is None and by_id["11"].article.title == "T2"
     assert by_id["12"].parent_id == by_id["10"].pk  # the same thread: a reply
+
+
+def _thread(n: int, link: str, *, forum: str = "f", deleted: bool = False) -> str:
+    return (
+        f'<thread dsq:id="{n}"><id>t{n}</id><forum>{forum}</forum><link>{link}</link>'
+        f"<title>T{n}</title><createdAt>2015-01-01T00:00:00Z</createdAt>"
+        f"<isClosed>false</isClosed><isDeleted>{str(deleted).lower()}</isDeleted></thread>"
+    )
+
+
+def _disqus(path, *parts: str):
+    path.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><disqus xmlns="http://disqus.com" '
+        f'xmlns:dsq="http://disqus.com/disqus-internals">{"".join(parts)}</disqus>',
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_create_missing_makes_no_article_for_a_thread_without_comments_or_deleted(db, tmp_path):
+    path = _disqus(
+        tmp_path / "d.xml",
+        _thread(1, "http://x.example/kept/"),
+        _thread(2, "http://localhost:4000/preview/"),  # the script loaded, nobody commented
+        _thread(3, "http://x.example/gone/", deleted=True),
+        _post(10, 1),
+        _post(11, 3),
+    )
+    output = run_import("disqus", path, "--no-train", "--create-missing")
+    assert list(Article.objects.values_list("title", flat=True)) == ["T1"]
+    assert "thread 2 ('http://localhost:4000/preview/') has no comments: no article" in output
+    assert (
+        "thread 3 ('http://x.example/gone/') was deleted in Disqus: no article was made for it "
+        "and its 1 comments were skipped" in output
+    )
+    assert tally(output, "threads") == [3, 1, 0, 2, 0]
+    assert [c.origin for c in Comment.objects.all()] == ["disqus:f#10"]
+
+
+def test_a_deleted_threads_comments_on_an_existing_article_are_kept_deleted(db, tmp_path):
+    _disqus_alpha = _disqus(tmp_path / "a.xml", _thread(1, "http://x.example/alpha/"), _post(10, 1))
+    run_import("disqus", _disqus_alpha, "--no-train", "--create-missing")
+    path = _disqus(
+        tmp_path / "b.xml", _thread(1, "http://x.example/alpha/", deleted=True), _post(11, 1)
+    )
+    output = run_import("disqus", path, "--no-train")
+    assert "was deleted in Disqus: its comments were imported as deleted" in output
+    assert Comment.objects.get(origin="disqus:f#11").status == "deleted"
+    assert Comment.objects.get(origin="disqus:f#10").status == "approved"
+
+
+def test_an_article_made_for_one_forum_takes_no_thread_of_another(db, tmp_path):
+    first = _disqus(
+        tmp_path / "a.xml", _thread(1, "http://a.example/?p=12", forum="a"), _post(10, 1)
+    )
+    run_import("disqus", first, "--no-train", "--create-missing")
+    other = _disqus(
+        tmp_path / "b.xml", _thread(1, "http://b.example/?p=12", forum="b"), _post(20, 1)
+    )
+    output = run_import("disqus", other, "--no-train", "--create-missing")
+    assert "not matched to it" in output
+    assert Article.objects.count() == 2
+    a, b = (Comment.objects.get(origin=o).article for o in ("disqus:a#10", "disqus:b#20"))
+    assert a != b
+
+
+def test_a_wordpress_comment_copied_from_disqus_is_not_stored_twice(db, tmp_path):
+    """Disqus's WordPress plugin writes the Disqus post's id into the comment's meta."""
+    blog = tmp_path / "blog.xml"
+    blog.write_text(
+        BLOG_A.replace(
+            "<wp:post_type>post</wp:post_type>",
+            "<wp:post_type>post</wp:post_type><wp:comment><wp:comment_id>5</wp:comment_id>"
+            "<wp:comment_author>A</wp:comment_author><wp:comment_content>post 10"
+            "</wp:comment_content><wp:comment_approved>1</wp:comment_approved>"
+            "<wp:comment_date_gmt>2015-01-02 00:00:00</wp:comment_date_gmt>"
+            "<wp:commentmeta><wp:meta_key>dsq_post_id</wp:meta_key>"
+            "<wp:meta_value>10</wp:meta_value></wp:commentmeta></wp:comment>",
+        ),
+        encoding="utf-8",
+    )
+    run_import("wxr", blog, "--no-train")
+    copied = Comment.objects.get()
+    assert copied.alias == "disqus-post:10"
+    path = _disqus(
+        tmp_path / "d.xml",
+        _thread(1, "http://blog-a.example/alpha/"),
+        _post(10, 1),
+        _post(11, 1, parent=10),
+    )
+    output = run_import("disqus", path, "--no-train")
+    assert "so not stored twice: 1." in output
+    reply = Comment.objects.get(origin="disqus:f#11")
+    assert Comment.objects.count() == 2 and reply.parent == copied

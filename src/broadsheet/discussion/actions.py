@@ -217,6 +217,7 @@ class ImportedComment:
     score: float | None = None
     reasons: list = field(default_factory=list)
     origin: str = ""
+    alias: str = ""
     edit_token_hash: str = ""
     # Restoring a backup: keep this id and these thread fields exactly.
     pk: int | None = None
@@ -236,7 +237,7 @@ class ImportedComment:
 # What a re-import may change on a comment it stored before.
 _REIMPORTED_FIELDS = (
     "status", "kind", "author_name", "author_email", "author_url", "ip_address", "body",
-    "body_html", "created_at",
+    "body_html", "created_at", "alias",
 )  # fmt: skip
 
 
@@ -464,6 +465,7 @@ def _build_imported(
         score=record.score,
         reasons=record.reasons,
         origin=record.origin,
+        alias=record.alias,
     )
 
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -71,6 +72,10 @@ class Comment(models.Model):
     # Where an imported comment came from ("wxr:<site>#<id>"), so a second import
     # recognises it.
     origin = models.CharField(max_length=300, blank=True, default="")
+    # Another system's key for the same comment: a WordPress comment that Disqus's
+    # plugin copied from Disqus ("disqus-post:<id>"), so that importing the Disqus
+    # export as well does not store it twice.
+    alias = models.CharField(max_length=300, blank=True, default="")
 
     objects = CommentQuerySet.as_manager()
 
@@ -93,6 +98,7 @@ class Comment(models.Model):
             models.Index(fields=["author_email", "author_name"], name="comment_author_idx"),
             # Re-imports look comments up by origin.
             models.Index(fields=["origin"], name="comment_origin_idx"),
+            models.Index(fields=["alias"], condition=~Q(alias=""), name="comment_alias_idx"),
         ]
 
     def __str__(self) -> str:

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from django.db.models import Q
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
@@ -35,6 +37,7 @@ from broadsheet.interchange.loading import (
     BATCH,
     CommentWriter,
     clean_ip,
+    disqus_alias,
     fit,
     make_slug,
     same_comment,
@@ -98,6 +101,7 @@ class Thread:
     created_at: datetime | None
     closed: bool
     line: int | None
+    deleted: bool = False
 
 
 @dataclass
@@ -115,6 +119,9 @@ class Post:
     username: str
     ip: str
     line: int | None
+    # The post's key where it came from: "wp_id=834" for a comment Disqus's WordPress
+    # plugin copied from WordPress.
+    identifier: str = ""
 
 
 @dataclass
@@ -123,6 +130,8 @@ class Survey:
     posts: int = 0
     control_characters: int = 0
     threads: dict[str, Thread] = field(default_factory=dict)
+    # How many posts name each thread.
+    thread_posts: Counter[str] = field(default_factory=Counter)
 
 
 def read(path: Path | str, stats: dict[str, int] | None = None):
@@ -155,6 +164,7 @@ def read(path: Path | str, stats: dict[str, int] | None = None):
                 created_at=parse_time(f.get("createdAt", "")),
                 closed=bool(_flag(f.get("isClosed"))),
                 line=element.sourceline,
+                deleted=bool(_flag(f.get("isDeleted"))),
             )
             yield f.get("forum", "").strip()
         elif name == "post":
@@ -173,6 +183,7 @@ def read(path: Path | str, stats: dict[str, int] | None = None):
                 username=f.get("author.username", ""),
                 ip=f.get("ipAddress", "").strip(),
                 line=element.sourceline,
+                identifier=f.get("id", "").strip(),
             )
         release(element)
     if not checked:
@@ -190,6 +201,7 @@ def survey(path: Path | str) -> Survey:
             result.threads[record.dsq_id] = record
         else:
             result.posts += 1
+            result.thread_posts[record.thread] += 1
     result.control_characters = stats.get("control_characters", 0)
     return result
 
@@ -226,6 +238,12 @@ class DisqusImport:
         self.batch: dict[str, ImportedComment] = {}
         self.later: list[tuple[str, str, int | None]] = []  # child, parent, line
         self.article_of: dict[str, int] = {}  # Disqus post id -> its article
+        self.deleted_threads: set[str] = set()
+        # Disqus post id -> the WordPress comment id it was copied from ("wp_id=834").
+        self.copied_from: dict[str, str] = {}
+        self.article_origins: dict[int, str] = {}
+        # Posts that were already here: the WordPress comments they copy (or were copied to).
+        self.copies = 0
 
     def origin(self, dsq_id: str) -> str:
         return fit(f"disqus:{self.forum}#{dsq_id}", 300)
@@ -233,6 +251,8 @@ class DisqusImport:
     def run(self) -> None:
         for thread in self.survey.threads.values():
             self.articles[thread.dsq_id] = self.match(thread)
+            if thread.deleted:
+                self.deleted_threads.add(thread.dsq_id)
         for record in read(self.path):
             if isinstance(record, Post):
                 self.post(record)
@@ -241,6 +261,11 @@ class DisqusImport:
                     self.flush()
         self.flush()
         self.link_late_replies()
+        if self.copies:
+            self.summary.inform(
+                "Posts already here as the WordPress comments that Disqus's WordPress plugin "
+                f"copied them from or to, so not stored twice: {self.copies}."
+            )
 
     # Threads
 
@@ -248,8 +273,14 @@ class DisqusImport:
         self.summary.count("threads", "found")
         paths = self.paths(thread)
         for found, found_origin in dict.fromkeys(self.candidates(thread, paths)):
-            if self.same_blog(found_origin, thread):
+            if self.same_blog(found_origin, thread) and self.same_forum(found_origin):
                 self.summary.count("threads", "updated")
+                if thread.deleted:
+                    self.summary.note(
+                        f"thread {thread.dsq_id} ({thread.link}) was deleted in Disqus: its "
+                        f"comments were imported as deleted (kept, not shown)",
+                        thread.line,
+                    )
                 return found
             self.summary.note(
                 f"thread {thread.dsq_id} ({thread.link}) has the address of article {found}, "
@@ -261,6 +292,18 @@ class DisqusImport:
         if existing:
             self.summary.count("threads", "updated")
             return existing["pk"]
+        posts = self.survey.thread_posts.get(thread.dsq_id, 0)
+        if self.create_missing and (thread.deleted or not posts):
+            # A page of its own only for a discussion: Disqus keeps a thread for every
+            # page its script was loaded on (previews, spam pages, other hosts).
+            self.summary.count("threads", "skipped")
+            why = "was deleted in Disqus" if thread.deleted else "has no comments"
+            self.summary.note(
+                f"thread {thread.dsq_id} ({thread.link or thread.title!r}) {why}: no article "
+                f"was made for it" + (f" and its {posts} comments were skipped" if posts else ""),
+                thread.line,
+            )
+            return None
         if not self.create_missing:
             self.summary.count("threads", "skipped")
             self.summary.note(
@@ -305,6 +348,13 @@ class DisqusImport:
         blog = _host(origin.removeprefix("wxr:").rsplit("#", 1)[0])
         hosts = {_host(url) for url in (thread.link, *thread.identifier.split()) if "://" in url}
         return not hosts or not blog or blog in hosts
+
+    def same_forum(self, origin: str) -> bool:
+        """An article an import made for a Disqus thread takes only that forum's threads:
+        another forum (another site) has its own ``/?p=12``."""
+        if not origin.startswith("disqus:"):
+            return True
+        return origin.rsplit("#", 1)[0] == f"disqus:{self.forum}"
 
     @staticmethod
     def paths(thread: Thread) -> list[str]:
@@ -358,12 +408,22 @@ class DisqusImport:
         article_id = self.articles.get(post.thread)
         if article_id is None:
             summary.count("comments", "skipped")
-            if post.thread not in self.articles:
-                summary.note(f"post {post.dsq_id} names an unknown thread {post.thread}", post.line)
+            if not post.thread:
+                summary.note(f"post {post.dsq_id or '(no id)'} names no thread: skipped", post.line)
+            elif post.thread not in self.articles:
+                summary.note(
+                    f"post {post.dsq_id or '(no id)'} names thread {post.thread}, which is not "
+                    "in the file: skipped",
+                    post.line,
+                )
             return
-        if not post.dsq_id or post.dsq_id in self.batch or post.dsq_id in self.ids:
+        if not post.dsq_id:
             summary.count("comments", "errors")
-            summary.note(f"post {post.dsq_id!r} has no id or appears twice: skipped", post.line)
+            summary.note("a post without a dsq:id attribute was skipped", post.line)
+            return
+        if post.dsq_id in self.batch or post.dsq_id in self.ids:
+            summary.count("comments", "errors")
+            summary.note(f"post {post.dsq_id} appears twice: the second was skipped", post.line)
             return
         if post.created_at is None:
             summary.count("comments", "errors")
@@ -377,9 +437,12 @@ class DisqusImport:
             body=post.message,
             body_html=wpcontent.comment_html(post.message),
             created_at=post.created_at,
-            status=status_of(post),
+            status=Comment.Status.DELETED
+            if post.thread in self.deleted_threads
+            else status_of(post),
             origin=self.origin(post.dsq_id),
         )
+        self.copied_from[post.dsq_id] = _wordpress_id(post.identifier)
         self.article_of[post.dsq_id] = article_id
         if post.parent and self.article_of.get(post.parent, article_id) != article_id:
             self.summary.note(
@@ -399,7 +462,8 @@ class DisqusImport:
     def flush(self) -> None:
         if not self.batch:
             return
-        by_origin = {r.origin: (dsq_id, r) for dsq_id, r in self.batch.items()}
+        self.find_copies()
+        by_origin = {r.origin: (dsq_id, r) for dsq_id, r in self.batch.items() if r.comment is None}
         stored = Comment.objects.filter(origin__in=list(by_origin)).values(
             "pk", "origin", "thread_id", "thread_key", "depth", *_COMPARED
         )
@@ -424,6 +488,54 @@ class DisqusImport:
             if record.comment is not None:
                 self.ids[dsq_id] = record.comment.pk
         self.batch = {}
+
+    def find_copies(self) -> None:
+        """Posts of this batch that are on their article already, as the WordPress comment
+        Disqus's plugin copied them from (``wp_id=N``) or to (``dsq_post_id``): they stand
+        for that comment, and are not stored again."""
+        keys: dict[tuple[int, str], str] = {}  # (article, key) -> Disqus post id
+        for dsq_id, record in self.batch.items():
+            keys[(record.article_id, disqus_alias(dsq_id))] = dsq_id
+            wordpress_id = self.copied_from.get(dsq_id)
+            if wordpress_id:
+                for origin in self.wordpress_origins(record.article_id, wordpress_id):
+                    keys[(record.article_id, origin)] = dsq_id
+        names = [key for _, key in keys if key]
+        if not names:
+            return
+        fields = ("pk", "article_id", "origin", "alias", "thread_id", "thread_key", "depth")
+        found = Comment.objects.filter(
+            Q(alias__in=[n for n in names if n.startswith("disqus-post:")])
+            | Q(origin__in=[n for n in names if n.startswith("wxr:")]),
+            article_id__in={article for article, _ in keys},
+        ).values(*fields)
+        for row in found:
+            copy = keys.get((row["article_id"], row["alias"])) or keys.get(
+                (row["article_id"], row["origin"])
+            )
+            if copy is None or self.batch[copy].comment is not None:
+                continue
+            self.batch[copy].comment = Comment(
+                pk=row["pk"], thread_id=row["thread_id"], thread_key=row["thread_key"],
+                depth=row["depth"],
+            )  # fmt: skip
+            self.ids[copy] = row["pk"]
+            self.copies += 1
+            self.summary.count("comments", "skipped")
+
+    def wordpress_origins(self, article_id: int, wordpress_id: str) -> list[str]:
+        """The origins a WordPress comment of this article has when it was imported from
+        the same blog as the article."""
+        origin = self.article_origins.get(article_id)
+        if origin is None:
+            origin = (
+                Article.objects.filter(pk=article_id).values_list("origin", flat=True).first() or ""
+            )
+            self.article_origins[article_id] = origin
+        if not origin.startswith("wxr:"):
+            return []
+        blog = origin.rsplit("#", 1)[0]
+        return [fit(f"{blog}#c{wordpress_id}", 300)]
 
     def link_late_replies(self) -> None:
         """Replies that came before their parents in the file get them now."""
@@ -458,6 +570,12 @@ class DisqusImport:
             links[self.ids[child]] = self.ids[parent]
         for pk in discussion_actions.attach_replies(links):
             self.summary.note(f"comment {pk}: replies went round in a circle; made top-level")
+
+
+def _wordpress_id(identifier: str) -> str:
+    """The WordPress comment id in a post's ``<id>``, as Disqus's plugin writes it."""
+    match = re.fullmatch(r"wp_id=(\d+)", identifier.strip())
+    return match.group(1) if match else ""
 
 
 _ENTITY = re.compile(r"&(?:#[0-9]+|#x[0-9a-f]+|[a-z][a-z0-9]*);", re.IGNORECASE)

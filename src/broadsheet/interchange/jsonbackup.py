@@ -377,6 +377,7 @@ def _comment_record(record: dict) -> ImportedComment:
         score=kwargs.get("score"),
         reasons=kwargs.get("reasons") or [],
         origin=origin,
+        alias=kwargs.get("alias", ""),
         edit_token_hash=kwargs.get("edit_token_hash", ""),
     )
 

@@ -23,6 +23,7 @@ from broadsheet.interchange.loading import (
     Catalogue,
     CommentWriter,
     clean_ip,
+    disqus_alias,
     fit,
     make_slug,
     same_comment,
@@ -64,6 +65,8 @@ META_AUTHOR = {
     "author_email": "_broadsheet_author_email",
     "author_url": "_broadsheet_author_url",
 }
+# Written by Disqus's WordPress plugin on the comments it copied from Disqus.
+META_DISQUS_POST = "dsq_post_id"
 META_SOURCE_NAME = "_broadsheet_source_name"
 META_SOURCE_URL = "_broadsheet_source_url"
 
@@ -532,6 +535,7 @@ class WxrImport:
             kind=kind,
             origin=self.comment_origin(cid),
             source_id=self._source_id(cid),
+            alias=disqus_alias(c.meta.get(META_DISQUS_POST, "")),
         )
 
     def _source_id(self, cid: str) -> int | None:
