@@ -352,3 +352,69 @@ def test_a_comment_without_a_date_or_with_an_empty_website_is_kept(db, tmp_path)
     assert comment.author_url == "" and "not a web address" not in output
     run_import("wxr", path, "--no-train")  # again: the same comments, found and left alone
     assert Comment.objects.count() == 2
+
+
+def _items_file(tmp_path, items: str):
+    path = tmp_path / "items.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>T</title>'
+        "<link>https://conv.example.com</link><wp:wxr_version>1.2</wp:wxr_version>"
+        f"{items}</channel></rss>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _item(title: str, extra: str = "") -> str:
+    return (
+        f"<item><title>{title}</title><link>https://conv.example.com/{title.lower()}/</link>"
+        f"<content:encoded>Text of {title}.</content:encoded>{extra}</item>"
+    )
+
+
+def test_posts_without_ids_are_imported_and_a_repeated_id_keeps_the_first(db, tmp_path):
+    dated = "<wp:status>publish</wp:status><wp:post_date_gmt>2015-03-01 10:00:00</wp:post_date_gmt>"
+    path = _items_file(
+        tmp_path,
+        _item("One", f"<wp:post_id></wp:post_id>{dated}")
+        + _item("Two", f"<wp:post_id>0</wp:post_id>{dated}")
+        + _item("Three", f"<wp:post_id>0</wp:post_id>{dated}")
+        + _item("Four", f"<wp:post_id>7</wp:post_id>{dated}")
+        + _item("Five", f"<wp:post_id>7</wp:post_id>{dated}"),
+    )
+    output = run_import("wxr", path, "--no-train")
+    assert sorted(Article.objects.values_list("title", flat=True)) == [
+        "Four", "One", "Three", "Two"
+    ]  # fmt: skip
+    assert "post 7 appears twice in the file: the first was imported" in output
+    assert tally(output, "posts") == [5, 4, 0, 1, 0]
+    again = run_import("wxr", path, "--no-train")  # the same posts are found again
+    assert Article.objects.count() == 4
+    assert tally(again, "posts")[1] == 0
+
+
+def test_what_a_file_leaves_out_is_read_as_wordpress_reads_it(db, tmp_path):
+    comment = (
+        "<wp:comment><wp:comment_id>1</wp:comment_id><wp:comment_author>A</wp:comment_author>"
+        "<wp:comment_date_gmt>2015-03-01 11:00:00</wp:comment_date_gmt>"
+        "<wp:comment_content>No approval given.</wp:comment_content></wp:comment>"
+    )
+    path = _items_file(
+        tmp_path,
+        _item("Nostatus", "<wp:post_id>1</wp:post_id>")
+        + _item("Nodate", f"<wp:post_id>2</wp:post_id><wp:status>publish</wp:status>{comment}"),
+    )
+    output = run_import("wxr", path, "--no-train")
+    # No wp:status: a draft. No date on a published post: published now.
+    assert Article.objects.get(title="Nostatus").status == Article.Status.DRAFT
+    undated = Article.objects.get(title="Nodate")
+    assert undated.status == Article.Status.PUBLISHED and undated.published_at is not None
+    assert "post 2 has no date: published with the time of the import" in output
+    # No wp:comment_approved: WordPress stores it empty and shows it to nobody.
+    assert Comment.objects.get().status == Comment.Status.PENDING
+    published_at = undated.published_at
+    run_import("wxr", path, "--no-train")
+    undated.refresh_from_db()
+    assert undated.published_at == published_at

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import html
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -116,6 +117,7 @@ class WxrImport:
         # wp:author_id -> the Django account made or found for that author.
         self.accounts: dict[str, int] = {}
         self.now = timezone.now()
+        self.posts_seen: set[str] = set()
 
     def run(self) -> None:
         if self.keep_ids and self.survey.highest_comment_id:
@@ -251,10 +253,29 @@ class WxrImport:
                     post.line,
                 )
             return
-        if not post.post_id.strip():
-            self.summary.count("posts", "errors")
-            self.summary.note("a post without a wp:post_id was skipped", post.line)
+        post_id = post.post_id.strip()
+        if post_id in ("", "0"):
+            # WordPress imports such a post as a new one (some converters write no ids):
+            # it is keyed by what it says instead, so that a rerun finds it again.
+            said = "|".join((post.guid, post.link, post.title, post.post_date, post.post_date_gmt))
+            post = replace(post, post_id="h" + hashlib.sha1(said.encode()).hexdigest()[:16])
+            if post.post_id in self.posts_seen:
+                self.summary.count("posts", "skipped")
+                self.summary.note("a post without an id repeats an earlier one: skipped", post.line)
+                return
+        elif post_id in self.posts_seen:
+            # WordPress keeps the first item with an id and passes over the others.
+            self.summary.count("posts", "skipped")
+            if post.comments:
+                self.summary.count("comments", "found", len(post.comments))
+                self.summary.count("comments", "skipped", len(post.comments))
+            self.summary.note(
+                f"post {post_id} appears twice in the file: the first was imported, this one "
+                f"skipped (with its {len(post.comments)} comments), as WordPress does",
+                post.line,
+            )
             return
+        self.posts_seen.add(post.post_id)
         article, changed = self.article(post)
         if article is None:
             return
@@ -273,6 +294,14 @@ class WxrImport:
         published_at = reader.utc_time(
             post.post_date_gmt, post.post_date, self.offset, post.pub_date
         )
+        if published_at is None and post.status == "publish" and not post.password:
+            # WordPress publishes it as it imports it; a rerun keeps that time.
+            published_at = article.published_at or self.now
+            if created:
+                self.summary.note(
+                    f"post {post.post_id} has no date: published with the time of the import",
+                    post.line,
+                )
         status = self.article_status(post, published_at)
         title = html.unescape(post.title).strip() or f"Untitled ({post.post_id})"
         slug_source = post.meta.get(META_SLUG) or unquote(post.post_name) or title

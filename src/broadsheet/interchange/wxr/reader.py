@@ -174,7 +174,8 @@ def _comment(element: etree._Element) -> Comment:
         date=f.get("wp:comment_date", "").strip(),
         date_gmt=f.get("wp:comment_date_gmt", "").strip(),
         content=f.get("wp:comment_content", ""),
-        approved=f.get("wp:comment_approved", "1").strip(),
+        # Missing, WordPress stores it empty: shown to nobody, so held here.
+        approved=f.get("wp:comment_approved", "").strip(),
         type=f.get("wp:comment_type", "").strip(),
         parent=f.get("wp:comment_parent", "").strip(),
         user_id=f.get("wp:comment_user_id", "").strip(),
@@ -212,7 +213,8 @@ def _post(element: etree._Element) -> Post:
         pub_date=f.get("pubDate", "").strip(),
         comment_status=f.get("wp:comment_status", "open").strip(),
         post_name=f.get("wp:post_name", "").strip(),
-        status=f.get("wp:status", "publish").strip(),
+        # Missing, WordPress makes the post a draft.
+        status=f.get("wp:status", "").strip(),
         post_type=f.get("wp:post_type", "post").strip() or "post",
         password=f.get("wp:post_password", ""),
         post_modified=f.get("wp:post_modified", "").strip(),
