@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.test import Client
 
 from broadsheet.discussion.models import Comment
 
@@ -82,3 +83,20 @@ def test_spam_is_reported_to_its_poster_as_pending(client, article):
     response = api_post(client, article, "best casino")
     assert response.status_code == 201 and response.json()["status"] == "pending"
     assert Comment.objects.get().status == Comment.Status.SPAM
+
+
+def test_spam_is_shown_to_its_poster_as_held_and_to_nobody_else(client, article):
+    from broadsheet.moderation.models import WordRule
+
+    WordRule.objects.create(phrase="casino", list=WordRule.List.BLOCK)
+    response = web_post(client, article, "the best casino")
+    assert response.status_code == 302
+    spam = Comment.objects.get()
+    assert spam.status == Comment.Status.SPAM
+    assert response["Location"].endswith(f"#comment-{spam.pk}")
+    mine = client.get(response["Location"]).content.decode()
+    assert f'id="comment-{spam.pk}"' in mine and "the best casino" in mine
+    assert "Your comment is awaiting moderation" in mine
+    assert "spam" not in mine.lower().replace("anti-spam", "")
+    stranger = Client().get(article.get_absolute_url()).content.decode()
+    assert "the best casino" not in stranger

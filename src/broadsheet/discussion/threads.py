@@ -54,12 +54,17 @@ class DiscussionPage:
         return self.number > 1
 
 
+# What a reader's own comment may be and still be shown to them, as awaiting moderation:
+# held, or filed as spam (never revealed to its poster, who sees it held like any other).
+SHOWN_TO_AUTHOR = (Comment.Status.PENDING, Comment.Status.SPAM)
+
+
 def visible_threads(article: Article, own_ids: Iterable[int] = ()):
     """Threads holding something this reader may see, as ``(thread_key, thread_id)`` rows."""
     own_ids = list(own_ids)
     seen = Q(status=Comment.Status.APPROVED)
     if own_ids:
-        seen |= Q(pk__in=own_ids, status=Comment.Status.PENDING)
+        seen |= Q(pk__in=own_ids, status__in=SHOWN_TO_AUTHOR)
     return Comment.objects.filter(seen, article=article)
 
 
@@ -133,7 +138,7 @@ def _link(rows: list[Comment], own_ids: set[int]) -> list[Node]:
 def _prune(node: Node) -> bool:
     node.children = [child for child in node.children if _prune(child)]
     status = node.comment.status
-    visible = status == Comment.Status.APPROVED or (node.own and status == Comment.Status.PENDING)
+    visible = status == Comment.Status.APPROVED or (node.own and status in SHOWN_TO_AUTHOR)
     if visible:
         return True
     if node.children:
