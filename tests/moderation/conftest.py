@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from broadsheet.moderation import learned
+from broadsheet.moderation.apps import MODERATORS
 from broadsheet.moderation.models import ModerationSettings
 
 # Small, made-up comments in the shapes spam and discussion take on a news site.
@@ -67,9 +69,16 @@ def rules(db) -> ModerationSettings:
     return ModerationSettings.load()
 
 
+def make_moderator(username: str = "mod", **fields):
+    """A staff account in the Moderators group, as an operator sets one up."""
+    user = get_user_model().objects.create_user(username, password="pw", is_staff=True, **fields)
+    user.groups.add(Group.objects.get(name=MODERATORS))
+    return user
+
+
 @pytest.fixture
 def moderator(db):
-    return get_user_model().objects.create_user("mod", password="pw", is_staff=True)
+    return make_moderator()
 
 
 def train_site_filter(epochs: int = 5) -> None:

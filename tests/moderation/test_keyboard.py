@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings as django_settings
-from django.contrib.auth import get_user_model
 from django.test import Client
 from playwright.sync_api import Page, expect
 
 from broadsheet.discussion.models import Comment
 from tests.conftest import post
+from tests.moderation.conftest import make_moderator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 Status = Comment.Status
@@ -17,7 +17,7 @@ Status = Comment.Status
 
 @pytest.fixture
 def staff_page(new_context, live_server) -> Page:
-    user = get_user_model().objects.create_user("kb", password="pw", is_staff=True)
+    user = make_moderator("kb")
     client = Client()
     client.force_login(user)
     session = client.cookies[django_settings.SESSION_COOKIE_NAME].value

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from broadsheet.discussion.models import Comment
 from broadsheet.moderation import actions
+from broadsheet.moderation.apps import MODERATORS
 from broadsheet.moderation.models import AuditEntry, Block, Report
 from tests.conftest import post
 
@@ -89,9 +91,10 @@ def test_queue_queries_do_not_grow_with_the_queue(staff, article, moderator, tab
 def test_queue_page_query_count(staff, article, django_assert_num_queries):
     held(article, 60, author_email="x@example.org")
     staff.get("/moderation/")  # sessions and site settings exist from here on
-    # session, user, 3 for the tab counts, page count, page rows, open reports,
-    # author history, the site settings and the section menu of the base template.
-    with django_assert_num_queries(11):
+    # session, user, the user's and their groups' permissions (may they moderate?), 3 for
+    # the tab counts, page count, page rows, open reports, author history, the site
+    # settings and the section menu of the base template.
+    with django_assert_num_queries(13):
         response = staff.get("/moderation/?page=2")
     assert response.context["page"].number == 2
 
@@ -337,3 +340,30 @@ def test_ids_that_are_not_plain_numbers_in_range_are_a_400_or_ignored(
     assert staff.post("/moderation/undo", {"entry": bad}).status_code == 400
     assert Comment.objects.get(pk=a.pk).status == Status.REJECTED
     assert AuditEntry.objects.count() == 1
+
+
+def test_only_staff_who_may_change_comments_moderate(client, article, django_user_model):
+    comment = held(article, 1)[0]
+    writer = django_user_model.objects.create_user("writer", password="pw", is_staff=True)
+    client.force_login(writer)
+    # A writer of articles sees no commenter's address and decides nothing.
+    for url in ("/moderation/", "/moderation/log/", "/moderation/filter/"):
+        assert client.get(url).status_code == 403, url
+    decision = {"action": "approve"}
+    assert client.post(f"/moderation/{comment.pk}/decide", decision).status_code == 403
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+    # Put in the Moderators group, the same account may.
+    writer.groups.add(Group.objects.get(name=MODERATORS))
+    client.force_login(django_user_model.objects.get(pk=writer.pk))
+    assert client.get("/moderation/").status_code == 200
+    client.logout()
+    assert client.get("/moderation/").status_code == 302  # to the sign-in page
+
+
+def test_the_admin_leads_moderators_to_the_queue(client, moderator, django_user_model):
+    client.force_login(moderator)
+    assert 'href="/moderation/">Moderation queue</a>' in client.get("/admin/").content.decode()
+    writer = django_user_model.objects.create_user("writer", password="pw", is_staff=True)
+    client.force_login(writer)
+    assert "Moderation queue" not in client.get("/admin/").content.decode()

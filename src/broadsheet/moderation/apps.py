@@ -33,6 +33,40 @@ def create_cache_table(sender, *, using: str, **kwargs) -> None:
     call_command("createcachetable", database=using, verbosity=0)
 
 
+# The group an operator puts moderators in (docs/moderation.md): what moderating needs.
+MODERATORS = "Moderators"
+MODERATOR_PERMISSIONS = [
+    ("discussion", "view_comment"),
+    ("discussion", "change_comment"),  # what the moderation pages ask for
+    ("moderation", "view_auditentry"),
+    ("moderation", "view_block"),
+    ("moderation", "add_block"),
+    ("moderation", "change_block"),
+    ("moderation", "delete_block"),
+    ("moderation", "view_report"),
+    ("moderation", "change_report"),
+    ("moderation", "view_wordrule"),
+    ("moderation", "add_wordrule"),
+    ("moderation", "change_wordrule"),
+    ("moderation", "delete_wordrule"),
+]
+
+
+def create_moderators_group(sender, *, using: str, **kwargs) -> None:
+    """After ``migrate``: the Moderators group, made once; an operator may change it after."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, created = Group.objects.using(using).get_or_create(name=MODERATORS)
+    if not created:
+        return
+    wanted = Permission.objects.using(using).none()
+    for app_label, codename in MODERATOR_PERMISSIONS:
+        wanted |= Permission.objects.using(using).filter(
+            content_type__app_label=app_label, codename=codename
+        )
+    group.permissions.set(wanted)
+
+
 class ModerationConfig(AppConfig):
     name = "broadsheet.moderation"
     label = "moderation"
@@ -41,6 +75,8 @@ class ModerationConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(retrain_stale_filter, sender=self)
         post_migrate.connect(create_cache_table, sender=self)
+        # After auth's own receiver, which made the permissions (auth is installed first).
+        post_migrate.connect(create_moderators_group, sender=self)
         from broadsheet.discussion.rendering import CommentLink, register_comment_link
 
         register_comment_link(

@@ -1,14 +1,22 @@
-"""The moderators' pages (staff only) and the readers' report form."""
+"""The moderators' pages and the readers' report form.
+
+Moderating (the queue, decisions, blocks, the audit log, the filter's figures) is for
+staff who may change comments (``MODERATE``; the Moderators group has it): an editor who
+only writes articles does not see commenters' addresses or decide on their comments.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
+from functools import wraps
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
 from django.http import (
@@ -153,6 +161,21 @@ def _page_query(**params: object) -> str:
 _MAX_ID = 2**63 - 1
 
 
+MODERATE = "discussion.change_comment"
+
+
+def moderator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Staff with ``MODERATE`` only: others signed in get 403, everyone else the sign-in page."""
+
+    @wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.has_perm(MODERATE):
+            raise PermissionDenied("Moderating needs the permission to change comments.")
+        return view(request, *args, **kwargs)
+
+    return staff_member_required(checked)
+
+
 def _id(value: str) -> int | None:
     """A row id written in a form or a query (ASCII digits, in range), else None."""
     if value.isascii() and value.isdigit() and 0 < int(value) <= _MAX_ID:
@@ -160,7 +183,7 @@ def _id(value: str) -> int | None:
     return None
 
 
-@staff_member_required
+@moderator_required
 def queue(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab", "pending")
     if tab not in TABS:
@@ -222,7 +245,7 @@ def _back(request: HttpRequest) -> HttpResponseRedirect:
     return HttpResponseRedirect(target if on_site else reverse("moderation:queue"))
 
 
-@staff_member_required
+@moderator_required
 @require_POST
 def decide_many(request: HttpRequest) -> HttpResponse:
     """The queue's one form: a button on one comment ("approve:12"), or bulk on the ticked ones."""
@@ -249,7 +272,7 @@ def decide_many(request: HttpRequest) -> HttpResponse:
     return _back(request)
 
 
-@staff_member_required
+@moderator_required
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action", "")
@@ -260,7 +283,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     return _back(request)
 
 
-@staff_member_required
+@moderator_required
 @require_POST
 def undo(request: HttpRequest) -> HttpResponse:
     given = request.POST.get("entry", "")
@@ -284,7 +307,7 @@ def undo(request: HttpRequest) -> HttpResponse:
     return _back(request)
 
 
-@staff_member_required
+@moderator_required
 @require_http_methods(["GET", "POST"])
 def block(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
@@ -316,14 +339,14 @@ def block(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_member_required
+@moderator_required
 def blocks(request: HttpRequest) -> HttpResponse:
     active = Block.objects.active().select_related("created_by")
     page = Paginator(active, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "moderation/blocks.html", {"page": page})
 
 
-@staff_member_required
+@moderator_required
 @require_POST
 def unblock(request: HttpRequest, pk: int) -> HttpResponse:
     actions.unblock(get_object_or_404(Block, pk=pk), actor=request.user)
@@ -331,7 +354,7 @@ def unblock(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("moderation:blocks")
 
 
-@staff_member_required
+@moderator_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     entries = AuditEntry.objects.select_related("actor", "comment", "comment__article")
     if action := request.GET.get("action"):
@@ -349,7 +372,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_member_required
+@moderator_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def filter_outcomes(request: HttpRequest) -> HttpResponse:
     """How the learned score has done against the moderators' decisions, threshold by
