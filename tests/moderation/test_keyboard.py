@@ -66,3 +66,23 @@ def test_x_ticks_for_a_bulk_decision(staff_page: Page, article):
     with staff_page.expect_navigation():
         staff_page.locator("fieldset.bulk").get_by_role("button", name="Reject").click()
     assert [status_of(x) for x in (a, b, c)] == [Status.REJECTED, Status.PENDING, Status.REJECTED]
+
+
+def test_after_a_decision_the_next_comment_is_current(staff_page: Page, article):
+    a, b, c = held(article, "one", "two", "three")
+    staff_page.goto("/moderation/")
+    staff_page.keyboard.press("j")
+    with staff_page.expect_navigation():
+        staff_page.keyboard.press("r")
+    assert status_of(b) == Status.REJECTED
+    # Not back at the top: the comment that followed the decided one.
+    expect(staff_page.locator(f"#q-{c.pk}")).to_have_class("queue-item status-pending current")
+
+
+def test_select_all_ticks_the_page_for_a_bulk_decision(staff_page: Page, article):
+    comments = held(article, "one", "two", "three")
+    staff_page.goto("/moderation/")
+    staff_page.get_by_label("Select all 3 on this page").check()
+    with staff_page.expect_navigation():
+        staff_page.locator("fieldset.bulk").get_by_role("button", name="Spam").click()
+    assert [status_of(x) for x in comments] == [Status.SPAM] * 3

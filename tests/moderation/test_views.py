@@ -210,6 +210,27 @@ def test_recently_decided_tab_lists_decisions_with_undo(staff, article, moderato
     staff.post("/moderation/undo", {"entry": entry.pk})
     a.refresh_from_db()
     assert a.status == Status.PENDING
+    # What was undone no longer stands: neither listed nor counted.
+    html = staff.get("/moderation/?tab=decided").content.decode()
+    assert f'name="entry" value="{entry.pk}"' not in html
+    assert "0 decisions in the last two days" in html
+
+
+def test_undo_takes_back_a_bulk_decision_whole(staff, article, moderator):
+    a, b, c, d = held(article, 4)
+    staff.post("/moderation/decide", {"one": f"approve:{d.pk}"})
+    response = staff.post("/moderation/decide", {"action": "reject", "ids": [a.pk, b.pk, c.pk]})
+    said = " ".join(m.message for m in response.wsgi_request._messages)
+    assert "Rejected: 3 comments. Press u" in said
+    response = staff.post("/moderation/undo", {"next": "/moderation/"})
+    said = " ".join(m.message for m in response.wsgi_request._messages)
+    assert "Undid “Rejected” on 3 comments." in said
+    statuses = dict(Comment.objects.values_list("pk", "status"))
+    assert [statuses[x.pk] for x in (a, b, c, d)] == ["pending"] * 3 + ["approved"]
+    # The decision before it is next.
+    staff.post("/moderation/undo", {"next": "/moderation/"})
+    d.refresh_from_db()
+    assert d.status == Status.PENDING
 
 
 def test_keyboard_script_is_loaded_and_buttons_carry_keys(staff, article):

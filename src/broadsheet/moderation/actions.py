@@ -4,6 +4,7 @@ record, and teaches the learned filter what the moderator decided."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from typing import Any
@@ -72,6 +73,7 @@ def moderate_many(
     comments = list(comments)
     entries = []
     lessons = []
+    batch = uuid.uuid4() if len(comments) > 1 else None
     with transaction.atomic():
         for comment in comments:
             old = discussion_actions.change_status(comment, target, actor=actor)
@@ -83,6 +85,7 @@ def moderate_many(
                     from_status=old,
                     to_status=target,
                     note=note,
+                    batch=batch,
                 )
             )
             # A decision that changes nothing (approving what is shown) teaches nothing new.
@@ -150,6 +153,18 @@ def undo(entry: AuditEntry, *, actor: Any) -> AuditEntry:
             reverts=entry,
             note=f"Undid “{entry.get_action_display()}”.",
         )
+
+
+def undo_last(actor: Any) -> list[AuditEntry]:
+    """Undo the actor's last decision: every comment of it, when it was a bulk one."""
+    entry = last_undoable(actor)
+    if entry is None:
+        return []
+    with transaction.atomic():
+        if entry.batch is None:
+            return [undo(entry, actor=actor)]
+        same = AuditEntry.objects.filter(batch=entry.batch, reverted_by=None).order_by("id")
+        return [undo(e, actor=actor) for e in same]
 
 
 def last_undoable(actor: Any) -> AuditEntry | None:

@@ -209,6 +209,8 @@ class AuditEntry(models.Model):
     from_status = models.CharField(max_length=10, blank=True)
     to_status = models.CharField(max_length=10, blank=True)
     note = models.TextField(blank=True)
+    # The entries of one bulk decision share it: undoing the decision takes them all back.
+    batch = models.UUIDField(null=True, blank=True, editable=False)
     # For an undo: the entry it reverses.
     reverts = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reverted_by"

@@ -68,10 +68,15 @@ def _tab_counts() -> dict[str, int]:
         .values("comment")
         .distinct()
         .count(),
-        "decided": AuditEntry.objects.filter(
-            created_at__gte=timezone.now() - RECENT, action__in=actions.UNDOABLE
-        ).count(),
+        "decided": _recent_decisions().count(),
     }
+
+
+def _recent_decisions():
+    """Decisions of the last two days that still stand (an undone one is not listed)."""
+    return AuditEntry.objects.filter(
+        created_at__gte=timezone.now() - RECENT, action__in=actions.UNDOABLE, reverted_by=None
+    )
 
 
 def _tabs() -> list[tuple[str, str, int]]:
@@ -195,9 +200,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     tabs = _tabs()
     per_page = QUEUE_PAGE_SIZE
     if tab == "decided" and author_of is None:
-        entries = AuditEntry.objects.filter(
-            created_at__gte=timezone.now() - RECENT, action__in=actions.UNDOABLE
-        ).select_related("actor", "comment", "comment__article")
+        entries = _recent_decisions().select_related("actor", "comment", "comment__article")
         page = Paginator(entries, per_page).get_page(request.GET.get("page"))
         return render(
             request,
@@ -268,7 +271,8 @@ def decide_many(request: HttpRequest) -> HttpResponse:
     else:
         actions.moderate_many(comments, action, actor=request.user)
     label = "Kept" if action == "keep" else AuditEntry.Action(action).label
-    messages.success(request, f"{label}: {len(comments)} comment(s). Press u or Undo to reverse.")
+    count = "1 comment" if len(comments) == 1 else f"{len(comments)} comments"
+    messages.success(request, f"{label}: {count}. Press u (or Undo my last decision) to undo.")
     return _back(request)
 
 
@@ -287,17 +291,20 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def undo(request: HttpRequest) -> HttpResponse:
     given = request.POST.get("entry", "")
-    entry: AuditEntry | None
-    if given:  # that entry, or nothing: a malformed one is no reason to undo another
-        entry_id = _id(given)
-        if entry_id is None:
-            return HttpResponseBadRequest("No such entry.")
-        entry = get_object_or_404(AuditEntry, pk=entry_id)
-    else:  # the moderator's own last decision (the u key)
-        entry = actions.last_undoable(request.user)
-    if entry is None:
-        messages.info(request, "Nothing to undo.")
+    if not given:  # the moderator's own last decision (the u key), bulk ones whole
+        undone = actions.undo_last(request.user)
+        if not undone:
+            messages.info(request, "Nothing to undo.")
+        else:
+            decision = undone[0].reverts.get_action_display()  # type: ignore[union-attr]
+            what = f"#{undone[0].comment_id}" if len(undone) == 1 else f"{len(undone)} comments"
+            messages.success(request, f"Undid “{decision}” on {what}.")
         return _back(request)
+    # That entry, or nothing: a malformed one is no reason to undo another.
+    entry_id = _id(given)
+    if entry_id is None:
+        return HttpResponseBadRequest("No such entry.")
+    entry = get_object_or_404(AuditEntry, pk=entry_id)
     try:
         actions.undo(entry, actor=request.user)
     except ValueError as exc:

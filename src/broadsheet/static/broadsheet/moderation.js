@@ -16,10 +16,15 @@
     items[current].scrollIntoView({ block: "nearest" });
   }
 
+  // The place in the list is kept across the reload a decision causes: the decided
+  // comment leaves the tab, so the one after it is then where it was.
+  var PLACE = "broadsheet-queue-place:" + window.location.pathname + window.location.search;
+
   function press(key) {
     if (current < 0) return false;
     var button = items[current].querySelector("button[data-key='" + key + "']");
     if (!button) return false;
+    try { window.sessionStorage.setItem(PLACE, String(current)); } catch (e) { /* private mode */ }
     button.click();
     return true;
   }
@@ -51,6 +56,26 @@
   items.forEach(function (li, n) {
     li.addEventListener("click", function () { current = n; focus(n); });
   });
-  // After a decision the page reloads on the same tab: start on the first comment.
-  if (items.length) focus(0);
+  var place = 0;
+  try {
+    place = parseInt(window.sessionStorage.getItem(PLACE) || "0", 10) || 0;
+    window.sessionStorage.removeItem(PLACE);
+  } catch (e) { /* private mode: start at the top */ }
+  if (items.length) focus(place);
+
+  // Bulk decisions: tick every comment of the page at once.
+  var bulk = document.querySelector("fieldset.bulk");
+  var boxes = Array.prototype.slice.call(document.querySelectorAll("input[name=ids]"));
+  if (bulk && boxes.length) {
+    var label = document.createElement("label");
+    var all = document.createElement("input");
+    all.type = "checkbox";
+    all.className = "pick-all";
+    label.appendChild(all);
+    label.appendChild(document.createTextNode(" Select all " + boxes.length + " on this page"));
+    bulk.insertBefore(label, bulk.querySelector("button"));
+    all.addEventListener("change", function () {
+      boxes.forEach(function (box) { box.checked = all.checked; });
+    });
+  }
 })();
