@@ -177,10 +177,10 @@ def test_a_reply_to_a_post_of_another_thread_becomes_top_level(db, tmp_path, par
     assert by_id["12"].parent_id == by_id["10"].pk  # the same thread: a reply
 
 
-def _thread(n: int, link: str, *, forum: str = "f", deleted: bool = False) -> str:
+def _thread(n: int, link: str, *, forum: str = "f", deleted: bool = False, title: str = "") -> str:
     return (
         f'<thread dsq:id="{n}"><id>t{n}</id><forum>{forum}</forum><link>{link}</link>'
-        f"<title>T{n}</title><createdAt>2015-01-01T00:00:00Z</createdAt>"
+        f"<title>{title or f'T{n}'}</title><createdAt>2015-01-01T00:00:00Z</createdAt>"
         f"<isClosed>false</isClosed><isDeleted>{str(deleted).lower()}</isDeleted></thread>"
     )
 
@@ -269,3 +269,96 @@ def test_a_wordpress_comment_copied_from_disqus_is_not_stored_twice(db, tmp_path
     assert "so not stored twice: 1." in output
     reply = Comment.objects.get(origin="disqus:f#11")
     assert Comment.objects.count() == 2 and reply.parent == copied
+
+
+def test_a_query_that_names_the_page_keeps_two_pages_apart(db, tmp_path):
+    path = _disqus(
+        tmp_path / "q.xml",
+        _thread(1, "http://x.example/view.php?id=5"),
+        _thread(2, "http://x.example/view.php?id=6"),
+        # The same page as thread 1, reached from a newsletter.
+        _thread(3, "http://x.example/view.php?utm_source=news&amp;id=5&amp;fbclid=abc"),
+        _post(10, 1),
+        _post(11, 2),
+        _post(12, 3),
+    )
+    output = run_import("disqus", path, "--no-train", "--create-missing")
+    five, six = (Comment.objects.get(origin=f"disqus:f#{n}").article for n in (10, 11))
+    assert five != six and Article.objects.count() == 2
+    assert Comment.objects.get(origin="disqus:f#12").article == five
+    assert (
+        f"thread 3 ('http://x.example/view.php?utm_source=news&id=5&fbclid=abc') is put on "
+        f"article {five.pk}, as thread 1 ('http://x.example/view.php?id=5') is: the comments of "
+        "both are on one page" in output
+    )
+    assert "another thread of the file is on too (each is noted below): 1." in output
+    assert tally(output, "threads") == [3, 2, 1, 0, 0]
+    # A second run finds each thread's article by its address.
+    again = run_import("disqus", path, "--no-train", "--create-missing")
+    assert Article.objects.count() == 2 and tally(again, "comments") == [3, 0, 0, 3, 0]
+
+
+def test_the_slug_fallback_takes_no_article_a_disqus_import_made(db, tmp_path):
+    blog = tmp_path / "blog.xml"
+    blog.write_text(BLOG_A, encoding="utf-8")
+    run_import("wxr", blog, "--no-train")
+    alpha = Article.objects.get(slug="alpha")
+    path = _disqus(
+        tmp_path / "s.xml",
+        # Made an article whose slug, from its title, is "archive".
+        _thread(1, "http://blog-a.example/2012/05/some-post/", title="Archive"),
+        _thread(2, "http://blog-a.example/archive/"),
+        # WordPress's post, moved, and the same post's AMP view: both are alpha.
+        _thread(3, "http://blog-a.example/old/alpha/"),
+        _thread(4, "http://blog-a.example/alpha/?amp=1"),
+        *(_post(10 + n, n) for n in (1, 2, 3, 4)),
+    )
+    output = run_import("disqus", path, "--no-train", "--create-missing")
+    by_thread = {n: Comment.objects.get(origin=f"disqus:f#{10 + n}").article for n in (1, 2, 3, 4)}
+    assert by_thread[1].slug == "archive" and by_thread[2].title == "T2"
+    assert by_thread[3] == by_thread[4] == alpha
+    assert f"thread 4 ('http://blog-a.example/alpha/?amp=1') is put on article {alpha.pk}" in output
+    assert tally(output, "threads") == [4, 2, 2, 0, 0]
+
+
+def test_the_documented_example_and_plain_notes_for_what_is_malformed(db, tmp_path):
+    """Disqus's export documentation names threads by the text of their <id>
+    (``<thread>1</thread>``) where real exports write a dsq:id attribute."""
+
+    def post(attrs: str, body: str, created: str = "2012-12-12T12:12:12") -> str:
+        when = f"<createdAt>{created}</createdAt>" if created else ""
+        return (
+            f"<post {attrs}><message>m</message>{when}<author><name>B</name></author>{body}</post>"
+        )
+
+    path = _disqus(
+        tmp_path / "doc.xml",
+        post('dsq:id="1"', "<id>2</id><isSpam>true</isSpam><thread>1</thread>"),
+        post('dsq:id="2"', '<id>1</id><parent dsq:id="1">2</parent><thread>1</thread>'),
+        '<thread dsq:id="2"><id>1</id><forum>dev</forum><link/><title/>'
+        "<createdAt>2012-12-12T12:12:12</createdAt></thread>",
+        "<thread><id>8</id><forum>dev</forum><link>http://x.example/8/</link></thread>",
+        post("", '<id>3</id><thread dsq:id="2"/>'),
+        post('dsq:id="4"', "<thread>9</thread>"),
+        post('dsq:id="5"', "<parent>7</parent><thread>1</thread>"),
+        post('dsq:id="6"', "<thread>1</thread>", created="yesterday"),
+        post('dsq:id="7"', "<thread>1</thread>", created=""),
+    )
+    output = run_import("disqus", path, "--no-train", "--create-missing")
+    spam, reply, top = (Comment.objects.get(origin=f"disqus:dev#{n}") for n in (1, 2, 5))
+    assert spam.status == "spam" and reply.parent == spam and top.parent is None
+    assert spam.article.title == "Thread 2"
+    for note in (
+        "a thread ('http://x.example/8/') has no dsq:id attribute, which is how posts name "
+        "their thread: skipped",
+        "a post without a dsq:id attribute was skipped",
+        "post 4 names its thread by the text '9' instead of a dsq:id attribute, and no thread "
+        "has that <id>: skipped",
+        "post 5 names the post it replies to by the text '7' instead of a dsq:id attribute: "
+        "imported as a top-level comment",
+        "post 6 has a createdAt that is not a date and time ('yesterday'): skipped",
+        "post 7 has no createdAt (when it was written): skipped",
+    ):
+        assert note in output
+    assert tally(output, "threads") == [2, 1, 0, 0, 1]
+    assert tally(output, "comments") == [7, 3, 0, 1, 3]

@@ -8,10 +8,12 @@ A Disqus export is one ``<disqus xmlns="http://disqus.com">`` document holding
 Threads are matched to articles by their link: an old path an import recorded
 (``newsroom.Redirect``, so a WordPress import followed by its Disqus export
 lines up), the article's own address, the ``?p=<id>`` of the thread's
-identifier, or the last part of the path as a slug. A thread that matches
-nothing is reported and its comments skipped, unless ``--create-missing``
-makes an article for it. Replies may come before their parents; they are
-linked once every comment is stored.
+identifier, or the last part of the path as a slug. A query names the page
+(``view.php?id=5`` and ``view.php?id=6`` are two pages) unless it only says
+how the reader came (``utm_source``...). A thread that matches nothing is
+reported and its comments skipped, unless ``--create-missing`` makes an
+article for it. Replies may come before their parents; they are linked once
+every comment is stored.
 """
 
 from __future__ import annotations
@@ -70,6 +72,8 @@ def _fields(element) -> dict[str, str]:
                     out[f"author.{split_tag(part.tag)[1]}"] = (part.text or "").strip()
         elif name in ("thread", "parent", "category"):
             out[name] = _id(child)
+            # Disqus's documented example names some by text: <thread>1</thread>.
+            out[f"{name}.text"] = (child.text or "").strip()
         elif name not in out:
             out[name] = child.text or ""
     return out
@@ -122,6 +126,11 @@ class Post:
     # The post's key where it came from: "wp_id=834" for a comment Disqus's WordPress
     # plugin copied from WordPress.
     identifier: str = ""
+    # What <thread>, <parent> and <createdAt> say as text: the thread's and the parent's
+    # <id> when they have no dsq:id attribute, the time as written.
+    thread_text: str = ""
+    parent_text: str = ""
+    created_text: str = ""
 
 
 @dataclass
@@ -130,8 +139,19 @@ class Survey:
     posts: int = 0
     control_characters: int = 0
     threads: dict[str, Thread] = field(default_factory=dict)
+    # Threads without a dsq:id attribute, which no post can name by it.
+    unnamed: list[Thread] = field(default_factory=list)
     # How many posts name each thread.
     thread_posts: Counter[str] = field(default_factory=Counter)
+    # A thread's <id> -> its dsq:id, or "" when several threads have that <id>.
+    by_identifier: dict[str, str] = field(default_factory=dict)
+
+    def thread_of(self, post: Post) -> str:
+        """The dsq:id of the thread a post names: by the ``dsq:id`` attribute, or, as in
+        Disqus's documented example (``<thread>1</thread>``), by the thread's ``<id>``."""
+        if post.thread or not post.thread_text:
+            return post.thread
+        return self.by_identifier.get(post.thread_text, "")
 
 
 def read(path: Path | str, stats: dict[str, int] | None = None):
@@ -184,6 +204,9 @@ def read(path: Path | str, stats: dict[str, int] | None = None):
                 ip=f.get("ipAddress", "").strip(),
                 line=element.sourceline,
                 identifier=f.get("id", "").strip(),
+                thread_text=f.get("thread.text", ""),
+                parent_text=f.get("parent.text", ""),
+                created_text=f.get("createdAt", "").strip(),
             )
         release(element)
     if not checked:
@@ -194,14 +217,28 @@ def survey(path: Path | str) -> Survey:
     """Read the whole file once, writing nothing; keep the threads (posts refer to them)."""
     result = Survey()
     stats: dict[str, int] = {}
+    by_text: Counter[str] = Counter()
     for record in read(path, stats):
         if isinstance(record, str):
             result.forum = result.forum or record
         elif isinstance(record, Thread):
+            if not record.dsq_id:
+                result.unnamed.append(record)
+                continue
             result.threads[record.dsq_id] = record
+            if record.identifier:
+                known = result.by_identifier.setdefault(record.identifier, record.dsq_id)
+                if known != record.dsq_id:
+                    result.by_identifier[record.identifier] = ""
         else:
             result.posts += 1
-            result.thread_posts[record.thread] += 1
+            if record.thread or not record.thread_text:
+                result.thread_posts[record.thread] += 1
+            else:
+                by_text[record.thread_text] += 1
+    # Posts may come before their threads: those named by text are counted at the end.
+    for text, n in by_text.items():
+        result.thread_posts[result.by_identifier.get(text, "")] += n
     result.control_characters = stats.get("control_characters", 0)
     return result
 
@@ -244,13 +281,28 @@ class DisqusImport:
         self.article_origins: dict[int, str] = {}
         # Posts that were already here: the WordPress comments they copy (or were copied to).
         self.copies = 0
+        # Article -> the first thread of the file put on it, and the articles this run made.
+        self.first_thread: dict[int, str] = {}
+        self.made: set[int] = set()
+        # Threads put on an article that another thread of the file has too.
+        self.shared = 0
 
     def origin(self, dsq_id: str) -> str:
         return fit(f"disqus:{self.forum}#{dsq_id}", 300)
 
     def run(self) -> None:
+        for thread in self.survey.unnamed:
+            self.summary.count("threads", "found")
+            self.summary.count("threads", "errors")
+            self.summary.note(
+                f"a thread ({_where(thread)}) has no dsq:id attribute, which is how posts "
+                "name their thread: skipped",
+                thread.line,
+            )
         for thread in self.survey.threads.values():
-            self.articles[thread.dsq_id] = self.match(thread)
+            article_id = self.articles[thread.dsq_id] = self.match(thread)
+            if article_id is not None:
+                self.share(article_id, thread)
             if thread.deleted:
                 self.deleted_threads.add(thread.dsq_id)
         for record in read(self.path):
@@ -261,6 +313,11 @@ class DisqusImport:
                     self.flush()
         self.flush()
         self.link_late_replies()
+        if self.shared:
+            self.summary.inform(
+                "Threads put on an article that another thread of the file is on too (each "
+                f"is noted below): {self.shared}."
+            )
         if self.copies:
             self.summary.inform(
                 "Posts already here as the WordPress comments that Disqus's WordPress plugin "
@@ -271,20 +328,24 @@ class DisqusImport:
 
     def match(self, thread: Thread) -> int | None:
         self.summary.count("threads", "found")
-        paths = self.paths(thread)
-        for found, found_origin in dict.fromkeys(self.candidates(thread, paths)):
-            if self.same_blog(found_origin, thread) and self.same_forum(found_origin):
+        addresses = _addresses(thread)
+        for found, found_origin in dict.fromkeys(self.candidates(thread, addresses)):
+            if not self.same_blog(found_origin, thread):
+                why = "was imported from another blog"
+            elif not self.same_forum(found_origin):
+                why = "was made for a thread of another Disqus forum"
+            else:
                 self.summary.count("threads", "updated")
                 if thread.deleted:
                     self.summary.note(
-                        f"thread {thread.dsq_id} ({thread.link}) was deleted in Disqus: its "
-                        f"comments were imported as deleted (kept, not shown)",
+                        f"{_label(thread)} was deleted in Disqus: its comments were imported "
+                        "as deleted (kept, not shown)",
                         thread.line,
                     )
                 return found
             self.summary.note(
-                f"thread {thread.dsq_id} ({thread.link}) has the address of article {found}, "
-                "which was imported from another blog: not matched to it",
+                f"{_label(thread)} has the address of article {found}, which {why}: "
+                "not matched to it",
                 thread.line,
             )
         origin = fit(f"disqus:{self.forum}#thread-{thread.dsq_id}", 300)
@@ -299,43 +360,72 @@ class DisqusImport:
             self.summary.count("threads", "skipped")
             why = "was deleted in Disqus" if thread.deleted else "has no comments"
             self.summary.note(
-                f"thread {thread.dsq_id} ({thread.link or thread.title!r}) {why}: no article "
-                f"was made for it" + (f" and its {posts} comments were skipped" if posts else ""),
+                f"{_label(thread)} {why}: no article was made for it"
+                + (f" and its {posts} comments were skipped" if posts else ""),
                 thread.line,
             )
             return None
         if not self.create_missing:
             self.summary.count("threads", "skipped")
             self.summary.note(
-                f"thread {thread.dsq_id} ({thread.link or thread.title!r}) matches no article: "
-                "its comments were skipped (--create-missing makes an article for it)",
+                f"{_label(thread)} matches no article: its comments were skipped "
+                "(--create-missing makes an article for it)",
                 thread.line,
             )
             return None
-        return self.create_article(thread, origin, paths)
+        article_id = self.create_article(thread, origin, addresses.own)
+        self.made.add(article_id)
+        return article_id
 
-    @staticmethod
-    def candidates(thread: Thread, paths: list[str]) -> Iterator[tuple[int, str]]:
+    def candidates(self, thread: Thread, addresses: Addresses) -> Iterator[tuple[int, str]]:
         """Articles (id, origin) the thread's addresses lead to: an old path an import
-        recorded, a Broadsheet article address, or a slug equal to the address's last part."""
+        recorded, a Broadsheet article address, or a slug equal to the address's last part.
+
+        An article a Disqus import made has a slug taken from its thread's title, and an
+        address only since this run: neither says where another thread's page was."""
+        redirects = Redirect.objects.values_list("article_id", "article__origin")
+        row = redirects.filter(old_path__in=addresses.own).first()
+        if row:
+            yield row
+        # The path without the query that names the page is every query's page only for
+        # an article imported from WordPress (that path is its permalink), not for one a
+        # Disqus import made for a thread at that path.
         row = (
-            Redirect.objects.filter(old_path__in=paths)
-            .values_list("article_id", "article__origin")
+            redirects.filter(old_path__in=addresses.near)
+            .exclude(article__origin__startswith="disqus:")
             .first()
         )
         if row:
             yield row
-        for path in paths:
+        for path in (*addresses.own, *addresses.near):
             try:
                 match = resolve(path.split("?")[0])
             except Resolver404:
                 continue
             if match.view_name == "newsroom:article":
-                found = Article.objects.filter(slug=match.kwargs["slug"])
+                found = Article.objects.filter(slug=match.kwargs["slug"]).exclude(pk__in=self.made)
                 yield from found.values_list("pk", "origin")[:1]
-        last = unquote(urlsplit(thread.link).path).rstrip("/").rsplit("/", 1)[-1]
-        if last:
-            yield from Article.objects.filter(slug=last).values_list("pk", "origin")[:1]
+        # For an article imported from WordPress whose address changed. A path whose
+        # query names the page (view.php?id=5) names no article by its last part.
+        link = _address(thread.link)
+        if link and not link[1]:
+            last = link[0].rstrip("/").rsplit("/", 1)[-1]
+            if last:
+                found = Article.objects.filter(slug=last).exclude(origin__startswith="disqus:")
+                yield from found.values_list("pk", "origin")[:1]
+
+    def share(self, article_id: int, thread: Thread) -> None:
+        """Say so when a second thread of the file is put on an article."""
+        first = self.first_thread.setdefault(article_id, thread.dsq_id)
+        if first == thread.dsq_id:
+            return
+        self.shared += 1
+        other = _label(self.survey.threads[first])
+        self.summary.note(
+            f"{_label(thread)} is put on article {article_id}, as {other} is: the comments "
+            "of both are on one page",
+            thread.line,
+        )
 
     @staticmethod
     def same_blog(origin: str, thread: Thread) -> bool:
@@ -356,23 +446,9 @@ class DisqusImport:
             return True
         return origin.rsplit("#", 1)[0] == f"disqus:{self.forum}"
 
-    @staticmethod
-    def paths(thread: Thread) -> list[str]:
-        paths: list[str] = []
-        for url in (thread.link, *thread.identifier.split()):
-            parts = urlsplit(url)
-            if not parts.scheme:
-                continue
-            path = unquote(parts.path) or "/"
-            p = parse_qs(parts.query).get("p")
-            if p:
-                paths.append(f"{path}?p={p[0]}")
-            if path != "/":
-                paths += [path, path.rstrip("/") if path.endswith("/") else f"{path}/"]
-        return list(dict.fromkeys(paths))
-
     def create_article(self, thread: Thread, origin: str, paths: list[str]) -> int:
         taken = set(Redirect.objects.filter(old_path__in=paths).values_list("old_path", flat=True))
+        longest = Redirect._meta.get_field("old_path").max_length or 0
         # Disqus writes some titles escaped twice ("&amp;#8220;"): decode what remains.
         title = html.unescape(thread.title)
         if _ENTITY.search(title):
@@ -395,7 +471,11 @@ class DisqusImport:
             article,
             body_html="",
             # Not paths another article already answers (another blog's "/?p=12").
-            redirects=[p for p in paths if ("?" in p or p.endswith("/")) and p not in taken][:2],
+            redirects=[
+                p
+                for p in paths
+                if ("?" in p or p.endswith("/")) and p not in taken and len(p) <= longest
+            ][:2],
         )
         self.summary.count("threads", "created")
         return article.pk
@@ -405,17 +485,28 @@ class DisqusImport:
     def post(self, post: Post) -> None:
         summary = self.summary
         summary.count("comments", "found")
-        article_id = self.articles.get(post.thread)
+        thread = self.survey.thread_of(post)
+        article_id = self.articles.get(thread)
         if article_id is None:
             summary.count("comments", "skipped")
-            if not post.thread:
-                summary.note(f"post {post.dsq_id or '(no id)'} names no thread: skipped", post.line)
-            elif post.thread not in self.articles:
+            name = f"post {post.dsq_id or '(no id)'}"
+            if thread and thread not in self.articles:
                 summary.note(
-                    f"post {post.dsq_id or '(no id)'} names thread {post.thread}, which is not "
-                    "in the file: skipped",
+                    f"{name} names thread {thread}, which is not in the file: skipped", post.line
+                )
+            elif post.thread_text and not thread:
+                found = (
+                    "several threads have"
+                    if post.thread_text in self.survey.by_identifier
+                    else "no thread has"
+                )
+                summary.note(
+                    f"{name} names its thread by the text {post.thread_text!r} instead of a "
+                    f"dsq:id attribute, and {found} that <id>: skipped",
                     post.line,
                 )
+            elif not thread:
+                summary.note(f"{name} names no thread: skipped", post.line)
             return
         if not post.dsq_id:
             summary.count("comments", "errors")
@@ -427,7 +518,13 @@ class DisqusImport:
             return
         if post.created_at is None:
             summary.count("comments", "errors")
-            summary.note(f"post {post.dsq_id} has no readable createdAt: skipped", post.line)
+            summary.note(
+                f"post {post.dsq_id} has a createdAt that is not a date and time "
+                f"({post.created_text!r}): skipped"
+                if post.created_text
+                else f"post {post.dsq_id} has no createdAt (when it was written): skipped",
+                post.line,
+            )
             return
         record = ImportedComment(
             article_id=article_id,
@@ -437,13 +534,18 @@ class DisqusImport:
             body=post.message,
             body_html=wpcontent.comment_html(post.message),
             created_at=post.created_at,
-            status=Comment.Status.DELETED
-            if post.thread in self.deleted_threads
-            else status_of(post),
+            status=Comment.Status.DELETED if thread in self.deleted_threads else status_of(post),
             origin=self.origin(post.dsq_id),
         )
         self.copied_from[post.dsq_id] = _wordpress_id(post.identifier)
         self.article_of[post.dsq_id] = article_id
+        if post.parent_text and not post.parent:
+            self.summary.note(
+                f"post {post.dsq_id} names the post it replies to by the text "
+                f"{post.parent_text!r} instead of a dsq:id attribute: imported as a top-level "
+                "comment",
+                post.line,
+            )
         if post.parent and self.article_of.get(post.parent, article_id) != article_id:
             self.summary.note(
                 f"post {post.dsq_id} replies to post {post.parent}, which is in another "
@@ -579,6 +681,69 @@ def _wordpress_id(identifier: str) -> str:
 
 
 _ENTITY = re.compile(r"&(?:#[0-9]+|#x[0-9a-f]+|[a-z][a-z0-9]*);", re.IGNORECASE)
+
+# Query parameters that say how a reader came to a page (campaign and click trackers) or
+# what they did there (WordPress's reply link), not which page it is.
+_NOT_THE_PAGE = re.compile(
+    r"utm_\w*|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|twclid|igshid|mc_cid|mc_eid"
+    r"|_ga|_gl|_hsenc|_hsmi|mkt_tok|ref_src|replytocom",
+    re.IGNORECASE,
+)
+
+
+def _address(url: str) -> tuple[str, str] | None:
+    """A URL's path, and the part of its query that names the page: its parameters
+    sorted, those of ``_NOT_THE_PAGE`` left out. None for what is not a URL."""
+    parts = urlsplit(url.strip())
+    if not parts.scheme:
+        return None
+    kept = sorted(
+        pair
+        for pair in parts.query.split("&")
+        if pair and not _NOT_THE_PAGE.fullmatch(unquote(pair.split("=", 1)[0]))
+    )
+    return unquote(parts.path) or "/", "&".join(kept)
+
+
+@dataclass
+class Addresses:
+    """The old paths a thread's page may be known by."""
+
+    # Its own: the path and the query that names the page; the path with and without
+    # its final slash when no query does; WordPress's /?p=<id>.
+    own: list[str]
+    # The path alone (with and without the slash) when a query names the page.
+    near: list[str]
+
+
+def _addresses(thread: Thread) -> Addresses:
+    own: list[str] = []
+    near: list[str] = []
+    for url in (thread.link, *thread.identifier.split()):
+        address = _address(url)
+        if address is None:
+            continue
+        path, query = address
+        post_id = parse_qs(query).get("p")
+        if post_id:
+            own.append(f"{path}?p={post_id[0]}")
+        if query:
+            own.append(f"{path}?{query}")
+        if path != "/":
+            other = path.removesuffix("/") if path.endswith("/") else f"{path}/"
+            (near if query else own).extend((path, other))
+    own = list(dict.fromkeys(own))
+    return Addresses(own=own, near=[p for p in dict.fromkeys(near) if p not in own])
+
+
+def _where(thread: Thread) -> str:
+    if thread.link or thread.title:
+        return repr(thread.link or thread.title)
+    return "no link or title"
+
+
+def _label(thread: Thread) -> str:
+    return f"thread {thread.dsq_id} ({_where(thread)})"
 
 
 def _host(url: str) -> str:
