@@ -38,3 +38,22 @@ def test_drafts_are_not_revealed_by_their_old_links(client, wxr_site):
 def test_unknown_paths_still_404(client, wxr_site):
     assert client.get("/2016/12/06/never-was/").status_code == 404
     assert client.get("/?p=999").status_code == 200
+
+
+def test_a_page_named_by_its_query_redirects_to_its_own_article(client, db, tmp_path):
+    from tests.interchange.conftest import run_import
+    from tests.interchange.test_disqus_import import _disqus, _post, _thread
+
+    path = _disqus(
+        tmp_path / "q.xml",
+        _thread(1, "http://x.example/view.php?id=5"),
+        _thread(2, "http://x.example/view.php?id=6"),
+        _post(10, 1),
+        _post(11, 2),
+    )
+    run_import("disqus", path, "--no-train", "--create-missing")
+    five, six = (Article.objects.get(title=t) for t in ("T1", "T2"))
+    assert client.get("/view.php?id=5")["Location"] == five.get_absolute_url()
+    # Tracking parameters and their order do not make another page.
+    assert client.get("/view.php?utm_source=feed&id=6")["Location"] == six.get_absolute_url()
+    assert client.get("/view.php?id=7").status_code == 404

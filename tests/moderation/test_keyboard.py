@@ -69,7 +69,7 @@ def test_x_ticks_for_a_bulk_decision(staff_page: Page, article):
 
 
 def test_after_a_decision_the_next_comment_is_current(staff_page: Page, article):
-    a, b, c = held(article, "one", "two", "three")
+    _, b, c = held(article, "one", "two", "three")
     staff_page.goto("/moderation/")
     staff_page.keyboard.press("j")
     with staff_page.expect_navigation():

@@ -45,6 +45,7 @@ from broadsheet.interchange.loading import (
     same_comment,
     unique_slug,
 )
+from broadsheet.interchange.pages import page_query
 from broadsheet.interchange.summary import Summary
 from broadsheet.interchange.xmlstream import BrokenFile, events, release, split_tag
 from broadsheet.newsroom import actions as newsroom_actions
@@ -682,27 +683,14 @@ def _wordpress_id(identifier: str) -> str:
 
 _ENTITY = re.compile(r"&(?:#[0-9]+|#x[0-9a-f]+|[a-z][a-z0-9]*);", re.IGNORECASE)
 
-# Query parameters that say how a reader came to a page (campaign and click trackers) or
-# what they did there (WordPress's reply link), not which page it is.
-_NOT_THE_PAGE = re.compile(
-    r"utm_\w*|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|twclid|igshid|mc_cid|mc_eid"
-    r"|_ga|_gl|_hsenc|_hsmi|mkt_tok|ref_src|replytocom",
-    re.IGNORECASE,
-)
-
 
 def _address(url: str) -> tuple[str, str] | None:
-    """A URL's path, and the part of its query that names the page: its parameters
-    sorted, those of ``_NOT_THE_PAGE`` left out. None for what is not a URL."""
+    """A URL's path, and the part of its query that names the page (``page_query``).
+    None for what is not a URL."""
     parts = urlsplit(url.strip())
     if not parts.scheme:
         return None
-    kept = sorted(
-        pair
-        for pair in parts.query.split("&")
-        if pair and not _NOT_THE_PAGE.fullmatch(unquote(pair.split("=", 1)[0]))
-    )
-    return unquote(parts.path) or "/", "&".join(kept)
+    return unquote(parts.path) or "/", page_query(parts.query)
 
 
 @dataclass

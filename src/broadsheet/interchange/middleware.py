@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 
+from broadsheet.interchange.pages import page_query
 from broadsheet.newsroom.models import Article, Redirect
 
 # A page of a post's comments on WordPress: /2016/12/06/hello/comment-page-2/.
@@ -39,14 +40,22 @@ class LegacyRedirectMiddleware:
             return response
         path = _COMMENT_PAGE.sub("/", request.path)
         other = path[:-1] if path.endswith("/") else f"{path}/"
-        target = self.target([p for p in (path, other) if p and p != "/"])
+        paths = [p for p in (path, other) if p and p != "/"]
+        # A page its query names (/view.php?id=5), as a Disqus import records it.
+        query = page_query(request.META.get("QUERY_STRING", ""))
+        if query:
+            paths = [f"{p}?{query}" for p in (path, other) if p] + paths
+        target = self.target(paths)
         return HttpResponsePermanentRedirect(target) if target else response
 
     @staticmethod
     def target(paths: list[str]) -> str | None:
-        row = (
-            Redirect.objects.filter(old_path__in=paths, article__in=Article.objects.live())
-            .select_related("article")
-            .first()
-        )
-        return row.article.get_absolute_url() if row else None
+        """Where the first of ``paths`` that an import recorded now lives."""
+        rows = {
+            row.old_path: row
+            for row in Redirect.objects.filter(
+                old_path__in=paths, article__in=Article.objects.live()
+            ).select_related("article")
+        }
+        found = next((rows[p] for p in paths if p in rows), None)
+        return found.article.get_absolute_url() if found else None
