@@ -152,7 +152,7 @@ def test_block_and_unblock_are_audited(article, moderator):
     assert {b.kind for b in blocks} == {Block.Kind.EMAIL, Block.Kind.IP}
     assert all(b.expires_at is not None for b in blocks)
     entry = AuditEntry.objects.get(action=Action.BLOCK)
-    assert "for 7 day(s)" in entry.note and entry.comment == comment
+    assert "for 7 days" in entry.note and entry.comment == comment
     actions.unblock(blocks[0], actor=moderator)
     assert Block.objects.count() == 1
     assert AuditEntry.objects.filter(action=Action.UNBLOCK, actor=moderator).exists()

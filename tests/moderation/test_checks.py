@@ -223,3 +223,17 @@ def test_imports_are_neither_rate_limited_nor_held_as_repeats(article, settings,
     for _ in range(3):
         comment = post(article, text, ip_address="192.0.2.30", channel="import")
         assert comment.status == Status.APPROVED
+
+
+def test_blocking_again_replaces_the_block_and_one_unblock_lifts_it(article, moderator):
+    first = post(article, "Hello", ip_address="192.0.2.77")
+    actions.block_author(first, actor=moderator, kinds=[Block.Kind.IP])
+    (again,) = actions.block_author(first, actor=moderator, kinds=[Block.Kind.IP], days=7)
+    assert Block.objects.count() == 1 and again.expires_at is not None  # the later decision
+    with pytest.raises(CommentRefused):
+        post(article, "still here", ip_address="192.0.2.77")
+    # Two blocks left by an older version: one unblock lifts both.
+    Block.objects.create(kind=again.kind, key=again.key, label="older copy")
+    actions.unblock(again, actor=moderator)
+    assert not Block.objects.exists()
+    assert post(article, "back", ip_address="192.0.2.77").status == Status.APPROVED

@@ -245,6 +245,11 @@ def block_author(
         raise ValueError("This comment has nothing to block its author by.")
     expires_at = timezone.now() + timedelta(days=days) if days else None
     with transaction.atomic():
+        # One block per author and kind: a new one replaces what was there (blocking for
+        # 7 days someone blocked for good means 7 days), so one unblock lifts it.
+        replaced = 0
+        for kind, key in keys.items():
+            replaced += Block.objects.filter(kind=kind, key=key).delete()[0]
         blocks = [
             Block.objects.create(
                 kind=kind,
@@ -256,13 +261,14 @@ def block_author(
             )
             for kind, key in keys.items()
         ]
-        how_long = f"for {days} day(s)" if days else "for good"
+        how_long = ("for 1 day" if days == 1 else f"for {days} days") if days else "for good"
         named = ", ".join(Block.Kind(k).label.lower() for k in keys)
+        again = " (replacing the block there was)" if replaced else ""
         AuditEntry.objects.create(
             actor=_actor(actor),
             comment=comment,
             action=Action.BLOCK,
-            note=f"Blocked by {named} {how_long}. {reason}".strip(),
+            note=f"Blocked by {named} {how_long}{again}. {reason}".strip(),
         )
     return blocks
 
@@ -270,7 +276,8 @@ def block_author(
 def unblock(block: Block, *, actor: Any) -> AuditEntry:
     with transaction.atomic():
         note = f"Unblocked {block.get_kind_display().lower()} of {block.label or 'an author'}."
-        Block.objects.filter(pk=block.pk).delete()
+        # Every block of that author by that kind (older versions could make two).
+        Block.objects.filter(kind=block.kind, key=block.key).delete()
         return AuditEntry.objects.create(actor=_actor(actor), action=Action.UNBLOCK, note=note)
 
 
