@@ -36,6 +36,9 @@ TUNABLES: dict[str, Tunable] = {
         300, "Seconds a rendered anonymous article page is kept in the shared cache."
     ),
     "MIN_SECONDS_TO_POST": Tunable(2, "Least seconds between loading the form and posting it."),
+    "MAX_FORM_AGE_DAYS": Tunable(
+        3, "A form posted more days than this after it was served is held for review."
+    ),
 }
 
 

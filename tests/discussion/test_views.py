@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
+from django.core import signing
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from broadsheet.discussion.forms import _FORM_SALT, form_stamp
 from broadsheet.discussion.models import Comment
 from broadsheet.newsroom.models import Article, SiteSettings
 from tests.conftest import post
@@ -17,7 +20,11 @@ ORIGIN = {"HTTP_ORIGIN": "http://testserver"}
 
 
 def form_data(**overrides):
-    data = {"author_name": "Jane Doe", "author_email": "", "author_url": "", "body": "Hi"}
+    """What the article page's form sends, with the signed time it is served with."""
+    data = {
+        "author_name": "Jane Doe", "author_email": "", "author_url": "", "body": "Hi",
+        "stamp": form_stamp(),
+    }  # fmt: skip
     data.update(overrides)
     return data
 
@@ -294,3 +301,25 @@ def test_page_cache_is_not_used_for_personal_pages(client, article, site):
     location = submit(client, article, body="Only mine")["Location"]
     assert "Only mine" in client.get(location).content.decode()
     assert "Only mine" not in Client().get(article.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("stamp", "reason"),
+    [
+        (None, "Posted without the time the form was served."),
+        ("forged:stamp", "Posted without the time the form was served."),
+        ("old", "Posted more than 3 days after the form was served."),
+    ],
+)
+def test_a_form_post_without_a_fresh_stamp_is_held(client, article, stamp, reason):
+    data = form_data(body="Hello from somewhere")
+    if stamp is None:
+        del data["stamp"]
+    elif stamp == "old":
+        data["stamp"] = signing.dumps(int(time.time()) - 4 * 86400, salt=_FORM_SALT)
+    else:
+        data["stamp"] = stamp
+    client.post(f"/article/{article.slug}/comments", data, **ORIGIN)
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.PENDING
+    assert reason in [r["reason"] for r in comment.reasons]

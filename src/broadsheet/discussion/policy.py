@@ -36,6 +36,8 @@ class Submission:
     channel: str = "web"  # "web", "api" or "import"
     # Seconds between the form being served and posted; None when unknown (API).
     elapsed_seconds: float | None = None
+    # A form post that did not carry the form's signed time (or carried a forged one).
+    unstamped: bool = False
     honeypot: str = ""
     # The comment being edited, when this is an edit rather than a new comment.
     editing: Comment | None = None

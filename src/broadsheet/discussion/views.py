@@ -172,6 +172,7 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return _render_article(request, article, site, personal=True, form=form, status=400)
     data = form.cleaned_data
+    elapsed = seconds_since_stamp(request.POST.get("stamp", ""))
     submission = Submission(
         article=article,
         body=data["body"],
@@ -183,7 +184,8 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
         ip_address=_client_ip(request),
         user_agent=request.headers.get("User-Agent", ""),
         channel="web",
-        elapsed_seconds=seconds_since_stamp(request.POST.get("stamp", "")),
+        elapsed_seconds=elapsed,
+        unstamped=elapsed is None,
         honeypot=request.POST.get("homepage", ""),
     )
     try:

@@ -162,6 +162,16 @@ def honeypot(ctx: Context) -> Verdict:
 def posting_speed(ctx: Context) -> Verdict:
     least = conf.MIN_SECONDS_TO_POST
     elapsed = ctx.sub.elapsed_seconds
+    # The site's form always carries its signed time: a post without it (or with a forged
+    # one) was not made with the form, and an old one may be a stamp a bot keeps reusing.
+    # Held, not refused: a person is behind some of them.
+    if ctx.sub.unstamped:
+        return Verdict("posting_speed", "hold", "Posted without the time the form was served.")
+    most = conf.MAX_FORM_AGE_DAYS
+    if elapsed is not None and elapsed > most * 86400:
+        return Verdict(
+            "posting_speed", "hold", f"Posted more than {most} days after the form was served."
+        )
     if elapsed is not None and elapsed < least:
         return Verdict(
             "posting_speed",
