@@ -98,6 +98,81 @@ def test_autop_makes_paragraphs_and_leaves_blocks_and_pre_alone():
     assert "<pre>a\n\nb</pre>" in wpcontent.autop("Text\n\n<pre>a\n\nb</pre>")
 
 
+def test_text_then_a_list_on_the_next_line_makes_a_paragraph_and_a_list():
+    # A block tag starts a block of its own, as in WordPress, even with no blank line
+    # before it; no <br> goes between the list's tags.
+    assert wpcontent.autop("Intro:\n<ul>\n<li>One</li>\n<li>Two</li>\n</ul>") == (
+        "<p>Intro:</p>\n<ul>\n<li>One</li>\n<li>Two</li>\n</ul>"
+    )
+
+
+def test_lines_after_a_heading_make_a_paragraph_with_line_breaks():
+    assert wpcontent.autop("<h2>T</h2>\nline one\nline two") == (
+        "<h2>T</h2>\n<p>line one<br>\nline two</p>"
+    )
+
+
+def test_table_rows_and_cells_on_their_own_lines_get_no_line_breaks():
+    text = "Scores:\n<table>\n<tr>\n<td>Ann</td>\n<td>3\n(late)</td>\n</tr>\n</table>\nDone."
+    assert wpcontent.autop(text) == (
+        "<p>Scores:</p>\n<table>\n<tr>\n<td>Ann</td>\n<td>3<br>\n(late)</td>\n</tr>\n"
+        "</table>\n<p>Done.</p>"
+    )  # a line break inside a cell's own text stays one
+
+
+def test_a_blockquotes_text_is_made_into_paragraphs_inside_it():
+    assert wpcontent.autop("<blockquote>First\nline\n\nSecond</blockquote>") == (
+        "<blockquote><p>First<br>\nline</p>\n<p>Second</p></blockquote>"
+    )
+    assert wpcontent.autop("<blockquote>Quote</blockquote>") == (
+        "<blockquote><p>Quote</p></blockquote>"
+    )
+    already = "<blockquote>\n<p>Said</p>\n</blockquote>"
+    assert wpcontent.autop(already) == already
+
+
+def test_pre_inside_a_block_keeps_its_newlines_and_the_text_around_it_is_paragraphed():
+    text = (
+        "<blockquote>Run:\n<pre>make\n  make  test\n\nmake install</pre>\nThen wait.</blockquote>"
+    )
+    assert wpcontent.autop(text) == (
+        "<blockquote><p>Run:</p>\n<pre>make\n  make  test\n\nmake install</pre>\n"
+        "<p>Then wait.</p></blockquote>"
+    )
+    in_a_list = "<ul>\n<li>Run:\n<pre>make\n\nmake test</pre>\n</li>\n</ul>"
+    assert wpcontent.autop(in_a_list) == in_a_list
+
+
+def test_inline_tags_stay_in_the_paragraph_and_single_newlines_still_break_lines():
+    text = (
+        '<h2>Notes</h2>\nAn <em>important</em>\nline with <a\nhref="https://x.test">a'
+        " link</a><br>\nend"
+    )
+    assert wpcontent.autop(text) == (
+        '<h2>Notes</h2>\n<p>An <em>important</em><br>\nline with <a\nhref="https://x.test">a'
+        " link</a><br>\nend</p>"
+    )  # no <br> inside a tag written over two lines, nor a second one after the author's
+
+
+def test_block_editor_comments_are_no_paragraphs():
+    text = "<!-- wp:paragraph -->\n<p>Text</p>\n<!-- /wp:paragraph -->"
+    assert wpcontent.autop(text) == text
+
+
+def test_a_list_in_an_imported_comment_keeps_its_items_clean():
+    html = wpcontent.comment_html("I agree:\n<ul>\n<li>One</li>\n<li>Two</li>\n</ul>")
+    assert html == "<p>I agree:</p>\n<ul>\n<li>One</li>\n<li>Two</li>\n</ul>"
+
+
+def test_long_text_full_of_unclosed_tags_comes_through_whole():
+    # Each unclosed "<div" or "<!--" must not send the search for its end on to the
+    # end of the text again (seconds for a long post): the text is read in one pass.
+    for text in ("<div " * 40_000, "a < b " * 40_000):
+        assert wpcontent.autop(text) == f"<p>{text.strip()}</p>"
+    unclosed_comment = "<!-- x " * 30_000  # a browser reads it to the end, and shows nothing
+    assert wpcontent.autop(unclosed_comment) == unclosed_comment.strip()
+
+
 def test_comment_html_is_sanitized_and_links_are_nofollow():
     html = wpcontent.comment_html(
         'Hi <b>bold</b> <i>it</i> <a href="javascript:alert(1)">x</a> '
