@@ -102,7 +102,10 @@ def test_first_comment_is_held_when_the_site_asks(article, rules, moderator):
 def test_anonymous_first_comment_without_email_is_held_too(article, rules):
     rules.hold_first_comment = True
     rules.save()
-    assert post(article, "drive-by").status == Status.PENDING
+    held = post(article, "drive-by")
+    assert held.status == Status.PENDING
+    # The reason says why: not a first comment, but nobody to know the author by.
+    assert held.reasons[0]["reason"] == "No e-mail address or account to know the author by."
 
 
 def test_edits_are_judged_again_and_can_lose_approval(article):

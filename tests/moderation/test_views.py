@@ -388,3 +388,15 @@ def test_the_admin_leads_moderators_to_the_queue(client, moderator, django_user_
     writer = django_user_model.objects.create_user("writer", password="pw", is_staff=True)
     client.force_login(writer)
     assert "Moderation queue" not in client.get("/admin/").content.decode()
+
+
+def test_author_history_leaves_out_the_comment_and_says_when_nobody_is_known(staff, article):
+    spam = post(article, "first ever, and spam", author_email="new@example.org", honeypot="x")
+    post(article, "no address given", author_name="Yasmin")
+    Comment.objects.filter(author_name="Yasmin").update(status=Status.PENDING)
+    spam_tab = staff.get("/moderation/?tab=spam").content.decode()
+    assert spam.status == Status.SPAM
+    # Its own verdict is not its author's history: nobody has decided on them before.
+    assert "0 other comments" in spam_tab and "% approved" not in spam_tab
+    pending = staff.get("/moderation/").content.decode()
+    assert "Not known: no e-mail address or account" in pending

@@ -288,7 +288,13 @@ def first_comment(ctx: Context) -> Verdict:
     if not ctx.rules.hold_first_comment or ctx.sub.editing is not None:
         return Verdict("first_comment", ALLOW, "First comments are not held.")
     history = ctx.history
-    if history is None or history.approved == 0:
+    if history is None:
+        # As WordPress does: without an e-mail address (or an account) there is nobody to
+        # have published before; a name alone is anybody's.
+        return Verdict(
+            "first_comment", "hold", "No e-mail address or account to know the author by."
+        )
+    if history.approved == 0:
         return Verdict("first_comment", "hold", "The author's first comment on this site.")
     return Verdict("first_comment", ALLOW, "The author has published comments before.")
 

@@ -85,32 +85,38 @@ def _tabs() -> list[tuple[str, str, int]]:
 
 
 def _with_histories(comments: list[Comment]) -> None:
-    """Attach each comment's author history (their other comments by status): one query."""
+    """Attach each comment's author history (their other comments by status): one query.
+
+    An author is known by their account, else their e-mail address; one who gave
+    neither has no history to show (a name alone is anybody's)."""
     users = {c.user_id for c in comments if c.user_id}
     emails = {c.author_email for c in comments if not c.user_id and c.author_email}
-    if not users and not emails:
-        return
-    rows = (
-        Comment.objects.filter(Q(user_id__in=users) | Q(author_email__in=emails))
-        .values_list("user_id", "author_email", "status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
     by_user: dict[int, dict[str, int]] = {}
     by_email: dict[str, dict[str, int]] = {}
-    for user_id, email, status, n in rows:
-        if user_id:
-            by_user.setdefault(user_id, {}).setdefault(status, 0)
-            by_user[user_id][status] += n
-        if email:
-            by_email.setdefault(email, {}).setdefault(status, 0)
-            by_email[email][status] += n
+    if users or emails:
+        rows = (
+            Comment.objects.filter(Q(user_id__in=users) | Q(author_email__in=emails))
+            .values_list("user_id", "author_email", "status")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for user_id, email, status, n in rows:
+            if user_id:
+                by_user.setdefault(user_id, {}).setdefault(status, 0)
+                by_user[user_id][status] += n
+            if email:
+                by_email.setdefault(email, {}).setdefault(status, 0)
+                by_email[email][status] += n
     for c in comments:
-        counts = by_user.get(c.user_id, {}) if c.user_id else by_email.get(c.author_email, {})
+        if not c.user_id and not c.author_email:
+            c.history = {"unknown": True}  # type: ignore[attr-defined]
+            continue
+        counts = dict(by_user.get(c.user_id, {}) if c.user_id else by_email.get(c.author_email, {}))
+        counts[c.status] = max(0, counts.get(c.status, 0) - 1)  # the others: not this one
         decided = sum(counts.get(s, 0) for s in (Status.APPROVED, Status.REJECTED, Status.SPAM))
         approved = counts.get(Status.APPROVED, 0)
         c.history = {  # type: ignore[attr-defined]
-            "others": max(0, sum(counts.values()) - 1),
+            "others": sum(counts.values()),
             "approved": approved,
             "rate": round(100 * approved / decided) if decided else None,
         }
