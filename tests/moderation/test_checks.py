@@ -237,3 +237,23 @@ def test_blocking_again_replaces_the_block_and_one_unblock_lifts_it(article, mod
     actions.unblock(again, actor=moderator)
     assert not Block.objects.exists()
     assert post(article, "back", ip_address="192.0.2.77").status == Status.APPROVED
+
+
+def test_a_word_list_reason_names_the_rule_that_matched(article):
+    WordRule.objects.create(phrase="*casino*", list=WordRule.List.HOLD)
+    WordRule.objects.create(phrase="pills", list=WordRule.List.HOLD)
+    held = post(article, "Try the onlinecasinos here")
+    assert held.reasons[0]["reason"] == (
+        "Contains “onlinecasinos” (the rule “*casino*” on the hold list)."
+    )
+    plain = post(article, "cheap PILLS")
+    assert plain.reasons[0]["reason"] == "Contains “pills” (on the hold list)."
+
+
+@pytest.mark.parametrize("phrase", ["*", "* *", "**", "*-*"])
+def test_a_rule_of_nothing_but_wildcards_is_refused(db, phrase):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="needs a letter or a digit"):
+        WordRule(phrase=phrase, list=WordRule.List.HOLD).full_clean()
+    WordRule(phrase="free*", list=WordRule.List.HOLD).full_clean()

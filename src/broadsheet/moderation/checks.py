@@ -189,7 +189,7 @@ def _match_text(sub: Submission) -> str:
 @lru_cache(maxsize=16)
 def _compile(phrases: tuple[str, ...]) -> re.Pattern | None:
     patterns = []
-    for phrase in phrases:
+    for n, phrase in enumerate(phrases):
         words = unicodedata.normalize("NFKC", phrase).casefold().split()
         if not words:
             continue
@@ -198,7 +198,8 @@ def _compile(phrases: tuple[str, ...]) -> re.Pattern | None:
         # where a run of the characters * stands for starts (it takes the whole run
         # anyway): tried after every "." of "a.a.a.…" it searched for seconds.
         start = rf"(?<!{_WILD})" if words[0].startswith("*") else r"(?<![\w])"
-        patterns.append(rf"{start}{body}(?![\w])")
+        # Each rule a named group (r<its place>), so that a reason can name the rule.
+        patterns.append(rf"(?P<r{n}>{start}{body}(?![\w]))")
     return re.compile("|".join(patterns)) if patterns else None
 
 
@@ -237,7 +238,10 @@ def word_lists(ctx: Context) -> Verdict:
         text = text if text is not None else _match_text(ctx.sub)
         if found := pattern.search(text):
             listed = "block" if kind == WordRule.List.BLOCK else "hold"
-            reason = f"Contains “{found.group(0)}” (on the {listed} list)."
+            rule = rules[kind][int((found.lastgroup or "r0")[1:])]
+            said = found.group(0)
+            which = "" if rule.casefold() == said else f"the rule “{rule}” "
+            reason = f"Contains “{said}” ({which}on the {listed} list)."
             return Verdict("word_lists", action, reason)
     return Verdict("word_lists", ALLOW, "No listed words.")
 

@@ -96,6 +96,13 @@ class WordRule(models.Model):
     def __str__(self) -> str:
         return f"{self.phrase} ({self.get_list_display()})"
 
+    def clean(self) -> None:
+        # "*" (or "* *") alone stands for any word: it would catch every comment.
+        if not any(char.isalnum() for char in self.phrase):
+            raise ValidationError(
+                {"phrase": "A rule needs a letter or a digit: * alone would match every comment."}
+            )
+
 
 class BlockQuerySet(models.QuerySet):
     def active(self) -> BlockQuerySet:
