@@ -108,6 +108,17 @@ def test_anonymous_first_comment_without_email_is_held_too(article, rules):
     assert held.reasons[0]["reason"] == "No e-mail address or account to know the author by."
 
 
+def test_an_edit_replaces_the_reasons_moderators_read(article, rules):
+    from broadsheet.discussion import actions as discussion_actions
+
+    WordRule.objects.create(phrase="casino", list=WordRule.List.HOLD)
+    held = post(article, "visit the casino")
+    assert held.status == Status.PENDING and "casino" in held.reasons[0]["reason"]
+    edited = discussion_actions.edit_comment(held, "visit the museum", token=held._token)
+    assert edited.status == Status.PENDING  # an edit never gains approval
+    assert not any("casino" in r["reason"] for r in edited.reasons)
+
+
 def test_edits_are_judged_again_and_can_lose_approval(article):
     from broadsheet.discussion import actions as discussion_actions
 

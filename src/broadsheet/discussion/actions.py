@@ -168,13 +168,14 @@ def edit_comment(comment: Comment, body: str, *, token: str | None) -> Comment:
         current.body = body
         current.body_html = render_comment(body)
         current.edited_at = timezone.now()
-        fields = ["body", "body_html", "edited_at"]
+        # Moderators read the new text: the score and reasons shown are the new text's.
+        current.reasons = decision.reasons
+        current.score = decision.score
+        fields = ["body", "body_html", "edited_at", "reasons", "score"]
         # An edit can lose a comment its approval (a link added to spam), never gain it.
         if current.status == Status.APPROVED and decision.status != Status.APPROVED:
             current.status = decision.status
-            current.reasons = decision.reasons
-            current.score = decision.score
-            fields += ["status", "reasons", "score"]
+            fields.append("status")
         current.save(update_fields=fields)
         recount(comment.article_id)
         transaction.on_commit(lambda: signals.comment_edited.send(Comment, comment=current))
