@@ -306,3 +306,8 @@ def set_thresholds(hold: float, spam: float, *, actor: Any) -> bool:
             note=f"hold {before[0]:g} → {hold:g}, spam {before[1]:g} → {spam:g}",
         )
     return True
+
+
+def record(action: str, note: str, *, actor: Any) -> AuditEntry:
+    """An audit entry for a change made elsewhere than the queue (the admin's forms)."""
+    return AuditEntry.objects.create(actor=_actor(actor), action=Action(action), note=note)

@@ -34,12 +34,52 @@ class ModerationSettingsAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
+    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
+        """Saved with an audit entry saying what changed, as the Filter page's thresholds are."""
+        super().save_model(request, obj, form, change)
+        changes = [
+            f"{obj._meta.get_field(name).verbose_name} {form.initial.get(name)} → "
+            f"{getattr(obj, name)}"
+            for name in form.changed_data
+        ]
+        if changes:
+            moderation_actions.record(
+                AuditEntry.Action.SETTINGS, "; ".join(changes), actor=request.user
+            )
+
+
+def _rule(rule: WordRule) -> str:
+    listed = "block" if rule.list == WordRule.List.BLOCK else "hold"
+    return f"“{rule.phrase}” on the {listed} list"
+
 
 @admin.register(WordRule)
 class WordRuleAdmin(admin.ModelAdmin):
+    """The word lists; every addition, change and removal goes into the audit log."""
+
     list_display = ["phrase", "list", "note", "created_at"]
     list_filter = ["list"]
     search_fields = ["phrase", "note"]
+
+    def save_model(self, request: HttpRequest, obj: WordRule, form, change: bool) -> None:
+        before = WordRule.objects.filter(pk=obj.pk).first() if change else None
+        super().save_model(request, obj, form, change)
+        if before is None:
+            note = f"Added {_rule(obj)}."
+        elif (before.phrase, before.list) != (obj.phrase, obj.list):
+            note = f"Changed {_rule(before)} to {_rule(obj)}."
+        else:
+            return  # only its note changed
+        moderation_actions.record(AuditEntry.Action.WORDS, note, actor=request.user)
+
+    def delete_model(self, request: HttpRequest, obj: WordRule) -> None:
+        note = f"Removed {_rule(obj)}."
+        super().delete_model(request, obj)
+        moderation_actions.record(AuditEntry.Action.WORDS, note, actor=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for rule in list(queryset):
+            self.delete_model(request, rule)
 
 
 @admin.register(Block)
@@ -52,6 +92,14 @@ class BlockAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def delete_model(self, request: HttpRequest, obj: Block) -> None:
+        """Lifting a block here is lifting it from the queue: audited."""
+        moderation_actions.unblock(obj, actor=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for block in list(queryset):
+            moderation_actions.unblock(block, actor=request.user)
 
 
 @admin.register(Report)

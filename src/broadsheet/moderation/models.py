@@ -205,6 +205,8 @@ class AuditEntry(models.Model):
         BLOCK = "block", "Blocked author"
         UNBLOCK = "unblock", "Unblocked author"
         THRESHOLDS = "thresholds", "Changed the score thresholds"
+        SETTINGS = "settings", "Changed the moderation settings"
+        WORDS = "words", "Changed the word lists"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

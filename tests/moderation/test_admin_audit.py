@@ -1,0 +1,66 @@
+"""Changes made in the admin reach the audit log, as the queue's own do."""
+
+from __future__ import annotations
+
+import pytest
+
+from broadsheet.moderation import actions
+from broadsheet.moderation.models import AuditEntry, Block, ModerationSettings, WordRule
+from tests.conftest import post
+
+pytestmark = pytest.mark.django_db
+
+FIELDS = [
+    "hold_threshold", "spam_threshold", "learned_min_examples", "max_links",
+    "duplicate_window_minutes", "hold_first_comment", "trust_after", "reports_to_hide",
+    "rate_per_minute", "rate_per_hour",
+]  # fmt: skip
+
+
+@pytest.fixture
+def editor(client, django_user_model):
+    user = django_user_model.objects.create_superuser("ed", "ed@example.org", "pw-long-1234")
+    client.force_login(user)
+    return user
+
+
+def test_a_settings_change_in_the_admin_is_audited(client, editor):
+    rules = ModerationSettings.load()
+    data = {name: getattr(rules, name) for name in FIELDS}
+    data["hold_first_comment"] = "on" if rules.hold_first_comment else ""
+    data.update(hold_threshold="0.4", max_links="5")
+    url = f"/admin/moderation/moderationsettings/{rules.pk}/change/"
+    assert client.post(url, data).status_code == 302
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.SETTINGS)
+    assert entry.actor == editor
+    assert "hold threshold 0.5 → 0.4" in entry.note and "max links 2 → 5" in entry.note
+    # Saving it unchanged says nothing.
+    client.post(url, {**data, "hold_threshold": "0.4", "max_links": "5"})
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.SETTINGS).count() == 1
+
+
+def test_word_list_changes_in_the_admin_are_audited(client, editor):
+    client.post("/admin/moderation/wordrule/add/", {"phrase": "casino", "list": "hold"})
+    rule = WordRule.objects.get()
+    client.post(
+        f"/admin/moderation/wordrule/{rule.pk}/change/", {"phrase": "casino*", "list": "block"}
+    )
+    client.post(f"/admin/moderation/wordrule/{rule.pk}/delete/", {"post": "yes"})
+    notes = list(
+        AuditEntry.objects.filter(action=AuditEntry.Action.WORDS)
+        .order_by("id")
+        .values_list("note", flat=True)
+    )
+    assert notes == [
+        "Added “casino” on the hold list.",
+        "Changed “casino” on the hold list to “casino*” on the block list.",
+        "Removed “casino*” on the block list.",
+    ]
+
+
+def test_lifting_a_block_in_the_admin_is_audited(client, editor, article):
+    comment = post(article, "troll", ip_address="192.0.2.9")
+    (block,) = actions.block_author(comment, actor=editor, kinds=[Block.Kind.IP])
+    client.post(f"/admin/moderation/block/{block.pk}/delete/", {"post": "yes"})
+    assert not Block.objects.exists()
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.UNBLOCK, actor=editor).exists()
