@@ -257,3 +257,13 @@ def test_a_rule_of_nothing_but_wildcards_is_refused(db, phrase):
     with pytest.raises(ValidationError, match="needs a letter or a digit"):
         WordRule(phrase=phrase, list=WordRule.List.HOLD).full_clean()
     WordRule(phrase="free*", list=WordRule.List.HOLD).full_clean()
+
+
+def test_a_timed_block_tells_the_reader_when_it_ends(article, moderator):
+    first = post(article, "Hello", author_email="t@example.org")
+    actions.block_author(first, actor=moderator, kinds=[Block.Kind.EMAIL], days=7)
+    with pytest.raises(CommentRefused, match="You cannot comment on this site until "):
+        post(article, "again", author_email="t@example.org")
+    actions.block_author(first, actor=moderator, kinds=[Block.Kind.EMAIL])
+    with pytest.raises(CommentRefused, match=r"^You cannot comment on this site\.$"):
+        post(article, "again", author_email="t@example.org")

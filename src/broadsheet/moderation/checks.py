@@ -19,6 +19,7 @@ from functools import cached_property, lru_cache
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils import formats, timezone
 
 from broadsheet.conf import conf
 from broadsheet.discussion.models import Comment
@@ -107,8 +108,16 @@ def max_length(ctx: Context) -> Verdict:
 def blocked_author(ctx: Context) -> Verdict:
     sub = ctx.sub
     keys = author_keys(user=sub.user, email=sub.author_email, ip=sub.ip_address)
-    if keys and Block.objects.active().filter(key__in=keys.values()).exists():
-        return Verdict("blocked_author", "refuse", "You cannot comment on this site.")
+    if not keys:
+        return Verdict("blocked_author", ALLOW, "Not blocked.")
+    ends = list(Block.objects.active().filter(key__in=keys.values()).values_list("expires_at"))
+    if ends:
+        if any(end is None for (end,) in ends):
+            return Verdict("blocked_author", "refuse", "You cannot comment on this site.")
+        # A timed block says when it ends, so the reader knows it is not for good.
+        until = max(end for (end,) in ends)
+        when = formats.date_format(timezone.localtime(until), "DATETIME_FORMAT")
+        return Verdict("blocked_author", "refuse", f"You cannot comment on this site until {when}.")
     return Verdict("blocked_author", ALLOW, "Not blocked.")
 
 

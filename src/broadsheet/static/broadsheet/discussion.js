@@ -47,6 +47,15 @@
     home.insertBefore(form, homeNext);
   });
 
+  // Back with errors: bring the form into view, on the first field to mend (or the message).
+  var wrong = form.querySelector(".has-error input, .has-error textarea, .errors");
+  if (wrong) {
+    window.setTimeout(function () {
+      wrong.scrollIntoView({ block: "center" });
+      if (wrong.focus && wrong.tagName !== "DIV") wrong.focus();
+    }, 0);
+  }
+
   // Back from a reply that failed to post: keep the form under the comment it answers.
   if (parentInput.value) {
     var answering = document.getElementById("comment-" + parentInput.value);
