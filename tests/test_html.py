@@ -151,6 +151,11 @@ PAGES: dict[str, Callable[[Site], tuple[Client, str, int]]] = {
         "/moderation/",
         200,
     ),
+    "moderation audit log": lambda s: (
+        held_comment_for_queue(s) or staff_client(),
+        "/moderation/log/",
+        200,
+    ),
     "article as staff": lambda s: (staff_client(), s.article.get_absolute_url(), 200),
     "not found": lambda s: (s.client, "/article/no-such-story/", 404),
 }

@@ -125,6 +125,26 @@ def test_moderation_queue(page: Page, discussion, site):
     assert_accessible(page)
 
 
+def test_audit_log_on_a_phone(new_context, discussion):
+    from broadsheet.moderation import actions
+    from broadsheet.moderation.models import AuditEntry
+
+    comment = post(discussion["article"], "Held for a moment.", author_name="Held")
+    actions.reject(comment, actor=None)
+    AuditEntry.objects.filter(comment=comment).update(note="A long note " * 12)
+    page = new_context(viewport={"width": 375, "height": 800}).new_page()
+    sign_in_as_editor(page, "/moderation/log/")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Audit log")
+    # The table scrolls within itself; the page does not run off the screen.
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 375
+    assert_accessible(page)
+    # Its comment opens where a moderator can act on it.
+    with page.expect_navigation():
+        page.get_by_role("link", name=f"#{comment.pk}").click()
+    expect(page.locator(f"#q-{comment.pk}")).to_be_visible()
+
+
 def test_filter_page_and_setting_the_thresholds(page: Page, discussion):
     from broadsheet.discussion.models import Comment
     from broadsheet.moderation.models import ModerationSettings

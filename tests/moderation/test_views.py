@@ -400,3 +400,20 @@ def test_author_history_leaves_out_the_comment_and_says_when_nobody_is_known(sta
     assert "0 other comments" in spam_tab and "% approved" not in spam_tab
     pending = staff.get("/moderation/").content.decode()
     assert "Not known: no e-mail address or account" in pending
+
+
+def test_a_moderator_can_act_on_a_published_comment_from_its_page(
+    client, article, moderator, django_user_model
+):
+    published = post(article, "Published, and nobody reported it.")
+    link = f'href="/moderation/{published.pk}/"'
+    assert link not in client.get(article.get_absolute_url()).content.decode()
+    writer = django_user_model.objects.create_user("writer", password="pw", is_staff=True)
+    client.force_login(writer)
+    assert link not in client.get(article.get_absolute_url()).content.decode()
+    client.force_login(moderator)
+    assert link in client.get(article.get_absolute_url()).content.decode()
+    response = client.get(f"/moderation/{published.pk}/")
+    assert response["Location"] == f"/moderation/?author={published.pk}#q-{published.pk}"
+    queue = client.get(response["Location"]).content.decode()
+    assert f'value="reject:{published.pk}"' in queue and f'value="spam:{published.pk}"' in queue

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import reverse
 from django.utils import dateformat, timezone
@@ -28,6 +29,9 @@ class CommentLink:
     url_name: str
     label: str
     rel: str = ""
+    # Shown only to a reader who has this permission ("": to everyone). Such a link is
+    # drawn only on a page rendered for that reader, never on the shared cached one.
+    permission: str = ""
 
 
 _EXTRA_LINKS: list[CommentLink] = []
@@ -53,18 +57,26 @@ class _Patterns:
     extra: list[tuple[CommentLink, str]]
 
     @classmethod
-    def build(cls) -> _Patterns:
+    def build(cls, user: Any = None) -> _Patterns:
         return cls(
             permalink=_pattern("discussion:permalink"),
             reply=_pattern("discussion:reply"),
             edit=_pattern("discussion:edit"),
             delete=_pattern("discussion:delete"),
-            extra=[(link, _pattern(link.url_name)) for link in _EXTRA_LINKS],
+            extra=[
+                (link, _pattern(link.url_name))
+                for link in _EXTRA_LINKS
+                if not link.permission or (user is not None and user.has_perm(link.permission))
+            ],
         )
 
 
-def render_discussion(nodes: Iterable[Node], *, accepts_comments: bool) -> SafeString:
-    patterns = _Patterns.build()
+def render_discussion(
+    nodes: Iterable[Node], *, accepts_comments: bool, user: Any = None
+) -> SafeString:
+    """The discussion's HTML; ``user``, for a page rendered for one reader only, also
+    gets the links their permissions allow (``CommentLink.permission``)."""
+    patterns = _Patterns.build(user)
     parts: list[str] = []
     for node in nodes:
         _render(node, 0, accepts_comments, patterns, parts)

@@ -114,7 +114,11 @@ def _render_article(
         {
             "article": article,
             "discussion": discussion,
-            "comments_html": render_discussion(discussion.nodes, accepts_comments=accepts),
+            "comments_html": render_discussion(
+                discussion.nodes,
+                accepts_comments=accepts,
+                user=request.user if personal else None,
+            ),
             "form": form,
             "form_stamp": form_stamp(),
             "accepts_comments": accepts,

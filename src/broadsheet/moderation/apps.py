@@ -82,3 +82,13 @@ class ModerationConfig(AppConfig):
         register_comment_link(
             CommentLink(key="report", url_name="moderation:report", label="Report", rel="nofollow")
         )
+        # A moderator can act on a published comment nobody reported, from its page.
+        register_comment_link(
+            CommentLink(
+                key="moderate",
+                url_name="moderation:comment",
+                label="Moderate",
+                rel="nofollow",
+                permission="discussion.change_comment",
+            )
+        )

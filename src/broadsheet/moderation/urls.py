@@ -6,6 +6,7 @@ app_name = "moderation"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("decide", views.decide_many, name="decide_many"),
+    path("<int:pk>/", views.comment, name="comment"),
     path("<int:pk>/decide", views.decide, name="decide"),
     path("undo", views.undo, name="undo"),
     path("<int:pk>/block", views.block, name="block"),

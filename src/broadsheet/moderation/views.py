@@ -283,6 +283,13 @@ def decide_many(request: HttpRequest) -> HttpResponse:
 
 
 @moderator_required
+def comment(request: HttpRequest, pk: int) -> HttpResponse:
+    """One comment in the queue, whatever its status: among its author's comments."""
+    found = get_object_or_404(Comment, pk=pk)
+    return redirect(f"{reverse('moderation:queue')}?author={found.pk}#q-{found.pk}")
+
+
+@moderator_required
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action", "")
