@@ -16,7 +16,7 @@ install: $(BIN)/python
 
 ## Install, create the SQLite database in ./data, load the demo site and serve it.
 run: install
-	$(BIN)/broadsheet demo
+	$(BIN)/broadsheet demo --url http://$(HOST):$(PORT)
 	$(BIN)/broadsheet serve --host $(HOST) --port $(PORT)
 
 test-deps: $(BIN)/python

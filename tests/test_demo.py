@@ -190,6 +190,10 @@ def test_second_run_adds_nothing(first_run):
     assert counts() == before
     assert "Demo site already loaded" in output
     assert "password: broadsheet-demo" in output
+    assert "http://127.0.0.1:8000/moderation/" in output
+    # `make run PORT=8123` serves elsewhere, and the links say so.
+    elsewhere = run_demo("--url", "http://127.0.0.1:8123/")
+    assert "http://127.0.0.1:8123/admin/" in elsewhere and ":8000" not in elsewhere
 
 
 def test_reset_deletes_the_demo_and_loads_it_again(first_run):

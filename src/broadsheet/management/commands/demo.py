@@ -7,6 +7,7 @@ from django.db import transaction
 from broadsheet.demo import loader
 from broadsheet.discussion.exceptions import CommentRefused, RateLimited
 
+# Where `broadsheet serve` answers by default; `--url` names another (`make run PORT=…`).
 SERVER = "http://127.0.0.1:8000"
 
 
@@ -28,13 +29,19 @@ class Command(BaseCommand):
             help="Load the demo even though the site already has articles of its own.",
         )
         parser.add_argument(
+            "--url",
+            default=SERVER,
+            help=f"The site's address, for the links printed at the end (default {SERVER}).",
+        )
+        parser.add_argument(
             "--dry-run",
             action="store_true",
             help="Build the demo and roll it back, reporting what would be created "
             "(the database is still created if missing).",
         )
 
-    def handle(self, *args, reset: bool, force: bool, dry_run: bool, **options) -> None:
+    def handle(self, *args, reset: bool, force: bool, dry_run: bool, url: str, **options) -> None:
+        self.server = url.rstrip("/")
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
         if not reset and loader.is_loaded():
@@ -78,15 +85,15 @@ class Command(BaseCommand):
             busy = loaded.busy_article
             self.stdout.write(
                 f"  The busiest discussion ({busy.comment_count} comments, several pages): "
-                f"{SERVER}{busy.get_absolute_url()}"
+                f"{self.server}{busy.get_absolute_url()}"
             )
 
     def _how_to_log_in(self) -> None:
         self.stdout.write(
             "\nStart the site with `broadsheet serve`, then:\n"
-            f"  Read it:           {SERVER}/\n"
-            f"  Log in as editor:  {SERVER}/admin/\n"
+            f"  Read it:           {self.server}/\n"
+            f"  Log in as editor:  {self.server}/admin/\n"
             f"    username: {loader.EDITOR_USERNAME}\n"
             f"    password: {loader.EDITOR_PASSWORD}\n"
-            f"  Moderation queue:  {SERVER}/moderation/"
+            f"  Moderation queue:  {self.server}/moderation/"
         )
