@@ -92,9 +92,10 @@ def test_queue_page_query_count(staff, article, django_assert_num_queries):
     held(article, 60, author_email="x@example.org")
     staff.get("/moderation/")  # sessions and site settings exist from here on
     # session, user, the user's and their groups' permissions (may they moderate?), 3 for
-    # the tab counts, page count, page rows, open reports, author history, the site
-    # settings and the section menu of the base template.
-    with django_assert_num_queries(13):
+    # the tab counts, page count, page rows, open reports, author history, the
+    # moderation settings (the score meter's bands), the site settings and the section
+    # menu of the base template.
+    with django_assert_num_queries(14):
         response = staff.get("/moderation/?page=2")
     assert response.context["page"].number == 2
 
@@ -417,3 +418,28 @@ def test_a_moderator_can_act_on_a_published_comment_from_its_page(
     assert response["Location"] == f"/moderation/?author={published.pk}#q-{published.pk}"
     queue = client.get(response["Location"]).content.decode()
     assert f'value="reject:{published.pk}"' in queue and f'value="spam:{published.pk}"' in queue
+
+
+def test_the_score_meter_is_banded_by_the_sites_thresholds(staff, article):
+    (comment,) = held(article, 1)
+    Comment.objects.filter(pk=comment.pk).update(score=0.92)
+    html = staff.get("/moderation/").content.decode()
+    assert 'low="0.500" high="0.950" optimum="0" value="0.920"' in html
+
+
+@pytest.mark.parametrize(
+    ("hide_after", "said"),
+    [
+        (0, "Reporting does not take a comment down"),
+        (1, "A reported comment is hidden until a moderator has looked at it."),
+        (3, "A comment that 3 readers report is hidden"),
+    ],
+)
+def test_the_report_page_says_what_reports_do_here(client, article, hide_after, said):
+    from broadsheet.moderation.models import ModerationSettings
+
+    rules = ModerationSettings.load()
+    rules.reports_to_hide = hide_after
+    rules.save()
+    comment = post(article, "Something to report")
+    assert said in client.get(f"/moderation/report/{comment.pk}").content.decode()

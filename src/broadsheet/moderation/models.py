@@ -26,7 +26,8 @@ class ModerationSettings(SingletonModel):
         "this many published and this many unpublished comments.",
     )
     max_links = models.PositiveSmallIntegerField(
-        default=2, help_text="Hold comments with more links than this (body and website)."
+        default=2,
+        help_text="Hold comments whose text has more links than this (links to this site aside).",
     )
     duplicate_window_minutes = models.PositiveIntegerField(
         default=60, help_text="Hold a text posted again within this many minutes. 0: off."

@@ -235,6 +235,8 @@ def queue(request: HttpRequest) -> HttpResponse:
             "here": request.get_full_path(),
             "order": order,
             "orders": ORDER_LABELS if order else {},
+            # The score meter's bands: held from the hold threshold, spam from the spam one.
+            "rules": ModerationSettings.load(),
             "page_query": _page_query(
                 tab=tab,
                 author=author_of and author_of.pk,
@@ -491,8 +493,12 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             patch_cache_control(response, private=True, no_cache=True)
             return response
         status = 400
+    hide_after = ModerationSettings.load().reports_to_hide
     response = render(
-        request, "moderation/report.html", {"comment": comment, "form": form}, status=status
+        request,
+        "moderation/report.html",
+        {"comment": comment, "form": form, "hide_after": hide_after},
+        status=status,
     )
     if request.user.is_authenticated:
         patch_cache_control(response, private=True, no_cache=True)
