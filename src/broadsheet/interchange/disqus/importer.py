@@ -1,9 +1,4 @@
-"""Importing a Disqus export (``broadsheet import disqus FILE``).
-
-A Disqus export is one ``<disqus xmlns="http://disqus.com">`` document holding
-``<category>``, ``<thread dsq:id>`` (one per page that had comments, with its
-``<link>``) and ``<post dsq:id>`` elements (comments, each naming its
-``<thread dsq:id>`` and maybe its ``<parent dsq:id>``), in any order.
+"""Storing what ``reader`` reads: threads matched to articles, posts as comments.
 
 Threads are matched to articles by their link: an old path an import recorded
 (``newsroom.Redirect``, so a WordPress import followed by its Disqus export
@@ -20,12 +15,8 @@ from __future__ import annotations
 
 import html
 import re
-from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.db.models import Q
 from django.urls import Resolver404, resolve
@@ -35,6 +26,15 @@ from broadsheet.discussion import actions as discussion_actions
 from broadsheet.discussion.actions import ImportedComment
 from broadsheet.discussion.models import Comment
 from broadsheet.interchange import wpcontent
+from broadsheet.interchange.disqus.addresses import (
+    Addresses,
+    host,
+    label,
+    page_address,
+    thread_addresses,
+    where,
+)
+from broadsheet.interchange.disqus.reader import Post, Survey, Thread, read
 from broadsheet.interchange.loading import (
     BATCH,
     CommentWriter,
@@ -45,203 +45,11 @@ from broadsheet.interchange.loading import (
     same_comment,
     unique_slug,
 )
-from broadsheet.interchange.pages import page_query
 from broadsheet.interchange.summary import Summary
-from broadsheet.interchange.xmlstream import BrokenFile, events, release, split_tag
 from broadsheet.newsroom import actions as newsroom_actions
 from broadsheet.newsroom.models import Article, Redirect
 
 _COMPARED = ("status", "kind", "author_name", "author_email", "author_url", "body", "created_at")
-
-
-def _id(element) -> str:
-    for name, value in element.attrib.items():
-        if split_tag(name)[1] == "id":
-            return value.strip()
-    return ""
-
-
-def _fields(element) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for child in element:
-        if not isinstance(child.tag, str):
-            continue
-        name = split_tag(child.tag)[1]
-        if name == "author":
-            for part in child:
-                if isinstance(part.tag, str):
-                    out[f"author.{split_tag(part.tag)[1]}"] = (part.text or "").strip()
-        elif name in ("thread", "parent", "category"):
-            out[name] = _id(child)
-            # Disqus's documented example names some by text: <thread>1</thread>.
-            out[f"{name}.text"] = (child.text or "").strip()
-        elif name not in out:
-            out[name] = child.text or ""
-    return out
-
-
-def _flag(value: str | None) -> bool | None:
-    if value is None:
-        return None
-    return value.strip().lower() in ("true", "1", "yes")
-
-
-def parse_time(value: str) -> datetime | None:
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-@dataclass
-class Thread:
-    dsq_id: str
-    link: str
-    title: str
-    identifier: str
-    created_at: datetime | None
-    closed: bool
-    line: int | None
-    deleted: bool = False
-
-
-@dataclass
-class Post:
-    dsq_id: str
-    thread: str
-    parent: str
-    message: str
-    created_at: datetime | None
-    deleted: bool
-    spam: bool
-    approved: bool | None
-    name: str
-    email: str
-    username: str
-    ip: str
-    line: int | None
-    # The post's key where it came from: "wp_id=834" for a comment Disqus's WordPress
-    # plugin copied from WordPress.
-    identifier: str = ""
-    # What <thread>, <parent> and <createdAt> say as text: the thread's and the parent's
-    # <id> when they have no dsq:id attribute, the time as written.
-    thread_text: str = ""
-    parent_text: str = ""
-    created_text: str = ""
-
-
-@dataclass
-class Survey:
-    forum: str = ""
-    posts: int = 0
-    control_characters: int = 0
-    threads: dict[str, Thread] = field(default_factory=dict)
-    # Threads without a dsq:id attribute, which no post can name by it.
-    unnamed: list[Thread] = field(default_factory=list)
-    # How many posts name each thread.
-    thread_posts: Counter[str] = field(default_factory=Counter)
-    # A thread's <id> -> its dsq:id, or "" when several threads have that <id>.
-    by_identifier: dict[str, str] = field(default_factory=dict)
-
-    def thread_of(self, post: Post) -> str:
-        """The dsq:id of the thread a post names: by the ``dsq:id`` attribute, or, as in
-        Disqus's documented example (``<thread>1</thread>``), by the thread's ``<id>``."""
-        if post.thread or not post.thread_text:
-            return post.thread
-        return self.by_identifier.get(post.thread_text, "")
-
-
-def read(path: Path | str, stats: dict[str, int] | None = None):
-    """Yield Thread and Post records in file order; raise BrokenFile on a broken file."""
-    depth = 0
-    checked = False
-    for event, element in events(path, stats=stats):
-        if event == "start":
-            depth += 1
-            if not checked:
-                checked = True
-                root = split_tag(element.tag)[1]
-                if root != "disqus":
-                    raise BrokenFile(
-                        f"this is not a Disqus export: it starts with <{root}>",
-                        element.sourceline,
-                    )
-            continue
-        depth -= 1
-        if depth != 1:
-            continue
-        name = split_tag(element.tag)[1] if isinstance(element.tag, str) else ""
-        if name == "thread":
-            f = _fields(element)
-            yield Thread(
-                dsq_id=_id(element),
-                link=f.get("link", "").strip(),
-                title=f.get("title", "").strip(),
-                identifier=f.get("id", "").strip(),
-                created_at=parse_time(f.get("createdAt", "")),
-                closed=bool(_flag(f.get("isClosed"))),
-                line=element.sourceline,
-                deleted=bool(_flag(f.get("isDeleted"))),
-            )
-            yield f.get("forum", "").strip()
-        elif name == "post":
-            f = _fields(element)
-            yield Post(
-                dsq_id=_id(element),
-                thread=f.get("thread", ""),
-                parent=f.get("parent", ""),
-                message=f.get("message", ""),
-                created_at=parse_time(f.get("createdAt", "")),
-                deleted=bool(_flag(f.get("isDeleted"))),
-                spam=bool(_flag(f.get("isSpam"))),
-                approved=_flag(f.get("isApproved")),
-                name=f.get("author.name", ""),
-                email=f.get("author.email", ""),
-                username=f.get("author.username", ""),
-                ip=f.get("ipAddress", "").strip(),
-                line=element.sourceline,
-                identifier=f.get("id", "").strip(),
-                thread_text=f.get("thread.text", ""),
-                parent_text=f.get("parent.text", ""),
-                created_text=f.get("createdAt", "").strip(),
-            )
-        release(element)
-    if not checked:
-        raise BrokenFile("the file is empty")
-
-
-def survey(path: Path | str) -> Survey:
-    """Read the whole file once, writing nothing; keep the threads (posts refer to them)."""
-    result = Survey()
-    stats: dict[str, int] = {}
-    by_text: Counter[str] = Counter()
-    for record in read(path, stats):
-        if isinstance(record, str):
-            result.forum = result.forum or record
-        elif isinstance(record, Thread):
-            if not record.dsq_id:
-                result.unnamed.append(record)
-                continue
-            result.threads[record.dsq_id] = record
-            if record.identifier:
-                known = result.by_identifier.setdefault(record.identifier, record.dsq_id)
-                if known != record.dsq_id:
-                    result.by_identifier[record.identifier] = ""
-        else:
-            result.posts += 1
-            if record.thread or not record.thread_text:
-                result.thread_posts[record.thread] += 1
-            else:
-                by_text[record.thread_text] += 1
-    # Posts may come before their threads: those named by text are counted at the end.
-    for text, n in by_text.items():
-        result.thread_posts[result.by_identifier.get(text, "")] += n
-    result.control_characters = stats.get("control_characters", 0)
-    return result
 
 
 def status_of(post: Post) -> str:
@@ -296,7 +104,7 @@ class DisqusImport:
             self.summary.count("threads", "found")
             self.summary.count("threads", "errors")
             self.summary.note(
-                f"a thread ({_where(thread)}) has no dsq:id attribute, which is how posts "
+                f"a thread ({where(thread)}) has no dsq:id attribute, which is how posts "
                 "name their thread: skipped",
                 thread.line,
             )
@@ -329,7 +137,7 @@ class DisqusImport:
 
     def match(self, thread: Thread) -> int | None:
         self.summary.count("threads", "found")
-        addresses = _addresses(thread)
+        addresses = thread_addresses(thread)
         for found, found_origin in dict.fromkeys(self.candidates(thread, addresses)):
             if not self.same_blog(found_origin, thread):
                 why = "was imported from another blog"
@@ -339,13 +147,13 @@ class DisqusImport:
                 self.summary.count("threads", "updated")
                 if thread.deleted:
                     self.summary.note(
-                        f"{_label(thread)} was deleted in Disqus: its comments were imported "
+                        f"{label(thread)} was deleted in Disqus: its comments were imported "
                         "as deleted (kept, not shown)",
                         thread.line,
                     )
                 return found
             self.summary.note(
-                f"{_label(thread)} has the address of article {found}, which {why}: "
+                f"{label(thread)} has the address of article {found}, which {why}: "
                 "not matched to it",
                 thread.line,
             )
@@ -361,7 +169,7 @@ class DisqusImport:
             self.summary.count("threads", "skipped")
             why = "was deleted in Disqus" if thread.deleted else "has no comments"
             self.summary.note(
-                f"{_label(thread)} {why}: no article was made for it"
+                f"{label(thread)} {why}: no article was made for it"
                 + (f" and its {posts} comments were skipped" if posts else ""),
                 thread.line,
             )
@@ -369,7 +177,7 @@ class DisqusImport:
         if not self.create_missing:
             self.summary.count("threads", "skipped")
             self.summary.note(
-                f"{_label(thread)} matches no article: its comments were skipped "
+                f"{label(thread)} matches no article: its comments were skipped "
                 "(--create-missing makes an article for it)",
                 thread.line,
             )
@@ -408,7 +216,7 @@ class DisqusImport:
                 yield from found.values_list("pk", "origin")[:1]
         # For an article imported from WordPress whose address changed. A path whose
         # query names the page (view.php?id=5) names no article by its last part.
-        link = _address(thread.link)
+        link = page_address(thread.link)
         if link and not link[1]:
             last = link[0].rstrip("/").rsplit("/", 1)[-1]
             if last:
@@ -421,9 +229,9 @@ class DisqusImport:
         if first == thread.dsq_id:
             return
         self.shared += 1
-        other = _label(self.survey.threads[first])
+        other = label(self.survey.threads[first])
         self.summary.note(
-            f"{_label(thread)} is put on article {article_id}, as {other} is: the comments "
+            f"{label(thread)} is put on article {article_id}, as {other} is: the comments "
             "of both are on one page",
             thread.line,
         )
@@ -436,8 +244,8 @@ class DisqusImport:
         aside)."""
         if not origin.startswith("wxr:"):
             return True
-        blog = _host(origin.removeprefix("wxr:").rsplit("#", 1)[0])
-        hosts = {_host(url) for url in (thread.link, *thread.identifier.split()) if "://" in url}
+        blog = host(origin.removeprefix("wxr:").rsplit("#", 1)[0])
+        hosts = {host(url) for url in (thread.link, *thread.identifier.split()) if "://" in url}
         return not hosts or not blog or blog in hosts
 
     def same_forum(self, origin: str) -> bool:
@@ -682,59 +490,3 @@ def _wordpress_id(identifier: str) -> str:
 
 
 _ENTITY = re.compile(r"&(?:#[0-9]+|#x[0-9a-f]+|[a-z][a-z0-9]*);", re.IGNORECASE)
-
-
-def _address(url: str) -> tuple[str, str] | None:
-    """A URL's path, and the part of its query that names the page (``page_query``).
-    None for what is not a URL."""
-    parts = urlsplit(url.strip())
-    if not parts.scheme:
-        return None
-    return unquote(parts.path) or "/", page_query(parts.query)
-
-
-@dataclass
-class Addresses:
-    """The old paths a thread's page may be known by."""
-
-    # Its own: the path and the query that names the page; the path with and without
-    # its final slash when no query does; WordPress's /?p=<id>.
-    own: list[str]
-    # The path alone (with and without the slash) when a query names the page.
-    near: list[str]
-
-
-def _addresses(thread: Thread) -> Addresses:
-    own: list[str] = []
-    near: list[str] = []
-    for url in (thread.link, *thread.identifier.split()):
-        address = _address(url)
-        if address is None:
-            continue
-        path, query = address
-        post_id = parse_qs(query).get("p")
-        if post_id:
-            own.append(f"{path}?p={post_id[0]}")
-        if query:
-            own.append(f"{path}?{query}")
-        if path != "/":
-            other = path.removesuffix("/") if path.endswith("/") else f"{path}/"
-            (near if query else own).extend((path, other))
-    own = list(dict.fromkeys(own))
-    return Addresses(own=own, near=[p for p in dict.fromkeys(near) if p not in own])
-
-
-def _where(thread: Thread) -> str:
-    if thread.link or thread.title:
-        return repr(thread.link or thread.title)
-    return "no link or title"
-
-
-def _label(thread: Thread) -> str:
-    return f"thread {thread.dsq_id} ({_where(thread)})"
-
-
-def _host(url: str) -> str:
-    """A URL's host name, lower-cased, without ``www.`` or a port."""
-    host = (urlsplit(url.strip()).hostname or "").lower()
-    return host.removeprefix("www.")
