@@ -367,10 +367,11 @@ def _items_file(tmp_path, items: str):
     return path
 
 
-def _item(title: str, extra: str = "") -> str:
+def _item(title: str, extra: str = "", post_type: str = "post") -> str:
+    kind = f"<wp:post_type>{post_type}</wp:post_type>" if post_type else ""
     return (
         f"<item><title>{title}</title><link>https://conv.example.com/{title.lower()}/</link>"
-        f"<content:encoded>Text of {title}.</content:encoded>{extra}</item>"
+        f"<content:encoded>Text of {title}.</content:encoded>{kind}{extra}</item>"
     )
 
 
@@ -404,9 +405,13 @@ def test_what_a_file_leaves_out_is_read_as_wordpress_reads_it(db, tmp_path):
     path = _items_file(
         tmp_path,
         _item("Nostatus", "<wp:post_id>1</wp:post_id>")
-        + _item("Nodate", f"<wp:post_id>2</wp:post_id><wp:status>publish</wp:status>{comment}"),
+        + _item("Nodate", f"<wp:post_id>2</wp:post_id><wp:status>publish</wp:status>{comment}")
+        + _item("Notype", "<wp:post_id>3</wp:post_id><wp:status>publish</wp:status>", ""),
     )
     output = run_import("wxr", path, "--no-train")
+    # No wp:post_type: WordPress refuses the item as of no known type.
+    assert not Article.objects.filter(title="Notype").exists()
+    assert "item 3 has no wp:post_type: skipped" in output
     # No wp:status: a draft. No date on a published post: published now.
     assert Article.objects.get(title="Nostatus").status == Article.Status.DRAFT
     undated = Article.objects.get(title="Nodate")

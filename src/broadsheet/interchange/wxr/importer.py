@@ -244,6 +244,12 @@ class WxrImport:
         self.summary.count(kind, "found")
         if kind != "posts" or post.status in ("auto-draft", "inherit"):
             self.summary.count(kind, "skipped")
+            if not post.post_type:
+                self.summary.note(
+                    f"item {post.post_id or repr(post.title)} has no wp:post_type: skipped, as "
+                    "WordPress's importer does",
+                    post.line,
+                )
             if post.comments:
                 self.summary.count("comments", "found", len(post.comments))
                 self.summary.count("comments", "skipped", len(post.comments))

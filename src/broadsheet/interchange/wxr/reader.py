@@ -215,7 +215,8 @@ def _post(element: etree._Element) -> Post:
         post_name=f.get("wp:post_name", "").strip(),
         # Missing, WordPress makes the post a draft.
         status=f.get("wp:status", "").strip(),
-        post_type=f.get("wp:post_type", "post").strip() or "post",
+        # Missing, WordPress refuses the item (no such post type): skipped here too.
+        post_type=f.get("wp:post_type", "").strip(),
         password=f.get("wp:post_password", ""),
         post_modified=f.get("wp:post_modified", "").strip(),
         post_modified_gmt=f.get("wp:post_modified_gmt", "").strip(),
