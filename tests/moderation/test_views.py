@@ -443,3 +443,21 @@ def test_the_report_page_says_what_reports_do_here(client, article, hide_after, 
     rules.save()
     comment = post(article, "Something to report")
     assert said in client.get(f"/moderation/report/{comment.pk}").content.decode()
+
+
+def test_undo_leaves_a_comment_someone_has_decided_on_since(staff, article, moderator):
+    from tests.moderation.conftest import make_moderator
+
+    a, b = held(article, 2)
+    staff.post("/moderation/decide", {"action": "reject", "ids": [a.pk, b.pk]})
+    other = make_moderator("other")
+    later = actions.mark_spam(Comment.objects.get(pk=b.pk), actor=other)
+    response = staff.post("/moderation/undo", {"next": "/moderation/"})
+    said = " ".join(m.message for m in response.wsgi_request._messages)
+    assert "Undid “Rejected” on #" in said and "1 comment was changed since" in said
+    statuses = dict(Comment.objects.values_list("pk", "status"))
+    assert (statuses[a.pk], statuses[b.pk]) == (Status.PENDING, Status.SPAM)
+    # Recently decided: only what stands, the other moderator's spam among it.
+    decided = staff.get("/moderation/?tab=decided").content.decode()
+    assert f'name="entry" value="{later.pk}"' in decided
+    assert "1 decision in the last two days" in decided

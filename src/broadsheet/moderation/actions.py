@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
 from broadsheet.discussion import actions as discussion_actions
@@ -136,7 +137,14 @@ def undo(entry: AuditEntry, *, actor: Any) -> AuditEntry:
             raise ValueError("Only a decision on a comment can be undone.")
         if entry.reverted_by.exists():
             raise ValueError("That decision was already undone.")
-        comment = Comment.objects.get(pk=entry.comment_id)
+        comment = Comment.objects.select_for_update().get(pk=entry.comment_id)
+        if not standing(AuditEntry.objects.filter(pk=entry.pk)).exists():
+            # Someone decided on it since (or its author deleted it): undoing this
+            # older decision would overwrite theirs.
+            raise ValueError(
+                f"#{comment.pk} was changed since ({comment.get_status_display().lower()}): "
+                "left as it is."
+            )
         old = discussion_actions.change_status(comment, entry.from_status, actor=actor)
         Report.objects.filter(resolution=entry).update(
             status=Report.Status.OPEN, resolved_at=None, resolution=None
@@ -155,16 +163,37 @@ def undo(entry: AuditEntry, *, actor: Any) -> AuditEntry:
         )
 
 
-def undo_last(actor: Any) -> list[AuditEntry]:
-    """Undo the actor's last decision: every comment of it, when it was a bulk one."""
+def standing(entries: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
+    """The decisions among ``entries`` that still stand: not undone, no later decision on
+    their comment that stands, and the comment still in the status they gave it."""
+    later = AuditEntry.objects.filter(
+        comment=OuterRef("comment"), id__gt=OuterRef("id"), action__in=UNDOABLE
+    ).filter(reverted_by=None)
+    return entries.filter(
+        action__in=UNDOABLE, reverted_by=None, comment__status=F("to_status")
+    ).exclude(Exists(later))
+
+
+def undo_last(actor: Any) -> tuple[list[AuditEntry], int]:
+    """Undo the actor's last decision: every comment of it, when it was a bulk one.
+    Returns the undo entries, and how many of its comments were changed since by
+    someone else (those are left as they are)."""
     entry = last_undoable(actor)
     if entry is None:
-        return []
+        return [], 0
     with transaction.atomic():
-        if entry.batch is None:
-            return [undo(entry, actor=actor)]
-        same = AuditEntry.objects.filter(batch=entry.batch, reverted_by=None).order_by("id")
-        return [undo(e, actor=actor) for e in same]
+        same = (
+            AuditEntry.objects.filter(batch=entry.batch, reverted_by=None)
+            if entry.batch is not None
+            else AuditEntry.objects.filter(pk=entry.pk)
+        )
+        undone, changed = [], 0
+        for e in same.order_by("id"):
+            try:
+                undone.append(undo(e, actor=actor))
+            except ValueError:
+                changed += 1
+        return undone, changed
 
 
 def last_undoable(actor: Any) -> AuditEntry | None:

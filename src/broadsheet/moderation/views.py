@@ -73,10 +73,9 @@ def _tab_counts() -> dict[str, int]:
 
 
 def _recent_decisions():
-    """Decisions of the last two days that still stand (an undone one is not listed)."""
-    return AuditEntry.objects.filter(
-        created_at__gte=timezone.now() - RECENT, action__in=actions.UNDOABLE, reverted_by=None
-    )
+    """Decisions of the last two days that still stand (``actions.standing``): one undone,
+    or overtaken by a later decision on its comment, is not listed."""
+    return actions.standing(AuditEntry.objects.filter(created_at__gte=timezone.now() - RECENT))
 
 
 def _tabs() -> list[tuple[str, str, int]]:
@@ -307,13 +306,16 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 def undo(request: HttpRequest) -> HttpResponse:
     given = request.POST.get("entry", "")
     if not given:  # the moderator's own last decision (the u key), bulk ones whole
-        undone = actions.undo_last(request.user)
-        if not undone:
-            messages.info(request, "Nothing to undo.")
-        else:
+        undone, changed = actions.undo_last(request.user)
+        if undone:
             decision = undone[0].reverts.get_action_display()  # type: ignore[union-attr]
             what = f"#{undone[0].comment_id}" if len(undone) == 1 else f"{len(undone)} comments"
             messages.success(request, f"Undid “{decision}” on {what}.")
+        if changed:
+            them = "1 comment was" if changed == 1 else f"{changed} comments were"
+            messages.warning(request, f"{them} changed since by someone else: left as it is.")
+        if not undone and not changed:
+            messages.info(request, "Nothing to undo.")
         return _back(request)
     # That entry, or nothing: a malformed one is no reason to undo another.
     entry_id = _id(given)
