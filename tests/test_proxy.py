@@ -19,6 +19,8 @@ pytestmark = pytest.mark.django_db
         ("6.6.6.6, 198.51.100.7", 1, "198.51.100.7"),  # the left one is the client's own claim
         ("198.51.100.7, 10.0.0.2", 2, "198.51.100.7"),  # a CDN, then nginx
         ("2001:db8::1", 1, "2001:db8::1"),
+        ("198.51.100.7:5123", 1, "198.51.100.7"),  # with the port the proxy saw
+        ("[2001:db8::1]:443", 1, "2001:db8::1"),
         ("198.51.100.7", 2, None),  # fewer hops than proxies: not to be trusted
         ("unknown", 1, None),
         ("", 1, None),

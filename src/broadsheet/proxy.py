@@ -22,8 +22,14 @@ def forwarded_address(header: str, proxies: int) -> str | None:
     hops = [hop.strip() for hop in header.split(",")]
     if proxies < 1 or len(hops) < proxies:
         return None
+    hop = hops[-proxies]
+    # Some proxies write the port too: "198.51.100.7:5123", "[2001:db8::1]:443".
+    if hop.startswith("["):
+        hop = hop[1:].split("]", 1)[0]
+    elif hop.count(":") == 1:
+        hop = hop.split(":", 1)[0]
     try:
-        return str(ipaddress.ip_address(hops[-proxies]))
+        return str(ipaddress.ip_address(hop))
     except ValueError:
         return None
 

@@ -323,3 +323,21 @@ def test_a_form_post_without_a_fresh_stamp_is_held(client, article, stamp, reaso
     comment = Comment.objects.get()
     assert comment.status == Comment.Status.PENDING
     assert reason in [r["reason"] for r in comment.reasons]
+
+
+def test_a_form_shown_again_keeps_the_time_it_was_first_served(client, article):
+    stamp = signing.dumps(int(time.time()) - 60, salt=_FORM_SALT)
+    response = submit(client, article, author_name="", stamp=stamp)
+    assert response.status_code == 400
+    assert f'name="stamp" value="{stamp}"' in response.content.decode()
+    # A forged one is not carried on: the page gets a fresh, signed time.
+    forged = submit(client, article, author_name="", stamp="forged:stamp").content.decode()
+    assert 'value="forged:stamp"' not in forged
+
+
+def test_the_pages_etag_changes_each_day_so_its_stamp_stays_fresh(client, article, monkeypatch):
+    first = client.get(article.get_absolute_url())["ETag"]
+    assert client.get(article.get_absolute_url())["ETag"] == first
+    tomorrow = time.time() + 86400
+    monkeypatch.setattr(time, "time", lambda: tomorrow)
+    assert client.get(article.get_absolute_url())["ETag"] != first

@@ -64,3 +64,17 @@ def test_lifting_a_block_in_the_admin_is_audited(client, editor, article):
     client.post(f"/admin/moderation/block/{block.pk}/delete/", {"post": "yes"})
     assert not Block.objects.exists()
     assert AuditEntry.objects.filter(action=AuditEntry.Action.UNBLOCK, actor=editor).exists()
+
+
+def test_changing_a_blocks_end_in_the_admin_is_audited(client, editor, article):
+    comment = post(article, "troll", ip_address="192.0.2.10")
+    (block,) = actions.block_author(comment, actor=editor, kinds=[Block.Kind.IP])
+    url = f"/admin/moderation/block/{block.pk}/change/"
+    client.post(url, {"reason": "", "expires_at_0": "2020-01-01", "expires_at_1": "00:00:00"})
+    block.refresh_from_db()
+    assert block.expires_at is not None
+    notes = list(
+        AuditEntry.objects.filter(action=AuditEntry.Action.BLOCK).values_list("note", flat=True)
+    )
+    assert any("by IP address: now until 2020-01-01" in n for n in notes), notes
+    assert any(n.startswith("Blocked by IP address for good") for n in notes), notes

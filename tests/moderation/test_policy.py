@@ -116,7 +116,9 @@ def test_an_edit_replaces_the_reasons_moderators_read(article, rules):
     assert held.status == Status.PENDING and "casino" in held.reasons[0]["reason"]
     edited = discussion_actions.edit_comment(held, "visit the museum", token=held._token)
     assert edited.status == Status.PENDING  # an edit never gains approval
-    assert not any("casino" in r["reason"] for r in edited.reasons)
+    (why,) = edited.reasons  # the new text passes: only why it still waits
+    assert why["check"] == "edited" and "an edit never publishes a comment" in why["reason"]
+    assert "Before the edit: Contains “casino”" in why["reason"]
 
 
 def test_edits_are_judged_again_and_can_lose_approval(article):

@@ -461,3 +461,17 @@ def test_undo_leaves_a_comment_someone_has_decided_on_since(staff, article, mode
     decided = staff.get("/moderation/?tab=decided").content.decode()
     assert f'name="entry" value="{later.pk}"' in decided
     assert "1 decision in the last two days" in decided
+
+
+def test_blocks_and_the_audit_log_need_their_own_permissions(client, article, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    comment = held(article, 1)[0]
+    user = django_user_model.objects.create_user("comments-only", password="pw", is_staff=True)
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="discussion", codename="change_comment")
+    )
+    client.force_login(user)
+    assert client.get("/moderation/").status_code == 200
+    for url in ("/moderation/blocks/", "/moderation/log/", f"/moderation/{comment.pk}/block"):
+        assert client.get(url).status_code == 403, url

@@ -168,8 +168,18 @@ def edit_comment(comment: Comment, body: str, *, token: str | None) -> Comment:
         current.body = body
         current.body_html = render_comment(body)
         current.edited_at = timezone.now()
-        # Moderators read the new text: the score and reasons shown are the new text's.
-        current.reasons = decision.reasons
+        # Moderators read the new text: the score and reasons shown are the new text's,
+        # and for a comment the edit cannot publish, why it waits all the same.
+        reasons = list(decision.reasons)
+        if current.status != Status.APPROVED and decision.status == Status.APPROVED:
+            before = " ".join(r["reason"] for r in current.reasons if r.get("reason"))
+            reasons.append({
+                "check": "edited",
+                "action": "hold",
+                "reason": "Edited by its author while it waited: an edit never publishes a "
+                "comment." + (f" Before the edit: {before}" if before else ""),
+            })  # fmt: skip
+        current.reasons = reasons
         current.score = decision.score
         fields = ["body", "body_html", "edited_at", "reasons", "score"]
         # An edit can lose a comment its approval (a link added to spam), never gain it.

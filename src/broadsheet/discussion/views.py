@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -54,6 +55,9 @@ def _cache_headers(request: HttpRequest, response: HttpResponse, personal: bool)
 
 def _article_etag(article: Article, site: SiteSettings, request: HttpRequest) -> str:
     parts = [
+        # The day: the form's signed time (its stamp) is never more than a day old,
+        # even for a reader whose browser keeps revalidating its copy of a quiet page.
+        int(time.time() // 86400),
         article.pk, article.changed_at.isoformat(), request.get_full_path(),
         site.site_name, site.tagline, site.comment_policy, site.thread_depth,
         site.comments_per_page, site.close_comments_after_days,
@@ -82,6 +86,13 @@ def article_page(request: HttpRequest, slug: str) -> HttpResponse:
     response["ETag"] = etag
     _cache_headers(request, response, personal=False)
     return response
+
+
+def _stamp_of(request: HttpRequest) -> str:
+    """The form shown again (to mend an error) keeps the time it was first served: a
+    fresh one would make a reader who mends it quickly look like a bot."""
+    posted = request.POST.get("stamp", "")
+    return posted if seconds_since_stamp(posted) is not None else form_stamp()
 
 
 def _render_article(
@@ -120,7 +131,7 @@ def _render_article(
                 user=request.user if personal else None,
             ),
             "form": form,
-            "form_stamp": form_stamp(),
+            "form_stamp": _stamp_of(request) if form is not None else form_stamp(),
             "accepts_comments": accepts,
             "remember": bool(saved),
         },

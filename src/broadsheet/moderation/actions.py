@@ -259,6 +259,14 @@ def dismiss_reports(comment: Comment, *, actor: Any) -> AuditEntry:
 BLOCK_KINDS = [Block.Kind.USER, Block.Kind.EMAIL, Block.Kind.IP]
 
 
+# What a block is by, in a sentence ("Blocked by e-mail address, IP address for good").
+KIND_NAMES: dict[str, str] = {
+    Block.Kind.USER: "account",
+    Block.Kind.EMAIL: "e-mail address",
+    Block.Kind.IP: "IP address",
+}
+
+
 def block_author(
     comment: Comment,
     *,
@@ -291,7 +299,7 @@ def block_author(
             for kind, key in keys.items()
         ]
         how_long = ("for 1 day" if days == 1 else f"for {days} days") if days else "for good"
-        named = ", ".join(Block.Kind(k).label.lower() for k in keys)
+        named = ", ".join(KIND_NAMES[k] for k in keys)
         again = " (replacing the block there was)" if replaced else ""
         AuditEntry.objects.create(
             actor=_actor(actor),
@@ -304,7 +312,7 @@ def block_author(
 
 def unblock(block: Block, *, actor: Any) -> AuditEntry:
     with transaction.atomic():
-        note = f"Unblocked {block.get_kind_display().lower()} of {block.label or 'an author'}."
+        note = f"Unblocked the {KIND_NAMES[block.kind]} of {block.label or 'an author'}."
         # Every block of that author by that kind (older versions could make two).
         Block.objects.filter(kind=block.kind, key=block.key).delete()
         return AuditEntry.objects.create(actor=_actor(actor), action=Action.UNBLOCK, note=note)

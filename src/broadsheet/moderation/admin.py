@@ -38,14 +38,21 @@ class ModerationSettingsAdmin(admin.ModelAdmin):
         """Saved with an audit entry saying what changed, as the Filter page's thresholds are."""
         super().save_model(request, obj, form, change)
         changes = [
-            f"{obj._meta.get_field(name).verbose_name} {form.initial.get(name)} → "
-            f"{getattr(obj, name)}"
+            f"{obj._meta.get_field(name).verbose_name} {_said(form.initial.get(name))} → "
+            f"{_said(getattr(obj, name))}"
             for name in form.changed_data
         ]
         if changes:
             moderation_actions.record(
                 AuditEntry.Action.SETTINGS, "; ".join(changes), actor=request.user
             )
+
+
+def _said(value: object) -> str:
+    """A setting's value as the audit log says it: a switch is on or off."""
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return str(value)
 
 
 def _rule(rule: WordRule) -> str:
@@ -92,6 +99,20 @@ class BlockAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def save_model(self, request: HttpRequest, obj: Block, form, change: bool) -> None:
+        """A block's end or reason changed here is audited, as blocking is."""
+        super().save_model(request, obj, form, change)
+        if form.changed_data:
+            until = f"until {obj.expires_at:%Y-%m-%d %H:%M}" if obj.expires_at else "for good"
+            moderation_actions.record(
+                AuditEntry.Action.BLOCK,
+                f"Changed the block of {obj.label or 'an author'} by "
+                f"{moderation_actions.KIND_NAMES[obj.kind]}: now {until}"
+                + (f" ({obj.reason})" if obj.reason else "")
+                + ".",
+                actor=request.user,
+            )
 
     def delete_model(self, request: HttpRequest, obj: Block) -> None:
         """Lifting a block here is lifting it from the queue: audited."""

@@ -186,6 +186,22 @@ def moderator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
     return staff_member_required(checked)
 
 
+def needs(permission: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """What a page asks besides moderating: blocks and the audit log have their own
+    permissions, which the Moderators group holds and an operator may take away."""
+
+    def wrap(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.has_perm(permission):
+                raise PermissionDenied(f"This page needs the permission {permission}.")
+            return view(request, *args, **kwargs)
+
+        return checked
+
+    return wrap
+
+
 def _id(value: str) -> int | None:
     """A row id written in a form or a query (ASCII digits, in range), else None."""
     if value.isascii() and value.isdigit() and 0 < int(value) <= _MAX_ID:
@@ -333,6 +349,7 @@ def undo(request: HttpRequest) -> HttpResponse:
 
 @moderator_required
 @require_http_methods(["GET", "POST"])
+@needs("moderation.add_block")
 def block(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
     available = [
@@ -364,6 +381,7 @@ def block(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @moderator_required
+@needs("moderation.view_block")
 def blocks(request: HttpRequest) -> HttpResponse:
     active = Block.objects.active().select_related("created_by")
     page = Paginator(active, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -372,6 +390,7 @@ def blocks(request: HttpRequest) -> HttpResponse:
 
 @moderator_required
 @require_POST
+@needs("moderation.delete_block")
 def unblock(request: HttpRequest, pk: int) -> HttpResponse:
     actions.unblock(get_object_or_404(Block, pk=pk), actor=request.user)
     messages.success(request, "Unblocked.")
@@ -379,6 +398,7 @@ def unblock(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @moderator_required
+@needs("moderation.view_auditentry")
 def audit_log(request: HttpRequest) -> HttpResponse:
     entries = AuditEntry.objects.select_related("actor", "comment", "comment__article")
     if action := request.GET.get("action"):
