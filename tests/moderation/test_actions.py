@@ -111,7 +111,7 @@ def test_enough_reports_hide_the_comment_and_keep_the_count_true(article, rules)
     assert comment.status == Status.PENDING
     assert count(article) == 0
     hide = AuditEntry.objects.get(action=Action.HIDE)
-    assert hide.actor is None and "2 reader reports" in hide.note
+    assert hide.actor is None and "2 readers' reports" in hide.note
 
 
 def test_reports_to_hide_zero_never_hides(article, rules):

@@ -232,7 +232,9 @@ def report(comment: Comment, *, reason: str, reporter_key: str, detail: str = ""
                     action=Action.HIDE,
                     from_status=old,
                     to_status=Status.PENDING,
-                    note=f"Hidden after {open_reports} reader reports.",
+                    note="Hidden after a reader's report."
+                    if open_reports == 1
+                    else f"Hidden after {open_reports} readers' reports.",
                 )
     return made
 

@@ -317,6 +317,12 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     return _back(request)
 
 
+def _which(entry: AuditEntry) -> str:
+    """The comment an entry is about, as a message names it: "#592 by Jane"."""
+    comment = entry.comment
+    return f"#{entry.comment_id} by {comment.author_name}" if comment else f"#{entry.comment_id}"
+
+
 @moderator_required
 @require_POST
 def undo(request: HttpRequest) -> HttpResponse:
@@ -325,7 +331,7 @@ def undo(request: HttpRequest) -> HttpResponse:
         undone, changed = actions.undo_last(request.user)
         if undone:
             decision = undone[0].reverts.get_action_display()  # type: ignore[union-attr]
-            what = f"#{undone[0].comment_id}" if len(undone) == 1 else f"{len(undone)} comments"
+            what = _which(undone[0]) if len(undone) == 1 else f"{len(undone)} comments"
             messages.success(request, f"Undid “{decision}” on {what}.")
         if changed:
             them = "1 comment was" if changed == 1 else f"{changed} comments were"
@@ -343,7 +349,7 @@ def undo(request: HttpRequest) -> HttpResponse:
     except ValueError as exc:
         messages.warning(request, str(exc))
     else:
-        messages.success(request, f"Undid “{entry.get_action_display()}” on #{entry.comment_id}.")
+        messages.success(request, f"Undid “{entry.get_action_display()}” on {_which(entry)}.")
     return _back(request)
 
 
