@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 import nh3
 from markdown_it import MarkdownIt
 
-_COMMENT_TAGS = {"p", "br", "em", "strong", "a", "blockquote", "ul", "ol", "li", "code", "pre"}
-_ARTICLE_TAGS = _COMMENT_TAGS | {
+COMMENT_TAGS = {"p", "br", "em", "strong", "a", "blockquote", "ul", "ol", "li", "code", "pre"}
+ARTICLE_TAGS = COMMENT_TAGS | {
     "h2", "h3", "h4", "h5", "h6", "hr", "img", "table", "thead", "tbody", "tr", "th", "td",
     "figure", "figcaption", "del", "sup", "sub",
 }  # fmt: skip
@@ -74,16 +74,16 @@ def clean_until_stable(html: str, **rules: Any) -> str:
 
 def render_comment(text: str) -> str:
     """HTML for a reader's comment; every link gets rel="nofollow ugc"."""
-    return _clean(_comment_parser().render(text), _COMMENT_TAGS, "nofollow ugc noopener")
+    return _clean(_comment_parser().render(text), COMMENT_TAGS, "nofollow ugc noopener")
 
 
 def render_article(text: str) -> str:
-    return _clean(_article_parser().render(text), _ARTICLE_TAGS, "noopener")
+    return _clean(_article_parser().render(text), ARTICLE_TAGS, "noopener")
 
 
 def sanitize_html(html: str) -> str:
     """Clean HTML that arrives as HTML (imported WordPress posts)."""
-    return _clean(html, _ARTICLE_TAGS, "noopener")
+    return _clean(html, ARTICLE_TAGS, "noopener")
 
 
 def web_url(url: str) -> str:

@@ -192,7 +192,7 @@ def test_imported_comment_html_cannot_leave_its_list_item():
     # own list item; a stray <li> would start a new one.
     for hostile in ("<li><marquee><li>x</li></marquee></li><p>after</p>", "a <li>b</li>"):
         html = wpcontent.comment_html(hostile)
-        assert html == nh3.clean(html, tags=wpcontent._COMMENT_TAGS)  # what a browser reads
+        assert html == nh3.clean(html, tags=wpcontent.COMMENT_TAGS)  # what a browser reads
         document = lxml.html.fromstring(f"<ol><li>{html}</li></ol>")
         assert [li.getparent().tag for li in document.iter("li")][1:] == ["ul"] * (
             len(list(document.iter("li"))) - 1
@@ -211,3 +211,43 @@ def test_code_full_of_brackets_and_unclosed_blocks_come_through_whole():
         wpcontent.article_html("x<script>alert(1)</script>y<style>p{}</style>z<script>never closed")
         == "<p>xyz<script>never closed</p>"
     )  # sanitized afterwards, as every body is
+
+
+def test_a_block_editor_post_is_shown_as_written():
+    """WordPress makes paragraphs only of classic posts, not of blocks."""
+    content = (
+        "<!-- wp:html -->\n<b>test</b>\n<!-- /wp:html -->\n\n"
+        '<!-- wp:image -->\n<img src="https://x.example/a.png">\n<!-- /wp:image -->\n\n'
+        "<!-- wp:gallery --><figure><figcaption>A caption wrapped\nover two lines"
+        "</figcaption></figure><!-- /wp:gallery -->"
+    )
+    shown = wpcontent.article_html(content)
+    assert "<br>" not in shown and "<p>" not in shown
+    assert "A caption wrapped\nover two lines" in shown
+
+
+def visible_lines(fragment: str) -> list[str]:
+    """The lines a browser shows: each block's text, stripped."""
+    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    for block in root.iter("p", "li", "blockquote", "pre", "h2", "h3", "td", "th", "figcaption"):
+        block.tail = "\n" + (block.tail or "")
+        if block.text:
+            block.text = "\n" + block.text
+    return [line.strip() for line in root.text_content().split("\n") if line.strip()]
+
+
+def test_headings_and_tables_a_comment_cannot_hold_keep_their_lines():
+    shown = wpcontent.comment_html(
+        "Source\n<h2>Tables</h2>\n<table>\n<tr><td>Cell</td><td>Two</td></tr>\n</table>\n"
+        "<h2>Lists</h2>\nMore"
+    )
+    assert "<h2" not in shown and "<table" not in shown  # not a comment's to have
+    assert visible_lines(shown) == ["Source", "Tables", "Cell Two", "Lists", "More"]
+
+
+def test_blocks_an_article_cannot_hold_keep_their_lines():
+    shown = nh3.clean(
+        wpcontent.article_html("Intro\n<div>one</div>\n<div>two</div>\n<h1>Big</h1>\nEnd"),
+        tags={"p", "br", "h2"},
+    )
+    assert visible_lines(shown) == ["Intro", "one", "two", "Big", "End"]

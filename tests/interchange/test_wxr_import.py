@@ -423,3 +423,19 @@ def test_what_a_file_leaves_out_is_read_as_wordpress_reads_it(db, tmp_path):
     run_import("wxr", path, "--no-train")
     undated.refresh_from_db()
     assert undated.published_at == published_at
+
+
+def test_an_undated_comment_on_an_undated_draft_keeps_its_date_on_a_rerun(db, tmp_path):
+    comment = (
+        "<wp:comment><wp:comment_id>9</wp:comment_id><wp:comment_author>A</wp:comment_author>"
+        "<wp:comment_content>When?</wp:comment_content>"
+        "<wp:comment_approved>1</wp:comment_approved></wp:comment>"
+    )
+    path = _items_file(
+        tmp_path, _item("Draft", f"<wp:post_id>4</wp:post_id><wp:status>draft</wp:status>{comment}")
+    )
+    run_import("wxr", path, "--no-train")
+    first = Comment.objects.get().created_at
+    again = run_import("wxr", path, "--no-train")
+    assert Comment.objects.get().created_at == first
+    assert tally(again, "comments") == [1, 0, 0, 1, 0]

@@ -18,7 +18,7 @@ from typing import Literal, NamedTuple
 import lxml.html
 import nh3
 
-from broadsheet.markup import clean_until_stable
+from broadsheet.markup import ARTICLE_TAGS, COMMENT_TAGS, clean_until_stable
 
 _MORE = re.compile(r"<!--more(?:\s[^>]*?)?-->|<!--noteaser-->", re.IGNORECASE)
 
@@ -454,15 +454,73 @@ def autop(text: str) -> str:
 
 
 def article_html(content: str) -> str:
-    """HTML to show for a post's content (sanitized afterwards by the import action)."""
+    """HTML to show for a post's content (sanitized afterwards by the import action).
+
+    A post written in the block editor (its blocks marked ``<!-- wp:... -->``) is
+    shown as written: WordPress makes paragraphs only of classic posts."""
     content = _MORE.sub("", content)
     content = "".join(_split(content, _SCRIPT)[::2])
-    return autop(expand_shortcodes(content))
+    content = expand_shortcodes(content)
+    if "<!-- wp:" not in content:
+        content = autop(content)
+    return keep_blocks_apart(content, ARTICLE_TAGS)
 
 
-_COMMENT_TAGS = {
-    "p", "br", "em", "strong", "a", "blockquote", "ul", "ol", "li", "code", "pre",
-}  # fmt: skip
+# Block elements whose text stands on a line of its own where they are shown, and what
+# becomes of them where the sanitizer would drop them: their text is made a paragraph
+# (a cell's text is kept apart by a space), so "Tables" and "Cell" do not run together.
+_AS_PARAGRAPH = [
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "div",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "aside",
+    "nav",
+    "main",
+    "address",
+    "hgroup",
+    "dl",
+    "dt",
+    "dd",
+    "tr",
+    "caption",
+    "figure",
+    "figcaption",
+    "center",
+    "details",
+    "summary",
+]
+_UNWRAPPED = ["table", "thead", "tbody", "tfoot"]
+_BLOCK_TAG = re.compile(
+    r"<(/?)(" + "|".join(_AS_PARAGRAPH + _UNWRAPPED + ["td", "th"]) + r")\b[^>]{0,2000}>",
+    re.IGNORECASE,
+)
+
+
+def keep_blocks_apart(fragment: str, allowed: set[str]) -> str:
+    """``fragment`` with each block element that ``allowed`` lacks (and the sanitizer
+    would drop, keeping its text) turned into a paragraph: dropped as they are, a
+    heading's text would run on into the next line's."""
+
+    def replaced(match: re.Match) -> str:
+        closing, name = match.group(1), match.group(2).lower()
+        if name in allowed:
+            return match.group(0)
+        if name in ("td", "th"):
+            return " " if closing else ""
+        if name in _UNWRAPPED:
+            return ""
+        return "</p>" if closing else "<p>"
+
+    return _BLOCK_TAG.sub(replaced, fragment) if "<" in fragment else fragment
+
 
 
 def comment_html(content: str) -> str:
@@ -474,12 +532,12 @@ def comment_html(content: str) -> str:
     content = re.sub(r"<(/?)b(\s[^>]*)?>", r"<\1strong>", content, flags=re.IGNORECASE)
     content = re.sub(r"<(/?)i(\s[^>]*)?>", r"<\1em>", content, flags=re.IGNORECASE)
     rules: dict = {
-        "tags": _COMMENT_TAGS,
+        "tags": COMMENT_TAGS,
         "attributes": {"a": {"href", "title"}, "blockquote": {"cite"}},
         "url_schemes": {"http", "https", "mailto"},
         "link_rel": "nofollow ugc noopener",
     }
-    cleaned = clean_until_stable(autop(content), **rules)
+    cleaned = clean_until_stable(keep_blocks_apart(autop(content), COMMENT_TAGS), **rules)
     if "<li" in cleaned:
         cleaned = clean_until_stable(_listed(cleaned), **rules)
     return cleaned

@@ -523,7 +523,7 @@ class WxrImport:
         if created_at is None:
             # Kept, as WordPress keeps it (it gives such a comment a date of its own):
             # the article's date, which a second import gives it again.
-            created_at = article.published_at or self.now
+            created_at = article.published_at or article.created_at
             self.summary.note(
                 f"comment {cid} has no readable date: imported with its article's date", c.line
             )
