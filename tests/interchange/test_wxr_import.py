@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from broadsheet.discussion.models import Comment
 from broadsheet.newsroom.models import Article, Author, Redirect, Section, Tag
@@ -425,7 +426,9 @@ def test_what_a_file_leaves_out_is_read_as_wordpress_reads_it(db, tmp_path):
     assert undated.published_at == published_at
 
 
-def test_an_undated_comment_on_an_undated_draft_keeps_its_date_on_a_rerun(db, tmp_path):
+def test_an_undated_comment_on_an_undated_draft_keeps_its_date_on_a_rerun(
+    db, tmp_path, monkeypatch
+):
     comment = (
         "<wp:comment><wp:comment_id>9</wp:comment_id><wp:comment_author>A</wp:comment_author>"
         "<wp:comment_content>When?</wp:comment_content>"
@@ -436,6 +439,8 @@ def test_an_undated_comment_on_an_undated_draft_keeps_its_date_on_a_rerun(db, tm
     )
     run_import("wxr", path, "--no-train")
     first = Comment.objects.get().created_at
+    later = timezone.now() + timedelta(hours=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)  # the rerun comes an hour later
     again = run_import("wxr", path, "--no-train")
     assert Comment.objects.get().created_at == first
     assert tally(again, "comments") == [1, 0, 0, 1, 0]

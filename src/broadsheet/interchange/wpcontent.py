@@ -522,7 +522,6 @@ def keep_blocks_apart(fragment: str, allowed: set[str]) -> str:
     return _BLOCK_TAG.sub(replaced, fragment) if "<" in fragment else fragment
 
 
-
 def comment_html(content: str) -> str:
     """Safe HTML for a comment imported as HTML (WordPress, Disqus).
 
