@@ -1,0 +1,195 @@
+"""Every change to a comment goes through these functions.
+
+Each runs in one transaction, keeps ``Article.comment_count`` equal to the
+number of comments a reader can see, and announces itself after commit.
+Views, the API, the admin, commands and importers call these; nothing else
+assigns a comment's status.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from broadsheet.discussion import signals
+from broadsheet.discussion.actions.counts import lock_article, recount
+from broadsheet.discussion.actions.importing import (
+    KEPT_ID_LIMIT,
+    ImportedComment,
+    attach_replies,
+    import_comments,
+    reserve_ids,
+)
+from broadsheet.discussion.exceptions import CommentRefused, EditNotAllowed, RateLimited
+from broadsheet.discussion.models import Comment
+from broadsheet.discussion.policy import Decision, Submission, get_policy
+from broadsheet.markup import render_comment
+
+Status = Comment.Status
+
+
+@dataclass
+class Posted:
+    comment: Comment
+    edit_token: str
+    decision: Decision
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _raise_for_refusal(decision: Decision) -> None:
+    for verdict in decision.verdicts:
+        if verdict.action == "throttle":
+            raise RateLimited(verdict.reason, verdict.retry_after or 60)
+        if verdict.action == "refuse":
+            raise CommentRefused(verdict.reason, verdict.check)
+
+
+def post_comment(submission: Submission) -> Posted:
+    """Judge and store a new comment. Raises CommentRefused or RateLimited."""
+    decision = get_policy().decide(submission)
+    _raise_for_refusal(decision)
+    token = secrets.token_urlsafe(32)
+    parent = submission.parent
+    now = timezone.now()
+    with transaction.atomic():
+        lock_article(submission.article.pk)
+        comment = Comment(
+            article=submission.article,
+            parent=parent,
+            depth=parent.depth + 1 if parent else 0,
+            thread_id=parent.thread_id if parent else None,
+            thread_key=parent.thread_key if parent else now,
+            status=decision.status,
+            author_name=submission.author_name,
+            author_email=submission.author_email,
+            author_url=submission.author_url,
+            user=submission.user if getattr(submission.user, "is_authenticated", False) else None,
+            ip_address=submission.ip_address,
+            user_agent=submission.user_agent[:500],
+            body=submission.body,
+            body_html=render_comment(submission.body),
+            created_at=now,
+            status_changed_at=now,
+            edit_token_hash=hash_token(token),
+            score=decision.score,
+            reasons=decision.reasons,
+        )
+        comment.save()
+        if parent is None:
+            comment.thread_id = comment.pk
+            Comment.objects.filter(pk=comment.pk).update(thread_id=comment.pk)
+        recount(submission.article.pk)
+        transaction.on_commit(
+            lambda: signals.comment_posted.send(Comment, comment=comment, decision=decision)
+        )
+    return Posted(comment=comment, edit_token=token, decision=decision)
+
+
+def change_status(comment: Comment, new_status: str, *, actor: Any = None) -> str:
+    """Move a comment to ``new_status``; returns the status it had.
+
+    The caller (moderation's actions, importers) writes its own audit record.
+    """
+    if new_status not in Status.values:
+        raise ValueError(f"unknown status {new_status!r}")
+    with transaction.atomic():
+        lock_article(comment.article_id)
+        current = Comment.objects.select_for_update().get(pk=comment.pk)
+        old_status = current.status
+        if old_status != new_status:
+            current.status = new_status
+            current.status_changed_at = timezone.now()
+            current.save(update_fields=["status", "status_changed_at"])
+            recount(comment.article_id)
+            transaction.on_commit(
+                lambda: signals.comment_status_changed.send(
+                    Comment,
+                    comment=current,
+                    old_status=old_status,
+                    new_status=new_status,
+                    actor=actor,
+                )
+            )
+    comment.status = new_status
+    comment.status_changed_at = current.status_changed_at
+    return old_status
+
+
+def check_edit_token(comment: Comment, token: str | None) -> None:
+    """Raise EditNotAllowed unless ``token`` is the comment's and the window is open."""
+    if not token or not comment.edit_token_hash:
+        raise EditNotAllowed("A valid edit token is required.", code="token")
+    if not hmac.compare_digest(hash_token(token), comment.edit_token_hash):
+        raise EditNotAllowed("This token does not belong to this comment.", code="token")
+    if comment.status in (Status.REJECTED, Status.DELETED):
+        raise EditNotAllowed("This comment has been removed and can no longer be changed.")
+    if not comment.is_editable():
+        raise EditNotAllowed("The time for editing this comment has passed.")
+
+
+def edit_comment(comment: Comment, body: str, *, token: str | None) -> Comment:
+    """The author's own edit, within the edit window. The new text is judged again."""
+    check_edit_token(comment, token)
+    decision = get_policy().decide(
+        Submission(
+            article=comment.article,
+            body=body,
+            author_name=comment.author_name,
+            author_email=comment.author_email,
+            author_url=comment.author_url,
+            parent=comment.parent,
+            ip_address=comment.ip_address,
+            channel="edit",
+            editing=comment,
+        )
+    )
+    _raise_for_refusal(decision)
+    with transaction.atomic():
+        lock_article(comment.article_id)
+        current = Comment.objects.select_for_update().get(pk=comment.pk)
+        current.body = body
+        current.body_html = render_comment(body)
+        current.edited_at = timezone.now()
+        # Moderators read the new text: the score and reasons shown are the new text's,
+        # and for a comment the edit cannot publish, why it waits all the same.
+        reasons = list(decision.reasons)
+        if current.status != Status.APPROVED and decision.status == Status.APPROVED:
+            before = " ".join(r["reason"] for r in current.reasons if r.get("reason"))
+            reasons.append({
+                "check": "edited",
+                "action": "hold",
+                "reason": "Edited by its author while it waited: an edit never publishes a "
+                "comment." + (f" Before the edit: {before}" if before else ""),
+            })  # fmt: skip
+        current.reasons = reasons
+        current.score = decision.score
+        fields = ["body", "body_html", "edited_at", "reasons", "score"]
+        # An edit can lose a comment its approval (a link added to spam), never gain it.
+        if current.status == Status.APPROVED and decision.status != Status.APPROVED:
+            current.status = decision.status
+            fields.append("status")
+        current.save(update_fields=fields)
+        recount(comment.article_id)
+        transaction.on_commit(lambda: signals.comment_edited.send(Comment, comment=current))
+    return current
+
+
+def delete_own_comment(comment: Comment, *, token: str | None) -> None:
+    check_edit_token(comment, token)
+    change_status(comment, Status.DELETED)
+
+
+__all__ = [
+    "KEPT_ID_LIMIT", "ImportedComment", "Posted", "attach_replies", "change_status",
+    "check_edit_token", "delete_own_comment", "edit_comment", "hash_token", "import_comments",
+    "post_comment", "recount", "reserve_ids",
+]  # fmt: skip
