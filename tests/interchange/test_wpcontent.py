@@ -251,3 +251,10 @@ def test_blocks_an_article_cannot_hold_keep_their_lines():
         tags={"p", "br", "h2"},
     )
     assert visible_lines(shown) == ["Intro", "one", "two", "Big", "End"]
+
+
+def test_a_greater_than_sign_in_an_attribute_does_not_end_the_tag():
+    shown = wpcontent.comment_html('<h3 title="x > y">Heading</h3>\nText')
+    assert visible_lines(shown) == ["Heading", "Text"]
+    article = wpcontent.article_html("Intro\n<div title='a>b'>x</div>\nEnd")
+    assert "b'>" not in article and 'b">' not in article

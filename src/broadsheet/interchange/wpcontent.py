@@ -258,7 +258,9 @@ _AS_PARAGRAPH = [
 ]
 _UNWRAPPED = ["table", "thead", "tbody", "tfoot"]
 _BLOCK_TAG = re.compile(
-    r"<(/?)(" + "|".join(_AS_PARAGRAPH + _UNWRAPPED + ["td", "th"]) + r")\b[^>]{0,2000}>",
+    # A quoted attribute may hold ">" (title="a > b"): the tag ends at the first one outside.
+    r"<(/?)(" + "|".join(_AS_PARAGRAPH + _UNWRAPPED + ["td", "th"]) + r")\b"
+    r"""(?:[^>"']|"[^"]*"|'[^']*'){0,2000}>""",
     re.IGNORECASE,
 )
 

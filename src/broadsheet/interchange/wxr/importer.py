@@ -254,8 +254,8 @@ class WxrImport:
                 self.summary.count("comments", "found", len(post.comments))
                 self.summary.count("comments", "skipped", len(post.comments))
                 self.summary.note(
-                    f"comments on {post.post_type} {post.post_id} "
-                    f"({post.status}) were skipped with it: {len(post.comments)}",
+                    f"comments on {post.post_type or 'item'} {post.post_id} "
+                    f"({post.status or 'no status'}) were skipped with it: {len(post.comments)}",
                     post.line,
                 )
             return
