@@ -362,3 +362,33 @@ def test_the_documented_example_and_plain_notes_for_what_is_malformed(db, tmp_pa
         assert note in output
     assert tally(output, "threads") == [2, 1, 0, 0, 1]
     assert tally(output, "comments") == [7, 3, 0, 1, 3]
+
+
+def _copy(dsq_id: int, thread: int, wp_id: int, parent: int | None = None) -> str:
+    """A post Disqus's WordPress plugin copied from WordPress comment ``wp_id``."""
+    return _post(dsq_id, thread, parent).replace(
+        f'<post dsq:id="{dsq_id}">', f'<post dsq:id="{dsq_id}"><id>wp_id={wp_id}</id>'
+    )
+
+
+def test_threads_holding_copies_of_the_same_wordpress_comments_are_one_page(db, tmp_path):
+    path = _disqus(
+        tmp_path / "twice.xml",
+        _thread(1, "http://x.example/blog/post.html"),
+        _thread(2, "http://x.example/post/"),
+        _copy(10, 1, wp_id=7),
+        _copy(11, 1, wp_id=8, parent=10),
+        _copy(20, 2, wp_id=7),  # the same two comments again, in the other thread
+        _copy(21, 2, wp_id=8, parent=20),
+        _post(22, 2, parent=20),  # a new reply, to the second copy
+    )
+    output = run_import("disqus", path, "--no-train", "--create-missing")
+    (article,) = Article.objects.all()
+    by_origin = {c.origin.rsplit("#", 1)[1]: c for c in Comment.objects.all()}
+    assert sorted(by_origin) == ["10", "11", "22"]  # each comment once
+    assert by_origin["11"].parent == by_origin["10"] == by_origin["22"].parent
+    assert "holds copies of the WordPress comments of" in output
+    assert article.comment_count == 3
+    # A rerun finds them all.
+    run_import("disqus", path, "--no-train", "--create-missing")
+    assert Comment.objects.count() == 3 and Article.objects.count() == 1

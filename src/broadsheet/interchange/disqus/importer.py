@@ -34,7 +34,7 @@ from broadsheet.interchange.disqus.addresses import (
     thread_addresses,
     where,
 )
-from broadsheet.interchange.disqus.reader import Post, Survey, Thread, read
+from broadsheet.interchange.disqus.reader import Post, Survey, Thread, read, wordpress_id
 from broadsheet.interchange.loading import (
     BATCH,
     CommentWriter,
@@ -85,6 +85,10 @@ class DisqusImport:
         self.later: list[tuple[str, str, int | None]] = []  # child, parent, line
         self.article_of: dict[str, int] = {}  # Disqus post id -> its article
         self.deleted_threads: set[str] = set()
+        # Copies of one WordPress comment in several threads of one page: the first copy's
+        # Disqus post id, by (article, WordPress comment id); and each later copy's first.
+        self.copies_in_file: dict[tuple[int, str], str] = {}
+        self.copy_of: dict[str, str] = {}
         # Disqus post id -> the WordPress comment id it was copied from ("wp_id=834").
         self.copied_from: dict[str, str] = {}
         self.article_origins: dict[int, str] = {}
@@ -108,7 +112,12 @@ class DisqusImport:
                 "name their thread: skipped",
                 thread.line,
             )
+        same_page = self.survey.same_page()
         for thread in self.survey.threads.values():
+            first = same_page.get(thread.dsq_id)
+            if first is not None and self.articles.get(first) is not None:
+                self.same_page_as(thread, first)
+                continue
             article_id = self.articles[thread.dsq_id] = self.match(thread)
             if article_id is not None:
                 self.share(article_id, thread)
@@ -223,6 +232,20 @@ class DisqusImport:
                 found = Article.objects.filter(slug=last).exclude(origin__startswith="disqus:")
                 yield from found.values_list("pk", "origin")[:1]
 
+    def same_page_as(self, thread: Thread, first: str) -> None:
+        """A thread holding copies of another's WordPress comments goes on its article."""
+        article_id = self.articles[thread.dsq_id] = self.articles[first]
+        self.summary.count("threads", "found")
+        self.summary.count("threads", "updated")
+        self.summary.note(
+            f"{label(thread)} holds copies of the WordPress comments of "
+            f"{label(self.survey.threads[first])}: one page, put on article {article_id}, "
+            "each comment once",
+            thread.line,
+        )
+        if thread.deleted:
+            self.deleted_threads.add(thread.dsq_id)
+
     def share(self, article_id: int, thread: Thread) -> None:
         """Say so when a second thread of the file is put on an article."""
         first = self.first_thread.setdefault(article_id, thread.dsq_id)
@@ -335,6 +358,16 @@ class DisqusImport:
                 post.line,
             )
             return
+        copied = wordpress_id(post.identifier)
+        if copied:
+            earlier = self.copies_in_file.setdefault((article_id, copied), post.dsq_id)
+            if earlier != post.dsq_id:
+                # Another copy of a WordPress comment this file already gave: the same one.
+                self.copy_of[post.dsq_id] = earlier
+                self.article_of[post.dsq_id] = article_id
+                self.copies += 1
+                summary.count("comments", "skipped")
+                return
         record = ImportedComment(
             article_id=article_id,
             author_name=fit(html.unescape(post.name or post.username).strip() or "Anonymous", 200),
@@ -346,7 +379,7 @@ class DisqusImport:
             status=Comment.Status.DELETED if thread in self.deleted_threads else status_of(post),
             origin=self.origin(post.dsq_id),
         )
-        self.copied_from[post.dsq_id] = _wordpress_id(post.identifier)
+        self.copied_from[post.dsq_id] = copied
         self.article_of[post.dsq_id] = article_id
         if post.parent_text and not post.parent:
             self.summary.note(
@@ -355,17 +388,18 @@ class DisqusImport:
                 "comment",
                 post.line,
             )
-        if post.parent and self.article_of.get(post.parent, article_id) != article_id:
+        parent = self.copy_of.get(post.parent, post.parent)  # a copy stands for the first
+        if parent and self.article_of.get(parent, article_id) != article_id:
             self.summary.note(
                 f"post {post.dsq_id} replies to post {post.parent}, which is in another "
                 "thread: imported as a top-level comment",
                 post.line,
             )
-        elif post.parent:
-            if post.parent in self.batch:
-                record.parent = self.batch[post.parent]
-            elif post.parent in self.ids:
-                record.parent_id = self.ids[post.parent]
+        elif parent:
+            if parent in self.batch:
+                record.parent = self.batch[parent]
+            elif parent in self.ids:
+                record.parent_id = self.ids[parent]
             else:
                 self.later.append((post.dsq_id, post.parent, post.line))
         self.batch[post.dsq_id] = record
@@ -452,6 +486,8 @@ class DisqusImport:
         """Replies that came before their parents in the file get them now."""
         if not self.later:
             return
+        # A parent that turned out to be a copy stands for the first of its copies.
+        self.later = [(c, self.copy_of.get(p, p), line) for c, p, line in self.later]
         missing = {parent for _, parent, _ in self.later if parent not in self.ids}
         if missing:
             origins = {self.origin(p): p for p in missing}
@@ -481,12 +517,6 @@ class DisqusImport:
             links[self.ids[child]] = self.ids[parent]
         for pk in discussion_actions.attach_replies(links):
             self.summary.note(f"comment {pk}: replies went round in a circle; made top-level")
-
-
-def _wordpress_id(identifier: str) -> str:
-    """The WordPress comment id in a post's ``<id>``, as Disqus's plugin writes it."""
-    match = re.fullmatch(r"wp_id=(\d+)", identifier.strip())
-    return match.group(1) if match else ""
 
 
 _ENTITY = re.compile(r"&(?:#[0-9]+|#x[0-9a-f]+|[a-z][a-z0-9]*);", re.IGNORECASE)

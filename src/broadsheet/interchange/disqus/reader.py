@@ -8,6 +8,7 @@ A Disqus export is one ``<disqus xmlns="http://disqus.com">`` document holding
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -108,6 +109,24 @@ class Survey:
     thread_posts: Counter[str] = field(default_factory=Counter)
     # A thread's <id> -> its dsq:id, or "" when several threads have that <id>.
     by_identifier: dict[str, str] = field(default_factory=dict)
+    # The WordPress comments (``wordpress_id``) each thread's posts were copied from.
+    wordpress_ids: dict[str, set[str]] = field(default_factory=dict)
+
+    def same_page(self) -> dict[str, str]:
+        """Threads holding copies of the same WordPress comments, each mapped to the first
+        of them: Disqus's plugin sometimes exported one post's comments into a thread for
+        each of its addresses (``/x/`` and ``/blog/x.html``), so they are one page."""
+        order = {thread: n for n, thread in enumerate(self.threads)}
+        owner: dict[str, str] = {}  # WordPress comment id -> the first thread holding it
+        first: dict[str, str] = {}
+        for thread in self.threads:
+            held = self.wordpress_ids.get(thread, set())
+            roots = {first.get(owner[wp], owner[wp]) for wp in held if wp in owner}
+            if roots:
+                first[thread] = min(roots, key=order.__getitem__)
+            for wp in held:
+                owner.setdefault(wp, thread)
+        return first
 
     def thread_of(self, post: Post) -> str:
         """The dsq:id of the thread a post names: by the ``dsq:id`` attribute, or, as in
@@ -115,6 +134,13 @@ class Survey:
         if post.thread or not post.thread_text:
             return post.thread
         return self.by_identifier.get(post.thread_text, "")
+
+
+def wordpress_id(identifier: str) -> str:
+    """The WordPress comment id in a post's ``<id>``, as Disqus's plugin writes it
+    (``wp_id=834``), else ""."""
+    match = re.fullmatch(r"wp_id=(\d+)", identifier.strip())
+    return match.group(1) if match else ""
 
 
 def read(path: Path | str, stats: dict[str, int] | None = None):
@@ -197,6 +223,8 @@ def survey(path: Path | str) -> Survey:
             result.posts += 1
             if record.thread or not record.thread_text:
                 result.thread_posts[record.thread] += 1
+                if copied := wordpress_id(record.identifier):
+                    result.wordpress_ids.setdefault(record.thread, set()).add(copied)
             else:
                 by_text[record.thread_text] += 1
     # Posts may come before their threads: those named by text are counted at the end.
