@@ -37,21 +37,21 @@ class ModerationSettingsAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
         """Saved with an audit entry saying what changed, as the Filter page's thresholds are."""
         super().save_model(request, obj, form, change)
-        changes = [  # one per changed field, in the order of form.changed_data
-            f"{obj._meta.get_field(name).verbose_name} {_said(form.initial.get(name))} → "
-            f"{_said(getattr(obj, name))}"
-            for name in form.changed_data
-        ]
         # Threshold changes are filed as the Filter page files them, so that the log's
         # "thresholds" view shows every one, wherever it was made.
-        thresholds = {"hold_threshold", "spam_threshold"}
-        for action, names in (
-            (AuditEntry.Action.THRESHOLDS, [n for n in form.changed_data if n in thresholds]),
-            (AuditEntry.Action.SETTINGS, [n for n in form.changed_data if n not in thresholds]),
-        ):
-            if names:
-                note = "; ".join(changes[form.changed_data.index(n)] for n in names)
-                moderation_actions.record(action, note, actor=request.user)
+        changes: dict[AuditEntry.Action, list[str]] = {}
+        for name in form.changed_data:
+            kind = (
+                AuditEntry.Action.THRESHOLDS
+                if name in ("hold_threshold", "spam_threshold")
+                else AuditEntry.Action.SETTINGS
+            )
+            changes.setdefault(kind, []).append(
+                f"{obj._meta.get_field(name).verbose_name} {_said(form.initial.get(name))} → "
+                f"{_said(getattr(obj, name))}"
+            )
+        for kind, said in changes.items():
+            moderation_actions.record(kind, "; ".join(said), actor=request.user)
 
 
 def _said(value: object) -> str:

@@ -33,7 +33,9 @@ def create_cache_table(sender, *, using: str, **kwargs) -> None:
     call_command("createcachetable", database=using, verbosity=0)
 
 
-# The group an operator puts moderators in (docs/moderation.md): what moderating needs.
+# What the moderation pages ask of a staff account, and the group an operator puts
+# moderators in (docs/moderation.md), holding that and what moderating needs.
+MODERATE = "discussion.change_comment"
 MODERATORS = "Moderators"
 MODERATOR_PERMISSIONS = [
     ("discussion", "view_comment"),
@@ -89,6 +91,6 @@ class ModerationConfig(AppConfig):
                 url_name="moderation:comment",
                 label="Moderate",
                 rel="nofollow",
-                permission="discussion.change_comment",
+                permission=MODERATE,
             )
         )

@@ -37,6 +37,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from broadsheet.discussion.models import Comment
 from broadsheet.discussion.views import refuse_forged_post
 from broadsheet.moderation import actions, learned, outcomes
+from broadsheet.moderation.apps import MODERATE
 from broadsheet.moderation.forms import BlockForm, ReportForm
 from broadsheet.moderation.identity import keyed_hash, normal_ip
 from broadsheet.moderation.models import AuditEntry, Block, ModerationSettings, Report
@@ -171,24 +172,9 @@ def _page_query(**params: object) -> str:
 _MAX_ID = 2**63 - 1
 
 
-MODERATE = "discussion.change_comment"
-
-
-def moderator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Staff with ``MODERATE`` only: others signed in get 403, everyone else the sign-in page."""
-
-    @wraps(view)
-    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.has_perm(MODERATE):
-            raise PermissionDenied("Moderating needs the permission to change comments.")
-        return view(request, *args, **kwargs)
-
-    return staff_member_required(checked)
-
-
 def needs(permission: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """What a page asks besides moderating: blocks and the audit log have their own
-    permissions, which the Moderators group holds and an operator may take away."""
+    """A page for those with ``permission`` only (403 for others): blocks and the audit log
+    have their own, which the Moderators group holds and an operator may take away."""
 
     def wrap(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
@@ -200,6 +186,15 @@ def needs(permission: str) -> Callable[[Callable[..., HttpResponse]], Callable[.
         return checked
 
     return wrap
+
+
+def moderator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Staff with ``MODERATE`` only: others signed in get 403, everyone else the sign-in page."""
+    return staff_member_required(needs(MODERATE)(view))
+
+
+def _comments(n: int) -> str:
+    return "1 comment" if n == 1 else f"{n} comments"
 
 
 def _id(value: str) -> int | None:
@@ -294,8 +289,9 @@ def decide_many(request: HttpRequest) -> HttpResponse:
     else:
         actions.moderate_many(comments, action, actor=request.user)
     label = "Kept" if action == "keep" else AuditEntry.Action(action).label
-    count = "1 comment" if len(comments) == 1 else f"{len(comments)} comments"
-    messages.success(request, f"{label}: {count}. Press u (or Undo my last decision) to undo.")
+    messages.success(
+        request, f"{label}: {_comments(len(comments))}. Press u (or Undo my last decision) to undo."
+    )
     return _back(request)
 
 
@@ -331,7 +327,7 @@ def undo(request: HttpRequest) -> HttpResponse:
         undone, changed = actions.undo_last(request.user)
         if undone:
             decision = undone[0].reverts.get_action_display()  # type: ignore[union-attr]
-            what = _which(undone[0]) if len(undone) == 1 else f"{len(undone)} comments"
+            what = _which(undone[0]) if len(undone) == 1 else _comments(len(undone))
             messages.success(request, f"Undid “{decision}” on {what}.")
         if changed:
             them = "1 comment was" if changed == 1 else f"{changed} comments were"

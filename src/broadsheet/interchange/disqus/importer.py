@@ -416,10 +416,7 @@ class DisqusImport:
             dsq_id, record = by_origin[row["origin"]]
             if same_comment(row, record):
                 # Already there: stands in as a parent for new replies in this batch.
-                record.comment = Comment(
-                    pk=row["pk"], thread_id=row["thread_id"], thread_key=row["thread_key"],
-                    depth=row["depth"],
-                )  # fmt: skip
+                record.comment = _stand_in(row)
                 self.summary.count("comments", "skipped")
             else:
                 record.existing_id = row["pk"]
@@ -442,9 +439,8 @@ class DisqusImport:
         for dsq_id, record in self.batch.items():
             keys[(record.article_id, disqus_alias(dsq_id))] = dsq_id
             wordpress_id = self.copied_from.get(dsq_id)
-            if wordpress_id:
-                for origin in self.wordpress_origins(record.article_id, wordpress_id):
-                    keys[(record.article_id, origin)] = dsq_id
+            if wordpress_id and (origin := self.wordpress_origin(record.article_id, wordpress_id)):
+                keys[(record.article_id, origin)] = dsq_id
         names = [key for _, key in keys if key]
         if not names:
             return
@@ -460,16 +456,13 @@ class DisqusImport:
             )
             if copy is None or self.batch[copy].comment is not None:
                 continue
-            self.batch[copy].comment = Comment(
-                pk=row["pk"], thread_id=row["thread_id"], thread_key=row["thread_key"],
-                depth=row["depth"],
-            )  # fmt: skip
+            self.batch[copy].comment = _stand_in(row)
             self.ids[copy] = row["pk"]
             self.copies += 1
             self.summary.count("comments", "skipped")
 
-    def wordpress_origins(self, article_id: int, wordpress_id: str) -> list[str]:
-        """The origins a WordPress comment of this article has when it was imported from
+    def wordpress_origin(self, article_id: int, wordpress_id: str) -> str | None:
+        """The origin a WordPress comment of this article has when it was imported from
         the same blog as the article."""
         origin = self.article_origins.get(article_id)
         if origin is None:
@@ -478,9 +471,9 @@ class DisqusImport:
             )
             self.article_origins[article_id] = origin
         if not origin.startswith("wxr:"):
-            return []
+            return None
         blog = origin.rsplit("#", 1)[0]
-        return [fit(f"{blog}#c{wordpress_id}", 300)]
+        return fit(f"{blog}#c{wordpress_id}", 300)
 
     def link_late_replies(self) -> None:
         """Replies that came before their parents in the file get them now."""
@@ -520,3 +513,10 @@ class DisqusImport:
 
 
 _ENTITY = re.compile(r"&(?:#[0-9]+|#x[0-9a-f]+|[a-z][a-z0-9]*);", re.IGNORECASE)
+
+
+def _stand_in(row: dict) -> Comment:
+    """A stored comment (read as ``row``) standing in as the parent of new replies."""
+    return Comment(
+        pk=row["pk"], thread_id=row["thread_id"], thread_key=row["thread_key"], depth=row["depth"]
+    )

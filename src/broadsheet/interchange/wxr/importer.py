@@ -251,8 +251,7 @@ class WxrImport:
                     post.line,
                 )
             if post.comments:
-                self.summary.count("comments", "found", len(post.comments))
-                self.summary.count("comments", "skipped", len(post.comments))
+                self._skip_comments(post)
                 self.summary.note(
                     f"comments on {post.post_type or 'item'} {post.post_id} "
                     f"({post.status or 'no status'}) were skipped with it: {len(post.comments)}",
@@ -272,9 +271,7 @@ class WxrImport:
         elif post_id in self.posts_seen:
             # WordPress keeps the first item with an id and passes over the others.
             self.summary.count("posts", "skipped")
-            if post.comments:
-                self.summary.count("comments", "found", len(post.comments))
-                self.summary.count("comments", "skipped", len(post.comments))
+            self._skip_comments(post)
             self.summary.note(
                 f"post {post_id} appears twice in the file: the first was imported, this one "
                 f"skipped (with its {len(post.comments)} comments), as WordPress does",
@@ -287,6 +284,11 @@ class WxrImport:
             return
         self.summary.count("posts", changed)
         self.post_comments(post, article, existed=changed != "created")
+
+    def _skip_comments(self, post: reader.Post) -> None:
+        """Count a skipped post's comments as found and skipped with it."""
+        self.summary.count("comments", "found", len(post.comments))
+        self.summary.count("comments", "skipped", len(post.comments))
 
     def article(self, post: reader.Post) -> tuple[Article | None, str]:
         origin = fit(f"wxr:{self.base}#{post.post_id}", 300)
