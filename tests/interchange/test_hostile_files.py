@@ -123,3 +123,72 @@ def test_a_disqus_file_given_as_wordpress_says_what_it_is(db):
     with pytest.raises(CommandError, match=r"it starts with <disqus>, not <rss>"):
         run_import("wxr", SAMPLES / "disqus.xml")
     assert nothing_written()
+
+
+PHP_WARNING = (
+    "<br />\n<b>Warning</b>:  Cannot modify header information - headers already sent by "
+    "(output started at /var/www/wp-content/themes/news/functions.php:52) in "
+    "<b>/var/www/wp-admin/includes/export.php</b> on line <b>34</b><br />\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("before", "note"),
+    [
+        ("\n\n", "lines 1-2: blank lines before the XML declaration ignored"),
+        (PHP_WARNING, "lines 1-2: text (most often a PHP warning printed into the export)"),
+    ],
+)
+def test_what_a_site_printed_before_the_export_is_ignored_as_wordpress_does(
+    db, tmp_path, before, note
+):
+    # A theme's stray blank line or a plugin's PHP warning lands before <?xml ...?>:
+    # libxml2 refuses such a file, WordPress's importer reads it.
+    text = (SAMPLES / "wordpress-1.2.xml").read_text()
+    printed = tmp_path / "printed.xml"
+    printed.write_text(before + text)
+    output = run_import("wxr", printed, "--no-train")
+    assert note in output
+    imported = Comment.objects.count()
+    assert imported > 0
+    # The same file without what was printed finds everything already there.
+    plain = run_import("wxr", SAMPLES / "wordpress-1.2.xml", "--no-train")
+    assert Comment.objects.count() == imported
+    assert "declaration ignored" not in plain
+    # Line numbers in the other notes are the file's own.
+    assert "line 189: comment 120 on post 10" in plain
+    assert "line 191: comment 120 on post 10" in output
+
+
+def test_a_declaration_quoted_in_a_post_of_a_file_without_one_is_left_alone(db, tmp_path):
+    text = (SAMPLES / "wordpress-1.2.xml").read_text()
+    text = text.split("\n", 1)[1]  # no declaration of its own
+    text = text.replace(
+        "<content:encoded><![CDATA[",
+        '<content:encoded><![CDATA[<pre>&lt;?xml version="1.0"?&gt;</pre> <?xml version="1.0"?>',
+        1,
+    )
+    quoted = tmp_path / "quoted.xml"
+    quoted.write_text(text)
+    output = run_import("wxr", quoted, "--no-train")
+    assert "declaration ignored" not in output
+    assert Article.objects.filter(body__contains='<?xml version="1.0"?>').exists()
+
+
+def test_text_after_the_export_is_ignored_but_a_second_export_is_refused(db, tmp_path):
+    text = (SAMPLES / "disqus.xml").read_text()
+    trailing = tmp_path / "trailing.xml"
+    trailing.write_text(text.rstrip() + "\n<script src='/debug-bar.js'></script>\nDone.\n")
+    lines = text.rstrip().count("\n") + 2
+    output = run_import("disqus", trailing, "--create-missing", "--no-train")
+    assert f"line {lines}: text after the end of the export ignored" in output
+    assert Comment.objects.exists()
+
+    wordpress = (SAMPLES / "wordpress-1.2.xml").read_text()
+    rest = wordpress.split("\n", 1)[1]  # the same export without its declaration
+    for second in (wordpress, rest):
+        both = tmp_path / "both.xml"
+        both.write_text(wordpress + second)
+        with pytest.raises(CommandError, match=r"line \d+: .*(another export|XML declaration)"):
+            run_import("wxr", both, "--no-train")
+    assert not Article.objects.filter(origin__startswith="wxr:").exists()

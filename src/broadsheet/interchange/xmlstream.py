@@ -6,12 +6,18 @@ huge-tree mode). A file that declares a DOCTYPE at all is refused before its
 first element is read, as WordPress's own importer does: that is where entity
 bombs ("billion laughs") and external entities (XXE) live, and no real export
 needs one. Elements are cleared as soon as they are handled.
+
+What WordPress's importer forgives in a file, this reader forgives too, and says so
+(``Repairs``): control characters XML cannot hold, text printed before the XML
+declaration (blank lines or PHP warnings from a plugin or theme, the most common
+fault of real exports) and text after the export's last element.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
@@ -25,28 +31,72 @@ class BrokenFile(Exception):
         super().__init__(f"line {line}: {message}" if line else message)
 
 
+@dataclass
+class Repairs:
+    """What was forgiven while reading a file, for the import's summary."""
+
+    control_characters: int = 0
+    # Lines of text before the XML declaration, ignored (0: none).
+    lines_before: int = 0
+    blank_before: bool = True
+    # The line where text after the export's last element starts, ignored (0: none).
+    ignored_from: int = 0
+
+    def notes(self) -> list[str]:
+        notes = []
+        if self.control_characters:
+            notes.append(
+                f"{self.control_characters} control characters XML cannot hold were "
+                "replaced by spaces (as WordPress's importer does)."
+            )
+        if self.lines_before:
+            where = "line 1" if self.lines_before == 1 else f"lines 1-{self.lines_before}"
+            what = (
+                ("a blank line" if self.lines_before == 1 else "blank lines")
+                if self.blank_before
+                else "text (most often a PHP warning printed into the export)"
+            )
+            notes.append(
+                f"{where}: {what} before the XML declaration ignored, as WordPress's "
+                "importer ignores it."
+            )
+        if self.ignored_from:
+            notes.append(
+                f"line {self.ignored_from}: text after the end of the export ignored, "
+                "as WordPress's importer ignores it."
+            )
+        return notes
+
+
 def events(
     path: Path | str,
     kinds: tuple[str, ...] = ("start", "end"),
     tag: list[str] | None = None,
-    stats: dict[str, int] | None = None,
+    repairs: Repairs | None = None,
 ) -> Iterator[tuple[str, etree._Element]]:
     """Yield ``(event, element)`` pairs; raise BrokenFile on bad XML.
 
     ``tag`` limits the events to elements of those names (``"{*}item"``): the
-    whole tree is still read, but Python sees only what it handles. ``stats``
-    receives how many control characters were blanked.
+    whole tree is still read, but Python sees only what it handles. ``repairs``
+    receives what was forgiven.
     """
-    _refuse_doctype(path)
+    root = _first_element(path)
+    repairs = repairs if repairs is not None else Repairs()
     with open(path, "rb") as fh:
-        source = Cleaned(fh)
+        source = Cleaned(fh, repairs)
         try:
             yield from etree.iterparse(source, events=kinds, tag=tag, **_SAFE)
         except etree.XMLSyntaxError as exc:
-            raise _broken(exc) from None
-        finally:
-            if stats is not None:
-                stats["control_characters"] = source.replaced
+            if exc.code != etree.ErrorTypes.ERR_DOCUMENT_END:
+                raise _broken(exc) from None
+            # The last element is closed and every element was read: what follows
+            # is not the export's. Unless it is another export, it is ignored.
+            if _another_document(path, exc.lineno, root):
+                raise BrokenFile(
+                    "another export starts after the end of this one; import each file on its own",
+                    line=exc.lineno,
+                ) from None
+            repairs.ignored_from = exc.lineno
 
 
 # Control characters XML 1.0 cannot hold (tab, newline and return aside). Old
@@ -56,15 +106,16 @@ _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class Cleaned:
-    """A binary file read with forbidden control characters replaced by spaces.
+    """A binary file read with forbidden control characters replaced by spaces,
+    and with anything printed before its XML declaration set aside.
 
-    Byte for byte, so line numbers stay true; UTF-16 files (a byte-order mark)
-    are passed through untouched.
+    Line numbers stay true; UTF-16 files (a byte-order mark) are passed through
+    untouched.
     """
 
-    def __init__(self, fh) -> None:
+    def __init__(self, fh, repairs: Repairs | None = None) -> None:
         self.fh = fh
-        self.replaced = 0
+        self.repairs = repairs if repairs is not None else Repairs()
         self.filtering: bool | None = None
 
     def read(self, size: int = -1) -> bytes:
@@ -72,11 +123,34 @@ class Cleaned:
         if self.filtering is None:
             self.filtering = not data.startswith((b"\xff\xfe", b"\xfe\xff"))
             if self.filtering:
-                data = declare_missing_prefixes(data)
+                data = declare_missing_prefixes(self._declaration_first(data))
         if self.filtering and _CONTROL.search(data):
             data, n = _CONTROL.subn(b" ", data)
-            self.replaced += n
+            self.repairs.control_characters += n
         return data
+
+    def _declaration_first(self, head: bytes) -> bytes:
+        """``head`` with its XML declaration moved to the very start when something
+        was printed before it, and that something replaced by its line breaks."""
+        bom = _UTF8_BOM if head.startswith(_UTF8_BOM) else b""
+        body = head[len(bom) :]
+        declaration = _DECLARATION.search(body)
+        if declaration is None or declaration.start() == 0:
+            return head
+        before = body[: declaration.start()]
+        # A file without a declaration of its own may quote one in a post's text.
+        if b"<![CDATA[" in before or b"xmlns" in before:
+            return head
+        lines = before.count(b"\n")
+        printed = before.rstrip()
+        # The last line that held something (or, when all is blank, the last blank one).
+        self.repairs.lines_before = printed.count(b"\n") + 1 if printed else lines
+        self.repairs.blank_before = not printed
+        return bom + declaration.group(0) + b"\n" * lines + body[declaration.end() :]
+
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+_DECLARATION = re.compile(rb"<\?xml\s[^>]*\?>")
 
 
 # What a namespace prefix stands for, for files that use one without declaring
@@ -136,8 +210,9 @@ _SAFE = {
 }
 
 
-def _refuse_doctype(path: Path | str) -> None:
-    """Read up to the first element only, and refuse a file that declares a DOCTYPE."""
+def _first_element(path: Path | str) -> str:
+    """The local name of the file's first element, read up to it only; a file
+    that declares a DOCTYPE is refused."""
     try:
         with open(path, "rb") as fh:
             elements = etree.iterparse(Cleaned(fh), events=("start",), **_SAFE)
@@ -145,7 +220,7 @@ def _refuse_doctype(path: Path | str) -> None:
     except etree.XMLSyntaxError as exc:
         raise _broken(exc) from None
     if first is None:
-        return
+        return ""
     docinfo = first[1].getroottree().docinfo
     if docinfo.internalDTD is not None or docinfo.doctype or docinfo.system_url:
         raise BrokenFile(
@@ -153,6 +228,21 @@ def _refuse_doctype(path: Path | str) -> None:
             "entities live); exports never need one, so it is refused",
             line=1,
         )
+    return split_tag(first[1].tag)[1]
+
+
+def _another_document(path: Path | str, line: int, root: str) -> bool:
+    """Whether the text from ``line`` on holds the start of another document:
+    an XML declaration or the first element's name as a start tag."""
+    with open(path, "rb") as fh:
+        for _ in range(line - 1):
+            fh.readline()
+        rest = fh.read(_TRAILING_LOOKED_AT)
+    start = rb"<\?xml\s|<(?:[\w.-]+:)?" + re.escape(root.encode()) + rb"[\s/>]"
+    return re.search(start, rest) is not None
+
+
+_TRAILING_LOOKED_AT = 1 << 20
 
 
 def _broken(exc: etree.XMLSyntaxError) -> BrokenFile:

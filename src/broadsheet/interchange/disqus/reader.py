@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from broadsheet.interchange.xmlstream import BrokenFile, events, release, split_tag
+from broadsheet.interchange.xmlstream import BrokenFile, Repairs, events, release, split_tag
 
 
 def _id(element) -> str:
@@ -101,7 +101,8 @@ class Post:
 class Survey:
     forum: str = ""
     posts: int = 0
-    control_characters: int = 0
+    # What was forgiven while reading (control characters, text around the XML).
+    repairs: Repairs = field(default_factory=Repairs)
     threads: dict[str, Thread] = field(default_factory=dict)
     # Threads without a dsq:id attribute, which no post can name by it.
     unnamed: list[Thread] = field(default_factory=list)
@@ -143,11 +144,11 @@ def wordpress_id(identifier: str) -> str:
     return match.group(1) if match else ""
 
 
-def read(path: Path | str, stats: dict[str, int] | None = None):
+def read(path: Path | str, repairs: Repairs | None = None):
     """Yield Thread and Post records in file order; raise BrokenFile on a broken file."""
     depth = 0
     checked = False
-    for event, element in events(path, stats=stats):
+    for event, element in events(path, repairs=repairs):
         if event == "start":
             depth += 1
             if not checked:
@@ -205,9 +206,8 @@ def read(path: Path | str, stats: dict[str, int] | None = None):
 def survey(path: Path | str) -> Survey:
     """Read the whole file once, writing nothing; keep the threads (posts refer to them)."""
     result = Survey()
-    stats: dict[str, int] = {}
     by_text: Counter[str] = Counter()
-    for record in read(path, stats):
+    for record in read(path, result.repairs):
         if isinstance(record, str):
             result.forum = result.forum or record
         elif isinstance(record, Thread):
@@ -230,5 +230,4 @@ def survey(path: Path | str) -> Survey:
     # Posts may come before their threads: those named by text are counted at the end.
     for text, n in by_text.items():
         result.thread_posts[result.by_identifier.get(text, "")] += n
-    result.control_characters = stats.get("control_characters", 0)
     return result

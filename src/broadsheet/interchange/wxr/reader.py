@@ -19,7 +19,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from broadsheet.interchange.xmlstream import BrokenFile, events, release, split_tag
+from broadsheet.interchange.xmlstream import BrokenFile, Repairs, events, release, split_tag
 
 _WP = re.compile(r"^https?://(?:www\.)?wordpress\.(?:org|com)/export/[\d.]+/?$")
 _EXCERPT = re.compile(r"^https?://(?:www\.)?wordpress\.(?:org|com)/export/[\d.]+/excerpt/?$")
@@ -270,7 +270,7 @@ class PostOutline:
 
 
 def read(
-    path: Path | str, *, outline: bool = False, stats: dict[str, int] | None = None
+    path: Path | str, *, outline: bool = False, repairs: Repairs | None = None
 ) -> Iterator[Record | PostOutline]:
     """Yield the channel (once its header is read), authors, terms and posts in file order.
 
@@ -280,7 +280,7 @@ def read(
     channel = Channel()
     channel_sent = False
     root_checked = False
-    for _event, element in events(path, ("end",), _CHANNEL_CHILDREN, stats):
+    for _event, element in events(path, ("end",), _CHANNEL_CHILDREN, repairs):
         if not root_checked:
             root_checked = True
             root = element.getroottree().getroot()
@@ -432,8 +432,8 @@ class Survey:
     comments: int = 0
     # The site's UTC offset, from posts that carry both dates (for those that don't).
     offset: timedelta = timedelta(0)
-    # Control characters XML cannot hold, blanked while reading.
-    control_characters: int = 0
+    # What was forgiven while reading (control characters, text around the XML).
+    repairs: Repairs = field(default_factory=Repairs)
     # The highest wp:comment_id: an import keeps the ids up to it free for the file's comments.
     highest_comment_id: int = 0
 
@@ -443,8 +443,8 @@ def survey(path: Path | str) -> Survey:
     channel = Channel()
     offsets: Counter[timedelta] = Counter()
     posts = comments = highest = 0
-    stats: dict[str, int] = {}
-    for record in read(path, outline=True, stats=stats):
+    repairs = Repairs()
+    for record in read(path, outline=True, repairs=repairs):
         if isinstance(record, Channel):
             channel = record
         elif isinstance(record, PostOutline):
@@ -460,6 +460,6 @@ def survey(path: Path | str) -> Survey:
         posts=posts,
         comments=comments,
         offset=offset,
-        control_characters=stats.get("control_characters", 0),
+        repairs=repairs,
         highest_comment_id=highest,
     )

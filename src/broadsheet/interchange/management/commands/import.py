@@ -12,7 +12,7 @@ from tqdm import tqdm
 from broadsheet.interchange.jsonbackup import RestoreRefused
 from broadsheet.interchange.loading import train_moderation
 from broadsheet.interchange.summary import Summary
-from broadsheet.interchange.xmlstream import BrokenFile
+from broadsheet.interchange.xmlstream import BrokenFile, Repairs
 
 
 class Command(BaseCommand):
@@ -69,7 +69,7 @@ class Command(BaseCommand):
             from broadsheet.interchange.wxr.importer import WxrImport
 
             survey = reader.survey(path)
-            self._blanked(summary, survey.control_characters)
+            self._repaired(summary, survey.repairs)
             with self._progress(survey.posts, "posts") as bar, transaction.atomic():
                 job = WxrImport(
                     path,
@@ -86,7 +86,7 @@ class Command(BaseCommand):
             from broadsheet.interchange import disqus
 
             disqus_survey = disqus.survey(path)
-            self._blanked(summary, disqus_survey.control_characters)
+            self._repaired(summary, disqus_survey.repairs)
             with self._progress(disqus_survey.posts, "comments") as bar, transaction.atomic():
                 disqus_job = disqus.DisqusImport(
                     path,
@@ -107,12 +107,9 @@ class Command(BaseCommand):
         return restored
 
     @staticmethod
-    def _blanked(summary: Summary, count: int) -> None:
-        if count:
-            summary.inform(
-                f"{count} control characters XML cannot hold were replaced by spaces "
-                "(as WordPress's importer does)."
-            )
+    def _repaired(summary: Summary, repairs: Repairs) -> None:
+        for note in repairs.notes():
+            summary.inform(note)
 
     @staticmethod
     def _finish(options: dict) -> None:
