@@ -98,6 +98,14 @@ def test_autop_makes_paragraphs_and_leaves_blocks_and_pre_alone():
     assert "<pre>a\n\nb</pre>" in wpcontent.autop("Text\n\n<pre>a\n\nb</pre>")
 
 
+def test_two_line_breaks_in_a_row_end_a_paragraph_as_a_blank_line_does():
+    # Text pasted from an editor that wrote <br><br> for a new paragraph.
+    assert wpcontent.autop("One<br><br>Two<br />\n<BR/>Three<br>four") == (
+        "<p>One</p>\n<p>Two</p>\n<p>Three<br>four</p>"
+    )
+    assert wpcontent.autop("<pre>a<br><br>b</pre>") == "<pre>a<br><br>b</pre>"
+
+
 def test_text_then_a_list_on_the_next_line_makes_a_paragraph_and_a_list():
     # A block tag starts a block of its own, as in WordPress, even with no blank line
     # before it; no <br> goes between the list's tags.

@@ -26,6 +26,7 @@ _BLOCK_TAGS = frozenset({
 _EMPTY_BLOCK_TAGS = frozenset({"area", "col", "hr"})
 _TAG_NAME = re.compile(r"</?([A-Za-z][\w:-]*)")
 _BR = re.compile(r"<br[\s/>]", re.IGNORECASE)
+_DOUBLE_BR = re.compile(r"<br\s*/?>\s*<br\s*/?>", re.IGNORECASE)
 # Whitespace as WordPress counts it: a no-break space is text, and can make a paragraph.
 _SPACES = " \t\n\f\v"
 _BLANK_LINE = re.compile(r"\n\s*\n", re.ASCII)
@@ -123,6 +124,8 @@ def _blocks_and_runs(text: str) -> Iterator[_BlockTag | list[_Part]]:
             run = []
             yield _BlockTag("whole", "pre", piece)
             continue
+        # Two line breaks in a row end a paragraph, as a blank line does.
+        piece = _DOUBLE_BR.sub("\n\n", piece)
         done = 0
         for start, end in _tags(piece):
             if start > done:
