@@ -14,6 +14,8 @@ from broadsheet.newsroom.models import Article, SiteSettings
 from tests.conftest import make_article, post
 from tests.interchange.conftest import run_import
 from tests.interchange.test_comment_ids import wxr
+from tests.interchange.test_disqus_import import _disqus, _thread
+from tests.interchange.test_disqus_import import _post as _disqus_post
 
 pytestmark = pytest.mark.browser
 
@@ -417,3 +419,19 @@ def test_a_wordpress_link_to_a_comment_on_a_later_page_lands_on_it(page: Page, d
     page.goto(f"/2016/12/06/post-7/#comment-{other.pk}")
     page.wait_for_load_state("networkidle")
     assert page.url.endswith(f"/article/post-7/#comment-{other.pk}")
+
+
+def test_a_disqus_link_to_a_comment_lands_on_it(page: Page, db, tmp_path):
+    """/story/#comment-N, where N is the Disqus post's number, after the site moved in."""
+    posts = "".join(_disqus_post(3000000000 + n, 1) for n in (1, 2, 3))
+    run_import("disqus", _disqus(tmp_path / "d.xml", _thread(1, "http://x.example/story/"), posts),
+               "--create-missing", "--no-train")  # fmt: skip
+    site = SiteSettings.load()
+    site.comments_per_page = 1
+    site.save()
+    last = Comment.objects.get(origin__endswith="#3000000003")
+
+    with page.expect_navigation(url=re.compile(r"\?page=3#comment-")):
+        page.goto("/story/#comment-3000000003")
+    expect(page.locator(":target")).to_have_id(f"comment-{last.pk}")
+    expect(page.locator(":target")).to_contain_text("post 3000000003")

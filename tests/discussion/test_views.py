@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from broadsheet.discussion.forms import _FORM_SALT, form_stamp
 from broadsheet.discussion.models import Comment
 from broadsheet.newsroom.models import Article, SiteSettings
-from tests.conftest import post
+from tests.conftest import make_article, post
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +99,31 @@ def test_permalink_redirects_to_the_page_and_anchor(client, article, site):
 def test_permalink_of_hidden_comment_is_404(client, article):
     comment = post(article, "spammy", honeypot="x")
     assert client.get(f"/c/{comment.pk}").status_code == 404
+
+
+def test_the_page_script_learns_where_a_comment_of_this_article_is(client, article, site):
+    """``/c/N?on=<article>``: comment N of that article, or the one Disqus knew as N."""
+    site.comments_per_page = 2
+    site.save()
+    roots = [post(article, f"root {i}") for i in range(5)]
+    page_two = f"{article.get_absolute_url()}?page=2"
+    assert client.get(f"/c/{roots[3].pk}?on={article.pk}").json() == {
+        "url": f"{page_two}#comment-{roots[3].pk}"
+    }
+    Comment.objects.filter(pk=roots[2].pk).update(origin="disqus:forum#3000000007")
+    Comment.objects.filter(pk=roots[4].pk).update(alias="disqus-post:3000000008")
+    assert client.get(f"/c/3000000007?on={article.pk}").json() == {
+        "url": f"{page_two}#comment-{roots[2].pk}"
+    }
+    last = client.get(f"/c/3000000008?on={article.pk}").json()["url"]
+    assert last.endswith(f"?page=3#comment-{roots[4].pk}")
+    # Another article's comment, a hidden one, or a bad article: nothing is said.
+    other = make_article(title="Other", slug="other")
+    post(other, "elsewhere")
+    assert client.get(f"/c/{roots[3].pk}?on={other.pk}").status_code == 404
+    Comment.objects.filter(pk=roots[2].pk).update(status=Comment.Status.SPAM)
+    assert client.get(f"/c/3000000007?on={article.pk}").status_code == 404
+    assert client.get(f"/c/{roots[3].pk}?on=x").status_code == 404
 
 
 def test_posting_redirects_to_the_new_comment(client, article):

@@ -6,12 +6,14 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from django.core.cache import cache
+from django.db.models import Q
 from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseForbidden,
     HttpResponseNotModified,
+    JsonResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -235,11 +237,30 @@ def _comment_location(comment: Comment, site: SiteSettings, own_ids: Iterable[in
 
 
 def permalink(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
+    """Redirect to the page and anchor of comment ``pk``.
+
+    With ``?on=<article id>`` (the page script asks so for a ``#comment-N`` its page
+    does not hold), answer ``{"url": ...}`` for comment N of that article only, or
+    for the comment of that article that Disqus knew as post N: the links
+    ``#comment-N`` a site wrote before it moved in name WordPress's or Disqus's ids.
+    """
     own = readers.own_tokens(request)
-    if not comment.article.is_live or not (comment.is_visible or pk in own):
+    on = request.GET.get("on", "")
+    if not on:
+        comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
+        if not comment.article.is_live or not (comment.is_visible or pk in own):
+            raise Http404("No such comment.")
+        return redirect(_comment_location(comment, SiteSettings.for_request(request), own))
+    if not on.isascii() or not on.isdigit():
+        raise Http404("No such article.")
+    shown = Comment.objects.filter(
+        Q(status=Comment.Status.APPROVED) | Q(pk__in=own), article_id=int(on)
+    ).select_related("article")
+    comment = shown.filter(pk=pk).first() or shown.known_to_disqus_as(str(pk)).first()
+    if comment is None or not comment.article.is_live:
         raise Http404("No such comment.")
-    return redirect(_comment_location(comment, SiteSettings.for_request(request), own))
+    location = _comment_location(comment, SiteSettings.for_request(request), own)
+    return JsonResponse({"url": location})
 
 
 def _visible_comment(pk: int) -> Comment:

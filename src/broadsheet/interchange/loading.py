@@ -46,13 +46,6 @@ def clean_ip(value: str) -> str | None:
         return None
 
 
-def disqus_alias(post_id: str) -> str:
-    """The key of a comment copied to or from Disqus post ``post_id`` (``Comment.alias``):
-    Disqus's post ids are the same in every forum."""
-    post_id = post_id.strip()
-    return f"disqus-post:{post_id}" if post_id.isascii() and post_id.isdigit() else ""
-
-
 def fit(value: str, max_length: int) -> str:
     return value[:max_length]
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 from broadsheet.discussion import actions as discussion_actions
 from broadsheet.discussion.actions import ImportedComment
 from broadsheet.discussion.models import Comment
+from broadsheet.discussion.querysets import disqus_alias
 from broadsheet.interchange import wpcontent
 from broadsheet.interchange.disqus.addresses import (
     Addresses,
@@ -39,7 +40,6 @@ from broadsheet.interchange.loading import (
     BATCH,
     CommentWriter,
     clean_ip,
-    disqus_alias,
     fit,
     make_slug,
     same_comment,

@@ -19,12 +19,12 @@ from django.utils import timezone
 
 from broadsheet.discussion.actions import KEPT_ID_LIMIT, ImportedComment, reserve_ids
 from broadsheet.discussion.models import Comment
+from broadsheet.discussion.querysets import disqus_alias
 from broadsheet.interchange import wpcontent
 from broadsheet.interchange.loading import (
     Catalogue,
     CommentWriter,
     clean_ip,
-    disqus_alias,
     fit,
     make_slug,
     same_comment,

@@ -2,20 +2,25 @@
 // still works: "Reply" and "Quote" open the form on a page of its own.
 (function () {
   "use strict";
-  // A comment's address as WordPress wrote it (/2016/12/hello/#comment-42, which an
-  // import keeps working) names no page of the discussion. When this page does not
-  // hold the comment, its permalink finds the page that does, on this article only.
+  // A comment's address as WordPress or Disqus wrote it (/2016/12/hello/#comment-42,
+  // which an import keeps working) names no page of the discussion, and Disqus's
+  // number is not the comment's own. When this page does not hold the comment, the
+  // site says where it is: on this article only.
   var wanted = /^#comment-(\d+)$/.exec(window.location.hash);
   var section = document.getElementById("comments");
   if (!wanted || !section || document.getElementById(wanted[0].slice(1)) || !window.fetch) return;
-  var permalink = section.getAttribute("data-permalink").replace(/0$/, wanted[1]);
-  fetch(permalink, { method: "HEAD", credentials: "same-origin" }).then(function (response) {
-    var found = new URL(response.url);
-    var here = window.location;
-    if (response.ok && found.pathname === here.pathname && found.search !== here.search) {
-      here.replace(found.pathname + found.search + here.hash);
-    }
-  }).catch(function () { /* the page stays as it is */ });
+  var where = section.getAttribute("data-permalink").replace(/0$/, wanted[1]) +
+    "?on=" + encodeURIComponent(section.getAttribute("data-article"));
+  fetch(where, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then(function (response) { return response.ok ? response.json() : null; })
+    .then(function (found) {
+      if (!found || typeof found.url !== "string") return;
+      var target = new URL(found.url, window.location.href);
+      var here = window.location;
+      if (target.origin === here.origin && target.pathname === here.pathname) {
+        here.replace(target.pathname + target.search + target.hash);
+      }
+    }).catch(function () { /* the page stays as it is */ });
 })();
 
 (function () {
