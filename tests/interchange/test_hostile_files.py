@@ -8,6 +8,7 @@ import pytest
 from django.core.management.base import CommandError
 
 from broadsheet.discussion.models import Comment
+from broadsheet.interchange import xmlstream
 from broadsheet.newsroom.models import Article, Author, Section
 from tests.interchange.conftest import SAMPLES, run_import
 
@@ -63,8 +64,8 @@ def test_an_unfinished_cdata_section_is_reported_on_one_line(db, tmp_path):
 def test_break_late_in_the_file_rolls_everything_back(db, tmp_path):
     text = (SAMPLES / "wordpress-1.2.xml").read_text()
     broken = tmp_path / "broken.xml"
-    # Well-formed up to the last item, which holds a stray "&".
-    broken.write_text(text.replace("<title><![CDATA[cat]]></title>", "<title>cat & dog</title>"))
+    # Well-formed up to the last item, whose title holds a tag never closed.
+    broken.write_text(text.replace("<title><![CDATA[cat]]></title>", "<title>cat <b>dog</title>"))
     with pytest.raises(CommandError, match=r"line \d+: not well-formed XML"):
         run_import("wxr", broken)
     assert nothing_written()
@@ -192,3 +193,36 @@ def test_text_after_the_export_is_ignored_but_a_second_export_is_refused(db, tmp
         with pytest.raises(CommandError, match=r"line \d+: .*(another export|XML declaration)"):
             run_import("wxr", both, "--no-train")
     assert not Article.objects.filter(origin__startswith="wxr:").exists()
+
+
+def test_bare_ampersands_and_html_entity_names_are_read_as_wordpress_reads_them(db, tmp_path):
+    # Files written by hand or by other tools: libxml2 refuses "Tom & Jerry" and
+    # "&nbsp;" outside CDATA, WordPress's importer reads them. Inside CDATA, as is.
+    text = (SAMPLES / "wordpress-1.2.xml").read_text()
+    janes = text.count("<wp:comment_author><![CDATA[Jane Doe]]>")
+    text = text.replace(
+        "<title><![CDATA[Coming soon]]></title>",
+        "<title>Tom & Jerry&nbsp;&hellip; &bogus; &amp;</title>",
+    ).replace("<wp:comment_author><![CDATA[Jane Doe]]>", "<wp:comment_author>Jane & John Doe")
+    loose = tmp_path / "loose.xml"
+    loose.write_text(text)
+    output = run_import("wxr", loose, "--no-train")
+    assert f"{2 + janes} bare '&' read as text and 2 HTML entity names" in output
+    assert Article.objects.filter(title="Tom & Jerry\xa0\u2026 &bogus; &").exists()
+    assert Comment.objects.filter(author_name="Jane & John Doe").exists()
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 5, 7, 64])
+def test_ampersands_cut_between_two_reads_are_read_as_whole(size):
+    document = (
+        b'<t a="?x=1&y=2">Tom & Jerry &nbsp;&amp;&#8217;&bogus;'
+        b"<![CDATA[ & &nbsp; ]]]]><![CDATA[> & ]]><!-- & <![CDATA[ --> &" + b"a" * 60 + b";</t>"
+    )
+    expected = (
+        b'<t a="?x=1&amp;y=2">Tom &amp; Jerry &#160;&amp;&#8217;&amp;bogus;'
+        b"<![CDATA[ & &nbsp; ]]]]><![CDATA[> & ]]><!-- & <![CDATA[ --> &amp;" + b"a" * 60 + b";</t>"
+    )
+    reader = xmlstream.Ampersands(xmlstream.Repairs())
+    pieces = [document[i : i + size] for i in range(0, len(document), size)]
+    read = b"".join(reader.feed(piece, final=False) for piece in pieces)
+    assert read + reader.feed(b"", final=True) == expected

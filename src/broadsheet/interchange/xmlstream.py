@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html.entities import html5
 from pathlib import Path
 
 from lxml import etree
@@ -41,6 +42,9 @@ class Repairs:
     blank_before: bool = True
     # The line where text after the export's last element starts, ignored (0: none).
     ignored_from: int = 0
+    # Bare "&" read as text, and HTML entity names read as their characters.
+    ampersands: int = 0
+    entities: int = 0
 
     def notes(self) -> list[str]:
         notes = []
@@ -48,6 +52,12 @@ class Repairs:
             notes.append(
                 f"{self.control_characters} control characters XML cannot hold were "
                 "replaced by spaces (as WordPress's importer does)."
+            )
+        if self.ampersands or self.entities:
+            notes.append(
+                f"{self.ampersands} bare '&' read as text and {self.entities} HTML entity "
+                "names XML does not know (such as &nbsp;) read as the characters they stand "
+                "for, as WordPress's importer reads them."
             )
         if self.lines_before:
             where = "line 1" if self.lines_before == 1 else f"lines 1-{self.lines_before}"
@@ -117,17 +127,24 @@ class Cleaned:
         self.fh = fh
         self.repairs = repairs if repairs is not None else Repairs()
         self.filtering: bool | None = None
+        self.ampersands = Ampersands(self.repairs)
 
     def read(self, size: int = -1) -> bytes:
-        data = self.fh.read(size)
-        if self.filtering is None:
-            self.filtering = not data.startswith((b"\xff\xfe", b"\xfe\xff"))
-            if self.filtering:
-                data = declare_missing_prefixes(self._declaration_first(data))
-        if self.filtering and _CONTROL.search(data):
-            data, n = _CONTROL.subn(b" ", data)
-            self.repairs.control_characters += n
-        return data
+        while True:
+            data = self.fh.read(size)
+            if self.filtering is None:
+                self.filtering = not data.startswith((b"\xff\xfe", b"\xfe\xff"))
+                if self.filtering:
+                    data = declare_missing_prefixes(self._declaration_first(data))
+            if not self.filtering:
+                return data
+            if _CONTROL.search(data):
+                data, n = _CONTROL.subn(b" ", data)
+                self.repairs.control_characters += n
+            out = self.ampersands.feed(data, final=not data)
+            # Nothing to give yet (all held back) is not the end of the file.
+            if out or not data:
+                return out
 
     def _declaration_first(self, head: bytes) -> bytes:
         """``head`` with its XML declaration moved to the very start when something
@@ -151,6 +168,98 @@ class Cleaned:
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 _DECLARATION = re.compile(rb"<\?xml\s[^>]*\?>")
+
+
+class Ampersands:
+    """Outside CDATA sections and comments, a bare ``&`` made ``&amp;`` and an HTML
+    entity name XML does not know (``&nbsp;``, ``&hellip;``) made the characters it
+    stands for: files that other tools wrote by hand have both, libxml2 refuses
+    them, and WordPress's importer reads them. Fed a file chunk by chunk, holding
+    back the few bytes at a chunk's end that the next chunk may complete.
+    """
+
+    def __init__(self, repairs: Repairs) -> None:
+        self.repairs = repairs
+        self.closing = b""  # b"]]>" or b"-->" while inside a CDATA section or comment
+        self.held = b""
+
+    def feed(self, data: bytes, final: bool) -> bytes:
+        data, self.held = self.held + data, b""
+        out: list[bytes] = []
+        pos, end = 0, len(data)
+        # The next "&" and "<!" at or after pos (len(data): none), found with
+        # bytes.find, which is much faster here than a pattern over every byte.
+        amp = bang = -1
+        while pos < end:
+            if self.closing:
+                found = data.find(self.closing, pos)
+                if found < 0:
+                    keep = end if final else max(pos, end - len(self.closing) + 1)
+                    return self._hold(out, data, pos, keep)
+                out.append(data[pos : found + len(self.closing)])
+                pos, self.closing = found + len(self.closing), b""
+                continue
+            if amp < pos:
+                amp = _find(data, b"&", pos)
+            if bang < pos:
+                bang = _find(data, b"<!", pos)
+            if bang < amp:
+                out.append(data[pos:bang])
+                pos = bang
+                if data.startswith((b"<![CDATA[", b"<!--"), bang):
+                    self.closing = b"]]>" if data[bang + 2] == ord("[") else b"-->"
+                    opening = 9 if self.closing == b"]]>" else 4
+                    out.append(data[bang : bang + opening])
+                    pos = bang + opening
+                elif not final and end - bang < len(b"<![CDATA["):
+                    return self._hold(out, data, pos, pos)  # perhaps cut
+                else:
+                    out.append(b"<!")  # a DOCTYPE or a stray "<!": libxml2 judges
+                    pos += 2
+                continue
+            if amp == end:
+                break
+            out.append(data[pos:amp])
+            pos = amp
+            reference = _REFERENCE.match(data, pos)
+            if reference is None and not final and end - pos < _LONGEST_REFERENCE:
+                return self._hold(out, data, pos, pos)
+            out.append(self._read(reference))
+            pos = reference.end() if reference else pos + 1
+        # A "<" at the very end may open a section with the next chunk's "!".
+        cut = not final and data.endswith(b"<") and pos < end
+        return self._hold(out, data, pos, end - 1 if cut else end)
+
+    def _hold(self, out: list[bytes], data: bytes, pos: int, keep: int) -> bytes:
+        out.append(data[pos:keep])
+        self.held = data[keep:]
+        return b"".join(out)
+
+    def _read(self, reference: re.Match[bytes] | None) -> bytes:
+        if reference is None:
+            self.repairs.ampersands += 1
+            return b"&amp;"
+        name = reference.group(1)
+        if name is None or name in _XML_ENTITIES:
+            return reference.group(0)
+        characters = html5.get(name.decode() + ";")
+        if characters is None:  # a name nobody knows: the text as written
+            self.repairs.ampersands += 1
+            return b"&amp;" + reference.group(0)[1:]
+        self.repairs.entities += 1
+        return b"".join(b"&#%d;" % ord(c) for c in characters)
+
+
+_REFERENCE = re.compile(rb"&(?:#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,8}|([A-Za-z][A-Za-z0-9]{0,40}));")
+_LONGEST_REFERENCE = 48
+
+
+def _find(data: bytes, what: bytes, start: int) -> int:
+    found = data.find(what, start)
+    return len(data) if found < 0 else found
+
+
+_XML_ENTITIES = frozenset({b"amp", b"lt", b"gt", b"quot", b"apos"})
 
 
 # What a namespace prefix stands for, for files that use one without declaring
