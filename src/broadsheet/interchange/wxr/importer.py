@@ -17,71 +17,27 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from broadsheet.discussion.actions import KEPT_ID_LIMIT, ImportedComment, reserve_ids
-from broadsheet.discussion.models import Comment
-from broadsheet.discussion.querysets import disqus_alias
+from broadsheet.discussion.actions import reserve_ids
 from broadsheet.interchange import wpcontent
 from broadsheet.interchange.loading import (
     Catalogue,
     CommentWriter,
-    clean_ip,
     fit,
     make_slug,
-    same_comment,
     unique_slug,
 )
 from broadsheet.interchange.summary import Summary
 from broadsheet.interchange.wxr import reader
+from broadsheet.interchange.wxr.comments import PostComments
+from broadsheet.interchange.wxr.meta import META_SLUG, META_SOURCE_NAME, META_SOURCE_URL
 from broadsheet.markup import web_url
 from broadsheet.newsroom import actions as newsroom_actions
 from broadsheet.newsroom.models import Article, Author
 
-# wp:comment_approved -> Comment.status. "post-trashed" marks the comments of a
-# trashed post; anything unknown is held for a moderator.
-COMMENT_STATUS: dict[str, str] = {
-    "1": Comment.Status.APPROVED,
-    "approve": Comment.Status.APPROVED,
-    "approved": Comment.Status.APPROVED,
-    "0": Comment.Status.PENDING,
-    "hold": Comment.Status.PENDING,
-    "spam": Comment.Status.SPAM,
-    "trash": Comment.Status.DELETED,
-    "post-trashed": Comment.Status.DELETED,
-}
-COMMENT_KIND: dict[str, str] = {
-    "": Comment.Kind.COMMENT,
-    "comment": Comment.Kind.COMMENT,
-    "pingback": Comment.Kind.PINGBACK,
-    "trackback": Comment.Kind.TRACKBACK,
-}
-# Written by ``broadsheet export wxr`` so that what WordPress cannot say survives
-# a round trip through a WXR file.
-META_STATUS = "_broadsheet_status"
-# The whole slug, where WordPress's 200 characters held only part of it encoded.
-META_SLUG = "_broadsheet_slug"
-# The whole of an author field WordPress's columns could not hold (the export wrote it cut,
-# or left it out); a Broadsheet import takes it from here.
-META_AUTHOR = {
-    "author_name": "_broadsheet_author_name",
-    "author_email": "_broadsheet_author_email",
-    "author_url": "_broadsheet_author_url",
-}
-# Written by Disqus's WordPress plugin on the comments it copied from Disqus.
-META_DISQUS_POST = "dsq_post_id"
-META_SOURCE_NAME = "_broadsheet_source_name"
-META_SOURCE_URL = "_broadsheet_source_url"
-
-_COMPARED = (
-    "status", "kind", "author_name", "author_email", "author_url", "body", "created_at",
-)  # fmt: skip
 _ARTICLE_FIELDS = (
     "title", "slug", "summary", "body", "body_format", "author_id", "section_id", "status",
     "published_at", "comments_open", "source_name", "source_url",
 )  # fmt: skip
-
-
-# The longest commenter name stored; WordPress allows 245 characters.
-NAME_LENGTH: int = Comment._meta.get_field("author_name").max_length or 200
 
 
 class WxrImport:
@@ -97,8 +53,6 @@ class WxrImport:
         self.path = path
         self.survey = survey
         self.keep_ids = keep_ids
-        # Comment ids above this are reserved for the file's comments (``run``).
-        self.ids_given = KEPT_ID_LIMIT
         self.offset: timedelta = survey.offset
         channel = survey.channel
         # What everything imported is keyed by: the blog. Not base_site_url, which is
@@ -111,11 +65,15 @@ class WxrImport:
         self.base = self.imported_as(base)
         self.catalogue = Catalogue(summary)
         self.comments = CommentWriter(summary)
+        # wp:author_id -> the Django account made or found for that author.
+        self.accounts: dict[str, int] = {}
+        self.post_comments = PostComments(
+            self.base, summary=summary, writer=self.comments, offset=self.offset,
+            accounts=self.accounts,
+        )  # fmt: skip
         self.progress = progress
         self.pending_parents: list[tuple[reader.Category, object]] = []
         self.terms_done = False
-        # wp:author_id -> the Django account made or found for that author.
-        self.accounts: dict[str, int] = {}
         self.now = timezone.now()
         self.posts_seen: set[str] = set()
 
@@ -123,7 +81,7 @@ class WxrImport:
         if self.keep_ids and self.survey.highest_comment_id:
             # Each comment keeps its WordPress id where no comment has had it, so its
             # old address (/2016/12/hello/#comment-42) still finds it (docs/import-export.md).
-            self.ids_given = reserve_ids(self.survey.highest_comment_id)
+            self.post_comments.ids_given = reserve_ids(self.survey.highest_comment_id)
         for record in reader.read(self.path):
             if isinstance(record, reader.Author):
                 self.author(record)
@@ -283,7 +241,7 @@ class WxrImport:
         if article is None:
             return
         self.summary.count("posts", changed)
-        self.post_comments(post, article, existed=changed != "created")
+        self.post_comments.store(post, article, existed=changed != "created")
 
     def _skip_comments(self, post: reader.Post) -> None:
         """Count a skipped post's comments as found and skipped with it."""
@@ -400,55 +358,6 @@ class WxrImport:
             paths.append(f"{self.blog_path}/?p={post.post_id}")
         return [fit(p, 500) for p in dict.fromkeys(paths)]
 
-    # Comments
-
-    def post_comments(self, post: reader.Post, article: Article, *, existed: bool) -> None:
-        if not post.comments:
-            return
-        summary = self.summary
-        summary.count("comments", "found", len(post.comments))
-        stored: dict[str, dict] = {}
-        if existed:
-            stored = {
-                row["origin"]: row
-                for row in Comment.objects.filter(article=article)
-                .exclude(origin="")
-                .values("pk", "origin", *_COMPARED)
-            }
-        by_id: dict[str, reader.Comment] = {}
-        for c in post.comments:
-            cid = c.comment_id or self._synthetic_id(post, c)
-            if cid in by_id:
-                summary.count("comments", "skipped")
-                summary.note(f"comment {cid} appears twice in post {post.post_id}", c.line)
-                continue
-            by_id[cid] = c
-        parents = self._parents(post, by_id)
-        records: dict[str, ImportedComment] = {}
-        for cid, c in by_id.items():
-            record = self.comment_record(post, article, cid, c)
-            if record is None:
-                continue
-            records[cid] = record
-        for cid, record in records.items():
-            parent_cid = parents.get(cid)
-            if parent_cid is None:
-                continue
-            parent_origin = self.comment_origin(parent_cid)
-            if parent_origin in stored:
-                record.parent_id = stored[parent_origin]["pk"]
-            elif parent_cid in records:
-                record.parent = records[parent_cid]
-        for record in records.values():
-            existing = stored.get(record.origin)
-            if existing is None:
-                self.comments.add(record)
-            elif same_comment(existing, record):
-                summary.count("comments", "skipped")
-            else:
-                record.existing_id = existing["pk"]
-                self.comments.add(record)
-
     def imported_as(self, base: str) -> str:
         """The key an earlier import of this blog used: the same blog moved to https (or
         dropped its ``www.``) is still the same blog, and a rerun updates it."""
@@ -468,115 +377,3 @@ class WxrImport:
                     )
                 return key
         return base
-
-    def comment_origin(self, cid: str) -> str:
-        return fit(f"wxr:{self.base}#c{cid}", 300)
-
-    def _synthetic_id(self, post: reader.Post, c: reader.Comment) -> str:
-        digest = hashlib.sha1(f"{c.author}|{c.date}|{c.content}".encode()).hexdigest()[:12]
-        return f"{post.post_id}-{digest}"
-
-    def _parents(self, post: reader.Post, by_id: dict[str, reader.Comment]) -> dict[str, str]:
-        """Each reply's parent within the post; orphans and circles become top-level."""
-        parents: dict[str, str] = {}
-        for cid, c in by_id.items():
-            if c.parent in ("", "0"):
-                continue
-            if c.parent not in by_id:
-                self.summary.note(
-                    f"comment {cid} on post {post.post_id} replies to comment {c.parent}, "
-                    "which is not in the file: imported as a top-level comment",
-                    c.line,
-                )
-                continue
-            parents[cid] = c.parent
-        for cid in list(parents):
-            seen = {cid}
-            node = parents.get(cid)
-            while node is not None:
-                if node in seen:
-                    self.summary.note(
-                        f"comments on post {post.post_id} reply to each other in a circle; "
-                        f"comment {node} was made top-level",
-                        by_id[node].line,
-                    )
-                    parents.pop(node, None)
-                    break
-                seen.add(node)
-                node = parents.get(node)
-        return parents
-
-    def comment_record(
-        self, post: reader.Post, article: Article, cid: str, c: reader.Comment
-    ) -> ImportedComment | None:
-        status: str | None = COMMENT_STATUS.get(c.approved.lower())
-        if c.meta.get(META_STATUS) in Comment.Status.values:
-            status = c.meta[META_STATUS]
-        if status is None:
-            self.summary.note(
-                f"comment {cid} has approval {c.approved!r}: imported as pending", c.line
-            )
-            status = Comment.Status.PENDING
-        kind = COMMENT_KIND.get(c.type.lower())
-        if kind is None:
-            self.summary.note(f"comment {cid} has type {c.type!r}: imported as a comment", c.line)
-            kind = Comment.Kind.COMMENT
-        created_at = reader.utc_time(c.date_gmt, c.date, self.offset)
-        if created_at is None:
-            # Kept, as WordPress keeps it (it gives such a comment a date of its own):
-            # the article's date, which a second import gives it again.
-            created_at = article.published_at or article.created_at
-            self.summary.note(
-                f"comment {cid} has no readable date: imported with its article's date", c.line
-            )
-        url = c.meta.get(META_AUTHOR["author_url"]) or c.author_url
-        if url.strip().lower() in ("http://", "https://"):
-            url = ""  # what old comment forms sent for an empty website field
-        if len(url) > 500:
-            self.summary.note(f"comment {cid}: author URL longer than 500 characters dropped")
-            url = ""
-        elif url and not web_url(url):
-            self.summary.note(
-                f"comment {cid}: author URL {url[:60]!r} is not a web address: dropped"
-            )
-            url = ""
-        ip = clean_ip(c.author_ip) if c.author_ip else None
-        user_id = None
-        if c.user_id not in ("", "0"):
-            user_id = self.accounts.get(c.user_id)
-            if user_id is None:
-                self.summary.note(
-                    f"comment {cid} was written by user {c.user_id!r}, who is not among the "
-                    "file's authors: imported without an account",
-                    c.line,
-                )
-        name = c.meta.get(META_AUTHOR["author_name"]) or html.unescape(c.author).strip()
-        name = name or "Anonymous"
-        if len(name) > NAME_LENGTH:
-            self.summary.note(
-                f"comment {cid}: its author's name ({len(name)} characters) was cut to "
-                f"{NAME_LENGTH}",
-                c.line,
-            )
-        return ImportedComment(
-            article_id=article.pk,
-            author_name=fit(name, NAME_LENGTH),
-            author_email=fit(c.meta.get(META_AUTHOR["author_email"]) or c.author_email, 254),
-            author_url=url,
-            ip_address=ip,
-            user_id=user_id,
-            body=c.content,
-            body_html=wpcontent.comment_html(c.content),
-            created_at=created_at,
-            status=status,
-            kind=kind,
-            origin=self.comment_origin(cid),
-            source_id=self._source_id(cid),
-            alias=disqus_alias(c.meta.get(META_DISQUS_POST, "")),
-        )
-
-    def _source_id(self, cid: str) -> int | None:
-        if not (cid.isascii() and cid.isdigit()):
-            return None
-        number = int(cid)
-        return number if self.ids_given < number <= KEPT_ID_LIMIT else None

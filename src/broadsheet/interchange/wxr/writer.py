@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 
 from broadsheet.discussion.models import Comment
-from broadsheet.interchange.wxr.importer import (
+from broadsheet.interchange.wxr.meta import (
     META_AUTHOR,
     META_SLUG,
     META_SOURCE_NAME,

@@ -1,0 +1,227 @@
+"""A WordPress post's comments, stored: what ``importer`` hands each post's to."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+from datetime import timedelta
+
+from broadsheet.discussion.actions import KEPT_ID_LIMIT, ImportedComment
+from broadsheet.discussion.models import Comment
+from broadsheet.discussion.querysets import disqus_alias
+from broadsheet.interchange import wpcontent
+from broadsheet.interchange.loading import CommentWriter, clean_ip, fit, same_comment
+from broadsheet.interchange.summary import Summary
+from broadsheet.interchange.wxr import reader
+from broadsheet.interchange.wxr.meta import META_AUTHOR, META_DISQUS_POST, META_STATUS
+from broadsheet.markup import web_url
+from broadsheet.newsroom.models import Article
+
+# wp:comment_approved -> Comment.status. "post-trashed" marks the comments of a
+# trashed post; anything unknown is held for a moderator.
+COMMENT_STATUS: dict[str, str] = {
+    "1": Comment.Status.APPROVED,
+    "approve": Comment.Status.APPROVED,
+    "approved": Comment.Status.APPROVED,
+    "0": Comment.Status.PENDING,
+    "hold": Comment.Status.PENDING,
+    "spam": Comment.Status.SPAM,
+    "trash": Comment.Status.DELETED,
+    "post-trashed": Comment.Status.DELETED,
+}
+COMMENT_KIND: dict[str, str] = {
+    "": Comment.Kind.COMMENT,
+    "comment": Comment.Kind.COMMENT,
+    "pingback": Comment.Kind.PINGBACK,
+    "trackback": Comment.Kind.TRACKBACK,
+}
+_COMPARED = (
+    "status", "kind", "author_name", "author_email", "author_url", "body", "created_at",
+)  # fmt: skip
+
+# The longest commenter name stored; WordPress allows 245 characters.
+NAME_LENGTH: int = Comment._meta.get_field("author_name").max_length or 200
+
+
+class PostComments:
+    """A post's comments as records for the writer: their ids, parents, statuses and
+    authors read as WordPress means them."""
+
+    def __init__(
+        self,
+        base: str,
+        *,
+        summary: Summary,
+        writer: CommentWriter,
+        offset: timedelta,
+        accounts: dict[str, int],
+    ) -> None:
+        self.base = base  # the blog's key, as in the articles' origins
+        self.summary = summary
+        self.writer = writer
+        self.offset = offset
+        # wp:author_id -> the account made or found for that author (filled by the import).
+        self.accounts = accounts
+        # Comment ids above this are reserved for the file's comments.
+        self.ids_given = KEPT_ID_LIMIT
+
+    def store(self, post: reader.Post, article: Article, *, existed: bool) -> None:
+        """Hand the post's comments to the writer: new ones, and changed ones of an
+        earlier import."""
+        if not post.comments:
+            return
+        summary = self.summary
+        summary.count("comments", "found", len(post.comments))
+        stored: dict[str, dict] = {}
+        if existed:
+            stored = {
+                row["origin"]: row
+                for row in Comment.objects.filter(article=article)
+                .exclude(origin="")
+                .values("pk", "origin", *_COMPARED)
+            }
+        by_id: dict[str, reader.Comment] = {}
+        for c in post.comments:
+            cid = c.comment_id or self._synthetic_id(post, c)
+            if cid in by_id:
+                summary.count("comments", "skipped")
+                summary.note(f"comment {cid} appears twice in post {post.post_id}", c.line)
+                continue
+            by_id[cid] = c
+        parents = self._parents(post, by_id)
+        records: dict[str, ImportedComment] = {}
+        for cid, c in by_id.items():
+            record = self.record(post, article, cid, c)
+            if record is None:
+                continue
+            records[cid] = record
+        for cid, record in records.items():
+            parent_cid = parents.get(cid)
+            if parent_cid is None:
+                continue
+            parent_origin = self.origin(parent_cid)
+            if parent_origin in stored:
+                record.parent_id = stored[parent_origin]["pk"]
+            elif parent_cid in records:
+                record.parent = records[parent_cid]
+        for record in records.values():
+            existing = stored.get(record.origin)
+            if existing is None:
+                self.writer.add(record)
+            elif same_comment(existing, record):
+                summary.count("comments", "skipped")
+            else:
+                record.existing_id = existing["pk"]
+                self.writer.add(record)
+
+    def origin(self, cid: str) -> str:
+        return fit(f"wxr:{self.base}#c{cid}", 300)
+
+    def _synthetic_id(self, post: reader.Post, c: reader.Comment) -> str:
+        digest = hashlib.sha1(f"{c.author}|{c.date}|{c.content}".encode()).hexdigest()[:12]
+        return f"{post.post_id}-{digest}"
+
+    def _parents(self, post: reader.Post, by_id: dict[str, reader.Comment]) -> dict[str, str]:
+        """Each reply's parent within the post; orphans and circles become top-level."""
+        parents: dict[str, str] = {}
+        for cid, c in by_id.items():
+            if c.parent in ("", "0"):
+                continue
+            if c.parent not in by_id:
+                self.summary.note(
+                    f"comment {cid} on post {post.post_id} replies to comment {c.parent}, "
+                    "which is not in the file: imported as a top-level comment",
+                    c.line,
+                )
+                continue
+            parents[cid] = c.parent
+        for cid in list(parents):
+            seen = {cid}
+            node = parents.get(cid)
+            while node is not None:
+                if node in seen:
+                    self.summary.note(
+                        f"comments on post {post.post_id} reply to each other in a circle; "
+                        f"comment {node} was made top-level",
+                        by_id[node].line,
+                    )
+                    parents.pop(node, None)
+                    break
+                seen.add(node)
+                node = parents.get(node)
+        return parents
+
+    def record(
+        self, post: reader.Post, article: Article, cid: str, c: reader.Comment
+    ) -> ImportedComment | None:
+        status: str | None = COMMENT_STATUS.get(c.approved.lower())
+        if c.meta.get(META_STATUS) in Comment.Status.values:
+            status = c.meta[META_STATUS]
+        if status is None:
+            self.summary.note(
+                f"comment {cid} has approval {c.approved!r}: imported as pending", c.line
+            )
+            status = Comment.Status.PENDING
+        kind = COMMENT_KIND.get(c.type.lower())
+        if kind is None:
+            self.summary.note(f"comment {cid} has type {c.type!r}: imported as a comment", c.line)
+            kind = Comment.Kind.COMMENT
+        created_at = reader.utc_time(c.date_gmt, c.date, self.offset)
+        if created_at is None:
+            # Kept, as WordPress keeps it (it gives such a comment a date of its own):
+            # the article's date, which a second import gives it again.
+            created_at = article.published_at or article.created_at
+            self.summary.note(
+                f"comment {cid} has no readable date: imported with its article's date", c.line
+            )
+        url = c.meta.get(META_AUTHOR["author_url"]) or c.author_url
+        if url.strip().lower() in ("http://", "https://"):
+            url = ""  # what old comment forms sent for an empty website field
+        if len(url) > 500:
+            self.summary.note(f"comment {cid}: author URL longer than 500 characters dropped")
+            url = ""
+        elif url and not web_url(url):
+            self.summary.note(
+                f"comment {cid}: author URL {url[:60]!r} is not a web address: dropped"
+            )
+            url = ""
+        ip = clean_ip(c.author_ip) if c.author_ip else None
+        user_id = None
+        if c.user_id not in ("", "0"):
+            user_id = self.accounts.get(c.user_id)
+            if user_id is None:
+                self.summary.note(
+                    f"comment {cid} was written by user {c.user_id!r}, who is not among the "
+                    "file's authors: imported without an account",
+                    c.line,
+                )
+        name = c.meta.get(META_AUTHOR["author_name"]) or html.unescape(c.author).strip()
+        name = name or "Anonymous"
+        if len(name) > NAME_LENGTH:
+            self.summary.note(
+                f"comment {cid}: its author's name ({len(name)} characters) was cut to "
+                f"{NAME_LENGTH}",
+                c.line,
+            )
+        return ImportedComment(
+            article_id=article.pk,
+            author_name=fit(name, NAME_LENGTH),
+            author_email=fit(c.meta.get(META_AUTHOR["author_email"]) or c.author_email, 254),
+            author_url=url,
+            ip_address=ip,
+            user_id=user_id,
+            body=c.content,
+            body_html=wpcontent.comment_html(c.content),
+            created_at=created_at,
+            status=status,
+            kind=kind,
+            origin=self.origin(cid),
+            source_id=self._source_id(cid),
+            alias=disqus_alias(c.meta.get(META_DISQUS_POST, "")),
+        )
+
+    def _source_id(self, cid: str) -> int | None:
+        if not (cid.isascii() and cid.isdigit()):
+            return None
+        number = int(cid)
+        return number if self.ids_given < number <= KEPT_ID_LIMIT else None

@@ -1,0 +1,24 @@
+"""Meta keys (``wp:postmeta``, ``wp:commentmeta``) the WXR import reads.
+
+``broadsheet export wxr`` writes the ``_broadsheet_`` ones, so that what WordPress
+cannot say survives a round trip through a WXR file.
+"""
+
+from __future__ import annotations
+
+# A comment's status, where WordPress's wp:comment_approved has no word for it.
+META_STATUS = "_broadsheet_status"
+# The whole slug, where WordPress's 200 characters held only part of it encoded.
+META_SLUG = "_broadsheet_slug"
+# The whole of an author field WordPress's columns could not hold (the export wrote it cut,
+# or left it out); a Broadsheet import takes it from here.
+META_AUTHOR = {
+    "author_name": "_broadsheet_author_name",
+    "author_email": "_broadsheet_author_email",
+    "author_url": "_broadsheet_author_url",
+}
+# Written by Disqus's WordPress plugin on the comments it copied from Disqus.
+META_DISQUS_POST = "dsq_post_id"
+# A republished article's outlet and its address.
+META_SOURCE_NAME = "_broadsheet_source_name"
+META_SOURCE_URL = "_broadsheet_source_url"
