@@ -405,3 +405,20 @@ def test_wxr_export_numbers_a_reply_after_its_parent(db, tmp_path):
 
 def parsed_raw(text: str, tmp_path) -> list:
     return list(reader.read(_write(tmp_path, "raw.xml", text)))
+
+
+def test_json_backup_keeps_the_batch_of_a_bulk_moderation_decision(db, tmp_path):
+    """A bulk decision's audit entries share a UUID: the backup must write it and
+    the restore give it back (it once crashed the export with a TypeError)."""
+    moderation = pytest.importorskip("broadsheet.moderation.actions")
+    article = make_article()
+    comments = [post(article, f"Comment number {n} here") for n in range(2)]
+    moderation.moderate_many(comments, "reject", actor=None)
+    audit = apps.get_model("moderation.AuditEntry")
+    batch = audit.objects.exclude(batch=None).values_list("batch", flat=True).first()
+    assert batch is not None
+    first = run_export("json")
+    assert str(batch) in first
+    wipe()
+    run_import("json", _write(tmp_path, "backup.json", first), "--no-train")
+    assert set(audit.objects.values_list("batch", flat=True)) == {batch}

@@ -13,6 +13,7 @@ tags exist.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -60,6 +61,9 @@ class RestoreRefused(Exception):
 def _value(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        # A bulk decision's audit entries share a batch id (moderation.AuditEntry.batch).
+        return str(value)
     return value
 
 
