@@ -56,6 +56,18 @@ def test_scheduled_article_appears_by_itself_at_its_time(client):
     assert article.title in client.get("/").content.decode()
 
 
+def test_scheduling_without_a_time_is_refused_not_published_at_once(admin_client):
+    form = {
+        "title": "Embargoed story", "slug": "embargoed-story", "summary": "", "body": "Later.",
+        "source_name": "", "source_url": "", "status": "scheduled",
+        "published_at_0": "", "published_at_1": "", "comments_open": "on",
+    }  # fmt: skip
+    response = admin_client.post("/admin/newsroom/article/add/", form)
+    assert response.status_code == 200
+    assert "A scheduled article needs a time." in response.content.decode()
+    assert not Article.objects.filter(slug="embargoed-story").exists()
+
+
 def test_section_tag_and_author_archives(client):
     section = Section.objects.create(name="Science", slug="science")
     tag = Tag.objects.create(name="Rivers", slug="rivers")

@@ -193,10 +193,12 @@ class Article(models.Model):
         return reverse("newsroom:article", args=[self.slug])
 
     def clean(self) -> None:
-        if self.status != self.Status.DRAFT and not self.published_at:
-            self.published_at = timezone.now()
+        # Checked before a missing time is filled in with "now": an article an editor
+        # meant to schedule must not go live at once because the time was left out.
         if self.status == self.Status.SCHEDULED and self.published_at is None:
             raise ValidationError({"published_at": "A scheduled article needs a time."})
+        if self.status != self.Status.DRAFT and not self.published_at:
+            self.published_at = timezone.now()
 
     @property
     def source_link(self) -> str:
