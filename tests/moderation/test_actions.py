@@ -91,6 +91,23 @@ def test_audit_log_is_append_only_in_the_admin(admin_client, article, moderator)
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
 
 
+def test_the_comment_admin_cannot_move_or_delete_a_comment(admin_client, article):
+    from broadsheet.newsroom.models import Article
+    from tests.conftest import make_article
+
+    comment = post(article, "Stays where it was posted")
+    other = make_article(title="Another", slug="another")
+    assert Article.objects.get(pk=article.pk).comment_count == 1
+    url = f"/admin/discussion/comment/{comment.pk}/change/"
+    form = admin_client.get(url).context["adminform"].form
+    assert not {"article", "parent", "thread", "thread_key", "depth"} & set(form.fields)
+    response = admin_client.post(f"/admin/discussion/comment/{comment.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    comment.refresh_from_db()
+    assert comment.article_id == article.pk != other.pk
+    assert Article.objects.get(pk=article.pk).comment_count == 1
+
+
 def test_a_report_reaches_the_queue_and_one_reader_counts_once(article):
     comment = post(article, "Contested")
     assert actions.report(comment, reason="abuse", reporter_key="k1") is not None

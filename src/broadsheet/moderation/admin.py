@@ -176,7 +176,12 @@ class CommentAdmin(admin.ModelAdmin):
     search_fields = ["author_name", "author_email", "body"]
     raw_id_fields = ["article", "parent", "thread", "user"]
     # Status changes go through moderation actions (bulk actions below), never the form.
-    readonly_fields = ["status", "body_html", "score", "reasons", "created_at", "edited_at"]
+    # Where a comment hangs (its article and thread) is read-only too: the form would
+    # move it without the article's stored comment count or the thread following.
+    readonly_fields = [
+        "status", "body_html", "score", "reasons", "created_at", "edited_at",
+        "article", "parent", "thread", "thread_key", "depth",
+    ]  # fmt: skip
     actions = ["approve", "reject", "mark_spam"]
 
     def _apply(self, request: HttpRequest, queryset: QuerySet, verb) -> None:
@@ -196,4 +201,9 @@ class CommentAdmin(admin.ModelAdmin):
         self._apply(request, queryset, moderation_actions.mark_spam)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        # Deleting the row would leave the article's count and the replies' thread
+        # behind; moderators delete with the queue's Delete (a status, counted).
         return False
