@@ -9,8 +9,9 @@ from typing import Any
 from django.core.handlers.exception import response_for_exception
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.utils.cache import patch_cache_control, set_response_etag
-from django.utils.http import parse_etags
 from django.views.decorators.csrf import csrf_exempt
+
+from broadsheet.conditional import etag_matches
 
 # Where the API answers: every path under it gets JSON, errors included.
 PATH_PREFIX = "/api/"
@@ -119,18 +120,12 @@ def _cache(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     if response.status_code != 200:
         return response
     set_response_etag(response)
-    if not _matches(response["ETag"], request.headers.get("If-None-Match", "")):
+    if not etag_matches(response["ETag"], request.headers.get("If-None-Match", "")):
         return response
     not_modified = HttpResponseNotModified()
     for header in ("ETag", "Cache-Control"):
         not_modified[header] = response[header]
     return not_modified
-
-
-def _matches(etag: str, if_none_match: str) -> bool:
-    # If-None-Match compares weakly (RFC 9110, 13.1.2).
-    wanted = {tag.removeprefix("W/") for tag in parse_etags(if_none_match)}
-    return "*" in wanted or etag.removeprefix("W/") in wanted
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:

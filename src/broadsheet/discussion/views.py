@@ -22,6 +22,7 @@ from django.utils.http import quote_etag
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
+from broadsheet.conditional import etag_matches
 from broadsheet.conf import conf
 from broadsheet.discussion import actions, readers
 from broadsheet.discussion.exceptions import CommentRefused, EditNotAllowed, RateLimited
@@ -76,7 +77,7 @@ def article_page(request: HttpRequest, slug: str) -> HttpResponse:
     if readers.is_personal(request):
         return _render_article(request, article, site, personal=True)
     etag = _article_etag(article, site, request)
-    if request.headers.get("If-None-Match") == etag:
+    if etag_matches(etag, request.headers.get("If-None-Match", "")):
         response: HttpResponse = HttpResponseNotModified()
     elif (html := cache.get(f"{_PAGE_CACHE_PREFIX}{etag}")) is not None:
         response = HttpResponse(html)
