@@ -143,6 +143,9 @@ def test_form_errors_are_shown_next_to_fields_with_text_kept(client, article):
     assert 'id="id_author_name_errors"' in html and "This field is required." in html
     assert "Enter a valid email address." in html
     assert Comment.objects.count() == 0
+    assert 'name="remember">' in html  # not ticked: the reader did not tick it
+    ticked = submit(client, article, author_name="", remember="on").content.decode()
+    assert 'name="remember" checked>' in ticked  # the reader's choice is kept
 
 
 def test_too_long_comment_is_refused_with_the_limit_shown(client, article, settings):

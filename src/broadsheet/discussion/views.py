@@ -136,7 +136,8 @@ def _render_article(
             "form": form,
             "form_stamp": _stamp_of(request) if form is not None else form_stamp(),
             "accepts_comments": accepts,
-            "remember": bool(saved),
+            # A form shown again keeps the reader's choice, ticked or not.
+            "remember": request.POST.get("remember") == "on" if form.is_bound else bool(saved),
         },
         status=status,
     )
