@@ -178,3 +178,34 @@ def test_filter_page_and_setting_the_thresholds(page: Page, discussion):
     expect(page.locator(".messages")).to_contain_text("Thresholds set: hold from 0.43")
     rules = ModerationSettings.load()
     assert (rules.hold_threshold, rules.spam_threshold) == (0.43, 0.95)
+
+
+def test_deep_replies_and_the_queue_on_a_narrow_phone(new_context, discussion, site):
+    article = discussion["article"]
+    deepest = post(
+        article, "Four levels down. " * 6, author_name="Deep", parent=discussion["answer"]
+    )
+    deepest = post(article, "Five levels down. " * 6, author_name="Deeper", parent=deepest)
+    page = new_context(viewport={"width": 360, "height": 740}).new_page()
+    page.goto(article.get_absolute_url())
+    # Each level of replies gives up little width: the deepest reply keeps most of it.
+    width = page.locator(f"#comment-{deepest.pk} > article").bounding_box()["width"]
+    assert width > 0.7 * 360
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
+    # The form's buttons (one added by the page script) start at the same edge.
+    row = page.locator("#comments > form.comment-form .form-actions button")
+    expect(row).to_have_count(2)
+    lefts = {round(row.nth(i).bounding_box()["x"]) for i in range(2)}
+    tops = {round(row.nth(i).bounding_box()["y"]) for i in range(2)}
+    assert len(lefts) == 1 or len(tops) == 1
+
+    site.comment_policy = SiteSettings.CommentPolicy.HOLD
+    site.save()
+    post(article, "Hold this one.", author_name="Held")
+    sign_in_as_editor(page, "/moderation/")
+    # The decision buttons stand in an even row, not a staircase.
+    buttons = page.locator("fieldset.bulk button")
+    expect(buttons).to_have_count(3)
+    boxes = [buttons.nth(i).bounding_box() for i in range(3)]
+    assert len({round(box["y"]) for box in boxes}) == 1
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
