@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_cache_control, set_response_etag
 from django.utils.http import parse_etags
 
 
@@ -11,3 +13,20 @@ def etag_matches(etag: str, if_none_match: str) -> bool:
     (``W/"..."``), and the client's copy is still the same page."""
     wanted = {tag.removeprefix("W/") for tag in parse_etags(if_none_match)}
     return "*" in wanted or etag.removeprefix("W/") in wanted
+
+
+def shared(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """``response``, a page that is the same for every reader, made cacheable: an ETag
+    of its content, and leave for a shared cache to keep it if it asks again; a 304
+    when the client's copy is the same page."""
+    if response.status_code != 200:
+        return response
+    set_response_etag(response)
+    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    if not etag_matches(response["ETag"], request.headers.get("If-None-Match", "")):
+        return response
+    not_modified = HttpResponseNotModified()
+    for header in ("ETag", "Cache-Control", "Vary"):
+        if header in response:
+            not_modified[header] = response[header]
+    return not_modified

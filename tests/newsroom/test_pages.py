@@ -43,6 +43,21 @@ def test_front_page_queries_do_not_grow_with_articles(client, django_assert_num_
         client.get("/?page=2")
 
 
+def test_front_page_and_archives_are_cacheable_and_answer_304(client):
+    section = Section.objects.create(name="Science", slug="science")
+    make_article(title="River study", section=section)
+    for url in ("/", "/section/science/"):
+        page = client.get(url)
+        assert "public" in page["Cache-Control"] and "must-revalidate" in page["Cache-Control"]
+        assert not page.cookies
+        for names in (page["ETag"], f"W/{page['ETag']}", f'"x", {page["ETag"]}'):
+            assert client.get(url, HTTP_IF_NONE_MATCH=names).status_code == 304
+    before = client.get("/")["ETag"]
+    make_article(title="Fresh news", section=section)
+    changed = client.get("/", HTTP_IF_NONE_MATCH=before)
+    assert changed.status_code == 200 and "Fresh news" in changed.content.decode()
+
+
 def test_scheduled_article_appears_by_itself_at_its_time(client):
     later = timezone.now() + timedelta(hours=2)
     article = actions.publish(

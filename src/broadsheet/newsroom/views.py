@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from broadsheet import conditional
 from broadsheet.conf import conf
 from broadsheet.newsroom.models import Article, Author, Section, Tag
 from broadsheet.newsroom.querysets import ArticleQuerySet
@@ -14,7 +15,9 @@ def _listing(
 ) -> HttpResponse:
     articles = articles.live().latest_first().select_related("author", "section")
     page = Paginator(articles, conf.ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, template, {"page": page, "articles": page.object_list, **context})
+    response = render(request, template, {"page": page, "articles": page.object_list, **context})
+    # The same for every reader (drafts are shown on their own pages only).
+    return conditional.shared(request, response)
 
 
 def front(request: HttpRequest) -> HttpResponse:
