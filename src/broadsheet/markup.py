@@ -8,6 +8,7 @@ passes through nh3 (Ammonia) so that only the listed tags and attributes survive
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -56,6 +57,20 @@ def _clean(html: str, tags: set[str], rel: str) -> str:
     )
 
 
+# A scheme as a browser reads it: after leading controls and spaces, tabs and line
+# breaks anywhere ignored ("java\tscript:" is "javascript:").
+_SCHEME = re.compile(r"[\x00-\x20]*([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def _checked_cite(element: str, attribute: str, value: str) -> str | None:
+    """nh3 checks the schemes of ``href`` and ``src`` only: a ``cite`` address passes
+    as written, ``javascript:`` included. Keep it only with an allowed scheme (or none)."""
+    if attribute != "cite":
+        return value
+    scheme = _SCHEME.match(re.sub(r"[\t\n\r]", "", value))
+    return value if scheme is None or scheme.group(1).lower() in _URL_SCHEMES else None
+
+
 def clean_until_stable(html: str, **rules: Any) -> str:
     """``nh3.clean`` until the output no longer changes (at most three passes).
 
@@ -64,6 +79,7 @@ def clean_until_stable(html: str, **rules: Any) -> str:
     second ``</li>`` would close the page's own list item). Cleaning the output
     again parses it as a browser would, so the stored HTML is what is shown.
     """
+    rules.setdefault("attribute_filter", _checked_cite)
     for _ in range(3):
         cleaned = nh3.clean(html, **rules)
         if cleaned == html:

@@ -7,6 +7,7 @@ import nh3
 import pytest
 
 from broadsheet.interchange import wpcontent
+from broadsheet.markup import sanitize_html
 
 
 def test_more_marker_splits_the_teaser_and_disappears():
@@ -266,3 +267,21 @@ def test_a_greater_than_sign_in_an_attribute_does_not_end_the_tag():
     assert visible_lines(shown) == ["Heading", "Text"]
     article = wpcontent.article_html("Intro\n<div title='a>b'>x</div>\nEnd")
     assert "b'>" not in article and 'b">' not in article
+
+
+@pytest.mark.parametrize(
+    "cite",
+    ["javascript:alert(1)", " JaVaScRiPt:alert(1)", "java\tscript:alert(1)", "data:text/html,x",
+     "vbscript:msgbox(1)"],
+)  # fmt: skip
+def test_a_quotes_cite_address_is_checked_like_a_link(cite):
+    # nh3 checks the schemes of href and src, not of cite.
+    quoted = f'<blockquote cite="{cite}">Quoted</blockquote>'
+    for html in (wpcontent.comment_html(quoted), sanitize_html(wpcontent.article_html(quoted))):
+        assert "<blockquote>" in html and "Quoted" in html
+        assert "cite" not in html
+
+
+def test_a_quotes_web_address_stays():
+    html = wpcontent.comment_html('<blockquote cite="https://ok.test/a">Quoted</blockquote>')
+    assert '<blockquote cite="https://ok.test/a">' in html
