@@ -47,6 +47,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "broadsheet.settings")
 from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import precision_recall_curve  # noqa: E402
+from sklearn.model_selection import StratifiedKFold  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
 
 from broadsheet.moderation import learned  # noqa: E402
@@ -190,6 +191,33 @@ def pooled_cross_validation(data: dict[str, Labelled], epochs: int, folds: int =
     return {**metrics(truth, scores), **trade_off(truth, np.asarray(scores))}
 
 
+def each_cross_validated(data: dict[str, Labelled], epochs: int, folds: int = 5) -> list[dict]:
+    """Each file on its own in k stratified folds, next to TF-IDF on the same folds: a
+    site's filter learning from that site's own moderators."""
+    rows = []
+    for name, d in data.items():
+        items, labels = d.items(), np.asarray(d.labels)
+        ours, theirs = np.zeros(len(items)), np.zeros(len(items))
+        split = StratifiedKFold(folds, shuffle=True, random_state=0)
+        for train, test in split.split(np.zeros(len(items)), labels):
+            spam_filter = train_like_the_command(
+                [items[i] for i in train], labels[train].tolist(), epochs
+            )
+            ours[test] = spam_filter.scores([items[i] for i in test])
+            tfidf = make_pipeline(TfidfVectorizer(), LogisticRegression(max_iter=1000))
+            tfidf.fit([d.texts[i] for i in train], labels[train])
+            theirs[test] = tfidf.predict_proba([d.texts[i] for i in test])[:, 1]
+        truth = labels.tolist()
+        rows.append({
+            "file": name,
+            "comments": len(items),
+            "not_to_publish": round(float(labels.mean()), 3),
+            "broadsheet": {**metrics(truth, ours), **trade_off(truth, ours)},
+            "tfidf_logreg": {**metrics(truth, theirs), **trade_off(truth, theirs)},
+        })  # fmt: skip
+    return rows
+
+
 def _order_by_date(d: Labelled) -> list[int]:
     # Rows without a date keep their place after the dated row before them.
     keyed, last = [], ""
@@ -252,6 +280,24 @@ def speed(data: dict[str, Labelled], epochs: int) -> dict:
 
     score_ms = timed(spam_filter.score)
     judge_ms = timed(spam_filter.judge)
+    # A news site's long comments: legitimate ones of the files run together, about
+    # 1,500 and 10,000 characters (the default longest comment), 30 of each.
+    texts = [t for d in data.values() for t, y in zip(d.texts, d.labels, strict=True) if not y]
+    long_ms = {}
+    for size in (1_500, 10_000):
+        long_items, start = [], 0
+        for _ in range(30):
+            text = ""
+            while len(text) < size:
+                text += texts[start % len(texts)] + " "
+                start += 1
+            long_items.append(CommentText(text[:size]))
+        times = []
+        for item in long_items:
+            began = time.perf_counter()
+            spam_filter.score(item)
+            times.append((time.perf_counter() - began) * 1000)
+        long_ms[f"score_{size}_characters"] = times
     learn_ms = []
     for n, item in enumerate(items[:30]):
         start = time.perf_counter()
@@ -269,6 +315,7 @@ def speed(data: dict[str, Labelled], epochs: int) -> dict:
     return {
         "score": summary(score_ms),
         "score_with_reasons": summary(judge_ms),
+        **{name: summary(times) for name, times in long_ms.items()},
         "learn_one_decision_and_store": summary(learn_ms),
         "model_bytes": len(spam_filter.dumps()),
     }
@@ -311,11 +358,17 @@ def main() -> None:
         parser.add_argument(
             f"--{what}-column", help=f"the {what} column's name or number, as `moderation train`"
         )
+    parser.add_argument(
+        "--each",
+        type=Path,
+        help="also judge each file of this folder on its own, in 5-fold cross-validation",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     columns = {"text_column": args.text_column, "label_column": args.label_column}
     data = load(args.directory, pages=not args.no_pages, **columns)
     others = load(args.held_out, pages=not args.no_pages, **columns) if args.held_out else {}
+    each = load(args.each, pages=not args.no_pages, **columns) if args.each else {}
     pages = any(d.pages for d in [*data.values(), *others.values()])
 
     started = time.perf_counter()
@@ -326,6 +379,7 @@ def main() -> None:
         "held_out": held_out(data, others, args.epochs) if others else [],
         "replay": replay(data),
         "speed": speed(data, args.epochs),
+        "each_cross_validated": each_cross_validated(each, args.epochs),
     }
     if pages:  # the same judged with no page known
         unknown = page_unknown(data)
@@ -373,12 +427,26 @@ def main() -> None:
               f"error rate over the second half {row['second_half_error_rate']:.3f}")  # fmt: skip
         print(f"    cumulative mistakes after n comments: {curve}")
 
+    if results["each_cross_validated"]:
+        print(f"\n  Each file of {args.each} on its own, 5-fold cross-validation:")
+        for row in results["each_cross_validated"]:
+            ours, theirs = row["broadsheet"], row["tfidf_logreg"]
+            print(f"    {row['file']} ({row['comments']} comments, "
+                  f"{row['not_to_publish']:.0%} not to publish)")  # fmt: skip
+            for label, m in (("Broadsheet", ours), ("TF-IDF + LogReg", theirs)):
+                print(f"      {label:16} {_fmt(m)}  P@R0.93 "
+                      f"{m['precision_at_recall_0.93']:.3f}")  # fmt: skip
+
     s = results["speed"]
     print("\n(c) Speed, one comment at a time")
     print(f"  score:                  median {s['score']['median_ms']} ms, "
           f"p95 {s['score']['p95_ms']} ms")  # fmt: skip
     print(f"  score with reasons:     median {s['score_with_reasons']['median_ms']} ms, "
           f"p95 {s['score_with_reasons']['p95_ms']} ms")  # fmt: skip
+    for size in ("1500", "10000"):
+        t = s[f"score_{size}_characters"]
+        print(f"  score, {int(size):,} characters: median {t['median_ms']} ms, "
+              f"p95 {t['p95_ms']} ms")  # fmt: skip
     learn = s["learn_one_decision_and_store"]["median_ms"]
     print(f"  learn one decision, store and reload the model: median {learn} ms")
     print(f"  stored model: {s['model_bytes']} bytes")

@@ -34,7 +34,8 @@ _URL_SCHEMES = {"http", "https", "mailto"}
 
 @lru_cache(maxsize=1)
 def _comment_parser() -> MarkdownIt:
-    md = MarkdownIt("zero", {"breaks": True, "html": False, "linkify": True})
+    options = {"breaks": True, "html": False, "linkify": True, "maxNesting": _PARSED_NESTING}
+    md = MarkdownIt("zero", options)
     md.enable(
         ["emphasis", "link", "autolink", "linkify", "blockquote", "list", "code", "fence",
          "backticks", "escape", "newline", "entity"]
@@ -44,6 +45,20 @@ def _comment_parser() -> MarkdownIt:
     assert md.linkify is not None  # linkify-it-py is a dependency
     md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
     return md
+
+
+# Markdown-it stops reading quotes and lists nested deeper than its limit and drops
+# their text without a word: a comment would show moderators and readers less than it
+# says (the API's body, and the filter, have it all). A comment nested deeper than
+# COMMENT_NESTING levels (a quote is one, a list two) is refused instead, far below
+# the parser's limit, so what is shown is all there is.
+COMMENT_NESTING = 40
+_PARSED_NESTING = 100
+
+
+def comment_nesting(text: str) -> int:
+    """How deep a comment's quotes and lists go, in the parser's levels."""
+    return max((token.level for token in _comment_parser().parse(text)), default=0)
 
 
 @lru_cache(maxsize=1)

@@ -384,3 +384,19 @@ def test_other_methods_on_the_comment_list_are_405(client, article):
     assert response["Allow"] == "GET, HEAD, POST"
     assert response["Cache-Control"] == "private, no-store"
     assert list(errors_of(response)) == ["__all__"]
+
+
+@pytest.mark.parametrize(
+    "body", ["> " * 200 + "hidden text", "".join("  " * i + "- x\n" for i in range(40)) + "hidden"]
+)
+def test_text_nested_too_deep_to_be_shown_is_refused_not_hidden(client, article, body):
+    # Markdown stops reading quotes and lists past its depth limit and drops their text:
+    # moderators would approve words they never saw.
+    response = post_json(client, article, new(body=body))
+    assert response.status_code == 400
+    assert "nested too deeply" in errors_of(response)["body"][0]
+    assert not Comment.objects.exists()
+    # A long chain of quotes of quotes, as Quote makes them, is fine and shown whole.
+    fine = post_json(client, article, new(body="> " * 30 + "all there"))
+    assert fine.status_code == 201
+    assert "all there" in Comment.objects.get().body_html

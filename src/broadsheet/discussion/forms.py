@@ -9,6 +9,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
+from broadsheet import markup
 from broadsheet.conf import conf
 from broadsheet.discussion.models import Comment
 from broadsheet.newsroom.models import Article
@@ -30,6 +31,14 @@ def reject_unstorable(value: str) -> None:
         raise ValidationError(
             "The text holds an unpaired surrogate, which is not a character and cannot be stored."
         ) from None
+
+
+def reject_hidden_depths(value: str) -> None:
+    if markup.comment_nesting(value) > markup.COMMENT_NESTING:
+        raise ValidationError(
+            "Quotes or lists are nested too deeply to be shown: use fewer levels of '>' "
+            "or of indented list items."
+        )
 
 
 class TextField(forms.CharField):
@@ -75,7 +84,11 @@ class CommentForm(forms.Form):
         assume_scheme="https",
         validators=[reject_unstorable],
     )
-    body = TextField(label="Comment", widget=forms.Textarea(attrs={"rows": 8, "dir": "auto"}))
+    body = TextField(
+        label="Comment",
+        widget=forms.Textarea(attrs={"rows": 8, "dir": "auto"}),
+        validators=[reject_hidden_depths],
+    )
     parent_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, article: Article, user=None, **kwargs) -> None:
@@ -119,7 +132,11 @@ class CommentForm(forms.Form):
 
 
 class EditForm(forms.Form):
-    body = TextField(label="Comment", widget=forms.Textarea(attrs={"rows": 8, "dir": "auto"}))
+    body = TextField(
+        label="Comment",
+        widget=forms.Textarea(attrs={"rows": 8, "dir": "auto"}),
+        validators=[reject_hidden_depths],
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
