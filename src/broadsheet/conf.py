@@ -31,6 +31,11 @@ TUNABLES: dict[str, Tunable] = {
     "MODERATION_POLICY": Tunable(
         "broadsheet.moderation.policy.DefaultPolicy", "Dotted path of the moderation policy."
     ),
+    "COMMENT_HTML_RENDERER": Tunable(
+        "broadsheet.interchange.wpcontent.comment_html",
+        "Dotted path of the function that renders a comment imported as HTML when its "
+        "text is changed.",
+    ),
     "RATE_LIMIT": Tunable("on", "'off' disables rate limits (benchmarks only)."),
     "PAGE_CACHE_SECONDS": Tunable(
         300, "Seconds a rendered anonymous article page is kept in the shared cache."

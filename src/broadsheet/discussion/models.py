@@ -12,6 +12,10 @@ from broadsheet.conf import conf
 from broadsheet.discussion.querysets import CommentQuerySet
 from broadsheet.newsroom.models import Article
 
+# Comments whose text came as HTML, by their origin: imported from WordPress or Disqus.
+# Every other comment is written in Markdown.
+HTML_ORIGINS = ("wxr:", "disqus:")
+
 
 class Comment(models.Model):
     class Status(models.TextChoices):
@@ -110,6 +114,11 @@ class Comment(models.Model):
     @property
     def anchor(self) -> str:
         return f"comment-{self.pk}"
+
+    @property
+    def body_is_html(self) -> bool:
+        """Whether ``body`` is HTML as another system kept it, not Markdown."""
+        return self.origin.startswith(HTML_ORIGINS)
 
     @property
     def is_visible(self) -> bool:

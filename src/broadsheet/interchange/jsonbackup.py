@@ -29,7 +29,7 @@ from django.utils.dateparse import parse_datetime
 
 from broadsheet.discussion import actions as discussion_actions
 from broadsheet.discussion.actions import ImportedComment
-from broadsheet.discussion.models import Comment
+from broadsheet.discussion.models import HTML_ORIGINS, Comment
 from broadsheet.interchange import wpcontent
 from broadsheet.interchange.summary import Summary
 from broadsheet.interchange.xmlstream import BrokenFile
@@ -39,7 +39,6 @@ from broadsheet.newsroom.models import Article, Author, Section, SiteSettings, T
 
 FORMAT = "broadsheet-backup"
 VERSION = 1
-HTML_ORIGINS = ("wxr:", "disqus:")
 # Moderation's own tables, saved as they are when the app has them.
 MODERATION_TABLES = (
     "moderation.ModerationSettings",

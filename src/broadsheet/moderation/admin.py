@@ -184,6 +184,16 @@ class CommentAdmin(admin.ModelAdmin):
     ]  # fmt: skip
     actions = ["approve", "reject", "mark_spam"]
 
+    def save_model(self, request: HttpRequest, obj: Comment, form, change: bool) -> None:
+        """Only the fields changed are written (a decision taken in the queue meanwhile
+        stands), and a new text goes through the moderator's edit: rendered again for
+        the page, marked edited and audited."""
+        others = [name for name in form.changed_data if name != "body"]
+        if others:
+            obj.save(update_fields=others)
+        if "body" in form.changed_data:
+            moderation_actions.edit_text(obj, obj.body, actor=request.user)
+
     def _apply(self, request: HttpRequest, queryset: QuerySet, verb) -> None:
         for comment in queryset:
             verb(comment, actor=request.user)

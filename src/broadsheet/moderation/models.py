@@ -208,6 +208,7 @@ class AuditEntry(models.Model):
         THRESHOLDS = "thresholds", "Changed the score thresholds"
         SETTINGS = "settings", "Changed the moderation settings"
         WORDS = "words", "Changed the word lists"
+        EDIT = "edit", "Edited the text"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -11,12 +11,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
+from broadsheet.conf import conf
 from broadsheet.discussion import signals
 from broadsheet.discussion.actions.counts import lock_article, recount
 from broadsheet.discussion.actions.importing import (
@@ -153,12 +156,8 @@ def edit_comment(comment: Comment, body: str, *, token: str | None) -> Comment:
         )
     )
     _raise_for_refusal(decision)
-    with transaction.atomic():
-        lock_article(comment.article_id)
-        current = Comment.objects.select_for_update().get(pk=comment.pk)
-        current.body = body
-        current.body_html = render_comment(body)
-        current.edited_at = timezone.now()
+
+    def judged(current: Comment) -> list[str]:
         # Moderators read the new text: the score and reasons shown are the new text's,
         # and for a comment the edit cannot publish, why it waits all the same.
         reasons = list(decision.reasons)
@@ -172,15 +171,58 @@ def edit_comment(comment: Comment, body: str, *, token: str | None) -> Comment:
             })  # fmt: skip
         current.reasons = reasons
         current.score = decision.score
-        fields = ["body", "body_html", "edited_at", "reasons", "score"]
+        fields = ["reasons", "score"]
         # An edit can lose a comment its approval (a link added to spam), never gain it.
         if current.status == Status.APPROVED and decision.status != Status.APPROVED:
             current.status = decision.status
             fields.append("status")
+        return fields
+
+    return _rewrite(comment, body, also=judged)
+
+
+def edit_as_moderator(comment: Comment, body: str, *, actor: Any = None) -> Comment:
+    """A moderator's edit of the text (a phone number taken out, say): stored and shown at
+    once, marked edited as an author's edit is, and neither judged again nor moved: its
+    status, score, thread and the article's count stay as they are. The caller
+    (moderation's actions) writes the audit record."""
+    return _rewrite(comment, body, actor=actor)
+
+
+def _rewrite(
+    comment: Comment,
+    body: str,
+    *,
+    actor: Any = None,
+    also: Callable[[Comment], list[str]] | None = None,
+) -> Comment:
+    """Store ``body`` as the comment's text, rendered in the comment's own format, and
+    mark it edited; ``also`` changes more of the locked row and names the fields it set."""
+    with transaction.atomic():
+        lock_article(comment.article_id)
+        current = Comment.objects.select_for_update().get(pk=comment.pk)
+        current.body = body
+        current.body_html = render_body(current, body)
+        current.edited_at = timezone.now()
+        fields = ["body", "body_html", "edited_at"]
+        if also is not None:
+            fields += also(current)
         current.save(update_fields=fields)
+        # Also bumps the article's changed_at, which its page's ETag and cache key hold.
         recount(comment.article_id)
-        transaction.on_commit(lambda: signals.comment_edited.send(Comment, comment=current))
+        transaction.on_commit(
+            lambda: signals.comment_edited.send(Comment, comment=current, actor=actor)
+        )
     return current
+
+
+def render_body(comment: Comment, body: str) -> str:
+    """``body`` as the comment's page shows it: Markdown rendered, or the HTML of a
+    comment imported as HTML formatted as its import formatted it (by the function
+    ``BROADSHEET_COMMENT_HTML_RENDERER`` names: discussion does not import the importers)."""
+    if comment.body_is_html:
+        return import_string(conf.COMMENT_HTML_RENDERER)(body)
+    return render_comment(body)
 
 
 def delete_own_comment(comment: Comment, *, token: str | None) -> None:
@@ -190,6 +232,6 @@ def delete_own_comment(comment: Comment, *, token: str | None) -> None:
 
 __all__ = [
     "KEPT_ID_LIMIT", "ImportedComment", "Posted", "attach_replies", "change_status",
-    "check_edit_token", "delete_own_comment", "edit_comment", "hash_token", "import_comments",
-    "post_comment", "recount", "reserve_ids",
+    "check_edit_token", "delete_own_comment", "edit_as_moderator", "edit_comment", "hash_token",
+    "import_comments", "post_comment", "recount", "render_body", "reserve_ids",
 ]  # fmt: skip

@@ -54,9 +54,6 @@ COMMENT_APPROVED: dict[str, str] = {
     Comment.Status.DELETED: "trash",
     Comment.Status.REJECTED: "trash",
 }
-# Comments whose body is HTML already (imported); others are Markdown and
-# travel as the HTML Broadsheet shows.
-HTML_ORIGINS = ("wxr:", "disqus:")
 _ZERO_DATE = "0000-00-00 00:00:00"
 
 
@@ -111,7 +108,7 @@ def comment_text(comment: Comment, address: Callable[[int], str] | None = None) 
     (a site whose users may not post HTML). ``address`` gives the address its links to
     other comments (a quote's link back, ``/c/<id>``) take in the file: WordPress has
     no ``/c/``."""
-    if comment.origin.startswith(HTML_ORIGINS):
+    if comment.body_is_html:
         return comment.body
     text = _NEXT_BLOCK.sub("\n\n", comment.body_html)
     if address is not None and 'href="/c/' in text:

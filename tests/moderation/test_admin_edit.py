@@ -1,0 +1,87 @@
+"""A moderator's edit of a comment's text in the admin is what readers see at once."""
+
+from __future__ import annotations
+
+import pytest
+from django.forms.models import model_to_dict
+from django.test import Client
+
+from broadsheet.discussion.models import Comment
+from broadsheet.moderation.models import AuditEntry
+from broadsheet.newsroom.models import Article
+from tests.conftest import post
+from tests.interchange.conftest import SAMPLES, run_import
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def moderator(client, django_user_model):
+    user = django_user_model.objects.create_superuser("mo", "mo@example.org", "pw-long-1234")
+    client.force_login(user)
+    return user
+
+
+def change(client, comment: Comment, **fields) -> None:
+    """Post the admin's change form as a moderator fills it in."""
+    data = {k: ("" if v is None else v) for k, v in model_to_dict(comment).items()}
+    data.update(fields)
+    url = f"/admin/discussion/comment/{comment.pk}/change/"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def test_a_moderators_edit_is_shown_at_once_marked_edited_and_audited(client, moderator, article):
+    comment = post(article, "Call me on **555-0199** any time.")
+    reply = post(article, "Will do.", parent=comment)
+    reader = Client()  # anonymous: the cached, ETagged page
+    page = reader.get(article.get_absolute_url())
+    assert "555-0199" in page.content.decode()
+    etag = page["ETag"]
+    before = Article.objects.values_list("comment_count", flat=True).get(pk=article.pk)
+
+    change(client, comment, body="Call me on **[number removed]** any time.")
+
+    comment.refresh_from_db()
+    assert comment.body == "Call me on **[number removed]** any time."
+    assert comment.body_html == "<p>Call me on <strong>[number removed]</strong> any time.</p>\n"
+    assert comment.edited_at is not None
+    assert comment.status == Comment.Status.APPROVED
+    reply.refresh_from_db()
+    assert (reply.thread_id, reply.parent_id) == (comment.pk, comment.pk)
+    assert Article.objects.values_list("comment_count", flat=True).get(pk=article.pk) == before
+    # The page's ETag changed, so neither a browser nor the shared cache shows the old text.
+    again = reader.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 200
+    text = again.content.decode()
+    assert "555-0199" not in text
+    assert "[number removed]" in text and "(edited)" in text
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.EDIT)
+    assert (entry.actor, entry.comment_id) == (moderator, comment.pk)
+    assert entry.note == "A moderator edited the text."
+    assert "555-0199" not in entry.note
+
+
+def test_an_imported_comment_is_rendered_again_as_html(client, moderator):
+    run_import("wxr", SAMPLES / "wordpress-1.2.xml", "--no-train")
+    comment = Comment.objects.filter(origin__startswith="wxr:", kind="comment").first()
+    change(client, comment, body="First line\nsecond <b>line</b>\n\nAnother *paragraph*")
+    comment.refresh_from_db()
+    # WordPress's paragraphs, as the import made them; not Markdown.
+    assert comment.body_html == (
+        "<p>First line<br>\nsecond <strong>line</strong></p>\n<p>Another *paragraph*</p>"
+    )
+
+
+def test_changing_other_fields_leaves_the_text_and_a_decision_taken_meanwhile(
+    client, moderator, article
+):
+    comment = post(article, "Hello")
+    stale = Comment.objects.get(pk=comment.pk)
+    Comment.objects.filter(pk=comment.pk).update(status=Comment.Status.SPAM)
+    change(client, stale, author_name="Renamed")
+    comment.refresh_from_db()
+    assert (comment.author_name, comment.status, comment.edited_at) == (
+        "Renamed", Comment.Status.SPAM, None,
+    )  # fmt: skip
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.EDIT).exists()
