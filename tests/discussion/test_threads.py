@@ -4,7 +4,7 @@ import pytest
 
 from broadsheet.discussion import actions
 from broadsheet.discussion.models import Comment
-from broadsheet.discussion.threads import load_page
+from broadsheet.discussion.threads import load_page, thread_rank
 from tests.conftest import post
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +73,20 @@ def test_only_web_addresses_become_author_links(article):
     assert 'href="https://web.example"' in html
     assert "javascript:" not in html
     assert "<bdi>Script</bdi>" in html
+
+
+def test_a_comment_whose_thread_was_deleted_has_a_page(client, article, site):
+    site.comments_per_page = 1
+    site.save()
+    post(article, "first thread")
+    post(article, "second thread")
+    root = post(article, "root")
+    reply = post(article, "reply", parent=root)
+    # Deleted outside the actions (a shell, an old admin): the reply keeps no thread.
+    Comment.objects.filter(pk=root.pk).delete()
+    reply.refresh_from_db()
+    assert reply.thread_id is None
+    assert thread_rank(article, reply) == 2
+    response = client.get(f"/c/{reply.pk}")
+    assert response.status_code == 302
+    assert response["Location"] == f"{article.get_absolute_url()}?page=3#comment-{reply.pk}"
