@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from urllib.parse import unquote
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from broadsheet.markup import render_article, sanitize_html
@@ -27,7 +29,10 @@ def _store(article: Article) -> None:
 
 
 def save_article(article: Article, *, actor=None) -> Article:
-    """Render the body once, here, so that pages only assemble stored HTML."""
+    """Render the body once, here, so that pages only assemble stored HTML.
+
+    A live article given a new slug keeps its old address: it answers 301 to the new
+    one (a ``Redirect``, made in the same transaction)."""
     if article.body_format == Article.BodyFormat.HTML:
         article.body_html = sanitize_html(article.body)
     else:
@@ -42,8 +47,28 @@ def save_article(article: Article, *, actor=None) -> Article:
         article.status = Article.Status.SCHEDULED
     article.changed_at = timezone.now()
     with transaction.atomic():
+        before = None
+        if article.pk is not None and not article._state.adding:
+            before = Article.objects.select_for_update().filter(pk=article.pk).first()
         _store(article)
+        if before is not None and before.slug != article.slug and before.is_live:
+            _keep_old_address(article, before.slug)
     return article
+
+
+def _page_path(slug: str) -> str:
+    # As a request's path reads (decoded), which is what LegacyRedirectMiddleware matches.
+    return unquote(reverse("newsroom:article", args=[slug]))
+
+
+def _keep_old_address(article: Article, old_slug: str) -> None:
+    """The article's page at ``old_slug`` answers 301 to its new address. The redirect is
+    only read when no page answers there (LegacyRedirectMiddleware), so an article that
+    takes the old slug later wins over it."""
+    # Back to a slug it had: its own address must not redirect (to itself).
+    Redirect.objects.filter(old_path=_page_path(article.slug), article=article).delete()
+    # The old address now leads here, whichever article it led to before.
+    Redirect.objects.update_or_create(old_path=_page_path(old_slug), defaults={"article": article})
 
 
 def publish(article: Article, *, actor=None, at: datetime | None = None) -> Article:
