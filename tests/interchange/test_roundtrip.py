@@ -12,6 +12,7 @@ from urllib.parse import unquote
 import pytest
 from django.apps import apps
 from django.core.management.base import CommandError
+from django.test import Client
 from django.utils import timezone
 
 from broadsheet.discussion import actions as discussion_actions
@@ -156,6 +157,46 @@ def test_broadsheet_content_survives_a_trip_through_wxr(db, tmp_path):
     new_reply = restored.comments.get(body__contains="A reply")
     assert new_reply.parent_id == new_top.pk and new_reply.depth == reply.depth == 1
     assert restored.comment_count == 2
+
+
+def test_a_comments_edit_and_browser_survive_a_trip_through_wxr(db, tmp_path):
+    article = make_article(slug="edited-here")
+    edited = post(article, "First wording", user_agent="Mozilla/5.0 (X11; Linux) Firefox/128.0")
+    edited = discussion_actions.edit_comment(edited, "Second wording", token=edited._token)
+    post(article, "Never edited")
+    text = run_export("wxr", "--base-url", BASE)
+    wipe()
+    run_import("wxr", _write(tmp_path, "site.xml", text), "--no-train")
+    restored = Comment.objects.get(body__contains="Second wording")
+    assert restored.edited_at == edited.edited_at.replace(microsecond=0)
+    assert restored.user_agent == "Mozilla/5.0 (X11; Linux) Firefox/128.0"
+    assert Comment.objects.get(body__contains="Never edited").edited_at is None
+    page = Client().get(Article.objects.get(slug="edited-here").get_absolute_url())
+    assert "(edited)" in page.content.decode()
+
+
+def test_drafts_and_scheduled_articles_keep_their_dates_through_wxr(db, tmp_path):
+    make_article(slug="undated-draft", status=Article.Status.DRAFT, published_at=None)
+    dated = make_article(slug="returned-to-draft", status=Article.Status.DRAFT)
+    make_article(slug="due", status=Article.Status.SCHEDULED)  # its time has passed
+    make_article(
+        slug="later", status=Article.Status.SCHEDULED,
+        published_at=timezone.now() + timedelta(days=3),
+    )  # fmt: skip
+    text = run_export("wxr", "--base-url", BASE)
+    posts = {p["post_name"]: p for p in parsed(text, tmp_path, "x.xml") if p["type"] == "Post"}
+    # WordPress shows a "future" post whose time has passed as "Missed schedule".
+    assert (posts["due"]["status"], posts["later"]["status"]) == ("publish", "future")
+    # As WordPress writes a draft whose date was never set.
+    assert posts["undated-draft"]["post_date_gmt"] == "0000-00-00 00:00:00"
+    wipe()
+    run_import("wxr", _write(tmp_path, "site.xml", text), "--no-train")
+    assert Article.objects.get(slug="undated-draft").published_at is None
+    assert Article.objects.get(slug="returned-to-draft").published_at == (
+        dated.published_at.replace(microsecond=0)
+    )
+    assert Article.objects.get(slug="due").status == Article.Status.PUBLISHED
+    assert Article.objects.get(slug="later").status == Article.Status.SCHEDULED
 
 
 def json_records(text: str) -> dict:

@@ -62,10 +62,13 @@ def test_post_fields_dates_and_html_body(wxr_site):
     assert article.comments_open
 
 
-def test_draft_without_gmt_date_uses_the_site_offset(wxr_site):
+def test_a_draft_whose_date_was_never_set_has_none(wxr_site):
     draft = Article.objects.get(origin=f"{ORIGIN}#11")
-    # post_date 09:00 local; the site is two hours ahead of UTC in its other posts.
-    assert draft.published_at == datetime(2017, 1, 2, 7, 0, tzinfo=UTC)
+    # post_date_gmt zero: WordPress's post_date is then only when it was last saved.
+    assert draft.published_at is None
+    # A pending post whose date was set keeps it.
+    pending = Article.objects.get(origin=f"{ORIGIN}#15")
+    assert pending.published_at == datetime(2017, 2, 4, 8, 0, tzinfo=UTC)
     assert draft.summary == "A short excerpt & more"
     assert draft.slug == "a-draft-in-progress"
     assert not draft.comments_open

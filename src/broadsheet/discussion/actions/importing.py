@@ -69,8 +69,8 @@ class ImportedComment:
 
 # What a re-import may change on a comment it stored before.
 _REIMPORTED_FIELDS = (
-    "status", "kind", "author_name", "author_email", "author_url", "ip_address", "body",
-    "body_html", "created_at", "alias",
+    "status", "kind", "author_name", "author_email", "author_url", "ip_address", "user_agent",
+    "body", "body_html", "created_at", "edited_at", "alias",
 )  # fmt: skip
 
 

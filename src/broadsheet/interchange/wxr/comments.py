@@ -13,7 +13,13 @@ from broadsheet.interchange import wpcontent
 from broadsheet.interchange.loading import CommentWriter, clean_ip, fit, same_comment
 from broadsheet.interchange.summary import Summary
 from broadsheet.interchange.wxr import reader
-from broadsheet.interchange.wxr.meta import META_AUTHOR, META_DISQUS_POST, META_STATUS
+from broadsheet.interchange.wxr.meta import (
+    META_AUTHOR,
+    META_DISQUS_POST,
+    META_EDITED_AT,
+    META_STATUS,
+    META_USER_AGENT,
+)
 from broadsheet.markup import web_url
 from broadsheet.newsroom.models import Article
 
@@ -210,9 +216,11 @@ class PostComments:
             author_url=url,
             ip_address=ip,
             user_id=user_id,
+            user_agent=fit(c.meta.get(META_USER_AGENT, ""), 500),
             body=c.content,
             body_html=wpcontent.comment_html(c.content),
             created_at=created_at,
+            edited_at=reader.utc_time(c.meta.get(META_EDITED_AT, ""), "", self.offset),
             status=status,
             kind=kind,
             origin=self.origin(cid),

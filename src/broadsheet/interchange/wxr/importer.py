@@ -39,6 +39,10 @@ _ARTICLE_FIELDS = (
     "published_at", "comments_open", "source_name", "source_url",
 )  # fmt: skip
 
+# The statuses whose post_date_gmt WordPress leaves zero until a date is chosen
+# (its "floating" dates): without one such a post has no date.
+UNDATED_STATUSES = ("draft", "pending", "auto-draft")
+
 
 class WxrImport:
     def __init__(
@@ -260,7 +264,11 @@ class WxrImport:
         published_at = reader.utc_time(
             post.post_date_gmt, post.post_date, self.offset, post.pub_date
         )
-        if published_at is None and post.status == "publish" and not post.password:
+        if post.status in UNDATED_STATUSES and reader.parse_wp_date(post.post_date_gmt) is None:
+            # A draft whose date was never set: WordPress writes post_date_gmt as zero and
+            # post_date as when it was last saved, which is not a publication time.
+            published_at = None
+        elif published_at is None and post.status == "publish" and not post.password:
             # WordPress publishes it as it imports it; a rerun keeps that time.
             published_at = article.published_at or self.now
             if created:

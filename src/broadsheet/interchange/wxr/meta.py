@@ -17,6 +17,10 @@ META_AUTHOR = {
     "author_email": "_broadsheet_author_email",
     "author_url": "_broadsheet_author_url",
 }
+# When a comment was last edited (its "(edited)"), as wp:comment_date_gmt is written,
+# and the browser it was posted from: WXR has no field for either.
+META_EDITED_AT = "_broadsheet_edited_at"
+META_USER_AGENT = "_broadsheet_user_agent"
 # Written by Disqus's WordPress plugin on the comments it copied from Disqus.
 META_DISQUS_POST = "dsq_post_id"
 # A republished article's outlet and its address.

@@ -3,9 +3,11 @@
 Written as it is read from the database (``iterator()``), so memory stays flat
 however large the site. Text goes in CDATA sections, with ``]]>`` split across
 two of them as WordPress does. What WordPress has no field for travels in
-meta entries that ``broadsheet import wxr`` reads back: a rejected comment's
-status (``_broadsheet_status``; WordPress gets it as ``trash``) and an
-article's source attribution (``_broadsheet_source_name``, ``_broadsheet_source_url``).
+meta entries that ``broadsheet import wxr`` reads back (``wxr.meta``): a rejected
+comment's status (``_broadsheet_status``; WordPress gets it as ``trash``), when a
+comment was edited and its browser (``_broadsheet_edited_at``,
+``_broadsheet_user_agent``), and an article's source attribution
+(``_broadsheet_source_name``, ``_broadsheet_source_url``).
 """
 
 from __future__ import annotations
@@ -26,10 +28,12 @@ from django.utils.encoding import iri_to_uri
 from broadsheet.discussion.models import Comment
 from broadsheet.interchange.wxr.meta import (
     META_AUTHOR,
+    META_EDITED_AT,
     META_SLUG,
     META_SOURCE_NAME,
     META_SOURCE_URL,
     META_STATUS,
+    META_USER_AGENT,
 )
 from broadsheet.interchange.xmlstream import cdata, escape, escape_attr
 from broadsheet.newsroom.models import Article, Author, Section, SiteSettings, Tag
@@ -246,9 +250,10 @@ def _write_item(
     ids: dict[int, int],
 ) -> None:
     url = base + iri_to_uri(article.get_absolute_url())
-    draft = article.status == Article.Status.DRAFT
-    when = article.published_at or article.created_at
-    post_date_gmt = _ZERO_DATE if draft else _gmt(when)
+    # A draft with no date is written as WordPress writes one: post_date the time it was
+    # last saved, post_date_gmt zero ("no date yet"); an import gives it none either.
+    when = article.published_at or article.updated_at
+    post_date_gmt = _gmt(article.published_at) if article.published_at else _ZERO_DATE
     creator = article.author.slug if article.author else ""
     w("\t<item>\n")
     w(f"\t\t<title>{plain(article.title)}</title>\n")
@@ -268,7 +273,7 @@ def _write_item(
     w(f"\t\t<wp:comment_status>{cdata(status)}</wp:comment_status>\n")
     w(f"\t\t<wp:ping_status>{cdata(status)}</wp:ping_status>\n")
     w(f"\t\t<wp:post_name>{cdata(wp_slug(article.slug))}</wp:post_name>\n")
-    w(f"\t\t<wp:status>{cdata(POST_STATUS.get(article.status, 'draft'))}</wp:status>\n")
+    w(f"\t\t<wp:status>{cdata(post_status(article))}</wp:status>\n")
     w("\t\t<wp:post_parent>0</wp:post_parent>\n\t\t<wp:menu_order>0</wp:menu_order>\n")
     w(f"\t\t<wp:post_type>{cdata('post')}</wp:post_type>\n")
     w(f"\t\t<wp:post_password>{cdata('')}</wp:post_password>\n")
@@ -295,6 +300,14 @@ def _write_item(
     for comment in comments:
         _write_comment(w, comment, author_ids, ids, address)
     w("\t</item>\n")
+
+
+def post_status(article: Article) -> str:
+    """``future`` only while the article waits: WordPress shows a ``future`` post whose
+    time has passed as "Missed schedule", where Broadsheet shows it."""
+    if article.status == Article.Status.SCHEDULED and article.is_live:
+        return "publish"
+    return POST_STATUS.get(article.status, "draft")
 
 
 def _meta(w, kind: str, key: str, value: str, indent: str) -> None:
@@ -333,6 +346,10 @@ def _write_comment(
         _meta(w, "commentmeta", META_STATUS, comment.status, indent="\t\t\t")
     for field, value in whole.items():
         _meta(w, "commentmeta", META_AUTHOR[field], value, indent="\t\t\t")
+    if comment.edited_at is not None:
+        _meta(w, "commentmeta", META_EDITED_AT, _gmt(comment.edited_at), indent="\t\t\t")
+    if comment.user_agent:
+        _meta(w, "commentmeta", META_USER_AGENT, comment.user_agent, indent="\t\t\t")
     w("\t\t</wp:comment>\n")
 
 
