@@ -147,6 +147,37 @@ def test_admin_publish_action_publishes_drafts(client, django_user_model):
     assert draft.status == Article.Status.PUBLISHED and draft.published_at
 
 
+def test_admin_return_to_draft_says_what_it_did(client, django_user_model):
+    editor = django_user_model.objects.create_superuser("ed", "ed@example.org", "pw-long-1234")
+    client.force_login(editor)
+    live = [make_article(), make_article()]
+    response = client.post(
+        "/admin/newsroom/article/",
+        {"action": "make_draft", "_selected_action": [a.pk for a in live]},
+        follow=True,
+    )
+    assert "Returned 2 article(s) to draft." in response.content.decode()
+    assert set(Article.objects.values_list("status", flat=True)) == {Article.Status.DRAFT}
+
+
+def test_a_new_article_is_by_the_editors_own_byline(client, django_user_model):
+    def initial(url: str = "/admin/newsroom/article/add/") -> dict:
+        return client.get(url).context["adminform"].form.initial
+
+    editor = django_user_model.objects.create_superuser("ed", "ed@example.org", "pw-long-1234")
+    other = Author.objects.create(name="Someone Else", slug="someone-else")
+    own = Author.objects.create(name="Ed Itor", slug="ed-itor", user=editor)
+    client.force_login(editor)
+    assert initial()["author"] == own.pk
+    # A byline given in the address is kept.
+    assert initial(f"/admin/newsroom/article/add/?author={other.pk}")["author"] == str(other.pk)
+    # An editor without a byline gets none.
+    client.force_login(
+        django_user_model.objects.create_superuser("jo", "jo@example.org", "pw-1234")
+    )
+    assert "author" not in initial()
+
+
 def test_staff_can_preview_a_draft_and_readers_cannot(client, django_user_model):
     draft = make_article(title="Unfinished", status=Article.Status.DRAFT, published_at=None)
     assert client.get(draft.get_absolute_url()).status_code == 404

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import QuerySet
@@ -48,6 +50,15 @@ class ArticleAdmin(admin.ModelAdmin):
         # body_html was sanitized by nh3 when the article was saved.
         return format_html('<div class="article-preview">{}</div>', mark_safe(obj.body_html))
 
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        """A new article is by the signed-in editor's byline, when they have one."""
+        initial: dict[str, Any] = super().get_changeform_initial_data(request)
+        if "author" not in initial and request.user.is_authenticated:
+            own = Author.objects.filter(user=request.user).values_list("pk", flat=True).first()
+            if own is not None:
+                initial["author"] = own
+        return initial
+
     def save_model(self, request, obj, form, change) -> None:
         actions.save_article(obj, actor=request.user)
 
@@ -61,6 +72,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def make_draft(self, request: HttpRequest, queryset: QuerySet) -> None:
         for article in queryset:
             actions.unpublish(article, actor=request.user)
+        messages.success(request, f"Returned {queryset.count()} article(s) to draft.")
 
     @admin.action(description="Close comments")
     def close_comments(self, request: HttpRequest, queryset: QuerySet) -> None:
