@@ -4,6 +4,7 @@ discussion, because their bulk actions are moderation's verbs."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -175,6 +176,8 @@ class CommentAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind"]
     search_fields = ["author_name", "author_email", "body"]
     raw_id_fields = ["article", "parent", "thread", "user"]
+    # A website typed without its scheme is https, as on the comment form.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     # Status changes go through moderation actions (bulk actions below), never the form.
     # Where a comment hangs (its article and thread) is read-only too: the form would
     # move it without the article's stored comment count or the thread following.
