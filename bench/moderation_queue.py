@@ -245,7 +245,7 @@ def measure(client: Any, size: int, repeat: int) -> dict[str, Any]:
     from django.urls import reverse
 
     from broadsheet.discussion.models import Comment
-    from broadsheet.moderation.views import QUEUE_PAGE_SIZE
+    from broadsheet.moderation.views.paging import QUEUE_PAGE_SIZE
 
     Status = Comment.Status
     queue_url = reverse("moderation:queue")

@@ -1,19 +1,19 @@
 from django.urls import path
 
-from broadsheet.moderation import views
+from broadsheet.moderation.views import audit, blocklist, decisions, reports
 
 app_name = "moderation"
 urlpatterns = [
-    path("", views.queue, name="queue"),
-    path("decide", views.decide_many, name="decide_many"),
-    path("<int:pk>/", views.comment, name="comment"),
-    path("<int:pk>/decide", views.decide, name="decide"),
-    path("undo", views.undo, name="undo"),
-    path("<int:pk>/block", views.block, name="block"),
-    path("blocks/", views.blocks, name="blocks"),
-    path("blocks/<int:pk>/unblock", views.unblock, name="unblock"),
-    path("log/", views.audit_log, name="log"),
-    path("filter/", views.filter_outcomes, name="filter"),
+    path("", decisions.queue, name="queue"),
+    path("decide", decisions.decide_many, name="decide_many"),
+    path("<int:pk>/", decisions.comment, name="comment"),
+    path("<int:pk>/decide", decisions.decide, name="decide"),
+    path("undo", decisions.undo, name="undo"),
+    path("<int:pk>/block", blocklist.block, name="block"),
+    path("blocks/", blocklist.blocks, name="blocks"),
+    path("blocks/<int:pk>/unblock", blocklist.unblock, name="unblock"),
+    path("log/", audit.audit_log, name="log"),
+    path("filter/", audit.filter_outcomes, name="filter"),
     # Readers' side: public, linked from every comment.
-    path("report/<int:pk>", views.report, name="report"),
+    path("report/<int:pk>", reports.report, name="report"),
 ]

@@ -1,47 +1,24 @@
-"""The moderators' pages and the readers' report form.
-
-Moderating (the queue, decisions, blocks, the audit log, the filter's figures) is for
-staff who may change comments (``MODERATE``; the Moderators group has it): an editor who
-only writes articles does not see commenters' addresses or decide on their comments.
-"""
+"""The moderation queue, by tab, and the decisions taken from it (and undone)."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from datetime import timedelta
-from functools import wraps
-from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
-from django.http import (
-    HttpRequest,
-    HttpResponse,
-    HttpResponseBadRequest,
-    HttpResponseForbidden,
-    HttpResponseRedirect,
-)
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from broadsheet.discussion.models import Comment
-from broadsheet.discussion.views import refuse_forged_post
-from broadsheet.moderation import actions, learned, outcomes
-from broadsheet.moderation.apps import MODERATE
-from broadsheet.moderation.forms import BlockForm, ReportForm
-from broadsheet.moderation.identity import keyed_hash, normal_ip
-from broadsheet.moderation.models import AuditEntry, Block, ModerationSettings, Report
-from broadsheet.newsroom.models import Article
+from broadsheet.moderation import actions
+from broadsheet.moderation.models import AuditEntry, ModerationSettings, Report
+from broadsheet.moderation.views.decorators import moderator_required
+from broadsheet.moderation.views.paging import QUEUE_PAGE_SIZE, page_query
 
 Status = Comment.Status
 DECISIONS = {"approve", "reject", "spam", "delete", "restore"}
@@ -52,7 +29,6 @@ TABS = {
     "decided": "Recently decided",
 }
 RECENT = timedelta(days=2)
-QUEUE_PAGE_SIZE = 50
 
 
 def _tab_counts() -> dict[str, int]:
@@ -162,35 +138,8 @@ def _queue_rows(tab: str, author_of: Comment | None, order: str):
     )
 
 
-def _page_query(**params: object) -> str:
-    """The list's own parameters for its pager's links: "tab=spam&" ("" without any)."""
-    given = {name: value for name, value in params.items() if value}
-    return urlencode(given) + "&" if given else ""
-
-
 # The largest id a database column holds (a signed 64-bit integer).
 _MAX_ID = 2**63 - 1
-
-
-def needs(permission: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """A page for those with ``permission`` only (403 for others): blocks and the audit log
-    have their own, which the Moderators group holds and an operator may take away."""
-
-    def wrap(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @wraps(view)
-        def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.has_perm(permission):
-                raise PermissionDenied(f"This page needs the permission {permission}.")
-            return view(request, *args, **kwargs)
-
-        return checked
-
-    return wrap
-
-
-def moderator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Staff with ``MODERATE`` only: others signed in get 403, everyone else the sign-in page."""
-    return staff_member_required(needs(MODERATE)(view))
 
 
 def _comments(n: int) -> str:
@@ -221,7 +170,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "moderation/decided.html",
-            {"tab": tab, "tabs": tabs, "page": page, "page_query": _page_query(tab=tab)},
+            {"tab": tab, "tabs": tabs, "page": page, "page_query": page_query(tab=tab)},
         )
     # Only the Pending and Spam tabs have an order to choose ("" elsewhere).
     order = default = ""
@@ -247,7 +196,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "orders": ORDER_LABELS if order else {},
             # The score meter's bands: held from the hold threshold, spam from the spam one.
             "rules": ModerationSettings.load(),
-            "page_query": _page_query(
+            "page_query": page_query(
                 tab=tab,
                 author=author_of and author_of.pk,
                 order=order != default and order,
@@ -347,185 +296,3 @@ def undo(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, f"Undid “{entry.get_action_display()}” on {_which(entry)}.")
     return _back(request)
-
-
-@moderator_required
-@require_http_methods(["GET", "POST"])
-@needs("moderation.add_block")
-def block(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
-    available = [
-        kind
-        for kind, present in (
-            (Block.Kind.USER, comment.user_id),
-            (Block.Kind.EMAIL, comment.author_email),
-            (Block.Kind.IP, comment.ip_address),
-        )
-        if present
-    ]
-    form = BlockForm(request.POST or None, available=available)
-    if request.method == "POST" and form.is_valid():
-        actions.block_author(
-            comment,
-            actor=request.user,
-            kinds=form.cleaned_data["kinds"],
-            days=form.duration_days,
-            reason=form.cleaned_data["reason"],
-        )
-        messages.success(request, f"Blocked {comment.author_name}.")
-        return redirect("moderation:blocks")
-    return render(
-        request,
-        "moderation/block.html",
-        {"comment": comment, "form": form, "existing": actions.blocks_for(comment)},
-        status=400 if form.errors else 200,
-    )
-
-
-@moderator_required
-@needs("moderation.view_block")
-def blocks(request: HttpRequest) -> HttpResponse:
-    active = Block.objects.active().select_related("created_by")
-    page = Paginator(active, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "moderation/blocks.html", {"page": page})
-
-
-@moderator_required
-@require_POST
-@needs("moderation.delete_block")
-def unblock(request: HttpRequest, pk: int) -> HttpResponse:
-    actions.unblock(get_object_or_404(Block, pk=pk), actor=request.user)
-    messages.success(request, "Unblocked.")
-    return redirect("moderation:blocks")
-
-
-@moderator_required
-@needs("moderation.view_auditentry")
-def audit_log(request: HttpRequest) -> HttpResponse:
-    entries = AuditEntry.objects.select_related("actor", "comment", "comment__article")
-    if action := request.GET.get("action"):
-        entries = entries.filter(action=action)
-    page = Paginator(entries, 100).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "moderation/log.html",
-        {
-            "page": page,
-            "actions": AuditEntry.Action.choices,
-            "current": action,
-            "page_query": _page_query(action=action),
-        },
-    )
-
-
-@moderator_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def filter_outcomes(request: HttpRequest) -> HttpResponse:
-    """How the learned score has done against the moderators' decisions, threshold by
-    threshold; an editor who may change the moderation settings can set the thresholds here."""
-    rules = ModerationSettings.load()
-    may_change = request.user.has_perm("moderation.change_moderationsettings")
-    errors: dict[str, str] = {}
-    found = None  # read when shown or its suggestions taken, not for a typed change
-    if request.method == "POST":
-        if not may_change:
-            return HttpResponseForbidden("You may not change the moderation settings.")
-        wanted = {k: request.POST.get(k, "") for k in ("hold_threshold", "spam_threshold")}
-        if request.POST.get("suggested"):
-            found = outcomes.site_outcomes(rules=rules)
-            if found.suggested_hold is None:
-                return HttpResponseBadRequest("No thresholds are suggested yet.")
-            # Without a suggested spam threshold the site's own stays (raised to the hold).
-            spam = found.suggested_spam or max(rules.spam_threshold, found.suggested_hold)
-            wanted = {"hold_threshold": str(found.suggested_hold), "spam_threshold": str(spam)}
-        errors = _set_thresholds(request, wanted)
-        if not errors:
-            return redirect("moderation:filter")
-    return render(
-        request,
-        "moderation/filter.html",
-        {
-            "outcomes": found or outcomes.site_outcomes(rules=rules),
-            "latest": outcomes.LATEST,
-            "enough": outcomes.ENOUGH,
-            "spam_precision": outcomes.SPAM_PRECISION,
-            "model": learned.model_summary(),
-            "rules": rules,
-            "may_change": may_change,
-            "errors": errors,
-            "entered": request.POST if errors else {},
-        },
-        status=400 if errors else 200,
-    )
-
-
-_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
-
-
-def _set_thresholds(request: HttpRequest, wanted: dict[str, str]) -> dict[str, str]:
-    """Set the hold and spam thresholds; the errors, if they cannot be."""
-    values = {}
-    for name, value in wanted.items():
-        # Plainly written decimals only: float() would also take "1e-400" (-0.0
-        # with a sign), "0.0_1" and "inf", which no one types for a threshold.
-        value = value.strip()
-        if not _DECIMAL.fullmatch(value):
-            return {name: "A score threshold is a number between 0 and 1."}
-        values[name] = float(value)
-    hold, spam = values["hold_threshold"], values["spam_threshold"]
-    try:
-        changed = actions.set_thresholds(hold, spam, actor=request.user)
-    except ValidationError as exc:
-        return {field: " ".join(texts) for field, texts in exc.message_dict.items()}
-    if changed:
-        messages.success(request, f"Thresholds set: hold from {hold:g}, spam from {spam:g}.")
-    return {}
-
-
-def _reporter_key(request: HttpRequest) -> str:
-    if request.user.is_authenticated:
-        return keyed_hash("reporter-user", str(request.user.pk))
-    return keyed_hash("reporter-ip", normal_ip(request.META.get("REMOTE_ADDR") or "unknown"))
-
-
-# The form is shown to anonymous readers on a cacheable page, so it carries no
-# per-reader CSRF token: a cross-site post is refused by its Origin instead, by
-# the same check as the comment form's (signed-in readers get the token check).
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
-def report(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_object_or_404(
-        Comment.objects.visible().select_related("article"),
-        pk=pk,
-        article__in=Article.objects.live(),
-    )
-    form = ReportForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if (refused := refuse_forged_post(request)) is not None:
-            return refused
-        if form.is_valid():
-            made = actions.report(
-                comment,
-                reason=form.cleaned_data["reason"],
-                detail=form.cleaned_data["detail"],
-                reporter_key=_reporter_key(request),
-            )
-            response = render(
-                request, "moderation/reported.html", {"comment": comment, "again": made is None}
-            )
-            patch_cache_control(response, private=True, no_cache=True)
-            return response
-        status = 400
-    hide_after = ModerationSettings.load().reports_to_hide
-    response = render(
-        request,
-        "moderation/report.html",
-        {"comment": comment, "form": form, "hide_after": hide_after},
-        status=status,
-    )
-    if request.user.is_authenticated:
-        patch_cache_control(response, private=True, no_cache=True)
-    else:
-        patch_cache_control(response, public=True, max_age=300)
-    return response
