@@ -18,9 +18,13 @@ from django.core.management import call_command
 BROADSHEET = shutil.which("broadsheet") or str(Path(sys.executable).with_name("broadsheet"))
 
 
-def run(*args: str, data_dir: Path, timeout: int = 120) -> subprocess.CompletedProcess:
+def run(
+    *args: str, data_dir: Path, timeout: int = 120, **variables: str
+) -> subprocess.CompletedProcess:
+    """``broadsheet *args``, with ``variables`` as BROADSHEET_* environment variables."""
     env = {**os.environ, "BROADSHEET_DATA_DIR": str(data_dir)}
     env.pop("BROADSHEET_DATABASE_URL", None)
+    env.update({f"BROADSHEET_{name}": value for name, value in variables.items()})
     return subprocess.run(
         [BROADSHEET, *args], env=env, capture_output=True, text=True, timeout=timeout
     )
@@ -43,6 +47,56 @@ def test_unknown_command_fails_clearly(tmp_path):
     result = run("frobnicate", data_dir=tmp_path)
     assert result.returncode != 0
     assert "Unknown command: 'frobnicate'" in result.stderr
+
+
+def refused_in_one_line(result: subprocess.CompletedProcess, *, status: int = 2) -> str:
+    """The one line of error a refused command printed (it wrote nothing else)."""
+    assert result.returncode == status, result.stderr
+    assert "Traceback" not in result.stderr
+    return result.stderr.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("PROXIES", "two"),
+        ("DATABASE_URL", "mysql://news@db.internal/news"),
+        ("EMAIL_URL", "ftp://x"),
+        ("DEBUG", "maybe"),
+        ("RATE_LIMIT", "bogus"),
+    ],
+)
+def test_a_wrong_setting_is_refused_in_one_line_and_nothing_is_made(tmp_path, name, value):
+    data_dir = tmp_path / "data"
+    result = run("migrate", data_dir=data_dir, **{name: value})
+    assert refused_in_one_line(result) == result.stderr.strip()
+    assert result.stderr.startswith(f"broadsheet: BROADSHEET_{name}: {value!r} ")
+    assert not data_dir.exists()
+
+
+def test_serve_with_no_redis_answering_says_where_it_looked_and_starts_nothing(tmp_path):
+    url = f"redis://127.0.0.1:{free_port()}/0"
+    result = run("serve", "--port", str(free_port()), data_dir=tmp_path, REDIS_URL=url)
+    line = refused_in_one_line(result)
+    assert line.startswith(f"broadsheet: BROADSHEET_REDIS_URL: no Redis answers at {url} ")
+    assert not (tmp_path / "broadsheet.sqlite3").exists()
+
+
+@pytest.mark.parametrize(
+    "option", [("--workers", "0"), ("--threads", "0"), ("--port", "70000"), ("--workers", "two")]
+)
+def test_serve_refuses_numbers_it_cannot_run_with(tmp_path, option):
+    result = run("serve", *option, data_dir=tmp_path)
+    assert f"error: argument {option[0]}: " in refused_in_one_line(result)
+    assert not (tmp_path / "broadsheet.sqlite3").exists()
+
+
+@pytest.mark.parametrize("base_url", ["notaurl", "news.example.org", "ftp://news.example.org"])
+def test_export_refuses_a_base_url_that_is_not_a_sites_address(tmp_path, base_url):
+    out = tmp_path / "site.xml"
+    result = run("export", "wxr", "--base-url", base_url, "-o", str(out), data_dir=tmp_path)
+    assert "error: argument --base-url: " in refused_in_one_line(result)
+    assert not out.exists()
 
 
 def test_secret_key_is_generated_once_and_kept(tmp_path):

@@ -21,7 +21,7 @@ def doc(name: str) -> str:
 
 def environment_variables() -> set[str]:
     text = (SRC / "settings.py").read_text()
-    return {f"BROADSHEET_{name}" for name in re.findall(r'env(?:_bool)?\("([A-Z_]+)"', text)}
+    return {f"BROADSHEET_{name}" for name in re.findall(r'env(?:_[a-z]+)?\(\s*"([A-Z_]+)"', text)}
 
 
 @pytest.mark.parametrize("variable", sorted(environment_variables()))

@@ -4,19 +4,64 @@ from __future__ import annotations
 
 import os
 import sys
+from urllib.parse import urlsplit
+
+# The exit status when a setting is wrong or a service it names does not answer
+# (argparse uses 2 for a wrong argument, too).
+MISCONFIGURED = 2
 
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "broadsheet.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
     try:
         execute_from_command_line(["broadsheet", *(sys.argv[1:] if argv is None else argv)])
+    except ImproperlyConfigured as exc:
+        # A setting's value is wrong (broadsheet/settings.py names it): say so on one
+        # line, as for a wrong argument, rather than in a traceback.
+        fail(str(exc))
     except BrokenPipeError:
         # `broadsheet export wxr | head`: the reader left; stop quietly, as Unix tools do.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         os._exit(1)
+    except Exception as exc:
+        if (message := unreachable_service(exc)) is None:
+            raise
+        fail(message)
+
+
+def fail(message: str) -> None:
+    sys.stderr.write(f"broadsheet: {' '.join(message.split())}\n")
+    sys.exit(MISCONFIGURED)
+
+
+def unreachable_service(exc: Exception) -> str | None:
+    """What to say when ``exc`` is a failure to reach the database or Redis the settings name."""
+    from django.conf import settings
+    from django.db import OperationalError, connections
+    from redis import exceptions as redis
+
+    if isinstance(exc, redis.ConnectionError | redis.TimeoutError) and settings.REDIS_URL:
+        return f"BROADSHEET_REDIS_URL: no Redis answers at {address(settings.REDIS_URL)} ({exc})."
+    # Connecting failed when no connection was ever made; a query's own error is not this.
+    if isinstance(exc, OperationalError) and connections["default"].connection is None:
+        db = connections["default"].settings_dict
+        where = f"{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}" if db["HOST"] else db["NAME"]
+        return f"BROADSHEET_DATABASE_URL: cannot open the database {where} ({exc})."
+    return None
+
+
+def address(url: str) -> str:
+    """``url`` without its user name and password, which do not belong in a log."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"[{host}]" if ":" in host else host
+    if parts.port:
+        netloc += f":{parts.port}"
+    return parts._replace(netloc=netloc).geturl()
 
 
 if __name__ == "__main__":

@@ -5,25 +5,93 @@ Every variable is documented in docs/settings.md (a test keeps the two in step).
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
+import zoneinfo
+from email.utils import parseaddr
 from pathlib import Path
+from typing import NoReturn
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 
+# A variable set to nothing counts as unset, as in `BROADSHEET_DEBUG= broadsheet …`. A value
+# that is wrong raises ImproperlyConfigured naming the variable: the `broadsheet` command
+# prints that as one line and stops before it changes anything.
+
 
 def env(name: str, default: str = "") -> str:
-    return os.environ.get(f"BROADSHEET_{name}", default)
+    value = os.environ.get(f"BROADSHEET_{name}", "")
+    return value if value.strip() else default
+
+
+def refuse(name: str, problem: str) -> NoReturn:
+    raise ImproperlyConfigured(f"BROADSHEET_{name}: {problem}")
+
+
+TRUE = ("1", "true", "yes", "on")
+FALSE = ("0", "false", "no", "off")
 
 
 def env_bool(name: str, default: bool = False) -> bool:
-    value = env(name, "1" if default else "0").strip().lower()
-    return value in {"1", "true", "yes", "on"}
+    value = env(name).strip().lower()
+    if not value:
+        return default
+    if value not in TRUE + FALSE:
+        refuse(name, f"{value!r} is neither on nor off (on, off, true, false, yes, no, 1, 0).")
+    return value in TRUE
+
+
+def env_int(name: str, default: int, *, least: int) -> int:
+    value = env(name, str(default)).strip()
+    if not (value.isascii() and value.isdigit()) or int(value) < least:
+        refuse(name, f"{value!r} is not a whole number of at least {least}.")
+    return int(value)
+
+
+def env_url(name: str, default: str, *, schemes: tuple[str, ...], what: str) -> str:
+    """A URL of one of ``schemes``, with a host (a file path for ``sqlite`` and ``unix``)."""
+    url = env(name, default).strip()
+    if not url:
+        return url
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in schemes:
+        written = ", ".join(f"{scheme}://" for scheme in schemes)
+        refuse(name, f"{_without_password(url)!r} is not {what}; write {written}…")
+    try:
+        port_ok = parts.port != 0  # urlsplit checks the port only when it is read
+    except ValueError:
+        port_ok = False
+    if not port_ok:
+        refuse(name, f"{_without_password(url)!r} has a port that is not from 1 to 65535.")
+    if not (parts.hostname or parts.scheme.lower() in ("sqlite", "unix")):
+        refuse(name, f"{_without_password(url)!r} names no host.")
+    return url
+
+
+def _without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@", 1)).geturl()
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
 DATA_DIR = Path(env("DATA_DIR", "data")).resolve()
+
+
+def _make_data_dir() -> None:
+    try:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        refuse("DATA_DIR", f"cannot make the folder {DATA_DIR} ({exc.strerror}).")
 
 
 def _secret_key() -> str:
@@ -35,22 +103,45 @@ def _secret_key() -> str:
         return path.read_text().strip()
     except FileNotFoundError:
         pass
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        refuse("DATA_DIR", f"cannot read {path} ({exc.strerror}).")
+    _make_data_dir()
     key = secrets.token_urlsafe(50)
     # O_EXCL: when several workers start at once only one key is ever written.
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         return path.read_text().strip()
+    except OSError as exc:
+        refuse("DATA_DIR", f"cannot write {path} ({exc.strerror}).")
     with os.fdopen(fd, "w") as fh:
         fh.write(key)
     return key
 
 
-SECRET_KEY = _secret_key()
+def _allowed_hosts() -> list[str]:
+    hosts = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+    for host in hosts:
+        if "/" in host or " " in host:
+            refuse("ALLOWED_HOSTS", f"{host!r} is not a host name (write news.example.org).")
+    return hosts
+
+
+def _trusted_origins() -> list[str]:
+    origins = env_list("CSRF_TRUSTED_ORIGINS", "")
+    for origin in origins:
+        parts = urlsplit(origin)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+            refuse(
+                "CSRF_TRUSTED_ORIGINS",
+                f"{origin!r} is not an origin (write https://news.example.org).",
+            )
+    return origins
+
+
 DEBUG = env_bool("DEBUG")
-ALLOWED_HOSTS = [h.strip() for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
-CSRF_TRUSTED_ORIGINS = [o.strip() for o in env("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+ALLOWED_HOSTS = _allowed_hosts()
+CSRF_TRUSTED_ORIGINS = _trusted_origins()
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -105,11 +196,22 @@ TEMPLATES = [
 
 
 def _databases() -> dict:
-    url = env("DATABASE_URL")
+    url = env_url(
+        "DATABASE_URL", "", schemes=("sqlite", "postgres", "postgresql"),
+        what="an SQLite or PostgreSQL database (the only two supported)",
+    )  # fmt: skip
     if not url:
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{DATA_DIR / 'broadsheet.sqlite3'}"
-    config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    elif not urlsplit(url).path.strip("/"):
+        refuse(
+            "DATABASE_URL",
+            f"{_without_password(url)!r} names no database "
+            "(sqlite:////path/to/file.sqlite3 or postgres://…:5432/name).",
+        )
+    try:
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    except ValueError:
+        refuse("DATABASE_URL", f"{_without_password(url)!r} is not a valid URL.")
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers go on while one writer commits; IMMEDIATE takes the
         # write lock at BEGIN so two writers queue (up to `timeout` seconds)
@@ -131,13 +233,15 @@ def _databases() -> dict:
 DATABASES = _databases()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env("REDIS_URL")
+REDIS_URL = env_url("REDIS_URL", "", schemes=("redis", "rediss", "unix"), what="a Redis server")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "broadsheet",
+            # A Redis that does not answer fails a request in seconds, not minutes.
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 5, "SOCKET_TIMEOUT": 5},
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
@@ -162,7 +266,18 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "admin:login"
 
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = env("TIME_ZONE", "UTC")
+
+
+def _time_zone() -> str:
+    name = env("TIME_ZONE", "UTC").strip()
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        refuse("TIME_ZONE", f"{name!r} is not a time zone (write Europe/London, say, or UTC).")
+    return name
+
+
+TIME_ZONE = _time_zone()
 USE_I18N = True
 USE_TZ = True
 
@@ -183,21 +298,32 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-EMAIL_URL = env("EMAIL_URL")
+# The port each scheme of BROADSHEET_EMAIL_URL uses when the URL names none.
+EMAIL_PORTS = {"smtp": 25, "submission": 587, "smtps": 465}
+EMAIL_URL = env_url("EMAIL_URL", "", schemes=tuple(EMAIL_PORTS), what="an SMTP server")
 if EMAIL_URL:
-    from urllib.parse import unquote, urlsplit
-
     _email = urlsplit(EMAIL_URL)
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = _email.hostname or "localhost"
-    EMAIL_PORT = _email.port or 25
+    EMAIL_HOST = _email.hostname
+    EMAIL_PORT = _email.port or EMAIL_PORTS[_email.scheme.lower()]
     EMAIL_HOST_USER = unquote(_email.username or "")
     EMAIL_HOST_PASSWORD = unquote(_email.password or "")
-    EMAIL_USE_TLS = _email.scheme == "submission"
-    EMAIL_USE_SSL = _email.scheme == "smtps"
+    EMAIL_USE_TLS = _email.scheme.lower() == "submission"
+    EMAIL_USE_SSL = _email.scheme.lower() == "smtps"
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-DEFAULT_FROM_EMAIL = env("FROM_EMAIL", "broadsheet@localhost")
+
+
+def _from_email() -> str:
+    value = env("FROM_EMAIL", "broadsheet@localhost").strip()
+    _name, address = parseaddr(value)
+    local, _, domain = address.rpartition("@")
+    if not local or not domain or " " in address:
+        refuse("FROM_EMAIL", f"{value!r} is not an e-mail address.")
+    return value
+
+
+DEFAULT_FROM_EMAIL = _from_email()
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -215,18 +341,31 @@ BROADSHEET_BEHIND_PROXY = env_bool("BEHIND_PROXY")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BROADSHEET_BEHIND_PROXY else None
 # How many reverse proxies stand in front of the site: the reader's address is the
 # one the outermost wrote into X-Forwarded-For (broadsheet/proxy.py).
-BROADSHEET_PROXIES = int(env("PROXIES", "1"))
+BROADSHEET_PROXIES = env_int("PROXIES", 1, least=1)
 
 # The largest request body accepted; larger comment posts get 413.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 
 # Where discussion finds the moderation policy (a dotted path, read at call time).
 BROADSHEET_MODERATION_POLICY = "broadsheet.moderation.policy.DefaultPolicy"
-BROADSHEET_RATE_LIMIT = env("RATE_LIMIT", "on")
+BROADSHEET_RATE_LIMIT = "on" if env_bool("RATE_LIMIT", default=True) else "off"
+
+
+def _log_level() -> str:
+    name = env("LOG_LEVEL", "WARNING").strip().upper()
+    if name not in logging.getLevelNamesMapping():
+        refuse("LOG_LEVEL", f"{name!r} is not a level (DEBUG, INFO, WARNING, ERROR or CRITICAL).")
+    return name
+
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": _log_level()},
 }
+
+# Last, once every value above is known to be good, so that a wrong one changes nothing.
+if not env("DATABASE_URL"):
+    _make_data_dir()  # for the SQLite file
+SECRET_KEY = _secret_key()

@@ -1,11 +1,31 @@
 from __future__ import annotations
 
+import argparse
 import os
 import sys
+from collections.abc import Callable
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connection, connections
+
+
+def whole_number(least: int, most: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``least`` (to ``most``), else a clear error."""
+
+    def parse(text: str) -> int:
+        try:
+            number = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if number < least or (most is not None and number > most):
+            bounds = f"from {least} to {most}" if most is not None else f"at least {least}"
+            raise argparse.ArgumentTypeError(f"must be {bounds}, not {number}")
+        return number
+
+    return parse
 
 
 class Command(BaseCommand):
@@ -13,23 +33,24 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--port", type=whole_number(1, 65535), default=8000)
         parser.add_argument(
-            "--workers", type=int, default=min(8, 2 * (os.cpu_count() or 1) + 1),
+            "--workers", type=whole_number(1), default=min(8, 2 * (os.cpu_count() or 1) + 1),
             help="Worker processes (default: 2 per core + 1, at most 8).",
         )  # fmt: skip
-        parser.add_argument("--threads", type=int, default=4, help="Threads per worker.")
+        parser.add_argument(
+            "--threads", type=whole_number(1), default=4, help="Threads per worker."
+        )
         parser.add_argument(
             "--no-migrate", action="store_true", help="Do not apply pending migrations first."
         )
 
     def handle(self, *args, host: str, port: int, workers: int, threads: int, **options) -> None:
+        self._require_services()
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
             call_command("createcachetable", verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
-        self.stdout.write(f"Broadsheet at http://{host}:{port}/ ({workers} workers)")
-        self.stdout.flush()
         argv = [
             sys.executable, "-m", "gunicorn", "broadsheet.wsgi:application",
             "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
@@ -38,4 +59,17 @@ class Command(BaseCommand):
             "--preload",
         ]  # fmt: skip
         env = {**os.environ, "BROADSHEET_DATA_DIR": str(settings.DATA_DIR)}
+        connections.close_all()
+        self.stdout.write(f"Broadsheet at http://{host}:{port}/ ({workers} workers)")
+        self.stdout.flush()
         os.execve(sys.executable, argv, env)
+
+    @staticmethod
+    def _require_services() -> None:
+        """Stop here, not on every request, when the database or Redis does not answer.
+
+        The `broadsheet` command says which setting names the one that failed (cli.py).
+        """
+        if settings.REDIS_URL:
+            cache.get("broadsheet:serve")
+        connection.ensure_connection()

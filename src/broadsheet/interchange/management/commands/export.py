@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+
+def site_address(text: str) -> str:
+    """An argparse type: the site's absolute http(s) address, with nothing after its path."""
+    parts = urlsplit(text)
+    try:
+        port_ok = parts.port != 0  # urlsplit checks the port only when it is read
+    except ValueError:
+        port_ok = False
+    if not (port_ok and parts.scheme in ("http", "https") and parts.hostname) or (
+        parts.query or parts.fragment
+    ):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a site's address (write https://news.example.org)"
+        )
+    return text
 
 
 class Command(BaseCommand):
@@ -21,6 +39,7 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", help="File to write (default: standard output).")
         parser.add_argument(
             "--base-url",
+            type=site_address,
             help="wxr: the site's address, for links and wp:base_site_url "
             "(default: http://<first BROADSHEET_ALLOWED_HOSTS entry>).",
         )
