@@ -8,7 +8,9 @@ rolled back, so what one test changes the next does not see.
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -182,6 +184,22 @@ def test_editor_logs_in_with_the_printed_password(first_run, client):
     assert client.get("/moderation/").status_code == 200
     editor = Author.objects.get(user__username="editor")
     assert editor.articles.exists()
+
+
+def test_the_command_docs_count_the_comments_turned_away_as_the_demo_does(first_run):
+    docs = " ".join((Path(__file__).parent.parent / "docs" / "cli.md").read_text().split())
+    found = re.search(
+        r"(\d+) comments caught by the spam check .* history of (\d+) comments the editor "
+        r"turned away \((\d+) spam, (\d+) rejected\).* counts them together "
+        r"\((\d+) spam, (\d+) rejected\)",
+        docs,
+    )
+    assert found, "docs/cli.md no longer counts the demo's spam"
+    caught, turned_away, spam, rejected, all_spam, all_rejected = map(int, found.groups())
+    assert turned_away == spam + rejected == len(TURNED_AWAY)
+    assert Comment.objects.filter(status=Status.SPAM).count() == caught + spam == all_spam
+    assert Comment.objects.filter(status=Status.REJECTED).count() == rejected == all_rejected
+    assert f"{all_spam} spam, {all_rejected} rejected" in first_run
 
 
 def test_second_run_adds_nothing(first_run):
