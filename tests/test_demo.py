@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -212,6 +213,23 @@ def test_second_run_adds_nothing(first_run):
     # `make run PORT=8123` serves elsewhere, and the links say so.
     elsewhere = run_demo("--url", "http://127.0.0.1:8123/")
     assert "http://127.0.0.1:8123/admin/" in elsewhere and ":8000" not in elsewhere
+
+
+def test_a_site_without_the_demo_editor_is_told_how_to_make_an_account(first_run):
+    # As on a site restored from a JSON backup of the demo: its articles, no accounts.
+    get_user_model().objects.filter(username=loader.EDITOR_USERNAME).delete()
+    output = run_demo()
+    assert "Demo site already loaded" in output
+    assert "username:" not in output and loader.EDITOR_PASSWORD not in output
+    assert "no `editor` account" in output and "`broadsheet createsuperuser`" in output
+
+
+def test_a_changed_editor_password_is_not_printed_as_the_demos(first_run):
+    editor = get_user_model().objects.get(username=loader.EDITOR_USERNAME)
+    editor.set_password("a-password-of-their-own")
+    editor.save(update_fields=["password"])
+    output = run_demo()
+    assert "username: editor" in output and loader.EDITOR_PASSWORD not in output
 
 
 def test_reset_deletes_the_demo_and_loads_it_again(first_run):

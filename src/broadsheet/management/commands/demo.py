@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -92,8 +93,21 @@ class Command(BaseCommand):
         self.stdout.write(
             "\nStart the site with `broadsheet serve`, then:\n"
             f"  Read it:           {self.server}/\n"
-            f"  Log in as editor:  {self.server}/admin/\n"
-            f"    username: {loader.EDITOR_USERNAME}\n"
-            f"    password: {loader.EDITOR_PASSWORD}\n"
+            f"  Log in as editor:  {self.server}/admin/\n{self._editor_account()}\n"
             f"  Moderation queue:  {self.server}/moderation/"
         )
+
+    @staticmethod
+    def _editor_account() -> str:
+        # A site restored from a JSON backup has the demo's articles but no accounts,
+        # and an editor may have changed the demo's password since.
+        name = loader.EDITOR_USERNAME
+        editor = get_user_model().objects.filter(username=name).first()
+        if editor is None:
+            return (
+                f"    This site has no `{name}` account (a backup brings no accounts):\n"
+                "    create one with `broadsheet createsuperuser`."
+            )
+        if not editor.check_password(loader.EDITOR_PASSWORD):
+            return f"    username: {name} (its password is no longer the demo's)"
+        return f"    username: {name}\n    password: {loader.EDITOR_PASSWORD}"
