@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -109,7 +110,11 @@ def test_secret_key_is_generated_once_and_kept(tmp_path):
 
 def test_serve_runs_gunicorn_workers_and_serves_pages_and_static_files(tmp_path):
     port = free_port()
-    env = {**os.environ, "BROADSHEET_DATA_DIR": str(tmp_path)}
+    # Where gunicorn would put its control socket, shared by every server of the user.
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**os.environ, "BROADSHEET_DATA_DIR": str(tmp_path / "data"), "HOME": str(home)}
+    env["XDG_RUNTIME_DIR"] = str(home)
     env.pop("BROADSHEET_DATABASE_URL", None)
     proc = subprocess.Popen(
         [BROADSHEET, "serve", "--port", str(port), "--workers", "2"],
@@ -119,7 +124,17 @@ def test_serve_runs_gunicorn_workers_and_serves_pages_and_static_files(tmp_path)
         text=True,
         start_new_session=True,
     )
+    output: list[str] = []
+    reader = threading.Thread(target=lambda: output.extend(proc.stdout or ()), daemon=True)
+    reader.start()
     try:
+        deadline = time.monotonic() + 90
+        while not any(line.startswith("Broadsheet at ") for line in output):
+            assert time.monotonic() < deadline, f"no address within 90 s: {output}"
+            time.sleep(0.1)
+        # Said once gunicorn listens, not while migrations run and the app loads.
+        assert f"Broadsheet at http://127.0.0.1:{port}/ (2 workers)\n" in output
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
         body = None
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and body is None:
@@ -139,6 +154,10 @@ def test_serve_runs_gunicorn_workers_and_serves_pages_and_static_files(tmp_path)
             assert r.status == 200
             assert "max-age=315360000" in r.headers["Cache-Control"]
             assert r.headers.get("Content-Encoding") == "gzip"
+        for path in ("/", "/api/v1/openapi.json", css):
+            head = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method="HEAD")
+            with urllib.request.urlopen(head, timeout=5) as r:
+                assert r.status == 200 and int(r.headers["Content-Length"]) > 0
         # The arbiter forks the workers one after another (a fraction of a second
         # apart): the first may answer before the second exists.
         workers: list[str] = []
@@ -149,9 +168,14 @@ def test_serve_runs_gunicorn_workers_and_serves_pages_and_static_files(tmp_path)
                 ["pgrep", "-f", f"gunicorn.*{port}"], capture_output=True, text=True
             ).stdout.split()
         assert len(workers) >= 3  # the arbiter and two workers
+        # Another site's server on the host would take over a shared control socket.
+        assert not list(home.rglob("gunicorn.ctl"))
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=20)
+        reader.join(timeout=5)
+    # A body sent for HEAD is dropped by gunicorn, with a warning in the log each time.
+    assert not [line for line in output if "no-body response" in line]
 
 
 def _loads_scikit_learn(code: str, data_dir: Path) -> bool:

@@ -161,6 +161,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: it drops a HEAD answer's body once the others have seen it whole.
+    "broadsheet.head.HeadWithoutBodyMiddleware",
     "broadsheet.proxy.ForwardedForMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "broadsheet.security.ContentSecurityPolicyMiddleware",

@@ -53,6 +53,7 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         argv = [
             sys.executable, "-m", "gunicorn", "broadsheet.wsgi:application",
+            "--config", "python:broadsheet.gunicorn_config",
             "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
             "--worker-class", "gthread", "--access-logfile", "-", "--graceful-timeout", "10",
             # Load Django (and scikit-learn) once; workers share those pages after fork.
@@ -60,7 +61,7 @@ class Command(BaseCommand):
         ]  # fmt: skip
         env = {**os.environ, "BROADSHEET_DATA_DIR": str(settings.DATA_DIR)}
         connections.close_all()
-        self.stdout.write(f"Broadsheet at http://{host}:{port}/ ({workers} workers)")
+        # Gunicorn says "Broadsheet at …" once it listens (broadsheet/gunicorn_config.py).
         self.stdout.flush()
         os.execve(sys.executable, argv, env)
 
