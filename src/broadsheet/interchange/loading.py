@@ -46,6 +46,12 @@ def clean_ip(value: str) -> str | None:
         return None
 
 
+def one_line(value: str) -> str:
+    """A name or title as one line: a line break in it (an encoded ``&#13;`` in a WordPress
+    name, say) becomes a space, as the comment form refuses names that hold one."""
+    return " ".join(value.splitlines()).strip()
+
+
 def fit(value: str, max_length: int) -> str:
     return value[:max_length]
 

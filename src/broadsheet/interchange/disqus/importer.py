@@ -42,6 +42,7 @@ from broadsheet.interchange.loading import (
     clean_ip,
     fit,
     make_slug,
+    one_line,
     same_comment,
     unique_slug,
 )
@@ -285,7 +286,7 @@ class DisqusImport:
         title = html.unescape(thread.title)
         if _ENTITY.search(title):
             title = html.unescape(title)
-        title = title.strip() or thread.link or f"Thread {thread.dsq_id}"
+        title = one_line(title) or thread.link or f"Thread {thread.dsq_id}"
         slug = unique_slug(
             Article, make_slug(title, f"thread-{thread.dsq_id}", max_length=200), max_length=200
         )
@@ -368,9 +369,10 @@ class DisqusImport:
                 self.copies += 1
                 summary.count("comments", "skipped")
                 return
+        author = one_line(html.unescape(post.name or post.username)) or "Anonymous"
         record = ImportedComment(
             article_id=article_id,
-            author_name=fit(html.unescape(post.name or post.username).strip() or "Anonymous", 200),
+            author_name=fit(author, 200),
             author_email=fit(post.email, 254),
             ip_address=clean_ip(post.ip) if post.ip else None,
             body=post.message,

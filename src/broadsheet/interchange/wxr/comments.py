@@ -10,7 +10,7 @@ from broadsheet.discussion.actions import KEPT_ID_LIMIT, ImportedComment
 from broadsheet.discussion.models import Comment
 from broadsheet.discussion.querysets import disqus_alias
 from broadsheet.interchange import wpcontent
-from broadsheet.interchange.loading import CommentWriter, clean_ip, fit, same_comment
+from broadsheet.interchange.loading import CommentWriter, clean_ip, fit, one_line, same_comment
 from broadsheet.interchange.summary import Summary
 from broadsheet.interchange.wxr import reader
 from broadsheet.interchange.wxr.meta import (
@@ -201,7 +201,7 @@ class PostComments:
                     "file's authors: imported without an account",
                     c.line,
                 )
-        name = c.meta.get(META_AUTHOR["author_name"]) or html.unescape(c.author).strip()
+        name = one_line(c.meta.get(META_AUTHOR["author_name"]) or html.unescape(c.author))
         name = name or "Anonymous"
         if len(name) > NAME_LENGTH:
             self.summary.note(

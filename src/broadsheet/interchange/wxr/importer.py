@@ -24,6 +24,7 @@ from broadsheet.interchange.loading import (
     CommentWriter,
     fit,
     make_slug,
+    one_line,
     unique_slug,
 )
 from broadsheet.interchange.summary import Summary
@@ -277,7 +278,7 @@ class WxrImport:
                     post.line,
                 )
         status = self.article_status(post, published_at)
-        title = html.unescape(post.title).strip() or f"Untitled ({post.post_id})"
+        title = one_line(html.unescape(post.title)) or f"Untitled ({post.post_id})"
         slug_source = post.meta.get(META_SLUG) or unquote(post.post_name) or title
         slug = make_slug(slug_source, f"post-{post.post_id}", max_length=200)
         if created or slug != article.slug:
