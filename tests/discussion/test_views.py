@@ -372,3 +372,28 @@ def test_the_pages_etag_changes_each_day_so_its_stamp_stays_fresh(client, articl
     tomorrow = time.time() + 86400
     monkeypatch.setattr(time, "time", lambda: tomorrow)
     assert client.get(article.get_absolute_url())["ETag"] != first
+
+
+@pytest.mark.parametrize("name", ["\u200b\u200b", "\u3164", "\u202e \u2060", "\u0301"])
+def test_a_name_that_draws_nothing_is_refused(client, article, name):
+    response = submit(client, article, author_name=name)
+    assert response.status_code == 400
+    assert "at least one character that can be seen" in response.content.decode()
+    assert not Comment.objects.exists()
+    # Names in any script are fine, joiners and marks included.
+    for fine in ("نرگس\u200cها", "José", "👩\u200d🔬 Ana"):
+        assert submit(client, article, author_name=fine, body=fine).status_code == 302
+
+
+def test_a_comment_from_a_staff_account_is_marked_so_a_name_alone_proves_nothing(
+    client, article, django_user_model
+):
+    editor = django_user_model.objects.create_user("nell", is_staff=True)
+    post(article, "From the newsroom.", author_name="Nell Okafor", user=editor)
+    post(article, "Me too.", author_name="Nell Okafor")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert html.count('<span class="staff">Staff</span>') == 1
+    staff_comment = html.index("From the newsroom.")
+    assert html.rindex('<span class="staff">Staff</span>', 0, staff_comment) > html.rfind(
+        "<li", 0, staff_comment
+    )

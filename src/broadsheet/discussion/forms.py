@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import unicodedata
 
 from django import forms
 from django.core import signing
@@ -31,6 +32,17 @@ def reject_unstorable(value: str) -> None:
         raise ValidationError(
             "The text holds an unpaired surrogate, which is not a character and cannot be stored."
         ) from None
+
+
+# Letters that draw nothing (Hangul fillers, the blank Braille pattern), which a name
+# made to look empty or to pass for another's uses; Unicode files them as letters.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _visible(ch: str) -> bool:
+    """Whether a character draws something: not a space, a control or format character
+    (zero-width space and joiners, direction marks), a lone combining mark or a blank."""
+    return unicodedata.category(ch)[0] not in "CZM" and ch not in _BLANK_LETTERS
 
 
 def reject_hidden_depths(value: str) -> None:
@@ -113,6 +125,8 @@ class CommentForm(forms.Form):
         if len(name.splitlines()) > 1:  # \n and \r, and Unicode's other line breaks
             # A name is shown (and quoted) on one line; a line break in it is never meant.
             raise ValidationError("A name is one line: remove the line break.")
+        if name and not any(_visible(ch) for ch in name):
+            raise ValidationError("A name needs at least one character that can be seen.")
         if not name and not self.is_anonymous:
             name = self.user.get_full_name() or self.user.get_username()
         return name

@@ -146,6 +146,8 @@ def _render(node: Node, level: int, accepts: bool, patterns: _Patterns, out: lis
         iso, human = _when(c.created_at)
         number = format_html('<span class="number">{}.</span> ', node.number) if level == 0 else ""
         edited = mark_safe(' <span class="edited">(edited)</span>') if c.edited_at else ""
+        by_staff = getattr(c, "by_staff", False)  # annotated by threads.load_page
+        staff = mark_safe(' <span class="staff">Staff</span>') if by_staff else ""
         reply_to = ""
         if node.reply_to is not None:
             reply_to = format_html(
@@ -163,7 +165,7 @@ def _render(node: Node, level: int, accepts: bool, patterns: _Patterns, out: lis
             format_html(
                 '  <article aria-label="Comment by {name}">\n'
                 '    <p class="comment-meta">{number}<span class="author"><bdi>{author}</bdi>'
-                '</span> says: <a class="permalink" href="{permalink}">'
+                '</span>{staff} says: <a class="permalink" href="{permalink}">'
                 '<time datetime="{iso}">{human}</time></a>{edited}{reply_to}</p>\n'
                 "    {awaiting}"
                 '<div class="comment-body" dir="auto">{body}</div>\n'
@@ -172,6 +174,7 @@ def _render(node: Node, level: int, accepts: bool, patterns: _Patterns, out: lis
                 name=c.author_name,
                 number=number,
                 author=_author(c),
+                staff=staff,
                 permalink=patterns.permalink.format(c.pk),
                 iso=iso,
                 human=human,

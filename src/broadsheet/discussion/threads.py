@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 
 from broadsheet.discussion.models import Comment
 from broadsheet.newsroom.models import Article
@@ -104,6 +105,8 @@ def load_page(
         Comment.objects.filter(article=article, thread_id__in=page_threads)
         .in_thread_order(newest_first=newest)
         .defer("body", "user_agent", "edit_token_hash", "reasons", "origin")
+        # Posted by the newsroom's own people: the page says so, as a name alone cannot.
+        .annotate(by_staff=Coalesce("user__is_staff", False))
     )
     roots = _link(rows, own_ids)
     for root in roots:
