@@ -447,3 +447,21 @@ def test_an_undated_comment_on_an_undated_draft_keeps_its_date_on_a_rerun(
     again = run_import("wxr", path, "--no-train")
     assert Comment.objects.get().created_at == first
     assert tally(again, "comments") == [1, 0, 0, 1, 0]
+
+
+def test_importing_again_keeps_text_a_moderator_edited_here(wxr_site):
+    from broadsheet.moderation import actions as moderation_actions
+
+    redacted = comment(103)
+    original = redacted.body
+    moderation_actions.edit_text(redacted, "Call me on [number removed].", actor=None)
+    again = run_import("wxr", SAMPLES / "wordpress-1.2.xml", "--no-train")
+    kept = comment(103)
+    assert kept.body == "Call me on [number removed]." != original
+    assert "[number removed]" in kept.body_html and kept.edited_at is not None
+    assert tally(again, "comments")[0] == 18
+    # Comments nobody edited here still take the file's text.
+    other = comment(104)
+    Comment.objects.filter(pk=other.pk).update(body="changed behind the import's back")
+    run_import("wxr", SAMPLES / "wordpress-1.2.xml", "--no-train")
+    assert comment(104).body != "changed behind the import's back"

@@ -74,6 +74,9 @@ _REIMPORTED_FIELDS = (
 )  # fmt: skip
 
 
+_TEXT_FIELDS = frozenset({"body", "body_html", "edited_at"})
+
+
 def import_comments(records: Sequence[ImportedComment], *, actor: Any = None) -> list[Comment]:
     """Store imported comments with their own status, dates, kind and parents.
 
@@ -314,8 +317,14 @@ def _update_imported(records: list[ImportedComment]) -> list[Comment]:
             continue
         if comment.status != record.status:
             comment.status_changed_at = now
+        # Text edited here since the file was written (a moderator's redaction, say)
+        # is newer than the file's: it stays.
+        edited_here = comment.edited_at is not None and (
+            record.edited_at is None or record.edited_at < comment.edited_at
+        )
         for name in _REIMPORTED_FIELDS:
-            setattr(comment, name, getattr(record, name))
+            if not (edited_here and name in _TEXT_FIELDS):
+                setattr(comment, name, getattr(record, name))
         comment.ip_address = comment.ip_address or None
         record.comment = comment
         changed.append(comment)
