@@ -432,13 +432,8 @@ def vectorize(item: CommentText) -> Vector:
     n = _normalised(item)
     X = _matrix([n])
     words = word_tokens(n)
-    # The columns of the words and pairs, for the reasons: as word_column gives them,
-    # all at once (one at a time, a long comment's pairs took most of its scoring time).
-    codes = np.fromiter((_hash(w) for w in words), dtype=_U64, count=len(words))
-    columns = dict(zip(words, (codes & _U64(N_WORD_FEATURES - 1)).tolist(), strict=True))
-    pairs = [f"{a} {b}" for a, b in itertools.pairwise(words)]
-    columns.update(zip(pairs, _pair_columns(codes[:-1], codes[1:]).tolist(), strict=True))
-    columns.update({t: meta_column(t) for t in n.shape})
+    tokens = words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
+    columns = {t: word_column(t) for t in tokens} | {t: meta_column(t) for t in n.shape}
     return Vector(X.indices.astype(np.int64), X.data, columns)
 
 
