@@ -36,6 +36,11 @@ TUNABLES: dict[str, Tunable] = {
         "Dotted path of the function that renders a comment imported as HTML when its "
         "text is changed.",
     ),
+    "WORDPRESS_HTML_RENDERER": Tunable(
+        "broadsheet.interchange.wpcontent.article_html",
+        "Dotted path of the function that lays out an article imported from WordPress "
+        "(paragraphs, shortcodes) when it is saved again.",
+    ),
     "RATE_LIMIT": Tunable("on", "'off' disables rate limits (benchmarks only)."),
     "PAGE_CACHE_SECONDS": Tunable(
         300, "Seconds a rendered anonymous article page is kept in the shared cache."

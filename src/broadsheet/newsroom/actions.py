@@ -9,7 +9,9 @@ from urllib.parse import unquote
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
+from broadsheet.conf import conf
 from broadsheet.markup import render_article, sanitize_html
 from broadsheet.newsroom.models import Article, Redirect, Tag
 
@@ -33,7 +35,12 @@ def save_article(article: Article, *, actor=None) -> Article:
 
     A live article given a new slug keeps its old address: it answers 301 to the new
     one (a ``Redirect``, made in the same transaction)."""
-    if article.body_format == Article.BodyFormat.HTML:
+    if article.body_format == Article.BodyFormat.HTML and article.from_wordpress:
+        # Laid out as its import laid it out (blank lines are paragraphs, shortcodes
+        # expanded), by the function the setting names: newsroom does not import the
+        # importers. Sanitizing alone would run its paragraphs together.
+        article.body_html = sanitize_html(import_string(conf.WORDPRESS_HTML_RENDERER)(article.body))
+    elif article.body_format == Article.BodyFormat.HTML:
         article.body_html = sanitize_html(article.body)
     else:
         article.body_html = render_article(article.body)

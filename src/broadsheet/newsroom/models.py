@@ -172,6 +172,7 @@ class Article(models.Model):
     # Where an imported article came from ("wxr:<site>#<post id>"), so that a
     # second import updates it instead of adding a copy.
     origin = models.CharField(max_length=300, blank=True, default="", db_index=True)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -212,6 +213,11 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+    @property
+    def from_wordpress(self) -> bool:
+        """Whether ``body`` is a WordPress post's content, kept as WordPress kept it."""
+        return self.origin.startswith("wxr:")
 
     def comments_close_at(self, site: SiteSettings | None = None):
         site = site or SiteSettings.load()
