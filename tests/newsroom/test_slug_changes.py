@@ -76,3 +76,11 @@ def test_a_draft_that_was_never_shown_leaves_no_redirect(client):
     draft = make_article(slug="working-title", status=Article.Status.DRAFT, published_at=None)
     rename(draft, "final-title")
     assert not Redirect.objects.exists()
+
+
+def test_an_article_returned_to_draft_and_renamed_keeps_its_old_address(client):
+    article = make_article(title="Ferry fares", slug="ferry-fares")
+    actions.unpublish(Article.objects.get(pk=article.pk))
+    rename(article, "ferry-fares-rise")
+    actions.publish(Article.objects.get(pk=article.pk))
+    assert client.get("/article/ferry-fares/")["Location"] == "/article/ferry-fares-rise/"

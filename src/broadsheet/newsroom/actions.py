@@ -33,8 +33,8 @@ def _store(article: Article) -> None:
 def save_article(article: Article, *, actor=None) -> Article:
     """Render the body once, here, so that pages only assemble stored HTML.
 
-    A live article given a new slug keeps its old address: it answers 301 to the new
-    one (a ``Redirect``, made in the same transaction)."""
+    An article readers have seen, given a new slug, keeps its old address: it answers
+    301 to the new one (a ``Redirect``, made in the same transaction)."""
     if article.body_format == Article.BodyFormat.HTML and article.from_wordpress:
         # Laid out as its import laid it out (blank lines are paragraphs, shortcodes
         # expanded), by the function the setting names: newsroom does not import the
@@ -58,9 +58,17 @@ def save_article(article: Article, *, actor=None) -> Article:
         if article.pk is not None and not article._state.adding:
             before = Article.objects.select_for_update().filter(pk=article.pk).first()
         _store(article)
-        if before is not None and before.slug != article.slug and before.is_live:
+        if before is not None and before.slug != article.slug and _has_been_shown(before):
             _keep_old_address(article, before.slug)
     return article
+
+
+def _has_been_shown(article: Article) -> bool:
+    """Whether readers may have its address: live, or published once and since returned
+    to draft (a draft keeps its publication time)."""
+    return article.is_live or (
+        article.published_at is not None and article.published_at <= timezone.now()
+    )
 
 
 def _page_path(slug: str) -> str:
