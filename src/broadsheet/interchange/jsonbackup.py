@@ -33,7 +33,7 @@ from broadsheet.discussion.models import HTML_ORIGINS, Comment
 from broadsheet.interchange import wpcontent
 from broadsheet.interchange.summary import Summary
 from broadsheet.interchange.xmlstream import BrokenFile
-from broadsheet.markup import render_article, render_comment
+from broadsheet.markup import render_comment
 from broadsheet.newsroom import actions as newsroom_actions
 from broadsheet.newsroom.models import Article, Author, Section, SiteSettings, Tag
 
@@ -329,23 +329,12 @@ def _restore_article(record: dict) -> None:
     article = Article(**kwargs)
     newsroom_actions.import_article(
         article,
-        body_html=_article_html(article),
+        body_html=newsroom_actions.render_body(article),
         tags=record.get("tags", []),
         redirects=record.get("redirects", []),
         created_at=kwargs.get("created_at"),
         updated_at=kwargs.get("updated_at"),
     )
-
-
-def _article_html(article: Article) -> str:
-    """What the article's page shows, made from its body as when it was first stored:
-    Markdown rendered, a WordPress post's HTML formatted as WordPress shows it (the
-    import sanitizes either)."""
-    if article.body_format != Article.BodyFormat.HTML:
-        return render_article(article.body)
-    if article.origin.startswith("wxr:"):
-        return wpcontent.article_html(article.body)
-    return article.body
 
 
 def _comment_record(record: dict) -> ImportedComment:

@@ -35,15 +35,7 @@ def save_article(article: Article, *, actor=None) -> Article:
 
     An article readers have seen, given a new slug, keeps its old address: it answers
     301 to the new one (a ``Redirect``, made in the same transaction)."""
-    if article.body_format == Article.BodyFormat.HTML and article.from_wordpress:
-        # Laid out as its import laid it out (blank lines are paragraphs, shortcodes
-        # expanded), by the function the setting names: newsroom does not import the
-        # importers. Sanitizing alone would run its paragraphs together.
-        article.body_html = sanitize_html(import_string(conf.WORDPRESS_HTML_RENDERER)(article.body))
-    elif article.body_format == Article.BodyFormat.HTML:
-        article.body_html = sanitize_html(article.body)
-    else:
-        article.body_html = render_article(article.body)
+    article.body_html = render_body(article)
     if article.status != Article.Status.DRAFT and article.published_at is None:
         article.published_at = timezone.now()
     if (
@@ -61,6 +53,19 @@ def save_article(article: Article, *, actor=None) -> Article:
         if before is not None and before.slug != article.slug and _has_been_shown(before):
             _keep_old_address(article, before.slug)
     return article
+
+
+def render_body(article: Article) -> str:
+    """The HTML an article's page shows, made from its body and sanitized: Markdown
+    rendered, a WordPress post laid out as its import laid it out (blank lines made
+    paragraphs, shortcodes expanded: sanitizing alone would run its paragraphs
+    together), other HTML as written. The WordPress layout is the function
+    ``BROADSHEET_WORDPRESS_HTML_RENDERER`` names: newsroom does not import the importers."""
+    if article.body_format != Article.BodyFormat.HTML:
+        return render_article(article.body)
+    if article.from_wordpress:
+        return sanitize_html(import_string(conf.WORDPRESS_HTML_RENDERER)(article.body))
+    return sanitize_html(article.body)
 
 
 def _has_been_shown(article: Article) -> bool:
