@@ -9,11 +9,11 @@ from typing import Any
 
 from django.core.handlers.exception import response_for_exception
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
-from django.utils.cache import patch_cache_control, set_response_etag
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 
-from broadsheet.conditional import etag_matches
+from broadsheet import conditional
 
 # Where the API answers: every path under it gets JSON, errors included.
 PATH_PREFIX = "/api/"
@@ -132,15 +132,7 @@ def _cache(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     # Every GET is the same for every caller: a shared cache may keep it, but
     # must ask again, which the ETag makes cheap.
     patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
-    if response.status_code != 200:
-        return response
-    set_response_etag(response)
-    if not etag_matches(response["ETag"], request.headers.get("If-None-Match", "")):
-        return response
-    not_modified = HttpResponseNotModified()
-    for header in ("ETag", "Cache-Control"):
-        not_modified[header] = response[header]
-    return not_modified
+    return conditional.shared(request, response)
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
