@@ -29,11 +29,9 @@ from django.utils.dateparse import parse_datetime
 
 from broadsheet.discussion import actions as discussion_actions
 from broadsheet.discussion.actions import ImportedComment
-from broadsheet.discussion.models import HTML_ORIGINS, Comment
-from broadsheet.interchange import wpcontent
+from broadsheet.discussion.models import Comment
 from broadsheet.interchange.summary import Summary
 from broadsheet.interchange.xmlstream import BrokenFile
-from broadsheet.markup import render_comment
 from broadsheet.newsroom import actions as newsroom_actions
 from broadsheet.newsroom.models import Article, Author, Section, SiteSettings, Tag
 
@@ -341,10 +339,8 @@ def _comment_record(record: dict) -> ImportedComment:
     kwargs = _fields_for(Comment, record)
     origin = kwargs.get("origin", "")
     body = kwargs.get("body", "")
-    # Rendered again rather than trusted from the file.
-    body_html = (
-        wpcontent.comment_html(body) if origin.startswith(HTML_ORIGINS) else render_comment(body)
-    )
+    # Rendered again rather than trusted from the file, as the comment's format says.
+    body_html = discussion_actions.render_body(Comment(origin=origin), body)
     user = kwargs.get("user")
     return ImportedComment(
         pk=kwargs["id"],
