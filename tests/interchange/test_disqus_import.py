@@ -69,6 +69,20 @@ def test_create_missing_makes_an_article_and_a_second_run_adds_nothing(wxr_site)
     assert tally(again, "comments") == [8, 0, 0, 8, 0]
 
 
+def test_a_second_run_keeps_what_moderators_and_reports_decided_here(db, django_user_model):
+    from broadsheet.moderation import actions as moderation_actions
+
+    run_import("disqus", SAMPLES / "disqus.xml", "--no-train", "--create-missing")
+    moderator = django_user_model.objects.create_user("mo", password="x" * 12, is_staff=True)
+    moderation_actions.mark_spam(post(9001), actor=moderator)
+    moderation_actions.restore(post(9003), actor=moderator)  # deleted on Disqus
+    again = run_import("disqus", SAMPLES / "disqus.xml", "--no-train", "--create-missing")
+    assert (post(9001).status, post(9003).status) == ("spam", "approved")
+    assert tally(again, "comments") == [8, 0, 0, 8, 0]
+    article = post(9001).article
+    assert article.comment_count == article.comments.filter(status="approved").count()
+
+
 def test_disqus_alone_matches_nothing_without_articles(db):
     output = run_import("disqus", SAMPLES / "disqus.xml", "--no-train")
     assert not Comment.objects.exists()

@@ -467,6 +467,52 @@ def test_importing_again_keeps_text_a_moderator_edited_here(wxr_site):
     assert comment(104).body != "changed behind the import's back"
 
 
+def test_importing_again_keeps_decisions_made_here(wxr_site, django_user_model, tmp_path):
+    from broadsheet.moderation import actions as moderation_actions
+
+    moderator = django_user_model.objects.create_user("mo", password="x" * 12, is_staff=True)
+    rejected, held, deleted = comment(103), comment(142), comment(104)
+    assert (rejected.status, held.status) == ("approved", "pending")
+    moderation_actions.reject(rejected, actor=moderator)
+    moderation_actions.approve(held, actor=moderator)
+    moderation_actions.delete(deleted, actor=moderator)
+    article = rejected.article
+    count = article.comments.filter(status="approved").count()
+
+    again = run_import("wxr", SAMPLES / "wordpress-1.2.xml", "--no-train")
+    assert [comment(103).status, comment(142).status, comment(104).status] == [
+        "rejected", "approved", "deleted",
+    ]  # fmt: skip
+    assert tally(again, "comments") == [18, 0, 0, 18, 0]  # nothing else differs
+    article.refresh_from_db()
+    assert article.comment_count == count
+    # A decision here is newer than the file, also when the file has changed since.
+    text = (SAMPLES / "wordpress-1.2.xml").read_text()
+    path = tmp_path / "changed.xml"
+    path.write_text(text.replace("[Fourth level.]", "[Edited on the old site.]"), encoding="utf-8")
+    run_import("wxr", path, "--no-train")
+    assert comment(103).status == "rejected" and comment(103).body == "Edited on the old site."
+
+
+def test_a_status_changed_at_the_source_is_taken_on_each_import_again(wxr_site, tmp_path):
+    held = comment(142)
+    assert held.status == "pending"
+    text = (SAMPLES / "wordpress-1.2.xml").read_text()
+    approved = text.replace(HELD_142, HELD_142.replace("[0]", "[1]"))
+    spammed = text.replace(HELD_142, HELD_142.replace("[0]", "[spam]"))
+    for status, version in (("approved", approved), ("spam", spammed), ("pending", text)):
+        path = tmp_path / f"{status}.xml"
+        path.write_text(version, encoding="utf-8")
+        run_import("wxr", path, "--no-train")
+        assert comment(142).status == status
+
+
+HELD_142 = (
+    "<wp:comment_content><![CDATA[Held for moderation.]]></wp:comment_content>\n"
+    "\t\t\t<wp:comment_approved><![CDATA[0]]>"
+)
+
+
 def test_an_imported_post_saved_again_in_the_admin_keeps_its_paragraphs(wxr_site):
     from broadsheet.newsroom import actions as newsroom_actions
 

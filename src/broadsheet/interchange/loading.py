@@ -161,12 +161,28 @@ class CommentWriter:
         self.stored_ids += [c.pk for c in stored]
 
 
+# What a re-import compares (``same_comment``); importers fetch these of stored comments.
+COMPARED_FIELDS = (
+    "status", "status_changed_at", "kind", "author_name", "author_email", "author_url", "body",
+    "created_at",
+)  # fmt: skip
+
+
 def same_comment(comment: dict, record: ImportedComment) -> bool:
-    """Whether a stored comment already says what the file says (a re-import skips it)."""
-    return all(
-        comment[name] == getattr(record, name)
-        for name in ("status", "kind", "author_name", "author_email", "author_url", "body")
-    ) and _same_time(comment["created_at"], record.created_at)
+    """Whether a stored comment already says what the file says (a re-import skips it).
+
+    A status decided here since the import is newer than the file's and is kept
+    (``decided_here``), so it is not a difference.
+    """
+    kept_status = discussion_actions.decided_here(comment["status_changed_at"], record)
+    return (
+        (kept_status or comment["status"] == record.status)
+        and all(
+            comment[name] == getattr(record, name)
+            for name in ("kind", "author_name", "author_email", "author_url", "body")
+        )
+        and _same_time(comment["created_at"], record.created_at)
+    )
 
 
 def _same_time(a: datetime, b: datetime) -> bool:

@@ -26,6 +26,7 @@ from broadsheet.discussion.actions.importing import (
     KEPT_ID_LIMIT,
     ImportedComment,
     attach_replies,
+    decided_here,
     import_comments,
     reserve_ids,
 )
@@ -232,6 +233,7 @@ def delete_own_comment(comment: Comment, *, token: str | None) -> None:
 
 __all__ = [
     "KEPT_ID_LIMIT", "ImportedComment", "Posted", "attach_replies", "change_status",
-    "check_edit_token", "delete_own_comment", "edit_as_moderator", "edit_comment", "hash_token",
-    "import_comments", "post_comment", "recount", "render_body", "reserve_ids",
+    "check_edit_token", "decided_here", "delete_own_comment", "edit_as_moderator",
+    "edit_comment", "hash_token", "import_comments", "post_comment", "recount", "render_body",
+    "reserve_ids",
 ]  # fmt: skip

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
 from django.db import connection, models, transaction
-from django.utils import timezone
 
 from broadsheet.discussion.actions.counts import lock_article, recount
 from broadsheet.discussion.models import Comment
@@ -75,6 +74,20 @@ _REIMPORTED_FIELDS = (
 
 
 _TEXT_FIELDS = frozenset({"body", "body_html", "edited_at"})
+# Two times closer than this are the same moment (files keep whole seconds).
+_SAME_MOMENT = timedelta(seconds=1)
+
+
+def decided_here(status_changed_at: datetime | None, record: ImportedComment) -> bool:
+    """Whether a stored comment's status was changed here after the import stored it.
+
+    An import stamps a status with the source's time (when the comment was written,
+    or when the source says its status changed); a decision here (a moderator's, a
+    reader's report, its author deleting it) stamps the time it was made, which is
+    later. Such a decision is newer than the file's status, so a re-import keeps it.
+    """
+    source_time = record.status_changed_at or record.created_at
+    return status_changed_at is not None and status_changed_at > source_time + _SAME_MOMENT
 
 
 def import_comments(records: Sequence[ImportedComment], *, actor: Any = None) -> list[Comment]:
@@ -309,21 +322,27 @@ def _update_imported(records: list[ImportedComment]) -> list[Comment]:
     if not records:
         return []
     current = Comment.objects.select_for_update().in_bulk([r.existing_id for r in records])
-    now = timezone.now()
     changed: list[Comment] = []
     for record in records:
         comment = current.get(record.existing_id)
         if comment is None:
             continue
-        if comment.status != record.status:
-            comment.status_changed_at = now
-        # Text edited here since the file was written (a moderator's redaction, say)
-        # is newer than the file's: it stays.
-        edited_here = comment.edited_at is not None and (
+        # What was decided or edited here since the file was written (a moderator's
+        # decision or redaction, say) is newer than what the file says: it stays.
+        kept = set()
+        if decided_here(comment.status_changed_at, record):
+            kept.add("status")
+            record.status = comment.status
+        elif comment.status != record.status:
+            # The source's time, not now: a later re-import must still see that
+            # nobody here decided it.
+            comment.status_changed_at = record.status_changed_at or record.created_at
+        if comment.edited_at is not None and (
             record.edited_at is None or record.edited_at < comment.edited_at
-        )
+        ):
+            kept |= _TEXT_FIELDS
         for name in _REIMPORTED_FIELDS:
-            if not (edited_here and name in _TEXT_FIELDS):
+            if name not in kept:
                 setattr(comment, name, getattr(record, name))
         comment.ip_address = comment.ip_address or None
         record.comment = comment

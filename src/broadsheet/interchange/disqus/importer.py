@@ -38,6 +38,7 @@ from broadsheet.interchange.disqus.addresses import (
 from broadsheet.interchange.disqus.reader import Post, Survey, Thread, read, wordpress_id
 from broadsheet.interchange.loading import (
     BATCH,
+    COMPARED_FIELDS,
     CommentWriter,
     clean_ip,
     fit,
@@ -49,8 +50,6 @@ from broadsheet.interchange.loading import (
 from broadsheet.interchange.summary import Summary
 from broadsheet.newsroom import actions as newsroom_actions
 from broadsheet.newsroom.models import Article, Redirect
-
-_COMPARED = ("status", "kind", "author_name", "author_email", "author_url", "body", "created_at")
 
 
 def status_of(post: Post) -> str:
@@ -412,7 +411,7 @@ class DisqusImport:
         self.find_copies()
         by_origin = {r.origin: (dsq_id, r) for dsq_id, r in self.batch.items() if r.comment is None}
         stored = Comment.objects.filter(origin__in=list(by_origin)).values(
-            "pk", "origin", "thread_id", "thread_key", "depth", *_COMPARED
+            "pk", "origin", "thread_id", "thread_key", "depth", *COMPARED_FIELDS
         )
         for row in stored:
             dsq_id, record = by_origin[row["origin"]]

@@ -10,7 +10,14 @@ from broadsheet.discussion.actions import KEPT_ID_LIMIT, ImportedComment
 from broadsheet.discussion.models import Comment
 from broadsheet.discussion.querysets import disqus_alias
 from broadsheet.interchange import wpcontent
-from broadsheet.interchange.loading import CommentWriter, clean_ip, fit, one_line, same_comment
+from broadsheet.interchange.loading import (
+    COMPARED_FIELDS,
+    CommentWriter,
+    clean_ip,
+    fit,
+    one_line,
+    same_comment,
+)
 from broadsheet.interchange.summary import Summary
 from broadsheet.interchange.wxr import reader
 from broadsheet.interchange.wxr.meta import (
@@ -41,9 +48,6 @@ COMMENT_KIND: dict[str, str] = {
     "pingback": Comment.Kind.PINGBACK,
     "trackback": Comment.Kind.TRACKBACK,
 }
-_COMPARED = (
-    "status", "kind", "author_name", "author_email", "author_url", "body", "created_at",
-)  # fmt: skip
 
 # The longest commenter name stored; WordPress allows 245 characters.
 NAME_LENGTH: int = Comment._meta.get_field("author_name").max_length or 200
@@ -84,7 +88,7 @@ class PostComments:
                 row["origin"]: row
                 for row in Comment.objects.filter(article=article)
                 .exclude(origin="")
-                .values("pk", "origin", *_COMPARED)
+                .values("pk", "origin", *COMPARED_FIELDS)
             }
         by_id: dict[str, reader.Comment] = {}
         for c in post.comments:
