@@ -17,11 +17,15 @@ Status = Comment.Status
 
 @pytest.fixture
 def staff_page(new_context, live_server) -> Page:
+    return signed_in(new_context(), live_server)
+
+
+def signed_in(context, live_server) -> Page:
+    """A page of ``context`` signed in as a new moderator."""
     user = make_moderator("kb")
     client = Client()
     client.force_login(user)
     session = client.cookies[django_settings.SESSION_COOKIE_NAME].value
-    context = new_context()
     context.add_cookies(
         [{"name": django_settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
     )
@@ -86,3 +90,28 @@ def test_select_all_ticks_the_page_for_a_bulk_decision(staff_page: Page, article
     with staff_page.expect_navigation():
         staff_page.locator("fieldset.bulk").get_by_role("button", name="Spam").click()
     assert [status_of(x) for x in comments] == [Status.SPAM] * 3
+
+
+def test_select_all_works_without_javascript_and_is_not_carried_on(
+    new_context, live_server, article
+):
+    comments = held(article, "one", "two", "three")
+    page = signed_in(new_context(java_script_enabled=False), live_server)
+    page.goto("/moderation/?tab=pending")
+    boxes = page.locator("input[name=ids]")
+    assert [boxes.nth(n).is_checked() for n in range(3)] == [False] * 3
+    page.get_by_role("link", name="Select all 3 on this page").click()
+    assert [boxes.nth(n).is_checked() for n in range(3)] == [True] * 3
+    later = held(article, "four")
+    page.locator("fieldset.bulk").get_by_role("button", name="Reject").click()
+    assert [status_of(x) for x in comments] == [Status.REJECTED] * 3
+    # Back on the queue, the comment that came meanwhile is not ticked for the next decision.
+    assert page.url.endswith("/moderation/?tab=pending")
+    assert not page.locator(f"#pick-{later[0].pk}").is_checked()
+
+
+def test_with_javascript_the_link_becomes_a_box(staff_page: Page, article):
+    held(article, "one", "two")
+    staff_page.goto("/moderation/")
+    expect(staff_page.get_by_label("Select all 2 on this page")).to_be_visible()
+    expect(staff_page.locator("a.pick-all-link")).to_have_count(0)

@@ -182,6 +182,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, per_page).get_page(request.GET.get("page"))
     comments = list(page.object_list)
     _with_histories(comments)
+    # "Select all" without JavaScript: the same page again with every box ticked. The
+    # ticks are not carried on ("next" leaves them out): the page a decision returns
+    # to holds comments nobody has read yet.
+    unpicked = request.GET.copy()
+    picked = unpicked.pop("pick", None) == ["all"]
+    here = request.path + (f"?{unpicked.urlencode()}" if unpicked else "")
+    unpicked["pick"] = "all"
     return render(
         request,
         "moderation/queue.html",
@@ -191,7 +198,9 @@ def queue(request: HttpRequest) -> HttpResponse:
             "page": page,
             "comments": comments,
             "author_of": author_of,
-            "here": request.get_full_path(),
+            "here": here,
+            "picked": picked,
+            "pick_all": f"?{unpicked.urlencode()}",
             "order": order,
             "orders": ORDER_LABELS if order else {},
             # The score meter's bands: held from the hold threshold, spam from the spam one.

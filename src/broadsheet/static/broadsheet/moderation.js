@@ -73,6 +73,10 @@
     all.className = "pick-all";
     label.appendChild(all);
     label.appendChild(document.createTextNode(" Select all " + boxes.length + " on this page"));
+    all.checked = boxes.every(function (box) { return box.checked; });
+    // The page's own link does the same without JavaScript; the box replaces it.
+    var link = bulk.querySelector("a.pick-all-link");
+    if (link) { bulk.removeChild(link); }
     bulk.insertBefore(label, bulk.querySelector("button"));
     all.addEventListener("change", function () {
       boxes.forEach(function (box) { box.checked = all.checked; });
