@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from broadsheet.discussion.models import Comment
 from broadsheet.interchange import xmlstream
 from broadsheet.newsroom.models import Article, Author, Section
-from tests.interchange.conftest import SAMPLES, run_import
+from tests.interchange.conftest import SAMPLES, run_import, tally
 
 
 def nothing_written() -> bool:
@@ -245,3 +245,45 @@ def test_a_line_break_in_an_imported_name_or_title_becomes_a_space(db, tmp_path)
     disqus.write_text((SAMPLES / "disqus.xml").read_text().replace("<name>", "<name>Two&#13;", 1))
     run_import("disqus", disqus, "--create-missing", "--no-train")
     assert not Comment.objects.filter(author_name__regex=r"[\r\n]").exists()
+
+
+def test_bytes_that_are_not_utf8_are_read_as_windows_1252_with_a_note(db, tmp_path):
+    # An old site's database held text pasted from Windows programs; its export says
+    # UTF-8. libxml2 refuses the file at the first such byte, and nothing would come in.
+    raw = (SAMPLES / "wordpress-1.2.xml").read_bytes()
+    line = raw[: raw.index(b"Binned.")].count(b"\n") + 1
+    raw = raw.replace(b"Binned.", b"Binn\xe9d: \x93caf\xe9\x94 \x80 \x81 ol\xc3\xa9", 1)
+    mixed = tmp_path / "mixed.xml"
+    mixed.write_bytes(raw)
+    output = run_import("wxr", mixed, "--no-train")
+    assert (
+        f"6 bytes that are not UTF-8, though the file says it is (the first on line {line})"
+        in output
+    )
+    # Valid UTF-8 beside them ("olé") is read as UTF-8; 0x81, which Windows-1252 leaves
+    # unassigned, is the control character U+0081, as browsers read it.
+    body = "Binnéd: \u201ccafé\u201d € \x81 olé"
+    assert Comment.objects.filter(body=body).count() == 1
+    assert tally(output, "comments") == [18, 17, 0, 1, 0]  # as from the file before
+
+
+def test_a_file_that_names_another_encoding_is_read_in_it(db, tmp_path):
+    raw = (SAMPLES / "wordpress-1.2.xml").read_bytes()
+    assert raw.startswith(b'<?xml version="1.0" encoding="UTF-8" ?>')
+    # Its other text is read as Latin-1 too (this sample is UTF-8: mojibake there).
+    declared = raw.replace(b'encoding="UTF-8"', b'encoding="ISO-8859-1"', 1)
+    path = tmp_path / "latin.xml"
+    path.write_bytes(declared.replace(b"Binned.", b"Binn\xe9d.", 1))
+    output = run_import("wxr", path, "--no-train")
+    assert "not UTF-8" not in output
+    assert Comment.objects.filter(body="Binnéd.").exists()
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 5, 64])
+def test_characters_cut_between_two_reads_are_read_as_whole(size):
+    document = "<t>olé ☃ 🎉 ".encode() + b"caf\xe9 \xe2\x82 " + "€</t>".encode()
+    expected = "<t>olé ☃ 🎉 café â‚ €</t>".encode()
+    reader = xmlstream.MisEncoded(xmlstream.Repairs())
+    pieces = [document[i : i + size] for i in range(0, len(document), size)]
+    read = b"".join(reader.feed(piece, final=False) for piece in pieces)
+    assert read + reader.feed(b"", final=True) == expected

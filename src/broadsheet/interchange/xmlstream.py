@@ -45,9 +45,19 @@ class Repairs:
     # Bare "&" read as text, and HTML entity names read as their characters.
     ampersands: int = 0
     entities: int = 0
+    # Bytes that are not UTF-8 in a file that says it is, read as Windows-1252.
+    not_utf8: int = 0
+    not_utf8_line: int = 0
 
     def notes(self) -> list[str]:
         notes = []
+        if self.not_utf8:
+            notes.append(
+                f"{self.not_utf8} bytes that are not UTF-8, though the file says it is "
+                f"(the first on line {self.not_utf8_line}), were read as Windows-1252 "
+                "characters (é, curly quotes): text pasted from Windows "
+                "programs into older sites. Check those comments' accents."
+            )
         if self.control_characters:
             notes.append(
                 f"{self.control_characters} control characters XML cannot hold were "
@@ -127,23 +137,29 @@ class Cleaned:
         self.fh = fh
         self.repairs = repairs if repairs is not None else Repairs()
         self.filtering: bool | None = None
+        self.utf8: MisEncoded | None = None
         self.ampersands = Ampersands(self.repairs)
 
     def read(self, size: int = -1) -> bytes:
         while True:
             data = self.fh.read(size)
+            final = not data
             if self.filtering is None:
                 self.filtering = not data.startswith((b"\xff\xfe", b"\xfe\xff"))
                 if self.filtering:
                     data = declare_missing_prefixes(self._declaration_first(data))
+                    if _says_utf8(data):
+                        self.utf8 = MisEncoded(self.repairs)
             if not self.filtering:
                 return data
+            if self.utf8 is not None:
+                data = self.utf8.feed(data, final)
             if _CONTROL.search(data):
                 data, n = _CONTROL.subn(b" ", data)
                 self.repairs.control_characters += n
-            out = self.ampersands.feed(data, final=not data)
+            out = self.ampersands.feed(data, final)
             # Nothing to give yet (all held back) is not the end of the file.
-            if out or not data:
+            if out or final:
                 return out
 
     def _declaration_first(self, head: bytes) -> bytes:
@@ -168,6 +184,80 @@ class Cleaned:
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 _DECLARATION = re.compile(rb"<\?xml\s[^>]*\?>")
+_DECLARED_ENCODING = re.compile(rb"""encoding\s*=\s*["']([^"']*)["']""")
+
+
+def _says_utf8(head: bytes) -> bool:
+    """Whether a file starting with ``head`` is to be read as UTF-8: it says so in its
+    XML declaration, or names no encoding (XML's default). A file that names another
+    (ISO-8859-1, windows-1252) is read in it by libxml2 itself."""
+    declaration = _DECLARATION.match(head.removeprefix(_UTF8_BOM))
+    named = _DECLARED_ENCODING.search(declaration.group(0)) if declaration else None
+    return named is None or named.group(1).strip().lower() in (b"utf-8", b"utf8")
+
+
+class MisEncoded:
+    """A file that says it is UTF-8 with bytes that are not, read with each such byte
+    taken as the Windows-1252 character it is in nearly every real case: an old site
+    whose database took text pasted from Windows programs ("caf\\xe9", curly quotes
+    \\x93…\\x94). libxml2 refuses the whole file at the first one, and nothing of the
+    site could be imported. Fed chunk by chunk; a character cut at a chunk's end is
+    held back for the next.
+    """
+
+    def __init__(self, repairs: Repairs) -> None:
+        self.repairs = repairs
+        self.held = b""
+        self.line = 1  # the line the next chunk starts on
+
+    def feed(self, data: bytes, final: bool) -> bytes:
+        data, self.held = self.held + data, b""
+        if not final:
+            cut = _whole_characters(data)
+            data, self.held = data[:cut], data[cut:]
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            data = _UTF8_OR_BYTE.sub(self._replaced, data)
+        self.line += data.count(b"\n")
+        return data
+
+    def _replaced(self, match: re.Match[bytes]) -> bytes:
+        if match.group(1) is None:
+            return match.group(0)
+        if not self.repairs.not_utf8:
+            self.repairs.not_utf8_line = self.line + match.string.count(b"\n", 0, match.start())
+        self.repairs.not_utf8 += 1
+        return _WINDOWS_1252[match.group(1)[0]]
+
+
+# A run of well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates), or one
+# byte that does not start any.
+_UTF8_OR_BYTE = re.compile(
+    rb"(?:[\x00-\x7f]|[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]"
+    rb"|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]"
+    rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2})+"
+    rb"|(.)",
+    re.DOTALL,
+)
+# Each byte as UTF-8 of its Windows-1252 character; the five bytes that code page
+# leaves unassigned keep their Latin-1 meaning (C1 controls), as browsers read them.
+_WINDOWS_1252 = [
+    bytes([b]).decode("cp1252", errors="ignore").encode() or chr(b).encode() for b in range(256)
+]
+
+
+def _whole_characters(data: bytes) -> int:
+    """Where the last character of ``data`` that is complete ends: before a UTF-8
+    lead byte at the very end whose continuation bytes have not all come yet."""
+    for back in range(1, min(4, len(data)) + 1):
+        byte = data[-back]
+        if byte < 0x80:
+            break
+        if byte >= 0xC0:  # a lead byte: how long its character is
+            length = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            return len(data) - back if back < length else len(data)
+    return len(data)
 
 
 class Ampersands:
