@@ -38,6 +38,23 @@ def test_pages_and_attachments_are_reported_as_skipped(wxr_site):
     assert tally(wxr_site, "pages") == [1, 0, 0, 1, 0]
     assert tally(wxr_site, "attachments") == [1, 0, 0, 1, 0]
     assert not Comment.objects.filter(author_name="Page Visitor").exists()
+    assert "were skipped with it: 1 (--pages imports pages as articles" in wxr_site
+
+
+def test_with_pages_a_page_and_its_comments_come_in_and_its_old_addresses_lead_to_it(db, client):
+    output = run_import("wxr", SAMPLES / "wordpress-1.2.xml", "--no-train", "--pages")
+    assert tally(output, "pages") == [1, 1, 0, 0, 0]
+    assert tally(output, "posts") == [7, 7, 0, 0, 0]
+    page = Article.objects.get(origin=f"{ORIGIN}#20")
+    assert (page.title, page.slug, page.status) == ("About us", "about", "published")
+    visitor = Comment.objects.get(author_name="Page Visitor")
+    assert visitor.article == page and page.comment_count == 1
+    for old in ("/about/", "/?page_id=20"):
+        response = client.get(old)
+        assert (response.status_code, response["Location"]) == (301, page.get_absolute_url())
+    assert client.get(page.get_absolute_url()).status_code == 200
+    again = run_import("wxr", SAMPLES / "wordpress-1.2.xml", "--no-train", "--pages")
+    assert tally(again, "pages") == [1, 0, 0, 1, 0] and Comment.objects.count() == 18
 
 
 def test_post_fields_dates_and_html_body(wxr_site):

@@ -19,7 +19,7 @@ class LegacyRedirectMiddleware:
 
     Paths are matched as recorded (``/2016/12/06/hello/``), with or without the
     final slash or a page of comments (``comment-page-2/``), and WordPress's plain
-    form ``/?p=123``. Only live articles are
+    forms ``/?p=123`` and ``/?page_id=7``. Only live articles are
     redirected to, so an old link never reveals a draft's address.
     """
 
@@ -28,13 +28,14 @@ class LegacyRedirectMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method in ("GET", "HEAD"):
-            # WordPress's plain links (/?p=123) land on pages that exist (the
-            # front page), so they are looked up first; they are rare.
-            post_id = request.GET.get("p", "")
-            if post_id.isdigit():
-                target = self.target([f"{request.path}?p={post_id}"])
-                if target:
-                    return HttpResponsePermanentRedirect(target)
+            # WordPress's plain links (/?p=123, and /?page_id=7 for a page) land on
+            # pages that exist (the front page), so they are looked up first; they are rare.
+            for key in ("p", "page_id"):
+                post_id = request.GET.get(key, "")
+                if post_id.isdigit():
+                    target = self.target([f"{request.path}?{key}={post_id}"])
+                    if target:
+                        return HttpResponsePermanentRedirect(target)
         response = self.get_response(request)
         if response.status_code != 404 or request.method not in ("GET", "HEAD"):
             return response

@@ -54,10 +54,13 @@ class WxrImport:
         summary: Summary,
         progress: Callable[[int], None] = lambda n: None,
         keep_ids: bool = True,
+        pages: bool = False,
     ) -> None:
         self.path = path
         self.survey = survey
         self.keep_ids = keep_ids
+        # Pages imported as articles (``--pages``), with their comments; else skipped.
+        self.pages = pages
         self.offset: timedelta = survey.offset
         channel = survey.channel
         # What everything imported is keyed by: the blog. Not base_site_url, which is
@@ -205,7 +208,8 @@ class WxrImport:
             post.post_type, "other items"
         )
         self.summary.count(kind, "found")
-        if kind != "posts" or post.status in ("auto-draft", "inherit"):
+        imported = kind == "posts" or (kind == "pages" and self.pages)
+        if not imported or post.status in ("auto-draft", "inherit"):
             self.summary.count(kind, "skipped")
             if not post.post_type:
                 self.summary.note(
@@ -215,9 +219,11 @@ class WxrImport:
                 )
             if post.comments:
                 self._skip_comments(post)
+                hint = " (--pages imports pages as articles, with their comments)"
                 self.summary.note(
                     f"comments on {post.post_type or 'item'} {post.post_id} "
-                    f"({post.status or 'no status'}) were skipped with it: {len(post.comments)}",
+                    f"({post.status or 'no status'}) were skipped with it: {len(post.comments)}"
+                    + (hint if kind == "pages" and not self.pages else ""),
                     post.line,
                 )
             return
@@ -228,12 +234,12 @@ class WxrImport:
             said = "|".join((post.guid, post.link, post.title, post.post_date, post.post_date_gmt))
             post = replace(post, post_id="h" + hashlib.sha1(said.encode()).hexdigest()[:16])
             if post.post_id in self.posts_seen:
-                self.summary.count("posts", "skipped")
+                self.summary.count(kind, "skipped")
                 self.summary.note("a post without an id repeats an earlier one: skipped", post.line)
                 return
         elif post_id in self.posts_seen:
             # WordPress keeps the first item with an id and passes over the others.
-            self.summary.count("posts", "skipped")
+            self.summary.count(kind, "skipped")
             self._skip_comments(post)
             self.summary.note(
                 f"post {post_id} appears twice in the file: the first was imported, this one "
@@ -245,7 +251,7 @@ class WxrImport:
         article, changed = self.article(post)
         if article is None:
             return
-        self.summary.count("posts", changed)
+        self.summary.count(kind, changed)
         self.post_comments.store(post, article, existed=changed != "created")
 
     def _skip_comments(self, post: reader.Post) -> None:
@@ -353,18 +359,20 @@ class WxrImport:
         return Article.Status.DRAFT
 
     def old_paths(self, post: reader.Post) -> list[str]:
-        """Where the post lived: its permalink path, and ``?p=<id>`` under the blog's path."""
+        """Where the post lived: its permalink path, and ``?p=<id>`` under the blog's path
+        (``?page_id=<id>`` for a page)."""
+        key = "page_id" if post.post_type == "page" else "p"
         paths = []
         if post.link:
             parts = urlsplit(post.link)
             path = unquote(parts.path) or "/"
             query = parse_qs(parts.query)
-            if query.get("p"):
-                paths.append(f"{path}?p={query['p'][0]}")
+            if query.get(key):
+                paths.append(f"{path}?{key}={query[key][0]}")
             elif path.strip("/"):
                 paths.append(path)
         if post.post_id.isdigit():
-            paths.append(f"{self.blog_path}/?p={post.post_id}")
+            paths.append(f"{self.blog_path}/?{key}={post.post_id}")
         return [fit(p, 500) for p in dict.fromkeys(paths)]
 
     def imported_as(self, base: str) -> str:

@@ -38,6 +38,12 @@ class Command(BaseCommand):
             action="store_true",
             help="disqus: create an article for a thread that matches none (else it is skipped).",
         )
+        parser.add_argument(
+            "--pages",
+            action="store_true",
+            help="wxr: import WordPress pages as articles, with their comments (else they are "
+            "skipped, and their comments with them).",
+        )
 
     def handle(self, *args, **options) -> None:
         path = Path(options["file"])
@@ -78,6 +84,7 @@ class Command(BaseCommand):
                     progress=bar.update,
                     # A dry run reserves no ids: it would be the one thing it changed.
                     keep_ids=not options["dry_run"],
+                    pages=options["pages"],
                 )
                 job.run()
                 self._finish(options)
