@@ -176,6 +176,8 @@ def _form_errors(form: CommentForm | EditForm) -> dict[str, list[str]]:
 def _refusal(exc: RateLimited | CommentRefused) -> ApiError:
     if isinstance(exc, RateLimited):
         return ApiError(429, exc.reason, headers={"Retry-After": str(exc.retry_after)})
+    if exc.field is not None:  # a value the poster can mend: a 400 on it, as the form's
+        return ApiError(400, {exc.field: [exc.reason]})
     return ApiError(403, exc.reason)
 
 

@@ -2,12 +2,17 @@ from __future__ import annotations
 
 
 class CommentRefused(Exception):
-    """The comment cannot be taken at all (closed article, blocked author). HTTP 403."""
+    """The comment cannot be taken at all (closed article, blocked author). HTTP 403.
 
-    def __init__(self, reason: str, code: str = "refused") -> None:
+    With ``field``, it cannot be taken as it was filled in (a staff member's name):
+    the poster can mend that field, so it is a 400 on it, as a form error would be.
+    """
+
+    def __init__(self, reason: str, code: str = "refused", field: str | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
         self.code = code
+        self.field = field
 
 
 class RateLimited(Exception):

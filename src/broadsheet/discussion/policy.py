@@ -51,6 +51,10 @@ class Verdict:
     action: str  # "allow", "hold", "spam", "refuse" or "throttle"
     reason: str
     retry_after: int | None = None
+    # For a refusal the poster can mend by changing one field (a name that is not
+    # theirs to use): that field. The form shows the reason by it, and the API
+    # answers 400 on it, as for any other bad value.
+    field: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {"check": self.check, "action": self.action, "reason": self.reason}

@@ -215,8 +215,12 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
         response["Retry-After"] = str(exc.retry_after)
         return response
     except CommentRefused as exc:
-        form.add_error(None, exc.reason)
-        return _render_article(request, article, site, personal=True, form=form, status=403)
+        if exc.field is None:
+            form.add_error(None, exc.reason)
+            return _render_article(request, article, site, personal=True, form=form, status=403)
+        # A value the reader can mend (a staff member's name): shown as a form error is.
+        form.add_error(_shown_field(form, exc.field), exc.reason)
+        return _render_article(request, article, site, personal=True, form=form, status=400)
     comment = posted.comment
     own = [*readers.own_tokens(request), comment.pk]
     response = redirect(_comment_location(comment, site, own))
@@ -227,6 +231,12 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
         {k: data[k] for k in ("author_name", "author_email", "author_url")} if remember else None,
     )
     return response
+
+
+def _shown_field(form: CommentForm, field: str) -> str | None:
+    """The field an error goes by; above the form for the author fields of a signed-in
+    reader, who is not shown them (the account gives the name)."""
+    return field if form.is_anonymous or not field.startswith("author_") else None
 
 
 def _comment_location(comment: Comment, site: SiteSettings, own_ids: Iterable[int] = ()) -> str:

@@ -54,7 +54,7 @@ def _raise_for_refusal(decision: Decision) -> None:
         if verdict.action == "throttle":
             raise RateLimited(verdict.reason, verdict.retry_after or 60)
         if verdict.action == "refuse":
-            raise CommentRefused(verdict.reason, verdict.check)
+            raise CommentRefused(verdict.reason, verdict.check, verdict.field)
 
 
 def post_comment(submission: Submission) -> Posted:
