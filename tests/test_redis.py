@@ -67,3 +67,24 @@ def test_rate_limit_counts_in_redis_and_answers_429(client, article, redis_cache
 def test_article_page_is_cached_in_redis(client, article, redis_cache):
     client.get(article.get_absolute_url())
     assert redis_cache.keys("broadsheet:article-page:*")
+
+
+def test_staff_names_are_kept_in_redis_for_every_server(
+    article, redis_cache, django_user_model, django_capture_on_commit_callbacks
+):
+    from broadsheet.discussion.exceptions import CommentRefused
+    from tests.conftest import post
+
+    user = django_user_model.objects.create_user("nokafor", first_name="Nell", last_name="Okafor")
+    assert post(article, "Before.", author_name="Nell Okafor").pk
+    generation = redis_cache.get("bs:staff-names:generation")
+    assert redis_cache.get(f"bs:staff-names:{generation}") == {}  # nobody's name is kept
+    with django_capture_on_commit_callbacks(execute=True):
+        user.is_staff = True
+        user.save()
+    # The change gave the set a new generation in Redis, which every server reads.
+    assert redis_cache.get("bs:staff-names:generation") != generation
+    with pytest.raises(CommentRefused):
+        post(article, "After.", author_name="Nell Okafor")
+    kept = redis_cache.get(f"bs:staff-names:{redis_cache.get('bs:staff-names:generation')}")
+    assert kept == {"nell okafor": [user.pk], "nokafor": [user.pk]}

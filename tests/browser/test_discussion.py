@@ -9,6 +9,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from broadsheet.discussion.actions import reserve_ids
 from broadsheet.discussion.models import Comment
+from broadsheet.moderation.checks import STAFF_NAME_TAKEN
 from broadsheet.newsroom.actions import save_article
 from broadsheet.newsroom.models import Article, SiteSettings
 from tests.conftest import make_article, post
@@ -265,6 +266,35 @@ def test_empty_comment_shows_the_error_by_the_field_and_keeps_the_rest(
     expect(form.get_by_label("E-mail", exact=True)).to_have_value("jane@example.org")
     expect(form.get_by_label("Website", exact=True)).to_have_value("https://jane.example.org/")
     assert not Comment.objects.exists()
+
+
+def test_a_staff_members_name_is_refused_by_the_field_and_another_is_taken(
+    page: Page, article: Article, django_user_model
+):
+    django_user_model.objects.create_user(
+        "nokafor", first_name="Nell", last_name="Okafor", is_staff=True
+    )
+    page.goto(article.get_absolute_url())
+    form = comment_form(page)
+    fill_comment(form, "The council has confirmed it.", name="Nell \u039fkafor")  # Greek Ο
+    with page.expect_navigation() as navigation:
+        form.get_by_role("button", name="Post Comment").click()
+
+    assert navigation.value.status == 400
+    form = comment_form(page)
+    name = form.get_by_label("Name", exact=True)
+    field = form.locator(".field.has-error")
+    expect(field).to_have_count(1)
+    expect(field.locator(".field-errors")).to_have_text(STAFF_NAME_TAKEN)
+    expect(name).to_have_attribute("aria-invalid", "true")
+    expect(name).to_have_value("Nell \u039fkafor")
+    expect(form.get_by_label("Comment", exact=True)).to_have_value("The council has confirmed it.")
+    page.screenshot(path="/tmp/broadsheet-staff-name.png", full_page=True)
+    assert not Comment.objects.exists()
+
+    name.fill("Nell from Leeds")
+    submit(page, form)
+    expect(page.locator(f"#comment-{posted_id(page)} .author")).to_have_text("Nell from Leeds")
 
 
 def test_held_comment_is_shown_to_its_author_only(new_context, article: Article, site):

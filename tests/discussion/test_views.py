@@ -397,3 +397,46 @@ def test_a_comment_from_a_staff_account_is_marked_so_a_name_alone_proves_nothing
     assert html.rindex('<span class="staff">Staff</span>', 0, staff_comment) > html.rfind(
         "<li", 0, staff_comment
     )
+
+
+STAFF_NAME = "That name belongs to a member of staff."
+
+
+def test_a_staff_members_name_is_refused_by_the_name_field(client, article, django_user_model):
+    django_user_model.objects.create_user(
+        "nokafor", first_name="Nell", last_name="Okafor", is_staff=True
+    )
+    response = submit(client, article, author_name="NELL  OKAFOR", body="Comments close today.")
+    assert response.status_code == 400
+    html = response.content.decode()
+    (field,) = re.findall(r'<div class="field has-error">.*?<p class="note"', html, re.S)
+    assert 'name="author_name"' in field and STAFF_NAME in field
+    assert 'value="NELL  OKAFOR"' in field  # the form comes back as the reader filled it
+    assert "Comments close today." in html
+    assert not Comment.objects.exists()
+    assert submit(client, article, author_name="Nell from Leeds").status_code == 302
+
+
+def test_the_staff_member_signed_in_posts_under_their_name(client, article, django_user_model):
+    editor = django_user_model.objects.create_user(
+        "nokafor", first_name="Nell", last_name="Okafor", is_staff=True
+    )
+    client.force_login(editor)
+    assert submit(client, article, author_name="").status_code == 302
+    comment = Comment.objects.get()
+    assert (comment.author_name, comment.user) == ("Nell Okafor", editor)
+
+
+def test_a_signed_in_reader_sending_a_staff_name_sees_why_above_the_form(
+    client, article, django_user_model
+):
+    django_user_model.objects.create_user(
+        "nokafor", first_name="Nell", last_name="Okafor", is_staff=True
+    )
+    client.force_login(django_user_model.objects.create_user("jo"))
+    # Their form has no name field (the account gives the name); a forged post can add one.
+    response = submit(client, article, author_name="Nell Okafor")
+    assert response.status_code == 400
+    errors = re.search(r'<div class="errors" role="alert">.*?</div>', response.content.decode())
+    assert errors and STAFF_NAME in errors.group(0)
+    assert not Comment.objects.exists()

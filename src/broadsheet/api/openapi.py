@@ -113,7 +113,8 @@ def _schemas() -> dict[str, Schema]:
                     "description": "An approved comment on the same article.",
                 },
             },
-            "description": "author_name is required. Lengths count Unicode code points.",
+            "description": "author_name is required, and may not be a member of staff's "
+            "name (a 400 on author_name). Lengths count Unicode code points.",
         },
         "CommentEdit": {
             "type": "object",

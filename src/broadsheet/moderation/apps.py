@@ -79,6 +79,7 @@ class ModerationConfig(AppConfig):
         post_migrate.connect(create_cache_table, sender=self)
         # After auth's own receiver, which made the permissions (auth is installed first).
         post_migrate.connect(create_moderators_group, sender=self)
+        self._watch_staff_names()
         from broadsheet.discussion.rendering import CommentLink, register_comment_link
 
         register_comment_link(
@@ -94,3 +95,19 @@ class ModerationConfig(AppConfig):
                 permission=MODERATE,
             )
         )
+
+    def _watch_staff_names(self) -> None:
+        """Staff names are cached (names.staff_names): whatever can change who is staff,
+        or their names, has the cache build them anew."""
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from broadsheet.moderation.names import forget_staff_names
+
+        user = get_user_model()
+        post_save.connect(forget_staff_names, sender=user)
+        for model in (user, Group):  # a group's members lose its permissions with it
+            post_delete.connect(forget_staff_names, sender=model)
+        for link in (user.groups, user.user_permissions, Group.permissions):
+            m2m_changed.connect(forget_staff_names, sender=link.through)

@@ -28,6 +28,7 @@ from broadsheet.moderation.features import clean_markup, count_links
 from broadsheet.moderation.identity import author_keys
 from broadsheet.moderation.learned import site_hosts
 from broadsheet.moderation.models import Block, ModerationSettings, WordRule
+from broadsheet.moderation.names import owners_of
 from broadsheet.newsroom.models import SiteSettings
 
 ALLOW = "allow"
@@ -119,6 +120,26 @@ def blocked_author(ctx: Context) -> Verdict:
         when = formats.date_format(timezone.localtime(until), "DATETIME_FORMAT")
         return Verdict("blocked_author", "refuse", f"You cannot comment on this site until {when}.")
     return Verdict("blocked_author", ALLOW, "Not blocked.")
+
+
+STAFF_NAME_TAKEN = (
+    "That name belongs to a member of staff. If it is yours, sign in to use it; "
+    "otherwise please choose another name."
+)
+
+
+def staff_name(ctx: Context) -> Verdict:
+    sub = ctx.sub
+    # An edit keeps the name the comment was posted with, and an import keeps history.
+    if sub.editing is not None or sub.channel == "import":
+        return Verdict("staff_name", ALLOW, "Names are checked when a comment is posted.")
+    owners = owners_of(sub.author_name)
+    if not owners:
+        return Verdict("staff_name", ALLOW, "Not a staff member's name.")
+    if getattr(sub.user, "is_authenticated", False) and sub.user.pk in owners:
+        return Verdict("staff_name", ALLOW, "A member of staff, under their own name.")
+    # The poster can mend it (another name), so it is refused on the name field.
+    return Verdict("staff_name", "refuse", STAFF_NAME_TAKEN, field="author_name")
 
 
 def _count_hit(key: str, limit: int, window: int) -> int | None:
@@ -329,6 +350,7 @@ DEFAULT_CHECKS: list[Check] = [
     comments_open,
     max_length,
     blocked_author,
+    staff_name,
     rate_limit,
     honeypot,
     posting_speed,

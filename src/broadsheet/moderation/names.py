@@ -1,0 +1,175 @@
+"""Names that belong to members of staff, and how a name is compared with them.
+
+A reader may call themselves what they like, except a name that readers would
+take for a staff member's: the ``staff_name`` check refuses it unless its owner
+is signed in. Two names are the same here when they look the same on the page:
+case, spacing, compatibility forms (full-width, bold, ligatures), characters
+that draw nothing, accents, and letters of other scripts drawn like Latin ones
+do not tell them apart.
+
+The names are kept in the shared cache, so that every app server sees the same
+set and a comment costs one or two cache reads, not a scan of the accounts. A
+change to an account, its groups or a group's permissions replaces the set's
+generation (after the change commits), so no server keeps using the old one.
+"""
+
+from __future__ import annotations
+
+import secrets
+import unicodedata
+from collections.abc import Iterable, Iterator
+from itertools import product
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Q
+
+from broadsheet.discussion.forms import BLANK_LETTERS
+from broadsheet.moderation.apps import MODERATE
+
+
+def _table(pairs: str) -> dict[int, str]:
+    """A translation table from "Xy Zw ...": each look-alike, then its Latin letter."""
+    return str.maketrans({pair[0]: pair[1] for pair in pairs.split()})
+
+
+# The look-alikes come from the Unicode confusables data (UTS #39, confusables.txt):
+# the letters of Cyrillic and Greek it gives as one Latin letter (or as "rn" or "vv"),
+# less those NFKD already changes, and the ASCII it gives as letters (1, | and I as
+# l, 0 as O). Capitals are mapped before case is folded, since their small forms
+# look like no Latin letter (Cyrillic Н and н, Greek Η and η); I stays I until then.
+_CAPITALS = _table(
+    "АA ВB ЕE ЅS ІI ЈJ КK МM НH ОO РP СC ТT ХX ҮY ԜW ӀI ѴV Ьb "
+    "ΑA ΒB ΕE ΖZ ΗH ΙI ΚK ΜM ΝN ΟO ΡP ΤT ΥY ΧX ͿJ "
+    "1I |I 0O"
+)
+_SMALL = _table(
+    "аa еe оo рp сc уy хx ѕs іi јj һh ԁd ԛq ԝw үy ӏi ѵv кk гr тt цu пn мm "
+    "οo σo αa ιi νv ρp υu γy ϳj κk τt πn ıi"
+)
+# Pairs of Latin letters drawn like one letter: m is "rn", w is "vv". Compared
+# after case is folded, so "SARN" is taken for "SAM" too, which costs nobody a
+# real name.
+_PAIRS = (("m", "rn"), ("w", "vv"))
+# How many of a staff name's i's are tried both ways (i, and I drawn as l):
+# 2**6 keys at most for one name.
+_MOST_IS = 6
+
+CACHE_KEY = "bs:staff-names"
+_GENERATION_KEY = "bs:staff-names:generation"
+# Changes made without a save (a queryset update, SQL by hand) have no signal to
+# replace the set: it is rebuilt at least this often all the same.
+CACHE_SECONDS = 600
+
+
+def _drawn(text: str) -> str:
+    """``text`` decomposed (NFKD), without what draws nothing or sits on a letter
+    (accents, zero-width and direction characters), every kind of space, and the
+    letters that draw a blank (Hangul fillers), made one plain space."""
+    kept = []
+    for ch in unicodedata.normalize("NFKD", text):
+        category = unicodedata.category(ch)
+        if ch.isspace() or category[0] == "Z" or ch in BLANK_LETTERS:
+            kept.append(" ")
+        elif category[0] != "C" and category not in ("Mn", "Me"):
+            kept.append(ch)
+    return "".join(kept)
+
+
+def _shape(name: str) -> str:
+    """The name as drawn, case kept, Latin capitals for their look-alikes."""
+    return _drawn(name).translate(_CAPITALS)
+
+
+def _fold(shaped: str) -> str:
+    """A shaped name's key: case folded, I as l, look-alikes Latin, one space between words."""
+    text = _drawn(shaped.replace("I", "l").casefold()).translate(_SMALL)
+    for letter, pair in _PAIRS:
+        text = text.replace(letter, pair)
+    return " ".join(text.split())
+
+
+def name_key(name: str) -> str:
+    """What a name posted by a reader is compared by."""
+    return _fold(_shape(name))
+
+
+def _i_casings(shaped: str) -> Iterator[str]:
+    """``shaped`` with each of its first i's written small and capital: "Ian" is
+    read as "lan" when written so and as "ian" when written small."""
+    places = [n for n, ch in enumerate(shaped) if ch in "iI"][:_MOST_IS]
+    for letters in product("iI", repeat=len(places)):
+        chars = list(shaped)
+        for place, letter in zip(places, letters, strict=True):
+            chars[place] = letter
+        yield "".join(chars)
+
+
+def reserved_keys(name: str) -> set[str]:
+    """Every key a staff member's name is reserved under."""
+    return {key for casing in _i_casings(_shape(name)) if (key := _fold(casing))}
+
+
+def staff_accounts() -> Any:
+    """Active accounts that are staff, superusers or may moderate (directly or by group)."""
+    app_label, codename = MODERATE.split(".")
+    may_moderate = Q(
+        user_permissions__content_type__app_label=app_label,
+        user_permissions__codename=codename,
+    ) | Q(
+        groups__permissions__content_type__app_label=app_label,
+        groups__permissions__codename=codename,
+    )
+    return (
+        get_user_model()
+        .objects.filter(Q(is_staff=True) | Q(is_superuser=True) | may_moderate, is_active=True)
+        .distinct()
+    )
+
+
+def _build(accounts: Iterable[Any]) -> dict[str, list[int]]:
+    owners: dict[str, list[int]] = {}
+    for account in accounts:
+        keys = reserved_keys(account.get_full_name()) | reserved_keys(account.get_username())
+        for key in keys:
+            owners.setdefault(key, []).append(account.pk)
+    return owners
+
+
+def _generation() -> str:
+    # A new token when the cache lost it, never a count that could start again at
+    # a number whose set an older change left behind.
+    return str(cache.get_or_set(_GENERATION_KEY, lambda: secrets.token_hex(8), timeout=None))
+
+
+def staff_names() -> dict[str, list[int]]:
+    """Each reserved key, with the ids of the accounts it belongs to."""
+    key = f"{CACHE_KEY}:{_generation()}"
+    owners = cache.get(key)
+    if owners is None:
+        owners = _build(staff_accounts())
+        cache.set(key, owners, CACHE_SECONDS)
+    return owners
+
+
+def owners_of(name: str) -> list[int]:
+    """The staff accounts ``name`` would be taken for; empty for anybody's name."""
+    return staff_names().get(name_key(name), [])
+
+
+def forget_staff_names(**kwargs: Any) -> None:
+    """A receiver: accounts, groups or permissions changed, so the set is built anew.
+
+    Run after the change commits: a server that rebuilt the set in between would
+    otherwise store what the database held before it.
+    """
+    if kwargs.get("action", "post_").startswith("pre_"):
+        return  # m2m_changed: only once the rows are written
+    if set(kwargs.get("update_fields") or ()) == {"last_login"}:
+        return  # every sign-in saves that alone; it changes no name
+    transaction.on_commit(
+        lambda: cache.set(_GENERATION_KEY, secrets.token_hex(8), timeout=None),
+        using=kwargs.get("using"),
+    )
