@@ -29,7 +29,7 @@ def editor(db):
         "Ｎｅｌｌ Ｏｋａｆｏｒ",
         "N\u0435ll \u041ekafor",  # Cyrillic е and О
         "NeII Okafor",
-        "nokafor",
+        "Moderator",
     ],
 )
 def test_a_staff_members_name_is_a_400_on_the_name(client, article, editor, name):

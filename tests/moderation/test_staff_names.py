@@ -82,10 +82,27 @@ def test_a_name_no_member_of_staff_has_is_anybodys(article):
     assert "staff_name" not in {r["check"] for r in comment.reasons}
 
 
-def test_the_account_name_is_reserved_too(article):
-    make_editor(username="n.okafor")
+def test_the_account_name_is_reserved_where_it_is_the_name_shown(article):
+    get_user_model().objects.create_user("n.okafor", is_staff=True)  # no full name
     refused(article, "N.Okafor")
     refused(article, "n.okafor")
+
+
+def test_a_username_behind_a_full_name_is_anybodys(article):
+    # Many usernames are a first name: the account is shown as its full name, and
+    # readers called Dana are not refused for it.
+    get_user_model().objects.create_user(
+        "dana", first_name="Dana", last_name="Writer", is_staff=True
+    )
+    assert post(article, "Hi.", author_name="Dana").pk
+    refused(article, "Dana Writer")
+
+
+@pytest.mark.parametrize("name", ["Admin", "moderator", "EDITOR", "The Staff"[4:]])
+def test_role_words_are_reserved_for_staff(article, name):
+    staff = make_editor()
+    refused(article, name)
+    assert post(article, "Speaking for the desk.", author_name=name, user=staff).pk
 
 
 def test_the_member_of_staff_signed_in_may_use_their_own_name(article):

@@ -129,11 +129,23 @@ def staff_accounts() -> Any:
     )
 
 
+# Words that say "this is the site speaking": reserved for every member of staff.
+ROLE_NAMES = ("Admin", "Administrator", "Moderator", "Editor", "Staff", "Webmaster")
+
+
+def shown_name(account: Any) -> str:
+    """The name a staff member's comments are shown with (the comment form's rule)."""
+    return account.get_full_name() or account.get_username()
+
+
 def _build(accounts: Iterable[Any]) -> dict[str, list[int]]:
+    """Each account's shown name, and the role words, reserved. A username is reserved
+    only where it is what the account is shown as: many are a first name ("dana"), and
+    every reader called Dana would be refused for an account nobody sees by that name."""
     owners: dict[str, list[int]] = {}
+    roles = {key for role in ROLE_NAMES for key in reserved_keys(role)}
     for account in accounts:
-        keys = reserved_keys(account.get_full_name()) | reserved_keys(account.get_username())
-        for key in keys:
+        for key in reserved_keys(shown_name(account)) | roles:
             owners.setdefault(key, []).append(account.pk)
     return owners
 
