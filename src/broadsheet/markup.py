@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 import nh3
 from markdown_it import MarkdownIt
 
+from broadsheet.nesting import limit_nesting
+
 COMMENT_TAGS = {"p", "br", "em", "strong", "a", "blockquote", "ul", "ol", "li", "code", "pre"}
 ARTICLE_TAGS = COMMENT_TAGS | {
     "h2", "h3", "h4", "h5", "h6", "hr", "img", "table", "thead", "tbody", "tr", "th", "td",
@@ -113,8 +115,10 @@ def render_article(text: str) -> str:
 
 
 def sanitize_html(html: str) -> str:
-    """Clean HTML that arrives as HTML (imported WordPress posts)."""
-    return _clean(html, ARTICLE_TAGS, "noopener")
+    """Clean HTML that arrives as HTML (imported WordPress posts). Elements nested
+    past ``nesting.NESTING_LIMIT`` lose their tags, not their text: the sanitizer
+    takes time in the square of the depth."""
+    return _clean(limit_nesting(html), ARTICLE_TAGS, "noopener")
 
 
 def web_url(url: str) -> str:

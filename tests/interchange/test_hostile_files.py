@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -9,8 +10,10 @@ from django.core.management.base import CommandError
 
 from broadsheet.discussion.models import Comment
 from broadsheet.interchange import xmlstream
+from broadsheet.nesting import NESTING_LIMIT
 from broadsheet.newsroom.models import Article, Author, Section
 from tests.interchange.conftest import SAMPLES, run_import, tally
+from tests.test_nesting import written_depth
 
 
 def nothing_written() -> bool:
@@ -287,3 +290,23 @@ def test_characters_cut_between_two_reads_are_read_as_whole(size):
     pieces = [document[i : i + size] for i in range(0, len(document), size)]
     read = b"".join(reader.feed(piece, final=False) for piece in pieces)
     assert read + reader.feed(b"", final=True) == expected
+
+
+def test_html_nested_thousands_deep_is_imported_whole_with_its_depth_limited(db, tmp_path):
+    # Sanitized as it came, such a comment held the import's write lock for minutes.
+    n = 3_000
+    comment = "".join(f"<blockquote>c{i} " for i in range(n)) + "</blockquote>" * n
+    post = "".join(f"<div>p{i} " for i in range(n))  # never closed
+    text = (SAMPLES / "wordpress-1.0.xml").read_text()
+    text = text.replace("Hi, this is a comment.", comment)
+    text = text.replace("Welcome to WordPress. This is your first post.", post)
+    deep = tmp_path / "deep.xml"
+    deep.write_text(text)
+    run_import("wxr", deep, "--no-train")
+    stored = Comment.objects.get(author_name="Mr WordPress")
+    assert stored.body == comment  # the source is kept as written
+    assert re.findall(r"c\d+", stored.body_html) == [f"c{i}" for i in range(n)]
+    assert written_depth(stored.body_html) == NESTING_LIMIT
+    article = Article.objects.get(title="Hello world!")
+    assert re.findall(r"p\d+", article.body_html) == [f"p{i}" for i in range(n)]
+    assert written_depth(article.body_html) <= NESTING_LIMIT

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import lxml.html
 import nh3
 import pytest
 
+from broadsheet import markup
 from broadsheet.interchange import wpcontent
 from broadsheet.markup import sanitize_html
+from broadsheet.nesting import NESTING_LIMIT
+from tests.test_nesting import written_depth
 
 
 def test_more_marker_splits_the_teaser_and_disappears():
@@ -285,3 +290,49 @@ def test_a_quotes_cite_address_is_checked_like_a_link(cite):
 def test_a_quotes_web_address_stays():
     html = wpcontent.comment_html('<blockquote cite="https://ok.test/a">Quoted</blockquote>')
     assert '<blockquote cite="https://ok.test/a">' in html
+
+
+def test_a_comment_nested_thousands_deep_keeps_its_words_but_not_its_depth():
+    # Only an import file can hold such HTML; sanitized as it is, it held an import's
+    # write lock for minutes. A comment quoting a few levels deep is shown as before.
+    n = 3_000
+    deep = "".join(f"<blockquote>w{i} " for i in range(n)) + "</blockquote>" * n
+    html = wpcontent.comment_html(deep)
+    assert re.findall(r"w\d+", html) == [f"w{i}" for i in range(n)]
+    assert written_depth(html) == NESTING_LIMIT
+    unclosed = wpcontent.comment_html("<blockquote>" * n + "words")
+    assert "words" in unclosed and written_depth(unclosed) <= NESTING_LIMIT
+    quotes = "<blockquote>Quoted\n<blockquote>quoted <b>back</b></blockquote>\n</blockquote>\nYes."
+    assert wpcontent.comment_html(quotes) == (
+        "<blockquote><p>Quoted</p>\n<blockquote><p>quoted <strong>back</strong></p>"
+        "</blockquote>\n</blockquote>\n<p>Yes.</p>"
+    )
+
+
+def test_html_within_the_limit_is_sanitized_exactly_as_without_it(monkeypatch):
+    # Enough tags to be read through (a short text cannot nest that deep), five
+    # quotes deep, with lists and paragraphs whose end tags are left out.
+    quotes = "".join(f"<blockquote cite='https://q.test/{i}'>Level {i}\n\n" for i in range(5))
+    body = quotes + "<ul>" + "<li>one <b>two</b> <i>three</i>" * 40 + "</ul>" + "</blockquote>" * 5
+    body += "<p>Then <a href='https://x.test/'>a link</a>" * 40
+    with_limit = wpcontent.comment_html(body), sanitize_html(body)
+    monkeypatch.setattr(wpcontent, "limit_nesting", lambda html: html)
+    monkeypatch.setattr(markup, "limit_nesting", lambda html: html)
+    assert (wpcontent.comment_html(body), sanitize_html(body)) == with_limit
+    assert written_depth(with_limit[0]) == 8
+
+
+def test_an_article_nested_thousands_deep_is_still_sanitized():
+    n = 3_000
+    body = (
+        "<blockquote>" * n
+        + '<p>kept <script>alert("deep")</script><a href="javascript:alert(1)">link</a>'
+        + '<img src="https://x.test/a.png" onerror="alert(2)"></p>'
+        + "</blockquote>" * n
+        + "<p>after</p>"
+    )
+    for html in (sanitize_html(body), sanitize_html(wpcontent.article_html(body))):
+        assert "kept" in html and "link" in html and "<p>after</p>" in html
+        assert "script" not in html and "alert" not in html and "javascript" not in html
+        assert '<img src="https://x.test/a.png">' in html
+        assert written_depth(html) <= NESTING_LIMIT

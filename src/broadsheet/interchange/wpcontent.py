@@ -19,6 +19,7 @@ import nh3
 
 from broadsheet.interchange.wpautop import SCRIPT, autop, split_blocks
 from broadsheet.markup import ARTICLE_TAGS, COMMENT_TAGS, clean_until_stable
+from broadsheet.nesting import limit_nesting
 
 _MORE = re.compile(r"<!--more(?:\s[^>]*?)?-->|<!--noteaser-->", re.IGNORECASE)
 
@@ -287,7 +288,8 @@ def comment_html(content: str) -> str:
     """Safe HTML for a comment imported as HTML (WordPress, Disqus).
 
     The same tags and link attributes as ``broadsheet.markup.render_comment``
-    allows; ``b``/``i`` become ``strong``/``em`` so that nothing is lost.
+    allows; ``b``/``i`` become ``strong``/``em`` so that nothing is lost. Elements
+    nested past ``nesting.NESTING_LIMIT`` lose their tags, not their text.
     """
     content = re.sub(r"<(/?)b(\s[^>]*)?>", r"<\1strong>", content, flags=re.IGNORECASE)
     content = re.sub(r"<(/?)i(\s[^>]*)?>", r"<\1em>", content, flags=re.IGNORECASE)
@@ -297,7 +299,8 @@ def comment_html(content: str) -> str:
         "url_schemes": {"http", "https", "mailto"},
         "link_rel": "nofollow ugc noopener",
     }
-    cleaned = clean_until_stable(keep_blocks_apart(autop(content), COMMENT_TAGS), **rules)
+    laid_out = keep_blocks_apart(autop(content), COMMENT_TAGS)
+    cleaned = clean_until_stable(limit_nesting(laid_out), **rules)
     if "<li" in cleaned:
         cleaned = clean_until_stable(_listed(cleaned), **rules)
     return cleaned
@@ -334,7 +337,7 @@ def _listed(fragment: str) -> str:
 def html_to_text(value: str) -> str:
     """Plain text of an HTML fragment (excerpts become summaries)."""
     value = re.sub(r"<br\s*/?>|</p>", "\n", value, flags=re.IGNORECASE)
-    cleaned = nh3.clean(value, tags=set())
+    cleaned = nh3.clean(limit_nesting(value), tags=set())
     cleaned = html.unescape(cleaned)
     lines = [" ".join(line.split()) for line in cleaned.splitlines()]
     return "\n".join(line for line in lines if line).strip()
