@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from broadsheet.discussion.models import Comment
 from broadsheet.discussion.policy import Submission, Verdict, get_policy
 from broadsheet.moderation import actions
+from broadsheet.moderation.checks import TRUST_SETTLES_AFTER
 from broadsheet.moderation.models import WordRule
+from broadsheet.newsroom.models import SiteSettings
 from tests.conftest import post
+from tests.moderation.conftest import train_site_filter
 
 pytestmark = pytest.mark.django_db
 Status = Comment.Status
@@ -55,18 +61,61 @@ def author(**extra):
     return {"author_name": "Jane", "author_email": "jane@example.org", **extra}
 
 
-def test_commenter_with_enough_approved_comments_and_none_rejected_is_trusted(
-    article, rules, moderator
+def settled(*comments: Comment) -> None:
+    """Make ``comments`` a day and a minute old: old enough to count towards trust."""
+    when = timezone.now() - TRUST_SETTLES_AFTER - timedelta(minutes=1)
+    Comment.objects.filter(pk__in=[c.pk for c in comments]).update(created_at=when)
+
+
+def learned_to_hold(rules) -> str:
+    """Train the filter so that it holds (not files as spam) the text returned."""
+    rules.learned_min_examples, rules.hold_threshold, rules.spam_threshold = 5, 0.5, 0.999999
+    rules.save()
+    train_site_filter()
+    return "Subscribe to my channel http://sub.example.com for free gifts"
+
+
+def test_commenter_with_enough_settled_approved_comments_and_none_rejected_is_trusted(
+    article, rules
 ):
     rules.trust_after = 2
     rules.save()
-    WordRule.objects.create(phrase="watches", list=WordRule.List.HOLD)
-    for n in range(2):
-        post(article, f"good point {n}", **author())
-    assert post(article, "my watches stopped", **author()).status == Status.APPROVED
+    text = learned_to_hold(rules)
+    settled(*[post(article, f"good point {n}", **author()) for n in range(2)])
+    trusted = post(article, text, **author())
+    assert trusted.status == Status.APPROVED
+    assert {r["check"] for r in trusted.reasons} == {"learned_score", "trusted_commenter"}
     # Someone else with the same e-mail but another name is not trusted.
-    impostor = post(article, "cheap watches", author_name="Jan", author_email="jane@example.org")
+    impostor = post(article, text, author_name="Jan", author_email="jane@example.org")
     assert impostor.status == Status.PENDING
+
+
+def test_comments_published_a_moment_ago_do_not_make_their_author_trusted(article, rules):
+    rules.trust_after = 2
+    rules.save()
+    text = learned_to_hold(rules)
+    for n in range(3):
+        assert post(article, f"good point {n}", **author()).status == Status.APPROVED
+    assert post(article, text, **author()).status == Status.PENDING
+
+
+def test_trust_does_not_set_aside_the_sites_own_rules_or_signs_of_a_bot(article, rules):
+    rules.trust_after = 1
+    rules.save()
+    settled(post(article, "good point", **author()))
+    WordRule.objects.create(phrase="watches", list=WordRule.List.HOLD)
+    WordRule.objects.create(phrase="casino", list=WordRule.List.BLOCK)
+    held = post(article, "my watches stopped", **author())
+    assert held.status == Status.PENDING
+    assert {r["check"] for r in held.reasons} == {"word_lists", "trusted_commenter"}
+    SiteSettings.objects.update(comment_policy=SiteSettings.CommentPolicy.HOLD)
+    held = post(article, "one more", **author())
+    assert held.status == Status.PENDING
+    assert {r["check"] for r in held.reasons} == {"hold_all", "trusted_commenter"}
+    SiteSettings.objects.update(comment_policy=SiteSettings.CommentPolicy.PUBLISH)
+    # Filed as spam, each costs the author their trust; a spam verdict was theirs anyway.
+    assert post(article, "hello again", honeypot="x", **author()).status == Status.SPAM
+    assert post(article, "casino night", **author()).status == Status.SPAM
 
 
 def test_one_rejected_comment_loses_trust(article, rules, moderator):
@@ -145,10 +194,10 @@ class HoldEverything:
 def test_user_account_history_counts_for_trust(article, rules):
     rules.trust_after = 1
     rules.save()
+    text = learned_to_hold(rules)
     user = get_user_model().objects.create_user("reader")
-    WordRule.objects.create(phrase="watches", list=WordRule.List.HOLD)
-    post(article, "first", user=user)
-    assert post(article, "watches", user=user).status == Status.APPROVED
+    settled(post(article, "first", user=user))
+    assert post(article, text, user=user).status == Status.APPROVED
 
 
 def test_thresholds_are_validated(rules):

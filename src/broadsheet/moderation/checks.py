@@ -14,6 +14,7 @@ import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cached_property, lru_cache
 
 from django.core.cache import cache
@@ -35,10 +36,17 @@ ALLOW = "allow"
 Status = Comment.Status
 
 
+# An approved comment counts towards trust once it has been up this long: readers
+# have had time to report it and moderators to take it down. Without it, three bland
+# comments published at once made their author trusted a second later.
+TRUST_SETTLES_AFTER = timedelta(days=1)
+
+
 @dataclass
 class AuthorHistory:
     approved: int = 0
     unpublished: int = 0  # rejected or spam
+    settled: int = 0  # approved and posted at least TRUST_SETTLES_AFTER ago
 
     @property
     def known(self) -> bool:
@@ -76,9 +84,11 @@ def author_history(sub: Submission) -> AuthorHistory | None:
     comments = Comment.objects.filter(match)
     if sub.editing is not None:
         comments = comments.exclude(pk=sub.editing.pk)
+    settled_before = timezone.now() - TRUST_SETTLES_AFTER
     counts = comments.aggregate(
         approved=Count("pk", filter=Q(status=Status.APPROVED)),
         unpublished=Count("pk", filter=Q(status__in=[Status.SPAM, Status.REJECTED])),
+        settled=Count("pk", filter=Q(status=Status.APPROVED, created_at__lte=settled_before)),
     )
     return AuthorHistory(**counts)
 
@@ -336,11 +346,11 @@ def first_comment(ctx: Context) -> Verdict:
 def trusted_commenter(ctx: Context) -> Verdict:
     needed = ctx.rules.trust_after
     history = ctx.history
-    if needed and history and history.approved >= needed and history.unpublished == 0:
+    if needed and history and history.settled >= needed and history.unpublished == 0:
         return Verdict(
             "trusted_commenter",
             "trust",
-            f"Trusted: {history.approved} approved comments and none rejected.",
+            f"Trusted: {history.settled} approved comments, a day old or more, and none rejected.",
         )
     return Verdict("trusted_commenter", ALLOW, "Not yet trusted.")
 

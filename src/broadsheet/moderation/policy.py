@@ -43,12 +43,19 @@ def learned_verdict(sub: Submission, rules: ModerationSettings) -> tuple[Verdict
     ), score
 
 
+# What a trusted commenter's comment skips: the judgements made for want of knowing
+# the author. The site's own rules (word lists, links, hold every comment) and the
+# signs of a bot (honeypot, posting speed, the same text again) still apply, as
+# WordPress applies them to an author it has approved before.
+TRUST_SKIPS = frozenset({"learned_score", "first_comment"})
+
+
 class DefaultPolicy:
     """Refusals stop at once; otherwise the strongest of spam > hold > approve wins.
 
-    A "trust" verdict (staff, or a commenter with enough approved comments and
-    none rejected) skips the hold and spam checks and the learned score, but
-    never a refusal (closed comments, length, a block, the rate limit).
+    Staff skip every hold and spam verdict; a trusted commenter (enough approved
+    comments, settled, and none rejected) skips those of ``TRUST_SKIPS``. Neither
+    skips a refusal (closed comments, length, a block, the rate limit).
     """
 
     checks: list[Check] = DEFAULT_CHECKS
@@ -63,8 +70,13 @@ class DefaultPolicy:
                 return Decision(status=Comment.Status.PENDING, verdicts=verdicts)
         verdict, score = learned_verdict(submission, ctx.rules)
         verdicts.append(verdict)
-        trusted = any(v.action == "trust" for v in verdicts)
+        trusted = {v.check for v in verdicts if v.action == "trust"}
         for action, status in _OUTCOME.items():
-            if not trusted and any(v.action == action for v in verdicts):
+            if any(v.action == action and not _set_aside(v, trusted) for v in verdicts):
                 return Decision(status=status, verdicts=verdicts, score=score)
         return Decision(status=Comment.Status.APPROVED, verdicts=verdicts, score=score)
+
+
+def _set_aside(verdict: Verdict, trusted: set[str]) -> bool:
+    """Whether the trust verdicts (by their checks' names) set ``verdict`` aside."""
+    return "trusted_staff" in trusted or (bool(trusted) and verdict.check in TRUST_SKIPS)
