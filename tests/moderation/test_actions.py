@@ -80,6 +80,12 @@ def test_last_undoable_is_the_moderators_own_latest_not_yet_undone(article, mode
     assert actions.last_undoable(moderator) == first
     actions.undo(first, actor=moderator)
     assert actions.last_undoable(moderator) is None
+    # A decision someone else has overridden since is passed over.
+    c = post(article, "c")
+    earlier = actions.reject(c, actor=moderator)
+    actions.approve(b, actor=moderator)
+    actions.mark_spam(b, actor=other)
+    assert actions.last_undoable(moderator) == earlier
 
 
 def test_audit_log_is_append_only_in_the_admin(admin_client, article, moderator):

@@ -463,6 +463,51 @@ def test_undo_leaves_a_comment_someone_has_decided_on_since(staff, article, mode
     assert "1 decision in the last two days" in decided
 
 
+def test_undo_passes_over_a_decision_someone_changed_since_instead_of_sticking(
+    staff, article, moderator
+):
+    from tests.moderation.conftest import make_moderator
+
+    a, b = held(article, 2)
+    staff.post("/moderation/decide", {"one": f"approve:{a.pk}"})
+    staff.post("/moderation/decide", {"one": f"approve:{b.pk}"})
+    actions.reject(Comment.objects.get(pk=b.pk), actor=make_moderator("other"))
+    # The latest decision of this moderator that still stands is undone: the one on a.
+    response = staff.post("/moderation/undo", {"next": "/moderation/"})
+    said = " ".join(m.message for m in response.wsgi_request._messages)
+    assert f"Undid “Approved” on #{a.pk}" in said
+    statuses = dict(Comment.objects.values_list("pk", "status"))
+    assert (statuses[a.pk], statuses[b.pk]) == (Status.PENDING, Status.REJECTED)
+    response = staff.post("/moderation/undo", {"next": "/moderation/"})
+    assert [m.message for m in response.wsgi_request._messages][-1] == "Nothing to undo."
+
+
+def test_a_decision_from_a_page_shown_before_another_moderators_is_not_applied(
+    staff, article, moderator
+):
+    from tests.moderation.conftest import make_moderator
+
+    a, b = held(article, 2)
+    page = staff.get("/moderation/").content.decode()
+    shown = [f"{a.pk}:pending", f"{b.pk}:pending"]
+    assert all(f'name="was" value="{w}"' in page for w in shown)
+    actions.approve(Comment.objects.get(pk=a.pk), actor=make_moderator("other"))
+    response = staff.post(
+        "/moderation/decide", {"action": "spam", "ids": [a.pk, b.pk], "was": shown}
+    )
+    said = " ".join(m.message for m in response.wsgi_request._messages)
+    assert (
+        f"1 comment was decided by someone else after this page was shown (#{a.pk} is now approved)"
+        in said
+    )
+    assert "Marked as spam: 1 comment" in said
+    statuses = dict(Comment.objects.values_list("pk", "status"))
+    assert (statuses[a.pk], statuses[b.pk]) == (Status.APPROVED, Status.SPAM)
+    # One button, the same.
+    response = staff.post("/moderation/decide", {"one": f"reject:{a.pk}", "was": shown})
+    assert Comment.objects.get(pk=a.pk).status == Status.APPROVED
+
+
 def test_blocks_and_the_audit_log_need_their_own_permissions(client, article, django_user_model):
     from django.contrib.auth.models import Permission
 

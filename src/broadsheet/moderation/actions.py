@@ -211,14 +211,11 @@ def undo_last(actor: Any) -> tuple[list[AuditEntry], int]:
 
 
 def last_undoable(actor: Any) -> AuditEntry | None:
-    """The actor's latest decision that has not been undone."""
-    return (
-        AuditEntry.objects.filter(actor=_actor(actor), action__in=UNDOABLE)
-        .exclude(comment=None)
-        .filter(reverted_by=None)
-        .order_by("-created_at", "-id")
-        .first()
-    )
+    """The actor's latest decision that still stands. One that someone changed since
+    is passed over: undoing it would overwrite their decision, and stopping at it
+    would leave every later undo stuck there."""
+    own = AuditEntry.objects.filter(actor=_actor(actor)).exclude(comment=None)
+    return standing(own).order_by("-created_at", "-id").first()
 
 
 def report(comment: Comment, *, reason: str, reporter_key: str, detail: str = "") -> Report | None:

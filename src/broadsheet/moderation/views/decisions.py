@@ -241,6 +241,21 @@ def decide_many(request: HttpRequest) -> HttpResponse:
         messages.warning(request, "Tick at least one comment first.")
         return _back(request)
     comments = list(Comment.objects.filter(pk__in=pks).order_by("pk"))
+    # A comment another moderator decided since this page was shown is left to their
+    # decision: the page showed it as it no longer is.
+    shown = _shown_statuses(request.POST.getlist("was"))
+    changed = [c for c in comments if shown.get(c.pk, c.status) != c.status]
+    comments = [c for c in comments if c not in changed]
+    if changed:
+        them = "1 comment was" if len(changed) == 1 else f"{len(changed)} comments were"
+        messages.warning(
+            request,
+            f"{them} decided by someone else after this page was shown "
+            f"({', '.join(f'#{c.pk} is now {c.get_status_display().lower()}' for c in changed)}): "
+            "left as it is.",
+        )
+        if not comments:
+            return _back(request)
     if action == "keep":
         for comment in comments:
             actions.dismiss_reports(comment, actor=request.user)
@@ -251,6 +266,16 @@ def decide_many(request: HttpRequest) -> HttpResponse:
         request, f"{label}: {_comments(len(comments))}. Press u (or Undo my last decision) to undo."
     )
     return _back(request)
+
+
+def _shown_statuses(values: list[str]) -> dict[int, str]:
+    """``{comment id: status}`` from the queue's "was" fields ("12:pending")."""
+    shown = {}
+    for value in values:
+        pk, _, status = value.partition(":")
+        if (number := _id(pk)) is not None and status in Comment.Status.values:
+            shown[number] = status
+    return shown
 
 
 @moderator_required
