@@ -170,6 +170,23 @@ def test_an_edit_replaces_the_reasons_moderators_read(article, rules):
     assert "Before the edit: Contains “casino”" in why["reason"]
 
 
+def test_an_edit_of_a_spam_comment_keeps_why_it_was_caught(article, rules):
+    from broadsheet.discussion import actions as discussion_actions
+
+    WordRule.objects.create(phrase="casino", list=WordRule.List.BLOCK)
+    WordRule.objects.create(phrase="museum", list=WordRule.List.HOLD)
+    spam = post(article, "visit the casino")
+    assert spam.status == Status.SPAM
+    edited = discussion_actions.edit_comment(spam, "visit the museum", token=spam._token)
+    assert edited.status == Status.SPAM
+    checks = [r["check"] for r in edited.reasons]
+    assert checks == ["word_lists", "edited"]  # the new text's hold, and the spam's reason
+    assert "Before the edit: Contains “casino”" in edited.reasons[1]["reason"]
+    again = discussion_actions.edit_comment(edited, "visit the zoo", token=spam._token)
+    (note,) = again.reasons  # the first edit's note, not a note of notes
+    assert note == edited.reasons[1]
+
+
 def test_edits_are_judged_again_and_can_lose_approval(article):
     from broadsheet.discussion import actions as discussion_actions
 

@@ -161,15 +161,21 @@ def edit_comment(comment: Comment, body: str, *, token: str | None) -> Comment:
     def judged(current: Comment) -> list[str]:
         # Moderators read the new text: the score and reasons shown are the new text's,
         # and for a comment the edit cannot publish, why it waits all the same.
+        # Why it was held or filed as spam stays in view too: the edit may have taken
+        # out what caught it. A second edit keeps the first's note (the first reasons).
         reasons = list(decision.reasons)
-        if current.status != Status.APPROVED and decision.status == Status.APPROVED:
-            before = " ".join(r["reason"] for r in current.reasons if r.get("reason"))
-            reasons.append({
-                "check": "edited",
-                "action": "hold",
-                "reason": "Edited by its author while it waited: an edit never publishes a "
-                "comment." + (f" Before the edit: {before}" if before else ""),
-            })  # fmt: skip
+        if current.status != Status.APPROVED:
+            earlier = next((r for r in current.reasons if r.get("check") == "edited"), None)
+            if earlier is None:
+                before = " ".join(r["reason"] for r in current.reasons if r.get("reason"))
+                earlier = {
+                    "check": "edited",
+                    "action": "hold",
+                    "reason": "Edited by its author while it was not published: an edit "
+                    "never publishes a comment."
+                    + (f" Before the edit: {before}" if before else ""),
+                }
+            reasons.append(earlier)
         current.reasons = reasons
         current.score = decision.score
         fields = ["reasons", "score"]
