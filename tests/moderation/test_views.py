@@ -259,6 +259,31 @@ def test_block_from_the_queue_for_a_time_and_unblock(staff, article, moderator):
     assert not Block.objects.exists()
 
 
+def test_the_block_page_names_each_address_and_leaves_a_shared_one_unticked(staff, article):
+    office = "198.51.100.4"
+    troll = post(article, "troll", author_email="t@example.org", ip_address=office)
+    for n in range(3):  # colleagues on the same network
+        post(
+            article,
+            f"fair point {n}",
+            author_name=f"Colleague {n}",
+            author_email=f"c{n}@example.org",
+            ip_address=office,
+        )
+    post(article, "again", author_email="t@example.org", ip_address=office)  # the troll again
+    page = staff.get(f"/moderation/{troll.pk}/block").content.decode()
+    assert "E-mail: t@example.org" in page
+    assert f"IP address: {office} (also used by 3 other authors in the last 90 days" in page
+    ticked = re.findall(r'<input type="checkbox" name="kinds" value="(\w+)"[^>]*checked', page)
+    assert ticked == ["email"]
+    # Alone on its address, the address is ticked too.
+    lone = post(article, "spam", author_email="s@example.org", ip_address="192.0.2.99")
+    page = staff.get(f"/moderation/{lone.pk}/block").content.decode()
+    assert re.findall(r'<input type="checkbox" name="kinds" value="(\w+)"[^>]*checked', page) == [
+        "email", "ip",
+    ]  # fmt: skip
+
+
 def test_block_for_good(staff, article):
     comment = post(article, "troll", author_email="t@example.org")
     staff.post(f"/moderation/{comment.pk}/block", {"kinds": ["email"], "days": ""})

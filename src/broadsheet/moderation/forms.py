@@ -38,12 +38,14 @@ class BlockForm(forms.Form):
     days = forms.ChoiceField(label="For how long", choices=DURATIONS, required=False)
     reason = forms.CharField(label="Reason (kept in the audit log)", required=False, max_length=300)
 
-    def __init__(self, *args, available: Sequence[str], **kwargs) -> None:
+    def __init__(
+        self, *args, choices: Sequence[tuple[str, str]], ticked: Sequence[str], **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         kinds = self.fields["kinds"]
         assert isinstance(kinds, forms.MultipleChoiceField)
-        kinds.choices = [(k, label) for k, label in Block.Kind.choices if k in available]
-        kinds.initial = available
+        kinds.choices = list(choices)
+        kinds.initial = list(ticked)
 
     @property
     def duration_days(self) -> int | None:

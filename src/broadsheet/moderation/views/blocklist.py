@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from broadsheet.discussion.models import Comment
@@ -20,17 +23,9 @@ from broadsheet.moderation.views.paging import QUEUE_PAGE_SIZE
 @require_http_methods(["GET", "POST"])
 @needs("moderation.add_block")
 def block(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
-    available = [
-        kind
-        for kind, present in (
-            (Block.Kind.USER, comment.user_id),
-            (Block.Kind.EMAIL, comment.author_email),
-            (Block.Kind.IP, comment.ip_address),
-        )
-        if present
-    ]
-    form = BlockForm(request.POST or None, available=available)
+    comment = get_object_or_404(Comment.objects.select_related("article", "user"), pk=pk)
+    choices, ticked = _block_choices(comment)
+    form = BlockForm(request.POST or None, choices=choices, ticked=ticked)
     if request.method == "POST" and form.is_valid():
         actions.block_author(
             comment,
@@ -46,6 +41,50 @@ def block(request: HttpRequest, pk: int) -> HttpResponse:
         "moderation/block.html",
         {"comment": comment, "form": form, "existing": actions.blocks_for(comment)},
         status=400 if form.errors else 200,
+    )
+
+
+# How far back the block page looks for other authors who used the same address.
+SHARED_LOOKBACK = timedelta(days=90)
+
+
+def _block_choices(comment: Comment) -> tuple[list[tuple[str, str]], list[str]]:
+    """What the comment's author can be blocked by, each named with its value and how
+    many other authors used it lately; and which to tick. An address others used too
+    (an office, a school, a mobile network, a proxy) is shown but not ticked: blocking
+    it blocks them all."""
+    choices: list[tuple[str, str]] = []
+    ticked: list[str] = []
+    if comment.user is not None:
+        choices.append((Block.Kind.USER, f"Account: {comment.user.get_username()}"))
+        ticked.append(Block.Kind.USER)
+    for kind, field, value in (
+        (Block.Kind.EMAIL, "author_email", comment.author_email),
+        (Block.Kind.IP, "ip_address", comment.ip_address),
+    ):
+        if not value:
+            continue
+        others = _other_authors(comment, field, value)
+        label = f"{Block.Kind(kind).label}: {value}"
+        if others:
+            who = "1 other author" if others == 1 else f"{others} other authors"
+            label += f" (also used by {who} in the last 90 days: blocking it blocks them too)"
+        choices.append((kind, label))
+        if not others:
+            ticked.append(kind)
+    return choices, ticked
+
+
+def _other_authors(comment: Comment, field: str, value: str) -> int:
+    """How many authors other than the comment's (by name and e-mail) posted lately with
+    ``field`` equal to ``value``."""
+    since = timezone.now() - SHARED_LOOKBACK
+    return (
+        Comment.objects.filter(**{field: value}, created_at__gte=since)
+        .exclude(author_name=comment.author_name, author_email=comment.author_email)
+        .values("author_name", "author_email")
+        .distinct()
+        .count()
     )
 
 
