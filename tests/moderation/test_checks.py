@@ -262,8 +262,11 @@ def test_a_rule_of_nothing_but_wildcards_is_refused(db, phrase):
 def test_a_timed_block_tells_the_reader_when_it_ends(article, moderator):
     first = post(article, "Hello", author_email="t@example.org")
     actions.block_author(first, actor=moderator, kinds=[Block.Kind.EMAIL], days=7)
-    with pytest.raises(CommentRefused, match="You cannot comment on this site until "):
+    with pytest.raises(CommentRefused, match="You cannot comment on this site until ") as refused:
         post(article, "again", author_email="t@example.org")
+    # One full stop, also after "8:19 a.m." (every English time ends in one, or in "noon").
+    said = str(refused.value)
+    assert said.endswith(".") and not said.endswith("..")
     actions.block_author(first, actor=moderator, kinds=[Block.Kind.EMAIL])
     with pytest.raises(CommentRefused, match=r"^You cannot comment on this site\.$"):
         post(article, "again", author_email="t@example.org")

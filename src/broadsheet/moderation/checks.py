@@ -128,7 +128,11 @@ def blocked_author(ctx: Context) -> Verdict:
         # A timed block says when it ends, so the reader knows it is not for good.
         until = max(end for (end,) in ends)
         when = formats.date_format(timezone.localtime(until), "DATETIME_FORMAT")
-        return Verdict("blocked_author", "refuse", f"You cannot comment on this site until {when}.")
+        # "8:19 a.m." already ends the sentence.
+        end = "" if when.endswith(".") else "."
+        return Verdict(
+            "blocked_author", "refuse", f"You cannot comment on this site until {when}{end}"
+        )
     return Verdict("blocked_author", ALLOW, "Not blocked.")
 
 
