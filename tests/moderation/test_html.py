@@ -37,6 +37,7 @@ def busy(article, moderator):
         "/moderation/?tab=decided",
         "/moderation/blocks/",
         "/moderation/log/",
+        "/moderation/words/",
     ],
 )
 def test_staff_pages_are_valid(client, moderator, busy, url):

@@ -5,10 +5,11 @@ record, and teaches the learned filter what the moderator decided."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
@@ -17,7 +18,15 @@ from broadsheet.discussion import actions as discussion_actions
 from broadsheet.discussion.models import Comment
 from broadsheet.moderation import learned
 from broadsheet.moderation.identity import author_keys
-from broadsheet.moderation.models import AuditEntry, Block, ModerationSettings, Report
+from broadsheet.moderation.models import (
+    PHRASE_MAX_LENGTH,
+    AuditEntry,
+    Block,
+    ModerationSettings,
+    Report,
+    WordRule,
+    phrase_problem,
+)
 
 Action = AuditEntry.Action
 Status = Comment.Status
@@ -356,6 +365,56 @@ def set_thresholds(hold: float, spam: float, *, actor: Any) -> bool:
             note=f"hold {before[0]:g} → {hold:g}, spam {before[1]:g} → {spam:g}",
         )
     return True
+
+
+def save_word_lists(
+    wanted: Mapping[str, Sequence[str]], *, actor: Any
+) -> dict[str, tuple[list[str], list[str]]]:
+    """Make each word list (hold, block) hold exactly ``wanted``'s phrases, with one audit
+    entry for the whole change; returns each list's (added, removed) phrases.
+
+    Rules kept keep their note and date. A phrase new to a list that is too broad
+    (``phrase_problem``) raises ``ValidationError`` and nothing changes. A list that is
+    not in ``wanted`` is left alone.
+    """
+    changes: dict[str, tuple[list[str], list[str]]] = {}
+    with transaction.atomic():
+        # Two moderators saving at once: the second works from what the first saved.
+        stored = list(WordRule.objects.select_for_update().filter(list__in=list(wanted)))
+        for kind, phrases in wanted.items():
+            have = {rule.phrase for rule in stored if rule.list == kind}
+            added = [p for p in dict.fromkeys(phrases) if p not in have]
+            removed = sorted(have - set(phrases))
+            for phrase in added:
+                if len(phrase) > PHRASE_MAX_LENGTH:
+                    raise ValidationError(f"“{phrase[:40]}…” is too long for a rule.")
+                if problem := phrase_problem(phrase):
+                    raise ValidationError(problem)
+            WordRule.objects.filter(list=kind, phrase__in=removed).delete()
+            WordRule.objects.bulk_create([WordRule(phrase=p, list=kind) for p in added])
+            if added or removed:
+                changes[kind] = (added, removed)
+        if changes:
+            AuditEntry.objects.create(
+                actor=_actor(actor), action=Action.WORDS, note=_word_changes(changes)
+            )
+    return changes
+
+
+def _word_changes(changes: dict[str, tuple[list[str], list[str]]]) -> str:
+    """The audit note of a word-list save: what was added to and removed from each list."""
+    said = []
+    for kind, (added, removed) in changes.items():
+        listed = "block" if kind == WordRule.List.BLOCK else "hold"
+        if added:
+            said.append(f"Added {_phrases(added)} on the {listed} list.")
+        if removed:
+            said.append(f"Removed {_phrases(removed)} from the {listed} list.")
+    return " ".join(said)
+
+
+def _phrases(phrases: Sequence[str]) -> str:
+    return ", ".join(f"“{p}”" for p in phrases)
 
 
 def record(action: str, note: str, *, actor: Any) -> AuditEntry:

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 
 from broadsheet.discussion.models import Comment
 from broadsheet.moderation import actions as moderation_actions
+from broadsheet.moderation.forms import WordRuleAdminForm
 from broadsheet.moderation.models import (
     AuditEntry,
     Block,
@@ -71,6 +72,7 @@ def _rule(rule: WordRule) -> str:
 class WordRuleAdmin(admin.ModelAdmin):
     """The word lists; every addition, change and removal goes into the audit log."""
 
+    form = WordRuleAdminForm
     list_display = ["phrase", "list", "note", "created_at"]
     list_filter = ["list"]
     search_fields = ["phrase", "note"]

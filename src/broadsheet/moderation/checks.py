@@ -226,7 +226,12 @@ def posting_speed(ctx: Context) -> Verdict:
 
 
 def _match_text(sub: Submission) -> str:
-    parts = (sub.body, sub.author_name, sub.author_email, sub.author_url)
+    return match_text(sub.body, sub.author_name, sub.author_email, sub.author_url)
+
+
+def match_text(body: str, author_name: str, author_email: str, author_url: str) -> str:
+    """What the word lists are matched against: a comment's text and author fields."""
+    parts = (body, author_name, author_email, author_url)
     return unicodedata.normalize("NFKC", clean_markup("\n".join(parts))).casefold()
 
 
@@ -288,6 +293,70 @@ def word_lists(ctx: Context) -> Verdict:
             reason = f"Contains “{said}” ({which}on the {listed} list)."
             return Verdict("word_lists", action, reason)
     return Verdict("word_lists", ALLOW, "No listed words.")
+
+
+# How broad a rule is, measured on what the site has published. A rule that would have
+# caught more than this share of it is surely a mistake (moderators published those
+# comments), so the word lists page asks before saving one.
+RECENT_PUBLISHED = 1000
+BROAD_SHARE = 0.05
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How many of the site's recent published comments a word-list rule matches."""
+
+    phrase: str
+    caught: int
+    tested: int
+
+    @property
+    def too_broad(self) -> bool:
+        return self.caught > self.tested * BROAD_SHARE
+
+    @property
+    def share(self) -> float:
+        return self.caught / self.tested if self.tested else 0.0
+
+    @property
+    def said(self) -> str:
+        """“3 of the last 1,000 published comments (0.3 %)”, or of fewer on a young site."""
+        if not self.tested:
+            return "nothing: the site has no published comments yet to try it on"
+        if self.tested >= RECENT_PUBLISHED:
+            of = f"the last {self.tested:,} published comments"
+        else:
+            of = f"the {self.tested:,} published comment{'s' if self.tested > 1 else ''}"
+        return f"{self.caught:,} of {of} ({self.share:.1%})".replace("%", " %")
+
+
+def recent_published_texts(limit: int = RECENT_PUBLISHED) -> list[str]:
+    """The match text of the latest published comments (only the columns it is made of)."""
+    rows = (
+        Comment.objects.filter(status=Status.APPROVED)
+        .order_by("-created_at", "-id")  # comment_queue_idx
+        .values_list("body", "author_name", "author_email", "author_url")[:limit]
+    )
+    return [match_text(*row) for row in rows]
+
+
+def rule_reach(phrases: list[str], texts: list[str]) -> list[Reach]:
+    """Each phrase's reach into ``texts``, matched by the very pattern the check uses."""
+    reaches = []
+    for phrase in phrases:
+        # Uncached: one pattern per rule would push the lists' own out of _compile's cache.
+        pattern = _compile.__wrapped__((phrase,))
+        # A text can only match when it holds every literal piece of the rule; a plain
+        # substring test skips the regular expression for nearly all of them.
+        words = unicodedata.normalize("NFKC", phrase).casefold().split()
+        pieces = sorted((p for word in words for p in word.split("*") if p), key=len, reverse=True)
+        caught = 0
+        if pattern is not None:
+            caught = sum(
+                1 for text in texts if all(p in text for p in pieces) and pattern.search(text)
+            )
+        reaches.append(Reach(phrase, caught, len(texts)))
+    return reaches
 
 
 def _fingerprint(body: str) -> str:

@@ -1,10 +1,21 @@
+"""The moderators' forms: reporting a comment, blocking its author, the word lists."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
-from broadsheet.moderation.models import Block, Report
+from broadsheet.moderation import checks
+from broadsheet.moderation.models import (
+    PHRASE_MAX_LENGTH,
+    Block,
+    Report,
+    WordRule,
+    phrase_problem,
+)
 
 DURATIONS = [
     ("1", "1 day"),
@@ -51,3 +62,93 @@ class BlockForm(forms.Form):
     def duration_days(self) -> int | None:
         value = self.cleaned_data.get("days")
         return int(value) if value else None
+
+
+def _list_field(label: str, help_text: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 12, "cols": 40, "dir": "auto", "spellcheck": "false"}),
+    )
+
+
+class WordListsForm(forms.Form):
+    """Both word lists, one rule a line. A rule new to its list must not be too broad
+    (``phrase_problem``); rules already stored are kept as they are, and warned about."""
+
+    hold = _list_field("Hold for review", "A comment with one of these waits for a moderator.")
+    block = _list_field("File as spam", "A comment with one of these goes straight to Spam.")
+
+    def __init__(self, *args, stored: dict[str, list[str]], **kwargs) -> None:
+        kwargs.setdefault("initial", {kind: "\n".join(p) for kind, p in stored.items()})
+        super().__init__(*args, **kwargs)
+        self.stored = stored
+
+    def clean_hold(self) -> list[str]:
+        return self._rules(WordRule.List.HOLD)
+
+    def clean_block(self) -> list[str]:
+        return self._rules(WordRule.List.BLOCK)
+
+    def _rules(self, kind: str) -> list[str]:
+        # One rule a line, its spaces evened out as the matcher reads them; repeats once.
+        phrases = list(
+            dict.fromkeys(" ".join(line.split()) for line in self.cleaned_data[kind].splitlines())
+        )
+        phrases = [p for p in phrases if p]
+        problems = []
+        for phrase in phrases:
+            if phrase in self.stored.get(kind, []):
+                continue
+            if len(phrase) > PHRASE_MAX_LENGTH:
+                problems.append(
+                    f"“{phrase[:40]}…” is longer than {PHRASE_MAX_LENGTH} characters, "
+                    "the most a rule may have."
+                )
+            elif problem := phrase_problem(phrase):
+                problems.append(problem)
+        if problems:
+            raise ValidationError(problems)
+        return phrases
+
+    def new_rules(self) -> list[tuple[str, str]]:
+        """The (list, phrase) pairs this save adds, which the lists do not hold yet."""
+        return [
+            (kind, phrase)
+            for kind in (WordRule.List.HOLD, WordRule.List.BLOCK)
+            for phrase in self.cleaned_data[kind]
+            if phrase not in self.stored.get(kind, [])
+        ]
+
+
+class WordRuleAdminForm(forms.ModelForm):
+    """A rule in the admin, held to what the word lists page holds a new rule to."""
+
+    save_anyway = forms.BooleanField(
+        label="Save even if it is broad",
+        required=False,
+        help_text="A rule that would have caught more than "
+        f"{checks.BROAD_SHARE * 100:g} % of the site's last {checks.RECENT_PUBLISHED:,} published "
+        "comments is saved only when this is ticked.",
+    )
+
+    class Meta:
+        model = WordRule
+        fields = ["phrase", "list", "note"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        phrase = data.get("phrase")
+        new = {"phrase", "list"} & set(self.changed_data)
+        if phrase and data.get("list") and new and not data.get("save_anyway"):
+            (reach,) = checks.rule_reach([phrase], checks.recent_published_texts())
+            if reach.too_broad:
+                self.add_error(
+                    "phrase",
+                    f"“{phrase}” would have caught {reach.said}, more than "
+                    f"{checks.BROAD_SHARE * 100:g} %: it would catch many comments moderators "
+                    "publish. Write more of the word, or tick “Save even if it is broad”.",
+                )
+        return data

@@ -73,6 +73,32 @@ class ModerationSettings(SingletonModel):
         return super().load()
 
 
+# A rule with a * needs at least this many other characters. "*a*" (any word with an
+# a) or "*.*" catches nearly every comment; "f*ck", "*.ru" and "viagr*" are narrow.
+MIN_LITERALS = 3
+PHRASE_MAX_LENGTH = 200
+
+
+def phrase_problem(phrase: str) -> str | None:
+    """Why a word-list rule is too broad to be saved, or None when it may be."""
+    # "*" (or "* *", "*.*") alone stands for any word: it would catch every comment.
+    if not any(char.isalnum() for char in phrase):
+        return (
+            f"“{phrase}” needs a letter or a digit: without one it matches nearly every "
+            "comment. Write the word you want to catch, such as casino, or the start of it "
+            "followed by *, such as casin*."
+        )
+    literals = sum(not char.isspace() and char != "*" for char in phrase)
+    if "*" in phrase and literals < MIN_LITERALS:
+        return (
+            f"“{phrase}” is too broad: a rule with * needs at least {MIN_LITERALS} letters, "
+            f"digits or other characters besides the * (it has {literals}), or it matches a "
+            "great many ordinary words. Write more of the word, such as *casino* or viagr*; "
+            "to catch a short word only on its own, write it without *."
+        )
+    return None
+
+
 class WordRule(models.Model):
     """A word or phrase from the site's lists, matched against body, name, e-mail and website."""
 
@@ -81,7 +107,7 @@ class WordRule(models.Model):
         BLOCK = "block", "File as spam"
 
     phrase = models.CharField(
-        max_length=200,
+        max_length=PHRASE_MAX_LENGTH,
         help_text="Case does not matter; * stands for any run of letters (free*, *casino*).",
     )
     list = models.CharField(max_length=5, choices=List.choices, default=List.HOLD)
@@ -98,11 +124,8 @@ class WordRule(models.Model):
         return f"{self.phrase} ({self.get_list_display()})"
 
     def clean(self) -> None:
-        # "*" (or "* *") alone stands for any word: it would catch every comment.
-        if not any(char.isalnum() for char in self.phrase):
-            raise ValidationError(
-                {"phrase": "A rule needs a letter or a digit: * alone would match every comment."}
-            )
+        if problem := phrase_problem(self.phrase):
+            raise ValidationError({"phrase": problem})
 
 
 class BlockQuerySet(models.QuerySet):

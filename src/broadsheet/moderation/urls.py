@@ -1,6 +1,8 @@
+"""The moderation pages' addresses, under /moderation/."""
+
 from django.urls import path
 
-from broadsheet.moderation.views import audit, blocklist, decisions, reports
+from broadsheet.moderation.views import audit, blocklist, decisions, reports, wordlists
 
 app_name = "moderation"
 urlpatterns = [
@@ -14,6 +16,7 @@ urlpatterns = [
     path("blocks/<int:pk>/unblock", blocklist.unblock, name="unblock"),
     path("log/", audit.audit_log, name="log"),
     path("filter/", audit.filter_outcomes, name="filter"),
+    path("words/", wordlists.word_lists, name="words"),
     # Readers' side: public, linked from every comment.
     path("report/<int:pk>", reports.report, name="report"),
 ]
