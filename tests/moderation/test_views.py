@@ -545,3 +545,31 @@ def test_blocks_and_the_audit_log_need_their_own_permissions(client, article, dj
     assert client.get("/moderation/").status_code == 200
     for url in ("/moderation/blocks/", "/moderation/log/", f"/moderation/{comment.pk}/block"):
         assert client.get(url).status_code == 403, url
+
+
+def test_moderation_pages_typed_with_a_final_slash_are_sent_to_the_page(staff, article):
+    comment = post(article, "Hello", ip_address="192.0.2.40")
+    for typed, page in [
+        (f"/moderation/{comment.pk}/block/", f"/moderation/{comment.pk}/block"),
+        (f"/moderation/report/{comment.pk}/", f"/moderation/report/{comment.pk}"),
+        (
+            f"/moderation/report/{comment.pk}/?from=mail",
+            f"/moderation/report/{comment.pk}?from=mail",
+        ),
+        # And the other way: a list page typed without its slash.
+        ("/moderation/words", "/moderation/words/"),
+        ("/moderation/blocks", "/moderation/blocks/"),
+    ]:
+        response = staff.get(typed)
+        assert (response.status_code, response["Location"]) == (301, page), typed
+        assert staff.get(page).status_code == 200, page
+
+
+def test_a_form_posted_to_a_slashed_address_is_not_redirected_or_acted_on(staff, article):
+    comment = post(article, "Hello", ip_address="192.0.2.41")
+    response = staff.post(f"/moderation/{comment.pk}/block/", {"kinds": ["ip"]})
+    assert response.status_code == 405
+    assert not Block.objects.exists()
+    # The POST endpoints answer as before.
+    assert staff.post(f"/moderation/{comment.pk}/block", {"kinds": ["ip"]}).status_code == 302
+    assert Block.objects.count() == 1
