@@ -288,3 +288,20 @@ class TestAdmin:
         )
         assert response.status_code == 302
         assert WordRule.objects.get().note == "storm"
+
+
+def test_a_rule_removed_by_another_moderator_meanwhile_is_not_put_back_unchecked(
+    staff, monkeypatch
+):
+    WordRule.objects.create(phrase="*ab*", list=HOLD)  # stored before the guard
+    try_rules = checks.rule_reach
+
+    def other_moderator_removes_it(*args, **kwargs):
+        WordRule.objects.filter(phrase="*ab*").delete()
+        return try_rules(*args, **kwargs)
+
+    monkeypatch.setattr(checks, "rule_reach", other_moderator_removes_it)
+    response = staff.post(URL, {"hold": "*ab*\ncasino", "block": ""})
+    assert response.status_code == 400
+    assert "“*ab*” is too broad" in response.content.decode()
+    assert not WordRule.objects.exists()

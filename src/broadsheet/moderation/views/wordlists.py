@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -77,9 +77,15 @@ def word_lists(request: HttpRequest) -> HttpResponse:
             asking = [f for f in new if f.reach.too_broad and f.key not in confirmed]
             if not asking:
                 wanted = {kind: form.cleaned_data[kind] for kind in LISTS}
-                actions.save_word_lists(wanted, actor=request.user)
-                _tell(request, new)
-                return redirect("moderation:words")
+                try:
+                    actions.save_word_lists(wanted, actor=request.user)
+                except ValidationError as exc:
+                    # Another moderator removed a rule of the form meanwhile, and it is
+                    # one that may not be added again as it is.
+                    form.add_error(None, exc)
+                else:
+                    _tell(request, new)
+                    return redirect("moderation:words")
             asking = [f for f in new if f.reach.too_broad]  # each asked again, ticked or not
     return render(
         request,
