@@ -115,3 +115,43 @@ def test_with_javascript_the_link_becomes_a_box(staff_page: Page, article):
     staff_page.goto("/moderation/")
     expect(staff_page.get_by_label("Select all 2 on this page")).to_be_visible()
     expect(staff_page.locator("a.pick-all-link")).to_have_count(0)
+
+
+def test_undo_keeps_the_place_in_the_list(staff_page: Page, article):
+    _, _, c, d = held(article, "one", "two", "three", "four")
+    staff_page.goto("/moderation/")
+    for _ in range(2):
+        staff_page.keyboard.press("j")
+    with staff_page.expect_navigation():
+        staff_page.keyboard.press("r")  # "three" rejected: "four" is now third
+    expect(staff_page.locator(f"#q-{d.pk}")).to_have_class("queue-item status-pending current")
+    with staff_page.expect_navigation():
+        staff_page.keyboard.press("u")  # "three" is back, third again, and current
+    assert status_of(c) == Status.PENDING
+    expect(staff_page.locator(f"#q-{c.pk}")).to_have_class("queue-item status-pending current")
+
+
+def test_a_queue_just_opened_on_a_phone_starts_at_its_heading(new_context, live_server, article):
+    held(article, *[f"comment number {n}" for n in range(8)])
+    page = signed_in(new_context(viewport={"width": 390, "height": 700}), live_server)
+    page.goto("/moderation/")
+    expect(page.locator(".queue-item").first).to_have_class("queue-item status-pending current")
+    assert page.evaluate("window.scrollY") == 0
+    expect(page.get_by_role("heading", name="Moderation queue")).to_be_in_viewport()
+
+
+def test_the_audit_log_on_a_phone_shows_every_column_of_an_entry(
+    new_context, live_server, article, moderator
+):
+    from broadsheet.moderation import actions
+
+    (comment,) = held(article, "to be rejected")
+    actions.moderate(
+        comment, "reject", actor=moderator, note="Off topic, and rude about the mayor."
+    )
+    page = signed_in(new_context(viewport={"width": 390, "height": 700}), live_server)
+    page.goto("/moderation/log/")
+    note = page.get_by_text("Off topic, and rude about the mayor.")
+    box = note.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

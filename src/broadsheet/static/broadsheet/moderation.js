@@ -8,12 +8,18 @@
   if (!items.length && !undoForm) return;
   var current = -1;
 
-  function focus(i) {
+  // "quiet": mark it without scrolling to it (a page just opened starts at its top,
+  // with its heading and tabs in view, on a phone too).
+  function focus(i, quiet) {
     if (!items.length) return;
     current = Math.max(0, Math.min(items.length - 1, i));
     items.forEach(function (li, n) { li.classList.toggle("current", n === current); });
-    items[current].focus();
-    items[current].scrollIntoView({ block: "nearest" });
+    items[current].focus({ preventScroll: true });
+    if (!quiet) items[current].scrollIntoView({ block: "nearest" });
+  }
+
+  function keepPlace() {
+    try { window.sessionStorage.setItem(PLACE, String(current)); } catch (e) { /* private mode */ }
   }
 
   // The place in the list is kept across the reload a decision causes: the decided
@@ -24,7 +30,7 @@
     if (current < 0) return false;
     var button = items[current].querySelector("button[data-key='" + key + "']");
     if (!button) return false;
-    try { window.sessionStorage.setItem(PLACE, String(current)); } catch (e) { /* private mode */ }
+    keepPlace();
     button.click();
     return true;
   }
@@ -46,7 +52,7 @@
         break;
       case "a": case "r": case "s": handled = press(event.key); break;
       case "u":
-        if (undoForm) undoForm.submit(); else handled = false;
+        if (undoForm) { keepPlace(); undoForm.submit(); } else handled = false;
         break;
       default: handled = false;
     }
@@ -56,12 +62,12 @@
   items.forEach(function (li, n) {
     li.addEventListener("click", function () { current = n; focus(n); });
   });
-  var place = 0;
+  var place = null;
   try {
-    place = parseInt(window.sessionStorage.getItem(PLACE) || "0", 10) || 0;
+    place = window.sessionStorage.getItem(PLACE);
     window.sessionStorage.removeItem(PLACE);
   } catch (e) { /* private mode: start at the top */ }
-  if (items.length) focus(place);
+  if (items.length) focus(parseInt(place || "0", 10) || 0, place === null);
 
   // Bulk decisions: tick every comment of the page at once.
   var bulk = document.querySelector("fieldset.bulk");
