@@ -68,7 +68,10 @@ def _teach(pairs: Iterable[tuple[Comment, int | None]]) -> None:
     taught = [(comment, label) for comment, label in pairs if label is not None]
     items = learned.texts_of(comment for comment, _ in taught)
     keys = [learned.lesson_key(comment) for comment, _ in taught]
-    learned.learn(items, [label for _, label in taught], keys=keys)
+    labels = [label for _, label in taught]
+    # Each "do not publish" is balanced by a comment left standing on the same article.
+    unpublished = [c.article_id for c, label in taught if label == learned.NOT_PUBLISH]
+    learned.learn(items, labels, keys=keys, standing=unpublished)
 
 
 def moderate_many(

@@ -88,6 +88,13 @@ _UNINFORMATIVE = frozenset(
 class SpamFilter:
     """An online text classifier; ``score`` is P(not published)."""
 
+    # Published comments the moderators let stand, taken as lessons
+    # (``learned.site.standing_examples``): every comment up to ``standing_floor``
+    # was learned from already, and on each article those up to its entry in
+    # ``standing_taken``. Class defaults, so that filters stored before read none.
+    standing_floor: int = 0
+    standing_taken: dict[int, int] = {}  # replaced whole, never changed in place
+
     def __init__(self, *, alpha: float = 1e-4, seed: int = 0) -> None:
         # Plain (not averaged) weights: averaging smooths away what one new
         # decision teaches, and on a live site each decision should count at once

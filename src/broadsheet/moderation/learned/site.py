@@ -15,8 +15,10 @@ import logging
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
@@ -217,9 +219,12 @@ def _texts_on_pages() -> Callable[[str, str, str], CommentText]:
 
 def from_decisions(*, epochs: int = EPOCHS) -> SpamFilter:
     """A new filter trained on every decided comment of the site."""
+    through = _newest_comment_id()
     items, labels = decided_examples()
     spam_filter = SpamFilter()
     train(spam_filter, items, labels, epochs=epochs)
+    # Every published comment up to now was among the examples.
+    spam_filter.standing_floor = through
     return spam_filter
 
 
@@ -246,16 +251,73 @@ def retrain_if_unusable() -> int | None:
 
 
 def learn(
-    items: Sequence[CommentText], labels: Sequence[int], *, keys: Sequence[str] | None = None
+    items: Sequence[CommentText],
+    labels: Sequence[int],
+    *,
+    keys: Sequence[str] | None = None,
+    standing: Sequence[int] = (),
 ) -> int:
     """Teach the site's filter these labelled comments; returns how many it learned from.
 
     ``keys`` name single decisions that ``unlearn`` may take back later.
+    ``standing`` names articles (one per lesson wanted): on each, a published comment
+    the moderators let stand is learned too, as "publish" (``standing_examples``).
     """
     if not items:
         return 0
     with updating() as spam_filter:
-        return spam_filter.learn(items, labels, keys=keys)
+        learned = spam_filter.learn(items, labels, keys=keys)
+        kept, published = standing_examples(spam_filter, standing)
+        return learned + spam_filter.learn(kept, published)
+
+
+# A published comment still up after this long, with no report and no moderator's
+# decision, is one the moderators let stand.
+STANDING_AFTER = timedelta(days=1)
+
+
+def standing_examples(
+    spam_filter: SpamFilter, articles: Sequence[int]
+) -> tuple[list[CommentText], list[int]]:
+    """For each article of ``articles``, the next comment on it that the moderators let
+    stand (published, up for ``STANDING_AFTER``, never reported nor decided on), as a
+    "publish" lesson; none is taken twice.
+
+    Moderators decide mostly on what the filter held: the comments published at once
+    never reach them. Learning only from their decisions, a few rejections on a story
+    that shared something incidental (its subject, a number) pushed every ordinary
+    comment on it over the hold threshold. A comment left standing beside each one
+    taken down keeps the two in balance, as ``rebuild`` (which reads every published
+    comment) already does.
+    """
+    if not articles:
+        return [], []
+    from django.utils import timezone
+
+    from broadsheet.discussion.models import Comment
+
+    settled = timezone.now() - STANDING_AFTER
+    taken = dict(spam_filter.standing_taken)
+    chosen: list[Comment] = []
+    for article_id, wanted in Counter(articles).items():
+        after = max(spam_filter.standing_floor, taken.get(article_id, 0))
+        found = list(
+            Comment.objects.filter(
+                article_id=article_id,
+                status=Comment.Status.APPROVED,
+                pk__gt=after,
+                created_at__lte=settled,
+                audit_entries=None,
+                reports=None,
+            )
+            .select_related("article")
+            .order_by("pk")[:wanted]
+        )
+        if found:
+            taken[article_id] = found[-1].pk
+            chosen += found
+    spam_filter.standing_taken = taken
+    return texts_of(chosen), [PUBLISH] * len(chosen)
 
 
 def unlearn(key: str, label: int) -> bool:
@@ -319,7 +381,14 @@ def learn_from_comments(comments: Iterable[Any]) -> int:
         for batch in itertools.chain([first], batches):
             items = [on_page(body, url, slug) for body, url, slug, _ in batch]
             learned += spam_filter.learn(items, [label for *_, label in batch])
+        spam_filter.standing_floor = _newest_comment_id()  # learned from just now
     return learned
+
+
+def _newest_comment_id() -> int:
+    from broadsheet.discussion.models import Comment
+
+    return Comment.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
 def model_summary() -> dict[str, Any] | None:
