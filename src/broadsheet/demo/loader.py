@@ -29,6 +29,7 @@ from broadsheet.discussion.policy import Submission
 from broadsheet.discussion.quoting import quote_markdown
 from broadsheet.moderation import actions as moderation_actions
 from broadsheet.moderation import learned
+from broadsheet.moderation.models import ModerationSettings
 from broadsheet.newsroom import actions as newsroom_actions
 from broadsheet.newsroom.models import Article, Author, Section, SiteSettings, Tag
 
@@ -124,7 +125,7 @@ def load(*, now: datetime | None = None) -> Loaded:
         # The filter learns the site's history: every comment published, and
         # every one the moderators turned away.
         learned.store(learned.from_decisions())
-        _post_held(discussions, site=site, editor=editor)
+        _post_held(discussions, editor=editor)
         _spread_over_time(discussions, now=now, rng=rng)
         _score_history()
 
@@ -214,18 +215,20 @@ def _post_published(discussions: list[_Discussion], *, editor) -> None:
                 discussion.posted[i] = _post(discussion, talk, parent, editor=editor)
 
 
-def _post_held(discussions: list[_Discussion], *, site: SiteSettings, editor) -> None:
-    # Held comments are posted the way they would be on a real site: while the
-    # site holds every comment for review, so the queue shows that reason, and
-    # after the filter has learned the site's history, so each has its score.
-    site.comment_policy = SiteSettings.CommentPolicy.HOLD
-    site.save(update_fields=["comment_policy"])
+def _post_held(discussions: list[_Discussion], *, editor) -> None:
+    # Held comments are posted the way they would be on a real site: by newcomers
+    # while the site held first comments for review, so the queue shows that reason
+    # (and the filter's, for the advert), after the filter has learned the site's
+    # history, so each has its score.
+    rules = ModerationSettings.load()
+    rules.hold_first_comment = True
+    rules.save(update_fields=["hold_first_comment"])
     for discussion in discussions:
         for i, (talk, parent) in enumerate(discussion.plan):
             if talk.held:
                 discussion.posted[i] = _post(discussion, talk, parent, editor=editor)
-    site.comment_policy = SiteSettings.CommentPolicy.PUBLISH
-    site.save(update_fields=["comment_policy"])
+    rules.hold_first_comment = False
+    rules.save(update_fields=["hold_first_comment"])
 
 
 def _post(discussion: _Discussion, talk: Talk, parent: int | None, *, editor) -> Comment:
