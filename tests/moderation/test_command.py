@@ -251,3 +251,27 @@ def test_train_and_evaluate_take_the_column_options(tmp_path, labelled):
     run("train", str(renamed), "--model", str(model), *columns)
     result = json.loads(run("evaluate", str(renamed), "--model", str(model), "--json", *columns))
     assert result["examples"] == len(data) and result["roc_auc"] > 0.9
+
+
+def test_rows_without_text_are_left_out_and_counted(tmp_path, capsys):
+    path = write_csv(
+        tmp_path / "gaps.csv",
+        ["text", "label"],
+        [("WIN a prize now", "1"), ("", "0"), ("   ", "1"), ("see you at noon", "0")],
+    )
+    data = read_labelled(path)
+    assert (data.texts, data.labels, data.empty) == (
+        ["WIN a prize now", "see you at noon"], [1, 0], 2,
+    )  # fmt: skip
+    err = StringIO()
+    call_command("moderation", "train", str(path), stdout=StringIO(), stderr=err)
+    assert "2 rows with no text left out." in err.getvalue()
+
+
+def test_precision_with_nothing_at_the_threshold_reads_n_a_as_in_the_table(tmp_path, labelled):
+    run("train", str(labelled))
+    out = run("evaluate", str(labelled), "--threshold", "1")
+    assert "precision n/a (nothing at or above it)" in out
+    assert (
+        json.loads(run("evaluate", str(labelled), "--threshold", "1", "--json"))["precision"] == 0
+    )

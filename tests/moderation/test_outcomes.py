@@ -145,6 +145,13 @@ def test_an_editor_sets_the_thresholds_with_an_audit_record(editor):
         in editor.get("/moderation/filter/").content.decode()
     )
     assert "Changed the score thresholds" in editor.get("/moderation/log/").content.decode()
+    # The same again: nothing changes, no new record, and the page says so.
+    editor.post("/moderation/filter/", {"hold_threshold": "0.35", "spam_threshold": "0.9"})
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.THRESHOLDS).count() == 1
+    assert (
+        "Nothing changed: the thresholds were already 0.35 and 0.9."
+        in editor.get("/moderation/filter/").content.decode()
+    )
 
 
 @pytest.mark.parametrize(

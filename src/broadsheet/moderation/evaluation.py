@@ -68,6 +68,8 @@ class Labelled:
     labels: list[int]
     dates: list[str]
     pages: list[tuple[str, ...]] = field(default_factory=list)  # empty: no page column
+    # Rows whose text is empty: nothing to learn or judge, so they are left out.
+    empty: int = 0
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -180,6 +182,9 @@ def read_labelled(
                         f"{path}, line {line}: label {row[label_at]!r} is neither spam (1) "
                         "nor ham (0)"
                     )
+                if not row[text_at].strip():
+                    data.empty += 1
+                    continue
                 data.texts.append(row[text_at])
                 data.labels.append(label)
                 date = row[date_at] if date_at is not None and date_at < len(row) else ""

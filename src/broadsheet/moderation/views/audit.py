@@ -98,4 +98,8 @@ def _set_thresholds(request: HttpRequest, wanted: dict[str, str]) -> dict[str, s
         return {field: " ".join(texts) for field, texts in exc.message_dict.items()}
     if changed:
         messages.success(request, f"Thresholds set: hold from {hold:g}, spam from {spam:g}.")
+    else:
+        messages.info(
+            request, f"Nothing changed: the thresholds were already {hold:g} and {spam:g}."
+        )
     return {}

@@ -99,13 +99,17 @@ class Command(BaseCommand):
 
     def _read(self, path: Path, columns: dict):
         try:
-            return read_labelled(
+            data = read_labelled(
                 path,
                 text_column=columns.get("text_column"),
                 label_column=columns.get("label_column"),
             )
         except LabelledFileError as exc:
             raise CommandError(str(exc)) from None
+        if data.empty:
+            rows = "1 row" if data.empty == 1 else f"{data.empty} rows"
+            self.stderr.write(f"{path}: {rows} with no text left out.")
+        return data
 
     def _load(self, model: Path | None, *, must_exist: bool) -> SpamFilter | None:
         if model is None:
@@ -182,9 +186,12 @@ class Command(BaseCommand):
         (tn, fp), (fn, tp) = result["confusion"]
         auc = result["roc_auc"]
         auc_text = f"{auc:.4f}" if auc is not None else "n/a (one class only)"
+        # With nothing scored at or above the threshold, precision is undefined, as the
+        # table below says ("n/a"); --json keeps scikit-learn's 0.
+        precision = f"{result['precision']:.4f}" if tp + fp else "n/a (nothing at or above it)"
         self.stdout.write(
             f"{len(data)} comments, threshold {threshold}\n"
-            f"precision {result['precision']:.4f}\n"
+            f"precision {precision}\n"
             f"recall    {result['recall']:.4f}\n"
             f"F1        {result['f1']:.4f}\n"
             f"ROC AUC   {auc_text}"
