@@ -169,6 +169,24 @@ def test_keeping_a_reported_comment_dismisses_reports_and_shows_it_again(article
     assert count(article) == 0
 
 
+def test_undoing_keep_on_a_shown_comment_takes_back_its_lesson(article, rules, moderator):
+    from broadsheet.moderation import learned
+
+    rules.reports_to_hide = 0  # reported, and shown all along
+    rules.save()
+    comment = post(article, "Contested but fine")
+    actions.report(comment, reason="abuse", reporter_key="k1")
+    entry = actions.dismiss_reports(comment, actor=moderator)
+    assert (entry.from_status, entry.to_status) == ("approved", "approved")
+    taught = learned.site_filter()
+    assert taught is not None and taught.published_examples == 1
+    actions.undo(entry, actor=moderator)
+    learned.forget()
+    untaught = learned.site_filter()
+    assert untaught is not None and untaught.published_examples == 0
+    assert Report.objects.get().status == Report.Status.OPEN
+
+
 def test_block_and_unblock_are_audited(article, moderator):
     comment = post(article, "Troll", author_email="t@example.org", ip_address="192.0.2.5")
     blocks = actions.block_author(comment, actor=moderator, days=7, reason="abuse")

@@ -175,8 +175,11 @@ def undo(entry: AuditEntry, *, actor: Any) -> AuditEntry:
         Report.objects.filter(resolution=entry).update(
             status=Report.Status.OPEN, resolved_at=None, resolution=None
         )
+        # A decision that moved the comment taught its new status; "keep" teaches
+        # "publish" even when the comment was shown all along.
         taught = learned.label_for_status(entry.to_status)
-        if taught is not None and entry.from_status != entry.to_status:
+        moved = entry.from_status != entry.to_status or entry.action == Action.DISMISS
+        if taught is not None and moved:
             learned.unlearn(learned.lesson_key(comment), taught)
         return AuditEntry.objects.create(
             actor=_actor(actor),
