@@ -37,8 +37,9 @@ class ModerationSettings(SingletonModel):
     )
     trust_after = models.PositiveSmallIntegerField(
         default=3,
-        help_text="Commenters with this many approved comments and none rejected or spam skip "
-        "the hold checks and the learned score. 0: trust nobody automatically.",
+        help_text="Commenters with this many approved comments, each up a day or more, and "
+        "none rejected or spam skip the learned score and the first-comment hold (the word "
+        "lists and the link limit still apply). 0: trust nobody automatically.",
     )
     reports_to_hide = models.PositiveSmallIntegerField(
         default=3,
