@@ -275,3 +275,24 @@ def test_precision_with_nothing_at_the_threshold_reads_n_a_as_in_the_table(tmp_p
     assert (
         json.loads(run("evaluate", str(labelled), "--threshold", "1", "--json"))["precision"] == 0
     )
+
+
+def test_a_spreadsheets_windows_1252_csv_is_read_and_said_so(tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_bytes(
+        "text,label\n\u201cCaf\u00e9\u201d prices are up,0\nWIN \u20ac500 now,1\n".encode("cp1252")
+    )
+    data = read_labelled(path)
+    assert data.texts == ["\u201cCaf\u00e9\u201d prices are up", "WIN \u20ac500 now"]
+    assert data.encoding == "cp1252" and data.labels == [0, 1]
+    err = StringIO()
+    call_command("moderation", "train", str(path), stdout=StringIO(), stderr=err)
+    assert "not UTF-8; read as Windows-1252" in err.getvalue()
+    assert (
+        read_labelled(write_csv(tmp_path / "plain.csv", ["text", "label"], [("ok", "0")])).encoding
+        == "utf-8"
+    )
+    # Bytes that are neither: a clear error, nothing learned.
+    (tmp_path / "bytes.csv").write_bytes(b"text,label\n\x81\xff\xfe,1\n")
+    with pytest.raises(LabelledFileError, match="neither UTF-8 nor Windows-1252"):
+        read_labelled(tmp_path / "bytes.csv")

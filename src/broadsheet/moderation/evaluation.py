@@ -70,6 +70,7 @@ class Labelled:
     pages: list[tuple[str, ...]] = field(default_factory=list)  # empty: no page column
     # Rows whose text is empty: nothing to learn or judge, so they are left out.
     empty: int = 0
+    encoding: str = "utf-8"  # or "cp1252": the file was not UTF-8
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -136,10 +137,33 @@ def read_labelled(
 ) -> Labelled:
     """Read labelled comments. ``text_column`` and ``label_column`` name the columns
     (or give their numbers, from 1) where the usual names are not used; with
-    numbers, a first row whose label is not a label is taken for a header."""
+    numbers, a first row whose label is not a label is taken for a header.
+
+    A file is read as UTF-8; one that is not is read as Windows-1252, which is what
+    a spreadsheet on Windows writes as "CSV" (``Labelled.encoding`` says which).
+    """
     path = Path(path)
     try:
-        handle = path.open(encoding="utf-8-sig", newline="")
+        return _read_labelled(path, "utf-8-sig", text_column, label_column)
+    except _NotThisEncoding:
+        pass
+    try:
+        return _read_labelled(path, "cp1252", text_column, label_column)
+    except _NotThisEncoding as exc:
+        raise LabelledFileError(
+            f"{path}: neither UTF-8 nor Windows-1252 text ({exc.__cause__})"
+        ) from None
+
+
+class _NotThisEncoding(Exception):
+    pass
+
+
+def _read_labelled(
+    path: Path, encoding: str, text_column: str | None, label_column: str | None
+) -> Labelled:
+    try:
+        handle = path.open(encoding=encoding, newline="")
     except OSError as exc:
         raise LabelledFileError(f"{path}: {exc.strerror or exc}") from None
     with handle:
@@ -155,13 +179,15 @@ def read_labelled(
             header = next(reader)
         except StopIteration:
             raise LabelledFileError(f"{path}: the file is empty") from None
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise LabelledFileError(f"{path}: not a UTF-8 CSV file ({exc})") from None
+        except UnicodeDecodeError as exc:
+            raise _NotThisEncoding from exc
+        except csv.Error as exc:
+            raise LabelledFileError(f"{path}: not a CSV file ({exc})") from None
         text_at = _column(header, text_column, TEXT_COLUMNS, "text", path)
         label_at = _column(header, label_column, LABEL_COLUMNS, "label", path)
         date_at = _find(header, DATE_COLUMNS)
         page_at = _find(header, PAGE_COLUMNS)
-        data = Labelled([], [], [])
+        data = Labelled([], [], [], encoding=encoding.removesuffix("-sig"))
         rows: Iterator[list[str]] = reader
         numbered = label_column is not None and label_column.strip().isdigit()
         if numbered and label_at < len(header) and label_of(header[label_at]) is not None:
@@ -191,8 +217,10 @@ def read_labelled(
                 data.dates.append(date)
                 if page_at is not None:
                     data.pages.append(tuple(row[page_at].split()) if page_at < len(row) else ())
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise LabelledFileError(f"{path}: not a UTF-8 CSV file ({exc})") from None
+        except UnicodeDecodeError as exc:
+            raise _NotThisEncoding from exc
+        except csv.Error as exc:
+            raise LabelledFileError(f"{path}: not a CSV file ({exc})") from None
     if not data.texts:
         raise LabelledFileError(f"{path}: no labelled rows")
     return data

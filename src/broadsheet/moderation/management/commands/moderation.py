@@ -106,6 +106,8 @@ class Command(BaseCommand):
             )
         except LabelledFileError as exc:
             raise CommandError(str(exc)) from None
+        if data.encoding != "utf-8":
+            self.stderr.write(f"{path}: not UTF-8; read as Windows-1252 (a spreadsheet's CSV).")
         if data.empty:
             rows = "1 row" if data.empty == 1 else f"{data.empty} rows"
             self.stderr.write(f"{path}: {rows} with no text left out.")
