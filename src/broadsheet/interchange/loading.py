@@ -40,10 +40,19 @@ def unique_slug(model, slug: str, *, exclude_pk: int | None = None, max_length: 
 
 
 def clean_ip(value: str) -> str | None:
+    """The address as Django stores one a reader posts from, or None if it is none.
+
+    An IPv4 address seen through IPv6 keeps its dotted form (``::ffff:192.0.2.7``):
+    Python 3.11 writes it in hex (``::ffff:c000:207``), which Django does not, and
+    which then differs from the same reader's address on comments posted here.
+    """
     try:
-        return str(ipaddress.ip_address(value.strip()))
+        address = ipaddress.ip_address(value.strip())
     except ValueError:
         return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return f"::ffff:{address.ipv4_mapped}"
+    return str(address)
 
 
 def one_line(value: str) -> str:

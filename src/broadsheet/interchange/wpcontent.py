@@ -341,3 +341,16 @@ def html_to_text(value: str) -> str:
     cleaned = html.unescape(cleaned)
     lines = [" ".join(line.split()) for line in cleaned.splitlines()]
     return "\n".join(line for line in lines if line).strip()
+
+
+def title_text(value: str) -> str:
+    """A WordPress title as the text it shows.
+
+    WordPress prints a title as HTML (``<em>Hamlet</em>, reviewed`` in italics) and
+    strips its tags where only text will do (the browser's title bar, feeds).
+    Broadsheet's titles are text, so the tags go and the entities are decoded;
+    a title written as escaped text (``&lt;b&gt;``, as Broadsheet's export writes
+    one) keeps its characters.
+    """
+    value = re.sub(r"<br\s*/?>", " ", value, flags=re.IGNORECASE)
+    return html.unescape(nh3.clean(limit_nesting(value), tags=set()))

@@ -27,6 +27,7 @@ from broadsheet.interchange.wxr.meta import (
     META_STATUS,
     META_USER_AGENT,
 )
+from broadsheet.interchange.wxr.trash import statuses_before_trash
 from broadsheet.markup import web_url
 from broadsheet.newsroom.models import Article
 
@@ -99,9 +100,10 @@ class PostComments:
                 continue
             by_id[cid] = c
         parents = self._parents(post, by_id)
+        before_trash = statuses_before_trash(post)
         records: dict[str, ImportedComment] = {}
         for cid, c in by_id.items():
-            record = self.record(post, article, cid, c)
+            record = self.record(post, article, cid, c, before_trash.get(cid))
             if record is None:
                 continue
             records[cid] = record
@@ -162,9 +164,19 @@ class PostComments:
         return parents
 
     def record(
-        self, post: reader.Post, article: Article, cid: str, c: reader.Comment
+        self,
+        post: reader.Post,
+        article: Article,
+        cid: str,
+        c: reader.Comment,
+        before_trash: str | None = None,
     ) -> ImportedComment | None:
-        status: str | None = COMMENT_STATUS.get(c.approved.lower())
+        approved = c.approved.lower()
+        if approved == "post-trashed" and before_trash is not None:
+            # The post is imported as a draft: its comments come back as WordPress
+            # restores them with it (trash.py).
+            approved = before_trash.lower()
+        status: str | None = COMMENT_STATUS.get(approved)
         if c.meta.get(META_STATUS) in Comment.Status.values:
             status = c.meta[META_STATUS]
         if status is None:

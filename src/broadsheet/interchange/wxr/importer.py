@@ -31,6 +31,7 @@ from broadsheet.interchange.summary import Summary
 from broadsheet.interchange.wxr import reader
 from broadsheet.interchange.wxr.comments import PostComments
 from broadsheet.interchange.wxr.meta import META_SLUG, META_SOURCE_NAME, META_SOURCE_URL
+from broadsheet.interchange.wxr.trash import untrashed_name
 from broadsheet.markup import web_url
 from broadsheet.newsroom import actions as newsroom_actions
 from broadsheet.newsroom.models import Article, Author
@@ -284,8 +285,8 @@ class WxrImport:
                     post.line,
                 )
         status = self.article_status(post, published_at)
-        title = one_line(html.unescape(post.title)) or f"Untitled ({post.post_id})"
-        slug_source = post.meta.get(META_SLUG) or unquote(post.post_name) or title
+        title = one_line(wpcontent.title_text(post.title)) or f"Untitled ({post.post_id})"
+        slug_source = post.meta.get(META_SLUG) or unquote(untrashed_name(post)) or title
         slug = make_slug(slug_source, f"post-{post.post_id}", max_length=200)
         if created or slug != article.slug:
             slug = unique_slug(Article, slug, exclude_pk=article.pk, max_length=200)
