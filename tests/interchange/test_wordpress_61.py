@@ -8,15 +8,19 @@ and trashed posts with the records WordPress keeps to restore them.
 
 from __future__ import annotations
 
+import html
+
 import pytest
+from lxml import etree
 
 from broadsheet.discussion.models import Comment
 from broadsheet.interchange.loading import clean_ip
 from broadsheet.newsroom.models import Article
-from tests.interchange.conftest import SAMPLES, run_import, tally
+from tests.interchange.conftest import SAMPLES, run_export, run_import, tally
 
 ORIGIN = "wxr:https://tribune.example.org"
 SAMPLE = SAMPLES / "wordpress-6.1.xml"
+EXCERPT = "http://wordpress.org/export/1.2/excerpt/"
 
 
 @pytest.fixture
@@ -76,3 +80,25 @@ def test_importing_the_file_again_changes_nothing(imported):
     again = run_import("wxr", SAMPLE, "--no-train")
     assert tally(again, "posts") == [3, 0, 0, 3, 0]
     assert tally(again, "comments") == [8, 0, 0, 8, 0]
+
+
+def excerpts(exported: str) -> dict[str, str]:
+    """Each exported post's title and excerpt."""
+    root = etree.fromstring(exported.encode())
+    return {
+        html.unescape(item.findtext("title")): item.findtext(f"{{{EXCERPT}}}encoded")
+        for item in root.iter("item")
+    }
+
+
+def test_a_summary_that_is_only_the_teaser_is_not_exported_as_an_excerpt(db):
+    run_import("wxr", SAMPLES / "wordpress-1.2.xml", "--no-train")
+    teased = Article.objects.get(origin="wxr:https://gazette.example.com#10")
+    assert teased.summary  # made from the text before <!--more-->
+    exported = excerpts(run_export("wxr", "--base-url", "https://new.example.com"))
+    # WordPress would show this excerpt instead of the teaser, and so change the post.
+    assert exported[teased.title] == ""
+    teased.summary = "Written here."
+    teased.save(update_fields=["summary"])
+    exported = excerpts(run_export("wxr", "--base-url", "https://new.example.com"))
+    assert exported[teased.title] == "Written here."

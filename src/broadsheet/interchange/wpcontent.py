@@ -66,6 +66,13 @@ def split_more(content: str) -> tuple[str, bool]:
     return content[: match.start()], True
 
 
+def teaser_text(content: str) -> str:
+    """The text before ``<!--more-->``, which an import makes the summary of a post
+    whose excerpt is empty; empty when the post has no such marker."""
+    teaser, has_more = split_more(content)
+    return html_to_text(expand_shortcodes(teaser)) if has_more else ""
+
+
 def _attrs(raw: str) -> dict[str, str]:
     return {
         m.group(1).lower(): next(g for g in m.groups()[1:] if g is not None)

@@ -290,11 +290,7 @@ class WxrImport:
         slug = make_slug(slug_source, f"post-{post.post_id}", max_length=200)
         if created or slug != article.slug:
             slug = unique_slug(Article, slug, exclude_pk=article.pk, max_length=200)
-        summary = wpcontent.html_to_text(post.excerpt)
-        if not summary:
-            teaser, has_more = wpcontent.split_more(post.content)
-            if has_more:
-                summary = wpcontent.html_to_text(wpcontent.expand_shortcodes(teaser))
+        summary = wpcontent.html_to_text(post.excerpt) or wpcontent.teaser_text(post.content)
         sections, tags = [], []
         for domain, nicename, name in post.terms:
             if domain == "category":

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 
 from broadsheet.discussion.models import Comment
+from broadsheet.interchange import wpcontent
 from broadsheet.interchange.wxr.meta import (
     META_AUTHOR,
     META_EDITED_AT,
@@ -262,8 +263,12 @@ def _write_item(
     w(f"\t\t<dc:creator>{cdata(creator)}</dc:creator>\n")
     w(f'\t\t<guid isPermaLink="false">{escape(base)}/?p={article.pk}</guid>\n')
     w("\t\t<description></description>\n")
-    w(f"\t\t<content:encoded>{cdata(article_html(article))}</content:encoded>\n")
-    w(f"\t\t<excerpt:encoded>{plain(article.summary)}</excerpt:encoded>\n")
+    content = article_html(article)
+    # A summary that is only the teaser before <!--more--> (an import made it so) is left
+    # out: WordPress shows the teaser itself, and an excerpt would replace its own.
+    excerpt = "" if article.summary == wpcontent.teaser_text(content) else article.summary
+    w(f"\t\t<content:encoded>{cdata(content)}</content:encoded>\n")
+    w(f"\t\t<excerpt:encoded>{plain(excerpt)}</excerpt:encoded>\n")
     w(f"\t\t<wp:post_id>{article.pk}</wp:post_id>\n")
     w(f"\t\t<wp:post_date>{cdata(_local(when))}</wp:post_date>\n")
     w(f"\t\t<wp:post_date_gmt>{cdata(post_date_gmt)}</wp:post_date_gmt>\n")
