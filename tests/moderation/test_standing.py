@@ -103,3 +103,31 @@ def test_rejections_that_share_something_incidental_do_not_hold_every_comment_wi
         actions.reject(post(article, text), actor=moderator)
     assert score(article, "The 11 was packed this evening.") < 0.5
     assert score(article, "Everyone on the 11 is an idiot.") > 0.5
+
+
+def test_a_comment_taken_down_is_never_balanced_by_its_own_authors_comments(article, moderator):
+    # A spammer leaves a bland comment with their site's address; it stands a day. A
+    # reader's comment stands too. When the spammer's spam on the story is taken down,
+    # the comment taught "publish" beside it must be the reader's: one of the spammer's
+    # own would teach that their address is fine each time their spam is rejected.
+    train_site_filter()
+    site = "https://cheap-pills.example.ru/"
+    planted = [
+        post(article, "Nice article, thanks.", author_name="Pat", author_email="pat@spam.example",
+             author_url=site, ip_address="203.0.113.9"),
+        post(article, "Agreed, well said.", author_name="Pat B", author_email="pb@spam.example",
+             ip_address="203.0.113.9"),
+        post(article, "Good point.", author_name="Pat", author_email="pat@spam.example"),
+    ]  # fmt: skip
+    reader = post(article, ORDINARY[0], author_name="Sam", author_email="sam@example.org")
+    up_for([*planted, reader], days=2)
+
+    spam = post(
+        article, "Cheap pills, no prescription", author_name="Pat",
+        author_email="Pat@Spam.example", author_url=site, ip_address="203.0.113.9",
+    )  # fmt: skip
+    actions.reject(spam, actor=moderator)
+
+    after = learned.site_filter()
+    assert after is not None
+    assert after.standing_taken == {article.pk: reader.pk}

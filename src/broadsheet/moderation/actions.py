@@ -70,7 +70,7 @@ def _teach(pairs: Iterable[tuple[Comment, int | None]]) -> None:
     keys = [learned.lesson_key(comment) for comment, _ in taught]
     labels = [label for _, label in taught]
     # Each "do not publish" is balanced by a comment left standing on the same article.
-    unpublished = [c.article_id for c, label in taught if label == learned.NOT_PUBLISH]
+    unpublished = [c for c, label in taught if label == learned.NOT_PUBLISH]
     learned.learn(items, labels, keys=keys, standing=unpublished)
 
 

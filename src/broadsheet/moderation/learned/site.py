@@ -15,13 +15,13 @@ import logging
 import threading
 import time
 import uuid
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
+from django.db.models import Q
 
 from broadsheet.moderation.features import (
     CommentText,
@@ -255,13 +255,14 @@ def learn(
     labels: Sequence[int],
     *,
     keys: Sequence[str] | None = None,
-    standing: Sequence[int] = (),
+    standing: Sequence[Any] = (),
 ) -> int:
     """Teach the site's filter these labelled comments; returns how many it learned from.
 
     ``keys`` name single decisions that ``unlearn`` may take back later.
-    ``standing`` names articles (one per lesson wanted): on each, a published comment
-    the moderators let stand is learned too, as "publish" (``standing_examples``).
+    ``standing`` are comments taken down: beside each, a published comment on its
+    article that the moderators let stand is learned too, as "publish"
+    (``standing_examples``).
     """
     if not items:
         return 0
@@ -277,11 +278,12 @@ STANDING_AFTER = timedelta(days=1)
 
 
 def standing_examples(
-    spam_filter: SpamFilter, articles: Sequence[int]
+    spam_filter: SpamFilter, taken_down: Sequence[Any]
 ) -> tuple[list[CommentText], list[int]]:
-    """For each article of ``articles``, the next comment on it that the moderators let
-    stand (published, up for ``STANDING_AFTER``, never reported nor decided on), as a
-    "publish" lesson; none is taken twice.
+    """For each comment of ``taken_down``, the next comment on its article that the
+    moderators let stand (published, up for ``STANDING_AFTER``, never reported nor
+    decided on) and that another author wrote, as a "publish" lesson; none is taken
+    twice.
 
     Moderators decide mostly on what the filter held: the comments published at once
     never reach them. Learning only from their decisions, a few rejections on a story
@@ -290,7 +292,7 @@ def standing_examples(
     taken down keeps the two in balance, as ``rebuild`` (which reads every published
     comment) already does.
     """
-    if not articles:
+    if not taken_down:
         return [], []
     from django.utils import timezone
 
@@ -299,7 +301,10 @@ def standing_examples(
     settled = timezone.now() - STANDING_AFTER
     taken = dict(spam_filter.standing_taken)
     chosen: list[Comment] = []
-    for article_id, wanted in Counter(articles).items():
+    by_article: dict[int, list[Any]] = {}
+    for comment in taken_down:
+        by_article.setdefault(comment.article_id, []).append(comment)
+    for article_id, down in by_article.items():
         after = max(spam_filter.standing_floor, taken.get(article_id, 0))
         found = list(
             Comment.objects.filter(
@@ -310,14 +315,30 @@ def standing_examples(
                 audit_entries=None,
                 reports=None,
             )
+            .exclude(_same_authors(down))
             .select_related("article")
-            .order_by("pk")[:wanted]
+            .order_by("pk")[: len(down)]
         )
         if found:
             taken[article_id] = found[-1].pk
             chosen += found
     spam_filter.standing_taken = taken
     return texts_of(chosen), [PUBLISH] * len(chosen)
+
+
+def _same_authors(comments: Sequence[Any]) -> Q:
+    """Comments by any author of ``comments``: by account, e-mail or address. A
+    spammer's own comment left standing must not balance their spam taken down, or
+    each rejection would teach that their text and address are fine as well."""
+    same = Q(pk__in=[c.pk for c in comments])
+    for c in comments:
+        if c.user_id is not None:
+            same |= Q(user_id=c.user_id)
+        if c.author_email:
+            same |= Q(author_email__iexact=c.author_email)
+        if c.ip_address:
+            same |= Q(ip_address=c.ip_address)
+    return same
 
 
 def unlearn(key: str, label: int) -> bool:
