@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from broadsheet.discussion.models import Comment
 from broadsheet.moderation import actions
 from broadsheet.moderation.apps import MODERATORS
+from broadsheet.moderation.identity import author_keys
 from broadsheet.moderation.models import AuditEntry, Block, Report
 from tests.conftest import post
 
@@ -282,6 +283,33 @@ def test_the_block_page_names_each_address_and_leaves_a_shared_one_unticked(staf
     assert re.findall(r'<input type="checkbox" name="kinds" value="(\w+)"[^>]*checked', page) == [
         "email", "ip",
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("address", "neighbour"),
+    [
+        # An office or a home on IPv6: each machine its own address, one /64 for all.
+        ("2001:db8:1:2::a", "2001:db8:1:2:5054:ff:fe12:3456"),
+        ("2001:db8:0:2::a", "2001:db8:0:2::b"),
+        # IPv4 seen through IPv6 (as imports keep it): the address is blocked by a key
+        # that every such address shares, so blocking it would block the other one too.
+        ("::ffff:192.0.2.7", "::ffff:198.51.100.9"),
+    ],
+)
+def test_the_block_page_counts_authors_the_address_block_would_also_block(
+    staff, article, address, neighbour
+):
+    author = post(article, "troll", author_email="t@example.org", ip_address=address)
+    post(article, "fair point", author_name="Neighbour", ip_address=neighbour)
+    post(article, "elsewhere", author_name="Far away", ip_address="2001:db8:9:9::1")
+    page = staff.get(f"/moderation/{author.pk}/block").content.decode()
+    assert f"IP address: {address} (also used by 1 other author in the last 90 days" in page
+    ticked = re.findall(r'<input type="checkbox" name="kinds" value="(\w+)"[^>]*checked', page)
+    assert ticked == ["email"]
+    # The count says who the block reaches: the neighbour's comments are refused with it.
+    staff.post(f"/moderation/{author.pk}/block", {"kinds": ["ip"], "days": ""})
+    keys = author_keys(ip=neighbour).values()
+    assert Block.objects.active().filter(key__in=keys).exists()
 
 
 def test_block_for_good(staff, article):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+import itertools
 from datetime import timedelta
 
 from django.contrib import messages
@@ -14,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from broadsheet.discussion.models import Comment
 from broadsheet.moderation import actions
 from broadsheet.moderation.forms import BlockForm
+from broadsheet.moderation.identity import normal_ip
 from broadsheet.moderation.models import Block
 from broadsheet.moderation.views.decorators import moderator_required, needs
 from broadsheet.moderation.views.paging import QUEUE_PAGE_SIZE
@@ -77,15 +80,34 @@ def _block_choices(comment: Comment) -> tuple[list[tuple[str, str]], list[str]]:
 
 def _other_authors(comment: Comment, field: str, value: str) -> int:
     """How many authors other than the comment's (by name and e-mail) posted lately with
-    ``field`` equal to ``value``."""
+    ``field`` equal to ``value``; for the address, with an address its block would also
+    block (an IPv6 address is blocked with its /64: one office or home network)."""
     since = timezone.now() - SHARED_LOOKBACK
-    return (
-        Comment.objects.filter(**{field: value}, created_at__gte=since)
-        .exclude(author_name=comment.author_name, author_email=comment.author_email)
-        .values("author_name", "author_email")
-        .distinct()
-        .count()
+    others = Comment.objects.filter(created_at__gte=since).exclude(
+        author_name=comment.author_name, author_email=comment.author_email
     )
+    if field != "ip_address" or ":" not in value:
+        same = others.filter(**{field: value})
+        return same.values("author_name", "author_email").distinct().count()
+    # IPv6: the addresses that start as the /64 is written, then compared by the key.
+    network = normal_ip(value)
+    rows = (
+        others.filter(ip_address__istartswith=_written_start(network))
+        .values_list("ip_address", "author_name", "author_email")
+        .distinct()
+    )
+    return len({(name, email) for ip, name, email in rows if normal_ip(ip) == network})
+
+
+def _written_start(network: str) -> str:
+    """What every address of an IPv6 /64 starts with as written (compressed): its
+    first groups up to the first zero one, which "::" may stand for; "::" when all
+    four are zero."""
+    groups = [group.lstrip("0") for group in ipaddress.IPv6Address(network).exploded.split(":")]
+    leading = list(itertools.takewhile(bool, groups[:4]))
+    if not any(groups[:4]):
+        return "::"
+    return "".join(f"{group}:" for group in leading)
 
 
 @moderator_required
