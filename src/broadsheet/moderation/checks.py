@@ -235,8 +235,29 @@ def match_text(body: str, author_name: str, author_email: str, author_url: str) 
     return unicodedata.normalize("NFKC", clean_markup("\n".join(parts))).casefold()
 
 
+@dataclass(frozen=True)
+class _Rules:
+    """A list's rules as two patterns: ``finder`` to search a comment with, and
+    ``namer``, the same alternatives each in a group named r<its place>, to tell
+    which rule matched where ``finder`` found one. Searched with, the groups would
+    cost every rule that fails at every place in the comment a step per rule (the
+    engine restores each group's mark): with 1,000 rules a comment took 0.45 s to
+    check, with 5,000 rules 11 s, where ``finder`` takes 21 ms and 0.15 s."""
+
+    finder: re.Pattern
+    namer: re.Pattern
+
+    def search(self, text: str) -> tuple[int, str] | None:
+        """The place in its list of the rule that matches first, and what it matched."""
+        if (found := self.finder.search(text)) is None:
+            return None
+        named = self.namer.match(text, found.start())
+        assert named is not None  # the same alternatives, tried at the same place
+        return int((named.lastgroup or "r0")[1:]), named.group(0)
+
+
 @lru_cache(maxsize=16)
-def _compile(phrases: tuple[str, ...]) -> re.Pattern | None:
+def _compile(phrases: tuple[str, ...]) -> _Rules | None:
     patterns = []
     for n, phrase in enumerate(phrases):
         words = unicodedata.normalize("NFKC", phrase).casefold().split()
@@ -247,9 +268,13 @@ def _compile(phrases: tuple[str, ...]) -> re.Pattern | None:
         # where a run of the characters * stands for starts (it takes the whole run
         # anyway): tried after every "." of "a.a.a.…" it searched for seconds.
         start = rf"(?<!{_WILD})" if words[0].startswith("*") else r"(?<![\w])"
-        # Each rule a named group (r<its place>), so that a reason can name the rule.
-        patterns.append(rf"(?P<r{n}>{start}{body}(?![\w]))")
-    return re.compile("|".join(patterns)) if patterns else None
+        patterns.append((n, rf"{start}{body}(?![\w])"))
+    if not patterns:
+        return None
+    return _Rules(
+        finder=re.compile("|".join(f"(?:{pattern})" for _, pattern in patterns)),
+        namer=re.compile("|".join(f"(?P<r{n}>{pattern})" for n, pattern in patterns)),
+    )
 
 
 _WILD = r"[\w.@/-]"  # what a * in a listed word stands for, any number of
@@ -287,8 +312,8 @@ def word_lists(ctx: Context) -> Verdict:
         text = text if text is not None else _match_text(ctx.sub)
         if found := pattern.search(text):
             listed = "block" if kind == WordRule.List.BLOCK else "hold"
-            rule = rules[kind][int((found.lastgroup or "r0")[1:])]
-            said = found.group(0)
+            place, said = found
+            rule = rules[kind][place]
             which = "" if rule.casefold() == said else f"the rule “{rule}” "
             reason = f"Contains “{said}” ({which}on the {listed} list)."
             return Verdict("word_lists", action, reason)
@@ -353,7 +378,9 @@ def rule_reach(phrases: list[str], texts: list[str]) -> list[Reach]:
         caught = 0
         if pattern is not None:
             caught = sum(
-                1 for text in texts if all(p in text for p in pieces) and pattern.search(text)
+                1
+                for text in texts
+                if all(p in text for p in pieces) and pattern.finder.search(text)
             )
         reaches.append(Reach(phrase, caught, len(texts)))
     return reaches
