@@ -65,6 +65,17 @@ def test_blocked_ip_is_refused_including_its_ipv6_neighbours(article, moderator)
     assert post(article, "elsewhere", ip_address="2001:db8:1::1").status == Status.APPROVED
 
 
+def test_an_ipv4_address_seen_through_ipv6_blocks_that_address_only(article, moderator):
+    first = post(article, "Hello", ip_address="::ffff:192.0.2.7")
+    actions.block_author(first, actor=moderator, kinds=[Block.Kind.IP])
+    for same in ("::ffff:192.0.2.7", "192.0.2.7"):
+        with pytest.raises(CommentRefused):
+            post(article, "again", ip_address=same)
+    # Every such address once shared one key (their /64 is "::"): one block blocked all.
+    assert post(article, "a stranger", ip_address="::ffff:203.0.113.50").pk
+    assert post(article, "another", ip_address="203.0.113.51").pk
+
+
 def test_blocked_account_is_refused(article, moderator):
     user = get_user_model().objects.create_user("reader")
     first = post(article, "Hello", user=user)

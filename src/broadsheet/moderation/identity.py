@@ -20,12 +20,19 @@ def normal_email(email: str) -> str:
 
 
 def normal_ip(ip: str) -> str:
-    """The address, or for IPv6 its /64: one household or phone gets one key."""
+    """The address, or for IPv6 its /64: one household or phone gets one key.
+
+    An IPv4 address seen through IPv6 (``::ffff:192.0.2.7``, from a dual-stack
+    server or an import) is that IPv4 address: its /64 is ``::`` for every such
+    address, and one block would have blocked them all.
+    """
     try:
         address = ipaddress.ip_address(ip.strip())
     except ValueError:
         return ip.strip()
     if address.version == 6:
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
         return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
     return str(address)
 

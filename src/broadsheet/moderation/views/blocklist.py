@@ -86,11 +86,14 @@ def _other_authors(comment: Comment, field: str, value: str) -> int:
     others = Comment.objects.filter(created_at__gte=since).exclude(
         author_name=comment.author_name, author_email=comment.author_email
     )
-    if field != "ip_address" or ":" not in value:
+    if field != "ip_address":
         same = others.filter(**{field: value})
         return same.values("author_name", "author_email").distinct().count()
-    # IPv6: the addresses that start as the /64 is written, then compared by the key.
     network = normal_ip(value)
+    if ":" not in network:  # IPv4, written plainly or seen through IPv6
+        same = others.filter(ip_address__in=[network, f"::ffff:{network}"])
+        return same.values("author_name", "author_email").distinct().count()
+    # IPv6: the addresses that start as the /64 is written, then compared by the key.
     rows = (
         others.filter(ip_address__istartswith=_written_start(network))
         .values_list("ip_address", "author_name", "author_email")
