@@ -305,3 +305,22 @@ def test_a_rule_removed_by_another_moderator_meanwhile_is_not_put_back_unchecked
     assert response.status_code == 400
     assert "“*ab*” is too broad" in response.content.decode()
     assert not WordRule.objects.exists()
+
+
+def test_stored_rules_are_tried_once_until_the_lists_or_the_comments_change(staff, article):
+    twenty(article, weather=0)
+    actions.save_word_lists({HOLD: ["weather"], BLOCK: []}, actor=None)
+
+    def reads_comments() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            page = staff.get(URL).content.decode()
+        assert "weather" in page
+        return sum(
+            "discussion_comment" in q["sql"] and "LIMIT" in q["sql"]
+            for q in queries.captured_queries
+        )
+
+    assert reads_comments() == 1  # the recent comments read, to try the stored rule
+    assert reads_comments() == 0  # kept: only the newest comment's id is looked up
+    post(article, "A new comment")
+    assert reads_comments() == 1

@@ -8,14 +8,18 @@ wanted, so a rule catching many of them is almost surely a slip such as ``*a*``.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from broadsheet.discussion.models import Comment
 from broadsheet.moderation import actions, checks
 from broadsheet.moderation.forms import WordListsForm
 from broadsheet.moderation.models import WordRule, phrase_problem
@@ -117,7 +121,26 @@ class _Texts:
 
 
 def _stale(stored: dict[str, list[str]], texts: _Texts) -> list[Found]:
-    """Stored rules that would not be accepted now, or that catch too many published comments."""
+    """Stored rules that would not be accepted now, or that catch too many published
+    comments. Trying every stored rule on the recent comments takes seconds for a list
+    of thousands, so the answer is kept in the shared cache until the lists or the
+    newest published comment change (or ``STALE_SECONDS`` pass)."""
+    if not any(stored.values()):
+        return []
+    newest = Comment.objects.filter(status=Comment.Status.APPROVED).aggregate(Max("pk"))
+    said = repr((sorted((k, sorted(v)) for k, v in stored.items()), newest["pk__max"]))
+    key = "bs:wordlists:stale:" + hashlib.sha256(said.encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = _try_stored(stored, texts)
+        cache.set(key, found, STALE_SECONDS)
+    return found
+
+
+STALE_SECONDS = 600
+
+
+def _try_stored(stored: dict[str, list[str]], texts: _Texts) -> list[Found]:
     found = []
     for kind, phrases in stored.items():
         if not phrases:
