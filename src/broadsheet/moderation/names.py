@@ -15,6 +15,7 @@ generation (after the change commits), so no server keeps using the old one.
 
 from __future__ import annotations
 
+import re
 import secrets
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -84,11 +85,15 @@ def _shape(name: str) -> str:
 
 
 def _fold(shaped: str) -> str:
-    """A shaped name's key: case folded, I as l, look-alikes Latin, one space between words."""
+    """A shaped name's key: case folded, I as l, look-alikes Latin, one space between
+    words, and punctuation and symbols as spaces ("Dana.Writer", "Dana Writer ✓")."""
     text = _drawn(shaped.replace("I", "l").casefold()).translate(_SMALL)
     for letter, pair in _PAIRS:
         text = text.replace(letter, pair)
-    return " ".join(text.split())
+    return " ".join(_NOT_A_LETTER.sub(" ", text).split())
+
+
+_NOT_A_LETTER = re.compile(r"[\W_]")
 
 
 def name_key(name: str) -> str:
@@ -167,8 +172,22 @@ def staff_names() -> dict[str, list[int]]:
 
 
 def owners_of(name: str) -> list[int]:
-    """The staff accounts ``name`` would be taken for; empty for anybody's name."""
-    return staff_names().get(name_key(name), [])
+    """The staff accounts ``name`` would be taken for; empty for anybody's name.
+
+    A staff name anywhere in it, as whole words, counts: "Dana Writer (staff)" and
+    "The real Dana Writer" are taken for Dana Writer, "Site Admin" for the site.
+    """
+    names = staff_names()
+    words = name_key(name).split()[:_MOST_WORDS]
+    owners: set[int] = set()
+    for start in range(len(words)):
+        for end in range(start + 1, len(words) + 1):
+            owners.update(names.get(" ".join(words[start:end]), ()))
+    return sorted(owners)
+
+
+# The words of a posted name looked at (a name is at most 200 characters).
+_MOST_WORDS = 30
 
 
 def forget_staff_names(**kwargs: Any) -> None:
