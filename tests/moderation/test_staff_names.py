@@ -93,6 +93,12 @@ def test_the_account_name_is_reserved_where_it_is_the_name_shown(article):
     refused(article, "n.okafor")
 
 
+def test_a_one_word_staff_name_is_refused_alone_not_within_a_longer_name(article):
+    get_user_model().objects.create_user("dana", is_staff=True)  # shown as "dana"
+    refused(article, "Dana")
+    assert post(article, "Hi.", author_name="Dana Smith").pk
+
+
 def test_a_username_behind_a_full_name_is_anybodys(article):
     # Many usernames are a first name: the account is shown as its full name, and
     # readers called Dana are not refused for it.

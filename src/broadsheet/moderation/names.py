@@ -19,6 +19,7 @@ import re
 import secrets
 import unicodedata
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from itertools import product
 from typing import Any
 
@@ -174,16 +175,25 @@ def staff_names() -> dict[str, list[int]]:
 def owners_of(name: str) -> list[int]:
     """The staff accounts ``name`` would be taken for; empty for anybody's name.
 
-    A staff name anywhere in it, as whole words, counts: "Dana Writer (staff)" and
-    "The real Dana Writer" are taken for Dana Writer, "Site Admin" for the site.
+    A staff name of two words or more, or a role word, anywhere in it as whole words
+    counts too: "Dana Writer (staff)" and "The real Dana Writer" are taken for Dana
+    Writer, "Site Admin" for the site. A one-word name (an account shown by its user
+    name, "dana") counts only alone: "Dana Smith" is anybody's.
     """
     names = staff_names()
     words = name_key(name).split()[:_MOST_WORDS]
-    owners: set[int] = set()
+    owners: set[int] = set(names.get(" ".join(words), ()))
     for start in range(len(words)):
         for end in range(start + 1, len(words) + 1):
-            owners.update(names.get(" ".join(words[start:end]), ()))
+            part = " ".join(words[start:end])
+            if end - start > 1 or part in _role_keys():
+                owners.update(names.get(part, ()))
     return sorted(owners)
+
+
+@lru_cache(maxsize=1)
+def _role_keys() -> frozenset[str]:
+    return frozenset(key for role in ROLE_NAMES for key in reserved_keys(role))
 
 
 # The words of a posted name looked at (a name is at most 200 characters).
