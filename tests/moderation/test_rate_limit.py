@@ -100,3 +100,10 @@ def test_spam_is_shown_to_its_poster_as_held_and_to_nobody_else(client, article)
     assert "spam" not in mine.lower().replace("anti-spam", "")
     stranger = Client().get(article.get_absolute_url()).content.decode()
     assert "the best casino" not in stranger
+
+
+def test_ipv4_readers_seen_through_ipv6_each_have_their_own_counter(client, article, one_a_minute):
+    # A server listening on [::] sees IPv4 readers as ::ffff:a.b.c.d.
+    assert web_post(client, article, "first", ip="::ffff:192.0.2.7").status_code == 302
+    assert web_post(client, article, "second", ip="::ffff:198.51.100.9").status_code == 302
+    assert web_post(client, article, "third", ip="192.0.2.7").status_code == 429  # the same reader
