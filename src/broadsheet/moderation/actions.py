@@ -19,13 +19,12 @@ from broadsheet.discussion.models import Comment
 from broadsheet.moderation import learned
 from broadsheet.moderation.identity import author_keys
 from broadsheet.moderation.models import (
-    PHRASE_MAX_LENGTH,
     AuditEntry,
     Block,
     ModerationSettings,
     Report,
     WordRule,
-    phrase_problem,
+    new_rule_problem,
 )
 
 Action = AuditEntry.Action
@@ -379,8 +378,8 @@ def save_word_lists(
     """Make each word list (hold, block) hold exactly ``wanted``'s phrases, with one audit
     entry for the whole change; returns each list's (added, removed) phrases.
 
-    Rules kept keep their note and date. A phrase new to a list that is too broad
-    (``phrase_problem``) raises ``ValidationError`` and nothing changes. A list that is
+    Rules kept keep their note and date. A phrase new to a list that may not be added
+    (``new_rule_problem``) raises ``ValidationError`` and nothing changes. A list that is
     not in ``wanted`` is left alone.
     """
     changes: dict[str, tuple[list[str], list[str]]] = {}
@@ -392,9 +391,7 @@ def save_word_lists(
             added = [p for p in dict.fromkeys(phrases) if p not in have]
             removed = sorted(have - set(phrases))
             for phrase in added:
-                if len(phrase) > PHRASE_MAX_LENGTH:
-                    raise ValidationError(f"“{phrase[:40]}…” is too long for a rule.")
-                if problem := phrase_problem(phrase):
+                if problem := new_rule_problem(phrase):
                     raise ValidationError(problem)
             WordRule.objects.filter(list=kind, phrase__in=removed).delete()
             WordRule.objects.bulk_create([WordRule(phrase=p, list=kind) for p in added])

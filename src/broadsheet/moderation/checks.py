@@ -225,10 +225,6 @@ def posting_speed(ctx: Context) -> Verdict:
     return Verdict("posting_speed", ALLOW, "Posted at a human pace.")
 
 
-def _match_text(sub: Submission) -> str:
-    return match_text(sub.body, sub.author_name, sub.author_email, sub.author_url)
-
-
 def match_text(body: str, author_name: str, author_email: str, author_url: str) -> str:
     """What the word lists are matched against: a comment's text and author fields."""
     parts = (body, author_name, author_email, author_url)
@@ -309,7 +305,9 @@ def word_lists(ctx: Context) -> Verdict:
         pattern = _compile(tuple(rules[kind]))
         if pattern is None:
             continue
-        text = text if text is not None else _match_text(ctx.sub)
+        if text is None:
+            sub = ctx.sub
+            text = match_text(sub.body, sub.author_name, sub.author_email, sub.author_url)
         if found := pattern.search(text):
             listed = "block" if kind == WordRule.List.BLOCK else "hold"
             place, said = found

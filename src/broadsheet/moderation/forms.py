@@ -9,13 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from broadsheet.moderation import checks
-from broadsheet.moderation.models import (
-    PHRASE_MAX_LENGTH,
-    Block,
-    Report,
-    WordRule,
-    phrase_problem,
-)
+from broadsheet.moderation.models import Block, Report, WordRule, new_rule_problem
 
 DURATIONS = [
     ("1", "1 day"),
@@ -76,7 +70,7 @@ def _list_field(label: str, help_text: str) -> forms.CharField:
 
 class WordListsForm(forms.Form):
     """Both word lists, one rule a line. A rule new to its list must not be too broad
-    (``phrase_problem``); rules already stored are kept as they are, and warned about."""
+    (``new_rule_problem``); rules already stored are kept as they are, and warned about."""
 
     hold = _list_field("Hold for review", "A comment with one of these waits for a moderator.")
     block = _list_field("File as spam", "A comment with one of these goes straight to Spam.")
@@ -102,12 +96,7 @@ class WordListsForm(forms.Form):
         for phrase in phrases:
             if phrase in self.stored.get(kind, []):
                 continue
-            if len(phrase) > PHRASE_MAX_LENGTH:
-                problems.append(
-                    f"“{phrase[:40]}…” is longer than {PHRASE_MAX_LENGTH} characters, "
-                    "the most a rule may have."
-                )
-            elif problem := phrase_problem(phrase):
+            if problem := new_rule_problem(phrase):
                 problems.append(problem)
         if problems:
             raise ValidationError(problems)

@@ -100,6 +100,16 @@ def phrase_problem(phrase: str) -> str | None:
     return None
 
 
+def new_rule_problem(phrase: str) -> str | None:
+    """Why a rule may not be added to a word list (too long, or ``phrase_problem``)."""
+    if len(phrase) > PHRASE_MAX_LENGTH:
+        return (
+            f"“{phrase[:40]}…” is longer than {PHRASE_MAX_LENGTH} characters, "
+            "the most a rule may have."
+        )
+    return phrase_problem(phrase)
+
+
 class WordRule(models.Model):
     """A word or phrase from the site's lists, matched against body, name, e-mail and website."""
 
