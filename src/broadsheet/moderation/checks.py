@@ -14,7 +14,6 @@ import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from functools import cached_property, lru_cache
 
 from django.core.cache import cache
@@ -27,7 +26,7 @@ from broadsheet.discussion.models import Comment
 from broadsheet.discussion.policy import Submission, Verdict
 from broadsheet.moderation.features import clean_markup, count_links
 from broadsheet.moderation.identity import author_keys
-from broadsheet.moderation.learned import site_hosts
+from broadsheet.moderation.learned import STANDING_AFTER, site_hosts
 from broadsheet.moderation.models import Block, ModerationSettings, WordRule
 from broadsheet.moderation.names import owners_of
 from broadsheet.newsroom.models import SiteSettings
@@ -36,10 +35,10 @@ ALLOW = "allow"
 Status = Comment.Status
 
 
-# An approved comment counts towards trust once it has been up this long: readers
-# have had time to report it and moderators to take it down. Without it, three bland
+# An approved comment counts towards trust once it has stood as long as the filter
+# waits before taking it as one the moderators let stand. Without it, three bland
 # comments published at once made their author trusted a second later.
-TRUST_SETTLES_AFTER = timedelta(days=1)
+TRUST_SETTLES_AFTER = STANDING_AFTER
 
 
 @dataclass

@@ -21,6 +21,7 @@ from broadsheet.moderation.learned.classifier import (
 from broadsheet.moderation.learned.site import (
     LEARN_BATCH,
     RECHECK_SECONDS,
+    STANDING_AFTER,
     article_paths,
     comment_text,
     decided_examples,
@@ -48,6 +49,7 @@ __all__ = [
     "NOT_PUBLISH",
     "PUBLISH",
     "RECHECK_SECONDS",
+    "STANDING_AFTER",
     "UNUSABLE",
     "Judgement",
     "Lesson",

@@ -273,7 +273,8 @@ def learn(
 
 
 # A published comment still up after this long, with no report and no moderator's
-# decision, is one the moderators let stand.
+# decision, is one the moderators let stand: readers have had time to report it and
+# moderators to take it down. The trust check counts approved comments by it too.
 STANDING_AFTER = timedelta(days=1)
 
 
