@@ -219,7 +219,8 @@ class MisEncoded:
             data.decode("utf-8")
         except UnicodeDecodeError:
             data = _UTF8_OR_BYTE.sub(self._replaced, data)
-        self.line += data.count(b"\n")
+        if not self.repairs.not_utf8:  # only the first repair's line is said
+            self.line += data.count(b"\n")
         return data
 
     def _replaced(self, match: re.Match[bytes]) -> bytes:
