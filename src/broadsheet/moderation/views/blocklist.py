@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -71,7 +72,8 @@ def _block_choices(comment: Comment) -> tuple[list[tuple[str, str]], list[str]]:
         label = f"{Block.Kind(kind).label}: {value}"
         if others:
             who = "1 other author" if others == 1 else f"{others} other authors"
-            label += f" (also used by {who} in the last 90 days: blocking it blocks them too)"
+            days = SHARED_LOOKBACK.days
+            label += f" (also used by {who} in the last {days} days: blocking it blocks them too)"
         choices.append((kind, label))
         if not others:
             ticked.append(kind)
@@ -87,12 +89,10 @@ def _other_authors(comment: Comment, field: str, value: str) -> int:
         author_name=comment.author_name, author_email=comment.author_email
     )
     if field != "ip_address":
-        same = others.filter(**{field: value})
-        return same.values("author_name", "author_email").distinct().count()
+        return _authors(others.filter(**{field: value}))
     network = normal_ip(value)
     if ":" not in network:  # IPv4, written plainly or seen through IPv6
-        same = others.filter(ip_address__in=[network, f"::ffff:{network}"])
-        return same.values("author_name", "author_email").distinct().count()
+        return _authors(others.filter(ip_address__in=[network, f"::ffff:{network}"]))
     # IPv6: the addresses that start as the /64 is written, then compared by the key.
     rows = (
         others.filter(ip_address__istartswith=_written_start(network))
@@ -100,6 +100,11 @@ def _other_authors(comment: Comment, field: str, value: str) -> int:
         .distinct()
     )
     return len({(name, email) for ip, name, email in rows if normal_ip(ip) == network})
+
+
+def _authors(comments: QuerySet[Comment]) -> int:
+    """How many authors (by name and e-mail) wrote ``comments``."""
+    return comments.values("author_name", "author_email").distinct().count()
 
 
 def _written_start(network: str) -> str:
