@@ -117,9 +117,28 @@ def test_other_collections_column_names_and_labels_are_read(tmp_path):
     )
     data = read_labelled(path)
     assert (data.texts, data.labels) == (["you are an idiot", "I agree with the mayor"], [1, 0])
-    fraction = write_csv(tmp_path / "fraction.csv", ["text", "toxic"], [("meh", "0.4")])
-    with pytest.raises(LabelledFileError, match=r"line 2: label '0\.4'"):
-        read_labelled(fraction)
+    beyond = write_csv(tmp_path / "beyond.csv", ["text", "toxic"], [("meh", "1.5")])
+    with pytest.raises(LabelledFileError, match=r"line 2: label '1\.5'"):
+        read_labelled(beyond)
+
+
+def test_a_crowds_share_of_raters_reads_from_one_half_as_not_to_publish(tmp_path):
+    # Civil Comments' shape: "target" is the share of raters who found it toxic.
+    rows = [
+        ("1", "0.0", "Thanks for the clear report."),
+        ("2", "0.4", "Bit of a stretch, this."),
+        ("3", "0.5", "What a moron."),
+        ("4", ".8333333", "You absolute idiot."),
+        ("5", "1.0", "Idiots, all of you."),
+    ]
+    path = write_csv(tmp_path / "civil.csv", ["id", "target", "comment_text"], rows)
+    data = read_labelled(path)
+    assert data.labels == [0, 0, 1, 1, 1]
+    assert data.fractions == 3
+    err = StringIO()
+    model = str(tmp_path / "m.model")
+    call_command("moderation", "train", str(path), "--model", model, stdout=StringIO(), stderr=err)
+    assert "3 labels are a share of raters between 0 and 1; 0.5 or more" in err.getvalue()
 
 
 def test_a_page_column_says_where_each_comment_was_posted(tmp_path):

@@ -70,6 +70,9 @@ class Labelled:
     pages: list[tuple[str, ...]] = field(default_factory=list)  # empty: no page column
     # Rows whose text is empty: nothing to learn or judge, so they are left out.
     empty: int = 0
+    # Labels given as a share of raters (0.4) rather than a decision: 0.5 or more
+    # is read as "do not publish".
+    fractions: int = 0
     encoding: str = "utf-8"  # or "cp1252": the file was not UTF-8
 
     def __len__(self) -> int:
@@ -83,9 +86,34 @@ class Labelled:
 
 
 def label_of(raw: str) -> int | None:
-    """A label as written in a file (``spam``, ``1``, ``0.0``…), or None if it is none."""
+    """A label as written in a file (``spam``, ``1``, ``0.0``, ``0.7``…), or None if it is none."""
     raw = "_".join(raw.lower().split())  # "Not spam" is not_spam
-    return _LABELS.get({"1.0": "1", "0.0": "0", "legitimate": "legit"}.get(raw, raw))
+    named = _LABELS.get({"legitimate": "legit"}.get(raw, raw))
+    if named is not None:
+        return named
+    number = _number(raw)
+    if number is None or not 0 <= number <= 1:
+        return None
+    return NOT_PUBLISH if number >= FRACTION_NOT_TO_PUBLISH else PUBLISH
+
+
+# Collections rated by a crowd give each comment the share of its raters who found
+# it toxic (Jigsaw's Civil Comments "target", from 0 to 1); the collection's own
+# rule counts 0.5 or more as toxic.
+FRACTION_NOT_TO_PUBLISH = 0.5
+
+
+def is_fraction(raw: str) -> bool:
+    """Whether a label is a share strictly between 0 and 1 (a rating, not a decision)."""
+    number = _number(raw.strip())
+    return number is not None and 0 < number < 1
+
+
+def _number(raw: str) -> float | None:
+    try:
+        return float(raw) if raw and raw[0] in "0123456789." else None
+    except ValueError:
+        return None
 
 
 def _find(header: Sequence[str], names: Sequence[str]) -> int | None:
@@ -203,6 +231,7 @@ def _read_labelled(
                 if len(row) <= max(text_at, label_at):
                     raise LabelledFileError(f"{path}, line {line}: too few columns")
                 label = label_of(row[label_at])
+                data.fractions += is_fraction(row[label_at])
                 if label is None:
                     raise LabelledFileError(
                         f"{path}, line {line}: label {row[label_at]!r} is neither spam (1) "

@@ -9,7 +9,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from broadsheet.moderation import learned, outcomes
-from broadsheet.moderation.evaluation import LabelledFileError, metrics, read_labelled
+from broadsheet.moderation.evaluation import (
+    FRACTION_NOT_TO_PUBLISH,
+    LabelledFileError,
+    metrics,
+    read_labelled,
+)
 from broadsheet.moderation.features import CommentText
 from broadsheet.moderation.learned import SpamFilter
 
@@ -111,6 +116,12 @@ class Command(BaseCommand):
         if data.empty:
             rows = "1 row" if data.empty == 1 else f"{data.empty} rows"
             self.stderr.write(f"{path}: {rows} with no text left out.")
+        if data.fractions:
+            rows = "1 label is" if data.fractions == 1 else f"{data.fractions} labels are"
+            self.stderr.write(
+                f"{path}: {rows} a share of raters between 0 and 1; "
+                f"{FRACTION_NOT_TO_PUBLISH} or more read as not to publish."
+            )
         return data
 
     def _load(self, model: Path | None, *, must_exist: bool) -> SpamFilter | None:
