@@ -17,7 +17,8 @@ were unknown. ``--no-pages`` leaves them out altogether. Prints:
     AUC, next to a plain TF-IDF + logistic regression for comparison; then all
     files mixed, in 5-fold cross-validation; with --held-out DIR2, each file of
     DIR2 judged by a filter trained on all of DIR (comments of other sources
-    that played no part in choosing the features);
+    that played no part in choosing the features); DIR with a single file is
+    cut into five stratified parts that stand in for files;
 (b) replay: each file in date order, every comment scored before the filter
     learns its label (as on a live site, one moderator decision at a time): the
     cumulative number of mistakes as the filter learns;
@@ -115,12 +116,31 @@ def load(directory: Path, *, pages: bool = True, **columns: str | None) -> dict[
     except LabelledFileError as exc:
         sys.exit(str(exc))
     for name, d in data.items():
+        if len(set(d.labels)) < 2:
+            sys.exit(f"{directory / name}: every comment has the same label; nothing to judge")
         video = YOUTUBE_SPAM_COLLECTION.get(name)
         if not pages:
             d.pages = []
         elif video and not d.pages:
             d.pages = [(f"youtube.com/watch?v={video}", f"youtu.be/{video}")] * len(d)
     return data
+
+
+def folds_of(data: dict[str, Labelled], folds: int = 5) -> dict[str, Labelled]:
+    """One file cut into ``folds`` stratified parts, standing in for files: leaving
+    each out in turn is then k-fold cross-validation of that file."""
+    (name, d), *_ = data.items()
+    split = StratifiedKFold(folds, shuffle=True, random_state=0)
+    parts = {}
+    for n, (_, part) in enumerate(split.split(np.zeros(len(d)), d.labels), start=1):
+        parts[f"{name} fold {n}"] = replace(
+            d,
+            texts=[d.texts[i] for i in part],
+            labels=[d.labels[i] for i in part],
+            dates=[d.dates[i] for i in part],
+            pages=[d.pages[i] for i in part] if d.pages else [],
+        )
+    return parts
 
 
 def page_unknown(data: dict[str, Labelled]) -> dict[str, Labelled]:
@@ -370,22 +390,28 @@ def main() -> None:
     others = load(args.held_out, pages=not args.no_pages, **columns) if args.held_out else {}
     each = load(args.each, pages=not args.no_pages, **columns) if args.each else {}
     pages = any(d.pages for d in [*data.values(), *others.values()])
+    # With one file there is no other file to learn from: its folds stand in for files.
+    files = folds_of(data) if len(data) == 1 else data
 
     started = time.perf_counter()
     results = {
         "pages": pages,
-        "leave_one_file_out": leave_one_file_out(data, args.epochs),
+        "folds_of_one_file": files is not data,
+        "leave_one_file_out": leave_one_file_out(files, args.epochs),
         "pooled_5_fold": pooled_cross_validation(data, args.epochs),
         "held_out": held_out(data, others, args.epochs) if others else [],
         "replay": replay(data),
-        "speed": speed(data, args.epochs),
+        "speed": speed(files, args.epochs),
         "each_cross_validated": each_cross_validated(each, args.epochs),
     }
     if pages:  # the same judged with no page known
-        unknown = page_unknown(data)
         results["page_unknown"] = {
-            "leave_one_file_out": leave_one_file_out(unknown, args.epochs, baseline=False),
-            "held_out": held_out(unknown, page_unknown(others), args.epochs, baseline=False),
+            "leave_one_file_out": leave_one_file_out(
+                page_unknown(files), args.epochs, baseline=False
+            ),
+            "held_out": held_out(
+                page_unknown(data), page_unknown(others), args.epochs, baseline=False
+            ),
         }
     results["shared_thresholds"] = shared_thresholds(
         results["leave_one_file_out"] + results["held_out"]
@@ -396,8 +422,12 @@ def main() -> None:
         return
 
     known = "the page known" if pages else "no page known"
-    print(f"(a) Leave one file out: train on the others, evaluate on this one ({known}; "
-          "threshold 0.5)")  # fmt: skip
+    if results["folds_of_one_file"]:
+        print(f"(a) One file: no other file to learn from, so each fifth of it is left out "
+              f"in turn ({known}; threshold 0.5)")  # fmt: skip
+    else:
+        print(f"(a) Leave one file out: train on the others, evaluate on this one ({known}; "
+              "threshold 0.5)")  # fmt: skip
     _print_judged(results["leave_one_file_out"])
     if results["held_out"]:
         print(f"  Held out ({args.held_out}), trained on all of {args.directory}:")
