@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TextIO
 
 import numpy as np
 
@@ -194,58 +195,25 @@ def _read_labelled(
         handle = path.open(encoding=encoding, newline="")
     except OSError as exc:
         raise LabelledFileError(f"{path}: {exc.strerror or exc}") from None
+    data = Labelled([], [], [], encoding=encoding.removesuffix("-sig"))
     with handle:
         try:
-            delimiter = _delimiter(handle.read(65536), path)
-            handle.seek(0)
-            # Tab-separated files do not quote: a quote mark is part of the text
-            # (the SMS Spam Collection's messages start with them).
-            if delimiter == "\t":
-                reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
-            else:
-                reader = csv.reader(handle, delimiter=delimiter)
-            header = next(reader)
-        except StopIteration:
-            raise LabelledFileError(f"{path}: the file is empty") from None
-        except UnicodeDecodeError as exc:
-            raise _NotThisEncoding from exc
-        except csv.Error as exc:
-            raise LabelledFileError(f"{path}: not a CSV file ({exc})") from None
-        text_at = _column(header, text_column, TEXT_COLUMNS, "text", path)
-        label_at = _column(header, label_column, LABEL_COLUMNS, "label", path)
-        date_at = _find(header, DATE_COLUMNS)
-        page_at = _find(header, PAGE_COLUMNS)
-        data = Labelled([], [], [], encoding=encoding.removesuffix("-sig"))
-        rows: Iterator[list[str]] = reader
-        numbered = label_column is not None and label_column.strip().isdigit()
-        if numbered and label_at < len(header) and label_of(header[label_at]) is not None:
-            rows = iter([header, *reader])  # no header: the first row is a comment
-            date_at = page_at = None
-            first_line = 1
-        else:
-            first_line = 2
-        try:
+            reader, header = _csv_rows(handle, path)
+            at = _Columns(
+                text=_column(header, text_column, TEXT_COLUMNS, "text", path),
+                label=_column(header, label_column, LABEL_COLUMNS, "label", path),
+                date=_find(header, DATE_COLUMNS),
+                page=_find(header, PAGE_COLUMNS),
+            )
+            rows, first_line = reader, 2
+            numbered = label_column is not None and label_column.strip().isdigit()
+            if numbered and at.label < len(header) and label_of(header[at.label]) is not None:
+                # No header: the first row is a comment.
+                rows, first_line = iter([header, *reader]), 1
+                at = replace(at, date=None, page=None)
             for line, row in enumerate(rows, start=first_line):
-                if not row:
-                    continue
-                if len(row) <= max(text_at, label_at):
-                    raise LabelledFileError(f"{path}, line {line}: too few columns")
-                label = label_of(row[label_at])
-                data.fractions += is_fraction(row[label_at])
-                if label is None:
-                    raise LabelledFileError(
-                        f"{path}, line {line}: label {row[label_at]!r} is neither spam (1) "
-                        "nor ham (0)"
-                    )
-                if not row[text_at].strip():
-                    data.empty += 1
-                    continue
-                data.texts.append(row[text_at])
-                data.labels.append(label)
-                date = row[date_at] if date_at is not None and date_at < len(row) else ""
-                data.dates.append(date)
-                if page_at is not None:
-                    data.pages.append(tuple(row[page_at].split()) if page_at < len(row) else ())
+                if row:
+                    _add_row(data, row, at, f"{path}, line {line}")
         except UnicodeDecodeError as exc:
             raise _NotThisEncoding from exc
         except csv.Error as exc:
@@ -253,6 +221,50 @@ def _read_labelled(
     if not data.texts:
         raise LabelledFileError(f"{path}: no labelled rows")
     return data
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Where each column is, counted from 0; the date and the page may be missing."""
+
+    text: int
+    label: int
+    date: int | None
+    page: int | None
+
+
+def _csv_rows(handle: TextIO, path: Path) -> tuple[Iterator[list[str]], list[str]]:
+    """The rows after the first, and the first."""
+    delimiter = _delimiter(handle.read(65536), path)
+    handle.seek(0)
+    # Tab-separated files do not quote: a quote mark is part of the text
+    # (the SMS Spam Collection's messages start with them).
+    if delimiter == "\t":
+        reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+    else:
+        reader = csv.reader(handle, delimiter=delimiter)
+    try:
+        return reader, next(reader)
+    except StopIteration:
+        raise LabelledFileError(f"{path}: the file is empty") from None
+
+
+def _add_row(data: Labelled, row: list[str], at: _Columns, where: str) -> None:
+    if len(row) <= max(at.text, at.label):
+        raise LabelledFileError(f"{where}: too few columns")
+    raw = row[at.label]
+    label = label_of(raw)
+    if label is None:
+        raise LabelledFileError(f"{where}: label {raw!r} is neither spam (1) nor ham (0)")
+    if not row[at.text].strip():
+        data.empty += 1
+        return
+    data.fractions += is_fraction(raw)
+    data.texts.append(row[at.text])
+    data.labels.append(label)
+    data.dates.append(row[at.date] if at.date is not None and at.date < len(row) else "")
+    if at.page is not None:
+        data.pages.append(tuple(row[at.page].split()) if at.page < len(row) else ())
 
 
 def metrics(labels: Sequence[int], scores: Sequence[float], threshold: float = 0.5) -> dict:
