@@ -216,7 +216,7 @@ def test_second_run_adds_nothing(first_run):
 
 
 def test_a_site_without_the_demo_editor_is_told_how_to_make_an_account(first_run):
-    # As on a site restored from a JSON backup of the demo: its articles, no accounts.
+    # As on a site restored from a backup of the demo written before backups held accounts.
     get_user_model().objects.filter(username=loader.EDITOR_USERNAME).delete()
     output = run_demo()
     assert "Demo site already loaded" in output

@@ -241,8 +241,10 @@ def test_json_round_trip_is_identical_field_by_field(db, tmp_path):
 
 def test_json_restore_refuses_a_site_with_content(wxr_site, tmp_path):
     backup = _write(tmp_path, "backup.json", run_export("json"))
+    before = run_export("json").split("\n", 1)[1]
     with pytest.raises(CommandError, match="the site is not empty"):
         run_import("json", backup)
+    assert run_export("json").split("\n", 1)[1] == before  # all but the export time
 
 
 def test_json_restore_reads_a_reindented_backup(db, tmp_path):

@@ -7,7 +7,12 @@ re-indented still restores, read whole instead.
 
 Restoring keeps every id (comment permalinks are ``/c/<id>``), so it only goes
 into an empty site: it refuses when articles, comments, bylines, sections or
-tags exist.
+tags exist. Accounts and groups travel too (``accounts``).
+
+Blocks are keyed hashes made with SECRET_KEY (``moderation.identity``): under
+another key they match nobody. The header carries a check value of the key, so
+that a restore under another key is refused rather than left with blocks that
+block no one.
 """
 
 from __future__ import annotations
@@ -25,11 +30,13 @@ from django.contrib.auth import get_user_model
 from django.core.management.color import no_style
 from django.db import connection, models
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.dateparse import parse_datetime
 
 from broadsheet.discussion import actions as discussion_actions
 from broadsheet.discussion.actions import ImportedComment
 from broadsheet.discussion.models import Comment
+from broadsheet.interchange import accounts
 from broadsheet.interchange.summary import Summary
 from broadsheet.interchange.xmlstream import BrokenFile
 from broadsheet.newsroom import actions as newsroom_actions
@@ -45,11 +52,20 @@ MODERATION_TABLES = (
     "moderation.Report",
     "moderation.AuditEntry",
 )
-SECTIONS = ("authors", "sections", "tags", "articles", "comments", "moderation")
+BLOCKS = "moderation.Block"
+# In the file's order: accounts before the records that name them by username.
+SECTIONS = (
+    "groups", "accounts", "authors", "sections", "tags", "articles", "comments", "moderation"
+)  # fmt: skip
 
 
 class RestoreRefused(Exception):
     """The site is not empty, or the file is not a backup this version can read."""
+
+
+def secret_key_check() -> str:
+    """A value that tells this site's SECRET_KEY from another, and reveals nothing of it."""
+    return salted_hmac(FORMAT, "the key blocks are hashed with", algorithm="sha256").hexdigest()
 
 
 # Writing
@@ -89,7 +105,12 @@ def _dump(record: Any) -> str:
 def write(out: TextIO) -> dict[str, int]:
     counts: dict[str, int] = {}
     w = out.write
-    header = {"format": FORMAT, "version": VERSION, "exported_at": timezone.now().isoformat()}
+    header = {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": timezone.now().isoformat(),
+        "secret_key_check": secret_key_check(),
+    }
     w(_dump(header)[:-1] + ",\n")
     w(f'"site":{_dump(row(SiteSettings.load()))},\n')
 
@@ -102,6 +123,8 @@ def write(out: TextIO) -> dict[str, int]:
         w("]\n" if last else "],\n")
         counts[name] = n
 
+    listing("groups", accounts.group_rows())
+    listing("accounts", accounts.account_rows(row))
     listing("authors", (row(a) for a in _rows(Author)))
     listing("sections", (row(s) for s in Section.objects.order_by("pk").iterator()))
     listing("tags", (row(t) for t in Tag.objects.order_by("pk").iterator()))
@@ -147,6 +170,7 @@ class Backup:
     header: dict
     records: int = 0
     counts: dict[str, int] = field(default_factory=dict)
+    blocks: int = 0
 
 
 def _records(path: Path) -> Iterator[tuple[str, Any, int]]:
@@ -188,7 +212,7 @@ def _whole(path: Path) -> Iterator[tuple[str, Any, int]]:
             raise BrokenFile(f"not valid JSON: {exc.msg}", exc.lineno) from None
     if not isinstance(document, dict):
         raise BrokenFile("not a Broadsheet backup")
-    header = {k: document.get(k) for k in ("format", "version", "exported_at")}
+    header = {k: document.get(k) for k in ("format", "version", "exported_at", "secret_key_check")}
     yield "header", header, 1
     if "site" in document:
         yield "site", document["site"], 0
@@ -224,6 +248,7 @@ def survey(path: Path) -> Backup:
                 raise BrokenFile(f"a {section} record is not an object", line)
             backup.records += 1
             backup.counts[section] = backup.counts.get(section, 0) + 1
+            backup.blocks += section == "moderation" and record.get("table") == BLOCKS
     if backup is None:
         raise BrokenFile("the file is empty")
     return backup
@@ -238,6 +263,34 @@ def _check_empty() -> None:
                 "database (BROADSHEET_DATA_DIR or BROADSHEET_DATABASE_URL), run "
                 "`broadsheet migrate`, then import."
             )
+
+
+def _blocks_usable(backup: Backup, *, without_blocks: bool, summary: Summary) -> bool:
+    """Whether the backup's blocks can be restored: they were hashed with this site's
+    SECRET_KEY. Refuses a backup made under another key unless told to leave them out."""
+    check = backup.header.get("secret_key_check")
+    if not backup.blocks or without_blocks:
+        if backup.blocks:
+            summary.inform(
+                f"{backup.blocks} block{'s' if backup.blocks != 1 else ''} left out "
+                "(--without-blocks): block those authors again from their comments."
+            )
+        return False
+    if check is None:
+        summary.warn(
+            "this backup was written before backups recorded their secret key: its blocks "
+            "match authors only if this site's SECRET_KEY is the one the backup's site had."
+        )
+        return True
+    if not constant_time_compare(check, secret_key_check()):
+        raise RestoreRefused(
+            f"the backup holds {backup.blocks} block{'s' if backup.blocks != 1 else ''} made "
+            "under another secret key: blocks are keyed with the site's SECRET_KEY, so here "
+            "they would block nobody. Restore with the old site's key (BROADSHEET_SECRET_KEY, "
+            "or its DATA_DIR/secret_key file), or give --without-blocks to restore everything "
+            "else."
+        )
+    return True
 
 
 def _fields_for(model: type[models.Model], record: dict) -> dict[str, Any]:
@@ -264,10 +317,19 @@ def _fields_for(model: type[models.Model], record: dict) -> dict[str, Any]:
 
 
 def restore(
-    path: Path, *, summary: Summary, progress: Callable[[int], None] = lambda n: None
+    path: Path,
+    backup: Backup,
+    *,
+    summary: Summary,
+    progress: Callable[[int], None] = lambda n: None,
+    without_blocks: bool = False,
 ) -> list[int]:
-    """Restore into an empty site (call inside a transaction). Returns the comment ids."""
+    """Restore into an empty site (call inside a transaction). Returns the comment ids.
+
+    ``backup`` is what ``survey`` found in the file."""
     _check_empty()
+    keep_blocks = _blocks_usable(backup, without_blocks=without_blocks, summary=summary)
+    users = accounts.Accounts(summary)
     comment_ids: list[int] = []
     batch: list[ImportedComment] = []
     sections_parent: dict[int, int] = {}
@@ -292,6 +354,15 @@ def restore(
             continue
         progress(1)
         summary.count(section, "found")
+        if section == "groups":
+            accounts.restore_group(record, summary)
+            continue
+        if section == "accounts":
+            users.restore(_fields_for(get_user_model(), record), record)
+            continue
+        if section == "moderation" and record.get("table") == BLOCKS and not keep_blocks:
+            summary.count(section, "skipped")
+            continue
         if section == "authors":
             Author.objects.create(**_fields_for(Author, record))
         elif section == "sections":
@@ -315,6 +386,8 @@ def restore(
     flush()
     for pk, parent in sections_parent.items():
         Section.objects.filter(pk=pk).update(parent_id=parent)
+    users.rekey()
+    touched.add(get_user_model())
     _reset_sequences(touched)
     return comment_ids
 

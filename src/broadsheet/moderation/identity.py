@@ -41,9 +41,16 @@ def author_keys(*, user: Any = None, email: str = "", ip: str | None = None) -> 
     """The hashes an author can be blocked by: account, e-mail and address, when known."""
     keys = {}
     if getattr(user, "is_authenticated", False) or isinstance(user, int):
-        keys["user"] = keyed_hash("user", str(getattr(user, "pk", user)))
+        keys["user"] = account_hashes(getattr(user, "pk", user))["user"]
     if email:
         keys["email"] = keyed_hash("email", normal_email(email))
     if ip:
         keys["ip"] = keyed_hash("ip", normal_ip(ip))
     return keys
+
+
+def account_hashes(pk: int) -> dict[str, str]:
+    """Every hash made from an account's id, by kind: its block (``user``) and the
+    reports it made (``reporter-user``). An account that comes back under another id
+    (a JSON restore) needs each made anew."""
+    return {kind: keyed_hash(kind, str(pk)) for kind in ("user", "reporter-user")}

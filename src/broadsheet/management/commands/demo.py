@@ -99,13 +99,13 @@ class Command(BaseCommand):
 
     @staticmethod
     def _editor_account() -> str:
-        # A site restored from a JSON backup has the demo's articles but no accounts,
-        # and an editor may have changed the demo's password since.
+        # The account may have been deleted (or the site restored from a JSON backup
+        # written before backups held accounts), or its password changed.
         name = loader.EDITOR_USERNAME
         editor = get_user_model().objects.filter(username=name).first()
         if editor is None:
             return (
-                f"    This site has no `{name}` account (a backup brings no accounts):\n"
+                f"    This site has no `{name}` account:\n"
                 "    create one with `broadsheet createsuperuser`."
             )
         if not editor.check_password(loader.EDITOR_PASSWORD):

@@ -12,14 +12,14 @@ from broadsheet.discussion.models import Comment
 from broadsheet.discussion.views import refuse_forged_post
 from broadsheet.moderation import actions
 from broadsheet.moderation.forms import ReportForm
-from broadsheet.moderation.identity import keyed_hash, normal_ip
+from broadsheet.moderation.identity import account_hashes, keyed_hash, normal_ip
 from broadsheet.moderation.models import ModerationSettings
 from broadsheet.newsroom.models import Article
 
 
 def _reporter_key(request: HttpRequest) -> str:
     if request.user.is_authenticated:
-        return keyed_hash("reporter-user", str(request.user.pk))
+        return account_hashes(request.user.pk)["reporter-user"]
     return keyed_hash("reporter-ip", normal_ip(request.META.get("REMOTE_ADDR") or "unknown"))
 
 

@@ -39,6 +39,12 @@ class Command(BaseCommand):
             help="disqus: create an article for a thread that matches none (else it is skipped).",
         )
         parser.add_argument(
+            "--without-blocks",
+            action="store_true",
+            help="json: restore everything but the backup's blocks, which are keyed with the "
+            "old site's SECRET_KEY (needed when this site's key is another).",
+        )
+        parser.add_argument(
             "--pages",
             action="store_true",
             help="wxr: import WordPress pages as articles, with their comments (else they are "
@@ -109,7 +115,13 @@ class Command(BaseCommand):
 
         backup = jsonbackup.survey(path)
         with self._progress(backup.records, "records") as bar, transaction.atomic():
-            restored = jsonbackup.restore(path, summary=summary, progress=bar.update)
+            restored = jsonbackup.restore(
+                path,
+                backup,
+                summary=summary,
+                progress=bar.update,
+                without_blocks=options["without_blocks"],
+            )
             self._finish(options)
         return restored
 
