@@ -211,6 +211,20 @@ def test_rebuild_learns_from_the_sites_own_decisions(article, moderator):
     assert "3 published and 2 unpublished" in run("status")
 
 
+def test_status_says_when_the_stored_filter_cannot_score(article, moderator):
+    """As after an upgrade that changed the features, before `migrate` retrains it."""
+    for text in HAM[:3]:
+        post(article, text)
+    actions.mark_spam(post(article, SPAM[0]), actor=moderator)
+    assert "cannot score" not in run("status")
+    old = SpamFilter.loads(LearnedModel.objects.get().blob)
+    old.features_version -= 1
+    LearnedModel.objects.filter(pk=1).update(blob=old.dumps())
+    said = run("status")
+    assert "cannot score" in said and "broadsheet migrate" in said
+    assert "features v" in said
+
+
 def test_columns_can_be_named_or_numbered_and_tabs_or_semicolons_separate(tmp_path):
     # A collection with its own column names: named on the command line.
     named = write_csv(

@@ -228,13 +228,9 @@ def from_decisions(*, epochs: int = EPOCHS) -> SpamFilter:
     return spam_filter
 
 
-def retrain_if_unusable() -> int | None:
-    """Retrain the site's filter from its decisions if the stored one cannot be used.
-
-    Run after every ``migrate``, so that an upgrade which changes the features
-    leaves a working filter. Returns how many comments it learned from, or None
-    when the stored filter was fine (or there is none).
-    """
+def stored_problem() -> str | None:
+    """Why the stored filter cannot score (built on other features, say); None when it
+    can, or when there is none."""
     from broadsheet.moderation.models import LearnedModel
 
     row = LearnedModel.objects.filter(pk=1).values_list("blob", flat=True).first()
@@ -242,9 +238,20 @@ def retrain_if_unusable() -> int | None:
         return None
     try:
         SpamFilter.loads(row)
+    except UNUSABLE as exc:
+        return str(exc) or type(exc).__name__
+    return None
+
+
+def retrain_if_unusable() -> int | None:
+    """Retrain the site's filter from its decisions if the stored one cannot be used.
+
+    Run after every ``migrate``, so that an upgrade which changes the features
+    leaves a working filter. Returns how many comments it learned from, or None
+    when the stored filter was fine (or there is none).
+    """
+    if stored_problem() is None:
         return None
-    except UNUSABLE:
-        pass
     spam_filter = from_decisions()
     store(spam_filter)
     return sum(spam_filter.counts)

@@ -242,6 +242,12 @@ class Command(BaseCommand):
             f"Version {summary['version']}: learned from {summary['published_examples']} "
             f"published and {summary['unpublished_examples']} unpublished comments."
         )
+        if problem := learned.stored_problem():
+            # After an upgrade that changed the features, until `migrate` retrains it.
+            self.stdout.write(
+                f"It cannot score comments now ({problem}): `broadsheet migrate` or "
+                "`broadsheet moderation rebuild` retrains it from the site's decisions."
+            )
 
     def _outcomes(self, latest: int, as_json: bool, **_) -> None:
         if latest < 1:
