@@ -13,7 +13,7 @@ from broadsheet.discussion.exceptions import CommentRefused
 from broadsheet.discussion.models import Comment
 from broadsheet.moderation import actions as moderation
 from broadsheet.moderation.apps import MODERATORS
-from broadsheet.moderation.models import AuditEntry, Block, Report
+from broadsheet.moderation.models import AuditEntry, Block, Report, WordRule
 from broadsheet.newsroom.models import Article, Author
 from tests.conftest import make_article, post
 from tests.interchange.conftest import run_export, run_import, tally
@@ -150,3 +150,25 @@ def test_a_backup_made_under_this_secret_key_keeps_its_blocks_working(django_use
     _empty_site(django_user_model)
     run_import("json", backup, "--no-train")
     assert moderation.blocks_for(Comment.objects.get(pk=signed.pk))
+
+
+def test_word_rules_the_operator_added_before_restoring_give_way_to_the_backups(
+    django_user_model, tmp_path
+):
+    WordRule.objects.create(phrase="casino", list=WordRule.List.BLOCK, note="from the backup")
+    WordRule.objects.create(phrase="free money", list=WordRule.List.HOLD)
+    backup = tmp_path / "backup.json"
+    backup.write_text(run_export("json"))
+    _empty_site(django_user_model)
+    # Set up on the new site before the restore: one the backup has too, one it has not.
+    WordRule.objects.create(phrase="crypto", list=WordRule.List.HOLD)
+    WordRule.objects.create(phrase="casino", list=WordRule.List.BLOCK, note="typed again")
+
+    run_import("json", backup, "--no-train")
+
+    rules = WordRule.objects.order_by("phrase").values_list("phrase", "list", "note")
+    assert list(rules) == [
+        ("casino", "block", "from the backup"),
+        ("crypto", "hold", ""),
+        ("free money", "hold", ""),
+    ]

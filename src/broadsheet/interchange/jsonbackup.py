@@ -446,9 +446,15 @@ def _comment_record(record: dict) -> ImportedComment:
 def _restore_moderation(record: dict) -> type[models.Model]:
     model = apps.get_model(record["table"])
     kwargs = _fields_for(model, record)
-    # A new site may hold rows its migrations made (default settings, word
-    # lists): the backup's own replace them.
+    # A new site may hold rows its migrations made (default settings), or that its
+    # operator set up before restoring (a word rule): the backup's own replace them,
+    # by id and wherever they would share what must be unique.
     model.objects.filter(pk=kwargs.get("id")).delete()
+    for constraint in model._meta.constraints:
+        unique = isinstance(constraint, models.UniqueConstraint) and constraint.fields
+        if unique and constraint.condition is None:
+            same = {model._meta.get_field(f).attname for f in constraint.fields}
+            model.objects.filter(**{name: kwargs.get(name) for name in same}).delete()
     obj = model(**kwargs)
     obj.save(force_insert=True)
     # auto_now / auto_now_add stamp the restore's time on save: put the originals back.
