@@ -399,6 +399,39 @@ def test_a_comment_from_a_staff_account_is_marked_so_a_name_alone_proves_nothing
     )
 
 
+def test_the_staff_mark_follows_the_account_on_a_page_already_cached(
+    client, article, django_user_model
+):
+    editor = django_user_model.objects.create_user("nell", is_staff=True)
+    post(article, "From the newsroom.", author_name="Nell Okafor", user=editor)
+    first = client.get(article.get_absolute_url())
+    assert b'<span class="staff">Staff</span>' in first.content
+
+    editor.is_staff = False  # she left the newsroom; her account stays
+    editor.save()
+    again = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200 and b'class="staff"' not in again.content
+
+    editor.is_staff = True
+    editor.save()
+    first = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=again["ETag"])
+    assert first.status_code == 200 and b'class="staff"' in first.content
+    editor.delete()  # her comment stays, no longer anyone's
+    gone = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert gone.status_code == 200 and b'class="staff"' not in gone.content
+    assert b"From the newsroom." in gone.content
+
+
+def test_signing_in_leaves_cached_pages_alone(client, article, django_user_model):
+    editor = django_user_model.objects.create_user("nell", password="pw-123456", is_staff=True)
+    post(article, "From the newsroom.", author_name="Nell Okafor", user=editor)
+    first = client.get(article.get_absolute_url())
+    client.login(username="nell", password="pw-123456")  # saves last_login alone
+    client.logout()
+    again = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+
+
 STAFF_NAME = "That name belongs to a member of staff."
 
 

@@ -5,3 +5,14 @@ class DiscussionConfig(AppConfig):
     name = "broadsheet.discussion"
     label = "discussion"
     verbose_name = "Discussion"
+
+    def ready(self) -> None:
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_save, pre_delete, pre_save
+
+        from broadsheet.discussion import staffmark
+
+        user = get_user_model()
+        pre_save.connect(staffmark.note_staff, sender=user)
+        post_save.connect(staffmark.staff_changed, sender=user)
+        pre_delete.connect(staffmark.account_deleted, sender=user)
