@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
-from broadsheet.newsroom.models import Author, Section
+from broadsheet.newsroom.models import Author, Section, Tag
 from tests.conftest import make_article
 
 pytestmark = pytest.mark.django_db
@@ -33,3 +34,39 @@ def test_admin_article_list_queries_do_not_grow_with_articles(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = editor_client.get("/admin/newsroom/article/")
     assert page.content.decode().count("Ana Lee") >= 23
+
+
+def test_renaming_a_section_tag_or_byline_redraws_the_article_pages(editor_client):
+    client = Client()  # a reader, whose copy the pages' ETags validate
+    section = Section.objects.create(name="Transport", slug="transport")
+    tag = Tag.objects.create(name="Ferries", slug="ferries")
+    author = Author.objects.create(name="Ana Lee", slug="ana-lee")
+    article = make_article(section=section, tags=[tag], author=author)
+    other = make_article(title="Elsewhere")
+    url, other_url = article.get_absolute_url(), other.get_absolute_url()
+    etag, other_etag = client.get(url)["ETag"], client.get(other_url)["ETag"]
+
+    editor_client.post(
+        f"/admin/newsroom/section/{section.pk}/change/",
+        {"name": "Getting Around", "slug": "transport", "description": "", "position": 0},
+    )
+    tag.name = "Boats"
+    tag.save()
+    author.name = "Ana Lee-Marsh"
+    author.save()
+
+    page = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Getting Around" in html and "Boats" in html and "Ana Lee-Marsh" in html
+    # The section menu is on every page.
+    assert "Getting Around" in client.get(other_url, HTTP_IF_NONE_MATCH=other_etag).content.decode()
+
+
+def test_deleting_a_tag_takes_it_off_its_articles_pages(client):
+    tag = Tag.objects.create(name="Ferries", slug="ferries")
+    article = make_article(tags=[tag])
+    etag = client.get(article.get_absolute_url())["ETag"]
+    tag.delete()
+    page = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
+    assert page.status_code == 200 and "Ferries" not in page.content.decode()

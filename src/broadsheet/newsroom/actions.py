@@ -13,7 +13,7 @@ from django.utils.module_loading import import_string
 
 from broadsheet.conf import conf
 from broadsheet.markup import render_article, sanitize_html
-from broadsheet.newsroom.models import Article, Redirect, Tag
+from broadsheet.newsroom.models import Article, Author, Redirect, Section, Tag
 
 
 def _store(article: Article) -> None:
@@ -105,6 +105,27 @@ def publish(article: Article, *, actor=None, at: datetime | None = None) -> Arti
 def unpublish(article: Article, *, actor=None) -> Article:
     article.status = Article.Status.DRAFT
     return save_article(article, actor=actor)
+
+
+def filing_changed(
+    sender, instance: Section | Tag | Author, created: bool = False, raw: bool = False, **kwargs
+) -> None:
+    """A receiver: a section, tag or byline was saved, or is about to be deleted.
+
+    The article pages that show its name must be drawn anew, so their ``changed_at``
+    (which a page's ETag and cache key hold) moves. The section menu is on every page,
+    so a section moves them all; a new tag or byline is on no page yet."""
+    if raw:
+        return
+    if isinstance(instance, Section):
+        articles = Article.objects.all()
+    elif created:
+        return
+    elif isinstance(instance, Tag):
+        articles = Article.objects.filter(tags=instance)
+    else:
+        articles = Article.objects.filter(author=instance)
+    articles.update(changed_at=timezone.now())
 
 
 def set_comments_open(article: Article, is_open: bool, *, actor=None) -> Article:

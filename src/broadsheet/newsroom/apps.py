@@ -1,7 +1,17 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save, pre_delete
 
 
 class NewsroomConfig(AppConfig):
     name = "broadsheet.newsroom"
     label = "newsroom"
     verbose_name = "Newsroom"
+
+    def ready(self) -> None:
+        from broadsheet.newsroom.actions import filing_changed
+
+        # Before a delete, while a tag's articles can still be found.
+        for model in ("Section", "Tag", "Author"):
+            sender = self.get_model(model)
+            post_save.connect(filing_changed, sender=sender, dispatch_uid=f"filing-saved-{model}")
+            pre_delete.connect(filing_changed, sender=sender, dispatch_uid=f"filing-gone-{model}")
