@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
-from broadsheet.newsroom.models import Author, Section, Tag
+from broadsheet.newsroom.models import Article, Author, Section, Tag
 from tests.conftest import make_article
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +73,23 @@ def test_deleting_a_tag_takes_it_off_its_articles_pages(client):
     tag.delete()
     page = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
     assert page.status_code == 200 and "Ferries" not in page.content.decode()
+
+
+def test_the_form_goes_when_the_sites_closing_time_passes(client, site):
+    site.close_comments_after_days = 3
+    site.save()
+    article = make_article(published_at=timezone.now() - timedelta(days=2))
+    open_page = client.get(article.get_absolute_url())
+    assert "Leave a Reply" in open_page.content.decode()
+    # Time passes: nothing about the article or its discussion is saved.
+    Article.objects.filter(pk=article.pk).update(published_at=timezone.now() - timedelta(days=4))
+    page = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=open_page["ETag"])
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Comments are closed" in html and "Leave a Reply" not in html
+    posted = client.post(
+        f"/api/v1/articles/{article.slug}/comments",
+        {"author_name": "Late Reader", "body": "Too late?"},
+        content_type="application/json",
+    )
+    assert posted.status_code == 403

@@ -64,6 +64,8 @@ def _article_etag(article: Article, site: SiteSettings, request: HttpRequest) ->
         article.pk, article.changed_at.isoformat(), request.get_full_path(),
         site.site_name, site.tagline, site.comment_policy, site.thread_depth,
         site.comments_per_page, site.close_comments_after_days,
+        # The form goes when the site's closing time passes, which changes nothing stored.
+        article.accepts_comments(site),
     ]  # fmt: skip
     key = "|".join(str(part) for part in parts)
     return quote_etag(hashlib.sha256(key.encode()).hexdigest()[:32])
