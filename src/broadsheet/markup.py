@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 
 from broadsheet.nesting import limit_nesting
 
@@ -27,11 +28,14 @@ _ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title", "width", "height"},
     "ol": {"start"},
-    "th": {"align"},
-    "td": {"align"},
+    # A Markdown table's column alignment comes as a style; WordPress's, as align.
+    "th": {"align", "style"},
+    "td": {"align", "style"},
     "blockquote": {"cite"},
 }
 _URL_SCHEMES = {"http", "https", "mailto"}
+# The only property a style attribute keeps (on the table cells that may have one).
+_STYLE_PROPERTIES = {"text-align"}
 
 
 @lru_cache(maxsize=1)
@@ -63,15 +67,26 @@ def comment_nesting(text: str) -> int:
     return max((token.level for token in _comment_parser().parse(text)), default=0)
 
 
+def _top_heading_as_section(state: StateCore) -> None:
+    """An article's headline is its page's one ``<h1>``: a ``# heading`` in the body is
+    drawn as ``## heading`` would be, where the sanitizer would leave bare text."""
+    for token in state.tokens:
+        if token.type in ("heading_open", "heading_close") and token.tag == "h1":
+            token.tag = "h2"
+
+
 @lru_cache(maxsize=1)
 def _article_parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    md.core.ruler.push("top_heading_as_section", _top_heading_as_section)
+    return md
 
 
 def _clean(html: str, tags: set[str], rel: str) -> str:
     return clean_until_stable(
-        html, tags=tags, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES, link_rel=rel
-    )
+        html, tags=tags, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES, link_rel=rel,
+        filter_style_properties=_STYLE_PROPERTIES,
+    )  # fmt: skip
 
 
 # A scheme as a browser reads it: after leading controls and spaces, tabs and line

@@ -93,3 +93,55 @@ def test_the_form_goes_when_the_sites_closing_time_passes(client, site):
         content_type="application/json",
     )
     assert posted.status_code == 403
+
+
+FULL_BODY = """# The vote
+
+## What passed
+
+- A pier
+- A night ferry
+
+> “Twenty years,” said a resident.
+
+| Item | Cost |
+|:-----|-----:|
+| Pier | €4.2m |
+
+See the [minutes](https://example.org/minutes?id=12&lang=en) and
+![Map of the pier](https://example.org/pier.png)
+
+Inline `code`, and:
+
+```
+fare = 2.5
+```
+
+🚢 👩🏽‍🔧 é, עברית, العربية.
+
+<script>alert(1)</script> [bad](javascript:alert(1))
+"""
+
+
+def test_an_article_with_every_kind_of_markdown_renders_whole_and_safe(client):
+    article = make_article(body=FULL_BODY)
+    html = client.get(article.get_absolute_url()).content.decode()
+    body = html.split('<div class="body">', 1)[1].split("</div>", 1)[0]
+    # The headline is the page's one <h1>: a top heading in the body is a section's.
+    assert html.count("<h1") == 1
+    assert "<h2>The vote</h2>" in body and "<h2>What passed</h2>" in body
+    for part in (
+        "<li>A night ferry</li>",
+        "<blockquote>\n<p>“Twenty years,” said a resident.</p>\n</blockquote>",
+        # Column alignment survives the sanitizer, and nothing else of a style does.
+        '<th style="text-align:left">Item</th>',
+        '<td style="text-align:right">€4.2m</td>',
+        '<a href="https://example.org/minutes?id=12&amp;lang=en" rel="noopener">minutes</a>',
+        '<img src="https://example.org/pier.png" alt="Map of the pier">',
+        "<code>code</code>",
+        "<pre><code>fare = 2.5\n</code></pre>",
+        "🚢 👩🏽‍🔧 é, עברית, العربية.",
+        "&lt;script&gt;alert(1)&lt;/script&gt;",
+    ):
+        assert part in body, part
+    assert 'href="javascript' not in body
