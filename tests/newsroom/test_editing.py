@@ -145,3 +145,59 @@ def test_an_article_with_every_kind_of_markdown_renders_whole_and_safe(client):
     ):
         assert part in body, part
     assert 'href="javascript' not in body
+
+
+def article_form(**changes) -> dict:
+    form = {
+        "title": "Night ferry timetable", "slug": "night-ferry", "summary": "",
+        "body": "The ferry leaves at 23:10.", "source_name": "", "source_url": "",
+        "status": "published", "published_at_0": "", "published_at_1": "",
+        "comments_open": "on",
+    }  # fmt: skip
+    return {**form, **changes}
+
+
+def test_a_source_link_without_the_outlets_name_is_refused(editor_client):
+    response = editor_client.post(
+        "/admin/newsroom/article/add/", article_form(source_url="https://gazette.example/a")
+    )
+    assert response.status_code == 200
+    assert "Name the outlet the source link leads to" in response.content.decode()
+    assert response.context["adminform"].form["body"].value() == "The ferry leaves at 23:10."
+    assert not Article.objects.exists()
+
+
+def test_scheduling_for_a_time_already_past_is_refused_and_names_the_time_zone(
+    editor_client, settings
+):
+    settings.TIME_ZONE = "America/New_York"
+    # An editor in New York means 09:00 their time in an hour; typed as the site's
+    # time, it is an hour ago.
+    an_hour_ago = timezone.localtime(timezone.now() - timedelta(hours=1))
+    form = article_form(
+        status="scheduled",
+        published_at_0=an_hour_ago.strftime("%Y-%m-%d"),
+        published_at_1=an_hour_ago.strftime("%H:%M:%S"),
+    )
+    response = editor_client.post("/admin/newsroom/article/add/", form)
+    assert response.status_code == 200
+    assert "(America/New_York) has passed" in response.content.decode()
+    assert not Article.objects.exists()
+    # The form says which time zone its times are in.
+    assert "In the site's time zone, America/New_York" in (
+        editor_client.get("/admin/newsroom/article/add/").content.decode()
+    )
+
+
+def test_a_scheduled_article_whose_time_has_come_can_still_be_edited(editor_client):
+    article = make_article(
+        status=Article.Status.SCHEDULED, published_at=timezone.now() - timedelta(minutes=5)
+    )
+    when = timezone.localtime(article.published_at)
+    form = article_form(
+        title="Corrected headline", slug=article.slug, status="scheduled",
+        published_at_0=when.strftime("%Y-%m-%d"), published_at_1=when.strftime("%H:%M:%S.%f"),
+    )  # fmt: skip
+    response = editor_client.post(f"/admin/newsroom/article/{article.pk}/change/", form)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Article.objects.get(pk=article.pk).title == "Corrected headline"

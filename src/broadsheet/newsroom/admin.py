@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -52,6 +53,16 @@ class ArticleAdmin(admin.ModelAdmin):
     def preview(self, obj: Article) -> str:
         # body_html was sanitized by nh3 when the article was saved.
         return format_html('<div class="article-preview">{}</div>', mark_safe(obj.body_html))
+
+    def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "published_at" and field is not None:
+            # The form's times are the site's, not the editor's computer's.
+            field.help_text = (
+                f"{db_field.help_text} In the site's time zone, "
+                f"{timezone.get_current_timezone_name()} (BROADSHEET_TIME_ZONE)."
+            )
+        return field
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         """A new article is by the signed-in editor's byline, when they have one."""
