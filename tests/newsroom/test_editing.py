@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from broadsheet.newsroom import actions
 from broadsheet.newsroom.models import Article, Author, Section, Tag
 from tests.conftest import make_article
 
@@ -201,3 +202,15 @@ def test_a_scheduled_article_whose_time_has_come_can_still_be_edited(editor_clie
     response = editor_client.post(f"/admin/newsroom/article/{article.pk}/change/", form)
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert Article.objects.get(pk=article.pk).title == "Corrected headline"
+
+
+def test_a_drafts_preview_says_it_is_unpublished_not_that_comments_closed(editor_client):
+    draft = make_article(status=Article.Status.DRAFT, published_at=None)
+    html = editor_client.get(draft.get_absolute_url()).content.decode()
+    dateline = html.split('<p class="dateline">', 1)[1].split("</p>", 1)[0]
+    assert "Not yet published" in dateline and "| |" not in " ".join(dateline.split())
+    assert "Comments open on publication" in html
+    assert "Comments are closed" not in html
+    # An editor who closed them sees so.
+    actions.set_comments_open(draft, False)
+    assert "Comments are closed" in editor_client.get(draft.get_absolute_url()).content.decode()
