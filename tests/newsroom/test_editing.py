@@ -214,3 +214,19 @@ def test_a_drafts_preview_says_it_is_unpublished_not_that_comments_closed(editor
     # An editor who closed them sees so.
     actions.set_comments_open(draft, False)
     assert "Comments are closed" in editor_client.get(draft.get_absolute_url()).content.decode()
+
+
+def test_deleting_a_section_says_its_articles_stay_without_one(editor_client, client):
+    section = Section.objects.create(name="Transport", slug="transport")
+    filed = [make_article(section=section), make_article(section=section)]
+    url = f"/admin/newsroom/section/{section.pk}/delete/"
+    assert "2 articles filed under it stay as they are, with no section" in (
+        editor_client.get(url).content.decode()
+    )
+    editor_client.post(url, {"post": "yes"})
+    assert not Section.objects.exists()
+    for article in filed:
+        article.refresh_from_db()
+        assert article.section is None and article.is_live
+        assert client.get(article.get_absolute_url()).status_code == 200
+    assert client.get("/section/transport/").status_code == 404

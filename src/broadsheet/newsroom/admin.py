@@ -105,6 +105,16 @@ class SectionAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
+    def delete_view(self, request: HttpRequest, object_id: str, extra_context=None):
+        # Its articles are not deleted with it (they lose their section): say so.
+        extra_context = {
+            **(extra_context or {}),
+            "filed_articles": Article.objects.filter(section_id=object_id).count()
+            if object_id.isdigit()
+            else 0,
+        }
+        return super().delete_view(request, object_id, extra_context)
+
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
