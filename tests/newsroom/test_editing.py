@@ -216,7 +216,8 @@ def test_a_drafts_preview_says_it_is_unpublished_not_that_comments_closed(editor
     assert "Comments are closed" in editor_client.get(draft.get_absolute_url()).content.decode()
 
 
-def test_deleting_a_section_says_its_articles_stay_without_one(editor_client, client):
+def test_deleting_a_section_says_its_articles_stay_without_one(editor_client):
+    client = Client()
     section = Section.objects.create(name="Transport", slug="transport")
     filed = [make_article(section=section), make_article(section=section)]
     url = f"/admin/newsroom/section/{section.pk}/delete/"
@@ -230,3 +231,19 @@ def test_deleting_a_section_says_its_articles_stay_without_one(editor_client, cl
         assert article.section is None and article.is_live
         assert client.get(article.get_absolute_url()).status_code == 200
     assert client.get("/section/transport/").status_code == 404
+
+
+def test_closing_and_opening_comments_from_the_list_says_what_it_did(editor_client):
+    client = Client()
+    articles = [make_article(), make_article()]
+    selected = {"_selected_action": [a.pk for a in articles]}
+    closed = editor_client.post(
+        "/admin/newsroom/article/", {"action": "close_comments", **selected}, follow=True
+    )
+    assert "Closed comments on 2 article(s)." in closed.content.decode()
+    assert "Comments are closed" in client.get(articles[0].get_absolute_url()).content.decode()
+    opened = editor_client.post(
+        "/admin/newsroom/article/", {"action": "open_comments", **selected}, follow=True
+    )
+    assert "Opened comments on 2 article(s)" in opened.content.decode()
+    assert "Leave a Reply" in client.get(articles[0].get_absolute_url()).content.decode()

@@ -92,11 +92,17 @@ class ArticleAdmin(admin.ModelAdmin):
     def close_comments(self, request: HttpRequest, queryset: QuerySet) -> None:
         for article in queryset:
             actions.set_comments_open(article, False, actor=request.user)
+        messages.success(request, f"Closed comments on {queryset.count()} article(s).")
 
     @admin.action(description="Open comments")
     def open_comments(self, request: HttpRequest, queryset: QuerySet) -> None:
         for article in queryset:
             actions.set_comments_open(article, True, actor=request.user)
+        messages.success(
+            request,
+            f"Opened comments on {queryset.count()} article(s), except where the site closes "
+            "them some days after publication (Site settings).",
+        )
 
 
 @admin.register(Section)
