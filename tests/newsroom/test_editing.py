@@ -160,9 +160,12 @@ def article_form(**changes) -> dict:
 
 def test_a_source_link_without_the_outlets_name_is_refused(editor_client):
     response = editor_client.post(
-        "/admin/newsroom/article/add/", article_form(source_url="https://gazette.example/a")
+        "/admin/newsroom/article/add/",
+        article_form(source_url="https://gazette.example/a", status="scheduled"),
     )
     assert response.status_code == 200
+    # Every mistake is told at once.
+    assert set(response.context["adminform"].form.errors) == {"source_name", "published_at"}
     assert "Name the outlet the source link leads to" in response.content.decode()
     assert response.context["adminform"].form["body"].value() == "The ferry leaves at 23:10."
     assert not Article.objects.exists()

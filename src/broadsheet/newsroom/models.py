@@ -194,25 +194,26 @@ class Article(models.Model):
         return reverse("newsroom:article", args=[self.slug])
 
     def clean(self) -> None:
+        errors: dict[str, str] = {}
         if self.source_url and not self.source_name.strip():
             # Readers see the outlet's name, linked: a link with no name shows nothing.
-            raise ValidationError(
-                {"source_name": "Name the outlet the source link leads to: readers see the name."}
+            errors["source_name"] = (
+                "Name the outlet the source link leads to: readers see the name."
             )
         # Checked before a missing time is filled in with "now": an article an editor
         # meant to schedule must not go live at once because the time was left out,
         # or was already past (a time zone mistaken, say).
         if self.status == self.Status.SCHEDULED:
             if self.published_at is None:
-                raise ValidationError({"published_at": "A scheduled article needs a time."})
-            if self.published_at <= timezone.now() and not self._was_scheduled_for_then():
+                errors["published_at"] = "A scheduled article needs a time."
+            elif self.published_at <= timezone.now() and not self._was_scheduled_for_then():
                 shown = timezone.localtime(self.published_at).strftime("%Y-%m-%d %H:%M")
-                raise ValidationError(
-                    {
-                        "published_at": f"{shown} ({timezone.get_current_timezone_name()}) "
-                        "has passed: give a later time, or choose Published to publish now."
-                    }
+                errors["published_at"] = (
+                    f"{shown} ({timezone.get_current_timezone_name()}) has passed: "
+                    "give a later time, or choose Published to publish now."
                 )
+        if errors:
+            raise ValidationError(errors)
         if self.status != self.Status.DRAFT and not self.published_at:
             self.published_at = timezone.now()
 
