@@ -28,6 +28,9 @@ TUNABLES: dict[str, Tunable] = {
     "COMMENT_NAME_MAX_LENGTH": Tunable(100, "Longest author name accepted."),
     "ARTICLES_PER_PAGE": Tunable(10, "Articles per page of the front page and archives."),
     "API_PAGE_SIZE": Tunable(50, "Comments per page of the JSON API's comment list."),
+    "READER_BODY_LIMIT": Tunable(
+        256 * 1024, "Largest request body, in bytes, accepted anywhere but the admin."
+    ),
     "MODERATION_POLICY": Tunable(
         "broadsheet.moderation.policy.DefaultPolicy", "Dotted path of the moderation policy."
     ),

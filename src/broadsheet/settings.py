@@ -166,6 +166,8 @@ MIDDLEWARE = [
     "broadsheet.proxy.ForwardedForMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "broadsheet.security.ContentSecurityPolicyMiddleware",
+    # Before anything reads a posted body.
+    "broadsheet.limits.ReaderBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "broadsheet.encoding.Utf8FormMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -345,8 +347,10 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BROADSHEET_BEHI
 # one the outermost wrote into X-Forwarded-For (broadsheet/proxy.py).
 BROADSHEET_PROXIES = env_int("PROXIES", 1, least=1)
 
-# The largest request body accepted; larger comment posts get 413.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+# The largest request body, which only the admin may send: a long article (a Hebrew
+# letter is six bytes once form-encoded) or an imported WordPress post is saved there.
+# Everywhere else the tunable READER_BODY_LIMIT holds (broadsheet/limits.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
 
 # Where discussion finds the moderation policy (a dotted path, read at call time).
 BROADSHEET_MODERATION_POLICY = "broadsheet.moderation.policy.DefaultPolicy"

@@ -208,7 +208,7 @@ def test_edit_that_is_not_json_is_400_or_415(client, mine):
 
 def test_edit_over_the_size_limit_is_413(client, mine, settings):
     comment, token = mine
-    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    settings.BROADSHEET_READER_BODY_LIMIT = 100
     response = patch(client, comment, {"body": "x" * 200}, token=token)
     assert response.status_code == 413
     assert unchanged(comment)

@@ -283,7 +283,7 @@ def test_text_over_the_length_limit_is_a_field_error(client, article, settings):
 
 
 def test_request_over_the_size_limit_is_413(client, article, settings):
-    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    settings.BROADSHEET_READER_BODY_LIMIT = 1000
     response = post_json(client, article, new(body="x" * 1000))
     assert response.status_code == 413
     assert errors_of(response) == {"__all__": ["The request body is larger than 1000 bytes."]}
@@ -294,7 +294,7 @@ def test_request_over_the_size_limit_is_413(client, article, settings):
 def test_body_longer_than_the_limit_is_413_whatever_length_it_declares(article, settings, declared):
     # Under ASGI a chunked request has no Content-Length and the whole body is
     # readable: the limit must hold on what is read, not only on the header.
-    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    settings.BROADSHEET_READER_BODY_LIMIT = 1000
     headers = [(b"host", b"testserver"), (b"content-type", b"application/json")]
     if declared:
         headers.append((b"content-length", declared.encode()))

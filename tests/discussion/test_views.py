@@ -473,3 +473,12 @@ def test_a_signed_in_reader_sending_a_staff_name_sees_why_above_the_form(
     errors = re.search(r'<div class="errors" role="alert">.*?</div>', response.content.decode())
     assert errors and STAFF_NAME in errors.group(0)
     assert not Comment.objects.exists()
+
+
+def test_a_form_post_over_the_readers_limit_is_413_and_stores_nothing(client, article, settings):
+    settings.BROADSHEET_READER_BODY_LIMIT = 2_000
+    response = submit(client, article, body="x" * 3_000)
+    assert response.status_code == 413
+    assert "larger than 2000 bytes" in response.content.decode()
+    assert not Comment.objects.exists()
+    assert submit(client, article, body="x" * 500).status_code == 302

@@ -10,11 +10,11 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from broadsheet.api.responses import ApiError
+from broadsheet.conf import conf
 from broadsheet.discussion.forms import reject_unstorable
 
 JSON_MEDIA_TYPE = "application/json"
@@ -50,15 +50,15 @@ def read_object(request: HttpRequest) -> dict[str, Any]:
 
 
 def _read_limited(request: HttpRequest) -> bytes:
-    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    limit = conf.READER_BODY_LIMIT
     too_large = ApiError(413, f"The request body is larger than {limit} bytes.")
     declared = request.META.get("CONTENT_LENGTH") or "0"
-    if limit is not None and declared.isdigit() and int(declared) > limit:
+    if declared.isdigit() and int(declared) > limit:
         raise too_large
     # Read one byte past the limit: a body longer than it declared (or with no
     # declared length at all) is caught too, without reading all of it.
-    raw = request.read() if limit is None else request.read(limit + 1)
-    if limit is not None and len(raw) > limit:
+    raw = request.read(limit + 1)
+    if len(raw) > limit:
         raise too_large
     return raw
 

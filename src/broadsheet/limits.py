@@ -1,0 +1,40 @@
+"""How large a request body may be: small for readers, larger in the admin.
+
+Readers send comments, edits and reports, which the comment length bounds long
+before ``READER_BODY_LIMIT`` (a tunable); a post over it is answered 413 before
+any of it is read. Editors save articles in the admin, where a long one (each
+Hebrew letter is six bytes once form-encoded) or an imported WordPress post
+needs far more: the admin is allowed up to Django's
+``DATA_UPLOAD_MAX_MEMORY_SIZE``. The JSON API applies the readers' limit itself
+(``api.parsing``), to answer in JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+
+from broadsheet.api.responses import PATH_PREFIX
+from broadsheet.conf import conf
+
+
+class ReaderBodyLimitMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = conf.READER_BODY_LIMIT
+        declared = request.META.get("CONTENT_LENGTH") or "0"
+        if (
+            declared.isdigit()
+            and int(declared) > limit
+            and not request.path_info.startswith((reverse("admin:index"), PATH_PREFIX))
+        ):
+            return HttpResponse(
+                f"The request body is larger than {limit} bytes.\n",
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
