@@ -264,3 +264,23 @@ def test_a_long_article_in_hebrew_is_saved_from_the_admin(editor_client):
     )
     assert response.status_code == 302
     assert Article.objects.get().body == body.strip()
+
+
+def test_a_scheduled_article_whose_time_has_come_is_listed_as_published(editor_client):
+    now = timezone.now()
+    make_article(title="Came out at six", status=Article.Status.SCHEDULED,
+                 published_at=now - timedelta(minutes=1))  # fmt: skip
+    make_article(title="Out tomorrow", status=Article.Status.SCHEDULED,
+                 published_at=now + timedelta(days=1))  # fmt: skip
+    make_article(title="Still writing", status=Article.Status.DRAFT, published_at=None)
+
+    def listed(state: str) -> list[str]:
+        page = editor_client.get("/admin/newsroom/article/", {"state": state})
+        return sorted(a.title for a in page.context["cl"].result_list)
+
+    assert listed("published") == ["Came out at six"]
+    assert listed("scheduled") == ["Out tomorrow"]
+    assert listed("draft") == ["Still writing"]
+    rows = editor_client.get("/admin/newsroom/article/").content.decode()
+    came_out = rows[rows.index("Came out at six") :]
+    assert came_out.index("Published") < came_out.index("</tr>")
