@@ -19,6 +19,10 @@ from markdown_it.rules_core import StateCore
 
 from broadsheet.nesting import limit_nesting
 
+# Letters that draw nothing (Hangul fillers, the blank Braille pattern), which a name
+# made to look empty or to pass for another's uses; Unicode files them as letters.
+BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
 COMMENT_TAGS = {"p", "br", "em", "strong", "a", "blockquote", "ul", "ol", "li", "code", "pre"}
 ARTICLE_TAGS = COMMENT_TAGS | {
     "h2", "h3", "h4", "h5", "h6", "hr", "img", "table", "thead", "tbody", "tr", "th", "td",

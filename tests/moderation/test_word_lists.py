@@ -185,13 +185,18 @@ def test_reach_is_what_the_check_itself_catches(article, rules):
         "ｃａｓｉｎｏ tonight",  # full-width letters, folded as the check folds them
         "visit onlinecasinoworld",
         "<b>casino</b> in markup",
+        # Disguised: letters set apart, a digit and Cyrillic look-alikes (folding.py).
+        "the c a s i n o is open",
+        "c4sino",
+        "саsino",
     ]
+    caught = {"casino": 7, "*casino*": 9, "c*a*s*i*n*o": 7, "casino*": 8}
     for phrase in ["casino", "*casino*", "c*a*s*i*n*o", "casino*"]:
         comments = published(article, *texts)
         [reach] = checks.rule_reach([phrase], checks.recent_published_texts(limit=len(texts)))
         WordRule.objects.create(phrase=phrase, list=HOLD)
         held = [post(article, c.body).status == Status.PENDING for c in comments]
-        assert reach.caught == sum(held), phrase
+        assert reach.caught == sum(held) == caught[phrase], phrase
         WordRule.objects.all().delete()
 
 

@@ -34,15 +34,10 @@ def reject_unstorable(value: str) -> None:
         ) from None
 
 
-# Letters that draw nothing (Hangul fillers, the blank Braille pattern), which a name
-# made to look empty or to pass for another's uses; Unicode files them as letters.
-BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
-
-
 def _visible(ch: str) -> bool:
     """Whether a character draws something: not a space, a control or format character
     (zero-width space and joiners, direction marks), a lone combining mark or a blank."""
-    return unicodedata.category(ch)[0] not in "CZM" and ch not in BLANK_LETTERS
+    return unicodedata.category(ch)[0] not in "CZM" and ch not in markup.BLANK_LETTERS
 
 
 def reject_hidden_depths(value: str) -> None:

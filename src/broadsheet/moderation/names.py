@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from itertools import product
@@ -28,29 +27,13 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 
-from broadsheet.discussion.forms import BLANK_LETTERS
 from broadsheet.moderation.apps import MODERATE
+from broadsheet.moderation.folding import CAPITALS, SMALL, drawn, table
 
-
-def _table(pairs: str) -> dict[int, str]:
-    """A translation table from "Xy Zw ...": each look-alike, then its Latin letter."""
-    return str.maketrans({pair[0]: pair[1] for pair in pairs.split()})
-
-
-# The look-alikes come from the Unicode confusables data (UTS #39, confusables.txt):
-# the letters of Cyrillic and Greek it gives as one Latin letter (or as "rn" or "vv"),
-# less those NFKD already changes, and the ASCII it gives as letters (1, | and I as
-# l, 0 as O). Capitals are mapped before case is folded, since their small forms
-# look like no Latin letter (Cyrillic Н and н, Greek Η and η); I stays I until then.
-_CAPITALS = _table(
-    "АA ВB ЕE ЅS ІI ЈJ КK МM НH ОO РP СC ТT ХX ҮY ԜW ӀI ѴV Ьb "
-    "ΑA ΒB ΕE ΖZ ΗH ΙI ΚK ΜM ΝN ΟO ΡP ΤT ΥY ΧX ͿJ "
-    "1I |I 0O"
-)
-_SMALL = _table(
-    "аa еe оo рp сc уy хx ѕs іi јj һh ԁd ԛq ԝw үy ӏi ѵv кk гr тt цu пn мm "
-    "οo σo αa ιi νv ρp υu γy ϳj κk τt πn ıi"
-)
+# Besides the Cyrillic and Greek look-alikes (``folding``), the ASCII that the Unicode
+# confusables data gives as letters: 1, | and I as l, 0 as O. I stays I until case
+# is folded.
+_CAPITALS = CAPITALS | table("1I |I 0O")
 # Pairs of Latin letters drawn like one letter: m is "rn", w is "vv". Compared
 # after case is folded, so "SARN" is taken for "SAM" too, which costs nobody a
 # real name.
@@ -66,29 +49,15 @@ _GENERATION_KEY = "bs:staff-names:generation"
 CACHE_SECONDS = 600
 
 
-def _drawn(text: str) -> str:
-    """``text`` decomposed (NFKD), without what draws nothing or sits on a letter
-    (accents, zero-width and direction characters), every kind of space, and the
-    letters that draw a blank (Hangul fillers), made one plain space."""
-    kept = []
-    for ch in unicodedata.normalize("NFKD", text):
-        category = unicodedata.category(ch)
-        if ch.isspace() or category[0] == "Z" or ch in BLANK_LETTERS:
-            kept.append(" ")
-        elif category[0] != "C" and category not in ("Mn", "Me"):
-            kept.append(ch)
-    return "".join(kept)
-
-
 def _shape(name: str) -> str:
     """The name as drawn, case kept, Latin capitals for their look-alikes."""
-    return _drawn(name).translate(_CAPITALS)
+    return drawn(name).translate(_CAPITALS)
 
 
 def _fold(shaped: str) -> str:
     """A shaped name's key: case folded, I as l, look-alikes Latin, one space between
     words, and punctuation and symbols as spaces ("Dana.Writer", "Dana Writer ✓")."""
-    text = _drawn(shaped.replace("I", "l").casefold()).translate(_SMALL)
+    text = drawn(shaped.replace("I", "l").casefold()).translate(SMALL)
     for letter, pair in _PAIRS:
         text = text.replace(letter, pair)
     return " ".join(_NOT_A_LETTER.sub(" ", text).split())

@@ -112,9 +112,9 @@ class _Texts:
     """The recent published comments' match text, read once a request and only if needed."""
 
     def __init__(self) -> None:
-        self._texts: list[str] | None = None
+        self._texts: list[checks.MatchText] | None = None
 
-    def get(self) -> list[str]:
+    def get(self) -> list[checks.MatchText]:
         if self._texts is None:
             self._texts = checks.recent_published_texts()
         return self._texts
