@@ -184,6 +184,23 @@ def test_a_cue_learned_from_some_wordings_carries_to_a_new_one():
     assert judgement.score > spam_filter.score(CommentText("leave me a note"))
 
 
+@pytest.mark.parametrize(
+    "disguised",
+    [
+        "Ch3ck 0ut my ch@nnel and $ubscribe",  # digits and symbols for letters
+        "Сheck оut my сhannel and subѕсribe",  # Cyrillic look-alikes
+        "C h e c k out my c.h.a.n.n.e.l and s-u-b-s-c-r-i-b-e",  # letters set apart
+        "Che\u0336ck out my cha\u200bnnel and su\u2066bscri\u034fbe",  # strokes, invisibles
+    ],
+)
+def test_the_filter_reads_disguised_words_as_the_words_they_spell(disguised):
+    plain = "check out my channel and subscribe"
+    assert normalise(disguised).text == plain
+    assert featurize([CommentText(disguised)]).indices.tolist() == (
+        featurize([CommentText(plain)]).indices.tolist()
+    )
+
+
 def test_a_batch_is_featurized_as_each_comment_alone():
     items = [CommentText(t) for t in [*HAM, *SPAM, "", "a", "é 😀 עברית", "ÀB ßß STRASSE"]]
     X = featurize(items)

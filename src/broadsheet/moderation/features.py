@@ -22,9 +22,10 @@ import numpy as np
 import scipy.sparse as sp
 
 from broadsheet.moderation.cues import cues
+from broadsheet.moderation.folding import undisguised
 
 # Bump when the features change: a stored model built on other features cannot be used.
-FEATURES_VERSION = 5
+FEATURES_VERSION = 6
 
 N_WORD_FEATURES = 2**18
 N_CHAR_FEATURES = 2**18
@@ -206,8 +207,11 @@ def normalise(
     if _MAYBE_DOMAIN.search(text):
         text = _BARE_DOMAIN.sub(link, text)
     lowered = text.lower()
-    cued = cues(lowered)
     letters, upper = _cased(text, lowered)
+    # Read through its disguises, as the word lists read it: "v1agra", "v i a g r a"
+    # and "vіagra" with a Cyrillic і are the same word as "viagra" (features v6).
+    lowered = undisguised(text).text
+    cued = cues(lowered)
     text = _NUMBER.sub(" xnumx ", lowered)
     text = _REPEAT.sub(r"\1\1", text)
     split = text.split()
