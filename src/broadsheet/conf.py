@@ -44,6 +44,11 @@ TUNABLES: dict[str, Tunable] = {
         "Dotted path of the function that lays out an article imported from WordPress "
         "(paragraphs, shortcodes) when it is saved again.",
     ),
+    "ARTICLE_AUDIT": Tunable(
+        "broadsheet.moderation.actions.record_article_change",
+        "Dotted path of the function that writes a change to a story's discussion (comments "
+        "closed or opened, every comment held) in the moderation audit log.",
+    ),
     "RATE_LIMIT": Tunable("on", "'off' disables rate limits (benchmarks only)."),
     "PAGE_CACHE_SECONDS": Tunable(
         300, "Seconds a rendered anonymous article page is kept in the shared cache."

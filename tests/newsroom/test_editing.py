@@ -154,7 +154,7 @@ def article_form(**changes) -> dict:
         "title": "Night ferry timetable", "slug": "night-ferry", "summary": "",
         "body": "The ferry leaves at 23:10.", "source_name": "", "source_url": "",
         "status": "published", "published_at_0": "", "published_at_1": "",
-        "comments_open": "on",
+        "comments_open": "on", "comment_policy": "site",
     }  # fmt: skip
     return {**form, **changes}
 

@@ -76,6 +76,7 @@ def test_scheduling_without_a_time_is_refused_not_published_at_once(admin_client
         "title": "Embargoed story", "slug": "embargoed-story", "summary": "", "body": "Later.",
         "source_name": "", "source_url": "", "status": "scheduled",
         "published_at_0": "", "published_at_1": "", "comments_open": "on",
+        "comment_policy": "site",
     }  # fmt: skip
     response = admin_client.post("/admin/newsroom/article/add/", form)
     assert response.status_code == 200

@@ -25,7 +25,7 @@ def admin_form(article: Article, **changes) -> dict:
         "section": "", "status": article.status,
         "published_at_0": published.strftime("%Y-%m-%d") if published else "",
         "published_at_1": published.strftime("%H:%M:%S") if published else "",
-        "comments_open": "on",
+        "comments_open": "on", "comment_policy": "site",
     }  # fmt: skip
     return {**form, **changes}
 

@@ -26,6 +26,7 @@ from broadsheet.moderation.models import (
     WordRule,
     new_rule_problem,
 )
+from broadsheet.newsroom.models import Article
 
 Action = AuditEntry.Action
 Status = Comment.Status
@@ -423,3 +424,12 @@ def _phrases(phrases: Sequence[str]) -> str:
 def record(action: str, note: str, *, actor: Any) -> AuditEntry:
     """An audit entry for a change made elsewhere than the queue (the admin's forms)."""
     return AuditEntry.objects.create(actor=_actor(actor), action=Action(action), note=note)
+
+
+def record_article_change(article: Article, note: str, *, actor: Any) -> AuditEntry:
+    """The audit entry of a change to a story's discussion: its comments closed or
+    opened, or held for review. Newsroom's actions call it by the ``ARTICLE_AUDIT``
+    tunable (the newsroom does not import moderation), in their transaction."""
+    return AuditEntry.objects.create(
+        actor=_actor(actor), article=article, action=Action.ARTICLE, note=note
+    )

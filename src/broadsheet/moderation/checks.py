@@ -30,7 +30,7 @@ from broadsheet.moderation.identity import author_keys
 from broadsheet.moderation.learned import STANDING_AFTER, site_hosts
 from broadsheet.moderation.models import Block, ModerationSettings, WordRule
 from broadsheet.moderation.names import owners_of
-from broadsheet.newsroom.models import SiteSettings
+from broadsheet.newsroom.models import Article, SiteSettings
 
 ALLOW = "allow"
 Status = Comment.Status
@@ -551,6 +551,15 @@ def too_many_links(ctx: Context) -> Verdict:
 
 
 def hold_all(ctx: Context) -> Verdict:
+    """The site's comment policy, or the story's own where an editor chose one for it.
+
+    One check for both, so that staff and trusted commenters meet a story held by an
+    editor exactly as they meet a site that holds everything."""
+    story = ctx.sub.article.comment_policy
+    if story == Article.CommentPolicy.HOLD:
+        return Verdict("hold_all", "hold", "This story holds every comment for review.")
+    if story == Article.CommentPolicy.PUBLISH:
+        return Verdict("hold_all", ALLOW, "This story publishes comments at once.")
     if ctx.site.comment_policy == SiteSettings.CommentPolicy.HOLD:
         return Verdict("hold_all", "hold", "The site holds every comment for review.")
     return Verdict("hold_all", ALLOW, "The site publishes comments at once.")

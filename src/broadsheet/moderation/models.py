@@ -243,12 +243,17 @@ class AuditEntry(models.Model):
         SETTINGS = "settings", "Changed the moderation settings"
         WORDS = "words", "Changed the word lists"
         EDIT = "edit", "Edited the text"
+        ARTICLE = "article", "Changed a story's comments"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     comment = models.ForeignKey(
         Comment, null=True, on_delete=models.SET_NULL, related_name="audit_entries"
+    )
+    # For a change to a whole story's discussion (comments closed, every comment held).
+    article = models.ForeignKey(
+        "newsroom.Article", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     action = models.CharField(max_length=20, choices=Action.choices)
     from_status = models.CharField(max_length=10, blank=True)

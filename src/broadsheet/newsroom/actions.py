@@ -52,6 +52,8 @@ def save_article(article: Article, *, actor=None) -> Article:
         _store(article)
         if before is not None and before.slug != article.slug and _has_been_shown(before):
             _keep_old_address(article, before.slug)
+        if changes := _discussion_changes(before, article):
+            _audit(article, changes, actor=actor)
     return article
 
 
@@ -129,10 +131,60 @@ def filing_changed(
 
 
 def set_comments_open(article: Article, is_open: bool, *, actor=None) -> Article:
-    article.comments_open = is_open
-    article.changed_at = timezone.now()
-    article.save(update_fields=["comments_open", "changed_at", "updated_at"])
+    return _set_discussion(article, actor=actor, comments_open=is_open)
+
+
+def set_comment_policy(article: Article, policy: str, *, actor=None) -> Article:
+    """Hold every comment on this story for review, publish its comments at once, or
+    follow the site's comment policy again (``Article.CommentPolicy``; anything else
+    raises ``ValueError`` and changes nothing)."""
+    return _set_discussion(article, actor=actor, comment_policy=Article.CommentPolicy(policy))
+
+
+# What an article says about its discussion: a change to one is written in the audit log.
+DISCUSSION_FIELDS = ("comments_open", "comment_policy")
+
+
+def _set_discussion(article: Article, *, actor, **values) -> Article:
+    with transaction.atomic():
+        # Locked, so that two editors acting at once each audit what they changed.
+        stored = Article.objects.select_for_update().only(*values).get(pk=article.pk)
+        for name, value in values.items():
+            setattr(article, name, value)
+        changes = _discussion_changes(stored, article, values)
+        if changes:
+            article.changed_at = timezone.now()
+            article.save(update_fields=[*values, "changed_at", "updated_at"])
+            _audit(article, changes, actor=actor)
     return article
+
+
+def _discussion_changes(
+    before: Article | None, after: Article, names: Iterable[str] = DISCUSSION_FIELDS
+) -> list[str]:
+    """What changed in the discussion's settings (those of ``names``), said as the audit
+    log says it; a new article is compared with the defaults."""
+    said = []
+    before = before or Article()
+    for name in names:
+        old, new = getattr(before, name), getattr(after, name)
+        if old == new:
+            continue
+        if name == "comments_open":
+            said.append("Opened comments." if new else "Closed comments.")
+        else:
+            said.append(f"Comment policy: {_policy_said(old)} → {_policy_said(new)}.")
+    return said
+
+
+def _policy_said(policy: str) -> str:
+    label = str(Article.CommentPolicy(policy).label)
+    return label[0].lower() + label[1:]
+
+
+def _audit(article: Article, changes: list[str], *, actor) -> None:
+    """Written by the function ``ARTICLE_AUDIT`` names: newsroom does not import moderation."""
+    import_string(conf.ARTICLE_AUDIT)(article, " ".join(changes), actor=actor)
 
 
 # Importing: used by broadsheet.interchange (WordPress, Disqus, JSON backups).

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import admin, messages
@@ -49,19 +51,33 @@ class ArticleAdmin(admin.ModelAdmin):
     # Byline and section are nullable, which a bare select_related() skips: name them,
     # or each row of the list costs two queries.
     list_select_related = ["author", "section"]
-    list_filter = [StateFilter, "section", "comments_open", "author", "tags"]
+    list_filter = [StateFilter, "section", "comments_open", "comment_policy", "author", "tags"]
     search_fields = ["title", "summary", "body", "source_name"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["author", "section", "tags"]
     readonly_fields = ["preview", "comment_count"]
-    actions = ["publish_now", "make_draft", "close_comments", "open_comments"]
+    actions = [
+        "publish_now", "make_draft", "close_comments", "open_comments", "hold_comments",
+        "follow_site_policy",
+    ]  # fmt: skip
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
         ("Byline and source", {"fields": ["author", "source_name", "source_url"]}),
         ("Filing", {"fields": ["section", "tags"]}),
-        ("Publication", {"fields": ["status", "published_at", "comments_open", "comment_count"]}),
+        (
+            "Publication",
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "comments_open",
+                    "comment_policy",
+                    "comment_count",
+                ]
+            },
+        ),
         ("Preview", {"fields": ["preview"], "classes": ["collapse"]}),
     ]
 
@@ -117,19 +133,50 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description="Close comments")
     def close_comments(self, request: HttpRequest, queryset: QuerySet) -> None:
-        for article in queryset:
-            actions.set_comments_open(article, False, actor=request.user)
-        messages.success(request, f"Closed comments on {queryset.count()} article(s).")
+        change = partial(actions.set_comments_open, is_open=False)
+        self._each(request, queryset, change, "Closed comments on {n} article(s).")
 
     @admin.action(description="Open comments")
     def open_comments(self, request: HttpRequest, queryset: QuerySet) -> None:
-        for article in queryset:
-            actions.set_comments_open(article, True, actor=request.user)
-        messages.success(
+        change = partial(actions.set_comments_open, is_open=True)
+        self._each(
             request,
-            f"Opened comments on {queryset.count()} article(s), except where the site closes "
-            "them some days after publication (Site settings).",
+            queryset,
+            change,
+            "Opened comments on {n} article(s), except where the site closes them some days "
+            "after publication (Site settings).",
         )
+
+    @admin.action(description="Hold every comment on these stories", permissions=["change"])
+    def hold_comments(self, request: HttpRequest, queryset: QuerySet) -> None:
+        change = partial(actions.set_comment_policy, policy=Article.CommentPolicy.HOLD)
+        self._each(
+            request,
+            queryset,
+            change,
+            "Every new comment on {n} article(s) waits for a moderator (staff's aside).",
+        )
+
+    @admin.action(description="Back to the site's policy", permissions=["change"])
+    def follow_site_policy(self, request: HttpRequest, queryset: QuerySet) -> None:
+        change = partial(actions.set_comment_policy, policy=Article.CommentPolicy.SITE)
+        held = SiteSettings.load().comment_policy == SiteSettings.CommentPolicy.HOLD
+        policy = "it holds every comment" if held else "it publishes comments at once"
+        self._each(
+            request,
+            queryset,
+            change,
+            f"Comments on {{n}} article(s) follow the site's policy again ({policy}).",
+        )
+
+    def _each(
+        self, request: HttpRequest, queryset: QuerySet, change: Callable[..., Article], said: str
+    ) -> None:
+        """``change`` made to every chosen article by the editor, then ``said`` with their
+        number as ``{n}``."""
+        for article in queryset:
+            change(article, actor=request.user)
+        messages.success(request, said.format(n=queryset.count()))
 
 
 @admin.register(Section)

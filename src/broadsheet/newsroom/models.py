@@ -140,6 +140,13 @@ class Article(models.Model):
         # Imported from WordPress: kept as written, sanitized when rendered.
         HTML = "html", "HTML"
 
+    class CommentPolicy(models.TextChoices):
+        """How this story's comments are published: as the site does, or its own way."""
+
+        SITE = "site", "The site's policy"
+        HOLD = "hold", "Hold every comment for review"
+        PUBLISH = "publish", "Publish comments at once (after the spam checks)"
+
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
     summary = models.TextField(blank=True)
@@ -164,6 +171,15 @@ class Article(models.Model):
         null=True, blank=True, help_text="Publication time; in the future for scheduled articles."
     )
     comments_open = models.BooleanField(default=True)
+    comment_policy = models.CharField(
+        max_length=10,
+        choices=CommentPolicy.choices,
+        default=CommentPolicy.SITE,
+        help_text="Hold every comment for review on a heated story (an election night, a "
+        "court case) while the rest of the site publishes at once; or publish this one "
+        "story's comments at once where the site holds them all. Either way the spam "
+        "checks, word lists and link limit still apply, and staff comments are never held.",
+    )
     # Approved comments, kept true by discussion.actions in the same transaction
     # as every status change.
     comment_count = models.PositiveIntegerField(default=0, editable=False)

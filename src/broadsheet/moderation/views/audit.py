@@ -21,7 +21,7 @@ from broadsheet.moderation.views.paging import page_query
 @moderator_required
 @needs("moderation.view_auditentry")
 def audit_log(request: HttpRequest) -> HttpResponse:
-    entries = AuditEntry.objects.select_related("actor", "comment", "comment__article")
+    entries = AuditEntry.objects.select_related("actor", "comment", "comment__article", "article")
     if action := request.GET.get("action"):
         entries = entries.filter(action=action)
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
