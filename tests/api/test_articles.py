@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from broadsheet.moderation import actions as moderation
-from broadsheet.newsroom.models import Article
+from broadsheet.newsroom import actions as newsroom_actions
+from broadsheet.newsroom.models import Article, SiteSettings
 from tests.api.conftest import API, errors_of
 from tests.conftest import make_article, post
 
@@ -27,6 +28,7 @@ def test_article_gives_its_fields_and_absolute_url(client, article):
         "published_at": data["published_at"],
         "comment_count": 1,
         "comments_open": True,
+        "comments_held": False,
     }
     published = article.published_at.astimezone(UTC)
     assert data["published_at"] == published.isoformat(timespec="milliseconds")[:-6] + "Z"
@@ -51,6 +53,23 @@ def test_comments_open_is_false_once_the_closing_date_passed(client, site):
     make_article(slug="new")
     assert get_article(client, "old").json()["comments_open"] is False
     assert get_article(client, "new").json()["comments_open"] is True
+
+
+def test_comments_held_says_whether_every_comment_waits_for_a_moderator(client, site):
+    held = make_article(slug="held", comment_policy=Article.CommentPolicy.HOLD)
+    make_article(slug="calm")
+    make_article(slug="open", comment_policy=Article.CommentPolicy.PUBLISH)
+    assert get_article(client, "held").json()["comments_held"] is True
+    assert get_article(client, "calm").json()["comments_held"] is False
+    site.comment_policy = SiteSettings.CommentPolicy.HOLD
+    site.save()
+    assert get_article(client, "calm").json()["comments_held"] is True
+    assert get_article(client, "open").json()["comments_held"] is False
+    # Lifted: a client that kept the old answer is told it changed.
+    etag = get_article(client, "held")["ETag"]
+    newsroom_actions.set_comment_policy(held, Article.CommentPolicy.PUBLISH)
+    answer = get_article(client, "held", HTTP_IF_NONE_MATCH=etag)
+    assert answer.status_code == 200 and answer.json()["comments_held"] is False
 
 
 @pytest.mark.parametrize(

@@ -89,6 +89,8 @@ def test_article_page_with_own_comment_awaiting_moderation(page: Page, discussio
     site.comment_policy = SiteSettings.CommentPolicy.HOLD
     site.save()
     page.goto(discussion["article"].get_absolute_url())
+    # Told before writing, between the heading and the form.
+    expect(page.locator("#respond + .held-note")).to_be_visible()
     page.get_by_label("Name", exact=True).fill("Patient")
     page.get_by_label("Comment", exact=True).fill("Waiting my turn.")
     with page.expect_navigation():

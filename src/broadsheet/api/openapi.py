@@ -71,6 +71,11 @@ def _schemas() -> dict[str, Schema]:
                     "type": "boolean",
                     "description": "Whether the article accepts comments now.",
                 },
+                "comments_held": {
+                    "type": "boolean",
+                    "description": "Whether every comment posted now waits for a moderator "
+                    "before it is shown (the article's own comment policy, or the site's).",
+                },
             }
         ),
         "Comment": _object(public_comment),

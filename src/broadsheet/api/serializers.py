@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from broadsheet.discussion.models import Comment
-from broadsheet.newsroom.models import Article
+from broadsheet.newsroom.models import Article, SiteSettings
 
 # What a public comment needs from its row; the page query loads only these.
 COMMENT_FIELDS = (
@@ -15,16 +15,15 @@ COMMENT_FIELDS = (
 )  # fmt: skip
 
 
-def article_data(
-    request: HttpRequest, article: Article, *, accepts_comments: bool
-) -> dict[str, Any]:
+def article_data(request: HttpRequest, article: Article, *, site: SiteSettings) -> dict[str, Any]:
     return {
         "slug": article.slug,
         "title": article.title,
         "url": request.build_absolute_uri(article.get_absolute_url()),
         "published_at": article.published_at,
         "comment_count": article.comment_count,
-        "comments_open": accepts_comments,
+        "comments_open": article.accepts_comments(site),
+        "comments_held": article.holds_every_comment(site),
     }
 
 

@@ -17,7 +17,7 @@ from broadsheet.discussion.exceptions import CommentRefused, EditNotAllowed, Rat
 from broadsheet.discussion.forms import CommentForm, EditForm
 from broadsheet.discussion.models import Comment
 from broadsheet.discussion.policy import Submission
-from broadsheet.newsroom.models import Article
+from broadsheet.newsroom.models import Article, SiteSettings
 
 ORDERS = {"oldest": ("created_at", "id"), "newest": ("-created_at", "-id")}
 # Bounded, so that no page number is too long to turn into an int or an OFFSET.
@@ -32,9 +32,7 @@ def openapi_document(request: HttpRequest) -> HttpResponse:
 @api_endpoint("GET")
 def article(request: HttpRequest, slug: str) -> HttpResponse:
     found = _live_article(slug)
-    return json_response(
-        serializers.article_data(request, found, accepts_comments=found.accepts_comments())
-    )
+    return json_response(serializers.article_data(request, found, site=SiteSettings.load()))
 
 
 @api_endpoint("GET", "POST")

@@ -63,7 +63,7 @@ def _article_etag(article: Article, site: SiteSettings, request: HttpRequest) ->
         int(time.time() // 86400),
         article.pk, article.changed_at.isoformat(), request.get_full_path(),
         site.site_name, site.tagline, site.comment_policy, site.thread_depth,
-        site.comments_per_page, site.close_comments_after_days,
+        site.comments_per_page, site.close_comments_after_days, article.comment_policy,
         # The form goes when the site's closing time passes, which changes nothing stored.
         article.accepts_comments(site),
     ]  # fmt: skip
@@ -138,6 +138,7 @@ def _render_article(
             "form": form,
             "form_stamp": _stamp_of(request) if form is not None else form_stamp(),
             "accepts_comments": accepts,
+            "comments_held": article.holds_every_comment(site),
             # A form shown again keeps the reader's choice, ticked or not.
             "remember": request.POST.get("remember") == "on" if form.is_bound else bool(saved),
         },
@@ -294,6 +295,7 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
     if request.GET.get("quote"):
         initial["body"] = quote_markdown(parent) + "\n\n"
     form = CommentForm(article=article, user=request.user, initial=initial)
+    site = SiteSettings.for_request(request)
     response = render(
         request,
         "discussion/reply.html",
@@ -302,7 +304,8 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
             "parent": parent,
             "form": form,
             "form_stamp": form_stamp(),
-            "accepts_comments": article.accepts_comments(SiteSettings.for_request(request)),
+            "accepts_comments": article.accepts_comments(site),
+            "comments_held": article.holds_every_comment(site),
             "quoting": bool(request.GET.get("quote")),
             "remember": bool(saved),
         },

@@ -259,6 +259,14 @@ class Article(models.Model):
         """Whether ``body`` is a WordPress post's content, kept as WordPress kept it."""
         return self.origin.startswith("wxr:")
 
+    def holds_every_comment(self, site: SiteSettings | None = None) -> bool:
+        """Whether every comment posted here now waits for a moderator (staff's aside):
+        by the story's own choice, or by the site's when the story follows it."""
+        if self.comment_policy == self.CommentPolicy.SITE:
+            site = site or SiteSettings.load()
+            return site.comment_policy == SiteSettings.CommentPolicy.HOLD
+        return self.comment_policy == self.CommentPolicy.HOLD
+
     def comments_close_at(self, site: SiteSettings | None = None):
         site = site or SiteSettings.load()
         if site.close_comments_after_days is None or self.published_at is None:
