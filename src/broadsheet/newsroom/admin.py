@@ -119,24 +119,24 @@ class ArticleAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change) -> None:
         actions.save_article(obj, actor=request.user)
 
-    @admin.action(description="Publish now (or at their scheduled time)")
+    @admin.action(description="Publish now (or at their scheduled time)", permissions=["change"])
     def publish_now(self, request: HttpRequest, queryset: QuerySet) -> None:
         for article in queryset:
             actions.publish(article, actor=request.user)
         messages.success(request, f"Published {queryset.count()} article(s).")
 
-    @admin.action(description="Return to draft")
+    @admin.action(description="Return to draft", permissions=["change"])
     def make_draft(self, request: HttpRequest, queryset: QuerySet) -> None:
         for article in queryset:
             actions.unpublish(article, actor=request.user)
         messages.success(request, f"Returned {queryset.count()} article(s) to draft.")
 
-    @admin.action(description="Close comments")
+    @admin.action(description="Close comments", permissions=["change"])
     def close_comments(self, request: HttpRequest, queryset: QuerySet) -> None:
         change = partial(actions.set_comments_open, is_open=False)
         self._each(request, queryset, change, "Closed comments on {n} article(s).")
 
-    @admin.action(description="Open comments")
+    @admin.action(description="Open comments", permissions=["change"])
     def open_comments(self, request: HttpRequest, queryset: QuerySet) -> None:
         change = partial(actions.set_comments_open, is_open=True)
         self._each(
