@@ -44,10 +44,11 @@ TUNABLES: dict[str, Tunable] = {
         "Dotted path of the function that lays out an article imported from WordPress "
         "(paragraphs, shortcodes) when it is saved again.",
     ),
-    "ARTICLE_AUDIT": Tunable(
-        "broadsheet.moderation.actions.record_article_change",
-        "Dotted path of the function that writes a change to a story's discussion (comments "
-        "closed or opened, every comment held) in the moderation audit log.",
+    "DISCUSSION_AUDIT": Tunable(
+        "broadsheet.moderation.actions.record_discussion_change",
+        "Dotted path of the function that writes a newsroom change to the discussion (a "
+        "story's comments closed, opened or held; the site's settings) in the moderation "
+        "audit log.",
     ),
     "RATE_LIMIT": Tunable("on", "'off' disables rate limits (benchmarks only)."),
     "PAGE_CACHE_SECONDS": Tunable(

@@ -9,7 +9,7 @@ from django.test import Client
 
 from broadsheet.moderation.models import AuditEntry
 from broadsheet.newsroom import actions
-from broadsheet.newsroom.models import Article
+from broadsheet.newsroom.models import Article, SiteSettings
 from tests.conftest import make_article
 from tests.newsroom.test_editing import article_form
 
@@ -167,3 +167,23 @@ def test_the_audit_log_names_the_story(client, editor):
     assert "Changed a story&#x27;s comments" in page
     assert f'<a href="{article.get_absolute_url()}">Election night</a>' in page
     assert "hold every comment for review" in page
+
+
+def test_site_settings_changed_in_the_admin_are_audited_field_by_field(editor_client, editor):
+    site = SiteSettings.load()
+    form = {
+        "site_name": site.site_name, "tagline": site.tagline, "comment_policy": "hold",
+        "close_comments_after_days": "30", "thread_depth": site.thread_depth,
+        "comments_per_page": site.comments_per_page,
+    }  # fmt: skip
+    response = editor_client.post(f"/admin/newsroom/sitesettings/{site.pk}/change/", form)
+    assert response.status_code == 302
+    assert SiteSettings.load().comment_policy == "hold"
+    (entry,) = AuditEntry.objects.filter(action=AuditEntry.Action.SETTINGS)
+    assert entry.actor == editor and entry.article is None
+    assert entry.note == (
+        "Site settings: Comment policy: publish comments at once (after the spam checks) → "
+        "hold every comment for review. Close comments after days: none → 30."
+    )
+    editor_client.post(f"/admin/newsroom/sitesettings/{site.pk}/change/", form)
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.SETTINGS).count() == 1

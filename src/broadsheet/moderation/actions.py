@@ -426,10 +426,13 @@ def record(action: str, note: str, *, actor: Any) -> AuditEntry:
     return AuditEntry.objects.create(actor=_actor(actor), action=Action(action), note=note)
 
 
-def record_article_change(article: Article, note: str, *, actor: Any) -> AuditEntry:
-    """The audit entry of a change to a story's discussion: its comments closed or
-    opened, or held for review. Newsroom's actions call it by the ``ARTICLE_AUDIT``
-    tunable (the newsroom does not import moderation), in their transaction."""
-    return AuditEntry.objects.create(
-        actor=_actor(actor), article=article, action=Action.ARTICLE, note=note
-    )
+def record_discussion_change(
+    note: str, *, actor: Any, article: Article | None = None
+) -> AuditEntry:
+    """The audit entry of a newsroom change to the discussion: a story's comments
+    closed, opened or held for review (``article``), or the site's settings (every
+    comment held, comments closed after some days). Newsroom's actions call it by the
+    ``DISCUSSION_AUDIT`` tunable (the newsroom does not import moderation), in their
+    transaction."""
+    action = Action.ARTICLE if article is not None else Action.SETTINGS
+    return AuditEntry.objects.create(actor=_actor(actor), article=article, action=action, note=note)

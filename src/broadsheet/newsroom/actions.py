@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 from urllib.parse import unquote
 
 from django.db import transaction
@@ -13,7 +14,7 @@ from django.utils.module_loading import import_string
 
 from broadsheet.conf import conf
 from broadsheet.markup import render_article, sanitize_html
-from broadsheet.newsroom.models import Article, Author, Redirect, Section, Tag
+from broadsheet.newsroom.models import Article, Author, Redirect, Section, SiteSettings, Tag
 
 
 def _store(article: Article) -> None:
@@ -182,9 +183,36 @@ def _policy_said(policy: str) -> str:
     return label[0].lower() + label[1:]
 
 
-def _audit(article: Article, changes: list[str], *, actor) -> None:
-    """Written by the function ``ARTICLE_AUDIT`` names: newsroom does not import moderation."""
-    import_string(conf.ARTICLE_AUDIT)(article, " ".join(changes), actor=actor)
+def _audit(article: Article | None, changes: list[str], *, actor) -> None:
+    """Written by the function ``DISCUSSION_AUDIT`` names: newsroom does not import
+    moderation."""
+    import_string(conf.DISCUSSION_AUDIT)(" ".join(changes), actor=actor, article=article)
+
+
+def save_site_settings(site: SiteSettings, *, actor=None) -> SiteSettings:
+    """Save the site's settings, with an audit entry saying what changed."""
+    with transaction.atomic():
+        before = SiteSettings.objects.select_for_update().filter(pk=site.pk).first()
+        site.save()
+        said = [
+            f"{field.verbose_name.capitalize()}: {_setting_said(before, field)} → "
+            f"{_setting_said(site, field)}."
+            for field in SiteSettings._meta.concrete_fields
+            if not field.primary_key
+            and before is not None
+            and getattr(before, field.attname) != getattr(site, field.attname)
+        ]
+        if said:
+            _audit(None, ["Site settings:", *said], actor=actor)
+    return site
+
+
+def _setting_said(site: SiteSettings, field: Any) -> str:
+    value = getattr(site, field.attname)
+    if field.choices:
+        label = str(dict(field.flatchoices).get(value, value))
+        return label[0].lower() + label[1:]
+    return "none" if value in (None, "") else str(value)
 
 
 # Importing: used by broadsheet.interchange (WordPress, Disqus, JSON backups).

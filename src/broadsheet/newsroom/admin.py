@@ -216,3 +216,8 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+    def save_model(self, request: HttpRequest, obj: SiteSettings, form, change: bool) -> None:
+        """Saved with an audit entry saying what changed: holding every comment, or
+        closing comments after some days, is a moderation decision for the whole site."""
+        actions.save_site_settings(obj, actor=request.user)
