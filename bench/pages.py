@@ -1,6 +1,6 @@
 """Page-serving benchmark: Broadsheet against nginx serving the same page as a file.
 
-    python bench/pages.py [--seconds 10] [--connections 16] [--workers 4]
+    python bench/pages.py [--seconds 10] [--connections 16] [--workers 4] [--port N]
 
 Loads the demo site into a fresh data folder, starts ``broadsheet serve`` and an
 nginx on loopback that serves a saved copy of the same article page, then loads
@@ -90,6 +90,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--port", type=int, help="Broadsheet's port, nginx's the next (default: any free ones)"
+    )
     args = parser.parse_args()
     load = load_wrk if shutil.which("wrk") else load_python
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -108,7 +111,7 @@ def main() -> None:
         env=env, check=True, capture_output=True, text=True,
     ).stdout.strip().splitlines()[-1]  # fmt: skip
 
-    app_port, nginx_port = free_port(), free_port()
+    app_port, nginx_port = (args.port, args.port + 1) if args.port else (free_port(), free_port())
     log = (work / "serve.log").open("w")
     app = subprocess.Popen(
         [BIN / "broadsheet", "serve", "--port", str(app_port), "--workers", str(args.workers)],
