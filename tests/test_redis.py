@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 
 from broadsheet.discussion.models import Comment
-from tests.conftest import require_service
+from tests.conftest import post, require_service
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db]
 
@@ -64,16 +64,26 @@ def test_rate_limit_counts_in_redis_and_answers_429(client, article, redis_cache
     assert any(key for key in redis_cache.keys("bs:rate:*"))
 
 
-def test_article_page_is_cached_in_redis(client, article, redis_cache):
-    client.get(article.get_absolute_url())
-    assert redis_cache.keys("broadsheet:article-page:*")
+def test_article_page_is_cached_in_redis_for_every_server(client, article, redis_cache):
+    from broadsheet.discussion import pagecache
+
+    url = article.get_absolute_url()
+    first = client.get(url)
+    [digest] = [redis_cache.get(key) for key in redis_cache.keys("broadsheet:page-digest:*")]
+    assert redis_cache.get(f"broadsheet:page:{digest}") == first.content
+    pagecache.copies.clear()  # a server that has not served it yet
+    again = client.get(url)
+    assert again.content == first.content and again["ETag"] == first["ETag"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    post(article, "News in the discussion.")
+    changed = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200 and b"News in the discussion." in changed.content
 
 
 def test_staff_names_are_kept_in_redis_for_every_server(
     article, redis_cache, django_user_model, django_capture_on_commit_callbacks
 ):
     from broadsheet.discussion.exceptions import CommentRefused
-    from tests.conftest import post
 
     user = django_user_model.objects.create_user("nokafor", first_name="Nell", last_name="Okafor")
     assert post(article, "Before.", author_name="Nell Okafor").pk

@@ -54,6 +54,11 @@ TUNABLES: dict[str, Tunable] = {
     "PAGE_CACHE_SECONDS": Tunable(
         300, "Seconds a rendered anonymous article page is kept in the shared cache."
     ),
+    "PAGE_MEMORY_MB": Tunable(
+        16,
+        "Megabytes of recently served article pages each app process keeps in memory, "
+        "served only while the shared cache holds the same page (0: none).",
+    ),
     "MIN_SECONDS_TO_POST": Tunable(2, "Least seconds between loading the form and posting it."),
     "MAX_FORM_AGE_DAYS": Tunable(
         3, "A form posted more days than this after it was served is held for review."

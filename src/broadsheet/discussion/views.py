@@ -1,11 +1,8 @@
 from __future__ import annotations
 
-import hashlib
-import time
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from django.core.cache import cache
 from django.db.models import Q
 from django.http import (
     Http404,
@@ -18,13 +15,11 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.utils.http import quote_etag
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from broadsheet.conditional import etag_matches
-from broadsheet.conf import conf
-from broadsheet.discussion import actions, readers
+from broadsheet.discussion import actions, pagecache, readers
 from broadsheet.discussion.exceptions import CommentRefused, EditNotAllowed, RateLimited
 from broadsheet.discussion.forms import CommentForm, EditForm, form_stamp, seconds_since_stamp
 from broadsheet.discussion.models import Comment
@@ -33,8 +28,6 @@ from broadsheet.discussion.quoting import quote_markdown
 from broadsheet.discussion.rendering import render_discussion
 from broadsheet.discussion.threads import ORDERS, load_page, thread_rank
 from broadsheet.newsroom.models import Article, SiteSettings
-
-_PAGE_CACHE_PREFIX = "broadsheet:article-page:"
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -56,38 +49,31 @@ def _cache_headers(request: HttpRequest, response: HttpResponse, personal: bool)
         patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
 
 
-def _article_etag(article: Article, site: SiteSettings, request: HttpRequest) -> str:
-    parts = [
-        # The day: the form's signed time (its stamp) is never more than a day old,
-        # even for a reader whose browser keeps revalidating its copy of a quiet page.
-        int(time.time() // 86400),
-        article.pk, article.changed_at.isoformat(), request.get_full_path(),
-        site.site_name, site.tagline, site.comment_policy, site.thread_depth,
-        site.comments_per_page, site.close_comments_after_days, article.comment_policy,
-        # The form goes when the site's closing time passes, which changes nothing stored.
-        article.accepts_comments(site),
-    ]  # fmt: skip
-    key = "|".join(str(part) for part in parts)
-    return quote_etag(hashlib.sha256(key.encode()).hexdigest()[:32])
-
-
 def article_page(request: HttpRequest, slug: str) -> HttpResponse:
-    # Staff see drafts and scheduled articles too: that is the editors' preview.
-    articles = Article.objects.all() if request.user.is_staff else Article.objects.live()
-    article = get_object_or_404(articles.select_related("author", "section"), slug=slug)
-    site = SiteSettings.for_request(request)
     if readers.is_personal(request):
-        return _render_article(request, article, site, personal=True)
-    etag = _article_etag(article, site, request)
+        # Staff see drafts and scheduled articles too: that is the editors' preview.
+        articles = Article.objects.all() if request.user.is_staff else Article.objects.live()
+        article = get_object_or_404(articles.select_related("author", "section"), slug=slug)
+        return _render_article(request, article, SiteSettings.for_request(request), personal=True)
+    # Everyone else gets the page the shared cache holds, by the shortest way there.
+    stamp = pagecache.stamp(slug)
+    if stamp is None:
+        raise Http404("No such article.")
+    etag = stamp.etag(request)
     if etag_matches(etag, request.headers.get("If-None-Match", "")):
         response: HttpResponse = HttpResponseNotModified()
-    elif (html := cache.get(f"{_PAGE_CACHE_PREFIX}{etag}")) is not None:
+    elif (html := pagecache.cached_page(etag)) is not None:
         response = HttpResponse(html)
     else:
-        response = _render_article(request, article, site, personal=False)
-        # The key holds the ETag, which changes with the article, its discussion
-        # and the site settings: a stale page is never served, only left to expire.
-        cache.set(f"{_PAGE_CACHE_PREFIX}{etag}", response.content, conf.PAGE_CACHE_SECONDS)
+        article = get_object_or_404(
+            Article.objects.live().select_related("author", "section"), pk=stamp.article_pk
+        )
+        response = _render_article(
+            request, article, SiteSettings.for_request(request), personal=False
+        )
+        # The key is the ETag read before the page was rendered: a page newer than
+        # its key can be kept, never one older.
+        pagecache.keep_page(etag, response.content)
     response["ETag"] = etag
     _cache_headers(request, response, personal=False)
     return response

@@ -1,0 +1,187 @@
+"""The anonymous article page's shared copy, and the short way to it.
+
+An anonymous article page is the same for every reader, so its rendered copy is
+kept in the shared cache under the page's ETag, which changes with the article,
+its discussion, the site settings, the address and the day. Serving that copy
+must cost little, so nothing on the way to it goes through the ORM: one query of
+SQL written once per process reads what the ETag is made of (the live article's
+id and ``changed_at``, and every site setting), and the rendered page needs no
+decoding.
+
+The shared cache holds, under the ETag, the SHA-256 digest of the page's bytes,
+and the bytes under their digest. Each process keeps the bytes of the pages it
+served last in memory by digest, and serves them only when the shared cache
+names that digest for the ETag asked for, that is, when they are exactly the
+page the shared cache holds now: a page that expired there, was cleared, or was
+replaced by another server's rendering is never served from memory. A page read
+from the shared cache costs a small read for the digest and, when the process
+does not have those bytes yet, one read of the page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.http import quote_etag
+
+from broadsheet.conf import conf
+from broadsheet.newsroom.models import Article, SiteSettings
+
+_DIGEST_PREFIX = "broadsheet:page-digest:"
+_PAGE_PREFIX = "broadsheet:page:"
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What an anonymous article page's ETag is made of, as the database holds it."""
+
+    article_pk: int
+    values: tuple[Any, ...]
+
+    def etag(self, request: HttpRequest) -> str:
+        parts = [
+            # The day: the form's signed time (its stamp) is never more than a day old,
+            # even for a reader whose browser keeps revalidating its copy of a quiet page.
+            int(time.time() // 86400),
+            self.article_pk, request.get_full_path(), *self.values,
+        ]  # fmt: skip
+        key = "|".join(str(part) for part in parts)
+        return quote_etag(hashlib.sha256(key.encode()).hexdigest()[:32])
+
+
+@lru_cache(maxsize=4)
+def _stamp_sql(vendor: str) -> str:
+    # Written from the models' metadata, so a new site setting is part of the ETag
+    # without anyone listing it here. ``vendor`` keys the cache: quoting differs.
+    name = connection.ops.quote_name
+    article = Article._meta
+    site = SiteSettings._meta
+    # The site's columns in _site_field_names()'s order, after its key.
+    site_fields = [site.pk, *(field for field in site.concrete_fields if not field.primary_key)]
+    site_columns = [f"s.{name(field.column)}" for field in site_fields]
+    columns = {field.name: field.column for field in article.concrete_fields}
+
+    def column(field: str) -> str:
+        return f"a.{name(columns[field])}"
+
+    # The conditions are ArticleQuerySet.live()'s (tests hold them to it).
+    return (
+        f"SELECT {column('id')}, {column('changed_at')}, {column('comment_policy')},"
+        f" {column('comments_open')}, {column('published_at')}, {', '.join(site_columns)}"
+        f" FROM {name(article.db_table)} a"
+        f" LEFT JOIN {name(site.db_table)} s ON s.{name(site.pk.column)} = 1"
+        f" WHERE {column('slug')} = %s AND {column('status')} IN (%s, %s)"
+        f" AND {column('published_at')} <= %s"
+    )
+
+
+def stamp(slug: str) -> Stamp | None:
+    """The live article ``slug``'s stamp; None when no live article has that slug."""
+    params = [
+        slug,
+        Article.Status.PUBLISHED,
+        Article.Status.SCHEDULED,
+        connection.ops.adapt_datetimefield_value(timezone.now()),
+    ]
+    for _ in range(2):
+        with connection.cursor() as cursor:
+            cursor.execute(_stamp_sql(connection.vendor), params)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        article_pk, changed_at, policy, comments_open, published_at, site_pk, *site_values = row
+        if site_pk is not None:
+            site = dict(zip(_site_field_names(), site_values, strict=True))
+            is_open = comments_open and _open_now(published_at, site["close_comments_after_days"])
+            return Stamp(article_pk, (changed_at, policy, *site_values, is_open))
+        SiteSettings.load()  # a new site's settings row, made once
+    raise RuntimeError("The site settings row could not be made.")
+
+
+@lru_cache(maxsize=1)
+def _site_field_names() -> tuple[str, ...]:
+    return tuple(f.name for f in SiteSettings._meta.concrete_fields if not f.primary_key)
+
+
+def _open_now(published_at: Any, close_after_days: int | None) -> bool:
+    """Whether the site's closing time (``Article.comments_close_at``) is still to
+    come: it changes nothing stored when it passes, but the form must go then."""
+    if close_after_days is None:
+        return True
+    if isinstance(published_at, str):  # SQLite hands back its text
+        published_at = datetime.fromisoformat(published_at)
+    if timezone.is_naive(published_at):
+        published_at = timezone.make_aware(published_at, UTC)
+    return timezone.now() < published_at + timedelta(days=close_after_days)
+
+
+class _Copies:
+    """Pages' bytes by digest, at most ``conf.PAGE_MEMORY_MB`` in all; the least
+    recently used go first."""
+
+    def __init__(self) -> None:
+        self._pages: OrderedDict[str, bytes] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()  # gunicorn may run threads
+
+    def get(self, digest: str) -> bytes | None:
+        with self._lock:
+            content = self._pages.get(digest)
+            if content is not None:
+                self._pages.move_to_end(digest)
+            return content
+
+    def put(self, digest: str, content: bytes) -> None:
+        budget = conf.PAGE_MEMORY_MB * 1024 * 1024
+        with self._lock:
+            if digest in self._pages or len(content) > budget:
+                return
+            self._pages[digest] = content
+            self._size += len(content)
+            while self._size > budget:
+                _, dropped = self._pages.popitem(last=False)
+                self._size -= len(dropped)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+            self._size = 0
+
+
+copies = _Copies()
+
+
+def cached_page(etag: str) -> bytes | None:
+    """The page the shared cache holds for ``etag``, if it holds one."""
+    digest = cache.get(f"{_DIGEST_PREFIX}{etag}")
+    if digest is None:
+        return None
+    content = copies.get(digest)
+    if content is None:
+        content = cache.get(f"{_PAGE_PREFIX}{digest}")
+        if content is None:
+            return None
+        copies.put(digest, content)
+    return content
+
+
+def keep_page(etag: str, content: bytes) -> None:
+    """Keeps ``content`` in the shared cache as the page for ``etag``."""
+    if not conf.PAGE_CACHE_SECONDS:
+        return
+    digest = hashlib.sha256(content).hexdigest()
+    # The page before its digest: a server that reads the digest finds the page.
+    cache.set(f"{_PAGE_PREFIX}{digest}", content, conf.PAGE_CACHE_SECONDS)
+    cache.set(f"{_DIGEST_PREFIX}{etag}", digest, conf.PAGE_CACHE_SECONDS)
+    copies.put(digest, content)

@@ -1,0 +1,197 @@
+"""The anonymous article page served from the shared cache: cheap, and the same page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection, models
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from broadsheet.discussion import pagecache
+from broadsheet.discussion.readers import OWN_COOKIE
+from broadsheet.newsroom.models import Article, SiteSettings
+from tests.conftest import make_article, post
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_pages_in_memory():
+    pagecache.copies.clear()
+    yield
+    pagecache.copies.clear()
+
+
+def test_a_cache_hit_reads_one_row_and_answers_the_same_page_and_headers(client, article, site):
+    post(article, "First words.")
+    url = article.get_absolute_url()
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        hit = client.get(url)
+    # The article's id and changed_at with the site settings, in one row; the
+    # page itself comes from the shared cache (here in memory, as in the tests).
+    assert len(ctx.captured_queries) == 1
+    assert hit.status_code == 200 and hit.content == first.content
+    for header in (
+        "ETag", "Cache-Control", "Vary", "Content-Type", "Content-Security-Policy",
+        "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy",
+    ):  # fmt: skip
+        assert hit[header] == first[header], header
+    assert hit["Cache-Control"] == "public, max-age=0, must-revalidate"
+    # Whether a page is personal depends on the reader's cookies.
+    assert "Cookie" in hit["Vary"]
+    assert not hit.cookies
+
+
+def test_a_revalidation_answers_304_with_the_headers_and_nothing_else(client, article):
+    url = article.get_absolute_url()
+    etag = client.get(url)["ETag"]
+    for names in (etag, f"W/{etag}", f'"other", {etag}', "*"):
+        with CaptureQueriesContext(connection) as ctx:
+            again = client.get(url, HTTP_IF_NONE_MATCH=names)
+        assert again.status_code == 304 and again.content == b""
+        assert len(ctx.captured_queries) == 1
+        assert again["ETag"] == etag
+        assert "public" in again["Cache-Control"] and "Cookie" in again["Vary"]
+        assert again["Content-Security-Policy"] and again["X-Frame-Options"] == "DENY"
+    assert client.get(url, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+
+
+def test_readers_with_their_own_page_never_get_the_shared_copy(
+    client, article, site, django_user_model
+):
+    site.comment_policy = SiteSettings.CommentPolicy.HOLD
+    site.save()
+    url = article.get_absolute_url()
+    shared = Client().get(url)
+    assert Client().get(url).content == shared.content  # it is cached now
+
+    reader = Client()
+    reader.post(
+        f"/article/{article.slug}/comments",
+        {"author_name": "Ann", "body": "Held, and mine."},
+        HTTP_ORIGIN="http://testserver",
+    )
+    assert OWN_COOKIE in reader.cookies
+    mine = reader.get(url)
+    assert b"Held, and mine." in mine.content
+    assert "private" in mine["Cache-Control"]
+    assert reader.get(url, HTTP_IF_NONE_MATCH=shared["ETag"]).status_code == 200
+
+    client.force_login(django_user_model.objects.create_user("ann"))
+    signed_in = client.get(url, HTTP_IF_NONE_MATCH=shared["ETag"])
+    assert signed_in.status_code == 200 and "private" in signed_in["Cache-Control"]
+    assert b"csrfmiddlewaretoken" in signed_in.content
+    assert b"csrfmiddlewaretoken" not in shared.content
+
+
+def test_staff_see_drafts_and_readers_do_not(client, django_user_model):
+    draft = make_article(title="Not yet", status=Article.Status.DRAFT, published_at=None)
+    assert Client().get(draft.get_absolute_url()).status_code == 404
+    client.force_login(django_user_model.objects.create_user("ed", is_staff=True))
+    assert b"Not yet" in client.get(draft.get_absolute_url()).content
+    assert Client().get(draft.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("status", "published"),
+    [
+        (Article.Status.DRAFT, None),
+        (Article.Status.DRAFT, -1),
+        (Article.Status.SCHEDULED, 1),
+        (Article.Status.SCHEDULED, -1),
+        (Article.Status.PUBLISHED, -1),
+        (Article.Status.PUBLISHED, 1),
+        (Article.Status.PUBLISHED, None),
+    ],
+)
+def test_the_stamp_finds_exactly_the_live_articles(db, status, published):
+    when = None if published is None else timezone.now() + timedelta(hours=published)
+    article = make_article(status=Article.Status.DRAFT, published_at=None)
+    Article.objects.filter(pk=article.pk).update(status=status, published_at=when)
+    live = Article.objects.live().filter(pk=article.pk).exists()
+    assert (pagecache.stamp(article.slug) is not None) == live
+    assert Client().get(article.get_absolute_url()).status_code == (200 if live else 404)
+
+
+def _another_value(field: models.Field, value):
+    if field.choices:
+        return next(choice for choice, _ in field.choices if choice != value)
+    if isinstance(field, models.CharField | models.TextField):
+        return f"{value} and more"
+    return (value or 0) + 1
+
+
+def test_every_site_setting_is_part_of_the_etag(client, article, site):
+    url = article.get_absolute_url()
+    fields = [f for f in SiteSettings._meta.concrete_fields if not f.primary_key]
+    assert len(fields) >= 6
+    for field in fields:
+        before = client.get(url)
+        setattr(site, field.attname, _another_value(field, getattr(site, field.attname)))
+        site.save()
+        after = client.get(url, HTTP_IF_NONE_MATCH=before["ETag"])
+        assert after.status_code == 200 and after["ETag"] != before["ETag"], field.name
+
+
+def test_a_new_site_makes_its_settings_on_the_first_page(client, article):
+    SiteSettings.objects.all().delete()
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200 and response["ETag"]
+    assert SiteSettings.objects.filter(pk=1).exists()
+    assert client.get(article.get_absolute_url())["ETag"] == response["ETag"]
+
+
+def test_a_page_in_memory_is_served_only_while_the_shared_cache_holds_it(
+    client, article, monkeypatch
+):
+    from django.core.cache import cache
+
+    url = article.get_absolute_url()
+    first = client.get(url)
+    assert client.get(url).content == first.content  # served from memory now
+    # Another server renders the page anew for the same ETag: its copy is the one.
+    with monkeypatch.context() as other_server:
+        other_server.setattr(pagecache, "copies", pagecache._Copies())
+        pagecache.keep_page(first["ETag"], b"<p>the other server's rendering</p>")
+    assert client.get(url).content == b"<p>the other server's rendering</p>"
+    # A cleared cache (say, to drop pages of an old template) is rendered again.
+    cache.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        again = client.get(url)
+    assert again.status_code == 200 and b"Hello world" in again.content
+    assert len(ctx.captured_queries) > 1
+
+
+def test_a_server_without_the_page_in_memory_reads_it_from_the_shared_cache(
+    client, article, settings
+):
+    url = article.get_absolute_url()
+    first = client.get(url)
+    for memory in (16, 0):
+        settings.BROADSHEET_PAGE_MEMORY_MB = memory
+        pagecache.copies.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            again = client.get(url)
+        assert again.content == first.content and len(ctx.captured_queries) == 1
+        assert client.get(url).content == first.content
+
+
+def test_pages_in_memory_keep_to_their_budget(settings):
+    settings.BROADSHEET_PAGE_MEMORY_MB = 1
+    copies = pagecache._Copies()
+    pages = {name: name.encode() * 400_000 for name in "abc"}
+    copies.put("a", pages["a"])
+    copies.put("b", pages["b"])
+    assert copies.get("a") == pages["a"]  # now the most recently served
+    copies.put("c", pages["c"])  # 1.2 MB: the least recently served goes
+    assert copies.get("b") is None
+    assert copies.get("a") == pages["a"] and copies.get("c") == pages["c"]
+    copies.put("big", b"x" * 2_000_000)  # larger than the budget: not kept
+    assert copies.get("big") is None and copies.get("c") == pages["c"]
+    settings.BROADSHEET_PAGE_MEMORY_MB = 0
+    copies.put("d", b"d")
+    assert copies.get("d") is None
