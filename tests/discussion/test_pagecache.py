@@ -10,6 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from broadsheet import release
 from broadsheet.discussion import pagecache
 from broadsheet.discussion.readers import OWN_COOKIE
 from broadsheet.newsroom.models import Article, SiteSettings
@@ -195,3 +196,30 @@ def test_pages_in_memory_keep_to_their_budget(settings):
     settings.BROADSHEET_PAGE_MEMORY_MB = 0
     copies.put("d", b"d")
     assert copies.get("d") is None
+
+
+def test_an_upgrade_that_changed_the_code_redraws_cached_pages(client, article, monkeypatch):
+    url = article.get_absolute_url()
+    first = client.get(url)
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    # Another release: a template or a stylesheet changed, nothing in the database.
+    monkeypatch.setattr(release, "fingerprint", lambda: "another-release")
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200 and again["ETag"] != first["ETag"]
+
+
+def test_the_release_fingerprint_follows_the_files_it_is_made_of(tmp_path, monkeypatch):
+    (tmp_path / "templates").mkdir()
+    page = tmp_path / "templates" / "page.html"
+    page.write_text("<p>one</p>")
+    monkeypatch.setattr(release, "__file__", str(tmp_path / "release.py"))
+    release.fingerprint.cache_clear()
+    try:
+        before = release.fingerprint()
+        release.fingerprint.cache_clear()
+        assert release.fingerprint() == before
+        page.write_text("<p>two</p>")
+        release.fingerprint.cache_clear()
+        assert release.fingerprint() != before
+    finally:
+        release.fingerprint.cache_clear()

@@ -35,6 +35,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.http import quote_etag
 
+from broadsheet import release
 from broadsheet.conf import conf
 from broadsheet.newsroom.models import Article, SiteSettings
 
@@ -54,6 +55,8 @@ class Stamp:
             # The day: the form's signed time (its stamp) is never more than a day old,
             # even for a reader whose browser keeps revalidating its copy of a quiet page.
             int(time.time() // 86400),
+            # The release: an upgrade that changed how pages are drawn redraws them.
+            release.fingerprint(),
             self.article_pk, request.get_full_path(), *self.values,
         ]  # fmt: skip
         key = "|".join(str(part) for part in parts)
