@@ -44,7 +44,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "broadsheet.settings")
 django.setup()  # the checks module reads the site's models (not here: no query is made)
 
 from broadsheet.demo import crowd, discussions, history  # noqa: E402
-from broadsheet.moderation import checks  # noqa: E402
+from broadsheet.moderation import wordmatch  # noqa: E402
 from broadsheet.moderation.evaluation import LabelledFileError, read_labelled  # noqa: E402
 
 # A site's list as moderators write one, each rule with a word it catches.
@@ -188,11 +188,11 @@ def disguised(rng: random.Random, kind: str, phrase: str) -> str:
 
 def matcher(phrases: list[str]) -> Callable[[str, str, str, str], tuple[int, str] | None]:
     """What the ``word_lists`` check does with a comment: the rule found, and what it matched."""
-    rules = checks._compile(tuple(phrases))
+    rules = wordmatch.compile_rules(tuple(phrases))
     assert rules is not None
 
     def search(body: str, name: str = "", email: str = "", url: str = "") -> tuple[int, str] | None:
-        return rules.search(checks.match_text(body, name, email, url))
+        return rules.search(wordmatch.match_text(body, name, email, url))
 
     return search
 

@@ -3,7 +3,7 @@
     .venv/bin/python bench/wordlists.py [--sizes 100 1000 5000]
 
 For each list size, times the search a posted comment goes through (the rules'
-pattern without groups, ``checks._compile(...).finder``) and, for comparison, the
+pattern without groups, ``wordmatch.compile_rules(...).finder``) and, for comparison, the
 same alternatives with a named group per rule, as the check searched before: the
 groups cost a step per rule for every rule that fails at each place in the text.
 Then the whole matching the check does (``match_text`` and ``search``), for plain
@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "broadsheet.settings")
 django.setup()  # the checks module reads the site's models
 
-from broadsheet.moderation import checks  # noqa: E402
+from broadsheet.moderation import wordmatch  # noqa: E402
 
 
 def main() -> None:
@@ -49,7 +49,7 @@ def main() -> None:
     ]  # fmt: skip
     for size in args.sizes:
         phrases = tuple(word() + ("*" if n % 3 == 0 else "") for n in range(size))
-        rules = checks._compile(phrases)
+        rules = wordmatch.compile_rules(phrases)
         assert rules is not None
         grouped = rules.plain.namer
         for label, pattern in (("without groups", rules.finder), ("a group per rule", grouped)):
@@ -61,7 +61,7 @@ def main() -> None:
         for label, texts in (("plain", comments), ("disguised", disguised)):
             start = time.perf_counter()
             for text in texts:
-                rules.search(checks.match_text(text, "", "", ""))
+                rules.search(wordmatch.match_text(text, "", "", ""))
             each = (time.perf_counter() - start) / len(texts)
             print(f"{size:>6} rules, check, {label:>9}: {each * 1000:8.1f} ms a comment")
 

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from broadsheet.discussion.models import Comment
-from broadsheet.moderation import actions, checks
+from broadsheet.moderation import actions, wordmatch
 from broadsheet.moderation.models import AuditEntry, WordRule, phrase_problem
 from tests.conftest import post
 from tests.test_html import check_page
@@ -137,9 +137,9 @@ def test_only_published_comments_count_and_only_the_latest(staff, article):
     Comment.objects.filter(pk=held.pk).update(status=Status.PENDING)
     published(article, *[f"Roads closed {n}" for n in range(3)])
     # The latest three published comments are the ones tried.
-    [reach] = checks.rule_reach(["weather"], checks.recent_published_texts(limit=3))
+    [reach] = wordmatch.rule_reach(["weather"], wordmatch.recent_published_texts(limit=3))
     assert (reach.caught, reach.tested) == (0, 3)
-    [reach] = checks.rule_reach(["weather"], checks.recent_published_texts())
+    [reach] = wordmatch.rule_reach(["weather"], wordmatch.recent_published_texts())
     assert (reach.caught, reach.tested) == (1, 4)
 
 
@@ -193,7 +193,7 @@ def test_reach_is_what_the_check_itself_catches(article, rules):
     caught = {"casino": 7, "*casino*": 9, "c*a*s*i*n*o": 7, "casino*": 8}
     for phrase in ["casino", "*casino*", "c*a*s*i*n*o", "casino*"]:
         comments = published(article, *texts)
-        [reach] = checks.rule_reach([phrase], checks.recent_published_texts(limit=len(texts)))
+        [reach] = wordmatch.rule_reach([phrase], wordmatch.recent_published_texts(limit=len(texts)))
         WordRule.objects.create(phrase=phrase, list=HOLD)
         held = [post(article, c.body).status == Status.PENDING for c in comments]
         assert reach.caught == sum(held) == caught[phrase], phrase
@@ -299,13 +299,13 @@ def test_a_rule_removed_by_another_moderator_meanwhile_is_not_put_back_unchecked
     staff, monkeypatch
 ):
     WordRule.objects.create(phrase="*ab*", list=HOLD)  # stored before the guard
-    try_rules = checks.rule_reach
+    try_rules = wordmatch.rule_reach
 
     def other_moderator_removes_it(*args, **kwargs):
         WordRule.objects.filter(phrase="*ab*").delete()
         return try_rules(*args, **kwargs)
 
-    monkeypatch.setattr(checks, "rule_reach", other_moderator_removes_it)
+    monkeypatch.setattr(wordmatch, "rule_reach", other_moderator_removes_it)
     response = staff.post(URL, {"hold": "*ab*\ncasino", "block": ""})
     assert response.status_code == 400
     assert "“*ab*” is too broad" in response.content.decode()

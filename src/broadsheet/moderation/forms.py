@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from broadsheet.moderation import checks
+from broadsheet.moderation import wordmatch
 from broadsheet.moderation.models import Block, Report, WordRule, new_rule_problem
 
 DURATIONS = [
@@ -119,8 +119,8 @@ class WordRuleAdminForm(forms.ModelForm):
         label="Save even if it is broad",
         required=False,
         help_text="A rule that would have caught more than "
-        f"{checks.BROAD_SHARE * 100:g} % of the site's last {checks.RECENT_PUBLISHED:,} published "
-        "comments is saved only when this is ticked.",
+        f"{wordmatch.BROAD_SHARE * 100:g} % of the site's last "
+        f"{wordmatch.RECENT_PUBLISHED:,} published comments is saved only when this is ticked.",
     )
 
     class Meta:
@@ -132,12 +132,12 @@ class WordRuleAdminForm(forms.ModelForm):
         phrase = data.get("phrase")
         new = {"phrase", "list"} & set(self.changed_data)
         if phrase and data.get("list") and new and not data.get("save_anyway"):
-            (reach,) = checks.rule_reach([phrase], checks.recent_published_texts())
+            (reach,) = wordmatch.rule_reach([phrase], wordmatch.recent_published_texts())
             if reach.too_broad:
                 self.add_error(
                     "phrase",
                     f"“{phrase}” would have caught {reach.said}, more than "
-                    f"{checks.BROAD_SHARE * 100:g} %: it would catch many comments moderators "
+                    f"{wordmatch.BROAD_SHARE * 100:g} %: it would catch many comments moderators "
                     "publish. Write more of the word, or tick “Save even if it is broad”.",
                 )
         return data

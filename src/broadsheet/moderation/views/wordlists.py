@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from broadsheet.discussion.models import Comment
-from broadsheet.moderation import actions, checks
+from broadsheet.moderation import actions, wordmatch
 from broadsheet.moderation.forms import WordListsForm
 from broadsheet.moderation.models import WordRule, phrase_problem
 from broadsheet.moderation.views.decorators import moderator_required, needs
@@ -34,7 +34,7 @@ class Found:
     """A rule of one list, with how many recent published comments it catches."""
 
     kind: str
-    reach: checks.Reach
+    reach: wordmatch.Reach
     problem: str = ""  # why it would not be accepted now, for a rule stored before
 
     @property
@@ -74,7 +74,7 @@ def word_lists(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             pairs = form.new_rules()
             reaches = (
-                checks.rule_reach([phrase for _, phrase in pairs], texts.get()) if pairs else []
+                wordmatch.rule_reach([phrase for _, phrase in pairs], texts.get()) if pairs else []
             )
             new = [Found(kind, reach) for (kind, _), reach in zip(pairs, reaches, strict=True)]
             confirmed = set(request.POST.getlist("confirm"))
@@ -101,8 +101,8 @@ def word_lists(request: HttpRequest) -> HttpResponse:
             "others": [f for f in new if not f.reach.too_broad] if asking else [],
             "confirmed": confirmed,
             "stale": _stale(stored, texts),
-            "limit": checks.RECENT_PUBLISHED,
-            "broad_share": f"{checks.BROAD_SHARE * 100:g} %",
+            "limit": wordmatch.RECENT_PUBLISHED,
+            "broad_share": f"{wordmatch.BROAD_SHARE * 100:g} %",
         },
         status=400 if form.errors else 200,
     )
@@ -112,11 +112,11 @@ class _Texts:
     """The recent published comments' match text, read once a request and only if needed."""
 
     def __init__(self) -> None:
-        self._texts: list[checks.MatchText] | None = None
+        self._texts: list[wordmatch.MatchText] | None = None
 
-    def get(self) -> list[checks.MatchText]:
+    def get(self) -> list[wordmatch.MatchText]:
         if self._texts is None:
-            self._texts = checks.recent_published_texts()
+            self._texts = wordmatch.recent_published_texts()
         return self._texts
 
 
@@ -145,7 +145,7 @@ def _try_stored(stored: dict[str, list[str]], texts: _Texts) -> list[Found]:
     for kind, phrases in stored.items():
         if not phrases:
             continue
-        for reach in checks.rule_reach(phrases, texts.get()):
+        for reach in wordmatch.rule_reach(phrases, texts.get()):
             problem = phrase_problem(reach.phrase) or ""
             if problem or reach.too_broad:
                 found.append(Found(kind, reach, problem))
