@@ -328,68 +328,93 @@ def restore(
 
     ``backup`` is what ``survey`` found in the file."""
     _check_empty()
-    keep_blocks = _blocks_usable(backup, without_blocks=without_blocks, summary=summary)
-    users = accounts.Accounts(summary)
-    comment_ids: list[int] = []
-    batch: list[ImportedComment] = []
-    sections_parent: dict[int, int] = {}
-    touched: set[type[models.Model]] = {Author, Section, Tag, Article, Comment}
-
-    def flush() -> None:
-        if batch:
-            stored = discussion_actions.import_comments(batch)
-            comment_ids.extend(c.pk for c in stored)
-            summary.count("comments", "created", len(stored))
-            batch.clear()
-
+    run = _Restore(backup, summary=summary, without_blocks=without_blocks)
     for section, record, _line in _records(path):
         if section == "site":
-            site = SiteSettings.load()
-            for name, value in _fields_for(SiteSettings, record).items():
-                if name != "id":
-                    setattr(site, name, value)
-            site.save()
+            _restore_site(record)
             continue
         if section not in SECTIONS:
             continue
         progress(1)
         summary.count(section, "found")
-        if section == "groups":
-            accounts.restore_group(record, summary)
-            continue
-        if section == "accounts":
-            users.restore(_fields_for(get_user_model(), record), record)
-            continue
-        if section == "moderation" and record.get("table") == BLOCKS and not keep_blocks:
-            summary.count(section, "skipped")
-            continue
-        if section == "authors":
-            Author.objects.create(**_fields_for(Author, record))
-        elif section == "sections":
-            kwargs = _fields_for(Section, record)
-            parent = kwargs.pop("parent_id", None)
-            obj = Section.objects.create(**kwargs)
-            if parent:
-                sections_parent[obj.pk] = parent
-        elif section == "tags":
-            Tag.objects.create(**_fields_for(Tag, record))
-        elif section == "articles":
-            _restore_article(record)
-        elif section == "comments":
-            batch.append(_comment_record(record))
-            if len(batch) >= 1000:
-                flush()
-            continue
-        elif section == "moderation":
-            touched.add(_restore_moderation(record))
-        summary.count(section, "created")
-    flush()
-    for pk, parent in sections_parent.items():
-        Section.objects.filter(pk=pk).update(parent_id=parent)
-    users.rekey()
-    touched.add(get_user_model())
-    _reset_sequences(touched)
-    return comment_ids
+        if outcome := getattr(run, section)(record):
+            summary.count(section, outcome)
+    run.finish()
+    return run.comment_ids
+
+
+def _restore_site(record: dict) -> None:
+    site = SiteSettings.load()
+    for name, value in _fields_for(SiteSettings, record).items():
+        if name != "id":
+            setattr(site, name, value)
+    site.save()
+
+
+class _Restore:
+    """One restore's state, and a method for each section of the file: it returns
+    how the record counts in the summary, or None when counted elsewhere."""
+
+    def __init__(self, backup: Backup, *, summary: Summary, without_blocks: bool) -> None:
+        self.summary = summary
+        self.keep_blocks = _blocks_usable(backup, without_blocks=without_blocks, summary=summary)
+        self.users = accounts.Accounts(summary)
+        self.comment_ids: list[int] = []
+        self.batch: list[ImportedComment] = []
+        self.sections_parent: dict[int, int] = {}
+        self.touched: set[type[models.Model]] = {Author, Section, Tag, Article, Comment}
+
+    def groups(self, record: dict) -> None:
+        accounts.restore_group(record, self.summary)
+
+    def accounts(self, record: dict) -> None:
+        self.users.restore(_fields_for(get_user_model(), record), record)
+
+    def authors(self, record: dict) -> str:
+        Author.objects.create(**_fields_for(Author, record))
+        return "created"
+
+    def sections(self, record: dict) -> str:
+        kwargs = _fields_for(Section, record)
+        parent = kwargs.pop("parent_id", None)
+        section = Section.objects.create(**kwargs)
+        if parent:
+            self.sections_parent[section.pk] = parent  # set once every section is there
+        return "created"
+
+    def tags(self, record: dict) -> str:
+        Tag.objects.create(**_fields_for(Tag, record))
+        return "created"
+
+    def articles(self, record: dict) -> str:
+        _restore_article(record)
+        return "created"
+
+    def comments(self, record: dict) -> None:
+        self.batch.append(_comment_record(record))
+        if len(self.batch) >= 1000:
+            self._flush()
+
+    def moderation(self, record: dict) -> str:
+        if record.get("table") == BLOCKS and not self.keep_blocks:
+            return "skipped"
+        self.touched.add(_restore_moderation(record))
+        return "created"
+
+    def _flush(self) -> None:
+        if self.batch:
+            stored = discussion_actions.import_comments(self.batch)
+            self.comment_ids.extend(c.pk for c in stored)
+            self.summary.count("comments", "created", len(stored))
+            self.batch.clear()
+
+    def finish(self) -> None:
+        self._flush()
+        for pk, parent in self.sections_parent.items():
+            Section.objects.filter(pk=pk).update(parent_id=parent)
+        self.users.rekey()
+        self.touched.add(get_user_model())
+        _reset_sequences(self.touched)
 
 
 def _restore_article(record: dict) -> None:
