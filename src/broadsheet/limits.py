@@ -5,14 +5,16 @@ before ``READER_BODY_LIMIT`` (a tunable); a post over it is answered 413 before
 any of it is read. Editors save articles in the admin, where a long one (each
 Hebrew letter is six bytes once form-encoded) or an imported WordPress post
 needs far more: the admin is allowed up to Django's
-``DATA_UPLOAD_MAX_MEMORY_SIZE``. The JSON API applies the readers' limit itself
-(``api.parsing``), to answer in JSON.
+``DATA_UPLOAD_MAX_MEMORY_SIZE``, and a larger form is answered 413 here too (Django
+would refuse it later with a bare "Bad Request (400)"). The JSON API applies the
+readers' limit itself (``api.parsing``), to answer in JSON.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
@@ -25,16 +27,22 @@ class ReaderBodyLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        limit = conf.READER_BODY_LIMIT
         declared = request.META.get("CONTENT_LENGTH") or "0"
-        if (
-            declared.isdigit()
-            and int(declared) > limit
-            and not request.path_info.startswith((reverse("admin:index"), PATH_PREFIX))
-        ):
-            return HttpResponse(
-                f"The request body is larger than {limit} bytes.\n",
-                status=413,
-                content_type="text/plain; charset=utf-8",
-            )
+        if not declared.isdigit():
+            return self.get_response(request)
+        if request.path_info.startswith(reverse("admin:index")):
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            if int(declared) > limit:
+                return _too_large(
+                    f"The form is larger than {limit} bytes ({limit / 2**20:g} MiB), "
+                    "the most the admin takes: shorten the article, or split it in two.\n"
+                )
+        elif not request.path_info.startswith(PATH_PREFIX):
+            limit = conf.READER_BODY_LIMIT
+            if int(declared) > limit:
+                return _too_large(f"The request body is larger than {limit} bytes.\n")
         return self.get_response(request)
+
+
+def _too_large(message: str) -> HttpResponse:
+    return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")

@@ -284,3 +284,19 @@ def test_a_scheduled_article_whose_time_has_come_is_listed_as_published(editor_c
     rows = editor_client.get("/admin/newsroom/article/").content.decode()
     came_out = rows[rows.index("Came out at six") :]
     assert came_out.index("Published") < came_out.index("</tr>")
+
+
+def test_an_article_over_the_admins_limit_is_413_saying_so_and_saves_nothing(
+    editor_client, settings
+):
+    # Django itself would refuse the form later, with a bare "Bad Request (400)".
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 20_000
+    response = editor_client.post(
+        "/admin/newsroom/article/add/",
+        urlencode(article_form(body="ש" * 4_000)),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 413
+    assert "larger than 20000 bytes" in response.content.decode()
+    assert "the most the admin takes" in response.content.decode()
+    assert not Article.objects.exists()
