@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from broadsheet.moderation import actions
 from broadsheet.moderation.models import AuditEntry, Block, ModerationSettings, WordRule
+from broadsheet.newsroom import actions as newsroom_actions
+from broadsheet.newsroom.models import Article
 from tests.conftest import post
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +84,30 @@ def test_changing_a_blocks_end_in_the_admin_is_audited(client, editor, article):
     )
     assert any("by IP address: now until 2020-01-01" in n for n in notes), notes
     assert any(n.startswith("Blocked by IP address for good") for n in notes), notes
+
+
+def test_the_admins_audit_list_names_the_story_and_what_changed(client, editor, article):
+    newsroom_actions.set_comment_policy(article, Article.CommentPolicy.HOLD, actor=editor)
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.ARTICLE)
+    listed = client.get("/admin/moderation/auditentry/").content.decode()
+    assert article.title in listed
+    assert "hold every comment for review" in listed
+    page = client.get(f"/admin/moderation/auditentry/{entry.pk}/change/").content.decode()
+    assert "#None" not in page
+    assert f"ed: Changed a story&#x27;s comments, article #{article.pk}" in page
+
+
+def test_the_admins_audit_list_loads_comments_and_stories_with_the_rows(client, editor, article):
+    def list_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/admin/moderation/auditentry/").status_code == 200
+        return len(queries)
+
+    actions.reject(post(article, "one"), actor=editor)
+    newsroom_actions.set_comment_policy(article, Article.CommentPolicy.HOLD, actor=editor)
+    few = list_queries()
+    for n in range(5):
+        actions.reject(post(article, f"more {n}"), actor=editor)
+    for n in range(5):
+        newsroom_actions.set_comments_open(article, n % 2 == 1, actor=editor)
+    assert list_queries() == few

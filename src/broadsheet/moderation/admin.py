@@ -158,8 +158,17 @@ class LearnedModelAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor", "action", "comment", "from_status", "to_status"]
+    # A change to a story's discussion, the settings or the word lists names no comment:
+    # its story and note say what it was.
+    list_display = ["created_at", "actor", "action", "subject", "from_status", "to_status", "note"]
+    # Named: each link may be empty, and a bare select_related() follows none of them.
+    list_select_related = ["actor", "comment", "article"]
     list_filter = ["action"]
+
+    @admin.display(description="Comment or story")
+    def subject(self, entry: AuditEntry) -> str | None:
+        found = entry.comment or entry.article
+        return str(found) if found else None  # None: the admin's "-"
 
     # Append-only.
     def has_add_permission(self, request: HttpRequest) -> bool:

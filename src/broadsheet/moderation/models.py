@@ -276,7 +276,13 @@ class AuditEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.actor} {self.action} #{self.comment_id}"
+        # The admin's title for an entry; many concern no comment (a story, the settings).
+        said = f"{self.actor or 'Automatic'}: {self.get_action_display()}"
+        if self.comment_id:
+            return f"{said}, comment #{self.comment_id}"
+        if self.article_id:
+            return f"{said}, article #{self.article_id}"
+        return said
 
 
 class LearnedModel(models.Model):
