@@ -3,6 +3,8 @@ site's published comments, the confirm step for a broad one, and the audit entry
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
@@ -329,3 +331,14 @@ def test_stored_rules_are_tried_once_until_the_lists_or_the_comments_change(staf
     assert reads_comments() == 0  # kept: only the newest comment's id is looked up
     post(article, "A new comment")
     assert reads_comments() == 1
+
+
+def test_the_page_says_disguises_are_seen_through_and_each_example_is_caught(staff, article):
+    html = staff.get(URL).content.decode()
+    examples = re.findall(r'<span class="disguise">“([^”]+)”</span>', html)
+    assert len(examples) == 5
+    actions.save_word_lists({HOLD: ["casino"], BLOCK: []}, actor=None)
+    for example in examples:
+        comment = post(article, f"Try {example} tonight")
+        assert comment.status == Status.PENDING
+        assert comment.reasons[0]["reason"].endswith("(the rule “casino” on the hold list).")
