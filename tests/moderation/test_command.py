@@ -141,6 +141,16 @@ def test_a_crowds_share_of_raters_reads_from_one_half_as_not_to_publish(tmp_path
     assert "3 labels are a share of raters between 0 and 1; 0.5 or more" in err.getvalue()
 
 
+@pytest.mark.parametrize("label", ["1.5", "-0.1", "nan", "0,7"])
+def test_a_label_outside_zero_to_one_is_refused_saying_what_a_label_may_be(tmp_path, label):
+    rows = [("Thanks for the clear report.", "0.1"), ("What a moron.", label)]
+    path = write_csv(tmp_path / "civil.csv", ["comment_text", "target"], rows)
+    with pytest.raises(LabelledFileError) as refused:
+        read_labelled(path)
+    assert f"line 3: label {label!r}" in str(refused.value)
+    assert "nor a share of raters between 0 and 1 (written with a point: 0.7)" in str(refused.value)
+
+
 def test_a_page_column_says_where_each_comment_was_posted(tmp_path):
     page = "https://www.video.example/watch?v=abc https://vid.example.com/abc"
     ham_links = ["https://video.example/watch?v=abc&t=139", "http://vid.example.com/abc"]

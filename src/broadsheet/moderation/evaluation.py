@@ -255,7 +255,10 @@ def _add_row(data: Labelled, row: list[str], at: _Columns, where: str) -> None:
     raw = row[at.label]
     label = label_of(raw)
     if label is None:
-        raise LabelledFileError(f"{where}: label {raw!r} is neither spam (1) nor ham (0)")
+        raise LabelledFileError(
+            f"{where}: label {raw!r} is neither spam (1) nor ham (0), "
+            "nor a share of raters between 0 and 1 (written with a point: 0.7)"
+        )
     if not row[at.text].strip():
         data.empty += 1
         return
