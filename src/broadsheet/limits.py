@@ -28,19 +28,19 @@ class ReaderBodyLimitMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         declared = request.META.get("CONTENT_LENGTH") or "0"
-        if not declared.isdigit():
+        # Nearly every request (each GET) stops here, before any address is looked up.
+        size = int(declared) if declared.isdigit() else 0
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE  # the admin's; None: no limit
+        if size <= conf.READER_BODY_LIMIT and (limit is None or size <= limit):
             return self.get_response(request)
         if request.path_info.startswith(reverse("admin:index")):
-            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-            if int(declared) > limit:
+            if limit is not None and size > limit:
                 return _too_large(
                     f"The form is larger than {limit} bytes ({limit / 2**20:g} MiB), "
                     "the most the admin takes: shorten the article, or split it in two.\n"
                 )
         elif not request.path_info.startswith(PATH_PREFIX):
-            limit = conf.READER_BODY_LIMIT
-            if int(declared) > limit:
-                return _too_large(f"The request body is larger than {limit} bytes.\n")
+            return _too_large(f"The request body is larger than {conf.READER_BODY_LIMIT} bytes.\n")
         return self.get_response(request)
 
 
