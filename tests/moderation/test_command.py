@@ -339,3 +339,14 @@ def test_a_spreadsheets_windows_1252_csv_is_read_and_said_so(tmp_path):
     (tmp_path / "bytes.csv").write_bytes(b"text,label\n\x81\xff\xfe,1\n")
     with pytest.raises(LabelledFileError, match="neither UTF-8 nor Windows-1252"):
         read_labelled(tmp_path / "bytes.csv")
+
+
+def test_a_row_with_more_columns_than_the_header_is_refused_not_misread(tmp_path):
+    path = tmp_path / "comma.csv"
+    path.write_text('comment_text,target\n"hi there",0.1\n"you idiot",0,7\n', encoding="utf-8")
+    with pytest.raises(LabelledFileError, match=r"line 3: 3 columns where the first line has 2"):
+        read_labelled(path)
+    # A trailing empty cell, as some spreadsheets write, is no such mistake.
+    trailing = tmp_path / "trailing.csv"
+    trailing.write_text("text,label\nhello there,0,\nbuy now,1,\n", encoding="utf-8")
+    assert read_labelled(trailing).labels == [0, 1]

@@ -204,6 +204,7 @@ def _read_labelled(
                 label=_column(header, label_column, LABEL_COLUMNS, "label", path),
                 date=_find(header, DATE_COLUMNS),
                 page=_find(header, PAGE_COLUMNS),
+                width=len(header),
             )
             rows, first_line = reader, 2
             numbered = label_column is not None and label_column.strip().isdigit()
@@ -231,6 +232,7 @@ class _Columns:
     label: int
     date: int | None
     page: int | None
+    width: int  # the first line's columns
 
 
 def _csv_rows(handle: TextIO, path: Path) -> tuple[Iterator[list[str]], list[str]]:
@@ -252,6 +254,12 @@ def _csv_rows(handle: TextIO, path: Path) -> tuple[Iterator[list[str]], list[str
 def _add_row(data: Labelled, row: list[str], at: _Columns, where: str) -> None:
     if len(row) <= max(at.text, at.label):
         raise LabelledFileError(f"{where}: too few columns")
+    if any(cell.strip() for cell in row[at.width :]):
+        # Read on, its cells would be taken from the wrong columns: "0,7" as a label of 0.
+        raise LabelledFileError(
+            f"{where}: {len(row)} columns where the first line has {at.width} "
+            "(a decimal comma, or a comma in a text that is not in quotes?)"
+        )
     raw = row[at.label]
     label = label_of(raw)
     if label is None:
