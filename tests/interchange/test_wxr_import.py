@@ -309,7 +309,7 @@ def test_older_wxr_versions_and_their_namespaces(db, name, base, author):
 
 def test_imported_statuses_train_the_moderation_filter(db):
     output = run_import("wxr", SAMPLES / "wordpress-1.2.xml")
-    assert "The moderation filter learnt from" in output or "filter is not available" in output
+    assert "The moderation filter learned from" in output or "filter is not available" in output
 
 
 def test_author_url_that_is_not_a_web_address_is_dropped_with_a_note(db, tmp_path):

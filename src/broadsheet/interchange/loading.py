@@ -221,4 +221,4 @@ def train_moderation(summary: Summary, comment_ids: list[int]) -> None:
             yield Comment.objects.filter(pk__in=comment_ids[start : start + BATCH]).order_by("pk")
 
     learned = learn_from_comments(comments())
-    summary.inform(f"The moderation filter learnt from {learned} imported decisions.")
+    summary.inform(f"The moderation filter learned from {learned} imported decisions.")

@@ -154,7 +154,7 @@ class ArticleAdmin(admin.ModelAdmin):
             request,
             queryset,
             change,
-            "Every new comment on {n} article(s) waits for a moderator (staff's aside).",
+            "Every new comment on {n} article(s) waits for a moderator, except staff's.",
         )
 
     @admin.action(description="Back to the site's policy", permissions=["change"])

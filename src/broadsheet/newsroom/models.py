@@ -260,7 +260,7 @@ class Article(models.Model):
         return self.origin.startswith("wxr:")
 
     def holds_every_comment(self, site: SiteSettings | None = None) -> bool:
-        """Whether every comment posted here now waits for a moderator (staff's aside):
+        """Whether every comment posted here now waits for a moderator, except staff's:
         by the story's own choice, or by the site's when the story follows it."""
         if self.comment_policy == self.CommentPolicy.SITE:
             site = site or SiteSettings.load()

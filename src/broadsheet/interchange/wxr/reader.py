@@ -425,7 +425,7 @@ def utc_time(gmt: str, local: str, offset: timedelta, pub_date: str = "") -> dat
 
 @dataclass
 class Survey:
-    """What a first, validating pass learnt about the file."""
+    """What a first, validating pass learned about the file."""
 
     channel: Channel
     posts: int = 0

@@ -239,8 +239,9 @@ class Command(BaseCommand):
             self.stdout.write("The site's filter has not learned anything yet.")
             return
         self.stdout.write(
-            f"Version {summary['version']}: learned from {summary['published_examples']} "
-            f"published and {summary['unpublished_examples']} unpublished comments."
+            f"Stored model version {summary['version']}: learned from "
+            f"{summary['published_examples']} published and "
+            f"{summary['unpublished_examples']} unpublished comments."
         )
         if problem := learned.stored_problem():
             # After an upgrade that changed the features, until `migrate` retrains it.
