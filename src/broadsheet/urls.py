@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from broadsheet.discussion import views as discussion_views
 from broadsheet.newsroom import views as newsroom_views
@@ -22,6 +24,8 @@ discussion_patterns = [
 ]
 
 urlpatterns = [
+    # Browsers ask for it on every page that names no icon, the admin's included.
+    path("favicon.ico", RedirectView.as_view(url=static("broadsheet/favicon.svg"))),
     path("admin/", admin.site.urls),
     path("moderation/", include("broadsheet.moderation.urls")),
     path("api/v1/", include("broadsheet.api.urls")),

@@ -216,3 +216,10 @@ def test_a_source_address_that_is_not_a_web_address_is_not_linked(client):
     html = client.get(article.get_absolute_url()).content.decode()
     assert "Odd Outlet" in html
     assert "javascript:" not in html
+
+
+def test_the_site_icon_is_found_where_browsers_look_for_it(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    icon = client.get(response["Location"])
+    assert icon.status_code == 200 and b"<svg" in b"".join(icon.streaming_content)
