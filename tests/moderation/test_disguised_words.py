@@ -157,3 +157,9 @@ def test_long_disguised_texts_are_matched_in_linear_time(article):
     WordRule.objects.create(phrase="kill", list=HOLD)
     for text in ["c a s i n " * 990, "1" * 9_900, "k" + "i1" * 4900, "c" + "a" * 9000 + "sin"]:
         assert post(article, text).status == Status.APPROVED
+
+
+def test_the_reason_quotes_a_struck_word_whole(article, lists):
+    struck = "v\u0336i\u0336a\u0336g\u0336r\u0336a\u0336"
+    reason = post(article, f"cheap {struck} here").reasons[0]["reason"]
+    assert f"Contains “{struck}”" in reason

@@ -62,6 +62,10 @@ def drawn(text: str) -> str:
     return "".join(map(_drawn_char, text))
 
 
+# Marks that sit on the letter before them, and characters that draw nothing.
+_ON_A_LETTER = {"Mn", "Me", "Cf"}
+
+
 @dataclass(frozen=True)
 class Undisguised:
     """A text as a word list reads it, and where in the text each character came from."""
@@ -70,8 +74,12 @@ class Undisguised:
     source: Sequence[int]
 
     def written(self, original: str, start: int, end: int) -> str:
-        """What ``text[start:end]`` was written as in ``original``."""
-        return original[self.source[start] : self.source[end - 1] + 1]
+        """What ``text[start:end]`` was written as in ``original``, with the marks
+        written on its last letter (a stroke, an accent) or right after it."""
+        stop = self.source[end - 1] + 1
+        while stop < len(original) and unicodedata.category(original[stop]) in _ON_A_LETTER:
+            stop += 1
+        return original[self.source[start] : stop]
 
 
 # Three or more letters or digits (or @, $ and !, which stand for letters) each on
