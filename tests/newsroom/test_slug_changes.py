@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from broadsheet.newsroom import actions
-from broadsheet.newsroom.models import Article, Redirect
+from broadsheet.newsroom.models import Article, Author, FormerSlug, Redirect, Section, Tag
 from tests.conftest import make_article
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +84,27 @@ def test_an_article_returned_to_draft_and_renamed_keeps_its_old_address(client):
     rename(article, "ferry-fares-rise")
     actions.publish(Article.objects.get(pk=article.pk))
     assert client.get("/article/ferry-fares/")["Location"] == "/article/ferry-fares-rise/"
+
+
+@pytest.mark.parametrize("model, prefix", [(Section, "section"), (Tag, "tag"), (Author, "author")])
+def test_a_renamed_section_tag_or_bylines_old_address_answers_301(client, model, prefix):
+    filed = model.objects.create(name="Council", slug="council")
+    filed.slug = "city-council"
+    filed.save()
+    response = client.get(f"/{prefix}/council/?page=2")
+    assert response.status_code == 301
+    assert response["Location"] == f"/{prefix}/city-council/?page=2"
+    assert client.get(f"/{prefix}/city-council/").status_code == 200
+
+    # Another takes the old slug: the address is its own now.
+    other = model.objects.create(name="Council (old)", slug="council")
+    assert client.get(f"/{prefix}/council/").status_code == 200
+    other.delete()
+    assert client.get(f"/{prefix}/council/").status_code == 404
+    # Renamed back, then deleted: no address is left pointing at it.
+    filed.slug = "council"
+    filed.save()
+    assert client.get(f"/{prefix}/city-council/").status_code == 301
+    filed.delete()
+    assert client.get(f"/{prefix}/city-council/").status_code == 404
+    assert not FormerSlug.objects.exists()

@@ -14,7 +14,15 @@ from django.utils.module_loading import import_string
 
 from broadsheet.conf import conf
 from broadsheet.markup import render_article, sanitize_html
-from broadsheet.newsroom.models import Article, Author, Redirect, Section, SiteSettings, Tag
+from broadsheet.newsroom.models import (
+    Article,
+    Author,
+    FormerSlug,
+    Redirect,
+    Section,
+    SiteSettings,
+    Tag,
+)
 
 
 def _store(article: Article) -> None:
@@ -129,6 +137,36 @@ def filing_changed(
     else:
         articles = Article.objects.filter(author=instance)
     articles.update(changed_at=timezone.now())
+
+
+def filing_renamed(sender, instance: Section | Tag | Author, raw: bool = False, **kwargs) -> None:
+    """A receiver (before a section, tag or byline is saved): a new slug keeps the old
+    archive address answering, with a 301 to the new one (``FormerSlug``)."""
+    if raw:
+        return
+    kind = FORMER_KINDS[type(instance)]
+    # The slug is this one's address now (again, or taken over from a renamed one): no
+    # redirect may stand in its way, even once this one is gone.
+    FormerSlug.objects.filter(kind=kind, slug=instance.slug).delete()
+    if instance.pk is None:
+        return
+    before = type(instance).objects.filter(pk=instance.pk).values_list("slug", flat=True).first()
+    if before is not None and before != instance.slug:
+        FormerSlug.objects.update_or_create(
+            kind=kind, slug=before, defaults={"target_id": instance.pk}
+        )
+
+
+def filing_deleted(sender, instance: Section | Tag | Author, **kwargs) -> None:
+    """A receiver (before a section, tag or byline is deleted): its old addresses go."""
+    FormerSlug.objects.filter(kind=FORMER_KINDS[type(instance)], target_id=instance.pk).delete()
+
+
+FORMER_KINDS: dict[type, str] = {
+    Section: FormerSlug.Kind.SECTION,
+    Tag: FormerSlug.Kind.TAG,
+    Author: FormerSlug.Kind.AUTHOR,
+}
 
 
 def set_comments_open(article: Article, is_open: bool, *, actor=None) -> Article:

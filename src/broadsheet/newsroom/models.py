@@ -288,3 +288,27 @@ class Redirect(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_path} -> {self.article_id}"
+
+
+class FormerSlug(models.Model):
+    """A slug a section, tag or byline had before it was renamed: its old archive
+    address answers 301 to the new one, until something else takes that slug."""
+
+    class Kind(models.TextChoices):
+        SECTION = "section", "Section"
+        TAG = "tag", "Tag"
+        AUTHOR = "author", "Byline"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    slug = models.CharField(max_length=150)
+    # The renamed row's id (of the model ``kind`` names); its rows go when it is deleted.
+    target_id = models.PositiveBigIntegerField()
+
+    class Meta:
+        constraints = [
+            # One target per old address; it also serves the archive pages' lookup.
+            models.UniqueConstraint(fields=["kind", "slug"], name="formerslug_one_per_address")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.slug} -> {self.target_id}"

@@ -1,13 +1,18 @@
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import render
 
 from broadsheet import conditional
 from broadsheet.conf import conf
-from broadsheet.newsroom.models import Article, Author, Section, Tag
+from broadsheet.newsroom.actions import FORMER_KINDS
+from broadsheet.newsroom.models import Article, Author, FormerSlug, Section, Tag
 from broadsheet.newsroom.querysets import ArticleQuerySet
+
+Filed = TypeVar("Filed", Section, Tag, Author)
 
 
 def _listing(
@@ -24,8 +29,25 @@ def front(request: HttpRequest) -> HttpResponse:
     return _listing(request, Article.objects.all(), "newsroom/front.html")
 
 
+def _filed(request: HttpRequest, model: type[Filed], slug: str) -> Filed | HttpResponse:
+    """The section, tag or byline of ``slug``; under a slug it had before it was
+    renamed, a 301 to its address now."""
+    found = model._default_manager.filter(slug=slug).first()
+    if found is not None:
+        return found
+    former = FormerSlug.objects.filter(kind=FORMER_KINDS[model], slug=slug).first()
+    renamed = model._default_manager.filter(pk=former.target_id).first() if former else None
+    if renamed is None:
+        raise Http404(f"No {model._meta.verbose_name} {slug!r}.")
+    query = request.META.get("QUERY_STRING", "")
+    url = renamed.get_absolute_url()
+    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+
+
 def section(request: HttpRequest, slug: str) -> HttpResponse:
-    obj = get_object_or_404(Section, slug=slug)
+    obj = _filed(request, Section, slug)
+    if isinstance(obj, HttpResponse):
+        return obj
     return _listing(
         request, Article.objects.filter(section=obj), "newsroom/archive.html",
         heading=obj.name, description=obj.description, kind="Section",
@@ -33,7 +55,9 @@ def section(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def tag(request: HttpRequest, slug: str) -> HttpResponse:
-    obj = get_object_or_404(Tag, slug=slug)
+    obj = _filed(request, Tag, slug)
+    if isinstance(obj, HttpResponse):
+        return obj
     return _listing(
         request, Article.objects.filter(tags=obj), "newsroom/archive.html",
         heading=obj.name, kind="Tag",
@@ -41,7 +65,9 @@ def tag(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def author(request: HttpRequest, slug: str) -> HttpResponse:
-    obj = get_object_or_404(Author, slug=slug)
+    obj = _filed(request, Author, slug)
+    if isinstance(obj, HttpResponse):
+        return obj
     return _listing(
         request, Article.objects.filter(author=obj), "newsroom/archive.html",
         heading=obj.name, description=obj.bio, kind="Author",
