@@ -25,7 +25,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -37,7 +37,7 @@ from django.utils.http import quote_etag
 
 from broadsheet import release
 from broadsheet.conf import conf
-from broadsheet.newsroom.models import Article, SiteSettings
+from broadsheet.newsroom.models import Article, SiteSettings, comments_close_time
 
 _DIGEST_PREFIX = "broadsheet:page-digest:"
 _PAGE_PREFIX = "broadsheet:page:"
@@ -120,13 +120,12 @@ def _site_field_names() -> tuple[str, ...]:
 def _open_now(published_at: Any, close_after_days: int | None) -> bool:
     """Whether the site's closing time (``Article.comments_close_at``) is still to
     come: it changes nothing stored when it passes, but the form must go then."""
-    if close_after_days is None:
-        return True
     if isinstance(published_at, str):  # SQLite hands back its text
         published_at = datetime.fromisoformat(published_at)
     if timezone.is_naive(published_at):
         published_at = timezone.make_aware(published_at, UTC)
-    return timezone.now() < published_at + timedelta(days=close_after_days)
+    close_at = comments_close_time(published_at, close_after_days)
+    return close_at is None or timezone.now() < close_at
 
 
 class _Copies:

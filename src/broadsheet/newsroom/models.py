@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -269,15 +269,23 @@ class Article(models.Model):
 
     def comments_close_at(self, site: SiteSettings | None = None):
         site = site or SiteSettings.load()
-        if site.close_comments_after_days is None or self.published_at is None:
-            return None
-        return self.published_at + timedelta(days=site.close_comments_after_days)
+        return comments_close_time(self.published_at, site.close_comments_after_days)
 
     def accepts_comments(self, site: SiteSettings | None = None) -> bool:
         if not self.comments_open or not self.is_live:
             return False
         close_at = self.comments_close_at(site)
         return close_at is None or timezone.now() < close_at
+
+
+def comments_close_time(
+    published_at: datetime | None, close_after_days: int | None
+) -> datetime | None:
+    """When the site's *close comments after days* closes them on an article published
+    at ``published_at``; None when it never does."""
+    if close_after_days is None or published_at is None:
+        return None
+    return published_at + timedelta(days=close_after_days)
 
 
 class Redirect(models.Model):
