@@ -212,13 +212,8 @@ def _discussion_changes(
         if name == "comments_open":
             said.append("Opened comments." if new else "Closed comments.")
         else:
-            said.append(f"Comment policy: {_policy_said(old)} → {_policy_said(new)}.")
+            said.append(f"Comment policy: {_said(before, name)} → {_said(after, name)}.")
     return said
-
-
-def _policy_said(policy: str) -> str:
-    label = str(Article.CommentPolicy(policy).label)
-    return label[0].lower() + label[1:]
 
 
 def _audit(article: Article | None, changes: list[str], *, actor) -> None:
@@ -233,8 +228,8 @@ def save_site_settings(site: SiteSettings, *, actor=None) -> SiteSettings:
         before = SiteSettings.objects.select_for_update().filter(pk=site.pk).first()
         site.save()
         said = [
-            f"{field.verbose_name.capitalize()}: {_setting_said(before, field)} → "
-            f"{_setting_said(site, field)}."
+            f"{field.verbose_name.capitalize()}: {_said(before, field.name)} → "
+            f"{_said(site, field.name)}."
             for field in SiteSettings._meta.concrete_fields
             if not field.primary_key
             and before is not None
@@ -245,8 +240,10 @@ def save_site_settings(site: SiteSettings, *, actor=None) -> SiteSettings:
     return site
 
 
-def _setting_said(site: SiteSettings, field: Any) -> str:
-    value = getattr(site, field.attname)
+def _said(obj: Article | SiteSettings, name: str) -> str:
+    """A field's value as the audit log says it: a choice by its label, lower-cased."""
+    field: Any = obj._meta.get_field(name)
+    value = getattr(obj, field.attname)
     if field.choices:
         label = str(dict(field.flatchoices).get(value, value))
         return label[0].lower() + label[1:]
