@@ -15,6 +15,7 @@ from django.utils.module_loading import import_string
 from broadsheet.conf import conf
 from broadsheet.markup import render_article, sanitize_html
 from broadsheet.newsroom.models import (
+    FORMER_KINDS,
     Article,
     Author,
     FormerSlug,
@@ -160,13 +161,6 @@ def filing_renamed(sender, instance: Section | Tag | Author, raw: bool = False, 
 def filing_deleted(sender, instance: Section | Tag | Author, **kwargs) -> None:
     """A receiver (before a section, tag or byline is deleted): its old addresses go."""
     FormerSlug.objects.filter(kind=FORMER_KINDS[type(instance)], target_id=instance.pk).delete()
-
-
-FORMER_KINDS: dict[type, str] = {
-    Section: FormerSlug.Kind.SECTION,
-    Tag: FormerSlug.Kind.TAG,
-    Author: FormerSlug.Kind.AUTHOR,
-}
 
 
 def set_comments_open(article: Article, is_open: bool, *, actor=None) -> Article:

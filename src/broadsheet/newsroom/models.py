@@ -320,3 +320,11 @@ class FormerSlug(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.slug} -> {self.target_id}"
+
+
+# Which kind of former slug each archived model's renames leave.
+FORMER_KINDS: dict[type[models.Model], str] = {
+    Section: FormerSlug.Kind.SECTION,
+    Tag: FormerSlug.Kind.TAG,
+    Author: FormerSlug.Kind.AUTHOR,
+}

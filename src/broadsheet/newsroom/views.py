@@ -8,8 +8,7 @@ from django.shortcuts import render
 
 from broadsheet import conditional
 from broadsheet.conf import conf
-from broadsheet.newsroom.actions import FORMER_KINDS
-from broadsheet.newsroom.models import Article, Author, FormerSlug, Section, Tag
+from broadsheet.newsroom.models import FORMER_KINDS, Article, Author, FormerSlug, Section, Tag
 from broadsheet.newsroom.querysets import ArticleQuerySet
 
 Filed = TypeVar("Filed", Section, Tag, Author)
