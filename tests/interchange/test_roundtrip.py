@@ -465,3 +465,31 @@ def test_json_backup_keeps_the_batch_of_a_bulk_moderation_decision(db, tmp_path)
     wipe()
     run_import("json", _write(tmp_path, "backup.json", first), "--no-train")
     assert set(audit.objects.values_list("batch", flat=True)) == {batch}
+
+
+def test_json_backup_keeps_the_old_addresses_of_renamed_sections_tags_and_bylines(
+    db, client, tmp_path
+):
+    section = Section.objects.create(name="Council", slug="council")
+    tag = Tag.objects.create(name="Budget", slug="budget")
+    author = Author.objects.create(name="Dana", slug="dana")
+    for filed, new in ((section, "city-council"), (tag, "city-budget"), (author, "dana-w")):
+        filed.slug = new
+        filed.save()
+    document = json.loads(run_export("json"))
+    assert sorted((f["kind"], f["slug"]) for f in document["former_slugs"]) == [
+        ("author", "dana"), ("section", "council"), ("tag", "budget")
+    ]  # fmt: skip
+    # A record this version cannot place is skipped, not stored.
+    document["former_slugs"].append({"kind": "page", "slug": "x", "target_id": 1})
+    wipe()
+    run_import("json", _write(tmp_path, "backup.json", json.dumps(document)), "--no-train")
+    for old, new in (
+        ("/section/council/", "/section/city-council/"),
+        ("/tag/budget/", "/tag/city-budget/"),
+        ("/author/dana/", "/author/dana-w/"),
+    ):
+        response = client.get(old)
+        assert response.status_code == 301, old
+        assert response["Location"] == new
+    assert client.get("/section/x/").status_code == 404

@@ -40,7 +40,14 @@ from broadsheet.interchange import accounts
 from broadsheet.interchange.summary import Summary
 from broadsheet.interchange.xmlstream import BrokenFile
 from broadsheet.newsroom import actions as newsroom_actions
-from broadsheet.newsroom.models import Article, Author, Section, SiteSettings, Tag
+from broadsheet.newsroom.models import (
+    Article,
+    Author,
+    FormerSlug,
+    Section,
+    SiteSettings,
+    Tag,
+)
 
 FORMAT = "broadsheet-backup"
 VERSION = 1
@@ -55,7 +62,8 @@ MODERATION_TABLES = (
 BLOCKS = "moderation.Block"
 # In the file's order: accounts before the records that name them by username.
 SECTIONS = (
-    "groups", "accounts", "authors", "sections", "tags", "articles", "comments", "moderation"
+    "groups", "accounts", "authors", "sections", "tags", "former_slugs", "articles", "comments",
+    "moderation",
 )  # fmt: skip
 
 
@@ -128,6 +136,8 @@ def write(out: TextIO) -> dict[str, int]:
     listing("authors", (row(a) for a in _rows(Author)))
     listing("sections", (row(s) for s in Section.objects.order_by("pk").iterator()))
     listing("tags", (row(t) for t in Tag.objects.order_by("pk").iterator()))
+    former = FormerSlug.objects.order_by("kind", "slug")
+    listing("former_slugs", (row(f, skip=("id",)) for f in former.iterator()))
     articles = Article.objects.order_by("pk").prefetch_related("tags", "redirects")
     listing(
         "articles",
@@ -384,6 +394,13 @@ class _Restore:
 
     def tags(self, record: dict) -> str:
         Tag.objects.create(**_fields_for(Tag, record))
+        return "created"
+
+    def former_slugs(self, record: dict) -> str:
+        kwargs = _fields_for(FormerSlug, record)
+        if kwargs.get("kind") not in FormerSlug.Kind.values or not kwargs.get("slug"):
+            return "skipped"
+        FormerSlug.objects.create(**kwargs)
         return "created"
 
     def articles(self, record: dict) -> str:
