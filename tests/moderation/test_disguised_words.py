@@ -163,3 +163,8 @@ def test_the_reason_quotes_a_struck_word_whole(article, lists):
     struck = "v\u0336i\u0336a\u0336g\u0336r\u0336a\u0336"
     reason = post(article, f"cheap {struck} here").reasons[0]["reason"]
     assert f"Contains “{struck}”" in reason
+
+
+def test_the_admins_word_rule_form_says_disguises_are_caught(admin_client):
+    page = admin_client.get("/admin/moderation/wordrule/add/").content.decode()
+    assert "disguised spellings are caught too" in page

@@ -119,7 +119,11 @@ class WordRule(models.Model):
 
     phrase = models.CharField(
         max_length=PHRASE_MAX_LENGTH,
-        help_text="Case does not matter; * stands for any run of letters (free*, *casino*).",
+        help_text=(
+            "Case does not matter; * stands for any run of letters (free*, *casino*). "
+            "Whole words only; disguised spellings are caught too (v1agra, v i a g r a, "
+            "look-alike letters)."
+        ),
     )
     list = models.CharField(max_length=5, choices=List.choices, default=List.HOLD)
     note = models.CharField(max_length=200, blank=True)
