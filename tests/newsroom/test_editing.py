@@ -68,6 +68,45 @@ def test_renaming_a_section_tag_or_byline_redraws_the_article_pages(editor_clien
     assert "Getting Around" in client.get(other_url, HTTP_IF_NONE_MATCH=other_etag).content.decode()
 
 
+def test_pages_are_drawn_anew_only_when_what_they_show_changed(editor_client):
+    client = Client()
+    top = Section.objects.create(name="News", slug="news")
+    child = Section.objects.create(name="Harbour", slug="harbour", parent=top)
+    tag = Tag.objects.create(name="Ferries", slug="ferries")
+    in_child = make_article(title="Ferry times", section=child, tags=[tag])
+    elsewhere = make_article(title="Elsewhere", section=top)
+
+    def etags():
+        return [client.get(a.get_absolute_url())["ETag"] for a in (in_child, elsewhere)]
+
+    first = etags()
+    # A description is on the section's own page only; a save that changes nothing
+    # shown, or nothing at all, leaves every article page as it was.
+    editor_client.post(
+        f"/admin/newsroom/section/{top.pk}/change/",
+        {"name": "News", "slug": "news", "description": "All the news", "position": 0},
+    )
+    tag.save()
+    assert etags() == first
+    # A sub-section is not in the menu: renaming it redraws its own articles only.
+    child.name = "The Harbour"
+    child.save()
+    second = etags()
+    assert second[0] != first[0] and second[1] == first[1]
+    assert "The Harbour" in client.get(in_child.get_absolute_url()).content.decode()
+    # Raised to the top level it joins the menu, on every page.
+    child.parent = None
+    child.save()
+    third = etags()
+    assert third[0] != second[0] and third[1] != second[1]
+    # So does a new top-level section; a new sub-section does not.
+    Section.objects.create(name="Sport", slug="sport")
+    fourth = etags()
+    assert fourth[1] != third[1]
+    Section.objects.create(name="Rowing", slug="rowing", parent=top)
+    assert etags() == fourth
+
+
 def test_deleting_a_tag_takes_it_off_its_articles_pages(client):
     tag = Tag.objects.create(name="Ferries", slug="ferries")
     article = make_article(tags=[tag])

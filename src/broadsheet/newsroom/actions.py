@@ -119,20 +119,27 @@ def unpublish(article: Article, *, actor=None) -> Article:
     return save_article(article, actor=actor)
 
 
-def filing_changed(
-    sender, instance: Section | Tag | Author, created: bool = False, raw: bool = False, **kwargs
-) -> None:
-    """A receiver: a section, tag or byline was saved, or is about to be deleted.
+# What an article page shows of its section, tags and byline: a save that changes none
+# of these leaves the pages as they were. The section menu (top-level sections, in order)
+# is on every page.
+SHOWN_FIELDS: dict[type, tuple[str, ...]] = {
+    Section: ("name", "slug", "position", "parent_id"),
+    Tag: ("name", "slug"),
+    Author: ("name", "slug"),
+}
 
-    The article pages that show its name must be drawn anew, so their ``changed_at``
-    (which a page's ETag and cache key hold) moves. The section menu is on every page,
-    so a section moves them all; a new tag or byline is on no page yet."""
-    if raw:
-        return
-    if isinstance(instance, Section):
+
+def _shown(instance: Section | Tag | Author) -> tuple:
+    return tuple(getattr(instance, name) for name in SHOWN_FIELDS[type(instance)])
+
+
+def _redraw(instance: Section | Tag | Author, *, menu: bool) -> None:
+    """Move ``changed_at`` (which a page's ETag and cache key hold) on the article pages
+    that show ``instance``; on every page when the section menu changed."""
+    if menu:
         articles = Article.objects.all()
-    elif created:
-        return
+    elif isinstance(instance, Section):
+        articles = Article.objects.filter(section=instance)
     elif isinstance(instance, Tag):
         articles = Article.objects.filter(tags=instance)
     else:
@@ -140,9 +147,38 @@ def filing_changed(
     articles.update(changed_at=timezone.now())
 
 
+def _in_menu(instance: Section | Tag | Author, shown: tuple) -> bool:
+    """Whether a section with what ``shown`` holds is in the menu (top level)."""
+    return isinstance(instance, Section) and shown[SHOWN_FIELDS[Section].index("parent_id")] is None
+
+
+def filing_changed(
+    sender, instance: Section | Tag | Author, created: bool = False, raw: bool = False, **kwargs
+) -> None:
+    """A receiver: a section, tag or byline was saved. The article pages that show what
+    changed of it are drawn anew (``filing_renamed`` noted what it was before)."""
+    if raw:
+        return
+    before = getattr(instance, "_shown_before", None)
+    now = _shown(instance)
+    if created or before is None:
+        # New: on no article page yet, but a top-level section joins the menu.
+        if _in_menu(instance, now):
+            _redraw(instance, menu=True)
+    elif before != now:
+        _redraw(instance, menu=_in_menu(instance, before) or _in_menu(instance, now))
+
+
+def filing_gone(sender, instance: Section | Tag | Author, **kwargs) -> None:
+    """A receiver (before a section, tag or byline is deleted, while its articles can
+    still be found): their pages lose its name."""
+    _redraw(instance, menu=_in_menu(instance, _shown(instance)))
+
+
 def filing_renamed(sender, instance: Section | Tag | Author, raw: bool = False, **kwargs) -> None:
     """A receiver (before a section, tag or byline is saved): a new slug keeps the old
-    archive address answering, with a 301 to the new one (``FormerSlug``)."""
+    archive address answering, with a 301 to the new one (``FormerSlug``); what the
+    pages show of it is noted for ``filing_changed``."""
     if raw:
         return
     kind = FORMER_KINDS[type(instance)]
@@ -151,10 +187,13 @@ def filing_renamed(sender, instance: Section | Tag | Author, raw: bool = False, 
     FormerSlug.objects.filter(kind=kind, slug=instance.slug).delete()
     if instance.pk is None:
         return
-    before = type(instance).objects.filter(pk=instance.pk).values_list("slug", flat=True).first()
-    if before is not None and before != instance.slug:
+    fields = SHOWN_FIELDS[type(instance)]
+    before = type(instance).objects.filter(pk=instance.pk).values_list(*fields).first()
+    instance._shown_before = before  # type: ignore[union-attr]
+    old_slug = before[fields.index("slug")] if before is not None else None
+    if old_slug is not None and old_slug != instance.slug:
         FormerSlug.objects.update_or_create(
-            kind=kind, slug=before, defaults={"target_id": instance.pk}
+            kind=kind, slug=old_slug, defaults={"target_id": instance.pk}
         )
 
 
