@@ -6,6 +6,7 @@ import time
 import unicodedata
 
 from django import forms
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
@@ -61,9 +62,21 @@ class TextField(forms.CharField):
         return normalize_text(value) if isinstance(value, str) else value
 
 
+# The latest stamp made, with the second and key it was made for: every page served in
+# the same second carries the same one, signed once (signing costs more than serving a
+# kept page otherwise does).
+_last_stamp: tuple[int, str, str] = (0, "", "")
+
+
 def form_stamp() -> str:
     """A signed time put in the form when the page is served (cache-safe: not per reader)."""
-    return signing.dumps(int(time.time()), salt=_FORM_SALT)
+    global _last_stamp
+    now, key = int(time.time()), settings.SECRET_KEY
+    second, made_with, stamp = _last_stamp
+    if (second, made_with) != (now, key):
+        stamp = signing.dumps(now, salt=_FORM_SALT)
+        _last_stamp = (now, key, stamp)
+    return stamp
 
 
 def seconds_since_stamp(stamp: str) -> float | None:

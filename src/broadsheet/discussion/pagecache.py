@@ -52,15 +52,17 @@ class Stamp:
 
     def etag(self, request: HttpRequest) -> str:
         parts = [
-            # The day: the form's signed time (its stamp) is never more than a day old,
-            # even for a reader whose browser keeps revalidating its copy of a quiet page.
+            # The day: the form's signed time (its stamp) in a reader's copy is never more
+            # than a day old, even for a browser that keeps revalidating a quiet page.
             int(time.time() // 86400),
             # The release: an upgrade that changed how pages are drawn redraws them.
             release.fingerprint(),
             self.article_pk, request.get_full_path(), *self.values,
         ]  # fmt: skip
         key = "|".join(str(part) for part in parts)
-        return quote_etag(hashlib.sha256(key.encode()).hexdigest()[:32])
+        # Weak: the form's signed time differs from one copy to the next (``restamped``);
+        # the page is otherwise the same.
+        return "W/" + quote_etag(hashlib.sha256(key.encode()).hexdigest()[:32])
 
 
 @lru_cache(maxsize=4)
@@ -176,6 +178,22 @@ def cached_page(etag: str) -> bytes | None:
             return None
         copies.put(digest, content)
     return content
+
+
+# How the comment form carries the time it was served (discussion/_form.html).
+_STAMP_FIELD = b'name="stamp" value="'
+
+
+def restamped(content: bytes, stamp: str) -> bytes:
+    """A kept page with ``stamp`` as its form's signed time, so that the time between
+    serving the form and posting it is measured from this reader's copy, not from
+    when the page was first drawn. A page with no form is returned as it is."""
+    start = content.find(_STAMP_FIELD)
+    if start < 0:
+        return content
+    start += len(_STAMP_FIELD)
+    end = content.find(b'"', start)
+    return b"".join((content[:start], stamp.encode(), content[end:]))
 
 
 def keep_page(etag: str, content: bytes) -> None:

@@ -63,7 +63,7 @@ def article_page(request: HttpRequest, slug: str) -> HttpResponse:
     if etag_matches(etag, request.headers.get("If-None-Match", "")):
         response: HttpResponse = HttpResponseNotModified()
     elif (html := pagecache.cached_page(etag)) is not None:
-        response = HttpResponse(html)
+        response = HttpResponse(pagecache.restamped(html, form_stamp()))
     else:
         article = get_object_or_404(
             Article.objects.live().select_related("author", "section"), pk=stamp.article_pk
