@@ -59,6 +59,19 @@ TUNABLES: dict[str, Tunable] = {
         "Megabytes of recently served article pages each app process keeps in memory, "
         "served only while the shared cache holds the same page (0: none).",
     ),
+    "SIGNIN_FAILURES": Tunable(
+        5,
+        "Failed staff sign-ins to one account from one address in 15 minutes before that "
+        "address must wait (0: no limit).",
+    ),
+    "SIGNIN_FAILURES_PER_ADDRESS": Tunable(
+        30,
+        "Failed staff sign-ins from one address, to any account, in an hour before it "
+        "must wait (0: no limit).",
+    ),
+    "PASSWORD_RESETS_PER_HOUR": Tunable(
+        3, "Password reset e-mails sent to one address, and asked for from one, in an hour."
+    ),
     "MIN_SECONDS_TO_POST": Tunable(2, "Least seconds between loading the form and posting it."),
     "MAX_FORM_AGE_DAYS": Tunable(
         3, "A form posted more days than this after it was served is held for review."

@@ -3,8 +3,12 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from broadsheet import signin
 from broadsheet.discussion import views as discussion_views
 from broadsheet.newsroom import views as newsroom_views
+
+# Staff sign in through the admin's page, with failed attempts counted (signin.py).
+admin.site.login_form = signin.GuardedSignInForm
 
 newsroom_patterns = [
     path("", newsroom_views.front, name="front"),
@@ -26,6 +30,19 @@ discussion_patterns = [
 urlpatterns = [
     # Browsers ask for it on every page that names no icon, the admin's included.
     path("favicon.ico", RedirectView.as_view(url=static("broadsheet/favicon.svg"))),
+    # A forgotten staff password, reset by e-mail; the admin's sign-in page links here.
+    path("admin/password_reset/", signin.PasswordReset.as_view(), name="admin_password_reset"),
+    path(
+        "admin/password_reset/done/", signin.PasswordResetDone.as_view(), name="password_reset_done"
+    ),
+    path(
+        "admin/reset/<uidb64>/<token>/",
+        signin.PasswordResetConfirm.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "admin/reset/done/", signin.PasswordResetComplete.as_view(), name="password_reset_complete"
+    ),
     path("admin/", admin.site.urls),
     path("moderation/", include("broadsheet.moderation.urls")),
     path("api/v1/", include("broadsheet.api.urls")),

@@ -51,6 +51,7 @@ def _fresh_filter():
 @pytest.fixture
 def frozen_clock(monkeypatch):
     """Stop the rate-limit clock mid-window, so a test never straddles two windows."""
+    from broadsheet import counters
     from broadsheet.moderation import checks
 
     class Clock:
@@ -61,6 +62,7 @@ def frozen_clock(monkeypatch):
 
     clock = Clock()
     monkeypatch.setattr(checks, "time", clock)
+    monkeypatch.setattr(counters, "time", clock)
     return clock
 
 

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import formats, timezone
 
 from broadsheet.conf import conf
+from broadsheet.counters import count_hit, limits_on
 from broadsheet.discussion.models import Comment
 from broadsheet.discussion.policy import Submission, Verdict
 from broadsheet.moderation.features import clean_markup, count_links
@@ -155,29 +155,9 @@ def staff_name(ctx: Context) -> Verdict:
     return Verdict("staff_name", "refuse", STAFF_NAME_TAKEN, field="author_name")
 
 
-def _count_hit(key: str, limit: int, window: int) -> int | None:
-    """Count one post against ``key`` in the current window; seconds to wait when over."""
-    now = int(time.time())
-    start = now - now % window
-    counter = f"bs:rate:{key}:{window}:{start}"
-    # add() then incr() is atomic on Redis. The database cache's incr() is a read
-    # then a write: in one transaction, SQLite's BEGIN IMMEDIATE serialises it;
-    # on PostgreSQL two posts in the same instant may still count once (use Redis).
-    with transaction.atomic():
-        cache.add(counter, 0, timeout=window + 5)
-        try:
-            hits = cache.incr(counter)
-        except ValueError:
-            cache.set(counter, 1, timeout=window + 5)
-            hits = 1
-    if hits > limit:
-        return max(1, start + window - now)
-    return None
-
-
 def rate_limit(ctx: Context) -> Verdict:
     sub = ctx.sub
-    if str(conf.RATE_LIMIT).lower() == "off":
+    if not limits_on():
         return Verdict("rate_limit", ALLOW, "Rate limits are off.")
     if sub.editing is not None or sub.channel == "import":
         return Verdict("rate_limit", ALLOW, "Edits and imports are not rate limited.")
@@ -187,7 +167,7 @@ def rate_limit(ctx: Context) -> Verdict:
         if who not in keys:
             continue
         for limit, window in ((ctx.rules.rate_per_minute, 60), (ctx.rules.rate_per_hour, 3600)):
-            if limit and (wait := _count_hit(keys[who][:32], limit, window)):
+            if limit and (wait := count_hit(keys[who][:32], limit, window)):
                 waits.append(wait)
     if waits:
         return Verdict(
