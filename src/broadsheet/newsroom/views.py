@@ -28,9 +28,11 @@ def front(request: HttpRequest) -> HttpResponse:
     return _listing(request, Article.objects.all(), "newsroom/front.html")
 
 
-def _filed(request: HttpRequest, model: type[Filed], slug: str) -> Filed | HttpResponse:
+def filed(
+    request: HttpRequest, model: type[Filed], slug: str, *, then: str = ""
+) -> Filed | HttpResponse:
     """The section, tag or byline of ``slug``; under a slug it had before it was
-    renamed, a 301 to its address now."""
+    renamed, a 301 to its address now (followed by ``then``: ``feed/`` for its feed)."""
     found = model._default_manager.filter(slug=slug).first()
     if found is not None:
         return found
@@ -39,12 +41,12 @@ def _filed(request: HttpRequest, model: type[Filed], slug: str) -> Filed | HttpR
     if renamed is None:
         raise Http404(f"No {model._meta.verbose_name} {slug!r}.")
     query = request.META.get("QUERY_STRING", "")
-    url = renamed.get_absolute_url()
+    url = renamed.get_absolute_url() + then
     return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
 
 
 def section(request: HttpRequest, slug: str) -> HttpResponse:
-    obj = _filed(request, Section, slug)
+    obj = filed(request, Section, slug)
     if isinstance(obj, HttpResponse):
         return obj
     return _listing(
@@ -54,7 +56,7 @@ def section(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def tag(request: HttpRequest, slug: str) -> HttpResponse:
-    obj = _filed(request, Tag, slug)
+    obj = filed(request, Tag, slug)
     if isinstance(obj, HttpResponse):
         return obj
     return _listing(
@@ -64,7 +66,7 @@ def tag(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def author(request: HttpRequest, slug: str) -> HttpResponse:
-    obj = _filed(request, Author, slug)
+    obj = filed(request, Author, slug)
     if isinstance(obj, HttpResponse):
         return obj
     return _listing(
