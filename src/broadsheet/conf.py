@@ -27,6 +27,9 @@ TUNABLES: dict[str, Tunable] = {
     "COMMENT_MAX_LENGTH": Tunable(10_000, "Longest comment body accepted, in characters."),
     "COMMENT_NAME_MAX_LENGTH": Tunable(100, "Longest author name accepted."),
     "ARTICLES_PER_PAGE": Tunable(10, "Articles per page of the front page and archives."),
+    "FEED_ITEMS": Tunable(
+        20, "Entries in each feed (articles, or comments), the newest; older ones drop off."
+    ),
     "API_PAGE_SIZE": Tunable(50, "Comments per page of the JSON API's comment list."),
     "READER_BODY_LIMIT": Tunable(
         256 * 1024, "Largest request body, in bytes, accepted anywhere but the admin."
@@ -52,7 +55,7 @@ TUNABLES: dict[str, Tunable] = {
     ),
     "RATE_LIMIT": Tunable("on", "'off' disables rate limits (benchmarks only)."),
     "PAGE_CACHE_SECONDS": Tunable(
-        300, "Seconds a rendered anonymous article page is kept in the shared cache."
+        300, "Seconds a rendered anonymous article page, or feed, is kept in the shared cache."
     ),
     "PAGE_MEMORY_MB": Tunable(
         16,

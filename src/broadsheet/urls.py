@@ -46,6 +46,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("moderation/", include("broadsheet.moderation.urls")),
     path("api/v1/", include("broadsheet.api.urls")),
+    path("", include("broadsheet.feeds.urls")),
     path("", include((discussion_patterns, "discussion"))),
     path("", include((newsroom_patterns, "newsroom"))),
 ]

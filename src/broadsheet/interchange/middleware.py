@@ -6,12 +6,16 @@ import re
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.urls import reverse
 
 from broadsheet.interchange.pages import page_query
 from broadsheet.newsroom.models import Article, Redirect
 
 # A page of a post's comments on WordPress: /2016/12/06/hello/comment-page-2/.
 _COMMENT_PAGE = re.compile(r"/comment-page-\d+/?$")
+# A post's comment feed on WordPress (/2016/12/06/hello/feed/, or feed/atom/), or an
+# article's under a slug it had before (/article/old-slug/feed/).
+_FEED = re.compile(r"/feed(?:/(?:atom|rss2?|rdf))?/?$")
 
 
 class LegacyRedirectMiddleware:
@@ -39,19 +43,21 @@ class LegacyRedirectMiddleware:
         response = self.get_response(request)
         if response.status_code != 404 or request.method not in ("GET", "HEAD"):
             return response
-        path = _COMMENT_PAGE.sub("/", request.path)
+        path, feed = _FEED.subn("/", request.path)
+        path = _COMMENT_PAGE.sub("/", path)
         other = path[:-1] if path.endswith("/") else f"{path}/"
         paths = [p for p in (path, other) if p and p != "/"]
         # A page its query names (/view.php?id=5), as a Disqus import records it.
         query = page_query(request.META.get("QUERY_STRING", ""))
         if query:
             paths = [f"{p}?{query}" for p in (path, other) if p] + paths
-        target = self.target(paths)
+        target = self.target(paths, feed=bool(feed))
         return HttpResponsePermanentRedirect(target) if target else response
 
     @staticmethod
-    def target(paths: list[str]) -> str | None:
-        """Where the first of ``paths`` that an import recorded now lives."""
+    def target(paths: list[str], *, feed: bool = False) -> str | None:
+        """Where the first of ``paths`` that an import recorded now lives; with
+        ``feed``, where its comment feed does."""
         rows = {
             row.old_path: row
             for row in Redirect.objects.filter(
@@ -59,4 +65,8 @@ class LegacyRedirectMiddleware:
             ).select_related("article")
         }
         found = next((rows[p] for p in paths if p in rows), None)
-        return found.article.get_absolute_url() if found else None
+        if found is None:
+            return None
+        if feed:
+            return reverse("feeds:discussion", args=[found.article.slug])
+        return found.article.get_absolute_url()

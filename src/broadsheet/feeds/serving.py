@@ -1,0 +1,181 @@
+"""A feed served as the article page is: revalidated by an ETag, kept rendered.
+
+A feed reader asks again every few minutes or hours, almost always for a document
+that has not changed. So a feed's ETag is made from a stamp, a query of a row or
+twenty that reads what the document is made of (its articles' or comments' ids and
+``changed_at``, the site's settings), never from the document itself: a client
+that holds the current copy is answered 304 after that query alone, and a client
+that does not gets the copy the shared cache keeps under the ETag (the article
+page's cache, ``discussion.pagecache``), rendered once.
+
+Every change to an article or its discussion moves the article's ``changed_at``
+(a comment posted, approved, edited or removed does, in the same transaction), so
+a new comment is in its feeds, and a removed one gone, at the next request.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from django.contrib.syndication.views import Feed
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseNotModified,
+)
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+
+from broadsheet import release
+from broadsheet.conditional import etag_matches
+from broadsheet.discussion import pagecache
+from broadsheet.feeds.atom import AtomFeed
+from broadsheet.newsroom.models import SiteSettings
+
+# An attribute that holds an address, as nh3 writes it (always double-quoted).
+_ADDRESS = re.compile(r'(?<=\s)(href|src)="([^"]*)"')
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One entry of a feed, its addresses absolute."""
+
+    title: str
+    link: str
+    id: str
+    published: datetime
+    updated: datetime
+    content: str  # HTML
+    author_name: str | None = None
+    author_link: str | None = None
+    summary: str | None = None  # HTML
+    categories: tuple[str, ...] = ()
+    # AtomFeed's own keys: via, replies, in_reply_to.
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Subject:
+    """What a feed is of, with the request it is drawn for (its host makes the
+    addresses absolute)."""
+
+    request: HttpRequest
+
+    @cached_property
+    def site(self) -> SiteSettings:
+        return SiteSettings.for_request(self.request)
+
+    def absolute(self, path: str) -> str:
+        return self.request.build_absolute_uri(path)
+
+    def absolute_links(self, html: str, page: str) -> str:
+        """Stored HTML with its links and images made absolute, from ``page``: a
+        feed reader shows an entry far from the site."""
+        return _ADDRESS.sub(lambda m: f'{m[1]}="{urljoin(page, m[2])}"', html)
+
+    def tag_uri(self, kind: str, pk: int, created: datetime) -> str:
+        """An entry's permanent id (RFC 4151): its address changes with its slug,
+        its id must not."""
+        host = urlsplit(self.absolute("/")).hostname
+        return f"tag:{host},{timezone.localdate(created):%Y-%m-%d}:{kind}/{pk}"
+
+
+def row_values(row: models.Model | None) -> list[Any]:
+    """Every stored value of ``row`` (none for None), for a stamp."""
+    if row is None:
+        return []
+    return [getattr(row, f.attname) for f in row._meta.concrete_fields]
+
+
+class CachedFeed(Feed):
+    """An Atom feed of ``Entry`` items, served from its stamp (see the module).
+
+    A subclass's ``get_object`` returns its ``Subject``, or a response (a redirect);
+    ``stamp`` the values its document is made of; ``items`` its entries.
+    """
+
+    feed_type = AtomFeed
+    item_guid_is_permalink = False
+
+    def stamp(self, subject: Any) -> Iterable[object]:
+        raise NotImplementedError
+
+    def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        try:
+            subject = self.get_object(request, *args, **kwargs)
+            if isinstance(subject, HttpResponse):
+                return subject
+            etag = pagecache.etag_of(
+                ["feed", release.fingerprint(), request.scheme, request.get_host(),
+                 request.get_full_path(), *self.stamp(subject)]
+            )  # fmt: skip
+            response: HttpResponse
+            if etag_matches(etag, request.headers.get("If-None-Match", "")):
+                response = HttpResponseNotModified()
+            else:
+                content = pagecache.cached_page(etag)
+                if content is None:
+                    content = self.get_feed(subject, request).writeString("utf-8").encode()
+                    # Kept under the ETag read before it was drawn: never older than its key.
+                    pagecache.keep_page(etag, content)
+                response = HttpResponse(content, content_type=AtomFeed.content_type)
+        except ObjectDoesNotExist:
+            # The article went out of sight between the stamp and the drawing.
+            raise Http404("No such feed.") from None
+        response["ETag"] = etag
+        # No Last-Modified: a comment removed makes a feed older, not newer, and a
+        # client asking If-Modified-Since would keep it. The ETag says every change.
+        patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+        return response
+
+    def feed_guid(self, subject: Subject) -> str:
+        # Its own address: two feeds may lead to one page (the front page's).
+        return subject.absolute(subject.request.path)
+
+    def author_name(self, subject: Subject) -> str:
+        # Atom wants an author for every entry: the site's name stands for an article
+        # without a byline.
+        return subject.site.site_name
+
+    def item_title(self, entry: Entry) -> str:
+        return entry.title  # Atom's titles are text: no escaping here
+
+    def item_link(self, entry: Entry) -> str:
+        return entry.link
+
+    def item_guid(self, entry: Entry) -> str:
+        return entry.id
+
+    # None writes no <summary> (Django's own signature says str).
+    def item_description(self, entry: Entry) -> str | None:  # type: ignore[override]
+        return entry.summary
+
+    def item_pubdate(self, entry: Entry) -> datetime:
+        return entry.published
+
+    def item_updateddate(self, entry: Entry) -> datetime:
+        return entry.updated
+
+    def item_author_name(self, entry: Entry) -> str | None:
+        return entry.author_name
+
+    def item_author_link(self, entry: Entry) -> str | None:
+        return entry.author_link
+
+    def item_categories(self, entry: Entry) -> tuple[str, ...]:
+        return entry.categories
+
+    def item_extra_kwargs(self, entry: Entry) -> dict[str, Any]:
+        return {"content": entry.content, **entry.extra}
