@@ -5,6 +5,7 @@ from typing import TypeVar
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.urls import reverse
 
 from broadsheet import conditional
 from broadsheet.conf import conf
@@ -52,6 +53,7 @@ def section(request: HttpRequest, slug: str) -> HttpResponse:
     return _listing(
         request, Article.objects.filter(section=obj), "newsroom/archive.html",
         heading=obj.name, description=obj.description, kind="Section",
+        feed_url=reverse("feeds:section", args=[obj.slug]),
     )  # fmt: skip
 
 
@@ -61,7 +63,7 @@ def tag(request: HttpRequest, slug: str) -> HttpResponse:
         return obj
     return _listing(
         request, Article.objects.filter(tags=obj), "newsroom/archive.html",
-        heading=obj.name, kind="Tag",
+        heading=obj.name, kind="Tag", feed_url=reverse("feeds:tag", args=[obj.slug]),
     )  # fmt: skip
 
 
@@ -72,4 +74,5 @@ def author(request: HttpRequest, slug: str) -> HttpResponse:
     return _listing(
         request, Article.objects.filter(author=obj), "newsroom/archive.html",
         heading=obj.name, description=obj.bio, kind="Author",
+        feed_url=reverse("feeds:author", args=[obj.slug]),
     )  # fmt: skip
