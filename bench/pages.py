@@ -6,8 +6,10 @@ Loads the demo site into a fresh data folder, starts ``broadsheet serve`` and an
 nginx on loopback that serves a saved copy of the same article page, then loads
 both with the same client (wrk when installed, else a Python keep-alive client)
 one after the other, twice, and prints requests per second and latency for each
-and the ratio. The machine is shared and noisy: read the ratio, not the
-absolutes. Everything binds to 127.0.0.1 and stops by itself.
+and the ratio. Each round also loads the same article's comment feed
+(``/article/<slug>/feed/``, its 20 newest comments) from Broadsheet. The
+machine is shared and noisy: read the ratio, not the absolutes. Everything binds
+to 127.0.0.1 and stops by itself.
 """
 
 from __future__ import annotations
@@ -125,6 +127,8 @@ def main() -> None:
         except SystemExit:
             print((work / "serve.log").read_text()[-3000:], file=sys.stderr)
             raise
+        feed_url = f"{app_url}feed/"
+        feed = wait_for(feed_url)
         root = work / "static"
         (root / "article" / slug).mkdir(parents=True)
         (root / "article" / slug / "index.html").write_bytes(page)
@@ -141,17 +145,20 @@ def main() -> None:
         wait_for(nginx_url)
 
         print(
-            f"page: /article/{slug}/ ({len(page):,} bytes), {args.connections} connections, "
-            f"{args.seconds}s per run, {args.workers} workers each, client: {load.__name__}"
+            f"page: /article/{slug}/ ({len(page):,} bytes), its feed ({len(feed):,} bytes), "
+            f"{args.connections} connections, {args.seconds}s per run, {args.workers} workers "
+            f"each, client: {load.__name__}"
         )
         ratios = []
         for round_ in (1, 2):
             b_rps, b_p50 = load(app_url, args.seconds, args.connections)
             n_rps, n_p50 = load(nginx_url, args.seconds, args.connections)
+            f_rps, f_p50 = load(feed_url, args.seconds, args.connections)
             ratios.append(b_rps / n_rps)
             print(f"round {round_}: broadsheet {b_rps:9.0f} req/s  p50 {b_p50:7.2f} ms | "
                   f"nginx {n_rps:9.0f} req/s  p50 {n_p50:7.2f} ms | "
-                  f"broadsheet/nginx throughput {b_rps / n_rps:.3f}")  # fmt: skip
+                  f"broadsheet/nginx throughput {b_rps / n_rps:.3f} | "
+                  f"comment feed {f_rps:9.0f} req/s  p50 {f_p50:7.2f} ms")  # fmt: skip
         print(f"median ratio broadsheet/nginx: {statistics.median(ratios):.3f}")
     finally:
         for proc in (app, web):
