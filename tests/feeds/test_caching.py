@@ -11,7 +11,7 @@ from broadsheet.discussion import actions as discussion
 from broadsheet.discussion import pagecache
 from broadsheet.moderation import actions as moderation
 from broadsheet.newsroom import actions as newsroom
-from broadsheet.newsroom.models import Article, SiteSettings
+from broadsheet.newsroom.models import Article, SiteSettings, Tag
 from tests.conftest import make_article, post
 from tests.feeds.conftest import parse_feed, read_feed
 from tests.moderation.conftest import make_moderator
@@ -167,3 +167,18 @@ def test_a_new_article_is_in_the_feeds_at_once(article):
     make_article(title="Breaking", section=article.section)
     for url in before:
         assert parse_feed(changes(url, client, before[url])).titles[0] == "Breaking"
+
+
+@pytest.mark.parametrize("url, queries", [(FEEDS[0], 4), (FEEDS[1], 3), (FEEDS[2], 4)])
+def test_drawing_a_feed_costs_the_same_queries_however_many_entries(article, url, queries):
+    """No query per entry: the articles' bylines, sections and tags, and the comments'
+    articles and parents, load with them."""
+    article.tags.add(*[Tag.objects.create(name=f"T{n}", slug=f"t{n}") for n in range(3)])
+    for n in range(4):
+        make_article(title=f"Story {n}", section=article.section, author=article.author)
+        root = post(article, f"Root {n}.")
+        post(article, f"Reply {n}.", parent=root)
+    with CaptureQueriesContext(connection) as ctx:
+        feed = read_feed(url)
+    assert len(feed.entries) >= 5
+    assert len(ctx.captured_queries) == queries, [q["sql"] for q in ctx.captured_queries]

@@ -16,6 +16,9 @@ page the shared cache holds now: a page that expired there, was cleared, or was
 replaced by another server's rendering is never served from memory. A page read
 from the shared cache costs a small read for the digest and, when the process
 does not have those bytes yet, one read of the page.
+
+Feeds (``broadsheet.feeds.serving``) keep their rendered documents here too,
+under ETags of their own made with ``etag_of``.
 """
 
 from __future__ import annotations
