@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 
 from broadsheet import signin
 from broadsheet.discussion import views as discussion_views
+from broadsheet.newsroom import sitemaps
 from broadsheet.newsroom import views as newsroom_views
 
 # Staff sign in through the admin's page, with failed attempts counted (signin.py).
@@ -30,6 +31,9 @@ discussion_patterns = [
 urlpatterns = [
     # Browsers ask for it on every page that names no icon, the admin's included.
     path("favicon.ico", RedirectView.as_view(url=static("broadsheet/favicon.svg"))),
+    path("robots.txt", newsroom_views.robots, name="robots"),
+    path("sitemap.xml", sitemaps.index, name="sitemap-index"),
+    path("sitemap-<slug:section>.xml", sitemaps.sitemap, name="sitemap"),
     # A forgotten staff password, reset by e-mail; the admin's sign-in page links here.
     path("admin/password_reset/", signin.PasswordReset.as_view(), name="admin_password_reset"),
     path(

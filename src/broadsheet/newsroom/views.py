@@ -76,3 +76,21 @@ def author(request: HttpRequest, slug: str) -> HttpResponse:
         heading=obj.name, description=obj.bio, kind="Author",
         feed_url=reverse("feeds:author", args=[obj.slug]),
     )  # fmt: skip
+
+
+def robots(request: HttpRequest) -> HttpResponse:
+    """What crawlers may read: the articles and archives, not the staff pages, the
+    API or the comment forms (every comment is on its article's page), and where the
+    sitemaps are."""
+    sitemap = request.build_absolute_uri(reverse("sitemap-index"))
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /moderation/",
+        "Disallow: /api/",
+        "Disallow: /c/",
+        "",
+        f"Sitemap: {sitemap}",
+    ]
+    response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+    return conditional.shared(request, response)
