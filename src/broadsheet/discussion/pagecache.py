@@ -61,7 +61,9 @@ class Stamp:
             int(time.time() // 86400),
             # The release: an upgrade that changed how pages are drawn redraws them.
             release.fingerprint(),
-            self.article_pk, request.get_full_path(), *self.values,
+            # The address: the page names itself in full (Open Graph, schema.org).
+            request.scheme, request.get_host(), self.article_pk, request.get_full_path(),
+            *self.values,
         ]  # fmt: skip
         # Weak: the form's signed time differs from one copy to the next (``restamped``);
         # the page is otherwise the same.

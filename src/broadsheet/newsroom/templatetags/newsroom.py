@@ -1,0 +1,77 @@
+"""What an article page tells the programs that read it besides its readers: the
+preview a social network draws when the page is shared (Open Graph), and the
+structured description search engines read (schema.org ``NewsArticle``)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from broadsheet.newsroom.models import Article, SiteSettings
+
+register = template.Library()
+
+# What must not appear as written inside a <script> element (as json_script escapes it).
+_SCRIPT_SAFE = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.simple_tag(takes_context=True)
+def article_metadata(context: dict[str, Any], article: Article) -> SafeString:
+    request = context["request"]
+    site: SiteSettings = context["site"]
+
+    def absolute(path: str) -> str:
+        return request.build_absolute_uri(path)
+
+    url = absolute(article.get_absolute_url())
+    description = article.summary.strip()
+    properties = [
+        ("og:type", "article"),
+        ("og:site_name", site.site_name),
+        ("og:title", article.title),
+        ("og:url", url),
+        *([("og:description", description)] if description else []),
+        *([("article:published_time", article.published_at.isoformat())]
+          if article.published_at else []),
+        ("article:modified_time", article.updated_at.isoformat()),
+        *([("article:section", article.section.name)] if article.section else []),
+        *[("article:tag", tag.name) for tag in article.tags.all()],
+    ]  # fmt: skip
+    meta = format_html_join(
+        "\n", '<meta property="{}" content="{}">', ((name, value) for name, value in properties)
+    )
+    card = mark_safe('<meta name="twitter:card" content="summary">')
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "url": url,
+        "mainEntityOfPage": url,
+        "datePublished": article.published_at,
+        "dateModified": article.updated_at,
+        "publisher": {"@type": "Organization", "name": site.site_name, "url": absolute("/")},
+        "commentCount": article.comment_count,
+        "discussionUrl": url + "#comments",
+    }
+    if description:
+        data["description"] = description
+    if article.author:
+        data["author"] = {
+            "@type": "Person",
+            "name": article.author.name,
+            "url": absolute(article.author.get_absolute_url()),
+        }
+    if article.section:
+        data["articleSection"] = article.section.name
+    if article.source_name:
+        # Republished: the outlet's original is what this one is based on.
+        data["isBasedOn"] = article.source_link or article.source_name
+    document = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_SAFE)
+    # Safe in the element: the JSON's <, > and & are escaped, so no text can end it.
+    script = mark_safe(f'<script type="application/ld+json">{document}</script>')
+    return format_html("{}\n{}\n{}", meta, card, script)
