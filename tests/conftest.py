@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
@@ -48,6 +50,17 @@ def _settings_for_tests(settings, tmp_path):
     # Tests post forms straight away; the posting-speed check has tests of its own.
     settings.BROADSHEET_MIN_SECONDS_TO_POST = 0
     settings.BROADSHEET_RATE_LIMIT = "off"
+
+
+@pytest.fixture
+def forms_clock_stopped(monkeypatch):
+    """Each copy of a kept article page goes out with the time it was served
+    (``pagecache.restamped``): with the forms' clock stopped, copies served in one test
+    are the same bytes."""
+    from broadsheet.discussion import forms
+
+    now = time.time()
+    monkeypatch.setattr(forms, "time", SimpleNamespace(time=lambda: now))
 
 
 @pytest.fixture

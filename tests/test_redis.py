@@ -64,7 +64,9 @@ def test_rate_limit_counts_in_redis_and_answers_429(client, article, redis_cache
     assert any(key for key in redis_cache.keys("bs:rate:*"))
 
 
-def test_article_page_is_cached_in_redis_for_every_server(client, article, redis_cache):
+def test_article_page_is_cached_in_redis_for_every_server(
+    client, article, redis_cache, forms_clock_stopped
+):
     from broadsheet.discussion import pagecache
 
     url = article.get_absolute_url()

@@ -24,6 +24,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
+def _same_bytes(forms_clock_stopped):
+    """The copies of a page one test is served are the same bytes."""
+
+
+@pytest.fixture(autouse=True)
 def _no_pages_in_memory():
     pagecache.copies.clear()
     yield
