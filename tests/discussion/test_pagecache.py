@@ -270,3 +270,10 @@ def test_a_kept_page_gives_each_copy_the_time_it_was_served(client, article, set
 def test_a_page_without_a_form_is_kept_as_it_is():
     page = b"<p>Comments are closed.</p>"
     assert pagecache.restamped(page, "fresh") is page
+
+
+def test_a_page_that_has_the_time_already_is_not_copied_again():
+    page = b'<form><input type="hidden" name="stamp" value="old"></form>'
+    fresh = pagecache.restamped(page, "new")
+    assert fresh == b'<form><input type="hidden" name="stamp" value="new"></form>'
+    assert pagecache.restamped(fresh, "new") is fresh

@@ -168,6 +168,14 @@ class _Copies:
                 _, dropped = self._pages.popitem(last=False)
                 self._size -= len(dropped)
 
+    def replace(self, digest: str, content: bytes) -> None:
+        """Keep ``content`` in place of the page kept under ``digest``, if still kept."""
+        with self._lock:
+            old = self._pages.get(digest)
+            if old is not None:
+                self._pages[digest] = content
+                self._size += len(content) - len(old)
+
     def clear(self) -> None:
         with self._lock:
             self._pages.clear()
@@ -177,8 +185,9 @@ class _Copies:
 copies = _Copies()
 
 
-def cached_page(etag: str) -> bytes | None:
-    """The page the shared cache holds for ``etag``, if it holds one."""
+def cached_page(etag: str, *, stamp: str | None = None) -> bytes | None:
+    """The page the shared cache holds for ``etag``, if it holds one; with ``stamp``,
+    the page with that as its form's time (``restamped``)."""
     digest = cache.get(f"{_DIGEST_PREFIX}{etag}")
     if digest is None:
         return None
@@ -188,6 +197,10 @@ def cached_page(etag: str) -> bytes | None:
         if content is None:
             return None
         copies.put(digest, content)
+    if stamp is not None and (fresh := restamped(content, stamp)) is not content:
+        # Kept in its place: the pages served in the same second share one copy.
+        copies.replace(digest, fresh)
+        content = fresh
     return content
 
 
@@ -204,7 +217,10 @@ def restamped(content: bytes, stamp: str) -> bytes:
         return content
     start += len(_STAMP_FIELD)
     end = content.find(b'"', start)
-    return b"".join((content[:start], stamp.encode(), content[end:]))
+    new = stamp.encode()
+    if content[start:end] == new:
+        return content
+    return b"".join((content[:start], new, content[end:]))
 
 
 def keep_page(etag: str, content: bytes) -> None:

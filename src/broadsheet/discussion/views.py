@@ -62,8 +62,8 @@ def article_page(request: HttpRequest, slug: str) -> HttpResponse:
     etag = stamp.etag(request)
     if etag_matches(etag, request.headers.get("If-None-Match", "")):
         response: HttpResponse = HttpResponseNotModified()
-    elif (html := pagecache.cached_page(etag)) is not None:
-        response = HttpResponse(pagecache.restamped(html, form_stamp()))
+    elif (html := pagecache.cached_page(etag, stamp=form_stamp())) is not None:
+        response = HttpResponse(html)
     else:
         article = get_object_or_404(
             Article.objects.live().select_related("author", "section"), pk=stamp.article_pk
