@@ -53,6 +53,24 @@ TUNABLES: dict[str, Tunable] = {
         "story's comments closed, opened or held; the site's settings) in the moderation "
         "audit log.",
     ),
+    "REPLY_MAIL": Tunable(
+        "broadsheet.notifications.hooks.ReplyMail",
+        "Dotted path of the class that, inside discussion's transactions, keeps a reader's "
+        "wish to be e-mailed about replies and queues those e-mails.",
+    ),
+    "MAIL_TIMEOUT_SECONDS": Tunable(
+        10, "Seconds the site waits for the SMTP server before leaving a mail for a retry."
+    ),
+    "MAIL_MAX_ATTEMPTS": Tunable(
+        8, "Attempts to send one e-mail before it is given up (and logged)."
+    ),
+    "MAIL_CONFIRM_DAYS": Tunable(
+        7, "Days a link confirming an address for reply e-mails keeps working."
+    ),
+    "MAIL_CONFIRM_INTERVAL_HOURS": Tunable(
+        24,
+        "Hours before an address that has not confirmed may be sent another confirmation.",
+    ),
     "RATE_LIMIT": Tunable("on", "'off' disables rate limits (benchmarks only)."),
     "PAGE_CACHE_SECONDS": Tunable(
         300, "Seconds a rendered anonymous article page, or feed, is kept in the shared cache."

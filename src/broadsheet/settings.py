@@ -158,6 +158,7 @@ INSTALLED_APPS = [
     "broadsheet.moderation",
     "broadsheet.interchange",
     "broadsheet.api",
+    "broadsheet.notifications",
 ]
 
 MIDDLEWARE = [
@@ -328,6 +329,17 @@ def _from_email() -> str:
 
 
 DEFAULT_FROM_EMAIL = _from_email()
+# The address readers reach the site at, for the links in e-mails, which are sent
+# where no request names a host (a moderator's decision, `broadsheet mail send`).
+# Unset: http:// and the first BROADSHEET_ALLOWED_HOSTS entry.
+BROADSHEET_SITE_URL = env_url(
+    "SITE_URL", "", schemes=("http", "https"), what="the site's address"
+).rstrip("/")
+if urlsplit(BROADSHEET_SITE_URL).path or "?" in BROADSHEET_SITE_URL:
+    refuse(
+        "SITE_URL",
+        f"{BROADSHEET_SITE_URL!r} is not a site's address (write https://news.example.org).",
+    )
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -51,6 +51,7 @@ urlpatterns = [
     path("moderation/", include("broadsheet.moderation.urls")),
     path("api/v1/", include("broadsheet.api.urls")),
     path("", include("broadsheet.feeds.urls")),
+    path("mail/", include("broadsheet.notifications.urls")),
     path("", include((discussion_patterns, "discussion"))),
     path("", include((newsroom_patterns, "newsroom"))),
 ]

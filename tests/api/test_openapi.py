@@ -139,7 +139,9 @@ def test_schemas_have_the_fields_the_api_sends(client, article, document):
     assert set(edited.json()) == required(document, "OwnComment")
     assert set(post_json(client, article, {}).json()) == required(document, "Errors")
     new_comment = document["components"]["schemas"]["NewComment"]["properties"]
-    assert set(new_comment) == {"author_name", "author_email", "author_url", "body", "parent_id"}
+    assert set(new_comment) == {
+        "author_name", "author_email", "author_url", "body", "parent_id", "notify_replies",
+    }  # fmt: skip
 
 
 def test_document_answers_304_while_unchanged(client, db):

@@ -117,6 +117,14 @@ def _schemas() -> dict[str, Schema]:
                     "type": ["integer", "null"],
                     "description": "An approved comment on the same article.",
                 },
+                "notify_replies": {
+                    "type": ["boolean", "null"],
+                    "default": False,
+                    "description": "E-mail author_email (required then) when a reply to "
+                    "this comment is shown. The first time an address asks, it is sent "
+                    "one e-mail to confirm it is theirs; nothing else is sent to it until "
+                    "then.",
+                },
             },
             "description": "author_name is required, and may not be a member of staff's "
             "name (a 400 on author_name). Lengths count Unicode code points.",

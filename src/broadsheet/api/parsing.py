@@ -78,7 +78,11 @@ def _refuse_constant(name: str) -> Any:
 
 
 def fields(
-    data: dict[str, Any], *, strings: Iterable[str], integers: Iterable[str] = ()
+    data: dict[str, Any],
+    *,
+    strings: Iterable[str],
+    integers: Iterable[str] = (),
+    booleans: Iterable[str] = (),
 ) -> dict[str, Any]:
     """``data`` with nulls dropped, once each field is known and of its type.
 
@@ -87,11 +91,11 @@ def fields(
     carry but no text can hold, are refused in every string, not only where a
     form field happens to check.
     """
-    strings, integers = set(strings), set(integers)
+    strings, integers, booleans = set(strings), set(integers), set(booleans)
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, Any] = {}
     for name, value in data.items():
-        if value is None and (name in strings or name in integers):
+        if value is None and name in strings | integers | booleans:
             continue
         if name in strings:
             if not isinstance(value, str):
@@ -105,6 +109,10 @@ def fields(
         elif name in integers:
             if isinstance(value, bool) or not isinstance(value, int):
                 errors[name] = ["Must be a whole number."]
+                continue
+        elif name in booleans:
+            if not isinstance(value, bool):
+                errors[name] = ["Must be true or false."]
                 continue
         else:
             errors[name] = ["Unknown field."]

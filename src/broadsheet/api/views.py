@@ -114,6 +114,7 @@ def _post_comment(request: HttpRequest, article: Article) -> HttpResponse:
         parsing.read_object(request),
         strings=("author_name", "author_email", "author_url", "body"),
         integers=("parent_id",),
+        booleans=("notify_replies",),
     )
     # The API takes no cookies, so it never acts for a signed-in user: user=None.
     form = CommentForm(data, article=article, user=None)
@@ -132,6 +133,7 @@ def _post_comment(request: HttpRequest, article: Article) -> HttpResponse:
         user_agent=request.headers.get("User-Agent", ""),
         channel="api",
         elapsed_seconds=None,
+        notify_replies=cleaned["notify_replies"],
     )
     try:
         posted = actions.post_comment(submission)

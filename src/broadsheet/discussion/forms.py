@@ -110,6 +110,9 @@ class CommentForm(forms.Form):
         validators=[reject_hidden_depths],
     )
     parent_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    notify_replies = forms.BooleanField(
+        label="E-mail me when someone replies to my comment", required=False
+    )
 
     def __init__(self, *args, article: Article, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -147,6 +150,26 @@ class CommentForm(forms.Form):
         if parent is None:
             raise ValidationError("The comment you are replying to does not exist here.")
         return parent
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        if cleaned.get("notify_replies"):
+            if not self.is_anonymous and not self.user.email:
+                self.add_error(
+                    "notify_replies",
+                    "Your account has no e-mail address to write to: untick the box, or "
+                    "ask the site's staff to add one.",
+                )
+            elif (
+                self.is_anonymous
+                and not cleaned.get("author_email")
+                and not self.has_error("author_email")
+            ):
+                self.add_error(
+                    "author_email",
+                    "Give your e-mail address to be told of replies, or untick the box.",
+                )
+        return cleaned
 
     @property
     def parent(self) -> Comment | None:

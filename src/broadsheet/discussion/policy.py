@@ -41,6 +41,8 @@ class Submission:
     honeypot: str = ""
     # The comment being edited, when this is an edit rather than a new comment.
     editing: Comment | None = None
+    # The author asks to be e-mailed when someone replies (discussion/mail.py).
+    notify_replies: bool = False
 
 
 @dataclass(frozen=True)

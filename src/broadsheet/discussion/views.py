@@ -195,6 +195,7 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
         elapsed_seconds=elapsed,
         unstamped=elapsed is None,
         honeypot=request.POST.get("homepage", ""),
+        notify_replies=data["notify_replies"],
     )
     try:
         posted = actions.post_comment(submission)

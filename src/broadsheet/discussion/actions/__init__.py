@@ -31,6 +31,7 @@ from broadsheet.discussion.actions.importing import (
     reserve_ids,
 )
 from broadsheet.discussion.exceptions import CommentRefused, EditNotAllowed, RateLimited
+from broadsheet.discussion.mail import get_reply_mail
 from broadsheet.discussion.models import Comment
 from broadsheet.discussion.policy import Decision, Submission, get_policy
 from broadsheet.markup import render_comment
@@ -92,6 +93,11 @@ def post_comment(submission: Submission) -> Posted:
             comment.thread_id = comment.pk
             Comment.objects.filter(pk=comment.pk).update(thread_id=comment.pk)
         recount(submission.article.pk)
+        # In this transaction: the wish and the notice are kept if and only if the comment is.
+        if submission.notify_replies:
+            get_reply_mail().follow(comment)
+        if comment.status == Status.APPROVED:
+            get_reply_mail().shown(comment)
         transaction.on_commit(
             lambda: signals.comment_posted.send(Comment, comment=comment, decision=decision)
         )
@@ -114,6 +120,8 @@ def change_status(comment: Comment, new_status: str, *, actor: Any = None) -> st
             current.status_changed_at = timezone.now()
             current.save(update_fields=["status", "status_changed_at"])
             recount(comment.article_id)
+            if new_status == Status.APPROVED:
+                get_reply_mail().shown(current)
             transaction.on_commit(
                 lambda: signals.comment_status_changed.send(
                     Comment,

@@ -1,0 +1,122 @@
+"""Every change to who gets reply e-mails: the wish, its confirmation, and stopping.
+
+Choices (docs/operations.md says them to operators):
+
+- Confirmation is per address: once an address is confirmed, each later comment
+  posted with it and the box ticked is followed without another confirmation.
+- A signed-in reader's account address counts as confirmed: readers do not sign
+  themselves up (accounts are made by the site's staff), so it was not typed into
+  the comment form by a stranger.
+- An address that stopped all mail gets nothing, not even a confirmation, until its
+  owner opts in again: by a confirmation link, the button on the page that said it
+  stopped, or ticking the box while signed in with it as the account's address.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from broadsheet.conf import conf
+from broadsheet.discussion.models import Comment
+from broadsheet.moderation.identity import normal_email
+from broadsheet.notifications import compose, outbox
+from broadsheet.notifications.links import address_key
+from broadsheet.notifications.models import Address, Message, Subscription
+
+Status = Address.Status
+
+
+def address_of(comment: Comment) -> str:
+    """Where a comment's author is written to: the address on the form, else the account's."""
+    if comment.author_email:
+        return comment.author_email
+    return comment.user.email if comment.user_id and comment.user else ""
+
+
+def _is_own_account_address(comment: Comment, email: str) -> bool:
+    user = comment.user if comment.user_id else None
+    return bool(user and user.email and normal_email(user.email) == normal_email(email))
+
+
+def follow(comment: Comment) -> None:
+    """Keep the wish of ``comment``'s author to hear of replies; send the first
+    confirmation when the address needs one. Called in the comment's transaction."""
+    email = address_of(comment)
+    if not email:
+        return
+    address, _ = Address.objects.select_for_update().get_or_create(key=address_key(email))
+    if _is_own_account_address(comment, email):
+        _set_status(address, Status.CONFIRMED)
+    if address.status == Status.STOPPED:
+        return  # it gets nothing; nor is a wish kept that would wake with a new opt-in
+    Subscription.objects.get_or_create(comment=comment)
+    if address.status == Status.CONFIRMED:
+        return
+    now = timezone.now()
+    interval = timedelta(hours=conf.MAIL_CONFIRM_INTERVAL_HOURS)
+    if address.confirmation_sent_at and now - address.confirmation_sent_at < interval:
+        return  # one confirmation, not one per comment (or per stranger's try)
+    address.confirmation_sent_at = now
+    address.save(update_fields=["confirmation_sent_at"])
+    outbox.queue(compose.confirmation(comment, email, address.key))
+
+
+def shown(reply: Comment) -> None:
+    """Queue the notice of ``reply``, which readers can now see, to the author of the
+    comment it answers, when they asked and confirmed. Called in the reply's transaction."""
+    if reply.parent_id is None or reply.origin or reply.kind != Comment.Kind.COMMENT:
+        return  # imported comments announce nothing: importing is not posting
+    subscription = (
+        Subscription.objects.filter(comment_id=reply.parent_id)
+        .select_related("comment__article", "comment__user")
+        .first()
+    )
+    if subscription is None:
+        return
+    parent = subscription.comment
+    email = address_of(parent)
+    if not email or parent.status != Comment.Status.APPROVED:
+        return
+    replier = address_of(reply)
+    same_person = (reply.user_id is not None and reply.user_id == parent.user_id) or (
+        replier and normal_email(replier) == normal_email(email)
+    )
+    if same_person:
+        return
+    if not Address.objects.filter(key=address_key(email), status=Status.CONFIRMED).exists():
+        return
+    # Approving a reply, taking it back and approving it again announces it once.
+    if Message.objects.filter(kind=Message.Kind.REPLY, reply=reply).exists():
+        return
+    outbox.queue(compose.reply_notice(parent, reply, email))
+
+
+def confirm(key: str) -> None:
+    """The owner of the address with ``key`` followed a confirmation link (or asked for
+    mail again after stopping it)."""
+    with transaction.atomic():
+        address, _ = Address.objects.select_for_update().get_or_create(key=key)
+        _set_status(address, Status.CONFIRMED)
+
+
+def stop_comment(comment_id: int) -> bool:
+    """No more notices of replies to one comment. False if none were wanted."""
+    deleted, _ = Subscription.objects.filter(comment_id=comment_id).delete()
+    return bool(deleted)
+
+
+def stop_address(key: str) -> None:
+    """No more e-mail of any kind to the address with ``key``."""
+    with transaction.atomic():
+        address, _ = Address.objects.select_for_update().get_or_create(key=key)
+        _set_status(address, Status.STOPPED)
+
+
+def _set_status(address: Address, status: str) -> None:
+    if address.status != status:
+        address.status = status
+        address.changed_at = timezone.now()
+        address.save(update_fields=["status", "changed_at"])

@@ -1,0 +1,109 @@
+"""Who wants reply e-mails, and the outbox of e-mails not yet sent."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from broadsheet.discussion.models import Comment
+
+
+class Address(models.Model):
+    """What one e-mail address agreed to. Keyed by a hash of the address (as blocks
+    are, ``moderation.identity``): the address itself is on the comments already, and
+    is not written here a second time."""
+
+    class Status(models.TextChoices):
+        # Asked for reply e-mails on a form; the address may not be the poster's.
+        UNCONFIRMED = "unconfirmed", "Not confirmed"
+        # Its owner followed the link sent to it (or it is a signed-in reader's own).
+        CONFIRMED = "confirmed", "Confirmed"
+        # Its owner asked for no more e-mail: none is sent, not even a confirmation.
+        STOPPED = "stopped", "Stopped"
+
+    key = models.CharField(max_length=64, unique=True, editable=False)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.UNCONFIRMED)
+    # The last confirmation sent: another waits MAIL_CONFIRM_INTERVAL_HOURS.
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "addresses"
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} address {self.key[:12]}…"
+
+
+class Subscription(models.Model):
+    """A comment whose author asked to be e-mailed when someone replies to it."""
+
+    comment = models.OneToOneField(
+        Comment, on_delete=models.CASCADE, related_name="reply_subscription"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Replies to comment #{self.comment_id}"
+
+
+class Message(models.Model):
+    """One e-mail in the outbox, written in the transaction that caused it.
+
+    Sent after that transaction commits; one that could not be sent stays queued
+    for ``broadsheet mail send``. Once sent, its address and text are blanked: the
+    row stays only so that a reply is never announced twice.
+    """
+
+    class Kind(models.TextChoices):
+        CONFIRMATION = "confirmation", "Confirmation"
+        REPLY = "reply", "Reply notice"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        # Tried MAIL_MAX_ATTEMPTS times without success.
+        FAILED = "failed", "Given up"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    recipient = models.EmailField(max_length=254, blank=True)
+    subject = models.CharField(max_length=300, blank=True)
+    text = models.TextField(blank=True)
+    html = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    # The comment whose author is written to (the one replied to, or the one that
+    # opted in), and for a notice the reply it announces.
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    reply = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # Not tried again before then: the wait after a failure.
+    not_before = models.DateTimeField(default=timezone.now)
+    # A sender took it and is sending it until then; none other takes it meanwhile.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # A reply approved, unapproved and approved again is announced once.
+            models.UniqueConstraint(
+                fields=["reply"], condition=Q(kind="reply"), name="one_notice_per_reply"
+            ),
+        ]
+        indexes = [
+            # The sender's look-up: queued mail due now, oldest first.
+            models.Index(
+                fields=["not_before", "id"],
+                condition=Q(status="queued"),
+                name="message_due_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} ({self.get_status_display()})"

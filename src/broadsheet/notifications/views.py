@@ -1,0 +1,69 @@
+"""The pages behind the links in e-mails. Each shows a button on GET (mail scanners
+open links, and must not confirm or stop anything) and acts on POST.
+
+No session or CSRF token is asked for: the signed token in the address is the
+credential, and mail programs send RFC 8058's one-click POST with neither.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from broadsheet.discussion.models import Comment
+from broadsheet.notifications import actions, links
+from broadsheet.notifications.links import BadToken
+
+
+def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200):
+    response = render(request, f"notifications/{template}", context, status=status)
+    # The address holds a credential: kept by no cache, listed by no search engine.
+    patch_cache_control(response, private=True, no_store=True)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _bad_link(request: HttpRequest, exc: BadToken) -> HttpResponse:
+    return _page(request, "bad_link.html", {"reason": str(exc)}, status=400)
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        key = links.read_confirm_token(token)
+    except BadToken as exc:
+        return _bad_link(request, exc)
+    if request.method == "POST":
+        actions.confirm(key)
+        return _page(request, "confirmed.html", {})
+    return _page(request, "confirm.html", {})
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def stop(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        scope, value = links.read_stop_token(token)
+    except BadToken as exc:
+        return _bad_link(request, exc)
+    context: dict[str, Any] = {"scope": scope}
+    if scope == "comment":
+        comment = Comment.objects.select_related("article", "user").filter(pk=value).first()
+        email = actions.address_of(comment) if comment else ""
+        context["comment"] = comment
+        if email:
+            context["stop_all_path"] = links.stop_path({"a": links.address_key(email)})
+    if request.method == "GET":
+        return _page(request, "stop.html", context)
+    if scope == "comment":
+        actions.stop_comment(int(value))
+    else:
+        actions.stop_address(str(value))
+        context["resume_path"] = links.confirm_path(str(value))
+    return _page(request, "stopped.html", context)

@@ -1,0 +1,277 @@
+"""Reply e-mails end to end: a reader opts in on the form, confirms, and is told of
+replies, through a real SMTP server. Transactional tests: mail goes out after commit,
+once the request is answered, as it does on the site."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+
+from broadsheet.discussion.forms import form_stamp
+from broadsheet.discussion.models import Comment
+from broadsheet.newsroom.models import SiteSettings
+from broadsheet.notifications.models import Address, Message, Subscription
+from tests.notifications.conftest import ORIGIN, body_of, link_in, web_post
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ANNA = "anna@example.org"
+
+
+def opt_in(client: Client, article, body: str = "First!", email: str = ANNA, **fields) -> Comment:
+    return web_post(
+        client, article, body, author_name="Anna", author_email=email, notify_replies="on",
+        **fields,
+    )  # fmt: skip
+
+
+def confirm_from(mailbox, client: Client | None = None) -> None:
+    """Follow the confirmation link the way a reader does: open it, press the button."""
+    client = client or Client()
+    path = link_in(mailbox.messages[-1], "/mail/confirm/")
+    page = client.get(path)
+    assert page.status_code == 200 and b"<button" in page.content
+    assert client.post(path).status_code == 200
+
+
+def reply(client: Client, article, parent: Comment, body: str = "I disagree.", **fields):
+    fields.setdefault("author_name", "Ben")
+    fields.setdefault("author_email", "ben@example.org")
+    return web_post(client, article, body, parent_id=str(parent.pk), **fields)
+
+
+def test_opting_in_without_an_address_is_refused_and_stores_nothing(client, article, smtp):
+    response = client.post(
+        f"/article/{article.slug}/comments",
+        {"author_name": "Anna", "body": "Hello", "notify_replies": "on"},
+        **ORIGIN,
+    )
+    assert response.status_code == 400
+    assert "Give your e-mail address to be told of replies" in response.content.decode()
+    assert not Comment.objects.exists() and not Subscription.objects.exists()
+    assert smtp.messages == []
+
+
+def test_the_box_is_off_by_default_and_nothing_is_sent_without_it(client, article, smtp):
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert 'name="notify_replies"' in page
+    assert 'name="notify_replies" id="id_notify_replies" checked' not in page
+    web_post(client, article, "Quiet.", author_email=ANNA)
+    assert not Subscription.objects.exists() and smtp.messages == []
+
+
+def test_first_opt_in_sends_one_confirmation_and_no_notice_before_it(client, article, smtp):
+    first = opt_in(client, article)
+    opt_in(client, article, "Second, same address in capitals.", email=ANNA.upper())
+    assert len(smtp.messages) == 1
+    confirmation = smtp.messages[0]
+    assert smtp.recipients == [[ANNA]]
+    assert confirmation["Subject"] == "Confirm e-mail about replies on Broadsheet"
+    assert "/mail/confirm/" in body_of(confirmation)
+    assert confirmation["List-Unsubscribe"].strip().startswith("<http://testserver/mail/stop/")
+    # A reply shown before the address is confirmed is not announced, then or later.
+    reply(Client(), article, first)
+    assert len(smtp.messages) == 1
+    confirm_from(smtp)
+    assert len(smtp.messages) == 1
+    assert Address.objects.get().status == Address.Status.CONFIRMED
+    # The address is stored only as a keyed hash.
+    assert ANNA not in Address.objects.get().key
+
+
+def test_confirmed_address_is_told_once_of_a_reply_with_links_and_headers(client, article, smtp):
+    parent = opt_in(client, article)
+    confirm_from(smtp)
+    answer = reply(Client(), article, parent, "Not so fast.\n\nSecond paragraph.")
+    assert answer.status == Comment.Status.APPROVED
+    notices = smtp.messages[1:]
+    assert len(notices) == 1
+    notice = notices[0]
+    assert smtp.recipients[-1] == [ANNA]
+    assert notice["To"] == ANNA
+    assert notice["From"] == "Broadsheet <news@example.org>"
+    assert notice["Subject"].strip() == "Ben replied to your comment on “Hello world”"
+    text = body_of(notice)
+    assert "Not so fast.\n\nSecond paragraph." in text
+    assert f"http://testserver/c/{answer.pk}" in text
+    assert notice["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    unsubscribe = notice["List-Unsubscribe"].strip()
+    assert unsubscribe.startswith("<http://testserver/mail/stop/") and unsubscribe.endswith(">")
+    assert notice["Auto-Submitted"] == "auto-generated"
+    html = notice.get_body(preferencelist=("html",))
+    assert html is not None and f'href="http://testserver/c/{answer.pk}"' in html.get_content()
+    # The permalink leads to the reply.
+    response = Client().get(f"/c/{answer.pk}")
+    assert response.status_code == 302 and response["Location"].endswith(f"#comment-{answer.pk}")
+    # Once sent, the outbox keeps neither the address nor the words.
+    sent = Message.objects.get(kind=Message.Kind.REPLY)
+    assert sent.status == Message.Status.SENT
+    assert (sent.recipient, sent.text, sent.html) == ("", "", "")
+
+
+def test_held_reply_is_announced_when_approved_from_the_queue_and_only_once(
+    client, article, smtp, site
+):
+    parent = opt_in(client, article)
+    confirm_from(smtp)
+    site.comment_policy = SiteSettings.CommentPolicy.HOLD
+    site.save()
+    held = reply(Client(), article, parent)
+    assert held.status == Comment.Status.PENDING
+    assert len(smtp.messages) == 1  # the confirmation only
+
+    moderator = Client()
+    moderator.force_login(get_user_model().objects.create_superuser("ed", "ed@example.org", "pw"))
+    decide = f"/moderation/{held.pk}/decide"
+    assert moderator.post(decide, {"action": "approve"}).status_code == 302
+    assert len(smtp.messages) == 2
+    assert smtp.messages[1]["Subject"].strip() == "Ben replied to your comment on “Hello world”"
+    # Taken back and approved again: still one notice.
+    assert moderator.post("/moderation/undo", {}).status_code == 302
+    assert Comment.objects.get(pk=held.pk).status == Comment.Status.PENDING
+    assert moderator.post(decide, {"action": "approve"}).status_code == 302
+    assert Comment.objects.get(pk=held.pk).status == Comment.Status.APPROVED
+    assert len(smtp.messages) == 2
+
+
+def test_spam_and_rejected_replies_are_never_announced(client, article, smtp):
+    parent = opt_in(client, article)
+    confirm_from(smtp)
+    spam = reply(Client(), article, parent, "Cheap pills", homepage="http://spam.example")
+    assert spam.status == Comment.Status.SPAM
+    moderator = Client()
+    moderator.force_login(get_user_model().objects.create_superuser("ed", "ed@example.org", "pw"))
+    pending = reply(Client(), article, parent, "Another.")
+    moderator.post(f"/moderation/{pending.pk}/decide", {"action": "reject"})
+    moderator.post(f"/moderation/{spam.pk}/decide", {"action": "spam"})
+    assert len(smtp.messages) == 2  # the confirmation, and the notice of the approved one
+    assert "Another." in body_of(smtp.messages[1])
+    assert "Cheap pills" not in "".join(body_of(m) for m in smtp.messages)
+
+
+def test_replying_to_oneself_sends_nothing(client, article, smtp):
+    parent = opt_in(client, article)
+    confirm_from(smtp)
+    reply(Client(), article, parent, "Adding to my own point.", author_email=" Anna@Example.org ")
+    assert len(smtp.messages) == 1
+
+
+def test_one_click_unsubscribe_works_by_post_without_session_or_csrf(client, article, smtp):
+    parent = opt_in(client, article)
+    confirm_from(smtp)
+    reply(Client(), article, parent)
+    unsubscribe = smtp.messages[-1]["List-Unsubscribe"].strip().strip("<>")
+    mail_program = Client(enforce_csrf_checks=True)
+    response = mail_program.post(
+        unsubscribe, "List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert not Subscription.objects.filter(comment=parent).exists()
+    reply(Client(), article, parent, "Anyone there?")
+    assert len(smtp.messages) == 2
+    # Replies to her other comments still reach her (the address stays confirmed).
+    other = opt_in(client, article, "Another thought.")
+    reply(Client(), article, other, "Yes?")
+    assert len(smtp.messages) == 3
+
+
+def test_stopping_all_mail_stops_confirmations_too_until_the_owner_asks_again(
+    client, article, smtp
+):
+    opt_in(client, article)
+    stop_all = link_in(smtp.messages[0], "/mail/stop/")
+    page = Client().get(stop_all)
+    assert page.status_code == 200 and "Stop all e-mail" in page.content.decode()
+    stopped = Client().post(stop_all)
+    assert stopped.status_code == 200
+    assert Address.objects.get().status == Address.Status.STOPPED
+    # A new opt-in, a day later and by anyone, sends nothing and keeps no wish.
+    Address.objects.update(confirmation_sent_at=None)
+    again = opt_in(client, article, "Try again.")
+    assert len(smtp.messages) == 1
+    assert not Subscription.objects.filter(comment=again).exists()
+    # The owner changes their mind with the button on the page that said it stopped.
+    resume = stopped.content.decode().split('action="', 1)[1].split('"', 1)[0]
+    assert Client().post(resume).status_code == 200
+    assert Address.objects.get().status == Address.Status.CONFIRMED
+
+
+def test_smtp_server_down_keeps_the_notice_and_the_command_sends_it_later(
+    client, article, smtp, settings
+):
+    from tests.notifications.conftest import free_port, start_server
+
+    parent = opt_in(client, article)
+    confirm_from(smtp)
+    down = free_port()  # nothing listens there
+    settings.EMAIL_PORT = down
+    answer = reply(Client(), article, parent, "Posted while the mail server was down.")
+    assert answer.status == Comment.Status.APPROVED  # the reply itself went through
+    queued = Message.objects.get(kind=Message.Kind.REPLY)
+    assert queued.status == Message.Status.QUEUED
+    assert queued.attempts == 1 and "Connection" in queued.last_error
+    assert queued.recipient == ANNA
+
+    controller, back = start_server(down)
+    try:
+        call_command("mail", "send")  # still waiting its turn after the failure
+        assert back.messages == []
+        call_command("mail", "send", "--retry-now")
+        assert len(back.messages) == 1
+        assert "Posted while the mail server was down." in body_of(back.messages[0])
+        call_command("mail", "send", "--retry-now")
+        assert len(back.messages) == 1
+    finally:
+        controller.stop()
+    assert Message.objects.get(pk=queued.pk).status == Message.Status.SENT
+
+
+def test_names_and_texts_in_any_script_arrive_intact(client, article, smtp):
+    article.title = "חדשות 📰 היום"
+    article.save()
+    parent = opt_in(client, article)
+    confirm_from(smtp)
+    body = "שלום! תגובה עם אמוג׳י 🎉👍🏽 and e\u0301 (combining)"
+    reply(Client(), article, parent, body, author_name="דנה 🌻", author_email="dana@example.org")
+    notice = smtp.messages[-1]
+    assert notice["Subject"].strip() == "דנה 🌻 replied to your comment on “חדשות 📰 היום”"
+    assert body in body_of(notice)
+    assert body in notice.get_body(preferencelist=("html",)).get_content()
+
+
+def test_signed_in_readers_account_address_counts_as_confirmed(client, article, smtp):
+    reader = get_user_model().objects.create_user("rina", "rina@example.org", "pw")
+    client.force_login(reader)
+    page = client.get(article.get_absolute_url())
+    token = page.cookies["csrftoken"].value
+    response = client.post(
+        f"/article/{article.slug}/comments",
+        {
+            "body": "Signed in.",
+            "notify_replies": "on",
+            "csrfmiddlewaretoken": token,
+            "stamp": form_stamp(),
+        },
+        **ORIGIN,
+    )
+    assert response.status_code == 302
+    parent = Comment.objects.latest("pk")
+    reply(Client(), article, parent)
+    assert smtp.recipients == [["rina@example.org"]]  # no confirmation: the notice only
+    assert "I disagree." in body_of(smtp.messages[0])
+
+
+def test_signed_in_reader_without_an_address_is_told_so(client, article, smtp):
+    client.force_login(get_user_model().objects.create_user("nomail", "", "pw"))
+    token = client.get(article.get_absolute_url()).cookies["csrftoken"].value
+    response = client.post(
+        f"/article/{article.slug}/comments",
+        {"body": "Hi.", "notify_replies": "on", "csrfmiddlewaretoken": token},
+        **ORIGIN,
+    )
+    assert response.status_code == 400
+    assert "Your account has no e-mail address" in response.content.decode()
+    assert not Comment.objects.exists()
