@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import time
+from collections.abc import Iterator
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -16,6 +17,7 @@ from broadsheet.discussion import actions as discussion_actions
 from broadsheet.discussion.policy import Submission
 from broadsheet.newsroom import actions as newsroom_actions
 from broadsheet.newsroom.models import Article, Author, Section, SiteSettings
+from tests.mailserver import Mailbox, free_port, point_django_at, start_server
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -50,6 +52,16 @@ def _settings_for_tests(settings, tmp_path):
     # Tests post forms straight away; the posting-speed check has tests of its own.
     settings.BROADSHEET_MIN_SECONDS_TO_POST = 0
     settings.BROADSHEET_RATE_LIMIT = "off"
+
+
+@pytest.fixture
+def smtp(settings) -> Iterator[Mailbox]:
+    """A real SMTP server on loopback, and Django sending to it; what it received."""
+    port = free_port()
+    point_django_at(settings, port)
+    controller, mailbox = start_server(port)
+    yield mailbox
+    controller.stop()
 
 
 @pytest.fixture

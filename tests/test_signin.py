@@ -4,11 +4,8 @@ password reset by e-mail through a real SMTP server on loopback."""
 from __future__ import annotations
 
 import re
-import socket
-from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.test import Client
 
 from broadsheet import counters
@@ -113,31 +110,6 @@ def test_with_rate_limits_off_nothing_is_counted(editor, settings):
 # A forgotten password
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list = []
-
-    async def handle_DATA(self, server, session, envelope):  # aiosmtpd calls it so
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-
-@pytest.fixture
-def inbox(settings):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield handler
-    controller.stop()
-
-
 def ask_for_reset(email: str, address: str = "198.51.100.7"):
     return Client(REMOTE_ADDR=address).post("/admin/password_reset/", {"email": email})
 
@@ -147,10 +119,10 @@ def test_the_sign_in_page_offers_a_reset(client):
     assert 'href="/admin/password_reset/"' in page
 
 
-def test_a_forgotten_password_is_reset_through_the_link_in_the_email(editor, inbox):
+def test_a_forgotten_password_is_reset_through_the_link_in_the_email(editor, smtp):
     response = ask_for_reset("DANA@news.example")
     assert response.status_code == 302 and response["Location"] == "/admin/password_reset/done/"
-    (message,) = inbox.messages
+    (message,) = smtp.messages
     assert message["To"] == "dana@news.example"
     link = re.search(r"http://testserver(/admin/reset/\S+/)", message.get_content()).group(1)
     client = Client()
@@ -167,15 +139,15 @@ def test_a_forgotten_password_is_reset_through_the_link_in_the_email(editor, inb
     assert "invalid" in Client().get(link, follow=True).content.decode().lower()
 
 
-def test_an_unknown_address_gets_the_same_answer_and_no_mail(editor, inbox):
+def test_an_unknown_address_gets_the_same_answer_and_no_mail(editor, smtp):
     response = ask_for_reset("nobody@news.example")
     assert response["Location"] == "/admin/password_reset/done/"
-    assert inbox.messages == []
+    assert smtp.messages == []
 
 
-def test_reset_mails_to_one_address_are_limited_per_hour(editor, inbox, settings):
+def test_reset_mails_to_one_address_are_limited_per_hour(editor, smtp, settings):
     settings.BROADSHEET_PASSWORD_RESETS_PER_HOUR = 2
     for n in range(4):
         response = ask_for_reset("dana@news.example", address=f"198.51.100.{n}")
         assert response["Location"] == "/admin/password_reset/done/"
-    assert len(inbox.messages) == 2
+    assert len(smtp.messages) == 2
