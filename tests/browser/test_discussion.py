@@ -260,8 +260,11 @@ def test_empty_comment_shows_the_error_by_the_field_and_keeps_the_rest(
     # A screen reader hears the error with the field: aria-describedby names it.
     described_by = textarea.get_attribute("aria-describedby") or ""
     assert described_by, "the comment field does not point at its error"
-    for element_id in described_by.split():
-        expect(page.locator(f"[id='{element_id}']")).to_have_text("This field is required.")
+    error, *notes = described_by.split()
+    expect(page.locator(f"[id='{error}']")).to_have_text("This field is required.")
+    # Then the note under it, which says what the field takes.
+    assert notes == ["id_body_note"]
+    expect(page.locator("[id='id_body_note']")).to_contain_text("Markdown")
     expect(form.get_by_label("Name", exact=True)).to_have_value("Jane Doe")
     expect(form.get_by_label("E-mail", exact=True)).to_have_value("jane@example.org")
     expect(form.get_by_label("Website", exact=True)).to_have_value("https://jane.example.org/")

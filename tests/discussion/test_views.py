@@ -483,3 +483,33 @@ def test_a_form_post_over_the_readers_limit_is_413_and_stores_nothing(client, ar
     assert "larger than 2000 bytes" in response.content.decode()
     assert not Comment.objects.exists()
     assert submit(client, article, body="x" * 500).status_code == 302
+
+
+def _described(html: str) -> dict[str, list[str]]:
+    """Each form field's aria-describedby, by name."""
+    fields = re.findall(r"<(?:input|textarea)\b[^>]*>", html)
+    return {
+        re.search(r'name="([^"]+)"', f).group(1): re.search(r'aria-describedby="([^"]*)"', f)
+        .group(1)
+        .split()
+        for f in fields
+        if "aria-describedby" in f
+    }
+
+
+def test_the_form_fields_name_their_notes_and_errors_for_screen_readers(client, article, site):
+    described = _described(client.get(article.get_absolute_url()).content.decode())
+    assert described["body"] == ["id_body_note"]
+    assert described["author_email"] == ["id_author_email_note"]
+    assert described["notify_replies"] == ["id_notify_replies_note"]
+    # Shown again with a mistake: the error first, then the note.
+    page = submit(client, article, author_name="", body="Hello").content.decode()
+    assert _described(page)["author_name"] == ["id_author_name_error", "id_author_name_note"]
+    # A story whose comments wait for a moderator says so to the comment box too.
+    first = post(article, "First")
+    site.comment_policy = SiteSettings.CommentPolicy.HOLD
+    site.save()
+    for url in (article.get_absolute_url(), f"/c/{first.pk}/reply"):
+        assert _described(Client().get(url).content.decode())["body"] == [
+            "held-note", "id_body_note"
+        ]  # fmt: skip

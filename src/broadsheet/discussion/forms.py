@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.forms.boundfield import BoundField
 
 from broadsheet import markup
 from broadsheet.conf import conf
@@ -92,7 +93,22 @@ def _limit(field: forms.Field, limit: int) -> None:
     field.widget.attrs["maxlength"] = str(limit)
 
 
+class _NotedField(BoundField):
+    """A field shown with a note under it (``<id>_note``, discussion/_field.html): its
+    widget names the error, when there is one, and the note, for screen readers."""
+
+    @property
+    def aria_describedby(self) -> str | None:
+        ids = [f"{self.auto_id}_error"] if self.errors else []
+        ids += getattr(self.form, "described_by", {}).get(self.name, [])
+        return " ".join(ids) or None
+
+
 class CommentForm(forms.Form):
+    bound_field_class = _NotedField
+    # The fields the form's template gives a note.
+    NOTED = ("author_name", "author_email", "author_url", "body", "notify_replies")
+
     author_name = TextField(label="Name", required=False)
     author_email = forms.EmailField(
         label="E-mail", max_length=254, required=False, validators=[reject_unstorable]
@@ -126,6 +142,12 @@ class CommentForm(forms.Form):
         for name, autocomplete in attrs.items():
             self.fields[name].widget.attrs["autocomplete"] = autocomplete
         self.fields["author_name"].widget.attrs["dir"] = "auto"
+        self.described_by = {name: [f"id_{name}_note"] for name in self.NOTED}
+
+    def note_held(self) -> None:
+        """Name the note above the form that says comments wait for a moderator
+        (discussion/_held_note.html) as describing the comment box too."""
+        self.described_by["body"] = ["held-note", *self.described_by["body"]]
 
     @property
     def is_anonymous(self) -> bool:

@@ -110,6 +110,9 @@ def _render_article(
     if form is None:
         form = CommentForm(article=article, user=request.user, initial=saved)
     accepts = article.accepts_comments(site)
+    held = article.holds_every_comment(site)
+    if held:
+        form.note_held()
     response = render(
         request,
         "discussion/article.html",
@@ -124,7 +127,7 @@ def _render_article(
             "form": form,
             "form_stamp": _stamp_of(request) if form is not None else form_stamp(),
             "accepts_comments": accepts,
-            "comments_held": article.holds_every_comment(site),
+            "comments_held": held,
             # A form shown again keeps the reader's choice, ticked or not.
             "remember": request.POST.get("remember") == "on" if form.is_bound else bool(saved),
         },
@@ -283,6 +286,9 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
         initial["body"] = quote_markdown(parent) + "\n\n"
     form = CommentForm(article=article, user=request.user, initial=initial)
     site = SiteSettings.for_request(request)
+    held = article.holds_every_comment(site)
+    if held:
+        form.note_held()
     response = render(
         request,
         "discussion/reply.html",
@@ -292,7 +298,7 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "form_stamp": form_stamp(),
             "accepts_comments": article.accepts_comments(site),
-            "comments_held": article.holds_every_comment(site),
+            "comments_held": held,
             "quoting": bool(request.GET.get("quote")),
             "remember": bool(saved),
         },
