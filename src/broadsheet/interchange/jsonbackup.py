@@ -60,10 +60,15 @@ MODERATION_TABLES = (
     "moderation.AuditEntry",
 )
 BLOCKS = "moderation.Block"
+# Reply e-mails (and whatever else the notifications app keeps): who asked for them,
+# which addresses confirmed or stopped, and the outbox, so that a restore neither
+# loses a reader's choice nor announces a reply twice. Every model of the app, in
+# the order it declares them.
+NOTIFICATIONS_APP = "notifications"
 # In the file's order: accounts before the records that name them by username.
 SECTIONS = (
     "groups", "accounts", "authors", "sections", "tags", "former_slugs", "articles", "comments",
-    "moderation",
+    "moderation", "notifications",
 )  # fmt: skip
 
 
@@ -151,7 +156,8 @@ def write(out: TextIO) -> dict[str, int]:
         ),
     )
     listing("comments", (row(c) for c in _rows(Comment)))
-    listing("moderation", _moderation_rows(), last=True)
+    listing("moderation", _table_rows(_moderation_models()))
+    listing("notifications", _table_rows(_app_models(NOTIFICATIONS_APP)), last=True)
     w("}\n")
     return counts
 
@@ -162,14 +168,36 @@ def _rows(model: type[models.Model]) -> Iterator[Any]:
     return model._default_manager.select_related(*users).order_by("pk").iterator(chunk_size=2000)
 
 
-def _moderation_rows() -> Iterator[dict]:
+def _moderation_models() -> list[type[models.Model]]:
+    found = []
     for label in MODERATION_TABLES:
         try:
-            model = apps.get_model(label)
+            found.append(apps.get_model(label))
         except LookupError:
             continue
+    return found
+
+
+def _app_models(app_label: str) -> list[type[models.Model]]:
+    try:
+        return list(apps.get_app_config(app_label).get_models())
+    except LookupError:
+        return []
+
+
+def _tables_of(section: str) -> list[str] | None:
+    """The tables a section of the file holds, for the sections that hold whole tables."""
+    if section == "moderation":
+        return list(MODERATION_TABLES)
+    if section == "notifications":
+        return [model._meta.label for model in _app_models(NOTIFICATIONS_APP)]
+    return None
+
+
+def _table_rows(tables: list[type[models.Model]]) -> Iterator[dict]:
+    for model in tables:
         for obj in _rows(model):
-            yield {"table": label, **row(obj)}
+            yield {"table": model._meta.label, **row(obj)}
 
 
 # Reading
@@ -258,6 +286,9 @@ def survey(path: Path) -> Backup:
                 raise BrokenFile(f"a {section} record is not an object", line)
             backup.records += 1
             backup.counts[section] = backup.counts.get(section, 0) + 1
+            tables = _tables_of(section)
+            if tables is not None and record.get("table") not in tables:
+                raise BrokenFile(f"a {section} record names no table of it", line)
             backup.blocks += section == "moderation" and record.get("table") == BLOCKS
     if backup is None:
         raise BrokenFile("the file is empty")
@@ -415,7 +446,11 @@ class _Restore:
     def moderation(self, record: dict) -> str:
         if record.get("table") == BLOCKS and not self.keep_blocks:
             return "skipped"
-        self.touched.add(_restore_moderation(record))
+        self.touched.add(_restore_table(record))
+        return "created"
+
+    def notifications(self, record: dict) -> str:
+        self.touched.add(_restore_table(record))
         return "created"
 
     def _flush(self) -> None:
@@ -485,7 +520,8 @@ def _comment_record(record: dict) -> ImportedComment:
     )
 
 
-def _restore_moderation(record: dict) -> type[models.Model]:
+def _restore_table(record: dict) -> type[models.Model]:
+    """A row of a table that ``survey`` found its section holds."""
     model = apps.get_model(record["table"])
     kwargs = _fields_for(model, record)
     # A new site may hold rows its migrations made (default settings), or that its
