@@ -533,3 +533,16 @@ def test_a_backup_cannot_write_to_a_table_its_section_does_not_hold(db, tmp_path
     from django.contrib.auth import get_user_model
 
     assert not get_user_model().objects.filter(username="intruder").exists()
+
+
+def test_a_dry_run_restore_leaves_the_next_ids_as_they_were(db, tmp_path):
+    article = make_article()
+    post(article, "One")
+    document = json.loads(run_export("json"))
+    for n, comment in enumerate(document["comments"]):
+        comment["id"] = 5000 + n  # ids the database has not given out yet
+    wipe()
+    run_import("json", _write(tmp_path, "backup.json", json.dumps(document)), "--dry-run")
+    assert not Comment.objects.exists()
+    # On PostgreSQL the sequences are outside the rolled-back transaction.
+    assert post(make_article(), "After the dry run").pk < 5000

@@ -364,12 +364,15 @@ def restore(
     summary: Summary,
     progress: Callable[[int], None] = lambda n: None,
     without_blocks: bool = False,
+    dry_run: bool = False,
 ) -> list[int]:
     """Restore into an empty site (call inside a transaction). Returns the comment ids.
 
-    ``backup`` is what ``survey`` found in the file."""
+    ``backup`` is what ``survey`` found in the file. A ``dry_run`` leaves PostgreSQL's id
+    sequences alone, since rolling back the transaction would not move them back."""
     _check_empty()
     run = _Restore(backup, summary=summary, without_blocks=without_blocks)
+    run.reset_sequences = not dry_run
     for section, record, _line in _records(path):
         if section == "site":
             _restore_site(record)
@@ -404,6 +407,7 @@ class _Restore:
         self.batch: list[ImportedComment] = []
         self.sections_parent: dict[int, int] = {}
         self.touched: set[type[models.Model]] = {Author, Section, Tag, Article, Comment}
+        self.reset_sequences = True
 
     def groups(self, record: dict) -> None:
         accounts.restore_group(record, self.summary)
@@ -466,7 +470,8 @@ class _Restore:
             Section.objects.filter(pk=pk).update(parent_id=parent)
         self.users.rekey()
         self.touched.add(get_user_model())
-        _reset_sequences(self.touched)
+        if self.reset_sequences:
+            _reset_sequences(self.touched)
 
 
 def _restore_article(record: dict) -> None:

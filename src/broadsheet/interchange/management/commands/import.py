@@ -121,6 +121,7 @@ class Command(BaseCommand):
                 summary=summary,
                 progress=bar.update,
                 without_blocks=options["without_blocks"],
+                dry_run=options["dry_run"],
             )
             self._finish(options)
         return restored
