@@ -544,3 +544,15 @@ def test_an_imported_post_saved_again_in_the_admin_keeps_its_paragraphs(wxr_site
     own = Article.objects.create(title="Own", slug="own", body="One\n\nTwo", body_format="html")
     newsroom_actions.save_article(own)
     assert own.body_html == "One\n\nTwo"
+
+
+def test_two_tags_of_one_name_become_one_and_the_summary_says_so(db, tmp_path):
+    dated = "<wp:status>publish</wp:status><wp:post_date_gmt>2015-03-01 10:00:00</wp:post_date_gmt>"
+    terms = (
+        '<category domain="post_tag" nicename="content"><![CDATA[Content]]></category>'
+        '<category domain="post_tag" nicename="content-2"><![CDATA[Content]]></category>'
+    )
+    path = _items_file(tmp_path, _item("One", f"<wp:post_id>3</wp:post_id>{dated}{terms}"))
+    output = run_import("wxr", path, "--no-train")
+    assert "tag 'content-2' has the name of tag 'content' ('Content')" in output
+    assert list(Article.objects.get().tags.values_list("slug", flat=True)) == ["content"]

@@ -130,6 +130,12 @@ class Catalogue:
             self.summary.count("tags", "created")
         else:
             self.summary.count("tags", "skipped")
+            if tag.slug != slug:
+                # Tag names are unique here: the two are one tag, at the first one's address.
+                self.summary.note(
+                    f"tag {slug!r} has the name of tag {tag.slug!r} ({name!r}): its articles "
+                    "are tagged with that one"
+                )
         self.tags[slug] = tag
         return tag
 
