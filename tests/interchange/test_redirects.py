@@ -57,3 +57,34 @@ def test_a_page_named_by_its_query_redirects_to_its_own_article(client, db, tmp_
     # Tracking parameters and their order do not make another page.
     assert client.get("/view.php?utm_source=feed&id=6")["Location"] == six.get_absolute_url()
     assert client.get("/view.php?id=7").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/category/news/", "/section/news/"),
+        ("/category/world/news/", "/section/news/"),  # a child under its parent
+        ("/category/news/page/3/", "/section/news/?page=3"),
+        ("/category/news/feed/", "/section/news/feed/"),
+        ("/category/news/feed/rss2/", "/section/news/feed/"),
+        ("/tag/trams/page/2/", "/tag/trams/?page=2"),
+        ("/author/dana/page/2/", "/author/dana/?page=2"),
+        ("/page/4/", "/?page=4"),
+        (quote("/category/חדשות/"), quote("/section/חדשות/")),
+    ],
+)
+def test_wordpress_archive_addresses_lead_to_the_same_archive_here(client, db, old, new):
+    from broadsheet.newsroom.models import Author, Section, Tag
+
+    Section.objects.create(name="News", slug="news")
+    Section.objects.create(name="חדשות", slug="חדשות")
+    Tag.objects.create(name="Trams", slug="trams")
+    Author.objects.create(name="Dana", slug="dana")
+    response = client.get(old)
+    assert response.status_code == 301
+    assert response["Location"] == new
+
+
+def test_an_archive_this_site_does_not_have_stays_not_found(client, db):
+    assert client.get("/category/gone/").status_code == 404
+    assert client.get("/category/gone/feed/").status_code == 404

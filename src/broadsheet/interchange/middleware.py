@@ -4,15 +4,30 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from urllib.parse import unquote
 
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import reverse
 
 from broadsheet.interchange.pages import page_query
-from broadsheet.newsroom.models import Article, Redirect
+from broadsheet.newsroom.models import Article, Author, Redirect, Section, Tag
 
 # A page of a post's comments on WordPress: /2016/12/06/hello/comment-page-2/.
 _COMMENT_PAGE = re.compile(r"/comment-page-\d+/?$")
+# WordPress's archives: a category's (/category/news/, a child's under its parents:
+# /category/news/local/), a tag's and an author's, each with its later pages
+# (/page/2/) and its feed (/feed/). Its paged front page is /page/2/.
+_ARCHIVE = re.compile(
+    r"^/(?P<kind>category|tag|author)/(?:[^/]+/)*?(?P<slug>[^/]+)"
+    r"(?:/page/(?P<page>\d+))?(?P<feed>/feed(?:/(?:atom|rss2?|rdf))?)?/?$"
+)
+_FRONT_PAGE = re.compile(r"^/page/(?P<page>\d+)/?$")
+_ARCHIVE_MODELS = {
+    "category": (Section, "section"),
+    "tag": (Tag, "tag"),
+    "author": (Author, "author"),
+}
+
 # A post's comment feed on WordPress (/2016/12/06/hello/feed/, or feed/atom/), or an
 # article's under a slug it had before (/article/old-slug/feed/).
 _FEED = re.compile(r"/feed(?:/(?:atom|rss2?|rdf))?/?$")
@@ -51,7 +66,7 @@ class LegacyRedirectMiddleware:
         query = page_query(request.META.get("QUERY_STRING", ""))
         if query:
             paths = [f"{p}?{query}" for p in (path, other) if p] + paths
-        target = self.target(paths, feed=bool(feed))
+        target = self.target(paths, feed=bool(feed)) or archive_target(request.path)
         return HttpResponsePermanentRedirect(target) if target else response
 
     @staticmethod
@@ -70,3 +85,23 @@ class LegacyRedirectMiddleware:
         if feed:
             return reverse("feeds:discussion", args=[found.article.slug])
         return found.article.get_absolute_url()
+
+
+def archive_target(path: str) -> str | None:
+    """Where a WordPress archive's address (``_ARCHIVE``) lives here: the section,
+    tag or byline of the same slug (an import gives each its WordPress slug), its
+    later page as ``?page=N``, its feed as its feed. None for anything else."""
+    front = _FRONT_PAGE.match(path)
+    if front:
+        return f"{reverse('newsroom:front')}?page={front['page']}"
+    found = _ARCHIVE.match(path)
+    if found is None:
+        return None
+    model, name = _ARCHIVE_MODELS[found["kind"]]
+    slug = unquote(found["slug"])
+    if not model._default_manager.filter(slug=slug).exists():
+        return None
+    if found["feed"]:
+        return reverse(f"feeds:{name}", args=[slug])
+    url = reverse(f"newsroom:{name}", args=[slug])
+    return f"{url}?page={found['page']}" if found["page"] else url
