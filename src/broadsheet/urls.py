@@ -29,6 +29,10 @@ discussion_patterns = [
 ]
 
 urlpatterns = [
+    # Readers' pages first: Django tries the patterns in order on every request, and
+    # these are most of them. None of them matches another list's address.
+    path("", include((newsroom_patterns, "newsroom"))),
+    path("", include((discussion_patterns, "discussion"))),
     # Browsers ask for it on every page that names no icon, the admin's included.
     path("favicon.ico", RedirectView.as_view(url=static("broadsheet/favicon.svg"))),
     path("robots.txt", newsroom_views.robots, name="robots"),
@@ -52,8 +56,6 @@ urlpatterns = [
     path("api/v1/", include("broadsheet.api.urls")),
     path("", include("broadsheet.feeds.urls")),
     path("mail/", include("broadsheet.notifications.urls")),
-    path("", include((discussion_patterns, "discussion"))),
-    path("", include((newsroom_patterns, "newsroom"))),
 ]
 
 handler400 = "broadsheet.api.responses.bad_request"

@@ -61,8 +61,10 @@ class Stamp:
             int(time.time() // 86400),
             # The release: an upgrade that changed how pages are drawn redraws them.
             release.fingerprint(),
-            # The address: the page names itself in full (Open Graph, schema.org).
-            request.scheme, request.get_host(), self.article_pk, request.get_full_path(),
+            # The address: the page names itself in full (Open Graph, schema.org). The
+            # Host header as sent: CommonMiddleware has checked it (get_host) already.
+            request.scheme, request.META.get("HTTP_HOST") or request.get_host(),
+            self.article_pk, request.get_full_path(),
             *self.values,
         ]  # fmt: skip
         # Weak: the form's signed time differs from one copy to the next (``restamped``);
