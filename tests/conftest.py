@@ -54,6 +54,16 @@ def _settings_for_tests(settings, tmp_path):
     settings.BROADSHEET_RATE_LIMIT = "off"
 
 
+@pytest.fixture(autouse=True)
+def _no_digest_look_after_requests(monkeypatch):
+    """After a request, a process looks for due moderators' digests once a minute (one
+    query after the answer has gone out): a test that counts a page's queries would
+    count it or not by the clock. Tests of that look set it due themselves."""
+    from broadsheet.notifications import outbox
+
+    monkeypatch.setattr(outbox, "_next_digest_look", float("inf"))
+
+
 @pytest.fixture
 def smtp(settings) -> Iterator[Mailbox]:
     """A real SMTP server on loopback, and Django sending to it; what it received."""

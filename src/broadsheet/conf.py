@@ -58,6 +58,17 @@ TUNABLES: dict[str, Tunable] = {
         "Dotted path of the class that, inside discussion's transactions, keeps a reader's "
         "wish to be e-mailed about replies and queues those e-mails.",
     ),
+    "MODERATOR_MAIL": Tunable(
+        "broadsheet.notifications.hooks.ModeratorMail",
+        "Dotted path of the class that, inside the transaction that makes a comment wait "
+        "for a moderator (held, reported, hidden by reports), queues the moderators' "
+        "e-mails about it.",
+    ),
+    "MODERATION_DIGEST_MINUTES": Tunable(
+        60,
+        "Minutes a moderator's digest of comments waiting for review gathers, from the "
+        "first comment it lists, before it is sent: at most one digest a moderator this often.",
+    ),
     "MAIL_TIMEOUT_SECONDS": Tunable(
         10, "Seconds the site waits for the SMTP server before leaving a mail for a retry."
     ),

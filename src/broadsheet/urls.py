@@ -7,6 +7,7 @@ from broadsheet import signin
 from broadsheet.discussion import views as discussion_views
 from broadsheet.newsroom import sitemaps
 from broadsheet.newsroom import views as newsroom_views
+from broadsheet.notifications.urls import moderator_patterns
 
 # Staff sign in through the admin's page, with failed attempts counted (signin.py).
 admin.site.login_form = signin.GuardedSignInForm
@@ -52,6 +53,7 @@ urlpatterns = [
         "admin/reset/done/", signin.PasswordResetComplete.as_view(), name="password_reset_complete"
     ),
     path("admin/", admin.site.urls),
+    path("moderation/notices/", include(moderator_patterns)),
     path("moderation/", include("broadsheet.moderation.urls")),
     path("api/v1/", include("broadsheet.api.urls")),
     path("", include("broadsheet.feeds.urls")),

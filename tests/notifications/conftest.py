@@ -43,3 +43,13 @@ def web_post(client: Client, article: Article, body: str, **fields) -> Comment:
         )
         raise AssertionError(f"{response.status_code}: {errors}")
     return Comment.objects.latest("pk")
+
+
+def one_click(message: EmailMessage):
+    """What a mail program's unsubscribe button does (RFC 8058): POST to the message's
+    List-Unsubscribe address, with no session, cookie or CSRF token."""
+    unsubscribe = message["List-Unsubscribe"].strip().strip("<>")
+    return Client(enforce_csrf_checks=True).post(
+        unsubscribe, "List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )  # fmt: skip

@@ -4,11 +4,12 @@ and their buttons work (plain forms: the pages load no script of their own)."""
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 
 from broadsheet.notifications import links
-from broadsheet.notifications.models import Address, Subscription
-from tests.browser.test_accessibility import assert_accessible
+from broadsheet.notifications.models import Address, ModeratorChoice, Subscription
+from tests.browser.test_accessibility import assert_accessible, sign_in_as_editor
 from tests.conftest import post
 
 pytestmark = pytest.mark.browser
@@ -47,3 +48,35 @@ def test_confirm_and_stop_pages_are_accessible_and_their_buttons_work(page: Page
     page.goto("/mail/stop/not-a-token")
     expect(page.get_by_role("heading", level=1)).to_have_text("This link does not work")
     assert_accessible(page)
+
+
+def test_moderators_choice_page_and_its_stop_page_are_accessible_and_work_without_script(
+    page: Page, new_context
+):
+    sign_in_as_editor(page, "/moderation/notices/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("E-mail about the queue")
+    expect(page.get_by_label("A digest", exact=False)).to_be_checked()
+    assert_accessible(page)
+
+    # The form is a plain one: with JavaScript off, choosing and saving works.
+    no_script = new_context(java_script_enabled=False).new_page()
+    no_script.goto("/admin/login/?next=/moderation/notices/")
+    no_script.get_by_label("Username").fill("editor")
+    no_script.get_by_label("Password").fill("correct horse")
+    with no_script.expect_navigation():
+        no_script.get_by_role("button", name="Log in").click()
+    no_script.get_by_label("At once, for every comment", exact=False).check()
+    with no_script.expect_navigation():
+        no_script.get_by_role("button", name="Save").click()
+    expect(no_script.get_by_role("status")).to_contain_text("Saved: at once, for every comment.")
+    editor = get_user_model().objects.get(username="editor")
+    assert ModeratorChoice.objects.get(user=editor).notices == ModeratorChoice.Notices.EACH
+
+    # The e-mails' stop link: a page with a button, then a page that says so.
+    page.goto(path_of(links.stop_moderator_url(editor.pk)))
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Stop e-mail about the queue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("No more e-mail about the queue")
+    assert_accessible(page)
+    assert ModeratorChoice.objects.get(user=editor).notices == ModeratorChoice.Notices.NEVER

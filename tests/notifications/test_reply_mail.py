@@ -13,7 +13,7 @@ from broadsheet.discussion.forms import form_stamp
 from broadsheet.discussion.models import Comment
 from broadsheet.newsroom.models import SiteSettings
 from broadsheet.notifications.models import Address, Message, Subscription
-from tests.notifications.conftest import ORIGIN, body_of, link_in, web_post
+from tests.notifications.conftest import ORIGIN, body_of, link_in, one_click, web_post
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -162,12 +162,7 @@ def test_one_click_unsubscribe_works_by_post_without_session_or_csrf(client, art
     parent = opt_in(client, article)
     confirm_from(smtp)
     reply(Client(), article, parent)
-    unsubscribe = smtp.messages[-1]["List-Unsubscribe"].strip().strip("<>")
-    mail_program = Client(enforce_csrf_checks=True)
-    response = mail_program.post(
-        unsubscribe, "List-Unsubscribe=One-Click",
-        content_type="application/x-www-form-urlencoded",
-    )  # fmt: skip
+    response = one_click(smtp.messages[-1])
     assert response.status_code == 200
     assert not Subscription.objects.filter(comment=parent).exists()
     reply(Client(), article, parent, "Anyone there?")

@@ -4,7 +4,9 @@ A reader may ask, when posting, to be e-mailed when someone replies. Discussion
 tells the class the REPLY_MAIL tunable names (``broadsheet.notifications`` by
 default) of that wish and of every comment that readers can now see, inside the
 transaction that stores it, so that a reply acknowledged is never a reply whose
-notice was forgotten. Discussion never imports the notifications app itself.
+notice was forgotten. Likewise it tells the class MODERATOR_MAIL names of every
+comment that comes to wait for a moderator (moderation tells it of reports).
+Discussion never imports the notifications app itself.
 """
 
 from __future__ import annotations
@@ -29,3 +31,15 @@ class ReplyMail(Protocol):
 
 def get_reply_mail() -> ReplyMail:
     return import_string(conf.REPLY_MAIL)()
+
+
+class ModeratorMail(Protocol):
+    def waiting(self, comment: Comment, why: str, *, again: bool = False) -> None:
+        """``comment`` has just come to wait for a moderator: ``why`` is "held" (by the
+        checks or the filter, posted or edited), "reported" (a reader reported it) or
+        "hidden" (readers' reports hid it). ``again``: it was waiting already, reported,
+        and is now hidden. Called in the transaction that made it wait."""
+
+
+def get_moderator_mail() -> ModeratorMail:
+    return import_string(conf.MODERATOR_MAIL)()

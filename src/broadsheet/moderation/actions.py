@@ -15,6 +15,7 @@ from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
 from broadsheet.discussion import actions as discussion_actions
+from broadsheet.discussion.mail import get_moderator_mail
 from broadsheet.discussion.models import Comment
 from broadsheet.moderation import learned
 from broadsheet.moderation.identity import author_keys
@@ -250,9 +251,11 @@ def report(comment: Comment, *, reason: str, reporter_key: str, detail: str = ""
         except IntegrityError:
             return None
         open_reports = Report.objects.filter(comment=comment, status=Report.Status.OPEN).count()
+        hidden = False
         if rules.reports_to_hide and open_reports >= rules.reports_to_hide:
             old = discussion_actions.change_status(comment, Status.PENDING)
             if old == Status.APPROVED:
+                hidden = True
                 AuditEntry.objects.create(
                     comment=comment,
                     action=Action.HIDE,
@@ -262,6 +265,11 @@ def report(comment: Comment, *, reason: str, reporter_key: str, detail: str = ""
                     if open_reports == 1
                     else f"Hidden after {open_reports} readers' reports.",
                 )
+        # Moderators hear of the first open report, and of the one that hides it.
+        if hidden or open_reports == 1:
+            get_moderator_mail().waiting(
+                comment, "hidden" if hidden else "reported", again=open_reports > 1
+            )
     return made
 
 

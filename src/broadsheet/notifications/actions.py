@@ -1,4 +1,5 @@
-"""Every change to who gets reply e-mails: the wish, its confirmation, and stopping.
+"""Every change to who gets e-mail: reply e-mails (the wish, its confirmation, and
+stopping), and the moderators' e-mails about comments that wait for review.
 
 Choices (docs/operations.md says them to operators):
 
@@ -15,6 +16,7 @@ Choices (docs/operations.md says them to operators):
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,9 +24,15 @@ from django.utils import timezone
 from broadsheet.conf import conf
 from broadsheet.discussion.models import Comment
 from broadsheet.moderation.identity import normal_email
-from broadsheet.notifications import compose, outbox
+from broadsheet.notifications import compose, moderators, outbox
 from broadsheet.notifications.links import address_key
-from broadsheet.notifications.models import Address, Message, Subscription
+from broadsheet.notifications.models import (
+    Address,
+    DigestItem,
+    Message,
+    ModeratorChoice,
+    Subscription,
+)
 
 Status = Address.Status
 
@@ -120,3 +128,72 @@ def _set_status(address: Address, status: str) -> None:
         address.status = status
         address.changed_at = timezone.now()
         address.save(update_fields=["status", "changed_at"])
+
+
+Notices = ModeratorChoice.Notices
+
+
+def moderator_waiting(comment: Comment, why: str, *, again: bool = False) -> None:
+    """Tell the moderators that ``comment`` came to wait (``DigestItem.Why``): at once,
+    one e-mail each (not when it was waiting already, reported and now ``again``
+    hidden), or in their digest. Called in the transaction that made it wait; a
+    comment by a member of staff is announced to nobody."""
+    if comment.user_id and comment.user and comment.user.is_staff:
+        return
+    told = [m for m in moderators.moderators() if m.notices != Notices.NEVER]
+    at_once = [m for m in told if m.notices == Notices.EACH]
+    if at_once and not again:
+        entry = moderators.entries([(comment, why)])[0]
+        for moderator in at_once:
+            outbox.queue(compose.waiting_notice(entry, moderator))
+    gathering = [m for m in told if m.notices == Notices.DIGEST]
+    if gathering:
+        _gather(gathering, comment, why)
+
+
+def _gather(gathering: list[Any], comment: Comment, why: str) -> None:
+    """Add ``comment`` to each moderator's digest still gathering, or start one, due
+    MODERATION_DIGEST_MINUTES from now. A digest a sender has claimed is being
+    written: it is not added to (the lock waits for a claim being made)."""
+    now = timezone.now()
+    open_digests = {
+        m.moderator_id: m
+        for m in Message.objects.select_for_update().filter(
+            kind=Message.Kind.DIGEST,
+            status=Message.Status.QUEUED,
+            claimed_until__isnull=True,
+            moderator__in=[m.pk for m in gathering],
+        )
+    }
+    due = now + timedelta(minutes=conf.MODERATION_DIGEST_MINUTES)
+    items = []
+    for moderator in gathering:
+        digest = open_digests.get(moderator.pk)
+        if digest is None:
+            # Not queue(): it is not due before the cron job, or a later request, sends it.
+            digest = Message.objects.create(
+                kind=Message.Kind.DIGEST,
+                recipient=moderator.email,
+                headers=compose.moderator_headers(moderator),
+                moderator=moderator,
+                created_at=now,
+                not_before=due,
+            )
+        items.append(DigestItem(message=digest, comment=comment, why=why, arrived_at=now))
+    DigestItem.objects.bulk_create(
+        items, update_conflicts=True, unique_fields=["message", "comment"], update_fields=["why"]
+    )
+
+
+def set_notices(user: Any, notices: str) -> bool:
+    """Store what ``user`` wants to hear of the queue; returns whether it changed
+    (an account that never chose had ``ModeratorChoice.DEFAULT``)."""
+    notices = Notices(notices)
+    with transaction.atomic():
+        choice, _ = ModeratorChoice.objects.select_for_update().get_or_create(user=user)
+        if choice.notices == notices:
+            return False
+        choice.notices = notices
+        choice.changed_at = timezone.now()
+        choice.save(update_fields=["notices", "changed_at"])
+        return True

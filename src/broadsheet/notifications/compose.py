@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+import unicodedata
+from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from broadsheet.conf import conf
 from broadsheet.discussion.models import Comment
@@ -13,14 +15,43 @@ from broadsheet.newsroom.models import SiteSettings
 from broadsheet.notifications import links
 from broadsheet.notifications.models import Message
 
+if TYPE_CHECKING:
+    from broadsheet.notifications.moderators import Digest, Entry
+
 # The longest subject kept; a longer title is cut with an ellipsis.
 SUBJECT_LENGTH = 200
+# How much of a waiting comment's text a moderator's e-mail quotes, in characters.
+EXCERPT_LENGTH = 300
 
 
 def one_line(text: str, limit: int = SUBJECT_LENGTH) -> str:
     """Text for a header: on one line (a line break would be refused or start a header)."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _joins_previous(char: str) -> bool:
+    """Whether ``char`` belongs to the character before it: a combining mark, a
+    joiner, a variation selector, a skin tone, an emoji tag."""
+    code = ord(char)
+    return (
+        unicodedata.category(char) in ("Mn", "Mc", "Me")
+        or char == "\u200d"
+        or 0xFE00 <= code <= 0xFE0F
+        or 0x1F3FB <= code <= 0x1F3FF
+        or 0xE0020 <= code <= 0xE007F
+    )
+
+
+def excerpt(text: str, limit: int = EXCERPT_LENGTH) -> str:
+    """The start of ``text``, cut with an ellipsis where it is longer, never inside a
+    character (a letter and its accents, an emoji and its skin tone stay whole)."""
+    if len(text) <= limit:
+        return text
+    cut = limit
+    while cut > 0 and (_joins_previous(text[cut]) or text[cut - 1] == "\u200d"):
+        cut -= 1
+    return text[:cut].rstrip() + "…"
 
 
 _SITE_PATH = re.compile(r'\b(href|src)="/(?!/)')
@@ -96,3 +127,47 @@ def reply_notice(parent: Comment, reply: Comment, email: str) -> Message:
         comment=parent,
         reply=reply,
     )
+
+
+def _to_moderator(moderator: Any, chose: str) -> dict[str, Any]:
+    """What every e-mail to a moderator ends with: why they get it, and how to stop."""
+    return {
+        "chose": chose,
+        "site_name": SiteSettings.load().site_name,
+        "notices_url": links.absolute(reverse("notices:choice")),
+        "stop_url": links.stop_moderator_url(moderator.pk),
+        "queue_url": links.absolute(reverse("moderation:queue")),
+    }
+
+
+def waiting_notice(entry: Entry, moderator: Any) -> Message:
+    """The e-mail, sent at once, about one comment that came to wait."""
+    chose = "to be told at once of every comment that waits"
+    context = {**_to_moderator(moderator, chose), "entry": entry}
+    text, html = _render("waiting", context, html=True)
+    comment = entry.comment
+    return Message(
+        kind=Message.Kind.WAITING,
+        recipient=moderator.email,
+        subject=one_line(f"{entry.why_label}: {comment.author_name} on “{comment.article.title}”"),
+        text=text,
+        html=html,
+        headers=_headers(context["stop_url"]),
+        comment=comment,
+        moderator=moderator,
+    )
+
+
+def digest(moderator: Any, digest: Digest) -> tuple[str, str, str]:
+    """A digest's subject, text and HTML."""
+    every = conf.MODERATION_DIGEST_MINUTES
+    chose = f"a digest, at most one every {every} minute{'' if every == 1 else 's'}"
+    context = {**_to_moderator(moderator, chose), "digest": digest}
+    text, html = _render("digest", context, html=True)
+    waiting = len(digest.listed) + digest.more
+    said = "1 comment waits" if waiting == 1 else f"{waiting} comments wait"
+    return one_line(f"{said} for review on {context['site_name']}"), text, html
+
+
+def moderator_headers(moderator: Any) -> dict[str, str]:
+    return _headers(links.stop_moderator_url(moderator.pk))

@@ -1,4 +1,5 @@
-"""What discussion calls, by the REPLY_MAIL tunable (discussion/mail.py)."""
+"""What discussion (and moderation) call, by the REPLY_MAIL and MODERATOR_MAIL tunables
+(discussion/mail.py)."""
 
 from __future__ import annotations
 
@@ -12,3 +13,8 @@ class ReplyMail:
 
     def shown(self, comment: Comment) -> None:
         actions.shown(comment)
+
+
+class ModeratorMail:
+    def waiting(self, comment: Comment, why: str, *, again: bool = False) -> None:
+        actions.moderator_waiting(comment, why, again=again)

@@ -59,6 +59,11 @@ def stop_address_url(key: str) -> str:
     return absolute(stop_path({"a": key}))
 
 
+def stop_moderator_url(user_id: int) -> str:
+    """Stops a moderator's e-mails about the queue (their choice becomes "never")."""
+    return absolute(stop_path({"m": user_id}))
+
+
 def stop_path(payload: dict[str, Any]) -> str:
     token = signing.dumps(payload, salt=_STOP_SALT, compress=True)
     return reverse("notifications:stop", args=[token])
@@ -82,14 +87,16 @@ def read_confirm_token(token: str) -> str:
 
 
 def read_stop_token(token: str) -> tuple[str, str | int]:
-    """What a stop link stops: ``("comment", id)`` or ``("address", key)``; raises BadToken."""
+    """What a stop link stops: ``("comment", id)``, ``("address", key)`` or
+    ``("moderator", user id)``; raises BadToken."""
     try:
         payload = signing.loads(token, salt=_STOP_SALT)
     except signing.BadSignature:
         raise BadToken(_ALTERED) from None
     if isinstance(payload, dict):
-        if isinstance(payload.get("c"), int) and not isinstance(payload["c"], bool):
-            return "comment", payload["c"]
+        for letter, scope in (("c", "comment"), ("m", "moderator")):
+            if isinstance(payload.get(letter), int) and not isinstance(payload[letter], bool):
+                return scope, payload[letter]
         if isinstance(payload.get("a"), str):
             return "address", payload["a"]
     raise BadToken(_ALTERED)

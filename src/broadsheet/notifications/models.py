@@ -1,7 +1,9 @@
-"""Who wants reply e-mails, and the outbox of e-mails not yet sent."""
+"""Who wants reply e-mails, what each moderator wants to hear of the queue, and the
+outbox of e-mails not yet sent."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -58,6 +60,9 @@ class Message(models.Model):
     class Kind(models.TextChoices):
         CONFIRMATION = "confirmation", "Confirmation"
         REPLY = "reply", "Reply notice"
+        # To a moderator: one comment waits (sent at once), or the digest of several.
+        WAITING = "waiting", "Comment waiting"
+        DIGEST = "digest", "Queue digest"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -73,12 +78,18 @@ class Message(models.Model):
     html = models.TextField(blank=True)
     headers = models.JSONField(default=dict, blank=True)
     # The comment whose author is written to (the one replied to, or the one that
-    # opted in), and for a notice the reply it announces.
+    # opted in), and for a notice the reply it announces; for a moderator's notice of
+    # one waiting comment, that comment.
     comment = models.ForeignKey(
         Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     reply = models.ForeignKey(
         Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # The moderator written to (a waiting comment, a digest): their address is read
+    # again when the e-mail is sent, and nothing goes once they stop moderating.
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -103,7 +114,57 @@ class Message(models.Model):
                 condition=Q(status="queued"),
                 name="message_due_idx",
             ),
+            # A comment come to wait: the moderator's digest still gathering, if any.
+            models.Index(
+                fields=["moderator"],
+                condition=Q(status="queued", kind="digest"),
+                name="message_open_digest_idx",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk} ({self.get_status_display()})"
+
+
+class ModeratorChoice(models.Model):
+    """What one moderator chose to be e-mailed about comments that wait for review.
+    A moderator without a row gets ``DEFAULT``."""
+
+    class Notices(models.TextChoices):
+        NEVER = "never", "Never"
+        DIGEST = "digest", "A digest"
+        EACH = "each", "At once, for every comment"
+
+    DEFAULT = Notices.DIGEST
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderator_choice"
+    )
+    notices = models.CharField(max_length=6, choices=Notices.choices, default=DEFAULT)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_notices_display()}"
+
+
+class DigestItem(models.Model):
+    """A comment that came to wait, for a moderator's digest still gathering."""
+
+    class Why(models.TextChoices):
+        HELD = "held", "Held for review"
+        REPORTED = "reported", "Reported by a reader"
+        HIDDEN = "hidden", "Hidden after readers' reports"
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="items")
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    why = models.CharField(max_length=8, choices=Why.choices)
+    arrived_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            # Reported, then hidden before the digest went: listed once, as hidden.
+            models.UniqueConstraint(fields=["message", "comment"], name="digest_item_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.comment_id} in digest #{self.message_id}"

@@ -6,6 +6,10 @@ or absent SMTP server never delays a reader or a moderator), at once otherwise.
 One that cannot be sent waits, with a growing pause, for ``broadsheet mail send``;
 after MAIL_MAX_ATTEMPTS tries it is given up, with a log line.
 
+A moderator's digest is written to the outbox with the time it is due, and sent by
+``broadsheet mail send`` (cron), or after any request once it is due: each process
+looks for due digests at most once every ``DIGEST_LOOK`` after a request.
+
 Several app servers may send at once: a sender claims a row with one conditional
 UPDATE (free, or its claim expired), which one sender alone can win, on SQLite and
 PostgreSQL alike, with no lock held while the SMTP server is talked to.
@@ -17,6 +21,7 @@ import contextlib
 import logging
 import smtplib
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterable
 from datetime import timedelta
@@ -30,8 +35,9 @@ from django.utils import timezone
 
 from broadsheet.conf import conf
 from broadsheet.discussion.models import Comment
+from broadsheet.notifications import moderators
 from broadsheet.notifications.links import address_key
-from broadsheet.notifications.models import Address, Message, Subscription
+from broadsheet.notifications.models import Address, DigestItem, Message, Subscription
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +48,11 @@ CLAIM = timedelta(minutes=10)
 LONGEST_WAIT = timedelta(hours=6)
 # Messages one call sends at most; `broadsheet mail send` calls until none is left.
 BATCH = 100
+# How often, at most, a process looks for due digests after a request (seconds).
+DIGEST_LOOK = 60.0
 
 _request = threading.local()
+_next_digest_look = 0.0
 
 
 def queue(message: Message) -> Message:
@@ -71,26 +80,41 @@ def request_finished(**kwargs: Any) -> None:
     waiting, _request.waiting = getattr(_request, "waiting", None), None
     if waiting:
         _send_quietly(waiting)
+    global _next_digest_look
+    if time.monotonic() >= _next_digest_look:
+        # Set first: another thread of this process need not look as well.
+        _next_digest_look = time.monotonic() + DIGEST_LOOK
+        _send_quietly(None, kind=Message.Kind.DIGEST)
 
 
-def _send_quietly(ids: list[int]) -> None:
+def _send_quietly(ids: list[int] | None, kind: str | None = None) -> None:
     # Whatever goes wrong, the messages stay queued for `broadsheet mail send`: it must
     # never turn a stored comment or a moderator's decision into an error page.
     try:
-        send_due(ids)
+        send_due(ids, kind=kind)
     except Exception:
-        logger.exception("Could not send queued e-mail %s; it stays queued.", ids)
+        logger.exception("Could not send queued e-mail %s; it stays queued.", ids or kind)
 
 
-def send_due(ids: Iterable[int] | None = None, *, retry_now: bool = False) -> Counter[str]:
-    """Send queued messages that are due (only ``ids`` when given); returns counts by
-    outcome: sent, failed (to be tried again), given up, dropped (no longer wanted)."""
+def is_due(now: Any, *, retry_now: bool) -> Q:
+    """Queued messages to try now: those whose time has come, and with ``retry_now``
+    also those pausing after a failure (never a digest before it is due)."""
+    due = Q(not_before__lte=now)
+    return due | Q(attempts__gt=0) if retry_now else due
+
+
+def send_due(
+    ids: Iterable[int] | None = None, *, retry_now: bool = False, kind: str | None = None
+) -> Counter[str]:
+    """Send queued messages that are due (only ``ids``, or of ``kind``, when given); returns
+    counts by outcome: sent, failed (to be tried again), given up, dropped (no longer
+    wanted)."""
     now = timezone.now()
-    due = Message.objects.filter(status=Message.Status.QUEUED)
+    due = Message.objects.filter(is_due(now, retry_now=retry_now), status=Message.Status.QUEUED)
     if ids is not None:
         due = due.filter(pk__in=list(ids))
-    if not retry_now:
-        due = due.filter(not_before__lte=now)
+    if kind is not None:
+        due = due.filter(kind=kind)
     counts: Counter[str] = Counter()
     connection = None
     try:
@@ -123,9 +147,9 @@ def send_due(ids: Iterable[int] | None = None, *, retry_now: bool = False) -> Co
 
 def _claim(pk: int, *, retry_now: bool) -> Message | None:
     now = timezone.now()
-    free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
-    if not retry_now:
-        free &= Q(not_before__lte=now)
+    free = (Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)) & is_due(
+        now, retry_now=retry_now
+    )
     claimed = Message.objects.filter(free, pk=pk, status=Message.Status.QUEUED).update(
         claimed_until=now + CLAIM, attempts=F("attempts") + 1
     )
@@ -135,7 +159,10 @@ def _claim(pk: int, *, retry_now: bool) -> Message | None:
 def _still_wanted(message: Message) -> bool:
     """Whether the message should still go: its address did not stop mail meanwhile (nor,
     for a confirmation, confirm already), and for a notice the reply is still shown and
-    its author still wants replies to the comment."""
+    its author still wants replies to the comment. A moderator's e-mail is asked
+    ``moderators.ready``, which also writes a digest."""
+    if message.kind in moderators.KINDS:
+        return moderators.ready(message)
     address = Address.objects.filter(key=address_key(message.recipient)).first()
     status = address.status if address else Address.Status.UNCONFIRMED
     if message.kind == Message.Kind.CONFIRMATION:
@@ -166,7 +193,8 @@ def _email(message: Message, connection: Any) -> EmailMultiAlternatives:
 
 def _sent(message: Message) -> None:
     # The address and the words are not kept: the row stays so that a reply is
-    # never announced twice.
+    # never announced twice. Nor is what a digest listed.
+    DigestItem.objects.filter(message=message.pk).delete()
     Message.objects.filter(pk=message.pk).update(
         status=Message.Status.SENT,
         sent_at=timezone.now(),

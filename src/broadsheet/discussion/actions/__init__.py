@@ -31,7 +31,7 @@ from broadsheet.discussion.actions.importing import (
     reserve_ids,
 )
 from broadsheet.discussion.exceptions import CommentRefused, EditNotAllowed, RateLimited
-from broadsheet.discussion.mail import get_reply_mail
+from broadsheet.discussion.mail import get_moderator_mail, get_reply_mail
 from broadsheet.discussion.models import Comment
 from broadsheet.discussion.policy import Decision, Submission, get_policy
 from broadsheet.markup import render_comment
@@ -98,6 +98,8 @@ def post_comment(submission: Submission) -> Posted:
             get_reply_mail().follow(comment)
         if comment.status == Status.APPROVED:
             get_reply_mail().shown(comment)
+        elif comment.status == Status.PENDING and submission.channel != "import":
+            get_moderator_mail().waiting(comment, "held")
         transaction.on_commit(
             lambda: signals.comment_posted.send(Comment, comment=comment, decision=decision)
         )
@@ -191,6 +193,9 @@ def edit_comment(comment: Comment, body: str, *, token: str | None) -> Comment:
         if current.status == Status.APPROVED and decision.status != Status.APPROVED:
             current.status = decision.status
             fields.append("status")
+            if current.status == Status.PENDING:
+                # Saved by _rewrite right after this, in the same transaction.
+                get_moderator_mail().waiting(current, "held")
         return fields
 
     return _rewrite(comment, body, also=judged)

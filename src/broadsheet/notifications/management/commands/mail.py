@@ -1,4 +1,5 @@
-"""``broadsheet mail send|status``: the outbox of reply e-mails, from the shell or cron."""
+"""``broadsheet mail send|status``: the outbox (reply e-mails, moderators' notices and
+digests), from the shell or cron."""
 
 from __future__ import annotations
 
@@ -15,18 +16,20 @@ Status = Message.Status
 
 
 class Command(BaseCommand):
-    help = "Send the reply e-mails waiting in the outbox, or say what it holds."
+    help = "Send the e-mails waiting in the outbox, or say what it holds."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
         send = sub.add_parser(
             "send",
-            help="Send every queued e-mail that is due (run it from cron every few minutes).",
+            help="Send every queued e-mail that is due, moderators' digests included "
+            "(run it from cron every few minutes).",
         )
         send.add_argument(
             "--retry-now",
             action="store_true",
-            help="Also those still waiting after a failed attempt (once the SMTP server is back).",
+            help="Also those still pausing after a failed attempt (once the SMTP server is "
+            "back); a digest not yet due still waits.",
         )
         send.add_argument(
             "--dry-run", action="store_true", help="Say how many would be tried; send nothing."
@@ -41,7 +44,7 @@ class Command(BaseCommand):
 
     def _send(self, *, retry_now: bool, dry_run: bool) -> None:
         queued = Message.objects.filter(status=Status.QUEUED)
-        due = queued if retry_now else queued.filter(not_before__lte=timezone.now())
+        due = queued.filter(outbox.is_due(timezone.now(), retry_now=retry_now))
         if dry_run:
             self.stdout.write(f"Would try {due.count()} of {queued.count()} queued e-mails.")
             return
