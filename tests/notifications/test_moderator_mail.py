@@ -411,3 +411,15 @@ def test_names_titles_and_texts_cannot_inject_headers_or_html(article, smtp, tea
 )
 def test_excerpt_never_cuts_inside_a_character(text, cut):
     assert compose.excerpt(text) == cut
+
+
+def test_mail_status_counts_the_moderators_kinds_in_aligned_columns(article, team, holding):
+    from io import StringIO
+
+    post(article, "Held.")
+    out = StringIO()
+    call_command("mail", "status", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert "Queued    Comment waiting 0" in lines  # sent at once, after commit
+    assert "Queued    Queue digest    1" in lines
+    assert len({line.rindex(" ") for line in lines if not line.startswith("Oldest")}) == 1

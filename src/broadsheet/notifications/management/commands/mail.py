@@ -65,10 +65,11 @@ class Command(BaseCommand):
     def _status(self) -> None:
         rows = Message.objects.values("status", "kind").annotate(n=Count("id")).order_by()
         counts = {(r["status"], r["kind"]): r["n"] for r in rows}
+        width = max(len(kind.label) for kind in Message.Kind)
         for status in Status:
             for kind in Message.Kind:
                 self.stdout.write(
-                    f"{status.label:<9} {kind.label:<13} {counts.get((status, kind), 0)}"
+                    f"{status.label:<9} {kind.label:<{width}} {counts.get((status, kind), 0)}"
                 )
         oldest = Message.objects.filter(status=Status.QUEUED).aggregate(t=Min("created_at"))["t"]
         if oldest is not None:
