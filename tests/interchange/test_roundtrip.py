@@ -499,9 +499,11 @@ def test_json_backup_keeps_the_old_addresses_of_renamed_sections_tags_and_byline
     assert client.get("/section/x/").status_code == 404
 
 
-def test_json_backup_keeps_reply_mail_choices_and_the_outbox(db, tmp_path):
-    from broadsheet.notifications.models import Address, Message, Subscription
+def test_json_backup_keeps_reply_mail_choices_and_the_outbox(db, tmp_path, django_user_model):
+    from broadsheet.notifications.models import Address, Message, ModeratorChoice, Subscription
 
+    moderator = django_user_model.objects.create_user("mo", "mo@example.org", is_staff=True)
+    ModeratorChoice.objects.create(user=moderator, notices=ModeratorChoice.Notices.EACH)
     article = make_article()
     asked = post(article, "Tell me of replies", author_email="ann@example.org")
     answer = post(article, "An answer")
@@ -514,13 +516,18 @@ def test_json_backup_keeps_reply_mail_choices_and_the_outbox(db, tmp_path):
     first = run_export("json")
     assert [r["table"] for r in json.loads(first)["notifications"]] == [
         "notifications.Address", "notifications.Address", "notifications.Subscription",
-        "notifications.Message",
+        "notifications.Message", "notifications.ModeratorChoice",
     ]  # fmt: skip
     wipe()
     Address.objects.all().delete()
+    # The operator chose before restoring, under another id: the backup's choice wins.
+    ModeratorChoice.objects.all().delete()
+    ModeratorChoice.objects.create(user=moderator, notices=ModeratorChoice.Notices.NEVER)
     run_import("json", _write(tmp_path, "backup.json", first), "--no-train")
-    assert json_records(run_export("json")) == json_records(first)
+    assert ModeratorChoice.objects.get().notices == ModeratorChoice.Notices.EACH
     assert Subscription.objects.get().comment_id == asked.pk
+    # The moderator's choice follows the account, by its user name.
+    assert ModeratorChoice.objects.get().user.get_username() == "mo"
     # The reply was announced before the backup: the outbox still says so.
     assert Message.objects.filter(reply=answer, kind=Message.Kind.REPLY).count() == 1
 

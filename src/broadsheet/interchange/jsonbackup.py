@@ -533,6 +533,11 @@ def _restore_table(record: dict) -> type[models.Model]:
     # operator set up before restoring (a word rule): the backup's own replace them,
     # by id and wherever they would share what must be unique.
     model.objects.filter(pk=kwargs.get("id")).delete()
+    for f in model._meta.concrete_fields:
+        # A link to an account is given as the account (by name), others by their column.
+        name = f.name if f.name in kwargs else f.attname
+        if f.unique and not f.primary_key and kwargs.get(name) is not None:
+            model.objects.filter(**{name: kwargs[name]}).delete()
     for constraint in model._meta.constraints:
         unique = isinstance(constraint, models.UniqueConstraint) and constraint.fields
         if unique and constraint.condition is None:
