@@ -151,3 +151,13 @@ def test_reset_mails_to_one_address_are_limited_per_hour(editor, smtp, settings)
         response = ask_for_reset("dana@news.example", address=f"198.51.100.{n}")
         assert response["Location"] == "/admin/password_reset/done/"
     assert len(smtp.messages) == 2
+
+
+def test_the_reset_mail_uses_the_sites_address_and_name_when_set(editor, smtp, settings, site):
+    settings.BROADSHEET_SITE_URL = "https://news.example.org"
+    site.site_name = "The Quay Gazette"
+    site.save()
+    ask_for_reset("dana@news.example")
+    (message,) = smtp.messages
+    assert "The Quay Gazette" in message["Subject"]
+    assert re.search(r"https://news\.example\.org/admin/reset/\S+/", message.get_content())

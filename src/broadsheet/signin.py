@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
@@ -23,6 +25,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from broadsheet.conf import conf
 from broadsheet.counters import count_hit, forget, limits_on, wait_if_spent
 from broadsheet.moderation.identity import keyed_hash, normal_email, normal_ip
+from broadsheet.newsroom.models import SiteSettings
 
 log = logging.getLogger("broadsheet.signin")
 
@@ -79,6 +82,19 @@ class GuardedResetForm(PasswordResetForm):
     hour to one address and from one address. The reader is told the same either way."""
 
     request: Any = None
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The site's own address when it is set (as reply e-mails use), and its name.
+        if settings.BROADSHEET_SITE_URL:
+            address = urlsplit(settings.BROADSHEET_SITE_URL)
+            kwargs["domain_override"] = address.netloc
+            kwargs["use_https"] = address.scheme == "https"
+        name = SiteSettings.load().site_name
+        kwargs["extra_email_context"] = {
+            "site_name": name,
+            **(kwargs.get("extra_email_context") or {}),
+        }
+        super().save(*args, **kwargs)
 
     def send_mail(
         self,
