@@ -202,3 +202,31 @@ def test_block_and_unblock_are_audited(article, moderator):
 def test_nothing_to_block_by_is_an_error(article, moderator):
     with pytest.raises(ValueError):
         actions.block_author(post(article, "anon"), actor=moderator)
+
+
+def test_keeping_a_comment_again_after_new_reports_teaches_nothing_new(article, rules, moderator):
+    from broadsheet.moderation import learned
+
+    rules.reports_to_hide = 1
+    rules.save()
+    comment = post(article, "Contested but fine")
+
+    def published_examples() -> int:
+        learned.forget()
+        taught = learned.site_filter()
+        return taught.published_examples if taught is not None else 0
+
+    actions.report(comment, reason="abuse", reporter_key="k1")
+    actions.dismiss_reports(comment, actor=moderator)
+    assert published_examples() == 1
+    actions.report(comment, reason="abuse", reporter_key="k2")  # hidden again
+    again = actions.dismiss_reports(comment, actor=moderator)
+    assert published_examples() == 1 and count(article) == 1
+    # Undoing the second keep takes back nothing the first one taught.
+    actions.undo(again, actor=moderator)
+    assert published_examples() == 1 and count(article) == 0
+    # A keep after a rejection teaches "publish" again: the lesson changed.
+    actions.reject(comment, actor=moderator)
+    actions.report(comment, reason="abuse", reporter_key="k3")
+    actions.dismiss_reports(comment, actor=moderator)
+    assert published_examples() == 2

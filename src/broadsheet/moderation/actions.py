@@ -176,10 +176,14 @@ def undo(entry: AuditEntry, *, actor: Any) -> AuditEntry:
         Report.objects.filter(resolution=entry).update(
             status=Report.Status.OPEN, resolved_at=None, resolution=None
         )
-        # A decision that moved the comment taught its new status; "keep" teaches
-        # "publish" even when the comment was shown all along.
+        # A decision that moved the comment taught its new status; "keep" taught
+        # "publish" (the comment shown all along or not) unless the lesson before it
+        # had taught that already.
         taught = learned.label_for_status(entry.to_status)
-        moved = entry.from_status != entry.to_status or entry.action == Action.DISMISS
+        if entry.action == Action.DISMISS:
+            moved = _last_lesson(comment, before=entry) != learned.PUBLISH
+        else:
+            moved = entry.from_status != entry.to_status
         if taught is not None and moved:
             learned.unlearn(learned.lesson_key(comment), taught)
         return AuditEntry.objects.create(
@@ -288,8 +292,20 @@ def dismiss_reports(comment: Comment, *, actor: Any) -> AuditEntry:
             note=f"Kept; {count} report(s) dismissed.",
         )
         reports.update(status=Report.Status.DISMISSED, resolved_at=timezone.now(), resolution=entry)
-        _teach([(comment, learned.PUBLISH)])
+        # Kept again after new reports: the filter learned "publish" from it already.
+        if _last_lesson(comment, before=entry) != learned.PUBLISH:
+            _teach([(comment, learned.PUBLISH)])
     return entry
+
+
+def _last_lesson(comment: Comment, *, before: AuditEntry) -> int | None:
+    """What the latest decision on ``comment`` before ``before`` that still counts (not
+    undone) taught the filter: a decision that moved the comment, or a keep."""
+    earlier = AuditEntry.objects.filter(
+        comment=comment, id__lt=before.pk, reverted_by=None, action__in=[*_TARGET, Action.DISMISS]
+    ).exclude(from_status=F("to_status"), action__in=list(_TARGET))
+    last = earlier.order_by("-id").values_list("to_status", flat=True).first()
+    return learned.label_for_status(last) if last is not None else None
 
 
 BLOCK_KINDS = [Block.Kind.USER, Block.Kind.EMAIL, Block.Kind.IP]
