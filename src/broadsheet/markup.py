@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
@@ -152,3 +152,14 @@ def web_url(url: str) -> str:
         return ""
     named = any(c.isalnum() for c in parts.hostname or "")  # "http://" or "http://-" name nothing
     return url if parts.scheme.lower() in ("http", "https") and named else ""
+
+
+# An attribute that holds an address, as nh3 writes it (always double-quoted).
+_ADDRESS = re.compile(r'(?<=\s)(href|src)="([^"]*)"')
+
+
+def absolute_links(html: str, page: str) -> str:
+    """Stored HTML with its links and images made absolute, read from ``page`` (an
+    absolute address): a feed reader or a mail program shows it far from the site,
+    where a bare path (a quote's link to the comment it quotes) leads nowhere."""
+    return _ADDRESS.sub(lambda m: f'{m[1]}="{urljoin(page, m[2])}"', html)

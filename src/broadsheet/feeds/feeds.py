@@ -21,7 +21,7 @@ from broadsheet.discussion import pagecache
 from broadsheet.discussion.models import Comment
 from broadsheet.discussion.querysets import CommentQuerySet
 from broadsheet.feeds.serving import CachedFeed, Entry, Subject, row_values
-from broadsheet.markup import web_url
+from broadsheet.markup import absolute_links, web_url
 from broadsheet.newsroom.models import Article, Author, Section, Tag
 from broadsheet.newsroom.querysets import ArticleQuerySet
 from broadsheet.newsroom.views import Filed, filed
@@ -97,7 +97,7 @@ class FiledFeed(ArticlesFeed, Generic[Filed]):
 def _article_entry(article: Article, listing: Listing) -> Entry:
     assert article.published_at is not None  # live
     link = listing.absolute(article.get_absolute_url())
-    content = listing.absolute_links(article.body_html, link)
+    content = absolute_links(article.body_html, link)
     extra: dict[str, Any] = {
         "replies": (
             listing.absolute(reverse("feeds:discussion", args=[article.slug])),
@@ -207,7 +207,7 @@ class CommentsFeed(CachedFeed):
 
 def _comment_entry(comment: Comment, discussion: Discussion, title: str) -> Entry:
     link = discussion.absolute(comment.get_absolute_url())
-    content = discussion.absolute_links(comment.body_html, link)
+    content = absolute_links(comment.body_html, link)
     extra: dict[str, Any] = {}
     parent = comment.parent
     if parent is not None and parent.is_visible:

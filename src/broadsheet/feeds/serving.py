@@ -15,13 +15,12 @@ a new comment is in its feeds, and a removed one gone, at the next request.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import ObjectDoesNotExist
@@ -41,9 +40,6 @@ from broadsheet.conditional import etag_matches
 from broadsheet.discussion import pagecache
 from broadsheet.feeds.atom import AtomFeed
 from broadsheet.newsroom.models import SiteSettings
-
-# An attribute that holds an address, as nh3 writes it (always double-quoted).
-_ADDRESS = re.compile(r'(?<=\s)(href|src)="([^"]*)"')
 
 
 @dataclass(frozen=True)
@@ -77,11 +73,6 @@ class Subject:
 
     def absolute(self, path: str) -> str:
         return self.request.build_absolute_uri(path)
-
-    def absolute_links(self, html: str, page: str) -> str:
-        """Stored HTML with its links and images made absolute, from ``page``: a
-        feed reader shows an entry far from the site."""
-        return _ADDRESS.sub(lambda m: f'{m[1]}="{urljoin(page, m[2])}"', html)
 
     def tag_uri(self, kind: str, pk: int, created: datetime) -> str:
         """An entry's permanent id (RFC 4151): its address changes with its slug,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +10,7 @@ from django.urls import reverse
 
 from broadsheet.conf import conf
 from broadsheet.discussion.models import Comment
+from broadsheet.markup import absolute_links
 from broadsheet.newsroom.models import SiteSettings
 from broadsheet.notifications import links
 from broadsheet.notifications.models import Message
@@ -52,15 +52,6 @@ def excerpt(text: str, limit: int = EXCERPT_LENGTH) -> str:
     while cut > 0 and (_joins_previous(text[cut]) or text[cut - 1] == "\u200d"):
         cut -= 1
     return text[:cut].rstrip() + "…"
-
-
-_SITE_PATH = re.compile(r'\b(href|src)="/(?!/)')
-
-
-def absolute_links(html: str) -> str:
-    """A comment's stored HTML with its links to the site's own pages (a quote's link to
-    the comment it quotes) made absolute: in an e-mail a bare path leads nowhere."""
-    return _SITE_PATH.sub(lambda m: f'{m[1]}="{links.site_url()}/', html)
 
 
 def _headers(stop_url: str) -> dict[str, str]:
@@ -105,14 +96,15 @@ def reply_notice(parent: Comment, reply: Comment, email: str) -> Message:
     site = SiteSettings.load()
     article = parent.article
     stop_url = links.stop_comment_url(parent.pk)
+    reply_url = links.absolute(reply.get_absolute_url())
     context = {
         "site_name": site.site_name,
         "article_title": article.title,
         "replier": reply.author_name,
         "reply": reply,
-        "reply_html": absolute_links(reply.body_html),
+        "reply_html": absolute_links(reply.body_html, reply_url),
         "parent": parent,
-        "reply_url": links.absolute(reply.get_absolute_url()),
+        "reply_url": reply_url,
         "stop_url": stop_url,
         "stop_all_url": links.stop_address_url(links.address_key(email)),
     }
