@@ -221,3 +221,14 @@ def test_links_use_the_site_url_when_set(settings, db):
     settings.BROADSHEET_SITE_URL = "https://news.example.org"
     assert links.stop_comment_url(5).startswith("https://news.example.org/mail/stop/")
     assert Client().get(path_of(links.stop_comment_url(5))).status_code == 200
+
+
+def test_a_reply_notice_links_to_the_site_in_full(article, settings):
+    from broadsheet.notifications import compose
+
+    settings.BROADSHEET_SITE_URL = "https://news.example.org"
+    parent = post(article, "First", author_email="ann@example.org")
+    reply = post(article, f"[as you said](/c/{parent.pk}) and [elsewhere](https://x.example/)")
+    html = compose.reply_notice(parent, reply, "ann@example.org").html
+    assert f'href="https://news.example.org/c/{parent.pk}"' in html
+    assert 'href="https://x.example/"' in html
