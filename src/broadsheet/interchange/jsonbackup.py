@@ -156,8 +156,8 @@ def write(out: TextIO) -> dict[str, int]:
         ),
     )
     listing("comments", (row(c) for c in _rows(Comment)))
-    listing("moderation", _table_rows(_moderation_models()))
-    listing("notifications", _table_rows(_app_models(NOTIFICATIONS_APP)), last=True)
+    listing("moderation", _table_rows(_section_tables("moderation")))
+    listing("notifications", _table_rows(_section_tables("notifications")), last=True)
     w("}\n")
     return counts
 
@@ -168,30 +168,20 @@ def _rows(model: type[models.Model]) -> Iterator[Any]:
     return model._default_manager.select_related(*users).order_by("pk").iterator(chunk_size=2000)
 
 
-def _moderation_models() -> list[type[models.Model]]:
+def _section_tables(section: str) -> list[type[models.Model]]:
+    """The tables a section that holds whole tables holds, those this site has."""
+    if section == "notifications":
+        try:
+            return list(apps.get_app_config(NOTIFICATIONS_APP).get_models())
+        except LookupError:
+            return []
     found = []
-    for label in MODERATION_TABLES:
+    for label in MODERATION_TABLES if section == "moderation" else ():
         try:
             found.append(apps.get_model(label))
         except LookupError:
             continue
     return found
-
-
-def _app_models(app_label: str) -> list[type[models.Model]]:
-    try:
-        return list(apps.get_app_config(app_label).get_models())
-    except LookupError:
-        return []
-
-
-def _tables_of(section: str) -> list[str] | None:
-    """The tables a section of the file holds, for the sections that hold whole tables."""
-    if section == "moderation":
-        return list(MODERATION_TABLES)
-    if section == "notifications":
-        return [model._meta.label for model in _app_models(NOTIFICATIONS_APP)]
-    return None
 
 
 def _table_rows(tables: list[type[models.Model]]) -> Iterator[dict]:
@@ -269,6 +259,11 @@ def _loads(text: str, line: int) -> Any:
 def survey(path: Path) -> Backup:
     """Read the whole backup once, writing nothing; raise BrokenFile when it is unsound."""
     backup = None
+    # What a section of whole tables may name.
+    tables = {
+        section: {model._meta.label for model in _section_tables(section)}
+        for section in ("moderation", "notifications")
+    }
     for section, record, line in _records(path):
         if section == "header":
             if record.get("format") != FORMAT:
@@ -286,8 +281,7 @@ def survey(path: Path) -> Backup:
                 raise BrokenFile(f"a {section} record is not an object", line)
             backup.records += 1
             backup.counts[section] = backup.counts.get(section, 0) + 1
-            tables = _tables_of(section)
-            if tables is not None and record.get("table") not in tables:
+            if section in tables and record.get("table") not in tables[section]:
                 raise BrokenFile(f"a {section} record names no table of it", line)
             backup.blocks += section == "moderation" and record.get("table") == BLOCKS
     if backup is None:
