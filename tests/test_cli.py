@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from tests.mailserver import free_port
+
 BROADSHEET = shutil.which("broadsheet") or str(Path(sys.executable).with_name("broadsheet"))
 
 
@@ -29,12 +31,6 @@ def run(
     return subprocess.run(
         [BROADSHEET, *args], env=env, capture_output=True, text=True, timeout=timeout
     )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_help_lists_broadsheet_and_django_commands(tmp_path):
