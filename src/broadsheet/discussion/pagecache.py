@@ -27,7 +27,7 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -35,11 +35,13 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.http import quote_etag
 
 from broadsheet import release
+from broadsheet.conditional import etag_matches
 from broadsheet.conf import conf
 from broadsheet.newsroom.models import Article, SiteSettings, comments_close_time
 
@@ -223,6 +225,33 @@ def restamped(content: bytes, stamp: str) -> bytes:
     if content[start:end] == new:
         return content
     return b"".join((content[:start], new, content[end:]))
+
+
+def served(
+    request: HttpRequest,
+    etag: str,
+    draw: Callable[[], bytes],
+    *,
+    content_type: str | None = None,
+    stamp: str | None = None,
+) -> HttpResponse:
+    """The answer for a document the same for every reader, kept under ``etag``: a 304
+    when the client holds it, else the kept copy (with ``stamp``, restamped), else
+    ``draw()``, kept. The key is the ETag read before drawing: a document newer than
+    its key can be kept, never one older."""
+    response: HttpResponse
+    if etag_matches(etag, request.headers.get("If-None-Match", "")):
+        response = HttpResponseNotModified()
+    else:
+        content = cached_page(etag, stamp=stamp)
+        if content is None:
+            content = draw()
+            keep_page(etag, content)
+        response = HttpResponse(content, content_type=content_type)
+    response["ETag"] = etag
+    # A shared cache may keep it but must ask again; the ETag makes asking cheap.
+    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    return response
 
 
 def keep_page(etag: str, content: bytes) -> None:

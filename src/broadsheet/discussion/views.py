@@ -9,7 +9,6 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseForbidden,
-    HttpResponseNotModified,
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +17,6 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
-from broadsheet.conditional import etag_matches
 from broadsheet.discussion import actions, pagecache, readers
 from broadsheet.discussion.exceptions import CommentRefused, EditNotAllowed, RateLimited
 from broadsheet.discussion.forms import CommentForm, EditForm, form_stamp, seconds_since_stamp
@@ -59,24 +57,15 @@ def article_page(request: HttpRequest, slug: str) -> HttpResponse:
     stamp = pagecache.stamp(slug)
     if stamp is None:
         raise Http404("No such article.")
-    etag = stamp.etag(request)
-    if etag_matches(etag, request.headers.get("If-None-Match", "")):
-        response: HttpResponse = HttpResponseNotModified()
-    elif (html := pagecache.cached_page(etag, stamp=form_stamp())) is not None:
-        response = HttpResponse(html)
-    else:
+
+    def draw() -> bytes:
         article = get_object_or_404(
             Article.objects.live().select_related("author", "section"), pk=stamp.article_pk
         )
-        response = _render_article(
-            request, article, SiteSettings.for_request(request), personal=False
-        )
-        # The key is the ETag read before the page was rendered: a page newer than
-        # its key can be kept, never one older.
-        pagecache.keep_page(etag, response.content)
-    response["ETag"] = etag
-    _cache_headers(request, response, personal=False)
-    return response
+        site = SiteSettings.for_request(request)
+        return _render_article(request, article, site, personal=False).content
+
+    return pagecache.served(request, stamp.etag(request), draw, stamp=form_stamp())
 
 
 def _stamp_of(request: HttpRequest) -> str:

@@ -30,13 +30,10 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseNotAllowed,
-    HttpResponseNotModified,
 )
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 
 from broadsheet import release
-from broadsheet.conditional import etag_matches
 from broadsheet.discussion import pagecache
 from broadsheet.feeds.atom import AtomFeed
 from broadsheet.newsroom.models import SiteSettings
@@ -112,24 +109,17 @@ class CachedFeed(Feed):
                 ["feed", release.fingerprint(), request.scheme, request.get_host(),
                  request.get_full_path(), *self.stamp(subject)]
             )  # fmt: skip
-            response: HttpResponse
-            if etag_matches(etag, request.headers.get("If-None-Match", "")):
-                response = HttpResponseNotModified()
-            else:
-                content = pagecache.cached_page(etag)
-                if content is None:
-                    content = self.get_feed(subject, request).writeString("utf-8").encode()
-                    # Kept under the ETag read before it was drawn: never older than its key.
-                    pagecache.keep_page(etag, content)
-                response = HttpResponse(content, content_type=AtomFeed.content_type)
+            # No Last-Modified: a comment removed makes a feed older, not newer, and a
+            # client asking If-Modified-Since would keep it. The ETag says every change.
+            return pagecache.served(
+                request,
+                etag,
+                lambda: self.get_feed(subject, request).writeString("utf-8").encode(),
+                content_type=AtomFeed.content_type,
+            )
         except ObjectDoesNotExist:
             # The article went out of sight between the stamp and the drawing.
             raise Http404("No such feed.") from None
-        response["ETag"] = etag
-        # No Last-Modified: a comment removed makes a feed older, not newer, and a
-        # client asking If-Modified-Since would keep it. The ETag says every change.
-        patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
-        return response
 
     def feed_guid(self, subject: Subject) -> str:
         # Its own address: two feeds may lead to one page (the front page's).
