@@ -58,6 +58,7 @@ MODERATION_TABLES = (
     "moderation.Block",
     "moderation.Report",
     "moderation.AuditEntry",
+    "moderation.TaughtExample",
 )
 BLOCKS = "moderation.Block"
 # Reply e-mails (and whatever else the notifications app keeps): who asked for them,

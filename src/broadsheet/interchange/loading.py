@@ -7,6 +7,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Q
 from django.utils.text import slugify
@@ -212,13 +213,8 @@ def train_moderation(summary: Summary, comment_ids: list[int]) -> None:
     """
     if not comment_ids:
         return
-    try:
-        from broadsheet.moderation.learned import learn_from_comments  # type: ignore[import-not-found]
-    except ImportError:
-        summary.warn(
-            "the learned moderation filter is not available; the imported decisions did not "
-            "train it"
-        )
+    learned = _learned_filter(summary)
+    if learned is None:
         return
 
     def comments():
@@ -226,5 +222,38 @@ def train_moderation(summary: Summary, comment_ids: list[int]) -> None:
         for start in range(0, len(comment_ids), BATCH):
             yield Comment.objects.filter(pk__in=comment_ids[start : start + BATCH]).order_by("pk")
 
-    learned = learn_from_comments(comments())
-    summary.inform(f"The moderation filter learned from {learned} imported decisions.")
+    count = learned.learn_from_comments(comments())
+    summary.inform(f"The moderation filter learned from {count} imported decisions.")
+
+
+def rebuild_moderation(summary: Summary) -> None:
+    """Build the learned filter afresh from the site's decisions and what labelled files
+    taught it (a restored backup holds both), as ``moderation rebuild`` does."""
+    learned = _learned_filter(summary)
+    if learned is None:
+        return
+    from broadsheet.moderation.models import TaughtExample  # type: ignore[attr-defined]
+
+    spam_filter = learned.from_decisions()
+    if not sum(spam_filter.counts):
+        return
+    learned.store(spam_filter)
+    taught = TaughtExample.objects.count()
+    summary.inform(
+        f"The moderation filter learned from {sum(spam_filter.counts) - taught} restored "
+        "decisions" + (f" and {taught} examples taught from files." if taught else ".")
+    )
+
+
+def _learned_filter(summary: Summary) -> Any:
+    """The learned filter's module, found lazily: when it is not installed the import
+    still succeeds and says so."""
+    try:
+        from broadsheet.moderation import learned  # type: ignore[attr-defined]
+    except ImportError:
+        summary.warn(
+            "the learned moderation filter is not available; the imported decisions did not "
+            "train it"
+        )
+        return None
+    return learned

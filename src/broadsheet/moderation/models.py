@@ -305,3 +305,27 @@ class LearnedModel(models.Model):
 
     def __str__(self) -> str:
         return f"Learned filter v{self.version}"
+
+
+class TaughtExample(models.Model):
+    """A labelled comment the filter was taught from a file (``moderation train``).
+
+    Kept so that what a file taught outlives the model it went into: ``rebuild``,
+    the retraining after an upgrade and a restored backup all learn these again
+    with the site's own decisions. Each text and label is kept once per file name.
+    """
+
+    body = models.TextField()
+    # The addresses of the page it was on, space-separated (a labelled file's page column).
+    page = models.TextField(blank=True, default="")
+    not_to_publish = models.BooleanField()
+    source = models.CharField(max_length=255, help_text="The name of the file it came from.")
+    digest = models.CharField(max_length=64, unique=True)
+    taught_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "example taught from a file"
+        indexes = [models.Index(fields=["source"])]
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.body[:40]}"

@@ -10,6 +10,7 @@ Every comment is read on its own page (``comment_text``).
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import logging
 import threading
@@ -217,10 +218,59 @@ def _texts_on_pages() -> Callable[[str, str, str], CommentText]:
     return on_page
 
 
-def from_decisions(*, epochs: int = EPOCHS) -> SpamFilter:
-    """A new filter trained on every decided comment of the site."""
-    through = _newest_comment_id()
+def keep_taught(items: Sequence[CommentText], labels: Sequence[int], source: str) -> int:
+    """Keep what a labelled file taught the site's filter, so that it is learned again
+    whenever the filter is rebuilt (``TaughtExample``). Returns how many were new: a
+    text with the same label, page and file name is kept once.
+    """
+    from broadsheet.moderation.models import TaughtExample
+
+    rows: dict[str, TaughtExample] = {}
+    for item, label in zip(items, labels, strict=True):
+        page = " ".join(item.page)
+        digest = hashlib.sha256(
+            "\0".join((source, str(label), page, item.body)).encode()
+        ).hexdigest()
+        rows[digest] = TaughtExample(
+            body=item.body,
+            page=page,
+            not_to_publish=label == NOT_PUBLISH,
+            source=source,
+            digest=digest,
+        )
+    known = set(
+        TaughtExample.objects.filter(source=source).values_list("digest", flat=True).iterator()
+    )
+    new = [row for digest, row in rows.items() if digest not in known]
+    TaughtExample.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
+    return len(new)
+
+
+def taught_examples() -> tuple[list[CommentText], list[int]]:
+    """What labelled files taught the site's filter (``keep_taught``), in the order taught."""
+    from broadsheet.moderation.models import TaughtExample
+
+    items, labels = [], []
+    rows = TaughtExample.objects.order_by("pk").values_list("body", "page", "not_to_publish")
+    for body, page, not_to_publish in rows.iterator(chunk_size=2000):
+        items.append(CommentText(body, page=tuple(page.split())))
+        labels.append(NOT_PUBLISH if not_to_publish else PUBLISH)
+    return items, labels
+
+
+def site_examples() -> tuple[list[CommentText], list[int]]:
+    """Everything the site's filter is built from: its decided comments, then what
+    labelled files taught it."""
     items, labels = decided_examples()
+    taught_items, taught_labels = taught_examples()
+    return items + taught_items, labels + taught_labels
+
+
+def from_decisions(*, epochs: int = EPOCHS) -> SpamFilter:
+    """A new filter trained on every decided comment of the site, and on what labelled
+    files taught it."""
+    through = _newest_comment_id()
+    items, labels = site_examples()
     spam_filter = SpamFilter()
     train(spam_filter, items, labels, epochs=epochs)
     # Every published comment up to now was among the examples.

@@ -10,7 +10,7 @@ from django.db import transaction
 from tqdm import tqdm
 
 from broadsheet.interchange.jsonbackup import RestoreRefused
-from broadsheet.interchange.loading import train_moderation
+from broadsheet.interchange.loading import rebuild_moderation, train_moderation
 from broadsheet.interchange.summary import Summary
 from broadsheet.interchange.xmlstream import BrokenFile, Repairs
 
@@ -71,7 +71,11 @@ class Command(BaseCommand):
                 f"{path}: a record is not as a backup writes it ({exc!r}). Nothing was imported."
             ) from None
         if not dry_run and not options["no_train"]:
-            train_moderation(summary, stored_ids)
+            if fmt == "json":
+                # Decisions and what files taught it: the filter as the backup's site had it.
+                rebuild_moderation(summary)
+            else:
+                train_moderation(summary, stored_ids)
         self.stdout.write(summary.render(dry_run=dry_run))
 
     def _run(self, fmt: str, path: Path, summary: Summary, options: dict) -> list[int]:

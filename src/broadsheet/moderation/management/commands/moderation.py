@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.db.models import Count
 from tqdm import tqdm
 
 from broadsheet.moderation import learned, outcomes
@@ -17,6 +19,7 @@ from broadsheet.moderation.evaluation import (
 )
 from broadsheet.moderation.features import CommentText
 from broadsheet.moderation.learned import SpamFilter
+from broadsheet.moderation.models import LearnedModel
 
 CHUNK = 500
 
@@ -67,6 +70,17 @@ class Command(BaseCommand):
         )
         rebuild.add_argument("--epochs", type=int, default=5)
         rebuild.add_argument("--dry-run", action="store_true")
+
+        forget = sub.add_parser(
+            "forget",
+            help="Take back what `train` taught the site's filter from the named files.",
+            description="Deletes the examples kept from those files (by file name, as "
+            "`status` lists them) and rebuilds the filter from the site's decisions and the "
+            "other files.",
+        )
+        forget.add_argument("names", nargs="+", metavar="FILE_NAME")
+        forget.add_argument("--epochs", type=int, default=5)
+        forget.add_argument("--dry-run", action="store_true")
 
         sub.add_parser("status", help="What the site's filter has learned so far.")
 
@@ -152,14 +166,19 @@ class Command(BaseCommand):
         # together, so the filter ends up no nearer the last file than the first.
         items: list[CommentText] = []
         labels: list[int] = []
+        read = []
         for file in files:
             data = self._read(file, columns)
-            items += data.items()
+            read.append((file.name, data.items(), data.labels))
+            items += read[-1][1]
             labels += data.labels
         if model is None and not dry_run:
-            # The site's filter: learned under its row lock, like a moderator's decision.
+            # The site's filter: learned under its row lock, like a moderator's decision,
+            # and the examples kept in the same transaction, for every later rebuild.
             with learned.updating() as spam_filter:
                 self._learn(spam_filter, items, labels, epochs)
+                for name, file_items, file_labels in read:
+                    learned.keep_taught(file_items, file_labels, name)
             where = "the site's filter"
         else:
             spam_filter = self._load(model, must_exist=False) or SpamFilter()
@@ -220,18 +239,48 @@ class Command(BaseCommand):
             self.stdout.write(f"  {row['threshold']:<5} {_precision_recall(row)}")
 
     def _rebuild(self, epochs: int, dry_run: bool, **_) -> None:
-        items, labels = learned.decided_examples()
+        self._build(epochs, dry_run, verb=("Rebuilt", "Would rebuild"))
+
+    def _build(self, epochs: int, dry_run: bool, *, verb: tuple[str, str]) -> None:
+        """Start the site's filter afresh from its decisions and what files taught it."""
+        decided, _ = learned.decided_examples()
+        items, labels = learned.site_examples()
         if not items:
             raise CommandError("No approved, rejected or spam comments to learn from.")
         spam_filter = SpamFilter()
         self._learn(spam_filter, items, labels, epochs)
-        if not dry_run:
-            version = learned.store(spam_filter)
-            self.stdout.write(
-                f"Rebuilt the site's filter from {len(items)} comments (version {version})."
+        taught = len(items) - len(decided)
+        source = f"{len(decided)} comments" + (
+            f" and {taught} examples taught from files" if taught else ""
+        )
+        if dry_run:
+            self.stdout.write(f"{verb[1]} the site's filter from {source}.")
+            return
+        version = learned.store(spam_filter)
+        self.stdout.write(f"{verb[0]} the site's filter from {source} (version {version}).")
+
+    def _forget(self, names: list[str], epochs: int, dry_run: bool, **_) -> None:
+        from broadsheet.moderation.models import TaughtExample
+
+        kept = dict(_taught_files())
+        unknown = [name for name in names if name not in kept]
+        if unknown:
+            listed = ", ".join(kept) or "none"
+            raise CommandError(
+                f"No examples were taught from {', '.join(unknown)} (files taught: {listed})."
             )
-        else:
-            self.stdout.write(f"Would rebuild the site's filter from {len(items)} comments.")
+        with transaction.atomic():
+            gone, _ = TaughtExample.objects.filter(source__in=names).delete()
+            verb = ("Forgot", "Would forget")[dry_run]
+            self.stdout.write(f"{verb} {gone} examples taught from {', '.join(names)}.")
+            if learned.site_examples()[0]:
+                self._build(epochs, dry_run, verb=("Rebuilt", "Would rebuild"))
+            elif not dry_run:
+                LearnedModel.objects.filter(pk=1).delete()
+                learned.forget()
+                self.stdout.write("The site's filter has nothing left to learn from: it is empty.")
+            if dry_run:
+                transaction.set_rollback(True)
 
     def _status(self, **_) -> None:
         summary = learned.model_summary()
@@ -243,6 +292,8 @@ class Command(BaseCommand):
             f"{summary['published_examples']} published and "
             f"{summary['unpublished_examples']} unpublished comments."
         )
+        for name, count in _taught_files():
+            self.stdout.write(f"Taught from {name}: {count} examples (kept for rebuilds).")
         if problem := learned.stored_problem():
             # After an upgrade that changed the features, until `migrate` retrains it.
             self.stdout.write(
@@ -281,6 +332,14 @@ class Command(BaseCommand):
             f"{found.suggested_spam if found.suggested_spam is not None else '-'} (lowest with "
             f"precision {outcomes.SPAM_PRECISION})"
         )
+
+
+def _taught_files() -> list[tuple[str, int]]:
+    """The file names `train` taught the site's filter from, with how many examples each."""
+    from broadsheet.moderation.models import TaughtExample
+
+    rows = TaughtExample.objects.values_list("source").annotate(n=Count("pk")).order_by("source")
+    return list(rows)
 
 
 def _precision_recall(row: dict) -> str:
