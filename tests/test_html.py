@@ -156,6 +156,11 @@ PAGES: dict[str, Callable[[Site], tuple[Client, str, int]]] = {
         "/moderation/log/",
         200,
     ),
+    "a story's comments, for moderators": lambda s: (
+        staff_client(),
+        f"/moderation/story/{s.article.pk}/",
+        200,
+    ),
     "article as staff": lambda s: (staff_client(), s.article.get_absolute_url(), 200),
     "not found": lambda s: (s.client, "/article/no-such-story/", 404),
 }

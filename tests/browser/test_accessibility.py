@@ -127,6 +127,17 @@ def test_moderation_queue(page: Page, discussion, site):
     assert_accessible(page)
 
 
+def test_a_storys_comment_settings(page: Page, discussion):
+    article = discussion["article"]
+    sign_in_as_editor(page, f"/moderation/story/{article.pk}/")
+    page.get_by_label("Closed: no new comments").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_contain_text("Saved the comment settings")
+    expect(page.get_by_label("Closed: no new comments")).to_be_checked()
+    assert_accessible(page)
+
+
 def test_audit_log_on_a_phone(new_context, discussion):
     from broadsheet.moderation import actions
     from broadsheet.moderation.models import AuditEntry

@@ -36,6 +36,7 @@ def create_cache_table(sender, *, using: str, **kwargs) -> None:
 # What the moderation pages ask of a staff account, and the group an operator puts
 # moderators in (docs/moderation.md), holding that and what moderating needs.
 MODERATE = "discussion.change_comment"
+MODERATE_STORY = "newsroom.moderate_discussion"
 MODERATORS = "Moderators"
 MODERATOR_PERMISSIONS = [
     ("discussion", "view_comment"),
@@ -51,6 +52,8 @@ MODERATOR_PERMISSIONS = [
     ("moderation", "add_wordrule"),
     ("moderation", "change_wordrule"),
     ("moderation", "delete_wordrule"),
+    # Close, open or hold a story's comments from the moderation pages.
+    ("newsroom", "moderate_discussion"),
 ]
 
 

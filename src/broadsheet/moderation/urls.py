@@ -6,7 +6,7 @@ from django.http import HttpResponseBase
 from django.urls import path
 from django.views.generic import RedirectView
 
-from broadsheet.moderation.views import audit, blocklist, decisions, reports, wordlists
+from broadsheet.moderation.views import audit, blocklist, decisions, reports, stories, wordlists
 
 
 def _slashed(name: str) -> Callable[..., HttpResponseBase]:
@@ -31,6 +31,7 @@ urlpatterns = [
     path("log/", audit.audit_log, name="log"),
     path("filter/", audit.filter_outcomes, name="filter"),
     path("words/", wordlists.word_lists, name="words"),
+    path("story/<int:pk>/", stories.story, name="story"),
     # Readers' side: public, linked from every comment.
     path("report/<int:pk>", reports.report, name="report"),
     path("report/<int:pk>/", _slashed("moderation:report")),

@@ -217,6 +217,17 @@ def set_comment_policy(article: Article, policy: str, *, actor=None) -> Article:
 DISCUSSION_FIELDS = ("comments_open", "comment_policy")
 
 
+def set_discussion(article: Article, *, comments_open: bool, comment_policy: str, actor=None):
+    """Open or close a story's comments and set its comment policy at once, with one audit
+    entry saying what changed (none when nothing did)."""
+    return _set_discussion(
+        article,
+        actor=actor,
+        comments_open=comments_open,
+        comment_policy=Article.CommentPolicy(comment_policy),
+    )
+
+
 def _set_discussion(article: Article, *, actor, **values) -> Article:
     with transaction.atomic():
         # Locked, so that two editors acting at once each audit what they changed.

@@ -202,6 +202,9 @@ class Article(models.Model):
             models.Index(fields=["section", "-published_at"], name="article_section_idx"),
             models.Index(fields=["author", "-published_at"], name="article_author_idx"),
         ]
+        # Closing, opening or holding a story's comments without editing the story:
+        # what the Moderators group holds, from the moderation pages.
+        permissions = [("moderate_discussion", "Can close, open or hold a story's comments")]
 
     def __str__(self) -> str:
         return self.title
