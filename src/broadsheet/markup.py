@@ -98,9 +98,18 @@ def _clean(html: str, tags: set[str], rel: str) -> str:
 _SCHEME = re.compile(r"[\x00-\x20]*([A-Za-z][A-Za-z0-9+.-]*):")
 
 
-def _checked_cite(element: str, attribute: str, value: str) -> str | None:
-    """nh3 checks the schemes of ``href`` and ``src`` only: a ``cite`` address passes
-    as written, ``javascript:`` included. Keep it only with an allowed scheme (or none)."""
+# A cell's alignment, the one declaration a style attribute keeps. nh3 keeps the
+# property with any value, ``expression(...)`` and ``url(...)`` too.
+_ALIGNMENT = re.compile(r"\s*text-align\s*:\s*(left|right|center|justify|start|end)\s*", re.I)
+
+
+def _checked_attribute(element: str, attribute: str, value: str) -> str | None:
+    """What nh3 lets through unchecked: a ``cite`` address (it checks the schemes of
+    ``href`` and ``src`` only) keeps an allowed scheme (or none); a ``style`` keeps
+    its text alignment, if it is one of CSS's keywords."""
+    if attribute == "style":
+        kept = [found[1].lower() for d in value.split(";") if (found := _ALIGNMENT.fullmatch(d))]
+        return f"text-align:{kept[-1]}" if kept else None
     if attribute != "cite":
         return value
     scheme = _SCHEME.match(re.sub(r"[\t\n\r]", "", value))
@@ -115,7 +124,7 @@ def clean_until_stable(html: str, **rules: Any) -> str:
     second ``</li>`` would close the page's own list item). Cleaning the output
     again parses it as a browser would, so the stored HTML is what is shown.
     """
-    rules.setdefault("attribute_filter", _checked_cite)
+    rules.setdefault("attribute_filter", _checked_attribute)
     for _ in range(3):
         cleaned = nh3.clean(html, **rules)
         if cleaned == html:
