@@ -24,7 +24,7 @@ OFF_SITE = [
     f"https://{EVIL}", f"https:/{EVIL}", f"%2F%2F{EVIL}", f"/%2F{EVIL}", f"%5C%5C{EVIL}",
     f"/\t/{EVIL}", f"/\n/{EVIL}", f"/%09/{EVIL}", f"/%0d%0a/{EVIL}", f" //{EVIL}",
     f"http://testserver@{EVIL}", f"//{EVIL}%2F..", "javascript:alert(1)", f"/%5C{EVIL}",
-    f"//{EVIL}/%2e%2e", f"\x00//{EVIL}",
+    f"//{EVIL}/%2e%2e", f"\x00//{EVIL}", "%00", f"%00//{EVIL}",
 ]  # fmt: skip
 
 

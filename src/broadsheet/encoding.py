@@ -5,6 +5,9 @@ U+FFFD), so a comment would be stored with characters its writer never typed.
 Browsers always send UTF-8 for our pages; a form post (urlencoded or multipart)
 that is not is refused with a 400 before any view reads it. The JSON API checks
 its own bodies.
+
+A path that holds a NUL (``/tag/%00/``) names no page, and PostgreSQL refuses one
+in a query: it is answered 404 before any view or redirect looks it up.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import unquote_to_bytes
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotFound
 
 from broadsheet.api.responses import PATH_PREFIX
 
@@ -25,6 +28,10 @@ class Utf8FormMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path_info:
+            return HttpResponseNotFound(
+                "No page has that address.", content_type="text/plain; charset=utf-8"
+            )
         if (
             request.method == "POST"
             and request.content_type in (FORM, MULTIPART)
