@@ -31,11 +31,15 @@ class Summary:
         tally = self.tallies[kind]
         setattr(tally, outcome, getattr(tally, outcome) + n)
 
+    # The file being read, when an import reads several: its notes name it.
+    source: str = ""
+
     def note(self, message: str, line: int | None = None) -> None:
         if len(self.notes) >= self.max_notes:
             self.dropped_notes += 1
             return
-        self.notes.append(f"line {line}: {message}" if line else message)
+        where = ", ".join(filter(None, [self.source, f"line {line}" if line else ""]))
+        self.notes.append(f"{where}: {message}" if where else message)
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)

@@ -1,11 +1,11 @@
 """Reading XML exports safely and in constant memory.
 
 Every importer reads its file through ``events()``: lxml's iterparse with the
-dangerous features off (no network, no DTD loading, no entity expansion, no
-huge-tree mode). A file that declares a DOCTYPE at all is refused before its
-first element is read, as WordPress's own importer does: that is where entity
-bombs ("billion laughs") and external entities (XXE) live, and no real export
-needs one. Elements are cleared as soon as they are handled.
+dangerous features off (no network, no DTD loading, no entity expansion). A
+file that declares a DOCTYPE at all is refused before its first element is
+read, as WordPress's own importer does: that is where entity bombs ("billion
+laughs") and external entities (XXE) live, and no real export needs one.
+Elements are cleared as soon as they are handled.
 
 What WordPress's importer forgives in a file, this reader forgives too, and says so
 (``Repairs``): control characters XML cannot hold, text printed before the XML
@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from html.entities import html5
 from pathlib import Path
+from typing import Any, Protocol
 
 from lxml import etree
 
@@ -88,8 +89,30 @@ class Repairs:
         return notes
 
 
+class Stream(Protocol):
+    """What reading a file needs of it: bytes, a line at a time or in chunks."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+    def readline(self, size: int = -1, /) -> bytes: ...
+    def __enter__(self) -> Stream: ...
+    def __exit__(self, *exc: Any) -> object: ...
+
+
+class Openable(Protocol):
+    """A file that is not on disk as itself: one inside an archive (``sources.Packed``)."""
+
+    def open(self) -> Stream: ...
+
+
+Source = Path | str | Openable
+
+
+def open_binary(source: Source) -> Stream:
+    return open(source, "rb") if isinstance(source, str | Path) else source.open()
+
+
 def events(
-    path: Path | str,
+    path: Source,
     kinds: tuple[str, ...] = ("start", "end"),
     tag: list[str] | None = None,
     repairs: Repairs | None = None,
@@ -102,7 +125,7 @@ def events(
     """
     root = _first_element(path)
     repairs = repairs if repairs is not None else Repairs()
-    with open(path, "rb") as fh:
+    with open_binary(path) as fh:
         source = Cleaned(fh, repairs)
         try:
             yield from etree.iterparse(source, events=kinds, tag=tag, **_SAFE)
@@ -404,17 +427,21 @@ _SAFE = {
     "resolve_entities": False,
     "no_network": True,
     "load_dtd": False,
-    "huge_tree": False,
+    # Lifts libxml2's 10 MB limit on one text: a post with pictures pasted into it as
+    # data: addresses runs past it, and WordPress's importer reads it. The limits it
+    # also lifts guard against entity expansion, which a file without a DOCTYPE (the
+    # only kind read) cannot ask for.
+    "huge_tree": True,
     "remove_comments": True,
     "remove_pis": True,
 }
 
 
-def _first_element(path: Path | str) -> str:
+def _first_element(path: Source) -> str:
     """The local name of the file's first element, read up to it only; a file
     that declares a DOCTYPE is refused."""
     try:
-        with open(path, "rb") as fh:
+        with open_binary(path) as fh:
             elements = etree.iterparse(Cleaned(fh), events=("start",), **_SAFE)
             first = next(iter(elements), None)
     except etree.XMLSyntaxError as exc:
@@ -431,10 +458,10 @@ def _first_element(path: Path | str) -> str:
     return split_tag(first[1].tag)[1]
 
 
-def _another_document(path: Path | str, line: int, root: str) -> bool:
+def _another_document(path: Source, line: int, root: str) -> bool:
     """Whether the text from ``line`` on holds the start of another document:
     an XML declaration or the first element's name as a start tag."""
-    with open(path, "rb") as fh:
+    with open_binary(path) as fh:
         for _ in range(line - 1):
             fh.readline()
         rest = fh.read(_TRAILING_LOOKED_AT)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 from django.db.models import Q
 from django.urls import Resolver404, resolve
@@ -48,6 +47,7 @@ from broadsheet.interchange.loading import (
     unique_slug,
 )
 from broadsheet.interchange.summary import Summary
+from broadsheet.interchange.xmlstream import Source
 from broadsheet.newsroom import actions as newsroom_actions
 from broadsheet.newsroom.models import Article, Redirect
 
@@ -65,7 +65,7 @@ def status_of(post: Post) -> str:
 class DisqusImport:
     def __init__(
         self,
-        path: Path,
+        path: Source,
         survey: Survey,
         *,
         summary: Summary,

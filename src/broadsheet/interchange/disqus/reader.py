@@ -12,9 +12,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
-from broadsheet.interchange.xmlstream import BrokenFile, Repairs, events, release, split_tag
+from broadsheet.interchange.xmlstream import BrokenFile, Repairs, Source, events, release, split_tag
 
 
 def _id(element) -> str:
@@ -144,7 +143,7 @@ def wordpress_id(identifier: str) -> str:
     return match.group(1) if match else ""
 
 
-def read(path: Path | str, repairs: Repairs | None = None):
+def read(path: Source, repairs: Repairs | None = None):
     """Yield Thread and Post records in file order; raise BrokenFile on a broken file."""
     depth = 0
     checked = False
@@ -203,7 +202,7 @@ def read(path: Path | str, repairs: Repairs | None = None):
         raise BrokenFile("the file is empty")
 
 
-def survey(path: Path | str) -> Survey:
+def survey(path: Source) -> Survey:
     """Read the whole file once, writing nothing; keep the threads (posts refer to them)."""
     result = Survey()
     by_text: Counter[str] = Counter()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -32,6 +32,7 @@ from broadsheet.interchange.wxr import reader
 from broadsheet.interchange.wxr.comments import PostComments
 from broadsheet.interchange.wxr.meta import META_SLUG, META_SOURCE_NAME, META_SOURCE_URL
 from broadsheet.interchange.wxr.trash import untrashed_name
+from broadsheet.interchange.xmlstream import Source
 from broadsheet.markup import web_url
 from broadsheet.newsroom import actions as newsroom_actions
 from broadsheet.newsroom.models import Article, Author
@@ -49,7 +50,7 @@ UNDATED_STATUSES = ("draft", "pending", "auto-draft")
 class WxrImport:
     def __init__(
         self,
-        path: Path,
+        paths: Sequence[Source],
         survey: reader.Survey,
         *,
         summary: Summary,
@@ -57,7 +58,8 @@ class WxrImport:
         keep_ids: bool = True,
         pages: bool = False,
     ) -> None:
-        self.path = path
+        # The files of one site, read in turn as one (reader.one_site).
+        self.paths = paths
         self.survey = survey
         self.keep_ids = keep_ids
         # Pages imported as articles (``--pages``), with their comments; else skipped.
@@ -91,7 +93,17 @@ class WxrImport:
             # Each comment keeps its WordPress id where no comment has had it, so its
             # old address (/2016/12/hello/#comment-42) still finds it (docs/import-export.md).
             self.post_comments.ids_given = reserve_ids(self.survey.highest_comment_id)
-        for record in reader.read(self.path):
+        # Notes name the file when there are several, or it is inside an archive.
+        named = len(self.paths) > 1 or not isinstance(self.paths[0], str | Path)
+        for path in self.paths:
+            self.summary.source = str(path) if named else ""
+            self.read(path)
+        self.summary.source = ""
+        self.comments.flush()
+        self.report_ids()
+
+    def read(self, path: Source) -> None:
+        for record in reader.read(path):
             if isinstance(record, reader.Author):
                 self.author(record)
             elif isinstance(record, reader.Category):
@@ -105,8 +117,6 @@ class WxrImport:
                 self.comments.flush_if_full()
                 self.progress(1)
         self.finish_terms()
-        self.comments.flush()
-        self.report_ids()
 
     def report_ids(self) -> None:
         created = self.summary.get("comments").created

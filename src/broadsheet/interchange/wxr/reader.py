@@ -15,11 +15,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from pathlib import Path
 
 from lxml import etree
 
-from broadsheet.interchange.xmlstream import BrokenFile, Repairs, events, release, split_tag
+from broadsheet.interchange.xmlstream import BrokenFile, Repairs, Source, events, release, split_tag
 
 _WP = re.compile(r"^https?://(?:www\.)?wordpress\.(?:org|com)/export/[\d.]+/?$")
 _EXCERPT = re.compile(r"^https?://(?:www\.)?wordpress\.(?:org|com)/export/[\d.]+/excerpt/?$")
@@ -270,7 +269,7 @@ class PostOutline:
 
 
 def read(
-    path: Path | str, *, outline: bool = False, repairs: Repairs | None = None
+    path: Source, *, outline: bool = False, repairs: Repairs | None = None
 ) -> Iterator[Record | PostOutline]:
     """Yield the channel (once its header is read), authors, terms and posts in file order.
 
@@ -438,7 +437,7 @@ class Survey:
     highest_comment_id: int = 0
 
 
-def survey(path: Path | str) -> Survey:
+def survey(path: Source) -> Survey:
     """Read the whole file once, writing nothing: raises BrokenFile on any fault."""
     channel = Channel()
     offsets: Counter[timedelta] = Counter()
@@ -463,3 +462,30 @@ def survey(path: Path | str) -> Survey:
         repairs=repairs,
         highest_comment_id=highest,
     )
+
+
+def one_site(surveys: list[tuple[str, Survey]]) -> Survey:
+    """What several files of one site, imported together, hold between them (WordPress.com
+    splits a large site's export into numbered files). Raises BrokenFile when they are
+    exports of different blogs, which are imported each on its own."""
+    (_, first), *others = surveys
+    blog = _blog(first.channel)
+    for name, other in others:
+        if _blog(other.channel) != blog:
+            raise BrokenFile(
+                f"{name} is an export of {_blog(other.channel) or 'an unnamed blog'}, not of "
+                f"{blog or 'an unnamed blog'} as the first file is: import each blog on its own"
+            )
+    busiest = max((s for _, s in surveys), key=lambda s: s.posts)
+    return Survey(
+        channel=first.channel,
+        posts=sum(s.posts for _, s in surveys),
+        comments=sum(s.comments for _, s in surveys),
+        offset=busiest.offset,
+        repairs=first.repairs,
+        highest_comment_id=max(s.highest_comment_id for _, s in surveys),
+    )
+
+
+def _blog(channel: Channel) -> str:
+    return (channel.base_blog_url or channel.base_site_url or channel.link).rstrip("/")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
@@ -11,8 +13,16 @@ from tqdm import tqdm
 
 from broadsheet.interchange.jsonbackup import RestoreRefused
 from broadsheet.interchange.loading import rebuild_moderation, train_moderation
+from broadsheet.interchange.sources import unpack
 from broadsheet.interchange.summary import Summary
-from broadsheet.interchange.xmlstream import BrokenFile, Repairs
+from broadsheet.interchange.xmlstream import BrokenFile, Repairs, Source
+
+
+class Surveyed(Protocol):
+    repairs: Repairs
+
+
+T = TypeVar("T", bound=Surveyed)
 
 
 class Command(BaseCommand):
@@ -24,7 +34,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("format", choices=["wxr", "disqus", "json"])
-        parser.add_argument("file", help="The export file to read.")
+        parser.add_argument(
+            "file",
+            nargs="+",
+            help="The export file to read: XML, gzip-compressed XML, or a .zip archive of "
+            "XML files. wxr: several files of one site are imported together, as one.",
+        )
         parser.add_argument(
             "--dry-run", action="store_true", help="Do everything but commit; print the summary."
         )
@@ -52,23 +67,27 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(f"{path}: no such file")
+        paths = [Path(name) for name in options["file"]]
+        for path in paths:
+            if not path.is_file():
+                raise CommandError(f"{path}: no such file")
+        fmt = options["format"]
+        if len(paths) > 1 and fmt != "wxr":
+            raise CommandError(f"import {fmt} reads one file; import each on its own")
         summary = Summary()
         dry_run = options["dry_run"]
-        fmt = options["format"]
         try:
-            stored_ids = self._run(fmt, path, summary, options)
+            stored_ids = self._run(fmt, paths, summary, options)
         except BrokenFile as exc:
-            raise CommandError(f"{path}: {exc}. Nothing was imported.") from None
+            raise CommandError(f"{exc}. Nothing was imported.") from None
         except RestoreRefused as exc:
             raise CommandError(f"{exc} Nothing was imported.") from None
         except (KeyError, TypeError, ValueError) as exc:
             if fmt != "json":
                 raise
             raise CommandError(
-                f"{path}: a record is not as a backup writes it ({exc!r}). Nothing was imported."
+                f"{paths[0]}: a record is not as a backup writes it ({exc!r}). "
+                "Nothing was imported."
             ) from None
         if not dry_run and not options["no_train"]:
             if fmt == "json":
@@ -78,17 +97,20 @@ class Command(BaseCommand):
                 train_moderation(summary, stored_ids)
         self.stdout.write(summary.render(dry_run=dry_run))
 
-    def _run(self, fmt: str, path: Path, summary: Summary, options: dict) -> list[int]:
-        self.stderr.write(f"Checking {path} ...")
+    def _run(self, fmt: str, paths: list[Path], summary: Summary, options: dict) -> list[int]:
+        if fmt == "json":
+            return self._restore(paths[0], summary, options)
+        files = [source for path in paths for source in self._unpacked(path)]
         if fmt == "wxr":
             from broadsheet.interchange.wxr import reader
             from broadsheet.interchange.wxr.importer import WxrImport
 
-            survey = reader.survey(path)
-            self._repaired(summary, survey.repairs)
+            named = len(files) > 1 or files != paths
+            surveys = [(str(f), self._surveyed(reader.survey, f, summary, named)) for f in files]
+            survey = reader.one_site(surveys)
             with self._progress(survey.posts, "posts") as bar, transaction.atomic():
                 job = WxrImport(
-                    path,
+                    files,
                     survey,
                     summary=summary,
                     progress=bar.update,
@@ -99,24 +121,50 @@ class Command(BaseCommand):
                 job.run()
                 self._finish(options)
             return job.comments.stored_ids
-        if fmt == "disqus":
-            from broadsheet.interchange import disqus
+        from broadsheet.interchange import disqus
 
-            disqus_survey = disqus.survey(path)
-            self._repaired(summary, disqus_survey.repairs)
-            with self._progress(disqus_survey.posts, "comments") as bar, transaction.atomic():
-                disqus_job = disqus.DisqusImport(
-                    path,
-                    disqus_survey,
-                    summary=summary,
-                    create_missing=options["create_missing"],
-                    progress=bar.update,
-                )
-                disqus_job.run()
-                self._finish(options)
-            return disqus_job.comments.stored_ids
+        if len(files) > 1:
+            raise BrokenFile(
+                f"{paths[0]} holds {len(files)} XML files; a Disqus export is one: "
+                "import each on its own"
+            )
+        disqus_survey = self._surveyed(disqus.survey, files[0], summary, files != paths)
+        with self._progress(disqus_survey.posts, "comments") as bar, transaction.atomic():
+            disqus_job = disqus.DisqusImport(
+                files[0],
+                disqus_survey,
+                summary=summary,
+                create_missing=options["create_missing"],
+                progress=bar.update,
+            )
+            disqus_job.run()
+            self._finish(options)
+        return disqus_job.comments.stored_ids
+
+    def _unpacked(self, path: Path) -> list[Source]:
+        files = unpack(path)
+        if files != [path]:
+            self.stderr.write(f"{path} holds {', '.join(str(f) for f in files)}")
+        return files
+
+    def _surveyed(
+        self, survey: Callable[[Source], T], source: Source, summary: Summary, named: bool
+    ) -> T:
+        """The first, checking pass over one file, which is named in its error and (when
+        ``named``: one of several, or inside an archive) in what it says it forgave."""
+        self.stderr.write(f"Checking {source} ...")
+        try:
+            found = survey(source)
+        except BrokenFile as exc:
+            raise BrokenFile(f"{source}: {exc}") from None
+        for note in found.repairs.notes():
+            summary.inform(f"{source}: {note}" if named else note)
+        return found
+
+    def _restore(self, path: Path, summary: Summary, options: dict) -> list[int]:
         from broadsheet.interchange import jsonbackup
 
+        self.stderr.write(f"Checking {path} ...")
         backup = jsonbackup.survey(path)
         with self._progress(backup.records, "records") as bar, transaction.atomic():
             restored = jsonbackup.restore(
@@ -129,11 +177,6 @@ class Command(BaseCommand):
             )
             self._finish(options)
         return restored
-
-    @staticmethod
-    def _repaired(summary: Summary, repairs: Repairs) -> None:
-        for note in repairs.notes():
-            summary.inform(note)
 
     @staticmethod
     def _finish(options: dict) -> None:
