@@ -406,3 +406,32 @@ def test_threads_holding_copies_of_the_same_wordpress_comments_are_one_page(db, 
     # A rerun finds them all.
     run_import("disqus", path, "--no-train", "--create-missing")
     assert Comment.objects.count() == 3 and Article.objects.count() == 1
+
+
+def test_each_forum_of_a_file_holding_several_keeps_its_own_keys(db, tmp_path):
+    # Two sites' exports joined into one file: each post is known by its own forum, so
+    # that a later import of either forum's own export finds it and copies nothing.
+    joined = _disqus(
+        tmp_path / "joined.xml",
+        _thread(1, "http://one.example/a/", forum="one"),
+        _thread(2, "http://two.example/a/", forum="two"),
+        _post(11, 1),
+        _post(21, 2),
+        _post(22, 2, parent=21),
+    )
+    run_import("disqus", joined, "--no-train", "--create-missing")
+    assert set(Comment.objects.values_list("origin", flat=True)) == {
+        "disqus:one#11", "disqus:two#21", "disqus:two#22"
+    }  # fmt: skip
+    assert set(Article.objects.values_list("origin", flat=True)) == {
+        "disqus:one#thread-1", "disqus:two#thread-2"
+    }  # fmt: skip
+    reply = Comment.objects.get(origin="disqus:two#22")
+    assert reply.parent.origin == "disqus:two#21"
+    alone = _disqus(
+        tmp_path / "two.xml", _thread(2, "http://two.example/a/", forum="two"), _post(21, 2)
+    )
+    output = run_import("disqus", alone, "--no-train", "--create-missing")
+    assert tally(output, "comments") == [1, 0, 0, 1, 0]
+    assert tally(output, "threads")[1] == 0
+    assert Comment.objects.count() == 3 and Article.objects.count() == 2

@@ -83,6 +83,7 @@ class DisqusImport:
         self.ids: dict[str, int] = {}  # Disqus post id -> stored comment id
         self.batch: dict[str, ImportedComment] = {}
         self.later: list[tuple[str, str, int | None]] = []  # child, parent, line
+        self.later_forum: dict[str, str] = {}  # such a parent -> the forum to seek it in
         self.article_of: dict[str, int] = {}  # Disqus post id -> its article
         self.deleted_threads: set[str] = set()
         # Copies of one WordPress comment in several threads of one page: the first copy's
@@ -100,8 +101,14 @@ class DisqusImport:
         # Threads put on an article that another thread of the file has too.
         self.shared = 0
 
-    def origin(self, dsq_id: str) -> str:
-        return fit(f"disqus:{self.forum}#{dsq_id}", 300)
+    def origin(self, dsq_id: str, forum: str) -> str:
+        return fit(f"disqus:{forum}#{dsq_id}", 300)
+
+    def forum_of(self, thread_id: str) -> str:
+        """The forum a thread (and so its posts) belongs to. A file may join several
+        forums' exports: each post is keyed by its own, as that forum's export keys it."""
+        thread = self.survey.threads.get(thread_id)
+        return (thread.forum if thread else "") or self.forum
 
     def run(self) -> None:
         for thread in self.survey.unnamed:
@@ -150,7 +157,7 @@ class DisqusImport:
         for found, found_origin in dict.fromkeys(self.candidates(thread, addresses)):
             if not self.same_blog(found_origin, thread):
                 why = "was imported from another blog"
-            elif not self.same_forum(found_origin):
+            elif not self.same_forum(found_origin, thread):
                 why = "was made for a thread of another Disqus forum"
             else:
                 self.summary.count("threads", "updated")
@@ -166,7 +173,7 @@ class DisqusImport:
                 "not matched to it",
                 thread.line,
             )
-        origin = fit(f"disqus:{self.forum}#thread-{thread.dsq_id}", 300)
+        origin = self.origin(f"thread-{thread.dsq_id}", self.forum_of(thread.dsq_id))
         existing = Article.objects.filter(origin=origin).values("pk").first()
         if existing:
             self.summary.count("threads", "updated")
@@ -271,12 +278,12 @@ class DisqusImport:
         hosts = {host(url) for url in (thread.link, *thread.identifier.split()) if "://" in url}
         return not hosts or not blog or blog in hosts
 
-    def same_forum(self, origin: str) -> bool:
+    def same_forum(self, origin: str, thread: Thread) -> bool:
         """An article an import made for a Disqus thread takes only that forum's threads:
         another forum (another site) has its own ``/?p=12``."""
         if not origin.startswith("disqus:"):
             return True
-        return origin.rsplit("#", 1)[0] == f"disqus:{self.forum}"
+        return origin.rsplit("#", 1)[0] == f"disqus:{self.forum_of(thread.dsq_id)}"
 
     def create_article(self, thread: Thread, origin: str, paths: list[str]) -> int:
         taken = set(Redirect.objects.filter(old_path__in=paths).values_list("old_path", flat=True))
@@ -378,7 +385,7 @@ class DisqusImport:
             body_html=wpcontent.comment_html(post.message),
             created_at=post.created_at,
             status=Comment.Status.DELETED if thread in self.deleted_threads else status_of(post),
-            origin=self.origin(post.dsq_id),
+            origin=self.origin(post.dsq_id, self.forum_of(thread)),
         )
         self.copied_from[post.dsq_id] = copied
         self.article_of[post.dsq_id] = article_id
@@ -403,6 +410,8 @@ class DisqusImport:
                 record.parent_id = self.ids[parent]
             else:
                 self.later.append((post.dsq_id, post.parent, post.line))
+                # Not in the file so far: an earlier import's, sought in this post's forum.
+                self.later_forum.setdefault(post.parent, self.forum_of(thread))
         self.batch[post.dsq_id] = record
 
     def flush(self) -> None:
@@ -484,7 +493,7 @@ class DisqusImport:
         self.later = [(c, self.copy_of.get(p, p), line) for c, p, line in self.later]
         missing = {parent for _, parent, _ in self.later if parent not in self.ids}
         if missing:
-            origins = {self.origin(p): p for p in missing}
+            origins = {self.origin(p, self.later_forum.get(p, self.forum)): p for p in missing}
             for pk, origin, article_id in Comment.objects.filter(
                 origin__in=list(origins)
             ).values_list("pk", "origin", "article_id"):

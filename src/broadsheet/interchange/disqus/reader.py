@@ -69,6 +69,8 @@ class Thread:
     closed: bool
     line: int | None
     deleted: bool = False
+    # The Disqus site (its short name) the thread belongs to.
+    forum: str = ""
 
 
 @dataclass
@@ -174,6 +176,7 @@ def read(path: Source, repairs: Repairs | None = None):
                 closed=bool(_flag(f.get("isClosed"))),
                 line=element.sourceline,
                 deleted=bool(_flag(f.get("isDeleted"))),
+                forum=f.get("forum", "").strip(),
             )
             yield f.get("forum", "").strip()
         elif name == "post":
