@@ -10,6 +10,7 @@ import zipfile
 import pytest
 from django.core.management.base import CommandError
 
+from broadsheet.discussion.actions import reserve_ids
 from broadsheet.discussion.models import Comment
 from broadsheet.interchange import sources
 from broadsheet.newsroom.models import Article, Redirect
@@ -58,10 +59,19 @@ def comment(cid: int, parent: int = 0, user: int = 0) -> str:
     )
 
 
-# A site whose comments were numbered across posts: the second file's are lower than the
-# first file's highest, as on any blog split by post.
-FIRST = wxr(item(1, "alpha", comment(5) + comment(9, user=3)))
-SECOND = wxr(item(2, "beta", comment(7) + comment(8, parent=7) + comment(6, parent=99)))
+def site(base: int) -> tuple[str, str]:
+    """Two files of one site whose comments were numbered across posts: the second file's
+    are lower than the first file's highest, as on any blog split by post. Comment ids
+    start past ``base``, ids the database has not given (PostgreSQL's sequence is not
+    rolled back between tests)."""
+    first = wxr(item(1, "alpha", comment(base + 5) + comment(base + 9, user=3)))
+    second = wxr(
+        item(2, "beta", comment(base + 7) + comment(base + 8, base + 7) + comment(base + 6, 99))
+    )
+    return first, second
+
+
+FIRST, SECOND = site(0)
 
 
 def write_zip(path, members: dict[str, str]) -> None:
@@ -71,14 +81,21 @@ def write_zip(path, members: dict[str, str]) -> None:
 
 
 @pytest.fixture
-def wordpress_com_zip(tmp_path):
+def base(db) -> int:
+    """Past the highest comment id the database has given out."""
+    return reserve_ids(0) + 100
+
+
+@pytest.fixture
+def wordpress_com_zip(tmp_path, base):
+    first, second = site(base)
     path = tmp_path / "split.wordpress.2019-02-01.zip"
     write_zip(
         path,
         {
             # Written as WordPress.com names them; read in the order of their names.
-            "split.wordpress.2019-02-01.001.xml": SECOND,
-            "split.wordpress.2019-02-01.000.xml": FIRST,
+            "split.wordpress.2019-02-01.001.xml": second,
+            "split.wordpress.2019-02-01.000.xml": first,
             # What macOS adds when it makes an archive, and a name that points outside.
             "__MACOSX/._split.wordpress.2019-02-01.000.xml": "\x00\x05\x16\x07",
             "notes/readme.txt": "not an export",
@@ -87,21 +104,21 @@ def wordpress_com_zip(tmp_path):
     return path
 
 
-def assert_one_site_with_every_id() -> None:
+def assert_one_site_with_every_id(base: int) -> None:
     assert Article.objects.count() == 2
-    assert sorted(Comment.objects.values_list("pk", flat=True)) == [5, 6, 7, 8, 9]
-    assert Comment.objects.get(pk=8).parent_id == 7
-    # The second file's comment by the author the first file's header lists: linked.
-    assert Comment.objects.get(pk=9).user.username == "dana"
+    assert sorted(Comment.objects.values_list("pk", flat=True)) == [base + n for n in range(5, 10)]
+    assert Comment.objects.get(pk=base + 8).parent_id == base + 7
+    # The first file's comment by the author its header lists: linked.
+    assert Comment.objects.get(pk=base + 9).user.username == "dana"
     assert set(Redirect.objects.values_list("old_path", flat=True)) >= {
         "/2019/01/alpha/",
         "/2019/01/beta/",
     }
 
 
-def test_a_wordpress_com_zip_of_several_files_is_imported_as_one_site(db, wordpress_com_zip):
+def test_a_wordpress_com_zip_of_several_files_is_imported_as_one_site(base, wordpress_com_zip):
     output = run_import("wxr", wordpress_com_zip, "--no-train")
-    assert_one_site_with_every_id()
+    assert_one_site_with_every_id(base)
     assert "Every comment kept its WordPress id" in output
     assert tally(output, "comments") == [5, 5, 0, 0, 0]
     # A note says which file of the archive, and which line of it.
@@ -113,12 +130,12 @@ def test_a_wordpress_com_zip_of_several_files_is_imported_as_one_site(db, wordpr
     assert Comment.objects.count() == 5
 
 
-def test_files_of_one_site_given_together_keep_every_comment_id(db, tmp_path):
+def test_files_of_one_site_given_together_keep_every_comment_id(base, tmp_path):
     first, second = tmp_path / "site.000.xml", tmp_path / "site.001.xml"
-    first.write_text(FIRST)
-    second.write_text(SECOND)
+    for path, text in zip((first, second), site(base), strict=True):
+        path.write_text(text)
     run_import("wxr", first, second, "--no-train")
-    assert_one_site_with_every_id()
+    assert_one_site_with_every_id(base)
 
 
 def test_files_of_two_blogs_are_refused_together_and_nothing_is_written(db, tmp_path):
