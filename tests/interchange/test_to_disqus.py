@@ -65,3 +65,31 @@ def test_every_thread_and_comment_has_what_disquss_importer_reads(tmp_path):
         if c.findtext(f"{WP}comment_id") == str(reply.pk)
     ]  # fmt: skip
     assert written.findtext(f"{WP}comment_parent") == str(root.pk)
+
+
+def test_visible_only_leaves_out_what_readers_cannot_see(tmp_path):
+    article = make_article(slug="story")
+    shown = post(article, "Shown", author_name="Ann")
+    held = post(article, "Held back", author_name="Bo")
+    reply = post(article, "A reply to the held one", author_name="Cy", parent=held)
+    Comment.objects.filter(pk=held.pk).update(status=Comment.Status.PENDING)
+    spam = post(article, "Buy now", author_name="Spammer")
+    Comment.objects.filter(pk=spam.pk).update(status=Comment.Status.SPAM)
+    path = tmp_path / "visible.xml"
+    run_export("wxr", "--visible-only", "-o", str(path))
+    (item,) = etree.parse(str(path)).getroot().findall("channel/item")
+    written = {
+        c.findtext(f"{WP}comment_id"): c.findtext(f"{WP}comment_parent")
+        for c in item.findall(f"{WP}comment")
+    }
+    # The reply stays, at the top, since its parent is not in the file.
+    assert written == {str(shown.pk): "0", str(reply.pk): "0"}
+    assert all(c.findtext(f"{WP}comment_approved") == "1" for c in item.findall(f"{WP}comment"))
+
+
+def test_visible_only_is_refused_for_a_backup(tmp_path):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="a backup holds everything"):
+        run_export("json", "--visible-only", "-o", str(tmp_path / "b.json"))
+    assert not list(tmp_path.iterdir())

@@ -127,8 +127,10 @@ def article_html(article: Article) -> str:
     return article.body_html
 
 
-def write(out: TextIO, *, base_url: str) -> dict[str, int]:
-    """Write the whole site to ``out``; returns how many of each kind were written."""
+def write(out: TextIO, *, base_url: str, visible_only: bool = False) -> dict[str, int]:
+    """Write the whole site to ``out``; returns how many of each kind were written.
+    ``visible_only``: only the comments readers can see (approved), for a service
+    that would show whatever it is given."""
     base = base_url.rstrip("/")
     counts = {"authors": 0, "sections": 0, "tags": 0, "articles": 0, "comments": 0}
     site = SiteSettings.load()
@@ -183,7 +185,7 @@ def write(out: TextIO, *, base_url: str) -> dict[str, int]:
     author_ids = dict(
         Author.objects.filter(user__isnull=False).values_list("user_id", "pk").iterator()
     )
-    comments = _comments_by_article()
+    comments = _comments_by_article(visible_only)
     pending: tuple[int, list[Comment]] | None = next(comments, None)
     highest = Comment.objects.aggregate(highest=Max("pk"))["highest"] or 0
     fresh = itertools.count(highest + 1)  # ids for replies that would precede their parents
@@ -227,9 +229,13 @@ def export_ids(comments: list[Comment], fresh: Iterator[int]) -> dict[int, int]:
     return ids
 
 
-def _comments_by_article() -> Iterator[tuple[int, list[Comment]]]:
-    """Each article's comments, one article at a time, from one streamed query."""
-    rows = Comment.objects.order_by("article_id", "created_at", "pk").iterator(chunk_size=2000)
+def _comments_by_article(visible_only: bool) -> Iterator[tuple[int, list[Comment]]]:
+    """Each article's comments (only the approved ones, when ``visible_only``), one
+    article at a time, from one streamed query."""
+    rows = Comment.objects.order_by("article_id", "created_at", "pk")
+    if visible_only:
+        rows = rows.filter(status=Comment.Status.APPROVED)
+    rows = rows.iterator(chunk_size=2000)
     current: list[Comment] = []
     article_id = None
     for comment in rows:

@@ -43,14 +43,26 @@ class Command(BaseCommand):
             help="wxr: the site's address, for links and wp:base_site_url "
             "(default: http://<first BROADSHEET_ALLOWED_HOSTS entry>).",
         )
+        parser.add_argument(
+            "--visible-only",
+            action="store_true",
+            help="wxr: only the comments readers can see (approved), as for Disqus, which "
+            "would show what it is given; a reply whose parent is left out moves to the top.",
+        )
 
     def handle(self, *args, **options) -> None:
         fmt = options["format"]
+        if options["visible_only"] and fmt != "wxr":
+            raise CommandError("--visible-only is for wxr: a backup holds everything")
         with self._open(options["output"]) as out:
             if fmt == "wxr":
                 from broadsheet.interchange.wxr import writer
 
-                counts = writer.write(out, base_url=options["base_url"] or self._base_url())
+                counts = writer.write(
+                    out,
+                    base_url=options["base_url"] or self._base_url(),
+                    visible_only=options["visible_only"],
+                )
             else:
                 from broadsheet.interchange import jsonbackup
 
