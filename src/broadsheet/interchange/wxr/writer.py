@@ -232,10 +232,10 @@ def export_ids(comments: list[Comment], fresh: Iterator[int]) -> dict[int, int]:
 def _comments_by_article(visible_only: bool) -> Iterator[tuple[int, list[Comment]]]:
     """Each article's comments (only the approved ones, when ``visible_only``), one
     article at a time, from one streamed query."""
-    rows = Comment.objects.order_by("article_id", "created_at", "pk")
+    chosen = Comment.objects.order_by("article_id", "created_at", "pk")
     if visible_only:
-        rows = rows.filter(status=Comment.Status.APPROVED)
-    rows = rows.iterator(chunk_size=2000)
+        chosen = chosen.filter(status=Comment.Status.APPROVED)
+    rows = chosen.iterator(chunk_size=2000)
     current: list[Comment] = []
     article_id = None
     for comment in rows:
