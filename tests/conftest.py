@@ -120,3 +120,9 @@ def article(db) -> Article:
         title="Hello world", slug="hello-world", author=author, section=section,
         source_name="The Daily Example", source_url="https://news.example.org/story",
     )  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Each test's uploaded images go to a folder of its own."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -33,7 +33,15 @@ class ReaderBodyLimitMiddleware:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE  # the admin's; None: no limit
         if size <= conf.READER_BODY_LIMIT and (limit is None or size <= limit):
             return self.get_response(request)
-        if request.path_info.startswith(reverse("admin:index")):
+        if request.path_info == reverse("admin:media_image_add"):
+            # An image upload: its file is bounded by BROADSHEET_IMAGE_MAX_MB, the
+            # form's words by the admin's limit (broadsheet.media.images).
+            if limit is not None and size > limit + settings.BROADSHEET_IMAGE_MAX_BYTES:
+                return _too_large(
+                    f"The image is larger than {settings.BROADSHEET_IMAGE_MAX_BYTES / 2**20:g}"
+                    " MB, the most the library takes (BROADSHEET_IMAGE_MAX_MB).\n"
+                )
+        elif request.path_info.startswith(reverse("admin:index")):
             if limit is not None and size > limit:
                 return _too_large(
                     f"The form is larger than {limit} bytes ({limit / 2**20:g} MiB), "

@@ -153,6 +153,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "broadsheet",
+    "broadsheet.media",
     "broadsheet.newsroom",
     "broadsheet.discussion",
     "broadsheet.moderation",
@@ -288,6 +289,12 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Uploaded images (broadsheet.media), under content-hashed names. Several app servers
+# must share this folder (docs/operations.md); Broadsheet serves it at /media/.
+MEDIA_ROOT = Path(env("MEDIA_DIR", str(DATA_DIR / "media"))).resolve()
+MEDIA_URL = "/media/"
+# The largest image an editor may upload, in bytes.
+BROADSHEET_IMAGE_MAX_BYTES = env_int("IMAGE_MAX_MB", 20, least=1) * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -35,6 +35,8 @@ urlpatterns = [
     path("", include((newsroom_patterns, "newsroom"))),
     path("", include((discussion_patterns, "discussion"))),
     # Browsers ask for it on every page that names no icon, the admin's included.
+    # Uploaded images (broadsheet.media); a front proxy may serve these itself.
+    path("media/", include("broadsheet.media.urls")),
     path("favicon.ico", RedirectView.as_view(url=static("broadsheet/favicon.svg"))),
     path("robots.txt", newsroom_views.robots, name="robots"),
     path("sitemap.xml", sitemaps.index, name="sitemap-index"),

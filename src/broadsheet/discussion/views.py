@@ -51,7 +51,9 @@ def article_page(request: HttpRequest, slug: str) -> HttpResponse:
     if readers.is_personal(request):
         # Staff see drafts and scheduled articles too: that is the editors' preview.
         articles = Article.objects.all() if request.user.is_staff else Article.objects.live()
-        article = get_object_or_404(articles.select_related("author", "section"), slug=slug)
+        article = get_object_or_404(
+            articles.select_related("author", "section", "lead_image"), slug=slug
+        )
         return _render_article(request, article, SiteSettings.for_request(request), personal=True)
     # Everyone else gets the page the shared cache holds, by the shortest way there.
     stamp = pagecache.stamp(slug)
@@ -60,7 +62,8 @@ def article_page(request: HttpRequest, slug: str) -> HttpResponse:
 
     def draw() -> bytes:
         article = get_object_or_404(
-            Article.objects.live().select_related("author", "section"), pk=stamp.article_pk
+            Article.objects.live().select_related("author", "section", "lead_image"),
+            pk=stamp.article_pk,
         )
         site = SiteSettings.for_request(request)
         return _render_article(request, article, site, personal=False).content

@@ -55,7 +55,7 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "summary", "body", "source_name"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["author", "section", "tags"]
+    autocomplete_fields = ["author", "section", "tags", "lead_image"]
     readonly_fields = ["preview", "comment_count"]
     actions = [
         "publish_now", "make_draft", "close_comments", "open_comments", "hold_comments",
@@ -63,7 +63,7 @@ class ArticleAdmin(admin.ModelAdmin):
     ]  # fmt: skip
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "body"]}),
+        (None, {"fields": ["title", "slug", "summary", "lead_image", "body"]}),
         ("Byline and source", {"fields": ["author", "source_name", "source_url"]}),
         ("Filing", {"fields": ["section", "tags"]}),
         (

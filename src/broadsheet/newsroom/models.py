@@ -162,6 +162,16 @@ class Article(models.Model):
         Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    # PROTECT: an image a story leads with cannot be deleted from the library until
+    # the story leads with another (or none); its page would lose it without a word.
+    lead_image = models.ForeignKey(
+        "media.Image",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lead_of",
+        help_text="Shown above the body, and in previews when the article is shared.",
+    )
     source_name = models.CharField(
         "source outlet", max_length=200, blank=True, help_text="Outlet this was republished from."
     )

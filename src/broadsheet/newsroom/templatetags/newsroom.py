@@ -12,6 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from broadsheet.media import metadata as image_metadata
 from broadsheet.newsroom.models import Article, SiteSettings
 
 register = template.Library()
@@ -41,11 +42,16 @@ def article_metadata(context: dict[str, Any], article: Article) -> SafeString:
         ("article:modified_time", article.updated_at.isoformat()),
         *([("article:section", article.section.name)] if article.section else []),
         *[("article:tag", tag.name) for tag in article.tags.all()],
+        *(image_metadata.open_graph(article.lead_image, absolute) if article.lead_image else []),
     ]  # fmt: skip
     meta = format_html_join(
         "\n", '<meta property="{}" content="{}">', ((name, value) for name, value in properties)
     )
-    card = mark_safe('<meta name="twitter:card" content="summary">')
+    # A story with a lead image is shared with it drawn large.
+    card = format_html(
+        '<meta name="twitter:card" content="{}">',
+        "summary_large_image" if article.lead_image else "summary",
+    )
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -66,6 +72,8 @@ def article_metadata(context: dict[str, Any], article: Article) -> SafeString:
             "name": article.author.name,
             "url": absolute(article.author.get_absolute_url()),
         }
+    if article.lead_image:
+        data["image"] = image_metadata.schema(article.lead_image, absolute)
     if article.section:
         data["articleSection"] = article.section.name
     if article.source_name:

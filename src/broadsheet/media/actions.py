@@ -1,0 +1,93 @@
+"""Adding images to the library, changing what is said of them, and removing them."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from broadsheet.media.images import Encoded, Prepared
+from broadsheet.media.models import Image
+
+
+class ImageInUse(Exception):
+    """An image articles show cannot be removed: their pages would lose it."""
+
+    def __init__(self, image: Image, articles: list) -> None:
+        self.articles = articles
+        titles = ", ".join(f"“{article.title}”" for article in articles)
+        super().__init__(f"{image} is shown by {titles}: take it out of them first.")
+
+
+def add_image(
+    prepared: Prepared, *, alt_text: str, caption: str = "", credit: str = "", actor=None
+) -> Image:
+    """Keeps an upload ``images.prepare`` accepted in the library."""
+    # The files before the row: a file no row names is harmless, a row without its file
+    # is a broken image on a page.
+    original = _write(prepared.original)
+    web = _write(prepared.web) if prepared.web else None
+    return Image.objects.create(
+        file=original,
+        width=prepared.original.width,
+        height=prepared.original.height,
+        web_file=web or "",
+        web_width=prepared.web.width if prepared.web else None,
+        web_height=prepared.web.height if prepared.web else None,
+        size=len(prepared.original.data),
+        alt_text=alt_text,
+        caption=caption,
+        credit=credit,
+        uploaded_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+
+
+def _write(encoded: Encoded) -> str:
+    """Stores ``encoded`` under its digest's name; the same bytes are stored once."""
+    name = encoded.name
+    if not default_storage.exists(name):
+        stored = default_storage.save(name, ContentFile(encoded.data))
+        if stored != name:  # another upload of the same bytes won the race
+            default_storage.delete(stored)
+    return name
+
+
+def save_image(image: Image, *, actor=None) -> Image:
+    """Saves what is said of an image (alt text, caption, credit); the pages that lead
+    with it are drawn anew."""
+    with transaction.atomic():
+        image.save()
+        image.lead_of.update(changed_at=timezone.now())  # type: ignore[attr-defined]
+    return image
+
+
+def uses(image: Image) -> list:
+    """The articles that show ``image``: as their lead image, or in their body (found
+    by its stored files' names, which its addresses hold)."""
+    article = apps.get_model("newsroom", "Article")
+    in_body = Q()
+    for name in image.files:
+        in_body |= Q(body__contains=name)
+    found: QuerySet = article.objects.filter(Q(lead_image=image) | in_body)
+    return list(found.only("pk", "title", "slug", "lead_image").order_by("pk"))
+
+
+def delete_image(image: Image, *, actor=None) -> None:
+    """Removes ``image`` and its files (``ImageInUse`` while an article shows it)."""
+    with transaction.atomic():
+        if used := uses(image):
+            raise ImageInUse(image, used)
+        names = image.files
+        image.delete()
+        transaction.on_commit(lambda: remove_unused_files(names))
+
+
+def remove_unused_files(names: list[str]) -> None:
+    """Deletes those of ``names`` no image in the library still stores (the same bytes
+    uploaded twice share one file)."""
+    for name in names:
+        if not Image.objects.filter(Q(file=name) | Q(web_file=name)).exists():
+            default_storage.delete(name)

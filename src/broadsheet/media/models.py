@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import models
+
+
+class Image(models.Model):
+    """An image in the library: its stored files (named by their digests) and what
+    readers are told about it."""
+
+    # The original as uploaded, written again without its metadata.
+    file = models.CharField(max_length=100, editable=False)
+    width = models.PositiveIntegerField(editable=False)
+    height = models.PositiveIntegerField(editable=False)
+    # A smaller copy that pages show, made when the original is very large; else "".
+    web_file = models.CharField(max_length=100, blank=True, default="", editable=False)
+    web_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    web_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    size = models.PositiveIntegerField("bytes", editable=False)
+    alt_text = models.CharField(
+        max_length=300,
+        help_text="What the image shows, for readers who cannot see it (screen readers, "
+        "images turned off). Say what matters to the story, not “photo of”.",
+    )
+    caption = models.CharField(max_length=500, blank=True)
+    credit = models.CharField(
+        max_length=200, blank=True, help_text="Who took or made it, and the agency: “Jane Doe/AP”."
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", editable=False,
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.alt_text} ({self.width}×{self.height})"
+
+    @property
+    def shown_file(self) -> str:
+        """The stored file pages show: the smaller copy when there is one."""
+        return self.web_file or self.file
+
+    @property
+    def shown_width(self) -> int:
+        return self.web_width or self.width
+
+    @property
+    def shown_height(self) -> int:
+        return self.web_height or self.height
+
+    @property
+    def url(self) -> str:
+        """The site-relative address pages show (/media/images/…)."""
+        return default_storage.url(self.shown_file)
+
+    @property
+    def original_url(self) -> str:
+        return default_storage.url(self.file)
+
+    @property
+    def files(self) -> list[str]:
+        return [name for name in (self.file, self.web_file) if name]
+
+    @property
+    def markdown(self) -> str:
+        """What an editor pastes into an article's body to show it."""
+        alt = " ".join(self.alt_text.split())
+        for special in ("\\", "[", "]"):
+            alt = alt.replace(special, f"\\{special}")
+        return f"![{alt}]({self.url})"
