@@ -133,3 +133,21 @@ def test_the_list_and_the_page_show_a_thumbnail_and_the_markdown_to_paste(editor
         page = editor.get(address).content.decode()
         assert f'<img src="{image.url}"' in page
         assert markdown in page
+
+
+def test_an_upload_far_over_the_limit_is_answered_413_before_it_is_read(editor, settings):
+    settings.BROADSHEET_IMAGE_MAX_BYTES = 1000
+    declared = settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 2000
+    answer = editor.post(ADD, {"alt_text": "x"}, CONTENT_LENGTH=str(declared))
+    assert answer.status_code == 413
+    assert "the most the library takes (BROADSHEET_IMAGE_MAX_MB)" in answer.content.decode()
+
+
+def test_a_photo_larger_than_an_article_form_may_be_is_accepted(editor, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2000
+    # Bytes after the image's end, which decoding ignores, make the post larger than the
+    # admin's form limit; the UTF-8 check of forms must not read the file as text.
+    data = png((300, 300)) + b"\xff\0" * 2000
+    answer = upload(editor, "photo.png", data, content_type="image/png")
+    assert answer.status_code == 302
+    assert LibraryImage.objects.count() == 1
