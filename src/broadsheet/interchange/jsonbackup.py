@@ -27,6 +27,7 @@ from typing import Any, TextIO
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import connection, models
 from django.utils import timezone
@@ -39,6 +40,8 @@ from broadsheet.discussion.models import Comment
 from broadsheet.interchange import accounts
 from broadsheet.interchange.summary import Summary
 from broadsheet.interchange.xmlstream import BrokenFile
+from broadsheet.media import backup as media_backup
+from broadsheet.media.models import Image
 from broadsheet.newsroom import actions as newsroom_actions
 from broadsheet.newsroom.models import (
     Article,
@@ -68,8 +71,8 @@ BLOCKS = "moderation.Block"
 NOTIFICATIONS_APP = "notifications"
 # In the file's order: accounts before the records that name them by username.
 SECTIONS = (
-    "groups", "accounts", "authors", "sections", "tags", "former_slugs", "articles", "comments",
-    "moderation", "notifications",
+    "groups", "accounts", "authors", "sections", "tags", "former_slugs", "images", "articles",
+    "comments", "moderation", "notifications",
 )  # fmt: skip
 
 
@@ -144,6 +147,8 @@ def write(out: TextIO) -> dict[str, int]:
     listing("tags", (row(t) for t in Tag.objects.order_by("pk").iterator()))
     former = FormerSlug.objects.order_by("kind", "slug")
     listing("former_slugs", (row(f, skip=("id",)) for f in former.iterator()))
+    # Before the articles, which name their lead image; each with its files' bytes.
+    listing("images", media_backup.image_rows())
     articles = Article.objects.order_by("pk").prefetch_related("tags", "redirects")
     listing(
         "articles",
@@ -291,7 +296,7 @@ def survey(path: Path) -> Backup:
 
 
 def _check_empty() -> None:
-    for model in (Article, Comment, Author, Section, Tag):
+    for model in (Article, Comment, Author, Section, Tag, Image):
         if model.objects.exists():
             raise RestoreRefused(
                 "the site is not empty: a backup keeps every id, so it restores only into a "
@@ -401,7 +406,7 @@ class _Restore:
         self.comment_ids: list[int] = []
         self.batch: list[ImportedComment] = []
         self.sections_parent: dict[int, int] = {}
-        self.touched: set[type[models.Model]] = {Author, Section, Tag, Article, Comment}
+        self.touched: set[type[models.Model]] = {Author, Section, Tag, Article, Comment, Image}
         self.reset_sequences = True
 
     def groups(self, record: dict) -> None:
@@ -431,6 +436,14 @@ class _Restore:
         if kwargs.get("kind") not in FormerSlug.Kind.values or not kwargs.get("slug"):
             return "skipped"
         FormerSlug.objects.create(**kwargs)
+        return "created"
+
+    def images(self, record: dict) -> str:
+        try:
+            # A dry run checks the files' bytes but writes none.
+            media_backup.restore_image(record, write_files=self.reset_sequences)
+        except ValidationError as exc:
+            raise ValueError(f"image {record.get('id')}: {' '.join(exc.messages)}") from None
         return "created"
 
     def articles(self, record: dict) -> str:

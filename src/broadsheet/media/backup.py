@@ -45,17 +45,19 @@ def _read(name: str) -> str:
         return base64.b64encode(fh.read()).decode("ascii")
 
 
-def restore_image(record: dict[str, Any]) -> Image:
+def restore_image(record: dict[str, Any], *, write_files: bool = True) -> Image:
     """The image of a backup row, kept with its id, its files written under their
-    names. ``ValidationError`` (nothing stored) when the bytes are not what the row
-    names, ``KeyError`` when the row lacks a field."""
+    names (unless not ``write_files``: a dry run, whose rows are rolled back).
+    ``ValidationError`` (nothing stored) when the bytes are not what the row names,
+    ``KeyError`` when the row lacks a field."""
     files = [(record["file"], base64.b64decode(record["data"], validate=True))]
     if record.get("web_file"):
         files.append((record["web_file"], base64.b64decode(record["web_data"], validate=True)))
     for name, data in files:
         check_stored(name, data)
     for name, data in files:
-        _write(Encoded(data, 0, 0, name.rsplit(".", 1)[1]))
+        if write_files:
+            _write(Encoded(data, 0, 0, name.rsplit(".", 1)[1]))
     users = get_user_model()
     username = record.get("uploaded_by")
     image = Image.objects.create(
