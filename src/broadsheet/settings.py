@@ -173,6 +173,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "broadsheet.encoding.Utf8FormMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Its process_view comes before the CSRF check's, whose refusal is a page too.
+    "broadsheet.newsroom.middleware.SiteLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -271,7 +273,13 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "admin:login"
 
-LANGUAGE_CODE = "en-us"
+# The interface languages Broadsheet ships, one catalog each in broadsheet/locale/. The
+# site's language is a site setting (SiteSettings.language), made active for every request
+# by broadsheet.newsroom.middleware; LANGUAGE_CODE is only the default of that setting.
+LANGUAGES = [("en", "English"), ("he", "עברית (Hebrew)")]
+LANGUAGE_CODE = "en"
+# Dates as Broadsheet prints them where they differ from Django's (broadsheet/formats/).
+FORMAT_MODULE_PATH = ["broadsheet.formats"]
 
 
 def _time_zone() -> str:

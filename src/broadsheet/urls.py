@@ -9,6 +9,8 @@ from broadsheet.newsroom import sitemaps
 from broadsheet.newsroom import views as newsroom_views
 from broadsheet.notifications.urls import moderator_patterns
 
+handler404 = "broadsheet.newsroom.views.not_found"
+
 # Staff sign in through the admin's page, with failed attempts counted (signin.py).
 admin.site.login_form = signin.GuardedSignInForm
 

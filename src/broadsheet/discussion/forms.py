@@ -11,6 +11,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.forms.boundfield import BoundField
+from django.utils.translation import gettext_lazy as _
 
 from broadsheet import markup
 from broadsheet.conf import conf
@@ -27,12 +28,15 @@ def normalize_text(value: str) -> str:
 
 def reject_unstorable(value: str) -> None:
     if "\x00" in value:
-        raise ValidationError("The text holds a NUL character, which cannot be stored.")
+        raise ValidationError(_("The text holds a NUL character, which cannot be stored."))
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise ValidationError(
-            "The text holds an unpaired surrogate, which is not a character and cannot be stored."
+            _(
+                "The text holds an unpaired surrogate, which is not a character and cannot be "
+                "stored."
+            )
         ) from None
 
 
@@ -45,8 +49,10 @@ def _visible(ch: str) -> bool:
 def reject_hidden_depths(value: str) -> None:
     if markup.comment_nesting(value) > markup.COMMENT_NESTING:
         raise ValidationError(
-            "Quotes or lists are nested too deeply to be shown: use fewer levels of '>' "
-            "or of indented list items."
+            _(
+                "Quotes or lists are nested too deeply to be shown: use fewer levels of '>' "
+                "or of indented list items."
+            )
         )
 
 
@@ -109,25 +115,25 @@ class CommentForm(forms.Form):
     # The fields the form's template gives a note.
     NOTED = ("author_name", "author_email", "author_url", "body", "notify_replies")
 
-    author_name = TextField(label="Name", required=False)
+    author_name = TextField(label=_("Name"), required=False)
     author_email = forms.EmailField(
-        label="E-mail", max_length=254, required=False, validators=[reject_unstorable]
+        label=_("E-mail"), max_length=254, required=False, validators=[reject_unstorable]
     )
     author_url = forms.URLField(
-        label="Website",
+        label=_("Website"),
         max_length=500,
         required=False,
         assume_scheme="https",
         validators=[reject_unstorable],
     )
     body = TextField(
-        label="Comment",
+        label=_("Comment"),
         widget=forms.Textarea(attrs={"rows": 8, "dir": "auto"}),
         validators=[reject_hidden_depths],
     )
     parent_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     notify_replies = forms.BooleanField(
-        label="E-mail me when someone replies to my comment", required=False
+        label=_("E-mail me when someone replies to my comment"), required=False
     )
 
     def __init__(self, *args, article: Article, user=None, **kwargs) -> None:
@@ -157,9 +163,9 @@ class CommentForm(forms.Form):
         name = self.cleaned_data.get("author_name", "")
         if len(name.splitlines()) > 1:  # \n and \r, and Unicode's other line breaks
             # A name is shown (and quoted) on one line; a line break in it is never meant.
-            raise ValidationError("A name is one line: remove the line break.")
+            raise ValidationError(_("A name is one line: remove the line break."))
         if name and not any(_visible(ch) for ch in name):
-            raise ValidationError("A name needs at least one character that can be seen.")
+            raise ValidationError(_("A name needs at least one character that can be seen."))
         if not name and not self.is_anonymous:
             name = self.user.get_full_name() or self.user.get_username()
         return name
@@ -170,7 +176,7 @@ class CommentForm(forms.Form):
             return None
         parent = Comment.objects.filter(pk=parent_id, article=self.article).visible().first()
         if parent is None:
-            raise ValidationError("The comment you are replying to does not exist here.")
+            raise ValidationError(_("The comment you are replying to does not exist here."))
         return parent
 
     def clean(self) -> dict:
@@ -179,8 +185,10 @@ class CommentForm(forms.Form):
             if not self.is_anonymous and not self.user.email:
                 self.add_error(
                     "notify_replies",
-                    "Your account has no e-mail address to write to: untick the box, or "
-                    "ask the site's staff to add one.",
+                    _(
+                        "Your account has no e-mail address to write to: untick the box, or "
+                        "ask the site's staff to add one."
+                    ),
                 )
             elif (
                 self.is_anonymous
@@ -189,7 +197,7 @@ class CommentForm(forms.Form):
             ):
                 self.add_error(
                     "author_email",
-                    "Give your e-mail address to be told of replies, or untick the box.",
+                    _("Give your e-mail address to be told of replies, or untick the box."),
                 )
         return cleaned
 
@@ -200,7 +208,7 @@ class CommentForm(forms.Form):
 
 class EditForm(forms.Form):
     body = TextField(
-        label="Comment",
+        label=_("Comment"),
         widget=forms.Textarea(attrs={"rows": 8, "dir": "auto"}),
         validators=[reject_hidden_depths],
     )

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from broadsheet.conf import conf
 from broadsheet.discussion.querysets import CommentQuerySet
@@ -19,11 +20,11 @@ HTML_ORIGINS = ("wxr:", "disqus:")
 
 class Comment(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        APPROVED = "approved", "Approved"
-        SPAM = "spam", "Spam"
-        REJECTED = "rejected", "Rejected"
-        DELETED = "deleted", "Deleted"
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        SPAM = "spam", _("Spam")
+        REJECTED = "rejected", _("Rejected")
+        DELETED = "deleted", _("Deleted")
 
     class Kind(models.TextChoices):
         COMMENT = "comment", "Comment"

@@ -55,6 +55,7 @@ class Stamp:
 
     article_pk: int
     values: tuple[Any, ...]
+    language: str  # the site's (one of ``values`` too)
 
     def etag(self, request: HttpRequest) -> str:
         parts = [
@@ -124,7 +125,8 @@ def stamp(slug: str) -> Stamp | None:
         if site_pk is not None:
             site = dict(zip(_site_field_names(), site_values, strict=True))
             is_open = comments_open and _open_now(published_at, site["close_comments_after_days"])
-            return Stamp(article_pk, (changed_at, policy, *site_values, is_open))
+            values = (changed_at, policy, *site_values, is_open)
+            return Stamp(article_pk, values, site["language"])
         SiteSettings.load()  # a new site's settings row, made once
     raise RuntimeError("The site settings row could not be made.")
 

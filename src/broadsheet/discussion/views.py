@@ -14,6 +14,8 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -25,6 +27,7 @@ from broadsheet.discussion.policy import Submission
 from broadsheet.discussion.quoting import quote_markdown
 from broadsheet.discussion.rendering import render_discussion
 from broadsheet.discussion.threads import ORDERS, load_page, thread_rank
+from broadsheet.newsroom.middleware import sets_site_language, use_site_language
 from broadsheet.newsroom.models import Article, SiteSettings
 
 
@@ -47,8 +50,10 @@ def _cache_headers(request: HttpRequest, response: HttpResponse, personal: bool)
         patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
 
 
+@sets_site_language  # from the stamp: a cache hit costs one query, the stamp's
 def article_page(request: HttpRequest, slug: str) -> HttpResponse:
     if readers.is_personal(request):
+        use_site_language(request)
         # Staff see drafts and scheduled articles too: that is the editors' preview.
         articles = Article.objects.all() if request.user.is_staff else Article.objects.live()
         article = get_object_or_404(
@@ -59,6 +64,7 @@ def article_page(request: HttpRequest, slug: str) -> HttpResponse:
     stamp = pagecache.stamp(slug)
     if stamp is None:
         raise Http404("No such article.")
+    use_site_language(request, stamp.language)
 
     def draw() -> bytes:
         article = get_object_or_404(
@@ -160,7 +166,7 @@ def refuse_forged_post(request: HttpRequest) -> HttpResponse | None:
         checked = csrf_protect(_accepted)(request)
         return checked if checked.status_code == 403 else None
     if _cross_site(request):
-        return HttpResponseForbidden("Forms can only be posted from this site's own pages.")
+        return HttpResponseForbidden(_("Forms can only be posted from this site's own pages."))
     return None
 
 
@@ -195,7 +201,10 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         posted = actions.post_comment(submission)
     except RateLimited as exc:
-        form.add_error(None, f"{exc.reason} Please wait {exc.retry_after} seconds.")
+        wait = ngettext(
+            "Please wait %(seconds)s second.", "Please wait %(seconds)s seconds.", exc.retry_after
+        ) % {"seconds": exc.retry_after}
+        form.add_error(None, f"{exc.reason} {wait}")
         response = _render_article(request, article, site, personal=True, form=form, status=429)
         response["Retry-After"] = str(exc.retry_after)
         return response

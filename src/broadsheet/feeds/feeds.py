@@ -15,6 +15,7 @@ from typing import Any, Generic
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import escape, format_html
+from django.utils.translation import gettext as _
 
 from broadsheet.conf import conf
 from broadsheet.discussion import pagecache
@@ -22,6 +23,7 @@ from broadsheet.discussion.models import Comment
 from broadsheet.discussion.querysets import CommentQuerySet
 from broadsheet.feeds.serving import CachedFeed, Entry, Subject, row_values
 from broadsheet.markup import absolute_links, web_url
+from broadsheet.newsroom.middleware import sets_site_language, use_site_language
 from broadsheet.newsroom.models import Article, Author, Section, Tag
 from broadsheet.newsroom.querysets import ArticleQuerySet
 from broadsheet.newsroom.views import Filed, filed
@@ -148,6 +150,7 @@ class Discussion(Subject):
         return shown.filter(article_id=self.page.article_pk)
 
 
+@sets_site_language  # from the article page's stamp, as that page does
 class DiscussionFeed(CachedFeed):
     """The latest comments on one article: ``/article/<slug>/feed/``. A former slug
     of the article redirects here (``LegacyRedirectMiddleware``), as its page does."""
@@ -158,6 +161,7 @@ class DiscussionFeed(CachedFeed):
         page = pagecache.stamp(kwargs["slug"])
         if page is None:
             raise Http404("No such article.")
+        use_site_language(request, page.language)
         return Discussion(request, page=page)
 
     def stamp(self, discussion: Discussion) -> list[Any]:
@@ -165,7 +169,7 @@ class DiscussionFeed(CachedFeed):
         return [discussion.page.article_pk, *discussion.page.values]
 
     def title(self, discussion: Discussion) -> str:
-        return f"Comments on “{discussion.article.title}”"
+        return _("Comments on “%(title)s”") % {"title": discussion.article.title}
 
     def link(self, discussion: Discussion) -> str:
         return discussion.article.get_absolute_url() + "#comments"
@@ -173,7 +177,9 @@ class DiscussionFeed(CachedFeed):
     def items(self, discussion: Discussion) -> list[Entry]:
         comments = discussion.comments().select_related("parent")[: conf.FEED_ITEMS]
         return [
-            _comment_entry(comment, discussion, f"Comment by {comment.author_name}")
+            _comment_entry(
+                comment, discussion, _("Comment by %(name)s") % {"name": comment.author_name}
+            )
             for comment in comments
         ]
 
@@ -190,7 +196,7 @@ class CommentsFeed(CachedFeed):
         return [*row_values(discussion.site), *latest[: conf.FEED_ITEMS]]
 
     def title(self, discussion: Discussion) -> str:
-        return f"{discussion.site.site_name}: latest comments"
+        return _("%(site)s: latest comments") % {"site": discussion.site.site_name}
 
     def link(self, discussion: Discussion) -> str:
         return reverse("newsroom:front")
@@ -199,7 +205,10 @@ class CommentsFeed(CachedFeed):
         comments = discussion.comments().select_related("article", "parent")
         return [
             _comment_entry(
-                comment, discussion, f"{comment.author_name} on “{comment.article.title}”"
+                comment,
+                discussion,
+                _("%(name)s on “%(title)s”")
+                % {"name": comment.author_name, "title": comment.article.title},
             )
             for comment in comments[: conf.FEED_ITEMS]
         ]

@@ -18,6 +18,8 @@ from functools import cached_property
 from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from broadsheet.conf import conf
 from broadsheet.counters import count_hit, limits_on
@@ -104,14 +106,16 @@ def trusted_staff(ctx: Context) -> Verdict:
 
 def comments_open(ctx: Context) -> Verdict:
     if ctx.sub.editing is None and not ctx.sub.article.accepts_comments(ctx.site):
-        return Verdict("comments_open", "refuse", "Comments are closed on this article.")
+        return Verdict("comments_open", "refuse", _("Comments are closed on this article."))
     return Verdict("comments_open", ALLOW, "Comments are open.")
 
 
 def max_length(ctx: Context) -> Verdict:
     limit = conf.COMMENT_MAX_LENGTH
     if len(ctx.sub.body) > limit:
-        return Verdict("max_length", "refuse", f"Longer than {limit} characters.")
+        return Verdict(
+            "max_length", "refuse", _("Longer than %(limit)s characters.") % {"limit": limit}
+        )
     return Verdict("max_length", ALLOW, "Within the length limit.")
 
 
@@ -123,19 +127,18 @@ def blocked_author(ctx: Context) -> Verdict:
     ends = list(Block.objects.active().filter(key__in=keys.values()).values_list("expires_at"))
     if ends:
         if any(end is None for (end,) in ends):
-            return Verdict("blocked_author", "refuse", "You cannot comment on this site.")
+            return Verdict("blocked_author", "refuse", _("You cannot comment on this site."))
         # A timed block says when it ends, so the reader knows it is not for good.
         until = max(end for (end,) in ends)
         when = formats.date_format(timezone.localtime(until), "DATETIME_FORMAT")
         # "8:19 a.m." already ends the sentence.
-        end = "" if when.endswith(".") else "."
-        return Verdict(
-            "blocked_author", "refuse", f"You cannot comment on this site until {when}{end}"
-        )
+        said = _("You cannot comment on this site until %(when)s.") % {"when": when}
+        return Verdict("blocked_author", "refuse", said.replace("..", "."))
     return Verdict("blocked_author", ALLOW, "Not blocked.")
 
 
-STAFF_NAME_TAKEN = (
+# Said in English here (tests compare with it), in the site's language when refused.
+STAFF_NAME_TAKEN = gettext_noop(
     "That name belongs to a member of staff. If it is yours, sign in to use it; "
     "otherwise please choose another name."
 )
@@ -152,7 +155,7 @@ def staff_name(ctx: Context) -> Verdict:
     if getattr(sub.user, "is_authenticated", False) and sub.user.pk in owners:
         return Verdict("staff_name", ALLOW, "A member of staff, under their own name.")
     # The poster can mend it (another name), so it is refused on the name field.
-    return Verdict("staff_name", "refuse", STAFF_NAME_TAKEN, field="author_name")
+    return Verdict("staff_name", "refuse", _(STAFF_NAME_TAKEN), field="author_name")
 
 
 def rate_limit(ctx: Context) -> Verdict:
@@ -171,7 +174,10 @@ def rate_limit(ctx: Context) -> Verdict:
                 waits.append(wait)
     if waits:
         return Verdict(
-            "rate_limit", "throttle", "Too many comments in a short time.", retry_after=max(waits)
+            "rate_limit",
+            "throttle",
+            _("Too many comments in a short time."),
+            retry_after=max(waits),
         )
     return Verdict("rate_limit", ALLOW, "Within the rate limits.")
 

@@ -7,27 +7,28 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from broadsheet.moderation import wordmatch
 from broadsheet.moderation.models import Block, Report, WordRule, new_rule_problem
 
 DURATIONS = [
-    ("1", "1 day"),
-    ("7", "7 days"),
-    ("30", "30 days"),
-    ("365", "1 year"),
-    ("", "For good"),
+    ("1", _("1 day")),
+    ("7", _("7 days")),
+    ("30", _("30 days")),
+    ("365", _("1 year")),
+    ("", _("For good")),
 ]
 
 
 class ReportForm(forms.Form):
     reason = forms.ChoiceField(
-        label="What is wrong with this comment?",
+        label=_("What is wrong with this comment?"),
         choices=Report.Reason.choices,
         widget=forms.RadioSelect,
     )
     detail = forms.CharField(
-        label="Anything the moderators should know (optional)",
+        label=_("Anything the moderators should know (optional)"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
@@ -36,12 +37,14 @@ class ReportForm(forms.Form):
 
 class BlockForm(forms.Form):
     kinds = forms.MultipleChoiceField(
-        label="Block by",
+        label=_("Block by"),
         choices=Block.Kind.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    days = forms.ChoiceField(label="For how long", choices=DURATIONS, required=False)
-    reason = forms.CharField(label="Reason (kept in the audit log)", required=False, max_length=300)
+    days = forms.ChoiceField(label=_("For how long"), choices=DURATIONS, required=False)
+    reason = forms.CharField(
+        label=_("Reason (kept in the audit log)"), required=False, max_length=300
+    )
 
     def __init__(
         self, *args, choices: Sequence[tuple[str, str]], ticked: Sequence[str], **kwargs

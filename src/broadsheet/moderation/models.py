@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from broadsheet.discussion.models import Comment
 from broadsheet.newsroom.models import SingletonModel
@@ -153,9 +154,9 @@ class Block(models.Model):
     """An author who may not comment: by account, e-mail or IP, kept as a keyed hash."""
 
     class Kind(models.TextChoices):
-        USER = "user", "Account"
-        EMAIL = "email", "E-mail"
-        IP = "ip", "IP address"
+        USER = "user", _("Account")
+        EMAIL = "email", _("E-mail")
+        IP = "ip", _("IP address")
 
     kind = models.CharField(max_length=5, choices=Kind.choices)
     # HMAC-SHA256 (keyed with SECRET_KEY) of the normalised value, never the value.
@@ -190,10 +191,10 @@ class Report(models.Model):
     """A reader's report of a comment."""
 
     class Reason(models.TextChoices):
-        SPAM = "spam", "Spam or advertising"
-        ABUSE = "abuse", "Abusive or hateful"
-        OFF_TOPIC = "off_topic", "Off topic"
-        OTHER = "other", "Something else"
+        SPAM = "spam", _("Spam or advertising")
+        ABUSE = "abuse", _("Abusive or hateful")
+        OFF_TOPIC = "off_topic", _("Off topic")
+        OTHER = "other", _("Something else")
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -233,21 +234,21 @@ class AuditEntry(models.Model):
     """One moderator action. Append-only: never updated or deleted by the application."""
 
     class Action(models.TextChoices):
-        APPROVE = "approve", "Approved"
-        REJECT = "reject", "Rejected"
-        SPAM = "spam", "Marked as spam"
-        DELETE = "delete", "Deleted"
-        RESTORE = "restore", "Restored"
-        UNDO = "undo", "Undone"
-        HIDE = "hide", "Hidden after reports"
-        DISMISS = "dismiss", "Reports dismissed"
-        BLOCK = "block", "Blocked author"
-        UNBLOCK = "unblock", "Unblocked author"
-        THRESHOLDS = "thresholds", "Changed the score thresholds"
-        SETTINGS = "settings", "Changed the moderation settings"
-        WORDS = "words", "Changed the word lists"
-        EDIT = "edit", "Edited the text"
-        ARTICLE = "article", "Changed a story's comments"
+        APPROVE = "approve", _("Approved")
+        REJECT = "reject", _("Rejected")
+        SPAM = "spam", _("Marked as spam")
+        DELETE = "delete", _("Deleted")
+        RESTORE = "restore", _("Restored")
+        UNDO = "undo", _("Undone")
+        HIDE = "hide", _("Hidden after reports")
+        DISMISS = "dismiss", _("Reports dismissed")
+        BLOCK = "block", _("Blocked author")
+        UNBLOCK = "unblock", _("Unblocked author")
+        THRESHOLDS = "thresholds", _("Changed the score thresholds")
+        SETTINGS = "settings", _("Changed the moderation settings")
+        WORDS = "words", _("Changed the word lists")
+        EDIT = "edit", _("Edited the text")
+        ARTICLE = "article", _("Changed a story's comments")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -51,6 +51,13 @@ class SiteSettings(SingletonModel):
     comments_per_page = models.PositiveSmallIntegerField(
         default=50, help_text="Top-level comments per page of a discussion."
     )
+    language = models.CharField(
+        max_length=15,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text="The language of the site's pages, forms, feeds and e-mails, and of the "
+        "admin. Articles and comments are shown as they were written.",
+    )
 
     class Meta:
         verbose_name = "site settings"

@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Exists, Max, OuterRef, QuerySet
@@ -108,7 +107,8 @@ def sitemap(request: HttpRequest, section: str) -> HttpResponse:
         response.context_data = {
             **(response.context_data or {}),
             "publication": site.site_name,
-            "language": settings.LANGUAGE_CODE.split("-")[0],
+            # The site's language, as Google News wants it: an ISO 639 code ("he").
+            "language": site.language.split("-")[0],
         }
     else:
         response = sitemap_views.sitemap(request, SITEMAPS, section=section)

@@ -6,9 +6,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import defaults
 
 from broadsheet import conditional
 from broadsheet.conf import conf
+from broadsheet.newsroom.middleware import use_site_language
 from broadsheet.newsroom.models import FORMER_KINDS, Article, Author, FormerSlug, Section, Tag
 from broadsheet.newsroom.querysets import ArticleQuerySet
 
@@ -52,7 +55,8 @@ def section(request: HttpRequest, slug: str) -> HttpResponse:
         return obj
     return _listing(
         request, Article.objects.filter(section=obj), "newsroom/archive.html",
-        heading=obj.name, description=obj.description, kind="Section",
+        heading=obj.name, description=obj.description, kind=_("Section"),
+        follow=_("Follow this section: feed of its new articles"),
         feed_url=reverse("feeds:section", args=[obj.slug]),
     )  # fmt: skip
 
@@ -63,7 +67,8 @@ def tag(request: HttpRequest, slug: str) -> HttpResponse:
         return obj
     return _listing(
         request, Article.objects.filter(tags=obj), "newsroom/archive.html",
-        heading=obj.name, kind="Tag", feed_url=reverse("feeds:tag", args=[obj.slug]),
+        heading=obj.name, kind=_("Tag"), follow=_("Follow this tag: feed of its new articles"),
+        feed_url=reverse("feeds:tag", args=[obj.slug]),
     )  # fmt: skip
 
 
@@ -73,9 +78,17 @@ def author(request: HttpRequest, slug: str) -> HttpResponse:
         return obj
     return _listing(
         request, Article.objects.filter(author=obj), "newsroom/archive.html",
-        heading=obj.name, description=obj.bio, kind="Author",
+        heading=obj.name, description=obj.bio, kind=_("Author"),
+        follow=_("Follow this author: feed of its new articles"),
         feed_url=reverse("feeds:author", args=[obj.slug]),
     )  # fmt: skip
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 404 page, in the site's language: an address no view answers is refused
+    before the language middleware's ``process_view`` would make it active."""
+    use_site_language(request)
+    return defaults.page_not_found(request, exception)
 
 
 def robots(request: HttpRequest) -> HttpResponse:

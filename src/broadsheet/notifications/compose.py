@@ -1,12 +1,18 @@
-"""The e-mails' words: built when queued, from templates under notifications/mail/."""
+"""The e-mails' words: built when queued, from templates under notifications/mail/,
+in the site's language (its site settings') whoever queues them: a reader's request,
+a moderator's, or ``broadsheet mail send`` with no request at all."""
 
 from __future__ import annotations
 
 import unicodedata
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
 
 from broadsheet.conf import conf
 from broadsheet.discussion.models import Comment
@@ -17,6 +23,21 @@ from broadsheet.notifications.models import Message
 
 if TYPE_CHECKING:
     from broadsheet.notifications.moderators import Digest, Entry
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def in_site_language(compose: Callable[P, R]) -> Callable[P, R]:
+    """``compose`` writing in the language of the site settings."""
+
+    @wraps(compose)
+    def composed(*args: P.args, **kwargs: P.kwargs) -> R:
+        with translation.override(SiteSettings.load().language):
+            return compose(*args, **kwargs)
+
+    return composed
+
 
 # The longest subject kept; a longer title is cut with an ellipsis.
 SUBJECT_LENGTH = 200
@@ -70,6 +91,7 @@ def _render(name: str, context: dict[str, Any], *, html: bool) -> tuple[str, str
     return text, page
 
 
+@in_site_language
 def confirmation(comment: Comment, email: str, key: str) -> Message:
     site = SiteSettings.load()
     stop_url = links.stop_address_url(key)
@@ -85,13 +107,16 @@ def confirmation(comment: Comment, email: str, key: str) -> Message:
     return Message(
         kind=Message.Kind.CONFIRMATION,
         recipient=email,
-        subject=one_line(f"Confirm e-mail about replies on {site.site_name}"),
+        subject=one_line(
+            gettext("Confirm e-mail about replies on %(site)s") % {"site": site.site_name}
+        ),
         text=text,
         headers=_headers(stop_url),
         comment=comment,
     )
 
 
+@in_site_language
 def reply_notice(parent: Comment, reply: Comment, email: str) -> Message:
     site = SiteSettings.load()
     article = parent.article
@@ -112,7 +137,10 @@ def reply_notice(parent: Comment, reply: Comment, email: str) -> Message:
     return Message(
         kind=Message.Kind.REPLY,
         recipient=email,
-        subject=one_line(f"{reply.author_name} replied to your comment on “{article.title}”"),
+        subject=one_line(
+            gettext("%(name)s replied to your comment on “%(title)s”")
+            % {"name": reply.author_name, "title": article.title}
+        ),
         text=text,
         html=html,
         headers=_headers(stop_url),
@@ -132,16 +160,20 @@ def _to_moderator(moderator: Any, chose: str) -> dict[str, Any]:
     }
 
 
+@in_site_language
 def waiting_notice(entry: Entry, moderator: Any) -> Message:
     """The e-mail, sent at once, about one comment that came to wait."""
-    chose = "to be told at once of every comment that waits"
+    chose = gettext("to be told at once of every comment that waits")
     context = {**_to_moderator(moderator, chose), "entry": entry}
     text, html = _render("waiting", context, html=True)
     comment = entry.comment
     return Message(
         kind=Message.Kind.WAITING,
         recipient=moderator.email,
-        subject=one_line(f"{entry.why_label}: {comment.author_name} on “{comment.article.title}”"),
+        subject=one_line(
+            gettext("%(why)s: %(name)s on “%(title)s”")
+            % {"why": entry.why_label, "name": comment.author_name, "title": comment.article.title}
+        ),
         text=text,
         html=html,
         headers=_headers(context["stop_url"]),
@@ -150,15 +182,24 @@ def waiting_notice(entry: Entry, moderator: Any) -> Message:
     )
 
 
+@in_site_language
 def digest(moderator: Any, digest: Digest) -> tuple[str, str, str]:
     """A digest's subject, text and HTML."""
     every = conf.MODERATION_DIGEST_MINUTES
-    chose = f"a digest, at most one every {every} minute{'' if every == 1 else 's'}"
+    chose = ngettext(
+        "a digest, at most one every %(minutes)s minute",
+        "a digest, at most one every %(minutes)s minutes",
+        every,
+    ) % {"minutes": every}
     context = {**_to_moderator(moderator, chose), "digest": digest}
     text, html = _render("digest", context, html=True)
     waiting = len(digest.listed) + digest.more
-    said = "1 comment waits" if waiting == 1 else f"{waiting} comments wait"
-    return one_line(f"{said} for review on {context['site_name']}"), text, html
+    said = ngettext(
+        "%(count)s comment waits for review on %(site)s",
+        "%(count)s comments wait for review on %(site)s",
+        waiting,
+    ) % {"count": waiting, "site": context["site_name"]}
+    return one_line(said), text, html
 
 
 def moderator_headers(moderator: Any) -> dict[str, str]:

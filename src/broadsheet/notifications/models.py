@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from broadsheet.discussion.models import Comment
 
@@ -131,9 +132,9 @@ class ModeratorChoice(models.Model):
     A moderator without a row gets ``DEFAULT``."""
 
     class Notices(models.TextChoices):
-        NEVER = "never", "Never"
-        DIGEST = "digest", "A digest"
-        EACH = "each", "At once, for every comment"
+        NEVER = "never", _("Never")
+        DIGEST = "digest", _("A digest")
+        EACH = "each", _("At once, for every comment")
 
     DEFAULT = Notices.DIGEST
 
@@ -151,9 +152,9 @@ class DigestItem(models.Model):
     """A comment that came to wait, for a moderator's digest still gathering."""
 
     class Why(models.TextChoices):
-        HELD = "held", "Held for review"
-        REPORTED = "reported", "Reported by a reader"
-        HIDDEN = "hidden", "Hidden after readers' reports"
+        HELD = "held", _("Held for review")
+        REPORTED = "reported", _("Reported by a reader")
+        HIDDEN = "hidden", _("Hidden after readers' reports")
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="items")
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")

@@ -22,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from broadsheet.discussion.models import Comment
 from broadsheet.moderation.apps import MODERATE
@@ -93,9 +94,10 @@ class Entry:
 
     @property
     def why_label(self) -> str:
-        return Why(self.why).label
+        return str(Why(self.why).label)
 
 
+@compose.in_site_language
 def entries(pairs: list[tuple[Comment, str]]) -> list[Entry]:
     """Each ``(comment, why)`` described: its reasons are the stored ones for a held
     comment, and the readers' for a reported or hidden one."""
@@ -109,14 +111,17 @@ def entries(pairs: list[tuple[Comment, str]]) -> list[Entry]:
             .order_by("reason")
         )
         for comment_id, reason, n in rows:
-            reports.setdefault(comment_id, Counter())[Report.Reason(reason).label] = n
+            reports.setdefault(comment_id, Counter())[str(Report.Reason(reason).label)] = n
     described = []
     for comment, why in pairs:
         if why == Why.HELD:
             reasons = [r["reason"] for r in comment.reasons if r.get("reason")]
         else:
             counted = reports.get(comment.pk, Counter())
-            reasons = [f"Reported as {label.lower()} ({n})" for label, n in counted.items()]
+            reasons = [
+                _("Reported as %(reason)s (%(count)s)") % {"reason": label.lower(), "count": n}
+                for label, n in counted.items()
+            ]
         described.append(
             Entry(
                 comment=comment,

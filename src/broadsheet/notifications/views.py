@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -92,9 +93,10 @@ def notices(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         chosen = form.cleaned_data["notices"]
         if actions.set_notices(request.user, chosen):
-            messages.success(request, f"Saved: {ModeratorChoice.Notices(chosen).label.lower()}.")
+            label = ModeratorChoice.Notices(chosen).label.lower()
+            messages.success(request, _("Saved: %(choice)s.") % {"choice": label})
         else:
-            messages.info(request, "That was your choice already: nothing changed.")
+            messages.info(request, _("That was your choice already: nothing changed."))
         return redirect("notices:choice")
     if not form.is_bound:
         form = NoticesForm(initial={"notices": current})

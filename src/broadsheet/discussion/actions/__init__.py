@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from broadsheet.conf import conf
 from broadsheet.discussion import signals
@@ -141,13 +142,13 @@ def change_status(comment: Comment, new_status: str, *, actor: Any = None) -> st
 def check_edit_token(comment: Comment, token: str | None) -> None:
     """Raise EditNotAllowed unless ``token`` is the comment's and the window is open."""
     if not token or not comment.edit_token_hash:
-        raise EditNotAllowed("A valid edit token is required.", code="token")
+        raise EditNotAllowed(_("A valid edit token is required."), code="token")
     if not hmac.compare_digest(hash_token(token), comment.edit_token_hash):
-        raise EditNotAllowed("This token does not belong to this comment.", code="token")
+        raise EditNotAllowed(_("This token does not belong to this comment."), code="token")
     if comment.status in (Status.REJECTED, Status.DELETED):
-        raise EditNotAllowed("This comment has been removed and can no longer be changed.")
+        raise EditNotAllowed(_("This comment has been removed and can no longer be changed."))
     if not comment.is_editable():
-        raise EditNotAllowed("The time for editing this comment has passed.")
+        raise EditNotAllowed(_("The time for editing this comment has passed."))
 
 
 def edit_comment(comment: Comment, body: str, *, token: str | None) -> Comment:

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from broadsheet.discussion.models import Comment
@@ -38,7 +39,7 @@ def block(request: HttpRequest, pk: int) -> HttpResponse:
             days=form.duration_days,
             reason=form.cleaned_data["reason"],
         )
-        messages.success(request, f"Blocked {comment.author_name}.")
+        messages.success(request, _("Blocked %(name)s.") % {"name": comment.author_name})
         return redirect("moderation:blocks")
     return render(
         request,
@@ -131,5 +132,5 @@ def blocks(request: HttpRequest) -> HttpResponse:
 @needs("moderation.delete_block")
 def unblock(request: HttpRequest, pk: int) -> HttpResponse:
     actions.unblock(get_object_or_404(Block, pk=pk), actor=request.user)
-    messages.success(request, "Unblocked.")
+    messages.success(request, _("Unblocked."))
     return redirect("moderation:blocks")

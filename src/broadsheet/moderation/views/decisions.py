@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from broadsheet.discussion.models import Comment
@@ -23,10 +24,10 @@ from broadsheet.moderation.views.paging import QUEUE_PAGE_SIZE, page_query
 Status = Comment.Status
 DECISIONS = {"approve", "reject", "spam", "delete", "restore"}
 TABS = {
-    "pending": "Pending",
-    "reported": "Reported",
-    "spam": "Spam",
-    "decided": "Recently decided",
+    "pending": gettext_lazy("Pending"),
+    "reported": gettext_lazy("Reported"),
+    "spam": gettext_lazy("Spam"),
+    "decided": gettext_lazy("Recently decided"),
 }
 RECENT = timedelta(days=2)
 
@@ -57,7 +58,7 @@ def _recent_decisions():
 
 def _tabs() -> list[tuple[str, str, int]]:
     counts = _tab_counts()
-    return [(key, label, counts[key]) for key, label in TABS.items()]
+    return [(key, str(label), counts[key]) for key, label in TABS.items()]
 
 
 def _with_histories(comments: list[Comment]) -> None:
@@ -102,11 +103,17 @@ def _with_histories(comments: list[Comment]) -> None:
 ORDERED_TABS = {"pending": (Status.PENDING, "oldest"), "spam": (Status.SPAM, "newest")}
 # Each order: how the queue names it, and how the rows are sorted.
 ORDERS = {
-    "oldest": ("oldest first", ("created_at", "id")),
-    "newest": ("newest first", ("-created_at", "-id")),
+    "oldest": (gettext_lazy("oldest first"), ("created_at", "id")),
+    "newest": (gettext_lazy("newest first"), ("-created_at", "-id")),
     # The filter's surest first: a screenful of near-certain spam to tick at once.
-    "score": ("highest score first", (F("score").desc(nulls_last=True), "created_at", "id")),
-    "lowest": ("lowest score first", (F("score").asc(nulls_last=True), "created_at", "id")),
+    "score": (
+        gettext_lazy("highest score first"),
+        (F("score").desc(nulls_last=True), "created_at", "id"),
+    ),
+    "lowest": (
+        gettext_lazy("lowest score first"),
+        (F("score").asc(nulls_last=True), "created_at", "id"),
+    ),
 }
 ORDER_LABELS = {key: label for key, (label, _) in ORDERS.items()}
 
@@ -143,7 +150,7 @@ _MAX_ID = 2**63 - 1
 
 
 def _comments(n: int) -> str:
-    return "1 comment" if n == 1 else f"{n} comments"
+    return ngettext("%(count)s comment", "%(count)s comments", n) % {"count": n}
 
 
 def _id(value: str) -> int | None:
@@ -238,7 +245,7 @@ def decide_many(request: HttpRequest) -> HttpResponse:
     if action not in DECISIONS | {"keep"} or None in pks:
         return HttpResponseBadRequest("Unknown decision.")
     if not ids:
-        messages.warning(request, "Tick at least one comment first.")
+        messages.warning(request, gettext("Tick at least one comment first."))
         return _back(request)
     comments = list(Comment.objects.filter(pk__in=pks).order_by("pk"))
     # A comment another moderator decided since this page was shown is left to their
@@ -247,13 +254,19 @@ def decide_many(request: HttpRequest) -> HttpResponse:
     changed = [c for c in comments if shown.get(c.pk, c.status) != c.status]
     comments = [c for c in comments if c not in changed]
     if changed:
-        them = "1 comment was" if len(changed) == 1 else f"{len(changed)} comments were"
-        messages.warning(
-            request,
-            f"{them} decided by someone else after this page was shown "
-            f"({', '.join(f'#{c.pk} is now {c.get_status_display().lower()}' for c in changed)}): "
-            "left as it is.",
+        now = ", ".join(
+            gettext("#%(id)s is now %(status)s")
+            % {"id": c.pk, "status": c.get_status_display().lower()}
+            for c in changed
         )
+        said = ngettext(
+            "%(count)s comment was decided by someone else after this page was shown "
+            "(%(now)s): left as it is.",
+            "%(count)s comments were decided by someone else after this page was shown "
+            "(%(now)s): left as it is.",
+            len(changed),
+        )
+        messages.warning(request, said % {"count": len(changed), "now": now})
         if not comments:
             return _back(request)
     if action == "keep":
@@ -261,10 +274,9 @@ def decide_many(request: HttpRequest) -> HttpResponse:
             actions.dismiss_reports(comment, actor=request.user)
     else:
         actions.moderate_many(comments, action, actor=request.user)
-    label = "Kept" if action == "keep" else AuditEntry.Action(action).label
-    messages.success(
-        request, f"{label}: {_comments(len(comments))}. Press u (or Undo my last decision) to undo."
-    )
+    label = gettext("Kept") if action == "keep" else AuditEntry.Action(action).label
+    said = gettext("%(decision)s: %(comments)s. Press u (or Undo my last decision) to undo.")
+    messages.success(request, said % {"decision": label, "comments": _comments(len(comments))})
     return _back(request)
 
 
@@ -299,7 +311,13 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 def _which(entry: AuditEntry) -> str:
     """The comment an entry is about, as a message names it: "#592 by Jane"."""
     comment = entry.comment
-    return f"#{entry.comment_id} by {comment.author_name}" if comment else f"#{entry.comment_id}"
+    if comment is None:
+        return f"#{entry.comment_id}"
+    return gettext("#%(id)s by %(name)s") % {"id": entry.comment_id, "name": comment.author_name}
+
+
+def _undid(decision: str, what: str) -> str:
+    return gettext("Undid “%(decision)s” on %(what)s.") % {"decision": decision, "what": what}
 
 
 @moderator_required
@@ -311,12 +329,16 @@ def undo(request: HttpRequest) -> HttpResponse:
         if undone:
             decision = undone[0].reverts.get_action_display()  # type: ignore[union-attr]
             what = _which(undone[0]) if len(undone) == 1 else _comments(len(undone))
-            messages.success(request, f"Undid “{decision}” on {what}.")
+            messages.success(request, _undid(decision, what))
         if changed:
-            them = "1 comment was" if changed == 1 else f"{changed} comments were"
-            messages.warning(request, f"{them} changed since by someone else: left as it is.")
+            said = ngettext(
+                "%(count)s comment was changed since by someone else: left as it is.",
+                "%(count)s comments were changed since by someone else: left as it is.",
+                changed,
+            )
+            messages.warning(request, said % {"count": changed})
         if not undone and not changed:
-            messages.info(request, "Nothing to undo.")
+            messages.info(request, gettext("Nothing to undo."))
         return _back(request)
     # That entry, or nothing: a malformed one is no reason to undo another.
     entry_id = _id(given)
@@ -328,5 +350,5 @@ def undo(request: HttpRequest) -> HttpResponse:
     except ValueError as exc:
         messages.warning(request, str(exc))
     else:
-        messages.success(request, f"Undid “{entry.get_action_display()}” on {_which(entry)}.")
+        messages.success(request, _undid(entry.get_action_display(), _which(entry)))
     return _back(request)

@@ -11,6 +11,7 @@ from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import ngettext
 
 from broadsheet.media import metadata as image_metadata
 from broadsheet.newsroom.models import Article, SiteSettings
@@ -19,6 +20,14 @@ register = template.Library()
 
 # What must not appear as written inside a <script> element (as json_script escapes it).
 _SCRIPT_SAFE = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def comment_count(article: Article) -> str:
+    """The count line of an article's discussion ("1 Comment", "5 Comments"), with the
+    plural forms of the site's language."""
+    count = article.comment_count
+    return ngettext("%(count)s Comment", "%(count)s Comments", count) % {"count": count}
 
 
 @register.simple_tag(takes_context=True)
