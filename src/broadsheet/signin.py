@@ -21,6 +21,7 @@ from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
+from django.utils.translation import ngettext
 
 from broadsheet.conf import conf
 from broadsheet.counters import count_hit, forget, limits_on, wait_if_spent
@@ -38,9 +39,15 @@ def _address(request: Any) -> str:
     return normal_ip(getattr(request, "META", {}).get("REMOTE_ADDR") or "unknown")
 
 
-def _in_minutes(seconds: int) -> str:
+def _wait_message(seconds: int) -> str:
     minutes = -(-seconds // 60)
-    return "a minute" if minutes == 1 else f"{minutes} minutes"
+    return ngettext(
+        "Too many failed sign-ins from your address. Try again in a minute, or reset your "
+        "password.",
+        "Too many failed sign-ins from your address. Try again in %(minutes)s minutes, or "
+        "reset your password.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 class GuardedSignInForm(AdminAuthenticationForm):
@@ -61,11 +68,7 @@ class GuardedSignInForm(AdminAuthenticationForm):
         waits = [w for key, limit, window in limits if (w := wait_if_spent(key, limit, window))]
         if waits:
             log.warning("sign-in refused: too many failures from %s", address)
-            raise forms.ValidationError(
-                "Too many failed sign-ins from your address. Try again in "
-                f"{_in_minutes(max(waits))}, or reset your password.",
-                code="too_many",
-            )
+            raise forms.ValidationError(_wait_message(max(waits)), code="too_many")
         try:
             cleaned = super().clean()
         except forms.ValidationError:
