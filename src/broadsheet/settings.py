@@ -280,6 +280,9 @@ LANGUAGES = [("en", "English"), ("he", "עברית (Hebrew)")]
 LANGUAGE_CODE = "en"
 # Dates as Broadsheet prints them where they differ from Django's (broadsheet/formats/).
 FORMAT_MODULE_PATH = ["broadsheet.formats"]
+# Broadsheet's catalogs before the admin's: for a string both have ("Page not found"),
+# the site's own words win, as they would not as one more installed app's.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 
 def _time_zone() -> str:

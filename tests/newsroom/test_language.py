@@ -1,0 +1,146 @@
+"""The site speaks the language chosen in its site settings: pages, forms, e-mails,
+feeds and the news sitemap; Hebrew is written right to left."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from django.test import Client
+
+from broadsheet.discussion import pagecache
+from broadsheet.newsroom import actions
+from broadsheet.newsroom.models import SiteSettings
+from tests.conftest import make_article, post
+from tests.notifications.conftest import ORIGIN, body_of, web_post
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_pages_in_memory():
+    pagecache.copies.clear()
+    yield
+    pagecache.copies.clear()
+
+
+def speak(language: str) -> SiteSettings:
+    site = SiteSettings.load()
+    site.language = language
+    return actions.save_site_settings(site)
+
+
+@pytest.fixture
+def hebrew(db) -> SiteSettings:
+    return speak("he")
+
+
+def heading(page: str) -> str:
+    found = re.search(r'<h2 id="comments-heading">(.*?)</h2>', page)
+    assert found, page
+    return found.group(1)
+
+
+def test_the_hebrew_article_page_is_right_to_left_with_its_words_in_hebrew(client, hebrew):
+    article = make_article(published_at=datetime(2016, 12, 6, 12, tzinfo=UTC))
+    post(article, "תגובה ראשונה, בעברית.")
+    response = client.get(article.get_absolute_url())
+    page = response.content.decode()
+    assert '<html lang="he" dir="rtl">' in page
+    assert response["Content-Language"] == "he"
+    assert '<h2 id="respond">השארת תגובה</h2>' in page
+    assert '<label for="id_author_name">שם</label>' in page
+    assert '<button type="submit">שליחת תגובה</button>' in page
+    assert ">6 בדצמבר 2016</time>" in page  # Django's Hebrew date format
+    assert "תגובה אחת »</a>" in page  # the count line under the headline
+    # Reader-written text keeps its own direction.
+    assert '<article class="story" dir="auto">' in page
+    assert 'name="body" cols="40" rows="8" dir="auto"' in page
+
+
+@pytest.mark.parametrize(
+    ("comments", "said"),
+    [(0, "0 תגובות"), (1, "תגובה אחת"), (2, "שתי תגובות"), (5, "5 תגובות"), (20, "20 תגובות")],
+)
+def test_the_comment_count_takes_the_hebrew_plural_form(client, article, hebrew, comments, said):
+    for n in range(comments):
+        post(article, f"Comment {n}.")
+    assert heading(client.get(article.get_absolute_url()).content.decode()) == said
+
+
+def test_a_form_error_is_in_hebrew(client, article, hebrew):
+    data = {"author_name": "שורה\nשנייה", "body": "", "stamp": "x"}
+    response = client.post(f"/article/{article.slug}/comments", data, **ORIGIN)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "יש להזין תוכן בשדה זה." in page  # Django's own message, in Django's Hebrew
+    assert "שם נכתב בשורה אחת: יש להסיר את מעבר השורה." in page  # Broadsheet's
+
+
+def test_switching_back_to_english_redraws_the_kept_page(client, article, hebrew):
+    url = article.get_absolute_url()
+    hebrew_page = client.get(url)
+    assert "השארת תגובה" in hebrew_page.content.decode()
+    assert client.get(url, HTTP_IF_NONE_MATCH=hebrew_page["ETag"]).status_code == 304
+    speak("en")
+    english = client.get(url, HTTP_IF_NONE_MATCH=hebrew_page["ETag"])
+    page = english.content.decode()
+    assert english.status_code == 200 and english["ETag"] != hebrew_page["ETag"]
+    assert '<html lang="en">' in page and "Leave a Reply" in page and "השארת" not in page
+
+
+def test_the_page_not_found_is_in_the_sites_language(client, hebrew):
+    for address in ("/no-such-place/", "/article/no-such-story/"):
+        response = client.get(address)
+        assert response.status_code == 404
+        assert "<h1>הדף לא נמצא</h1>" in response.content.decode()
+
+
+def test_feeds_and_the_news_sitemap_say_the_sites_language(client, article, hebrew):
+    post(article, "Hi.", author_name="Ben")
+    feed = client.get(f"/article/{article.slug}/feed/").content.decode()
+    assert 'xml:lang="he"' in feed
+    assert "<title>תגובות על „Hello world”</title>" in feed
+    assert "<title>תגובה מאת Ben</title>" in feed
+    comments = client.get("/comments/feed/").content.decode()
+    assert "<title>Broadsheet: התגובות האחרונות</title>" in comments
+    sitemap = client.get("/sitemap-news.xml").content.decode()
+    assert "<news:language>he</news:language>" in sitemap
+
+
+def test_the_api_answers_in_english_whatever_the_sites_language(client, article, hebrew):
+    response = client.post(
+        f"/api/v1/articles/{article.slug}/comments",
+        {"author_name": "Ben", "body": ""},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"errors": {"body": ["This field is required."]}}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_confirmation_e_mail_is_in_hebrew(article, smtp, hebrew):
+    web_post(
+        Client(), article, "First!", author_name="Anna", author_email="anna@example.org",
+        notify_replies="on",
+    )  # fmt: skip
+    [message] = smtp.messages
+    assert message["Subject"].strip() == "אישור הודעות דוא״ל על תגובות ב־Broadsheet"
+    text = body_of(message)
+    assert text.startswith("שלום,\n\nמישהו, אנחנו מקווים שאת/ה, ביקש מ־Broadsheet")
+    assert "(הוא פעיל 7 ימים)" in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reply_notice_is_in_hebrew_with_a_right_to_left_html_part(article, smtp, hebrew):
+    from tests.notifications.test_reply_mail import confirm_from, opt_in, reply
+
+    parent = opt_in(Client(), article)
+    confirm_from(smtp)
+    reply(Client(), article, parent, "לא כל כך מהר.")
+    notice = smtp.messages[-1]
+    assert notice["Subject"].strip() == "Ben הגיב/ה לתגובה שלך על „Hello world”"
+    assert "לקריאה ולתשובה:" in body_of(notice)
+    html = notice.get_body(preferencelist=("html",))
+    assert html is not None and '<html lang="he" dir="rtl">' in html.get_content()
