@@ -54,6 +54,10 @@ def test_the_hebrew_article_page_is_right_to_left_with_its_words_in_hebrew(clien
     assert '<button type="submit">שליחת תגובה</button>' in page
     assert ">6 בדצמבר 2016</time>" in page  # Django's Hebrew date format
     assert "תגובה אחת »</a>" in page  # the count line under the headline
+    # Each comment's words (drawn without templates, discussion/rendering.py).
+    assert '<article aria-label="תגובה מאת Reader">' in page
+    assert '</span> כתב/ה: <a class="permalink"' in page
+    assert ">להגיב</a>" in page and ">לצטט</a>" in page
     # Reader-written text keeps its own direction.
     assert '<article class="story" dir="auto">' in page
     assert 'name="body" cols="40" rows="8" dir="auto"' in page

@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from broadsheet.discussion.models import Comment
 
@@ -20,6 +21,7 @@ def quote_markdown(comment: Comment, passage: str | None = None) -> str:
     """A block quote of ``comment`` (or a passage of it) with a link back to it."""
     text = (passage if passage is not None else comment.body).strip()
     link = reverse("discussion:permalink", args=[comment.pk])
-    lines = [f"> [{markdown_literal(comment.author_name)} wrote:]({link})", ">"]
+    said = _("%(name)s wrote:") % {"name": markdown_literal(comment.author_name)}
+    lines = [f"> [{said}]({link})", ">"]
     lines += [f"> {line}" if line else ">" for line in text.split("\n")]
     return "\n".join(lines)

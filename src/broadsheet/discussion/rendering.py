@@ -3,7 +3,8 @@
 A long discussion is hundreds of comments, each with a dozen values and
 links; through Django's template engine that was most of the cost of an
 article page. Here each comment is one ``format_html`` call over stored,
-already-sanitized HTML, and every link comes from one ``reverse()`` per page.
+already-sanitized HTML, and every link comes from one ``reverse()`` per page, and
+every word from one ``gettext`` per page (``_Words``), in the active language.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from broadsheet.discussion.threads import Node
 from broadsheet.markup import web_url
@@ -27,7 +29,7 @@ class CommentLink:
 
     key: str
     url_name: str
-    label: str
+    label: str  # in English, marked with gettext_noop: said in the site's language
     rel: str = ""
     # Shown only to a reader who has this permission ("": to everyone). Such a link is
     # drawn only on a page rendered for that reader, never on the shared cached one.
@@ -48,13 +50,56 @@ def _pattern(url_name: str) -> str:
     return reverse(url_name, args=[_SENTINEL]).replace(str(_SENTINEL), "{}")
 
 
+@dataclass(frozen=True)
+class _Words:
+    """What a discussion says around its comments, in the active language."""
+
+    reply: str
+    quote: str
+    edit: str
+    delete: str
+    edited: SafeString
+    staff: SafeString
+    says: str
+    in_reply_to: str
+    comment_by: str
+    awaiting: SafeString
+    removed: SafeString
+    date_format: str
+
+    @classmethod
+    def now(cls) -> _Words:
+        return cls(
+            reply=_("Reply"),
+            quote=_("Quote"),
+            edit=_("Edit"),
+            delete=_("Delete"),
+            edited=format_html(' <span class="edited">{}</span>', _("(edited)")),
+            staff=format_html(' <span class="staff">{}</span>', _("Staff")),
+            says=_("says:"),
+            in_reply_to=_("in reply to"),
+            comment_by=_("Comment by %(name)s"),
+            awaiting=format_html(
+                '<p class="awaiting"><strong>{}</strong> {}</p>\n    ',
+                _("Your comment is awaiting moderation."),
+                _("Only you can see it."),
+            ),
+            removed=format_html(
+                '  <p class="comment-removed">{}</p>\n', _("This comment is no longer shown.")
+            ),
+            # A Django date format: "December 6, 2016 at 2:30 p.m."
+            date_format=_(r"F j, Y \a\t g:i a"),
+        )
+
+
 @dataclass
 class _Patterns:
     permalink: str
     reply: str
     edit: str
     delete: str
-    extra: list[tuple[CommentLink, str]]
+    extra: list[tuple[CommentLink, str, str]]  # the link, its address, its label
+    words: _Words
 
     @classmethod
     def build(cls, user: Any = None) -> _Patterns:
@@ -64,10 +109,11 @@ class _Patterns:
             edit=_pattern("discussion:edit"),
             delete=_pattern("discussion:delete"),
             extra=[
-                (link, _pattern(link.url_name))
+                (link, _pattern(link.url_name), _(link.label))
                 for link in _EXTRA_LINKS
                 if not link.permission or (user is not None and user.has_perm(link.permission))
             ],
+            words=_Words.now(),
         )
 
 
@@ -83,9 +129,9 @@ def render_discussion(
     return mark_safe("".join(parts))  # every piece went through format_html
 
 
-def _when(value) -> tuple[str, str]:
+def _when(value, words: _Words) -> tuple[str, str]:
     local = timezone.localtime(value)
-    return local.isoformat(), dateformat.format(local, r"F j, Y \a\t g:i a")
+    return local.isoformat(), dateformat.format(local, words.date_format)
 
 
 def _author(comment) -> str:
@@ -100,27 +146,32 @@ def _author(comment) -> str:
 
 def _actions(node: Node, accepts: bool, patterns: _Patterns) -> str:
     c = node.comment
+    words = patterns.words
     links: list[str] = []
     if accepts and not node.pending:
         reply = patterns.reply.format(c.pk)
         links.append(
             format_html(
-                '<a class="reply-link" href="{}" data-reply="{}" data-author="{}">Reply</a>',
+                '<a class="reply-link" href="{}" data-reply="{}" data-author="{}">{}</a>',
                 reply,
                 c.pk,
                 c.author_name,
+                words.reply,
             )
         )
         links.append(
             format_html(
-                '<a class="quote-link" href="{}?quote=1" data-quote="{}">Quote</a>', reply, c.pk
+                '<a class="quote-link" href="{}?quote=1" data-quote="{}">{}</a>',
+                reply,
+                c.pk,
+                words.quote,
             )
         )
     if node.own:
-        links.append(format_html('<a href="{}">Edit</a>', patterns.edit.format(c.pk)))
-        links.append(format_html('<a href="{}">Delete</a>', patterns.delete.format(c.pk)))
+        links.append(format_html('<a href="{}">{}</a>', patterns.edit.format(c.pk), words.edit))
+        links.append(format_html('<a href="{}">{}</a>', patterns.delete.format(c.pk), words.delete))
     if not node.pending:
-        for link, pattern in patterns.extra:
+        for link, pattern, label in patterns.extra:
             rel = format_html(' rel="{}"', link.rel) if link.rel else ""
             links.append(
                 format_html(
@@ -128,7 +179,7 @@ def _actions(node: Node, accepts: bool, patterns: _Patterns) -> str:
                     link.key,
                     pattern.format(c.pk),
                     rel,
-                    link.label,
+                    label,
                 )
             )
     return mark_safe("\n      ".join(links))  # each link went through format_html
@@ -136,6 +187,7 @@ def _actions(node: Node, accepts: bool, patterns: _Patterns) -> str:
 
 def _render(node: Node, level: int, accepts: bool, patterns: _Patterns, out: list[str]) -> None:
     c = node.comment
+    words = patterns.words
     classes = f"comment depth-{level}"
     if node.pending:
         classes += " pending"
@@ -143,38 +195,35 @@ def _render(node: Node, level: int, accepts: bool, patterns: _Patterns, out: lis
         classes += " removed"
     out.append(format_html('<li id="{}" class="{}">\n', c.anchor, classes))
     if node.shown:
-        iso, human = _when(c.created_at)
+        iso, human = _when(c.created_at, words)
         number = format_html('<span class="number">{}.</span> ', node.number) if level == 0 else ""
-        edited = mark_safe(' <span class="edited">(edited)</span>') if c.edited_at else ""
+        edited = words.edited if c.edited_at else ""
         by_staff = getattr(c, "by_staff", False)  # annotated by threads.load_page
-        staff = mark_safe(' <span class="staff">Staff</span>') if by_staff else ""
+        staff = words.staff if by_staff else ""
         reply_to = ""
         if node.reply_to is not None:
             reply_to = format_html(
-                ' <span class="reply-to">in reply to <a href="#{}"><bdi>{}</bdi></a></span>',
+                ' <span class="reply-to">{} <a href="#{}"><bdi>{}</bdi></a></span>',
+                words.in_reply_to,
                 node.reply_to.anchor,
                 node.reply_to.author_name,
             )
-        awaiting = ""
-        if node.pending:
-            awaiting = mark_safe(
-                '<p class="awaiting"><strong>Your comment is awaiting moderation.</strong>'
-                " Only you can see it.</p>\n    "
-            )
+        awaiting = words.awaiting if node.pending else ""
         out.append(
             format_html(
-                '  <article aria-label="Comment by {name}">\n'
+                '  <article aria-label="{label}">\n'
                 '    <p class="comment-meta">{number}<span class="author"><bdi>{author}</bdi>'
-                '</span>{staff} says: <a class="permalink" href="{permalink}">'
+                '</span>{staff} {says} <a class="permalink" href="{permalink}">'
                 '<time datetime="{iso}">{human}</time></a>{edited}{reply_to}</p>\n'
                 "    {awaiting}"
                 '<div class="comment-body" dir="auto">{body}</div>\n'
                 '    <p class="comment-actions">{actions}</p>\n'
                 "  </article>\n",
-                name=c.author_name,
+                label=words.comment_by % {"name": c.author_name},
                 number=number,
                 author=_author(c),
                 staff=staff,
+                says=words.says,
                 permalink=patterns.permalink.format(c.pk),
                 iso=iso,
                 human=human,
@@ -187,7 +236,7 @@ def _render(node: Node, level: int, accepts: bool, patterns: _Patterns, out: lis
             )
         )
     else:
-        out.append('  <p class="comment-removed">This comment is no longer shown.</p>\n')
+        out.append(words.removed)
     if node.children:
         out.append('  <ol class="children">\n')
         for child in node.children:

@@ -2,6 +2,7 @@ import sys
 
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_noop
 
 
 def retrain_stale_filter(sender, *, using: str, verbosity: int = 1, stdout=None, **kwargs) -> None:
@@ -86,14 +87,19 @@ class ModerationConfig(AppConfig):
         from broadsheet.discussion.rendering import CommentLink, register_comment_link
 
         register_comment_link(
-            CommentLink(key="report", url_name="moderation:report", label="Report", rel="nofollow")
+            CommentLink(
+                key="report",
+                url_name="moderation:report",
+                label=gettext_noop("Report"),
+                rel="nofollow",
+            )
         )
         # A moderator can act on a published comment nobody reported, from its page.
         register_comment_link(
             CommentLink(
                 key="moderate",
                 url_name="moderation:comment",
-                label="Moderate",
+                label=gettext_noop("Moderate"),
                 rel="nofollow",
                 permission=MODERATE,
             )

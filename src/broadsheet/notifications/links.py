@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils.translation import gettext_lazy, ngettext
 
 from broadsheet.conf import conf
 from broadsheet.moderation.identity import keyed_hash, normal_email
@@ -75,10 +76,15 @@ def read_confirm_token(token: str) -> str:
     try:
         payload = signing.loads(token, salt=_CONFIRM_SALT, max_age=max_age)
     except signing.SignatureExpired:
-        raise BadToken(
-            f"This confirmation link is more than {conf.MAIL_CONFIRM_DAYS} days old and no "
-            "longer works. Tick the box again when you next post a comment to get a new one."
-        ) from None
+        days = conf.MAIL_CONFIRM_DAYS
+        said = ngettext(
+            "This confirmation link is more than %(days)s day old and no longer works. Tick "
+            "the box again when you next post a comment to get a new one.",
+            "This confirmation link is more than %(days)s days old and no longer works. Tick "
+            "the box again when you next post a comment to get a new one.",
+            days,
+        )
+        raise BadToken(said % {"days": days}) from None
     except signing.BadSignature:
         raise BadToken(_ALTERED) from None
     if not isinstance(payload, dict) or not isinstance(payload.get("a"), str):
@@ -102,7 +108,7 @@ def read_stop_token(token: str) -> tuple[str, str | int]:
     raise BadToken(_ALTERED)
 
 
-_ALTERED = (
+_ALTERED = gettext_lazy(
     "This link is not one this site made, or it was cut short or changed on the way. "
     "Copy the whole link from the e-mail, or use the button in the e-mail itself."
 )

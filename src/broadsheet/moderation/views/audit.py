@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from broadsheet.moderation import actions, learned, outcomes
@@ -97,9 +98,12 @@ def _set_thresholds(request: HttpRequest, wanted: dict[str, str]) -> dict[str, s
     except ValidationError as exc:
         return {field: " ".join(texts) for field, texts in exc.message_dict.items()}
     if changed:
-        messages.success(request, f"Thresholds set: hold from {hold:g}, spam from {spam:g}.")
+        said = _("Thresholds set: hold from %(hold)s, spam from %(spam)s.")
+        messages.success(request, said % {"hold": f"{hold:g}", "spam": f"{spam:g}"})
     else:
         messages.info(
-            request, f"Nothing changed: the thresholds were already {hold:g} and {spam:g}."
+            request,
+            _("Nothing changed: the thresholds were already %(hold)s and %(spam)s.")
+            % {"hold": f"{hold:g}", "spam": f"{spam:g}"},
         )
     return {}

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods
 
 from broadsheet.discussion.models import Comment
@@ -155,9 +156,15 @@ def _try_stored(stored: dict[str, list[str]], texts: _Texts) -> list[Found]:
 def _tell(request: HttpRequest, new: list[Found]) -> None:
     """Say what the save did, and how many published comments each new rule would have caught."""
     if not new:
-        messages.success(request, "Saved the word lists.")
+        messages.success(request, gettext("Saved the word lists."))
         return
-    messages.success(request, f"Saved the word lists, with {len(new)} new rule(s).")
+    # The English says "rule(s)" whatever the number; other languages, their plural forms.
+    said = ngettext(
+        "Saved the word lists, with %(count)s new rule(s).",
+        "Saved the word lists, with %(count)s new rule(s).",
+        len(new),
+    )
+    messages.success(request, said % {"count": len(new)})
     for rule in sorted(new, key=lambda f: -f.reach.caught):
         messages.info(
             request, f"“{rule.phrase}” ({rule.listed} list) would have caught {rule.caught}."

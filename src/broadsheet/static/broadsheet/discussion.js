@@ -27,6 +27,12 @@
   "use strict";
   var form = document.querySelector("#comments .comment-form");
   if (!form) return;
+  // The words the script writes, in the site's language: the form carries them.
+  function say(name, fallback, values) {
+    var text = form.getAttribute("data-" + name) || fallback;
+    Object.keys(values || {}).forEach(function (key) { text = text.split("{" + key + "}").join(values[key]); });
+    return text;
+  }
   var home = form.parentNode, homeNext = form.nextSibling;
   var parentInput = form.querySelector("input[name=parent_id]");
   var body = form.querySelector("textarea[name=body]");
@@ -35,12 +41,12 @@
   note.hidden = true;
   var cancel = document.createElement("button");
   cancel.type = "button";
-  cancel.textContent = "Cancel reply";
+  cancel.textContent = say("cancel-reply", "Cancel reply");
   form.insertBefore(note, form.firstChild);
 
   function replyTo(li, author, id) {
     parentInput.value = id;
-    note.textContent = "Replying to " + author + ". ";
+    note.textContent = say("replying-to", "Replying to {author}.", { author: author }) + " ";
     note.appendChild(cancel);
     note.hidden = false;
     li.querySelector("article").after(form);
@@ -67,7 +73,7 @@
     if (answering) {
       replyTo(answering, answering.querySelector(".author").textContent.trim(), parentInput.value);
     } else {
-      note.textContent = "Replying to a comment on another page. ";
+      note.textContent = say("replying-elsewhere", "Replying to a comment on another page.") + " ";
       note.appendChild(cancel);
       note.hidden = false;
     }
@@ -86,7 +92,7 @@
     var lines = text.trim().split("\n").map(function (l) { return l ? "> " + l : ">"; });
     // The name shown as it is, on one line: no Markdown in it can make a link or end the quote.
     var name = author.replace(/\s+/g, " ").replace(/[!-\/:-@\[-`{-~]/g, "\\$&");
-    return "> [" + name + " wrote:](" + link + ")\n>\n" + lines.join("\n") + "\n\n";
+    return "> [" + say("wrote", "{name} wrote:", { name: name }) + "](" + link + ")\n>\n" + lines.join("\n") + "\n\n";
   }
 
   document.addEventListener("click", function (event) {
@@ -110,12 +116,12 @@
     var quoteButton = document.createElement("button");
     quoteButton.type = "button";
     quoteButton.className = "quote-article";
-    quoteButton.textContent = "Quote the selected passage of the article";
+    quoteButton.textContent = say("quote-article", "Quote the selected passage of the article");
     quoteButton.addEventListener("mousedown", function (event) { event.preventDefault(); });
     quoteButton.addEventListener("click", function () {
       var selection = window.getSelection();
       if (!selection || selection.isCollapsed || !storyBody.contains(selection.anchorNode)) {
-        quoteButton.textContent = "Select a passage of the article first, then press here";
+        quoteButton.textContent = say("select-first", "Select a passage of the article first, then press here");
         return;
       }
       var lines = selection.toString().trim().split("\n").map(function (l) { return l ? "> " + l : ">"; });
