@@ -1,0 +1,109 @@
+"""A Hebrew site in a real browser: the page lays out right to left, readers' own
+text keeps its direction, and axe finds nothing wrong."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import Page, expect
+
+from broadsheet.newsroom import actions
+from broadsheet.newsroom.models import Article, SiteSettings
+from tests.browser.test_accessibility import assert_accessible
+from tests.conftest import post
+from tests.moderation.conftest import make_moderator
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def hebrew_discussion(article: Article) -> dict:
+    site = SiteSettings.load()
+    site.language = "he"
+    actions.save_site_settings(site)
+    first = post(article, "שאלה טובה: מי משלם על הגשר?", author_name="דנה")
+    answer = post(article, "העירייה, כמו תמיד.", author_name="Sam", parent=first)
+    english = post(
+        article, f"> [Sam wrote:](/c/{answer.pk})\n>\n> as always\n\nNot quite.", parent=answer
+    )
+    return {"article": article, "first": first, "answer": answer, "english": english}
+
+
+def box(page: Page, selector: str) -> dict:
+    found = page.locator(selector).bounding_box()
+    assert found is not None, selector
+    return {**found, "right": found["x"] + found["width"]}
+
+
+def style(page: Page, selector: str, name: str) -> str:
+    return page.locator(selector).evaluate(f"e => getComputedStyle(e).{name}")
+
+
+def test_the_hebrew_article_page_lays_out_right_to_left(page: Page, hebrew_discussion):
+    first, answer = hebrew_discussion["first"], hebrew_discussion["answer"]
+    page.goto(hebrew_discussion["article"].get_absolute_url())
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    assert style(page, "body", "direction") == "rtl"
+
+    # A reply is indented from the right, with its rule on the right.
+    parent = box(page, f"#comment-{first.pk} > article")
+    reply = box(page, f"#comment-{answer.pk} > article")
+    assert reply["right"] < parent["right"] - 20
+    assert abs(reply["x"] - parent["x"]) < 2
+    children = f"#comment-{first.pk} > ol.children"
+    assert style(page, children, "borderRightWidth") == "2px"
+    assert style(page, children, "borderLeftWidth") == "0px"
+    # The comment's number and the labels of the form stand at the right.
+    number = box(page, f"#comment-{first.pk} > article .number")
+    author = box(page, f"#comment-{first.pk} > article .author")
+    assert number["x"] > author["x"]
+    form = box(page, "#comments > form.comment-form")
+    label = box(page, "label[for=id_author_name]")
+    assert abs(label["right"] - form["right"]) < 2
+
+    # A reader's English comment keeps its own direction: its quote's rule on the left.
+    english = f"#comment-{hebrew_discussion['english'].pk}"
+    assert style(page, f"{english} .comment-body", "direction") == "ltr"
+    assert style(page, f"{english} .comment-body blockquote", "borderLeftWidth") == "3px"
+    assert style(page, f"{english} .comment-body blockquote", "borderRightWidth") == "0px"
+    assert_accessible(page)
+
+    # The page script speaks Hebrew too.
+    page.locator(f"#comment-{answer.pk} > article").get_by_role("link", name="להגיב").click()
+    expect(page.locator("#comments .replying-to")).to_contain_text("בתגובה לSam.")
+    expect(page.get_by_role("button", name="ביטול התגובה")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_a_hebrew_form_error_page_is_accessible(page: Page, hebrew_discussion):
+    page.goto(hebrew_discussion["article"].get_absolute_url())
+    page.get_by_role("button", name="שליחת תגובה").click()
+    expect(page.locator("#id_body_error")).to_contain_text("יש להזין תוכן בשדה זה.")
+    assert_accessible(page)
+
+
+def test_the_hebrew_moderation_queue_lays_out_right_to_left(new_context, live_server, article):
+    site = SiteSettings.load()
+    site.language, site.comment_policy = "he", SiteSettings.CommentPolicy.HOLD
+    actions.save_site_settings(site)
+    held = post(article, "תגובה שממתינה לבדיקה.", author_name="דנה")
+    client = Client()
+    client.force_login(make_moderator("queue"))
+    context = new_context()
+    context.add_cookies([{
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "url": live_server.url,
+    }])  # fmt: skip
+    page = context.new_page()
+    page.goto("/moderation/")
+    expect(page.locator("h1")).to_have_text("תור ניהול התגובות")
+    # The undo button floats at the end of the line: on the left.
+    undo, main = box(page, "#undo-form"), box(page, "main")
+    assert undo["x"] - main["x"] < 2 and undo["right"] < main["right"] - 100
+    # Each judgement's term stands at the right of its value.
+    item = f"#q-{held.pk} .judgement"
+    assert box(page, f"{item} dt >> nth=0")["x"] > box(page, f"{item} dd >> nth=0")["x"]
+    expect(page.locator(f"#q-{held.pk} .decide")).to_contain_text("אישור")
+    assert_accessible(page)
