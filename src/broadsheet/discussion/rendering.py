@@ -15,7 +15,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import dateformat, timezone
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -50,35 +50,66 @@ def _pattern(url_name: str) -> str:
     return reverse(url_name, args=[_SENTINEL]).replace(str(_SENTINEL), "{}")
 
 
+_COMMENT = (
+    '  <article aria-label="<<comment_by>>">\n'
+    '    <p class="comment-meta">{number}<span class="author"><bdi>{author}</bdi>'
+    '</span>{staff} <<says>> <a class="permalink" href="{permalink}">'
+    '<time datetime="{iso}">{human}</time></a>{edited}{reply_to}</p>\n'
+    "    {awaiting}"
+    '<div class="comment-body" dir="auto">{body}</div>\n'
+    '    <p class="comment-actions">{actions}</p>\n'
+    "  </article>\n"
+)
+
+
+def _written_in(template: str, **words: str) -> str:
+    """A ``format_html`` template with each ``<<name>>`` replaced by ``words[name]``,
+    escaped: a comment then costs no more escaping than it did in English alone."""
+    for name, word in words.items():
+        said = escape(word).replace("{", "{{").replace("}", "}}")
+        template = template.replace(f"<<{name}>>", said)
+    return template
+
+
 @dataclass(frozen=True)
 class _Words:
-    """What a discussion says around its comments, in the active language."""
+    """What a discussion says around its comments, in the active language: looked up
+    once a page, and written into the templates each comment is drawn with."""
 
-    reply: str
-    quote: str
-    edit: str
-    delete: str
+    comment: str  # _COMMENT's template
+    reply_link: str
+    quote_link: str
+    edit_link: str
+    delete_link: str
+    in_reply_to: str
     edited: SafeString
     staff: SafeString
-    says: str
-    in_reply_to: str
-    comment_by: str
     awaiting: SafeString
     removed: SafeString
     date_format: str
 
     @classmethod
     def now(cls) -> _Words:
+        by = escape(_("Comment by %(name)s")).replace("{", "{{").replace("}", "}}")
         return cls(
-            reply=_("Reply"),
-            quote=_("Quote"),
-            edit=_("Edit"),
-            delete=_("Delete"),
+            comment=_written_in(_COMMENT, says=_("says:")).replace(
+                "<<comment_by>>", by.replace("%(name)s", "{name}")
+            ),
+            reply_link=_written_in(
+                '<a class="reply-link" href="{}" data-reply="{}" data-author="{}"><<w>></a>',
+                w=_("Reply"),
+            ),
+            quote_link=_written_in(
+                '<a class="quote-link" href="{}?quote=1" data-quote="{}"><<w>></a>', w=_("Quote")
+            ),
+            edit_link=_written_in('<a href="{}"><<w>></a>', w=_("Edit")),
+            delete_link=_written_in('<a href="{}"><<w>></a>', w=_("Delete")),
+            in_reply_to=_written_in(
+                ' <span class="reply-to"><<w>> <a href="#{}"><bdi>{}</bdi></a></span>',
+                w=_("in reply to"),
+            ),
             edited=format_html(' <span class="edited">{}</span>', _("(edited)")),
             staff=format_html(' <span class="staff">{}</span>', _("Staff")),
-            says=_("says:"),
-            in_reply_to=_("in reply to"),
-            comment_by=_("Comment by %(name)s"),
             awaiting=format_html(
                 '<p class="awaiting"><strong>{}</strong> {}</p>\n    ',
                 _("Your comment is awaiting moderation."),
@@ -150,26 +181,11 @@ def _actions(node: Node, accepts: bool, patterns: _Patterns) -> str:
     links: list[str] = []
     if accepts and not node.pending:
         reply = patterns.reply.format(c.pk)
-        links.append(
-            format_html(
-                '<a class="reply-link" href="{}" data-reply="{}" data-author="{}">{}</a>',
-                reply,
-                c.pk,
-                c.author_name,
-                words.reply,
-            )
-        )
-        links.append(
-            format_html(
-                '<a class="quote-link" href="{}?quote=1" data-quote="{}">{}</a>',
-                reply,
-                c.pk,
-                words.quote,
-            )
-        )
+        links.append(format_html(words.reply_link, reply, c.pk, c.author_name))
+        links.append(format_html(words.quote_link, reply, c.pk))
     if node.own:
-        links.append(format_html('<a href="{}">{}</a>', patterns.edit.format(c.pk), words.edit))
-        links.append(format_html('<a href="{}">{}</a>', patterns.delete.format(c.pk), words.delete))
+        links.append(format_html(words.edit_link, patterns.edit.format(c.pk)))
+        links.append(format_html(words.delete_link, patterns.delete.format(c.pk)))
     if not node.pending:
         for link, pattern, label in patterns.extra:
             rel = format_html(' rel="{}"', link.rel) if link.rel else ""
@@ -203,27 +219,16 @@ def _render(node: Node, level: int, accepts: bool, patterns: _Patterns, out: lis
         reply_to = ""
         if node.reply_to is not None:
             reply_to = format_html(
-                ' <span class="reply-to">{} <a href="#{}"><bdi>{}</bdi></a></span>',
-                words.in_reply_to,
-                node.reply_to.anchor,
-                node.reply_to.author_name,
+                words.in_reply_to, node.reply_to.anchor, node.reply_to.author_name
             )
         awaiting = words.awaiting if node.pending else ""
         out.append(
             format_html(
-                '  <article aria-label="{label}">\n'
-                '    <p class="comment-meta">{number}<span class="author"><bdi>{author}</bdi>'
-                '</span>{staff} {says} <a class="permalink" href="{permalink}">'
-                '<time datetime="{iso}">{human}</time></a>{edited}{reply_to}</p>\n'
-                "    {awaiting}"
-                '<div class="comment-body" dir="auto">{body}</div>\n'
-                '    <p class="comment-actions">{actions}</p>\n'
-                "  </article>\n",
-                label=words.comment_by % {"name": c.author_name},
+                words.comment,
+                name=c.author_name,
                 number=number,
                 author=_author(c),
                 staff=staff,
-                says=words.says,
                 permalink=patterns.permalink.format(c.pk),
                 iso=iso,
                 human=human,
