@@ -6,7 +6,9 @@ Calls Django's WSGI handler in a loop, with no server and no network, on the
 live article with the most comments of the site in ``BROADSHEET_DATA_DIR``
 (``broadsheet demo`` makes one), and prints the time per request of three
 answers: a page cache hit (200), a revalidation (304) and a HEAD. The first
-request of each kind fills the cache and is not counted. ``--profile`` prints
+request of each kind fills the cache and is not counted. ``--draw`` gives the
+shared cache nothing to keep, so that every 200 draws the page anew: the cost of a
+page render. ``--profile`` prints
 cProfile's view of the cache hits instead. Set ``BROADSHEET_REDIS_URL`` to measure
 with Redis. The machine is shared: compare figures taken in the same run.
 """
@@ -52,6 +54,9 @@ def main() -> None:
     parser.add_argument(
         "--only", choices=("hit", "304", "head"), help="time one kind (for callgrind runs)"
     )
+    parser.add_argument(
+        "--draw", action="store_true", help="keep nothing: every 200 draws the page (a render)"
+    )
     args = parser.parse_args()
     if "BROADSHEET_DATA_DIR" not in os.environ:
         raise SystemExit("Set BROADSHEET_DATA_DIR to a site's data folder (broadsheet demo).")
@@ -61,6 +66,11 @@ def main() -> None:
     from django.core.wsgi import get_wsgi_application
 
     app = get_wsgi_application()
+    if args.draw:
+        from django.conf import settings
+
+        # Before the first request makes the cache: nothing is kept, nothing found.
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
     from broadsheet.newsroom.models import Article
 
@@ -113,7 +123,8 @@ def main() -> None:
             for _ in range(args.requests):
                 call(env)
             rounds.append((time.perf_counter() - start) / args.requests * 1e6)
-        print(f"  {name}: {statistics.median(rounds):7.0f} µs per request")
+        said = name.replace("hit", "drawn") if args.draw and name != "hit 304" else name
+        print(f"  {said}: {statistics.median(rounds):7.0f} µs per request")
 
 
 def _headers(app: Callable, path: str) -> list[tuple[str, str]]:
