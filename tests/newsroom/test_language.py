@@ -148,3 +148,25 @@ def test_a_reply_notice_is_in_hebrew_with_a_right_to_left_html_part(article, smt
     assert "לקריאה ולתשובה:" in body_of(notice)
     html = notice.get_body(preferencelist=("html",))
     assert html is not None and '<html lang="he" dir="rtl">' in html.get_content()
+
+
+def test_the_moderators_pages_are_in_hebrew(client, article, hebrew):
+    from django.contrib.auth import get_user_model
+
+    held = post(article, "ממתינה.", author_name="דנה")
+    client.force_login(get_user_model().objects.create_superuser("ed", "ed@example.org", "pw"))
+    pages = {
+        "/moderation/": "<h1>תור ניהול התגובות</h1>",
+        "/moderation/?tab=decided": "<h1>תור ניהול התגובות</h1>",
+        "/moderation/log/": "<h1>יומן פעולות</h1>",
+        "/moderation/blocks/": "<h1>כותבים חסומים</h1>",
+        "/moderation/filter/": "<h1>ביצועי המסנן באתר הזה</h1>",
+        "/moderation/words/": "<h1>רשימות מילים</h1>",
+        f"/moderation/{held.pk}/block": f"<h1>חסימת <bdi>{held.author_name}</bdi></h1>",
+        "/moderation/notices/": "<h1>דוא״ל על התור</h1>",
+    }
+    for address, heading in pages.items():
+        response = client.get(address)
+        assert response.status_code == 200, address
+        page = response.content.decode()
+        assert heading in page and '<html lang="he" dir="rtl">' in page, address

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -19,6 +19,9 @@ DURATIONS = [
     ("365", _("1 year")),
     ("", _("For good")),
 ]
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class ReportForm(forms.Form):
@@ -61,7 +64,7 @@ class BlockForm(forms.Form):
         return int(value) if value else None
 
 
-def _list_field(label: str, help_text: str) -> forms.CharField:
+def _list_field(label: StrOrPromise, help_text: StrOrPromise) -> forms.CharField:
     return forms.CharField(
         label=label,
         help_text=help_text,
@@ -75,8 +78,10 @@ class WordListsForm(forms.Form):
     """Both word lists, one rule a line. A rule new to its list must not be too broad
     (``new_rule_problem``); rules already stored are kept as they are, and warned about."""
 
-    hold = _list_field("Hold for review", "A comment with one of these waits for a moderator.")
-    block = _list_field("File as spam", "A comment with one of these goes straight to Spam.")
+    hold = _list_field(
+        _("Hold for review"), _("A comment with one of these waits for a moderator.")
+    )
+    block = _list_field(_("File as spam"), _("A comment with one of these goes straight to Spam."))
 
     def __init__(self, *args, stored: dict[str, list[str]], **kwargs) -> None:
         kwargs.setdefault("initial", {kind: "\n".join(p) for kind, p in stored.items()})

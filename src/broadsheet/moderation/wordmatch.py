@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from django.utils.translation import gettext, ngettext
+
 from broadsheet.discussion.models import Comment
 from broadsheet.moderation.features import clean_markup
 from broadsheet.moderation.folding import ONE, Undisguised, repeated_from, undisguised
@@ -248,12 +250,17 @@ class Reach:
     def said(self) -> str:
         """“3 of the last 1,000 published comments (0.3 %)”, or of fewer on a young site."""
         if not self.tested:
-            return "nothing: the site has no published comments yet to try it on"
+            return gettext("nothing: the site has no published comments yet to try it on")
         if self.tested >= RECENT_PUBLISHED:
-            of = f"the last {self.tested:,} published comments"
+            said = gettext("%(caught)s of the last %(tested)s published comments (%(share)s)")
         else:
-            of = f"the {self.tested:,} published comment{'s' if self.tested > 1 else ''}"
-        return f"{self.caught:,} of {of} ({self.share:.1%})".replace("%", " %")
+            said = ngettext(
+                "%(caught)s of the %(tested)s published comment (%(share)s)",
+                "%(caught)s of the %(tested)s published comments (%(share)s)",
+                self.tested,
+            )
+        share = f"{self.share:.1%}".replace("%", " %")
+        return said % {"caught": f"{self.caught:,}", "tested": f"{self.tested:,}", "share": share}
 
 
 def recent_published_texts(limit: int = RECENT_PUBLISHED) -> list[MatchText]:

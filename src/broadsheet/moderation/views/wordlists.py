@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -17,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from broadsheet.discussion.models import Comment
@@ -27,7 +28,14 @@ from broadsheet.moderation.models import WordRule, phrase_problem
 from broadsheet.moderation.views.decorators import moderator_required, needs
 
 EDIT = ["moderation.add_wordrule", "moderation.change_wordrule", "moderation.delete_wordrule"]
-LISTS: dict[str, str] = {WordRule.List.HOLD: "hold", WordRule.List.BLOCK: "block"}
+# How a page names each list ("on the hold list").
+LISTS: dict[str, StrOrPromise] = {
+    WordRule.List.HOLD: gettext_lazy("hold"),
+    WordRule.List.BLOCK: gettext_lazy("block"),
+}
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -49,7 +57,7 @@ class Found:
 
     @property
     def listed(self) -> str:
-        return LISTS[WordRule.List(self.kind)]
+        return str(LISTS[WordRule.List(self.kind)])
 
     @property
     def caught(self) -> str:
