@@ -120,3 +120,20 @@ def test_translations_keep_their_placeholders_and_plural_forms(code):
     for message in po:
         if message.id and message.pluralizable:
             assert len(message.string) == po.num_plurals, message.id
+
+
+def test_a_mended_translation_is_a_new_release(tmp_path, monkeypatch):
+    from broadsheet import release
+
+    compiled = tmp_path / "locale" / "he" / "LC_MESSAGES" / "django.mo"
+    compiled.parent.mkdir(parents=True)
+    compiled.write_bytes(b"one")
+    monkeypatch.setattr(release, "__file__", str(tmp_path / "release.py"))
+    release.fingerprint.cache_clear()
+    try:
+        before = release.fingerprint()
+        compiled.write_bytes(b"two")
+        release.fingerprint.cache_clear()
+        assert release.fingerprint() != before  # every kept page is drawn anew
+    finally:
+        release.fingerprint.cache_clear()

@@ -14,12 +14,13 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-_DRAWN_FROM = {".py", ".html", ".css", ".js", ".txt"}
+# .mo: a release that mends a translation redraws the pages in that language.
+_DRAWN_FROM = {".py", ".html", ".css", ".js", ".txt", ".mo"}
 
 
 @lru_cache(maxsize=1)
 def fingerprint() -> str:
-    """A digest of the package's code, templates and static files."""
+    """A digest of the package's code, templates, static files and translations."""
     root = Path(__file__).resolve().parent
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*")):
