@@ -122,7 +122,7 @@ def test_the_queue_links_each_comment_to_its_storys_settings_saying_when_closed(
     signed_in(client, moderator)
     queue = client.get("/moderation/").content.decode()
     assert f'href="{url(article)}"' in queue
-    assert ">comments closed</a>" in queue
+    assert ">(comments closed)</a>" in queue
 
 
 def test_an_existing_moderators_group_is_given_the_permission_on_upgrade(db):

@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from broadsheet.discussion.models import Comment
@@ -23,16 +25,21 @@ CHANGES_SHOWN = 10
 
 class DiscussionForm(forms.Form):
     comments_open = forms.TypedChoiceField(
-        label="Comments",
-        choices=[("1", "Open: readers may comment"), ("0", "Closed: no new comments")],
+        label=_("Comments"),
+        choices=[("1", _("Open: readers may comment")), ("0", _("Closed: no new comments"))],
         coerce=lambda value: value == "1",
         widget=forms.RadioSelect,
     )
     comment_policy = forms.ChoiceField(
-        label="New comments",
-        choices=Article.CommentPolicy.choices,
+        label=_("New comments"),
+        # The model's labels, in the site's language (the admin's stay as Django shows them).
+        choices=[
+            (Article.CommentPolicy.SITE, _("The site's policy")),
+            (Article.CommentPolicy.HOLD, _("Hold every comment for review")),
+            (Article.CommentPolicy.PUBLISH, _("Publish comments at once (after the spam checks)")),
+        ],
         widget=forms.RadioSelect,
-        help_text="Held comments wait in the queue until a moderator approves them.",
+        help_text=_("Held comments wait in the queue until a moderator approves them."),
     )
 
 
@@ -50,9 +57,12 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
         before = (article.comments_open, article.comment_policy)
         newsroom_actions.set_discussion(article, actor=request.user, **form.cleaned_data)
         if (article.comments_open, article.comment_policy) == before:
-            messages.info(request, "Nothing changed.")
+            messages.info(request, gettext("Nothing changed."))
         else:
-            messages.success(request, f"Saved the comment settings of “{article.title}”.")
+            messages.success(
+                request,
+                gettext("Saved the comment settings of “%(title)s”.") % {"title": article.title},
+            )
         return redirect("moderation:story", pk=article.pk)
     counts = dict(
         Comment.objects.filter(article=article)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('newsroom', '0004_former_slugs'),
+        ('newsroom', '0006_article_lead_image'),
     ]
 
     operations = [
