@@ -26,3 +26,12 @@ META_DISQUS_POST = "dsq_post_id"
 # A republished article's outlet and its address.
 META_SOURCE_NAME = "_broadsheet_source_name"
 META_SOURCE_URL = "_broadsheet_source_url"
+
+# What WordPress keeps of a media item (an ``attachment`` post): its file, relative to
+# the uploads folder, and its alt text; and a post's featured image, as the id of its
+# attachment post.
+META_ATTACHED_FILE = "_wp_attached_file"
+META_ALT_TEXT = "_wp_attachment_image_alt"
+META_THUMBNAIL = "_thumbnail_id"
+# Who took or made an image: WordPress has no field for it.
+META_CREDIT = "_broadsheet_credit"

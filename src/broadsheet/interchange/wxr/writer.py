@@ -8,6 +8,11 @@ comment's status (``_broadsheet_status``; WordPress gets it as ``trash``), when 
 comment was edited and its browser (``_broadsheet_edited_at``,
 ``_broadsheet_user_agent``), and an article's source attribution
 (``_broadsheet_source_name``, ``_broadsheet_source_url``).
+
+The image library goes out as WordPress writes its media: one ``attachment`` item
+per image, whose ``wp:attachment_url`` is the absolute address article bodies use,
+so that WordPress's importer, which downloads each file and then replaces that
+address in every post, finds it; an article's lead image is its ``_thumbnail_id``.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from datetime import UTC, datetime
 from typing import TextIO
 from urllib.parse import quote, unquote
 
+from django.core.files.storage import default_storage
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.encoding import iri_to_uri
@@ -28,15 +34,21 @@ from django.utils.encoding import iri_to_uri
 from broadsheet.discussion.models import Comment
 from broadsheet.interchange import wpcontent
 from broadsheet.interchange.wxr.meta import (
+    META_ALT_TEXT,
+    META_ATTACHED_FILE,
     META_AUTHOR,
+    META_CREDIT,
     META_EDITED_AT,
     META_SLUG,
     META_SOURCE_NAME,
     META_SOURCE_URL,
     META_STATUS,
+    META_THUMBNAIL,
     META_USER_AGENT,
 )
 from broadsheet.interchange.xmlstream import cdata, escape, escape_attr
+from broadsheet.media.images import STORED_NAME
+from broadsheet.media.models import Image
 from broadsheet.newsroom.models import Article, Author, Section, SiteSettings, Tag
 
 WXR_VERSION = "1.2"
@@ -121,10 +133,29 @@ def comment_text(comment: Comment, address: Callable[[int], str] | None = None) 
     return text
 
 
-def article_html(article: Article) -> str:
+# A site-relative address in an attribute, as the Markdown renderer writes it.
+_SITE_RELATIVE = re.compile(r'(?<=\s)(href|src)="(/(?!/)[^"]*)"')
+
+
+def article_html(article: Article, base: str = "") -> str:
+    """The body WordPress gets. An imported article's is its body as it came, but for
+    the library's image addresses an import with ``--uploads`` put in it; a Markdown
+    article's is its rendered HTML with its site-relative addresses. Both made
+    absolute on ``base``: on another host a bare ``/media/…`` leads nowhere."""
     if article.body_format == Article.BodyFormat.HTML:
-        return article.body
-    return article.body_html
+        return _library_addresses(article.body, base) if base else article.body
+    if not base:
+        return article.body_html
+    return _SITE_RELATIVE.sub(lambda m: f'{m[1]}="{base}{m[2]}"', article.body_html)
+
+
+def _library_addresses(html_text: str, base: str) -> str:
+    """``html_text`` with the site-relative addresses of library files made absolute."""
+    prefix = default_storage.url("")
+    if not prefix.startswith("/") or prefix.startswith("//"):
+        return html_text  # the files are served from their own host already
+    stored = re.compile(rf'(?<=["\'\s,]){re.escape(prefix)}(?={STORED_NAME.pattern}\b)')
+    return stored.sub(base + prefix, html_text)
 
 
 def write(out: TextIO, *, base_url: str, visible_only: bool = False) -> dict[str, int]:
@@ -132,7 +163,9 @@ def write(out: TextIO, *, base_url: str, visible_only: bool = False) -> dict[str
     ``visible_only``: only the comments readers can see (approved), for a service
     that would show whatever it is given."""
     base = base_url.rstrip("/")
-    counts = {"authors": 0, "sections": 0, "tags": 0, "articles": 0, "comments": 0}
+    counts = {
+        "authors": 0, "sections": 0, "tags": 0, "images": 0, "articles": 0, "comments": 0,
+    }  # fmt: skip
     site = SiteSettings.load()
     w = out.write
     w('<?xml version="1.0" encoding="UTF-8" ?>\n')
@@ -181,6 +214,12 @@ def write(out: TextIO, *, base_url: str, visible_only: bool = False) -> dict[str
         )
     w("\n\t<generator>https://broadsheet.invalid/?v=1</generator>\n\n")
 
+    # Attachments are numbered after the articles: WordPress has one sequence for both.
+    first_image_id = Article.objects.aggregate(highest=Max("pk"))["highest"] or 0
+    for image in Image.objects.order_by("pk").iterator(chunk_size=500):
+        _write_attachment(w, image, first_image_id + image.pk, base)
+        counts["images"] += 1
+
     # A comment's account travels as the wp:author_id of the byline linked to it.
     author_ids = dict(
         Author.objects.filter(user__isnull=False).values_list("user_id", "pk").iterator()
@@ -202,7 +241,8 @@ def write(out: TextIO, *, base_url: str, visible_only: bool = False) -> dict[str
         if pending is not None and pending[0] == article.pk:
             own = pending[1]
             pending = next(comments, None)
-        _write_item(w, article, own, base, author_ids, export_ids(own, fresh))
+        thumbnail = first_image_id + article.lead_image_id if article.lead_image_id else None
+        _write_item(w, article, own, base, author_ids, export_ids(own, fresh), thumbnail)
         counts["articles"] += 1
         counts["comments"] += len(own)
     w("</channel>\n</rss>\n")
@@ -255,6 +295,7 @@ def _write_item(
     base: str,
     author_ids: dict[int, int],
     ids: dict[int, int],
+    thumbnail: int | None = None,
 ) -> None:
     url = base + iri_to_uri(article.get_absolute_url())
     # A draft with no date is written as WordPress writes one: post_date the time it was
@@ -269,7 +310,7 @@ def _write_item(
     w(f"\t\t<dc:creator>{cdata(creator)}</dc:creator>\n")
     w(f'\t\t<guid isPermaLink="false">{escape(base)}/?p={article.pk}</guid>\n')
     w("\t\t<description></description>\n")
-    content = article_html(article)
+    content = article_html(article, base)
     # A summary that is only the teaser before <!--more--> (an import made it so) is left
     # out: WordPress shows the teaser itself, and an excerpt would replace its own.
     excerpt = "" if article.summary == wpcontent.teaser_text(content) else article.summary
@@ -299,6 +340,8 @@ def _write_item(
     source = [(META_SOURCE_NAME, article.source_name), (META_SOURCE_URL, article.source_url)]
     if unquote(wp_slug(article.slug)) != article.slug:
         source.append((META_SLUG, article.slug))  # WordPress holds only part of it
+    if thumbnail is not None:
+        source.append((META_THUMBNAIL, str(thumbnail)))
     for key, value in source:
         if value:
             _meta(w, "postmeta", key, value, indent="\t\t")
@@ -310,6 +353,46 @@ def _write_item(
 
     for comment in comments:
         _write_comment(w, comment, author_ids, ids, address)
+    w("\t</item>\n")
+
+
+def _write_attachment(w, image: Image, post_id: int, base: str) -> None:
+    """A library image as WordPress's exporter writes a media item. The file named is
+    the one pages show (the smaller copy of a large photo), at the address article
+    bodies use for it."""
+    url = base + image.url
+    when = image.uploaded_at
+    w("\t<item>\n")
+    w(f"\t\t<title>{plain(image.alt_text)}</title>\n")
+    w(f"\t\t<link>{escape(url)}</link>\n")
+    w(f"\t\t<pubDate>{_rfc822(when)}</pubDate>\n")
+    w(f"\t\t<dc:creator>{cdata('')}</dc:creator>\n")
+    w(f'\t\t<guid isPermaLink="false">{escape(url)}</guid>\n')
+    w("\t\t<description></description>\n")
+    w(f"\t\t<content:encoded>{cdata('')}</content:encoded>\n")
+    w(f"\t\t<excerpt:encoded>{plain(image.caption)}</excerpt:encoded>\n")
+    w(f"\t\t<wp:post_id>{post_id}</wp:post_id>\n")
+    w(f"\t\t<wp:post_date>{cdata(_local(when))}</wp:post_date>\n")
+    w(f"\t\t<wp:post_date_gmt>{cdata(_gmt(when))}</wp:post_date_gmt>\n")
+    w(f"\t\t<wp:post_modified>{cdata(_local(when))}</wp:post_modified>\n")
+    w(f"\t\t<wp:post_modified_gmt>{cdata(_gmt(when))}</wp:post_modified_gmt>\n")
+    w(f"\t\t<wp:comment_status>{cdata('closed')}</wp:comment_status>\n")
+    w(f"\t\t<wp:ping_status>{cdata('closed')}</wp:ping_status>\n")
+    stem = image.shown_file.rsplit("/", 1)[-1].split(".", 1)[0]
+    w(f"\t\t<wp:post_name>{cdata(stem)}</wp:post_name>\n")
+    w(f"\t\t<wp:status>{cdata('inherit')}</wp:status>\n")
+    w("\t\t<wp:post_parent>0</wp:post_parent>\n\t\t<wp:menu_order>0</wp:menu_order>\n")
+    w(f"\t\t<wp:post_type>{cdata('attachment')}</wp:post_type>\n")
+    w(f"\t\t<wp:post_password>{cdata('')}</wp:post_password>\n")
+    w("\t\t<wp:is_sticky>0</wp:is_sticky>\n")
+    w(f"\t\t<wp:attachment_url>{cdata(url)}</wp:attachment_url>\n")
+    for key, value in (
+        (META_ATTACHED_FILE, image.shown_file),
+        (META_ALT_TEXT, image.alt_text),
+        (META_CREDIT, image.credit),
+    ):
+        if value:
+            _meta(w, "postmeta", key, value, indent="\t\t")
     w("\t</item>\n")
 
 
