@@ -23,13 +23,22 @@ class ImageInUse(Exception):
 
 
 def add_image(
-    prepared: Prepared, *, alt_text: str, caption: str = "", credit: str = "", actor=None
+    prepared: Prepared,
+    *,
+    alt_text: str,
+    caption: str = "",
+    credit: str = "",
+    actor=None,
+    write_files: bool = True,
 ) -> Image:
-    """Keeps an upload ``images.prepare`` accepted in the library."""
+    """Keeps an upload ``images.prepare`` accepted in the library. Not ``write_files``:
+    the row only, for a dry run whose transaction is rolled back."""
     # The files before the row: a file no row names is harmless, a row without its file
     # is a broken image on a page.
-    original = _write(prepared.original)
-    web = _write(prepared.web) if prepared.web else None
+    original = _write(prepared.original) if write_files else prepared.original.name
+    web = None
+    if prepared.web:
+        web = _write(prepared.web) if write_files else prepared.web.name
     return Image.objects.create(
         file=original,
         width=prepared.original.width,

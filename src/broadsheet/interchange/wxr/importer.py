@@ -32,6 +32,7 @@ from broadsheet.interchange.wxr import reader
 from broadsheet.interchange.wxr.comments import PostComments
 from broadsheet.interchange.wxr.meta import META_SLUG, META_SOURCE_NAME, META_SOURCE_URL
 from broadsheet.interchange.wxr.trash import untrashed_name
+from broadsheet.interchange.wxr.uploads import Uploads
 from broadsheet.interchange.xmlstream import Source
 from broadsheet.markup import web_url
 from broadsheet.newsroom import actions as newsroom_actions
@@ -39,7 +40,7 @@ from broadsheet.newsroom.models import Article, Author
 
 _ARTICLE_FIELDS = (
     "title", "slug", "summary", "body", "body_format", "author_id", "section_id", "status",
-    "published_at", "comments_open", "source_name", "source_url",
+    "published_at", "comments_open", "source_name", "source_url", "lead_image_id",
 )  # fmt: skip
 
 # The statuses whose post_date_gmt WordPress leaves zero until a date is chosen
@@ -57,6 +58,8 @@ class WxrImport:
         progress: Callable[[int], None] = lambda n: None,
         keep_ids: bool = True,
         pages: bool = False,
+        uploads: Path | None = None,
+        write_files: bool = True,
     ) -> None:
         # The files of one site, read in turn as one (reader.one_site).
         self.paths = paths
@@ -87,6 +90,12 @@ class WxrImport:
         self.terms_done = False
         self.now = timezone.now()
         self.posts_seen: set[str] = set()
+        # The old site's uploads folder (``--uploads``): its images go into the library.
+        self.uploads = (
+            Uploads(uploads, channel, survey.attachments, summary=summary, write_files=write_files)
+            if uploads is not None
+            else None
+        )
 
     def run(self) -> None:
         if self.keep_ids and self.survey.highest_comment_id:
@@ -101,6 +110,8 @@ class WxrImport:
         self.summary.source = ""
         self.comments.flush()
         self.report_ids()
+        if self.uploads is not None:
+            self.uploads.report()
 
     def read(self, path: Source) -> None:
         for record in reader.read(path):
@@ -219,6 +230,11 @@ class WxrImport:
             post.post_type, "other items"
         )
         self.summary.count(kind, "found")
+        if kind == "attachments" and self.uploads is not None:
+            taken = self.uploads.attachment(post)
+            if not post.comments:  # else skipped below, and its comments with it
+                self.summary.count(kind, "created" if taken.new else "skipped")
+                return
         imported = kind == "posts" or (kind == "pages" and self.pages)
         if not imported or post.status in ("auto-draft", "inherit"):
             self.summary.count(kind, "skipped")
@@ -259,7 +275,11 @@ class WxrImport:
             )
             return
         self.posts_seen.add(post.post_id)
-        article, changed = self.article(post)
+        lead = None
+        if self.uploads is not None:
+            post = replace(post, content=self.uploads.rewrite(post.content))
+            lead = self.uploads.lead_image(post)
+        article, changed = self.article(post, lead)
         if article is None:
             return
         self.summary.count(kind, changed)
@@ -270,7 +290,7 @@ class WxrImport:
         self.summary.count("comments", "found", len(post.comments))
         self.summary.count("comments", "skipped", len(post.comments))
 
-    def article(self, post: reader.Post) -> tuple[Article | None, str]:
+    def article(self, post: reader.Post, lead=None) -> tuple[Article | None, str]:
         origin = fit(f"wxr:{self.base}#{post.post_id}", 300)
         article = Article.objects.filter(origin=origin).first()
         created = article is None
@@ -324,6 +344,8 @@ class WxrImport:
         article.comments_open = post.comment_status == "open"
         article.source_name = fit(post.meta.get(META_SOURCE_NAME, article.source_name), 200)
         article.source_url = web_url(fit(post.meta.get(META_SOURCE_URL, article.source_url), 500))
+        if lead is not None:
+            article.lead_image = lead
 
         after = {name: getattr(article, name) for name in _ARTICLE_FIELDS}
         new_tags = {t.pk for t in tags}

@@ -234,9 +234,14 @@ Record = Channel | Author | Category | Tag | Post
 
 def _outline(element: etree._Element) -> PostOutline:
     comments, post_date, post_date_gmt, highest = 0, "", "", 0
+    attachment = None
     for child in element:
         k = key(child)
-        if k == "wp:comment":
+        if k == "wp:post_type" and (child.text or "").strip() == "attachment":
+            # Kept whole (a media item is small): posts name their featured image by
+            # its id, and may come before it.
+            attachment = _post(element)
+        elif k == "wp:comment":
             comments += 1
             for field in child:
                 if key(field) == "wp:comment_id":
@@ -248,7 +253,7 @@ def _outline(element: etree._Element) -> PostOutline:
             post_date = child.text or ""
         elif k == "wp:post_date_gmt":
             post_date_gmt = child.text or ""
-    return PostOutline(comments, post_date, post_date_gmt, highest)
+    return PostOutline(comments, post_date, post_date_gmt, highest, attachment)
 
 
 # Everything read is a child of <channel>; only these names produce events.
@@ -269,6 +274,7 @@ class PostOutline:
     post_date: str
     post_date_gmt: str
     highest_comment_id: int = 0
+    attachment: Post | None = None
 
 
 def read(
@@ -438,6 +444,8 @@ class Survey:
     repairs: Repairs = field(default_factory=Repairs)
     # The highest wp:comment_id: an import keeps the ids up to it free for the file's comments.
     highest_comment_id: int = 0
+    # The media items (``attachment``), by wp:post_id.
+    attachments: dict[str, Post] = field(default_factory=dict)
 
 
 def survey(path: Source) -> Survey:
@@ -446,6 +454,7 @@ def survey(path: Source) -> Survey:
     offsets: Counter[timedelta] = Counter()
     posts = comments = highest = 0
     repairs = Repairs()
+    attachments: dict[str, Post] = {}
     for record in read(path, outline=True, repairs=repairs):
         if isinstance(record, Channel):
             channel = record
@@ -453,6 +462,8 @@ def survey(path: Source) -> Survey:
             posts += 1
             comments += record.comments
             highest = max(highest, record.highest_comment_id)
+            if record.attachment is not None:
+                attachments.setdefault(record.attachment.post_id, record.attachment)
             local, gmt = parse_wp_date(record.post_date), parse_wp_date(record.post_date_gmt)
             if local and gmt and posts < 1000:
                 offsets[local - gmt] += 1
@@ -464,6 +475,7 @@ def survey(path: Source) -> Survey:
         offset=offset,
         repairs=repairs,
         highest_comment_id=highest,
+        attachments=attachments,
     )
 
 
@@ -487,6 +499,7 @@ def one_site(surveys: list[tuple[str, Survey]]) -> Survey:
         offset=busiest.offset,
         repairs=first.repairs,
         highest_comment_id=max(s.highest_comment_id for _, s in surveys),
+        attachments={k: v for _, s in reversed(surveys) for k, v in s.attachments.items()},
     )
 
 

@@ -65,6 +65,14 @@ class Command(BaseCommand):
             help="wxr: import WordPress pages as articles, with their comments (else they are "
             "skipped, and their comments with them).",
         )
+        parser.add_argument(
+            "--uploads",
+            metavar="DIR",
+            type=Path,
+            help="wxr: a copy of the old site's wp-content/uploads folder; the images its "
+            "posts and media items name are taken into the library from it, and the posts "
+            "made to show them from here (else they still load from the old site).",
+        )
 
     def handle(self, *args, **options) -> None:
         paths = [Path(name) for name in options["file"]]
@@ -72,6 +80,11 @@ class Command(BaseCommand):
             if not path.is_file():
                 raise CommandError(f"{path}: no such file")
         fmt = options["format"]
+        uploads = options["uploads"]
+        if uploads is not None and fmt != "wxr":
+            raise CommandError("--uploads is for wxr: the folder of a WordPress site's images")
+        if uploads is not None and not uploads.is_dir():
+            raise CommandError(f"{uploads}: no such folder")
         if len(paths) > 1 and fmt != "wxr":
             raise CommandError(f"import {fmt} reads one file; import each on its own")
         summary = Summary()
@@ -117,6 +130,8 @@ class Command(BaseCommand):
                     # A dry run reserves no ids: it would be the one thing it changed.
                     keep_ids=not options["dry_run"],
                     pages=options["pages"],
+                    uploads=options["uploads"],
+                    write_files=not options["dry_run"],
                 )
                 job.run()
                 self._finish(options)
