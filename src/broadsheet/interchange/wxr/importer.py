@@ -91,11 +91,12 @@ class WxrImport:
         self.now = timezone.now()
         self.posts_seen: set[str] = set()
         # The old site's uploads folder (``--uploads``): its images go into the library.
-        self.uploads = (
-            Uploads(uploads, channel, survey.attachments, summary=summary, write_files=write_files)
-            if uploads is not None
-            else None
-        )
+        self.uploads: Uploads | None = None
+        if uploads is not None:
+            self.uploads = Uploads(
+                uploads, channel, survey.attachments, summary=summary, offset=self.offset,
+                write_files=write_files,
+            )  # fmt: skip
 
     def run(self) -> None:
         if self.keep_ids and self.survey.highest_comment_id:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -65,9 +66,11 @@ class Uploads:
         attachments: dict[str, reader.Post],
         *,
         summary: Summary,
+        offset: timedelta = timedelta(0),
         write_files: bool = True,
     ) -> None:
         self.folder = folder.resolve()
+        self.offset = offset  # the site's UTC offset, for dates given only in local time
         self.summary = summary
         self.write_files = write_files
         self.attachments = attachments
@@ -160,6 +163,7 @@ class Uploads:
         if image is None:
             words = self._words(path, file)
             image = media_actions.add_image(prepared, write_files=self.write_files, **words)
+            self._date(image, path)
         # Skipped: the same bytes are in the library already.
         self.summary.count("images", "found")
         self.summary.count("images", "created" if new else "skipped")
@@ -187,6 +191,16 @@ class Uploads:
             "caption": fit(wpcontent.html_to_text(attachment.excerpt), 500),
             "credit": fit(attachment.meta.get(META_CREDIT, "").strip(), 200),
         }
+
+    def _date(self, image: Image, path: str) -> None:
+        """The upload's time is the media item's, as a backup restore keeps it."""
+        attachment = self.by_file.get(_original(path))
+        if attachment is None:
+            return
+        when = reader.utc_time(attachment.post_date_gmt, attachment.post_date, self.offset)
+        if when is not None:
+            Image.objects.filter(pk=image.pk).update(uploaded_at=when)
+            image.uploaded_at = when
 
     def _refuse(self, path: str, why: str) -> Taken:
         if path not in self.problems:
