@@ -14,6 +14,7 @@ from broadsheet.newsroom import actions
 from broadsheet.newsroom.models import SiteSettings
 from tests.conftest import make_article, post
 from tests.notifications.conftest import ORIGIN, body_of, web_post
+from tests.test_html import PAGES, Site, check_page, site_pages  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +171,14 @@ def test_the_moderators_pages_are_in_hebrew(client, article, hebrew):
         assert response.status_code == 200, address
         page = response.content.decode()
         assert heading in page and '<html lang="he" dir="rtl">' in page, address
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_type_is_valid_html_in_hebrew(site_pages: Site, name: str):  # noqa: F811
+    speak("he")
+    client, url, status = PAGES[name](site_pages)
+    response = client.get(url)
+    assert response.status_code == status, url
+    page = response.content.decode()
+    check_page(page)
+    assert '<html lang="he" dir="rtl">' in page
