@@ -182,3 +182,23 @@ def test_every_page_type_is_valid_html_in_hebrew(site_pages: Site, name: str):  
     page = response.content.decode()
     check_page(page)
     assert '<html lang="he" dir="rtl">' in page
+
+
+def test_the_operator_chooses_the_language_in_the_admins_site_settings(client):
+    from django.contrib.auth import get_user_model
+
+    site = SiteSettings.load()
+    client.force_login(get_user_model().objects.create_superuser("op", "op@example.org", "pw"))
+    address = f"/admin/newsroom/sitesettings/{site.pk}/change/"
+    form = {
+        "site_name": site.site_name, "tagline": site.tagline, "comment_policy": "publish",
+        "thread_depth": site.thread_depth, "comments_per_page": site.comments_per_page,
+        "language": "he",
+    }  # fmt: skip
+    assert client.post(address, form).status_code == 302
+    assert SiteSettings.load().language == "he"
+    page = client.get(address).content.decode()
+    # The admin is Django's, in Django's Hebrew; the field names itself in Hebrew too.
+    assert '<html lang="he" dir="rtl">' in page
+    assert "שפת האתר" in page and '<option value="en">English</option>' in page
+    assert '<html lang="he" dir="rtl">' in Client().get("/").content.decode()

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from broadsheet.markup import web_url
 from broadsheet.newsroom.querysets import ArticleQuerySet
@@ -51,12 +52,17 @@ class SiteSettings(SingletonModel):
     comments_per_page = models.PositiveSmallIntegerField(
         default=50, help_text="Top-level comments per page of a discussion."
     )
+    # Said in the site's language: an operator who chose one they cannot read finds
+    # the way back (each language's name is in its own script, settings.LANGUAGES).
     language = models.CharField(
+        _("language"),
         max_length=15,
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
-        help_text="The language of the site's pages, forms, feeds and e-mails, and of the "
-        "admin. Articles and comments are shown as they were written.",
+        help_text=_(
+            "The language of the site's pages, forms, feeds and e-mails, and of the admin. "
+            "Articles and comments are shown as they were written."
+        ),
     )
 
     class Meta:
