@@ -31,10 +31,13 @@ class SiteLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        # Whatever a request makes active ends with it (threads serve many requests).
-        with translation.override(translation.get_language()):
+        # Whatever a request makes active ends with it (threads serve many requests):
+        # nothing is active between requests, so ending it is all that is needed.
+        try:
             response = self.get_response(request)
             response.headers.setdefault("Content-Language", translation.get_language())
+        finally:
+            translation.deactivate()
         return response
 
     def process_view(
