@@ -93,3 +93,15 @@ def test_visible_only_is_refused_for_a_backup(tmp_path):
     with pytest.raises(CommandError, match="a backup holds everything"):
         run_export("json", "--visible-only", "-o", str(tmp_path / "b.json"))
     assert not list(tmp_path.iterdir())
+
+
+def test_the_export_names_the_sites_language(tmp_path):
+    from broadsheet.newsroom.models import SiteSettings
+
+    make_article(slug="story")
+    path = tmp_path / "site.xml"
+    run_export("wxr", "-o", str(path))
+    assert etree.parse(str(path)).getroot().findtext("channel/language") == "en-US"
+    SiteSettings.objects.filter(pk=1).update(language="he")
+    run_export("wxr", "-o", str(path))
+    assert etree.parse(str(path)).getroot().findtext("channel/language") == "he"

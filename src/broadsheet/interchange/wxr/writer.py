@@ -178,7 +178,8 @@ def write(out: TextIO, *, base_url: str, visible_only: bool = False) -> dict[str
     w(f"\t<link>{escape(base)}</link>\n")
     w(f"\t<description>{escape(site.tagline)}</description>\n")
     w(f"\t<pubDate>{_rfc822(timezone.now())}</pubDate>\n")
-    w("\t<language>en-US</language>\n")
+    # WordPress writes its site language as a tag ("en-US", "he-IL"); the site's own here.
+    w(f"\t<language>{'en-US' if site.language == 'en' else escape(site.language)}</language>\n")
     w(f"\t<wp:wxr_version>{WXR_VERSION}</wp:wxr_version>\n")
     w(f"\t<wp:base_site_url>{escape(base)}</wp:base_site_url>\n")
     w(f"\t<wp:base_blog_url>{escape(base)}</wp:base_blog_url>\n\n")
