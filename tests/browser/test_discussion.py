@@ -468,3 +468,16 @@ def test_a_disqus_link_to_a_comment_lands_on_it(page: Page, db, tmp_path):
         page.goto("/story/#comment-3000000003")
     expect(page.locator(":target")).to_have_id(f"comment-{last.pk}")
     expect(page.locator(":target")).to_contain_text("post 3000000003")
+
+
+def test_each_checkbox_of_the_form_sits_on_the_line_of_its_words(page: Page, article: Article):
+    page.goto(article.get_absolute_url())
+    for box_id in ("id_notify_replies", "id_remember"):
+        box = page.locator(f"#{box_id}").bounding_box()
+        label = page.locator(f"label[for={box_id}]").bounding_box()
+        assert box and label, box_id
+        # On one line: the box's middle within the words' height, the box before them.
+        middle = box["y"] + box["height"] / 2
+        assert label["y"] <= middle <= label["y"] + label["height"], box_id
+        assert box["x"] + box["width"] <= label["x"] + 1, box_id
+        assert box["width"] < 40, box_id  # a box, not stretched across the form
