@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import timedelta
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from broadsheet.demo import articles as content
 from broadsheet.demo import loader
 from broadsheet.demo.history import TURNED_AWAY
 from broadsheet.discussion.models import Comment
+from broadsheet.media.models import Image
 from broadsheet.moderation import learned, outcomes
 from broadsheet.moderation.models import AuditEntry
 from broadsheet.newsroom.models import Article, Author, Section, Tag
@@ -54,6 +56,7 @@ def counts() -> dict[str, int]:
         "sections": Section.objects.count(),
         "tags": Tag.objects.count(),
         "authors": Author.objects.count(),
+        "images": Image.objects.count(),
     }
 
 
@@ -271,3 +274,18 @@ def test_the_history_has_the_scores_it_would_have_had_when_posted(first_run):
     assert found.enough and found.settled > 400
     assert found.suggested_hold is not None
     assert found.hold["precision"] is not None and found.hold["recall"] > 0.5
+
+
+def test_the_busiest_story_leads_with_a_picture_shown_on_its_page_and_in_link_previews(
+    first_run, client
+):
+    article = Article.objects.get(slug=content.BUSY_ARTICLE)
+    image = article.lead_image
+    assert image is not None and (image.width, image.height) == (1200, 630)
+    assert image.alt_text and image.credit
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert '<figure class="lead-image">' in page
+    assert f'alt="{escape(image.alt_text)}"' in page
+    assert re.search(r'<meta property="og:image" content="https?://[^"]+/media/images/', page)
+    # The other stories have none, and removing the demo removes its picture.
+    assert Article.objects.filter(**DEMO, lead_image__isnull=False).count() == 1

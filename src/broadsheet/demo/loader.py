@@ -9,6 +9,7 @@ spread after each article appeared.
 
 from __future__ import annotations
 
+import io
 import random
 from collections import Counter
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from broadsheet.demo import articles as content
+from broadsheet.demo import picture
 from broadsheet.demo.crowd import crowd
 from broadsheet.demo.discussions import DISCUSSIONS, Talk
 from broadsheet.demo.history import TURNED_AWAY
@@ -27,6 +29,9 @@ from broadsheet.discussion import actions as discussion_actions
 from broadsheet.discussion.models import Comment
 from broadsheet.discussion.policy import Submission
 from broadsheet.discussion.quoting import quote_markdown
+from broadsheet.media import actions as media_actions
+from broadsheet.media.images import prepare
+from broadsheet.media.models import Image
 from broadsheet.moderation import actions as moderation_actions
 from broadsheet.moderation import learned
 from broadsheet.moderation.models import ModerationSettings
@@ -86,6 +91,9 @@ def unload() -> int:
         Section.objects.filter(slug__in=[s.slug for s in content.SECTIONS], **unused).delete()
         Tag.objects.filter(slug__in=list(content.TAGS), **unused).delete()
         Author.objects.filter(slug__in=[a.slug for a in content.AUTHORS], **unused).delete()
+        for image in Image.objects.filter(credit=picture.CREDIT):
+            if not media_actions.uses(image):
+                media_actions.delete_image(image)
     return deleted.get(Article._meta.label, 0)
 
 
@@ -109,9 +117,11 @@ def load(*, now: datetime | None = None) -> Loaded:
             for slug, name in content.TAGS.items()
         }
         authors = {spec.slug: _author(spec, editor) for spec in content.AUTHORS}
+        lead = _lead_image(editor)
         articles = {
             spec.slug: _article(spec, editor=editor, now=now, sections=sections, tags=tags,
-                                authors=authors)
+                                authors=authors,
+                                lead=lead if spec.slug == content.BUSY_ARTICLE else None)
             for spec in content.ARTICLES
         }  # fmt: skip
 
@@ -173,8 +183,10 @@ def _article(
     sections: dict[str, Section],
     tags: dict[str, Tag],
     authors: dict[str, Author],
+    lead: Image | None = None,
 ) -> Article:
     article = Article(
+        lead_image=lead,
         title=spec.title,
         slug=spec.slug,
         summary=spec.summary,
@@ -193,6 +205,18 @@ def _article(
         newsroom_actions.publish(article, actor=editor, at=now - timedelta(hours=spec.age_hours))
     article.tags.set([tags[slug] for slug in spec.tags])
     return article
+
+
+def _lead_image(editor) -> Image:
+    """The busiest story's lead image, drawn, and kept in the library as an upload is."""
+    data = picture.quay_street()
+    return media_actions.add_image(
+        prepare(io.BytesIO(data), len(data)),
+        alt_text=picture.ALT_TEXT,
+        caption=picture.CAPTION,
+        credit=picture.CREDIT,
+        actor=editor,
+    )
 
 
 def _flatten(talks: list[Talk]) -> list[tuple[Talk, int | None]]:
