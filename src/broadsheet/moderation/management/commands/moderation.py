@@ -19,7 +19,7 @@ from broadsheet.moderation.evaluation import (
 )
 from broadsheet.moderation.features import CommentText
 from broadsheet.moderation.learned import SpamFilter
-from broadsheet.moderation.models import LearnedModel
+from broadsheet.moderation.models import LearnedModel, TaughtExample
 
 CHUNK = 500
 
@@ -239,29 +239,27 @@ class Command(BaseCommand):
             self.stdout.write(f"  {row['threshold']:<5} {_precision_recall(row)}")
 
     def _rebuild(self, epochs: int, dry_run: bool, **_) -> None:
-        self._build(epochs, dry_run, verb=("Rebuilt", "Would rebuild"))
-
-    def _build(self, epochs: int, dry_run: bool, *, verb: tuple[str, str]) -> None:
-        """Start the site's filter afresh from its decisions and what files taught it."""
-        decided, _ = learned.decided_examples()
         items, labels = learned.site_examples()
         if not items:
             raise CommandError("No approved, rejected or spam comments to learn from.")
+        self._build(items, labels, epochs, dry_run)
+
+    def _build(self, items, labels, epochs: int, dry_run: bool) -> None:
+        """Start the site's filter afresh from ``learned.site_examples``: its decisions,
+        then what files taught it."""
         spam_filter = SpamFilter()
         self._learn(spam_filter, items, labels, epochs)
-        taught = len(items) - len(decided)
-        source = f"{len(decided)} comments" + (
+        taught = TaughtExample.objects.count()
+        source = f"{len(items) - taught} comments" + (
             f" and {taught} examples taught from files" if taught else ""
         )
         if dry_run:
-            self.stdout.write(f"{verb[1]} the site's filter from {source}.")
+            self.stdout.write(f"Would rebuild the site's filter from {source}.")
             return
         version = learned.store(spam_filter)
-        self.stdout.write(f"{verb[0]} the site's filter from {source} (version {version}).")
+        self.stdout.write(f"Rebuilt the site's filter from {source} (version {version}).")
 
     def _forget(self, names: list[str], epochs: int, dry_run: bool, **_) -> None:
-        from broadsheet.moderation.models import TaughtExample
-
         kept = dict(_taught_files())
         unknown = [name for name in names if name not in kept]
         if unknown:
@@ -273,8 +271,9 @@ class Command(BaseCommand):
             gone, _ = TaughtExample.objects.filter(source__in=names).delete()
             verb = ("Forgot", "Would forget")[dry_run]
             self.stdout.write(f"{verb} {gone} examples taught from {', '.join(names)}.")
-            if learned.site_examples()[0]:
-                self._build(epochs, dry_run, verb=("Rebuilt", "Would rebuild"))
+            items, labels = learned.site_examples()
+            if items:
+                self._build(items, labels, epochs, dry_run)
             elif not dry_run:
                 LearnedModel.objects.filter(pk=1).delete()
                 learned.forget()
@@ -336,8 +335,6 @@ class Command(BaseCommand):
 
 def _taught_files() -> list[tuple[str, int]]:
     """The file names `train` taught the site's filter from, with how many examples each."""
-    from broadsheet.moderation.models import TaughtExample
-
     rows = TaughtExample.objects.values_list("source").annotate(n=Count("pk")).order_by("source")
     return list(rows)
 
