@@ -156,9 +156,9 @@ class Article(models.Model):
     class CommentPolicy(models.TextChoices):
         """How this story's comments are published: as the site does, or its own way."""
 
-        SITE = "site", "The site's policy"
-        HOLD = "hold", "Hold every comment for review"
-        PUBLISH = "publish", "Publish comments at once (after the spam checks)"
+        SITE = "site", _("The site's policy")
+        HOLD = "hold", _("Hold every comment for review")
+        PUBLISH = "publish", _("Publish comments at once (after the spam checks)")
 
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)

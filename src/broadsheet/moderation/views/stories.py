@@ -32,12 +32,7 @@ class DiscussionForm(forms.Form):
     )
     comment_policy = forms.ChoiceField(
         label=_("New comments"),
-        # The model's labels, in the site's language (the admin's stay as Django shows them).
-        choices=[
-            (Article.CommentPolicy.SITE, _("The site's policy")),
-            (Article.CommentPolicy.HOLD, _("Hold every comment for review")),
-            (Article.CommentPolicy.PUBLISH, _("Publish comments at once (after the spam checks)")),
-        ],
+        choices=Article.CommentPolicy.choices,
         widget=forms.RadioSelect,
         help_text=_("Held comments wait in the queue until a moderator approves them."),
     )
