@@ -142,3 +142,14 @@ def test_a_backup_keeps_what_files_taught_and_the_restore_learns_it(
     assert "learned from 3 restored decisions and 24 examples taught from files" in said
     assert TaughtExample.objects.count() == 24
     assert counts() == (14, 13)
+
+
+def test_rebuild_starts_the_count_of_comments_left_standing_afresh(article, moderator):
+    """As the upgrade's retraining does: every published comment so far was an example,
+    so none of them is taken again as a comment that stood."""
+    from broadsheet.discussion.models import Comment
+
+    decide_a_few(article, moderator)
+    run("rebuild")
+    rebuilt = SpamFilter.loads(LearnedModel.objects.get().blob)
+    assert rebuilt.standing_floor == Comment.objects.order_by("-pk").first().pk

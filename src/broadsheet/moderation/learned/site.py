@@ -266,13 +266,16 @@ def site_examples() -> tuple[list[CommentText], list[int]]:
     return items + taught_items, labels + taught_labels
 
 
-def from_decisions(*, epochs: int = EPOCHS) -> SpamFilter:
+def from_decisions(
+    *, epochs: int = EPOCHS, progress: Callable[[int], object] | None = None
+) -> SpamFilter:
     """A new filter trained on every decided comment of the site, and on what labelled
-    files taught it."""
+    files taught it (no example at all: an empty filter). ``progress`` is told how many
+    comments each batch held, as ``train`` tells it."""
     through = _newest_comment_id()
     items, labels = site_examples()
     spam_filter = SpamFilter()
-    train(spam_filter, items, labels, epochs=epochs)
+    train(spam_filter, items, labels, epochs=epochs, progress=progress)
     # Every published comment up to now was among the examples.
     spam_filter.standing_floor = through
     return spam_filter

@@ -239,25 +239,29 @@ class Command(BaseCommand):
             self.stdout.write(f"  {row['threshold']:<5} {_precision_recall(row)}")
 
     def _rebuild(self, epochs: int, dry_run: bool, **_) -> None:
-        items, labels = learned.site_examples()
-        if not items:
+        if not self._build(epochs, dry_run):
             raise CommandError("No approved, rejected or spam comments to learn from.")
-        self._build(items, labels, epochs, dry_run)
 
-    def _build(self, items, labels, epochs: int, dry_run: bool) -> None:
-        """Start the site's filter afresh from ``learned.site_examples``: its decisions,
-        then what files taught it."""
-        spam_filter = SpamFilter()
-        self._learn(spam_filter, items, labels, epochs)
+    def _build(self, epochs: int, dry_run: bool) -> bool:
+        """Start the site's filter afresh, as an upgrade does (``learned.from_decisions``:
+        its decisions, then what files taught it). False when there was nothing to learn."""
+        if epochs < 1:
+            raise CommandError("--epochs must be at least 1")
+        with tqdm(unit="comment", disable=None) as bar:
+            spam_filter = learned.from_decisions(epochs=epochs, progress=bar.update)
+        examples = sum(spam_filter.counts)
+        if not examples:
+            return False
         taught = TaughtExample.objects.count()
-        source = f"{len(items) - taught} comments" + (
+        source = f"{examples - taught} comments" + (
             f" and {taught} examples taught from files" if taught else ""
         )
         if dry_run:
             self.stdout.write(f"Would rebuild the site's filter from {source}.")
-            return
+            return True
         version = learned.store(spam_filter)
         self.stdout.write(f"Rebuilt the site's filter from {source} (version {version}).")
+        return True
 
     def _forget(self, names: list[str], epochs: int, dry_run: bool, **_) -> None:
         kept = dict(_taught_files())
@@ -271,10 +275,7 @@ class Command(BaseCommand):
             gone, _ = TaughtExample.objects.filter(source__in=names).delete()
             verb = ("Forgot", "Would forget")[dry_run]
             self.stdout.write(f"{verb} {gone} examples taught from {', '.join(names)}.")
-            items, labels = learned.site_examples()
-            if items:
-                self._build(items, labels, epochs, dry_run)
-            elif not dry_run:
+            if not self._build(epochs, dry_run) and not dry_run:
                 LearnedModel.objects.filter(pk=1).delete()
                 learned.forget()
                 self.stdout.write("The site's filter has nothing left to learn from: it is empty.")
