@@ -58,19 +58,15 @@ MODERATOR_PERMISSIONS = [
 ]
 
 
-def create_moderators_group(sender, *, using: str, **kwargs) -> None:
-    """After ``migrate``: the Moderators group, made once; an operator may change it after."""
-    from django.contrib.auth.models import Group, Permission
+def create_staff_groups(sender, *, using: str, **kwargs) -> None:
+    """After ``migrate``: the Moderators and Editors groups, each made once; an operator
+    may change them after. Run once the cache table is there: the staff names' cache
+    hears of every change to a group's permissions."""
+    from broadsheet.groups import make_group_once
+    from broadsheet.newsroom.apps import EDITOR_PERMISSIONS, EDITORS
 
-    group, created = Group.objects.using(using).get_or_create(name=MODERATORS)
-    if not created:
-        return
-    wanted = Permission.objects.using(using).none()
-    for app_label, codename in MODERATOR_PERMISSIONS:
-        wanted |= Permission.objects.using(using).filter(
-            content_type__app_label=app_label, codename=codename
-        )
-    group.permissions.set(wanted)
+    make_group_once(using, MODERATORS, MODERATOR_PERMISSIONS)
+    make_group_once(using, EDITORS, EDITOR_PERMISSIONS)
 
 
 class ModerationConfig(AppConfig):
@@ -82,7 +78,7 @@ class ModerationConfig(AppConfig):
         post_migrate.connect(retrain_stale_filter, sender=self)
         post_migrate.connect(create_cache_table, sender=self)
         # After auth's own receiver, which made the permissions (auth is installed first).
-        post_migrate.connect(create_moderators_group, sender=self)
+        post_migrate.connect(create_staff_groups, sender=self)
         self._watch_staff_names()
         from broadsheet.discussion.rendering import CommentLink, register_comment_link
 

@@ -1,6 +1,20 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_save, pre_delete, pre_save
 
+# The group an operator puts the newsroom's writers and editors in (docs/editing.md),
+# made by ``migrate`` beside the Moderators group (moderation.apps.create_staff_groups):
+# write, schedule and publish stories, file them, and use the image library; not the
+# site's settings, accounts, redirects or the comments themselves (Moderators have those).
+EDITORS = "Editors"
+EDITOR_PERMISSIONS = [
+    *(("newsroom", f"{verb}_article") for verb in ("view", "add", "change", "delete")),
+    ("newsroom", "moderate_discussion"),
+    *(("newsroom", f"{verb}_{model}") for model in ("section", "tag", "author")
+      for verb in ("view", "add", "change")),
+    ("newsroom", "delete_tag"),
+    *(("media", f"{verb}_image") for verb in ("view", "add", "change", "delete")),
+]  # fmt: skip
+
 
 class NewsroomConfig(AppConfig):
     name = "broadsheet.newsroom"
