@@ -33,10 +33,13 @@ def test_the_page_shows_it_above_the_body_with_alt_text_and_credit(lead):
     html = Client().get(lead.get_absolute_url()).content.decode()
     image = lead.lead_image
     figure = html[html.index('<figure class="lead-image">') : html.index("</figure>")]
+    narrower = ", ".join(f"/media/{size['file']} {size['width']}w" for size in image.sizes)
     assert (
-        f'<img src="{image.url}" alt="Boats on a flooded street" width="2400" height="1600">'
-        in (figure)
-    )
+        f'<img src="{image.url}" srcset="{narrower}, {image.url} 2400w" '
+        'sizes="(min-width: 46rem) 44rem, calc(100vw - 2rem)" '
+        'alt="Boats on a flooded street" width="2400" height="1600">'
+    ) in figure
+    assert [size["width"] for size in image.sizes] == [480, 800, 1200, 1600]
     assert "Main Street, Tuesday." in figure and '<span class="credit">Jane Doe/AP</span>' in figure
     assert html.index("lead-image") < html.index('<div class="body">')
     check_page(html)

@@ -151,3 +151,13 @@ def test_a_photo_larger_than_an_article_form_may_be_is_accepted(editor, settings
     answer = upload(editor, "photo.png", data, content_type="image/png")
     assert answer.status_code == 302
     assert LibraryImage.objects.count() == 1
+
+
+def test_the_list_shows_the_narrowest_copy_and_the_page_names_every_copy(editor):
+    upload(editor, "wide.png", png((1000, 500)), content_type="image/png")
+    image = LibraryImage.objects.get()
+    narrowest, wider = (f"/media/{size['file']}" for size in image.sizes)
+    listing = editor.get("/admin/media/image/").content.decode()
+    assert f'<img src="{narrowest}"' in listing and f'<img src="{image.url}"' not in listing
+    page = editor.get(f"/admin/media/image/{image.pk}/change/").content.decode()
+    assert f'<a href="{narrowest}">480 px wide</a>, <a href="{wider}">800 px wide</a>' in page

@@ -40,6 +40,7 @@ def add_image(
     if prepared.web:
         web = _write(prepared.web) if write_files else prepared.web.name
     return Image.objects.create(
+        sizes=sizes_stored(prepared.sizes, write_files=write_files),
         file=original,
         width=prepared.original.width,
         height=prepared.original.height,
@@ -52,6 +53,16 @@ def add_image(
         credit=credit,
         uploaded_by=actor if actor is not None and actor.is_authenticated else None,
     )
+
+
+def sizes_stored(sizes: tuple[Encoded, ...], *, write_files: bool = True) -> list[dict]:
+    """``Image.sizes`` for these narrower copies, their files written first (unless not
+    ``write_files``)."""
+    return [
+        {"file": _write(copy) if write_files else copy.name, "width": copy.width,
+         "height": copy.height}
+        for copy in sizes
+    ]  # fmt: skip
 
 
 def _write(encoded: Encoded) -> str:
@@ -89,14 +100,17 @@ def delete_image(image: Image, *, actor=None) -> None:
     with transaction.atomic():
         if used := uses(image):
             raise ImageInUse(image, used)
-        names = image.files
+        names, original = image.files, image.file
         image.delete()
-        transaction.on_commit(lambda: remove_unused_files(names))
+        transaction.on_commit(lambda: remove_unused_files(names, original))
 
 
-def remove_unused_files(names: list[str]) -> None:
-    """Deletes those of ``names`` no image in the library still stores (the same bytes
-    uploaded twice share one file)."""
+def remove_unused_files(names: list[str], original: str) -> None:
+    """Deletes those of ``names`` (the files of a removed image whose original was
+    ``original``) no image in the library still stores: the same bytes uploaded twice
+    share one file, and the narrower copies of one original are the same files."""
+    if Image.objects.filter(file=original).exists():
+        return
     for name in names:
         if not Image.objects.filter(Q(file=name) | Q(web_file=name)).exists():
             default_storage.delete(name)

@@ -3,10 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from broadsheet.media import actions
 from broadsheet.media.forms import UploadForm
@@ -22,12 +23,24 @@ class ImageAdmin(admin.ModelAdmin):
     search_fields = ["alt_text", "caption", "credit"]
     date_hierarchy = "uploaded_at"
     readonly_fields = [
-        "preview", "markdown_to_paste", "addresses", "dimensions", "size", "uploaded_at",
-        "uploaded_by",
+        "preview", "markdown_to_paste", "addresses", "narrower_copies", "dimensions", "size",
+        "uploaded_at", "uploaded_by",
     ]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["preview", "markdown_to_paste", "alt_text", "caption", "credit"]}),
-        ("File", {"fields": ["addresses", "dimensions", "size", "uploaded_at", "uploaded_by"]}),
+        (
+            "File",
+            {
+                "fields": [
+                    "addresses",
+                    "narrower_copies",
+                    "dimensions",
+                    "size",
+                    "uploaded_at",
+                    "uploaded_by",
+                ]
+            },
+        ),
     ]
     add_fieldsets = [(None, {"fields": ["upload", "alt_text", "caption", "credit"]})]
 
@@ -44,7 +57,7 @@ class ImageAdmin(admin.ModelAdmin):
         scale = THUMBNAIL_SIDE / max(obj.shown_width, obj.shown_height, 1)
         return format_html(
             '<img src="{}" alt="" width="{}" height="{}" loading="lazy">',
-            obj.url,
+            obj.smallest_url,
             max(1, round(obj.shown_width * min(scale, 1))),
             max(1, round(obj.shown_height * min(scale, 1))),
         )
@@ -69,6 +82,15 @@ class ImageAdmin(admin.ModelAdmin):
         return format_html(
             'Shown on pages ({}×{}): <a href="{}">{}</a><br>Original: <a href="{}">{}</a>',
             obj.web_width, obj.web_height, obj.url, obj.url, obj.original_url, obj.original_url,
+        )  # fmt: skip
+
+    @admin.display(description="For smaller screens")
+    def narrower_copies(self, obj: Image) -> str:
+        if not obj.sizes:
+            return "None: the image is small enough as it is."
+        return format_html_join(
+            ", ", '<a href="{}">{} px wide</a>',
+            ((default_storage.url(size["file"]), size["width"]) for size in obj.sizes),
         )  # fmt: skip
 
     @admin.display(description="Size in pixels")

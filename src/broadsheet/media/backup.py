@@ -1,7 +1,9 @@
 """The image library in and out of a backup (``broadsheet export json`` calls these).
 
 A backup row is an ``Image`` row, its uploader by username, with the bytes of its
-stored files in base64: one backup file then holds everything a restore needs.
+stored files in base64: one backup file then holds everything a restore needs. The
+narrower copies for small screens are not carried: a restore makes them again from
+the original.
 Restoring keeps each image's id (articles name their lead image by it) and each
 file's name (article bodies link to it), after checking that the bytes are the
 ones the name was made from and are an image.
@@ -17,8 +19,8 @@ from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 from django.utils.dateparse import parse_datetime
 
-from broadsheet.media.actions import _write
-from broadsheet.media.images import Encoded, check_stored
+from broadsheet.media.actions import _write, sizes_stored
+from broadsheet.media.images import Encoded, check_stored, narrower_copies
 from broadsheet.media.models import Image
 
 # The row's stored fields, as the model names them (its files' bytes travel beside).
@@ -58,10 +60,12 @@ def restore_image(record: dict[str, Any], *, write_files: bool = True) -> Image:
     for name, data in files:
         if write_files:
             _write(Encoded(data, 0, 0, name.rsplit(".", 1)[1]))
+    sizes = narrower_copies(*files[0])
     users = get_user_model()
     username = record.get("uploaded_by")
     image = Image.objects.create(
         **{name: record[name] for name in FIELDS if name in record},
+        sizes=sizes_stored(sizes, write_files=write_files),
         uploaded_by=users.objects.filter(**{users.USERNAME_FIELD: username}).first()
         if username
         else None,

@@ -36,6 +36,11 @@ STORED_NAME = re.compile(r"images/([0-9a-f]{2})/(\1[0-9a-f]{30})\.(jpg|png|gif|w
 # A still image longer than this on its longest side also gets a copy this long, which
 # pages show: readers should not download a camera's 20-megabyte original.
 WEB_SIDE = 2400
+# Narrower copies for smaller screens: a page lists them in its ``srcset`` and the
+# reader's browser takes the narrowest that fills its width at its pixel density (a
+# phone then downloads a tenth of the bytes). Made for each width narrower than the
+# copy pages show; the lead image is at most 44rem, 704 CSS pixels, wide.
+SIZE_WIDTHS = (480, 800, 1200, 1600)
 # What a re-encoded file keeps of the upload's own notes: its transparency (for a
 # palette image), and the colour profile its colours are read with.
 KEPT_INFO = ("transparency", "icc_profile")
@@ -67,6 +72,8 @@ class Prepared:
     original: Encoded
     # The smaller copy pages show, when the original is very large; else None.
     web: Encoded | None
+    # Narrower copies for smaller screens (SIZE_WIDTHS), narrowest first.
+    sizes: tuple[Encoded, ...] = ()
 
 
 NOT_AN_IMAGE = (
@@ -103,7 +110,33 @@ def prepare(upload: IO[bytes], size: int) -> Prepared:
         smaller = still.copy()
         smaller.thumbnail((WEB_SIDE, WEB_SIDE), Image.Resampling.LANCZOS)
         web = _encode(smaller, image.format or "")
-    return Prepared(original, web)
+    return Prepared(original, web, _narrower(still, image.format or "", web or original))
+
+
+def _narrower(still: Image.Image, format: str, shown: Encoded) -> tuple[Encoded, ...]:
+    """``still`` at each of SIZE_WIDTHS narrower than ``shown``, in ``format``."""
+    copies = []
+    for width in SIZE_WIDTHS:
+        if width >= shown.width:
+            break
+        height = max(1, round(still.height * width / still.width))
+        copies.append(_encode(still.resize((width, height), Image.Resampling.LANCZOS), format))
+    return tuple(copies)
+
+
+def narrower_copies(name: str, data: bytes) -> tuple[Encoded, ...]:
+    """The narrower copies of a stored file the library wrote (``data``, checked by
+    ``check_stored``): for an image stored before they were made, or brought back from
+    a backup, which does not carry them."""
+    image = _decoded(io.BytesIO(data))
+    if getattr(image, "n_frames", 1) > 1:
+        return ()  # an animation is shown as it is
+    shown = Encoded(data, image.width, image.height, name.rsplit(".", 1)[1])
+    if max(image.size) > WEB_SIDE:  # the original: its web copy's widths decide
+        web = image.copy()
+        web.thumbnail((WEB_SIDE, WEB_SIDE), Image.Resampling.LANCZOS)
+        shown = Encoded(b"", web.width, web.height, shown.extension)
+    return _narrower(image, image.format or "", shown)
 
 
 def _decoded(upload: IO[bytes]) -> Image.Image:
@@ -207,4 +240,5 @@ def prepared_as_stored(name: str, data: bytes) -> Prepared:
     lose a little and change its bytes, so its name and the addresses that use it."""
     check_stored(name, data)
     image = _decoded(io.BytesIO(data))
-    return Prepared(Encoded(data, image.width, image.height, name.rsplit(".", 1)[1]), None)
+    original = Encoded(data, image.width, image.height, name.rsplit(".", 1)[1])
+    return Prepared(original, None, narrower_copies(name, data))

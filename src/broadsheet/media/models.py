@@ -17,6 +17,9 @@ class Image(models.Model):
     web_file = models.CharField(max_length=100, blank=True, default="", editable=False)
     web_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     web_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # Narrower copies for smaller screens, narrowest first: [{"file", "width", "height"}].
+    # Made from the original's bytes alone, so two images of the same original share them.
+    sizes = models.JSONField(default=list, blank=True, editable=False)
     size = models.PositiveIntegerField("bytes", editable=False)
     alt_text = models.CharField(
         max_length=300,
@@ -62,8 +65,25 @@ class Image(models.Model):
         return default_storage.url(self.file)
 
     @property
+    def smallest_url(self) -> str:
+        """The narrowest copy's address, for a thumbnail; the shown copy's if none."""
+        return default_storage.url(self.sizes[0]["file"]) if self.sizes else self.url
+
+    @property
+    def srcset(self) -> str:
+        """The ``srcset`` of the copy pages show and its narrower ones; "" when there
+        are none (a small image, or an animation)."""
+        if not self.sizes:
+            return ""
+        widths = [(default_storage.url(size["file"]), size["width"]) for size in self.sizes]
+        widths.append((self.url, self.shown_width))
+        return ", ".join(f"{url} {width}w" for url, width in widths)
+
+    @property
     def files(self) -> list[str]:
-        return [name for name in (self.file, self.web_file) if name]
+        return [name for name in (self.file, self.web_file) if name] + [
+            size["file"] for size in self.sizes
+        ]
 
     @property
     def markdown(self) -> str:

@@ -1,0 +1,34 @@
+"""Narrower copies of every image for smaller screens: the field, and the copies of the
+images a site already had, made from their originals (an image whose original is
+missing from the media folder is left without, and still shown)."""
+
+from django.core.files.storage import default_storage
+from django.db import migrations, models
+
+
+def make_sizes(apps, schema_editor):
+    from broadsheet.media.actions import sizes_stored
+    from broadsheet.media.images import narrower_copies
+
+    image_model = apps.get_model("media", "Image")
+    for image in image_model.objects.using(schema_editor.connection.alias).iterator(50):
+        if not default_storage.exists(image.file):
+            continue
+        with default_storage.open(image.file, "rb") as fh:
+            image.sizes = sizes_stored(narrower_copies(image.file, fh.read()))
+        image.save(update_fields=["sizes"])
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("media", "0001_initial"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="image",
+            name="sizes",
+            field=models.JSONField(blank=True, default=list, editable=False),
+        ),
+        migrations.RunPython(make_sizes, migrations.RunPython.noop, elidable=True),
+    ]
