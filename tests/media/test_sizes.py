@@ -13,7 +13,7 @@ from django.apps import apps
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.test import Client
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from broadsheet.media import actions
 from broadsheet.media.backup import image_rows, restore_image
@@ -101,3 +101,17 @@ def test_the_upgrade_makes_copies_for_images_stored_before_them():
     lost.refresh_from_db()
     assert image.sizes == made and lost.sizes == []
     assert all(stored_size(size["file"])[0][0] == size["width"] for size in made)
+
+
+def test_a_copy_that_would_take_more_bytes_than_the_image_itself_is_not_kept():
+    # A flat drawing: PNG stores its few colours in little room, and smoothing its
+    # edges when it is made narrower adds colours and bytes.
+    drawing = Image.new("RGB", (1200, 630), "white")
+    pen = ImageDraw.Draw(drawing)
+    for left in range(0, 1200, 37):
+        pen.rectangle((left, 0, left + 11, 630), fill=(20, 60, 140))
+    for top in range(0, 630, 29):
+        pen.line((0, top, 1200, top + 40), fill=(200, 30, 30), width=3)
+    image = add(encoded(drawing, "PNG", optimize=True))
+    assert image.sizes == [] and image.srcset == ""
+    assert stored_files() == [image.file]

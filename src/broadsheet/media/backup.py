@@ -60,7 +60,7 @@ def restore_image(record: dict[str, Any], *, write_files: bool = True) -> Image:
     for name, data in files:
         if write_files:
             _write(Encoded(data, 0, 0, name.rsplit(".", 1)[1]))
-    sizes = narrower_copies(*files[0])
+    sizes = narrower_copies(*files)
     users = get_user_model()
     username = record.get("uploaded_by")
     image = Image.objects.create(

@@ -114,29 +114,36 @@ def prepare(upload: IO[bytes], size: int) -> Prepared:
 
 
 def _narrower(still: Image.Image, format: str, shown: Encoded) -> tuple[Encoded, ...]:
-    """``still`` at each of SIZE_WIDTHS narrower than ``shown``, in ``format``."""
+    """``still`` at each of SIZE_WIDTHS narrower than ``shown``, in ``format``; a copy
+    that takes no fewer bytes than ``shown`` is left out (a flat drawing in PNG can
+    grow when its edges are smoothed)."""
     copies = []
     for width in SIZE_WIDTHS:
         if width >= shown.width:
             break
         height = max(1, round(still.height * width / still.width))
-        copies.append(_encode(still.resize((width, height), Image.Resampling.LANCZOS), format))
+        copy = _encode(still.resize((width, height), Image.Resampling.LANCZOS), format)
+        if len(copy.data) < len(shown.data):
+            copies.append(copy)
     return tuple(copies)
 
 
-def narrower_copies(name: str, data: bytes) -> tuple[Encoded, ...]:
-    """The narrower copies of a stored file the library wrote (``data``, checked by
-    ``check_stored``): for an image stored before they were made, or brought back from
-    a backup, which does not carry them."""
-    image = _decoded(io.BytesIO(data))
+def narrower_copies(
+    original: tuple[str, bytes], shown: tuple[str, bytes] | None = None
+) -> tuple[Encoded, ...]:
+    """The narrower copies of a stored image the library wrote: ``original`` and the copy
+    pages show (``shown``, when not the original), each a stored name and its bytes,
+    checked by ``check_stored``. For an image stored before copies were made, or
+    brought back from a backup, which does not carry them."""
+    image = _decoded(io.BytesIO(original[1]))
     if getattr(image, "n_frames", 1) > 1:
         return ()  # an animation is shown as it is
-    shown = Encoded(data, image.width, image.height, name.rsplit(".", 1)[1])
-    if max(image.size) > WEB_SIDE:  # the original: its web copy's widths decide
-        web = image.copy()
-        web.thumbnail((WEB_SIDE, WEB_SIDE), Image.Resampling.LANCZOS)
-        shown = Encoded(b"", web.width, web.height, shown.extension)
-    return _narrower(image, image.format or "", shown)
+    name, data = shown or original
+    with Image.open(io.BytesIO(data)) as shown_image:  # its size only: not decoded
+        width, height = shown_image.size
+    return _narrower(
+        image, image.format or "", Encoded(data, width, height, name.rsplit(".", 1)[1])
+    )
 
 
 def _decoded(upload: IO[bytes]) -> Image.Image:
@@ -241,4 +248,4 @@ def prepared_as_stored(name: str, data: bytes) -> Prepared:
     check_stored(name, data)
     image = _decoded(io.BytesIO(data))
     original = Encoded(data, image.width, image.height, name.rsplit(".", 1)[1])
-    return Prepared(original, None, narrower_copies(name, data))
+    return Prepared(original, None, narrower_copies((name, data)))

@@ -12,11 +12,16 @@ def make_sizes(apps, schema_editor):
 
     image_model = apps.get_model("media", "Image")
     for image in image_model.objects.using(schema_editor.connection.alias).iterator(50):
-        if not default_storage.exists(image.file):
+        files = [name for name in (image.file, image.web_file) if name]
+        if not all(default_storage.exists(name) for name in files):
             continue
-        with default_storage.open(image.file, "rb") as fh:
-            image.sizes = sizes_stored(narrower_copies(image.file, fh.read()))
+        image.sizes = sizes_stored(narrower_copies(*((name, _read(name)) for name in files)))
         image.save(update_fields=["sizes"])
+
+
+def _read(name):
+    with default_storage.open(name, "rb") as fh:
+        return fh.read()
 
 
 class Migration(migrations.Migration):
