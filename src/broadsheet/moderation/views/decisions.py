@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 from datetime import timedelta
 
 from django.contrib import messages
@@ -30,6 +32,8 @@ TABS = {
     "decided": gettext_lazy("Recently decided"),
 }
 RECENT = timedelta(days=2)
+# The longest text a moderator's search takes: a sentence, a link or an address.
+SEARCH_MAX = 200
 
 
 def _tab_counts() -> dict[str, int]:
@@ -118,7 +122,25 @@ ORDERS = {
 ORDER_LABELS = {key: label for key, (label, _) in ORDERS.items()}
 
 
-def _queue_rows(tab: str, author_of: Comment | None, order: str):
+def _search_text(value: str) -> str:
+    """What a moderator searched for, as one phrase: white space made single, control
+    characters (a NUL, which PostgreSQL refuses) dropped, at most SEARCH_MAX letters."""
+    printable = "".join(ch for ch in value if ch.isprintable() or ch.isspace())
+    return " ".join(printable.split())[:SEARCH_MAX]
+
+
+def _search(query: str) -> Q:
+    """Comments whose text, author's name, e-mail or website holds ``query`` (letter
+    case aside), or posted from the address ``query`` is."""
+    match = Q()
+    for field in ("body", "author_name", "author_email", "author_url"):
+        match |= Q(**{f"{field}__icontains": query})
+    with contextlib.suppress(ValueError):  # not an address
+        match |= Q(ip_address=str(ipaddress.ip_address(query)))
+    return match
+
+
+def _queue_rows(tab: str, author_of: Comment | None, order: str, query: str = ""):
     comments = Comment.objects.select_related("article", "parent").prefetch_related(
         Prefetch(
             "reports",
@@ -134,6 +156,8 @@ def _queue_rows(tab: str, author_of: Comment | None, order: str):
         else:
             match = Q(pk=author_of.pk)
         return comments.filter(match).order_by("-created_at", "-id")
+    if query:
+        return comments.filter(_search(query)).order_by("-created_at", "-id")
     if tab in ORDERED_TABS:
         status, _ = ORDERED_TABS[tab]
         return comments.filter(status=status).order_by(*ORDERS[order][1])
@@ -169,23 +193,31 @@ def queue(request: HttpRequest) -> HttpResponse:
     if author := request.GET.get("author", ""):
         pk = _id(author)
         author_of = get_object_or_404(Comment, pk=pk) if pk is not None else None
+    query = _search_text(request.GET.get("q", "")) if author_of is None else ""
+    listing = author_of is None and not query  # a tab, not an author's or a search's list
     tabs = _tabs()
     per_page = QUEUE_PAGE_SIZE
-    if tab == "decided" and author_of is None:
+    if tab == "decided" and listing:
         entries = _recent_decisions().select_related("actor", "comment", "comment__article")
         page = Paginator(entries, per_page).get_page(request.GET.get("page"))
         return render(
             request,
             "moderation/decided.html",
-            {"tab": tab, "tabs": tabs, "page": page, "page_query": page_query(tab=tab)},
+            {
+                "tab": tab,
+                "tabs": tabs,
+                "listing": True,
+                "page": page,
+                "page_query": page_query(tab=tab),
+            },
         )
     # Only the Pending and Spam tabs have an order to choose ("" elsewhere).
     order = default = ""
-    if tab in ORDERED_TABS and author_of is None:
+    if tab in ORDERED_TABS and listing:
         default = ORDERED_TABS[tab][1]
         order = request.GET.get("order", "")
         order = order if order in ORDERS else default
-    rows = _queue_rows(tab, author_of, order)
+    rows = _queue_rows(tab, author_of, order, query)
     page = Paginator(rows, per_page).get_page(request.GET.get("page"))
     comments = list(page.object_list)
     _with_histories(comments)
@@ -205,6 +237,8 @@ def queue(request: HttpRequest) -> HttpResponse:
             "page": page,
             "comments": comments,
             "author_of": author_of,
+            "query": query,
+            "listing": listing,
             "here": here,
             "picked": picked,
             "pick_all": f"?{unpicked.urlencode()}",
@@ -215,6 +249,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "page_query": page_query(
                 tab=tab,
                 author=author_of and author_of.pk,
+                q=query,
                 order=order != default and order,
             ),
         },
