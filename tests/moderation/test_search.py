@@ -91,3 +91,39 @@ def test_the_pager_keeps_the_search_and_a_blank_search_is_the_queue(staff, artic
 def test_readers_cannot_search_comments(client, article):
     response = client.get("/moderation/", {"q": "gus"})
     assert response.status_code == 302 and "/admin/login" in response["Location"]
+
+
+def test_every_comment_on_a_story_is_listed_for_a_decision_on_all(staff, article):
+    from tests.conftest import make_article
+
+    other = make_article(title="Elsewhere", slug="elsewhere")
+    flood = [post(article, f"Pile-on {i}") for i in range(3)]
+    Comment.objects.filter(pk=flood[0].pk).update(status=Status.PENDING)
+    spared = post(other, "Pile-on elsewhere")
+    story_page = staff.get(f"/moderation/story/{article.pk}/").content.decode()
+    assert f'href="/moderation/?story={article.pk}">Every comment on this story</a>' in story_page
+
+    html = staff.get("/moderation/", {"story": article.pk}).content.decode()
+    assert listed(html) == [c.pk for c in reversed(flood)]
+    assert f'All comments on <a href="{article.get_absolute_url()}">Hello world</a>' in html
+    check_page(html)
+    # Searched within the story: the phrase and the story together.
+    within = staff.get("/moderation/", {"story": article.pk, "q": "pile-on 1"})
+    assert listed(within.content.decode()) == [flood[1].pk]
+
+    staff.post("/moderation/decide", {"action": "reject", "ids": [c.pk for c in flood]})
+    assert set(Comment.objects.filter(article=article).values_list("status", flat=True)) == {
+        Status.REJECTED
+    }
+    assert Comment.objects.get(pk=spared.pk).status == Status.APPROVED
+    article.refresh_from_db()
+    assert article.comment_count == 0
+
+
+def test_a_story_list_pages_and_a_bad_story_is_refused(staff, article):
+    for i in range(51):
+        post(article, f"comment {i}")
+    page = staff.get("/moderation/", {"story": article.pk}).content.decode()
+    assert f'href="?tab=pending&amp;story={article.pk}&amp;page=2" rel="next">' in page
+    assert staff.get("/moderation/", {"story": 999_999}).status_code == 404
+    assert staff.get("/moderation/", {"story": "x"}).context["listing"]  # not an id: the queue

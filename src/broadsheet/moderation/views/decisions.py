@@ -22,6 +22,7 @@ from broadsheet.moderation import actions
 from broadsheet.moderation.models import AuditEntry, ModerationSettings, Report
 from broadsheet.moderation.views.decorators import moderator_required
 from broadsheet.moderation.views.paging import QUEUE_PAGE_SIZE, page_query
+from broadsheet.newsroom.models import Article
 
 Status = Comment.Status
 DECISIONS = {"approve", "reject", "spam", "delete", "restore"}
@@ -140,7 +141,9 @@ def _search(query: str) -> Q:
     return match
 
 
-def _queue_rows(tab: str, author_of: Comment | None, order: str, query: str = ""):
+def _queue_rows(
+    tab: str, author_of: Comment | None, order: str, query: str = "", story: Article | None = None
+):
     comments = Comment.objects.select_related("article", "parent").prefetch_related(
         Prefetch(
             "reports",
@@ -156,8 +159,12 @@ def _queue_rows(tab: str, author_of: Comment | None, order: str, query: str = ""
         else:
             match = Q(pk=author_of.pk)
         return comments.filter(match).order_by("-created_at", "-id")
-    if query:
-        return comments.filter(_search(query)).order_by("-created_at", "-id")
+    if query or story:
+        if story is not None:
+            comments = comments.filter(article=story)
+        if query:
+            comments = comments.filter(_search(query))
+        return comments.order_by("-created_at", "-id")
     if tab in ORDERED_TABS:
         status, _ = ORDERED_TABS[tab]
         return comments.filter(status=status).order_by(*ORDERS[order][1])
@@ -193,8 +200,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     if author := request.GET.get("author", ""):
         pk = _id(author)
         author_of = get_object_or_404(Comment, pk=pk) if pk is not None else None
+    story = None
+    if (pk := _id(request.GET.get("story", ""))) is not None and author_of is None:
+        story = get_object_or_404(Article, pk=pk)
     query = _search_text(request.GET.get("q", "")) if author_of is None else ""
-    listing = author_of is None and not query  # a tab, not an author's or a search's list
+    # A tab, not an author's, a story's or a search's list.
+    listing = author_of is None and story is None and not query
     tabs = _tabs()
     per_page = QUEUE_PAGE_SIZE
     if tab == "decided" and listing:
@@ -217,7 +228,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         default = ORDERED_TABS[tab][1]
         order = request.GET.get("order", "")
         order = order if order in ORDERS else default
-    rows = _queue_rows(tab, author_of, order, query)
+    rows = _queue_rows(tab, author_of, order, query, story)
     page = Paginator(rows, per_page).get_page(request.GET.get("page"))
     comments = list(page.object_list)
     _with_histories(comments)
@@ -238,6 +249,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "comments": comments,
             "author_of": author_of,
             "query": query,
+            "story": story,
             "listing": listing,
             "here": here,
             "picked": picked,
@@ -249,6 +261,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "page_query": page_query(
                 tab=tab,
                 author=author_of and author_of.pk,
+                story=story and story.pk,
                 q=query,
                 order=order != default and order,
             ),
