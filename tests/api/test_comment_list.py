@@ -38,6 +38,7 @@ def test_comment_has_its_public_fields_and_an_absolute_permalink(client, article
         "body_html": "<p>First</p>\n",
         "created_at": first["created_at"],
         "edited_at": None,
+        "featured": False,
         "url": f"http://testserver/c/{root.pk}",
     }
     assert second["parent_id"] == root.pk and second["id"] == reply.pk

@@ -64,6 +64,7 @@ def test_author_changes_the_text_within_the_window(client, mine):
         "body_html": "<p>Changed<br>\nagain</p>\n",
         "created_at": data["created_at"],
         "edited_at": data["edited_at"],
+        "featured": False,
         "url": f"http://testserver/c/{comment.pk}",
     }
     assert data["edited_at"] is not None

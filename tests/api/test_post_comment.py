@@ -60,6 +60,7 @@ def test_posted_comment_is_stored_and_described_with_its_edit_token(client, arti
         "body_html": "<p>Hello.</p>\n",
         "created_at": data["created_at"],
         "edited_at": None,
+        "featured": False,
         "url": f"http://testserver/c/{stored.pk}",
     }
     assert response["Location"] == data["url"]

@@ -7,6 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 
+from broadsheet.discussion.actions import set_featured
 from broadsheet.newsroom.models import Article, SiteSettings, Tag
 from tests.conftest import make_article, post
 
@@ -51,7 +52,8 @@ def discussion(article: Article) -> dict:
         author_url="https://ali.example.org",
         parent=answer,
     )
-    post(article, "שאלה טובה: מי משלם?", author_name="דנה")
+    hebrew = post(article, "שאלה טובה: מי משלם?", author_name="דנה")
+    set_featured(hebrew, True)  # the discussion leads with an editors' pick
     make_article(title="Another story", section=article.section, author=article.author)
     return {"article": article, "first": first, "answer": answer}
 
@@ -64,6 +66,7 @@ def test_front_page(page: Page, discussion):
 def test_article_page_with_threaded_comments(page: Page, discussion):
     page.goto(discussion["article"].get_absolute_url())
     expect(page.locator("ol.children")).to_have_count(2)
+    expect(page.locator(".picks .comment-body")).to_have_text("שאלה טובה: מי משלם?")
     assert_accessible(page)
 
 

@@ -196,10 +196,11 @@ def test_broadsheet_content_survives_a_trip_through_wxr(db, tmp_path):
     assert restored.comment_count == 2
 
 
-def test_a_comments_edit_and_browser_survive_a_trip_through_wxr(db, tmp_path):
+def test_a_comments_edit_browser_and_pick_survive_a_trip_through_wxr(db, tmp_path):
     article = make_article(slug="edited-here")
     edited = post(article, "First wording", user_agent="Mozilla/5.0 (X11; Linux) Firefox/128.0")
     edited = discussion_actions.edit_comment(edited, "Second wording", token=edited._token)
+    discussion_actions.set_featured(edited, True)
     post(article, "Never edited")
     text = run_export("wxr", "--base-url", BASE)
     wipe()
@@ -207,9 +208,12 @@ def test_a_comments_edit_and_browser_survive_a_trip_through_wxr(db, tmp_path):
     restored = Comment.objects.get(body__contains="Second wording")
     assert restored.edited_at == edited.edited_at.replace(microsecond=0)
     assert restored.user_agent == "Mozilla/5.0 (X11; Linux) Firefox/128.0"
+    assert restored.featured_at == edited.featured_at.replace(microsecond=0)
     assert Comment.objects.get(body__contains="Never edited").edited_at is None
+    assert Comment.objects.get(body__contains="Never edited").featured_at is None
     page = Client().get(Article.objects.get(slug="edited-here").get_absolute_url())
     assert "(edited)" in page.content.decode()
+    assert "Editors' picks" in page.content.decode()
 
 
 def test_drafts_and_scheduled_articles_keep_their_dates_through_wxr(db, tmp_path):
@@ -249,7 +253,9 @@ def test_json_round_trip_is_identical_field_by_field(db, tmp_path):
     run_import("disqus", SAMPLES / "disqus.xml", "--no-train", "--create-missing")
     article = Article.objects.get(slug="tom-and-jerry")
     native = post(article, "Native *markdown* comment", ip_address="192.0.2.1")
-    Comment.objects.filter(pk=native.pk).update(score=0.73, reasons=[{"check": "links"}])
+    Comment.objects.filter(pk=native.pk).update(
+        score=0.73, reasons=[{"check": "links"}], featured_at=timezone.now()
+    )
     try:
         audit = apps.get_model("moderation.AuditEntry")
         audit.objects.create(comment=native, action="approve", from_status="pending",
@@ -272,6 +278,7 @@ def test_json_round_trip_is_identical_field_by_field(db, tmp_path):
     assert len(one["comments"]) == 25  # Disqus post 9001 is WordPress comment 100
     restored = Comment.objects.get(pk=native.pk)
     assert restored.score == 0.73 and restored.reasons == [{"check": "links"}]
+    assert restored.featured_at is not None  # still among the story's editors' picks
     # New ids continue after the restored ones.
     assert post(article, "After the restore").pk > max(c["id"] for c in one["comments"])
 

@@ -83,6 +83,13 @@ def moderator(db):
     return make_moderator()
 
 
+@pytest.fixture
+def staff(client, moderator):
+    """The test client, signed in as a moderator."""
+    client.force_login(moderator)
+    return client
+
+
 def train_site_filter(epochs: int = 5) -> None:
     from broadsheet.moderation.features import CommentText
 

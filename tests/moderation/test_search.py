@@ -14,12 +14,6 @@ pytestmark = pytest.mark.django_db
 Status = Comment.Status
 
 
-@pytest.fixture
-def staff(client, moderator):
-    client.force_login(moderator)
-    return client
-
-
 def listed(html: str) -> list[int]:
     """The comments a queue page lists, in order."""
     return [int(part.split('"', 1)[0]) for part in html.split('<li id="q-')[1:]]

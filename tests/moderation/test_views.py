@@ -21,12 +21,6 @@ Status = Comment.Status
 ORIGIN = {"HTTP_ORIGIN": "http://testserver"}
 
 
-@pytest.fixture
-def staff(client, moderator):
-    client.force_login(moderator)
-    return client
-
-
 def held(article, n: int, **fields) -> list[Comment]:
     comments = [post(article, f"held comment {i}", **fields) for i in range(n)]
     Comment.objects.filter(pk__in=[c.pk for c in comments]).update(status=Status.PENDING)

@@ -24,12 +24,6 @@ URL = "/moderation/words/"
 HOLD, BLOCK = WordRule.List.HOLD, WordRule.List.BLOCK
 
 
-@pytest.fixture
-def staff(client, moderator):
-    client.force_login(moderator)
-    return client
-
-
 def published(article, *bodies: str) -> list[Comment]:
     comments = [post(article, body) for body in bodies]
     assert all(c.status == Status.APPROVED for c in comments)

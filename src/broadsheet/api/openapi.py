@@ -45,6 +45,10 @@ def _schemas() -> dict[str, Schema]:
         "body_html": {"type": "string", "description": "The body rendered and sanitized."},
         "created_at": _TIME,
         "edited_at": _TIME_OR_NULL,
+        "featured": {
+            "type": "boolean",
+            "description": "Among its article's editors' picks, which moderators chose.",
+        },
         "url": {**_URL, "description": "The comment's permalink on the site."},
     }
     own: dict[str, Schema] = {

@@ -12,6 +12,7 @@ from broadsheet.newsroom.models import Article, SiteSettings
 # What a public comment needs from its row; the page query loads only these.
 COMMENT_FIELDS = (
     "id", "parent_id", "author_name", "author_url", "body", "body_html", "created_at", "edited_at",
+    "featured_at",
 )  # fmt: skip
 
 
@@ -38,6 +39,7 @@ def comment_data(request: HttpRequest, comment: Comment) -> dict[str, Any]:
         "body_html": comment.body_html,
         "created_at": comment.created_at,
         "edited_at": comment.edited_at,
+        "featured": comment.featured_at is not None,
         "url": request.build_absolute_uri(comment.get_absolute_url()),
     }
 

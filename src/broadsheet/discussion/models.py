@@ -66,6 +66,9 @@ class Comment(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    # When a moderator picked it for the article's *Editors' picks*; null: not picked.
+    # Only a published comment is shown there (moderation.actions.feature).
+    featured_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     # SHA-256 of the bearer token handed to the author; the token itself is never stored.
     edit_token_hash = models.CharField(max_length=64, blank=True, editable=False)
@@ -104,6 +107,12 @@ class Comment(models.Model):
             # Re-imports look comments up by origin.
             models.Index(fields=["origin"], name="comment_origin_idx"),
             models.Index(fields=["alias"], condition=~Q(alias=""), name="comment_alias_idx"),
+            # An article's editors' picks: the few comments featured.
+            models.Index(
+                fields=["article", "featured_at"],
+                condition=Q(featured_at__isnull=False),
+                name="comment_featured_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from broadsheet.discussion import actions, pagecache, readers
+from broadsheet.discussion.actions import FEATURED_MAX
 from broadsheet.discussion.exceptions import CommentRefused, EditNotAllowed, RateLimited
 from broadsheet.discussion.forms import CommentForm, EditForm, form_stamp, seconds_since_stamp
 from broadsheet.discussion.models import Comment
@@ -77,6 +78,14 @@ def article_page(request: HttpRequest, slug: str) -> HttpResponse:
     return pagecache.served(request, stamp.etag(request), draw, stamp=form_stamp())
 
 
+def _picks(article: Article) -> list[Comment]:
+    """The comments moderators featured on ``article``, in the order they were picked."""
+    picked = Comment.objects.filter(
+        article=article, status=Comment.Status.APPROVED, featured_at__isnull=False
+    )
+    return list(picked.order_by("featured_at", "id")[:FEATURED_MAX])
+
+
 def _stamp_of(request: HttpRequest) -> str:
     """The form shown again (to mend an error) keeps the time it was first served: a
     fresh one would make a reader who mends it quickly look like a bot."""
@@ -122,6 +131,8 @@ def _render_article(
                 accepts_comments=accepts,
                 user=request.user if personal else None,
             ),
+            # The editors' picks lead the discussion's first page.
+            "picks": _picks(article) if discussion.number == 1 else [],
             "form": form,
             "form_stamp": _stamp_of(request) if form is not None else form_stamp(),
             "accepts_comments": accepts,

@@ -523,6 +523,7 @@ def _comment_record(record: dict) -> ImportedComment:
         created_at=kwargs["created_at"],
         edited_at=kwargs.get("edited_at"),
         status_changed_at=kwargs.get("status_changed_at"),
+        featured_at=kwargs.get("featured_at"),
         status=kwargs.get("status", Comment.Status.PENDING),
         kind=kwargs.get("kind", Comment.Kind.COMMENT),
         score=kwargs.get("score"),

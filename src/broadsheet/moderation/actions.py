@@ -150,6 +150,23 @@ def edit_text(comment: Comment, body: str, *, actor: Any) -> AuditEntry:
         )
 
 
+def feature(comment: Comment, *, actor: Any, featured: bool = True) -> AuditEntry | None:
+    """A moderator picks a published comment for its article's *Editors' picks*, or takes
+    it off (``featured=False``): no lesson for the filter, and not a decision the queue's
+    undo takes back (featuring again does). None when it already was as asked;
+    ``ValueError`` saying why it cannot be picked."""
+    with transaction.atomic():
+        if not discussion_actions.set_featured(comment, featured):
+            return None
+        return AuditEntry.objects.create(
+            actor=_actor(actor),
+            comment=comment,
+            action=Action.FEATURE if featured else Action.UNFEATURE,
+            from_status=comment.status,
+            to_status=comment.status,
+        )
+
+
 def undo(entry: AuditEntry, *, actor: Any) -> AuditEntry:
     """Put the comment back in the status it had before ``entry``.
 

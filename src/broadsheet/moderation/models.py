@@ -249,6 +249,8 @@ class AuditEntry(models.Model):
         WORDS = "words", _("Changed the word lists")
         EDIT = "edit", _("Edited the text")
         ARTICLE = "article", _("Changed a story's comments")
+        FEATURE = "feature", _("Featured")
+        UNFEATURE = "unfeature", _("No longer featured")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -121,7 +121,13 @@ def change_status(comment: Comment, new_status: str, *, actor: Any = None) -> st
         if old_status != new_status:
             current.status = new_status
             current.status_changed_at = timezone.now()
-            current.save(update_fields=["status", "status_changed_at"])
+            changed = ["status", "status_changed_at"]
+            if current.featured_at is not None:
+                # Taken down, it leaves the editors' picks for good: published again
+                # (an undo, say), it waits to be picked again.
+                current.featured_at = None
+                changed.append("featured_at")
+            current.save(update_fields=changed)
             recount(comment.article_id)
             if new_status == Status.APPROVED:
                 get_reply_mail().shown(current)
@@ -136,7 +142,37 @@ def change_status(comment: Comment, new_status: str, *, actor: Any = None) -> st
             )
     comment.status = new_status
     comment.status_changed_at = current.status_changed_at
+    comment.featured_at = current.featured_at
     return old_status
+
+
+# The most comments an article shows as its editors' picks.
+FEATURED_MAX = 5
+
+
+def set_featured(comment: Comment, featured: bool) -> bool:
+    """Put a published comment among its article's editors' picks, or take it off; the
+    article's page is drawn anew. Returns whether anything changed; ``ValueError``
+    saying why a comment cannot be picked. The caller writes the audit record."""
+    with transaction.atomic():
+        lock_article(comment.article_id)
+        current = Comment.objects.select_for_update().get(pk=comment.pk)
+        if featured == (current.featured_at is not None):
+            return False
+        if featured and current.status != Status.APPROVED:
+            raise ValueError(_("Only a published comment can be featured."))
+        picked = Comment.objects.filter(article_id=comment.article_id, featured_at__isnull=False)
+        if featured and picked.count() >= FEATURED_MAX:
+            raise ValueError(
+                _("This story already has %(count)s editors' picks: stop featuring one first.")
+                % {"count": FEATURED_MAX}
+            )
+        current.featured_at = timezone.now() if featured else None
+        current.save(update_fields=["featured_at"])
+        # The article's changed_at, which its page's ETag and cache key hold.
+        recount(comment.article_id)
+    comment.featured_at = current.featured_at
+    return True
 
 
 def check_edit_token(comment: Comment, token: str | None) -> None:

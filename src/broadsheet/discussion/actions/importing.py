@@ -46,6 +46,8 @@ class ImportedComment:
     user_agent: str = ""
     edited_at: datetime | None = None
     status_changed_at: datetime | None = None
+    # Among its article's editors' picks since then (a restore; a published comment only).
+    featured_at: datetime | None = None
     score: float | None = None
     reasons: list = field(default_factory=list)
     origin: str = ""
@@ -310,6 +312,7 @@ def _build_imported(
         created_at=record.created_at,
         edited_at=record.edited_at,
         status_changed_at=record.status_changed_at or record.created_at,
+        featured_at=record.featured_at if record.status == Status.APPROVED else None,
         edit_token_hash=record.edit_token_hash,
         score=record.score,
         reasons=record.reasons,

@@ -24,6 +24,7 @@ from broadsheet.interchange.wxr.meta import (
     META_AUTHOR,
     META_DISQUS_POST,
     META_EDITED_AT,
+    META_FEATURED_AT,
     META_STATUS,
     META_USER_AGENT,
 )
@@ -237,6 +238,7 @@ class PostComments:
             body_html=wpcontent.comment_html(c.content),
             created_at=created_at,
             edited_at=reader.utc_time(c.meta.get(META_EDITED_AT, ""), "", self.offset),
+            featured_at=reader.utc_time(c.meta.get(META_FEATURED_AT, ""), "", self.offset),
             status=status,
             kind=kind,
             origin=self.origin(cid),

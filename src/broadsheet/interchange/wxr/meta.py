@@ -21,6 +21,8 @@ META_AUTHOR = {
 # and the browser it was posted from: WXR has no field for either.
 META_EDITED_AT = "_broadsheet_edited_at"
 META_USER_AGENT = "_broadsheet_user_agent"
+# When moderators made it one of its article's editors' picks (written as the edit time).
+META_FEATURED_AT = "_broadsheet_featured_at"
 # Written by Disqus's WordPress plugin on the comments it copied from Disqus.
 META_DISQUS_POST = "dsq_post_id"
 # A republished article's outlet and its address.

@@ -39,6 +39,7 @@ from broadsheet.interchange.wxr.meta import (
     META_AUTHOR,
     META_CREDIT,
     META_EDITED_AT,
+    META_FEATURED_AT,
     META_SLUG,
     META_SOURCE_NAME,
     META_SOURCE_URL,
@@ -445,6 +446,8 @@ def _write_comment(
         _meta(w, "commentmeta", META_EDITED_AT, _gmt(comment.edited_at), indent="\t\t\t")
     if comment.user_agent:
         _meta(w, "commentmeta", META_USER_AGENT, comment.user_agent, indent="\t\t\t")
+    if comment.featured_at is not None:
+        _meta(w, "commentmeta", META_FEATURED_AT, _gmt(comment.featured_at), indent="\t\t\t")
     w("\t\t</wp:comment>\n")
 
 

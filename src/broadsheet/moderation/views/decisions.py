@@ -26,6 +26,8 @@ from broadsheet.newsroom.models import Article
 
 Status = Comment.Status
 DECISIONS = {"approve", "reject", "spam", "delete", "restore"}
+# A published comment's other buttons: not decisions on its status.
+FEATURING = {"feature", "unfeature"}
 TABS = {
     "pending": gettext_lazy("Pending"),
     "reported": gettext_lazy("Reported"),
@@ -286,6 +288,8 @@ def decide_many(request: HttpRequest) -> HttpResponse:
     if one := request.POST.get("one"):
         action, _, pk = one.partition(":")
         ids = [pk]
+        if action in FEATURING:
+            return _feature(request, pk, featured=action == "feature")
     else:
         action = request.POST.get("action", "")
         ids = request.POST.getlist("ids")
@@ -325,6 +329,28 @@ def decide_many(request: HttpRequest) -> HttpResponse:
     label = gettext("Kept") if action == "keep" else AuditEntry.Action(action).label
     said = gettext("%(decision)s: %(comments)s. Press u (or Undo my last decision) to undo.")
     messages.success(request, said % {"decision": label, "comments": _comments(len(comments))})
+    return _back(request)
+
+
+def _feature(request: HttpRequest, pk: str, *, featured: bool) -> HttpResponse:
+    """A comment's button "Feature" (or "Stop featuring"): one comment at a time."""
+    number = _id(pk)
+    if number is None:
+        return HttpResponseBadRequest("Unknown comment.")
+    comment = get_object_or_404(Comment, pk=number)
+    try:
+        entry = actions.feature(comment, actor=request.user, featured=featured)
+    except ValueError as refused:
+        messages.warning(request, str(refused))
+        return _back(request)
+    if entry is None:
+        messages.info(request, gettext("Nothing changed."))
+    elif featured:
+        messages.success(
+            request, gettext("#%(id)s is among the story's editors' picks.") % {"id": comment.pk}
+        )
+    else:
+        messages.success(request, gettext("#%(id)s is no longer featured.") % {"id": comment.pk})
     return _back(request)
 
 
