@@ -89,6 +89,14 @@ def test_demo_shows_attribution_and_a_closed_discussion(first_run, client):
     assert closed.comment_count > 0
 
 
+def test_two_stories_lead_their_discussion_with_an_editors_pick(first_run, client):
+    picked = Article.objects.filter(**DEMO, comments__featured_at__isnull=False).distinct()
+    assert picked.count() == 2
+    budget = client.get("/article/budget-library-hours-saved-parking-charges-rise/")
+    picks = budget.content.decode().split('class="picks"', 1)[1].split("</section>", 1)[0]
+    assert "<bdi>Ahmed Rahimi</bdi>" in picks and "reserves for day-to-day spending" in picks
+
+
 def test_busy_article_has_500_visible_comments_over_several_pages(first_run, client):
     article = Article.objects.get(slug=content.BUSY_ARTICLE)
     comments = Comment.objects.filter(article=article)

@@ -32,6 +32,8 @@ class Talk:
     staff: bool = False
     # What the author changed the text to, within the edit window (shown as edited).
     edited: str = ""
+    # One of its story's editors' picks, which lead the discussion.
+    featured: bool = False
     replies: list[Talk] = field(default_factory=list)
 
 
@@ -86,6 +88,7 @@ DISCUSSIONS: dict[str, list[Talk]] = {
             "Ahmed Rahimi",
             "Using £0.8m of reserves for day-to-day spending is how councils end up in "
             "trouble. Nobody will remember the library hours when the reserves are gone.",
+            featured=True,
             replies=[
                 Talk(
                     "Marguerite Oyelaran",
@@ -120,6 +123,7 @@ DISCUSSIONS: dict[str, list[Talk]] = {
                     "For those who don't read Arabic: Yusuf lives in Millbrook, has been "
                     "waiting for this line for years, and hopes it won't be late like Line 1 "
                     "was. Same, Yusuf, same.",
+                    featured=True,
                     replies=[Talk("يوسف الحداد", "Thank you Hannah! شكراً 🙏")],
                 )
             ],

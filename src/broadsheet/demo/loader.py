@@ -138,6 +138,10 @@ def load(*, now: datetime | None = None) -> Loaded:
         _post_held(discussions, editor=editor)
         _spread_over_time(discussions, now=now, rng=rng)
         _score_history()
+        for discussion in discussions:
+            for i, (talk, _parent) in enumerate(discussion.plan):
+                if talk.featured:
+                    moderation_actions.feature(discussion.posted[i], actor=editor)
 
         for spec in content.ARTICLES:
             if spec.closes_comments:
