@@ -203,8 +203,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         pk = _id(author)
         author_of = get_object_or_404(Comment, pk=pk) if pk is not None else None
     story = None
-    if (pk := _id(request.GET.get("story", ""))) is not None and author_of is None:
-        story = get_object_or_404(Article, pk=pk)
+    if (story_pk := _id(request.GET.get("story", ""))) is not None and author_of is None:
+        story = get_object_or_404(Article, pk=story_pk)
     query = _search_text(request.GET.get("q", "")) if author_of is None else ""
     # A tab, not an author's, a story's or a search's list.
     listing = author_of is None and story is None and not query
