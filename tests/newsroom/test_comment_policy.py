@@ -122,14 +122,14 @@ def test_the_list_actions_hold_and_release_stories_and_say_so(editor_client, edi
     held, calm = make_article(), make_article()
     chosen = {"_selected_action": [held.pk]}
     response = editor_client.post(LIST, {"action": "hold_comments", **chosen}, follow=True)
-    assert "Every new comment on 1 article(s) waits for a moderator" in response.content.decode()
+    assert "Every new comment on 1 article waits for a moderator" in response.content.decode()
     assert Article.objects.get(pk=held.pk).comment_policy == Policy.HOLD
     assert Article.objects.get(pk=calm.pk).comment_policy == Policy.SITE
     held_list = editor_client.get(LIST, {"comment_policy__exact": "hold"})
     assert list(held_list.context["cl"].result_list) == [Article.objects.get(pk=held.pk)]
     response = editor_client.post(LIST, {"action": "follow_site_policy", **chosen}, follow=True)
     assert (
-        "Comments on 1 article(s) follow the site&#x27;s policy again "
+        "Comments on 1 article follow the site&#x27;s policy again "
         "(it publishes comments at once)." in response.content.decode()
     )
     assert Article.objects.get(pk=held.pk).comment_policy == Policy.SITE

@@ -283,12 +283,12 @@ def test_closing_and_opening_comments_from_the_list_says_what_it_did(editor_clie
     closed = editor_client.post(
         "/admin/newsroom/article/", {"action": "close_comments", **selected}, follow=True
     )
-    assert "Closed comments on 2 article(s)." in closed.content.decode()
+    assert "Closed comments on 2 articles." in closed.content.decode()
     assert "Comments are closed" in client.get(articles[0].get_absolute_url()).content.decode()
     opened = editor_client.post(
         "/admin/newsroom/article/", {"action": "open_comments", **selected}, follow=True
     )
-    assert "Opened comments on 2 article(s)" in opened.content.decode()
+    assert "Opened comments on 2 articles" in opened.content.decode()
     assert "Leave a Reply" in client.get(articles[0].get_absolute_url()).content.decode()
 
 

@@ -7,6 +7,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from broadsheet.discussion import pagecache
@@ -202,3 +203,24 @@ def test_the_operator_chooses_the_language_in_the_admins_site_settings(client):
     assert '<html lang="he" dir="rtl">' in page
     assert "שפת האתר" in page and '<option value="en">English</option>' in page
     assert '<html lang="he" dir="rtl">' in Client().get("/").content.decode()
+
+
+def test_an_editor_works_in_a_hebrew_admin(client, article, hebrew):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create_superuser("ed", "ed@example.org", "pw"))
+    index = client.get("/admin/").content.decode()
+    assert "ספריית התמונות" in index and "כתבות" in index and "מדורים" in index
+    form = client.get("/admin/newsroom/article/add/").content.decode()
+    assert "כותרת" in form and "קרדיט ומקור" in form and "כלי התקשורת המקורי" in form
+    closed = client.post(
+        "/admin/newsroom/article/",
+        {"action": "close_comments", "_selected_action": [article.pk]},
+        follow=True,
+    )
+    assert "התגובות נסגרו בכתבה אחת." in closed.content.decode()
+    refused = client.post(
+        "/admin/media/image/add/",
+        {"alt_text": "x", "upload": SimpleUploadedFile("a.jpg", b"not a picture")},
+    )
+    assert "הקובץ אינו תמונת JPEG" in refused.content.decode()

@@ -157,7 +157,7 @@ def test_admin_return_to_draft_says_what_it_did(client, django_user_model):
         {"action": "make_draft", "_selected_action": [a.pk for a in live]},
         follow=True,
     )
-    assert "Returned 2 article(s) to draft." in response.content.decode()
+    assert "Returned 2 articles to draft." in response.content.decode()
     assert set(Article.objects.values_list("status", flat=True)) == {Article.Status.DRAFT}
 
 

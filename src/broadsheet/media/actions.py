@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from broadsheet.media.images import Encoded, Prepared
 from broadsheet.media.models import Image
@@ -19,7 +20,10 @@ class ImageInUse(Exception):
     def __init__(self, image: Image, articles: list) -> None:
         self.articles = articles
         titles = ", ".join(f"“{article.title}”" for article in articles)
-        super().__init__(f"{image} is shown by {titles}: take it out of them first.")
+        super().__init__(
+            gettext("%(image)s is shown by %(titles)s: take it out of them first.")
+            % {"image": image, "titles": titles}
+        )
 
 
 def add_image(

@@ -8,6 +8,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from broadsheet.media import actions
 from broadsheet.media.forms import UploadForm
@@ -52,7 +54,7 @@ class ImageAdmin(admin.ModelAdmin):
             kwargs["form"] = UploadForm
         return super().get_form(request, obj, change, **kwargs)
 
-    @admin.display(description="Image")
+    @admin.display(description=_("Image"))
     def thumbnail(self, obj: Image) -> str:
         scale = THUMBNAIL_SIDE / max(obj.shown_width, obj.shown_height, 1)
         return format_html(
@@ -62,7 +64,7 @@ class ImageAdmin(admin.ModelAdmin):
             max(1, round(obj.shown_height * min(scale, 1))),
         )
 
-    @admin.display(description="Preview")
+    @admin.display(description=_("Preview"))
     def preview(self, obj: Image) -> str:
         return format_html(
             '<img src="{}" alt="" width="{}" height="{}" style="max-width: 100%; height: auto">',
@@ -71,29 +73,32 @@ class ImageAdmin(admin.ModelAdmin):
             obj.shown_height,
         )
 
-    @admin.display(description="Markdown to paste into an article")
+    @admin.display(description=_("Markdown to paste into an article"))
     def markdown_to_paste(self, obj: Image) -> str:
         return format_html('<code class="image-markdown">{}</code>', obj.markdown)
 
-    @admin.display(description="Addresses")
+    @admin.display(description=_("Addresses"))
     def addresses(self, obj: Image) -> str:
         if not obj.web_file:
             return format_html('<a href="{}">{}</a>', obj.url, obj.url)
         return format_html(
-            'Shown on pages ({}×{}): <a href="{}">{}</a><br>Original: <a href="{}">{}</a>',
-            obj.web_width, obj.web_height, obj.url, obj.url, obj.original_url, obj.original_url,
+            '{} <a href="{}">{}</a><br>{} <a href="{}">{}</a>',
+            gettext("Shown on pages (%(width)s×%(height)s):")
+            % {"width": obj.web_width, "height": obj.web_height},
+            obj.url, obj.url, gettext("Original:"), obj.original_url, obj.original_url,
         )  # fmt: skip
 
-    @admin.display(description="For smaller screens")
+    @admin.display(description=_("For smaller screens"))
     def narrower_copies(self, obj: Image) -> str:
         if not obj.sizes:
-            return "None: the image is small enough as it is."
+            return gettext("None: the image is small enough as it is.")
         return format_html_join(
-            ", ", '<a href="{}">{} px wide</a>',
-            ((default_storage.url(size["file"]), size["width"]) for size in obj.sizes),
+            ", ", '<a href="{}">{}</a>',
+            ((default_storage.url(size["file"]),
+              gettext("%(width)s px wide") % {"width": size["width"]}) for size in obj.sizes),
         )  # fmt: skip
 
-    @admin.display(description="Size in pixels")
+    @admin.display(description=_("Size in pixels"))
     def dimensions(self, obj: Image) -> str:
         return f"{obj.width}×{obj.height}"
 
@@ -124,9 +129,11 @@ class ImageAdmin(admin.ModelAdmin):
                     continue  # listed already: the key protects it
                 protected.append(
                     format_html(
-                        'Article: <a href="{}">{}</a> (shows it in its body)',
+                        '{} <a href="{}">{}</a> {}',
+                        gettext("Article:"),
                         reverse("admin:newsroom_article_change", args=[article.pk]),
                         article.title,
+                        gettext("(shows it in its body)"),
                     )
                 )
         return deleted, counts, perms_needed, protected

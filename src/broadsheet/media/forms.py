@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
 
 from broadsheet.media.images import CONTENT_TYPES, Prepared, prepare
 from broadsheet.media.models import Image
@@ -11,9 +12,11 @@ class UploadForm(forms.ModelForm):
     """A new image: the file, checked and cleaned (``images.prepare``), and its words."""
 
     upload = forms.FileField(
-        label="Image file",
-        help_text="JPEG, PNG, GIF or WebP. Its metadata (camera, time, the place it was "
-        "taken) is removed before it is stored.",
+        label=_("Image file"),
+        help_text=_(
+            "JPEG, PNG, GIF or WebP. Its metadata (camera, time, the place it was "
+            "taken) is removed before it is stored."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(CONTENT_TYPES.values())}),
     )
 
@@ -30,7 +33,7 @@ class UploadForm(forms.ModelForm):
         cleaned = super().clean() or {}
         for name in ("alt_text", "caption", "credit"):
             if "\ufffd" in (cleaned.get(name) or ""):
-                self.add_error(name, "This was not sent as UTF-8 text: type it again.")
+                self.add_error(name, _("This was not sent as UTF-8 text: type it again."))
         return cleaned
 
     def clean_upload(self) -> UploadedFile:

@@ -19,6 +19,8 @@ from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 # Pillow's format name: (the stored file's extension, its Content-Type).
@@ -76,11 +78,11 @@ class Prepared:
     sizes: tuple[Encoded, ...] = ()
 
 
-NOT_AN_IMAGE = (
+NOT_AN_IMAGE = _(
     "This file is not a JPEG, PNG, GIF or WebP image, or it is damaged. "
     "Export it from your photo editor as one of those."
 )
-SVG = (
+SVG = _(
     "SVG images are not accepted: an SVG file can carry script that would run on the "
     "site. Export it as a PNG."
 )
@@ -92,8 +94,11 @@ def prepare(upload: IO[bytes], size: int) -> Prepared:
     limit = settings.BROADSHEET_IMAGE_MAX_BYTES
     if size > limit:
         raise ValidationError(
-            f"The file is {size / 2**20:.1f} MB; an image may be at most {limit / 2**20:g} MB "
-            "(BROADSHEET_IMAGE_MAX_MB). Make it smaller and upload it again.",
+            _(
+                "The file is %(size)s MB; an image may be at most %(limit)s MB "
+                "(BROADSHEET_IMAGE_MAX_MB). Make it smaller and upload it again."
+            )
+            % {"size": f"{size / 2**20:.1f}", "limit": f"{limit / 2**20:g}"},
             code="too_large",
         )
     head = upload.read(1024)
@@ -168,8 +173,10 @@ def _decoded(upload: IO[bytes]) -> Image.Image:
         image.seek(0)
     except (OSError, SyntaxError, ValueError, EOFError):
         raise ValidationError(
-            "The image is damaged or cut short: it could not be read to its end. "
-            "Upload the file again, or export it again from your photo editor.",
+            _(
+                "The image is damaged or cut short: it could not be read to its end. "
+                "Upload the file again, or export it again from your photo editor."
+            ),
             code="damaged",
         ) from None
     return image
@@ -182,12 +189,19 @@ def _pixel_limit() -> int:
 
 
 def _bomb(width: int = 0, height: int = 0, frames: int = 1) -> ValidationError:
-    said = (
-        f" ({width}×{height} pixels{f', {frames} frames' if frames > 1 else ''})" if width else ""
-    )
+    size = {"width": width, "height": height, "frames": frames}
+    if not width:
+        said = ""
+    elif frames > 1:
+        said = gettext(" (%(width)s×%(height)s pixels, %(frames)s frames)") % size
+    else:
+        said = gettext(" (%(width)s×%(height)s pixels)") % size
     return ValidationError(
-        f"The image is too large to open{said}: at most {_pixel_limit() // 10**6} "
-        "million pixels in all. Make it smaller and upload it again.",
+        gettext(
+            "The image is too large to open%(size)s: at most %(limit)s million pixels in "
+            "all. Make it smaller and upload it again."
+        )
+        % {"size": said, "limit": _pixel_limit() // 10**6},
         code="too_many_pixels",
     )
 

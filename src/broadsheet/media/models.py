@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Image(models.Model):
@@ -20,24 +21,32 @@ class Image(models.Model):
     # Narrower copies for smaller screens, narrowest first: [{"file", "width", "height"}].
     # Made from the original's bytes alone, so two images of the same original share them.
     sizes = models.JSONField(default=list, blank=True, editable=False)
-    size = models.PositiveIntegerField("bytes", editable=False)
+    size = models.PositiveIntegerField(_("bytes"), editable=False)
     alt_text = models.CharField(
+        _("alt text"),
         max_length=300,
-        help_text="What the image shows, for readers who cannot see it (screen readers, "
-        "images turned off). Say what matters to the story, not “photo of”.",
+        help_text=_(
+            "What the image shows, for readers who cannot see it (screen readers, "
+            "images turned off). Say what matters to the story, not “photo of”."
+        ),
     )
-    caption = models.CharField(max_length=500, blank=True)
+    caption = models.CharField(_("caption"), max_length=500, blank=True)
     credit = models.CharField(
-        max_length=200, blank=True, help_text="Who took or made it, and the agency: “Jane Doe/AP”."
+        _("credit"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who took or made it, and the agency: “Jane Doe/AP”."),
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", editable=False,
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+", editable=False,
     )  # fmt: skip
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
 
     def __str__(self) -> str:
         return f"{self.alt_text} ({self.width}×{self.height})"

@@ -12,13 +12,15 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from broadsheet.newsroom import actions
 from broadsheet.newsroom.models import Article, Author, Section, SiteSettings, Tag
 
 admin.site.site_header = "Broadsheet"
 admin.site.site_title = "Broadsheet"
-admin.site.index_title = "Newsroom"
+admin.site.index_title = _("Newsroom")
 admin.site.site_url = "/"
 
 
@@ -26,11 +28,11 @@ class StateFilter(admin.SimpleListFilter):
     """Status as readers meet it: a scheduled article whose time has come is published,
     though its stored status stays *Scheduled* (no job flips it; see ``live``)."""
 
-    title = "status"
+    title = _("status")
     parameter_name = "state"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("draft", "Draft"), ("scheduled", "Scheduled"), ("published", "Published")]
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [(status, Article.Status(status).label) for status in Article.Status.values]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet | None:
         live = Article.objects.live().values("pk")
@@ -65,10 +67,10 @@ class ArticleAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "lead_image", "body"]}),
-        ("Byline and source", {"fields": ["author", "source_name", "source_url"]}),
-        ("Filing", {"fields": ["section", "tags"]}),
+        (_("Byline and source"), {"fields": ["author", "source_name", "source_url"]}),
+        (_("Filing"), {"fields": ["section", "tags"]}),
         (
-            "Publication",
+            _("Publication"),
             {
                 "fields": [
                     "status",
@@ -79,21 +81,21 @@ class ArticleAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Preview", {"fields": ["preview"], "classes": ["collapse"]}),
+        (_("Preview"), {"fields": ["preview"], "classes": ["collapse"]}),
     ]
 
-    @admin.display(description="Status", ordering="status")
+    @admin.display(description=_("Status"), ordering="status")
     def state(self, obj: Article) -> str:
         if obj.status == Article.Status.DRAFT:
-            return "Draft"
-        return "Published" if obj.is_live else "Scheduled"
+            return str(Article.Status.DRAFT.label)
+        return str((Article.Status.PUBLISHED if obj.is_live else Article.Status.SCHEDULED).label)
 
-    @admin.display(description="Page")
+    @admin.display(description=_("Page"))
     def view_link(self, obj: Article) -> str:
-        label = "view" if obj.is_live else "preview"
+        label = gettext("view") if obj.is_live else gettext("preview")
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), label)
 
-    @admin.display(description="Preview of the saved body")
+    @admin.display(description=_("Preview of the saved body"))
     def preview(self, obj: Article) -> str:
         # body_html was sanitized by nh3 when the article was saved.
         return format_html('<div class="article-preview">{}</div>', mark_safe(obj.body_html))
@@ -102,10 +104,10 @@ class ArticleAdmin(admin.ModelAdmin):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "published_at" and field is not None:
             # The form's times are the site's, not the editor's computer's.
-            field.help_text = (
-                f"{db_field.help_text} In the site's time zone, "
-                f"{timezone.get_current_timezone_name()} (BROADSHEET_TIME_ZONE)."
-            )
+            zone = gettext("In the site's time zone, %(zone)s (BROADSHEET_TIME_ZONE).") % {
+                "zone": timezone.get_current_timezone_name()
+            }
+            field.help_text = f"{db_field.help_text} {zone}"
         return field
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
@@ -120,64 +122,105 @@ class ArticleAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change) -> None:
         actions.save_article(obj, actor=request.user)
 
-    @admin.action(description="Publish now (or at their scheduled time)", permissions=["change"])
+    @admin.action(description=_("Publish now (or at their scheduled time)"), permissions=["change"])
     def publish_now(self, request: HttpRequest, queryset: QuerySet) -> None:
-        for article in queryset:
-            actions.publish(article, actor=request.user)
-        messages.success(request, f"Published {queryset.count()} article(s).")
+        self._each(
+            request,
+            queryset,
+            actions.publish,
+            ngettext_lazy("Published %(count)s article.", "Published %(count)s articles.", "count"),
+        )
 
-    @admin.action(description="Return to draft", permissions=["change"])
+    @admin.action(description=_("Return to draft"), permissions=["change"])
     def make_draft(self, request: HttpRequest, queryset: QuerySet) -> None:
-        for article in queryset:
-            actions.unpublish(article, actor=request.user)
-        messages.success(request, f"Returned {queryset.count()} article(s) to draft.")
+        self._each(
+            request,
+            queryset,
+            actions.unpublish,
+            ngettext_lazy(
+                "Returned %(count)s article to draft.",
+                "Returned %(count)s articles to draft.",
+                "count",
+            ),
+        )
 
-    @admin.action(description="Close comments", permissions=["change"])
+    @admin.action(description=_("Close comments"), permissions=["change"])
     def close_comments(self, request: HttpRequest, queryset: QuerySet) -> None:
         change = partial(actions.set_comments_open, is_open=False)
-        self._each(request, queryset, change, "Closed comments on {n} article(s).")
+        self._each(
+            request,
+            queryset,
+            change,
+            ngettext_lazy(
+                "Closed comments on %(count)s article.",
+                "Closed comments on %(count)s articles.",
+                "count",
+            ),
+        )
 
-    @admin.action(description="Open comments", permissions=["change"])
+    @admin.action(description=_("Open comments"), permissions=["change"])
     def open_comments(self, request: HttpRequest, queryset: QuerySet) -> None:
         change = partial(actions.set_comments_open, is_open=True)
         self._each(
             request,
             queryset,
             change,
-            "Opened comments on {n} article(s), except where the site closes them some days "
-            "after publication (Site settings).",
+            ngettext_lazy(
+                "Opened comments on %(count)s article, except where the site closes them some "
+                "days after publication (Site settings).",
+                "Opened comments on %(count)s articles, except where the site closes them some "
+                "days after publication (Site settings).",
+                "count",
+            ),
         )
 
-    @admin.action(description="Hold every comment on these stories", permissions=["change"])
+    @admin.action(description=_("Hold every comment on these stories"), permissions=["change"])
     def hold_comments(self, request: HttpRequest, queryset: QuerySet) -> None:
         change = partial(actions.set_comment_policy, policy=Article.CommentPolicy.HOLD)
         self._each(
             request,
             queryset,
             change,
-            "Every new comment on {n} article(s) waits for a moderator, except staff's.",
+            ngettext_lazy(
+                "Every new comment on %(count)s article waits for a moderator, except staff's.",
+                "Every new comment on %(count)s articles waits for a moderator, except staff's.",
+                "count",
+            ),
         )
 
-    @admin.action(description="Back to the site's policy", permissions=["change"])
+    @admin.action(description=_("Back to the site's policy"), permissions=["change"])
     def follow_site_policy(self, request: HttpRequest, queryset: QuerySet) -> None:
         change = partial(actions.set_comment_policy, policy=Article.CommentPolicy.SITE)
-        held = SiteSettings.load().comment_policy == SiteSettings.CommentPolicy.HOLD
-        policy = "it holds every comment" if held else "it publishes comments at once"
-        self._each(
-            request,
-            queryset,
-            change,
-            f"Comments on {{n}} article(s) follow the site's policy again ({policy}).",
-        )
+        if SiteSettings.load().comment_policy == SiteSettings.CommentPolicy.HOLD:
+            said = ngettext_lazy(
+                "Comments on %(count)s article follow the site's policy again (it holds "
+                "every comment).",
+                "Comments on %(count)s articles follow the site's policy again (it holds "
+                "every comment).",
+                "count",
+            )
+        else:
+            said = ngettext_lazy(
+                "Comments on %(count)s article follow the site's policy again (it publishes "
+                "comments at once).",
+                "Comments on %(count)s articles follow the site's policy again (it publishes "
+                "comments at once).",
+                "count",
+            )
+        self._each(request, queryset, change, said)
 
     def _each(
-        self, request: HttpRequest, queryset: QuerySet, change: Callable[..., Article], said: str
+        self,
+        request: HttpRequest,
+        queryset: QuerySet,
+        change: Callable[..., Article],
+        said: Any,
     ) -> None:
-        """``change`` made to every chosen article by the editor, then ``said`` with their
-        number as ``{n}``."""
+        """``change`` made to every chosen article by the editor, then ``said`` (an
+        ``ngettext_lazy`` counting articles as ``count``) with their number."""
         for article in queryset:
             change(article, actor=request.user)
-        messages.success(request, said.format(n=queryset.count()))
+        messages.success(request, said % {"count": queryset.count()})
 
 
 @admin.register(Section)

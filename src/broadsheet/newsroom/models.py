@@ -33,24 +33,34 @@ class SiteSettings(SingletonModel):
     """The per-site choices editors change while the site runs (one row)."""
 
     class CommentPolicy(models.TextChoices):
-        PUBLISH = "publish", "Publish comments at once (after the spam checks)"
-        HOLD = "hold", "Hold every comment for review"
+        PUBLISH = "publish", _("Publish comments at once (after the spam checks)")
+        HOLD = "hold", _("Hold every comment for review")
 
-    site_name = models.CharField(max_length=100, default="Broadsheet")
-    tagline = models.CharField(max_length=200, blank=True, default="News and discussion")
+    site_name = models.CharField(_("site name"), max_length=100, default="Broadsheet")
+    tagline = models.CharField(
+        _("tagline"), max_length=200, blank=True, default="News and discussion"
+    )
     comment_policy = models.CharField(
-        max_length=10, choices=CommentPolicy.choices, default=CommentPolicy.PUBLISH
+        _("comment policy"),
+        max_length=10,
+        choices=CommentPolicy.choices,
+        default=CommentPolicy.PUBLISH,
     )
     close_comments_after_days = models.PositiveIntegerField(
+        _("close comments after days"),
         null=True,
         blank=True,
-        help_text="Close comments automatically this many days after publication. Empty: never.",
+        help_text=_("Close comments automatically this many days after publication. Empty: never."),
     )
     thread_depth = models.PositiveSmallIntegerField(
-        default=4, help_text="Deepest level of replies shown indented; deeper ones stay at it."
+        _("thread depth"),
+        default=4,
+        help_text=_("Deepest level of replies shown indented; deeper ones stay at it."),
     )
     comments_per_page = models.PositiveSmallIntegerField(
-        default=50, help_text="Top-level comments per page of a discussion."
+        _("comments per page"),
+        default=50,
+        help_text=_("Top-level comments per page of a discussion."),
     )
     # Said in the site's language: an operator who chose one they cannot read finds
     # the way back (each language's name is in its own script, settings.LANGUAGES).
@@ -66,11 +76,11 @@ class SiteSettings(SingletonModel):
     )
 
     class Meta:
-        verbose_name = "site settings"
-        verbose_name_plural = "site settings"
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
 
     def __str__(self) -> str:
-        return "Site settings"
+        return str(_("Site settings"))
 
     @classmethod
     def load(cls) -> SiteSettings:
@@ -85,16 +95,23 @@ class SiteSettings(SingletonModel):
 
 
 class Section(models.Model):
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
-    description = models.TextField(blank=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
+    description = models.TextField(_("description"), blank=True)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
     )
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         ordering = ["position", "name"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
 
     def __str__(self) -> str:
         return self.name
@@ -104,11 +121,13 @@ class Section(models.Model):
 
 
 class Tag(models.Model):
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
 
     def __str__(self) -> str:
         return self.name
@@ -120,20 +139,23 @@ class Tag(models.Model):
 class Author(models.Model):
     """A byline. Linked to a login when the writer has one; imported writers may not."""
 
-    name = models.CharField(max_length=150)
-    slug = models.SlugField(max_length=150, unique=True, allow_unicode=True)
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=150, unique=True, allow_unicode=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="author_profile",
     )
-    bio = models.TextField(blank=True)
-    email = models.EmailField(blank=True)
+    bio = models.TextField(_("bio"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
 
     def __str__(self) -> str:
         return self.name
@@ -144,9 +166,9 @@ class Author(models.Model):
 
 class Article(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SCHEDULED = "scheduled", "Scheduled"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLISHED = "published", _("Published")
 
     class BodyFormat(models.TextChoices):
         MARKDOWN = "markdown", "Markdown"
@@ -160,52 +182,74 @@ class Article(models.Model):
         HOLD = "hold", _("Hold every comment for review")
         PUBLISH = "publish", _("Publish comments at once (after the spam checks)")
 
-    title = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
-    summary = models.TextField(blank=True)
-    body = models.TextField(blank=True, help_text="Markdown.")
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=True)
+    summary = models.TextField(_("summary"), blank=True)
+    body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
     body_format = models.CharField(
-        max_length=10, choices=BodyFormat.choices, default=BodyFormat.MARKDOWN
+        _("body format"), max_length=10, choices=BodyFormat.choices, default=BodyFormat.MARKDOWN
     )
     body_html = models.TextField(blank=True, editable=False)
     author = models.ForeignKey(
-        Author, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+        Author,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
     )
     section = models.ForeignKey(
-        Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+        Section,
+        verbose_name=_("section"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
     )
-    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="articles")
     # PROTECT: an image a story leads with cannot be deleted from the library until
     # the story leads with another (or none); its page would lose it without a word.
     lead_image = models.ForeignKey(
         "media.Image",
+        verbose_name=_("lead image"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="lead_of",
-        help_text="Shown above the body, and in previews when the article is shared.",
+        help_text=_("Shown above the body, and in previews when the article is shared."),
     )
     source_name = models.CharField(
-        "source outlet", max_length=200, blank=True, help_text="Outlet this was republished from."
+        _("source outlet"),
+        max_length=200,
+        blank=True,
+        help_text=_("Outlet this was republished from."),
     )
-    source_url = models.URLField("source link", max_length=500, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    source_url = models.URLField(_("source link"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
     published_at = models.DateTimeField(
-        null=True, blank=True, help_text="Publication time; in the future for scheduled articles."
+        _("published at"),
+        null=True,
+        blank=True,
+        help_text=_("Publication time; in the future for scheduled articles."),
     )
-    comments_open = models.BooleanField(default=True)
+    comments_open = models.BooleanField(_("comments open"), default=True)
     comment_policy = models.CharField(
+        _("comment policy"),
         max_length=10,
         choices=CommentPolicy.choices,
         default=CommentPolicy.SITE,
-        help_text="Hold every comment for review on a heated story (an election night, a "
-        "court case) while the rest of the site publishes at once; or publish this one "
-        "story's comments at once where the site holds them all. Either way the spam "
-        "checks, word lists and link limit still apply, and staff comments are never held.",
+        help_text=_(
+            "Hold every comment for review on a heated story (an election night, a "
+            "court case) while the rest of the site publishes at once; or publish this one "
+            "story's comments at once where the site holds them all. Either way the spam "
+            "checks, word lists and link limit still apply, and staff comments are never held."
+        ),
     )
     # Approved comments, kept true by discussion.actions in the same transaction
     # as every status change.
-    comment_count = models.PositiveIntegerField(default=0, editable=False)
+    comment_count = models.PositiveIntegerField(_("comment count"), default=0, editable=False)
     # Bumped on every change of the article or its discussion: ETags and caches key on it.
     changed_at = models.DateTimeField(default=timezone.now, editable=False)
     # Where an imported article came from ("wxr:<site>#<post id>"), so that a
@@ -228,6 +272,8 @@ class Article(models.Model):
         # Closing, opening or holding a story's comments without editing the story:
         # what the Moderators group holds, from the moderation pages.
         permissions = [("moderate_discussion", "Can close, open or hold a story's comments")]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
 
     def __str__(self) -> str:
         return self.title
