@@ -161,7 +161,9 @@ def set_featured(comment: Comment, featured: bool) -> bool:
             return False
         if featured and current.status != Status.APPROVED:
             raise ValueError(_("Only a published comment can be featured."))
-        picked = Comment.objects.filter(article_id=comment.article_id, featured_at__isnull=False)
+        picked = Comment.objects.filter(
+            article_id=comment.article_id, status=Status.APPROVED, featured_at__isnull=False
+        )
         if featured and picked.count() >= FEATURED_MAX:
             raise ValueError(
                 _("This story already has %(count)s editors' picks: stop featuring one first.")
