@@ -45,6 +45,18 @@ def test_flags_authors_and_html(db):
     assert "<strong>bold</strong>" in post(9002).body_html
 
 
+def test_a_long_author_name_keeps_every_character(db, tmp_path):
+    # Up to 255 characters, as a WordPress import keeps them: the same commenter, copied
+    # between the two systems, keeps one name.
+    name = "Éditions du Café » " + "chroniques, liens et références — " * 6
+    assert 200 < len(name.strip()) <= 255
+    text = (SAMPLES / "disqus.xml").read_text()
+    path = tmp_path / "long.xml"
+    path.write_text(text.replace("<name>Jane Doe</name>", f"<name>{name}</name>"), "utf-8")
+    run_import("disqus", path, "--no-train", "--create-missing")
+    assert post(9001).author_name == name.strip()
+
+
 def test_replies_before_their_parents_and_orphans(wxr_site):
     output = run_import("disqus", SAMPLES / "disqus.xml", "--no-train")
     reply, parent = post(9005), post(9006)

@@ -47,7 +47,10 @@ class Comment(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COMMENT)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
 
-    author_name = models.CharField(max_length=200)
+    # 255: the most WordPress's own column (comment_author, 255 bytes) can hold, so that no
+    # name an import brings is cut; a pingback's is the linking post's whole title. The
+    # comment form has its own, smaller limit (COMMENT_NAME_MAX_LENGTH).
+    author_name = models.CharField(max_length=255)
     author_email = models.EmailField(max_length=254, blank=True)
     author_url = models.URLField(max_length=500, blank=True)
     user = models.ForeignKey(

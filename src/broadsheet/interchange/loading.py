@@ -56,6 +56,10 @@ def clean_ip(value: str) -> str | None:
     return str(address)
 
 
+# The longest commenter name stored: every name WordPress can hold (255 bytes).
+NAME_LENGTH: int = Comment._meta.get_field("author_name").max_length or 255
+
+
 def one_line(value: str) -> str:
     """A name or title as one line: a line break in it (an encoded ``&#13;`` in a WordPress
     name, say) becomes a space, as the comment form refuses names that hold one."""

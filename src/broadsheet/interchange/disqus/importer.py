@@ -38,6 +38,7 @@ from broadsheet.interchange.disqus.reader import Post, Survey, Thread, read, wor
 from broadsheet.interchange.loading import (
     BATCH,
     COMPARED_FIELDS,
+    NAME_LENGTH,
     CommentWriter,
     clean_ip,
     fit,
@@ -378,7 +379,7 @@ class DisqusImport:
         author = one_line(html.unescape(post.name or post.username)) or "Anonymous"
         record = ImportedComment(
             article_id=article_id,
-            author_name=fit(author, 200),
+            author_name=fit(author, NAME_LENGTH),
             author_email=fit(post.email, 254),
             ip_address=clean_ip(post.ip) if post.ip else None,
             body=post.message,

@@ -12,6 +12,7 @@ from broadsheet.discussion.querysets import disqus_alias
 from broadsheet.interchange import wpcontent
 from broadsheet.interchange.loading import (
     COMPARED_FIELDS,
+    NAME_LENGTH,
     CommentWriter,
     clean_ip,
     fit,
@@ -50,9 +51,6 @@ COMMENT_KIND: dict[str, str] = {
     "pingback": Comment.Kind.PINGBACK,
     "trackback": Comment.Kind.TRACKBACK,
 }
-
-# The longest commenter name stored; WordPress allows 245 characters.
-NAME_LENGTH: int = Comment._meta.get_field("author_name").max_length or 200
 
 
 class PostComments:
