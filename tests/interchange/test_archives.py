@@ -6,8 +6,10 @@ from __future__ import annotations
 import gzip
 import re
 import zipfile
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from broadsheet.discussion.actions import reserve_ids
@@ -114,6 +116,24 @@ def assert_one_site_with_every_id(base: int) -> None:
         "/2019/01/alpha/",
         "/2019/01/beta/",
     }
+
+
+def test_the_files_an_archive_holds_are_named_once_each(base, wordpress_com_zip, tmp_path):
+    err = StringIO()
+    call_command(
+        "import", "wxr", str(wordpress_com_zip), "--dry-run", stderr=err, stdout=StringIO()
+    )
+    first = err.getvalue().splitlines()[0]
+    assert first == (
+        f"{wordpress_com_zip} holds split.wordpress.2019-02-01.000.xml, "
+        "split.wordpress.2019-02-01.001.xml"
+    )
+    # A gzipped file holds one export, under the archive's own name: nothing to list.
+    packed = tmp_path / "forum-2019-all.xml.gz"
+    packed.write_bytes(gzip.compress((SAMPLES / "disqus.xml").read_bytes()))
+    err = StringIO()
+    call_command("import", "disqus", str(packed), "--dry-run", stderr=err, stdout=StringIO())
+    assert " holds " not in err.getvalue()
 
 
 def test_a_wordpress_com_zip_of_several_files_is_imported_as_one_site(base, wordpress_com_zip):

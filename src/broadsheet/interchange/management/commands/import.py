@@ -13,7 +13,7 @@ from tqdm import tqdm
 
 from broadsheet.interchange.jsonbackup import RestoreRefused
 from broadsheet.interchange.loading import rebuild_moderation, train_moderation
-from broadsheet.interchange.sources import unpack
+from broadsheet.interchange.sources import Packed, unpack
 from broadsheet.interchange.summary import Summary
 from broadsheet.interchange.xmlstream import BrokenFile, Repairs, Source
 
@@ -158,8 +158,11 @@ class Command(BaseCommand):
 
     def _unpacked(self, path: Path) -> list[Source]:
         files = unpack(path)
-        if files != [path]:
-            self.stderr.write(f"{path} holds {', '.join(str(f) for f in files)}")
+        # The members of a .zip archive, by their names in it (a gzipped file holds one,
+        # under the archive's own name).
+        members = [f.member for f in files if isinstance(f, Packed) and f.member]
+        if members:
+            self.stderr.write(f"{path} holds {', '.join(members)}")
         return files
 
     def _surveyed(
