@@ -231,6 +231,50 @@ def test_ampersands_cut_between_two_reads_are_read_as_whole(size):
     assert read + reader.feed(b"", final=True) == expected
 
 
+def test_a_cdata_end_the_export_did_not_escape_is_read_as_text(db, tmp_path):
+    # An export that wrote a post's text in CDATA without escaping "]]>" in it: a
+    # script's "//]]>" ends the section early, and libxml2 then refuses the file at
+    # the markup that follows (</script>, closing no element of the file's). WordPress's
+    # importer reads the text up to the element's end; so does this one.
+    script = '<script type="text/javascript">//<![CDATA[\nvar n = 1;\n//]]></script>'
+    text = (SAMPLES / "wordpress-1.2.xml").read_text()
+    text = text.replace("<![CDATA[Not ready yet.]]>", f"<![CDATA[Not ready yet.\n{script}]]>")
+    text = text.replace("<![CDATA[Fourth level.]]>", "<![CDATA[Fourth ]]> level ]]>]]>")
+    # WordPress's own escape, beside the unescaped ones, stays as it is.
+    text = text.replace("<![CDATA[Fifth level.]]>", "<![CDATA[Fifth ]]]]><![CDATA[> level.]]>")
+    old = tmp_path / "old.xml"
+    old.write_text(text, encoding="utf-8")
+    output = run_import("wxr", old, "--no-train")
+    assert "3 ']]>' inside text" in output
+    assert Article.objects.get(origin="wxr:https://gazette.example.com#11").body == (
+        f"Not ready yet.\n{script}"
+    )
+    assert Comment.objects.filter(body="Fourth ]]> level ]]>").exists()
+    assert Comment.objects.filter(body="Fifth ]]> level.").exists()
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 5, 8, 13, 64, 4096])
+def test_cdata_ends_cut_between_two_reads_are_read_as_whole(size):
+    document = (
+        b"<r><a x='1'>\n <![CDATA[//<![CDATA[ x //]]></script> & ]]> ]]>\n </a>"
+        # Mixed content: the section ends at its "]]>", the text after it is the element's.
+        b"<b><![CDATA[one]]> two &amp; three</b>"
+        # WordPress's escape, and a section in no element's whole text.
+        b"<c><![CDATA[ ]]]]><![CDATA[> ]]></c><d>t <![CDATA[ u ]]> v</d></r>"
+    )
+    expected = (
+        b"<r><a x='1'>\n <![CDATA[//<![CDATA[ x //]]]]><![CDATA[></script> & ]]]]><![CDATA[> ]]>"
+        b"\n </a><b><![CDATA[one]]> two &amp; three</b>"
+        b"<c><![CDATA[ ]]]]><![CDATA[> ]]></c><d>t <![CDATA[ u ]]> v</d></r>"
+    )
+    repairs = xmlstream.Repairs()
+    reader = xmlstream.Ampersands(repairs)
+    pieces = [document[i : i + size] for i in range(0, len(document), size)]
+    read = b"".join(reader.feed(piece, final=False) for piece in pieces)
+    assert read + reader.feed(b"", final=True) == expected
+    assert repairs.cdata_ends == 2
+
+
 def test_a_line_break_in_an_imported_name_or_title_becomes_a_space(db, tmp_path):
     # An encoded carriage return survives XML (which turns a raw one into \n): the form
     # refuses a name on two lines, and an export then import would change it.

@@ -46,6 +46,8 @@ class Repairs:
     # Bare "&" read as text, and HTML entity names read as their characters.
     ampersands: int = 0
     entities: int = 0
+    # "]]>" inside a CDATA section, read as text (the section runs to its element's end).
+    cdata_ends: int = 0
     # Bytes that are not UTF-8 in a file that says it is, read as Windows-1252.
     not_utf8: int = 0
     not_utf8_line: int = 0
@@ -69,6 +71,12 @@ class Repairs:
                 f"{self.ampersands} bare '&' read as text and {self.entities} HTML entity "
                 "names XML does not know (such as &nbsp;) read as the characters they stand "
                 "for, as WordPress's importer reads them."
+            )
+        if self.cdata_ends:
+            notes.append(
+                f"{self.cdata_ends} ']]>' inside text (a script's //]]> in a post, say) "
+                "that the file did not escape read as part of the text, as WordPress's "
+                "importer reads them."
             )
         if self.lines_before:
             where = "line 1" if self.lines_before == 1 else f"lines 1-{self.lines_before}"
@@ -288,13 +296,29 @@ class Ampersands:
     """Outside CDATA sections and comments, a bare ``&`` made ``&amp;`` and an HTML
     entity name XML does not know (``&nbsp;``, ``&hellip;``) made the characters it
     stands for: files that other tools wrote by hand have both, libxml2 refuses
-    them, and WordPress's importer reads them. Fed a file chunk by chunk, holding
-    back the few bytes at a chunk's end that the next chunk may complete.
+    them, and WordPress's importer reads them.
+
+    Inside a CDATA section that holds an element's whole text (``<tag><![CDATA[...]]>
+    </tag>``, as exports write every text), a ``]]>`` that does not end the element's
+    text is escaped (``]]]]><![CDATA[>``): exports that did not escape it themselves
+    hold a script's ``//]]>`` in a post, which ends the section early and makes the
+    rest of the post markup, and WordPress's importer reads the text to the element's
+    end. A ``]]>`` ends the section when the element's end tag follows it (after
+    blanks), or another section (WordPress's own escape), or when the next end tag of
+    that element is not right after a ``]]>`` (text after a section in mixed content).
+
+    Fed a file chunk by chunk, holding back the bytes at a chunk's end that the next
+    chunk may complete (for a ``]]>`` in a section, up to its element's end tag).
     """
 
     def __init__(self, repairs: Repairs) -> None:
         self.repairs = repairs
         self.closing = b""  # b"]]>" or b"-->" while inside a CDATA section or comment
+        # The end tag of the element whose whole text the open CDATA section holds
+        # (b"</content:encoded>"), when it does; else b"".
+        self.enclosing = b""
+        # The last bytes given out, where a section's element start tag is looked for.
+        self.recent = b""
         self.held = b""
 
     def feed(self, data: bytes, final: bool) -> bytes:
@@ -310,8 +334,18 @@ class Ampersands:
                 if found < 0:
                     keep = end if final else max(pos, end - len(self.closing) + 1)
                     return self._hold(out, data, pos, keep)
-                out.append(data[pos : found + len(self.closing)])
-                pos, self.closing = found + len(self.closing), b""
+                after = found + len(self.closing)
+                if self.closing == b"]]>" and self.enclosing:
+                    ends = self._ends_section(data, after, final)
+                    if ends is None:  # the next chunk tells
+                        return self._hold(out, data, pos, found)
+                    if not ends:
+                        out.append(data[pos:found] + b"]]]]><![CDATA[>")
+                        self.repairs.cdata_ends += 1
+                        pos = after
+                        continue
+                out.append(data[pos:after])
+                pos, self.closing = after, b""
                 continue
             if amp < pos:
                 amp = _find(data, b"&", pos)
@@ -323,6 +357,8 @@ class Ampersands:
                 if data.startswith((b"<![CDATA[", b"<!--"), bang):
                     self.closing = b"]]>" if data[bang + 2] == ord("[") else b"-->"
                     opening = 9 if self.closing == b"]]>" else 4
+                    if self.closing == b"]]>":
+                        self._enclosed_by(data, bang)
                     out.append(data[bang : bang + opening])
                     pos = bang + opening
                 elif not final and end - bang < len(b"<![CDATA["):
@@ -347,7 +383,56 @@ class Ampersands:
     def _hold(self, out: list[bytes], data: bytes, pos: int, keep: int) -> bytes:
         out.append(data[pos:keep])
         self.held = data[keep:]
-        return b"".join(out)
+        given = b"".join(out)
+        self.recent = (self.recent + given)[-_RECENT:]
+        return given
+
+    def _enclosed_by(self, data: bytes, bang: int) -> None:
+        """Note the element whose whole text the section opening at ``bang`` holds:
+        the start tag right before it; the same element's when the section continues
+        one just closed (``]]]]><![CDATA[>``); else none."""
+        if bang >= _RECENT and data[bang - 1] == 62:  # ">": the form exports write
+            if data.endswith(b"]]>", 0, bang):
+                return
+            lt = data.rfind(b"<", bang - _RECENT, bang)
+            name = data[lt + 1 : bang - 1]
+            if lt >= 0 and _PLAIN_NAME.fullmatch(name):  # no attributes: most often
+                self.enclosing = b"</" + name + b">"
+                return
+        if bang < _RECENT:  # near the chunk's start: with what was given before it
+            data = self.recent + data[:bang]
+            bang = len(data)
+        end = bang
+        while end and data[end - 1] in _BLANK:
+            end -= 1
+        if data.endswith(b"]]>", 0, end):
+            return  # a continuation: the element is the one before
+        lt = data.rfind(b"<", max(end - _RECENT, 0), end)
+        tag = _START_BEFORE.fullmatch(data, lt, end) if lt >= 0 else None
+        self.enclosing = b"</" + tag.group(1) + b">" if tag else b""
+
+    def _ends_section(self, data: bytes, after: int, final: bool) -> bool | None:
+        """Whether the ``]]>`` ending at ``after`` ends the open section (None: not
+        known until more of the file is read)."""
+        if data.startswith(self.enclosing, after):
+            return True  # as nearly every section ends
+        window = data[after : after + _BLANKS]
+        rest = window.lstrip()
+        whole = final or len(window) == _BLANKS
+        if rest or whole:
+            for follows in (self.enclosing, b"<![CDATA["):
+                if rest.startswith(follows):
+                    return True
+                if not whole and follows.startswith(rest):
+                    return None  # part of the tag so far
+        elif not whole:
+            return None  # blanks so far
+        # Text follows: the section ended early only if its element's end tag comes
+        # right after another "]]>" (the real end), before any other end of it.
+        close = data.find(self.enclosing, after)
+        if close < 0:
+            return True if final or len(data) - after > _HELD_MOST else None
+        return not data[after:close].rstrip().endswith(b"]]>")
 
     def _read(self, reference: re.Match[bytes] | None) -> bytes:
         if reference is None:
@@ -363,6 +448,17 @@ class Ampersands:
         self.repairs.entities += 1
         return b"".join(b"&#%d;" % ord(c) for c in characters)
 
+
+# How far back a CDATA section's element start tag is looked for, and how many blanks
+# may stand between a section's end and its element's end tag.
+_RECENT = 400
+_BLANKS = 200
+_BLANK = b" \t\r\n"
+_PLAIN_NAME = re.compile(rb"[A-Za-z_][\w.-]*(?::[\w.-]+)?")
+_START_BEFORE = re.compile(rb"<([A-Za-z_][\w.-]*(?::[\w.-]+)?)(?:\s[^<>]*)?(?<!/)>")
+# The most text held back waiting for a section's element to end: past it, the "]]>"
+# is taken as the section's end, as libxml2 takes it.
+_HELD_MOST = 64 << 20
 
 _REFERENCE = re.compile(rb"&(?:#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,8}|([A-Za-z][A-Za-z0-9]{0,40}));")
 _LONGEST_REFERENCE = 48
