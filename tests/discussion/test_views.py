@@ -61,8 +61,7 @@ def test_article_page_costs_the_same_queries_whatever_the_discussion_size(client
         post(article, f"deeper {i}", parent=child)
     big = queries_for(client, article.get_absolute_url())
     assert big == small
-    # The article, its tags, the site's settings and sections, the page's threads and
-    # their comments, the editors' picks, and the page cache's reads: none grows.
+    # A fixed handful, the editors' picks' one among them: none grows with the discussion.
     assert big <= 9
 
 
