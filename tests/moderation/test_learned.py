@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -18,6 +19,8 @@ from broadsheet.moderation.features import (
     featurize,
     normalise,
     vectorize,
+    word_column,
+    word_tokens,
 )
 from broadsheet.moderation.learned import SpamFilter
 from broadsheet.moderation.models import LearnedModel
@@ -210,6 +213,11 @@ def test_a_batch_is_featurized_as_each_comment_alone():
         assert X[row].data == pytest.approx(vector.values)
         # The reasons can name every word feature the comment has.
         assert set(vector.words.values()) <= set(vector.columns.tolist())
+        # Each word and pair is named by the column word_column gives it, hashed in
+        # one batch for speed (shape cues come through meta_column).
+        tokens = word_tokens(normalise(item.body))
+        for token in [*tokens, *(f"{a} {b}" for a, b in itertools.pairwise(tokens))]:
+            assert vector.words[token] == word_column(token), token
 
 
 def test_it_tells_spam_from_discussion_it_has_not_seen():
