@@ -156,3 +156,116 @@ def test_docs_describe_every_operation_and_status():
     for status in set().union(*STATUSES.values()):
         assert f"`{status}" in text, status
     assert "curl" in text and "http://127.0.0.1:8000/api/v1/" in text
+
+
+# -- the request schemas say what the form requires (found by Schemathesis: a request
+# valid by the document was refused, or one invalid by it was taken) ---------------
+
+
+def new_comment(document: dict) -> dict:
+    return document["components"]["schemas"]["NewComment"]
+
+
+def test_a_comment_without_a_name_is_invalid_by_the_document_too(client, article, document):
+    assert set(new_comment(document)["required"]) == {"author_name", "body"}
+    response = post_json(client, article, {"body": "No name."})
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"author_name"}
+
+
+@pytest.mark.parametrize("field", ["author_name", "body"])
+def test_text_of_only_white_space_is_invalid_by_the_document_too(client, article, document, field):
+    schema = new_comment(document)["properties"][field]
+    assert schema["minLength"] == 1
+    pattern = re.compile(schema["pattern"])
+    for blank in (" ", "\n\t", "\u3000\u2003", "\x1c"):
+        assert not pattern.search(blank), repr(blank)
+        payload = {"author_name": "Jo", "body": "Text.", field: blank}
+        assert set(post_json(client, article, payload).json()["errors"]) == {field}
+    assert pattern.search(" x\n")
+    edit = document["components"]["schemas"]["CommentEdit"]["properties"]["body"]
+    assert edit == new_comment(document)["properties"]["body"]
+
+
+def test_an_empty_address_is_no_address_in_the_document_too(client, article, document):
+    choices = new_comment(document)["properties"]["author_email"]["anyOf"]
+    assert {"const": ""} in choices and {"type": "null"} in choices
+    response = post_json(client, article, {"author_name": "Jo", "body": "x", "author_email": ""})
+    assert response.status_code == 201
+
+
+def test_reply_e_mails_need_an_address_in_the_document_too(client, article, document):
+    schema = new_comment(document)
+    assert schema["if"] == {
+        "required": ["notify_replies"],
+        "properties": {"notify_replies": {"const": True}},
+    }
+    assert schema["then"]["required"] == ["author_email"]
+    assert schema["then"]["properties"]["author_email"]["format"] == "email"
+    for address in (None, ""):
+        payload = {"author_name": "Jo", "body": "x", "notify_replies": True}
+        response = post_json(client, article, {**payload, "author_email": address})
+        assert set(response.json()["errors"]) == {"author_email"}
+
+
+def test_address_and_website_lengths_are_the_forms(client, article, document):
+    properties = new_comment(document)["properties"]
+    email = properties["author_email"]["anyOf"][0]
+    assert email["maxLength"] == 254
+    assert properties["author_url"]["maxLength"] == 500
+    url = "https://example.org/" + "a" * 480
+    ok = post_json(client, article, {"author_name": "Jo", "body": "x", "author_url": url})
+    assert ok.status_code == 201, ok.content
+    # The scheme added to an address given without one counts toward the limit.
+    for long in (url + "a", url.removeprefix("https://")[:-1] + "aaaaaaaa"):
+        payload = {"author_name": "Jo", "body": "x", "author_url": long}
+        assert set(post_json(client, article, payload).json()["errors"]) == {"author_url"}
+
+
+def test_parent_ids_are_positive_in_the_document_too(client, article, document):
+    assert new_comment(document)["properties"]["parent_id"]["minimum"] == 1
+    for parent in (0, -1):
+        payload = {"author_name": "Jo", "body": "x", "parent_id": parent}
+        assert set(post_json(client, article, payload).json()["errors"]) == {"parent_id"}
+
+
+def _evaluate(expression: str, answer: dict) -> str:
+    """An OpenAPI runtime expression on a response body, alone or inside {braces}."""
+
+    def one(text: str) -> str:
+        assert text.startswith("$response.body#/"), text
+        node = answer
+        for part in text.removeprefix("$response.body#/").split("/"):
+            node = node[part]
+        return str(node)
+
+    if expression.startswith("$"):
+        return one(expression)
+    return re.sub(r"\{(\$[^}]+)\}", lambda m: one(m.group(1)), expression)
+
+
+def test_links_lead_from_an_article_to_its_comments_and_from_a_post_to_its_edit(
+    client, article, document
+):
+    """The links the document declares work when followed, as a client (or Schemathesis's
+    stateful phase) follows them: the article's slug, the posted comment's id and token."""
+    paths = document["paths"]
+    got = client.get(f"{API}/articles/{article.slug}").json()
+    for link in paths["/articles/{slug}"]["get"]["responses"]["200"]["links"].values():
+        assert link["operationId"] in {"listComments", "postComment"}
+        assert _evaluate(link["parameters"]["slug"], got) == article.slug
+    posted = post_json(client, article, {"author_name": "Jo", "body": "Before."}).json()
+    links = paths["/articles/{slug}/comments"]["post"]["responses"]["201"]["links"]
+    assert {link["operationId"] for link in links.values()} == {"editComment", "deleteComment"}
+    edit = links["EditComment"]["parameters"]
+    url = comment_url(int(_evaluate(edit["path.id"], posted)))
+    authorization = _evaluate(edit["header.Authorization"], posted)
+    response = client.generic(
+        "PATCH", url, json.dumps({"body": "After."}), content_type="application/json",
+        HTTP_AUTHORIZATION=authorization,
+    )  # fmt: skip
+    assert response.status_code == 200, response.content
+    assert response.json()["body"] == "After."
+    delete = links["DeleteComment"]["parameters"]["header.Authorization"]
+    response = client.delete(url, HTTP_AUTHORIZATION=_evaluate(delete, posted))
+    assert response.status_code == 204

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from broadsheet.conf import conf
+from broadsheet.discussion.forms import CommentForm
 
 Schema = dict[str, Any]
 
@@ -27,7 +28,29 @@ _TIME_OR_NULL = {"type": ["string", "null"], "format": "date-time"}
 _URL = {"type": "string", "format": "uri"}
 
 
+# Some character other than white space, anywhere in the text.
+_SEEN = r"^[\s\S]*\S[\s\S]*$"
+
+
+def _form_limit(name: str) -> int:
+    limit = getattr(CommentForm.base_fields[name], "max_length", None)
+    assert isinstance(limit, int), name
+    return limit
+
+
+def _text(limit: int) -> Schema:
+    """A text the form requires: lengths count code points once outer white space is
+    trimmed, and text of nothing but white space is missing.
+
+    The pattern is anchored and spelled out where a bare ``\\S`` would do: Schemathesis
+    folds an unanchored pattern and the lengths into ``^\\S{1,n}$``, and would then
+    send no text with a space in it.
+    """
+    return {"type": "string", "minLength": 1, "maxLength": limit, "pattern": _SEEN}
+
+
 def _schemas() -> dict[str, Schema]:
+    email = {"type": "string", "format": "email", "maxLength": _form_limit("author_email")}
     public_comment: dict[str, Schema] = {
         "id": {"type": "integer"},
         "parent_id": {
@@ -107,18 +130,28 @@ def _schemas() -> dict[str, Schema]:
         "NewComment": {
             "type": "object",
             "additionalProperties": False,
-            "required": ["body"],
+            "required": ["author_name", "body"],
             "properties": {
-                "author_name": {"type": "string", "maxLength": conf.COMMENT_NAME_MAX_LENGTH},
+                "author_name": {
+                    **_text(conf.COMMENT_NAME_MAX_LENGTH),
+                    "description": "One line, with at least one character that can be seen.",
+                },
                 "author_email": {
-                    "type": ["string", "null"],
-                    "format": "email",
+                    # "" is an empty field of the web form: no address, as null is.
+                    "anyOf": [email, {"const": ""}, {"type": "null"}],
                     "description": "Never shown.",
                 },
-                "author_url": {"type": ["string", "null"], "format": "uri"},
-                "body": {"type": "string", "maxLength": conf.COMMENT_MAX_LENGTH},
+                "author_url": {
+                    "type": ["string", "null"],
+                    "maxLength": _form_limit("author_url"),
+                    "description": "An http or https address; one given without a scheme "
+                    "(example.org/me) is stored with https://, which counts toward the "
+                    "length. Empty or null: none.",
+                },
+                "body": _text(conf.COMMENT_MAX_LENGTH),
                 "parent_id": {
                     "type": ["integer", "null"],
+                    "minimum": 1,
                     "description": "An approved comment on the same article.",
                 },
                 "notify_replies": {
@@ -130,14 +163,20 @@ def _schemas() -> dict[str, Schema]:
                     "then.",
                 },
             },
-            "description": "author_name is required, and may not be a member of staff's "
-            "name (a 400 on author_name). Lengths count Unicode code points.",
+            # Replies are e-mailed to an address, which must then be given.
+            "if": {
+                "required": ["notify_replies"],
+                "properties": {"notify_replies": {"const": True}},
+            },
+            "then": {"required": ["author_email"], "properties": {"author_email": email}},
+            "description": "author_name may not be a member of staff's name (a 400 on "
+            "author_name). Lengths count Unicode code points.",
         },
         "CommentEdit": {
             "type": "object",
             "additionalProperties": False,
             "required": ["body"],
-            "properties": {"body": {"type": "string", "maxLength": conf.COMMENT_MAX_LENGTH}},
+            "properties": {"body": _text(conf.COMMENT_MAX_LENGTH)},
         },
         "Errors": _object(
             {
@@ -183,6 +222,20 @@ def _responses() -> dict[str, Schema]:
     }
 
 
+def _link(operation: str, **parameters: str) -> Schema:
+    return {"operationId": operation, "parameters": parameters}
+
+
+def _own(operation: str) -> Schema:
+    """The comment just posted, with its token in the header the operation's security
+    scheme names (an embedded runtime expression, as OpenAPI allows)."""
+    parameters = {
+        "path.id": "$response.body#/id",
+        "header.Authorization": "Bearer {$response.body#/edit_token}",
+    }
+    return _link(operation, **parameters)
+
+
 _SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
 _ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
 
@@ -207,7 +260,10 @@ def _paths() -> dict[str, Schema]:
                 "operationId": "getArticle",
                 "summary": "A published article and the state of its discussion.",
                 "responses": {
-                    "200": _json(_ref("Article"), "The article."),
+                    "200": _json(_ref("Article"), "The article.", links={
+                        "ListComments": _link("listComments", slug="$response.body#/slug"),
+                        "PostComment": _link("postComment", slug="$response.body#/slug"),
+                    }),
                     "304": _ref("NotModified", "responses"),
                     "404": _ref("NotFound", "responses"),
                 },
@@ -244,6 +300,8 @@ def _paths() -> dict[str, Schema]:
                         "Stored. Keep edit_token: it is not shown again.",
                         headers={"Location": {"schema": _URL,
                                               "description": "The comment's permalink."}},
+                        links={"EditComment": _own("editComment"),
+                               "DeleteComment": _own("deleteComment")},
                     ),
                     "400": _ref("BadRequest", "responses"),
                     "403": _json(_ref("Errors"), "Comments are closed, or the author is "
