@@ -127,6 +127,14 @@ def test_the_page_script_learns_where_a_comment_of_this_article_is(client, artic
     assert client.get(f"/c/{roots[3].pk}?on=x").status_code == 404
 
 
+@pytest.mark.parametrize("on", ["9" * 19, "9" * 40, "٣", "-1", "1.0", " 1", ""])
+def test_an_article_id_too_long_for_the_database_or_not_digits_is_404(client, article, on):
+    """Found by fuzzing with published word lists: SQLite cannot be asked about an
+    id past 64 bits, and a page that asked answered 500."""
+    comment = post(article, "Here.")
+    assert client.get(f"/c/{comment.pk}", {"on": on}).status_code == (302 if on == "" else 404)
+
+
 def test_posting_redirects_to_the_new_comment(client, article):
     response = submit(client, article, body="Hello from the form")
     comment = Comment.objects.get()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -30,6 +31,9 @@ from broadsheet.discussion.rendering import render_discussion
 from broadsheet.discussion.threads import ORDERS, load_page, thread_rank
 from broadsheet.newsroom.middleware import sets_site_language, use_site_language
 from broadsheet.newsroom.models import Article, SiteSettings
+
+# An article's id as the page script sends it: digits that fit a 64-bit integer.
+_ID = re.compile(r"[0-9]{1,18}")
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -268,7 +272,9 @@ def permalink(request: HttpRequest, pk: int) -> HttpResponse:
         if not comment.article.is_live or not (comment.is_visible or pk in own):
             raise Http404("No such comment.")
         return redirect(_comment_location(comment, SiteSettings.for_request(request), own))
-    if not on.isascii() or not on.isdigit():
+    # Bounded, as a database id is: a longer number is no article, and SQLite cannot
+    # even be asked about it (an OverflowError, where PostgreSQL finds nothing).
+    if not _ID.fullmatch(on):
         raise Http404("No such article.")
     shown = Comment.objects.filter(
         Q(status=Comment.Status.APPROVED) | Q(pk__in=own), article_id=int(on)
