@@ -163,6 +163,11 @@ PAGES: dict[str, Callable[[Site], tuple[Client, str, int]]] = {
     ),
     "article as staff": lambda s: (staff_client(), s.article.get_absolute_url(), 200),
     "not found": lambda s: (s.client, "/article/no-such-story/", 404),
+    "search results": lambda s: (s.client, "/search/?q=story+hello", 200),
+    "search results page 2": lambda s: (s.client, "/search/?q=story&page=2", 200),
+    "search with no results": lambda s: (s.client, "/search/?q=lighthouse", 200),
+    "empty search": lambda s: (s.client, "/search/", 200),
+    "search too long": lambda s: (s.client, "/search/?q=" + "x" * 201, 400),
 }
 
 
@@ -172,6 +177,23 @@ def test_page_is_valid_html(site_pages: Site, name: str):
     response = client.get(url)
     assert response.status_code == status, url
     check_page(response.content.decode())
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_has_the_search_box(site_pages: Site, name: str):
+    """In the masthead, a search landmark with a labelled box, sent without script."""
+    client, url, _status = PAGES[name](site_pages)
+    doc = check_page(client.get(url).content.decode())
+    masthead = doc.find(".//header[@class='masthead']")
+    assert masthead is not None
+    form = masthead.find(".//form[@role='search']")
+    assert form is not None, name
+    assert form.get("action") == "/search/" and form.get("method") == "get"
+    box = form.find(".//input[@name='q']")
+    assert box is not None and box.get("type") == "search"
+    label = form.find(f".//label[@for='{box.get('id')}']")
+    assert label is not None and label.text
+    assert form.find(".//button[@type='submit']") is not None
 
 
 def test_article_pages_show_what_they_are_checked_for(site_pages: Site):

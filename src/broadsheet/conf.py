@@ -104,6 +104,11 @@ TUNABLES: dict[str, Tunable] = {
     "PASSWORD_RESETS_PER_HOUR": Tunable(
         3, "Password reset e-mails sent to one address, and asked for from one, in an hour."
     ),
+    "SEARCHES_PER_MINUTE": Tunable(
+        30,
+        "Searches one address may make in a minute before the search page asks it to wait "
+        "(0: no limit).",
+    ),
     "MIN_SECONDS_TO_POST": Tunable(2, "Least seconds between loading the form and posting it."),
     "MAX_FORM_AGE_DAYS": Tunable(
         3, "A form posted more days than this after it was served is held for review."

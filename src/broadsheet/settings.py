@@ -160,6 +160,7 @@ INSTALLED_APPS = [
     "broadsheet.interchange",
     "broadsheet.api",
     "broadsheet.notifications",
+    "broadsheet.search",
 ]
 
 MIDDLEWARE = [

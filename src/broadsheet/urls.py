@@ -8,6 +8,7 @@ from broadsheet.discussion import views as discussion_views
 from broadsheet.newsroom import sitemaps
 from broadsheet.newsroom import views as newsroom_views
 from broadsheet.notifications.urls import moderator_patterns
+from broadsheet.search import views as search_views
 
 handler404 = "broadsheet.newsroom.views.not_found"
 
@@ -36,6 +37,7 @@ urlpatterns = [
     # these are most of them. None of them matches another list's address.
     path("", include((newsroom_patterns, "newsroom"))),
     path("", include((discussion_patterns, "discussion"))),
+    path("search/", search_views.results, name="search"),
     # Browsers ask for it on every page that names no icon, the admin's included.
     # Uploaded images (broadsheet.media); a front proxy may serve these itself.
     path("media/", include("broadsheet.media.urls")),

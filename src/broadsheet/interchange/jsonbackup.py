@@ -43,6 +43,7 @@ from broadsheet.interchange.xmlstream import BrokenFile
 from broadsheet.media import backup as media_backup
 from broadsheet.media.models import Image
 from broadsheet.newsroom import actions as newsroom_actions
+from broadsheet.newsroom import indexing
 from broadsheet.newsroom.models import (
     Article,
     Author,
@@ -373,17 +374,19 @@ def restore(
     _check_empty()
     run = _Restore(backup, summary=summary, without_blocks=without_blocks)
     run.reset_sequences = not dry_run
-    for section, record, _line in _records(path):
-        if section == "site":
-            _restore_site(record)
-            continue
-        if section not in SECTIONS:
-            continue
-        progress(1)
-        summary.count(section, "found")
-        if outcome := getattr(run, section)(record):
-            summary.count(section, outcome)
-    run.finish()
+    # The articles are indexed for search together at the end, in the site's language.
+    with indexing.deferred():
+        for section, record, _line in _records(path):
+            if section == "site":
+                _restore_site(record)
+                continue
+            if section not in SECTIONS:
+                continue
+            progress(1)
+            summary.count(section, "found")
+            if outcome := getattr(run, section)(record):
+                summary.count(section, outcome)
+        run.finish()
     return run.comment_ids
 
 

@@ -14,6 +14,7 @@ from django.utils.module_loading import import_string
 
 from broadsheet.conf import conf
 from broadsheet.markup import render_article, sanitize_html
+from broadsheet.newsroom import indexing
 from broadsheet.newsroom.models import (
     FORMER_KINDS,
     Article,
@@ -60,6 +61,7 @@ def save_article(article: Article, *, actor=None) -> Article:
         if article.pk is not None and not article._state.adding:
             before = Article.objects.select_for_update().filter(pk=article.pk).first()
         _store(article)
+        indexing.index_articles([article.pk])
         if before is not None and before.slug != article.slug and _has_been_shown(before):
             _keep_old_address(article, before.slug)
         if changes := _discussion_changes(before, article):
@@ -167,12 +169,18 @@ def filing_changed(
             _redraw(instance, menu=True)
     elif before != now:
         _redraw(instance, menu=_in_menu(instance, before) or _in_menu(instance, now))
+        name = SHOWN_FIELDS[type(instance)].index("name")
+        if before[name] != now[name]:
+            # Its name is searched for in the articles filed under it.
+            indexing.index_articles(indexing.filed_under(instance))
 
 
 def filing_gone(sender, instance: Section | Tag | Author, **kwargs) -> None:
     """A receiver (before a section, tag or byline is deleted, while its articles can
-    still be found): their pages lose its name."""
+    still be found): their pages lose its name, and so does the search index once it
+    is gone (``indexing.filing_removed``)."""
     _redraw(instance, menu=_in_menu(instance, _shown(instance)))
+    instance._search_articles = indexing.filed_under(instance)  # type: ignore[union-attr]
 
 
 def filing_renamed(sender, instance: Section | Tag | Author, raw: bool = False, **kwargs) -> None:
@@ -271,6 +279,9 @@ def save_site_settings(site: SiteSettings, *, actor=None) -> SiteSettings:
     with transaction.atomic():
         before = SiteSettings.objects.select_for_update().filter(pk=site.pk).first()
         site.save()
+        if before is not None and before.language != site.language:
+            # PostgreSQL's index stems words by the site's language.
+            indexing.revectorize(indexing.text_search_config(site.language))
         said = [
             f"{field.verbose_name.capitalize()}: {_said(before, field.name)} → "
             f"{_said(site, field.name)}."
@@ -316,8 +327,10 @@ def import_article(
     """
     article.body_html = sanitize_html(body_html)
     article.changed_at = timezone.now()
-    with transaction.atomic():
+    # Indexed once, with its tags, when this ends (or when the import's block does).
+    with transaction.atomic(), indexing.deferred():
         _store(article)
+        indexing.index_articles([article.pk])
         if tags is not None:
             article.tags.set(tags)
         paths = list(dict.fromkeys(redirects))

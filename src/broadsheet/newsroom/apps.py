@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save, pre_delete, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 # The group an operator puts the newsroom's writers and editors in (docs/editing.md),
 # made by ``migrate`` beside the Moderators group (moderation.apps.create_staff_groups):
@@ -28,6 +28,7 @@ class NewsroomConfig(AppConfig):
             filing_gone,
             filing_renamed,
         )
+        from broadsheet.newsroom.indexing import filing_removed, tags_changed
 
         # Before a delete, while a tag's articles can still be found.
         for model in ("Section", "Tag", "Author"):
@@ -36,3 +37,9 @@ class NewsroomConfig(AppConfig):
             post_save.connect(filing_changed, sender=sender, dispatch_uid=f"filing-saved-{model}")
             pre_delete.connect(filing_gone, sender=sender, dispatch_uid=f"filing-gone-{model}")
             pre_delete.connect(filing_deleted, sender=sender, dispatch_uid=f"filing-slugs-{model}")
+            post_delete.connect(
+                filing_removed, sender=sender, dispatch_uid=f"filing-unsearched-{model}"
+            )
+        from broadsheet.newsroom.models import Article
+
+        m2m_changed.connect(tags_changed, sender=Article.tags.through, dispatch_uid="tags-search")

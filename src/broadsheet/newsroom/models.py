@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -400,3 +401,36 @@ FORMER_KINDS: dict[type[models.Model], str] = {
     Tag: FormerSlug.Kind.TAG,
     Author: FormerSlug.Kind.AUTHOR,
 }
+
+
+class DocumentVectorField(SearchVectorField):
+    """PostgreSQL's ``tsvector``. SQLite searches its own full-text table instead
+    (``newsroom_searchdocument_fts``, made by migration 0008), and keeps this column
+    as an empty text one: one model serves both databases."""
+
+    def db_type(self, connection) -> str:
+        return "tsvector" if connection.vendor == "postgresql" else "text"
+
+
+class SearchDocument(models.Model):
+    """What readers can search for in an article: its words, folded (case, accents and
+    vowel points set aside) and split by ``newsroom.indexing``, which keeps every
+    article's row in step with it. Drafts have one too: the search shows live articles
+    only, so a scheduled one is found from the minute it goes live.
+
+    SQLite indexes these columns in an FTS5 table that triggers keep in step with this
+    one; PostgreSQL in ``vector``, weighted by column, under a GIN index (migration 0008).
+    """
+
+    article = models.OneToOneField(
+        Article, primary_key=True, on_delete=models.CASCADE, related_name="search_document"
+    )
+    title = models.TextField()
+    summary = models.TextField(blank=True)
+    # The article's section, tags and byline.
+    names = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    vector = DocumentVectorField(null=True, editable=False)
+
+    def __str__(self) -> str:
+        return f"search document of article {self.article_id}"

@@ -93,8 +93,8 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 def robots(request: HttpRequest) -> HttpResponse:
     """What crawlers may read: the articles and archives, not the staff pages, the
-    API or the comment forms (every comment is on its article's page), and where the
-    sitemaps are."""
+    API, the comment forms (every comment is on its article's page) or the search,
+    and where the sitemaps are."""
     sitemap = request.build_absolute_uri(reverse("sitemap-index"))
     lines = [
         "User-agent: *",
@@ -102,6 +102,8 @@ def robots(request: HttpRequest) -> HttpResponse:
         "Disallow: /moderation/",
         "Disallow: /api/",
         "Disallow: /c/",
+        # Endless pages of any words: crawlers find every article through the sitemaps.
+        "Disallow: /search/",
         "",
         f"Sitemap: {sitemap}",
     ]

@@ -50,6 +50,7 @@ from broadsheet.interchange.loading import (
 from broadsheet.interchange.summary import Summary
 from broadsheet.interchange.xmlstream import Source
 from broadsheet.newsroom import actions as newsroom_actions
+from broadsheet.newsroom import indexing
 from broadsheet.newsroom.models import Article, Redirect
 
 
@@ -112,6 +113,11 @@ class DisqusImport:
         return (thread.forum if thread else "") or self.forum
 
     def run(self) -> None:
+        # The articles are indexed for search together, when the import ends.
+        with indexing.deferred():
+            self._run()
+
+    def _run(self) -> None:
         for thread in self.survey.unnamed:
             self.summary.count("threads", "found")
             self.summary.count("threads", "errors")

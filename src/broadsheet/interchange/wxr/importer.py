@@ -36,6 +36,7 @@ from broadsheet.interchange.wxr.uploads import Uploads
 from broadsheet.interchange.xmlstream import Source
 from broadsheet.markup import web_url
 from broadsheet.newsroom import actions as newsroom_actions
+from broadsheet.newsroom import indexing
 from broadsheet.newsroom.models import Article, Author
 
 _ARTICLE_FIELDS = (
@@ -99,6 +100,11 @@ class WxrImport:
             )  # fmt: skip
 
     def run(self) -> None:
+        # The articles are indexed for search together, when the import ends.
+        with indexing.deferred():
+            self._run()
+
+    def _run(self) -> None:
         if self.keep_ids and self.survey.highest_comment_id:
             # Each comment keeps its WordPress id where no comment has had it, so its
             # old address (/2016/12/hello/#comment-42) still finds it (docs/import-export.md).

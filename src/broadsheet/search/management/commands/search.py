@@ -1,0 +1,59 @@
+"""``broadsheet search rebuild|check``: the search index from the shell."""
+
+from __future__ import annotations
+
+import sys
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from tqdm import tqdm
+
+from broadsheet.newsroom import indexing
+from broadsheet.newsroom.models import Article, SearchDocument
+
+
+class Command(BaseCommand):
+    help = "Rebuild or check the site search's index."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+        sub.required = True
+        rebuild = sub.add_parser(
+            "rebuild",
+            help="Index every article anew (after a restore by hand, or when `check` "
+            "finds a fault). Readers can search while it runs; it is one transaction.",
+        )
+        rebuild.add_argument(
+            "--dry-run", action="store_true", help="Index, report, and keep nothing."
+        )
+        sub.add_parser("check", help="Say whether every article is indexed and the index is sound.")
+
+    def handle(self, *args, action: str, **options) -> None:
+        if action == "check":
+            self.check_index()
+        else:
+            self.rebuild(dry_run=options["dry_run"])
+
+    def rebuild(self, *, dry_run: bool) -> None:
+        total = Article.objects.count()
+        before = SearchDocument.objects.count()
+        bar = tqdm(total=total, unit=" articles", file=sys.stderr, disable=None, leave=False)
+        with bar, transaction.atomic():
+            written = indexing.rebuild(progress=bar.update)
+            if dry_run:
+                transaction.set_rollback(True)
+        said = "would index" if dry_run else "indexed"
+        self.stdout.write(
+            f"Search index: {total} article(s) found, {said} {written}; "
+            f"{before} document(s) were there before."
+        )
+
+    def check_index(self) -> None:
+        problems = indexing.check()
+        if problems:
+            raise CommandError(
+                "The search index is not sound: "
+                + "; ".join(problems)
+                + ". Run `broadsheet search rebuild`."
+            )
+        self.stdout.write(f"Search index: {SearchDocument.objects.count()} article(s), sound.")

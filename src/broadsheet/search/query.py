@@ -1,0 +1,198 @@
+"""A reader's search: the words it looks for, and the live articles that hold them,
+best first.
+
+Every word the reader typed must be in an article (in its headline, summary, body,
+section, tags or byline); the last one may also begin a longer word. Nothing the
+reader types is an operator: quotes, ``*``, ``-``, ``:``, parentheses, ``NEAR``,
+``OR`` are punctuation or words like any other, and each word goes to the database
+quoted (SQLite) or as a parameter of its own (PostgreSQL).
+
+Ranked by relevance, the headline weighing most, then the summary, the names it is
+filed under and the body; among equals, the newer first.
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import reduce
+from typing import Any
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import F
+from django.utils import timezone
+
+from broadsheet.newsroom import indexing
+from broadsheet.newsroom.models import Article
+
+# A query longer than this is refused (the search box holds no more).
+MAX_LENGTH = 200
+# Words past these are not searched for (and the reader is told).
+MAX_WORDS = 12
+# The last word matches the beginnings of longer words from this length on: shorter
+# beginnings match too much to help.
+PREFIX_FROM = 3
+
+# SQLite's bm25() and PostgreSQL's ts_rank weights, in the index's column order
+# (title, summary, names, body); PostgreSQL takes them as D, C, B, A.
+SQLITE_WEIGHTS = (10.0, 4.0, 2.0, 1.0)
+POSTGRES_WEIGHTS = [0.1, 0.2, 0.4, 1.0]
+
+
+@dataclass(frozen=True)
+class Query:
+    terms: tuple[str, ...]
+    # The term that also matches longer words beginning with it, if any.
+    prefix: str | None = None
+    # Words typed past MAX_WORDS, not searched for.
+    dropped: int = 0
+
+    @classmethod
+    def parse(cls, text: str) -> Query:
+        typed = indexing.words(text)
+        terms = tuple(dict.fromkeys(typed))
+        dropped = max(0, len(terms) - MAX_WORDS)
+        terms = terms[:MAX_WORDS]
+        last = typed[-1] if typed else ""
+        prefix = last if len(last) >= PREFIX_FROM and last in terms else None
+        return cls(terms=terms, prefix=prefix, dropped=dropped)
+
+
+@dataclass
+class Results:
+    """The live articles ``query`` finds, as a paginator's list: ``count()`` and slices
+    of ``Article``, best first, each with its author and section."""
+
+    query: Query
+    # The site's language: PostgreSQL stems the query's words as it stemmed the index's.
+    language: str
+    now: datetime = field(default_factory=timezone.now)
+    _count: int | None = None
+    _engine: Any = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self._backend().count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Article]:
+        if not isinstance(index, slice):
+            raise TypeError("Results are read a page (a slice) at a time.")
+        start, stop = index.start or 0, index.stop
+        if stop is None or stop <= start:
+            return []
+        return self._backend().page(start, stop - start)
+
+    def stems(self) -> dict[str, list[str]]:
+        """What the database makes of each term (its stems, on PostgreSQL), for
+        highlighting the words it matched."""
+        return self._backend().stems()
+
+    def _backend(self) -> Any:
+        if self._engine is None:
+            if indexing.on_postgres():
+                config = indexing.text_search_config(self.language)
+                self._engine = _Postgres(self.query, self.now, config)
+            else:
+                self._engine = _Sqlite(self.query, self.now)
+        return self._engine
+
+
+class _Sqlite:
+    def __init__(self, query: Query, now: datetime) -> None:
+        self.query = query
+        self.now = now
+
+    def _match(self) -> str:
+        # Each term quoted as an FTS5 string: inside quotes nothing is an operator.
+        return " ".join(
+            '"' + term.replace('"', '""') + '"' + ("*" if term == self.query.prefix else "")
+            for term in self.query.terms
+        )
+
+    def _where(self) -> tuple[str, list]:
+        fts = indexing.FTS_TABLE
+        sql = (
+            f"FROM {fts} JOIN newsroom_article a ON a.id = {fts}.rowid "
+            f"WHERE {fts} MATCH %s AND a.status IN (%s, %s) AND a.published_at <= %s"
+        )
+        params = [
+            self._match(),
+            Article.Status.PUBLISHED,
+            Article.Status.SCHEDULED,
+            connection.ops.adapt_datetimefield_value(self.now),
+        ]
+        return sql, params
+
+    def count(self) -> int:
+        where, params = self._where()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) {where}", params)
+            return cursor.fetchone()[0]
+
+    def page(self, offset: int, limit: int) -> list[Article]:
+        where, params = self._where()
+        weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT a.id {where} ORDER BY bm25({indexing.FTS_TABLE}, {weights}), "
+                "a.published_at DESC, a.id DESC LIMIT %s OFFSET %s",
+                [*params, limit, offset],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        found = Article.objects.select_related("author", "section").in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found]
+
+    def stems(self) -> dict[str, list[str]]:
+        return {term: [term] for term in self.query.terms}
+
+
+class _Postgres:
+    def __init__(self, query: Query, now: datetime, config: str) -> None:
+        self.query = query
+        self.now = now
+        self.config = config
+
+    def _tsquery(self) -> SearchQuery:
+        def one(term: str) -> SearchQuery:
+            if term == self.query.prefix:
+                # A word holds letters, digits and marks only; quoted all the same.
+                quoted = "'" + term.replace("'", "''") + "':*"
+                return SearchQuery(quoted, config=self.config, search_type="raw")
+            return SearchQuery(term, config=self.config, search_type="plain")
+
+        return reduce(operator.and_, (one(term) for term in self.query.terms))
+
+    def _found(self):
+        return Article.objects.filter(
+            status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED],
+            published_at__lte=self.now,
+            search_document__vector=self._tsquery(),
+        )
+
+    def count(self) -> int:
+        return self._found().count()
+
+    def page(self, offset: int, limit: int) -> list[Article]:
+        rank = SearchRank(F("search_document__vector"), self._tsquery(), weights=POSTGRES_WEIGHTS)
+        found = (
+            self._found()
+            .select_related("author", "section")
+            .annotate(rank=rank)
+            .order_by("-rank", "-published_at", "-id")
+        )
+        return list(found[offset : offset + limit])
+
+    def stems(self) -> dict[str, list[str]]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT t, tsvector_to_array(to_tsvector(%s::regconfig, t)) "
+                "FROM unnest(%s::text[]) AS t",
+                [self.config, list(self.query.terms)],
+            )
+            return {term: list(lexemes) for term, lexemes in cursor.fetchall()}

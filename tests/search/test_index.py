@@ -1,0 +1,184 @@
+"""The search index keeps in step with the articles: edits, deletions, tags and the
+names articles are filed under, imports, restores, the site's language, and an
+upgrade that finds articles already there. Run on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from broadsheet.newsroom import actions, indexing
+from broadsheet.newsroom.models import Article, Author, SearchDocument, Section, SiteSettings, Tag
+from tests.conftest import make_article
+from tests.interchange.conftest import SAMPLES, run_export, run_import
+from tests.interchange.test_roundtrip import wipe
+from tests.search.conftest import found
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_edited_article_is_found_by_its_new_words_only(client):
+    article = make_article(title="Old headline", slug="story", body="About the ferry.")
+    article.title = "New headline"
+    article.body = "About the tram."
+    actions.save_article(article)
+    assert found(client, "tram") == ["New headline"]
+    assert found(client, "ferry") == []
+    assert found(client, "old") == []
+
+
+def test_a_deleted_article_leaves_the_index(client):
+    article = make_article(title="Doomed story", slug="doomed")
+    keep = make_article(title="Doomed no more", slug="kept")
+    article.delete()
+    assert found(client, "doomed") == ["Doomed no more"]
+    assert not SearchDocument.objects.filter(pk=article.pk).exists()
+    Article.objects.filter(pk=keep.pk).delete()  # a queryset's delete too
+    assert found(client, "doomed") == []
+    assert SearchDocument.objects.count() == 0
+    if connection.vendor == "sqlite":
+        assert indexing.check() == []
+
+
+def test_tags_set_after_saving_are_searched_and_their_renames_and_deletion_follow(client):
+    article = make_article(title="A quiet week", slug="quiet")
+    tag = Tag.objects.create(name="Lighthouses", slug="lighthouses")
+    article.tags.add(tag)
+    assert found(client, "lighthouses") == ["A quiet week"]
+    tag.name = "Beacons"
+    tag.save()
+    assert found(client, "beacons") == ["A quiet week"]
+    assert found(client, "lighthouses") == []
+    # From the tag's side: cleared, then added again.
+    tag.articles.clear()
+    assert found(client, "beacons") == []
+    tag.articles.add(article)
+    assert found(client, "beacons") == ["A quiet week"]
+    tag.delete()
+    assert found(client, "beacons") == []
+    assert found(client, "quiet") == ["A quiet week"]
+
+
+def test_a_renamed_or_deleted_section_or_byline_follows(client):
+    section = Section.objects.create(name="Harbourside", slug="harbourside")
+    author = Author.objects.create(name="Dana Writer", slug="dana")
+    make_article(title="A quiet week", slug="quiet", section=section, author=author)
+    section.name = "Waterfront"
+    section.save()
+    assert found(client, "waterfront") == ["A quiet week"]
+    assert found(client, "harbourside") == []
+    author.delete()
+    section.delete()
+    assert found(client, "waterfront") == []
+    assert found(client, "dana") == []
+    assert found(client, "quiet") == ["A quiet week"]
+
+
+def test_a_wordpress_import_is_searchable_without_its_drafts(client):
+    run_import("wxr", SAMPLES / "wordpress-1.2.xml", "--no-train")
+    assert "Tom & Jerry’s election: a story" in found(client, "election")
+    assert found(client, "עולם") == ["שלום עולם"]
+    assert found(client, "draft progress") == []  # "A draft in progress" is a draft
+    assert found(client, "coming soon") == []  # scheduled
+    assert SearchDocument.objects.count() == Article.objects.count()
+    # A second run updates in place: one document an article.
+    run_import("wxr", SAMPLES / "wordpress-1.2.xml", "--no-train")
+    assert SearchDocument.objects.count() == Article.objects.count()
+
+
+def test_an_import_indexes_its_articles_together(monkeypatch):
+    batches = []
+    write = indexing._write
+
+    def counting(ids, config):
+        batches.append(len(ids))
+        return write(ids, config)
+
+    monkeypatch.setattr(indexing, "_write", counting)
+    run_import("wxr", SAMPLES / "wordpress-1.2.xml", "--no-train")
+    assert batches == [Article.objects.count()]
+
+
+def test_a_disqus_import_indexes_the_articles_it_makes(client):
+    run_import("disqus", SAMPLES / "disqus.xml", "--no-train", "--create-missing")
+    assert Article.objects.exists()
+    assert SearchDocument.objects.count() == Article.objects.count()
+
+
+def test_a_json_restore_is_searchable(client, tmp_path):
+    run_import("wxr", SAMPLES / "wordpress-1.2.xml", "--no-train")
+    before = found(client, "election")
+    backup = tmp_path / "backup.json"
+    backup.write_text(run_export("json"), encoding="utf-8")
+    wipe()
+    assert found(client, "election") == []
+    run_import("json", backup, "--no-train")
+    assert found(client, "election") == before
+    assert found(client, "עולם") == ["שלום עולם"]
+    assert SearchDocument.objects.count() == Article.objects.count()
+
+
+def test_a_dry_run_import_leaves_no_document(client):
+    run_import("wxr", SAMPLES / "wordpress-1.2.xml", "--no-train", "--dry-run")
+    assert SearchDocument.objects.count() == 0
+
+
+def test_rebuild_mends_an_index_that_went_astray(client):
+    make_article(title="Harbour news", slug="harbour")
+    make_article(title="Tram news", slug="tram")
+    # Rows lost behind the actions' backs (a restore by hand, say).
+    SearchDocument.objects.all().delete()
+    assert found(client, "news") == []
+    out = StringIO()
+    with pytest.raises(CommandError, match="2 article"):
+        call_command("search", "check", stdout=out)
+    call_command("search", "rebuild", "--dry-run", stdout=out)
+    assert "would index 2" in out.getvalue()
+    assert SearchDocument.objects.count() == 0
+    call_command("search", "rebuild", stdout=out)
+    assert "indexed 2" in out.getvalue()
+    assert sorted(found(client, "news")) == ["Harbour news", "Tram news"]
+    call_command("search", "check", stdout=out)
+    assert "2 article(s), sound" in out.getvalue()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's full-text table")
+def test_rebuild_makes_missing_sqlite_triggers_again(client):
+    make_article(title="Harbour news", slug="harbour")
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TRIGGER {indexing.FTS_TABLE}_insert")
+    with pytest.raises(CommandError, match="trigger"):
+        call_command("search", "check", stdout=StringIO())
+    call_command("search", "rebuild", stdout=StringIO())
+    call_command("search", "check", stdout=StringIO())
+    make_article(title="Tram news", slug="tram")
+    assert sorted(found(client, "news")) == ["Harbour news", "Tram news"]
+
+
+def test_postgresql_stems_words_in_the_sites_language(client):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite searches word for word, whatever the language")
+    make_article(title="Councillors voted on the elections", slug="vote")
+    assert found(client, "voting election") == ["Councillors voted on the elections"]
+    # Hebrew has no stemmer: words are searched as written, and the index follows.
+    site = SiteSettings.load()
+    site.language = "he"
+    actions.save_site_settings(site)
+    assert found(client, "voting election") == []
+    assert found(client, "voted elections") == ["Councillors voted on the elections"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_upgrade_indexes_the_articles_a_site_already_has(client):
+    make_article(title="Written before search", slug="before", body="A *harbour* story.")
+    executor = MigrationExecutor(connection)
+    executor.migrate([("newsroom", "0008_field_names")])
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert found(client, "harbour") == ["Written before search"]
+    assert indexing.check() == []
