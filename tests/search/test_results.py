@@ -370,3 +370,20 @@ def test_a_hebrew_site_searches_in_hebrew_right_to_left(client):
     check_page(page)
     _status, page = search(client, "")
     assert "יש להקליד מילה אחת או יותר בתיבת החיפוש" in page
+
+
+def test_no_script_attack_runs_from_a_query_or_a_found_article(client):
+    """The attack corpus, as queries and as the headline and summary a search marks."""
+    from tests.attacks import breakouts, corpus, script_risks
+
+    texts = [attack.text for attack in corpus()] + breakouts()
+    for n, text in enumerate(texts[::20]):
+        make_article(title=f"{text[:250]} harbour", slug=f"attack-{n}", summary=f"{text} harbour")
+    risky = {}
+    for text in [*texts[::7], "harbour"]:
+        response = client.get("/search/", {"q": text[:MAX_LENGTH]})
+        assert response.status_code == 200
+        if risks := script_risks(response.content.decode()):
+            risky[text] = risks
+    assert not risky
+    assert len(titles(search(client, "harbour")[1])) == 10

@@ -117,8 +117,11 @@ class _Sqlite:
 
     def _where(self) -> tuple[str, list]:
         fts = indexing.FTS_TABLE
+        # CROSS JOIN: SQLite's planner keeps the tables in this order, the full-text
+        # match first; left to itself it may walk every live article and ask the
+        # full-text table about each.
         sql = (
-            f"FROM {fts} JOIN newsroom_article a ON a.id = {fts}.rowid "
+            f"FROM {fts} CROSS JOIN newsroom_article a ON a.id = {fts}.rowid "
             f"WHERE {fts} MATCH %s AND a.status IN (%s, %s) AND a.published_at <= %s"
         )
         params = [

@@ -19,8 +19,7 @@ def make_index(apps, schema_editor):
             schema_editor.execute(statement)
     elif vendor == "postgresql":
         schema_editor.execute(
-            "CREATE INDEX newsroom_searchdocument_vector_idx "
-            "ON newsroom_searchdocument USING gin (vector)"
+            f"CREATE INDEX {indexing.GIN_INDEX} ON newsroom_searchdocument USING gin (vector)"
         )
 
 
@@ -31,7 +30,7 @@ def drop_index(apps, schema_editor):
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
         schema_editor.execute(f"DROP TABLE IF EXISTS {indexing.FTS_TABLE}")
     elif vendor == "postgresql":
-        schema_editor.execute("DROP INDEX IF EXISTS newsroom_searchdocument_vector_idx")
+        schema_editor.execute(f"DROP INDEX IF EXISTS {indexing.GIN_INDEX}")
 
 
 def index_existing(apps, schema_editor):
@@ -53,6 +52,7 @@ def index_existing(apps, schema_editor):
         site = SiteSettings.objects.filter(pk=1).first()
         config = indexing.text_search_config(site.language if site else "en")
         SearchDocument.objects.update(vector=indexing.vectors(config))
+        indexing.settle_postgres_index()
 
 
 class Migration(migrations.Migration):
