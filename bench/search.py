@@ -61,9 +61,7 @@ HEBREW = _split(
     "דיור מים נהר דוח תוכנית רחוב ספרייה בית חולים שוק מעבורת פארק מוזיאון פסטיבל מזג "
     "אוויר לילה שבוע שנה אנשים שר של את על עם לא גם אבל כי הוא היא"
 )
-SYLLABLES = _split(
-    "ba be bi bo bu da de di do ka ke ki ko la le li lo ma me mi mo na ne ni no ra re ri ro sa se si so ta te ti to va ve vi"
-)  # noqa: E501
+SYLLABLES = [consonant + vowel for consonant in "bdklmnrstv" for vowel in "aeio"]
 
 
 def vocabulary(rng: random.Random, size: int) -> list[str]:
