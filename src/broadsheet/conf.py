@@ -25,7 +25,9 @@ TUNABLES: dict[str, Tunable] = {
         15, "Minutes during which a commenter may edit or delete."
     ),
     "COMMENT_MAX_LENGTH": Tunable(10_000, "Longest comment body accepted, in characters."),
-    "COMMENT_NAME_MAX_LENGTH": Tunable(100, "Longest author name accepted."),
+    "COMMENT_NAME_MAX_LENGTH": Tunable(
+        100, "Longest author name accepted; at most 255, the column's size."
+    ),
     "ARTICLES_PER_PAGE": Tunable(10, "Articles per page of the front page and archives."),
     "FEED_ITEMS": Tunable(
         20, "Entries in each feed (articles, or comments), the newest; older ones drop off."

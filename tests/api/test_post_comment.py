@@ -401,3 +401,17 @@ def test_text_nested_too_deep_to_be_shown_is_refused_not_hidden(client, article,
     fine = post_json(client, article, new(body="> " * 30 + "all there"))
     assert fine.status_code == 201
     assert "all there" in Comment.objects.get().body_html
+
+
+def test_a_name_limit_set_past_the_column_stops_at_the_column(client, article, settings):
+    # An operator's larger limit would have PostgreSQL refuse the row (a 500) after
+    # the comment was accepted; the column's 255 is the most a name can be.
+    settings.BROADSHEET_COMMENT_NAME_MAX_LENGTH = 300
+    longest = "N" * 255
+    assert post_json(client, article, {"author_name": longest, "body": "Hi"}).status_code == 201
+    refused = post_json(client, article, {"author_name": longest + "N", "body": "Hi"})
+    assert refused.status_code == 400 and "author_name" in errors_of(refused)
+    assert list(Comment.objects.values_list("author_name", flat=True)) == [longest]
+    schema = client.get("/api/v1/openapi.json").json()
+    new_comment = schema["components"]["schemas"]["NewComment"]["properties"]["author_name"]
+    assert new_comment["maxLength"] == 255

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from broadsheet.conf import conf
-from broadsheet.discussion.forms import CommentForm
+from broadsheet.discussion.forms import CommentForm, name_limit
 
 Schema = dict[str, Any]
 
@@ -133,7 +133,7 @@ def _schemas() -> dict[str, Schema]:
             "required": ["author_name", "body"],
             "properties": {
                 "author_name": {
-                    **_text(conf.COMMENT_NAME_MAX_LENGTH),
+                    **_text(name_limit()),
                     "description": "One line, with at least one character that can be seen.",
                 },
                 "author_email": {

@@ -94,6 +94,14 @@ def seconds_since_stamp(stamp: str) -> float | None:
     return time.time() - float(served)
 
 
+def name_limit() -> int:
+    """The longest name a reader may give: the site's ``COMMENT_NAME_MAX_LENGTH``, but
+    never more than the column holds (an operator who set 300 would otherwise have
+    PostgreSQL refuse the comment, and SQLite keep what imports cannot)."""
+    column = Comment._meta.get_field("author_name").max_length or 0
+    return min(conf.COMMENT_NAME_MAX_LENGTH, column)
+
+
 def _limit(field: forms.Field, limit: int) -> None:
     field.validators.append(MaxLengthValidator(limit))
     field.widget.attrs["maxlength"] = str(limit)
@@ -142,7 +150,7 @@ class CommentForm(forms.Form):
         self.user = user
         # Limits are tunables read now, not when this module was imported.
         _limit(self.fields["body"], conf.COMMENT_MAX_LENGTH)
-        _limit(self.fields["author_name"], conf.COMMENT_NAME_MAX_LENGTH)
+        _limit(self.fields["author_name"], name_limit())
         self.fields["author_name"].required = self.is_anonymous
         attrs = {"author_name": "name", "author_email": "email", "author_url": "url"}
         for name, autocomplete in attrs.items():
