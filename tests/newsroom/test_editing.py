@@ -276,6 +276,12 @@ def test_deleting_a_section_says_its_articles_stay_without_one(editor_client):
     assert client.get("/section/transport/").status_code == 404
 
 
+def test_deleting_a_section_by_an_id_no_database_holds_says_it_does_not_exist(editor_client):
+    # Past 64 bits, SQLite refused the count of its articles with an error (a 500).
+    answer = editor_client.get("/admin/newsroom/section/99999999999999999999999/delete/")
+    assert answer.status_code == 302 and answer["Location"] == "/admin/"
+
+
 def test_closing_and_opening_comments_from_the_list_says_what_it_did(editor_client):
     client = Client()
     articles = [make_article(), make_article()]

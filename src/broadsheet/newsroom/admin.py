@@ -233,8 +233,9 @@ class SectionAdmin(admin.ModelAdmin):
         # Its articles are not deleted with it (they lose their section): say so.
         extra_context = {
             **(extra_context or {}),
+            # An id a database can hold (SQLite refuses one past 64 bits with an error).
             "filed_articles": Article.objects.filter(section_id=object_id).count()
-            if object_id.isdigit()
+            if object_id.isascii() and object_id.isdigit() and int(object_id) < 2**63
             else 0,
         }
         return super().delete_view(request, object_id, extra_context)
