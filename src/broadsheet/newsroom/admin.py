@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from broadsheet.newsroom import actions
+from broadsheet.newsroom import actions, indexing
 from broadsheet.newsroom.models import Article, Author, Section, SiteSettings, Tag
 
 admin.site.site_header = "Broadsheet"
@@ -121,6 +121,12 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         actions.save_article(obj, actor=request.user)
+
+    def changeform_view(self, *args: Any, **kwargs: Any):
+        # The article is saved, then its tags: indexed for search once, when both are,
+        # where each step indexed it again.
+        with indexing.deferred():
+            return super().changeform_view(*args, **kwargs)
 
     @admin.action(description=_("Publish now (or at their scheduled time)"), permissions=["change"])
     def publish_now(self, request: HttpRequest, queryset: QuerySet) -> None:

@@ -285,7 +285,7 @@ def tags_changed(
     # From the tag's side: ``pk_set`` holds articles; a clear names none, so they
     # are noted before it.
     if action == "pre_clear":
-        instance._search_articles = list(instance.articles.values_list("pk", flat=True))
+        instance._search_articles = filed_under(instance)
     elif action == "post_clear":
         index_articles(getattr(instance, "_search_articles", []))
     elif action in ("post_add", "post_remove"):
