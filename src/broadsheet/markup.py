@@ -9,7 +9,11 @@ passes through nh3 (Ammonia) so that only the listed tags and attributes survive
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
+from html import escape, unescape
+from itertools import count
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -138,15 +142,102 @@ def render_comment(text: str) -> str:
     return _clean(_comment_parser().render(text), COMMENT_TAGS, "nofollow ugc noopener")
 
 
-def render_article(text: str) -> str:
-    return _clean(_article_parser().render(text), ARTICLE_TAGS, "noopener")
+def render_article(
+    text: str, pictures: Mapping[str, Picture] | None = None, *, first_on_screen: bool = False
+) -> str:
+    """HTML for an article's Markdown body; its images of the library (``pictures``)
+    fitted to the reader's screen (``fit_pictures``)."""
+    html = _clean(_article_parser().render(text), ARTICLE_TAGS, "noopener")
+    return fit_pictures(html, pictures or {}, first_on_screen=first_on_screen)
 
 
-def sanitize_html(html: str) -> str:
+def sanitize_html(
+    html: str, pictures: Mapping[str, Picture] | None = None, *, first_on_screen: bool = False
+) -> str:
     """Clean HTML that arrives as HTML (imported WordPress posts). Elements nested
     past ``nesting.NESTING_LIMIT`` lose their tags, not their text: the sanitizer
     takes time in the square of the depth."""
-    return _clean(limit_nesting(html), ARTICLE_TAGS, "noopener")
+    cleaned = _clean(limit_nesting(html), ARTICLE_TAGS, "noopener")
+    return fit_pictures(cleaned, pictures or {}, first_on_screen=first_on_screen)
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A library image as a body's ``<img>`` shows it: the size of the file it names,
+    and the copies of the picture a browser may fetch in its place, narrowest first,
+    each an address and its width in pixels, up to that file (the file alone when it
+    has no narrower copy)."""
+
+    width: int
+    height: int
+    copies: tuple[tuple[str, int], ...]
+
+
+# The width a body image is drawn at, for a browser choosing among its copies: the
+# page's column (44rem inside a 46rem page) or the screen less the page's margins.
+# A picture narrower than that is drawn at its own width, and a browser then takes
+# the picture itself whatever this says: no copy of it is wider.
+BODY_IMAGE_SIZES = "(min-width: 46rem) 44rem, calc(100vw - 2rem)"
+# The only values these attributes may have, which ``fit_pictures`` writes.
+_PICTURE_VALUES = {"sizes": BODY_IMAGE_SIZES, "loading": "lazy", "decoding": "async"}
+_PICTURE_ATTRIBUTES = {**_ATTRIBUTES, "img": _ATTRIBUTES["img"] | {"srcset", *_PICTURE_VALUES}}
+# An <img> as nh3 writes it: every attribute double-quoted, a quote inside escaped.
+_IMG = re.compile(r'<img((?:\s[a-z-]+="[^"]*")*)\s*/?>')
+_IMG_ATTRIBUTE = re.compile(r'\s([a-z-]+)="([^"]*)"')
+_CANDIDATE_WIDTH = re.compile(r"[1-9][0-9]*w")
+
+
+def fit_pictures(html: str, pictures: Mapping[str, Picture], *, first_on_screen: bool) -> str:
+    """Cleaned HTML whose ``<img>`` showing a library image (``pictures``, by the
+    address the body gives) lists the picture's narrower copies (``srcset``, with
+    the width it is drawn at), so that a phone fetches one fit for its screen; is
+    given the picture's size when it has none, so that the text does not move when
+    it arrives; and is decoded aside. Each is fetched only as it nears the screen,
+    except the body's first image when ``first_on_screen`` (no lead image above it).
+    Other images, another site's, stay as they are.
+
+    The sanitizer runs again, allowing these attributes on ``<img>`` alone, with the
+    values written here, and a ``srcset`` only of the library copies ``pictures``
+    name: what a body said of them itself was dropped by the first cleaning."""
+    if not pictures:
+        return html
+    addresses = {address for picture in pictures.values() for address, _ in picture.copies}
+    order = count()
+
+    def fitted(match: re.Match[str]) -> str:
+        first = next(order) == 0
+        attributes = {name: unescape(value) for name, value in _IMG_ATTRIBUTE.findall(match[1])}
+        picture = pictures.get(attributes.get("src", ""))
+        if picture is None:
+            return match[0]
+        if "width" not in attributes and "height" not in attributes:
+            attributes.update(width=str(picture.width), height=str(picture.height))
+        if len(picture.copies) > 1:
+            attributes["srcset"] = ", ".join(f"{url} {width}w" for url, width in picture.copies)
+            attributes["sizes"] = BODY_IMAGE_SIZES
+        if not (first and first_on_screen):
+            attributes["loading"] = "lazy"
+        attributes["decoding"] = "async"
+        said = "".join(f' {name}="{escape(value)}"' for name, value in attributes.items())
+        return f"<img{said}>"
+
+    def checked(element: str, attribute: str, value: str) -> str | None:
+        if attribute == "srcset":
+            candidates = [candidate.split() for candidate in value.split(",")]
+            listed = all(
+                len(c) == 2 and c[0] in addresses and _CANDIDATE_WIDTH.fullmatch(c[1])
+                for c in candidates
+            )
+            return value if listed else None
+        if attribute in _PICTURE_VALUES:
+            return value if value == _PICTURE_VALUES[attribute] else None
+        return _checked_attribute(element, attribute, value)
+
+    return clean_until_stable(
+        _IMG.sub(fitted, html), tags=ARTICLE_TAGS, attributes=_PICTURE_ATTRIBUTES,
+        url_schemes=_URL_SCHEMES, link_rel="noopener", filter_style_properties=_STYLE_PROPERTIES,
+        attribute_filter=checked,
+    )  # fmt: skip
 
 
 def web_url(url: str) -> str:
@@ -163,12 +254,21 @@ def web_url(url: str) -> str:
     return url if parts.scheme.lower() in ("http", "https") and named else ""
 
 
-# An attribute that holds an address, as nh3 writes it (always double-quoted).
-_ADDRESS = re.compile(r'(?<=\s)(href|src)="([^"]*)"')
+# An attribute that holds addresses, as nh3 writes it (always double-quoted).
+_ADDRESS = re.compile(r'(?<=\s)(href|src|srcset)="([^"]*)"')
 
 
 def absolute_links(html: str, page: str) -> str:
     """Stored HTML with its links and images made absolute, read from ``page`` (an
     absolute address): a feed reader or a mail program shows it far from the site,
-    where a bare path (a quote's link to the comment it quotes) leads nowhere."""
-    return _ADDRESS.sub(lambda m: f'{m[1]}="{urljoin(page, m[2])}"', html)
+    where a bare path (a quote's link to the comment it quotes) leads nowhere. An
+    image's ``srcset`` gets each of its copies' addresses made absolute."""
+
+    def absolute(match: re.Match[str]) -> str:
+        if match[1] != "srcset":
+            return f'{match[1]}="{urljoin(page, match[2])}"'
+        candidates = [candidate.split() for candidate in match[2].split(",")]
+        listed = ", ".join(" ".join([urljoin(page, c[0]), *c[1:]]) for c in candidates if c)
+        return f'srcset="{listed}"'
+
+    return _ADDRESS.sub(absolute, html)

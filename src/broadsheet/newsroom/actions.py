@@ -8,12 +8,15 @@ from typing import Any
 from urllib.parse import unquote
 
 from django.db import transaction
+from django.db.models import Manager, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from broadsheet.conf import conf
 from broadsheet.markup import render_article, sanitize_html
+from broadsheet.media.models import Image
+from broadsheet.media.pictures import pictures
 from broadsheet.newsroom import indexing
 from broadsheet.newsroom.models import (
     FORMER_KINDS,
@@ -69,17 +72,47 @@ def save_article(article: Article, *, actor=None) -> Article:
     return article
 
 
-def render_body(article: Article) -> str:
+def render_body(article: Article, *, images: Manager | None = None) -> str:
     """The HTML an article's page shows, made from its body and sanitized: Markdown
     rendered, a WordPress post laid out as its import laid it out (blank lines made
     paragraphs, shortcodes expanded: sanitizing alone would run its paragraphs
     together), other HTML as written. The WordPress layout is the function
-    ``BROADSHEET_WORDPRESS_HTML_RENDERER`` names: newsroom does not import the importers."""
+    ``BROADSHEET_WORDPRESS_HTML_RENDERER`` names: newsroom does not import the importers.
+
+    Its images of the library list their narrower copies (``markup.fit_pictures``),
+    looked up with ``images`` (a migration's manager), else ``Image.objects``."""
+    shown = pictures(article.body, images)
+    # With no lead image, the body's first image is at the top of the page.
+    first = {"first_on_screen": article.lead_image_id is None}
     if article.body_format != Article.BodyFormat.HTML:
-        return render_article(article.body)
+        return render_article(article.body, shown, **first)
     if article.from_wordpress:
-        return sanitize_html(import_string(conf.WORDPRESS_HTML_RENDERER)(article.body))
-    return sanitize_html(article.body)
+        laid_out = import_string(conf.WORDPRESS_HTML_RENDERER)(article.body)
+        return sanitize_html(laid_out, shown, **first)
+    return sanitize_html(article.body, shown, **first)
+
+
+def image_changed(sender, instance: Image, raw: bool = False, update_fields=None, **kwargs) -> None:
+    """A receiver (after a library image is added, changed or removed): the bodies that
+    show its files are rendered again, since their stored HTML lists the picture's
+    copies. An article written before its image was uploaded or restored gets them;
+    one whose image is gone loses them."""
+    if raw or (update_fields is not None and not {"file", "web_file", "sizes"} & update_fields):
+        return
+    showing = Q()
+    for name in (instance.file, instance.web_file):
+        if name:
+            showing |= Q(body__contains=name)
+    if not showing:
+        return
+    fields = ["body", "body_format", "body_html", "origin", "lead_image"]
+    with transaction.atomic():
+        for article in Article.objects.select_for_update().filter(showing).only(*fields):
+            html = render_body(article)
+            if html != article.body_html:
+                Article.objects.filter(pk=article.pk).update(
+                    body_html=html, changed_at=timezone.now()
+                )
 
 
 def _has_been_shown(article: Article) -> bool:

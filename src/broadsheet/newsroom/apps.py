@@ -27,6 +27,7 @@ class NewsroomConfig(AppConfig):
             filing_deleted,
             filing_gone,
             filing_renamed,
+            image_changed,
         )
         from broadsheet.newsroom.indexing import filing_removed, tags_changed
 
@@ -43,3 +44,7 @@ class NewsroomConfig(AppConfig):
         from broadsheet.newsroom.models import Article
 
         m2m_changed.connect(tags_changed, sender=Article.tags.through, dispatch_uid="tags-search")
+        # A body's stored HTML lists the copies of the library images it shows.
+        image = "media.Image"
+        post_save.connect(image_changed, sender=image, dispatch_uid="image-saved-bodies")
+        post_delete.connect(image_changed, sender=image, dispatch_uid="image-deleted-bodies")

@@ -138,16 +138,23 @@ def comment_text(comment: Comment, address: Callable[[int], str] | None = None) 
 _SITE_RELATIVE = re.compile(r'(?<=\s)(href|src)="(/(?!/)[^"]*)"')
 
 
+# The narrower copies a body's library image lists (markup.fit_pictures), which the
+# file does not carry: WordPress makes its own from the attachment.
+_COPIES = re.compile(r'\s(?:srcset|sizes)="[^"]*"')
+
+
 def article_html(article: Article, base: str = "") -> str:
     """The body WordPress gets. An imported article's is its body as it came, but for
     the library's image addresses an import with ``--uploads`` put in it; a Markdown
-    article's is its rendered HTML with its site-relative addresses. Both made
-    absolute on ``base``: on another host a bare ``/media/…`` leads nowhere."""
+    article's is its rendered HTML with its site-relative addresses, without its
+    images' copies. Both made absolute on ``base``: on another host a bare
+    ``/media/…`` leads nowhere."""
     if article.body_format == Article.BodyFormat.HTML:
         return _library_addresses(article.body, base) if base else article.body
+    html = _COPIES.sub("", article.body_html)
     if not base:
-        return article.body_html
-    return _SITE_RELATIVE.sub(lambda m: f'{m[1]}="{base}{m[2]}"', article.body_html)
+        return html
+    return _SITE_RELATIVE.sub(lambda m: f'{m[1]}="{base}{m[2]}"', html)
 
 
 def _library_addresses(html_text: str, base: str) -> str:
