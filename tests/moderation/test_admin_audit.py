@@ -36,7 +36,7 @@ def test_a_settings_change_in_the_admin_is_audited(client, editor):
     url = f"/admin/moderation/moderationsettings/{rules.pk}/change/"
     assert client.post(url, data).status_code == 302
     entry = AuditEntry.objects.get(action=AuditEntry.Action.SETTINGS)
-    assert entry.actor == editor and entry.note == "max links 2 → 5"
+    assert entry.actor == editor and entry.note == "most links 2 → 5"
     # A threshold is filed as the Filter page files it.
     threshold = AuditEntry.objects.get(action=AuditEntry.Action.THRESHOLDS)
     assert threshold.note == "hold threshold 0.5 → 0.4"

@@ -224,3 +224,36 @@ def test_an_editor_works_in_a_hebrew_admin(client, article, hebrew):
         {"alt_text": "x", "upload": SimpleUploadedFile("a.jpg", b"not a picture")},
     )
     assert "הקובץ אינו תמונת JPEG" in refused.content.decode()
+
+
+def test_a_moderator_works_in_a_hebrew_admin(client, article, hebrew):
+    from django.contrib.auth import get_user_model
+
+    from broadsheet.moderation.models import ModerationSettings, Report, WordRule
+
+    held = post(article, "ממתינה.", author_name="דנה")
+    Report.objects.create(comment=held, reason=Report.Reason.ABUSE, reporter_key="k" * 64)
+    WordRule.objects.create(phrase="casino", list=WordRule.List.BLOCK)
+    client.force_login(get_user_model().objects.create_superuser("mo", "mo@example.org", "pw"))
+    index = client.get("/admin/").content.decode()
+    assert "ניהול תגובות" in index and "כללים ברשימות המילים" in index and "רשומות היומן" in index
+    assert "תור ניהול התגובות" in index  # the way to the queue
+    rules = client.get("/admin/moderation/wordrule/").content.decode()
+    assert "ביטוי" in rules and "תיוק כספאם" in rules and "Phrase" not in rules
+    refused = client.post("/admin/moderation/wordrule/add/", {"phrase": "*a*", "list": "hold"})
+    assert "‏„*a*” רחב מדי: כלל עם * צריך לפחות 3 אותיות" in refused.content.decode()
+    settings_page = client.get(
+        f"/admin/moderation/moderationsettings/{ModerationSettings.load().pk}/change/"
+    ).content.decode()
+    assert "ציון נלמד" in settings_page and "סף עיכוב" in settings_page
+    report = Report.objects.get()
+    shown = client.get(f"/admin/moderation/report/{report.pk}/change/").content.decode()
+    assert f"דיווח על תגובה #{held.pk}: פוגענית או מסיתה" in shown and "מועד הדיווח" in shown
+    approved = client.post(
+        "/admin/discussion/comment/",
+        {"action": "approve", "_selected_action": [held.pk]},
+        follow=True,
+    ).content.decode()
+    assert "תגובה אחת אושרה." in approved
+    log = client.get("/admin/moderation/auditentry/").content.decode()
+    assert "למצב" in log and "אושרה" in log and "approved" not in log

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from broadsheet.conf import conf
@@ -27,48 +28,55 @@ class Comment(models.Model):
         DELETED = "deleted", _("Deleted")
 
     class Kind(models.TextChoices):
-        COMMENT = "comment", "Comment"
-        PINGBACK = "pingback", "Pingback"
-        TRACKBACK = "trackback", "Trackback"
+        COMMENT = "comment", _("Comment")
+        PINGBACK = "pingback", _("Pingback")
+        TRACKBACK = "trackback", _("Trackback")
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="comments"
     )
+    parent = models.ForeignKey(
+        "self", verbose_name=_("in reply to"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="replies",
+    )  # fmt: skip
     # The top-level comment of this one's thread (itself for a top-level comment),
     # and that comment's time: a page of a discussion is "the comments of these
     # threads", one indexed query, however deep or long the threads are.
     thread = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    thread_key = models.DateTimeField(default=timezone.now)
-    depth = models.PositiveSmallIntegerField(default=0)
+        "self", verbose_name=_("thread"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    thread_key = models.DateTimeField(_("thread started at"), default=timezone.now)
+    depth = models.PositiveSmallIntegerField(_("depth"), default=0)
 
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COMMENT)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.COMMENT)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
 
     # 255: the most WordPress's own column (comment_author, 255 bytes) can hold, so that no
     # name an import brings is cut; a pingback's is the linking post's whole title. The
     # comment form has its own, smaller limit (COMMENT_NAME_MAX_LENGTH).
-    author_name = models.CharField(max_length=255)
-    author_email = models.EmailField(max_length=254, blank=True)
-    author_url = models.URLField(max_length=500, blank=True)
+    author_name = models.CharField(_("author's name"), max_length=255)
+    author_email = models.EmailField(_("author's e-mail"), max_length=254, blank=True)
+    author_url = models.URLField(_("author's website"), max_length=500, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="comments",
     )
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    user_agent = models.CharField(max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=500, blank=True)
 
-    body = models.TextField(help_text="As the author wrote it (Markdown subset).")
-    body_html = models.TextField(editable=False)
+    body = models.TextField(_("text"), help_text=_("As the author wrote it (Markdown subset)."))
+    body_html = models.TextField(_("as shown"), editable=False)
 
-    created_at = models.DateTimeField(default=timezone.now)
-    edited_at = models.DateTimeField(null=True, blank=True)
-    status_changed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("posted at"), default=timezone.now)
+    edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
     # When a moderator picked it for the article's *Editors' picks*; null: not picked.
     # Only a published comment is shown there (moderation.actions.feature).
     featured_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -77,21 +85,23 @@ class Comment(models.Model):
     edit_token_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     # What moderation decided on arrival and why; shown to moderators.
-    score = models.FloatField(null=True, blank=True)
-    reasons = models.JSONField(default=list, blank=True)
+    score = models.FloatField(_("learned score"), null=True, blank=True)
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
 
     # Where an imported comment came from ("wxr:<site>#<id>"), so a second import
     # recognises it.
-    origin = models.CharField(max_length=300, blank=True, default="")
+    origin = models.CharField(_("imported from"), max_length=300, blank=True, default="")
     # Another system's key for the same comment: a WordPress comment that Disqus's
     # plugin copied from Disqus ("disqus-post:<id>"), so that importing the Disqus
     # export as well does not store it twice.
-    alias = models.CharField(max_length=300, blank=True, default="")
+    alias = models.CharField(_("also known as"), max_length=300, blank=True, default="")
 
     objects = CommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
         indexes = [
             # A discussion page: one article's comments of a set of threads, in order.
             models.Index(
@@ -119,7 +129,11 @@ class Comment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.author_name} on {self.article_id}: {self.body[:40]}"
+        return gettext("%(name)s on article #%(article)s: %(text)s") % {
+            "name": self.author_name,
+            "article": self.article_id,
+            "text": self.body[:40],
+        }
 
     def get_absolute_url(self) -> str:
         return reverse("discussion:permalink", args=[self.pk])

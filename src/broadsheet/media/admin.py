@@ -31,7 +31,7 @@ class ImageAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["preview", "markdown_to_paste", "alt_text", "caption", "credit"]}),
         (
-            "File",
+            _("File"),
             {
                 "fields": [
                     "addresses",

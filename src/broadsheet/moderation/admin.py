@@ -3,10 +3,15 @@ discussion, because their bulk actions are moderation's verbs."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
+
+from django.contrib import admin, messages
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from broadsheet.discussion.models import Comment
 from broadsheet.moderation import actions as moderation_actions
@@ -24,10 +29,13 @@ from broadsheet.moderation.models import (
 @admin.register(ModerationSettings)
 class ModerationSettingsAdmin(admin.ModelAdmin):
     fieldsets = [
-        ("Learned score", {"fields": ["hold_threshold", "spam_threshold", "learned_min_examples"]}),
-        ("Checks", {"fields": ["max_links", "duplicate_window_minutes", "hold_first_comment"]}),
-        ("Trust and reports", {"fields": ["trust_after", "reports_to_hide"]}),
-        ("Rate limits", {"fields": ["rate_per_minute", "rate_per_hour"]}),
+        (
+            _("Learned score"),
+            {"fields": ["hold_threshold", "spam_threshold", "learned_min_examples"]},
+        ),
+        (_("Checks"), {"fields": ["max_links", "duplicate_window_minutes", "hold_first_comment"]}),
+        (_("Trust and reports"), {"fields": ["trust_after", "reports_to_hide"]}),
+        (_("Rate limits"), {"fields": ["rate_per_minute", "rate_per_hour"]}),
     ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -39,6 +47,13 @@ class ModerationSettingsAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
         """Saved with an audit entry saying what changed, as the Filter page's thresholds are."""
         super().save_model(request, obj, form, change)
+        # Written in English, as every note the log keeps, whatever the site's language.
+        with translation.override("en"):
+            notes = self._notes(form, obj)
+        for kind, said in notes.items():
+            moderation_actions.record(kind, "; ".join(said), actor=request.user)
+
+    def _notes(self, form, obj: ModerationSettings) -> dict[AuditEntry.Action, list[str]]:
         # Threshold changes are filed as the Filter page files them, so that the log's
         # "thresholds" view shows every one, wherever it was made.
         changes: dict[AuditEntry.Action, list[str]] = {}
@@ -48,12 +63,12 @@ class ModerationSettingsAdmin(admin.ModelAdmin):
                 if name in ("hold_threshold", "spam_threshold")
                 else AuditEntry.Action.SETTINGS
             )
+            field: Any = obj._meta.get_field(name)
             changes.setdefault(kind, []).append(
-                f"{obj._meta.get_field(name).verbose_name} {_said(form.initial.get(name))} → "
+                f"{field.verbose_name} {_said(form.initial.get(name))} → "
                 f"{_said(getattr(obj, name))}"
             )
-        for kind, said in changes.items():
-            moderation_actions.record(kind, "; ".join(said), actor=request.user)
+        return changes
 
 
 def _said(value: object) -> str:
@@ -61,6 +76,12 @@ def _said(value: object) -> str:
     if isinstance(value, bool):
         return "on" if value else "off"
     return str(value)
+
+
+def _status_said(status: str) -> str | None:
+    """A comment status an audit entry names, as the comment's choices label it; None
+    (the admin's "-") when it names none."""
+    return str(Comment.Status(status).label) if status in Comment.Status.values else status or None
 
 
 def _rule(rule: WordRule) -> str:
@@ -160,15 +181,23 @@ class LearnedModelAdmin(admin.ModelAdmin):
 class AuditEntryAdmin(admin.ModelAdmin):
     # A change to a story's discussion, the settings or the word lists names no comment:
     # its story and note say what it was.
-    list_display = ["created_at", "actor", "action", "subject", "from_status", "to_status", "note"]
+    list_display = ["created_at", "actor", "action", "subject", "from_said", "to_said", "note"]
     # Named: each link may be empty, and a bare select_related() follows none of them.
     list_select_related = ["actor", "comment", "article"]
     list_filter = ["action"]
 
-    @admin.display(description="Comment or story")
+    @admin.display(description=_("Comment or story"))
     def subject(self, entry: AuditEntry) -> str | None:
         found = entry.comment or entry.article
         return str(found) if found else None  # None: the admin's "-"
+
+    @admin.display(description=_("from status"))
+    def from_said(self, entry: AuditEntry) -> str | None:
+        return _status_said(entry.from_status)
+
+    @admin.display(description=_("to status"))
+    def to_said(self, entry: AuditEntry) -> str | None:
+        return _status_said(entry.to_status)
 
     # Append-only.
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -208,21 +237,31 @@ class CommentAdmin(admin.ModelAdmin):
         if "body" in form.changed_data:
             moderation_actions.edit_text(obj, obj.body, actor=request.user)
 
-    def _apply(self, request: HttpRequest, queryset: QuerySet, verb) -> None:
+    def _apply(self, request: HttpRequest, queryset: QuerySet, verb, said: Any) -> None:
+        """``verb`` applied to every chosen comment by the moderator, then ``said`` (an
+        ``ngettext_lazy`` counting comments as ``count``) with their number."""
+        count = 0
         for comment in queryset:
             verb(comment, actor=request.user)
+            count += 1
+        messages.success(request, said % {"count": count})
 
-    @admin.action(description="Approve")
+    @admin.action(description=_("Approve"))
     def approve(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._apply(request, queryset, moderation_actions.approve)
+        said = ngettext_lazy("Approved %(count)s comment.", "Approved %(count)s comments.", "count")
+        self._apply(request, queryset, moderation_actions.approve, said)
 
-    @admin.action(description="Reject")
+    @admin.action(description=_("Reject"))
     def reject(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._apply(request, queryset, moderation_actions.reject)
+        said = ngettext_lazy("Rejected %(count)s comment.", "Rejected %(count)s comments.", "count")
+        self._apply(request, queryset, moderation_actions.reject, said)
 
-    @admin.action(description="Mark as spam")
+    @admin.action(description=_("Mark as spam"))
     def mark_spam(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._apply(request, queryset, moderation_actions.mark_spam)
+        said = ngettext_lazy(
+            "Marked %(count)s comment as spam.", "Marked %(count)s comments as spam.", "count"
+        )
+        self._apply(request, queryset, moderation_actions.mark_spam, said)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

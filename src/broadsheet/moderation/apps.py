@@ -2,6 +2,7 @@ import sys
 
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 
@@ -72,7 +73,7 @@ def create_staff_groups(sender, *, using: str, **kwargs) -> None:
 class ModerationConfig(AppConfig):
     name = "broadsheet.moderation"
     label = "moderation"
-    verbose_name = "Moderation"
+    verbose_name = _("Moderation")
 
     def ready(self) -> None:
         post_migrate.connect(retrain_stale_filter, sender=self)

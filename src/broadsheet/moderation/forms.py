@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from broadsheet.moderation import wordmatch
@@ -120,20 +121,30 @@ class WordListsForm(forms.Form):
         ]
 
 
+def _broad_share() -> str:
+    """The share of published comments past which a rule is broad, in percent: "5"."""
+    return f"{wordmatch.BROAD_SHARE * 100:g}"
+
+
 class WordRuleAdminForm(forms.ModelForm):
     """A rule in the admin, held to what the word lists page holds a new rule to."""
 
-    save_anyway = forms.BooleanField(
-        label="Save even if it is broad",
-        required=False,
-        help_text="A rule that would have caught more than "
-        f"{wordmatch.BROAD_SHARE * 100:g} % of the site's last "
-        f"{wordmatch.RECENT_PUBLISHED:,} published comments is saved only when this is ticked.",
-    )
+    save_anyway = forms.BooleanField(label=_("Save even if it is broad"), required=False)
 
     class Meta:
         model = WordRule
         fields = ["phrase", "list", "note"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Said when the form is drawn, in the site's language.
+        self.fields["save_anyway"].help_text = gettext(
+            "A rule that would have caught more than %(share)s %% of the site's last "
+            "%(tested)s published comments is saved only when this is ticked."
+        ) % {
+            "share": f"{wordmatch.BROAD_SHARE * 100:g}",
+            "tested": f"{wordmatch.RECENT_PUBLISHED:,}",
+        }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -144,8 +155,15 @@ class WordRuleAdminForm(forms.ModelForm):
             if reach.too_broad:
                 self.add_error(
                     "phrase",
-                    f"“{phrase}” would have caught {reach.said}, more than "
-                    f"{wordmatch.BROAD_SHARE * 100:g} %: it would catch many comments moderators "
-                    "publish. Write more of the word, or tick “Save even if it is broad”.",
+                    gettext(
+                        "“%(phrase)s” would have caught %(caught)s, more than %(share)s %%: it "
+                        "would catch many comments moderators publish. Write more of the word, "
+                        "or tick “Save even if it is broad”."
+                    )
+                    % {
+                        "phrase": phrase,
+                        "caught": reach.said,
+                        "share": f"{wordmatch.BROAD_SHARE * 100:g}",
+                    },
                 )
         return data

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from broadsheet.discussion.models import Comment
@@ -14,59 +15,79 @@ class ModerationSettings(SingletonModel):
     """The moderation choices editors change while the site runs (one row)."""
 
     hold_threshold = models.FloatField(
+        _("hold threshold"),
         default=0.5,
-        help_text="Hold a comment for review when the learned score is at least this (0 to 1).",
+        help_text=_("Hold a comment for review when the learned score is at least this (0 to 1)."),
     )
     spam_threshold = models.FloatField(
+        _("spam threshold"),
         default=0.95,
-        help_text="File a comment as spam when the learned score is at least this (0 to 1).",
+        help_text=_("File a comment as spam when the learned score is at least this (0 to 1)."),
     )
     learned_min_examples = models.PositiveIntegerField(
+        _("examples before the score decides"),
         default=20,
-        help_text="The learned score decides nothing until the filter has learned from at least "
-        "this many published and this many unpublished comments.",
+        help_text=_(
+            "The learned score decides nothing until the filter has learned from at least "
+            "this many published and this many unpublished comments."
+        ),
     )
     max_links = models.PositiveSmallIntegerField(
+        _("most links"),
         default=2,
-        help_text="Hold comments whose text has more links than this (links to this site aside).",
+        help_text=_(
+            "Hold comments whose text has more links than this (links to this site aside)."
+        ),
     )
     duplicate_window_minutes = models.PositiveIntegerField(
-        default=60, help_text="Hold a text posted again within this many minutes. 0: off."
+        _("repeated text window (minutes)"),
+        default=60,
+        help_text=_("Hold a text posted again within this many minutes. 0: off."),
     )
     hold_first_comment = models.BooleanField(
-        default=False, help_text="Hold a commenter's first comment until a moderator approves it."
+        _("hold first comments"),
+        default=False,
+        help_text=_("Hold a commenter's first comment until a moderator approves it."),
     )
     trust_after = models.PositiveSmallIntegerField(
+        _("trust after"),
         default=3,
-        help_text="Commenters with this many approved comments, each up a day or more, and "
-        "none rejected or spam skip the learned score and the first-comment hold (the word "
-        "lists and the link limit still apply). 0: trust nobody automatically.",
+        help_text=_(
+            "Commenters with this many approved comments, each up a day or more, and "
+            "none rejected or spam skip the learned score and the first-comment hold (the word "
+            "lists and the link limit still apply). 0: trust nobody automatically."
+        ),
     )
     reports_to_hide = models.PositiveSmallIntegerField(
+        _("reports to hide"),
         default=3,
-        help_text="Hide a comment (back to pending) once this many readers report it. 0: never.",
+        help_text=_("Hide a comment (back to pending) once this many readers report it. 0: never."),
     )
     rate_per_minute = models.PositiveSmallIntegerField(
-        default=5, help_text="Comments one address or one author may post per minute. 0: no limit."
+        _("comments per minute"),
+        default=5,
+        help_text=_("Comments one address or one author may post per minute. 0: no limit."),
     )
     rate_per_hour = models.PositiveSmallIntegerField(
-        default=40, help_text="Comments one address or one author may post per hour. 0: no limit."
+        _("comments per hour"),
+        default=40,
+        help_text=_("Comments one address or one author may post per hour. 0: no limit."),
     )
 
     class Meta:
-        verbose_name = "moderation settings"
-        verbose_name_plural = "moderation settings"
+        verbose_name = _("moderation settings")
+        verbose_name_plural = _("moderation settings")
 
     def __str__(self) -> str:
-        return "Moderation settings"
+        return gettext("Moderation settings")
 
     def clean(self) -> None:
         errors = {}
         for name in ("hold_threshold", "spam_threshold"):
             if not 0 <= getattr(self, name) <= 1:
-                errors[name] = "A score threshold is between 0 and 1."
+                errors[name] = _("A score threshold is between 0 and 1.")
         if not errors and self.spam_threshold < self.hold_threshold:
-            errors["spam_threshold"] = "The spam threshold cannot be below the hold threshold."
+            errors["spam_threshold"] = _("The spam threshold cannot be below the hold threshold.")
         if errors:
             raise ValidationError(errors)
 
@@ -85,29 +106,28 @@ def phrase_problem(phrase: str) -> str | None:
     """Why a word-list rule is too broad to be saved, or None when it may be."""
     # "*" (or "* *", "*.*") alone stands for any word: it would catch every comment.
     if not any(char.isalnum() for char in phrase):
-        return (
-            f"“{phrase}” needs a letter or a digit: without one it matches nearly every "
+        return gettext(
+            "“%(phrase)s” needs a letter or a digit: without one it matches nearly every "
             "comment. Write the word you want to catch, such as casino, or the start of it "
             "followed by *, such as casin*."
-        )
+        ) % {"phrase": phrase}
     literals = sum(not char.isspace() and char != "*" for char in phrase)
     if "*" in phrase and literals < MIN_LITERALS:
-        return (
-            f"“{phrase}” is too broad: a rule with * needs at least {MIN_LITERALS} letters, "
-            f"digits or other characters besides the * (it has {literals}), or it matches a "
+        return gettext(
+            "“%(phrase)s” is too broad: a rule with * needs at least %(least)s letters, "
+            "digits or other characters besides the * (it has %(literals)s), or it matches a "
             "great many ordinary words. Write more of the word, such as *casino* or viagr*; "
             "to catch a short word only on its own, write it without *."
-        )
+        ) % {"phrase": phrase, "least": MIN_LITERALS, "literals": literals}
     return None
 
 
 def new_rule_problem(phrase: str) -> str | None:
     """Why a rule may not be added to a word list (too long, or ``phrase_problem``)."""
     if len(phrase) > PHRASE_MAX_LENGTH:
-        return (
-            f"“{phrase[:40]}…” is longer than {PHRASE_MAX_LENGTH} characters, "
-            "the most a rule may have."
-        )
+        return gettext(
+            "“%(start)s…” is longer than %(most)s characters, the most a rule may have."
+        ) % {"start": phrase[:40], "most": PHRASE_MAX_LENGTH}
     return phrase_problem(phrase)
 
 
@@ -115,23 +135,26 @@ class WordRule(models.Model):
     """A word or phrase from the site's lists, matched against body, name, e-mail and website."""
 
     class List(models.TextChoices):
-        HOLD = "hold", "Hold for review"
-        BLOCK = "block", "File as spam"
+        HOLD = "hold", _("Hold for review")
+        BLOCK = "block", _("File as spam")
 
     phrase = models.CharField(
+        _("phrase"),
         max_length=PHRASE_MAX_LENGTH,
-        help_text=(
+        help_text=_(
             "Case does not matter; * stands for any run of letters (free*, *casino*). "
             "Whole words only; disguised spellings are caught too (v1agra, v i a g r a, "
             "look-alike letters)."
         ),
     )
-    list = models.CharField(max_length=5, choices=List.choices, default=List.HOLD)
-    note = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    list = models.CharField(_("list"), max_length=5, choices=List.choices, default=List.HOLD)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
 
     class Meta:
         ordering = ["list", "phrase"]
+        verbose_name = _("word rule")
+        verbose_name_plural = _("word rules")
         constraints = [
             models.UniqueConstraint(fields=["phrase", "list"], name="wordrule_unique_phrase")
         ]
@@ -158,22 +181,27 @@ class Block(models.Model):
         EMAIL = "email", _("E-mail")
         IP = "ip", _("IP address")
 
-    kind = models.CharField(max_length=5, choices=Kind.choices)
+    kind = models.CharField(_("blocked by"), max_length=5, choices=Kind.choices)
     # HMAC-SHA256 (keyed with SECRET_KEY) of the normalised value, never the value.
-    key = models.CharField(max_length=64)
+    key = models.CharField(_("key"), max_length=64)
     # What moderators see instead of the value: the author's name at the time, say.
-    label = models.CharField(max_length=200, blank=True)
-    reason = models.CharField(max_length=300, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: for good.")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    label = models.CharField(_("author"), max_length=200, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    expires_at = models.DateTimeField(
+        _("ends at"), null=True, blank=True, help_text=_("Empty: for good.")
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("blocked by moderator"), null=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("blocked at"), default=timezone.now)
 
     objects = BlockQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("block")
+        verbose_name_plural = _("blocks")
         indexes = [
             # The blocked-author check on every post: is any of these hashes blocked?
             models.Index(fields=["key", "expires_at"], name="block_key_idx"),
@@ -197,25 +225,32 @@ class Report(models.Model):
         OTHER = "other", _("Something else")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        UPHELD = "upheld", "Upheld"
-        DISMISSED = "dismissed", "Dismissed"
+        OPEN = "open", _("Open")
+        UPHELD = "upheld", _("Upheld")
+        DISMISSED = "dismissed", _("Dismissed")
 
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
-    reason = models.CharField(max_length=10, choices=Reason.choices)
-    detail = models.TextField(blank=True, max_length=1000)
+    comment = models.ForeignKey(
+        Comment, verbose_name=_("comment"), on_delete=models.CASCADE, related_name="reports"
+    )
+    reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices)
+    detail = models.TextField(_("detail"), blank=True, max_length=1000)
     # Keyed hash of the reporter's account or address: one report per reader and comment.
-    reporter_key = models.CharField(max_length=64)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    created_at = models.DateTimeField(default=timezone.now)
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    reporter_key = models.CharField(_("reporter key"), max_length=64)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    created_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     # The moderator's decision that upheld or dismissed it (undoing that reopens it).
     resolution = models.ForeignKey(
-        "AuditEntry", null=True, blank=True, on_delete=models.SET_NULL, related_name="resolved"
-    )
+        "AuditEntry", verbose_name=_("resolution"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="resolved",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
         constraints = [
             models.UniqueConstraint(
                 fields=["comment", "reporter_key"], name="report_one_per_reader"
@@ -227,7 +262,10 @@ class Report(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Report of #{self.comment_id}: {self.reason}"
+        return gettext("Report of comment #%(comment)s: %(reason)s") % {
+            "comment": self.comment_id,
+            "reason": self.get_reason_display(),
+        }
 
 
 class AuditEntry(models.Model):
@@ -253,30 +291,35 @@ class AuditEntry(models.Model):
         UNFEATURE = "unfeature", _("No longer featured")
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
     comment = models.ForeignKey(
-        Comment, null=True, on_delete=models.SET_NULL, related_name="audit_entries"
-    )
+        Comment, verbose_name=_("comment"), null=True, on_delete=models.SET_NULL,
+        related_name="audit_entries",
+    )  # fmt: skip
     # For a change to a whole story's discussion (comments closed, every comment held).
     article = models.ForeignKey(
-        "newsroom.Article", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    action = models.CharField(max_length=20, choices=Action.choices)
-    from_status = models.CharField(max_length=10, blank=True)
-    to_status = models.CharField(max_length=10, blank=True)
-    note = models.TextField(blank=True)
+        "newsroom.Article", verbose_name=_("article"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    from_status = models.CharField(_("from status"), max_length=10, blank=True)
+    to_status = models.CharField(_("to status"), max_length=10, blank=True)
+    note = models.TextField(_("note"), blank=True)
     # The entries of one bulk decision share it: undoing the decision takes them all back.
     batch = models.UUIDField(null=True, blank=True, editable=False)
     # For an undo: the entry it reverses.
     reverts = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reverted_by"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
+        "self", verbose_name=_("undoes"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="reverted_by",
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name_plural = "audit entries"
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
         indexes = [
             # The audit log page, newest first.
             models.Index(fields=["-created_at"], name="audit_recent_idx"),
@@ -284,30 +327,37 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         # The admin's title for an entry; many concern no comment (a story, the settings).
-        said = f"{self.actor or 'Automatic'}: {self.get_action_display()}"
+        said = {"actor": self.actor or gettext("Automatic"), "action": self.get_action_display()}
         if self.comment_id:
-            return f"{said}, comment #{self.comment_id}"
+            return gettext("%(actor)s: %(action)s, comment #%(id)s") % {
+                **said,
+                "id": self.comment_id,
+            }
         if self.article_id:
-            return f"{said}, article #{self.article_id}"
-        return said
+            return gettext("%(actor)s: %(action)s, article #%(id)s") % {
+                **said,
+                "id": self.article_id,
+            }
+        return gettext("%(actor)s: %(action)s") % said
 
 
 class LearnedModel(models.Model):
     """The site's learned filter, shared by every app server (one row)."""
 
-    version = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(_("version"), default=0)
     # Changes on every save; processes compare it to know their copy is current.
-    revision = models.CharField(max_length=32)
+    revision = models.CharField(_("revision"), max_length=32)
     blob = models.BinaryField()
-    published_examples = models.PositiveIntegerField(default=0)
-    unpublished_examples = models.PositiveIntegerField(default=0)
-    updated_at = models.DateTimeField(auto_now=True)
+    published_examples = models.PositiveIntegerField(_("published examples"), default=0)
+    unpublished_examples = models.PositiveIntegerField(_("unpublished examples"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
-        verbose_name = "learned filter"
+        verbose_name = _("learned filter")
+        verbose_name_plural = _("learned filters")
 
     def __str__(self) -> str:
-        return f"Learned filter v{self.version}"
+        return gettext("Learned filter, version %(version)s") % {"version": self.version}
 
 
 class TaughtExample(models.Model):
@@ -318,16 +368,19 @@ class TaughtExample(models.Model):
     with the site's own decisions. Each text and label is kept once per file name.
     """
 
-    body = models.TextField()
+    body = models.TextField(_("text"))
     # The addresses of the page it was on, space-separated (a labelled file's page column).
-    page = models.TextField(blank=True, default="")
-    not_to_publish = models.BooleanField()
-    source = models.CharField(max_length=255, help_text="The name of the file it came from.")
-    digest = models.CharField(max_length=64, unique=True)
-    taught_at = models.DateTimeField(default=timezone.now)
+    page = models.TextField(_("page"), blank=True, default="")
+    not_to_publish = models.BooleanField(_("not to publish"))
+    source = models.CharField(
+        _("file"), max_length=255, help_text=_("The name of the file it came from.")
+    )
+    digest = models.CharField(_("digest"), max_length=64, unique=True)
+    taught_at = models.DateTimeField(_("taught at"), default=timezone.now)
 
     class Meta:
-        verbose_name = "example taught from a file"
+        verbose_name = _("example taught from a file")
+        verbose_name_plural = _("examples taught from a file")
         indexes = [models.Index(fields=["source"])]
 
     def __str__(self) -> str:

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.utils.translation import gettext_lazy as _
 
 # The group an operator puts the newsroom's writers and editors in (docs/editing.md),
 # made by ``migrate`` beside the Moderators group (moderation.apps.create_staff_groups):
@@ -19,7 +20,7 @@ EDITOR_PERMISSIONS = [
 class NewsroomConfig(AppConfig):
     name = "broadsheet.newsroom"
     label = "newsroom"
-    verbose_name = "Newsroom"
+    verbose_name = _("Newsroom")
 
     def ready(self) -> None:
         from broadsheet.newsroom.actions import (

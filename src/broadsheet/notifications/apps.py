@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NotificationsConfig(AppConfig):
     name = "broadsheet.notifications"
     label = "notifications"
-    verbose_name = "Reply e-mails"
+    verbose_name = _("Reply e-mails")
 
     def ready(self) -> None:
         from django.core.signals import request_finished, request_started

@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.translation import get_language, gettext, gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from broadsheet.discussion.models import Comment
@@ -137,7 +137,9 @@ def _stale(stored: dict[str, list[str]], texts: _Texts) -> list[Found]:
     if not any(stored.values()):
         return []
     newest = Comment.objects.filter(status=Comment.Status.APPROVED).aggregate(Max("pk"))
-    said = repr((sorted((k, sorted(v)) for k, v in stored.items()), newest["pk__max"]))
+    # In the site's language too: a rule's problem is kept as said.
+    lists = sorted((k, sorted(v)) for k, v in stored.items())
+    said = repr((lists, newest["pk__max"], get_language()))
     key = "bs:wordlists:stale:" + hashlib.sha256(said.encode()).hexdigest()
     found = cache.get(key)
     if found is None:
@@ -175,5 +177,7 @@ def _tell(request: HttpRequest, new: list[Found]) -> None:
     messages.success(request, said % {"count": len(new)})
     for rule in sorted(new, key=lambda f: -f.reach.caught):
         messages.info(
-            request, f"“{rule.phrase}” ({rule.listed} list) would have caught {rule.caught}."
+            request,
+            gettext("“%(phrase)s” (%(listed)s list) would have caught %(caught)s.")
+            % {"phrase": rule.phrase, "listed": rule.listed, "caught": rule.caught},
         )
