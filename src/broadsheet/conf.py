@@ -30,7 +30,7 @@ TUNABLES: dict[str, Tunable] = {
     ),
     "ARTICLES_PER_PAGE": Tunable(10, "Articles per page of the front page and archives."),
     "FEED_ITEMS": Tunable(
-        20, "Entries in each feed (articles, or comments), the newest; older ones drop off."
+        20, "Entries in each page of a feed (articles, or comments); the first holds the newest."
     ),
     "API_PAGE_SIZE": Tunable(50, "Comments per page of the JSON API's comment list."),
     "READER_BODY_LIMIT": Tunable(

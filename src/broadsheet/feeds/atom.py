@@ -4,6 +4,8 @@
   when it was saved; Django's writes only a summary.
 - Threading links (RFC 4685): an article names its comment feed and how many
   comments it has, a reply names the comment it answers.
+- Paging links (RFC 5005): ``first``, ``previous``, ``next`` and ``last``, after
+  the feed's own elements.
 - Every character XML 1.0 cannot carry is written as a space. Old imported text
   and text pasted from word processors hold control characters (a vertical tab
   for a line break); Django's writer refuses the whole document over one.
@@ -45,7 +47,8 @@ class AtomFeed(Atom1Feed):
     """Items may carry, besides Django's keys: ``content`` (HTML), ``via`` (the
     outlet an article was republished from: ``(url, name)``), ``replies`` (its
     comment feed: ``(url, count)``) and ``in_reply_to`` (``(id, url)`` of the
-    comment a reply answers)."""
+    comment a reply answers). The feed may carry ``pages``: its paging links, as
+    ``{relation: address}``."""
 
     def write(self, outfile: Any, encoding: str) -> None:
         writer = _Writer(outfile, encoding, short_empty_elements=True)
@@ -57,6 +60,11 @@ class AtomFeed(Atom1Feed):
 
     def root_attributes(self) -> dict[str, str]:
         return {**super().root_attributes(), "xmlns:thr": THREADING_NS}
+
+    def add_root_elements(self, handler: SimplerXMLGenerator) -> None:
+        super().add_root_elements(handler)
+        for rel, href in self.feed.get("pages", {}).items():
+            handler.addQuickElement("link", "", {"rel": rel, "href": href})
 
     def add_item_elements(self, handler: SimplerXMLGenerator, item: dict[str, Any]) -> None:
         super().add_item_elements(handler, item)

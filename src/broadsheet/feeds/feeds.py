@@ -1,9 +1,10 @@
 """The site's feeds: its latest articles (of a section, tag or byline too), the
 latest comments on one article, and the latest comments on all of them.
 
-A feed lists what any reader can see, newest first, at most ``FEED_ITEMS``:
-live articles only (never a draft, nor a scheduled article before its time), and
-approved comments only, of live articles (a closed discussion's too).
+A feed lists what any reader can see, newest first, ``FEED_ITEMS`` a page (the
+older ones on further pages, ``broadsheet.feeds.paging``): live articles only
+(never a draft, nor a scheduled article before its time), and approved comments
+only, of live articles (a closed discussion's too).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Generic
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import escape, format_html
@@ -21,6 +23,7 @@ from broadsheet.conf import conf
 from broadsheet.discussion import pagecache
 from broadsheet.discussion.models import Comment
 from broadsheet.discussion.querysets import CommentQuerySet
+from broadsheet.feeds import paging
 from broadsheet.feeds.serving import CachedFeed, Entry, Subject, row_values
 from broadsheet.markup import absolute_links, web_url
 from broadsheet.newsroom.middleware import sets_site_language, use_site_language
@@ -45,13 +48,20 @@ class ArticlesFeed(CachedFeed):
     def articles(self, listing: Listing) -> ArticleQuerySet:
         return Article.objects.all()
 
-    def _latest(self, listing: Listing) -> ArticleQuerySet:
-        return self.articles(listing).live().latest_first()
+    def _page(self, listing: Listing, rows: QuerySet[Article, Any]) -> QuerySet[Article, Any]:
+        return paging.window(
+            rows,
+            listing.cursor,
+            key="published_at",
+            size=conf.FEED_ITEMS,
+            scope=Article.objects.all(),
+        )
 
     def stamp(self, listing: Listing) -> list[Any]:
         # An article's changed_at moves when it, its byline, section or tags change.
-        latest = self._latest(listing).values_list("pk", "changed_at")[: conf.FEED_ITEMS]
-        return [*row_values(listing.site), *row_values(listing.filed), *latest]
+        live = self.articles(listing).live()
+        page = self._page(listing, live.values_list("pk", "changed_at"))
+        return [*row_values(listing.site), *row_values(listing.filed), *page]
 
     def title(self, listing: Listing) -> str:
         return listing.site.site_name
@@ -62,12 +72,13 @@ class ArticlesFeed(CachedFeed):
     def link(self, listing: Listing) -> str:
         return reverse("newsroom:front")
 
-    def items(self, listing: Listing) -> list[Entry]:
-        articles = self._latest(listing).select_related("author", "section")
-        return [
-            _article_entry(article, listing)
-            for article in articles.prefetch_related("tags")[: conf.FEED_ITEMS]
-        ]
+    def read_page(self, listing: Listing) -> paging.Page:
+        articles = self.articles(listing).live().select_related("author", "section")
+        rows = self._page(listing, articles.prefetch_related("tags"))
+        return paging.Page.of(rows, listing.cursor, conf.FEED_ITEMS)
+
+    def entry(self, article: Article, listing: Listing) -> Entry:
+        return _article_entry(article, listing)
 
 
 class FiledFeed(ArticlesFeed, Generic[Filed]):
@@ -144,10 +155,22 @@ class Discussion(Subject):
         return Article.objects.live().get(pk=self.page.article_pk)
 
     def comments(self) -> CommentQuerySet:
-        shown = Comment.objects.visible().order_by("-created_at", "-id")
+        shown = Comment.objects.visible()
         if self.page is None:
             return shown.filter(article__in=Article.objects.live())
         return shown.filter(article_id=self.page.article_pk)
+
+    def window(self, rows: QuerySet[Comment, Any]) -> QuerySet[Comment, Any]:
+        """``rows`` (some of ``comments()``) on the page asked for: by time, in the
+        index of an article's comments (or of all comments) by status and time."""
+        scope = Comment.objects.all()
+        if self.page is not None:
+            # A page of one article's feed is named by one of its comments.
+            scope = scope.filter(article_id=self.page.article_pk)
+        return paging.window(rows, self.cursor, key="created_at", size=conf.FEED_ITEMS, scope=scope)
+
+    def paged(self, rows: QuerySet[Comment, Any]) -> paging.Page:
+        return paging.Page.of(self.window(rows), self.cursor, conf.FEED_ITEMS)
 
 
 @sets_site_language  # from the article page's stamp, as that page does
@@ -174,14 +197,12 @@ class DiscussionFeed(CachedFeed):
     def link(self, discussion: Discussion) -> str:
         return discussion.article.get_absolute_url() + "#comments"
 
-    def items(self, discussion: Discussion) -> list[Entry]:
-        comments = discussion.comments().select_related("parent")[: conf.FEED_ITEMS]
-        return [
-            _comment_entry(
-                comment, discussion, _("Comment by %(name)s") % {"name": comment.author_name}
-            )
-            for comment in comments
-        ]
+    def read_page(self, discussion: Discussion) -> paging.Page:
+        return discussion.paged(discussion.comments().select_related("parent"))
+
+    def entry(self, comment: Comment, discussion: Discussion) -> Entry:
+        title = _("Comment by %(name)s") % {"name": comment.author_name}
+        return _comment_entry(comment, discussion, title)
 
 
 class CommentsFeed(CachedFeed):
@@ -192,8 +213,8 @@ class CommentsFeed(CachedFeed):
 
     def stamp(self, discussion: Discussion) -> list[Any]:
         # A comment's article moves its changed_at whenever the comment changes.
-        latest = discussion.comments().values_list("pk", "article__changed_at")
-        return [*row_values(discussion.site), *latest[: conf.FEED_ITEMS]]
+        page = discussion.window(discussion.comments().values_list("pk", "article__changed_at"))
+        return [*row_values(discussion.site), *page]
 
     def title(self, discussion: Discussion) -> str:
         return _("%(site)s: latest comments") % {"site": discussion.site.site_name}
@@ -201,17 +222,15 @@ class CommentsFeed(CachedFeed):
     def link(self, discussion: Discussion) -> str:
         return reverse("newsroom:front")
 
-    def items(self, discussion: Discussion) -> list[Entry]:
-        comments = discussion.comments().select_related("article", "parent")
-        return [
-            _comment_entry(
-                comment,
-                discussion,
-                _("%(name)s on “%(title)s”")
-                % {"name": comment.author_name, "title": comment.article.title},
-            )
-            for comment in comments[: conf.FEED_ITEMS]
-        ]
+    def read_page(self, discussion: Discussion) -> paging.Page:
+        return discussion.paged(discussion.comments().select_related("article", "parent"))
+
+    def entry(self, comment: Comment, discussion: Discussion) -> Entry:
+        title = _("%(name)s on “%(title)s”") % {
+            "name": comment.author_name,
+            "title": comment.article.title,
+        }
+        return _comment_entry(comment, discussion, title)
 
 
 def _comment_entry(comment: Comment, discussion: Discussion, title: str) -> Entry:

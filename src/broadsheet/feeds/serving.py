@@ -11,6 +11,9 @@ page's cache, ``discussion.pagecache``), rendered once.
 Every change to an article or its discussion moves the article's ``changed_at``
 (a comment posted, approved, edited or removed does, in the same transaction), so
 a new comment is in its feeds, and a removed one gone, at the next request.
+
+Each page of a feed (``broadsheet.feeds.paging``) is a document of its own, with
+its own address, stamp and ETag, kept and revalidated as the first page is.
 """
 
 from __future__ import annotations
@@ -29,13 +32,16 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponseBadRequest,
     HttpResponseNotAllowed,
 )
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from broadsheet import release
 from broadsheet.discussion import pagecache
 from broadsheet.feeds.atom import AtomFeed
+from broadsheet.feeds.paging import BadCursor, Cursor, Page
 from broadsheet.newsroom.models import SiteSettings
 
 
@@ -63,6 +69,9 @@ class Subject:
     addresses absolute)."""
 
     request: HttpRequest
+    # The page of the feed asked for, and its rows once read (``CachedFeed.page``).
+    cursor: Cursor = field(default=Cursor(), init=False)
+    read: Page | None = field(default=None, init=False)
 
     @cached_property
     def site(self) -> SiteSettings:
@@ -89,7 +98,8 @@ class CachedFeed(Feed):
     """An Atom feed of ``Entry`` items, served from its stamp (see the module).
 
     A subclass's ``get_object`` returns its ``Subject``, or a response (a redirect);
-    ``stamp`` the values its document is made of; ``items`` its entries.
+    ``stamp`` the values the document of its page is made of; ``read_page`` the
+    page's rows, and ``entry`` the entry of each.
     """
 
     feed_type = AtomFeed
@@ -98,13 +108,49 @@ class CachedFeed(Feed):
     def stamp(self, subject: Any) -> Iterable[object]:
         raise NotImplementedError
 
+    def read_page(self, subject: Any) -> Page:
+        raise NotImplementedError
+
+    def entry(self, row: Any, subject: Any) -> Entry:
+        raise NotImplementedError
+
+    def page(self, subject: Subject) -> Page:
+        """The page of the feed ``subject`` asks for, read once for its links and its
+        entries both."""
+        if subject.read is None:
+            subject.read = self.read_page(subject)
+        return subject.read
+
+    def items(self, subject: Subject) -> list[Entry]:
+        return [self.entry(row, subject) for row in self.page(subject).rows]
+
+    def feed_extra_kwargs(self, subject: Subject) -> dict[str, Any]:
+        return {"pages": self.page(subject).links(subject.request)}
+
+    def feed_url(self, subject: Subject) -> str | None:
+        # A page other than the first names itself (None: the feed's own address).
+        cursor = subject.cursor
+        return None if cursor.is_first else subject.absolute(subject.request.path + cursor.query())
+
     def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method not in ("GET", "HEAD"):
             return HttpResponseNotAllowed(["GET", "HEAD"])
         try:
+            cursor = Cursor.of(request.GET)  # Http404 for a number no entry has
+        except BadCursor:
+            return HttpResponseBadRequest(
+                _(
+                    "A page of a feed is named by before=N or after=N (one of them),"
+                    " N a whole number: follow the feed's next and previous links."
+                ),
+                content_type="text/plain; charset=utf-8",
+            )
+        try:
             subject = self.get_object(request, *args, **kwargs)
             if isinstance(subject, HttpResponse):
                 return subject
+            assert isinstance(subject, Subject)
+            subject.cursor = cursor
             etag = pagecache.etag_of(
                 ["feed", release.fingerprint(), request.scheme, request.get_host(),
                  request.get_full_path(), *self.stamp(subject)]
