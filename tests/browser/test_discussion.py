@@ -312,6 +312,11 @@ def test_held_comment_is_shown_to_its_author_only(new_context, article: Article,
     expect(mine.locator(".awaiting")).to_contain_text("awaiting moderation")
     expect(mine.locator(".comment-body")).to_have_text("Please let this through.")
     assert Comment.objects.get(pk=pk).status == Comment.Status.PENDING
+    # The browser keeps the cookie that says so as it was sent: RFC 6265's
+    # cookie-octets alone, no quotes to strip nor escapes to undo.
+    (kept,) = [c for c in author_page.context.cookies() if c["name"] == "bs_mine"]
+    assert re.fullmatch(r"[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]+", kept["value"])
+    assert kept["value"].startswith(f"{pk}.")
 
     stranger = new_context().new_page()
     stranger.goto(article.get_absolute_url())
