@@ -405,7 +405,7 @@ FORMER_KINDS: dict[type[models.Model], str] = {
 
 class DocumentVectorField(SearchVectorField):
     """PostgreSQL's ``tsvector``. SQLite searches its own full-text table instead
-    (``newsroom_searchdocument_fts``, made by migration 0008), and keeps this column
+    (``newsroom_searchdocument_fts``, made by migration 0009), and keeps this column
     as an empty text one: one model serves both databases."""
 
     def db_type(self, connection) -> str:
@@ -419,7 +419,7 @@ class SearchDocument(models.Model):
     only, so a scheduled one is found from the minute it goes live.
 
     SQLite indexes these columns in an FTS5 table that triggers keep in step with this
-    one; PostgreSQL in ``vector``, weighted by column, under a GIN index (migration 0008).
+    one; PostgreSQL in ``vector``, weighted by column, under a GIN index (migration 0009).
     """
 
     article = models.OneToOneField(

@@ -2,11 +2,12 @@
 
 Found in the article's own text, as the reader sees it: each of its words is folded
 as the index folds it and compared with the query's terms (and on PostgreSQL with
-their stems, so that "elections" marks "election" where the search found it)."""
+their stems, so that "elections" marks "election" where the search found it), a
+Hebrew or Arabic word with and without its prefixes, as the search compares them."""
 
 from __future__ import annotations
 
-from broadsheet.newsroom import indexing
+from broadsheet.newsroom import indexing, prefixes
 from broadsheet.search.query import Query
 
 # Text, and whether it is a match to be marked.
@@ -23,15 +24,19 @@ SHORTEST_STEM = 3
 
 class Highlighter:
     def __init__(self, query: Query, stems: dict[str, list[str]]) -> None:
-        self.exact = set(query.terms)
+        # A word (or a rest of it) that is one of these matched that term.
+        self.exact: dict[str, str] = {}
         # (beginning, term): a word that begins so matched that term.
         self.beginnings: list[tuple[str, str]] = []
         for term in query.terms:
+            for form in prefixes.sought(term):
+                self.exact.setdefault(form, term)
             for stem in stems.get(term, []):
                 if stem != term and len(stem) >= SHORTEST_STEM:
                     self.beginnings.append((stem, term))
         if query.prefix:
-            self.beginnings.append((query.prefix, query.prefix))
+            for form in prefixes.sought(query.prefix):
+                self.beginnings.append((form, query.prefix))
         self._known: dict[str, str | None] = {}
 
     def term_of(self, word: str) -> str | None:
@@ -42,11 +47,12 @@ class Highlighter:
 
     def _match(self, word: str) -> str | None:
         for folded in indexing.words(word):
-            if folded in self.exact:
-                return folded
-            for beginning, term in self.beginnings:
-                if folded.startswith(beginning):
-                    return term
+            for form in prefixes.held(folded):
+                if form in self.exact:
+                    return self.exact[form]
+                for beginning, term in self.beginnings:
+                    if form.startswith(beginning):
+                        return term
         return None
 
     def _tokens(self, text: str) -> list[tuple[int, int, str | None]]:

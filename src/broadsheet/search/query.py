@@ -2,13 +2,16 @@
 best first.
 
 Every word the reader typed must be in an article (in its headline, summary, body,
-section, tags or byline); the last one may also begin a longer word. Nothing the
+section, tags or byline); the last one may also begin a longer word. A Hebrew or
+Arabic word is found with or without the prefixes it may begin with
+(``newsroom.prefixes``): ירושלים finds בירושלים and בירושלים finds ירושלים. Nothing the
 reader types is an operator: quotes, ``*``, ``-``, ``:``, parentheses, ``NEAR``,
 ``OR`` are punctuation or words like any other, and each word goes to the database
 quoted (SQLite) or as a parameter of its own (PostgreSQL).
 
 Ranked by relevance, the headline weighing most, then the summary, the names it is
-filed under and the body; among equals, the newer first.
+filed under and the body; among equals, the newer first. Articles holding every word
+as typed come before those found only through a prefix taken off.
 """
 
 from __future__ import annotations
@@ -21,10 +24,10 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils import timezone
 
-from broadsheet.newsroom import indexing
+from broadsheet.newsroom import indexing, prefixes
 from broadsheet.newsroom.models import Article
 
 # A query longer than this is refused (the search box holds no more).
@@ -58,6 +61,16 @@ class Query:
         last = typed[-1] if typed else ""
         prefix = last if len(last) >= PREFIX_FROM and last in terms else None
         return cls(terms=terms, prefix=prefix, dropped=dropped)
+
+    def tokens(self, term: str) -> list[str]:
+        """The tokens of the index that find ``term``: itself, and for a Hebrew or
+        Arabic word its forms with and without prefixes."""
+        return prefixes.tokens(term)
+
+    @property
+    def widened(self) -> bool:
+        """Whether some term is searched for in more forms than as typed."""
+        return any(len(self.tokens(term)) > 1 for term in self.terms)
 
 
 @dataclass
@@ -108,12 +121,20 @@ class _Sqlite:
         self.query = query
         self.now = now
 
-    def _match(self) -> str:
-        # Each term quoted as an FTS5 string: inside quotes nothing is an operator.
-        return " ".join(
-            '"' + term.replace('"', '""') + '"' + ("*" if term == self.query.prefix else "")
-            for term in self.query.terms
-        )
+    def _match(self, *, widened: bool = True) -> str:
+        """Every term, as one of its tokens (or only as typed)."""
+
+        def quoted(token: str, term: str) -> str:
+            # An FTS5 string: inside quotes nothing is an operator.
+            star = "*" if term == self.query.prefix else ""
+            return '"' + token.replace('"', '""') + '"' + star
+
+        groups = []
+        for term in self.query.terms:
+            tokens = self.query.tokens(term) if widened else [term]
+            one = " OR ".join(quoted(token, term) for token in tokens)
+            groups.append(f"({one})" if len(tokens) > 1 else one)
+        return " AND ".join(groups)
 
     def _where(self) -> tuple[str, list]:
         fts = indexing.FTS_TABLE
@@ -140,11 +161,17 @@ class _Sqlite:
 
     def page(self, offset: int, limit: int) -> list[Article]:
         where, params = self._where()
+        fts = indexing.FTS_TABLE
         weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
+        order = f"bm25({fts}, {weights}), a.published_at DESC, a.id DESC"
+        if self.query.widened:
+            # The articles holding the words as typed first: one more match, of
+            # those words alone, made once for the whole query.
+            order = f"{fts}.rowid NOT IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s), {order}"
+            params.append(self._match(widened=False))
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT a.id {where} ORDER BY bm25({indexing.FTS_TABLE}, {weights}), "
-                "a.published_at DESC, a.id DESC LIMIT %s OFFSET %s",
+                f"SELECT a.id {where} ORDER BY {order} LIMIT %s OFFSET %s",
                 [*params, limit, offset],
             )
             ids = [row[0] for row in cursor.fetchall()]
@@ -161,15 +188,21 @@ class _Postgres:
         self.now = now
         self.config = config
 
-    def _tsquery(self) -> SearchQuery:
-        def one(term: str) -> SearchQuery:
+    def _tsquery(self, *, widened: bool = True) -> SearchQuery:
+        """Every term, as one of its tokens (or only as typed)."""
+
+        def one(token: str, term: str) -> SearchQuery:
             if term == self.query.prefix:
                 # A word holds letters, digits and marks only; quoted all the same.
-                quoted = "'" + term.replace("'", "''") + "':*"
+                quoted = "'" + token.replace("'", "''") + "':*"
                 return SearchQuery(quoted, config=self.config, search_type="raw")
-            return SearchQuery(term, config=self.config, search_type="plain")
+            return SearchQuery(token, config=self.config, search_type="plain")
 
-        return reduce(operator.and_, (one(term) for term in self.query.terms))
+        def any_of(term: str) -> SearchQuery:
+            tokens = self.query.tokens(term) if widened else [term]
+            return reduce(operator.or_, (one(token, term) for token in tokens))
+
+        return reduce(operator.and_, (any_of(term) for term in self.query.terms))
 
     def _found(self):
         return Article.objects.filter(
@@ -183,12 +216,14 @@ class _Postgres:
 
     def page(self, offset: int, limit: int) -> list[Article]:
         rank = SearchRank(F("search_document__vector"), self._tsquery(), weights=POSTGRES_WEIGHTS)
-        found = (
-            self._found()
-            .select_related("author", "section")
-            .annotate(rank=rank)
-            .order_by("-rank", "-published_at", "-id")
-        )
+        found = self._found().select_related("author", "section").annotate(rank=rank)
+        order = ["-rank", "-published_at", "-id"]
+        if self.query.widened:
+            # The articles holding the words as typed first.
+            exact = Q(search_document__vector=self._tsquery(widened=False))
+            found = found.annotate(exact=ExpressionWrapper(exact, output_field=BooleanField()))
+            order.insert(0, "-exact")
+        found = found.order_by(*order)
         return list(found[offset : offset + limit])
 
     def stems(self) -> dict[str, list[str]]:

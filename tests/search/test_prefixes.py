@@ -1,0 +1,163 @@
+"""Hebrew and Arabic words are found with and without the prefixes joined to them
+(ירושלים and בירושלים, كتاب and والكتاب), the words as typed ranking first, without a
+short word turning into noise. Run on SQLite and on PostgreSQL, which must agree."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+from broadsheet.newsroom import actions, indexing
+from broadsheet.newsroom.models import SearchDocument, SiteSettings
+from tests.conftest import make_article
+from tests.search.conftest import found, search
+
+pytestmark = pytest.mark.django_db
+
+
+def ago(**delta) -> timezone.datetime:
+    return timezone.now() - timedelta(**delta)
+
+
+@pytest.fixture(params=["en", "he"])
+def language(request) -> str:
+    """The site's language: on PostgreSQL, English words are stemmed and Hebrew ones
+    taken as they are ('english' and 'simple'); Hebrew is searched alike in both."""
+    site = SiteSettings.load()
+    site.language = request.param
+    actions.save_site_settings(site)
+    return request.param
+
+
+def test_a_word_finds_it_with_a_prefix_and_a_prefixed_word_finds_it_without(client, language):
+    make_article(title="ירושלים בשלג", slug="bare", published_at=ago(days=3))
+    make_article(title="חג בירושלים", slug="in", published_at=ago(days=2))
+    make_article(title="הדרך לירושלים", slug="to", published_at=ago(days=1))
+    make_article(title="ומירושלים הביתה", slug="and-from", published_at=ago(hours=1))
+    make_article(title="תל אביב בשלג", slug="other")
+    every = {"ירושלים בשלג", "חג בירושלים", "הדרך לירושלים", "ומירושלים הביתה"}
+    for q in ("ירושלים", "בירושלים", "לירושלים", "ומירושלים"):
+        titles = found(client, q)
+        assert set(titles) == every, q
+        # The word as typed first.
+        assert titles[0] == next(t for t in every if q in t.split()), q
+
+
+def test_prefixes_of_two_and_three_letters_are_taken_off(client, language):
+    make_article(title="כשהממשלה התכנסה", slug="when-the", body="וכשבכנסת דיברו.")
+    make_article(title="Something else", slug="other", body="ממשלות וכנסיות.")
+    assert found(client, "ממשלה") == ["כשהממשלה התכנסה"]
+    assert found(client, "הממשלה") == ["כשהממשלה התכנסה"]
+    assert found(client, "בכנסת") == ["כשהממשלה התכנסה"]
+    assert found(client, "כנסת ממשלה") == ["כשהממשלה התכנסה"]
+
+
+def test_the_words_as_typed_rank_above_a_prefixed_match_even_in_a_headline(client, language):
+    make_article(title="בירושלים הבוקר", slug="headline", published_at=ago(hours=1))
+    make_article(
+        title="Morning news", slug="body", published_at=ago(days=30),
+        body="נהגים בדרך אל ירושלים.",
+    )  # fmt: skip
+    assert found(client, "ירושלים") == ["Morning news", "בירושלים הבוקר"]
+    assert found(client, "בירושלים") == ["בירושלים הבוקר", "Morning news"]
+
+
+def test_a_word_that_begins_with_a_prefix_letter_is_found_as_it_is(client, language):
+    # Each begins with one of ו ה ב כ ל מ ש without its being a prefix.
+    make_article(title="משה ולוי", slug="moses", body="הלכו לשוק.")
+    make_article(title="ברק בשמים", slug="lightning", body="שלום לכולם.")
+    make_article(title="Other", slug="other", body="רק שה אחד, ים.")
+    assert found(client, "משה") == ["משה ולוי"]
+    assert found(client, "ברק") == ["ברק בשמים"]
+    assert found(client, "שלום") == ["ברק בשמים"]
+    assert found(client, "לוי") == ["משה ולוי"]  # ולוי: and Levi
+    # The same words the other way: as the rest of a prefixed word they still count.
+    assert found(client, "שמים") == ["ברק בשמים"]
+
+
+def test_a_short_word_is_not_searched_cut_to_a_couple_of_letters(client, language):
+    make_article(title="רק היום", slug="only", body="ים של מים, לא שה.")
+    make_article(title="ברק ומים", slug="barak")
+    # ברק is not רק with a prefix, nor מים ים, nor משה שה: a query keeps three letters.
+    assert found(client, "ברק") == ["ברק ומים"]
+    assert set(found(client, "מים")) == {"רק היום", "ברק ומים"}
+    assert found(client, "משה") == []
+    # A letter alone, or two, is a word as typed, never a beginning of others.
+    assert found(client, "ב") == []
+    assert found(client, "ו") == []
+    assert found(client, "בר") == []
+    # A word of two letters is found with a prefix too (ים, "sea", in ומים, "and water",
+    # as in בים, "in the sea"), after the articles that hold it as typed.
+    assert found(client, "ים") == ["רק היום", "ברק ומים"]
+
+
+def test_the_last_word_begun_with_a_prefix_finds_longer_words(client, language):
+    make_article(title="ירושלים בשלג", slug="bare")
+    make_article(title="Other", slug="other", body="ירוק ושלג.")
+    assert found(client, "בירוש") == ["ירושלים בשלג"]
+    assert found(client, "שלג ירוש") == ["ירושלים בשלג"]
+    assert found(client, "ירוש") == ["ירושלים בשלג"]
+
+
+def test_the_prefixed_word_is_marked_in_the_results(client, language):
+    make_article(
+        title="חג בירושלים", slug="in", summary="ביקור בירושלים ובתל אביב.",
+        body="הגענו לירושלים בבוקר. אחר כך חזרנו מירושלים.",
+    )  # fmt: skip
+    _status, page = search(client, "ירושלים")
+    assert "חג <mark>בירושלים</mark>" in page
+    assert "ביקור <mark>בירושלים</mark> ובתל אביב" in page
+    assert "הגענו <mark>לירושלים</mark> בבוקר" in page
+    assert "חזרנו <mark>מירושלים</mark>" in page
+    _status, page = search(client, "בתל")
+    assert "<mark>ובתל</mark> אביב" in page
+
+
+def test_arabic_article_and_prefixes_are_taken_off(client, language):
+    make_article(title="والكتاب الجديد", slug="and-the-book", published_at=ago(days=2))
+    make_article(title="كتاب قديم", slug="a-book", published_at=ago(days=1))
+    make_article(title="للكتاب قصة", slug="for-the-book")
+    make_article(title="Other", slug="other", body="كتب ومكتبة.")
+    every = {"والكتاب الجديد", "كتاب قديم", "للكتاب قصة"}
+    # The first is the one holding the word as typed, if any does.
+    for q, first in (("كتاب", "كتاب قديم"), ("الكتاب", None), ("بالكتاب", None),
+                     ("للكتاب", "للكتاب قصة")):  # fmt: skip
+        titles = found(client, q)
+        assert set(titles) == every, q
+        if first:
+            assert titles[0] == first, q
+    # و in وزير is the word's own letter: the word is found as it is.
+    make_article(title="وزير المالية", slug="minister")
+    assert found(client, "وزير") == ["وزير المالية"]
+    assert found(client, "مالية") == ["وزير المالية"]
+
+
+def test_a_long_hebrew_body_is_indexed_within_postgresqls_limits(client):
+    letters = "אבגדזחטיכלמנסעפצקרשת"
+    words = [f"וה{a}{b}{c}{d}" for a in letters for b in letters for c in letters for d in letters]
+    body = " ".join(words)[: indexing.BODY_LIMIT + 5000]
+    article = make_article(title="Long", slug="long", body=body)
+    document = SearchDocument.objects.get(pk=article.pk)
+    assert len(document.body) <= indexing.BODY_LIMIT
+    assert found(client, words[0]) == ["Long"]
+    assert found(client, words[0][2:]) == ["Long"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_upgrade_indexes_existing_articles_with_their_prefixes(client):
+    make_article(title="חג בירושלים", slug="in")
+    executor = MigrationExecutor(connection)
+    executor.migrate([("newsroom", "0009_search_index")])
+    # The document as the site wrote it before: the words alone.
+    SearchDocument.objects.update(title=indexing.index_text("חג בירושלים"))
+    indexing.revectorize()
+    assert found(client, "ירושלים") == []
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert found(client, "ירושלים") == ["חג בירושלים"]
+    assert indexing.check() == []
