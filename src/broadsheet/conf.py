@@ -32,7 +32,9 @@ TUNABLES: dict[str, Tunable] = {
     "FEED_ITEMS": Tunable(
         20, "Entries in each page of a feed (articles, or comments); the first holds the newest."
     ),
-    "API_PAGE_SIZE": Tunable(50, "Comments per page of the JSON API's comment list."),
+    "API_PAGE_SIZE": Tunable(
+        50, "Comments per page of the JSON API's comment list, and articles per page of its search."
+    ),
     "READER_BODY_LIMIT": Tunable(
         256 * 1024, "Largest request body, in bytes, accepted anywhere but the admin."
     ),
@@ -108,8 +110,8 @@ TUNABLES: dict[str, Tunable] = {
     ),
     "SEARCHES_PER_MINUTE": Tunable(
         30,
-        "Searches one address may make in a minute before the search page asks it to wait "
-        "(0: no limit).",
+        "Searches one address may make in a minute, on the search page and through the API "
+        "together, before it is asked to wait (0: no limit).",
     ),
     "MIN_SECONDS_TO_POST": Tunable(2, "Least seconds between loading the form and posting it."),
     "MAX_FORM_AGE_DAYS": Tunable(

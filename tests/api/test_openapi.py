@@ -26,6 +26,7 @@ STATUSES = {
     ("/articles/{slug}/comments", "post"): {"201", "400", "403", "404", "413", "415", "429"},
     ("/comments/{id}", "patch"): {"200", "400", "401", "403", "404", "413", "415", "429"},
     ("/comments/{id}", "delete"): {"204", "401", "403", "404"},
+    ("/search", "get"): {"200", "304", "400", "404", "429"},
 }
 
 
@@ -112,6 +113,9 @@ def test_limits_are_the_tunables_in_force(client, settings):
     assert schemas["CommentEdit"]["properties"]["body"]["maxLength"] == 123
     page = document["paths"]["/articles/{slug}/comments"]["get"]["parameters"][1]
     assert "7 comments" in page["description"]
+    search = document["paths"]["/search"]["get"]["parameters"]
+    assert "7 articles" in search[1]["description"]
+    assert search[0]["schema"]["maxLength"] == 200
 
 
 def required(document: dict, name: str) -> set[str]:
@@ -138,6 +142,10 @@ def test_schemas_have_the_fields_the_api_sends(client, article, document):
     )
     assert set(edited.json()) == required(document, "OwnComment")
     assert set(post_json(client, article, {}).json()) == required(document, "Errors")
+    found = client.get(f"{API}/search", {"q": "hello"}).json()
+    assert set(found) == required(document, "SearchPage")
+    assert set(found["results"][0]) == required(document, "SearchResult")
+    assert required(document, "SearchResult") == required(document, "Article") | {"excerpt"}
     new_comment = document["components"]["schemas"]["NewComment"]["properties"]
     assert set(new_comment) == {
         "author_name", "author_email", "author_url", "body", "parent_id", "notify_replies",

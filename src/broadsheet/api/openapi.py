@@ -10,6 +10,7 @@ from typing import Any
 
 from broadsheet.conf import conf
 from broadsheet.discussion.forms import CommentForm, name_limit
+from broadsheet.search.query import MAX_LENGTH, MAX_WORDS
 
 Schema = dict[str, Any]
 
@@ -86,23 +87,44 @@ def _schemas() -> dict[str, Schema]:
         },
         **public_comment,
     }
+    article: dict[str, Schema] = {
+        "slug": {"type": "string"},
+        "title": {"type": "string"},
+        "url": _URL,
+        "published_at": _TIME,
+        "comment_count": {"type": "integer", "description": "Approved comments."},
+        "comments_open": {
+            "type": "boolean",
+            "description": "Whether the article accepts comments now.",
+        },
+        "comments_held": {
+            "type": "boolean",
+            "description": "Whether every comment posted now waits for a moderator "
+            "before it is shown (the article's own comment policy, or the site's).",
+        },
+    }
     return {
-        "Article": _object(
+        "Article": _object(article),
+        "SearchResult": _object(
             {
-                "slug": {"type": "string"},
-                "title": {"type": "string"},
-                "url": _URL,
-                "published_at": _TIME,
-                "comment_count": {"type": "integer", "description": "Approved comments."},
-                "comments_open": {
-                    "type": "boolean",
-                    "description": "Whether the article accepts comments now.",
+                **article,
+                "excerpt": {
+                    "type": "string",
+                    "description": "Plain text: a few dozen words of the body around the "
+                    "words found, with … where it is cut; the summary (perhaps empty) when "
+                    "only the headline, summary, section, tags or byline hold them.",
                 },
-                "comments_held": {
-                    "type": "boolean",
-                    "description": "Whether every comment posted now waits for a moderator "
-                    "before it is shown (the article's own comment policy, or the site's).",
+            }
+        ),
+        "SearchPage": _object(
+            {
+                "count": {"type": "integer", "description": "Articles found, on all pages."},
+                "next": {
+                    "type": ["string", "null"],
+                    "format": "uri",
+                    "description": "The next page, or null on the last.",
                 },
+                "results": {"type": "array", "items": _ref("SearchResult")},
             }
         ),
         "Comment": _object(public_comment),
@@ -209,6 +231,16 @@ def _responses() -> dict[str, Schema]:
         "NotFound": _json(errors, "No such article, comment or page."),
         "TooLarge": _json(errors, "The request body is larger than the server accepts."),
         "NotJson": _json(errors, "The body is not sent as application/json (UTF-8)."),
+        "TooManySearches": _json(
+            errors,
+            "Too many searches from this address in a minute (the site's search page counts too).",
+            headers={
+                "Retry-After": {
+                    "schema": {"type": "integer"},
+                    "description": "Seconds to wait before trying again.",
+                }
+            },
+        ),
         "TooMany": _json(
             errors,
             "Too many comments too fast.",
@@ -313,6 +345,34 @@ def _paths() -> dict[str, Schema]:
                 },
             },
         },
+        "/search": {
+            "get": {
+                "operationId": "searchArticles",
+                "summary": "Published articles holding every word searched for, best first.",
+                "description": "As the site's search page finds them (docs/reading.md, "
+                "\"Search\"): in the headline, summary, body, section, tags and byline; "
+                "the last word also begins longer words; Hebrew and Arabic words with or "
+                f"without their prefixes. Words past the {MAX_WORDS}th are not searched for.",
+                "parameters": [
+                    {"name": "q", "in": "query", "required": True, "schema": {
+                        "type": "string", "minLength": 1, "maxLength": MAX_LENGTH},
+                     "description": "The words, as a reader types them: no operators. "
+                     "Without a single word (only punctuation, symbols or emoji) it is "
+                     "a 400."},
+                    {"name": "page", "in": "query", "schema": {
+                        "type": "integer", "minimum": 1, "maximum": 999_999_999,
+                        "default": 1},
+                     "description": f"Pages hold {conf.API_PAGE_SIZE} articles."},
+                ],
+                "responses": {
+                    "200": _json(_ref("SearchPage"), "One page of articles found."),
+                    "304": _ref("NotModified", "responses"),
+                    "400": _ref("BadRequest", "responses"),
+                    "404": _ref("NotFound", "responses"),
+                    "429": _ref("TooManySearches", "responses"),
+                },
+            },
+        },
         "/comments/{id}": {
             "parameters": [_ID],
             "patch": {
@@ -354,7 +414,8 @@ def document() -> dict[str, Any]:
         "info": {
             "title": "Broadsheet API",
             "version": "1",
-            "summary": "Read a discussion, post to it, and change one's own comments.",
+            "summary": "Read a discussion, post to it, change one's own comments, and "
+            "search the articles.",
             "description": (
                 'Every response is JSON, errors included: `{"errors": {field: [message]}}`. '
                 "The API uses no cookies and needs no CSRF token; the only credential is the "

@@ -125,8 +125,9 @@ def _answer(view: View, request: HttpRequest, *args: Any, **kwargs: Any) -> Http
 
 
 def _cache(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    if request.method not in ("GET", "HEAD"):
-        # Answers to writes carry edit tokens or one caller's errors.
+    if request.method not in ("GET", "HEAD") or response.status_code == 429:
+        # Answers to writes carry edit tokens or one caller's errors; a 429 holds back
+        # one address only.
         patch_cache_control(response, private=True, no_store=True)
         return response
     # Every GET is the same for every caller: a shared cache may keep it, but

@@ -7,7 +7,9 @@ from typing import Any
 from django.http import HttpRequest
 
 from broadsheet.discussion.models import Comment
+from broadsheet.newsroom.indexing import plain_text
 from broadsheet.newsroom.models import Article, SiteSettings
+from broadsheet.search.excerpts import Highlighter
 
 # What a public comment needs from its row; the page query loads only these.
 COMMENT_FIELDS = (
@@ -26,6 +28,17 @@ def article_data(request: HttpRequest, article: Article, *, site: SiteSettings) 
         "comments_open": article.accepts_comments(site),
         "comments_held": article.holds_every_comment(site),
     }
+
+
+def search_result(
+    request: HttpRequest, article: Article, *, site: SiteSettings, highlighter: Highlighter
+) -> dict[str, Any]:
+    """An article a search found: its fields, and the words of its body around those
+    found, as plain text (its summary when only the headline, summary or names hold
+    them)."""
+    parts = highlighter.excerpt(plain_text(article.body_html))
+    excerpt = "".join(text for text, _match in parts) if parts else article.summary
+    return article_data(request, article, site=site) | {"excerpt": excerpt}
 
 
 def comment_data(request: HttpRequest, comment: Comment) -> dict[str, Any]:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("articles/<str:slug>", english(views.article), name="article"),
     path("articles/<str:slug>/comments", english(views.article_comments), name="article-comments"),
     path("comments/<int:pk>", english(views.comment), name="comment"),
+    path("search", english(views.search), name="search"),
     # Anything else under /api/v1/ answers a JSON 404, not the site's HTML page.
     re_path(r"", english(views.not_found)),
 ]

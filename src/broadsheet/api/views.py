@@ -18,6 +18,9 @@ from broadsheet.discussion.forms import CommentForm, EditForm
 from broadsheet.discussion.models import Comment
 from broadsheet.discussion.policy import Submission
 from broadsheet.newsroom.models import Article, SiteSettings
+from broadsheet.search import limits
+from broadsheet.search.excerpts import Highlighter
+from broadsheet.search.query import MAX_LENGTH, Query, Results, query_text
 
 ORDERS = {"oldest": ("created_at", "id"), "newest": ("-created_at", "-id")}
 # Bounded, so that no page number is too long to turn into an int or an OFFSET.
@@ -41,6 +44,50 @@ def article_comments(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         return _post_comment(request, found)
     return _list_comments(request, found)
+
+
+@api_endpoint("GET")
+def search(request: HttpRequest) -> HttpResponse:
+    typed = request.GET.get("q", "")
+    page_param = request.GET.get("page", "1")
+    text = query_text(typed)
+    query = Query.parse(text)
+    errors = {}
+    if len(typed.strip()) > MAX_LENGTH:
+        errors["q"] = [f"Must be at most {MAX_LENGTH} characters."]
+    elif not text:
+        errors["q"] = ["Send one or more words to search for."]
+    elif not query.terms:
+        errors["q"] = ["Search for words: punctuation, symbols and emoji are not searched for."]
+    if not _PAGE.fullmatch(page_param):
+        errors["page"] = ["Must be a whole number from 1 to 999999999."]
+    if errors:
+        raise ApiError(400, errors)
+    if wait := limits.wait(request):
+        raise ApiError(
+            429,
+            "Too many searches from this address; try again in a minute.",
+            headers={"Retry-After": str(wait)},
+        )
+    site = SiteSettings.load()
+    found = Results(query, site.language)
+    page, size = int(page_param), conf.API_PAGE_SIZE
+    offset = (page - 1) * size
+    count = found.count()
+    if page > 1 and offset >= count:
+        raise ApiError(404, {"page": [f"There is no page {page}."]})
+    articles = found[offset : offset + size]
+    highlighter = Highlighter(query, found.stems() if articles else {})
+    return json_response(
+        {
+            "count": count,
+            "next": _next_page(request, page) if offset + size < count else None,
+            "results": [
+                serializers.search_result(request, a, site=site, highlighter=highlighter)
+                for a in articles
+            ],
+        }
+    )
 
 
 @api_endpoint("PATCH", "DELETE")
@@ -95,18 +142,19 @@ def _list_comments(request: HttpRequest, article: Article) -> HttpResponse:
         .only(*serializers.COMMENT_FIELDS)
         .order_by(*ORDERS[order])[offset : offset + size]
     )
-    following = None
-    if offset + size < count:
-        query = request.GET.copy()
-        query["page"] = str(page + 1)
-        following = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
     return json_response(
         {
             "count": count,
-            "next": following,
+            "next": _next_page(request, page) if offset + size < count else None,
             "results": [serializers.comment_data(request, c) for c in rows],
         }
     )
+
+
+def _next_page(request: HttpRequest, page: int) -> str:
+    query = request.GET.copy()
+    query["page"] = str(page + 1)
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
 def _post_comment(request: HttpRequest, article: Article) -> HttpResponse:

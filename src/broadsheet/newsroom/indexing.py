@@ -147,7 +147,7 @@ def plain_text(body_html: str) -> str:
     return " ".join(html.unescape(text).split())
 
 
-def searched_text(text: str, limit: int | None = None) -> str:
+def document_text(text: str, limit: int | None = None) -> str:
     """A column of a ``SearchDocument``: the words of ``text``, each Hebrew or Arabic
     word followed by its marked rests (``newsroom.prefixes``), cut between words to
     ``limit`` characters."""
@@ -160,10 +160,10 @@ def searched_text(text: str, limit: int | None = None) -> str:
 def document_fields(title: str, summary: str, body_html: str, names: Iterable[str]) -> dict:
     """The columns of a ``SearchDocument`` (also used by migrations 0009 and 0010)."""
     return {
-        "title": searched_text(title),
-        "summary": searched_text(summary, SUMMARY_LIMIT),
-        "names": searched_text(" ".join(names)),
-        "body": searched_text(plain_text(body_html), BODY_LIMIT),
+        "title": document_text(title),
+        "summary": document_text(summary, SUMMARY_LIMIT),
+        "names": document_text(" ".join(names)),
+        "body": document_text(plain_text(body_html), BODY_LIMIT),
     }
 
 

@@ -17,6 +17,7 @@ as typed come before those found only through a prefix taken off.
 from __future__ import annotations
 
 import operator
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import reduce
@@ -42,6 +43,16 @@ PREFIX_FROM = 3
 # (title, summary, names, body); PostgreSQL takes them as D, C, B, A.
 SQLITE_WEIGHTS = (10.0, 4.0, 2.0, 1.0)
 POSTGRES_WEIGHTS = [0.1, 0.2, 0.4, 1.0]
+
+
+# Control characters (NUL among them) can be neither searched for nor shown.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def query_text(typed: str) -> str:
+    """What a reader typed, as it is searched for and shown back: control characters
+    dropped, white space made single spaces."""
+    return " ".join(_CONTROL.sub("", typed).split())
 
 
 @dataclass(frozen=True)

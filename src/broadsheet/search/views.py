@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -15,16 +14,13 @@ from django.utils.translation import ngettext
 
 from broadsheet import conditional
 from broadsheet.conf import conf
-from broadsheet.counters import count_hit, limits_on
-from broadsheet.moderation.identity import keyed_hash, normal_ip
 from broadsheet.newsroom.indexing import plain_text
 from broadsheet.newsroom.models import Article, SiteSettings
+from broadsheet.search import limits
 from broadsheet.search.excerpts import Highlighter, Part
-from broadsheet.search.query import MAX_LENGTH, MAX_WORDS, Query, Results
+from broadsheet.search.query import MAX_LENGTH, MAX_WORDS, Query, Results, query_text
 
 TEMPLATE = "search/results.html"
-# Control characters (NUL among them) can be neither searched for nor shown.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -38,7 +34,7 @@ class Hit:
 def results(request: HttpRequest) -> HttpResponse:
     site = SiteSettings.for_request(request)
     typed = request.GET.get("q", "")
-    text = " ".join(_CONTROL.sub("", typed).split())
+    text = query_text(typed)
     context: dict = {"search_text": text[:MAX_LENGTH]}
     if len(typed.strip()) > MAX_LENGTH:
         context["message"] = ngettext(
@@ -56,7 +52,7 @@ def results(request: HttpRequest) -> HttpResponse:
             "Search for words: punctuation, symbols and emoji are not searched for."
         )
         return conditional.shared(request, render(request, TEMPLATE, context))
-    if wait := _wait(request):
+    if wait := limits.wait(request):
         context["message"] = _(
             "Too many searches from your address in a short time. Please try again in a minute."
         )
@@ -94,12 +90,3 @@ def _hit(article: Article, highlighter: Highlighter) -> Hit:
         summary=highlighter.mark(article.summary),
         excerpt=highlighter.excerpt(plain_text(article.body_html)),
     )
-
-
-def _wait(request: HttpRequest) -> int | None:
-    """Seconds this reader's address must wait, when it has searched too often."""
-    limit = conf.SEARCHES_PER_MINUTE
-    if not limits_on() or not limit:
-        return None
-    address = normal_ip(request.META.get("REMOTE_ADDR") or "unknown")
-    return count_hit(keyed_hash("search", address)[:32], limit, 60)
