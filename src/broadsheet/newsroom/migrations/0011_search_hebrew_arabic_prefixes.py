@@ -34,7 +34,7 @@ def reindex(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("newsroom", "0009_search_index"),
+        ("newsroom", "0010_body_image_copies"),
     ]
 
     # Going back needs nothing: the code before this searches the words as typed, and
