@@ -15,9 +15,16 @@ import html5lib
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from html5lib._inputstream import invalid_unicode_re
+from lxml import etree
 
+from broadsheet.discussion import actions as discussion_actions
 from broadsheet.discussion.models import Comment
-from broadsheet.newsroom.models import Article, SiteSettings, Tag
+from broadsheet.interchange import wpcontent
+from broadsheet.markup import render_comment
+from broadsheet.moderation import actions as moderation_actions
+from broadsheet.newsroom import actions as newsroom_actions
+from broadsheet.newsroom.models import Article, Author, Section, SiteSettings, Tag
 from tests.conftest import make_article, post
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +41,10 @@ def parse(html: str) -> Element:
         return parser.parse(html)
     except html5lib.html5parser.ParseError as exc:
         line, col = parser.errors[-1][0] if parser.errors else ("?", "?")
+        # A character HTML forbids is reported where its chunk of the page began.
+        if forbidden := invalid_unicode_re.search(html):
+            line = html.count("\n", 0, forbidden.start()) + 1
+            col = forbidden.start() - html.rfind("\n", 0, forbidden.start()) - 1
         context = html.splitlines()[line - 1] if isinstance(line, int) else ""
         raise AssertionError(f"invalid HTML at {line}:{col}: {exc}\n  {context}") from None
 
@@ -289,3 +300,203 @@ def test_empty_archive_is_valid(client, db):
 def test_the_checks_catch_what_they_look_for(html: str, problem: str):
     with pytest.raises(AssertionError, match=problem):
         check_page(html)
+
+
+# Every kind of character HTML forbids (docs/reading.md), as stored text may hold it:
+# pasted from a word processor (a vertical tab is Word's line break), posted through
+# the API, imported, or restored from an old database.
+FORBIDDEN = {
+    "vertical tab": "\x0b",
+    "C0 control": "\x01",
+    "escape": "\x1b",
+    "delete": "\x7f",
+    "C1 control": "\x85",
+    "noncharacter": "\ufdd0",
+    "U+FFFE": "\ufffe",
+    "a plane's last": "\U0010ffff",
+}
+EVERY_FORBIDDEN = "".join(FORBIDDEN.values())
+# ... as a page prints them.
+SHOWN = "\n" + "\ufffd" * (len(FORBIDDEN) - 1)
+
+
+def poisoned(text: str) -> str:
+    return f"{text}{EVERY_FORBIDDEN}{text}"
+
+
+@pytest.fixture
+def forbidden_pages(site_pages: Site) -> Site:
+    """``site_pages`` with every kind of stored text a page prints holding each character
+    HTML forbids: the site's, the article's and its filing's, and a comment, a reply
+    and an imported comment with their authors' names and websites (which the form
+    refuses now, but an older site or an import may hold)."""
+    s = site_pages
+    # Every thread on the first page of comments.
+    SiteSettings.objects.filter(pk=1).update(
+        site_name=poisoned("Paper"), tagline=poisoned("News"), comments_per_page=100
+    )
+    Section.objects.filter(pk=s.article.section_id).update(name=poisoned("World"))
+    Tag.objects.filter(slug="bridges").update(name=poisoned("Bridges"))
+    Author.objects.filter(pk=s.article.author_id).update(
+        name=poisoned("Dana"), bio=poisoned("Writes")
+    )
+    Article.objects.filter(pk=s.article.pk).update(
+        title=poisoned("Hello"), summary=poisoned("Story"), source_name=poisoned("Daily")
+    )
+    s.article.refresh_from_db()
+    s.article.body = "\n\n".join(f"Story {name}:{char}end." for name, char in FORBIDDEN.items())
+    newsroom_actions.save_article(s.article)
+    for name, char in FORBIDDEN.items():
+        comment = post(s.article, f"Story comment, {name}:{char}end.", author_name="Sam")
+        reply = post(s.article, f"A reply, {name}:{char}end.", author_name="Jo", parent=comment)
+        Comment.objects.filter(pk__in=[comment.pk, reply.pk]).update(
+            author_name=poisoned(name), author_url=f"https://example.org/{char}"
+        )
+        html = f"<p>Imported {name}:{char}end, &amp; as a reference: &#{ord(char)};</p>"
+        discussion_actions.import_comments(
+            [
+                discussion_actions.ImportedComment(
+                    article_id=s.article.pk, author_name=poisoned(name), body=html,
+                    body_html=wpcontent.comment_html(html), created_at=comment.created_at,
+                    author_url=f"https://example.org/{char}", origin=f"wxr:{name}",
+                    parent_id=reply.pk,
+                )
+            ]
+        )  # fmt: skip
+        moderation_actions.report(
+            comment, reason="abuse", reporter_key=name, detail=poisoned("Rude")
+        )
+    # The reply and quote pages answer this one.
+    Comment.objects.filter(pk=s.reply.pk).update(
+        author_name=poisoned("Jane"),
+        body=poisoned("Hardly"),
+        body_html=render_comment(poisoned("Hardly")),
+    )
+    held = post(s.article, poisoned("Held"), author_name=poisoned("Held"))
+    Comment.objects.filter(pk=held.pk).update(
+        status=Comment.Status.PENDING,
+        author_email=f"held{EVERY_FORBIDDEN}@example.org",
+        reasons=[{"check": "x", "action": "hold", "reason": poisoned("Because")}],
+    )
+    moderator = get_user_model().objects.create_user("mod")
+    held.refresh_from_db()
+    moderation_actions.block_author(held, actor=moderator, days=7, reason=poisoned("Spite"))
+    rejected = post(s.article, poisoned("Rejected"), author_name=poisoned("Rejected"))
+    moderation_actions.reject(rejected, actor=moderator)
+    return s
+
+
+# The author's own edit form keeps the text exactly (its one exception): checked below.
+PRINTED_PAGES = [name for name in PAGES if name != "edit own comment"]
+
+
+@pytest.mark.parametrize("name", PRINTED_PAGES)
+def test_a_page_never_carries_a_character_html_forbids(forbidden_pages: Site, name: str):
+    client, url, status = PAGES[name](forbidden_pages)
+    response = client.get(url)
+    assert response.status_code == status, url
+    check_page(response.content.decode())
+
+
+def test_the_pages_checked_show_the_text_they_are_checked_for(forbidden_pages: Site):
+    """Guards the check above: the characters reached the pages, which print them
+    replaced. A vertical tab breaks the line (in a comment, as its author meant it)."""
+    s = forbidden_pages
+    html = s.client.get(s.article.get_absolute_url()).content.decode()
+    check_page(html)
+    assert "A reply, vertical tab:<br>\nend." in html
+    assert "Story comment, C1 control:\ufffdend." in html
+    assert "Imported noncharacter:\ufffdend, &amp; as a reference: \ufffd" in html
+    assert "Imported vertical tab:\nend, &amp; as a reference: \n" in html
+    assert "<p>Story escape:\ufffdend.</p>" in html  # the article's own text
+    assert f">delete{SHOWN}delete</" in html  # an author's name
+    assert f"<title>Hello{SHOWN}Hello | Paper{SHOWN}Paper</title>" in html
+    # Stored as written.
+    assert Comment.objects.filter(body="A reply, vertical tab:\x0bend.").exists()
+    section = s.client.get(s.article.section.get_absolute_url()).content.decode()
+    assert f"</span> World{SHOWN}World</h1>" in section
+
+
+def moderation_urls(s: Site) -> list[str]:
+    held = Comment.objects.get(author_name=poisoned("Held"))
+    reported = Comment.objects.filter(reports__isnull=False).first()
+    assert reported is not None
+    return [
+        "/moderation/?tab=reported",
+        "/moderation/?tab=spam",
+        "/moderation/?tab=decided",
+        "/moderation/blocks/",
+        "/moderation/log/",
+        f"/moderation/?author={held.pk}",
+        f"/moderation/?story={s.article.pk}&q=story",
+        f"/moderation/{held.pk}/block",
+        f"/moderation/report/{reported.pk}",
+    ]
+
+
+def test_moderation_pages_never_carry_a_character_html_forbids(forbidden_pages: Site):
+    staff = staff_client()
+    for url in moderation_urls(forbidden_pages):
+        response = staff.get(url)
+        assert response.status_code == 200, url
+        check_page(response.content.decode())
+
+
+def test_the_feeds_stay_well_formed_and_their_html_is_valid(forbidden_pages: Site):
+    from tests.feeds.conftest import parse_feed
+
+    for url in ("/feed/", "/comments/feed/", f"/article/{forbidden_pages.article.slug}/feed/"):
+        document = parse_feed(Client().get(url).content)  # lxml refuses a malformed one
+        assert document.entries, url
+        for entry in document.entries:
+            assert not invalid_unicode_re.search(entry.content or ""), (url, entry.title)
+    # The news sitemap names the site and the headlines; lxml refuses a malformed one.
+    for url in ("/sitemap.xml", "/sitemap-articles.xml", "/sitemap-news.xml"):
+        response = Client().get(url)
+        assert response.status_code == 200, url
+        etree.fromstring(response.content, etree.XMLParser(resolve_entities=False))
+
+
+ONE_LINE_FIELDS = {
+    "author_name": f"Ann{EVERY_FORBIDDEN}Bee",
+    "author_email": f"ann@exa{EVERY_FORBIDDEN}mple.org",
+    "author_url": f"https://example.org/a{EVERY_FORBIDDEN}b",
+}
+
+
+@pytest.mark.parametrize("field", ONE_LINE_FIELDS)
+def test_a_refused_name_address_or_website_comes_back_without_them(site_pages: Site, field):
+    s = site_pages
+    before = Comment.objects.count()
+    data = {
+        "author_name": "Ann",
+        "body": f"Kept{EVERY_FORBIDDEN}text.",
+        field: ONE_LINE_FIELDS[field],
+    }
+    response = s.client.post(f"/article/{s.article.slug}/comments", data, **ORIGIN)
+    assert response.status_code == 400
+    assert Comment.objects.count() == before
+    doc = check_page(response.content.decode())
+    (refused,) = doc.findall(".//ul[@class='field-errors']")
+    assert refused.get("id") == f"id_{field}_errors"
+    # Shown as pages show text: where each character was, the reader sees one.
+    shown = doc.find(f".//*[@name='{field}']")
+    assert shown is not None and SHOWN in shown.get("value", "")
+    box = doc.find(".//textarea[@name='body']")
+    assert box is not None and box.text == f"Kept{SHOWN}text."  # less the line break a parser drops
+
+
+def test_the_authors_own_edit_form_keeps_the_text_exactly(site_pages: Site):
+    """The one page that prints them (docs/reading.md): the box the author edits their
+    own comment in, seen by them alone, holds it exactly, so that saving it unchanged
+    changes nothing. The rest of the page is valid."""
+    s = site_pages
+    body = f"My words,{EVERY_FORBIDDEN}exactly."
+    response = s.client.post(f"/c/{s.own.pk}/edit", {"body": body}, **ORIGIN)
+    assert response.status_code == 302
+    assert Comment.objects.get(pk=s.own.pk).body == body
+    page = s.client.get(f"/c/{s.own.pk}/edit").content.decode()
+    assert f">\n{body}</textarea>" in page
+    check_page(page.replace(body, "", 1))
+    s.client.post(f"/c/{s.own.pk}/edit", {"body": body}, **ORIGIN)
+    assert Comment.objects.get(pk=s.own.pk).body == body

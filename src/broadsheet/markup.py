@@ -4,6 +4,9 @@ Comments get a small subset (paragraphs, emphasis, links, block quotes, lists,
 code; a pasted http(s):// address becomes a link); articles get full CommonMark
 plus tables. Either way raw HTML in the source is shown as text, and the output
 passes through nh3 (Ammonia) so that only the listed tags and attributes survive.
+
+No page carries a character HTML forbids (``html_text``): stored text keeps them
+(a comment's ``body`` is returned exactly as written), what is drawn does not.
 """
 
 from __future__ import annotations
@@ -27,6 +30,48 @@ from broadsheet.nesting import limit_nesting
 # made to look empty or to pass for another's uses; Unicode files them as letters.
 BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
+# The characters HTML forbids in a page (the parser's "control character" and
+# "noncharacter" errors): the C0 controls but tab, line feed, form feed and carriage
+# return; DEL and the C1 controls; the noncharacters; and lone surrogates, which no
+# UTF-8 can carry. Word pastes a manual line break as a vertical tab; imports and
+# old databases bring the rest.
+_LAST_OF_EACH_PLANE = "".join(
+    f"\\U{plane + 0xFFFE:08x}\\U{plane + 0xFFFF:08x}" for plane in range(0, 0x110000, 0x10000)
+)
+NOT_IN_HTML = re.compile(
+    r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef" + _LAST_OF_EACH_PLANE + "]"
+)
+
+
+# The same characters as a pattern both databases' regular expressions read alike
+# (PostgreSQL's, and Python's behind SQLite's REGEXP): the characters themselves,
+# less NUL and the surrogates, which neither stores. Migrations find stale HTML by it.
+STORED_NOT_IN_HTML = (
+    "[\x01-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef"
+    + "".join(chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000))
+    + "]"
+)
+
+
+def _replacement(found: re.Match[str]) -> str:
+    return "\n" if found[0] == "\x0b" else "\ufffd"
+
+
+def html_text(text: str) -> str:
+    """``text`` with each character HTML forbids replaced: a vertical tab (a word
+    processor's line break) by a line break, any other by U+FFFD, as CommonMark
+    replaces a NUL. Everything a page prints from stored text goes through it
+    (templates: the ``html_text`` filter of ``{% load characters %}``)."""
+    return NOT_IN_HTML.sub(_replacement, text) if NOT_IN_HTML.search(text) else text
+
+
+def xml_text(text: str) -> str:
+    """``text`` as XML 1.0 can carry it (feeds, sitemaps): the characters HTML forbids
+    replaced as ``html_text`` replaces them, which leaves only the form feed of those
+    XML forbids; it becomes a space."""
+    return html_text(text).replace("\x0c", " ")
+
+
 COMMENT_TAGS = {"p", "br", "em", "strong", "a", "blockquote", "ul", "ol", "li", "code", "pre"}
 ARTICLE_TAGS = COMMENT_TAGS | {
     "h2", "h3", "h4", "h5", "h6", "hr", "img", "table", "thead", "tbody", "tr", "th", "td",
@@ -46,6 +91,12 @@ _URL_SCHEMES = {"http", "https", "mailto"}
 _STYLE_PROPERTIES = {"text-align"}
 
 
+def _allowed_characters(state: StateCore) -> None:
+    """The source's characters that HTML forbids replaced before it is read, so that
+    a vertical tab breaks a line as a line feed does."""
+    state.src = html_text(state.src)
+
+
 @lru_cache(maxsize=1)
 def _comment_parser() -> MarkdownIt:
     options = {"breaks": True, "html": False, "linkify": True, "maxNesting": _PARSED_NESTING}
@@ -58,6 +109,7 @@ def _comment_parser() -> MarkdownIt:
     # look like domains ("README.md", "Node.js") and e-mail addresses stay text.
     assert md.linkify is not None  # linkify-it-py is a dependency
     md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
+    md.core.ruler.after("normalize", "allowed_characters", _allowed_characters)
     return md
 
 
@@ -86,6 +138,7 @@ def _top_heading_as_section(state: StateCore) -> None:
 @lru_cache(maxsize=1)
 def _article_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    md.core.ruler.after("normalize", "allowed_characters", _allowed_characters)
     md.core.ruler.push("top_heading_as_section", _top_heading_as_section)
     return md
 
@@ -127,6 +180,9 @@ def clean_until_stable(html: str, **rules: Any) -> str:
     browser reads differently (``<li><marquee><li>`` leaves ``<li><li>``, whose
     second ``</li>`` would close the page's own list item). Cleaning the output
     again parses it as a browser would, so the stored HTML is what is shown.
+
+    The sanitizer writes a character reference as the character (``&#11;`` as a
+    vertical tab): those HTML forbids are replaced in what it returns.
     """
     rules.setdefault("attribute_filter", _checked_attribute)
     for _ in range(3):
@@ -134,7 +190,7 @@ def clean_until_stable(html: str, **rules: Any) -> str:
         if cleaned == html:
             break
         html = cleaned
-    return cleaned
+    return html_text(cleaned)
 
 
 def render_comment(text: str) -> str:

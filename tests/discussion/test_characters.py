@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import importlib
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -127,3 +128,62 @@ def test_a_multipart_form_not_in_utf8_is_refused_too(client, article):
         HTTP_ORIGIN="http://testserver",
     )
     assert good.status_code == 302 and Comment.objects.get().body == "café au lait"
+
+
+def _upgrade(app: str, name: str):
+    return importlib.import_module(f"broadsheet.{app}.migrations.{name}").rerender
+
+
+def test_the_upgrade_renders_again_only_what_holds_characters_html_forbids(client, article):
+    """Comments and articles stored before: their HTML held what their text held. The
+    migrations render those rows again, leave the others alone, and redraw their pages."""
+    from django.apps import apps
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from broadsheet.newsroom.models import Article
+    from tests.conftest import make_article, post
+
+    pasted = post(article, "From Word:\x0bits line break, and a C1\x85control.")
+    imported = post(article, "Imported.")
+    untouched = post(article, "Nothing to change.")
+    other = make_article(title="Quiet", slug="quiet")
+    elsewhere = post(other, "Nothing here either.")
+    # As they were stored before: the characters in the HTML as in the text.
+    Comment.objects.filter(pk=pasted.pk).update(
+        body_html="<p>From Word:\x0bits line break, and a C1\x85control.</p>\n"
+    )
+    Comment.objects.filter(pk=imported.pk).update(
+        origin="wxr:1",
+        body="<p>Old\ufdd0post &#11;here</p>",
+        body_html="<p>Old\ufdd0post \x0bhere</p>",
+    )
+    Article.objects.filter(pk=article.pk).update(
+        body="Pasted:\x0bbreak.", body_html="<p>Pasted:\x0bbreak.</p>\n"
+    )
+    etag = client.get(article.get_absolute_url())["ETag"]
+    before = {a.pk: (a.changed_at, a.comment_count) for a in Article.objects.all()}
+    kept = {c.pk: c.body_html for c in Comment.objects.filter(pk__in=[untouched.pk, elsewhere.pk])}
+
+    with CaptureQueriesContext(connection) as queries:
+        _upgrade("newsroom", "0012_rerender_characters_html_forbids")(apps, None)
+        _upgrade("discussion", "0009_rerender_characters_html_forbids")(apps, None)
+    assert len(queries) <= 8  # a search, a read and a write or two each: no row by row
+
+    def html_of(comment: Comment) -> str:
+        return Comment.objects.get(pk=comment.pk).body_html
+
+    assert html_of(pasted) == "<p>From Word:<br>\nits line break, and a C1\ufffdcontrol.</p>\n"
+    assert html_of(imported) == "<p>Old\ufffdpost \nhere</p>"
+    assert Article.objects.get(pk=article.pk).body_html == "<p>Pasted:\nbreak.</p>\n"
+    assert {c.pk: c.body_html for c in Comment.objects.filter(pk__in=kept)} == kept
+    after = {a.pk: (a.changed_at, a.comment_count) for a in Article.objects.all()}
+    assert after[other.pk] == before[other.pk]
+    assert after[article.pk][1] == before[article.pk][1]  # counts stay true
+    assert after[article.pk][0] > before[article.pk][0]
+    # The article's kept page is drawn again, without them.
+    response = client.get(article.get_absolute_url())
+    assert response["ETag"] != etag
+    assert "C1\ufffdcontrol" in response.content.decode()
+    # Stored text is as it was.
+    assert Comment.objects.get(pk=pasted.pk).body == pasted.body

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
+from html5lib._inputstream import invalid_unicode_re
 
 from broadsheet.discussion.forms import form_stamp
 from broadsheet.discussion.models import Comment
@@ -271,3 +272,24 @@ def test_signed_in_reader_without_an_address_is_told_so(client, article, smtp):
     assert response.status_code == 400
     assert "Your account has no e-mail address" in response.content.decode()
     assert not Comment.objects.exists()
+
+
+def test_a_reply_holding_characters_html_forbids_is_told_without_them(client, article, smtp):
+    """Names, titles and text quoted in an e-mail are replaced as a page replaces them
+    (docs/reading.md): a vertical tab breaks the line, any other becomes U+FFFD."""
+    from tests.test_html import EVERY_FORBIDDEN, SHOWN, parse
+
+    SiteSettings.objects.filter(pk=1).update(site_name=f"Paper{EVERY_FORBIDDEN}")
+    type(article).objects.filter(pk=article.pk).update(title=f"Hello{EVERY_FORBIDDEN}")
+    first = opt_in(client, article)
+    confirm_from(smtp)
+    reply(Client(), article, first, f"No{EVERY_FORBIDDEN}way.")
+    notice = smtp.messages[-1]
+    text = body_of(notice)
+    page = notice.get_body(preferencelist=("html",)).get_content()
+    subject = notice["Subject"]
+    for said in (subject, text, page):
+        assert not invalid_unicode_re.search(said), said
+    assert f"on “Hello {SHOWN[1:]}”" in subject  # on one line
+    assert f"No{SHOWN}way." in text
+    parse(page)

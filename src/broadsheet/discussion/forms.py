@@ -40,6 +40,16 @@ def reject_unstorable(value: str) -> None:
         ) from None
 
 
+def reject_controls(value: str) -> None:
+    """A name, an e-mail address or a website is a line of visible text: a character
+    HTML forbids in one (a control character, a noncharacter) was pasted by mistake,
+    and is refused where a comment's text would keep it (docs/reading.md)."""
+    if markup.NOT_IN_HTML.search(value):
+        raise ValidationError(
+            _("This holds an invisible control character (pasted, most likely): remove it.")
+        )
+
+
 def _visible(ch: str) -> bool:
     """Whether a character draws something: not a space, a control or format character
     (zero-width space and joiners, direction marks), a lone combining mark or a blank."""
@@ -117,6 +127,12 @@ class _NotedField(BoundField):
         ids += getattr(self.form, "described_by", {}).get(self.name, [])
         return " ".join(ids) or None
 
+    def value(self):
+        """What the field shows, sent back with an error: as pages show text, without
+        the characters HTML forbids (the refused name shows where its control was)."""
+        value = super().value()
+        return markup.html_text(value) if isinstance(value, str) else value
+
 
 class CommentForm(forms.Form):
     bound_field_class = _NotedField
@@ -172,11 +188,22 @@ class CommentForm(forms.Form):
         if len(name.splitlines()) > 1:  # \n and \r, and Unicode's other line breaks
             # A name is shown (and quoted) on one line; a line break in it is never meant.
             raise ValidationError(_("A name is one line: remove the line break."))
+        reject_controls(name)
         if name and not any(_visible(ch) for ch in name):
             raise ValidationError(_("A name needs at least one character that can be seen."))
         if not name and not self.is_anonymous:
             name = self.user.get_full_name() or self.user.get_username()
         return name
+
+    def clean_author_email(self) -> str:
+        email = self.cleaned_data.get("author_email", "")
+        reject_controls(email)
+        return email
+
+    def clean_author_url(self) -> str:
+        url = self.cleaned_data.get("author_url", "")
+        reject_controls(url)
+        return url
 
     def clean_parent_id(self) -> Comment | None:
         parent_id = self.cleaned_data.get("parent_id")

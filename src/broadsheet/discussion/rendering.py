@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from broadsheet.discussion.threads import Node
-from broadsheet.markup import web_url
+from broadsheet.markup import html_text, web_url
 
 
 @dataclass(frozen=True)
@@ -165,23 +165,21 @@ def _when(value, words: _Words) -> tuple[str, str]:
     return local.isoformat(), dateformat.format(local, words.date_format)
 
 
-def _author(comment) -> str:
+def _author(comment, name: str) -> str:
     if web_url(comment.author_url):
         return format_html(
-            '<a href="{}" rel="nofollow ugc external">{}</a>',
-            comment.author_url,
-            comment.author_name,
+            '<a href="{}" rel="nofollow ugc external">{}</a>', html_text(comment.author_url), name
         )
-    return format_html("{}", comment.author_name)
+    return format_html("{}", name)
 
 
-def _actions(node: Node, accepts: bool, patterns: _Patterns) -> str:
+def _actions(node: Node, name: str, accepts: bool, patterns: _Patterns) -> str:
     c = node.comment
     words = patterns.words
     links: list[str] = []
     if accepts and not node.pending:
         reply = patterns.reply.format(c.pk)
-        links.append(format_html(words.reply_link, reply, c.pk, c.author_name))
+        links.append(format_html(words.reply_link, reply, c.pk, name))
         links.append(format_html(words.quote_link, reply, c.pk))
     if node.own:
         links.append(format_html(words.edit_link, patterns.edit.format(c.pk)))
@@ -211,6 +209,8 @@ def _render(node: Node, level: int, accepts: bool, patterns: _Patterns, out: lis
         classes += " removed"
     out.append(format_html('<li id="{}" class="{}">\n', c.anchor, classes))
     if node.shown:
+        # Names are printed without the characters HTML forbids, as all stored text is.
+        name = html_text(c.author_name)
         iso, human = _when(c.created_at, words)
         number = format_html('<span class="number">{}.</span> ', node.number) if level == 0 else ""
         edited = words.edited if c.edited_at else ""
@@ -219,15 +219,15 @@ def _render(node: Node, level: int, accepts: bool, patterns: _Patterns, out: lis
         reply_to = ""
         if node.reply_to is not None:
             reply_to = format_html(
-                words.in_reply_to, node.reply_to.anchor, node.reply_to.author_name
+                words.in_reply_to, node.reply_to.anchor, html_text(node.reply_to.author_name)
             )
         awaiting = words.awaiting if node.pending else ""
         out.append(
             format_html(
                 words.comment,
-                name=c.author_name,
+                name=name,
                 number=number,
-                author=_author(c),
+                author=_author(c, name),
                 staff=staff,
                 permalink=patterns.permalink.format(c.pk),
                 iso=iso,
@@ -237,7 +237,7 @@ def _render(node: Node, level: int, accepts: bool, patterns: _Patterns, out: lis
                 awaiting=awaiting,
                 # Sanitized by nh3 when the comment was saved.
                 body=mark_safe(c.body_html),
-                actions=_actions(node, accepts, patterns),
+                actions=_actions(node, name, accepts, patterns),
             )
         )
     else:

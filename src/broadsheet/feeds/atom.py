@@ -6,29 +6,23 @@
   comments it has, a reply names the comment it answers.
 - Paging links (RFC 5005): ``first``, ``previous``, ``next`` and ``last``, after
   the feed's own elements.
-- Every character XML 1.0 cannot carry is written as a space. Old imported text
-  and text pasted from word processors hold control characters (a vertical tab
-  for a line break); Django's writer refuses the whole document over one.
+- No text carries a character XML 1.0 or HTML forbids. Old imported text and
+  text pasted from word processors hold control characters (a vertical tab for a
+  line break), which Django's writer refuses the whole document over; an entry's
+  HTML is shown as a page is. They are replaced as a page replaces them
+  (``markup.xml_text``), and a form feed, which only XML forbids, becomes a space.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.xmlutils import SimplerXMLGenerator
 
+from broadsheet.markup import xml_text
+
 THREADING_NS = "http://purl.org/syndication/thread/1.0"
-
-# Everything outside XML 1.0's Char production: the C0 controls but tab and the
-# line breaks, lone surrogates, and U+FFFE and U+FFFF.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def xml_text(text: str) -> str:
-    """``text`` with each character XML 1.0 cannot carry made a space, as imports do."""
-    return _NOT_XML.sub(" ", text)
 
 
 class _Writer(SimplerXMLGenerator):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext, ngettext
 
 from broadsheet.conf import conf
 from broadsheet.discussion.models import Comment
-from broadsheet.markup import absolute_links
+from broadsheet.markup import absolute_links, html_text
 from broadsheet.newsroom.models import SiteSettings
 from broadsheet.notifications import links
 from broadsheet.notifications.models import Message
@@ -46,8 +46,9 @@ EXCERPT_LENGTH = 300
 
 
 def one_line(text: str, limit: int = SUBJECT_LENGTH) -> str:
-    """Text for a header: on one line (a line break would be refused or start a header)."""
-    text = " ".join(text.split())
+    """Text for a header: on one line (a line break would be refused or start a header),
+    without the characters HTML forbids, as the e-mail's body is."""
+    text = " ".join(html_text(text).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
@@ -86,9 +87,11 @@ def _headers(stop_url: str) -> dict[str, str]:
 
 
 def _render(name: str, context: dict[str, Any], *, html: bool) -> tuple[str, str]:
+    """The e-mail's text and HTML, which quote names, titles and comments as they are
+    stored: without the characters HTML forbids (replaced as a page replaces them)."""
     text = render_to_string(f"notifications/mail/{name}.txt", context)
     page = render_to_string(f"notifications/mail/{name}.html", context) if html else ""
-    return text, page
+    return html_text(text), html_text(page)
 
 
 @in_site_language

@@ -17,7 +17,6 @@ as typed come before those found only through a prefix taken off.
 from __future__ import annotations
 
 import operator
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import reduce
@@ -28,6 +27,7 @@ from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils import timezone
 
+from broadsheet.markup import NOT_IN_HTML
 from broadsheet.newsroom import indexing, prefixes
 from broadsheet.newsroom.models import Article
 
@@ -45,14 +45,10 @@ SQLITE_WEIGHTS = (10.0, 4.0, 2.0, 1.0)
 POSTGRES_WEIGHTS = [0.1, 0.2, 0.4, 1.0]
 
 
-# Control characters (NUL among them) can be neither searched for nor shown.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
 def query_text(typed: str) -> str:
-    """What a reader typed, as it is searched for and shown back: control characters
-    dropped, white space made single spaces."""
-    return " ".join(_CONTROL.sub("", typed).split())
+    """What a reader typed, as it is searched for and shown back: what HTML forbids
+    (a NUL among it) dropped, white space made single spaces."""
+    return " ".join(NOT_IN_HTML.sub("", typed).split())
 
 
 @dataclass(frozen=True)

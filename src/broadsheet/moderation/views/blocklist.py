@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from broadsheet.discussion.models import Comment
+from broadsheet.markup import html_text
 from broadsheet.moderation import actions
 from broadsheet.moderation.forms import BlockForm
 from broadsheet.moderation.identity import normal_ip
@@ -70,7 +71,7 @@ def _block_choices(comment: Comment) -> tuple[list[tuple[str, str]], list[str]]:
         if not value:
             continue
         others = _other_authors(comment, field, value)
-        label = f"{Block.Kind(kind).label}: {value}"
+        label = f"{Block.Kind(kind).label}: {html_text(value)}"
         if others:
             who = "1 other author" if others == 1 else f"{others} other authors"
             days = SHARED_LOOKBACK.days

@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 
+from broadsheet.markup import html_text
 from broadsheet.media import metadata as image_metadata
 from broadsheet.newsroom.models import Article, SiteSettings
 
@@ -54,7 +55,9 @@ def article_metadata(context: dict[str, Any], article: Article) -> SafeString:
         *(image_metadata.open_graph(article.lead_image, absolute) if article.lead_image else []),
     ]  # fmt: skip
     meta = format_html_join(
-        "\n", '<meta property="{}" content="{}">', ((name, value) for name, value in properties)
+        "\n",
+        '<meta property="{}" content="{}">',
+        ((name, html_text(value)) for name, value in properties),
     )
     # A story with a lead image is shared with it drawn large.
     card = format_html(
@@ -89,6 +92,9 @@ def article_metadata(context: dict[str, Any], article: Article) -> SafeString:
         # Republished: the outlet's original is what this one is based on.
         data["isBasedOn"] = article.source_link or article.source_name
     document = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_SAFE)
+    # JSON escapes the C0 controls; the characters HTML forbids that it writes as they
+    # are (DEL, the C1 controls, the noncharacters) become U+FFFD.
+    document = html_text(document)
     # Safe in the element: the JSON's <, > and & are escaped, so no text can end it.
     script = mark_safe(f'<script type="application/ld+json">{document}</script>')
     return format_html("{}\n{}\n{}", meta, card, script)
