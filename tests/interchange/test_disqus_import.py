@@ -377,17 +377,22 @@ def test_the_documented_example_and_plain_notes_for_what_is_malformed(db, tmp_pa
     for note in (
         "a thread ('http://x.example/8/') has no dsq:id attribute, which is how posts name "
         "their thread: skipped",
-        "a post without a dsq:id attribute was skipped",
+        "a post without a dsq:id attribute was imported, keyed h",
         "post 4 names its thread by the text '9' instead of a dsq:id attribute, and no thread "
         "has that <id>: skipped",
         "post 5 names the post it replies to by the text '7' instead of a dsq:id attribute: "
         "imported as a top-level comment",
-        "post 6 has a createdAt that is not a date and time ('yesterday'): skipped",
-        "post 7 has no createdAt (when it was written): skipped",
+        "post 6 has a createdAt that is not a date and time ('yesterday'): imported with the "
+        "date of its thread's createdAt, 2012-12-12 12:12:12",
+        "post 7 has no createdAt (when it was written): imported with the date of its "
+        "thread's createdAt, 2012-12-12 12:12:12",
     ):
         assert note in output
     assert tally(output, "threads") == [2, 1, 0, 0, 1]
-    assert tally(output, "comments") == [7, 3, 0, 1, 3]
+    assert tally(output, "comments") == [7, 6, 0, 1, 0]
+    # A second run finds each of them again, the one without a dsq:id too.
+    again = run_import("disqus", path, "--no-train", "--create-missing")
+    assert tally(again, "comments") == [7, 0, 0, 7, 0]
 
 
 def _copy(dsq_id: int, thread: int, wp_id: int, parent: int | None = None) -> str:
@@ -447,3 +452,77 @@ def test_each_forum_of_a_file_holding_several_keeps_its_own_keys(db, tmp_path):
     assert tally(output, "comments") == [1, 0, 0, 1, 0]
     assert tally(output, "threads")[1] == 0
     assert Comment.objects.count() == 3 and Article.objects.count() == 2
+
+
+def _in_f(dsq_id: int) -> Comment:
+    return Comment.objects.get(origin=f"disqus:f#{dsq_id}")
+
+
+def _undated(dsq_id: int, thread: int, parent: int | None = None, created: str = "") -> str:
+    reply = f'<parent dsq:id="{parent}"/>' if parent else ""
+    when = f"<createdAt>{created}</createdAt>" if created else ""
+    return (
+        f'<post dsq:id="{dsq_id}"><message>post {dsq_id}</message>{when}'
+        f'<author><name>A</name></author><thread dsq:id="{thread}"/>{reply}</post>'
+    )
+
+
+def test_a_post_without_a_date_is_kept_never_before_the_post_it_replies_to(db, tmp_path):
+    path = _disqus(
+        tmp_path / "undated.xml",
+        _thread(1, "http://x.example/1/"),  # created 2015-01-01T00:00:00Z
+        _undated(11, 1, parent=10),  # before its parent in the file
+        _undated(10, 1, created="2015-01-03T00:00:00Z"),
+        _undated(12, 1, created="yesterday"),
+        _undated(13, 1, parent=11, created="2015-01-04T00:00:00Z"),
+        _undated(14, 1, parent=12),
+    )
+    output = run_import("disqus", path, "--no-train", "--create-missing")
+    assert tally(output, "comments") == [5, 5, 0, 0, 0]
+    assert "Posts without a readable createdAt, dated from their thread, the post they " in output
+    assert "reply to or their replies (each is noted below): 3." in output
+    assert (
+        "post 11 has no createdAt (when it was written): imported with the date of the post "
+        "it replies to, 2015-01-03 00:00:00"
+    ) in output
+    dates = {n: _in_f(n).created_at.isoformat() for n in (10, 11, 12, 13, 14)}
+    assert dates == {
+        10: "2015-01-03T00:00:00+00:00",
+        11: "2015-01-03T00:00:00+00:00",  # its parent's, not the thread's earlier one
+        12: "2015-01-01T00:00:00+00:00",  # its thread's
+        13: "2015-01-04T00:00:00+00:00",
+        14: "2015-01-01T00:00:00+00:00",
+    }
+    assert _in_f(11).parent == _in_f(10) and _in_f(13).parent == _in_f(11)
+    assert _in_f(14).parent == _in_f(12)
+    article = _in_f(10).article
+    assert article.comment_count == 5
+    read = [
+        c.origin.rsplit("#", 1)[1]
+        for c in Comment.objects.filter(article=article).in_thread_order()
+    ]
+    assert read == ["12", "14", "10", "11", "13"]
+    assert [_in_f(n).depth for n in (10, 11, 13)] == [0, 1, 2]
+    # A second run dates them alike: nothing changes.
+    again = run_import("disqus", path, "--no-train", "--create-missing")
+    assert tally(again, "comments") == [5, 0, 0, 5, 0]
+
+
+def test_a_post_without_a_date_in_a_thread_without_one_is_dated_by_its_reply(db, tmp_path):
+    path = _disqus(
+        tmp_path / "undated.xml",
+        _thread(2, "http://x.example/2/").replace(
+            "<createdAt>2015-01-01T00:00:00Z</createdAt>", ""
+        ),
+        _undated(20, 2),
+        _undated(21, 2, parent=20, created="2016-05-05T10:00:00Z"),
+        _undated(22, 2),
+    )
+    output = run_import("disqus", path, "--no-train", "--create-missing")
+    assert tally(output, "comments") == [3, 3, 0, 0, 0]
+    assert _in_f(20).created_at.isoformat() == "2016-05-05T09:59:59+00:00"
+    assert _in_f(21).parent == _in_f(20)
+    assert _in_f(22).created_at == _in_f(22).article.published_at
+    assert (
+        "post 22 has no createdAt (when it was written): imported with the date of its " in output
+    )

@@ -573,3 +573,23 @@ def test_two_tags_of_one_name_become_one_and_the_summary_says_so(db, tmp_path):
     output = run_import("wxr", path, "--no-train")
     assert "tag 'content-2' has the name of tag 'content' ('Content')" in output
     assert list(Article.objects.get().tags.values_list("slug", flat=True)) == ["content"]
+
+
+def test_two_comments_with_one_id_are_both_kept_and_a_repeated_one_stored_once(db, tmp_path):
+    text = (SAMPLES / "wordpress-1.2.xml").read_text()
+    start = text.index("<wp:comment>\n\t\t\t<wp:comment_id>100</wp:comment_id>")
+    end = text.index("</wp:comment>", start) + len("</wp:comment>")
+    text = text[:end] + text[start:end] + text[end:]  # comment 100, twice alike
+    text = text.replace("<wp:comment_id>101</wp:comment_id>", "<wp:comment_id>100</wp:comment_id>")
+    path = tmp_path / "twice.xml"
+    path.write_text(text, encoding="utf-8")
+    output = run_import("wxr", path, "--no-train")
+    assert "comment 100 appears twice in post 10, the same both times: stored once" in output
+    assert "comment 100 appears twice in post 10, saying different things: the second is " in output
+    first = Comment.objects.get(body__startswith="I will reverse myself here.")
+    second = Comment.objects.get(body__startswith="אני לא מסכים.")
+    assert second.parent == first and second.created_at.isoformat() == "2016-12-06T11:05:00+00:00"
+    # 19 in the file: the repeat, and one on a page (which --pages imports), not stored.
+    assert tally(output, "comments") == [19, 17, 0, 2, 0]
+    again = run_import("wxr", path, "--no-train")
+    assert tally(again, "comments")[1:3] == [0, 0]

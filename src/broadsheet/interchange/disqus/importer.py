@@ -13,9 +13,11 @@ every comment is stored.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 
 from django.db.models import Q
 from django.urls import Resolver404, resolve
@@ -102,6 +104,11 @@ class DisqusImport:
         self.made: set[int] = set()
         # Threads put on an article that another thread of the file has too.
         self.shared = 0
+        # Posts without a readable createdAt, dated once every other post is stored:
+        # Disqus post id -> (its record, the post, its thread).
+        self.undated: dict[str, tuple[ImportedComment, Post, str]] = {}
+        # Disqus post id -> the earliest createdAt of the replies to it.
+        self.first_reply: dict[str, datetime] = {}
 
     def origin(self, dsq_id: str, forum: str) -> str:
         return fit(f"disqus:{forum}#{dsq_id}", 300)
@@ -144,6 +151,7 @@ class DisqusImport:
                 if len(self.batch) >= BATCH:
                     self.flush()
         self.flush()
+        self.date_undated()
         self.link_late_replies()
         if self.shared:
             self.summary.inform(
@@ -200,8 +208,8 @@ class DisqusImport:
         if not self.create_missing:
             self.summary.count("threads", "skipped")
             self.summary.note(
-                f"{label(thread)} matches no article: its comments were skipped "
-                "(--create-missing makes an article for it)",
+                f"{label(thread)} matches no article: its comments were skipped ({posts}; "
+                "--create-missing makes an article for it)",
                 thread.line,
             )
             return None
@@ -355,22 +363,16 @@ class DisqusImport:
                 summary.note(f"{name} names no thread: skipped", post.line)
             return
         if not post.dsq_id:
-            summary.count("comments", "errors")
-            summary.note("a post without a dsq:id attribute was skipped", post.line)
-            return
-        if post.dsq_id in self.batch or post.dsq_id in self.ids:
+            # Nothing can reply to it, but it is a comment: keyed by what it says, so that
+            # a second import finds it again.
+            said = "|".join((thread, post.created_text, post.name, post.email, post.message))
+            post.dsq_id = "h" + hashlib.sha1(said.encode()).hexdigest()[:16]
+            summary.note(
+                f"a post without a dsq:id attribute was imported, keyed {post.dsq_id}", post.line
+            )
+        if post.dsq_id in self.batch or post.dsq_id in self.ids or post.dsq_id in self.undated:
             summary.count("comments", "errors")
             summary.note(f"post {post.dsq_id} appears twice: the second was skipped", post.line)
-            return
-        if post.created_at is None:
-            summary.count("comments", "errors")
-            summary.note(
-                f"post {post.dsq_id} has a createdAt that is not a date and time "
-                f"({post.created_text!r}): skipped"
-                if post.created_text
-                else f"post {post.dsq_id} has no createdAt (when it was written): skipped",
-                post.line,
-            )
             return
         copied = wordpress_id(post.identifier)
         if copied:
@@ -390,7 +392,8 @@ class DisqusImport:
             ip_address=clean_ip(post.ip) if post.ip else None,
             body=post.message,
             body_html=wpcontent.comment_html(post.message),
-            created_at=post.created_at,
+            # Dated by ``date_undated`` when the file gives no date.
+            created_at=post.created_at or timezone.now(),
             status=Comment.Status.DELETED if thread in self.deleted_threads else status_of(post),
             origin=self.origin(post.dsq_id, self.forum_of(thread)),
         )
@@ -403,8 +406,20 @@ class DisqusImport:
                 "comment",
                 post.line,
             )
+        if post.created_at is None:
+            self.undated[post.dsq_id] = (record, post, thread)
+            return
+        if post.parent:
+            first = self.first_reply.get(post.parent)
+            if first is None or post.created_at < first:
+                self.first_reply[post.parent] = post.created_at
+        self.place(post, record, thread)
+
+    def place(self, post: Post, record: ImportedComment, thread: str) -> None:
+        """Put the post's record in the batch, under the post it replies to when that
+        is known by now (else it is linked at the end)."""
         parent = self.copy_of.get(post.parent, post.parent)  # a copy stands for the first
-        if parent and self.article_of.get(parent, article_id) != article_id:
+        if parent and self.article_of.get(parent, record.article_id) != record.article_id:
             self.summary.note(
                 f"post {post.dsq_id} replies to post {post.parent}, which is in another "
                 "thread: imported as a top-level comment",
@@ -420,6 +435,80 @@ class DisqusImport:
                 # Not in the file so far: an earlier import's, sought in this post's forum.
                 self.later_forum.setdefault(post.parent, self.forum_of(thread))
         self.batch[post.dsq_id] = record
+
+    def date_undated(self) -> None:
+        """Store the posts without a readable createdAt, each dated from the best
+        evidence the file holds: the later of its thread's createdAt and the date of
+        the post it replies to (never before that post, so a thread still reads in
+        order); without either, a second before its first reply; without any, its
+        article's date, as a WordPress comment without one gets."""
+        if not self.undated:
+            return
+        parents = {
+            self.copy_of.get(post.parent, post.parent) for _, post, _ in self.undated.values()
+        }
+        stored = {p: self.ids[p] for p in parents if p in self.ids}
+        known = dict(
+            Comment.objects.filter(pk__in=list(stored.values())).values_list("pk", "created_at")
+        )
+        dates = {p: known[pk] for p, pk in stored.items() if pk in known}
+        articles = {
+            pk: published or created
+            for pk, published, created in Article.objects.filter(
+                pk__in={record.article_id for record, _, _ in self.undated.values()}
+            ).values_list("pk", "published_at", "created_at")
+        }
+        dating: set[str] = set()
+        order: list[str] = []  # as dated: a post after the one it replies to
+
+        def date(dsq_id: str) -> datetime | None:
+            if dsq_id in dates or dsq_id not in self.undated:
+                return dates.get(dsq_id)
+            if dsq_id in dating:  # replies going round in a circle
+                return None
+            dating.add(dsq_id)
+            record, post, thread = self.undated[dsq_id]
+            parent = self.copy_of.get(post.parent, post.parent)
+            same_thread = self.article_of.get(parent, record.article_id) == record.article_id
+            evidence = [
+                (when, why)
+                for when, why in (
+                    (date(parent) if parent and same_thread else None, "the post it replies to"),
+                    (self.survey.threads[thread].created_at, "its thread's createdAt"),
+                )
+                if when is not None
+            ]
+            if evidence:
+                when, why = max(evidence, key=lambda found: found[0])
+            elif dsq_id in self.first_reply:
+                when, why = self.first_reply[dsq_id] - timedelta(seconds=1), "its first reply"
+            else:
+                when, why = articles[record.article_id], "its article"
+            record.created_at = dates[dsq_id] = when
+            order.append(dsq_id)
+            said = (
+                f"a createdAt that is not a date and time ({post.created_text!r})"
+                if post.created_text
+                else "no createdAt (when it was written)"
+            )
+            self.summary.note(
+                f"post {dsq_id} has {said}: imported with the date of {why}, "
+                f"{when:%Y-%m-%d %H:%M:%S}",
+                post.line,
+            )
+            return when
+
+        for dsq_id in self.undated:
+            date(dsq_id)
+        # A post replying to another of them finds it in the batch, and is stored after it.
+        for dsq_id in order:
+            record, post, thread = self.undated[dsq_id]
+            self.place(post, record, thread)
+        self.summary.inform(
+            "Posts without a readable createdAt, dated from their thread, the post they "
+            f"reply to or their replies (each is noted below): {len(self.undated)}."
+        )
+        self.flush()
 
     def flush(self) -> None:
         if not self.batch:

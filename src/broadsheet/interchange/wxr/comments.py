@@ -94,9 +94,27 @@ class PostComments:
         for c in post.comments:
             cid = c.comment_id or self._synthetic_id(post, c)
             if cid in by_id:
-                summary.count("comments", "skipped")
-                summary.note(f"comment {cid} appears twice in post {post.post_id}", c.line)
-                continue
+                first = by_id[cid]
+                said = (c.author, c.date, c.date_gmt, c.content)
+                other = self._synthetic_id(post, c)
+                if said == (first.author, first.date, first.date_gmt, first.content) or (
+                    other in by_id
+                ):
+                    summary.count("comments", "skipped")
+                    summary.note(
+                        f"comment {cid} appears twice in post {post.post_id}, the same both "
+                        "times: stored once",
+                        c.line,
+                    )
+                    continue
+                # Two comments given one id (files joined, or a plugin's doing): both kept.
+                summary.note(
+                    f"comment {cid} appears twice in post {post.post_id}, saying different "
+                    f"things: the second is imported too, as comment {other} (replies to "
+                    f"{cid} go under the first)",
+                    c.line,
+                )
+                cid = other
             by_id[cid] = c
         parents = self._parents(post, by_id)
         before_trash = statuses_before_trash(post)
