@@ -8,8 +8,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
+from django.db.models import F, TextField
+from django.db.models.functions import Cast
+from django.utils import timezone
 
 from broadsheet.newsroom import actions, indexing
 from broadsheet.newsroom.models import Article, Author, SearchDocument, Section, SiteSettings, Tag
@@ -94,9 +97,9 @@ def test_an_import_indexes_its_articles_together(monkeypatch):
     batches = []
     write = indexing._write
 
-    def counting(ids, config):
+    def counting(ids, config, documents):
         batches.append(len(ids))
-        return write(ids, config)
+        return write(ids, config, documents)
 
     monkeypatch.setattr(indexing, "_write", counting)
     run_import("wxr", SAMPLES / "wordpress-1.2.xml", "--no-train")
@@ -182,3 +185,38 @@ def test_the_upgrade_indexes_the_articles_a_site_already_has(client):
     executor.migrate(executor.loader.graph.leaf_nodes())
     assert found(client, "harbour") == ["Written before search"]
     assert indexing.check() == []
+
+
+def test_many_articles_indexed_at_once_are_indexed_as_one_at_a_time_would_be(client, monkeypatch):
+    # Several batches: each one's words are made while the one before is stored.
+    monkeypatch.setattr(indexing, "BATCH", 40)
+    words = "the elections électeurs שָׁלוֹם הכנסת ١٢٣ x2 harbour's co-op ½ " * 3
+    made = [
+        Article(
+            title=f"Story {n} about the {words.split()[n % 10]}",
+            slug=f"story-{n}",
+            summary=words[: n * 7],
+            body_html=f"<p>{words * (n % 4)}</p><p>word{n}</p>",
+            status=Article.Status.PUBLISHED,
+            published_at=timezone.now(),
+        )
+        for n in range(indexing.SETTLE_FROM + 20)
+    ]
+    ids = [a.pk for a in Article.objects.bulk_create(made)]
+    with transaction.atomic():
+        assert indexing.index_articles(ids) == len(ids)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW gin_pending_list_limit")
+                # As it was, for the rest of the transaction.
+                assert cursor.fetchone() == ("4MB",)
+    assert SearchDocument.objects.count() == len(ids)
+    if connection.vendor == "postgresql":
+        # The vectors PostgreSQL makes of the stored words, as a language change does.
+        config = indexing.text_search_config(SiteSettings.load().language)
+        differ = SearchDocument.objects.annotate(
+            made=Cast(indexing.vectors(config), TextField()), kept=Cast("vector", TextField())
+        ).exclude(made=F("kept"))
+        assert not differ.exists()
+    assert found(client, "word119") == ["Story 119 about the ½"]
+    assert len(found(client, "הכנסת")) == 10  # a page of them
