@@ -220,3 +220,42 @@ def test_many_articles_indexed_at_once_are_indexed_as_one_at_a_time_would_be(cli
         assert not differ.exists()
     assert found(client, "word119") == ["Story 119 about the ½"]
     assert len(found(client, "הכנסת")) == 10  # a page of them
+
+
+def test_postgresql_finds_matches_in_the_index_and_leaves_its_planner_as_it_was(client):
+    """The planner counts a vector as cheap to read and, for a word a fifth of the
+    documents hold, would read every one of them; the search tells it to use the index
+    (each query's plan is read back with EXPLAIN, in the state it ran in)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's planner")
+    now = timezone.now()
+    Article.objects.bulk_create(
+        Article(
+            title=f"Story {n}", slug=f"s{n}", status=Article.Status.PUBLISHED, published_at=now,
+            body_html="<p>The harbour ferry report.</p>" if n % 50 == 0
+            else f"<p>The tram report, number {n}, {'with more words ' * 20}</p>",
+        )
+        for n in range(500)
+    )  # fmt: skip
+    indexing.index_articles(Article.objects.values_list("pk", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE newsroom_searchdocument, newsroom_article")
+    plans: list[str] = []
+
+    def explained(execute, sql, params, many, context):
+        if "newsroom_searchdocument" in sql and sql.lstrip().upper().startswith("SELECT"):
+            with connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN {sql}", params)
+                plans.append("\n".join(row[0] for row in cursor.fetchall()))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(explained):
+        assert sorted(found(client, "harbour")) == sorted(f"Story {n}" for n in range(0, 500, 50))
+        assert len(found(client, "ferr")) == 10  # a prefix
+        assert len(found(client, "tram")) == 10  # a page of 490
+    assert len(plans) == 6  # a count and a page each
+    for plan in plans:
+        assert "newsroom_searchdocument_vector_idx" in plan, plan
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone()[0] == "on"
