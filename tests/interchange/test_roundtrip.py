@@ -275,7 +275,7 @@ def test_json_round_trip_is_identical_field_by_field(db, tmp_path):
                 assert a == b
         else:
             assert one[key] == two[key]
-    assert len(one["comments"]) == 25  # Disqus post 9001 is WordPress comment 100
+    assert len(one["comments"]) == 26  # Disqus post 9001 is WordPress comment 100
     restored = Comment.objects.get(pk=native.pk)
     assert restored.score == 0.73 and restored.reasons == [{"check": "links"}]
     assert restored.featured_at is not None  # still among the story's editors' picks

@@ -30,30 +30,39 @@ def test_every_post_status_is_imported_and_only_published_ones_are_public(wxr_si
         f"{ORIGIN}#14": "draft",  # private
         f"{ORIGIN}#15": "draft",  # pending review
         f"{ORIGIN}#16": "published",
+        f"{ORIGIN}#20": "published",  # a page
     }
     assert "password-protected" in wxr_site
 
 
-def test_pages_and_attachments_are_reported_as_skipped(wxr_site):
-    assert tally(wxr_site, "pages") == [1, 0, 0, 1, 0]
-    assert tally(wxr_site, "attachments") == [1, 0, 0, 1, 0]
+def test_with_no_pages_pages_are_reported_as_skipped_with_their_comments(db):
+    output = run_import("wxr", SAMPLES / "wordpress-1.2.xml", "--no-train", "--no-pages")
+    assert tally(output, "pages") == [1, 0, 0, 1, 0]
+    assert tally(output, "attachments") == [1, 0, 0, 1, 0]
+    assert tally(output, "comments") == [18, 17, 0, 1, 0]
+    assert not Article.objects.filter(origin=f"{ORIGIN}#20").exists()
     assert not Comment.objects.filter(author_name="Page Visitor").exists()
-    assert "were skipped with it: 1 (--pages imports pages as articles" in wxr_site
+    assert "comments on page 20 (publish) were skipped with it: 1 (--no-pages)" in output
+    assert "1 WordPress pages were left out (--no-pages), and their comments with them." in output
 
 
-def test_with_pages_a_page_and_its_comments_come_in_and_its_old_addresses_lead_to_it(db, client):
-    output = run_import("wxr", SAMPLES / "wordpress-1.2.xml", "--no-train", "--pages")
+@pytest.mark.parametrize("given", [(), ("--pages",)])  # --pages: what older scripts say
+def test_a_page_and_its_comments_come_in_and_its_old_addresses_lead_to_it(db, client, given):
+    output = run_import("wxr", SAMPLES / "wordpress-1.2.xml", "--no-train", *given)
     assert tally(output, "pages") == [1, 1, 0, 0, 0]
     assert tally(output, "posts") == [7, 7, 0, 0, 0]
+    assert tally(output, "comments") == [18, 18, 0, 0, 0]
+    assert "1 WordPress pages are unlisted articles: each at its own address" in output
     page = Article.objects.get(origin=f"{ORIGIN}#20")
     assert (page.title, page.slug, page.status) == ("About us", "about", "published")
+    assert not page.listed and Article.objects.get(origin=f"{ORIGIN}#10").listed
     visitor = Comment.objects.get(author_name="Page Visitor")
     assert visitor.article == page and page.comment_count == 1
     for old in ("/about/", "/?page_id=20"):
         response = client.get(old)
         assert (response.status_code, response["Location"]) == (301, page.get_absolute_url())
     assert client.get(page.get_absolute_url()).status_code == 200
-    again = run_import("wxr", SAMPLES / "wordpress-1.2.xml", "--no-train", "--pages")
+    again = run_import("wxr", SAMPLES / "wordpress-1.2.xml", "--no-train", *given)
     assert tally(again, "pages") == [1, 0, 0, 1, 0] and Comment.objects.count() == 18
 
 
@@ -297,7 +306,7 @@ def test_importing_a_changed_file_updates_what_changed(wxr_site, tmp_path):
 def test_dry_run_reports_and_writes_nothing(db):
     output = run_import("wxr", SAMPLES / "wordpress-1.2.xml", "--dry-run")
     assert output.startswith("Dry run: nothing was written.")
-    assert tally(output, "comments")[:2] == [18, 17]
+    assert tally(output, "comments")[:2] == [18, 18]
     assert not Article.objects.exists() and not Comment.objects.exists()
     assert not Author.objects.exists() and not Redirect.objects.exists()
     assert tally(output, "users") == [2, 2, 0, 0, 0]
@@ -589,7 +598,7 @@ def test_two_comments_with_one_id_are_both_kept_and_a_repeated_one_stored_once(d
     first = Comment.objects.get(body__startswith="I will reverse myself here.")
     second = Comment.objects.get(body__startswith="אני לא מסכים.")
     assert second.parent == first and second.created_at.isoformat() == "2016-12-06T11:05:00+00:00"
-    # 19 in the file: the repeat, and one on a page (which --pages imports), not stored.
-    assert tally(output, "comments") == [19, 17, 0, 2, 0]
+    # 19 in the file: the repeat is not stored.
+    assert tally(output, "comments") == [19, 18, 0, 1, 0]
     again = run_import("wxr", path, "--no-train")
     assert tally(again, "comments")[1:3] == [0, 0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -193,9 +194,25 @@ def article_form(**changes) -> dict:
         "title": "Night ferry timetable", "slug": "night-ferry", "summary": "",
         "body": "The ferry leaves at 23:10.", "source_name": "", "source_url": "",
         "status": "published", "published_at_0": "", "published_at_1": "",
-        "comments_open": "on", "comment_policy": "site",
+        "listed": "on", "comments_open": "on", "comment_policy": "site",
     }  # fmt: skip
     return {**form, **changes}
+
+
+def test_an_editor_makes_a_page_that_stands_on_its_own_by_unticking_listed(editor_client):
+    add = editor_client.get("/admin/newsroom/article/add/").content.decode()
+    assert re.search(r'<input type="checkbox" name="listed"[^>]* checked>', add)  # by default
+    form = article_form(title="About us", slug="about-us")
+    del form["listed"]  # unticked
+    response = editor_client.post("/admin/newsroom/article/add/", form)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    make_article(title="Ferry news")
+    reader = Client()
+    assert "Ferry news" in (front := reader.get("/").content.decode())
+    assert "About us" not in front and "About us" not in reader.get("/feed/").content.decode()
+    assert "About us" in reader.get("/article/about-us/").content.decode()
+    listed = editor_client.get("/admin/newsroom/article/?listed__exact=0").content.decode()
+    assert "About us" in listed and "Ferry news" not in listed
 
 
 def test_a_source_link_without_the_outlets_name_is_refused(editor_client):

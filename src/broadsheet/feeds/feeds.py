@@ -3,8 +3,9 @@ latest comments on one article, and the latest comments on all of them.
 
 A feed lists what any reader can see, newest first, ``FEED_ITEMS`` a page (the
 older ones on further pages, ``broadsheet.feeds.paging``): live articles only
-(never a draft, nor a scheduled article before its time), and approved comments
-only, of live articles (a closed discussion's too).
+(never a draft, nor a scheduled article before its time), and of those the listed
+ones (not a page that stands on its own, ``ArticleQuerySet.listed``), and approved
+comments only, of live articles, pages too (a closed discussion's too).
 """
 
 from __future__ import annotations
@@ -59,8 +60,8 @@ class ArticlesFeed(CachedFeed):
 
     def stamp(self, listing: Listing) -> list[Any]:
         # An article's changed_at moves when it, its byline, section or tags change.
-        live = self.articles(listing).live()
-        page = self._page(listing, live.values_list("pk", "changed_at"))
+        listed = self.articles(listing).listed()
+        page = self._page(listing, listed.values_list("pk", "changed_at"))
         return [*row_values(listing.site), *row_values(listing.filed), *page]
 
     def title(self, listing: Listing) -> str:
@@ -73,7 +74,7 @@ class ArticlesFeed(CachedFeed):
         return reverse("newsroom:front")
 
     def read_page(self, listing: Listing) -> paging.Page:
-        articles = self.articles(listing).live().select_related("author", "section")
+        articles = self.articles(listing).listed().select_related("author", "section")
         rows = self._page(listing, articles.prefetch_related("tags"))
         return paging.Page.of(rows, listing.cursor, conf.FEED_ITEMS)
 

@@ -54,7 +54,15 @@ class ArticleAdmin(admin.ModelAdmin):
     # Byline and section are nullable, which a bare select_related() skips: name them,
     # or each row of the list costs two queries.
     list_select_related = ["author", "section"]
-    list_filter = [StateFilter, "section", "comments_open", "comment_policy", "author", "tags"]
+    list_filter = [
+        StateFilter,
+        "listed",
+        "section",
+        "comments_open",
+        "comment_policy",
+        "author",
+        "tags",
+    ]
     search_fields = ["title", "summary", "body", "source_name"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
@@ -75,6 +83,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 "fields": [
                     "status",
                     "published_at",
+                    "listed",
                     "comments_open",
                     "comment_policy",
                     "comment_count",

@@ -235,6 +235,18 @@ class Article(models.Model):
         blank=True,
         help_text=_("Publication time; in the future for scheduled articles."),
     )
+    # Off for a page that stands on its own (an "About us", a WordPress page): it has
+    # its address, comments, search and sitemap entry, but no place in the stream of
+    # news (ArticleQuerySet.listed).
+    listed = models.BooleanField(
+        _("listed"),
+        default=True,
+        help_text=_(
+            "Shown on the front page, on its section, tag and byline pages and in their "
+            "feeds. Untick it for a page that stands on its own, such as “About us”: it "
+            "keeps its address, its comments and its place in the search."
+        ),
+    )
     comments_open = models.BooleanField(_("comments open"), default=True)
     comment_policy = models.CharField(
         _("comment policy"),

@@ -16,5 +16,12 @@ class ArticleQuerySet(models.QuerySet):
             published_at__lte=timezone.now(),
         )
 
+    def listed(self) -> ArticleQuerySet:
+        """Live articles in the stream of news: what the front page, the section, tag
+        and byline pages, their feeds and the news sitemap list. A page that stands on
+        its own (``Article.listed`` off: an "About us", a WordPress page) is left out;
+        it is still found at its address, by search and in the general sitemap."""
+        return self.live().filter(listed=True)
+
     def latest_first(self) -> ArticleQuerySet:
         return self.order_by("-published_at", "-id")

@@ -1,5 +1,6 @@
-"""Sitemaps for search engines: every live article, section, tag and byline, and a
-news sitemap of the last two days' articles (the form Google News reads).
+"""Sitemaps for search engines: every live article (unlisted pages too), section, tag
+and byline, and a news sitemap of the last two days' listed articles (the form Google
+News reads; a page that stands on its own is no news).
 
 ``/sitemap.xml`` is an index of the others; each lists at most ``PAGE_SIZE``
 addresses a page, so a site of a hundred thousand articles is read in small pages.
@@ -54,8 +55,8 @@ class ArticleSitemap(Sitemap):
 
 
 class FiledSitemap(Sitemap):
-    """Sections, tags or bylines that have a live article (an empty archive is no page
-    to send a search engine to)."""
+    """Sections, tags or bylines that have a listed article (an empty archive is no
+    page to send a search engine to)."""
 
     limit = PAGE_SIZE
 
@@ -63,16 +64,16 @@ class FiledSitemap(Sitemap):
         self.model, self.link = model, link
 
     def items(self) -> QuerySet[Any]:
-        live = Article.objects.live().filter(**{self.link: OuterRef("pk")})
-        return self.model._default_manager.filter(Exists(live)).order_by("id").only("slug")
+        listed = Article.objects.listed().filter(**{self.link: OuterRef("pk")})
+        return self.model._default_manager.filter(Exists(listed)).order_by("id").only("slug")
 
 
 class NewsSitemap(Sitemap):
-    """The last ``NEWS_DAYS`` days' articles, newest first, with their title and time."""
+    """The last ``NEWS_DAYS`` days' listed articles, newest first, with their title and time."""
 
     def items(self) -> list[Article]:
         since = timezone.now() - timedelta(days=NEWS_DAYS)
-        recent = Article.objects.live().filter(published_at__gte=since).latest_first()
+        recent = Article.objects.listed().filter(published_at__gte=since).latest_first()
         articles = list(recent.only("slug", "title", "published_at")[:NEWS_MOST])
         for article in articles:
             # Said to the second (W3C date and time), as news sitemaps show it.

@@ -21,10 +21,11 @@ Filed = TypeVar("Filed", Section, Tag, Author)
 def _listing(
     request: HttpRequest, articles: ArticleQuerySet, template: str, **context
 ) -> HttpResponse:
-    articles = articles.live().latest_first().select_related("author", "section")
+    articles = articles.listed().latest_first().select_related("author", "section")
     page = Paginator(articles, conf.ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
     response = render(request, template, {"page": page, "articles": page.object_list, **context})
-    # The same for every reader (drafts are shown on their own pages only).
+    # The same for every reader (drafts are shown on their own pages only, and so are
+    # unlisted pages: ArticleQuerySet.listed).
     return conditional.shared(request, response)
 
 

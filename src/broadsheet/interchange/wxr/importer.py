@@ -41,7 +41,7 @@ from broadsheet.newsroom.models import Article, Author
 
 _ARTICLE_FIELDS = (
     "title", "slug", "summary", "body", "body_format", "author_id", "section_id", "status",
-    "published_at", "comments_open", "source_name", "source_url", "lead_image_id",
+    "published_at", "listed", "comments_open", "source_name", "source_url", "lead_image_id",
 )  # fmt: skip
 
 # The statuses whose post_date_gmt WordPress leaves zero until a date is chosen
@@ -58,7 +58,7 @@ class WxrImport:
         summary: Summary,
         progress: Callable[[int], None] = lambda n: None,
         keep_ids: bool = True,
-        pages: bool = False,
+        pages: bool = True,
         uploads: Path | None = None,
         write_files: bool = True,
     ) -> None:
@@ -66,8 +66,13 @@ class WxrImport:
         self.paths = paths
         self.survey = survey
         self.keep_ids = keep_ids
-        # Pages imported as articles (``--pages``), with their comments; else skipped.
+        # Pages imported as unlisted articles, with their comments; with ``--no-pages``
+        # skipped, and their comments with them.
         self.pages = pages
+        self.pages_stored = self.pages_left_out = 0
+        # Media items that have comments, with the file each came from: their comments
+        # go to the post each belongs to once every post is in (a post may come later).
+        self.commented_media: list[tuple[str, reader.Post]] = []
         self.offset: timedelta = survey.offset
         channel = survey.channel
         # What everything imported is keyed by: the blog. Not base_site_url, which is
@@ -114,8 +119,10 @@ class WxrImport:
         for path in self.paths:
             self.summary.source = str(path) if named else ""
             self.read(path)
+        self.move_media_comments()
         self.summary.source = ""
         self.comments.flush()
+        self.report_pages()
         self.report_ids()
         if self.uploads is not None:
             self.uploads.report()
@@ -135,6 +142,19 @@ class WxrImport:
                 self.comments.flush_if_full()
                 self.progress(1)
         self.finish_terms()
+
+    def report_pages(self) -> None:
+        if self.pages_stored:
+            self.summary.inform(
+                f"{self.pages_stored} WordPress pages are unlisted articles: each at its own "
+                "address with its comments, found by search, but not on the front page, in "
+                "sections or in the feeds."
+            )
+        if self.pages_left_out:
+            self.summary.inform(
+                f"{self.pages_left_out} WordPress pages were left out (--no-pages), and "
+                "their comments with them."
+            )
 
     def report_ids(self) -> None:
         created = self.summary.get("comments").created
@@ -237,14 +257,14 @@ class WxrImport:
             post.post_type, "other items"
         )
         self.summary.count(kind, "found")
-        if kind == "attachments" and self.uploads is not None:
-            taken = self.uploads.attachment(post)
-            if not post.comments:  # else skipped below, and its comments with it
-                self.summary.count(kind, "created" if taken.new else "skipped")
-                return
+        if kind == "attachments":
+            self.media(post)
+            return
         imported = kind == "posts" or (kind == "pages" and self.pages)
         if not imported or post.status in ("auto-draft", "inherit"):
             self.summary.count(kind, "skipped")
+            left_out = kind == "pages" and not self.pages
+            self.pages_left_out += left_out
             if not post.post_type:
                 self.summary.note(
                     f"item {post.post_id or repr(post.title)} has no wp:post_type: skipped, as "
@@ -253,11 +273,10 @@ class WxrImport:
                 )
             if post.comments:
                 self._skip_comments(post)
-                hint = " (--pages imports pages as articles, with their comments)"
                 self.summary.note(
                     f"comments on {post.post_type or 'item'} {post.post_id} "
                     f"({post.status or 'no status'}) were skipped with it: {len(post.comments)}"
-                    + (hint if kind == "pages" and not self.pages else ""),
+                    + (" (--no-pages)" if left_out else ""),
                     post.line,
                 )
             return
@@ -290,7 +309,56 @@ class WxrImport:
         if article is None:
             return
         self.summary.count(kind, changed)
+        self.pages_stored += kind == "pages"
         self.post_comments.store(post, article, existed=changed != "created")
+
+    def media(self, post: reader.Post) -> None:
+        """A media item: its image taken into the library (``--uploads``); its comments
+        kept for the post it belongs to (``move_media_comments``)."""
+        if self.uploads is not None:
+            taken = self.uploads.attachment(post)
+            self.summary.count("attachments", "created" if taken.new else "skipped")
+        else:
+            self.summary.count("attachments", "skipped")
+        if post.comments:
+            self.commented_media.append((self.summary.source, post))
+
+    def move_media_comments(self) -> None:
+        """Comments on media items, stored on the post or page each was uploaded to:
+        WordPress shows an image's comments on its attachment page, which is reached
+        from that post, and here the post is where the picture is shown. They join the
+        post's own in date order; replies among them stay replies. A media item that
+        belongs to no imported post keeps its comments, which are skipped with it."""
+        moved = 0
+        for source, item in self.commented_media:
+            self.summary.source = source
+            parent = item.post_parent
+            attached = parent not in ("", "0")
+            article = None
+            if attached:
+                article = Article.objects.filter(origin=self.origin(parent)).first()
+            count = len(item.comments)
+            if article is None:
+                self._skip_comments(item)
+                belongs = f"post {parent}, which was not imported" if attached else "no post"
+                self.summary.note(
+                    f"comments on attachment {item.post_id} were skipped with it: {count} "
+                    f"(it belongs to {belongs})",
+                    item.line,
+                )
+                continue
+            self.post_comments.store(item, article, existed=True)
+            moved += count
+            self.summary.note(
+                f"comments on attachment {item.post_id} were moved to post {parent} "
+                f"({article.get_absolute_url()}), which shows it: {count}",
+                item.line,
+            )
+        if moved:
+            self.summary.inform(
+                f"{moved} comments on media items (attachments) were moved to the posts and "
+                "pages that show them."
+            )
 
     def _skip_comments(self, post: reader.Post) -> None:
         """Count a skipped post's comments as found and skipped with it."""
@@ -298,7 +366,7 @@ class WxrImport:
         self.summary.count("comments", "skipped", len(post.comments))
 
     def article(self, post: reader.Post, lead=None) -> tuple[Article | None, str]:
-        origin = fit(f"wxr:{self.base}#{post.post_id}", 300)
+        origin = self.origin(post.post_id)
         article = Article.objects.filter(origin=origin).first()
         created = article is None
         if article is None:
@@ -348,6 +416,8 @@ class WxrImport:
         article.section = sections[0] if sections else None
         article.status = status
         article.published_at = published_at
+        # WordPress lists posts in the blog, never pages: a page stands on its own.
+        article.listed = post.post_type != "page"
         article.comments_open = post.comment_status == "open"
         article.source_name = fit(post.meta.get(META_SOURCE_NAME, article.source_name), 200)
         article.source_url = web_url(fit(post.meta.get(META_SOURCE_URL, article.source_url), 500))
@@ -371,6 +441,10 @@ class WxrImport:
             updated_at=reader.utc_time(post.post_modified_gmt, post.post_modified, self.offset),
         )
         return article, "created" if created else "updated"
+
+    def origin(self, post_id: str) -> str:
+        """What an article imported from the post ``post_id`` of this blog is keyed by."""
+        return fit(f"wxr:{self.base}#{post_id}", 300)
 
     @staticmethod
     def _has_redirects(article: Article, paths: list[str]) -> bool:

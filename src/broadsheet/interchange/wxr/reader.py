@@ -150,6 +150,8 @@ class Post:
     password: str
     post_modified: str = ""
     post_modified_gmt: str = ""
+    # The post a media item was uploaded to (and whose page shows it); "0" for none.
+    post_parent: str = ""
     # A media item's file (``attachment`` items only).
     attachment_url: str = ""
     terms: list[tuple[str, str, str]] = field(default_factory=list)  # domain, slug, name
@@ -221,6 +223,7 @@ def _post(element: etree._Element) -> Post:
         password=f.get("wp:post_password", ""),
         post_modified=f.get("wp:post_modified", "").strip(),
         post_modified_gmt=f.get("wp:post_modified_gmt", "").strip(),
+        post_parent=f.get("wp:post_parent", "").strip(),
         attachment_url=f.get("wp:attachment_url", "").strip(),
         terms=terms,
         meta=meta,

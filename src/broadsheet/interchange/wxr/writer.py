@@ -336,7 +336,9 @@ def _write_item(
     w(f"\t\t<wp:post_name>{cdata(wp_slug(article.slug))}</wp:post_name>\n")
     w(f"\t\t<wp:status>{cdata(post_status(article))}</wp:status>\n")
     w("\t\t<wp:post_parent>0</wp:post_parent>\n\t\t<wp:menu_order>0</wp:menu_order>\n")
-    w(f"\t\t<wp:post_type>{cdata('post')}</wp:post_type>\n")
+    # An unlisted article is what WordPress calls a page: kept out of its blog stream too.
+    post_type = "post" if article.listed else "page"
+    w(f"\t\t<wp:post_type>{cdata(post_type)}</wp:post_type>\n")
     w(f"\t\t<wp:post_password>{cdata('')}</wp:post_password>\n")
     w("\t\t<wp:is_sticky>0</wp:is_sticky>\n")
     terms: list[tuple[str, Section | Tag]] = (

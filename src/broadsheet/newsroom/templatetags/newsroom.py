@@ -66,7 +66,8 @@ def article_metadata(context: dict[str, Any], article: Article) -> SafeString:
     )
     data: dict[str, Any] = {
         "@context": "https://schema.org",
-        "@type": "NewsArticle",
+        # A page that stands on its own (an "About us") is no news story.
+        "@type": "NewsArticle" if article.listed else "WebPage",
         "headline": article.title,
         "url": url,
         "mainEntityOfPage": url,

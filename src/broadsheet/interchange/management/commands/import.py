@@ -59,12 +59,21 @@ class Command(BaseCommand):
             help="json: restore everything but the backup's blocks, which are keyed with the "
             "old site's SECRET_KEY (needed when this site's key is another).",
         )
-        parser.add_argument(
+        pages = parser.add_mutually_exclusive_group()
+        pages.add_argument(
+            "--no-pages",
+            dest="pages",
+            action="store_false",
+            help="wxr: leave WordPress pages out, and their comments with them (else each is "
+            "an unlisted article: at its own address with its comments, not on the front "
+            "page, in sections or in feeds).",
+        )
+        pages.add_argument(
             "--pages",
             action="store_true",
-            help="wxr: import WordPress pages as articles, with their comments (else they are "
-            "skipped, and their comments with them).",
+            help="wxr: import WordPress pages (the default; accepted for older scripts).",
         )
+        parser.set_defaults(pages=True)
         parser.add_argument(
             "--uploads",
             metavar="DIR",
