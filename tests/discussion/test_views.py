@@ -248,6 +248,15 @@ def test_own_comment_can_be_edited_and_deleted_from_the_page(client, article):
     assert Article.objects.get(pk=article.pk).comment_count == 0
 
 
+def test_edit_page_says_until_when_in_one_sentence(client, article):
+    submit(client, article, body="first draft")
+    comment = Comment.objects.get()
+    page = client.get(f"/c/{comment.pk}/edit").content.decode()
+    # English times end in "a.m." or "p.m.": the sentence must not add a second stop.
+    note = re.search(r"<p>On <a [^>]*>Hello world</a>\. ([^<]*)</p>", page).group(1)
+    assert re.fullmatch(r"You have until \d{1,2}:\d\d [ap]\.m\. to change it\.", note), note
+
+
 def test_strangers_cannot_edit(client, article):
     comment = post(article, "not yours")
     assert client.get(f"/c/{comment.pk}/edit").status_code == 404
