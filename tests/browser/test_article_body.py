@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import make_article
+from tests.conftest import make_article, post
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,3 +43,21 @@ def test_wide_tables_and_code_scroll_and_each_paragraph_has_its_direction(new_co
         hebrew.element_handle(),
     )
     assert text_right == pytest.approx(hebrew_box["x"] + hebrew_box["width"], abs=2)
+
+
+LONG_LINK = "https://www.example.org/government/publications/" + "a-very-long-path-segment-" * 6
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_long_address_or_name_wraps_instead_of_widening_the_page(new_context, width):
+    article = make_article(body=f"The report: {LONG_LINK}\n\nThe table stays whole:\n\n{BODY}")
+    post(article, f"See {LONG_LINK} for the rules.", author_name="N" * 100)
+    page = new_context(viewport={"width": width, "height": 800}).new_page()
+    page.goto(article.get_absolute_url())
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    for selector in (".body p >> nth=0", ".comment-body", ".comment-meta"):
+        box = page.locator(selector).first.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= width
+    # The wide table still scrolls on its own rather than squeezing its words apart.
+    table = page.locator(".body table")
+    assert table.evaluate("t => t.scrollWidth > t.clientWidth") == (width == 390)
