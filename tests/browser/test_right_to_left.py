@@ -3,13 +3,15 @@ text keeps its direction, and axe finds nothing wrong."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from django.conf import settings
 from django.test import Client
 from playwright.sync_api import Page, expect
 
 from broadsheet.newsroom import actions
-from broadsheet.newsroom.models import Article, SiteSettings
+from broadsheet.newsroom.models import Article, SiteSettings, Tag
 from tests.browser.test_accessibility import assert_accessible
 from tests.conftest import post
 from tests.moderation.conftest import make_moderator
@@ -107,3 +109,31 @@ def test_the_hebrew_moderation_queue_lays_out_right_to_left(new_context, live_se
     assert box(page, f"{item} dt >> nth=0")["x"] > box(page, f"{item} dd >> nth=0")["x"]
     expect(page.locator(f"#q-{held.pk} .decide")).to_contain_text("אישור")
     assert_accessible(page)
+
+
+def test_an_english_storys_dateline_reads_right_to_left_on_a_hebrew_site(
+    new_context, hebrew_discussion
+):
+    # The article fixture is English: its headline and body keep their direction, while
+    # the words the site writes around them (dateline, source, tags) are the site's.
+    article = hebrew_discussion["article"]
+    article.tags.add(Tag.objects.create(name="Bridges", slug="bridges"))
+    Article.objects.filter(pk=article.pk).update(summary="An English summary.")
+    page = new_context(viewport={"width": 1280, "height": 800}).new_page()
+    page.goto(article.get_absolute_url())
+    assert style(page, ".story h1", "direction") == "ltr"
+    assert style(page, ".story .body", "direction") == "ltr"
+    for line in (".story .dateline", ".story .source", ".story .tags"):
+        assert style(page, line, "direction") == "rtl", line
+    # "By Dana Writer | 6 December 2016 | 3 comments »", read from the right.
+    author = box(page, ".story .dateline a[rel=author]")
+    date = box(page, ".story .dateline time")
+    count = box(page, ".story .dateline a[href='#comments']")
+    assert author["x"] > date["right"] and date["x"] > count["right"]
+
+    # A teaser's "date | byline | section | count" keeps its order too, however the
+    # English names between the Hebrew words would otherwise run together.
+    page.goto("/")
+    line = f".teaser:has(a[href='{article.get_absolute_url()}']) .dateline"
+    parts = [box(page, f"{line} > :nth-child({n})") for n in range(1, 5)]
+    assert all(a["x"] > b["right"] for a, b in pairwise(parts)), parts

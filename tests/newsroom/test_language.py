@@ -61,7 +61,7 @@ def test_the_hebrew_article_page_is_right_to_left_with_its_words_in_hebrew(clien
     assert '</span> כתב/ה: <a class="permalink"' in page
     assert ">להגיב</a>" in page and ">לצטט</a>" in page
     # Reader-written text keeps its own direction.
-    assert '<article class="story" dir="auto">' in page
+    assert '<h1 dir="auto">' in page and '<div class="body" dir="auto">' in page
     assert 'name="body" cols="40" rows="8" dir="auto"' in page
 
 
