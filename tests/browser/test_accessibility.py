@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 
 from broadsheet.discussion.actions import set_featured
+from broadsheet.newsroom.actions import save_site_settings
 from broadsheet.newsroom.models import Article, SiteSettings, Tag
 from tests.conftest import make_article, post
 
@@ -159,6 +160,28 @@ def test_audit_log_on_a_phone(new_context, discussion):
     with page.expect_navigation():
         page.get_by_role("link", name=f"#{comment.pk}").click()
     expect(page.locator(f"#q-{comment.pk}")).to_be_visible()
+
+
+def test_blocked_authors_on_a_phone(new_context, discussion, site):
+    from broadsheet.moderation import actions
+    from broadsheet.moderation.models import Block
+
+    comment = post(discussion["article"], "Buy now.", author_name="Valley Coach Deals",
+                   author_email="offers@valleycoachdeals.example.com")  # fmt: skip
+    actions.block_author(comment, actor=None, kinds=[Block.Kind.EMAIL], reason="Adverts")
+    page = new_context(viewport={"width": 390, "height": 800}).new_page()
+    sign_in_as_editor(page, "/moderation/blocks/")
+    site.language = "he"  # Hebrew's headings are the widest
+    save_site_settings(site)
+    page.reload()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("כותבים חסומים")
+    # The table scrolls within itself; the page does not run off the screen.
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="הסרת חסימה").click()
+    expect(page.get_by_role("status")).to_be_visible()
 
 
 def test_filter_page_and_setting_the_thresholds(page: Page, discussion):
