@@ -155,3 +155,20 @@ def test_the_audit_log_on_a_phone_shows_every_column_of_an_entry(
     box = note.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_the_select_all_box_speaks_the_sites_language(staff_page: Page, article):
+    from broadsheet.newsroom.actions import save_site_settings
+    from broadsheet.newsroom.models import SiteSettings
+
+    site = SiteSettings.load()
+    site.language = "he"
+    save_site_settings(site)
+    comments = held(article, "one", "two", "three")
+    staff_page.goto("/moderation/")
+    # The page script's box says what the page's own link said, in Hebrew's plural.
+    staff_page.get_by_label("בחירת כל 3 התגובות שבעמוד").check()
+    expect(staff_page.locator("fieldset.bulk")).not_to_contain_text("Select all")
+    with staff_page.expect_navigation():
+        staff_page.locator("fieldset.bulk").get_by_role("button", name="דחייה").click()
+    assert [status_of(x) for x in comments] == [Status.REJECTED] * 3

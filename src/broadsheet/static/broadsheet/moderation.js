@@ -78,7 +78,9 @@
     all.type = "checkbox";
     all.className = "pick-all";
     label.appendChild(all);
-    label.appendChild(document.createTextNode(" Select all " + boxes.length + " on this page"));
+    // In the site's language: the page names it (as its own link says it) on the fieldset.
+    var words = bulk.getAttribute("data-select-all") || "Select all " + boxes.length + " on this page";
+    label.appendChild(document.createTextNode(" " + words));
     all.checked = boxes.every(function (box) { return box.checked; });
     // The page's own link does the same without JavaScript; the box replaces it.
     var link = bulk.querySelector("a.pick-all-link");
