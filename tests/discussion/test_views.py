@@ -9,6 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from broadsheet.discussion.actions import change_status
 from broadsheet.discussion.forms import _FORM_SALT, form_stamp
 from broadsheet.discussion.models import Comment
 from broadsheet.newsroom.models import Article, SiteSettings
@@ -531,3 +532,27 @@ def test_the_form_fields_name_their_notes_and_errors_for_screen_readers(client, 
         assert _described(Client().get(url).content.decode())["body"] == [
             "held-note", "id_body_note"
         ]  # fmt: skip
+
+
+def test_deleting_own_comment_says_so_on_the_readers_page_only(client, article):
+    submit(client, article, body="regretted")
+    comment = Comment.objects.get()
+    response = client.post(f"/c/{comment.pk}/delete")
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert "Your comment was deleted." in page.content.decode()
+    assert "private" in page["Cache-Control"]
+    # Anyone else following the same address gets the shared copy, which says nothing.
+    shared = Client().get(response["Location"])
+    assert "public" in shared["Cache-Control"]
+    assert "Your comment was deleted." not in shared.content.decode()
+    # Nor does the reader's page say it of a comment that is not theirs, or not deleted.
+    other = post(article, "someone else's")
+    change_status(other, Comment.Status.DELETED)
+    for named in (other.pk, comment.pk + 1000, "x"):
+        page = client.get(f"{article.get_absolute_url()}?deleted={named}").content.decode()
+        assert "Your comment was deleted." not in page
+    submit(client, article, body="kept")
+    kept = Comment.objects.get(body="kept")
+    page = client.get(f"{article.get_absolute_url()}?deleted={kept.pk}").content.decode()
+    assert "Your comment was deleted." not in page

@@ -120,6 +120,9 @@ def _render_article(
     saved = readers.saved_author(request)
     if form is None:
         form = CommentForm(article=article, user=request.user, initial=saved)
+    # What the reader just did, said on their own page only: the shared copy, drawn for
+    # everyone, never holds it (the redirect's query keys it apart there, too).
+    deleted = personal and _deleted_own(request, article, own)
     accepts = article.accepts_comments(site)
     held = article.holds_every_comment(site)
     if held:
@@ -141,6 +144,7 @@ def _render_article(
             "form_stamp": _stamp_of(request) if form is not None else form_stamp(),
             "accepts_comments": accepts,
             "comments_held": held,
+            "deleted": deleted,
             # A form shown again keeps the reader's choice, ticked or not.
             "remember": request.POST.get("remember") == "on" if form.is_bound else bool(saved),
         },
@@ -148,6 +152,17 @@ def _render_article(
     )
     _cache_headers(request, response, personal)
     return response
+
+
+def _deleted_own(request: HttpRequest, article: Article, own: dict[int, str]) -> bool:
+    """Whether ``?deleted=N`` names a comment of the reader's, on ``article``, that is
+    deleted: a link that says so of anyone else's, or of nothing, shows no notice."""
+    named = request.GET.get("deleted", "")
+    if not _ID.fullmatch(named) or int(named) not in own:
+        return False
+    return Comment.objects.filter(
+        pk=int(named), article=article, status=Comment.Status.DELETED
+    ).exists()
 
 
 def _cross_site(request: HttpRequest) -> bool:
@@ -366,7 +381,8 @@ def delete_own(request: HttpRequest, pk: int) -> HttpResponse:
         except EditNotAllowed as exc:
             return render(request, "discussion/too_late.html", {"comment": comment, "reason": exc},
                           status=403)  # fmt: skip
-        return redirect(comment.article.get_absolute_url() + "#comments")
+        # The reader's own page says it was done (``_deleted_own``).
+        return redirect(f"{comment.article.get_absolute_url()}?deleted={comment.pk}#comments")
     response = render(request, "discussion/delete.html", {"comment": comment})
     patch_cache_control(response, private=True, no_cache=True)
     return response
