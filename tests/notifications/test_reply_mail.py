@@ -293,3 +293,50 @@ def test_a_reply_holding_characters_html_forbids_is_told_without_them(client, ar
     assert f"on “Hello {SHOWN[1:]}”" in subject  # on one line
     assert f"No{SHOWN}way." in text
     parse(page)
+
+
+SENT = "We have sent a message to check your address: follow its link to start the e-mails."
+WAITING = "We sent a message to check your address a little while ago"
+ON = "Replies to this comment will be e-mailed to you."
+
+
+def landing(client: Client, article, body: str, **fields) -> tuple[str, str]:
+    """The page a reader lands on after posting, and the address they were sent to."""
+    data = {"author_name": "Anna", "body": body, "stamp": form_stamp(), **fields}
+    response = client.post(f"/article/{article.slug}/comments", data, **ORIGIN)
+    assert response.status_code == 302, response.content
+    return client.get(response["Location"]).content.decode(), response["Location"]
+
+
+def test_the_page_after_posting_says_what_came_of_the_wish_for_reply_mail(client, article, smtp):
+    page, location = landing(client, article, "First!", author_email=ANNA, notify_replies="on")
+    assert len(smtp.messages) == 1  # the confirmation, said as sent
+    assert SENT in page and ON not in page
+    # Said on the reader's own page only: the copy everyone else gets says nothing.
+    shared = Client().get(location)
+    assert "public" in shared["Cache-Control"] and SENT not in shared.content.decode()
+    # None sent again so soon: the page does not claim one was.
+    page, _ = landing(client, article, "Second.", author_email=ANNA, notify_replies="on")
+    assert len(smtp.messages) == 1
+    assert WAITING in page and SENT not in page
+    confirm_from(smtp)
+    page, _ = landing(client, article, "Third.", author_email=ANNA, notify_replies="on")
+    assert len(smtp.messages) == 1
+    assert ON in page and SENT not in page and WAITING not in page
+    # Said under the comment just posted, not under the reader's earlier ones.
+    third = Comment.objects.get(body="Third.")
+    assert page.index(ON) > page.index(f'id="{third.anchor}"')
+    assert page.count(ON) == 1
+    page, location = landing(client, article, "Quiet.", author_email=ANNA)
+    assert "mail=" not in location
+    assert ON not in page and SENT not in page and WAITING not in page
+
+
+def test_the_page_after_posting_says_nothing_of_mail_to_an_address_that_stopped_it(
+    client, article, smtp
+):
+    opt_in(client, article)
+    one_click(smtp.messages[-1])
+    page, location = landing(client, article, "Again.", author_email=ANNA, notify_replies="on")
+    assert len(smtp.messages) == 1 and "mail=" not in location
+    assert SENT not in page and ON not in page and WAITING not in page

@@ -11,6 +11,7 @@ Discussion never imports the notifications app itself.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
 from django.utils.module_loading import import_string
@@ -21,8 +22,18 @@ if TYPE_CHECKING:
     from broadsheet.discussion.models import Comment
 
 
+class Following(StrEnum):
+    """What came of a reader's wish to be told of replies, for their page to say.
+    The values go in the address the reader is sent to after posting (``?mail=``)."""
+
+    CONFIRMING = "sent"  # a message to check the address went out with this comment
+    UNCONFIRMED = "waiting"  # one went out lately, not confirmed yet: none sent again
+    ON = "on"  # the address is confirmed: replies will be e-mailed
+    OFF = ""  # nothing will be sent (no address, or it stopped all mail)
+
+
 class ReplyMail(Protocol):
-    def follow(self, comment: Comment) -> None:
+    def follow(self, comment: Comment) -> Following:
         """The author of ``comment``, just stored, asked to be told of replies to it."""
 
     def shown(self, comment: Comment) -> None:

@@ -9,8 +9,8 @@ every word from one ``gettext`` per page (``_Words``), in the active language.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.urls import reverse
@@ -131,6 +131,7 @@ class _Patterns:
     delete: str
     extra: list[tuple[CommentLink, str, str]]  # the link, its address, its label
     words: _Words
+    notes: Mapping[int, str] = field(default_factory=dict)
 
     @classmethod
     def build(cls, user: Any = None) -> _Patterns:
@@ -149,11 +150,17 @@ class _Patterns:
 
 
 def render_discussion(
-    nodes: Iterable[Node], *, accepts_comments: bool, user: Any = None
+    nodes: Iterable[Node],
+    *,
+    accepts_comments: bool,
+    user: Any = None,
+    notes: Mapping[int, str] | None = None,
 ) -> SafeString:
     """The discussion's HTML; ``user``, for a page rendered for one reader only, also
-    gets the links their permissions allow (``CommentLink.permission``)."""
+    gets the links their permissions allow (``CommentLink.permission``); ``notes``, for
+    such a page too, a line to say under a comment's heading, by the comment's id."""
     patterns = _Patterns.build(user)
+    patterns.notes = notes or {}
     parts: list[str] = []
     for node in nodes:
         _render(node, 0, accepts_comments, patterns, parts)
@@ -222,6 +229,8 @@ def _render(node: Node, level: int, accepts: bool, patterns: _Patterns, out: lis
                 words.in_reply_to, node.reply_to.anchor, html_text(node.reply_to.author_name)
             )
         awaiting = words.awaiting if node.pending else ""
+        if (note := patterns.notes.get(c.pk)) is not None:
+            awaiting = format_html('{}<p class="note" role="status">{}</p>\n    ', awaiting, note)
         out.append(
             format_html(
                 words.comment,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.db.models import Q
 from django.http import (
@@ -24,6 +24,7 @@ from broadsheet.discussion import actions, pagecache, readers
 from broadsheet.discussion.actions import FEATURED_MAX
 from broadsheet.discussion.exceptions import CommentRefused, EditNotAllowed, RateLimited
 from broadsheet.discussion.forms import CommentForm, EditForm, form_stamp, seconds_since_stamp
+from broadsheet.discussion.mail import Following
 from broadsheet.discussion.models import Comment
 from broadsheet.discussion.policy import Submission
 from broadsheet.discussion.quoting import quote_markdown
@@ -123,6 +124,7 @@ def _render_article(
     # What the reader just did, said on their own page only: the shared copy, drawn for
     # everyone, never holds it (the redirect's query keys it apart there, too).
     deleted = personal and _deleted_own(request, article, own)
+    notes = _mail_note(request, own) if personal else {}
     accepts = article.accepts_comments(site)
     held = article.holds_every_comment(site)
     if held:
@@ -137,6 +139,7 @@ def _render_article(
                 discussion.nodes,
                 accepts_comments=accepts,
                 user=request.user if personal else None,
+                notes=notes,
             ),
             # The editors' picks lead the discussion's first page.
             "picks": _picks(article) if discussion.number == 1 else [],
@@ -163,6 +166,28 @@ def _deleted_own(request: HttpRequest, article: Article, own: dict[int, str]) ->
     return Comment.objects.filter(
         pk=int(named), article=article, status=Comment.Status.DELETED
     ).exists()
+
+
+def _mail_notes() -> dict[str, str]:
+    return {
+        Following.CONFIRMING: _(
+            "We have sent a message to check your address: follow its link to start the e-mails."
+        ),
+        Following.UNCONFIRMED: _(
+            "We sent a message to check your address a little while ago: follow its link "
+            "to start the e-mails."
+        ),
+        Following.ON: _("Replies to this comment will be e-mailed to you."),
+    }
+
+
+def _mail_note(request: HttpRequest, own: dict[int, str]) -> dict[int, str]:
+    """``?mail=``, set by ``post_comment``: what came of the wish to hear of replies, said
+    under the reader's newest comment (the one just posted, last in ``bs_mine``)."""
+    note = _mail_notes().get(request.GET.get("mail", ""))
+    if note is None or not own:
+        return {}
+    return {list(own)[-1]: note}
 
 
 def _cross_site(request: HttpRequest) -> bool:
@@ -247,7 +272,7 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
         return _render_article(request, article, site, personal=True, form=form, status=400)
     comment = posted.comment
     own = [*readers.own_tokens(request), comment.pk]
-    response = redirect(_comment_location(comment, site, own))
+    response = redirect(_comment_location(comment, site, own, mail=posted.following))
     readers.remember_own(request, response, comment.pk, posted.edit_token)
     remember = request.POST.get("remember") == "on"
     readers.save_author(
@@ -263,13 +288,17 @@ def _shown_field(form: CommentForm, field: str) -> str | None:
     return field if form.is_anonymous or not field.startswith("author_") else None
 
 
-def _comment_location(comment: Comment, site: SiteSettings, own_ids: Iterable[int] = ()) -> str:
+def _comment_location(
+    comment: Comment, site: SiteSettings, own_ids: Iterable[int] = (), *, mail: str = ""
+) -> str:
     article = comment.article
     per_page = site.comments_per_page
     rank = thread_rank(article, comment, own_ids)
     page = rank // per_page + 1
-    query = f"?page={page}" if page > 1 else ""
-    return f"{article.get_absolute_url()}{query}#{comment.anchor}"
+    # ``mail``: the reader's own page says what came of their wish for reply e-mails.
+    params = {"page": page if page > 1 else None, "mail": mail or None}
+    query = urlencode({k: v for k, v in params.items() if v is not None})
+    return f"{article.get_absolute_url()}{'?' if query else ''}{query}#{comment.anchor}"
 
 
 def permalink(request: HttpRequest, pk: int) -> HttpResponse:

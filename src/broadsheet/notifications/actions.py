@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from broadsheet.conf import conf
+from broadsheet.discussion.mail import Following
 from broadsheet.discussion.models import Comment
 from broadsheet.moderation.identity import normal_email
 from broadsheet.notifications import compose, moderators, outbox
@@ -49,27 +50,29 @@ def _is_own_account_address(comment: Comment, email: str) -> bool:
     return bool(user and user.email and normal_email(user.email) == normal_email(email))
 
 
-def follow(comment: Comment) -> None:
+def follow(comment: Comment) -> Following:
     """Keep the wish of ``comment``'s author to hear of replies; send the first
-    confirmation when the address needs one. Called in the comment's transaction."""
+    confirmation when the address needs one. Called in the comment's transaction.
+    Returns what came of it, for the author's page to say."""
     email = address_of(comment)
     if not email:
-        return
+        return Following.OFF
     address, _ = Address.objects.select_for_update().get_or_create(key=address_key(email))
     if _is_own_account_address(comment, email):
         _set_status(address, Status.CONFIRMED)
     if address.status == Status.STOPPED:
-        return  # it gets nothing; nor is a wish kept that would wake with a new opt-in
+        return Following.OFF  # it gets nothing; nor is a wish kept to wake with an opt-in
     Subscription.objects.get_or_create(comment=comment)
     if address.status == Status.CONFIRMED:
-        return
+        return Following.ON
     now = timezone.now()
     interval = timedelta(hours=conf.MAIL_CONFIRM_INTERVAL_HOURS)
     if address.confirmation_sent_at and now - address.confirmation_sent_at < interval:
-        return  # one confirmation, not one per comment (or per stranger's try)
+        return Following.UNCONFIRMED  # one confirmation, not one per comment (or try)
     address.confirmation_sent_at = now
     address.save(update_fields=["confirmation_sent_at"])
     outbox.queue(compose.confirmation(comment, email, address.key))
+    return Following.CONFIRMING
 
 
 def shown(reply: Comment) -> None:

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+from broadsheet.discussion.mail import Following
 from broadsheet.discussion.models import Comment
 from broadsheet.notifications import actions
 
 
 class ReplyMail:
-    def follow(self, comment: Comment) -> None:
-        actions.follow(comment)
+    def follow(self, comment: Comment) -> Following:
+        return actions.follow(comment)
 
     def shown(self, comment: Comment) -> None:
         actions.shown(comment)

@@ -32,7 +32,7 @@ from broadsheet.discussion.actions.importing import (
     reserve_ids,
 )
 from broadsheet.discussion.exceptions import CommentRefused, EditNotAllowed, RateLimited
-from broadsheet.discussion.mail import get_moderator_mail, get_reply_mail
+from broadsheet.discussion.mail import Following, get_moderator_mail, get_reply_mail
 from broadsheet.discussion.models import Comment
 from broadsheet.discussion.policy import Decision, Submission, get_policy
 from broadsheet.markup import render_comment
@@ -45,6 +45,8 @@ class Posted:
     comment: Comment
     edit_token: str
     decision: Decision
+    # What came of the author's wish to be e-mailed about replies (OFF: none made).
+    following: Following = Following.OFF
 
 
 def hash_token(token: str) -> str:
@@ -66,6 +68,7 @@ def post_comment(submission: Submission) -> Posted:
     token = secrets.token_urlsafe(32)
     parent = submission.parent
     now = timezone.now()
+    following = Following.OFF
     with transaction.atomic():
         lock_article(submission.article.pk)
         comment = Comment(
@@ -96,7 +99,7 @@ def post_comment(submission: Submission) -> Posted:
         recount(submission.article.pk)
         # In this transaction: the wish and the notice are kept if and only if the comment is.
         if submission.notify_replies:
-            get_reply_mail().follow(comment)
+            following = get_reply_mail().follow(comment)
         if comment.status == Status.APPROVED:
             get_reply_mail().shown(comment)
         elif comment.status == Status.PENDING and submission.channel != "import":
@@ -104,7 +107,7 @@ def post_comment(submission: Submission) -> Posted:
         transaction.on_commit(
             lambda: signals.comment_posted.send(Comment, comment=comment, decision=decision)
         )
-    return Posted(comment=comment, edit_token=token, decision=decision)
+    return Posted(comment=comment, edit_token=token, decision=decision, following=following)
 
 
 def change_status(comment: Comment, new_status: str, *, actor: Any = None) -> str:
