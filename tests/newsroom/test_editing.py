@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from broadsheet.newsroom import actions
 from broadsheet.newsroom.models import Article, Author, Section, Tag
@@ -362,3 +362,31 @@ def test_an_article_over_the_admins_limit_is_413_saying_so_and_saves_nothing(
     assert "larger than 20000 bytes" in response.content.decode()
     assert "the most the admin takes" in response.content.decode()
     assert not Article.objects.exists()
+
+
+def test_saving_a_scheduled_article_says_when_it_goes_live(editor_client, settings):
+    settings.TIME_ZONE = "America/New_York"
+    when = timezone.localtime(timezone.now() + timedelta(days=2)).replace(
+        hour=9, minute=30, second=0, microsecond=0
+    )
+    form = article_form(
+        status="scheduled",
+        published_at_0=when.strftime("%Y-%m-%d"),
+        published_at_1=when.strftime("%H:%M:%S"),
+    )
+    response = editor_client.post("/admin/newsroom/article/add/", form, follow=True)
+    said = [str(m) for m in response.context["messages"]]
+    assert len(said) == 1 and "was added successfully" in said[0]
+    day = dateformat.format(when, "N j, Y")  # "Nov. 28, 2026", as the admin writes dates
+    assert said[0].endswith(f"It goes live on {day}, 9:30 a.m. (America/New_York)."), said[0]
+    # Saved again, still ahead: it says so again; published now, it says nothing of it.
+    article = Article.objects.get()
+    change = f"/admin/newsroom/article/{article.pk}/change/"
+    response = editor_client.post(change, form, follow=True)
+    said = [str(m) for m in response.context["messages"]]
+    assert len(said) == 1 and "It goes live on" in said[0]
+    form.update(status="published", published_at_0="", published_at_1="")
+    response = editor_client.post(change, form, follow=True)
+    said = [str(m) for m in response.context["messages"]]
+    assert len(said) == 1 and "was changed successfully" in said[0]
+    assert "goes live" not in said[0]

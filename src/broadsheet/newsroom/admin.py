@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext_lazy
@@ -130,6 +131,24 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         actions.save_article(obj, actor=request.user)
+        if obj.status == Article.Status.SCHEDULED and not obj.is_live:
+            request._goes_live_at = obj.published_at  # type: ignore[attr-defined]
+
+    def message_user(self, request: HttpRequest, message: Any, *args: Any, **kwargs: Any) -> None:
+        """The saved message of a scheduled article says when readers will see it."""
+        when = getattr(request, "_goes_live_at", None)
+        if when is not None:
+            local = timezone.localtime(when)
+            message = format_html(
+                "{} {}",
+                message,
+                gettext("It goes live on %(when)s (%(zone)s).")
+                % {
+                    "when": date_format(local, "DATETIME_FORMAT"),
+                    "zone": timezone.get_current_timezone_name(),
+                },
+            )
+        super().message_user(request, message, *args, **kwargs)
 
     def changeform_view(self, *args: Any, **kwargs: Any):
         # The article is saved, then its tags: indexed for search once, when both are,
