@@ -187,3 +187,18 @@ def test_site_settings_changed_in_the_admin_are_audited_field_by_field(editor_cl
     )
     editor_client.post(f"/admin/newsroom/sitesettings/{site.pk}/change/", form)
     assert AuditEntry.objects.filter(action=AuditEntry.Action.SETTINGS).count() == 1
+
+
+def test_saving_the_site_settings_says_so_in_three_words(editor_client):
+    site = SiteSettings.load()
+    form = {
+        "site_name": "The Quay Gazette", "tagline": site.tagline,
+        "comment_policy": site.comment_policy, "close_comments_after_days": "",
+        "thread_depth": site.thread_depth, "comments_per_page": site.comments_per_page,
+    }  # fmt: skip
+    change = f"/admin/newsroom/sitesettings/{site.pk}/change/"
+    for button in ("_save", "_continue"):
+        response = editor_client.post(change, {**form, button: "1"}, follow=True)
+        said = [str(m) for m in response.context["messages"]]
+        assert said == ["Site settings saved."], button
+    assert SiteSettings.load().site_name == "The Quay Gazette"

@@ -316,3 +316,13 @@ class SiteSettingsAdmin(admin.ModelAdmin):
         """Saved with an audit entry saying what changed: holding every comment, or
         closing comments after some days, is a moderation decision for the whole site."""
         actions.save_site_settings(obj, actor=request.user)
+
+    def message_user(
+        self, request: HttpRequest, message: Any, level: int | str = messages.INFO, *args: Any,
+        **kwargs: Any,
+    ) -> None:  # fmt: skip
+        # One row, saved (no actions here): Django's "The site settings “Site settings”
+        # was changed successfully." names it twice.
+        if level == messages.SUCCESS:
+            message = gettext("Site settings saved.")
+        super().message_user(request, message, level, *args, **kwargs)
