@@ -168,7 +168,7 @@ fare = 2.5
 def test_an_article_with_every_kind_of_markdown_renders_whole_and_safe(client):
     article = make_article(body=FULL_BODY)
     html = client.get(article.get_absolute_url()).content.decode()
-    body = html.split('<div class="body">', 1)[1].split("</div>", 1)[0]
+    body = html.split('<div class="body" dir="auto">', 1)[1].split("</div>", 1)[0]
     # The headline is the page's one <h1>: a top heading in the body is a section's.
     assert html.count("<h1") == 1
     assert "<h2>The vote</h2>" in body and "<h2>What passed</h2>" in body
