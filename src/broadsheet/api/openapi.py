@@ -116,29 +116,9 @@ def _schemas() -> dict[str, Schema]:
                 },
             }
         ),
-        "SearchPage": _object(
-            {
-                "count": {"type": "integer", "description": "Articles found, on all pages."},
-                "next": {
-                    "type": ["string", "null"],
-                    "format": "uri",
-                    "description": "The next page, or null on the last.",
-                },
-                "results": {"type": "array", "items": _ref("SearchResult")},
-            }
-        ),
+        "SearchPage": _page("Articles found, on all pages.", "SearchResult"),
         "Comment": _object(public_comment),
-        "CommentPage": _object(
-            {
-                "count": {"type": "integer", "description": "Approved comments in all."},
-                "next": {
-                    "type": ["string", "null"],
-                    "format": "uri",
-                    "description": "The next page, or null on the last.",
-                },
-                "results": {"type": "array", "items": _ref("Comment")},
-            }
-        ),
+        "CommentPage": _page("Approved comments in all.", "Comment"),
         "OwnComment": _object(own),
         "PostedComment": _object(
             {
@@ -215,6 +195,22 @@ def _schemas() -> dict[str, Schema]:
 
 def _object(properties: dict[str, Schema]) -> Schema:
     return {"type": "object", "required": list(properties), "properties": properties}
+
+
+def _page(counted: str, item: str) -> Schema:
+    """A page of a paged list: how many in all (``counted``), the next page's address,
+    and this page's ``item`` objects."""
+    return _object(
+        {
+            "count": {"type": "integer", "description": counted},
+            "next": {
+                "type": ["string", "null"],
+                "format": "uri",
+                "description": "The next page, or null on the last.",
+            },
+            "results": {"type": "array", "items": _ref(item)},
+        }
+    )
 
 
 def _responses() -> dict[str, Schema]:
