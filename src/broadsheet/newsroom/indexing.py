@@ -20,7 +20,6 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
@@ -306,22 +305,10 @@ def _documents(read: list[tuple[int, str, str, str, list[str]]]) -> list[SearchD
 
 
 def _batches(ids: list[int]) -> Iterator[tuple[list[int], list[SearchDocument]]]:
-    """``ids`` a batch at a time, with their documents. Past one batch, the words of
-    each are made in a second thread while the database stores the one before (this
-    thread waits for it without the GIL): on PostgreSQL, whose vectors cost more than
-    the words, the two overlap on a second core."""
-    batches = [ids[start : start + BATCH] for start in range(0, len(ids), BATCH)]
-    if len(batches) <= 1:
-        yield from ((batch, _documents(_read(batch))) for batch in batches)
-        return
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-words") as words:
-        # Read here: the database connection, and the transaction, are this thread's.
-        making = words.submit(_documents, _read(batches[0]))
-        for batch, following in zip(batches, [*batches[1:], None], strict=True):
-            documents = making.result()
-            if following is not None:
-                making = words.submit(_documents, _read(following))
-            yield batch, documents
+    """``ids`` a batch at a time, with their documents."""
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        yield batch, _documents(_read(batch))
 
 
 def _write(ids: list[int], config: str, documents: list[SearchDocument]) -> int:
