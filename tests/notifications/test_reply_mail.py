@@ -4,6 +4,8 @@ once the request is answered, as it does on the site."""
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -340,3 +342,19 @@ def test_the_page_after_posting_says_nothing_of_mail_to_an_address_that_stopped_
     page, location = landing(client, article, "Again.", author_email=ANNA, notify_replies="on")
     assert len(smtp.messages) == 1 and "mail=" not in location
     assert SENT not in page and ON not in page and WAITING not in page
+
+
+def test_a_link_cannot_make_a_readers_page_claim_what_did_not_happen(client, article, smtp):
+    """``?mail=`` is signed with the comment it is said under: a link that writes its own
+    (as the values are named in the docs), or moves a real one to another comment or
+    another reader, says nothing."""
+    page, location = landing(client, article, "Quiet.", author_email=ANNA)
+    assert "mail=" not in location and ON not in page
+    url = location.split("#")[0]
+    for forged in ("on", "sent", "waiting", "on.1", "x"):
+        forged_page = client.get(url, {"mail": forged}).content.decode()
+        assert ON not in forged_page and SENT not in forged_page and WAITING not in forged_page
+    # A real one, for another reader's comment, says nothing on this reader's page.
+    _, theirs = landing(Client(), article, "Mine.", author_email=ANNA, notify_replies="on")
+    said = parse_qs(urlsplit(theirs).query)["mail"][0]
+    assert SENT not in client.get(url, {"mail": said}).content.decode()

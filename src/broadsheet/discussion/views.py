@@ -4,6 +4,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlencode, urlsplit
 
+from django.core import signing
 from django.db.models import Q
 from django.http import (
     Http404,
@@ -181,13 +182,24 @@ def _mail_notes() -> dict[str, str]:
     }
 
 
+# ``?mail=`` after posting: what came of the wish for reply e-mails, and the comment it
+# is said under, signed, so that a link cannot make a reader's page say what did not
+# happen.
+_MAIL_NOTE = signing.Signer(salt="broadsheet.discussion.mail-note")
+
+
 def _mail_note(request: HttpRequest, own: dict[int, str]) -> dict[int, str]:
-    """``?mail=``, set by ``post_comment``: what came of the wish to hear of replies, said
-    under the reader's newest comment (the one just posted, last in ``bs_mine``)."""
-    note = _mail_notes().get(request.GET.get("mail", ""))
-    if note is None or not own:
+    """``?mail=``, set by ``post_comment``: the note said under the comment just posted,
+    when that comment is the reader's own."""
+    try:
+        said = _MAIL_NOTE.unsign(request.GET.get("mail", ""))
+    except signing.BadSignature:
         return {}
-    return {list(own)[-1]: note}
+    following, _dot, pk = said.rpartition(".")
+    note = _mail_notes().get(following)
+    if note is None or not _ID.fullmatch(pk) or int(pk) not in own:
+        return {}
+    return {int(pk): note}
 
 
 def _cross_site(request: HttpRequest) -> bool:
@@ -296,7 +308,8 @@ def _comment_location(
     rank = thread_rank(article, comment, own_ids)
     page = rank // per_page + 1
     # ``mail``: the reader's own page says what came of their wish for reply e-mails.
-    params = {"page": page if page > 1 else None, "mail": mail or None}
+    said = _MAIL_NOTE.sign(f"{mail}.{comment.pk}") if mail else None
+    params = {"page": page if page > 1 else None, "mail": said}
     query = urlencode({k: v for k, v in params.items() if v is not None})
     return f"{article.get_absolute_url()}{'?' if query else ''}{query}#{comment.anchor}"
 
