@@ -41,7 +41,7 @@ def test_the_page_shows_it_above_the_body_with_alt_text_and_credit(lead):
     ) in figure
     assert [size["width"] for size in image.sizes] == [480, 800, 1200, 1600]
     assert "Main Street, Tuesday." in figure and '<span class="credit">Jane Doe/AP</span>' in figure
-    assert html.index("lead-image") < html.index('<div class="body">')
+    assert html.index("lead-image") < html.index('<div class="body" dir="auto">')
     check_page(html)
 
 
