@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import re
 from dataclasses import asdict
@@ -11,6 +12,7 @@ from urllib.parse import unquote
 
 import pytest
 from django.apps import apps
+from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 from django.utils import timezone
@@ -597,3 +599,14 @@ def test_a_dry_run_restore_leaves_the_next_ids_as_they_were(db, tmp_path):
     assert not Comment.objects.exists()
     # On PostgreSQL the sequences are outside the rolled-back transaction.
     assert post(make_article(), "After the dry run").pk < 5000
+
+
+def test_an_export_says_what_it_wrote_section_by_section(db):
+    article = make_article(title="Counted", slug="counted")
+    post(article, "One.")
+    post(article, "Two.")
+    err = io.StringIO()
+    call_command("export", "json", "-o", "-", stdout=io.StringIO(), stderr=err)
+    said = err.getvalue().strip()
+    assert said.startswith("Exported ") and "articles: 1," in said and "comments: 2," in said
+    assert "former slugs: 0" in said and "1 accounts" not in said

@@ -67,7 +67,8 @@ class Command(BaseCommand):
                 from broadsheet.interchange import jsonbackup
 
                 counts = jsonbackup.write(out)
-        summary = ", ".join(f"{n} {kind}" for kind, n in counts.items())
+        # A section's name and its count ("former slugs: 0"), whatever the number.
+        summary = ", ".join(f"{kind.replace('_', ' ')}: {n}" for kind, n in counts.items())
         self.stderr.write(f"Exported {summary}.")
 
     @staticmethod
