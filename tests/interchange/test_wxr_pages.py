@@ -3,6 +3,7 @@ kept. Pages come in as unlisted articles; comments on a media item go to its pos
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -185,6 +186,16 @@ def test_a_page_stays_a_page_through_a_backup_and_restore(harbour, tmp_path):
     run_import("json", backup, "--no-train")
     page = Article.objects.get(origin=f"{ORIGIN}#20")
     assert not page.listed and page.comment_count == 2
+    assert Article.objects.get(origin=f"{ORIGIN}#10").listed
+
+
+def test_a_backup_from_before_pages_were_unlisted_restores_its_pages_unlisted(harbour, tmp_path):
+    document = json.loads(run_export("json"))
+    for record in document["articles"]:
+        del record["listed"]  # as a backup made before the field was written
+    wipe()
+    run_import("json", _write(tmp_path, "old.json", json.dumps(document)), "--no-train")
+    assert not Article.objects.get(origin=f"{ORIGIN}#20").listed
     assert Article.objects.get(origin=f"{ORIGIN}#10").listed
 
 
