@@ -197,6 +197,16 @@ def _object(properties: dict[str, Schema]) -> Schema:
     return {"type": "object", "required": list(properties), "properties": properties}
 
 
+def _page_number(items: str) -> Schema:
+    """The ``page`` parameter of a paged list of ``items``."""
+    return {
+        "name": "page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 999_999_999, "default": 1},
+        "description": f"Pages hold {conf.API_PAGE_SIZE} {items}.",
+    }
+
+
 def _page(counted: str, item: str) -> Schema:
     """A page of a paged list: how many in all (``counted``), the next page's address,
     and this page's ``item`` objects."""
@@ -305,10 +315,7 @@ def _paths() -> dict[str, Schema]:
                 "parameters": [
                     {"name": "order", "in": "query", "schema": {
                         "type": "string", "enum": ["oldest", "newest"], "default": "oldest"}},
-                    {"name": "page", "in": "query", "schema": {
-                        "type": "integer", "minimum": 1, "maximum": 999_999_999,
-                        "default": 1},
-                     "description": f"Pages hold {conf.API_PAGE_SIZE} comments."},
+                    _page_number("comments"),
                 ],
                 "responses": {
                     "200": _json(_ref("CommentPage"), "One page of comments."),
@@ -355,10 +362,7 @@ def _paths() -> dict[str, Schema]:
                      "description": "The words, as a reader types them: no operators. "
                      "Without a single word (only punctuation, symbols or emoji) it is "
                      "a 400."},
-                    {"name": "page", "in": "query", "schema": {
-                        "type": "integer", "minimum": 1, "maximum": 999_999_999,
-                        "default": 1},
-                     "description": f"Pages hold {conf.API_PAGE_SIZE} articles."},
+                    _page_number("articles"),
                 ],
                 "responses": {
                     "200": _json(_ref("SearchPage"), "One page of articles found."),

@@ -25,6 +25,7 @@ from broadsheet.search.query import MAX_LENGTH, Query, Results, query_text
 ORDERS = {"oldest": ("created_at", "id"), "newest": ("-created_at", "-id")}
 # Bounded, so that no page number is too long to turn into an int or an OFFSET.
 _PAGE = re.compile(r"[1-9][0-9]{0,8}")
+_PAGE_ERROR = "Must be a whole number from 1 to 999999999."
 
 
 @api_endpoint("GET")
@@ -60,7 +61,7 @@ def search(request: HttpRequest) -> HttpResponse:
     elif not query.terms:
         errors["q"] = ["Search for words: punctuation, symbols and emoji are not searched for."]
     if not _PAGE.fullmatch(page_param):
-        errors["page"] = ["Must be a whole number from 1 to 999999999."]
+        errors["page"] = [_PAGE_ERROR]
     if errors:
         raise ApiError(400, errors)
     if wait := limits.wait(request):
@@ -126,7 +127,7 @@ def _list_comments(request: HttpRequest, article: Article) -> HttpResponse:
     if order not in ORDERS:
         errors["order"] = ["Must be oldest or newest."]
     if not _PAGE.fullmatch(page_param):
-        errors["page"] = ["Must be a whole number from 1 to 999999999."]
+        errors["page"] = [_PAGE_ERROR]
     if errors:
         raise ApiError(400, errors)
     page, size = int(page_param), conf.API_PAGE_SIZE
