@@ -148,6 +148,12 @@ def test_the_watch_sees_a_payload_that_runs(page, live_server, settings):
         "document.body.insertAdjacentHTML('beforeend', "
         "'<img src=x onerror=\"top.__pwned=1; alert(1)\">')"
     )
-    page.wait_for_timeout(300)
+    # The handler runs once the server has answered for "x", which on a busy machine
+    # can take a while: wait for the marker rather than for a fixed time.
+    page.wait_for_function("window.__pwned === 1", timeout=15_000)
     assert page.evaluate(MARKERS)["pwned"]
+    for _ in range(50):
+        if any("alert dialog" in event for event in watch.seen):
+            break
+        page.wait_for_timeout(100)
     assert any("alert dialog" in event for event in watch.seen)
