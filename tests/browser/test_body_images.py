@@ -46,7 +46,10 @@ def test_a_phone_fetches_a_narrow_copy_of_each_body_image(new_context, width, de
         return copies.get(loaded, image.file)
 
     first = page.locator(".body img").first
-    assert first.evaluate("img => img.complete && img.naturalWidth > 0")
+    # A lazy picture, even one in view, does not hold the page's load event back.
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=first.element_handle()
+    )
     assert first.evaluate("img => img.currentSrc").endswith(chosen(top))
     # The one further down is not fetched yet, but its place is kept at its height.
     last = page.locator(".body img").last

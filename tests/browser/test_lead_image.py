@@ -11,6 +11,8 @@ from tests.media.samples import add, jpeg_with_location
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+LOADED = "img => img.complete && img.naturalWidth > 0"
+
 
 # The stored picture is 600 pixels wide, with a narrower copy 480 wide: a phone's
 # browser takes the copy, unless its screen has two device pixels to the CSS pixel.
@@ -31,11 +33,15 @@ def test_the_lead_image_loads_and_the_page_is_accessible(new_context, width, den
     lead = page.locator("figure.lead-image img")
     lead.wait_for()
     page.wait_for_load_state("load")
-    assert lead.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert lead.evaluate(LOADED)
     assert lead.evaluate("img => img.currentSrc").endswith(
         image.sizes[0]["file"] if loaded == 480 else image.file
     )
-    assert page.locator(".body img").evaluate("img => img.naturalWidth") == 300  # upright
+    # The body's picture loads lazily: the page's load event does not wait for it.
+    inside_img = page.locator(".body img")
+    inside_img.scroll_into_view_if_needed()
+    page.wait_for_function(LOADED, arg=inside_img.element_handle())
+    assert inside_img.evaluate("img => img.naturalWidth") == 300  # upright
     box = lead.bounding_box()
     assert box is not None and box["x"] + box["width"] <= width
     assert page.evaluate("document.documentElement.scrollWidth") <= width
