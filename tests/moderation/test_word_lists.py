@@ -69,6 +69,25 @@ def test_the_model_refuses_a_broad_rule_wherever_it_is_saved(db):
     assert not WordRule.objects.exists()
 
 
+# (A vertical tab, NEL and the like end a line there, and \x1c-\x1f are spaces: the list
+# reads them as it reads any line break or space.)
+@pytest.mark.parametrize("control", ["\x01", "\x08", "\x7f", "\x9f", "\ufdd0", "\U0010ffff"])
+def test_a_rule_holding_a_control_character_is_refused_wherever_it_is_saved(staff, control):
+    phrase = f"casi{control}no"
+    response = staff.post(URL, {"hold": f"viagra\n{phrase}", "block": ""})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "invisible control character" in html
+    # The refusal names the rule as a page can show it, and the page stays valid.
+    assert "“casi\ufffdno”" in html
+    check_page(html)
+    with pytest.raises(ValidationError, match="invisible control character"):
+        WordRule(phrase=phrase, list=HOLD).full_clean()
+    with pytest.raises(ValidationError, match="invisible control character"):
+        actions.save_word_lists({BLOCK: [phrase]}, actor=None)
+    assert not WordRule.objects.exists()
+
+
 def test_the_page_shows_both_lists_one_rule_a_line(staff):
     actions.save_word_lists({HOLD: ["casino", "free money"], BLOCK: ["viagr*"]}, actor=None)
     response = staff.get(URL)

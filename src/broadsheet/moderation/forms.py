@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from broadsheet.markup import html_text
 from broadsheet.moderation import wordmatch
 from broadsheet.moderation.models import Block, Report, WordRule, new_rule_problem
 
@@ -65,13 +66,22 @@ class BlockForm(forms.Form):
         return int(value) if value else None
 
 
+class _ShownTextarea(forms.Textarea):
+    """A text box that shows each character HTML forbids as ``html_text`` does: a rule
+    typed with one comes back refused, the character marked where it was."""
+
+    def format_value(self, value: Any) -> str | None:
+        shown = super().format_value(value)
+        return html_text(shown) if shown else shown
+
+
 def _list_field(label: StrOrPromise, help_text: StrOrPromise) -> forms.CharField:
     return forms.CharField(
         label=label,
         help_text=help_text,
         required=False,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 12, "cols": 40, "dir": "auto", "spellcheck": "false"}),
+        widget=_ShownTextarea(attrs={"rows": 12, "cols": 40, "dir": "auto", "spellcheck": "false"}),
     )
 
 

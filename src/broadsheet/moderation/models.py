@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from broadsheet.discussion.models import Comment
+from broadsheet.markup import NOT_IN_HTML, html_text
 from broadsheet.newsroom.models import SingletonModel
 
 
@@ -123,11 +124,17 @@ def phrase_problem(phrase: str) -> str | None:
 
 
 def new_rule_problem(phrase: str) -> str | None:
-    """Why a rule may not be added to a word list (too long, or ``phrase_problem``)."""
+    """Why a rule may not be added to a word list (too long, holding a character no page
+    can show, or ``phrase_problem``)."""
     if len(phrase) > PHRASE_MAX_LENGTH:
         return gettext(
             "“%(start)s…” is longer than %(most)s characters, the most a rule may have."
-        ) % {"start": phrase[:40], "most": PHRASE_MAX_LENGTH}
+        ) % {"start": html_text(phrase[:40]), "most": PHRASE_MAX_LENGTH}
+    if NOT_IN_HTML.search(phrase):
+        # The list is shown again in a text box, which could not carry it.
+        return gettext(
+            "“%(phrase)s” holds an invisible control character (pasted, most likely): remove it."
+        ) % {"phrase": html_text(phrase)}
     return phrase_problem(phrase)
 
 
@@ -163,7 +170,7 @@ class WordRule(models.Model):
         return f"{self.phrase} ({self.get_list_display()})"
 
     def clean(self) -> None:
-        if problem := phrase_problem(self.phrase):
+        if problem := new_rule_problem(self.phrase):
             raise ValidationError({"phrase": problem})
 
 
