@@ -218,7 +218,10 @@ def _databases() -> dict:
             "(sqlite:////path/to/file.sqlite3 or postgres://…:5432/name).",
         )
     try:
-        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        # A thread keeps its connection for a minute between requests (gunicorn's
+        # threads), except under ASGI (asgi.py), whose request threads do not last.
+        kept = 0 if os.environ.get("BROADSHEET_ASGI") == "1" else 60
+        config = dj_database_url.parse(url, conn_max_age=kept, conn_health_checks=True)
     except ValueError:
         refuse("DATABASE_URL", f"{_without_password(url)!r} is not a valid URL.")
     if config["ENGINE"] == "django.db.backends.sqlite3":

@@ -2,23 +2,38 @@
 mail it caused, as under WSGI: Django's ASGI handler runs a request's synchronous
 parts (the request-started signal, the view, its commit and the response's close)
 in one thread, so the outbox's per-request list holds, and closing the response,
-which sends the list, comes after the last body message."""
+which sends the list, comes after the last body message. That thread ends with the
+request, so nothing it opened may be kept."""
 
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
+import subprocess
+import sys
+from typing import Any
 
 import pytest
+from django.db import connection, connections
 
-from broadsheet.asgi import application
 from broadsheet.notifications import outbox
 from broadsheet.notifications.models import Message
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def call_asgi(path: str, payload: dict, events: list[str]) -> None:
+@pytest.fixture
+def application(monkeypatch) -> Any:
+    """The ASGI application, and this process's connections as asgi.py makes them
+    (settings were read before it was imported here). What asgi.py sets in the
+    environment is undone after, so later tests' subprocesses do not inherit it."""
+    monkeypatch.setenv("BROADSHEET_ASGI", "")
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
+    return importlib.import_module("broadsheet.asgi").application
+
+
+def call_asgi(application: Any, path: str, payload: dict, events: list[str]) -> None:
     """POST ``payload`` as JSON to ``path`` through the ASGI application, noting each
     message it sends to the server in ``events``."""
     body = json.dumps(payload).encode()
@@ -46,7 +61,9 @@ def call_asgi(path: str, payload: dict, events: list[str]) -> None:
     asyncio.run(application(scope, receive, send))
 
 
-def test_under_asgi_the_confirmation_mail_goes_after_the_answer(article, smtp, monkeypatch):
+def test_under_asgi_the_confirmation_mail_goes_after_the_answer(
+    application, article, smtp, monkeypatch
+):
     events: list[str] = []
     send_due = outbox.send_due
 
@@ -59,7 +76,28 @@ def test_under_asgi_the_confirmation_mail_goes_after_the_answer(article, smtp, m
     monkeypatch.setattr(outbox, "send_due", noting)
     payload = {"author_name": "Anna", "author_email": "anna@example.org", "body": "Hello",
                "notify_replies": True}  # fmt: skip
-    call_asgi(f"/api/v1/articles/{article.slug}/comments", payload, events)
+    call_asgi(application, f"/api/v1/articles/{article.slug}/comments", payload, events)
     assert events == ["http.response.start", "http.response.body", "mail sent: 1"]
     assert len(smtp.messages) == 1
     assert Message.objects.get().status == Message.Status.SENT
+    if connection.vendor == "postgresql":
+        # The request's thread is gone: what it opened was closed, the sending's
+        # connection included, not left for the server to hold.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            assert cursor.fetchone() == (0,)
+
+
+@pytest.mark.parametrize(("entry", "kept"), [("asgi", "0"), ("wsgi", "60")])
+def test_only_the_asgi_entry_keeps_no_connection_between_requests(entry, kept):
+    """What asgi.py sets before Django starts, in a fresh process; gunicorn's threads
+    (wsgi.py) last, and keep theirs for a minute."""
+    code = (
+        f"import broadsheet.{entry}; from django.conf import settings; "
+        "print(settings.DATABASES['default']['CONN_MAX_AGE'])"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split()[-1] == kept

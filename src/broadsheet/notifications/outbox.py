@@ -29,7 +29,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -78,13 +78,28 @@ def request_started(**kwargs: Any) -> None:
 def request_finished(**kwargs: Any) -> None:
     """Django sends this once the server has written the answer out."""
     waiting, _request.waiting = getattr(_request, "waiting", None), None
+    looked = False
     if waiting:
         _send_quietly(waiting)
+        looked = True
     global _next_digest_look
     if time.monotonic() >= _next_digest_look:
         # Set first: another thread of this process need not look as well.
         _next_digest_look = time.monotonic() + DIGEST_LOOK
         _send_quietly(None, kind=Message.Kind.DIGEST)
+        looked = True
+    if looked:
+        _close_connections()
+
+
+def _close_connections() -> None:
+    """Close what the sending opened, as Django closed the request's connections just
+    before (CONN_MAX_AGE): left open, it would idle until the thread's next request,
+    or for good under ASGI, which gives each request a thread of its own. A connection
+    inside a transaction (a test's) is left alone."""
+    for database in connections.all(initialized_only=True):
+        if not database.in_atomic_block:
+            database.close_if_unusable_or_obsolete()
 
 
 def _send_quietly(ids: list[int] | None, kind: str | None = None) -> None:
