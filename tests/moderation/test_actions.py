@@ -134,7 +134,7 @@ def test_enough_reports_hide_the_comment_and_keep_the_count_true(article, rules)
     assert comment.status == Status.PENDING
     assert count(article) == 0
     hide = AuditEntry.objects.get(action=Action.HIDE)
-    assert hide.actor is None and "2 readers' reports" in hide.note
+    assert hide.actor is None and hide.said == "Hidden after 2 readers' reports."
 
 
 def test_reports_to_hide_zero_never_hides(article, rules):
@@ -193,7 +193,8 @@ def test_block_and_unblock_are_audited(article, moderator):
     assert {b.kind for b in blocks} == {Block.Kind.EMAIL, Block.Kind.IP}
     assert all(b.expires_at is not None for b in blocks)
     entry = AuditEntry.objects.get(action=Action.BLOCK)
-    assert "for 7 days" in entry.note and entry.comment == comment
+    assert entry.said == "Blocked by e-mail address, IP address for 7 days. abuse"
+    assert entry.note == "abuse" and entry.comment == comment
     actions.unblock(blocks[0], actor=moderator)
     assert Block.objects.count() == 1
     assert AuditEntry.objects.filter(action=Action.UNBLOCK, actor=moderator).exists()

@@ -36,10 +36,10 @@ def test_a_settings_change_in_the_admin_is_audited(client, editor):
     url = f"/admin/moderation/moderationsettings/{rules.pk}/change/"
     assert client.post(url, data).status_code == 302
     entry = AuditEntry.objects.get(action=AuditEntry.Action.SETTINGS)
-    assert entry.actor == editor and entry.note == "most links 2 → 5"
+    assert entry.actor == editor and entry.said == "most links 2 → 5"
     # A threshold is filed as the Filter page files it.
     threshold = AuditEntry.objects.get(action=AuditEntry.Action.THRESHOLDS)
-    assert threshold.note == "hold threshold 0.5 → 0.4"
+    assert threshold.said == "hold threshold 0.5 → 0.4"
     # Saving it unchanged says nothing.
     client.post(url, {**data, "hold_threshold": "0.4", "max_links": "5"})
     assert AuditEntry.objects.filter(action=AuditEntry.Action.SETTINGS).count() == 1
@@ -52,15 +52,13 @@ def test_word_list_changes_in_the_admin_are_audited(client, editor):
         f"/admin/moderation/wordrule/{rule.pk}/change/", {"phrase": "casino*", "list": "block"}
     )
     client.post(f"/admin/moderation/wordrule/{rule.pk}/delete/", {"post": "yes"})
-    notes = list(
-        AuditEntry.objects.filter(action=AuditEntry.Action.WORDS)
-        .order_by("id")
-        .values_list("note", flat=True)
-    )
+    notes = [
+        e.said for e in AuditEntry.objects.filter(action=AuditEntry.Action.WORDS).order_by("id")
+    ]
     assert notes == [
         "Added “casino” on the hold list.",
         "Changed “casino” on the hold list to “casino*” on the block list.",
-        "Removed “casino*” on the block list.",
+        "Removed “casino*” from the block list.",
     ]
 
 
@@ -79,9 +77,7 @@ def test_changing_a_blocks_end_in_the_admin_is_audited(client, editor, article):
     client.post(url, {"reason": "", "expires_at_0": "2020-01-01", "expires_at_1": "00:00:00"})
     block.refresh_from_db()
     assert block.expires_at is not None
-    notes = list(
-        AuditEntry.objects.filter(action=AuditEntry.Action.BLOCK).values_list("note", flat=True)
-    )
+    notes = [e.said for e in AuditEntry.objects.filter(action=AuditEntry.Action.BLOCK)]
     assert any("by IP address: now until 2020-01-01" in n for n in notes), notes
     assert any(n.startswith("Blocked by IP address for good") for n in notes), notes
 

@@ -139,7 +139,7 @@ def test_an_editor_sets_the_thresholds_with_an_audit_record(editor):
     rules = ModerationSettings.load()
     assert (rules.hold_threshold, rules.spam_threshold) == (0.35, 0.9)
     entry = AuditEntry.objects.get(action=AuditEntry.Action.THRESHOLDS)
-    assert entry.actor.username == "ed" and entry.note == "hold 0.5 → 0.35, spam 0.95 → 0.9"
+    assert entry.actor.username == "ed" and entry.said == "hold 0.5 → 0.35, spam 0.95 → 0.9"
     assert (
         "Thresholds set: hold from 0.35, spam from 0.9."
         in editor.get("/moderation/filter/").content.decode()

@@ -41,7 +41,7 @@ def test_a_moderator_closes_a_storys_comments_and_readers_can_no_longer_post(
     article.refresh_from_db()
     assert article.comments_open is False
     entry = AuditEntry.objects.get(article=article)
-    assert (entry.actor, entry.action, entry.note) == (
+    assert (entry.actor, entry.action, entry.said) == (
         moderator,
         AuditEntry.Action.ARTICLE,
         "Closed comments.",

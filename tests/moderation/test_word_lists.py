@@ -237,7 +237,7 @@ def test_saving_writes_one_audit_entry_naming_the_changes(staff, moderator):
     staff.post(URL, {"hold": "casino\n  free   money ", "block": "viagr*\n*pharma*"})
     entry = AuditEntry.objects.get(action=AuditEntry.Action.WORDS)
     assert entry.actor == moderator
-    assert entry.note == (
+    assert entry.said == (
         "Added “free money” on the hold list. Removed “pills” from the hold list. "
         "Added “*pharma*” on the block list."
     )

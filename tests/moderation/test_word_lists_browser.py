@@ -78,7 +78,7 @@ def test_a_broad_rule_is_saved_only_once_the_moderator_ticks_it(staff_page: Page
         ("block", "storm"),
         ("block", "casino"),
     }
-    assert AuditEntry.objects.get(action=AuditEntry.Action.WORDS).note == (
+    assert AuditEntry.objects.get(action=AuditEntry.Action.WORDS).said == (
         "Added “storm”, “casino” on the block list."
     )
     # Stored now, it is one of the rules the page warns about.

@@ -31,7 +31,7 @@ def editor_client(client, editor) -> Client:
 
 def story_entries() -> list[tuple[object, int | None, str]]:
     entries = AuditEntry.objects.filter(action=AuditEntry.Action.ARTICLE).order_by("id")
-    return [(e.actor, e.article_id, e.note) for e in entries]
+    return [(e.actor, e.article_id, e.said) for e in entries]
 
 
 def test_holding_a_story_is_stored_and_audited_with_who_did_it(editor):
@@ -181,7 +181,7 @@ def test_site_settings_changed_in_the_admin_are_audited_field_by_field(editor_cl
     assert SiteSettings.load().comment_policy == "hold"
     (entry,) = AuditEntry.objects.filter(action=AuditEntry.Action.SETTINGS)
     assert entry.actor == editor and entry.article is None
-    assert entry.note == (
+    assert entry.said == (
         "Site settings: Comment policy: publish comments at once (after the spam checks) → "
         "hold every comment for review. Close comments after days: none → 30."
     )

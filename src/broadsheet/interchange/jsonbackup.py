@@ -33,6 +33,7 @@ from django.db import connection, models
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.dateparse import parse_datetime
+from django.utils.module_loading import import_string
 
 from broadsheet.discussion import actions as discussion_actions
 from broadsheet.discussion.actions import ImportedComment
@@ -65,6 +66,12 @@ MODERATION_TABLES = (
     "moderation.TaughtExample",
 )
 BLOCKS = "moderation.Block"
+# A row of a backup made before its table had some fields, filled in as the upgrade
+# fills them in a live site (by dotted path: moderation is imported only when present).
+OLDER_ROWS = {
+    "moderation.AuditEntry": "broadsheet.moderation.oldnotes.upgrade_entry",
+    BLOCKS: "broadsheet.moderation.oldnotes.upgrade_block",
+}
 # Reply e-mails (and whatever else the notifications app keeps): who asked for them,
 # which addresses confirmed or stopped, and the outbox, so that a restore neither
 # loses a reader's choice nor announces a reply twice. Every model of the app, in
@@ -550,6 +557,8 @@ def _restore_table(record: dict) -> type[models.Model]:
     """A row of a table that ``survey`` found its section holds."""
     model = apps.get_model(record["table"])
     kwargs = _fields_for(model, record)
+    if record["table"] in OLDER_ROWS:
+        import_string(OLDER_ROWS[record["table"]])(kwargs)
     # A new site may hold rows its migrations made (default settings), or that its
     # operator set up before restoring (a word rule): the backup's own replace them,
     # by id and wherever they would share what must be unique.

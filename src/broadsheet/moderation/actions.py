@@ -17,7 +17,7 @@ from django.utils import timezone
 from broadsheet.discussion import actions as discussion_actions
 from broadsheet.discussion.mail import get_moderator_mail
 from broadsheet.discussion.models import Comment
-from broadsheet.moderation import learned
+from broadsheet.moderation import learned, notes
 from broadsheet.moderation.identity import author_keys
 from broadsheet.moderation.models import (
     AuditEntry,
@@ -78,7 +78,8 @@ def _teach(pairs: Iterable[tuple[Comment, int | None]]) -> None:
 def moderate_many(
     comments: Iterable[Comment], action: str, *, actor: Any, note: str = ""
 ) -> list[AuditEntry]:
-    """Apply one decision to several comments: one transaction, one lesson for the filter."""
+    """Apply one decision to several comments: one transaction, one lesson for the filter.
+    ``note``: what the moderator wrote about it, kept as written."""
     action = Action(action)
     if action not in _TARGET:
         raise ValueError(f"{action} is not a moderation decision")
@@ -146,7 +147,7 @@ def edit_text(comment: Comment, body: str, *, actor: Any) -> AuditEntry:
             actor=_actor(actor),
             comment=edited,
             action=Action.EDIT,
-            note="A moderator edited the text.",
+            details=[notes.edited()],
         )
 
 
@@ -210,7 +211,7 @@ def undo(entry: AuditEntry, *, actor: Any) -> AuditEntry:
             from_status=old,
             to_status=entry.from_status,
             reverts=entry,
-            note=f"Undid “{entry.get_action_display()}”.",
+            details=[notes.undid(entry.action)],
         )
 
 
@@ -282,9 +283,7 @@ def report(comment: Comment, *, reason: str, reporter_key: str, detail: str = ""
                     action=Action.HIDE,
                     from_status=old,
                     to_status=Status.PENDING,
-                    note="Hidden after a reader's report."
-                    if open_reports == 1
-                    else f"Hidden after {open_reports} readers' reports.",
+                    details=[notes.hidden(open_reports)],
                 )
         # Moderators hear of the first open report, and of the one that hides it.
         if hidden or open_reports == 1:
@@ -306,7 +305,7 @@ def dismiss_reports(comment: Comment, *, actor: Any) -> AuditEntry:
             action=Action.DISMISS,
             from_status=old,
             to_status=Status.APPROVED,
-            note=f"Kept; {count} report(s) dismissed.",
+            details=[notes.kept(count)],
         )
         reports.update(status=Report.Status.DISMISSED, resolved_at=timezone.now(), resolution=entry)
         # Kept again after new reports: the filter learned "publish" from it already.
@@ -328,14 +327,6 @@ def _last_lesson(comment: Comment, *, before: AuditEntry) -> int | None:
 BLOCK_KINDS = [Block.Kind.USER, Block.Kind.EMAIL, Block.Kind.IP]
 
 
-# What a block is by, in a sentence ("Blocked by e-mail address, IP address for good").
-KIND_NAMES: dict[str, str] = {
-    Block.Kind.USER: "account",
-    Block.Kind.EMAIL: "e-mail address",
-    Block.Kind.IP: "IP address",
-}
-
-
 def block_author(
     comment: Comment,
     *,
@@ -344,7 +335,8 @@ def block_author(
     days: int | None = None,
     reason: str = "",
 ) -> list[Block]:
-    """Block the author of ``comment`` by account, e-mail and/or IP, for ``days`` or for good."""
+    """Block the author of ``comment`` by account, e-mail and/or IP, for ``days`` or for good.
+    The ``reason`` the moderator gave is kept as written, with the block and in the log."""
     keys = author_keys(user=comment.user_id, email=comment.author_email, ip=comment.ip_address)
     keys = {kind: key for kind, key in keys.items() if kind in kinds}
     if not keys:
@@ -360,31 +352,30 @@ def block_author(
             Block.objects.create(
                 kind=kind,
                 key=key,
-                label=f"{comment.author_name} (comment #{comment.pk})",
+                author_name=comment.author_name,
+                author_comment=comment.pk,
                 reason=reason,
                 expires_at=expires_at,
                 created_by=_actor(actor),
             )
             for kind, key in keys.items()
         ]
-        how_long = ("for 1 day" if days == 1 else f"for {days} days") if days else "for good"
-        named = ", ".join(KIND_NAMES[k] for k in keys)
-        again = " (replacing the block there was)" if replaced else ""
         AuditEntry.objects.create(
             actor=_actor(actor),
             comment=comment,
             action=Action.BLOCK,
-            note=f"Blocked by {named} {how_long}{again}. {reason}".strip(),
+            details=[notes.blocked(keys, days=days, replaced=bool(replaced))],
+            note=reason,
         )
     return blocks
 
 
 def unblock(block: Block, *, actor: Any) -> AuditEntry:
     with transaction.atomic():
-        note = f"Unblocked the {KIND_NAMES[block.kind]} of {block.label or 'an author'}."
+        said = notes.unblocked(block)
         # Every block of that author by that kind (older versions could make two).
         Block.objects.filter(kind=block.kind, key=block.key).delete()
-        return AuditEntry.objects.create(actor=_actor(actor), action=Action.UNBLOCK, note=note)
+        return AuditEntry.objects.create(actor=_actor(actor), action=Action.UNBLOCK, details=[said])
 
 
 def blocks_for(comment: Comment) -> list[Block]:
@@ -409,7 +400,7 @@ def set_thresholds(hold: float, spam: float, *, actor: Any) -> bool:
         AuditEntry.objects.create(
             actor=_actor(actor),
             action=Action.THRESHOLDS,
-            note=f"hold {before[0]:g} → {hold:g}, spam {before[1]:g} → {spam:g}",
+            details=[notes.thresholds(before, (hold, spam))],
         )
     return True
 
@@ -441,39 +432,26 @@ def save_word_lists(
                 changes[kind] = (added, removed)
         if changes:
             AuditEntry.objects.create(
-                actor=_actor(actor), action=Action.WORDS, note=_word_changes(changes)
+                actor=_actor(actor), action=Action.WORDS, details=[notes.word_lists(changes)]
             )
     return changes
 
 
-def _word_changes(changes: dict[str, tuple[list[str], list[str]]]) -> str:
-    """The audit note of a word-list save: what was added to and removed from each list."""
-    said = []
-    for kind, (added, removed) in changes.items():
-        listed = "block" if kind == WordRule.List.BLOCK else "hold"
-        if added:
-            said.append(f"Added {_phrases(added)} on the {listed} list.")
-        if removed:
-            said.append(f"Removed {_phrases(removed)} from the {listed} list.")
-    return " ".join(said)
-
-
-def _phrases(phrases: Sequence[str]) -> str:
-    return ", ".join(f"“{p}”" for p in phrases)
-
-
-def record(action: str, note: str, *, actor: Any) -> AuditEntry:
-    """An audit entry for a change made elsewhere than the queue (the admin's forms)."""
-    return AuditEntry.objects.create(actor=_actor(actor), action=Action(action), note=note)
+def record(action: str, said: notes.Message, *, actor: Any) -> AuditEntry:
+    """An audit entry for a change made elsewhere than the queue (the admin's forms):
+    ``said`` is what happened, a message of ``moderation.notes``."""
+    return AuditEntry.objects.create(actor=_actor(actor), action=Action(action), details=[said])
 
 
 def record_discussion_change(
-    note: str, *, actor: Any, article: Article | None = None
+    said: list[notes.Message], *, actor: Any, article: Article | None = None
 ) -> AuditEntry:
     """The audit entry of a newsroom change to the discussion: a story's comments
     closed, opened or held for review (``article``), or the site's settings (every
     comment held, comments closed after some days). Newsroom's actions call it by the
     ``DISCUSSION_AUDIT`` tunable (the newsroom does not import moderation), in their
-    transaction."""
+    transaction, with what changed as messages (``moderation.notes`` says them)."""
     action = Action.ARTICLE if article is not None else Action.SETTINGS
-    return AuditEntry.objects.create(actor=_actor(actor), article=article, action=action, note=note)
+    return AuditEntry.objects.create(
+        actor=_actor(actor), article=article, action=action, details=said
+    )

@@ -9,12 +9,12 @@ from django.contrib import admin, messages
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from broadsheet.discussion.models import Comment
 from broadsheet.moderation import actions as moderation_actions
+from broadsheet.moderation import notes
 from broadsheet.moderation.forms import WordRuleAdminForm
 from broadsheet.moderation.models import (
     AuditEntry,
@@ -47,46 +47,24 @@ class ModerationSettingsAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
         """Saved with an audit entry saying what changed, as the Filter page's thresholds are."""
         super().save_model(request, obj, form, change)
-        # Written in English, as every note the log keeps, whatever the site's language.
-        with translation.override("en"):
-            notes = self._notes(form, obj)
-        for kind, said in notes.items():
-            moderation_actions.record(kind, "; ".join(said), actor=request.user)
-
-    def _notes(self, form, obj: ModerationSettings) -> dict[AuditEntry.Action, list[str]]:
         # Threshold changes are filed as the Filter page files them, so that the log's
         # "thresholds" view shows every one, wherever it was made.
-        changes: dict[AuditEntry.Action, list[str]] = {}
+        changes: dict[AuditEntry.Action, list[tuple[str, Any, Any]]] = {}
         for name in form.changed_data:
             kind = (
                 AuditEntry.Action.THRESHOLDS
                 if name in ("hold_threshold", "spam_threshold")
                 else AuditEntry.Action.SETTINGS
             )
-            field: Any = obj._meta.get_field(name)
-            changes.setdefault(kind, []).append(
-                f"{field.verbose_name} {_said(form.initial.get(name))} → "
-                f"{_said(getattr(obj, name))}"
-            )
-        return changes
-
-
-def _said(value: object) -> str:
-    """A setting's value as the audit log says it: a switch is on or off."""
-    if isinstance(value, bool):
-        return "on" if value else "off"
-    return str(value)
+            changes.setdefault(kind, []).append((name, form.initial.get(name), getattr(obj, name)))
+        for kind, changed in changes.items():
+            moderation_actions.record(kind, notes.settings_changed(changed), actor=request.user)
 
 
 def _status_said(status: str) -> str | None:
     """A comment status an audit entry names, as the comment's choices label it; None
     (the admin's "-") when it names none."""
     return str(Comment.Status(status).label) if status in Comment.Status.values else status or None
-
-
-def _rule(rule: WordRule) -> str:
-    listed = "block" if rule.list == WordRule.List.BLOCK else "hold"
-    return f"“{rule.phrase}” on the {listed} list"
 
 
 @admin.register(WordRule)
@@ -102,17 +80,17 @@ class WordRuleAdmin(admin.ModelAdmin):
         before = WordRule.objects.filter(pk=obj.pk).first() if change else None
         super().save_model(request, obj, form, change)
         if before is None:
-            note = f"Added {_rule(obj)}."
+            said = notes.word_lists({obj.list: ([obj.phrase], [])})
         elif (before.phrase, before.list) != (obj.phrase, obj.list):
-            note = f"Changed {_rule(before)} to {_rule(obj)}."
+            said = notes.rule_changed(before, obj)
         else:
             return  # only its note changed
-        moderation_actions.record(AuditEntry.Action.WORDS, note, actor=request.user)
+        moderation_actions.record(AuditEntry.Action.WORDS, said, actor=request.user)
 
     def delete_model(self, request: HttpRequest, obj: WordRule) -> None:
-        note = f"Removed {_rule(obj)}."
+        said = notes.word_lists({obj.list: ([], [obj.phrase])})
         super().delete_model(request, obj)
-        moderation_actions.record(AuditEntry.Action.WORDS, note, actor=request.user)
+        moderation_actions.record(AuditEntry.Action.WORDS, said, actor=request.user)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         for rule in list(queryset):
@@ -123,9 +101,14 @@ class WordRuleAdmin(admin.ModelAdmin):
 class BlockAdmin(admin.ModelAdmin):
     """Blocks are made from the queue, which hashes the author; here they are read and lifted."""
 
-    list_display = ["label", "kind", "expires_at", "reason", "created_by", "created_at"]
+    list_display = ["author", "kind", "expires_at", "reason", "created_by", "created_at"]
     list_filter = ["kind"]
-    readonly_fields = ["kind", "key", "label", "created_by", "created_at"]
+    fields = ["author", "kind", "key", "expires_at", "reason", "created_by", "created_at"]
+    readonly_fields = ["author", "kind", "key", "created_by", "created_at"]
+
+    @admin.display(description=_("author"))
+    def author(self, block: Block) -> str | None:
+        return block.author or None  # None: the admin's "-"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -134,14 +117,8 @@ class BlockAdmin(admin.ModelAdmin):
         """A block's end or reason changed here is audited, as blocking is."""
         super().save_model(request, obj, form, change)
         if form.changed_data:
-            until = f"until {obj.expires_at:%Y-%m-%d %H:%M}" if obj.expires_at else "for good"
             moderation_actions.record(
-                AuditEntry.Action.BLOCK,
-                f"Changed the block of {obj.label or 'an author'} by "
-                f"{moderation_actions.KIND_NAMES[obj.kind]}: now {until}"
-                + (f" ({obj.reason})" if obj.reason else "")
-                + ".",
-                actor=request.user,
+                AuditEntry.Action.BLOCK, notes.block_changed(obj), actor=request.user
             )
 
     def delete_model(self, request: HttpRequest, obj: Block) -> None:
@@ -181,15 +158,21 @@ class LearnedModelAdmin(admin.ModelAdmin):
 class AuditEntryAdmin(admin.ModelAdmin):
     # A change to a story's discussion, the settings or the word lists names no comment:
     # its story and note say what it was.
-    list_display = ["created_at", "actor", "action", "subject", "from_said", "to_said", "note"]
+    list_display = ["created_at", "actor", "action", "subject", "from_said", "to_said", "said"]
     # Named: each link may be empty, and a bare select_related() follows none of them.
     list_select_related = ["actor", "comment", "article"]
     list_filter = ["action"]
+    # The note as the page's language says it, beside the details and note it is made of.
+    readonly_fields = ["said"]
 
     @admin.display(description=_("Comment or story"))
     def subject(self, entry: AuditEntry) -> str | None:
         found = entry.comment or entry.article
         return str(found) if found else None  # None: the admin's "-"
+
+    @admin.display(description=_("note"))
+    def said(self, entry: AuditEntry) -> str:
+        return entry.said
 
     @admin.display(description=_("from status"))
     def from_said(self, entry: AuditEntry) -> str | None:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -10,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from broadsheet.discussion.models import Comment
 from broadsheet.markup import NOT_IN_HTML, html_text
 from broadsheet.newsroom.models import SingletonModel
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class ModerationSettings(SingletonModel):
@@ -174,6 +179,21 @@ class WordRule(models.Model):
             raise ValidationError({"phrase": problem})
 
 
+# How a sentence names each list ("on the hold list").
+LIST_NAMES: dict[str, StrOrPromise] = {
+    WordRule.List.HOLD: _("hold"),
+    WordRule.List.BLOCK: _("block"),
+}
+
+
+def author_said(name: str, comment: int | None, label: str = "") -> str:
+    """A blocked author as moderators read it: their name and the comment they were
+    blocked from, or the ``label`` an older block was given; empty when none is known."""
+    if comment is not None:
+        return gettext("%(name)s (comment #%(id)s)") % {"name": name, "id": comment}
+    return name or label
+
+
 class BlockQuerySet(models.QuerySet):
     def active(self) -> BlockQuerySet:
         now = timezone.now()
@@ -191,8 +211,15 @@ class Block(models.Model):
     kind = models.CharField(_("blocked by"), max_length=5, choices=Kind.choices)
     # HMAC-SHA256 (keyed with SECRET_KEY) of the normalised value, never the value.
     key = models.CharField(_("key"), max_length=64)
-    # What moderators see instead of the value: the author's name at the time, say.
-    label = models.CharField(_("author"), max_length=200, blank=True)
+    # What moderators see instead of the value: the author's name at the time and the
+    # comment they were blocked from, said as the page's language says it (``author``).
+    author_name = models.CharField(_("author's name"), max_length=255, blank=True)
+    author_comment = models.PositiveBigIntegerField(
+        _("blocked from comment"), null=True, blank=True
+    )
+    # A block made before those two were kept names its author here, in the words of the
+    # time ("Jane (comment #12)"); the upgrade read each it could back into them.
+    label = models.CharField(_("author (as written then)"), max_length=200, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     expires_at = models.DateTimeField(
         _("ends at"), null=True, blank=True, help_text=_("Empty: for good.")
@@ -215,7 +242,12 @@ class Block(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.label or self.key[:10]}"
+        return f"{self.get_kind_display()} {self.author or self.key[:10]}"
+
+    @property
+    def author(self) -> str:
+        """Who is blocked, in the active language: "Jane (comment #12)"; empty when unknown."""
+        return author_said(self.author_name, self.author_comment, self.label)
 
     @property
     def is_active(self) -> bool:
@@ -313,6 +345,13 @@ class AuditEntry(models.Model):
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     from_status = models.CharField(_("from status"), max_length=10, blank=True)
     to_status = models.CharField(_("to status"), max_length=10, blank=True)
+    # What happened, as data: a list of messages, each a code and its values
+    # ({"code": "hidden", "reports": 3}), put into words in the reader's language when
+    # shown (``said``; ``moderation.notes`` says each).
+    details = models.JSONField(_("details"), default=list, blank=True)
+    # What a person wrote (a block's reason), kept as written; for an entry written
+    # before ``details``, its English sentence as stored, unless the upgrade could read
+    # it back into details.
     note = models.TextField(_("note"), blank=True)
     # The entries of one bulk decision share it: undoing the decision takes them all back.
     batch = models.UUIDField(null=True, blank=True, editable=False)
@@ -346,6 +385,15 @@ class AuditEntry(models.Model):
                 "id": self.article_id,
             }
         return gettext("%(actor)s: %(action)s") % said
+
+    @property
+    def said(self) -> str:
+        """What the entry says, in the active language: its details put into words,
+        then its note as written."""
+        # Imported here: the wording reads these models' labels.
+        from broadsheet.moderation import notes
+
+        return notes.say(self.details, self.note)
 
 
 class LearnedModel(models.Model):

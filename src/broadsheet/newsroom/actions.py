@@ -285,26 +285,27 @@ def _set_discussion(article: Article, *, actor, **values) -> Article:
 
 def _discussion_changes(
     before: Article | None, after: Article, names: Iterable[str] = DISCUSSION_FIELDS
-) -> list[str]:
-    """What changed in the discussion's settings (those of ``names``), said as the audit
-    log says it; a new article is compared with the defaults."""
-    said = []
+) -> list[dict[str, Any]]:
+    """What changed in the discussion's settings (those of ``names``), as the audit log
+    keeps it (messages that ``moderation.notes`` puts into words when the log is read);
+    a new article is compared with the defaults."""
+    said: list[dict[str, Any]] = []
     before = before or Article()
     for name in names:
         old, new = getattr(before, name), getattr(after, name)
         if old == new:
             continue
         if name == "comments_open":
-            said.append("Opened comments." if new else "Closed comments.")
+            said.append({"code": "comments_opened" if new else "comments_closed"})
         else:
-            said.append(f"Comment policy: {_said(before, name)} → {_said(after, name)}.")
+            said.append({"code": "comment_policy", "from": old, "to": new})
     return said
 
 
-def _audit(article: Article | None, changes: list[str], *, actor) -> None:
+def _audit(article: Article | None, changes: list[dict[str, Any]], *, actor) -> None:
     """Written by the function ``DISCUSSION_AUDIT`` names: newsroom does not import
     moderation."""
-    import_string(conf.DISCUSSION_AUDIT)(" ".join(changes), actor=actor, article=article)
+    import_string(conf.DISCUSSION_AUDIT)(changes, actor=actor, article=article)
 
 
 def save_site_settings(site: SiteSettings, *, actor=None) -> SiteSettings:
@@ -315,27 +316,17 @@ def save_site_settings(site: SiteSettings, *, actor=None) -> SiteSettings:
         if before is not None and before.language != site.language:
             # PostgreSQL's index stems words by the site's language.
             indexing.revectorize(indexing.text_search_config(site.language))
-        said = [
-            f"{field.verbose_name.capitalize()}: {_said(before, field.name)} → "
-            f"{_said(site, field.name)}."
+        changed = [
+            {"field": field.name, "from": getattr(before, field.attname),
+             "to": getattr(site, field.attname)}
             for field in SiteSettings._meta.concrete_fields
             if not field.primary_key
             and before is not None
             and getattr(before, field.attname) != getattr(site, field.attname)
-        ]
-        if said:
-            _audit(None, ["Site settings:", *said], actor=actor)
+        ]  # fmt: skip
+        if changed:
+            _audit(None, [{"code": "site_settings", "changes": changed}], actor=actor)
     return site
-
-
-def _said(obj: Article | SiteSettings, name: str) -> str:
-    """A field's value as the audit log says it: a choice by its label, lower-cased."""
-    field: Any = obj._meta.get_field(name)
-    value = getattr(obj, field.attname)
-    if field.choices:
-        label = str(dict(field.flatchoices).get(value, value))
-        return label[0].lower() + label[1:]
-    return "none" if value in (None, "") else str(value)
 
 
 # Importing: used by broadsheet.interchange (WordPress, Disqus, JSON backups).

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -18,24 +17,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language, gettext, gettext_lazy, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.views.decorators.http import require_http_methods
 
 from broadsheet.discussion.models import Comment
 from broadsheet.moderation import actions, wordmatch
 from broadsheet.moderation.forms import WordListsForm
-from broadsheet.moderation.models import WordRule, phrase_problem
+from broadsheet.moderation.models import LIST_NAMES, WordRule, phrase_problem
 from broadsheet.moderation.views.decorators import moderator_required, needs
 
 EDIT = ["moderation.add_wordrule", "moderation.change_wordrule", "moderation.delete_wordrule"]
-# How a page names each list ("on the hold list").
-LISTS: dict[str, StrOrPromise] = {
-    WordRule.List.HOLD: gettext_lazy("hold"),
-    WordRule.List.BLOCK: gettext_lazy("block"),
-}
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -57,7 +48,7 @@ class Found:
 
     @property
     def listed(self) -> str:
-        return str(LISTS[WordRule.List(self.kind)])
+        return str(LIST_NAMES[WordRule.List(self.kind)])
 
     @property
     def caught(self) -> str:
@@ -68,7 +59,7 @@ class Found:
 @require_http_methods(["GET", "HEAD", "POST"])
 @needs("moderation.view_wordrule")
 def word_lists(request: HttpRequest) -> HttpResponse:
-    stored: dict[str, list[str]] = {kind: [] for kind in LISTS}
+    stored: dict[str, list[str]] = {kind: [] for kind in LIST_NAMES}
     for phrase, kind in WordRule.objects.values_list("phrase", "list").order_by("phrase"):
         stored[kind].append(phrase)
     may_edit = request.user.has_perms(EDIT)
@@ -89,7 +80,7 @@ def word_lists(request: HttpRequest) -> HttpResponse:
             confirmed = set(request.POST.getlist("confirm"))
             asking = [f for f in new if f.reach.too_broad and f.key not in confirmed]
             if not asking:
-                wanted = {kind: form.cleaned_data[kind] for kind in LISTS}
+                wanted = {kind: form.cleaned_data[kind] for kind in LIST_NAMES}
                 try:
                     actions.save_word_lists(wanted, actor=request.user)
                 except ValidationError as exc:
