@@ -264,3 +264,14 @@ def test_an_author_with_the_longest_name_a_comment_takes_can_be_blocked(editor, 
     (block,) = actions.block_author(comment, actor=editor, kinds=[Block.Kind.EMAIL])
     block.refresh_from_db()
     assert block.author == f"{name} (comment #{comment.pk})"
+
+
+def test_the_status_before_and_after_is_said_in_the_sites_language(client, editor, article):
+    comment = post(article, "Buy pills")
+    actions.mark_spam(comment, actor=editor)
+    page = text_of(client.get("/moderation/log/").content.decode())
+    assert "approved → spam" in page
+    speak("he")
+    for address in ("/moderation/log/", "/moderation/?tab=decided"):
+        page = text_of(client.get(address).content.decode())
+        assert "אושרה ← ספאם" in page and "approved" not in page, address

@@ -387,6 +387,17 @@ class AuditEntry(models.Model):
         return gettext("%(actor)s: %(action)s") % said
 
     @property
+    def status_change(self) -> str:
+        """The comment's status before and after, in the active language ("approved →
+        spam"); empty when the entry names none (a change to the settings)."""
+        if not (self.from_status or self.to_status):
+            return ""
+        return gettext("%(old)s → %(new)s") % {
+            "old": _status_word(self.from_status),
+            "new": _status_word(self.to_status),
+        }
+
+    @property
     def said(self) -> str:
         """What the entry says, in the active language: its details put into words,
         then its note as written."""
@@ -394,6 +405,14 @@ class AuditEntry(models.Model):
         from broadsheet.moderation import notes
 
         return notes.say(self.details, self.note)
+
+
+def _status_word(status: str) -> str:
+    """A comment status as a sentence names it (its label, lower-cased in English)."""
+    if status not in Comment.Status.values:
+        return status or "–"
+    label = str(Comment.Status(status).label)
+    return label[:1].lower() + label[1:]
 
 
 class LearnedModel(models.Model):
