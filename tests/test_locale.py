@@ -39,9 +39,11 @@ TEMPLATE_SUFFIXES = (".html", ".txt", ".xml")
 
 def _extracted(text: str) -> Iterator[str]:
     """The msgids of ``text`` (Python, or a template made Python by templatize)."""
-    for _line, _func, message, _comments in extract_python(
+    for _line, func, message, _comments in extract_python(
         io.BytesIO(text.encode()), KEYWORDS, [], {}
     ):
+        if func.startswith(("pgettext", "npgettext")) and isinstance(message, tuple):
+            message = message[1:]  # the context comes first
         # A call on a variable (``_(STAFF_NAME_TAKEN)``) names no string; the variable's
         # own is marked where it is written (gettext_noop).
         if message is not None and key(message) is not None:

@@ -275,3 +275,17 @@ def test_the_status_before_and_after_is_said_in_the_sites_language(client, edito
     for address in ("/moderation/log/", "/moderation/?tab=decided"):
         page = text_of(client.get(address).content.decode())
         assert "אושרה ← ספאם" in page and "approved" not in page, address
+
+
+def test_a_held_comment_is_pending_in_the_singular_and_the_tab_in_the_plural(
+    client, editor, article
+):
+    newsroom_actions.set_discussion(article, comments_open=True, comment_policy="hold")
+    comment = post(article, "Hold me")
+    assert comment.status == Comment.Status.PENDING
+    actions.approve(comment, actor=editor)
+    speak("he")
+    page = text_of(client.get("/moderation/log/").content.decode())
+    assert "ממתינה ← אושרה" in page  # a comment that waited, now approved
+    queue = text_of(client.get("/moderation/").content.decode())
+    assert "ממתינות" in queue  # the tab of comments that wait

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from broadsheet.discussion.models import Comment
@@ -29,7 +29,8 @@ DECISIONS = {"approve", "reject", "spam", "delete", "restore"}
 # A published comment's other buttons: not decisions on its status.
 FEATURING = {"feature", "unfeature"}
 TABS = {
-    "pending": gettext_lazy("Pending"),
+    # The tab holds comments (plural in Hebrew); a comment's status is one comment's.
+    "pending": pgettext_lazy("queue tab", "Pending"),
     "reported": gettext_lazy("Reported"),
     "spam": gettext_lazy("Spam"),
     "decided": gettext_lazy("Recently decided"),
