@@ -12,6 +12,7 @@ import importlib
 import json
 import subprocess
 import sys
+import threading
 from typing import Any
 
 import pytest
@@ -58,7 +59,20 @@ def call_asgi(application: Any, path: str, payload: dict, events: list[str]) -> 
         more = message.get("more_body", False)
         events.append(f"{message['type']}{' (more)' if more else ''}")
 
-    asyncio.run(application(scope, receive, send))
+    # In a thread of its own, as a server runs it: a browser test's event loop may be
+    # running in this one.
+    failed: list[BaseException] = []
+
+    def serve() -> None:
+        try:
+            asyncio.run(application(scope, receive, send))
+        except BaseException as error:
+            failed.append(error)
+
+    server = threading.Thread(target=serve)
+    server.start()
+    server.join(timeout=60)
+    assert not server.is_alive() and not failed, failed
 
 
 def test_under_asgi_the_confirmation_mail_goes_after_the_answer(
