@@ -93,8 +93,9 @@ class Fill:
     bodies: list[tuple[str, str]] = field(default_factory=list)
 
 
-def setup(data_dir: Path) -> None:
-    """Point Broadsheet at an empty data folder, start Django and create the database."""
+def setup(data_dir: Path, database_url: str = "") -> None:
+    """Point Broadsheet at an empty data folder (and ``database_url``, an empty
+    database, else SQLite there), start Django and create the database."""
     os.environ["DJANGO_SETTINGS_MODULE"] = "broadsheet.settings"
     # WhiteNoise notes that static files are not collected: the queue is served from the apps.
     warnings.filterwarnings("ignore", "No directory at", UserWarning)
@@ -104,6 +105,8 @@ def setup(data_dir: Path) -> None:
     os.environ["BROADSHEET_ALLOWED_HOSTS"] = "testserver"
     for name in ("BROADSHEET_DATABASE_URL", "BROADSHEET_REDIS_URL"):
         os.environ.pop(name, None)
+    if database_url:
+        os.environ["BROADSHEET_DATABASE_URL"] = database_url
 
     import django
     from django.core.management import call_command

@@ -1,0 +1,323 @@
+"""Benchmark: the moderators' comment search (Find comments, ``/moderation/?q=…``).
+
+    .venv/bin/python bench/moderator_search.py [--comments 100000] [--repeat 15] [--json]
+        [--database-url postgres://postgres@127.0.0.1:5432/EMPTY_DB]
+
+In a fresh data folder (on the given database, which must be empty, else SQLite
+there): migrates, creates a staff account and 50 published articles, and stores
+``--comments`` comments with ``bulk_create`` (in every status; several comments per
+author; two to four sentences each, from a pool of English, Hebrew and Arabic ones,
+with links and addresses). Signed in through Django's test client, in this process,
+it times the search page, the first page of 50 with its count, and the search
+alone (the list counted and its first page read, without drawing the page), for:
+
+- a rare phrase (in one comment in 10,000), a common phrase (in about three comments
+  in five), an author's name, an author's e-mail address, a 2-letter query, a phrase
+  nothing holds, and the common phrase within one story (``story=``).
+
+Prints for each the comments it finds, the median and 95th percentile of the page,
+of its SQL queries together (the slowest query is named; the page's other queries,
+the tabs' counts among them, are in it), and of the search alone. The machine is shared:
+read the figures as orders of magnitude. The temporary folder is removed at the end;
+a PostgreSQL database given is left holding the comments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "src"))
+
+from moderation_queue import setup  # noqa: E402
+
+ARTICLES = 50
+COMMENTS_PER_AUTHOR = 4
+RARE_EVERY = 10_000
+BATCH = 2_000
+FIRST = [
+    "Dana", "Avi", "Maria", "John", "Fatima", "Noa", "Pierre", "Olga", "Kenji", "Amara",
+    "Lior", "Sven", "Chloé", "Omar", "Yael", "Tomás", "Grace", "Ivan", "Leila", "Ben",
+]  # fmt: skip
+LAST = [
+    "Okafor", "Cohen", "Novak", "Smith", "Haddad", "Levi", "Dubois", "Petrova", "Sato",
+    "Mensah", "Berg", "García", "Kowalski", "Nasser", "Friedman", "O'Brien", "Rossi",
+    "Larsen", "Müller", "Park", "Silva", "Khan", "Weiss", "Moreau", "Tanaka",
+]  # fmt: skip
+# "the council" is in about three comments in five: most bodies have one of its sentences.
+COMMON = "the council"
+SENTENCES = [
+    "I think the council got this one wrong, and the figures in the third paragraph show why.",
+    "Did the council even read the report before the vote?",
+    "Thanks for covering this; the council never explains itself.",
+    "My street has waited two years for the repairs.",
+    "Source? The report at https://city.example.org/report/2024 says otherwise.",
+    "First, the budget was set before the vote. Second, nobody asked us.",
+    "Great article, visit https://deals.example.com/watches for cheap watches!!!",
+    "שלום, the translation of the mayor's statement is missing a sentence.",
+    "This is *exactly* what happened last year too. Same promises, same result.",
+    "مرحبا — could you add the timetable for the new bus routes?",
+    "הכתבה מצוינת, אבל חסר בה הצד של התושבים.",
+    "لا أتفق مع الكاتب في هذه النقطة.",
+    "Who pays for it in the end? We do, as always 🙄",
+    "The photos are lovely; I was there on Saturday with my kids.",
+    "100% agree with the comment above.",
+    "Can someone explain the difference between the two proposals?",
+]
+RARE = "The ferry timetable was changed without notice."
+NOTHING = "zebra crossing at midnight"
+SHORT = "ok"
+
+
+def author(k: int) -> tuple[str, str]:
+    first, last = FIRST[k % len(FIRST)], LAST[k // len(FIRST) % len(LAST)]
+    email = f"{first}.{last}{k}@example.org".lower().replace("'", "")
+    return f"{first} {last}", email
+
+
+def body(n: int, rng: random.Random) -> str:
+    if n % RARE_EVERY == RARE_EVERY // 2:
+        return f"{RARE} {rng.choice(SENTENCES)}"
+    # The council's sentences are the first three: one of them in three bodies in five.
+    picked = [rng.choice(SENTENCES[:3])] if rng.random() < 0.6 else []
+    picked += rng.sample(SENTENCES[3:], rng.randint(1, 3))
+    rng.shuffle(picked)
+    return " ".join(picked)
+
+
+def fill(count: int) -> tuple[Any, list[int]]:
+    """A staff account, the articles, and ``count`` comments; returns the account and
+    the articles' ids."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+    from django.db.models import F
+    from django.utils import timezone
+
+    from broadsheet.discussion import actions as discussion_actions
+    from broadsheet.discussion.models import Comment
+    from broadsheet.markup import render_comment
+    from broadsheet.newsroom.models import Article
+
+    Status = Comment.Status
+    user = get_user_model().objects.create_superuser("bench", "bench@example.org", None)
+    now = timezone.now()
+    articles = Article.objects.bulk_create(
+        Article(
+            title=f"Council story {a}", slug=f"story-{a}", body="The council met.",
+            body_html="<p>The council met.</p>", status=Article.Status.PUBLISHED,
+            published_at=now - timedelta(days=400),
+        )
+        for a in range(ARTICLES)
+    )  # fmt: skip
+    ids = [a.pk for a in articles]
+    rng = random.Random(7)
+    start = now - timedelta(days=365)
+    statuses = [Status.APPROVED] * 16 + [
+        Status.PENDING,
+        Status.PENDING,
+        Status.SPAM,
+        Status.REJECTED,
+    ]
+    rendered: dict[str, str] = {}
+    for offset in range(0, count, BATCH):
+        batch = []
+        for n in range(offset, min(count, offset + BATCH)):
+            name, email = author(n // COMMENTS_PER_AUTHOR)
+            text = body(n, rng)
+            if text not in rendered:
+                rendered[text] = render_comment(text)
+            at = start + timedelta(seconds=n * 300)
+            batch.append(
+                Comment(
+                    article_id=ids[n % ARTICLES],
+                    status=statuses[n % len(statuses)],
+                    author_name=name,
+                    author_email=email,
+                    author_url=f"https://{name.split()[1].lower()}.example.net/"
+                    if n % 7 == 0
+                    else "",
+                    ip_address=f"198.51.{n // 250 % 250}.{n % 250 + 1}",
+                    user_agent="Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0",
+                    body=text,
+                    body_html=rendered[text],
+                    created_at=at,
+                    status_changed_at=at,
+                    thread_key=at,
+                )
+            )
+        with transaction.atomic():
+            Comment.objects.bulk_create(batch)
+    Comment.objects.filter(thread_id=None).update(thread_id=F("pk"))
+    for pk in ids:
+        discussion_actions.recount(pk)
+    return user, ids
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    p95 = statistics.quantiles(values, n=20, method="inclusive")[-1]
+    return {"median_ms": round(statistics.median(values), 2), "p95_ms": round(p95, 2)}
+
+
+class Clock:
+    """The SQL of the requests made while it is on: each query's time, by request."""
+
+    def __init__(self) -> None:
+        self.took: list[tuple[float, str]] = []
+
+    def __call__(self, execute: Callable[..., Any], sql: str, *rest: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return execute(sql, *rest)
+        finally:
+            self.took.append(((time.perf_counter() - start) * 1000, sql))
+
+    def timed(self, request: Callable[[], Any]) -> tuple[float, float]:
+        """The request's time and its queries' time together, in ms."""
+        self.took.clear()
+        began = time.perf_counter()
+        request()
+        return (time.perf_counter() - began) * 1000, sum(ms for ms, _ in self.took)
+
+
+def found_in(html: str) -> int:
+    """The count the page states ("1,234 comments.")."""
+    stated = html.split('class="queue-summary">', 1)[1].split(" ", 1)[0]
+    return int(stated.replace(",", ""))
+
+
+def alone(params: dict[str, Any]) -> Callable[[], Any]:
+    """The search without the page: its list counted and its first page read, as the
+    queue's view does (``_queue_rows``, in the code before the index and after)."""
+    from django.core.paginator import Paginator
+
+    from broadsheet.moderation.views import decisions
+    from broadsheet.newsroom.models import Article
+
+    story = Article.objects.get(pk=params["story"]) if "story" in params else None
+
+    def search() -> None:
+        rows = decisions._queue_rows("pending", None, "", params["q"], story)
+        list(Paginator(rows, 50).get_page(1).object_list)
+
+    return search
+
+
+def measure(client: Any, story: int, repeat: int) -> list[dict[str, Any]]:
+    from django.db import connection
+
+    name, email = author(1234)
+    searches = [
+        ("rare phrase", {"q": "ferry timetable"}),
+        ("common phrase", {"q": COMMON}),
+        ("name", {"q": name}),
+        ("e-mail", {"q": email}),
+        ("2 letters", {"q": SHORT}),
+        ("nothing found", {"q": NOTHING}),
+        ("common, one story", {"q": COMMON, "story": story}),
+    ]
+    rows = []
+    clock = Clock()
+    for label, params in searches:
+
+        def request(params: dict = params) -> Any:
+            response = client.get("/moderation/", params)
+            assert response.status_code == 200, (params, response.status_code)
+            return response
+
+        found = found_in(request().content.decode())  # and warm up
+        request()
+        search = alone(params)
+        gc.collect()
+        with connection.execute_wrapper(clock):
+            pages, sqls = zip(*(clock.timed(request) for _ in range(repeat)), strict=True)
+            slowest_ms, slowest_sql = max(clock.took)
+        searches_ms = [clock.timed(search)[0] for _ in range(repeat)]
+        rows.append(
+            {
+                "search": label,
+                "q": params["q"],
+                "found": found,
+                "alone": summary(searches_ms),
+                **summary(list(pages)),
+                "sql": {
+                    **summary(list(sqls)),
+                    "queries": len(clock.took),
+                    "slowest_ms": round(slowest_ms, 2),
+                    "slowest_sql": " ".join(slowest_sql.split())[:160],
+                },
+            }
+        )
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--comments", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=15, help="requests timed per search")
+    parser.add_argument(
+        "--database-url", default="", help="an empty PostgreSQL database (default SQLite)"
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args()
+    if args.repeat < 2:
+        parser.error("--repeat must be at least 2")
+    say = (lambda *a: print(*a, file=sys.stderr)) if args.json else print
+
+    data_dir = Path(tempfile.mkdtemp(prefix="broadsheet-bench-"))
+    try:
+        setup(data_dir, args.database_url)
+        from django.db import connection
+        from django.test import Client
+
+        began = time.perf_counter()
+        user, articles = fill(args.comments)
+        fill_seconds = round(time.perf_counter() - began, 1)
+        vendor = connection.vendor
+        if vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE discussion_comment")
+        say(f"{vendor}: {args.comments:,} comments stored in {fill_seconds} s; timing...")
+        client = Client()
+        client.force_login(user)
+        rows = measure(client, articles[0], args.repeat)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+    if args.json:
+        figures = {"database": vendor, "comments": args.comments, "repeat": args.repeat}
+        print(json.dumps({**figures, "fill_seconds": fill_seconds, "rows": rows}))
+        return
+    print(f"\n{args.repeat} timed requests each; in-process (django.test.Client), {vendor}.")
+    print(f"{'':<26} | {'the page':^19} | {'its SQL':^19} | {'the search alone':^19}")
+    print(
+        f"{'search':<18} {'found':>7} | {'median':>9} {'p95':>9} | {'median':>9} {'p95':>9} "
+        f"| {'median':>9} {'p95':>9}"
+    )
+    for r in rows:
+        sql, search = r["sql"], r["alone"]
+        print(
+            f"{r['search']:<18} {r['found']:>7} | {r['median_ms']:>6.1f} ms {r['p95_ms']:>6.1f} ms "
+            f"| {sql['median_ms']:>6.1f} ms {sql['p95_ms']:>6.1f} ms "
+            f"| {search['median_ms']:>6.1f} ms {search['p95_ms']:>6.1f} ms"
+        )
+    slowest = max(rows, key=lambda r: r["sql"]["slowest_ms"])
+    print(f"slowest query ({slowest['search']}): {slowest['sql']['slowest_sql']}")
+
+
+if __name__ == "__main__":
+    main()
