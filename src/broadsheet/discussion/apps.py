@@ -9,11 +9,13 @@ class DiscussionConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth import get_user_model
-        from django.db.models.signals import post_save, pre_delete, pre_save
+        from django.db.models.signals import post_migrate, post_save, pre_delete, pre_save
 
-        from broadsheet.discussion import staffmark
+        from broadsheet.discussion import indexing, staffmark
 
         user = get_user_model()
         pre_save.connect(staffmark.note_staff, sender=user)
         post_save.connect(staffmark.staff_changed, sender=user)
         pre_delete.connect(staffmark.account_deleted, sender=user)
+        # A migration that copies the comments' table drops the text index's triggers.
+        post_migrate.connect(indexing.mend, sender=self)

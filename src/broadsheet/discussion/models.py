@@ -117,6 +117,13 @@ class Comment(models.Model):
             # An author's history (trust, first-comment hold, the queue's author
             # column): comments by e-mail and name together.
             models.Index(fields=["author_email", "author_name"], name="comment_author_idx"),
+            # The moderators' search for an address (Find comments), a block's count of
+            # who else used it, and the learned filter's comments by the same author.
+            models.Index(fields=["ip_address"], name="comment_ip_idx"),
+            # The moderators' search, newest first: for a phrase most comments hold, the
+            # comments are read in this order, each looked up among the matches, until
+            # a page is full, rather than every match sorted (discussion.indexing).
+            models.Index(fields=["created_at", "id"], name="comment_newest_idx"),
             # Re-imports look comments up by origin.
             models.Index(fields=["origin"], name="comment_origin_idx"),
             models.Index(fields=["alias"], condition=~Q(alias=""), name="comment_alias_idx"),

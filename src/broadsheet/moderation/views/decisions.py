@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+from collections.abc import Callable, Iterator
 from datetime import timedelta
+from typing import overload
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
+from broadsheet.discussion import indexing
 from broadsheet.discussion.models import Comment
 from broadsheet.moderation import actions
 from broadsheet.moderation.models import AuditEntry, ModerationSettings, Report
@@ -133,27 +136,92 @@ def _search_text(value: str) -> str:
     return " ".join(printable.split())[:SEARCH_MAX]
 
 
-def _search(query: str) -> Q:
+def _address(query: str) -> str | None:
+    """``query`` as an IP address, if it is one."""
+    with contextlib.suppress(ValueError):
+        return str(ipaddress.ip_address(query))
+    return None
+
+
+def _search(query: str, *, among: int | None = None, in_order: bool = False) -> Q:
     """Comments whose text, author's name, e-mail or website holds ``query`` (letter
-    case aside), or posted from the address ``query`` is."""
-    match = Q()
-    for field in ("body", "author_name", "author_email", "author_url"):
-        match |= Q(**{f"{field}__icontains": query})
-    with contextlib.suppress(ValueError):  # not an address
-        match |= Q(ip_address=str(ipaddress.ip_address(query)))
+    case aside), found in the comments' text index, or posted from the address
+    ``query`` is (an index of its own). ``among`` and ``in_order``: as
+    ``indexing.holding`` takes them."""
+    match = indexing.holding(query, among=among, in_order=in_order)
+    if (address := _address(query)) is not None:
+        match |= Q(ip_address=address)
     return match
 
 
-def _queue_rows(
-    tab: str, author_of: Comment | None, order: str, query: str = "", story: Article | None = None
-):
-    comments = Comment.objects.select_related("article", "parent").prefetch_related(
+def _shown(comments: QuerySet[Comment]) -> QuerySet[Comment]:
+    """``comments`` with what a queue shows of each: its article, the comment it
+    answers, its open reports."""
+    return comments.select_related("article", "parent").prefetch_related(
         Prefetch(
             "reports",
             queryset=Report.objects.filter(status=Report.Status.OPEN),
             to_attr="open_reports",
         )
     )
+
+
+NEWEST = ("-created_at", "-id")
+
+
+class _Found:
+    """A search's or a story's comments, newest first, as a paginator's list: counted
+    and paged on the comments' own table (ids, in order), and only the page's rows
+    read with what the queue shows of them. Sorted with their articles' and parents'
+    columns, the matches of a phrase most comments hold were all carried through the
+    sort: 250 ms for 60,000 of 100,000 comments on SQLite, where the ids take 70.
+
+    ``matching(in_order)``: the comments, told whether a page of them will be found
+    by reading the comments newest first (``indexing.in_order``); ``counted``: how
+    many they are, where it can be told sooner than by counting them."""
+
+    def __init__(
+        self,
+        matching: Callable[[bool], QuerySet[Comment]],
+        counted: Callable[[], int | None] = lambda: None,
+    ) -> None:
+        self.matching = matching
+        self.counted = counted
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self.counted()
+        if self._count is None:
+            self._count = self.matching(False).count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    @overload
+    def __getitem__(self, index: int) -> Comment: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Comment]: ...
+    def __getitem__(self, index: int | slice) -> Comment | list[Comment]:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        start, stop = index.start or 0, self.count() if index.stop is None else index.stop
+        if stop <= start:
+            return []
+        in_order = indexing.in_order(self.count(), stop)
+        found = indexing.newest_first(self.matching(in_order), in_order=in_order)
+        page = found.values("pk")[index]
+        return list(_shown(Comment.objects.filter(pk__in=page)).order_by(*NEWEST))
+
+    def __iter__(self) -> Iterator[Comment]:
+        return iter(self[:])
+
+
+def _queue_rows(
+    tab: str, author_of: Comment | None, order: str, query: str = "", story: Article | None = None
+) -> QuerySet[Comment] | _Found:
+    comments = _shown(Comment.objects.all())
     if author_of is not None:
         if author_of.user_id:
             match = Q(user_id=author_of.user_id)
@@ -161,13 +229,24 @@ def _queue_rows(
             match = Q(author_email=author_of.author_email)
         else:
             match = Q(pk=author_of.pk)
-        return comments.filter(match).order_by("-created_at", "-id")
+        return comments.filter(match).order_by(*NEWEST)
     if query or story:
-        if story is not None:
-            comments = comments.filter(article=story)
-        if query:
-            comments = comments.filter(_search(query))
-        return comments.order_by("-created_at", "-id")
+        among = Comment.objects.filter(article=story).count() if story and query else None
+
+        def matching(in_order: bool) -> QuerySet[Comment]:
+            found = Comment.objects.all()
+            if story is not None:
+                found = found.filter(article=story)
+            if query:
+                found = found.filter(_search(query, among=among, in_order=in_order))
+            return found
+
+        def counted() -> int | None:
+            # A phrase alone: counted in the index (on SQLite).
+            alone = story is None and _address(query) is None
+            return indexing.count_holding(query) if query and alone else None
+
+        return _Found(matching, counted)
     if tab in ORDERED_TABS:
         status, _ = ORDERED_TABS[tab]
         return comments.filter(status=status).order_by(*ORDERS[order][1])

@@ -8,25 +8,31 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from tqdm import tqdm
 
+from broadsheet.discussion import indexing as comment_indexing
+from broadsheet.discussion.models import Comment
 from broadsheet.newsroom import indexing
 from broadsheet.newsroom.models import Article, SearchDocument
 
 
 class Command(BaseCommand):
-    help = "Rebuild or check the site search's index."
+    help = "Rebuild or check the site search's index and the moderators' comment index."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
         sub.required = True
         rebuild = sub.add_parser(
             "rebuild",
-            help="Index every article anew (after a restore by hand, or when `check` "
-            "finds a fault). Readers can search while it runs; it is one transaction.",
+            help="Index every article and every comment anew (after a restore by hand, or "
+            "when `check` finds a fault). Readers can search while it runs; it is one "
+            "transaction.",
         )
         rebuild.add_argument(
             "--dry-run", action="store_true", help="Index, report, and keep nothing."
         )
-        sub.add_parser("check", help="Say whether every article is indexed and the index is sound.")
+        sub.add_parser(
+            "check",
+            help="Say whether every article and comment is indexed and the indexes are sound.",
+        )
 
     def handle(self, *args, action: str, **options) -> None:
         if action == "check":
@@ -40,6 +46,7 @@ class Command(BaseCommand):
         bar = tqdm(total=total, unit=" articles", file=sys.stderr, disable=None, leave=False)
         with bar, transaction.atomic():
             written = indexing.rebuild(progress=bar.update)
+            comment_indexing.rebuild()
             if dry_run:
                 transaction.set_rollback(True)
         said = "would index" if dry_run else "indexed"
@@ -47,9 +54,10 @@ class Command(BaseCommand):
             f"Search index: {total} article(s) found, {said} {written}; "
             f"{before} document(s) were there before."
         )
+        self.stdout.write(f"Comment index: {said} {Comment.objects.count()} comment(s).")
 
     def check_index(self) -> None:
-        problems = indexing.check()
+        problems = indexing.check() + comment_indexing.check()
         if problems:
             raise CommandError(
                 "The search index is not sound: "
@@ -57,3 +65,4 @@ class Command(BaseCommand):
                 + ". Run `broadsheet search rebuild`."
             )
         self.stdout.write(f"Search index: {SearchDocument.objects.count()} article(s), sound.")
+        self.stdout.write(f"Comment index: {Comment.objects.count()} comment(s), sound.")
