@@ -116,6 +116,21 @@ def mend(using: str = DEFAULT_DB_ALIAS, **kwargs) -> bool:
 # PostgreSQL
 
 
+def settle(using: str = DEFAULT_DB_ALIAS) -> None:
+    """After many comments were written at once (an import, a restore), on PostgreSQL:
+    merge the trigram indexes' pending lists into them. PostgreSQL adds new entries to
+    a list that every search reads whole until autovacuum merges it; the articles'
+    index is settled the same way (``newsroom.indexing.settle_postgres_index``)."""
+    conn = connections[using]
+    if conn.vendor != "postgresql":
+        return
+    with conn.cursor() as cursor:
+        for name in COLUMNS:
+            cursor.execute(
+                "SELECT gin_clean_pending_list(%s::regclass)", [f"comment_{name}_trgm_idx"]
+            )
+
+
 def postgres_indexes(conn: BaseDatabaseWrapper, model: Any = None) -> dict[str, str]:
     """{index name: the statement that makes it} for each column, on the expression
     ``icontains`` compares as Django's PostgreSQL backend writes it

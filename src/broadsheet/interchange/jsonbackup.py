@@ -39,12 +39,12 @@ from broadsheet.discussion import actions as discussion_actions
 from broadsheet.discussion.actions import ImportedComment
 from broadsheet.discussion.models import Comment
 from broadsheet.interchange import accounts
+from broadsheet.interchange.loading import indexed_at_the_end
 from broadsheet.interchange.summary import Summary
 from broadsheet.interchange.xmlstream import BrokenFile
 from broadsheet.media import backup as media_backup
 from broadsheet.media.models import Image
 from broadsheet.newsroom import actions as newsroom_actions
-from broadsheet.newsroom import indexing
 from broadsheet.newsroom.models import (
     Article,
     Author,
@@ -382,7 +382,7 @@ def restore(
     run = _Restore(backup, summary=summary, without_blocks=without_blocks)
     run.reset_sequences = not dry_run
     # The articles are indexed for search together at the end, in the site's language.
-    with indexing.deferred():
+    with indexed_at_the_end():
         for section, record, _line in _records(path):
             if section == "site":
                 _restore_site(record)

@@ -5,7 +5,8 @@ discussion action, and teaching the moderation filter."""
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -13,9 +14,11 @@ from django.db.models import Q
 from django.utils.text import slugify
 
 from broadsheet.discussion import actions as discussion_actions
+from broadsheet.discussion import indexing as comment_indexing
 from broadsheet.discussion.actions import ImportedComment
 from broadsheet.discussion.models import Comment
 from broadsheet.interchange.summary import Summary
+from broadsheet.newsroom import indexing as article_indexing
 from broadsheet.newsroom.models import Article, Author, Section, Tag
 
 BATCH = 1000
@@ -261,3 +264,13 @@ def _learned_filter(summary: Summary) -> Any:
         )
         return None
     return learned
+
+
+@contextmanager
+def indexed_at_the_end() -> Iterator[None]:
+    """An import or a restore: the articles are indexed for search together when it
+    ends, and the comments' search indexes settled (PostgreSQL's pending lists merged)
+    rather than left for autovacuum, which every search would wait on meanwhile."""
+    with article_indexing.deferred():
+        yield
+    comment_indexing.settle()

@@ -44,6 +44,7 @@ from broadsheet.interchange.loading import (
     CommentWriter,
     clean_ip,
     fit,
+    indexed_at_the_end,
     make_slug,
     one_line,
     same_comment,
@@ -52,7 +53,6 @@ from broadsheet.interchange.loading import (
 from broadsheet.interchange.summary import Summary
 from broadsheet.interchange.xmlstream import Source
 from broadsheet.newsroom import actions as newsroom_actions
-from broadsheet.newsroom import indexing
 from broadsheet.newsroom.models import Article, Redirect
 
 
@@ -121,7 +121,7 @@ class DisqusImport:
 
     def run(self) -> None:
         # The articles are indexed for search together, when the import ends.
-        with indexing.deferred():
+        with indexed_at_the_end():
             self._run()
 
     def _run(self) -> None:

@@ -23,6 +23,7 @@ from broadsheet.interchange.loading import (
     Catalogue,
     CommentWriter,
     fit,
+    indexed_at_the_end,
     make_slug,
     one_line,
     unique_slug,
@@ -36,7 +37,6 @@ from broadsheet.interchange.wxr.uploads import Uploads
 from broadsheet.interchange.xmlstream import Source
 from broadsheet.markup import web_url
 from broadsheet.newsroom import actions as newsroom_actions
-from broadsheet.newsroom import indexing
 from broadsheet.newsroom.models import Article, Author
 
 _ARTICLE_FIELDS = (
@@ -106,7 +106,7 @@ class WxrImport:
 
     def run(self) -> None:
         # The articles are indexed for search together, when the import ends.
-        with indexing.deferred():
+        with indexed_at_the_end():
             self._run()
 
     def _run(self) -> None:
