@@ -158,8 +158,7 @@ def pending_entries() -> dict[str, int]:
     with connection.cursor() as cursor:
         cursor.execute("CREATE EXTENSION IF NOT EXISTS pageinspect")
         waiting = {}
-        for column in indexing.COLUMNS:
-            name = f"comment_{column}_trgm_idx"
+        for name in indexing.TRIGRAM_INDEXES.values():
             cursor.execute(
                 "SELECT n_pending_tuples FROM gin_metapage_info(get_raw_page(%s, 0))", [name]
             )

@@ -37,6 +37,8 @@ TABLE = "discussion_comment"
 FTS_TABLE = "discussion_comment_fts"
 # The columns searched, as ``icontains`` lookups name them.
 COLUMNS = ("body", "author_name", "author_email", "author_url")
+# PostgreSQL's trigram index on each column, by column.
+TRIGRAM_INDEXES = {name: f"comment_{name}_trgm_idx" for name in COLUMNS}
 # The shortest phrase an index finds: a trigram.
 SHORTEST = 3
 # A story's comments, up to this many, are read one by one rather than through the
@@ -125,10 +127,8 @@ def settle(using: str = DEFAULT_DB_ALIAS) -> None:
     if conn.vendor != "postgresql":
         return
     with conn.cursor() as cursor:
-        for name in COLUMNS:
-            cursor.execute(
-                "SELECT gin_clean_pending_list(%s::regclass)", [f"comment_{name}_trgm_idx"]
-            )
+        for index in TRIGRAM_INDEXES.values():
+            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
 
 
 def postgres_indexes(conn: BaseDatabaseWrapper, model: Any = None) -> dict[str, str]:
@@ -140,11 +140,10 @@ def postgres_indexes(conn: BaseDatabaseWrapper, model: Any = None) -> dict[str, 
         from broadsheet.discussion.models import Comment as model
 
     statements = {}
-    for name in COLUMNS:
+    for name, index in TRIGRAM_INDEXES.items():
         field = model._meta.get_field(name)
         compared = conn.ops.lookup_cast("icontains", field.get_internal_type())
         column = conn.ops.quote_name(field.column)
-        index = f"comment_{name}_trgm_idx"
         statements[index] = (
             f"CREATE INDEX IF NOT EXISTS {index} ON {TABLE} "
             f"USING gin (({compared % column}) gin_trgm_ops)"
