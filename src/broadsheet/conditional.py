@@ -17,11 +17,13 @@ def etag_matches(etag: str, if_none_match: str) -> bool:
 
 def shared(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     """``response``, a page that is the same for every reader, made cacheable: an ETag
-    of its content, and leave for a shared cache to keep it if it asks again; a 304
-    when the client's copy is the same page."""
+    of its content (unless it has one, made from what it is drawn from), and leave for a
+    shared cache to keep it if it asks again; a 304 when the client's copy is the same
+    page."""
     if response.status_code != 200:
         return response
-    set_response_etag(response)
+    if not response.has_header("ETag"):
+        set_response_etag(response)
     patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
     if not etag_matches(response["ETag"], request.headers.get("If-None-Match", "")):
         return response

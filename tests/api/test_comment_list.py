@@ -9,6 +9,7 @@ from broadsheet.discussion.models import Comment
 from broadsheet.moderation import actions as moderation
 from tests.api.conftest import comments_url, errors_of
 from tests.conftest import make_article, post
+from tests.moderation.conftest import make_moderator
 
 pytestmark = pytest.mark.django_db
 
@@ -138,16 +139,67 @@ def test_comments_of_an_unknown_or_unpublished_article_are_404(client, db):
         assert errors_of(response) == {"__all__": ["There is no such article."]}
 
 
-def test_a_page_costs_two_queries_whatever_the_discussion_size(
+def test_a_page_costs_one_query_once_kept_whatever_the_discussion_size(
     client, article, settings, django_assert_num_queries
 ):
     settings.BROADSHEET_API_PAGE_SIZE = 10
     roots = [post(article, f"root {i}") for i in range(30)]
     for root in roots[:10]:
         post(article, "reply", parent=post(article, "reply", parent=root))
-    with django_assert_num_queries(2):  # the article (with its stored count), the page
-        response = listing(client, article, "?page=3&order=newest")
-    assert response.json()["count"] == 50 and len(response.json()["results"]) == 10
+    # Drawn: the article's stamp, the article (with its stored count), the page.
+    with django_assert_num_queries(3):
+        drawn = listing(client, article, "?page=3&order=newest")
+    assert drawn.json()["count"] == 50 and len(drawn.json()["results"]) == 10
+    # Kept: the stamp alone, for the copy or for a 304.
+    with django_assert_num_queries(1):
+        kept = listing(client, article, "?page=3&order=newest")
+    assert kept.content == drawn.content and kept["ETag"] == drawn["ETag"]
+    with django_assert_num_queries(1):
+        again = listing(client, article, "?page=3&order=newest", HTTP_IF_NONE_MATCH=kept["ETag"])
+    assert again.status_code == 304 and not again.content
+
+
+def test_a_kept_page_gives_way_to_every_change_at_once(client, article, settings):
+    """Each change to the discussion or to what the page is drawn from shows at the next
+    request after a client was served the kept copy, under another ETag."""
+    first = post(article, "first", author_name="Ann")
+    mine = post(article, "mine")
+    editor = make_moderator()
+    seen: list[str] = []
+
+    def shows(**query: str) -> dict:
+        response = client.get(comments_url(article), query)
+        assert response.status_code == 200
+        assert not seen or response["ETag"] != seen[-1]
+        seen.append(response["ETag"])
+        assert client.get(comments_url(article), query).content == response.content  # kept
+        return response.json()
+
+    assert [c["body"] for c in shows()["results"]] == ["first", "mine"]
+    post(article, "third")
+    assert shows()["count"] == 3
+    discussion_actions.edit_comment(mine, "mine, edited", token=mine._token)
+    assert shows()["results"][1]["body"] == "mine, edited"
+    moderation.edit_text(first, "first, tidied", actor=editor)
+    assert shows()["results"][0]["body"] == "first, tidied"
+    moderation.feature(first, actor=editor)
+    assert shows()["results"][0]["featured"] is True
+    moderation.reject(first, actor=editor)
+    assert [c["body"] for c in shows()["results"]] == ["mine, edited", "third"]
+    moderation.approve(first, actor=editor)
+    assert shows()["count"] == 3
+    discussion_actions.delete_own_comment(mine, token=mine._token)
+    assert shows()["count"] == 2
+    settings.BROADSHEET_API_PAGE_SIZE = 1
+    assert shows()["next"] is not None
+    assert (
+        client.get(comments_url(article), HTTP_HOST="localhost")
+        .json()["results"][0]["url"]
+        .startswith("http://localhost/")
+    )
+    article.status = article.Status.DRAFT
+    article.save()
+    assert client.get(comments_url(article)).status_code == 404
 
 
 def test_listing_is_cacheable_and_revalidated_by_etag(client, article):

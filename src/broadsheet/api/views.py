@@ -9,10 +9,11 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
+from broadsheet import release
 from broadsheet.api import openapi, parsing, serializers
 from broadsheet.api.responses import ApiError, api_endpoint, json_response, no_content
 from broadsheet.conf import conf
-from broadsheet.discussion import actions
+from broadsheet.discussion import actions, pagecache
 from broadsheet.discussion.exceptions import CommentRefused, EditNotAllowed, RateLimited
 from broadsheet.discussion.forms import CommentForm, EditForm
 from broadsheet.discussion.models import Comment
@@ -41,10 +42,9 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
 
 @api_endpoint("GET", "POST")
 def article_comments(request: HttpRequest, slug: str) -> HttpResponse:
-    found = _live_article(slug)
     if request.method == "POST":
-        return _post_comment(request, found)
-    return _list_comments(request, found)
+        return _post_comment(request, _live_article(slug))
+    return _list_comments(request, slug)
 
 
 @api_endpoint("GET")
@@ -120,7 +120,11 @@ def _live_article(slug: str) -> Article:
     return found
 
 
-def _list_comments(request: HttpRequest, article: Article) -> HttpResponse:
+def _list_comments(request: HttpRequest, slug: str) -> HttpResponse:
+    """A page of the article's comments, kept rendered as the article page is
+    (``discussion.pagecache``): its ETag is made from the article's stamp, which every
+    change to the article or its discussion moves, so a client holding the current page
+    is answered 304 after one query, and any other gets the kept copy."""
     order = request.GET.get("order", "oldest")
     page_param = request.GET.get("page", "1")
     errors = {}
@@ -130,26 +134,38 @@ def _list_comments(request: HttpRequest, article: Article) -> HttpResponse:
         errors["page"] = [_PAGE_ERROR]
     if errors:
         raise ApiError(400, errors)
+    stamp = pagecache.stamp(slug)
+    if stamp is None:
+        raise ApiError(404, "There is no such article.")
     page, size = int(page_param), conf.API_PAGE_SIZE
-    offset = (page - 1) * size
-    # The stored count is the number of visible comments (discussion keeps it
-    # so), which spares a COUNT over the discussion on every page.
-    count = article.comment_count
-    if page > 1 and offset >= count:
-        raise ApiError(404, {"page": [f"There is no page {page}."]})
-    rows = (
-        Comment.objects.filter(article=article)
-        .visible()
-        .only(*serializers.COMMENT_FIELDS)
-        .order_by(*ORDERS[order])[offset : offset + size]
-    )
-    return json_response(
-        {
+    etag = pagecache.etag_of(
+        ["api-comments", release.fingerprint(), request.scheme, request.get_host(),
+         request.get_full_path(), size, stamp.article_pk, *stamp.values]
+    )  # fmt: skip
+
+    def draw() -> bytes:
+        # The article as it is now: newer than the stamp, perhaps, never older.
+        article = _live_article(slug)
+        offset = (page - 1) * size
+        # The stored count is the number of visible comments (discussion keeps it
+        # so), which spares a COUNT over the discussion on every page.
+        count = article.comment_count
+        if page > 1 and offset >= count:
+            raise ApiError(404, {"page": [f"There is no page {page}."]})
+        rows = (
+            Comment.objects.filter(article=article)
+            .visible()
+            .only(*serializers.COMMENT_FIELDS)
+            .order_by(*ORDERS[order])[offset : offset + size]
+        )
+        data = {
             "count": count,
             "next": _next_page(request, page) if offset + size < count else None,
             "results": [serializers.comment_data(request, c) for c in rows],
         }
-    )
+        return json_response(data).content
+
+    return pagecache.served(request, etag, draw, content_type="application/json")
 
 
 def _next_page(request: HttpRequest, page: int) -> str:
