@@ -66,6 +66,8 @@ def post_comment(submission: Submission) -> Posted:
     decision = get_policy().decide(submission)
     _raise_for_refusal(decision)
     token = secrets.token_urlsafe(32)
+    # Rendered before the transaction: on SQLite every writer waits while it is open.
+    body_html = render_comment(submission.body)
     parent = submission.parent
     now = timezone.now()
     following = Following.OFF
@@ -85,7 +87,7 @@ def post_comment(submission: Submission) -> Posted:
             ip_address=submission.ip_address,
             user_agent=submission.user_agent[:500],
             body=submission.body,
-            body_html=render_comment(submission.body),
+            body_html=body_html,
             created_at=now,
             status_changed_at=now,
             edit_token_hash=hash_token(token),
