@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import timedelta
 
 import pytest
 from django.core import signing
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from broadsheet.discussion.actions import change_status
 from broadsheet.discussion.forms import _FORM_SALT, form_stamp
@@ -247,6 +249,27 @@ def test_own_comment_can_be_edited_and_deleted_from_the_page(client, article):
     comment.refresh_from_db()
     assert comment.status == Comment.Status.DELETED
     assert Article.objects.get(pk=article.pk).comment_count == 0
+
+
+def test_own_comment_offers_no_edit_or_delete_once_its_window_has_passed(client, article):
+    submit(client, article, body="Said in haste")
+    comment = Comment.objects.get()
+    edit, delete = f'href="/c/{comment.pk}/edit"', f'href="/c/{comment.pk}/delete"'
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert edit in page and delete in page
+    Comment.objects.filter(pk=comment.pk).update(created_at=timezone.now() - timedelta(hours=1))
+
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert f'id="comment-{comment.pk}"' in page and "Said in haste" in page
+    assert edit not in page and delete not in page
+    # Opened anyway, each page says the time has passed, and offers no button.
+    for action in ("edit", "delete"):
+        response = client.get(f"/c/{comment.pk}/{action}")
+        assert response.status_code == 403
+        assert "The time for editing this comment has passed." in response.content.decode()
+        assert "<button" not in response.content.decode().split('<main id="main">')[1]
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
 
 
 def test_edit_page_says_until_when_in_one_sentence(client, article):

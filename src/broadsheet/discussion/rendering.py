@@ -188,7 +188,8 @@ def _actions(node: Node, name: str, accepts: bool, patterns: _Patterns) -> str:
         reply = patterns.reply.format(c.pk)
         links.append(format_html(words.reply_link, reply, c.pk, name))
         links.append(format_html(words.quote_link, reply, c.pk))
-    if node.own:
+    # Offered while they can work: after the edit window the links led to a refusal.
+    if node.own and c.is_editable():
         links.append(format_html(words.edit_link, patterns.edit.format(c.pk)))
         links.append(format_html(words.delete_link, patterns.delete.format(c.pk)))
     if not node.pending:

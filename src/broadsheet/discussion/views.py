@@ -417,12 +417,15 @@ def edit_own(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def delete_own(request: HttpRequest, pk: int) -> HttpResponse:
     comment, token = _own_comment(request, pk)
-    if request.method == "POST":
-        try:
+    try:
+        # Asked first, as the edit page does: a button that can only be refused is not offered.
+        actions.check_edit_token(comment, token)
+        if request.method == "POST":
             actions.delete_own_comment(comment, token=token)
-        except EditNotAllowed as exc:
-            return render(request, "discussion/too_late.html", {"comment": comment, "reason": exc},
-                          status=403)  # fmt: skip
+    except EditNotAllowed as exc:
+        return render(request, "discussion/too_late.html", {"comment": comment, "reason": exc},
+                      status=403)  # fmt: skip
+    if request.method == "POST":
         # The reader's own page says it was done (``_deleted_own``).
         return redirect(f"{comment.article.get_absolute_url()}?deleted={comment.pk}#comments")
     response = render(request, "discussion/delete.html", {"comment": comment})
