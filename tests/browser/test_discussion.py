@@ -360,6 +360,34 @@ def test_quote_of_a_selected_passage_quotes_only_that(page: Page, article: Artic
     assert body == f"> [Jane wrote:](/c/{quoted.pk})\n>\n> The middle is quoted.\n\n"
 
 
+QUOTING = "> The bridge reopens in May.\n>\n> > Said the mayor.\n\nI doubt it, *again*.\nTwo lines."
+
+
+def test_quoting_a_comment_keeps_the_words_it_quotes_as_quotes(new_context, article: Article):
+    quoter = post(article, QUOTING, author_name="Jane")
+    # The page without scripts quotes the stored text; the script, the page's: the same.
+    bare = new_context(java_script_enabled=False).new_page()
+    bare.goto(f"/c/{quoter.pk}/reply?quote=1")
+    expected = bare.locator("textarea[name=body]").input_value()
+    assert expected == (
+        f"> [Jane wrote:](/c/{quoter.pk})\n>\n> > The bridge reopens in May.\n> >\n> > > Said"
+        " the mayor.\n>\n> I doubt it, *again*.\n> Two lines.\n\n"
+    )
+
+    page = new_context().new_page()
+    page.goto(article.get_absolute_url())
+    page.locator(f"#comment-{quoter.pk} > article").get_by_role("link", name="Quote").click()
+    written = comment_form(page).get_by_label("Comment", exact=True).input_value()
+    assert written == expected.replace("*again*", "again")  # the page shows no asterisks
+
+    # A passage chosen inside a quote the comment holds is quoted as deep as it stands.
+    page.goto(article.get_absolute_url())
+    select_text(page, f"#comment-{quoter.pk} .comment-body > blockquote", "reopens in May.")
+    page.locator(f"#comment-{quoter.pk} > article").get_by_role("link", name="Quote").click()
+    written = comment_form(page).get_by_label("Comment", exact=True).input_value()
+    assert written == f"> [Jane wrote:](/c/{quoter.pk})\n>\n> > reopens in May.\n\n"
+
+
 def test_quote_of_a_passage_of_the_article(page: Page, article: Article):
     article.body = "The council voted on Tuesday. The bridge reopens in May."
     save_article(article)

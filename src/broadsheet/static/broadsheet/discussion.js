@@ -79,17 +79,67 @@
     }
   }
 
+  function quoted(lines) {
+    return lines.map(function (l) { return l ? "> " + l : ">"; });
+  }
+
+  // The lines of a comment's text (or of a passage of it), paragraph by paragraph, with
+  // the block quotes it holds kept as quotes, as the page without scripts quotes it: the
+  // words a comment quotes are not its author's, and must not read as theirs.
+  var BLOCK = /^(P|DIV|PRE|UL|OL|LI|H[1-6]|TABLE|THEAD|TBODY|TR|HR)$/;
+  function linesOf(node) {
+    var blocks = [], text = "";
+    function end() {
+      var words = text.replace(/^\s+|\s+$/g, "");
+      if (words) blocks.push(words.split("\n"));
+      text = "";
+    }
+    Array.prototype.forEach.call(node.childNodes, function (child) {
+      if (child.nodeType === Node.TEXT_NODE) {
+        // A line break is written "<br>" and a new line: one break, not two.
+        var after = child.previousSibling && child.previousSibling.nodeName === "BR";
+        text += after ? child.nodeValue.replace(/^\n/, "") : child.nodeValue;
+      } else if (child.nodeType !== Node.ELEMENT_NODE) {
+        return;
+      } else if (child.tagName === "BR") {
+        text += "\n";
+      } else if (child.tagName === "BLOCKQUOTE") {
+        end();
+        var inner = linesOf(child);
+        if (inner.length) blocks.push(quoted(inner));
+      } else if (BLOCK.test(child.tagName)) {
+        end();
+        var lines = linesOf(child);
+        if (lines.length) blocks.push(lines);
+      } else {
+        text += child.textContent;
+      }
+    });
+    end();
+    return blocks.reduce(function (all, block) { return all.length ? all.concat([""], block) : block; }, []);
+  }
+
   function quoteOf(li, link) {
     var selection = window.getSelection();
     var bodyEl = li.querySelector(".comment-body");
-    var text = "";
+    var lines;
     if (selection && !selection.isCollapsed && bodyEl.contains(selection.anchorNode)) {
-      text = selection.toString();
+      // Only what lies inside this comment's text, however far the selection ran.
+      var range = selection.getRangeAt(0).cloneRange();
+      if (!bodyEl.contains(range.startContainer)) range.setStart(bodyEl, 0);
+      if (!bodyEl.contains(range.endContainer)) range.setEnd(bodyEl, bodyEl.childNodes.length);
+      var holder = document.createElement("div");
+      holder.appendChild(range.cloneContents());
+      lines = linesOf(holder);
+      // A passage from inside a quote the comment holds stays that deep in quotes.
+      for (var at = range.commonAncestorContainer; at && at !== bodyEl; at = at.parentNode) {
+        if (at.nodeName === "BLOCKQUOTE") lines = quoted(lines);
+      }
     } else {
-      text = bodyEl.innerText;
+      lines = linesOf(bodyEl);
     }
     var author = li.querySelector(".author").textContent.trim();
-    var lines = text.trim().split("\n").map(function (l) { return l ? "> " + l : ">"; });
+    lines = quoted(lines);
     // The name shown as it is, on one line: no Markdown in it can make a link or end the quote.
     var name = author.replace(/\s+/g, " ").replace(/[!-\/:-@\[-`{-~]/g, "\\$&");
     return "> [" + say("wrote", "{name} wrote:", { name: name }) + "](" + link + ")\n>\n" + lines.join("\n") + "\n\n";
@@ -124,8 +174,7 @@
         quoteButton.textContent = say("select-first", "Select a passage of the article first, then press here");
         return;
       }
-      var lines = selection.toString().trim().split("\n").map(function (l) { return l ? "> " + l : ">"; });
-      body.value += lines.join("\n") + "\n\n";
+      body.value += quoted(selection.toString().trim().split("\n")).join("\n") + "\n\n";
       body.focus();
     });
     var submitRow = form.querySelector("button[type=submit]").parentNode;
