@@ -137,3 +137,29 @@ def test_an_english_storys_dateline_reads_right_to_left_on_a_hebrew_site(
     line = f".teaser:has(a[href='{article.get_absolute_url()}']) .dateline"
     parts = [box(page, f"{line} > :nth-child({n})") for n in range(1, 5)]
     assert all(a["x"] > b["right"] for a, b in pairwise(parts)), parts
+
+
+def test_an_editor_writes_each_language_in_its_own_direction_in_the_hebrew_admin(
+    page: Page, hebrew_discussion
+):
+    from tests.browser.test_accessibility import sign_in_as_editor
+
+    # Signed in through the form, which the Hebrew admin words in Hebrew: the site
+    # turns Hebrew after.
+    SiteSettings.objects.update(language="en")
+    sign_in_as_editor(page, "/admin/")
+    SiteSettings.objects.update(language="he")
+    page.goto("/admin/newsroom/article/add/")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    page.locator("#id_title").fill("Ferry timetable changes")
+    page.locator("#id_body").fill("## What changes\n\n> Passengers are not happy.")
+    page.locator("#id_summary").fill("לוח הזמנים של המעבורת משתנה.")
+    # English Markdown reads from the left, its "##" and ">" at the start of the line;
+    # Hebrew from the right, in the same form.
+    assert style(page, "#id_title", "direction") == "ltr"
+    assert style(page, "#id_body", "direction") == "ltr"
+    assert style(page, "#id_summary", "direction") == "rtl"
+
+    # The preview of the saved body, too.
+    page.goto(f"/admin/newsroom/article/{hebrew_discussion['article'].pk}/change/")
+    assert style(page, ".article-preview", "direction") == "ltr"

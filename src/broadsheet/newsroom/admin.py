@@ -108,10 +108,19 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description=_("Preview of the saved body"))
     def preview(self, obj: Article) -> str:
         # body_html was sanitized by nh3 when the article was saved.
-        return format_html('<div class="article-preview">{}</div>', mark_safe(obj.body_html))
+        return format_html(
+            '<div class="article-preview" dir="auto">{}</div>', mark_safe(obj.body_html)
+        )
+
+    # The boxes an editor writes words in.
+    written = ("title", "slug", "summary", "body", "source_name")
 
     def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in self.written and field is not None:
+            # Each takes its direction from its text, not from the admin's language: English
+            # Markdown in a Hebrew admin otherwise reads "What changes ##", from the right.
+            field.widget.attrs["dir"] = "auto"
         if db_field.name == "published_at" and field is not None:
             # The form's times are the site's, not the editor's computer's.
             zone = gettext("In the site's time zone, %(zone)s (BROADSHEET_TIME_ZONE).") % {
