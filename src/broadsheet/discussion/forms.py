@@ -9,7 +9,7 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.forms.boundfield import BoundField
 from django.utils.translation import gettext_lazy as _
 
@@ -66,13 +66,23 @@ def reject_hidden_depths(value: str) -> None:
         )
 
 
+def storable(field: forms.CharField) -> forms.CharField:
+    """``field``, refusing what cannot be stored with ``reject_unstorable``'s words alone:
+    Django's own NUL check, which every CharField carries, said it a second time."""
+    field.validators = [
+        v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)
+    ]
+    field.validators.append(reject_unstorable)
+    return field
+
+
 class TextField(forms.CharField):
     """A CharField that keeps the text exactly, except for line endings and outer space."""
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("strip", False)
         super().__init__(**kwargs)
-        self.validators.append(reject_unstorable)
+        storable(self)
 
     def to_python(self, value):
         value = super().to_python(value)
@@ -140,15 +150,9 @@ class CommentForm(forms.Form):
     NOTED = ("author_name", "author_email", "author_url", "body", "notify_replies")
 
     author_name = TextField(label=_("Name"), required=False)
-    author_email = forms.EmailField(
-        label=_("E-mail"), max_length=254, required=False, validators=[reject_unstorable]
-    )
-    author_url = forms.URLField(
-        label=_("Website"),
-        max_length=500,
-        required=False,
-        assume_scheme="https",
-        validators=[reject_unstorable],
+    author_email = storable(forms.EmailField(label=_("E-mail"), max_length=254, required=False))
+    author_url = storable(
+        forms.URLField(label=_("Website"), max_length=500, required=False, assume_scheme="https")
     )
     body = TextField(
         label=_("Comment"),
