@@ -163,3 +163,22 @@ def test_an_editor_writes_each_language_in_its_own_direction_in_the_hebrew_admin
     # The preview of the saved body, too.
     page.goto(f"/admin/newsroom/article/{hebrew_discussion['article'].pk}/change/")
     assert style(page, ".article-preview", "direction") == "ltr"
+
+
+def test_an_english_headline_in_a_list_reads_from_the_left_on_a_hebrew_site(
+    new_context, hebrew_discussion
+):
+    # As on the article's own page, and as the summary under it: a headline takes its
+    # direction from its words, where it stood at the right in a Hebrew list.
+    article = hebrew_discussion["article"]
+    Article.objects.filter(pk=article.pk).update(summary="An English summary.")
+    page = new_context(viewport={"width": 1280, "height": 800}).new_page()
+    teaser = f".teaser:has(h2 a[href='{article.get_absolute_url()}'])"
+    for address in ("/", article.section.get_absolute_url(), "/search/?q=hello"):
+        page.goto(address)
+        for part in ("h2", ".summary"):
+            assert style(page, f"{teaser} {part}", "direction") == "ltr", (address, part)
+        # Both start at the teaser's left edge.
+        left = box(page, teaser)["x"]
+        assert abs(box(page, f"{teaser} h2 a")["x"] - left) < 2, address
+        assert abs(box(page, f"{teaser} .summary")["x"] - left) < 2, address

@@ -7,7 +7,9 @@ import re
 
 from django.test import Client
 
-_HEADLINE = re.compile(r'<article class="teaser">\s*<h2><a href="[^"]*">(.*?)</a></h2>', re.S)
+_HEADLINE = re.compile(
+    r'<article class="teaser">\s*<h2 dir="auto"><a href="[^"]*">(.*?)</a></h2>', re.S
+)
 
 
 def unmarked(fragment: str) -> str:
