@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from broadsheet.newsroom import actions
 from broadsheet.newsroom.models import Article, SiteSettings, Tag
 from tests.browser.test_accessibility import assert_accessible
+from tests.browser.test_discussion import select_text
 from tests.conftest import post
 from tests.moderation.conftest import make_moderator
 
@@ -182,3 +183,33 @@ def test_an_english_headline_in_a_list_reads_from_the_left_on_a_hebrew_site(
         left = box(page, teaser)["x"]
         assert abs(box(page, f"{teaser} h2 a")["x"] - left) < 2, address
         assert abs(box(page, f"{teaser} .summary")["x"] - left) < 2, address
+
+
+def word_x(page: Page, selector: str, word: str) -> float:
+    """Where ``word`` starts on screen, from the left, inside ``selector``."""
+    select_text(page, selector, word)
+    return page.evaluate("getSelection().getRangeAt(0).getBoundingClientRect().x")
+
+
+def test_a_mixed_headline_keeps_its_order_in_a_hebrew_sentence(new_context, hebrew_discussion):
+    # "Ferry timetable: שינויים" reads from the left, "שינויים" last, at its right. Set
+    # into the page's Hebrew sentence ("על <title>:") without being set apart, its
+    # runs were laid out from the right: "שינויים" came first, at the left.
+    article, first = hebrew_discussion["article"], hebrew_discussion["first"]
+    Article.objects.filter(pk=article.pk).update(title="Ferry timetable: שינויים")
+    page = new_context(java_script_enabled=False).new_page()
+    title = "main p a:has-text('Ferry timetable')"
+
+    page.goto(f"/c/{first.pk}/reply")
+    assert word_x(page, title, "שינויים") > word_x(page, title, "Ferry")
+    page.goto(f"/moderation/report/{first.pk}")
+    assert word_x(page, title, "שינויים") > word_x(page, title, "Ferry")
+
+    page.goto(article.get_absolute_url())
+    page.locator("#id_author_name").fill("דנה")
+    page.locator("#id_body").fill("עוד שאלה.")
+    with page.expect_navigation():
+        page.locator(".comment-form button[type=submit]").click()
+    own = page.url.rsplit("#comment-", 1)[1]
+    page.goto(f"/c/{own}/edit")
+    assert word_x(page, title, "שינויים") > word_x(page, title, "Ferry")
