@@ -14,6 +14,7 @@ from django.utils import timezone
 from broadsheet.discussion.actions import change_status
 from broadsheet.discussion.forms import _FORM_SALT, form_stamp
 from broadsheet.discussion.models import Comment
+from broadsheet.newsroom.actions import save_site_settings
 from broadsheet.newsroom.models import Article, SiteSettings
 from tests.conftest import make_article, post
 
@@ -278,7 +279,27 @@ def test_edit_page_says_until_when_in_one_sentence(client, article):
     page = client.get(f"/c/{comment.pk}/edit").content.decode()
     # English times end in "a.m." or "p.m.": the sentence must not add a second stop.
     note = re.search(r"<p>On <a [^>]*><bdi>Hello world</bdi></a>\. ([^<]*)</p>", page).group(1)
-    assert re.fullmatch(r"You have until \d{1,2}:\d\d [ap]\.m\. to change it\.", note), note
+    assert re.fullmatch(
+        r"You have until \d{1,2}:\d\d [ap]\.m\., 15 minutes from now, to change it\.", note
+    ), note
+
+
+def test_edit_page_says_how_many_minutes_are_left(client, article, site):
+    # The time alone is the site's (UTC here), which a reader elsewhere reads wrong.
+    submit(client, article, body="first draft")
+    comment = Comment.objects.get()
+    Comment.objects.filter(pk=comment.pk).update(
+        created_at=timezone.now() - timedelta(minutes=14, seconds=30)
+    )
+    page = client.get(f"/c/{comment.pk}/edit").content.decode()
+    assert ", a minute from now, to change it." in page
+    Comment.objects.filter(pk=comment.pk).update(
+        created_at=timezone.now() - timedelta(minutes=12, seconds=30)
+    )
+    site.language = "he"
+    save_site_settings(site)
+    page = client.get(f"/c/{comment.pk}/edit").content.decode()
+    assert re.search(r"אפשר לשנות אותה עד \d\d:\d\d, כלומר בעוד 3 דקות\.</p>", page)
 
 
 def test_strangers_cannot_edit(client, article):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from urllib.parse import urlencode, urlsplit
@@ -15,6 +16,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -406,8 +408,10 @@ def edit_own(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             return redirect(reverse("discussion:permalink", args=[comment.pk]))
+    left = (comment.editable_until - timezone.now()).total_seconds()
     response = render(
-        request, "discussion/edit.html", {"comment": comment, "form": form},
+        request, "discussion/edit.html",
+        {"comment": comment, "form": form, "minutes_left": max(1, math.ceil(left / 60))},
         status=400 if form.errors else 200,
     )  # fmt: skip
     patch_cache_control(response, private=True, no_cache=True)
