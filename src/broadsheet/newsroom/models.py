@@ -268,6 +268,10 @@ class Article(models.Model):
     # Where an imported article came from ("wxr:<site>#<post id>"), so that a
     # second import updates it instead of adding a copy.
     origin = models.CharField(max_length=300, blank=True, default="", db_index=True)
+    # What the last import wrote into each of its fields, as digests
+    # (``interchange.wxr.kept``): a field whose value differs from it was changed here
+    # since, and a re-import leaves it as it is.
+    imported = models.JSONField(default=dict, blank=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -29,7 +29,7 @@ from broadsheet.interchange.loading import (
     unique_slug,
 )
 from broadsheet.interchange.summary import Summary
-from broadsheet.interchange.wxr import reader
+from broadsheet.interchange.wxr import kept, reader
 from broadsheet.interchange.wxr.comments import PostComments
 from broadsheet.interchange.wxr.meta import META_SLUG, META_SOURCE_NAME, META_SOURCE_URL
 from broadsheet.interchange.wxr.trash import untrashed_name
@@ -70,6 +70,9 @@ class WxrImport:
         # skipped, and their comments with them.
         self.pages = pages
         self.pages_stored = self.pages_left_out = 0
+        # Articles with fields changed here since an earlier import, which the file
+        # would have changed back.
+        self.kept_here = 0
         # Media items that have comments, with the file each came from: their comments
         # go to the post each belongs to once every post is in (a post may come later).
         self.commented_media: list[tuple[str, reader.Post]] = []
@@ -124,6 +127,11 @@ class WxrImport:
         self.comments.flush()
         self.report_pages()
         self.report_ids()
+        if self.kept_here:
+            self.summary.inform(
+                f"{self.kept_here} articles were changed here since an earlier import: "
+                "what was changed here stays, and the file's other changes came in."
+            )
         if self.uploads is not None:
             self.uploads.report()
 
@@ -373,6 +381,7 @@ class WxrImport:
             article = Article(origin=origin)
         before = {name: getattr(article, name) for name in _ARTICLE_FIELDS}
         old_tags = set() if created else set(article.tags.values_list("pk", flat=True))
+        here = set() if created else kept.changed_here(article, kept.state(article, old_tags))
 
         published_at = reader.utc_time(
             post.post_date_gmt, post.post_date, self.offset, post.pub_date
@@ -424,23 +433,72 @@ class WxrImport:
         if lead is not None:
             article.lead_image = lead
 
-        after = {name: getattr(article, name) for name in _ARTICLE_FIELDS}
         new_tags = {t.pk for t in tags}
+        # What the file says, recorded so that the next import can tell what is changed
+        # here after this one; then what was changed here since the last one stays.
+        said = kept.state(article, new_tags)
+        if "body" in here and not wpcontent.html_to_text(post.excerpt):
+            # A summary made from the body goes with the body kept here.
+            here.add("summary")
+        self.keep_changes_made_here(post, article, here, before, old_tags != new_tags)
+        if kept.TAGS in here:
+            new_tags = old_tags
+        recorded = said != article.imported
+        article.imported = said
+        after = {name: getattr(article, name) for name in _ARTICLE_FIELDS}
         redirects = self.old_paths(post)
         if not created and before == after and old_tags == new_tags:
             if redirects and not self._has_redirects(article, redirects):
                 newsroom_actions.import_article(
                     article, body_html=wpcontent.article_html(article.body), redirects=redirects
                 )
+            elif recorded:
+                Article.objects.filter(pk=article.pk).update(imported=said)
             return article, "skipped"
         newsroom_actions.import_article(
             article,
-            body_html=wpcontent.article_html(post.content),
-            tags=tags,
+            body_html=(
+                newsroom_actions.render_body(article)
+                if "body" in here
+                else wpcontent.article_html(post.content)
+            ),
+            tags=None if kept.TAGS in here else tags,
             redirects=redirects,
-            updated_at=reader.utc_time(post.post_modified_gmt, post.post_modified, self.offset),
+            # An article an editor changed here was updated then, and now.
+            updated_at=None
+            if here
+            else reader.utc_time(post.post_modified_gmt, post.post_modified, self.offset),
         )
         return article, "created" if created else "updated"
+
+    def keep_changes_made_here(
+        self,
+        post: reader.Post,
+        article: Article,
+        here: set[str],
+        before: dict[str, object],
+        tags_differ: bool,
+    ) -> None:
+        """Put back the groups of fields changed here since the last import (``here``),
+        and note those the file would have changed."""
+        differ = []
+        for group in sorted(here):
+            if group == kept.TAGS:
+                if tags_differ:
+                    differ.append(group)
+                continue
+            names = kept.GROUPS[group]
+            if any(before[name] != getattr(article, name) for name in names):
+                differ.append(group)
+            for name in names:
+                setattr(article, name, before[name])
+        if differ:
+            self.kept_here += 1
+            self.summary.note(
+                f"post {post.post_id} was changed here since it was imported: its "
+                f"{', '.join(differ)} stay as they are here, not as the file has them",
+                post.line,
+            )
 
     def origin(self, post_id: str) -> str:
         """What an article imported from the post ``post_id`` of this blog is keyed by."""
