@@ -36,3 +36,63 @@ def tally(output: str, kind: str) -> list[int]:
         if parts and parts[0] == kind:
             return [int(n) for n in parts[1:6]]
     raise AssertionError(f"no {kind} line in:\n{output}")
+
+
+# A small WordPress export that a test writes for itself.
+WXR_BLOG = "https://catchup.example.com"
+
+
+def wxr_comment(
+    cid: int, text: str, *, approved: str = "1", kind: str = "", parent: int = 0
+) -> str:
+    return (
+        f"<wp:comment><wp:comment_id>{cid}</wp:comment_id>"
+        f"<wp:comment_author>Reader {cid}</wp:comment_author>"
+        f"<wp:comment_author_email>r{cid}@example.org</wp:comment_author_email>"
+        f"<wp:comment_date_gmt>2020-01-0{cid % 9 + 1} 10:00:00</wp:comment_date_gmt>"
+        f"<wp:comment_content><![CDATA[{text}]]></wp:comment_content>"
+        f"<wp:comment_approved>{approved}</wp:comment_approved>"
+        f"<wp:comment_type>{kind}</wp:comment_type>"
+        f"<wp:comment_parent>{parent}</wp:comment_parent></wp:comment>"
+    )
+
+
+def wxr_post(
+    pid: int,
+    title: str,
+    body: str,
+    *,
+    slug: str,
+    post_type: str = "post",
+    open_: str = "open",
+    category: str = "news",
+    tag: str = "local",
+    comments: str = "",
+) -> str:
+    return (
+        f"<item><title>{title}</title><link>{WXR_BLOG}/{slug}/</link>"
+        f"<dc:creator>dana</dc:creator>"
+        f'<category domain="category" nicename="{category}">{category.title()}</category>'
+        f'<category domain="post_tag" nicename="{tag}">{tag.title()}</category>'
+        f"<content:encoded><![CDATA[{body}]]></content:encoded>"
+        f"<wp:post_id>{pid}</wp:post_id><wp:post_name>{slug}</wp:post_name>"
+        "<wp:post_date_gmt>2020-01-01 09:00:00</wp:post_date_gmt>"
+        "<wp:post_modified_gmt>2020-01-01 09:00:00</wp:post_modified_gmt>"
+        f"<wp:comment_status>{open_}</wp:comment_status><wp:status>publish</wp:status>"
+        f"<wp:post_type>{post_type}</wp:post_type>{comments}</item>"
+    )
+
+
+def wxr_file(tmp_path, name: str, *items: str):
+    path = tmp_path / name
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>T</title>'
+        f"<link>{WXR_BLOG}</link><wp:wxr_version>1.2</wp:wxr_version>"
+        f"<wp:base_site_url>{WXR_BLOG}</wp:base_site_url><wp:base_blog_url>{WXR_BLOG}</wp:base_blog_url>"
+        f"{''.join(items)}</channel></rss>",
+        encoding="utf-8",
+    )
+    return path

@@ -51,6 +51,10 @@ COMMENT_KIND: dict[str, str] = {
     "pingback": Comment.Kind.PINGBACK,
     "trackback": Comment.Kind.TRACKBACK,
 }
+# WordPress 6.9's notes: editors' remarks on a post's blocks, kept as comments of this
+# type (replies and "resolved" marks too), which WordPress shows only in its editor and
+# leaves out of the comment count, but exports with the post's comments.
+NOTE_TYPE = "note"
 
 
 class PostComments:
@@ -74,6 +78,8 @@ class PostComments:
         self.accounts = accounts
         # Comment ids above this are reserved for the file's comments.
         self.ids_given = KEPT_ID_LIMIT
+        # WordPress's editorial notes left out (NOTE_TYPE).
+        self.notes_left_out = 0
 
     def store(self, post: reader.Post, article: Article, *, existed: bool) -> None:
         """Hand the post's comments to the writer: new ones, and changed ones of an
@@ -119,11 +125,32 @@ class PostComments:
         parents = self._parents(post, by_id)
         before_trash = statuses_before_trash(post)
         records: dict[str, ImportedComment] = {}
+        notes = 0
         for cid, c in by_id.items():
+            if c.type.lower() == NOTE_TYPE and self.origin(cid) not in stored:
+                notes += 1
+                continue
             record = self.record(post, article, cid, c, before_trash.get(cid))
             if record is None:
                 continue
+            if c.type.lower() == NOTE_TYPE:
+                # An earlier import stored it as a reader's comment: it goes from view,
+                # unless a moderator decided about it here since.
+                record.status = Comment.Status.DELETED
+                summary.note(
+                    f"comment {cid} is an editorial note (comment type 'note') that an "
+                    "earlier import stored as a comment: deleted (not shown)",
+                    c.line,
+                )
             records[cid] = record
+        if notes:
+            self.notes_left_out += notes
+            summary.count("comments", "skipped", notes)
+            summary.note(
+                f"post {post.post_id} has {notes} editorial notes (comment type 'note', "
+                "which WordPress shows only to its editors): left out",
+                post.line,
+            )
         for cid, record in records.items():
             parent_cid = parents.get(cid)
             if parent_cid is None:
@@ -203,7 +230,10 @@ class PostComments:
             status = Comment.Status.PENDING
         kind = COMMENT_KIND.get(c.type.lower())
         if kind is None:
-            self.summary.note(f"comment {cid} has type {c.type!r}: imported as a comment", c.line)
+            if c.type.lower() != NOTE_TYPE:
+                self.summary.note(
+                    f"comment {cid} has type {c.type!r}: imported as a comment", c.line
+                )
             kind = Comment.Kind.COMMENT
         created_at = reader.utc_time(c.date_gmt, c.date, self.offset)
         if created_at is None:

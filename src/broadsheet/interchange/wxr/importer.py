@@ -127,6 +127,12 @@ class WxrImport:
         self.comments.flush()
         self.report_pages()
         self.report_ids()
+        if self.post_comments.notes_left_out:
+            self.summary.inform(
+                f"{self.post_comments.notes_left_out} editorial notes were left out: WordPress "
+                "keeps its editors' notes on a post's blocks as comments of type 'note' and "
+                "shows them only in its editor."
+            )
         if self.kept_here:
             self.summary.inform(
                 f"{self.kept_here} articles were changed here since an earlier import: "
