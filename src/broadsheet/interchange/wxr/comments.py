@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+from collections import Counter
 from datetime import timedelta
 
 from broadsheet.discussion.actions import KEPT_ID_LIMIT, ImportedComment
@@ -51,10 +52,17 @@ COMMENT_KIND: dict[str, str] = {
     "pingback": Comment.Kind.PINGBACK,
     "trackback": Comment.Kind.TRACKBACK,
 }
-# WordPress 6.9's notes: editors' remarks on a post's blocks, kept as comments of this
-# type (replies and "resolved" marks too), which WordPress shows only in its editor and
-# leaves out of the comment count, but exports with the post's comments.
-NOTE_TYPE = "note"
+# Comments that are not readers' comments, and that WordPress (with the plugin that
+# made them) shows nowhere among a post's comments and leaves out of its comment count,
+# though its export holds them with the post's comments: left out, with what they are.
+# WordPress 6.9's notes are its editors' remarks on a post's blocks (replies and
+# "resolved" marks too); the ActivityPub plugin's likes and reposts from the fediverse
+# are shown as a row of avatars ("… liked this!" is their stored text).
+NOT_COMMENTS: dict[str, str] = {
+    "note": "WordPress's editorial notes, shown only in its editor",
+    "like": "likes from the fediverse, shown as reactions",
+    "repost": "reposts from the fediverse, shown as reactions",
+}
 
 
 class PostComments:
@@ -78,8 +86,8 @@ class PostComments:
         self.accounts = accounts
         # Comment ids above this are reserved for the file's comments.
         self.ids_given = KEPT_ID_LIMIT
-        # WordPress's editorial notes left out (NOTE_TYPE).
-        self.notes_left_out = 0
+        # How many of each type of NOT_COMMENTS were left out.
+        self.left_out: Counter[str] = Counter()
 
     def store(self, post: reader.Post, article: Article, *, existed: bool) -> None:
         """Hand the post's comments to the writer: new ones, and changed ones of an
@@ -125,30 +133,31 @@ class PostComments:
         parents = self._parents(post, by_id)
         before_trash = statuses_before_trash(post)
         records: dict[str, ImportedComment] = {}
-        notes = 0
+        left_out: Counter[str] = Counter()
         for cid, c in by_id.items():
-            if c.type.lower() == NOTE_TYPE and self.origin(cid) not in stored:
-                notes += 1
+            kind = c.type.lower()
+            if kind in NOT_COMMENTS and self.origin(cid) not in stored:
+                left_out[kind] += 1
                 continue
             record = self.record(post, article, cid, c, before_trash.get(cid))
             if record is None:
                 continue
-            if c.type.lower() == NOTE_TYPE:
+            if kind in NOT_COMMENTS:
                 # An earlier import stored it as a reader's comment: it goes from view,
                 # unless a moderator decided about it here since.
                 record.status = Comment.Status.DELETED
                 summary.note(
-                    f"comment {cid} is an editorial note (comment type 'note') that an "
+                    f"comment {cid} is of type {kind!r} ({NOT_COMMENTS[kind]}), which an "
                     "earlier import stored as a comment: deleted (not shown)",
                     c.line,
                 )
             records[cid] = record
-        if notes:
-            self.notes_left_out += notes
-            summary.count("comments", "skipped", notes)
+        for kind, n in sorted(left_out.items()):
+            self.left_out[kind] += n
+            summary.count("comments", "skipped", n)
             summary.note(
-                f"post {post.post_id} has {notes} editorial notes (comment type 'note', "
-                "which WordPress shows only to its editors): left out",
+                f"post {post.post_id}: {n} comments of type {kind!r} ({NOT_COMMENTS[kind]}) "
+                "left out: they are not readers' comments",
                 post.line,
             )
         for cid, record in records.items():
@@ -230,7 +239,7 @@ class PostComments:
             status = Comment.Status.PENDING
         kind = COMMENT_KIND.get(c.type.lower())
         if kind is None:
-            if c.type.lower() != NOTE_TYPE:
+            if c.type.lower() not in NOT_COMMENTS:
                 self.summary.note(
                     f"comment {cid} has type {c.type!r}: imported as a comment", c.line
                 )

@@ -30,7 +30,7 @@ from broadsheet.interchange.loading import (
 )
 from broadsheet.interchange.summary import Summary
 from broadsheet.interchange.wxr import kept, reader
-from broadsheet.interchange.wxr.comments import PostComments
+from broadsheet.interchange.wxr.comments import NOT_COMMENTS, PostComments
 from broadsheet.interchange.wxr.meta import META_SLUG, META_SOURCE_NAME, META_SOURCE_URL
 from broadsheet.interchange.wxr.trash import untrashed_name
 from broadsheet.interchange.wxr.uploads import Uploads
@@ -127,11 +127,10 @@ class WxrImport:
         self.comments.flush()
         self.report_pages()
         self.report_ids()
-        if self.post_comments.notes_left_out:
+        for kind, n in sorted(self.post_comments.left_out.items()):
             self.summary.inform(
-                f"{self.post_comments.notes_left_out} editorial notes were left out: WordPress "
-                "keeps its editors' notes on a post's blocks as comments of type 'note' and "
-                "shows them only in its editor."
+                f"{n} comments of type {kind!r} ({NOT_COMMENTS[kind]}) were left out: they "
+                "are not readers' comments."
             )
         if self.kept_here:
             self.summary.inform(
