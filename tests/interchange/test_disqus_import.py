@@ -231,13 +231,42 @@ def test_create_missing_makes_no_article_for_a_thread_without_comments_or_delete
     )
     output = run_import("disqus", path, "--no-train", "--create-missing")
     assert list(Article.objects.values_list("title", flat=True)) == ["T1"]
-    assert "thread 2 ('http://localhost:4000/preview/') has no comments: no article" in output
+    assert "Threads without comments (Disqus keeps one for every page its script was " in output
+    assert "loaded on), for which nothing was made: 1." in output
     assert (
         "thread 3 ('http://x.example/gone/') was deleted in Disqus: no article was made for it "
         "and its 1 comments were skipped" in output
     )
     assert tally(output, "threads") == [3, 1, 0, 2, 0]
     assert [c.origin for c in Comment.objects.all()] == ["disqus:f#10"]
+
+
+@pytest.mark.parametrize("create_missing", [(), ("--create-missing",)])
+def test_threads_without_comments_are_counted_and_leave_room_for_the_notes(
+    db, tmp_path, create_missing
+):
+    # A real export: a thread for every page the script ran on, most without comments,
+    # before the threads whose notes an operator needs (here: one matching no article,
+    # or deleted).
+    empty = [_thread(n, f"http://x.example/page-{n}/") for n in range(1, 251)]
+    path = _disqus(
+        tmp_path / "d.xml",
+        *empty,
+        _thread(300, "http://x.example/gone/", deleted=True),
+        _post(10, 300),
+    )
+    output = run_import("disqus", path, "--no-train", *create_missing)
+    assert "for which nothing was made: 250." in output
+    assert "page-1/" not in output and "more notes" not in output
+    if create_missing:
+        assert "thread 300 ('http://x.example/gone/') was deleted in Disqus: no article was " in (
+            output
+        )
+    else:
+        assert "thread 300 ('http://x.example/gone/') matches no article: its comments were " in (
+            output
+        )
+    assert tally(output, "threads") == [251, 0, 0, 251, 0]
 
 
 def test_a_deleted_threads_comments_on_an_existing_article_are_kept_deleted(db, tmp_path):

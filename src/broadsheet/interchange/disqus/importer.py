@@ -104,6 +104,8 @@ class DisqusImport:
         self.made: set[int] = set()
         # Threads put on an article that another thread of the file has too.
         self.shared = 0
+        # Threads without comments that matched no article: counted, not noted one by one.
+        self.empty_threads = 0
         # Posts without a readable createdAt, dated once every other post is stored:
         # Disqus post id -> (its record, the post, its thread).
         self.undated: dict[str, tuple[ImportedComment, Post, str]] = {}
@@ -153,6 +155,11 @@ class DisqusImport:
         self.flush()
         self.date_undated()
         self.link_late_replies()
+        if self.empty_threads:
+            self.summary.inform(
+                "Threads without comments (Disqus keeps one for every page its script was "
+                f"loaded on), for which nothing was made: {self.empty_threads}."
+            )
         if self.shared:
             self.summary.inform(
                 "Threads put on an article that another thread of the file is on too (each "
@@ -194,14 +201,19 @@ class DisqusImport:
             self.summary.count("threads", "updated")
             return existing["pk"]
         posts = self.survey.thread_posts.get(thread.dsq_id, 0)
-        if self.create_missing and (thread.deleted or not posts):
-            # A page of its own only for a discussion: Disqus keeps a thread for every
-            # page its script was loaded on (previews, spam pages, other hosts).
+        if not posts:
+            # Disqus keeps a thread for every page its script was loaded on (previews, spam
+            # pages, other hosts): most threads of a real export hold no comment. Counted
+            # in one line, so that the notes that matter are not lost among them.
             self.summary.count("threads", "skipped")
-            why = "was deleted in Disqus" if thread.deleted else "has no comments"
+            self.empty_threads += 1
+            return None
+        if self.create_missing and thread.deleted:
+            # A page of its own only for a live discussion.
+            self.summary.count("threads", "skipped")
             self.summary.note(
-                f"{label(thread)} {why}: no article was made for it"
-                + (f" and its {posts} comments were skipped" if posts else ""),
+                f"{label(thread)} was deleted in Disqus: no article was made for it and its "
+                f"{posts} comments were skipped",
                 thread.line,
             )
             return None
