@@ -48,6 +48,7 @@ from broadsheet.newsroom import actions as newsroom_actions
 from broadsheet.newsroom.models import (
     Article,
     Author,
+    DeletedImport,
     FormerSlug,
     Section,
     SiteSettings,
@@ -80,7 +81,7 @@ NOTIFICATIONS_APP = "notifications"
 # In the file's order: accounts before the records that name them by username.
 SECTIONS = (
     "groups", "accounts", "authors", "sections", "tags", "former_slugs", "images", "articles",
-    "comments", "moderation", "notifications",
+    "deleted_imports", "comments", "moderation", "notifications",
 )  # fmt: skip
 
 
@@ -169,6 +170,8 @@ def write(out: TextIO) -> dict[str, int]:
             for a in articles.iterator(chunk_size=500)
         ),
     )
+    gone = DeletedImport.objects.order_by("pk")
+    listing("deleted_imports", (row(d, skip=("id",)) for d in gone.iterator()))
     listing("comments", (row(c) for c in _rows(Comment)))
     listing("moderation", _table_rows(_section_tables("moderation")))
     listing("notifications", _table_rows(_section_tables("notifications")), last=True)
@@ -379,6 +382,9 @@ def restore(
     ``backup`` is what ``survey`` found in the file. A ``dry_run`` leaves PostgreSQL's id
     sequences alone, since rolling back the transaction would not move them back."""
     _check_empty()
+    # The backup's list of deleted imports replaces the site's (emptying a site by deleting
+    # its imported articles leaves one).
+    DeletedImport.objects.all().delete()
     run = _Restore(backup, summary=summary, without_blocks=without_blocks)
     run.reset_sequences = not dry_run
     # The articles are indexed for search together at the end, in the site's language.
@@ -446,6 +452,13 @@ class _Restore:
         if kwargs.get("kind") not in FormerSlug.Kind.values or not kwargs.get("slug"):
             return "skipped"
         FormerSlug.objects.create(**kwargs)
+        return "created"
+
+    def deleted_imports(self, record: dict) -> str:
+        kwargs = _fields_for(DeletedImport, record)
+        if not kwargs.get("origin"):
+            return "skipped"
+        DeletedImport.objects.create(**kwargs)
         return "created"
 
     def images(self, record: dict) -> str:

@@ -22,6 +22,7 @@ from broadsheet.newsroom.models import (
     FORMER_KINDS,
     Article,
     Author,
+    DeletedImport,
     FormerSlug,
     Redirect,
     Section,
@@ -241,6 +242,21 @@ def filing_renamed(sender, instance: Section | Tag | Author, raw: bool = False, 
 def filing_deleted(sender, instance: Section | Tag | Author, **kwargs) -> None:
     """A receiver (before a section, tag or byline is deleted): its old addresses go."""
     FormerSlug.objects.filter(kind=FORMER_KINDS[type(instance)], target_id=instance.pk).delete()
+
+
+def imported_article_deleted(sender, instance: Article, **kwargs) -> None:
+    """A receiver (before an article is deleted): an imported one is remembered, so that
+    a later import of its source leaves it out rather than bringing it back."""
+    if not instance.origin:
+        return
+    DeletedImport.objects.update_or_create(
+        origin=instance.origin,
+        defaults={
+            "title": instance.title,
+            "old_paths": list(instance.redirects.values_list("old_path", flat=True)),
+            "deleted_at": timezone.now(),
+        },
+    )
 
 
 def set_comments_open(article: Article, is_open: bool, *, actor=None) -> Article:

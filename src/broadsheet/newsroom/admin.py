@@ -17,7 +17,14 @@ from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from broadsheet.newsroom import actions, indexing
-from broadsheet.newsroom.models import Article, Author, Section, SiteSettings, Tag
+from broadsheet.newsroom.models import (
+    Article,
+    Author,
+    DeletedImport,
+    Section,
+    SiteSettings,
+    Tag,
+)
 
 admin.site.site_header = "Broadsheet"
 admin.site.site_title = "Broadsheet"
@@ -309,6 +316,22 @@ class SiteSettingsForm(forms.ModelForm):
 
     def clean_language(self) -> str:
         return self.cleaned_data.get("language") or self.instance.language
+
+
+@admin.register(DeletedImport)
+class DeletedImportAdmin(admin.ModelAdmin):
+    """Imported articles deleted here, which later imports leave out: deleting one of
+    these lets the next import of its source bring the article back."""
+
+    list_display = ["title", "origin", "deleted_at"]
+    search_fields = ["title", "origin"]
+    readonly_fields = ["title", "origin", "old_paths", "deleted_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
 
 
 @admin.register(SiteSettings)

@@ -29,6 +29,7 @@ class NewsroomConfig(AppConfig):
             filing_gone,
             filing_renamed,
             image_changed,
+            imported_article_deleted,
         )
         from broadsheet.newsroom.indexing import filing_removed, tags_changed
 
@@ -44,6 +45,10 @@ class NewsroomConfig(AppConfig):
             )
         from broadsheet.newsroom.models import Article
 
+        # Before the delete, while its old addresses (Redirect rows) can still be read.
+        pre_delete.connect(
+            imported_article_deleted, sender=Article, dispatch_uid="article-deleted-imports"
+        )
         m2m_changed.connect(tags_changed, sender=Article.tags.through, dispatch_uid="tags-search")
         # A body's stored HTML lists the copies of the library images it shows.
         image = "media.Image"

@@ -387,6 +387,27 @@ class Redirect(models.Model):
         return f"{self.old_path} -> {self.article_id}"
 
 
+class DeletedImport(models.Model):
+    """An imported article that was deleted here: a later import of the same source
+    (a catch-up run of ``import wxr`` or ``import disqus``) leaves its post, or its
+    thread, out with its comments, instead of bringing back what an editor deleted."""
+
+    # The deleted article's ``origin`` ("wxr:<blog>#<post id>", "disqus:<forum>#thread-N").
+    origin = models.CharField(_("imported from"), max_length=300, unique=True)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    # The old addresses that led to it (its ``Redirect`` paths), which Disqus threads
+    # are matched by.
+    old_paths = models.JSONField(_("old addresses"), default=list, blank=True)
+    deleted_at = models.DateTimeField(_("deleted at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("deleted imported article")
+        verbose_name_plural = _("deleted imported articles")
+
+    def __str__(self) -> str:
+        return self.title or self.origin
+
+
 class FormerSlug(models.Model):
     """A slug a section, tag or byline had before it was renamed: its old archive
     address answers 301 to the new one, until something else takes that slug."""

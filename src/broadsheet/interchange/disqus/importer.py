@@ -53,7 +53,7 @@ from broadsheet.interchange.loading import (
 from broadsheet.interchange.summary import Summary
 from broadsheet.interchange.xmlstream import Source
 from broadsheet.newsroom import actions as newsroom_actions
-from broadsheet.newsroom.models import Article, Redirect
+from broadsheet.newsroom.models import Article, DeletedImport, Redirect
 
 
 def status_of(post: Post) -> str:
@@ -104,6 +104,12 @@ class DisqusImport:
         self.made: set[int] = set()
         # Threads put on an article that another thread of the file has too.
         self.shared = 0
+        # Articles deleted here after an earlier import (origin -> their old paths):
+        # their threads stay out.
+        self.deleted: dict[str, set[str]] = {
+            gone: {p for p in paths if isinstance(p, str)}
+            for gone, paths in DeletedImport.objects.values_list("origin", "old_paths")
+        }
         # Threads without comments that matched no article: counted, not noted one by one.
         self.empty_threads = 0
         # Posts without a readable createdAt, dated once every other post is stored:
@@ -208,22 +214,24 @@ class DisqusImport:
             self.summary.count("threads", "skipped")
             self.empty_threads += 1
             return None
-        if self.create_missing and thread.deleted:
+        skipped: str | None = None
+        if self.deleted_here(origin, thread, addresses):
+            skipped = (
+                "is the discussion of an article deleted here after an earlier import: left "
+                f"out, with its {posts} comments"
+            )
+        elif self.create_missing and thread.deleted:
             # A page of its own only for a live discussion.
-            self.summary.count("threads", "skipped")
-            self.summary.note(
-                f"{label(thread)} was deleted in Disqus: no article was made for it and its "
-                f"{posts} comments were skipped",
-                thread.line,
+            skipped = f"was deleted in Disqus: no article was made for it and its {posts} comments "
+            skipped += "were skipped"
+        elif not self.create_missing:
+            skipped = (
+                f"matches no article: its comments were skipped ({posts}; --create-missing "
+                "makes an article for it)"
             )
-            return None
-        if not self.create_missing:
+        if skipped is not None:
             self.summary.count("threads", "skipped")
-            self.summary.note(
-                f"{label(thread)} matches no article: its comments were skipped ({posts}; "
-                "--create-missing makes an article for it)",
-                thread.line,
-            )
+            self.summary.note(f"{label(thread)} {skipped}", thread.line)
             return None
         article_id = self.create_article(thread, origin, addresses.own)
         self.made.add(article_id)
@@ -304,6 +312,17 @@ class DisqusImport:
         blog = host(origin.removeprefix("wxr:").rsplit("#", 1)[0])
         hosts = {host(url) for url in (thread.link, *thread.identifier.split()) if "://" in url}
         return not hosts or not blog or blog in hosts
+
+    def deleted_here(self, origin: str, thread: Thread, addresses: Addresses) -> bool:
+        """Whether the thread's article was deleted here after an earlier import: the one
+        an earlier run made for it (``origin``), or an article of the same blog that one
+        of its addresses led to."""
+        if origin in self.deleted:
+            return True
+        return any(
+            paths.intersection(addresses.own) and self.same_blog(gone, thread)
+            for gone, paths in self.deleted.items()
+        )
 
     def same_forum(self, origin: str, thread: Thread) -> bool:
         """An article an import made for a Disqus thread takes only that forum's threads:

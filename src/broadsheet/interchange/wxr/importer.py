@@ -37,7 +37,7 @@ from broadsheet.interchange.wxr.uploads import Uploads
 from broadsheet.interchange.xmlstream import Source
 from broadsheet.markup import web_url
 from broadsheet.newsroom import actions as newsroom_actions
-from broadsheet.newsroom.models import Article, Author
+from broadsheet.newsroom.models import Article, Author, DeletedImport
 
 _ARTICLE_FIELDS = (
     "title", "slug", "summary", "body", "body_format", "author_id", "section_id", "status",
@@ -95,6 +95,13 @@ class WxrImport:
             accounts=self.accounts,
         )  # fmt: skip
         self.progress = progress
+        # Posts of this blog whose articles were deleted here: left out (DeletedImport).
+        self.deleted = set(
+            DeletedImport.objects.filter(origin__startswith=f"wxr:{self.base}#").values_list(
+                "origin", flat=True
+            )
+        )
+        self.deleted_left_out = 0
         self.pending_parents: list[tuple[reader.Category, object]] = []
         self.terms_done = False
         self.now = timezone.now()
@@ -131,6 +138,11 @@ class WxrImport:
             self.summary.inform(
                 f"{n} comments of type {kind!r} ({NOT_COMMENTS[kind]}) were left out: they "
                 "are not readers' comments."
+            )
+        if self.deleted_left_out:
+            self.summary.inform(
+                f"{self.deleted_left_out} posts whose articles were deleted here were left out "
+                "with their comments (Deleted imported articles, in the admin, brings one back)."
             )
         if self.kept_here:
             self.summary.inform(
@@ -314,6 +326,17 @@ class WxrImport:
             )
             return
         self.posts_seen.add(post.post_id)
+        if self.origin(post.post_id) in self.deleted:
+            # An editor deleted it here after an earlier import: that decision stands.
+            self.summary.count(kind, "skipped")
+            self._skip_comments(post)
+            self.deleted_left_out += 1
+            self.summary.note(
+                f"post {post.post_id} was deleted here after an earlier import: left out, "
+                f"with its {len(post.comments)} comments",
+                post.line,
+            )
+            return
         lead = None
         if self.uploads is not None:
             post = replace(post, content=self.uploads.rewrite(post.content))
