@@ -63,10 +63,10 @@ def test_a_catch_up_import_keeps_what_editors_changed_and_brings_new_comments(db
     for name in ("title", "body", "slug", "section_id", "listed", "comments_open", "body_html"):
         assert getattr(story, name) == edited[name], name
     assert list(story.tags.values_list("slug", flat=True)) == ["council"]
-    assert "post 1 was changed here since it was imported: its body, comments open, listed, " in (
+    assert "post 1 was changed here since it was imported: kept as it is here, not as the " in (
         output
     )
-    assert "section, slug, tags, title stay as they are here, not as the file has them" in output
+    assert "file has it (body, comments open, listed, section, slug, tags, title)" in output
     assert "1 articles were changed here since an earlier import" in output
     # The new comment still arrives, and is counted.
     late = Comment.objects.get(origin=f"wxr:{WXR_BLOG}#c12")
@@ -133,7 +133,8 @@ def test_articles_imported_before_the_record_was_kept_are_judged_by_their_times(
     assert (story.title, story.body) == ("Retitled here", "The council voted.")
     # Every field that differs from the file stays: which of them the editor changed
     # is not known.
-    kept = "post 1 was changed here since it was imported: its body, title stay as they are"
+    kept = "post 1 was changed here since it was imported: kept as it is here, not as the file "
+    kept += "has it (body, title)"
     assert kept in output
     assert _story(2).title == "Bridge reopened"  # never saved here: the file's
     # From now on the record is kept: a field that was as the file had it (comments
@@ -146,3 +147,44 @@ def test_articles_imported_before_the_record_was_kept_are_judged_by_their_times(
     run_import("wxr", latest, "--no-train")
     story.refresh_from_db()
     assert (story.title, story.comments_open) == ("Retitled here", False)
+
+
+HEADER = (
+    "<wp:author><wp:author_login>dana</wp:author_login>"
+    "<wp:author_email>dana@catchup.example.com</wp:author_email>"
+    "<wp:author_display_name>Dana Writer</wp:author_display_name></wp:author>"
+    "<wp:category><wp:category_nicename>world</wp:category_nicename>"
+    "<wp:category_parent></wp:category_parent><wp:cat_name>World</wp:cat_name></wp:category>"
+    "<wp:category><wp:category_nicename>news</wp:category_nicename>"
+    "<wp:category_parent>world</wp:category_parent><wp:cat_name>News</wp:cat_name></wp:category>"
+)
+
+
+def test_a_byline_and_a_section_an_editor_changed_keep_the_change(db, tmp_path):
+    from broadsheet.newsroom.models import Author
+
+    first = wxr_file(tmp_path, "first.xml", HEADER, *FIRST)
+    run_import("wxr", first, "--no-train")
+    dana, news = Author.objects.get(slug="dana"), Section.objects.get(slug="news")
+    assert (dana.name, news.parent.slug) == ("Dana Writer", "world")
+    # An editor gives the byline the name the paper prints, and moves the section.
+    dana.name = "Dana Q. Writer"
+    dana.save()
+    news.parent = None
+    news.save()
+    output = run_import("wxr", first, "--no-train")
+    dana.refresh_from_db()
+    news.refresh_from_db()
+    assert dana.name == "Dana Q. Writer" and news.parent is None
+    assert tally(output, "authors") == [1, 0, 0, 1, 0]
+
+
+def test_a_byline_named_by_its_login_takes_the_name_a_later_file_gives(db, tmp_path):
+    from broadsheet.newsroom.models import Author
+
+    # A file that lists no authors: the byline is named by the login, for want of a name.
+    run_import("wxr", wxr_file(tmp_path, "first.xml", *FIRST), "--no-train")
+    assert Author.objects.get(slug="dana").name == "dana"
+    run_import("wxr", wxr_file(tmp_path, "full.xml", HEADER, *FIRST), "--no-train")
+    dana = Author.objects.get(slug="dana")
+    assert (dana.name, dana.email) == ("Dana Writer", "dana@catchup.example.com")

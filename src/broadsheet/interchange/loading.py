@@ -81,6 +81,9 @@ class Catalogue:
         self.authors: dict[str, Author] = {}
         self.sections: dict[str, Section] = {}
         self.tags: dict[str, Tag] = {}
+        # Sections this run made: only they take the file's parent; a section that was
+        # here before keeps the place an editor may have given it.
+        self.made_sections: set[int] = set()
 
     def author(self, login: str, *, name: str = "", email: str = "") -> Author | None:
         if not login and not name:
@@ -94,8 +97,15 @@ class Catalogue:
         if author is None:
             author = Author.objects.create(name=name, slug=slug, email=fit(email, 254))
             self.summary.count("authors", "created")
-        elif (author.name, author.email) != (name, email or author.email):
-            author.name, author.email = name, fit(email or author.email, 254)
+        elif (author.name in (author.slug, login) and name != author.name) or (
+            email and not author.email
+        ):
+            # A byline that is here already is the site's: an editor may have renamed it.
+            # An import only gives it what it lacks: a name in place of the login it was
+            # given for want of one (a file that named no authors), an e-mail.
+            if author.name in (author.slug, login):
+                author.name = name
+            author.email = author.email or fit(email, 254)
             author.save(update_fields=["name", "email"])
             self.summary.count("authors", "updated")
         else:
@@ -114,6 +124,7 @@ class Catalogue:
             if Section.objects.filter(name=name).exists():
                 name = fit(f"{name} ({slug})", 100)
             section = Section.objects.create(name=name, slug=slug, description=description)
+            self.made_sections.add(section.pk)
             self.summary.count("sections", "created")
         else:
             self.summary.count("sections", "skipped")
@@ -121,6 +132,8 @@ class Catalogue:
         return section
 
     def set_parent(self, section: Section, parent_slug: str) -> None:
+        if section.pk not in self.made_sections:
+            return
         parent = self.sections.get(make_slug(parent_slug)) if parent_slug else None
         if parent is not None and section.parent_id != parent.pk and parent.pk != section.pk:
             section.parent = parent

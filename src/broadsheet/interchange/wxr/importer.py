@@ -523,8 +523,8 @@ class WxrImport:
         if differ:
             self.kept_here += 1
             self.summary.note(
-                f"post {post.post_id} was changed here since it was imported: its "
-                f"{', '.join(differ)} stay as they are here, not as the file has them",
+                f"post {post.post_id} was changed here since it was imported: kept as it is "
+                f"here, not as the file has it ({', '.join(differ)})",
                 post.line,
             )
 
