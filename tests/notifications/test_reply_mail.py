@@ -358,3 +358,66 @@ def test_a_link_cannot_make_a_readers_page_claim_what_did_not_happen(client, art
     _, theirs = landing(Client(), article, "Mine.", author_email=ANNA, notify_replies="on")
     said = parse_qs(urlsplit(theirs).query)["mail"][0]
     assert SENT not in client.get(url, {"mail": said}).content.decode()
+
+
+# -- nothing is sent for a comment nobody can see ----------------------------------------
+
+LATER = "Once your comment is published, we will send a message to check your address"
+
+
+def test_a_held_comment_asks_for_the_address_only_once_published(client, article, smtp, site):
+    site.comment_policy = SiteSettings.CommentPolicy.HOLD
+    site.save()
+    page, _ = landing(client, article, "Held.", author_email=ANNA, notify_replies="on")
+    held = Comment.objects.get(body="Held.")
+    assert held.status == Comment.Status.PENDING
+    assert smtp.messages == [] and LATER in page and SENT not in page
+    moderator = Client()
+    moderator.force_login(get_user_model().objects.create_superuser("ed", "ed@example.org", "pw"))
+    assert moderator.post(f"/moderation/{held.pk}/decide", {"action": "approve"}).status_code == 302
+    assert len(smtp.messages) == 1 and smtp.recipients == [[ANNA]]
+    assert "/mail/confirm/" in body_of(smtp.messages[0])
+    # Taken back and published again: not asked twice.
+    assert moderator.post("/moderation/undo", {}).status_code == 302
+    assert moderator.post(f"/moderation/{held.pk}/decide", {"action": "approve"}).status_code == 302
+    assert len(smtp.messages) == 1
+    # Once confirmed, a reply to it is told as to any other.
+    confirm_from(smtp)
+    site.comment_policy = SiteSettings.CommentPolicy.PUBLISH
+    site.save()
+    reply(Client(), article, held)
+    assert len(smtp.messages) == 2 and "replied to your comment" in smtp.messages[1]["Subject"]
+
+
+def test_spam_sends_nothing_and_its_page_says_what_a_held_comments_does(
+    client, article, smtp, site
+):
+    """A bot that fills in the field hidden from people, with a stranger's address, has
+    the site send that stranger nothing; the poster is told what any held comment's
+    author is told, so the page does not say the filter caught it."""
+    spam_page, _ = landing(
+        client, article, "Cheap pills", author_email=ANNA, notify_replies="on",
+        homepage="http://spam.example",
+    )  # fmt: skip
+    assert Comment.objects.get(body="Cheap pills").status == Comment.Status.SPAM
+    assert smtp.messages == [] and LATER in spam_page and SENT not in spam_page
+    moderator = Client()
+    moderator.force_login(get_user_model().objects.create_superuser("ed", "ed@example.org", "pw"))
+    spam = Comment.objects.get(body="Cheap pills")
+    assert moderator.post(f"/moderation/{spam.pk}/decide", {"action": "reject"}).status_code == 302
+    assert smtp.messages == []
+    site.comment_policy = SiteSettings.CommentPolicy.HOLD
+    site.save()
+    held_page, _ = landing(Client(), article, "Fair point.", author_email="bo@example.org",
+                           notify_replies="on")  # fmt: skip
+    assert LATER in held_page and smtp.messages == []
+
+
+def test_the_api_sends_nothing_for_a_held_comment_either(client, article, smtp, site):
+    site.comment_policy = SiteSettings.CommentPolicy.HOLD
+    site.save()
+    payload = {"author_name": "Anna", "author_email": ANNA, "body": "Via the API.",
+               "notify_replies": True}  # fmt: skip
+    response = client.post(f"/api/v1/articles/{article.slug}/comments", payload, "application/json")
+    assert response.status_code == 201 and response.json()["status"] == "pending"
+    assert smtp.messages == [] and Subscription.objects.count() == 1

@@ -27,6 +27,9 @@ class Following(StrEnum):
     The values go in the address the reader is sent to after posting (``?mail=``)."""
 
     CONFIRMING = "sent"  # a message to check the address went out with this comment
+    # The comment is not published (held for review, or judged spam, which its author is
+    # told is held): a message to check the address goes out if and when it is.
+    LATER = "later"
     UNCONFIRMED = "waiting"  # one went out lately, not confirmed yet: none sent again
     ON = "on"  # the address is confirmed: replies will be e-mailed
     OFF = ""  # nothing will be sent (no address, or it stopped all mail)

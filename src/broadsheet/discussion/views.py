@@ -181,6 +181,10 @@ def _mail_notes() -> dict[str, str]:
             "to start the e-mails."
         ),
         Following.ON: _("Replies to this comment will be e-mailed to you."),
+        Following.LATER: _(
+            "Once your comment is published, we will send a message to check your address: "
+            "follow its link to start the e-mails."
+        ),
     }
 
 

@@ -45,6 +45,21 @@ def address_of(comment: Comment) -> str:
     return comment.user.email if comment.user_id and comment.user else ""
 
 
+def _confirm_on_publishing(comment: Comment) -> None:
+    """``comment``, published now after waiting, asked for replies (``follow`` said LATER):
+    check its author's address as ``follow`` would have."""
+    if comment.status_changed_at == comment.created_at:
+        return  # published as it was posted: ``follow`` has seen to it
+    if not Subscription.objects.filter(comment=comment).exists():
+        return
+    email = address_of(comment)
+    if not email:
+        return
+    address = Address.objects.select_for_update().filter(key=address_key(email)).first()
+    if address is not None and address.status == Status.UNCONFIRMED:
+        _ask_to_confirm(comment, email, address)
+
+
 def _is_own_account_address(comment: Comment, email: str) -> bool:
     user = comment.user if comment.user_id else None
     return bool(user and user.email and normal_email(user.email) == normal_email(email))
@@ -65,6 +80,16 @@ def follow(comment: Comment) -> Following:
     Subscription.objects.get_or_create(comment=comment)
     if address.status == Status.CONFIRMED:
         return Following.ON
+    if comment.status != Comment.Status.APPROVED:
+        # Nothing is sent for a comment nobody can see: a bot posting spam with
+        # strangers' addresses would have the site mail them. ``shown`` sends it if a
+        # moderator publishes the comment.
+        return Following.LATER
+    return _ask_to_confirm(comment, email, address)
+
+
+def _ask_to_confirm(comment: Comment, email: str, address: Address) -> Following:
+    """Queue the message that checks ``email`` (``address``), unless one went out lately."""
     now = timezone.now()
     interval = timedelta(hours=conf.MAIL_CONFIRM_INTERVAL_HOURS)
     if address.confirmation_sent_at and now - address.confirmation_sent_at < interval:
@@ -77,9 +102,14 @@ def follow(comment: Comment) -> Following:
 
 def shown(reply: Comment) -> None:
     """Queue the notice of ``reply``, which readers can now see, to the author of the
-    comment it answers, when they asked and confirmed. Called in the reply's transaction."""
-    if reply.parent_id is None or reply.origin or reply.kind != Comment.Kind.COMMENT:
+    comment it answers, when they asked and confirmed; and the message that checks its own
+    author's address, when they asked for replies while it waited. Called in the reply's
+    transaction."""
+    if reply.origin or reply.kind != Comment.Kind.COMMENT:
         return  # imported comments announce nothing: importing is not posting
+    _confirm_on_publishing(reply)
+    if reply.parent_id is None:
+        return
     subscription = (
         Subscription.objects.filter(comment_id=reply.parent_id)
         .select_related("comment__article", "comment__user")
