@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import OperationalError, connection
 
 from broadsheet.discussion.exceptions import CommentRefused, RateLimited
 from broadsheet.discussion.models import Comment
@@ -138,6 +139,27 @@ def test_same_text_again_within_the_window_is_held(article):
     again = post(article, f"  {text.upper()} ")
     assert again.status == Status.PENDING
     assert "duplicate_text" in checks_of(again)
+
+
+def test_a_post_the_database_failed_to_store_is_not_a_repeat_for_its_second_try(article):
+    """The reader's comment passed the checks, then the database refused its INSERT (it
+    went away mid-request): nothing was stored, so trying again is not posting twice."""
+    text = "The quay should stay open to cyclists on Saturdays too."
+
+    def refuse_comment_inserts(execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith('INSERT INTO "DISCUSSION_COMMENT"'):
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(refuse_comment_inserts), pytest.raises(OperationalError):
+        post(article, text)
+    assert not Comment.objects.exists()
+
+    again = post(article, text)
+    assert again.status == Status.APPROVED
+    assert "duplicate_text" not in checks_of(again)
+    # Stored, its text is now a repeat for anyone else.
+    assert "duplicate_text" in checks_of(post(article, text))
 
 
 def test_short_texts_may_repeat(article):

@@ -8,6 +8,7 @@ authentication backends through a setting.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -67,6 +68,15 @@ class Decision:
     status: str
     verdicts: list[Verdict] = field(default_factory=list)
     score: float | None = None
+    # What judging took in shared state on the assumption that the comment would be
+    # stored (the duplicate check's fingerprint): each a function that gives it back.
+    # The posting action calls ``give_back`` when the comment is not stored after all.
+    reserved: list[Callable[[], object]] = field(default_factory=list, repr=False)
+
+    def give_back(self) -> None:
+        """Undo what judging reserved: the comment it was for was never stored."""
+        while self.reserved:
+            self.reserved.pop()()
 
     @property
     def reasons(self) -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ import hashlib
 import time
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.cache import cache
@@ -61,6 +61,9 @@ class Context:
     site: SiteSettings
     rules: ModerationSettings
     sub: Submission
+    # What a check took in shared state for this comment, to give back if it is not
+    # stored (``Decision.reserved``).
+    reserved: list[Callable[[], object]] = field(default_factory=list)
 
     @cached_property
     def history(self) -> AuthorHistory | None:
@@ -251,8 +254,12 @@ def duplicate_text(ctx: Context) -> Verdict:
         or len(body.strip()) < DUPLICATE_MIN_LENGTH
     ):
         return Verdict("duplicate_text", ALLOW, "Not checked for repeats.")
-    # add() only succeeds for the first post of this text in the window.
-    if cache.add(f"bs:dup:{_fingerprint(body)}", int(time.time()), timeout=minutes * 60):
+    # add() only succeeds for the first post of this text in the window. Should that
+    # post not be stored after all (the database failed), its fingerprint is taken
+    # back, so that the author's second try is not held as a repeat of the first.
+    key = f"bs:dup:{_fingerprint(body)}"
+    if cache.add(key, int(time.time()), timeout=minutes * 60):
+        ctx.reserved.append(lambda: cache.delete(key))
         return Verdict("duplicate_text", ALLOW, "Not posted before.")
     return Verdict(
         "duplicate_text", "hold", f"The same text was posted in the last {minutes} minutes."

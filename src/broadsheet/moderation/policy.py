@@ -62,13 +62,23 @@ class DefaultPolicy:
 
     def decide(self, submission: Submission) -> Decision:
         ctx = Context(site=SiteSettings.load(), rules=ModerationSettings.load(), sub=submission)
+        try:
+            decision = self._decide(ctx)
+        except BaseException:
+            # A later check failed (the database went away): nothing will be stored.
+            Decision(status=Comment.Status.PENDING, reserved=ctx.reserved).give_back()
+            raise
+        decision.reserved = ctx.reserved
+        return decision
+
+    def _decide(self, ctx: Context) -> Decision:
         verdicts: list[Verdict] = []
         for check in self.checks:
             verdict = check(ctx)
             verdicts.append(verdict)
             if verdict.action in ("refuse", "throttle"):
                 return Decision(status=Comment.Status.PENDING, verdicts=verdicts)
-        verdict, score = learned_verdict(submission, ctx.rules)
+        verdict, score = learned_verdict(ctx.sub, ctx.rules)
         verdicts.append(verdict)
         trusted = {v.check for v in verdicts if v.action == "trust"}
         for action, status in _OUTCOME.items():

@@ -64,6 +64,17 @@ def _raise_for_refusal(decision: Decision) -> None:
 def post_comment(submission: Submission) -> Posted:
     """Judge and store a new comment. Raises CommentRefused or RateLimited."""
     decision = get_policy().decide(submission)
+    try:
+        return _store(submission, decision)
+    except BaseException:
+        # Refused, or the database failed before the comment was stored: what judging
+        # reserved for it (the duplicate check's fingerprint) is given back, so that a
+        # second try is judged as the first was.
+        decision.give_back()
+        raise
+
+
+def _store(submission: Submission, decision: Decision) -> Posted:
     _raise_for_refusal(decision)
     token = secrets.token_urlsafe(32)
     # Rendered before the transaction: on SQLite every writer waits while it is open.
@@ -72,6 +83,9 @@ def post_comment(submission: Submission) -> Posted:
     now = timezone.now()
     following = Following.OFF
     with transaction.atomic():
+        # Stored once this commits: nothing to give back then, even should a receiver
+        # of the signals below fail.
+        transaction.on_commit(decision.reserved.clear)
         lock_article(submission.article.pk)
         comment = Comment(
             article=submission.article,
