@@ -5,6 +5,7 @@ what a moderator typed stays as typed, and notes stored as sentences before stay
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
 from django.utils import translation
@@ -173,12 +174,48 @@ def test_a_hebrew_sites_blocked_authors_page_names_the_comment_in_hebrew(client,
     actions.block_author(jane, actor=editor, kinds=[Block.Kind.EMAIL], reason="abuse")
     (block,) = Block.objects.all()
     assert (block.author_name, block.author_comment, block.label) == ("Jane", jane.pk, "")
+    link = f'<a href="/moderation/{jane.pk}/">'
     speak("he")
     page = text_of(client.get("/moderation/blocks/").content.decode())
-    assert f"<bdi>Jane (תגובה #{jane.pk})</bdi>" in page and "comment #" not in page
+    assert f"<bdi>Jane</bdi> ({link}תגובה #{jane.pk}</a>)" in page and "comment #" not in page
     speak("en")
     page = text_of(client.get("/moderation/blocks/").content.decode())
+    assert f"<bdi>Jane</bdi> ({link}comment #{jane.pk}</a>)" in page
+
+
+def test_the_blocked_authors_page_links_the_comment_only_while_it_is_there(client, editor, article):
+    jane = post(article, "Hello", author_name="Jane", author_email="j@example.org")
+    actions.block_author(jane, actor=editor, kinds=[Block.Kind.EMAIL])
+    page = client.get("/moderation/blocks/").content.decode()
+    (href,) = re.findall(r'<a href="([^"]+)">comment #', page)
+    opened = client.get(href, follow=True)
+    assert opened.redirect_chain[-1][0] == f"/moderation/?author={jane.pk}#q-{jane.pk}"
+    assert f'id="q-{jane.pk}"' in opened.content.decode()
+    # The comment deleted for good (in the admin): its number stays, unlinked.
+    Comment.objects.filter(pk=jane.pk).delete()
+    page = text_of(client.get("/moderation/blocks/").content.decode())
     assert f"<bdi>Jane (comment #{jane.pk})</bdi>" in page
+
+
+def test_a_hebrew_sites_block_page_names_what_to_block_by_in_hebrew(client, editor, article):
+    office = "198.51.100.4"
+    troll = post(article, "Hello", author_name="Troll", author_email="t@example.org",
+                 ip_address=office)  # fmt: skip
+    for n, name in enumerate(["Colleague", "Another colleague"]):
+        post(article, f"fair point {n}", author_name=name, ip_address=office)
+    speak("he")
+    page = html.unescape(client.get(f"/moderation/{troll.pk}/block").content.decode())
+    # Each value is kept apart from the Hebrew around it; the count takes Hebrew's forms.
+    assert "דוא״ל: \u2068t@example.org\u2069" in page
+    assert (
+        f"כתובת IP: \u2068{office}\u2069 (בשימוש גם של שני כותבים אחרים ב־90 הימים האחרונים:"
+        in page
+    )
+    assert "also used by" not in page
+    speak("en")
+    page = html.unescape(client.get(f"/moderation/{troll.pk}/block").content.decode())
+    assert "E-mail: t@example.org" in page
+    assert f"IP address: {office} (also used by 2 other authors in the last 90 days" in page
 
 
 def test_a_story_page_and_the_admin_say_notes_in_the_sites_language(client, editor, article):

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language_bidi, ngettext, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -62,7 +63,7 @@ def _block_choices(comment: Comment) -> tuple[list[tuple[str, str]], list[str]]:
     choices: list[tuple[str, str]] = []
     ticked: list[str] = []
     if comment.user is not None:
-        choices.append((Block.Kind.USER, f"Account: {comment.user.get_username()}"))
+        choices.append((Block.Kind.USER, _choice(Block.Kind.USER, comment.user.get_username())))
         ticked.append(Block.Kind.USER)
     for kind, field, value in (
         (Block.Kind.EMAIL, "author_email", comment.author_email),
@@ -71,15 +72,29 @@ def _block_choices(comment: Comment) -> tuple[list[tuple[str, str]], list[str]]:
         if not value:
             continue
         others = _other_authors(comment, field, value)
-        label = f"{Block.Kind(kind).label}: {html_text(value)}"
+        label = _choice(kind, html_text(value))
         if others:
-            who = "1 other author" if others == 1 else f"{others} other authors"
-            days = SHARED_LOOKBACK.days
-            label += f" (also used by {who} in the last {days} days: blocking it blocks them too)"
+            label = ngettext(
+                "%(choice)s (also used by %(count)s other author in the last %(days)s days: "
+                "blocking it blocks them too)",
+                "%(choice)s (also used by %(count)s other authors in the last %(days)s days: "
+                "blocking it blocks them too)",
+                others,
+            ) % {"choice": label, "count": others, "days": SHARED_LOOKBACK.days}
         choices.append((kind, label))
         if not others:
             ticked.append(kind)
     return choices, ticked
+
+
+def _choice(kind: str, value: str) -> str:
+    """A value to block by as the form names it (E-mail: jane@example.org), the value
+    kept apart by Unicode isolates from the words around it, which read right to left
+    on a Hebrew site."""
+    return pgettext("a value to block by", "%(kind)s: %(value)s") % {
+        "kind": Block.Kind(kind).label,
+        "value": f"\u2068{value}\u2069" if get_language_bidi() else value,
+    }
 
 
 def _other_authors(comment: Comment, field: str, value: str) -> int:
@@ -125,7 +140,10 @@ def _written_start(network: str) -> str:
 def blocks(request: HttpRequest) -> HttpResponse:
     active = Block.objects.active().select_related("created_by")
     page = Paginator(active, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "moderation/blocks.html", {"page": page})
+    # The comments the page's blocks were made from that are still there, to link to.
+    made_from = {b.author_comment for b in page.object_list if b.author_comment is not None}
+    linked = set(Comment.objects.filter(pk__in=made_from).values_list("pk", flat=True))
+    return render(request, "moderation/blocks.html", {"page": page, "linked": linked})
 
 
 @moderator_required
