@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -15,6 +16,7 @@ from broadsheet.moderation.apps import MODERATORS
 from broadsheet.moderation.identity import author_keys
 from broadsheet.moderation.models import AuditEntry, Block, Report
 from tests.conftest import post
+from tests.moderation.conftest import make_moderator
 
 pytestmark = pytest.mark.django_db
 Status = Comment.Status
@@ -566,6 +568,66 @@ def test_blocks_and_the_audit_log_need_their_own_permissions(client, article, dj
     assert client.get("/moderation/").status_code == 200
     for url in ("/moderation/blocks/", "/moderation/log/", f"/moderation/{comment.pk}/block"):
         assert client.get(url).status_code == 403, url
+
+
+def _moderation_links(page: str) -> set[str]:
+    return {html.unescape(h) for h in re.findall(r'href="(/moderation/[^"#]*)', page)}
+
+
+def _unopened_links(client, start: list[str]) -> dict[str, int]:
+    """Every moderation page reachable by the links drawn for ``client``, from ``start``:
+    those that do not open for it, with their status."""
+    seen, todo, refused = set(), list(start), {}
+    while todo:
+        url = todo.pop()
+        if url in seen or "/report/" in url:  # the readers' report form is not a staff page
+            continue
+        seen.add(url)
+        response = client.get(url, follow=True)
+        if response.status_code != 200:
+            refused[url] = response.status_code
+            continue
+        todo.extend(_moderation_links(response.content.decode()))
+    return refused
+
+
+@pytest.mark.parametrize(
+    "held_back",
+    [
+        # A moderator an operator kept from blocks, the log and the word lists.
+        {"view_block", "add_block", "change_block", "delete_block", "view_auditentry",
+         "view_wordrule", "add_wordrule", "change_wordrule", "delete_wordrule"},
+        # One who may see blocks but not lift them, nor make them.
+        {"add_block", "delete_block"},
+    ],
+)  # fmt: skip
+def test_a_moderator_is_shown_only_the_links_and_buttons_their_permissions_open(
+    client, article, moderator, held_back
+):
+    comment = post(article, "Hello", author_email="t@example.org", ip_address="192.0.2.50")
+    actions.report(comment, reason="abuse", reporter_key="k")
+    actions.block_author(comment, actor=moderator, kinds=[Block.Kind.EMAIL])
+    held(article, 1)
+    user = make_moderator("kept-back")
+    group_permissions = Group.objects.get(name=MODERATORS).permissions.all()
+    user.groups.clear()
+    user.user_permissions.set(group_permissions.exclude(codename__in=held_back))
+    client.force_login(user)
+    tabs = [f"/moderation/?tab={tab}" for tab in ("pending", "reported", "spam", "decided")]
+    assert _unopened_links(client, tabs) == {}
+    blocks = client.get("/moderation/blocks/")
+    if blocks.status_code == 200:
+        assert "Unblock" not in blocks.content.decode()
+    # Each is still refused when asked for directly.
+    for url in [f"/moderation/{comment.pk}/block", *(
+        ["/moderation/blocks/", "/moderation/log/", "/moderation/words/"]
+        if "view_block" in held_back else []
+    )]:  # fmt: skip
+        assert client.get(url).status_code == 403, url
+    # The Moderators group itself opens every link it is shown.
+    client.force_login(moderator)
+    assert _unopened_links(client, tabs) == {}
+    assert "Unblock" in client.get("/moderation/blocks/").content.decode()
 
 
 def test_moderation_pages_typed_with_a_final_slash_are_sent_to_the_page(staff, article):
