@@ -231,6 +231,39 @@ def test_undo_takes_back_a_bulk_decision_whole(staff, article, moderator):
     assert d.status == Status.PENDING
 
 
+def test_undo_takes_back_a_bulk_keep_whole(staff, article, rules):
+    """Keep on the Reported tab's ticked comments is one decision, as Approve is: the
+    message offers u to undo it, and u reopens every one's reports."""
+    rules.reports_to_hide = 2
+    rules.save()
+    shown = post(article, "contested but up")
+    hidden = post(article, "hidden by readers")
+    for reader in ("r1", "r2"):
+        actions.report(hidden, reason="abuse", reporter_key=reader)
+    actions.report(shown, reason="spam", reporter_key="r1")
+    hidden.refresh_from_db()
+    assert hidden.status == Status.PENDING
+    tab = staff.get("/moderation/?tab=reported").content.decode()
+    assert 'Reported <span class="count">(2)</span>' in tab
+    response = staff.post("/moderation/decide", {"action": "keep", "ids": [shown.pk, hidden.pk]})
+    said = " ".join(m.message for m in response.wsgi_request._messages)
+    assert "Kept: 2 comments. Press u" in said
+    assert not Report.objects.filter(status=Report.Status.OPEN).exists()
+    article.refresh_from_db()
+    assert article.comment_count == 2
+
+    response = staff.post("/moderation/undo", {"next": "/moderation/?tab=reported"})
+    said = " ".join(m.message for m in response.wsgi_request._messages)
+    assert "on 2 comments." in said
+    assert Report.objects.filter(status=Report.Status.OPEN).count() == 3
+    statuses = dict(Comment.objects.values_list("pk", "status"))
+    assert (statuses[shown.pk], statuses[hidden.pk]) == (Status.APPROVED, Status.PENDING)
+    article.refresh_from_db()
+    assert article.comment_count == 1
+    tab = staff.get("/moderation/?tab=reported").content.decode()
+    assert 'Reported <span class="count">(2)</span>' in tab
+
+
 def test_keyboard_script_is_loaded_and_buttons_carry_keys(staff, article):
     held(article, 1)
     html = staff.get("/moderation/").content.decode()

@@ -295,23 +295,39 @@ def report(comment: Comment, *, reason: str, reporter_key: str, detail: str = ""
 
 def dismiss_reports(comment: Comment, *, actor: Any) -> AuditEntry:
     """The moderator keeps a reported comment: reports dismissed, the comment shown."""
+    return dismiss_reports_many([comment], actor=actor)[0]
+
+
+def dismiss_reports_many(comments: Iterable[Comment], *, actor: Any) -> list[AuditEntry]:
+    """Keep several reported comments at once: one transaction, and one batch that
+    ``undo_last`` undoes whole, as a bulk decision is."""
+    comments = list(comments)
+    batch = uuid.uuid4() if len(comments) > 1 else None
+    entries = []
+    lessons = []
     with transaction.atomic():
-        old = discussion_actions.change_status(comment, Status.APPROVED, actor=actor)
-        reports = Report.objects.filter(comment=comment, status=Report.Status.OPEN)
-        count = reports.count()
-        entry = AuditEntry.objects.create(
-            actor=_actor(actor),
-            comment=comment,
-            action=Action.DISMISS,
-            from_status=old,
-            to_status=Status.APPROVED,
-            details=[notes.kept(count)],
-        )
-        reports.update(status=Report.Status.DISMISSED, resolved_at=timezone.now(), resolution=entry)
-        # Kept again after new reports: the filter learned "publish" from it already.
-        if _last_lesson(comment, before=entry) != learned.PUBLISH:
-            _teach([(comment, learned.PUBLISH)])
-    return entry
+        for comment in comments:
+            old = discussion_actions.change_status(comment, Status.APPROVED, actor=actor)
+            reports = Report.objects.filter(comment=comment, status=Report.Status.OPEN)
+            count = reports.count()
+            entry = AuditEntry.objects.create(
+                actor=_actor(actor),
+                comment=comment,
+                action=Action.DISMISS,
+                from_status=old,
+                to_status=Status.APPROVED,
+                details=[notes.kept(count)],
+                batch=batch,
+            )
+            reports.update(
+                status=Report.Status.DISMISSED, resolved_at=timezone.now(), resolution=entry
+            )
+            # Kept again after new reports: the filter learned "publish" from it already.
+            if _last_lesson(comment, before=entry) != learned.PUBLISH:
+                lessons.append((comment, learned.PUBLISH))
+            entries.append(entry)
+        _teach(lessons)
+    return entries
 
 
 def _last_lesson(comment: Comment, *, before: AuditEntry) -> int | None:

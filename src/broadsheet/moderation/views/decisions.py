@@ -402,8 +402,7 @@ def decide_many(request: HttpRequest) -> HttpResponse:
         if not comments:
             return _back(request)
     if action == "keep":
-        for comment in comments:
-            actions.dismiss_reports(comment, actor=request.user)
+        actions.dismiss_reports_many(comments, actor=request.user)
     else:
         actions.moderate_many(comments, action, actor=request.user)
     label = gettext("Kept") if action == "keep" else AuditEntry.Action(action).label
