@@ -10,7 +10,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.utils import timezone
 
 from broadsheet.discussion import actions as discussion_actions
@@ -46,8 +46,15 @@ def require_service(name: str, host: str, port: int) -> None:
 @pytest.fixture(autouse=True)
 def _settings_for_tests(settings, tmp_path):
     # Rate-limit and duplicate-text counters live in the cache: start each test clean.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "counters": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "counters",
+        },
+    }
     cache.clear()
+    caches["counters"].clear()
     settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
     # Tests post forms straight away; the posting-speed check has tests of its own.
     settings.BROADSHEET_MIN_SECONDS_TO_POST = 0

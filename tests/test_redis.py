@@ -17,14 +17,13 @@ pytestmark = [pytest.mark.redis, pytest.mark.django_db]
 @pytest.fixture
 def redis_cache(settings):
     require_service("Redis", "127.0.0.1", 6379)
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/15",
-            # Each test its own keys: several suites may share the server.
-            "KEY_PREFIX": f"broadsheet-test-{uuid.uuid4().hex}",
-        }
+    redis = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/15",
+        # Each test its own keys: several suites may share the server.
+        "KEY_PREFIX": f"broadsheet-test-{uuid.uuid4().hex}",
     }
+    settings.CACHES = {"default": redis, "counters": redis}  # as settings.py makes them
     yield cache
     cache.delete_pattern("*")  # this test's prefix only; clear() would flush the database
 
@@ -37,6 +36,7 @@ def test_settings_use_redis_for_cache_and_sessions(monkeypatch):
         reloaded = importlib.reload(module)
         assert reloaded.CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache"
         assert reloaded.CACHES["default"]["LOCATION"] == "redis://127.0.0.1:6379/0"
+        assert reloaded.CACHES["counters"] == reloaded.CACHES["default"]
         assert reloaded.SESSION_ENGINE == "django.contrib.sessions.backends.cache"
     finally:
         monkeypatch.delenv("BROADSHEET_REDIS_URL")

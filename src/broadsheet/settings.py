@@ -246,25 +246,39 @@ DATABASES = _databases()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_url("REDIS_URL", "", schemes=("redis", "rediss", "unix"), what="a Redis server")
+# Two caches: "default" holds rendered pages and what may be forgotten at any time;
+# "counters" holds rate-limit and sign-in counters and duplicate-text fingerprints
+# (broadsheet/counters.py), which must last their window.
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "broadsheet",
-            # A Redis that does not answer fails a request in seconds, not minutes.
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 5, "SOCKET_TIMEOUT": 5},
-        }
+    _REDIS_CACHE = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "broadsheet",
+        # A Redis that does not answer fails a request in seconds, not minutes.
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 5, "SOCKET_TIMEOUT": 5},
     }
+    # One Redis, the same keys: Redis drops a key only when it expires (or by the
+    # server's own maxmemory policy).
+    CACHES = {"default": _REDIS_CACHE, "counters": _REDIS_CACHE}
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
-    # A table in the one shared database: every worker and app server sees the
-    # same cache and rate-limit counters, with no extra service to run.
+    # Tables in the one shared database: every worker and app server sees the
+    # same cache and counters, with no extra service to run.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "broadsheet_cache",
-        }
+        },
+        # A table of its own: past MAX_ENTRIES rows Django's database cache deletes a
+        # third of them by key order, expired or not, and in the pages' table (300 rows
+        # by default) that took live counters with it, so that a throttled address or
+        # a locked sign-in was let go early. Here rows are small and short-lived, and
+        # expired ones go first when the table is full.
+        "counters": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "broadsheet_counters",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
     }
 
 PASSWORD_HASHERS = [

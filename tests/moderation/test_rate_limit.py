@@ -107,3 +107,37 @@ def test_ipv4_readers_seen_through_ipv6_each_have_their_own_counter(client, arti
     assert web_post(client, article, "first", ip="::ffff:192.0.2.7").status_code == 302
     assert web_post(client, article, "second", ip="::ffff:198.51.100.9").status_code == 302
     assert web_post(client, article, "third", ip="192.0.2.7").status_code == 429  # the same reader
+
+
+def test_throttled_addresses_stay_throttled_however_busy_the_database_cache(
+    client, article, one_a_minute, settings
+):
+    """On the database cache (a site without Redis), Django culls a full table by key
+    order, expired or not: the counters must not share a table with what fills it."""
+    from django.core.cache import caches
+    from django.core.management import call_command
+
+    from broadsheet import settings as site_settings
+
+    if site_settings.REDIS_URL:
+        pytest.skip("the site's caches are Redis here")
+    settings.CACHES = site_settings.CACHES
+    call_command("createcachetable", verbosity=0)
+    for cache in settings.CACHES:
+        caches[cache].clear()
+    settings.BROADSHEET_SEARCHES_PER_MINUTE = 5
+    spammers = [f"198.51.100.{n}" for n in range(1, 21)]
+    for ip in spammers:
+        assert web_post(client, article, f"First from {ip}, and fine.", ip=ip).status_code == 302
+        assert web_post(client, article, f"Second from {ip}, too soon.", ip=ip).status_code == 429
+    # A busy minute: 400 readers search, each address counted in the same cache.
+    for n in range(400):
+        searched = client.get("/search/?q=news", REMOTE_ADDR=f"10.0.{n // 250}.{n % 250}")
+        assert searched.status_code == 200
+    still = [
+        ip
+        for ip in spammers
+        if web_post(client, article, f"Third from {ip}, still too soon.", ip=ip).status_code == 429
+    ]
+    assert still == spammers
+    assert Comment.objects.count() == len(spammers)

@@ -15,14 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from broadsheet.conf import conf
-from broadsheet.counters import count_hit, limits_on
+from broadsheet.counters import count_hit, counters, limits_on
 from broadsheet.discussion.models import Comment
 from broadsheet.discussion.policy import Submission, Verdict
 from broadsheet.moderation.features import clean_markup, count_links
@@ -258,8 +257,9 @@ def duplicate_text(ctx: Context) -> Verdict:
     # post not be stored after all (the database failed), its fingerprint is taken
     # back, so that the author's second try is not held as a repeat of the first.
     key = f"bs:dup:{_fingerprint(body)}"
-    if cache.add(key, int(time.time()), timeout=minutes * 60):
-        ctx.reserved.append(lambda: cache.delete(key))
+    marks = counters()
+    if marks.add(key, int(time.time()), timeout=minutes * 60):
+        ctx.reserved.append(lambda: marks.delete(key))
         return Verdict("duplicate_text", ALLOW, "Not posted before.")
     return Verdict(
         "duplicate_text", "hold", f"The same text was posted in the last {minutes} minutes."
