@@ -11,6 +11,8 @@ from broadsheet.notifications.urls import moderator_patterns
 from broadsheet.search import views as search_views
 
 handler404 = "broadsheet.newsroom.views.not_found"
+# 503 with Retry-After when the database or Redis does not answer, else 500 (outage.py).
+handler500 = "broadsheet.outage.server_error"
 
 # Staff sign in through the admin's page, with failed attempts counted (signin.py).
 admin.site.login_form = signin.GuardedSignInForm

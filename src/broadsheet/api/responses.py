@@ -30,6 +30,7 @@ _GENERIC = {
     403: "This is not allowed.",
     404: "There is nothing here.",
     500: "The server failed to answer; the error has been logged.",
+    503: "The site's database or cache is not answering just now; try again in a moment.",
 }
 
 
@@ -70,6 +71,11 @@ def json_response(data: Any, *, status: int = 200) -> JsonResponse:
     # ensure_ascii (the default) keeps every response pure ASCII, so no string,
     # whatever it holds, can make encoding the response fail.
     return JsonResponse(data, encoder=ApiEncoder, status=status, safe=False)
+
+
+def generic_error(status: int) -> JsonResponse:
+    """The error document for ``status`` when nothing more precise can be said."""
+    return json_response({"errors": {WHOLE: [_GENERIC.get(status, "Error.")]}}, status=status)
 
 
 def no_content() -> HttpResponse:
@@ -118,16 +124,18 @@ def _answer(view: View, request: HttpRequest, *args: Any, **kwargs: Any) -> Http
         # Django decides the status, logs the error and tells the test client,
         # as for any view; only the HTML page it would send becomes JSON.
         html = response_for_exception(request, exc)
-        response = ApiError(html.status_code, _GENERIC.get(html.status_code, "Error.")).response()
+        response = generic_error(html.status_code)
+        if "Retry-After" in html:  # the database or Redis did not answer (outage.py)
+            response["Retry-After"] = html["Retry-After"]
         # Django logged it already; without this mark it would log it twice.
         response._has_been_logged = getattr(html, "_has_been_logged", False)  # type: ignore[attr-defined]
         return response
 
 
 def _cache(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    if request.method not in ("GET", "HEAD") or response.status_code == 429:
+    if request.method not in ("GET", "HEAD") or response.status_code in (429, 503):
         # Answers to writes carry edit tokens or one caller's errors; a 429 holds back
-        # one address only.
+        # one address only; a 503 is over in a moment.
         patch_cache_control(response, private=True, no_store=True)
         return response
     # Every GET is the same for every caller: a shared cache may keep it, but
@@ -142,5 +150,5 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     from django.views.defaults import bad_request as page
 
     if request.path_info.startswith(PATH_PREFIX):
-        return json_response({"errors": {WHOLE: [_GENERIC[400]]}}, status=400)
+        return generic_error(400)
     return page(request, exception)
