@@ -35,7 +35,11 @@ def _unavailable_errors() -> tuple[type[BaseException], ...]:
 
 def service_unavailable(exc: BaseException | None) -> bool:
     """Whether ``exc`` is a service the site needs not answering (not a fault of its own)."""
-    return isinstance(exc, _unavailable_errors())
+    if not isinstance(exc, _unavailable_errors()):
+        return False
+    # SQLite reports a missing table or column (a site not migrated) with the same class
+    # as a locked or unreachable database: that one is the site's fault, a 500.
+    return not str(exc).startswith(("no such table", "no such column"))
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
