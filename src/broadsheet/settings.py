@@ -268,6 +268,10 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "broadsheet_cache",
+            # Two rows a page (its digest, its bytes), each kept PAGE_CACHE_SECONDS: room
+            # for the 2,000 pages, feeds and API pages a busy site serves in that time,
+            # where Django's 300 rows made it cull live pages, by key order, past 150.
+            "OPTIONS": {"MAX_ENTRIES": 4_000},
         },
         # A table of its own: past MAX_ENTRIES rows Django's database cache deletes a
         # third of them by key order, expired or not, and in the pages' table (300 rows

@@ -277,3 +277,25 @@ def test_a_page_that_has_the_time_already_is_not_copied_again():
     fresh = pagecache.restamped(page, "new")
     assert fresh == b'<form><input type="hidden" name="stamp" value="new"></form>'
     assert pagecache.restamped(fresh, "new") is fresh
+
+
+def test_the_database_cache_keeps_the_pages_of_a_busy_five_minutes(db, settings):
+    """A site without Redis keeps its pages in a database table, which Django culls by
+    key order, live or not, once it holds MAX_ENTRIES rows (300 unless set): a thousand
+    pages read within PAGE_CACHE_SECONDS must all still be there."""
+    from django.core.cache import caches
+    from django.core.management import call_command
+
+    from broadsheet import settings as site_settings
+
+    if site_settings.REDIS_URL:
+        pytest.skip("the site's caches are Redis here")
+    settings.CACHES = site_settings.CACHES
+    call_command("createcachetable", verbosity=0)
+    caches["default"].clear()
+    pages = {f'"{n:032x}"': f"<p>Page {n}</p>".encode() for n in range(1000)}
+    for etag, content in pages.items():
+        pagecache.keep_page(etag, content)
+    pagecache.copies.clear()  # another server: only the shared cache has them
+    kept = sum(pagecache.cached_page(etag) == content for etag, content in pages.items())
+    assert kept == len(pages)
