@@ -74,7 +74,7 @@ def test_the_hebrew_article_page_lays_out_right_to_left(page: Page, hebrew_discu
 
     # The page script speaks Hebrew too.
     page.locator(f"#comment-{answer.pk} > article").get_by_role("link", name="להגיב").click()
-    expect(page.locator("#comments .replying-to")).to_contain_text("בתגובה לSam.")
+    expect(page.locator("#comments .replying-to")).to_contain_text("בתגובה ל-Sam.")
     expect(page.get_by_role("button", name="ביטול התגובה")).to_be_visible()
     assert_accessible(page)
 
