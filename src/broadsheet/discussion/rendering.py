@@ -18,6 +18,7 @@ from django.utils import dateformat, timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from broadsheet.discussion.threads import Node
 from broadsheet.markup import html_text, web_url
@@ -103,7 +104,9 @@ class _Words:
                 '<a class="quote-link" href="{}?quote=1" data-quote="{}"><<w>></a>', w=_("Quote")
             ),
             edit_link=_written_in('<a href="{}"><<w>></a>', w=_("Edit")),
-            delete_link=_written_in('<a href="{}"><<w>></a>', w=_("Delete")),
+            delete_link=_written_in(
+                '<a href="{}"><<w>></a>', w=pgettext("link under a comment", "Delete")
+            ),
             in_reply_to=_written_in(
                 ' <span class="reply-to"><<w>> <a href="#{}"><bdi>{}</bdi></a></span>',
                 w=_("in reply to"),
