@@ -7,12 +7,14 @@ from django.utils.cache import patch_cache_control, set_response_etag
 from django.utils.http import parse_etags
 
 
-def etag_matches(etag: str, if_none_match: str) -> bool:
-    """Whether ``If-None-Match`` names ``etag``. The comparison is weak (RFC 9110,
-    13.1.2): a proxy or CDN that compresses a page may make its strong ETag weak
-    (``W/"..."``), and the client's copy is still the same page."""
+def etag_matches(etag: str, if_none_match: str, *, star: bool = True) -> bool:
+    """Whether ``If-None-Match`` names ``etag``, or is ``*`` (any copy at all) unless
+    ``star`` is false: a caller that cannot yet tell whether the document exists asks
+    without it first. The comparison is weak (RFC 9110, 13.1.2): a proxy or CDN that
+    compresses a page may make its strong ETag weak (``W/"..."``), and the client's
+    copy is still the same page."""
     wanted = {tag.removeprefix("W/") for tag in parse_etags(if_none_match)}
-    return "*" in wanted or etag.removeprefix("W/") in wanted
+    return (star and "*" in wanted) or etag.removeprefix("W/") in wanted
 
 
 def shared(request: HttpRequest, response: HttpResponse) -> HttpResponse:

@@ -113,6 +113,22 @@ def test_a_page_past_the_last_is_404(client, article, settings):
     assert errors_of(response) == {"page": ["There is no page 2."]}
 
 
+@pytest.mark.parametrize("method", ["get", "head"])
+def test_if_none_match_star_is_no_proof_that_a_page_exists(client, article, settings, method):
+    # "*" asks for a 304 when any copy exists (RFC 9110, 13.1.2): a page past the last
+    # has none, and stays a 404, where it was answered 304 before drawing it.
+    settings.BROADSHEET_API_PAGE_SIZE = 2
+    post(article, "a")
+    ask = getattr(client, method)
+    past = ask(comments_url(article) + "?page=2", HTTP_IF_NONE_MATCH="*")
+    assert past.status_code == 404
+    assert "ETag" not in past
+    assert ask(comments_url(article), HTTP_IF_NONE_MATCH="*").status_code == 304
+    # Once kept, page 1 answers "*" the same way from the cache.
+    assert ask(comments_url(article), HTTP_IF_NONE_MATCH="*").status_code == 304
+    assert ask(comments_url(article) + "?page=2", HTTP_IF_NONE_MATCH="*").status_code == 404
+
+
 @pytest.mark.parametrize(
     "page", ["0", "-1", "x", "1.5", "", " 1", "1_0", "١", "1000000000", "9" * 5000]
 )

@@ -242,14 +242,19 @@ def served(
     ``draw()``, kept. The key is the ETag read before drawing: a document newer than
     its key can be kept, never one older."""
     response: HttpResponse
-    if etag_matches(etag, request.headers.get("If-None-Match", "")):
+    if_none_match = request.headers.get("If-None-Match", "")
+    if etag_matches(etag, if_none_match, star=False):
         response = HttpResponseNotModified()
     else:
         content = cached_page(etag, stamp=stamp)
         if content is None:
-            content = draw()
+            content = draw()  # raises for a document that does not exist (a page past the last)
             keep_page(etag, content)
-        response = HttpResponse(content, content_type=content_type)
+        # "*" asks whether any copy exists (RFC 9110, 13.1.2): known only now.
+        if etag_matches(etag, if_none_match):
+            response = HttpResponseNotModified()
+        else:
+            response = HttpResponse(content, content_type=content_type)
     response["ETag"] = etag
     # A shared cache may keep it but must ask again; the ETag makes asking cheap.
     patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
