@@ -108,6 +108,10 @@ def test_a_page_past_the_last_is_404_and_page_one_always_exists(client, settings
         ({"q": "🎉 — !!"}, {"q": [
             "Search for words: punctuation, symbols and emoji are not searched for."]}),
         ({"q": "a" * 201}, {"q": ["Must be at most 200 characters."]}),
+        # A word longer than the index keeps was told it held no word at all.
+        ({"q": "0" * 200}, {"q": ["Words longer than 100 characters are not searched for."]}),
+        ({"q": f"{'x' * 101} !?"}, {"q": [
+            "Words longer than 100 characters are not searched for."]}),
         ({"q": "budget", "page": "0"}, {"page": [PAGE_ERROR]}),
         ({"q": "budget", "page": "x"}, {"page": [PAGE_ERROR]}),
         ({"q": "budget", "page": "1" * 10}, {"page": [PAGE_ERROR]}),

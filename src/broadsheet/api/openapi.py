@@ -10,6 +10,7 @@ from typing import Any
 
 from broadsheet.conf import conf
 from broadsheet.discussion.forms import CommentForm, name_limit
+from broadsheet.newsroom.indexing import LONGEST_WORD
 from broadsheet.search.query import MAX_LENGTH, MAX_WORDS
 
 Schema = dict[str, Any]
@@ -361,7 +362,8 @@ def _paths() -> dict[str, Schema]:
                         "type": "string", "minLength": 1, "maxLength": MAX_LENGTH},
                      "description": "The words, as a reader types them: no operators. "
                      "Without a single word (only punctuation, symbols or emoji) it is "
-                     "a 400."},
+                     f"a 400, as it is when every word is longer than {LONGEST_WORD} "
+                     "characters (such words are not searched for)."},
                     _page_number("articles"),
                 ],
                 "responses": {

@@ -18,6 +18,7 @@ from broadsheet.discussion.exceptions import CommentRefused, EditNotAllowed, Rat
 from broadsheet.discussion.forms import CommentForm, EditForm
 from broadsheet.discussion.models import Comment
 from broadsheet.discussion.policy import Submission
+from broadsheet.newsroom import indexing
 from broadsheet.newsroom.models import Article, SiteSettings
 from broadsheet.search import limits
 from broadsheet.search.excerpts import Highlighter
@@ -58,6 +59,11 @@ def search(request: HttpRequest) -> HttpResponse:
         errors["q"] = [f"Must be at most {MAX_LENGTH} characters."]
     elif not text:
         errors["q"] = ["Send one or more words to search for."]
+    elif not query.terms and indexing.fold(text).split():
+        # Every word is longer than any the index keeps: not "no word at all".
+        errors["q"] = [
+            f"Words longer than {indexing.LONGEST_WORD} characters are not searched for."
+        ]
     elif not query.terms:
         errors["q"] = ["Search for words: punctuation, symbols and emoji are not searched for."]
     if not _PAGE.fullmatch(page_param):
