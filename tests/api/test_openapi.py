@@ -21,13 +21,14 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "api.md"
 # each one happen. (405 is any path's answer to a method it does not list.)
 STATUSES = {
     ("/openapi.json", "get"): {"200", "304"},
-    ("/articles/{slug}", "get"): {"200", "304", "404"},
-    ("/articles/{slug}/comments", "get"): {"200", "304", "400", "404"},
-    ("/articles/{slug}/comments", "post"): {"201", "400", "403", "404", "413", "415", "429"},
-    ("/comments/{id}", "patch"): {"200", "400", "401", "403", "404", "413", "415", "429"},
-    ("/comments/{id}", "delete"): {"204", "401", "403", "404"},
-    ("/search", "get"): {"200", "304", "400", "404", "429"},
-}
+    ("/articles/{slug}", "get"): {"200", "304", "404", "503"},
+    ("/articles/{slug}/comments", "get"): {"200", "304", "400", "404", "503"},
+    ("/articles/{slug}/comments", "post"): {
+        "201", "400", "403", "404", "413", "415", "429", "503"},
+    ("/comments/{id}", "patch"): {"200", "400", "401", "403", "404", "413", "415", "429", "503"},
+    ("/comments/{id}", "delete"): {"204", "401", "403", "404", "503"},
+    ("/search", "get"): {"200", "304", "400", "404", "429", "503"},
+}  # fmt: skip
 
 
 @pytest.fixture

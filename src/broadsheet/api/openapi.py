@@ -227,6 +227,10 @@ def _page(counted: str, item: str) -> Schema:
 def _responses() -> dict[str, Schema]:
     errors = _ref("Errors")
     bearer = {"schema": {"type": "string"}, "description": 'Bearer realm="broadsheet"'}
+    retry_after = {
+        "schema": {"type": "integer"},
+        "description": "Seconds to wait before trying again.",
+    }
     return {
         "NotModified": {"description": "The ETag sent in If-None-Match still holds."},
         "BadRequest": _json(errors, "The request or one of its fields is invalid."),
@@ -249,16 +253,25 @@ def _responses() -> dict[str, Schema]:
             },
         ),
         "TooMany": _json(
+            errors, "Too many comments too fast.", headers={"Retry-After": retry_after}
+        ),
+        "Unavailable": _json(
             errors,
-            "Too many comments too fast.",
-            headers={
-                "Retry-After": {
-                    "schema": {"type": "integer"},
-                    "description": "Seconds to wait before trying again.",
-                }
-            },
+            "The site's database or cache is not answering (restarting, unreachable): "
+            "nothing was changed; try again after Retry-After seconds.",
+            headers={"Retry-After": retry_after},
         ),
     }
+
+
+def _unavailable(paths: dict[str, Schema]) -> dict[str, Schema]:
+    """``paths`` with a 503 for each operation that reads the database or the cache:
+    every one but this document's, which is drawn from the code and settings alone."""
+    for path, item in paths.items():
+        for method, operation in item.items():
+            if method != "parameters" and path != "/openapi.json":
+                operation["responses"]["503"] = _ref("Unavailable", "responses")
+    return paths
 
 
 def _link(operation: str, **parameters: str) -> Schema:
@@ -428,7 +441,7 @@ def document() -> dict[str, Any]:
             ),
         },
         "servers": [{"url": "/api/v1"}],
-        "paths": _paths(),
+        "paths": _unavailable(_paths()),
         "components": {
             "schemas": _schemas(),
             "responses": _responses(),
