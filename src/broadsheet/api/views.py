@@ -7,7 +7,7 @@ import hmac
 import re
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 
 from broadsheet import release
 from broadsheet.api import openapi, parsing, serializers
@@ -144,9 +144,13 @@ def _list_comments(request: HttpRequest, slug: str) -> HttpResponse:
     if stamp is None:
         raise ApiError(404, "There is no such article.")
     page, size = int(page_param), conf.API_PAGE_SIZE
+    # Keyed by the parameters the page is drawn from, not the address as sent: a query
+    # string padded with parameters the API does not read (?x=1, ?x=2, ...) names the
+    # same kept page, where each would have kept a copy of its own and pushed readers'
+    # pages out of the cache.
     etag = pagecache.etag_of(
         ["api-comments", release.fingerprint(), request.scheme, request.get_host(),
-         request.get_full_path(), size, stamp.article_pk, *stamp.values]
+         request.path, order, page, size, stamp.article_pk, *stamp.values]
     )  # fmt: skip
 
     def draw() -> bytes:
@@ -166,7 +170,7 @@ def _list_comments(request: HttpRequest, slug: str) -> HttpResponse:
         )
         data = {
             "count": count,
-            "next": _next_page(request, page) if offset + size < count else None,
+            "next": _next_page(request, page, {"order": order}) if offset + size < count else None,
             "results": [serializers.comment_data(request, c) for c in rows],
         }
         return json_response(data).content
@@ -174,8 +178,12 @@ def _list_comments(request: HttpRequest, slug: str) -> HttpResponse:
     return pagecache.served(request, etag, draw, content_type="application/json")
 
 
-def _next_page(request: HttpRequest, page: int) -> str:
-    query = request.GET.copy()
+def _next_page(request: HttpRequest, page: int, params: dict[str, str] | None = None) -> str:
+    """The address of the page after ``page``: with ``params`` (what the page is drawn
+    from), those alone, else the query string as sent."""
+    query = request.GET.copy() if params is None else QueryDict(mutable=True)
+    if params is not None:
+        query.update(params)
     query["page"] = str(page + 1)
     return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
