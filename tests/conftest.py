@@ -133,3 +133,29 @@ def article(db) -> Article:
 def _media_in_tmp(settings, tmp_path):
     """Each test's uploaded images go to a folder of its own."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def database_page_cache(db, settings):
+    """The site's own caches without Redis (the pages in ``broadsheet_cache``), empty;
+    gives a function listing the kept pages' rows."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from broadsheet import settings as site_settings
+
+    if site_settings.REDIS_URL:
+        pytest.skip("the site's caches are Redis here")
+    settings.CACHES = site_settings.CACHES
+    call_command("createcachetable", verbosity=0)
+    caches["default"].clear()
+
+    def kept_rows() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT cache_key FROM broadsheet_cache WHERE cache_key LIKE %s",
+                ["%broadsheet:page%"],
+            )
+            return [key for (key,) in cursor.fetchall()]
+
+    return kept_rows

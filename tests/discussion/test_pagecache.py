@@ -279,23 +279,45 @@ def test_a_page_that_has_the_time_already_is_not_copied_again():
     assert pagecache.restamped(fresh, "new") is fresh
 
 
-def test_the_database_cache_keeps_the_pages_of_a_busy_five_minutes(db, settings):
+def test_the_database_cache_keeps_the_pages_of_a_busy_five_minutes(database_page_cache):
     """A site without Redis keeps its pages in a database table, which Django culls by
     key order, live or not, once it holds MAX_ENTRIES rows (300 unless set): a thousand
     pages read within PAGE_CACHE_SECONDS must all still be there."""
-    from django.core.cache import caches
-    from django.core.management import call_command
-
-    from broadsheet import settings as site_settings
-
-    if site_settings.REDIS_URL:
-        pytest.skip("the site's caches are Redis here")
-    settings.CACHES = site_settings.CACHES
-    call_command("createcachetable", verbosity=0)
-    caches["default"].clear()
     pages = {f'"{n:032x}"': f"<p>Page {n}</p>".encode() for n in range(1000)}
     for etag, content in pages.items():
         pagecache.keep_page(etag, content)
     pagecache.copies.clear()  # another server: only the shared cache has them
     kept = sum(pagecache.cached_page(etag) == content for etag, content in pages.items())
     assert kept == len(pages)
+
+
+def test_addresses_that_differ_in_nothing_the_page_reads_keep_one_copy(
+    client, article, site, database_page_cache
+):
+    """A link with ?fbclid=..., ?utm_source=..., made-up parameters or a page number past
+    the last is served the copy readers share, or drawn and not kept: such
+    addresses must not fill the site's database cache (4,000 rows) and push readers'
+    pages out of it."""
+    site.comments_per_page = 1
+    site.save()
+    post(article, "First words.")
+    post(article, "Second words.")
+    url = article.get_absolute_url()
+    first, newest = client.get(url), client.get(url + "?order=newest")
+    assert len(database_page_cache()) == 4  # two pages, each a digest under its ETag and its bytes
+    for n in range(60):
+        for query, same in (
+            (f"?fbclid=IwAR{n}", first),
+            (f"?page=1&utm_source=x{n}", first),
+            (f"?order=newest&cb={n}", newest),
+            (f"?order=bogus{n}", first),
+        ):
+            junk = client.get(url + query)
+            assert junk["ETag"] == same["ETag"] and junk.content == same.content, query
+    last = client.get(url + "?page=2")
+    assert b"Second words." in last.content
+    for n in range(3, 60):
+        past = client.get(url + f"?page={n}")
+        assert past.status_code == 200 and b"Second words." in past.content
+        assert past.content == last.content
+    assert len(database_page_cache()) == 6  # and the second page

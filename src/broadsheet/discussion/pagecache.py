@@ -57,7 +57,9 @@ class Stamp:
     values: tuple[Any, ...]
     language: str  # the site's (one of ``values`` too)
 
-    def etag(self, request: HttpRequest) -> str:
+    def etag(self, request: HttpRequest, address: str) -> str:
+        """The page's ETag at ``address``: its path and the query it is drawn from, said
+        one way (not the query string as sent)."""
         parts = [
             # The day: the form's signed time (its stamp) in a reader's copy is never more
             # than a day old, even for a browser that keeps revalidating a quiet page.
@@ -67,7 +69,7 @@ class Stamp:
             # The address: the page names itself in full (Open Graph, schema.org). The
             # Host header as sent: CommonMiddleware has checked it (get_host) already.
             request.scheme, request.META.get("HTTP_HOST") or request.get_host(),
-            self.article_pk, request.get_full_path(),
+            self.article_pk, address,
             *self.values,
         ]  # fmt: skip
         # Weak: the form's signed time differs from one copy to the next (``restamped``);
@@ -229,18 +231,25 @@ def restamped(content: bytes, stamp: str) -> bytes:
     return b"".join((content[:start], new, content[end:]))
 
 
+@dataclass(frozen=True)
+class Unkept:
+    """What ``served``'s ``draw`` returns for a document to serve but not keep."""
+
+    content: bytes
+
+
 def served(
     request: HttpRequest,
     etag: str,
-    draw: Callable[[], bytes],
+    draw: Callable[[], bytes | Unkept],
     *,
     content_type: str | None = None,
     stamp: str | None = None,
 ) -> HttpResponse:
     """The answer for a document the same for every reader, kept under ``etag``: a 304
     when the client holds it, else the kept copy (with ``stamp``, restamped), else
-    ``draw()``, kept. The key is the ETag read before drawing: a document newer than
-    its key can be kept, never one older."""
+    ``draw()``, kept (unless it says ``Unkept``). The key is the ETag read before
+    drawing: a document newer than its key can be kept, never one older."""
     response: HttpResponse
     if_none_match = request.headers.get("If-None-Match", "")
     if etag_matches(etag, if_none_match, star=False):
@@ -248,8 +257,13 @@ def served(
     else:
         content = cached_page(etag, stamp=stamp)
         if content is None:
-            content = draw()  # raises for a document that does not exist (a page past the last)
-            keep_page(etag, content)
+            # Raises for a document that does not exist (a page past the last).
+            drawn = draw()
+            if isinstance(drawn, Unkept):
+                content = drawn.content
+            else:
+                content = drawn
+                keep_page(etag, content)
         # "*" asks whether any copy exists (RFC 9110, 13.1.2): known only now.
         if etag_matches(etag, if_none_match):
             response = HttpResponseNotModified()

@@ -3,6 +3,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from django.core import signing
@@ -40,6 +41,11 @@ from broadsheet.newsroom.models import Article, SiteSettings
 _ID = re.compile(r"[0-9]{1,18}")
 
 
+def _order(request: HttpRequest) -> str:
+    order = request.GET.get("order", "oldest")
+    return order if order in ORDERS else "oldest"
+
+
 def _page_number(request: HttpRequest) -> int:
     try:
         return max(1, int(request.GET.get("page", 1)))
@@ -74,16 +80,24 @@ def article_page(request: HttpRequest, slug: str) -> HttpResponse:
     if stamp is None:
         raise Http404("No such article.")
     use_site_language(request, stamp.language)
+    # Kept under what the page is drawn from (the order and page asked for, as read), not
+    # the address as sent: ?fbclid=..., ?utm_source=... or made-up parameters name the
+    # page everyone reads, where each kept a copy of its own and pushed others out.
+    order, page = _order(request), _page_number(request)
 
-    def draw() -> bytes:
+    def draw() -> bytes | pagecache.Unkept:
         article = get_object_or_404(
             Article.objects.live().select_related("author", "section", "lead_image"),
             pk=stamp.article_pk,
         )
         site = SiteSettings.for_request(request)
-        return _render_article(request, article, site, personal=False).content
+        response, shown = _article_response(request, article, site, personal=False)
+        # A page number past the last shows the last page; kept under each such number,
+        # ?page=1000, ?page=1001, ... would fill the cache with copies of one page.
+        return response.content if shown == page else pagecache.Unkept(response.content)
 
-    return pagecache.served(request, stamp.etag(request), draw, stamp=form_stamp())
+    address = f"{request.path}?order={order}&page={page}"
+    return pagecache.served(request, stamp.etag(request, address), draw, stamp=form_stamp())
 
 
 def _picks(article: Article) -> list[Comment]:
@@ -102,6 +116,12 @@ def _stamp_of(request: HttpRequest) -> str:
 
 
 def _render_article(
+    request: HttpRequest, article: Article, site: SiteSettings, **options: Any
+) -> HttpResponse:
+    return _article_response(request, article, site, **options)[0]
+
+
+def _article_response(
     request: HttpRequest,
     article: Article,
     site: SiteSettings,
@@ -109,9 +129,9 @@ def _render_article(
     personal: bool,
     form: CommentForm | None = None,
     status: int = 200,
-) -> HttpResponse:
-    order = request.GET.get("order", "oldest")
-    order = order if order in ORDERS else "oldest"
+) -> tuple[HttpResponse, int]:
+    """The article page, and the number of the page of its discussion it shows."""
+    order = _order(request)
     own = readers.own_tokens(request)
     discussion = load_page(
         article,
@@ -125,7 +145,8 @@ def _render_article(
     if form is None:
         form = CommentForm(article=article, user=request.user, initial=saved)
     # What the reader just did, said on their own page only: the shared copy, drawn for
-    # everyone, never holds it (the redirect's query keys it apart there, too).
+    # everyone, never holds it (and the redirect's query keys it apart in browsers' and
+    # proxies' caches, which key by the address as sent).
     deleted = personal and _deleted_own(request, article, own)
     notes = _mail_note(request, own) if personal else {}
     accepts = article.accepts_comments(site)
@@ -157,7 +178,7 @@ def _render_article(
         status=status,
     )
     _cache_headers(request, response, personal)
-    return response
+    return response, discussion.number
 
 
 def _deleted_own(request: HttpRequest, article: Article, own: dict[int, str]) -> bool:
