@@ -136,11 +136,10 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture
-def database_page_cache(db, settings):
-    """The site's own caches without Redis (the pages in ``broadsheet_cache``), empty;
-    gives a function listing the kept pages' rows."""
+def site_caches(db, settings):
+    """The site's own caches without Redis (pages in ``broadsheet_cache``, counters in
+    ``broadsheet_counters``), empty."""
     from django.core.management import call_command
-    from django.db import connection
 
     from broadsheet import settings as site_settings
 
@@ -148,14 +147,23 @@ def database_page_cache(db, settings):
         pytest.skip("the site's caches are Redis here")
     settings.CACHES = site_settings.CACHES
     call_command("createcachetable", verbosity=0)
-    caches["default"].clear()
+    for name in settings.CACHES:
+        caches[name].clear()
 
-    def kept_rows() -> list[str]:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT cache_key FROM broadsheet_cache WHERE cache_key LIKE %s",
-                ["%broadsheet:page%"],
-            )
-            return [key for (key,) in cursor.fetchall()]
 
-    return kept_rows
+def table_keys(table: str, like: str = "%") -> list[str]:
+    """The keys of the rows of the database cache ``table`` that are ``like`` a pattern."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT cache_key FROM {connection.ops.quote_name(table)} WHERE cache_key LIKE %s",
+            [like],
+        )
+        return [key for (key,) in cursor.fetchall()]
+
+
+@pytest.fixture
+def database_page_cache(site_caches):
+    """``site_caches``; gives a function listing the kept pages' rows."""
+    return lambda: table_keys("broadsheet_cache", "%broadsheet:page%")

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from broadsheet.conf import conf
-from broadsheet.counters import count_hit, counters, limits_on
+from broadsheet.counters import count_hit, counters, limits_on, wait_if_spent
 from broadsheet.discussion.models import Comment
 from broadsheet.discussion.policy import Submission, Verdict
 from broadsheet.moderation.features import clean_markup, count_links
@@ -167,12 +167,16 @@ def rate_limit(ctx: Context) -> Verdict:
     if sub.editing is not None or sub.channel == "import":
         return Verdict("rate_limit", ALLOW, "Edits and imports are not rate limited.")
     keys = author_keys(user=sub.user, email=sub.author_email, ip=sub.ip_address)
-    waits = []
+    waits: list[int] = []
     for who in ("ip", "user", "email"):
         if who not in keys:
             continue
+        # Once a key refuses the post, the later ones are only read (for the longest
+        # wait): a refused post counted against each made-up e-mail address it gave
+        # would add counters without end, until Django culled live ones from the table.
+        count = wait_if_spent if waits else count_hit
         for limit, window in ((ctx.rules.rate_per_minute, 60), (ctx.rules.rate_per_hour, 3600)):
-            if limit and (wait := count_hit(keys[who][:32], limit, window)):
+            if limit and (wait := count(keys[who][:32], limit, window)):
                 waits.append(wait)
     if waits:
         return Verdict(
