@@ -120,3 +120,23 @@ def test_a_json_backup_keeps_the_list(db, tmp_path):
     assert list(DeletedImport.objects.values_list("origin", "title")) == [
         (f"wxr:{WXR_BLOG}#2", "Bridge closed")
     ]
+
+
+def test_a_blog_whose_every_article_was_deleted_stays_deleted_when_it_moved(db, tmp_path):
+    """The same blog exported again after it moved from https://catchup... to
+    http://www.catchup... is still the blog imported before, whose articles were all
+    deleted here: they stay deleted, where no article being left to find the earlier
+    key by made the import take the blog for a new one and bring every one back."""
+    run_import("wxr", _blog(tmp_path, "first.xml"), "--no-train")
+    for pid in (1, 2):
+        story = _story(pid)
+        assert story is not None
+        story.delete()
+    assert DeletedImport.objects.count() == 2 and not Article.objects.exists()
+    moved = _blog(tmp_path, "moved.xml")
+    moved.write_text(
+        moved.read_text().replace(WXR_BLOG, "http://www.catchup.example.com"), encoding="utf-8"
+    )
+    output = run_import("wxr", moved, "--no-train")
+    assert not Article.objects.exists() and not Comment.objects.exists()
+    assert "2 posts whose articles were deleted here were left out" in output

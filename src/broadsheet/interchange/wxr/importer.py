@@ -573,7 +573,8 @@ class WxrImport:
 
     def imported_as(self, base: str) -> str:
         """The key an earlier import of this blog used: the same blog moved to https (or
-        dropped its ``www.``) is still the same blog, and a rerun updates it."""
+        dropped its ``www.``) is still the same blog, and a rerun updates it (and leaves
+        out the posts whose articles were deleted here)."""
         parts = urlsplit(base)
         host = (parts.netloc or "").lower().removeprefix("www.")
         if not host:
@@ -583,7 +584,13 @@ class WxrImport:
             f"{scheme}://{www}{host}{rest}" for scheme in ("https", "http") for www in ("", "www.")
         ]
         for key in [base, *(v for v in variants if v != base)]:
-            if Article.objects.filter(origin__startswith=f"wxr:{key}#").exists():
+            # Its articles deleted here count: a blog whose every article was deleted is
+            # still known, and its posts stay out under whichever address it has now.
+            prefix = f"wxr:{key}#"
+            if (
+                Article.objects.filter(origin__startswith=prefix).exists()
+                or DeletedImport.objects.filter(origin__startswith=prefix).exists()
+            ):
                 if key != base:
                     self.summary.note(
                         f"this blog ({base}) was imported before as {key}: that import is updated"
