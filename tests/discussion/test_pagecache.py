@@ -321,3 +321,29 @@ def test_addresses_that_differ_in_nothing_the_page_reads_keep_one_copy(
         assert past.status_code == 200 and b"Second words." in past.content
         assert past.content == last.content
     assert len(database_page_cache()) == 6  # and the second page
+
+
+def test_other_spellings_of_the_site_s_name_are_drawn_and_not_kept(
+    client, article, settings, database_page_cache
+):
+    """ALLOWED_HOSTS takes an allowed name in any case, with a trailing dot and any
+    port, and the page names itself with the Host as sent: a copy kept for each such
+    spelling would let one client fill the cache. Only the usual one is kept."""
+    settings.ALLOWED_HOSTS = ["localhost"]
+    url = article.get_absolute_url()
+    usual = client.get(url, HTTP_HOST="localhost")
+    assert client.get(url, HTTP_HOST="localhost:80").status_code == 200  # the server's port
+    assert len(database_page_cache()) == 4  # two pages, each its digest and its bytes
+    for host in [
+        "LOCALHOST",
+        "localhost.",
+        "LocalHost.:80",
+        *(f"localhost:{n}" for n in range(1, 40)),
+    ]:
+        odd = client.get(url, HTTP_HOST=host)
+        assert odd.status_code == 200 and f"//{host}/" in odd.content.decode()
+    api = f"/api/v1/articles/{article.slug}/comments"
+    for host in ["LOCALHOST", "localhost:81"]:
+        assert client.get(api, HTTP_HOST=host).status_code == 200
+    assert len(database_page_cache()) == 4
+    assert client.get(url, HTTP_HOST="localhost").content == usual.content

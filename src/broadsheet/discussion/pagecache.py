@@ -36,6 +36,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http.request import split_domain_port
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import quote_etag
@@ -263,7 +264,8 @@ def served(
                 content = drawn.content
             else:
                 content = drawn
-                keep_page(etag, content)
+                if usual_host(request):
+                    keep_page(etag, content)
         # "*" asks whether any copy exists (RFC 9110, 13.1.2): known only now.
         if etag_matches(etag, if_none_match):
             response = HttpResponseNotModified()
@@ -273,6 +275,24 @@ def served(
     # A shared cache may keep it but must ask again; the ETag makes asking cheap.
     patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
     return response
+
+
+def usual_host(request: HttpRequest) -> bool:
+    """Whether the request names the site as browsers and proxies write it: in lower
+    case, without a trailing dot, with no port or the one the server listens on.
+
+    ALLOWED_HOSTS lets through every other spelling of an allowed name (LOCALHOST.,
+    localhost:1 to localhost:65535), and the pages name themselves with the Host as
+    sent, so each spelling is a page of its own: kept, they would let one client fill
+    the shared cache with copies nobody else asks for."""
+    host = request.META.get("HTTP_HOST", "")
+    if not host:
+        return True  # the server's own name (SERVER_NAME)
+    domain, port = split_domain_port(host)
+    return host == (f"{domain}:{port}" if port else domain) and port in (
+        "",
+        request.META.get("SERVER_PORT"),
+    )
 
 
 def keep_page(etag: str, content: bytes) -> None:
