@@ -111,21 +111,10 @@ def test_ipv4_readers_seen_through_ipv6_each_have_their_own_counter(client, arti
 
 
 def test_throttled_addresses_stay_throttled_however_busy_the_database_cache(
-    client, article, one_a_minute, settings
+    client, article, one_a_minute, settings, site_caches
 ):
     """On the database cache (a site without Redis), Django culls a full table by key
     order, expired or not: the counters must not share a table with what fills it."""
-    from django.core.cache import caches
-    from django.core.management import call_command
-
-    from broadsheet import settings as site_settings
-
-    if site_settings.REDIS_URL:
-        pytest.skip("the site's caches are Redis here")
-    settings.CACHES = site_settings.CACHES
-    call_command("createcachetable", verbosity=0)
-    for cache in settings.CACHES:
-        caches[cache].clear()
     settings.BROADSHEET_SEARCHES_PER_MINUTE = 5
     spammers = [f"198.51.100.{n}" for n in range(1, 21)]
     for ip in spammers:
