@@ -171,6 +171,14 @@ def test_emoji_survive_and_a_query_of_emoji_alone_is_explained(client):
     assert titles(page) == []
 
 
+def test_a_query_of_words_too_long_to_be_indexed_says_so(client):
+    make_article(title="Harbour", slug="harbour")
+    status, page = search(client, "x" * 101)
+    assert status == 200 and titles(page) == []
+    assert "Words longer than 100 characters are not searched for" in page
+    assert "punctuation" not in page
+
+
 # Hostile and odd input
 
 HOSTILE = [

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from broadsheet import conditional
 from broadsheet.conf import conf
+from broadsheet.newsroom import indexing
 from broadsheet.newsroom.indexing import plain_text
 from broadsheet.newsroom.models import Article, SiteSettings
 from broadsheet.search import limits
@@ -47,6 +48,12 @@ def results(request: HttpRequest) -> HttpResponse:
         context["message"] = _("Type one or more words in the search box to find articles.")
         return conditional.shared(request, render(request, TEMPLATE, context))
     query = Query.parse(text)
+    if not query.terms and indexing.fold(text).split():
+        # Every word is longer than any the index keeps: not "no word at all".
+        context["message"] = _(
+            "Words longer than %(most)s characters are not searched for: search for shorter ones."
+        ) % {"most": indexing.LONGEST_WORD}
+        return conditional.shared(request, render(request, TEMPLATE, context))
     if not query.terms:
         context["message"] = _(
             "Search for words: punctuation, symbols and emoji are not searched for."
