@@ -59,8 +59,7 @@ def search(request: HttpRequest) -> HttpResponse:
         errors["q"] = [f"Must be at most {MAX_LENGTH} characters."]
     elif not text:
         errors["q"] = ["Send one or more words to search for."]
-    elif not query.terms and indexing.fold(text).split():
-        # Every word is longer than any the index keeps: not "no word at all".
+    elif query.too_long:
         errors["q"] = [
             f"Words longer than {indexing.LONGEST_WORD} characters are not searched for."
         ]

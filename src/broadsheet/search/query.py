@@ -61,6 +61,9 @@ class Query:
     prefix: str | None = None
     # Words typed past MAX_WORDS, not searched for.
     dropped: int = 0
+    # Words were typed, each longer than the index keeps (indexing.LONGEST_WORD):
+    # no terms, for another reason than a query of punctuation alone.
+    too_long: bool = False
 
     @classmethod
     def parse(cls, text: str) -> Query:
@@ -70,7 +73,8 @@ class Query:
         terms = terms[:MAX_WORDS]
         last = typed[-1] if typed else ""
         prefix = last if len(last) >= PREFIX_FROM and last in terms else None
-        return cls(terms=terms, prefix=prefix, dropped=dropped)
+        too_long = not typed and bool(indexing.fold(text).split())
+        return cls(terms=terms, prefix=prefix, dropped=dropped, too_long=too_long)
 
     def tokens(self, term: str) -> list[str]:
         """The tokens of the index that find ``term``: itself, and for a Hebrew or

@@ -48,8 +48,7 @@ def results(request: HttpRequest) -> HttpResponse:
         context["message"] = _("Type one or more words in the search box to find articles.")
         return conditional.shared(request, render(request, TEMPLATE, context))
     query = Query.parse(text)
-    if not query.terms and indexing.fold(text).split():
-        # Every word is longer than any the index keeps: not "no word at all".
+    if query.too_long:
         context["message"] = _(
             "Words longer than %(most)s characters are not searched for: search for shorter ones."
         ) % {"most": indexing.LONGEST_WORD}
