@@ -34,6 +34,19 @@ _URL = {"type": "string", "format": "uri"}
 _SEEN = r"^[\s\S]*\S[\s\S]*$"
 
 
+# What a name may not hold anywhere but at its ends, where it is trimmed away: a line
+# break (as str.splitlines finds one), the controls and noncharacters of the Basic
+# Multilingual Plane that markup.NOT_IN_HTML refuses, and lone surrogates.
+_NOT_IN_NAME = r"\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+# The white space normalize_text trims from the ends (str.strip's), spelled out: regular
+# expression engines disagree on what \s holds.
+_OUTER_SPACE = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_NAME = (
+    f"^[{_OUTER_SPACE}]*[^{_NOT_IN_NAME}]*[^{_NOT_IN_NAME}{_OUTER_SPACE}][^{_NOT_IN_NAME}]*"
+    f"[{_OUTER_SPACE}]*$"
+)
+
+
 def _form_limit(name: str) -> int:
     limit = getattr(CommentForm.base_fields[name], "max_length", None)
     assert isinstance(limit, int), name
@@ -137,7 +150,14 @@ def _schemas() -> dict[str, Schema]:
             "properties": {
                 "author_name": {
                     **_text(name_limit()),
-                    "description": "One line, with at least one character that can be seen.",
+                    "pattern": _NAME,
+                    "description": "One line, once white space at its ends is trimmed, "
+                    "without control characters (tab aside) or noncharacters, and with at "
+                    "least one character that can be seen: format characters (zero-width "
+                    "spaces and joiners, direction marks), lone combining marks and blank "
+                    "letters such as U+3164 do not count, which the pattern cannot say. The "
+                    "pattern also cannot name the noncharacters beyond U+FFFF, which are "
+                    "refused too.",
                 },
                 "author_email": {
                     # "" is an empty field of the web form: no address, as null is.
