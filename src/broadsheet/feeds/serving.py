@@ -41,7 +41,7 @@ from django.utils.translation import gettext as _
 from broadsheet import release
 from broadsheet.discussion import pagecache
 from broadsheet.feeds.atom import AtomFeed
-from broadsheet.feeds.paging import BadCursor, Cursor, Page
+from broadsheet.feeds.paging import LAST, BadCursor, Cursor, Page
 from broadsheet.newsroom.models import SiteSettings
 
 
@@ -151,18 +151,24 @@ class CachedFeed(Feed):
                 return subject
             assert isinstance(subject, Subject)
             subject.cursor = cursor
+            # Named by what it reads: a query string padded with anything else (a
+            # cache-buster, or someone flooding the cache) is the same page.
             etag = pagecache.etag_of(
                 ["feed", release.fingerprint(), request.scheme, request.get_host(),
-                 request.get_full_path(), *self.stamp(subject)]
+                 request.path + cursor.query(), *self.stamp(subject)]
             )  # fmt: skip
+
+            def draw() -> bytes | pagecache.Unkept:
+                content = self.get_feed(subject, request).writeString("utf-8").encode()
+                # Every entry's number names a page, so one client could fill the shared
+                # cache with pages nobody else asks for: only the first and the last,
+                # which every page links to, are kept; a page between them is drawn
+                # again (one indexed query) for the rare reader walking back.
+                return content if cursor.is_first or cursor == LAST else pagecache.Unkept(content)
+
             # No Last-Modified: a comment removed makes a feed older, not newer, and a
             # client asking If-Modified-Since would keep it. The ETag says every change.
-            return pagecache.served(
-                request,
-                etag,
-                lambda: self.get_feed(subject, request).writeString("utf-8").encode(),
-                content_type=AtomFeed.content_type,
-            )
+            return pagecache.served(request, etag, draw, content_type=AtomFeed.content_type)
         except ObjectDoesNotExist:
             # The article went out of sight between the stamp and the drawing.
             raise Http404("No such feed.") from None
