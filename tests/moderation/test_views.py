@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from broadsheet.discussion.models import Comment
 from broadsheet.moderation import actions
@@ -338,6 +340,17 @@ def test_the_block_page_counts_authors_the_address_block_would_also_block(
     staff.post(f"/moderation/{author.pk}/block", {"kinds": ["ip"], "days": ""})
     keys = author_keys(ip=neighbour).values()
     assert Block.objects.active().filter(key__in=keys).exists()
+
+
+def test_the_block_form_offers_a_week_first(staff, article):
+    comment = post(article, "troll", author_email="t@example.org")
+    page = staff.get(f"/moderation/{comment.pk}/block").content.decode()
+    chosen = re.findall(r'<option value="(\d*)"[^>]*selected', page)
+    assert chosen == ["7"]
+    # Sent as it is shown, the block ends in a week.
+    staff.post(f"/moderation/{comment.pk}/block", {"kinds": ["email"], "days": chosen[0]})
+    left = Block.objects.get().expires_at - timezone.now()
+    assert timedelta(days=6, hours=23) < left <= timedelta(days=7)
 
 
 def test_block_for_good(staff, article):

@@ -21,6 +21,11 @@ DURATIONS = [
     ("365", _("1 year")),
     ("", _("For good")),
 ]
+# What the block form offers first: a week. Most blocks on a news site cool down a
+# heated reader, not a bot (the filter files those), and a week outlasts a story's
+# discussion; a block by mistake, or on an address others share, then ends by itself,
+# even for a moderator who may block but not lift blocks. "For good" is one choice away.
+DEFAULT_DURATION = "7"
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -46,7 +51,9 @@ class BlockForm(forms.Form):
         choices=Block.Kind.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    days = forms.ChoiceField(label=_("For how long"), choices=DURATIONS, required=False)
+    days = forms.ChoiceField(
+        label=_("For how long"), choices=DURATIONS, required=False, initial=DEFAULT_DURATION
+    )
     reason = forms.CharField(
         label=_("Reason (kept in the audit log)"), required=False, max_length=300
     )
