@@ -137,3 +137,23 @@ def test_an_existing_moderators_group_is_given_the_permission_on_upgrade(db):
 
     migration.grant(apps, types.SimpleNamespace(connection=connection))
     assert group.permissions.filter(pk=permission.pk).exists()
+
+
+def test_without_the_audit_log_the_storys_changes_do_not_name_other_moderators(
+    client, article, moderator
+):
+    signed_in(client, moderator)
+    client.post(url(article), {"comments_open": "0", "comment_policy": "site"})
+    junior = get_user_model().objects.create_user("junior", password="pw", is_staff=True)
+    junior.user_permissions.add(
+        Permission.objects.get(content_type__app_label="discussion", codename="change_comment"),
+        Permission.objects.get(content_type__app_label="newsroom", codename="moderate_discussion"),
+    )
+    signed_in(client, junior)
+    client.post(url(article), {"comments_open": "1", "comment_policy": "site"})
+    page = html.unescape(client.get(url(article)).content.decode())
+    assert "A moderator: Closed comments." in page and ", mod:" not in page
+    assert "junior: Opened comments." in page  # their own change
+    signed_in(client, moderator)
+    page = html.unescape(client.get(url(article)).content.decode())
+    assert "mod: Closed comments." in page and "junior: Opened comments." in page

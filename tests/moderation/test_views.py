@@ -216,6 +216,37 @@ def test_recently_decided_tab_lists_decisions_with_undo(staff, article, moderato
     assert "0 decisions in the last two days" in html
 
 
+def test_without_the_audit_log_recently_decided_lists_only_ones_own_decisions(
+    client, article, moderator, django_user_model
+):
+    from django.contrib.auth.models import Permission
+
+    mine, theirs = held(article, 2, author_name="Jane")
+    junior = make_moderator("junior", first_name="Junior")
+    # An operator took the audit log from this account (the group grants it).
+    junior.groups.clear()
+    junior.user_permissions.add(
+        Permission.objects.get(content_type__app_label="discussion", codename="change_comment")
+    )
+    own = actions.reject(mine, actor=junior)
+    other = actions.mark_spam(theirs, actor=moderator)
+    client.force_login(junior)
+    page = client.get("/moderation/?tab=decided").content.decode()
+    assert f'name="entry" value="{own.pk}"' in page
+    assert f'name="entry" value="{other.pk}"' not in page and ">mod<" not in page
+    assert "mod —" not in page and 'Recently decided <span class="count">(1)</span>' in page
+    assert "Your 1 decision of the last two days that still stands" in page
+    # Nor can the other moderator's decision be undone by its number.
+    assert client.post("/moderation/undo", {"entry": other.pk}).status_code == 404
+    assert Comment.objects.get(pk=theirs.pk).status == Status.SPAM
+    client.post("/moderation/undo", {"entry": own.pk})
+    assert Comment.objects.get(pk=mine.pk).status == Status.PENDING
+    # A moderator who reads the log sees everyone's, each with who decided it.
+    client.force_login(moderator)
+    page = client.get("/moderation/?tab=decided").content.decode()
+    assert f'name="entry" value="{other.pk}"' in page and "mod —" in page
+
+
 def test_undo_takes_back_a_bulk_decision_whole(staff, article, moderator):
     a, b, c, d = held(article, 4)
     staff.post("/moderation/decide", {"one": f"approve:{d.pk}"})

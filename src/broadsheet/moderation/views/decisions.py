@@ -6,7 +6,7 @@ import contextlib
 import ipaddress
 from collections.abc import Callable, Iterator
 from datetime import timedelta
-from typing import overload
+from typing import Any, overload
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -43,7 +43,7 @@ RECENT = timedelta(days=2)
 SEARCH_MAX = 200
 
 
-def _tab_counts() -> dict[str, int]:
+def _tab_counts(user: Any) -> dict[str, int]:
     by_status = dict(
         Comment.objects.filter(status__in=[Status.PENDING, Status.SPAM])
         .values_list("status")
@@ -57,18 +57,26 @@ def _tab_counts() -> dict[str, int]:
         .values("comment")
         .distinct()
         .count(),
-        "decided": _recent_decisions().count(),
+        "decided": _recent_decisions(user).count(),
     }
 
 
-def _recent_decisions():
+# Who decided what is the audit log's to tell.
+READS_LOG = "moderation.view_auditentry"
+
+
+def _recent_decisions(user: Any) -> QuerySet[AuditEntry]:
     """Decisions of the last two days that still stand (``actions.standing``): one undone,
-    or overtaken by a later decision on its comment, is not listed."""
-    return actions.standing(AuditEntry.objects.filter(created_at__gte=timezone.now() - RECENT))
+    or overtaken by a later decision on its comment, is not listed. A moderator who may
+    not read the audit log is shown their own only, which they may want to undo."""
+    recent = AuditEntry.objects.filter(created_at__gte=timezone.now() - RECENT)
+    if not user.has_perm(READS_LOG):
+        recent = recent.filter(actor=user)
+    return actions.standing(recent)
 
 
-def _tabs() -> list[tuple[str, str, int]]:
-    counts = _tab_counts()
+def _tabs(user: Any) -> list[tuple[str, str, int]]:
+    counts = _tab_counts(user)
     return [(key, str(label), counts[key]) for key, label in TABS.items()]
 
 
@@ -288,11 +296,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     query = _search_text(request.GET.get("q", "")) if author_of is None else ""
     # A tab, not an author's, a story's or a search's list.
     listing = author_of is None and story is None and not query
-    tabs = _tabs()
+    tabs = _tabs(request.user)
     per_page = QUEUE_PAGE_SIZE
     if tab == "decided" and listing:
-        entries = _recent_decisions().select_related("actor", "comment", "comment__article")
-        page = Paginator(entries, per_page).get_page(request.GET.get("page"))
+        entries = _recent_decisions(request.user).select_related(
+            "actor", "comment", "comment__article"
+        )
+        decided = Paginator(entries, per_page).get_page(request.GET.get("page"))
         return render(
             request,
             "moderation/decided.html",
@@ -300,7 +310,7 @@ def queue(request: HttpRequest) -> HttpResponse:
                 "tab": tab,
                 "tabs": tabs,
                 "listing": True,
-                "page": page,
+                "page": decided,
                 "page_query": page_query(tab=tab),
             },
         )
@@ -497,7 +507,10 @@ def undo(request: HttpRequest) -> HttpResponse:
     entry_id = _id(given)
     if entry_id is None:
         return HttpResponseBadRequest("No such entry.")
-    entry = get_object_or_404(AuditEntry, pk=entry_id)
+    entries = AuditEntry.objects.all()
+    if not request.user.has_perm(READS_LOG):  # the entries their tab shows them
+        entries = entries.filter(actor=request.user.pk)
+    entry = get_object_or_404(entries, pk=entry_id)
     try:
         actions.undo(entry, actor=request.user)
     except ValueError as exc:
