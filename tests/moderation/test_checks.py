@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import html
+import re
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import OperationalError, connection
+from django.utils import timezone
 
 from broadsheet.discussion.exceptions import CommentRefused, RateLimited
 from broadsheet.discussion.models import Comment
@@ -322,7 +327,59 @@ def test_a_timed_block_tells_the_reader_when_it_ends(article, moderator):
         post(article, "again", author_email="t@example.org")
     # One full stop, also after "8:19 a.m." (every English time ends in one, or in "noon").
     said = str(refused.value)
-    assert said.endswith(".") and not said.endswith("..")
+    assert said.endswith(" from now.") and not said.endswith("..")
     actions.block_author(first, actor=moderator, kinds=[Block.Kind.EMAIL])
     with pytest.raises(CommentRefused, match=r"^You cannot comment on this site\.$"):
         post(article, "again", author_email="t@example.org")
+
+
+@pytest.mark.parametrize(
+    ("zone", "shown"),
+    [
+        ("Asia/Jerusalem", "Jan. 15, 2030, 12:30 p.m. (UTC+2)"),
+        ("Asia/Kolkata", "Jan. 15, 2030, 4 p.m. (UTC+5:30)"),
+        ("America/New_York", "Jan. 15, 2030, 5:30 a.m. (UTC-5)"),
+        ("UTC", "Jan. 15, 2030, 10:30 a.m. (UTC)"),
+    ],
+)
+def test_a_timed_blocks_end_is_said_with_the_sites_time_zone(
+    article, moderator, settings, zone, shown
+):
+    settings.TIME_ZONE = zone
+    first = post(article, "Hello", author_email="t@example.org")
+    actions.block_author(first, actor=moderator, kinds=[Block.Kind.EMAIL], days=7)
+    Block.objects.update(expires_at=datetime(2030, 1, 15, 10, 30, tzinfo=UTC))
+    with pytest.raises(CommentRefused) as refused:
+        post(article, "again", author_email="t@example.org")
+    assert f"You cannot comment on this site until {shown}, " in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("language", "left"),
+    [("en", "3\xa0days, 2\xa0hours from now."), ("he", "בעוד 3\xa0ימים, שעתיים.")],
+)
+def test_a_timed_block_says_how_long_it_has_left_on_the_page_and_the_api(
+    client, article, moderator, language, left
+):
+    from broadsheet.newsroom.actions import save_site_settings
+    from tests.api.conftest import errors_of, post_json
+    from tests.discussion.test_views import submit
+
+    site = SiteSettings.load()
+    site.language = language
+    save_site_settings(site)
+    first = post(article, "Hello", author_email="t@example.org")
+    actions.block_author(first, actor=moderator, kinds=[Block.Kind.EMAIL], days=7)
+    Block.objects.update(expires_at=timezone.now() + timedelta(days=3, hours=2, minutes=30))
+    page = submit(client, article, author_name="T", author_email="t@example.org", body="again")
+    assert page.status_code == 403
+    (said,) = re.findall(r"<p>([^<]*(?:from now|בעוד)[^<]*)</p>", page.content.decode())
+    assert html.unescape(said).endswith(left)
+    assert "(UTC)" in said or "(\u2066UTC\u2069)" in said  # a Hebrew line keeps it whole
+    # The API speaks English on every site (docs/api.md), its clients are programs.
+    body = {"author_name": "T", "author_email": "t@example.org", "body": "again"}
+    api = post_json(client, article, body)
+    assert api.status_code == 403
+    (said,) = errors_of(api)["__all__"]
+    assert said.startswith("You cannot comment on this site until ")
+    assert said.endswith(" (UTC), 3\xa0days, 2\xa0hours from now.")

@@ -13,12 +13,14 @@ import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from functools import cached_property
 
 from django.db.models import Count, Q
 from django.utils import formats, timezone
+from django.utils.timesince import timeuntil
+from django.utils.translation import get_language_bidi, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from broadsheet.conf import conf
 from broadsheet.counters import count_hit, counters, limits_on, wait_if_spent
@@ -131,12 +133,29 @@ def blocked_author(ctx: Context) -> Verdict:
         if any(end is None for (end,) in ends):
             return Verdict("blocked_author", "refuse", _("You cannot comment on this site."))
         # A timed block says when it ends, so the reader knows it is not for good.
-        until = max(end for (end,) in ends)
-        when = formats.date_format(timezone.localtime(until), "DATETIME_FORMAT")
-        # "8:19 a.m." already ends the sentence.
-        said = _("You cannot comment on this site until %(when)s.") % {"when": when}
-        return Verdict("blocked_author", "refuse", said.replace("..", "."))
+        return Verdict("blocked_author", "refuse", block_ends(max(end for (end,) in ends)))
     return Verdict("blocked_author", ALLOW, "Not blocked.")
+
+
+def block_ends(until: datetime) -> str:
+    """When a timed block ends, as its author is told: a date and time in the site's time
+    zone, with that zone named as its distance from UTC (a reader elsewhere, or a date
+    shown without one, would read it in their own), and how long that is from now, which
+    reads the same wherever the reader is."""
+    local = timezone.localtime(until)
+    offset = local.utcoffset() or timedelta()
+    minutes = int(offset.total_seconds()) // 60
+    zone = "UTC"
+    if minutes:
+        sign, minutes = ("+" if minutes > 0 else "-"), abs(minutes)
+        zone += f"{sign}{minutes // 60}" + (f":{minutes % 60:02}" if minutes % 60 else "")
+    if get_language_bidi():  # kept whole, and left to right, in a right-to-left sentence
+        zone = f"\u2066{zone}\u2069"
+    return _("You cannot comment on this site until %(when)s (%(zone)s), %(left)s from now.") % {
+        "when": formats.date_format(local, "DATETIME_FORMAT"),
+        "zone": zone,
+        "left": timeuntil(until),
+    }
 
 
 # Said in English here (tests compare with it), in the site's language when refused.
