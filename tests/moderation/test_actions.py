@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from broadsheet.discussion.models import Comment
 from broadsheet.moderation import actions
@@ -198,6 +199,30 @@ def test_block_and_unblock_are_audited(article, moderator):
     actions.unblock(blocks[0], actor=moderator)
     assert Block.objects.count() == 1
     assert AuditEntry.objects.filter(action=Action.UNBLOCK, actor=moderator).exists()
+
+
+def test_an_unblock_is_logged_against_the_comment_the_block_was_made_from(
+    client, article, moderator
+):
+    comment = post(article, "Troll", author_name="Tom", author_email="t@example.org")
+    (timed,) = actions.block_author(comment, actor=moderator, kinds=["email"], days=7)
+    lifted = actions.unblock(timed, actor=moderator)
+    assert lifted.comment == comment
+    ends = timezone.localtime(timed.expires_at).strftime("%Y-%m-%d %H:%M")
+    assert lifted.said == f"Unblocked the e-mail address of Tom (comment #{comment.pk}), " + (
+        f"blocked until {ends}."
+    )
+    (for_good,) = actions.block_author(comment, actor=moderator, kinds=["email"])
+    assert actions.unblock(for_good, actor=moderator).said.endswith(", blocked for good.")
+    # The log shows the block and its lifting against the same comment, linked.
+    client.force_login(moderator)
+    page = client.get("/moderation/log/").content.decode()
+    assert page.count(f'<a href="/moderation/{comment.pk}/">#{comment.pk}</a>') == 4
+    # A block whose comment is gone since: the entry still names it, links nothing.
+    (again,) = actions.block_author(comment, actor=moderator, kinds=["email"], days=1)
+    Comment.objects.filter(pk=comment.pk).delete()
+    gone = actions.unblock(again, actor=moderator)
+    assert gone.comment is None and f"(comment #{comment.pk})" in gone.said
 
 
 def test_nothing_to_block_by_is_an_error(article, moderator):

@@ -105,7 +105,8 @@ def test_a_hebrew_sites_audit_log_says_each_kind_of_action_in_hebrew(client, edi
         "keep": "התגובה נשארה; שני דיווחים נדחו.",
         "block": "נחסם/ה לפי כתובת דוא״ל, כתובת IP ל־7 ימים. abuse",
         "block again": "נחסם/ה לפי כתובת דוא״ל ליום אחד (במקום החסימה הקודמת).",
-        "unblock": f"הוסרה החסימה של Jane (תגובה #{jane.pk}) לפי כתובת IP.",
+        "unblock": f"הוסרה החסימה של Jane (תגובה #{jane.pk}) לפי כתובת IP, שהייתה אמורה "
+        "להסתיים ב־20",
         "thresholds": "עיכוב 0.5 ← 0.35, ספאם 0.95 ← 0.9",
         "words": "הוספה לרשימת העיכוב: „casino”, „free money”. הוספה לרשימת החסימה: „viagr*”.",
         "story closed": "התגובות נסגרו.",
@@ -135,7 +136,7 @@ def test_an_english_sites_audit_log_reads_as_it_did(client, editor, article):
         "keep": "Kept; 2 reports dismissed.",
         "block": "Blocked by e-mail address, IP address for 7 days. abuse",
         "block again": "Blocked by e-mail address for 1 day (replacing the block there was).",
-        "unblock": f"Unblocked the IP address of Jane (comment #{jane.pk}).",
+        "unblock": f"Unblocked the IP address of Jane (comment #{jane.pk}), blocked until 20",
         "thresholds": "hold 0.5 → 0.35, spam 0.95 → 0.9",
         "words": "Added “casino”, “free money” on the hold list. Added “viagr*” on the block list.",
         "story closed": "Closed comments.",
@@ -290,7 +291,9 @@ def test_a_name_in_a_right_to_left_sentence_is_kept_apart_from_it(editor, articl
     with translation.override("he"):
         assert f"\u2068Dana (ltd.)\u2069 (תגובה #{dana.pk})" in entry.said
     with translation.override("en"):
-        assert entry.said == f"Unblocked the e-mail address of Dana (ltd.) (comment #{dana.pk})."
+        assert entry.said == (
+            f"Unblocked the e-mail address of Dana (ltd.) (comment #{dana.pk}), blocked for good."
+        )
 
 
 def test_an_author_with_the_longest_name_a_comment_takes_can_be_blocked(editor, article):

@@ -387,11 +387,18 @@ def block_author(
 
 
 def unblock(block: Block, *, actor: Any) -> AuditEntry:
+    """Lift ``block``. The log's entry is about the comment the block was made from, as
+    the block's own entry is, so that the log shows both against it."""
     with transaction.atomic():
         said = notes.unblocked(block)
         # Every block of that author by that kind (older versions could make two).
         Block.objects.filter(kind=block.kind, key=block.key).delete()
-        return AuditEntry.objects.create(actor=_actor(actor), action=Action.UNBLOCK, details=[said])
+        made_from = None
+        if block.author_comment is not None:
+            made_from = Comment.objects.filter(pk=block.author_comment).first()
+        return AuditEntry.objects.create(
+            actor=_actor(actor), action=Action.UNBLOCK, comment=made_from, details=[said]
+        )
 
 
 def blocks_for(comment: Comment) -> list[Block]:

@@ -84,7 +84,9 @@ def _author_of(block: Block) -> Message:
 
 
 def unblocked(block: Block) -> Message:
-    return {"code": "unblocked", "kind": block.kind, **_author_of(block)}
+    """A block lifted before its end: when that would have been (None: never)."""
+    until = block.expires_at.isoformat() if block.expires_at else None
+    return {"code": "unblocked", "kind": block.kind, **_author_of(block), "until": until}
 
 
 def block_changed(block: Block) -> Message:
@@ -167,6 +169,18 @@ def _author(message: Message) -> str:
     name, label = message.get("name") or "", message.get("label") or ""
     found = author_said(name and _typed(name), message.get("comment"), label and _typed(label))
     return found or gettext("an author")
+
+
+def _unblocked(message: Message) -> str:
+    said = {"kind": KIND_NAMES[Block.Kind(message["kind"])], "author": _author(message)}
+    if "until" not in message:  # written before 2026-11-27, which did not keep the end
+        return gettext("Unblocked the %(kind)s of %(author)s.") % said
+    if message["until"] is None:
+        return gettext("Unblocked the %(kind)s of %(author)s, blocked for good.") % said
+    return gettext("Unblocked the %(kind)s of %(author)s, blocked until %(until)s.") % {
+        **said,
+        "until": _until(message["until"]),
+    }
 
 
 def _kinds(message: Message) -> str:
@@ -339,10 +353,7 @@ SAYINGS: dict[str, Callable[[Message], str]] = {
         % {"count": _count(m)}
     ),
     "blocked": _blocked,
-    "unblocked": lambda m: (
-        gettext("Unblocked the %(kind)s of %(author)s.")
-        % {"kind": KIND_NAMES[Block.Kind(m["kind"])], "author": _author(m)}
-    ),
+    "unblocked": _unblocked,
     "block_changed": _block_changed,
     "thresholds": _thresholds,
     "settings": _settings,
