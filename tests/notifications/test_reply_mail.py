@@ -421,3 +421,47 @@ def test_the_api_sends_nothing_for_a_held_comment_either(client, article, smtp, 
     response = client.post(f"/api/v1/articles/{article.slug}/comments", payload, "application/json")
     assert response.status_code == 201 and response.json()["status"] == "pending"
     assert smtp.messages == [] and Subscription.objects.count() == 1
+
+
+def test_a_bot_spelling_a_strangers_address_many_ways_has_them_sent_one_confirmation(
+    client, article, smtp
+):
+    # Clean comments, published at once, each with another spelling of one inbox.
+    for n, email in enumerate([
+        "dana+1@gmail.com", "dana+news@gmail.com", "d.a.n.a@gmail.com", "DANA@googlemail.com",
+        "dana@gmail.com",
+    ]):  # fmt: skip
+        comment = opt_in(client, article, f"A fair point, number {n}.", email=email)
+        assert comment.status == Comment.Status.APPROVED
+    assert len(smtp.messages) == 1 and smtp.recipients == [["dana+1@gmail.com"]]
+    # Stopping all mail from that one message stops every spelling of the inbox.
+    assert Client().post(link_in(smtp.messages[0], "/mail/stop/")).status_code == 200
+    Address.objects.update(confirmation_sent_at=None)  # a day later
+    opt_in(client, article, "And again.", email="dana+later@gmail.com")
+    opt_in(client, article, "And again, plainly.", email="dana@gmail.com")
+    assert len(smtp.messages) == 1
+    # Other inboxes are others: a plus on another server, a dot elsewhere.
+    opt_in(client, article, "Someone else.", email="d.ana@example.org")
+    opt_in(client, article, "Someone else again.", email="dana@example.org")
+    assert smtp.recipients[1:] == [["d.ana@example.org"], ["dana@example.org"]]
+
+
+def test_a_reader_who_tags_their_address_confirms_it_and_is_told_of_replies_there(
+    client, article, smtp
+):
+    tagged = "anna+broadsheet@example.org"
+    parent = opt_in(client, article, email=tagged)
+    confirm_from(smtp)
+    reply(Client(), article, parent)
+    assert smtp.recipients == [[tagged], [tagged]]
+    assert smtp.messages[1]["Subject"].strip() == "Ben replied to your comment on “Hello world”"
+
+
+def test_a_stop_kept_by_the_addresss_spelling_before_holds(client, article, smtp):
+    from broadsheet.notifications.links import spelling_key
+
+    # What an earlier version stored when the owner of this tagged address stopped all mail.
+    Address.objects.create(key=spelling_key("ann+x@gmail.com"), status=Address.Status.STOPPED)
+    opt_in(client, article, email="ann+x@gmail.com")
+    opt_in(client, article, "Again.", email="ann@gmail.com")
+    assert smtp.messages == []

@@ -26,7 +26,7 @@ from broadsheet.discussion.mail import Following
 from broadsheet.discussion.models import Comment
 from broadsheet.moderation.identity import normal_email
 from broadsheet.notifications import compose, moderators, outbox
-from broadsheet.notifications.links import address_key
+from broadsheet.notifications.links import address_key, spelling_key
 from broadsheet.notifications.models import (
     Address,
     DigestItem,
@@ -72,7 +72,9 @@ def follow(comment: Comment) -> Following:
     email = address_of(comment)
     if not email:
         return Following.OFF
-    address, _ = Address.objects.select_for_update().get_or_create(key=address_key(email))
+    address, created = Address.objects.select_for_update().get_or_create(key=address_key(email))
+    if created:
+        _carry_over(address, email)
     if _is_own_account_address(comment, email):
         _set_status(address, Status.CONFIRMED)
     if address.status == Status.STOPPED:
@@ -86,6 +88,18 @@ def follow(comment: Comment) -> Following:
         # moderator publishes the comment.
         return Following.LATER
     return _ask_to_confirm(comment, email, address)
+
+
+def _carry_over(address: Address, email: str) -> None:
+    """An inbox new to ``Address`` takes the state its address had when kept by its
+    spelling (before 2026-11-27): a stop, a confirmation, the last one sent."""
+    if (old_key := spelling_key(email)) == address.key:
+        return
+    old = Address.objects.filter(key=old_key).first()
+    if old is not None:
+        address.status, address.changed_at = old.status, old.changed_at
+        address.confirmation_sent_at = old.confirmation_sent_at
+        address.save(update_fields=["status", "changed_at", "confirmation_sent_at"])
 
 
 def _ask_to_confirm(comment: Comment, email: str, address: Address) -> Following:
