@@ -384,6 +384,23 @@ def test_the_block_form_offers_a_week_first(staff, article):
     assert timedelta(days=6, hours=23) < left <= timedelta(days=7)
 
 
+def test_a_moderator_who_may_not_lift_blocks_is_told_before_blocking(client, article):
+    from django.contrib.auth.models import Permission
+
+    comment = post(article, "troll", author_email="t@example.org")
+    junior = make_moderator("junior")
+    junior.groups.clear()
+    junior.user_permissions.add(*(
+        Permission.objects.get(content_type__app_label=app, codename=code)
+        for app, code in [("discussion", "change_comment"), ("moderation", "add_block")]
+    ))  # fmt: skip
+    client.force_login(junior)
+    said = "You may block authors but not lift blocks"
+    assert said in client.get(f"/moderation/{comment.pk}/block").content.decode()
+    client.force_login(make_moderator("senior"))
+    assert said not in client.get(f"/moderation/{comment.pk}/block").content.decode()
+
+
 def test_block_for_good(staff, article):
     comment = post(article, "troll", author_email="t@example.org")
     staff.post(f"/moderation/{comment.pk}/block", {"kinds": ["email"], "days": ""})
