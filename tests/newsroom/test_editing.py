@@ -390,3 +390,21 @@ def test_saving_a_scheduled_article_says_when_it_goes_live(editor_client, settin
     said = [str(m) for m in response.context["messages"]]
     assert len(said) == 1 and "was changed successfully" in said[0]
     assert "goes live" not in said[0]
+
+
+@pytest.mark.parametrize("model", ["article", "section", "tag", "author"])
+def test_a_slug_typed_with_a_combining_accent_is_the_composed_address(editor_client, model):
+    # "Cafe" then U+0301, as some keyboards and pasted text write "Café": one address,
+    # where the form refused it as not a slug.
+    form = {
+        "article": article_form(title="Cafe\u0301 society"),
+        "section": {"name": "Cafe\u0301 society", "description": "", "position": 0},
+        "tag": {"name": "Cafe\u0301 society"},
+        "author": {"name": "Cafe\u0301 society", "bio": ""},
+    }[model]
+    sent = editor_client.post(
+        f"/admin/newsroom/{model}/add/", {**form, "slug": "cafe\u0301-society"}
+    )
+    assert sent.status_code == 302, sent.context["adminform"].form.errors
+    found = {"article": Article, "section": Section, "tag": Tag, "author": Author}[model]
+    assert found.objects.get().slug == "caf\u00e9-society"

@@ -8,7 +8,8 @@ included. What a person typed (a block's reason) is kept as they wrote it, in
 ``AuditEntry.note``, and follows the words. The builders below make each message;
 the newsroom, which does not import moderation, writes its own through
 ``DISCUSSION_AUDIT``: ``comments_opened``, ``comments_closed``, ``comment_policy``
-``{"from", "to"}`` and ``site_settings`` ``{"changes": [{"field", "from", "to"}]}``.
+``{"from", "to"}``, ``article_deleted`` ``{"title", "comments"}`` and
+``site_settings`` ``{"changes": [{"field", "from", "to"}]}``.
 
 Messages come from the database and from restored backups: one this version cannot
 put into words (an unknown code, a value missing) is shown as its JSON (keys sorted),
@@ -331,6 +332,15 @@ def _comment_policy(message: Message) -> str:
     }
 
 
+def _article_deleted(message: Message) -> str:
+    comments = int(message["comments"])
+    return ngettext(
+        "Deleted the story “%(title)s” with its %(count)s comment.",
+        "Deleted the story “%(title)s” with its %(count)s comments.",
+        comments,
+    ) % {"title": _typed(message["title"]), "count": comments}
+
+
 def _count(message: Message) -> int:
     return int(message["reports"])
 
@@ -362,5 +372,6 @@ SAYINGS: dict[str, Callable[[Message], str]] = {
     "comments_opened": lambda m: gettext("Opened comments."),
     "comments_closed": lambda m: gettext("Closed comments."),
     "comment_policy": _comment_policy,
+    "article_deleted": _article_deleted,
     "site_settings": _site_settings,
 }

@@ -259,6 +259,25 @@ def imported_article_deleted(sender, instance: Article, **kwargs) -> None:
     )
 
 
+def delete_article(article: Article, *, actor=None) -> int:
+    """Delete ``article`` with all that hangs on it, and return how many comments went
+    with it: its comments, whatever their status, with their reports and reply
+    subscriptions; its search entry and old addresses. The moderation audit log keeps
+    an entry saying which story went, by whom, with how many comments (the entries of
+    its comments stay, no longer pointing at them); an imported story is remembered
+    (``DeletedImport``, written by ``imported_article_deleted``) so that a later import
+    leaves it out. Its pages and feeds stop showing it at the next request: they are
+    stamped from the rows that remain."""
+    with transaction.atomic():
+        # Locked, so that a comment posted meanwhile is counted or refused, not missed.
+        stored = Article.objects.select_for_update().get(pk=article.pk)
+        comments = stored.comments.count()  # type: ignore[attr-defined]
+        said = {"code": "article_deleted", "title": stored.title, "comments": comments}
+        _audit(stored, [said], actor=actor)
+        stored.delete()
+    return comments
+
+
 def set_comments_open(article: Article, is_open: bool, *, actor=None) -> Article:
     return _set_discussion(article, actor=actor, comments_open=is_open)
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -9,11 +10,13 @@ from django.contrib import admin, messages
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, ngettext_lazy
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from broadsheet.newsroom import actions, indexing
@@ -30,6 +33,32 @@ admin.site.site_header = "Broadsheet"
 admin.site.site_title = "Broadsheet"
 admin.site.index_title = _("Newsroom")
 admin.site.site_url = "/"
+
+
+def _storable_id(object_id: str) -> bool:
+    """Whether ``object_id`` (from an admin address) is an id a database can hold:
+    SQLite refuses one past 64 bits with an error."""
+    return object_id.isascii() and object_id.isdigit() and int(object_id) < 2**63
+
+
+class ComposedSlugField(forms.SlugField):
+    """A slug as the editor typed it or the browser wrote it from the title, its letters
+    composed (NFKC, as ``slugify`` composes them) before it is checked: "Cafe" and a
+    combining acute accent, as some keyboards and pasted text give it, is the address
+    "café", as "Café" is, where it was refused as not a slug."""
+
+    def to_python(self, value: Any) -> str:
+        return unicodedata.normalize("NFKC", super().to_python(value) or "")
+
+
+class SlugAdmin(admin.ModelAdmin):
+    """An admin whose slug is written from a title or name: composed alike in the
+    browser (slugs.js, around Django's URLify) and on the server."""
+
+    formfield_overrides = {models.SlugField: {"form_class": ComposedSlugField}}
+
+    class Media:
+        js = ["admin/js/urlify.js", "broadsheet/slugs.js"]
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -54,11 +83,11 @@ class StateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = [
-        "title", "state", "published_at", "section", "author", "comment_count",
-        "comments_open", "view_link",
-    ]  # fmt: skip
+class ArticleAdmin(SlugAdmin):
+    # Seven columns that fit beside the menu and the filters at 1280 pixels: the page's
+    # link rides with its status, the comments' count with whether they are open, and
+    # long dates and names wrap (admin.css).
+    list_display = ["title", "state", "published_at", "section", "author", "comments"]
     # Byline and section are nullable, which a bare select_related() skips: name them,
     # or each row of the list costs two queries.
     list_select_related = ["author", "section"]
@@ -80,7 +109,10 @@ class ArticleAdmin(admin.ModelAdmin):
         "publish_now", "make_draft", "close_comments", "open_comments", "hold_comments",
         "follow_site_policy",
     ]  # fmt: skip
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {
+        **SlugAdmin.formfield_overrides,
+        models.URLField: {"assume_scheme": "https"},
+    }
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "lead_image", "body"]}),
         (_("Byline and source"), {"fields": ["author", "source_name", "source_url"]}),
@@ -101,16 +133,24 @@ class ArticleAdmin(admin.ModelAdmin):
         (_("Preview"), {"fields": ["preview"], "classes": ["collapse"]}),
     ]
 
+    class Media:
+        css = {"all": ["broadsheet/admin.css"]}
+
     @admin.display(description=_("Status"), ordering="status")
     def state(self, obj: Article) -> str:
+        """Its status as readers meet it, and a link to its page (a preview until live)."""
         if obj.status == Article.Status.DRAFT:
-            return str(Article.Status.DRAFT.label)
-        return str((Article.Status.PUBLISHED if obj.is_live else Article.Status.SCHEDULED).label)
-
-    @admin.display(description=_("Page"))
-    def view_link(self, obj: Article) -> str:
+            status = Article.Status.DRAFT
+        else:
+            status = Article.Status.PUBLISHED if obj.is_live else Article.Status.SCHEDULED
         label = gettext("view") if obj.is_live else gettext("preview")
-        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), label)
+        return format_html('{}<br><a href="{}">{}</a>', status.label, obj.get_absolute_url(), label)
+
+    @admin.display(description=_("Comments"), ordering="comment_count")
+    def comments(self, obj: Article) -> str:
+        """How many readers can see, and whether more may come."""
+        said = gettext("open") if obj.comments_open else gettext("closed")
+        return format_html("{}<br>{}", obj.comment_count, said)
 
     @admin.display(description=_("Preview of the saved body"))
     def preview(self, obj: Article) -> str:
@@ -145,13 +185,87 @@ class ArticleAdmin(admin.ModelAdmin):
                 initial["author"] = own
         return initial
 
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        """What deleting ``objs`` takes with it, as the confirmation page lists it: each
+        article with the number of its comments, not each comment (a story may have
+        thousands), and no permission on comments asked for: an editor may delete a
+        story, and its comments go with it (``actions.delete_article``), where Django's
+        own list refused, since comments are never deleted one by one from the admin."""
+        articles = Article.objects.filter(pk__in=[a.pk for a in objs]).annotate(
+            discussion=models.Count("comments")
+        )
+        listed: list[Any] = []
+        comments = 0
+        for article in articles.order_by("pk"):
+            listed.append(
+                format_html(
+                    '{}: <a href="{}">{}</a>',
+                    capfirst(Article._meta.verbose_name),
+                    reverse("admin:newsroom_article_change", args=[article.pk]),
+                    article,
+                )
+            )
+            if article.discussion:
+                listed.append(
+                    [
+                        ngettext(
+                            "%(count)s comment, whatever its status",
+                            "%(count)s comments, whatever their status",
+                            article.discussion,
+                        )
+                        % {"count": article.discussion}
+                    ]
+                )
+            comments += article.discussion
+        counted = {Article._meta.verbose_name_plural: len(articles)}
+        if comments:
+            counted[gettext("comments")] = comments
+        return listed, counted, set(), []
+
+    def delete_view(self, request: HttpRequest, object_id: str, extra_context=None):
+        # Its comments go with it: the page says how many, and what to do instead.
+        extra_context = {
+            **(extra_context or {}),
+            "discussion": Article.objects.filter(pk=object_id).aggregate(
+                count=models.Count("comments")
+            )["count"]
+            if _storable_id(object_id)
+            else 0,
+        }
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_model(self, request: HttpRequest, obj: Article) -> None:
+        gone = actions.delete_article(obj, actor=request.user)
+        request._comments_deleted = gone  # type: ignore[attr-defined]
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        gone = sum(actions.delete_article(article, actor=request.user) for article in queryset)
+        request._comments_deleted = gone  # type: ignore[attr-defined]
+        request._articles_deleted = len(queryset)  # type: ignore[attr-defined]
+
     def save_model(self, request, obj, form, change) -> None:
         actions.save_article(obj, actor=request.user)
         if obj.status == Article.Status.SCHEDULED and not obj.is_live:
             request._goes_live_at = obj.published_at  # type: ignore[attr-defined]
 
     def message_user(self, request: HttpRequest, message: Any, *args: Any, **kwargs: Any) -> None:
-        """The saved message of a scheduled article says when readers will see it."""
+        """The saved message of a scheduled article says when readers will see it; the
+        deleted message, how many comments went with the articles."""
+        gone = getattr(request, "_comments_deleted", None)
+        if gone:
+            if getattr(request, "_articles_deleted", 1) == 1:
+                said = ngettext(
+                    "%(count)s comment was deleted with it.",
+                    "%(count)s comments were deleted with it.",
+                    gone,
+                )
+            else:
+                said = ngettext(
+                    "%(count)s comment was deleted with them.",
+                    "%(count)s comments were deleted with them.",
+                    gone,
+                )
+            message = format_html("{} {}", message, said % {"count": gone})
         when = getattr(request, "_goes_live_at", None)
         if when is not None:
             local = timezone.localtime(when)
@@ -274,7 +388,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(SlugAdmin):
     list_display = ["name", "slug", "parent", "position"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -283,22 +397,21 @@ class SectionAdmin(admin.ModelAdmin):
         # Its articles are not deleted with it (they lose their section): say so.
         extra_context = {
             **(extra_context or {}),
-            # An id a database can hold (SQLite refuses one past 64 bits with an error).
             "filed_articles": Article.objects.filter(section_id=object_id).count()
-            if object_id.isascii() and object_id.isdigit() and int(object_id) < 2**63
+            if _storable_id(object_id)
             else 0,
         }
         return super().delete_view(request, object_id, extra_context)
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(SlugAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(SlugAdmin):
     list_display = ["name", "slug", "user"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
