@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import dateformat, timezone
 
 from broadsheet.newsroom import actions
-from broadsheet.newsroom.models import Article, Author, Section, Tag
+from broadsheet.newsroom.models import Article, Author, Section, SiteSettings, Tag
 from tests.conftest import make_article
 
 pytestmark = pytest.mark.django_db
@@ -408,3 +408,15 @@ def test_a_slug_typed_with_a_combining_accent_is_the_composed_address(editor_cli
     assert sent.status_code == 302, sent.context["adminform"].form.errors
     found = {"article": Article, "section": Section, "tag": Tag, "author": Author}[model]
     assert found.objects.get().slug == "caf\u00e9-society"
+
+
+def test_a_hebrew_editor_is_told_in_hebrew_that_a_sections_articles_stay(editor_client):
+    site = SiteSettings.load()
+    site.language = "he"
+    actions.save_site_settings(site)
+    section = Section.objects.create(name="Transport", slug="transport")
+    make_article(section=section)
+    make_article(section=section)
+    page = editor_client.get(f"/admin/newsroom/section/{section.pk}/delete/").content.decode()
+    assert "filed under it" not in page
+    assert "2 כתבות שמתויקות תחתיו נשארות כפי שהן, בלי מדור" in page
