@@ -6,6 +6,7 @@ a misnested element anywhere on a page fails its test.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,6 +33,13 @@ pytestmark = pytest.mark.django_db
 # The form's CSRF defence checks Origin; the test client sends none unless told.
 ORIGIN = {"HTTP_ORIGIN": "http://testserver"}
 UNLABELLED_INPUT_TYPES = {"hidden", "submit", "button", "reset", "image"}
+# The <time datetime> forms the pages write: a date, or a moment with at most three
+# digits of a second's fraction and an offset (HTML's "valid global date and time").
+MACHINE_TIME = re.compile(
+    r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2}))?"
+)
+# What HTML takes in an <input type=url value>: an absolute URL, which has a scheme.
+ABSOLUTE_URL = re.compile(r"\s*[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def parse(html: str) -> Element:
@@ -67,6 +75,14 @@ def check_page(html: str) -> Element:
         if el.tag == "input" and el.get("type", "text") in UNLABELLED_INPUT_TYPES:
             continue
         assert el.get("id") in labelled, f"no <label for> names <{el.tag} name={el.get('name')}>"
+
+    for el in doc.iter("time"):
+        value = el.get("datetime")
+        assert value is None or MACHINE_TIME.fullmatch(value), f"<time datetime={value!r}>"
+    for el in doc.iter("input"):
+        value = el.get("value")
+        if el.get("type") == "url" and value:
+            assert ABSOLUTE_URL.match(value), f"<input type=url value={value!r}>"
 
     # Whatever points at an id (a label, a description, an in-page link) finds it.
     for el in doc.iter():
@@ -231,6 +247,30 @@ def test_form_with_errors_is_valid_html(site_pages: Site):
     assert len(doc.findall(".//ul[@class='field-errors']")) == 3
 
 
+def test_form_with_errors_keeps_a_website_that_is_no_address_in_a_text_box(site_pages: Site):
+    """HTML allows only an absolute address in a url box; the reader gets back what they
+    typed, to mend, in a text box that still brings up a phone's address keyboard."""
+    s = site_pages
+    response = s.client.post(
+        f"/article/{s.article.slug}/comments",
+        {"author_name": "Jane", "author_url": "my site", "body": "Hello."},
+        **ORIGIN,
+    )
+    assert response.status_code == 400
+    box = check_page(response.content.decode()).find(".//input[@name='author_url']")
+    assert box is not None
+    assert (box.get("type"), box.get("inputmode"), box.get("value")) == ("text", "url", "my site")
+    assert box.get("aria-invalid") == "true"
+    # One the form takes stays an address box while another field is mended.
+    response = s.client.post(
+        f"/article/{s.article.slug}/comments",
+        {"author_name": "Jane", "author_url": "https://jane.example.org", "body": ""},
+        **ORIGIN,
+    )
+    box = check_page(response.content.decode()).find(".//input[@name='author_url']")
+    assert box is not None and box.get("type") == "url"
+
+
 def test_reply_page_with_errors_keeps_the_parent_and_is_valid(site_pages: Site):
     s = site_pages
     response = s.client.post(
@@ -294,6 +334,16 @@ def test_empty_archive_is_valid(client, db):
         (
             "<!DOCTYPE html><html lang=en><title>t</title><h1>a</h1><a href=#nowhere>x</a>",
             "nowhere",
+        ),
+        (
+            "<!DOCTYPE html><html lang=en><title>t</title><h1>a</h1>"
+            "<time datetime=2016-12-06T10:00:00.123456+00:00>x</time>",
+            "time datetime",
+        ),
+        (
+            "<!DOCTYPE html><html lang=en><title>t</title><h1>a</h1>"
+            "<label for=u>u</label><input type=url id=u value=example.org>",
+            "type=url",
         ),
     ],
 )

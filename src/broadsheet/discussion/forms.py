@@ -9,7 +9,11 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
+from django.core.validators import (
+    MaxLengthValidator,
+    ProhibitNullCharactersValidator,
+    URLValidator,
+)
 from django.forms.boundfield import BoundField
 from django.utils.translation import gettext_lazy as _
 
@@ -127,6 +131,16 @@ def _limit(field: forms.Field, limit: int) -> None:
     field.widget.attrs["maxlength"] = str(limit)
 
 
+def _absolute_url(value: object) -> bool:
+    if not value:
+        return True
+    try:
+        URLValidator()(value)
+    except ValidationError:
+        return False
+    return True
+
+
 class _NotedField(BoundField):
     """A field shown with a note under it (``<id>_note``, discussion/_field.html): its
     widget names the error, when there is one, and the note, for screen readers."""
@@ -136,6 +150,19 @@ class _NotedField(BoundField):
         ids = [f"{self.auto_id}_error"] if self.errors else []
         ids += getattr(self.form, "described_by", {}).get(self.name, [])
         return " ".join(ids) or None
+
+    def as_widget(self, widget=None, attrs=None, only_initial=False):
+        """A website sent back that is not an absolute address (``example.org``, a typo)
+        is shown in a text box the phone still offers its address keyboard for: HTML
+        allows only an absolute URL in a ``type=url`` box's value."""
+        if (
+            widget is None
+            and isinstance(self.field.widget, forms.URLInput)
+            and self.form.is_bound
+            and not _absolute_url(self.value())
+        ):
+            widget = forms.TextInput(attrs={**self.field.widget.attrs, "inputmode": "url"})
+        return super().as_widget(widget, attrs, only_initial)
 
     def value(self):
         """What the field shows, sent back with an error: as pages show text, without

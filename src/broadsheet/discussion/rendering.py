@@ -22,6 +22,7 @@ from django.utils.translation import pgettext
 
 from broadsheet.discussion.threads import Node
 from broadsheet.markup import html_text, web_url
+from broadsheet.templatetags.times import machine_time
 
 
 @dataclass(frozen=True)
@@ -172,7 +173,7 @@ def render_discussion(
 
 def _when(value, words: _Words) -> tuple[str, str]:
     local = timezone.localtime(value)
-    return local.isoformat(), dateformat.format(local, words.date_format)
+    return machine_time(local), dateformat.format(local, words.date_format)
 
 
 def _author(comment, name: str) -> str:
