@@ -420,3 +420,24 @@ def test_a_hebrew_editor_is_told_in_hebrew_that_a_sections_articles_stay(editor_
     page = editor_client.get(f"/admin/newsroom/section/{section.pk}/delete/").content.decode()
     assert "filed under it" not in page
     assert "2 כתבות שמתויקות תחתיו נשארות כפי שהן, בלי מדור" in page
+
+
+def test_a_hebrew_editor_is_told_what_to_mend_in_hebrew(editor_client):
+    site = SiteSettings.load()
+    site.language = "he"
+    actions.save_site_settings(site)
+    refused = editor_client.post(
+        "/admin/newsroom/article/add/",
+        article_form(source_url="https://gazette.example/a", status="scheduled"),
+    )
+    errors = refused.context["adminform"].form.errors
+    assert errors["source_name"] == [
+        "תנו שם לכלי התקשורת שקישור המקור מוביל אליו: הקוראים רואים את השם."
+    ]
+    assert errors["published_at"] == ["לכתבה מתוזמנת נחוץ מועד."]
+    past = editor_client.post(
+        "/admin/newsroom/article/add/",
+        article_form(status="scheduled", published_at_0="2020-01-01", published_at_1="10:00"),
+    )
+    said = past.context["adminform"].form.errors["published_at"][0]
+    assert said.startswith("2020-01-01 10:00 (UTC) כבר עבר")

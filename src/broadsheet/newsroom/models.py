@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from broadsheet.markup import web_url
@@ -302,7 +303,7 @@ class Article(models.Model):
         errors: dict[str, str] = {}
         if self.source_url and not self.source_name.strip():
             # Readers see the outlet's name, linked: a link with no name shows nothing.
-            errors["source_name"] = (
+            errors["source_name"] = gettext(
                 "Name the outlet the source link leads to: readers see the name."
             )
         # Checked before a missing time is filled in with "now": an article an editor
@@ -310,13 +311,13 @@ class Article(models.Model):
         # or was already past (a time zone mistaken, say).
         if self.status == self.Status.SCHEDULED:
             if self.published_at is None:
-                errors["published_at"] = "A scheduled article needs a time."
+                errors["published_at"] = gettext("A scheduled article needs a time.")
             elif self.published_at <= timezone.now() and not self._was_scheduled_for_then():
                 shown = timezone.localtime(self.published_at).strftime("%Y-%m-%d %H:%M")
-                errors["published_at"] = (
-                    f"{shown} ({timezone.get_current_timezone_name()}) has passed: "
-                    "give a later time, or choose Published to publish now."
-                )
+                errors["published_at"] = gettext(
+                    "%(time)s (%(zone)s) has passed: give a later time, or choose "
+                    "Published to publish now."
+                ) % {"time": shown, "zone": timezone.get_current_timezone_name()}
         if errors:
             raise ValidationError(errors)
         if self.status != self.Status.DRAFT and not self.published_at:
