@@ -217,6 +217,8 @@ def _post_comment(request: HttpRequest, article: Article) -> HttpResponse:
         posted = actions.post_comment(submission)
     except (RateLimited, CommentRefused) as exc:
         raise _refusal(exc) from None
+    except Article.DoesNotExist:  # deleted by an editor as the comment was posted
+        raise ApiError(404, "There is no such article.") from None
     data = serializers.own_comment_data(request, posted.comment, edit_token=posted.edit_token)
     response = json_response(data, status=201)
     response["Location"] = data["url"]

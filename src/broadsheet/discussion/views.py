@@ -294,6 +294,8 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     )
     try:
         posted = actions.post_comment(submission)
+    except Article.DoesNotExist:
+        raise Http404("The article was deleted as the comment was posted.") from None
     except RateLimited as exc:
         wait = ngettext(
             "Please wait %(seconds)s second.", "Please wait %(seconds)s seconds.", exc.retry_after

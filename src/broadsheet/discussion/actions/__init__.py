@@ -36,6 +36,7 @@ from broadsheet.discussion.mail import Following, get_moderator_mail, get_reply_
 from broadsheet.discussion.models import Comment
 from broadsheet.discussion.policy import Decision, Submission, get_policy
 from broadsheet.markup import render_comment
+from broadsheet.newsroom.models import Article
 
 Status = Comment.Status
 
@@ -62,7 +63,8 @@ def _raise_for_refusal(decision: Decision) -> None:
 
 
 def post_comment(submission: Submission) -> Posted:
-    """Judge and store a new comment. Raises CommentRefused or RateLimited."""
+    """Judge and store a new comment. Raises CommentRefused or RateLimited, and
+    Article.DoesNotExist when the article was deleted meanwhile."""
     decision = get_policy().decide(submission)
     try:
         return _store(submission, decision)
@@ -86,7 +88,9 @@ def _store(submission: Submission, decision: Decision) -> Posted:
         # Stored once this commits: nothing to give back then, even should a receiver
         # of the signals below fail.
         transaction.on_commit(decision.reserved.clear)
-        lock_article(submission.article.pk)
+        if not lock_article(submission.article.pk):
+            # Deleted by an editor while the comment was read and judged.
+            raise Article.DoesNotExist("The article was deleted as the comment was posted.")
         comment = Comment(
             article=submission.article,
             parent=parent,

@@ -15,7 +15,9 @@ def recount(article_id: int) -> int:
     return count
 
 
-def lock_article(article_id: int) -> None:
-    # Serialises count updates per article: two approvals at once both see the
-    # other's row when they recount.
-    Article.objects.select_for_update().filter(pk=article_id).values_list("pk").first()
+def lock_article(article_id: int) -> bool:
+    """Lock the article's row, and say whether it is still there (an editor may have
+    deleted it since the caller read it). Serialises count updates per article: two
+    approvals at once both see the other's row when they recount."""
+    locked = Article.objects.select_for_update().filter(pk=article_id).values_list("pk")
+    return locked.first() is not None
