@@ -22,7 +22,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import TextIO
 from urllib.parse import quote, unquote
 
@@ -166,10 +166,19 @@ def _library_addresses(html_text: str, base: str) -> str:
     return stored.sub(base + prefix, html_text)
 
 
-def write(out: TextIO, *, base_url: str, visible_only: bool = False) -> dict[str, int]:
+def write(
+    out: TextIO, *, base_url: str, visible_only: bool = False, time_zone: tzinfo | None = None
+) -> dict[str, int]:
     """Write the whole site to ``out``; returns how many of each kind were written.
     ``visible_only``: only the comments readers can see (approved), for a service
-    that would show whatever it is given."""
+    that would show whatever it is given. ``time_zone``: the zone of the site that will
+    read the file, in which local times (``post_date``, ``comment_date``) are written:
+    WordPress's importer keeps them as they are and shows them (default: ``TIME_ZONE``)."""
+    with timezone.override(time_zone):
+        return _write(out, base_url=base_url, visible_only=visible_only)
+
+
+def _write(out: TextIO, *, base_url: str, visible_only: bool) -> dict[str, int]:
     base = base_url.rstrip("/")
     counts = {
         "authors": 0, "sections": 0, "tags": 0, "images": 0, "articles": 0, "comments": 0,

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 from contextlib import contextmanager
+from datetime import timedelta, timezone, tzinfo
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -26,6 +29,25 @@ def site_address(text: str) -> str:
             f"{text!r} is not a site's address (write https://news.example.org)"
         )
     return text
+
+
+def time_zone(text: str) -> tzinfo:
+    """An argparse type: a WordPress site's time zone, as its Settings > General offers it,
+    a tz database name (``Asia/Jerusalem``) or a fixed offset (``UTC+2``, ``UTC-3:30``)."""
+    offset = re.fullmatch(r"UTC(?:([+-])(\d{1,2})(?::?(\d{2}))?)?", text.strip())
+    if offset:
+        sign, hours, minutes = offset.groups()
+        delta = timedelta(hours=int(hours or 0), minutes=int(minutes or 0))
+        if delta < timedelta(hours=15):
+            return timezone(-delta if sign == "-" else delta)
+    else:
+        try:
+            return ZoneInfo(text.strip())
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            pass
+    raise argparse.ArgumentTypeError(
+        f"{text!r} is not a time zone (write a name such as Asia/Jerusalem, or UTC+2)"
+    )
 
 
 class Command(BaseCommand):
@@ -49,11 +71,20 @@ class Command(BaseCommand):
             help="wxr: only the comments readers can see (approved), as for Disqus, which "
             "would show what it is given; a reply whose parent is left out moves to the top.",
         )
+        parser.add_argument(
+            "--time-zone",
+            type=time_zone,
+            help="wxr: the time zone of the WordPress site that will import the file (its "
+            "Settings > General), in which post and comment times are written: WordPress "
+            "shows them as written (default: BROADSHEET_TIME_ZONE).",
+        )
 
     def handle(self, *args, **options) -> None:
         fmt = options["format"]
         if options["visible_only"] and fmt != "wxr":
             raise CommandError("--visible-only is for wxr: a backup holds everything")
+        if options["time_zone"] and fmt != "wxr":
+            raise CommandError("--time-zone is for wxr: a backup's times are in UTC")
         with self._open(options["output"]) as out:
             if fmt == "wxr":
                 from broadsheet.interchange.wxr import writer
@@ -62,6 +93,7 @@ class Command(BaseCommand):
                     out,
                     base_url=options["base_url"] or self._base_url(),
                     visible_only=options["visible_only"],
+                    time_zone=options["time_zone"],
                 )
             else:
                 from broadsheet.interchange import jsonbackup
