@@ -186,7 +186,10 @@ def post_all(site: Site, discussion: str, numbers: range, threads: int) -> dict[
     }
 
 
-def start_broadsheet(work: Path, workers: int) -> Broadsheet:
+def start_broadsheet(
+    work: Path, workers: int, setup: str = SETUP, port: int | None = None
+) -> Broadsheet:
+    """A fresh Broadsheet on SQLite holding what ``setup`` (Python, run by its shell) made."""
     env = {
         **os.environ,
         "BROADSHEET_DATA_DIR": str(work / "broadsheet"),
@@ -196,8 +199,8 @@ def start_broadsheet(work: Path, workers: int) -> Broadsheet:
     env.pop("BROADSHEET_REDIS_URL", None)
     command = [str(BIN / "broadsheet")]
     subprocess.run([*command, "migrate", "-v0"], env=env, check=True, capture_output=True)
-    subprocess.run([*command, "shell", "-c", SETUP], env=env, check=True, capture_output=True)
-    port = free_port()
+    subprocess.run([*command, "shell", "-c", setup], env=env, check=True, capture_output=True)
+    port = port or free_port()
     log = (work / "broadsheet.log").open("w")
     process = subprocess.Popen(
         [*command, "serve", "--port", str(port), "--workers", str(workers)],
