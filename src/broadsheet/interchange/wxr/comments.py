@@ -7,7 +7,7 @@ import html
 from collections import Counter
 from datetime import timedelta
 
-from broadsheet.discussion.actions import KEPT_ID_LIMIT, ImportedComment
+from broadsheet.discussion.actions import KEPT_ID_LIMIT, ImportedComment, decided_here
 from broadsheet.discussion.models import Comment
 from broadsheet.discussion.querysets import disqus_alias
 from broadsheet.interchange import wpcontent
@@ -88,10 +88,20 @@ class PostComments:
         self.ids_given = KEPT_ID_LIMIT
         # How many of each type of NOT_COMMENTS were left out.
         self.left_out: Counter[str] = Counter()
+        # Every comment the file holds (origins), and the articles of an earlier import
+        # whose post the file holds whole, for ``take_down_missing``.
+        self.seen: set[str] = set()
+        self.whole_posts: set[int] = set()
+        self.taken_down = 0
 
-    def store(self, post: reader.Post, article: Article, *, existed: bool) -> None:
+    def store(
+        self, post: reader.Post, article: Article, *, existed: bool, whole: bool = True
+    ) -> None:
         """Hand the post's comments to the writer: new ones, and changed ones of an
-        earlier import."""
+        earlier import. ``whole``: the file holds every comment of the post it exports
+        (a media item's comments, moved to its post, are not all of that post's)."""
+        if existed and whole:
+            self.whole_posts.add(article.pk)
         if not post.comments:
             return
         summary = self.summary
@@ -130,6 +140,7 @@ class PostComments:
                 )
                 cid = other
             by_id[cid] = c
+        self.seen.update(self.origin(cid) for cid in by_id)
         parents = self._parents(post, by_id)
         before_trash = statuses_before_trash(post)
         records: dict[str, ImportedComment] = {}
@@ -178,6 +189,45 @@ class PostComments:
             else:
                 record.existing_id = existing["pk"]
                 self.writer.add(record)
+
+    def take_down_missing(self) -> None:
+        """Comments an earlier import published (or held) that the file's posts no longer
+        hold: WordPress exports every comment of a post but those it holds as spam, and
+        one deleted there is gone, so its moderators took each of these down since. They
+        are deleted here (kept, not shown), unless a moderator decided about one here
+        since; a later file that holds one again brings it back."""
+        prefix = f"wxr:{self.base}#c"
+        missing = (
+            Comment.objects.filter(
+                article_id__in=self.whole_posts,
+                origin__startswith=prefix,
+                status__in=(Comment.Status.APPROVED, Comment.Status.PENDING),
+            )
+            .exclude(origin__in=self.seen)
+            .order_by("pk")
+        )
+        for comment in missing.iterator():
+            record = ImportedComment(
+                article_id=comment.article_id, author_name=comment.author_name,
+                body=comment.body, body_html=comment.body_html, created_at=comment.created_at,
+                status=Comment.Status.DELETED, kind=comment.kind,
+                author_email=comment.author_email, author_url=comment.author_url,
+                ip_address=comment.ip_address, user_agent=comment.user_agent,
+                edited_at=comment.edited_at, alias=comment.alias, origin=comment.origin,
+                existing_id=comment.pk,
+            )  # fmt: skip
+            if decided_here(comment.status_changed_at, record):
+                continue
+            # Stamped as the import stamps a status, so that no one here seems to have
+            # decided it, and a file that holds the comment again restores it.
+            record.status_changed_at = comment.status_changed_at
+            self.taken_down += 1
+            self.summary.note(
+                f"comment {comment.origin.removeprefix(prefix)} ({comment.status}), stored by "
+                "an earlier import, is no longer in its post: deleted (not shown)"
+            )
+            self.writer.add(record)
+            self.writer.flush_if_full()
 
     def origin(self, cid: str) -> str:
         return fit(f"wxr:{self.base}#c{cid}", 300)

@@ -131,6 +131,7 @@ class WxrImport:
             self.read(path)
         self.move_media_comments()
         self.summary.source = ""
+        self.post_comments.take_down_missing()
         self.comments.flush()
         self.report_pages()
         self.report_ids()
@@ -143,6 +144,12 @@ class WxrImport:
             self.summary.inform(
                 f"{self.deleted_left_out} posts whose articles were deleted here were left out "
                 "with their comments (Deleted imported articles, in the admin, brings one back)."
+            )
+        if self.post_comments.taken_down:
+            self.summary.inform(
+                f"{self.post_comments.taken_down} comments stored by an earlier import are no "
+                "longer in their posts, which WordPress does to a comment its moderators "
+                "marked as spam or deleted: they are deleted here (not shown)."
             )
         if self.kept_here:
             self.summary.inform(
@@ -383,7 +390,7 @@ class WxrImport:
                     item.line,
                 )
                 continue
-            self.post_comments.store(item, article, existed=True)
+            self.post_comments.store(item, article, existed=True, whole=False)
             moved += count
             self.summary.note(
                 f"comments on attachment {item.post_id} were moved to post {parent} "
