@@ -465,3 +465,16 @@ def test_a_stop_kept_by_the_addresss_spelling_before_holds(client, article, smtp
     opt_in(client, article, email="ann+x@gmail.com")
     opt_in(client, article, "Again.", email="ann@gmail.com")
     assert smtp.messages == []
+
+
+def test_a_tagged_address_confirmed_when_kept_by_its_spelling_is_still_told_of_replies(
+    client, article, smtp
+):
+    from broadsheet.notifications.links import spelling_key
+
+    # What an earlier version stored: a followed comment, its address confirmed by spelling.
+    parent = web_post(client, article, "Old.", author_name="Anna", author_email="anna+x@gmail.com")
+    Subscription.objects.create(comment=parent)
+    Address.objects.create(key=spelling_key("anna+x@gmail.com"), status=Address.Status.CONFIRMED)
+    reply(Client(), article, parent)
+    assert smtp.recipients == [["anna+x@gmail.com"]]

@@ -26,7 +26,7 @@ from broadsheet.discussion.mail import Following
 from broadsheet.discussion.models import Comment
 from broadsheet.moderation.identity import normal_email
 from broadsheet.notifications import compose, moderators, outbox
-from broadsheet.notifications.links import address_key, spelling_key
+from broadsheet.notifications.links import address_key, address_keys, spelling_key
 from broadsheet.notifications.models import (
     Address,
     DigestItem,
@@ -141,7 +141,7 @@ def shown(reply: Comment) -> None:
     )
     if same_person:
         return
-    if not Address.objects.filter(key=address_key(email), status=Status.CONFIRMED).exists():
+    if Address.objects.status_of(address_keys(email)) != Status.CONFIRMED:
         return
     # Approving a reply, taking it back and approving it again announces it once.
     if Message.objects.filter(kind=Message.Kind.REPLY, reply=reply).exists():

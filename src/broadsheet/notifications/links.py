@@ -59,6 +59,12 @@ def spelling_key(email: str) -> str:
     return keyed_hash("email", normal_email(email))
 
 
+def address_keys(email: str) -> tuple[str, str]:
+    """Where ``email``'s state may be: under its inbox, else (kept before 2026-11-27, and
+    not given with the box ticked since) under its spelling."""
+    return address_key(email), spelling_key(email)
+
+
 def site_url() -> str:
     """BROADSHEET_SITE_URL, else http:// and the first BROADSHEET_ALLOWED_HOSTS entry."""
     if settings.BROADSHEET_SITE_URL:

@@ -12,6 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from broadsheet.discussion.models import Comment
 
 
+class AddressQuerySet(models.QuerySet):
+    def status_of(self, keys: tuple[str, str]) -> str:
+        """The state kept under the first of ``keys`` that has a row (``links.address_keys``:
+        the inbox's, then the spelling's, as kept before 2026-11-27); else unconfirmed."""
+        kept = dict(self.filter(key__in=keys).values_list("key", "status"))
+        return next((kept[k] for k in keys if k in kept), Address.Status.UNCONFIRMED)
+
+
 class Address(models.Model):
     """What one e-mail address agreed to. Keyed by a hash of the address (as blocks
     are, ``moderation.identity``): the address itself is on the comments already, and
@@ -30,6 +38,8 @@ class Address(models.Model):
     # The last confirmation sent: another waits MAIL_CONFIRM_INTERVAL_HOURS.
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     changed_at = models.DateTimeField(default=timezone.now)
+
+    objects = AddressQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "addresses"

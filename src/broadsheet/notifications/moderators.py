@@ -62,10 +62,7 @@ def ready(message: Message) -> bool:
     moderator = moderators().filter(pk=message.moderator_id or 0).first()
     if moderator is None or moderator.notices == Notices.NEVER:
         return False
-    stopped = Address.objects.filter(
-        key=links.address_key(moderator.email), status=Address.Status.STOPPED
-    )
-    if stopped.exists():
+    if Address.objects.status_of(links.address_keys(moderator.email)) == Address.Status.STOPPED:
         return False  # the owner of the address asked for no e-mail of any kind
     if message.kind == Message.Kind.WAITING:
         if not still_waiting([message.comment_id or 0]):

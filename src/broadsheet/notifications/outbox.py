@@ -36,7 +36,7 @@ from django.utils import timezone
 from broadsheet.conf import conf
 from broadsheet.discussion.models import Comment
 from broadsheet.notifications import moderators
-from broadsheet.notifications.links import address_key
+from broadsheet.notifications.links import address_keys
 from broadsheet.notifications.models import Address, DigestItem, Message, Subscription
 
 logger = logging.getLogger(__name__)
@@ -178,8 +178,7 @@ def _still_wanted(message: Message) -> bool:
     ``moderators.ready``, which also writes a digest."""
     if message.kind in moderators.KINDS:
         return moderators.ready(message)
-    address = Address.objects.filter(key=address_key(message.recipient)).first()
-    status = address.status if address else Address.Status.UNCONFIRMED
+    status = Address.objects.status_of(address_keys(message.recipient))
     if message.kind == Message.Kind.CONFIRMATION:
         return status == Address.Status.UNCONFIRMED
     return (
