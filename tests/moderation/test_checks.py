@@ -15,6 +15,7 @@ from broadsheet.discussion.exceptions import CommentRefused, RateLimited
 from broadsheet.discussion.models import Comment
 from broadsheet.moderation import actions
 from broadsheet.moderation.features import count_links
+from broadsheet.moderation.identity import keyed_hash
 from broadsheet.moderation.models import Block, WordRule
 from broadsheet.newsroom.models import SiteSettings
 from tests.conftest import post
@@ -61,6 +62,33 @@ def test_blocked_email_is_refused_and_other_authors_are_not(article, moderator):
     with pytest.raises(CommentRefused):
         post(article, "again", author_email="TROLL@example.org ", ip_address="198.51.100.9")
     assert post(article, "hi", author_email="kind@example.org").status == Status.APPROVED
+
+
+def test_a_blocked_email_cannot_come_back_under_a_tag_or_gmails_dots(article, moderator):
+    """An address blocks its inbox, as reply e-mail keeps one state per inbox: a blocked
+    author came back at once as troll+2@ (every provider delivers it to troll@), and
+    on Gmail as t.roll@."""
+    first = post(article, "Hello", author_email="troll+1@example.org", ip_address="192.0.2.1")
+    actions.block_author(first, actor=moderator, kinds=[Block.Kind.EMAIL])
+    gmail = post(article, "Hi", author_email="Troll.Face@gmail.com", ip_address="192.0.2.2")
+    actions.block_author(gmail, actor=moderator, kinds=[Block.Kind.EMAIL])
+    for address in ("troll@example.org", "Troll+2@Example.org", "t.rollface+x@googlemail.com"):
+        with pytest.raises(CommentRefused):
+            post(article, f"back as {address}", author_email=address, ip_address="198.51.100.9")
+    for address in ("troll2@example.org", "troll@example.com", "trollface@example.org"):
+        assert post(article, f"I am {address}", author_email=address).status == Status.APPROVED
+
+
+def test_a_block_keyed_by_the_spelling_of_an_address_still_holds(article, moderator):
+    """Blocks made before they were keyed by inbox hold the address as it was spelled:
+    that spelling stays blocked, and a block of an untagged address now blocks its tags."""
+    first = post(article, "Hello", author_email="troll+1@example.org", ip_address="192.0.2.1")
+    for spelled in ("troll+1@example.org", "pest@example.org"):
+        Block.objects.create(kind=Block.Kind.EMAIL, key=keyed_hash("email", spelled))
+    for address in ("TROLL+1@example.org", "pest+new@example.org"):
+        with pytest.raises(CommentRefused):
+            post(article, f"back as {address}", author_email=address, ip_address="198.51.100.9")
+    assert [b.kind for b in actions.blocks_for(first)] == [Block.Kind.EMAIL]
 
 
 def test_blocked_ip_is_refused_including_its_ipv6_neighbours(article, moderator):

@@ -18,7 +18,7 @@ from broadsheet.discussion import actions as discussion_actions
 from broadsheet.discussion.mail import get_moderator_mail
 from broadsheet.discussion.models import Comment
 from broadsheet.moderation import learned, notes
-from broadsheet.moderation.identity import author_keys
+from broadsheet.moderation.identity import author_keys, block_keys
 from broadsheet.moderation.models import (
     AuditEntry,
     Block,
@@ -402,8 +402,8 @@ def unblock(block: Block, *, actor: Any) -> AuditEntry:
 
 
 def blocks_for(comment: Comment) -> list[Block]:
-    keys = author_keys(user=comment.user_id, email=comment.author_email, ip=comment.ip_address)
-    return list(Block.objects.active().filter(key__in=keys.values()))
+    keys = block_keys(user=comment.user_id, email=comment.author_email, ip=comment.ip_address)
+    return list(Block.objects.active().filter(key__in=keys))
 
 
 def set_thresholds(hold: float, spam: float, *, actor: Any) -> bool:

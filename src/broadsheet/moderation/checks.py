@@ -27,7 +27,7 @@ from broadsheet.counters import count_hit, counters, limits_on, wait_if_spent
 from broadsheet.discussion.models import Comment
 from broadsheet.discussion.policy import Submission, Verdict
 from broadsheet.moderation.features import clean_markup, count_links
-from broadsheet.moderation.identity import author_keys
+from broadsheet.moderation.identity import author_keys, block_keys
 from broadsheet.moderation.learned import STANDING_AFTER, site_hosts
 from broadsheet.moderation.models import Block, ModerationSettings, WordRule
 from broadsheet.moderation.names import owners_of
@@ -125,10 +125,10 @@ def max_length(ctx: Context) -> Verdict:
 
 def blocked_author(ctx: Context) -> Verdict:
     sub = ctx.sub
-    keys = author_keys(user=sub.user, email=sub.author_email, ip=sub.ip_address)
+    keys = block_keys(user=sub.user, email=sub.author_email, ip=sub.ip_address)
     if not keys:
         return Verdict("blocked_author", ALLOW, "Not blocked.")
-    ends = list(Block.objects.active().filter(key__in=keys.values()).values_list("expires_at"))
+    ends = list(Block.objects.active().filter(key__in=keys).values_list("expires_at"))
     if ends:
         if any(end is None for (end,) in ends):
             return Verdict("blocked_author", "refuse", _("You cannot comment on this site."))

@@ -19,6 +19,32 @@ def normal_email(email: str) -> str:
     return email.strip().lower()
 
 
+# Domains whose mailboxes ignore dots in the name: "j.doe@" and "jdoe@" are one inbox.
+_DOTLESS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
+
+def mailbox(email: str) -> str:
+    """The inbox ``email`` reaches, as its spelling tells: in lower case, without a
+    "+tag" after the name (RFC 5233 subaddressing, which Gmail, Outlook, iCloud, Fastmail
+    and Proton deliver to the untagged inbox), and for Gmail without dots in the name.
+
+    Reply e-mail keeps one state per inbox, not per spelling: otherwise a bot posting
+    with "jane+1@", "jane+2@" ... would have the site send Jane a confirmation for each
+    spelling each day, where she is to get one; and her "stop all e-mail" would stop
+    one spelling only. Blocks and rate limits count an author by inbox too, so that a
+    blocked "troll@" cannot come back as "troll+2@". Two inboxes merged by mistake (a
+    server that takes "+" as part of a name) share one confirmation a day, one stop and
+    one block, which costs little."""
+    address = normal_email(email)
+    name, at, domain = address.rpartition("@")
+    if not at or not name:
+        return address
+    name = name.split("+", 1)[0] or name
+    if domain in _DOTLESS:
+        name, domain = name.replace(".", "") or name, _DOTLESS[domain]
+    return f"{name}@{domain}"
+
+
 def normal_ip(ip: str) -> str:
     """The address, or for IPv6 its /64: one household or phone gets one key.
 
@@ -43,9 +69,19 @@ def author_keys(*, user: Any = None, email: str = "", ip: str | None = None) -> 
     if getattr(user, "is_authenticated", False) or isinstance(user, int):
         keys["user"] = account_hashes(getattr(user, "pk", user))["user"]
     if email:
-        keys["email"] = keyed_hash("email", normal_email(email))
+        keys["email"] = keyed_hash("email", mailbox(email))
     if ip:
         keys["ip"] = keyed_hash("ip", normal_ip(ip))
+    return keys
+
+
+def block_keys(*, user: Any = None, email: str = "", ip: str | None = None) -> list[str]:
+    """The keys a block of this author may be stored under: ``author_keys``, and the
+    e-mail address as spelled, which blocks made before 2026-11-27 were keyed by (one of
+    "troll+1@" blocks that spelling still; one of "troll@" now blocks every tag of it)."""
+    keys = list(author_keys(user=user, email=email, ip=ip).values())
+    if email:
+        keys.append(keyed_hash("email", normal_email(email)))
     return keys
 
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy, ngettext
 
 from broadsheet.conf import conf
-from broadsheet.moderation.identity import keyed_hash, normal_email
+from broadsheet.moderation.identity import keyed_hash, mailbox, normal_email
 
 _CONFIRM_SALT = "broadsheet.notifications.confirm"
 _STOP_SALT = "broadsheet.notifications.stop"
@@ -23,30 +23,6 @@ _STOP_SALT = "broadsheet.notifications.stop"
 
 class BadToken(Exception):
     """A link that was altered, made with another secret key, or is too old."""
-
-
-# Domains whose mailboxes ignore dots in the name: "j.doe@" and "jdoe@" are one inbox.
-_DOTLESS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
-
-
-def mailbox(email: str) -> str:
-    """The inbox ``email`` reaches, as its spelling tells: in lower case, without a
-    "+tag" after the name (RFC 5233 subaddressing, which Gmail, Outlook, iCloud, Fastmail
-    and Proton deliver to the untagged inbox), and for Gmail without dots in the name.
-
-    Reply e-mail keeps one state per inbox, not per spelling: otherwise a bot posting
-    with "jane+1@", "jane+2@" ... would have the site send Jane a confirmation for each
-    spelling each day, where she is to get one; and her "stop all e-mail" would stop
-    one spelling only. Two inboxes merged by mistake (a server that takes "+" as part
-    of a name) share one confirmation a day and one stop, which costs little."""
-    address = normal_email(email)
-    name, at, domain = address.rpartition("@")
-    if not at or not name:
-        return address
-    name = name.split("+", 1)[0] or name
-    if domain in _DOTLESS:
-        name, domain = name.replace(".", "") or name, _DOTLESS[domain]
-    return f"{name}@{domain}"
 
 
 def address_key(email: str) -> str:
