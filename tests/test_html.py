@@ -235,40 +235,40 @@ def test_article_pages_show_what_they_are_checked_for(site_pages: Site):
     assert doc.find(".//form[@class='comment-form']") is not None
 
 
-def test_form_with_errors_is_valid_html(site_pages: Site):
-    s = site_pages
-    response = s.client.post(
-        f"/article/{s.article.slug}/comments",
-        {"author_name": "", "author_email": "not an address", "body": ""},
-        **ORIGIN,
-    )
+def sent_back(s: Site, **fields: str) -> Element:
+    """The article page the comment form comes back on, refused: checked, and parsed."""
+    response = s.client.post(f"/article/{s.article.slug}/comments", fields, **ORIGIN)
     assert response.status_code == 400
-    doc = check_page(response.content.decode())
+    return check_page(response.content.decode())
+
+
+def test_form_with_errors_is_valid_html(site_pages: Site):
+    doc = sent_back(site_pages, author_name="", author_email="not an address", body="")
     assert len(doc.findall(".//ul[@class='field-errors']")) == 3
 
 
 def test_form_with_errors_keeps_a_website_that_is_no_address_in_a_text_box(site_pages: Site):
     """HTML allows only an absolute address in a url box; the reader gets back what they
     typed, to mend, in a text box that still brings up a phone's address keyboard."""
-    s = site_pages
-    response = s.client.post(
-        f"/article/{s.article.slug}/comments",
-        {"author_name": "Jane", "author_url": "my site", "body": "Hello."},
-        **ORIGIN,
+    box = sent_back(site_pages, author_name="Jane", author_url="my site", body="Hello.").find(
+        ".//input[@name='author_url']"
     )
-    assert response.status_code == 400
-    box = check_page(response.content.decode()).find(".//input[@name='author_url']")
     assert box is not None
     assert (box.get("type"), box.get("inputmode"), box.get("value")) == ("text", "url", "my site")
     assert box.get("aria-invalid") == "true"
     # One the form takes stays an address box while another field is mended.
-    response = s.client.post(
-        f"/article/{s.article.slug}/comments",
-        {"author_name": "Jane", "author_url": "https://jane.example.org", "body": ""},
-        **ORIGIN,
-    )
-    box = check_page(response.content.decode()).find(".//input[@name='author_url']")
+    doc = sent_back(site_pages, author_name="Jane", author_url="https://jane.example.org", body="")
+    box = doc.find(".//input[@name='author_url']")
     assert box is not None and box.get("type") == "url"
+
+
+def test_a_reply_to_a_comment_not_there_says_so_and_opens_on_it(site_pages: Site):
+    doc = sent_back(site_pages, author_name="Jane", body="Late answer.", parent_id="999999")
+    errors = doc.find(".//form[@class='comment-form']/div[@class='errors']")
+    assert errors is not None and errors.get("autofocus") is not None
+    assert "does not exist here" in "".join(errors.itertext())
+    # One thing takes the focus: the message, not a field as well.
+    assert [el.tag for el in doc.iter() if el.get("autofocus") is not None] == ["div"]
 
 
 def test_reply_page_with_errors_keeps_the_parent_and_is_valid(site_pages: Site):

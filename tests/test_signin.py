@@ -119,6 +119,16 @@ def test_the_sign_in_page_offers_a_reset(client):
     assert 'href="/admin/password_reset/"' in page
 
 
+def test_the_sign_in_page_speaks_hebrew_to_the_end(client, site):
+    """Django's Hebrew leaves the link to a reset in English; the site's catalog says it."""
+    site.language = "he"
+    site.save()
+    page = client.get("/admin/login/").content.decode()
+    assert 'lang="he"' in page
+    assert "Forgotten your login credentials?" not in page
+    assert "שכחת את פרטי הכניסה?" in page
+
+
 def test_a_forgotten_password_is_reset_through_the_link_in_the_email(editor, smtp):
     response = ask_for_reset("DANA@news.example")
     assert response.status_code == 302 and response["Location"] == "/admin/password_reset/done/"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
@@ -17,8 +19,19 @@ pytestmark = pytest.mark.browser
 AXE = Axe()
 
 
-def assert_accessible(page: Page) -> None:
-    results = AXE.run(page)
+# Every rule of WCAG 2.0 to 2.2, levels A and AA, and axe's best practices: beyond the
+# defaults, this adds the rules for touch target size and the best-practice rules.
+STRICT = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+    },
+    "resultTypes": ["violations"],
+}
+
+
+def assert_accessible(page: Page, options: dict | None = None) -> None:
+    results = AXE.run(page, options=options) if options else AXE.run(page)
     if results.violations_count:
         lines = [f"{results.violations_count} axe violation(s) on {page.url}:"]
         for violation in results.response["violations"]:
@@ -248,3 +261,97 @@ def test_deep_replies_and_the_queue_on_a_narrow_phone(new_context, discussion, s
     boxes = [buttons.nth(i).bounding_box() for i in range(3)]
     assert len({round(box["y"]) for box in boxes}) == 1
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
+
+
+def reader_pages(discussion: dict) -> dict[str, str]:
+    """A reader's pages, the comment form's errors and the sign-in page among them."""
+    article, answer = discussion["article"], discussion["answer"]
+    return {
+        "front page": "/",
+        "article": article.get_absolute_url(),
+        "section": article.section.get_absolute_url(),
+        "tag": "/tag/bridges/",
+        "author": article.author.get_absolute_url(),
+        "reply": f"/c/{answer.pk}/reply",
+        "quote": f"/c/{answer.pk}/reply?quote=1",
+        "report": f"/moderation/report/{answer.pk}",
+        "search": "/search/?q=bridge",
+        "search, nothing found": "/search/?q=lighthouse",
+        "not found": "/no-such-page/",
+        "sign-in": "/admin/login/?next=/moderation/",
+    }
+
+
+@pytest.mark.parametrize(
+    "view",
+    [
+        pytest.param({"viewport": {"width": 375, "height": 800}}, id="phone"),
+        # A 1280-pixel window zoomed to 200%: 640 CSS pixels across, drawn at twice the size.
+        pytest.param(
+            {"viewport": {"width": 640, "height": 450}, "device_scale_factor": 2}, id="zoom-200"
+        ),
+    ],
+)
+def test_reader_pages_meet_wcag_2_2_aa_and_best_practice(new_context, discussion, view):
+    page = new_context(**view).new_page()
+    for url in reader_pages(discussion).values():
+        page.goto(url)
+        # Nothing runs off the side: the page reflows (WCAG 1.4.10).
+        assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth"), url
+        assert_accessible(page, STRICT)
+    page.goto(discussion["article"].get_absolute_url())
+    with page.expect_navigation():
+        page.get_by_role("button", name="Post Comment").click()
+    assert_accessible(page, STRICT)
+
+
+def test_the_sign_in_page_is_headed_by_its_title(page: Page):
+    page.goto("/admin/login/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in")
+
+
+def test_cancelling_a_reply_from_the_keyboard_gives_the_focus_back_to_its_link(
+    page: Page, discussion
+):
+    page.goto(discussion["article"].get_absolute_url())
+    reply = page.locator(f"#comment-{discussion['first'].pk} > article").get_by_role(
+        "link", name="Reply"
+    )
+    reply.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Comment", exact=True)).to_be_focused()
+    cancel = page.get_by_role("button", name="Cancel reply")
+    cancel.focus()
+    page.keyboard.press("Enter")
+    expect(cancel).to_be_hidden()
+    # Where the reader was, not back at the top of the page.
+    expect(reply).to_be_focused()
+
+
+@pytest.mark.parametrize("scripts", [True, False], ids=["scripts", "no-scripts"])
+def test_a_form_sent_back_with_errors_opens_on_the_first_field_to_mend(
+    new_context, discussion, scripts
+):
+    page = new_context(java_script_enabled=scripts).new_page()
+    page.goto(discussion["article"].get_absolute_url())
+    page.get_by_label("Comment", exact=True).fill("No name given.")
+    page.get_by_role("button", name="Post Comment").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    name = page.get_by_label("Name", exact=True)
+    expect(name).to_be_focused()
+    # Read out with it: that it is wrong, and why.
+    expect(name).to_have_attribute("aria-invalid", "true")
+    expect(name).to_have_accessible_description(re.compile("This field is required"))
+    expect(page.get_by_label("Comment", exact=True)).to_have_value("No name given.")
+
+
+def test_a_report_sent_without_a_reason_opens_on_the_choice_saying_why(page: Page, discussion):
+    page.goto(f"/moderation/report/{discussion['answer'].pk}")
+    # The browser's own check is passed by, as a browser without one would.
+    page.locator("form.report-form").evaluate("form => form.noValidate = true")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send the report").click()
+    group = page.get_by_role("group", name="What is wrong with this comment?")
+    expect(group).to_be_focused()
+    expect(group).to_have_accessible_description("This field is required.")

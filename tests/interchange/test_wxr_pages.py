@@ -113,7 +113,7 @@ def test_a_page_is_kept_out_of_the_news_but_has_its_page_and_is_found(harbour, c
         assert page.get_absolute_url() not in shown, url
     shown = client.get(page.get_absolute_url()).content.decode()
     assert "About the harbour" in shown and "Lovely page." in shown and "Agreed." in shown
-    assert 'action="{}#respond"'.format(reverse("discussion:post", args=[page.slug])) in shown
+    assert 'action="{}"'.format(reverse("discussion:post", args=[page.slug])) in shown
     assert "2 Comments" in shown and '"@type": "WebPage"' in shown
     assert client.get("/?page_id=20")["Location"] == page.get_absolute_url()
     articles = client.get(reverse("sitemap", args=["articles"])).content.decode()

@@ -8,13 +8,14 @@ import unicodedata
 from django import forms
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import (
     MaxLengthValidator,
     ProhibitNullCharactersValidator,
     URLValidator,
 )
 from django.forms.boundfield import BoundField
+from django.forms.widgets import ChoiceWidget
 from django.utils.translation import gettext_lazy as _
 
 from broadsheet import markup
@@ -141,12 +142,33 @@ def _absolute_url(value: object) -> bool:
     return True
 
 
-class _NotedField(BoundField):
+class FocusedField(BoundField):
+    """A field that takes the focus when it is the first to mend."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        """The first field to mend takes the focus when the page comes back with errors,
+        scripts or not, so that a screen reader reads its label and error at once. A
+        message for the whole form (``errors``) takes it instead, as a group of choices
+        does (its fieldset, in the template): neither is one control."""
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.errors and not isinstance(widget or self.field.widget, ChoiceWidget):
+            errors, fields = self.form.errors, self.form.fields
+            # A hidden field's error is told with the form's (it has no control to mend).
+            hidden = {name for name, field in fields.items() if field.widget.is_hidden}
+            first = next((n for n in fields if n in errors and n not in hidden), None)
+            if first == self.name and not errors.keys() & {NON_FIELD_ERRORS, *hidden}:
+                attrs["autofocus"] = True
+        return attrs
+
+
+class NotedField(FocusedField):
     """A field shown with a note under it (``<id>_note``, discussion/_field.html): its
     widget names the error, when there is one, and the note, for screen readers."""
 
     @property
     def aria_describedby(self) -> str | None:
+        if self.is_hidden:  # its error is shown with the form's (_form.html)
+            return None
         ids = [f"{self.auto_id}_error"] if self.errors else []
         ids += getattr(self.form, "described_by", {}).get(self.name, [])
         return " ".join(ids) or None
@@ -172,7 +194,7 @@ class _NotedField(BoundField):
 
 
 class CommentForm(forms.Form):
-    bound_field_class = _NotedField
+    bound_field_class = NotedField
     # The fields the form's template gives a note.
     NOTED = ("author_name", "author_email", "author_url", "body", "notify_replies")
 
@@ -273,6 +295,7 @@ class CommentForm(forms.Form):
 
 
 class EditForm(forms.Form):
+    bound_field_class = FocusedField
     body = TextField(
         label=_("Comment"),
         widget=forms.Textarea(attrs={"rows": 8, "dir": "auto"}),

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from broadsheet.discussion.forms import FocusedField
 from broadsheet.markup import html_text
 from broadsheet.moderation import wordmatch
 from broadsheet.moderation.models import Block, Report, WordRule, new_rule_problem
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 
 class ReportForm(forms.Form):
+    bound_field_class = FocusedField
     reason = forms.ChoiceField(
         label=_("What is wrong with this comment?"),
         choices=Report.Reason.choices,

@@ -44,6 +44,10 @@
   cancel.textContent = say("cancel-reply", "Cancel reply");
   form.insertBefore(note, form.firstChild);
 
+  // The link that opened the form under a comment: the focus goes back to it on cancel,
+  // where it would otherwise fall to the top of the page with the button it was on.
+  var opener = null;
+
   function replyTo(li, author, id) {
     parentInput.value = id;
     note.textContent = say("replying-to", "Replying to {author}.", { author: author }) + " ";
@@ -56,6 +60,9 @@
     parentInput.value = "";
     note.hidden = true;
     home.insertBefore(form, homeNext);
+    if (opener && document.contains(opener)) opener.focus();
+    else body.focus();
+    opener = null;
   });
 
   // Back with errors: bring the form into view, on the first field to mend (or the message).
@@ -63,7 +70,7 @@
   if (wrong) {
     window.setTimeout(function () {
       wrong.scrollIntoView({ block: "center" });
-      if (wrong.focus && wrong.tagName !== "DIV") wrong.focus();
+      wrong.focus();  // the message for the whole form can take it (tabindex -1)
     }, 0);
   }
 
@@ -153,6 +160,7 @@
     var author = li.querySelector(".author").textContent.trim();
     event.preventDefault();
     replyTo(li, author, id);
+    opener = link;
     if (link.classList.contains("quote-link")) {
       var permalink = li.querySelector("a.permalink").getAttribute("href");
       body.value = quoteOf(li, permalink) + body.value;
