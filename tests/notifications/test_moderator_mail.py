@@ -4,6 +4,7 @@ one click. Transactional tests: mail goes out after commit, as it does on the si
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from email.message import EmailMessage
 
@@ -86,6 +87,10 @@ def html_of(message: EmailMessage) -> str:
     return part.get_content()
 
 
+def heading_levels(html: str) -> list[str]:
+    return re.findall(r"<(h[1-6])\b", html)
+
+
 def signed_in(user) -> Client:
     client = Client()
     client.force_login(user)
@@ -106,6 +111,8 @@ def test_held_comment_is_mailed_at_once_to_who_asked_with_its_link(
     assert f"http://testserver/moderation/{held.pk}/" in text
     assert "http://testserver/moderation/notices/" in text
     assert f'href="http://testserver/moderation/{held.pk}/"' in html_of(notice)
+    # Headed as a page is: one <h1>, under which the comment's own heading stands.
+    assert heading_levels(html_of(notice)) == ["h1", "h2"]
     assert notice["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert notice["List-Unsubscribe"].strip().startswith("<http://testserver/mail/stop/")
     # The link opens the comment in the queue, for the moderator signed in.
@@ -150,6 +157,7 @@ def test_digest_waits_until_due_then_lists_every_comment_that_came(
     assert long_text[:290] in text and long_text.strip() not in text and "…" in text
     assert "at most one every 60 minutes" in text
     assert html_of(digest).count("Moderate it</a>") == 3
+    assert heading_levels(html_of(digest)) == ["h1", "h2", "h2", "h2"]
     assert not DigestItem.objects.exists()  # what it listed is not kept
 
     # The next comment starts the next digest, due an interval after it came.
