@@ -174,6 +174,9 @@ def test_cross_site_post_is_refused(client, article):
         f"/article/{article.slug}/comments", form_data(), HTTP_ORIGIN="https://evil.example"
     )
     assert response.status_code == 403
+    # A sentence, said as one: it is no HTML document.
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode() == "Forms can only be posted from this site's own pages."
     response = client.post(
         f"/article/{article.slug}/comments", form_data(), HTTP_SEC_FETCH_SITE="cross-site"
     )

@@ -260,7 +260,10 @@ def refuse_forged_post(request: HttpRequest) -> HttpResponse | None:
         checked = csrf_protect(_accepted)(request)
         return checked if checked.status_code == 403 else None
     if _cross_site(request):
-        return HttpResponseForbidden(_("Forms can only be posted from this site's own pages."))
+        return HttpResponseForbidden(
+            _("Forms can only be posted from this site's own pages."),
+            content_type="text/plain; charset=utf-8",
+        )
     return None
 
 
