@@ -91,12 +91,32 @@ def test_queue_page_query_count(staff, article, django_assert_num_queries):
     held(article, 60, author_email="x@example.org")
     staff.get("/moderation/")  # sessions and site settings exist from here on
     # session, user, the user's and their groups' permissions (may they moderate?), 3 for
-    # the tab counts, page count, page rows, open reports, author history, the
-    # moderation settings (the score meter's bands), the site settings and the section
-    # menu of the base template.
-    with django_assert_num_queries(14):
+    # the tab counts (the stored Pending and Spam counts, which the pager uses too),
+    # page rows, open reports, author history, the moderation settings (the score
+    # meter's bands), the site settings and the section menu of the base template.
+    with django_assert_num_queries(13):
         response = staff.get("/moderation/?page=2")
     assert response.context["page"].number == 2
+
+
+@pytest.mark.parametrize("tab", ["pending", "spam"])
+def test_the_tabs_and_pager_count_nothing_in_the_comments(staff, article, moderator, tab):
+    """The Pending and Spam counts are stored (``discussion.tally``): a page of the queue
+    counts no comment, however many wait, and shows the true figures."""
+    comments = held(article, 60, author_email="x@example.org")
+    actions.moderate_many(comments[:55], "spam", actor=moderator)
+    with CaptureQueriesContext(connection) as ctx:
+        response = staff.get(f"/moderation/?tab={tab}")
+    by_status = 'FROM "discussion_comment" WHERE "discussion_comment"."status"'
+    counting = [
+        q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"] and by_status in q["sql"]
+    ]
+    assert counting == []
+    html = response.content.decode()
+    assert 'Pending <span class="count">(5)</span>' in html
+    assert 'Spam <span class="count">(55)</span>' in html
+    assert response.context["page"].paginator.count == {"pending": 5, "spam": 55}[tab]
+    assert response.context["page"].paginator.num_pages == {"pending": 1, "spam": 2}[tab]
 
 
 def test_pager_links_keep_the_tab_and_the_author(staff, article):

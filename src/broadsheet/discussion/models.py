@@ -167,3 +167,26 @@ class Comment(models.Model):
             self.status in (self.Status.APPROVED, self.Status.PENDING, self.Status.SPAM)
             and timezone.now() < self.editable_until
         )
+
+
+class StatusTally(models.Model):
+    """How many comments wait in each of the queue's statuses (pending, spam), for the
+    moderation queue's tabs and pager: a share of the count per row, the rows of one
+    status added up. Database triggers on the comments' table keep it, in the
+    transaction of every insert, status change and deletion, whatever makes them
+    (``discussion.tally``); nothing in the code writes it but a recount."""
+
+    status = models.CharField(max_length=10)
+    # PostgreSQL: the share of the database session that changed the comments (its
+    # process id modulo ``tally.SLOTS``), so that two posts at once do not queue for
+    # one row; SQLite, which writes one transaction at a time: always 0.
+    slot = models.PositiveSmallIntegerField(default=0)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["status", "slot"], name="status_tally_slot_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.status}[{self.slot}]: {self.n}"

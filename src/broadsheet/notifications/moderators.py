@@ -24,6 +24,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from broadsheet.discussion import tally
 from broadsheet.discussion.models import Comment
 from broadsheet.moderation.apps import MODERATE
 from broadsheet.moderation.models import Report
@@ -166,7 +167,7 @@ def _digest(message: Message) -> Digest:
         "reported": sum(item.comment_id in reported for item in left),
     }
     digest.queue = {
-        "pending": Comment.objects.filter(status=Comment.Status.PENDING).count(),
+        "pending": tally.counts()[Comment.Status.PENDING],
         "reported": Report.objects.filter(status=Report.Status.OPEN)
         .values("comment")
         .distinct()

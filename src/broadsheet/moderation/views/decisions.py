@@ -15,11 +15,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpR
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
-from broadsheet.discussion import indexing
+from broadsheet.discussion import indexing, tally
 from broadsheet.discussion.models import Comment
 from broadsheet.moderation import actions
 from broadsheet.moderation.models import AuditEntry, ModerationSettings, Report
@@ -44,15 +45,12 @@ SEARCH_MAX = 200
 
 
 def _tab_counts(user: Any) -> dict[str, int]:
-    by_status = dict(
-        Comment.objects.filter(status__in=[Status.PENDING, Status.SPAM])
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    # Pending and Spam: stored, kept by the database in every change's transaction
+    # (counting 150,000 waiting comments took 80 ms on PostgreSQL, on every page).
+    waiting = tally.counts()
     return {
-        "pending": by_status.get(Status.PENDING, 0),
-        "spam": by_status.get(Status.SPAM, 0),
+        "pending": waiting[Status.PENDING],
+        "spam": waiting[Status.SPAM],
         "reported": Report.objects.filter(status=Report.Status.OPEN)
         .values("comment")
         .distinct()
@@ -266,6 +264,19 @@ def _queue_rows(
     )
 
 
+class _Counted(Paginator):
+    """A paginator told how many rows it pages (a tab's stored count) rather than
+    counting them."""
+
+    def __init__(self, rows: QuerySet[Comment] | _Found, per_page: int, known: int) -> None:
+        super().__init__(rows, per_page)
+        self.known = known
+
+    @cached_property
+    def count(self) -> int:
+        return self.known
+
+
 # The largest id a database column holds (a signed 64-bit integer).
 _MAX_ID = 2**63 - 1
 
@@ -321,7 +332,12 @@ def queue(request: HttpRequest) -> HttpResponse:
         order = request.GET.get("order", "")
         order = order if order in ORDERS else default
     rows = _queue_rows(tab, author_of, order, query, story)
-    page = Paginator(rows, per_page).get_page(request.GET.get("page"))
+    if listing and tab in ORDERED_TABS:
+        # The tab's count, stored: the pager need not count the comments again.
+        paginator: Paginator = _Counted(rows, per_page, {k: n for k, _, n in tabs}[tab])
+    else:
+        paginator = Paginator(rows, per_page)
+    page = paginator.get_page(request.GET.get("page"))
     comments = list(page.object_list)
     _with_histories(comments)
     # "Select all" without JavaScript: the same page again with every box ticked. The

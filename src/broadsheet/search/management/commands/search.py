@@ -9,13 +9,17 @@ from django.db import transaction
 from tqdm import tqdm
 
 from broadsheet.discussion import indexing as comment_indexing
+from broadsheet.discussion import tally
 from broadsheet.discussion.models import Comment
 from broadsheet.newsroom import indexing
 from broadsheet.newsroom.models import Article, SearchDocument
 
 
 class Command(BaseCommand):
-    help = "Rebuild or check the site search's index and the moderators' comment index."
+    help = (
+        "Rebuild or check the site search's index, the moderators' comment index and the "
+        "queue's stored counts."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -47,6 +51,7 @@ class Command(BaseCommand):
         with bar, transaction.atomic():
             written = indexing.rebuild(progress=bar.update)
             comment_indexing.rebuild()
+            tally.rebuild()
             if dry_run:
                 transaction.set_rollback(True)
         said = "would index" if dry_run else "indexed"
@@ -55,9 +60,10 @@ class Command(BaseCommand):
             f"{before} document(s) were there before."
         )
         self.stdout.write(f"Comment index: {said} {Comment.objects.count()} comment(s).")
+        self.stdout.write(f"Queue counts: {'would count' if dry_run else 'counted'} {_waiting()}.")
 
     def check_index(self) -> None:
-        problems = indexing.check() + comment_indexing.check()
+        problems = indexing.check() + comment_indexing.check() + tally.check()
         if problems:
             raise CommandError(
                 "The search index is not sound: "
@@ -66,3 +72,8 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"Search index: {SearchDocument.objects.count()} article(s), sound.")
         self.stdout.write(f"Comment index: {Comment.objects.count()} comment(s), sound.")
+        self.stdout.write(f"Queue counts: {_waiting()}, sound.")
+
+
+def _waiting() -> str:
+    return ", ".join(f"{n} {status}" for status, n in tally.counts().items())
