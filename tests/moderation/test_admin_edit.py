@@ -85,3 +85,32 @@ def test_changing_other_fields_leaves_the_text_and_a_decision_taken_meanwhile(
         "Renamed", Comment.Status.SPAM, None,
     )  # fmt: skip
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.EDIT).exists()
+
+
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [("", "5 comments"), ("?status__exact=pending", "3 comments"), ("?o=2", "5 comments")],
+)
+def test_the_comment_list_is_counted_by_the_stored_counts(client, moderator, article, query, said):
+    """Every comment, or those of one status: the list's count is the stored one
+    (``discussion.tally``), true, and no comment is counted for it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    comments = [post(article, f"Comment {i}") for i in range(5)]
+    Comment.objects.filter(pk__in=[c.pk for c in comments[:3]]).update(status="pending")
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(f"/admin/discussion/comment/{query}").content.decode()
+    assert said in html
+    assert not [
+        q
+        for q in ctx.captured_queries
+        if 'COUNT(*) AS "__count" FROM "discussion_comment"' in q["sql"]
+    ]
+
+
+def test_a_searched_comment_list_is_counted_once(client, moderator, article):
+    for i in range(3):
+        post(article, f"Comment {i}", author_name="Dana" if i else "Avi")
+    html = client.get("/admin/discussion/comment/", {"q": "Dana"}).content.decode()
+    assert "2 results" in html and "Show all" in html

@@ -110,8 +110,9 @@ class Comment(models.Model):
             ),
             # The API's flat list: one article's approved comments by time.
             models.Index(fields=["article", "status", "created_at", "id"], name="comment_flat_idx"),
-            # The moderation queue: comments of one status, oldest or newest first.
-            models.Index(fields=["status", "created_at"], name="comment_queue_idx"),
+            # The moderation queue: comments of one status, oldest or newest first; a
+            # page's ids read from the index alone, however far into the tab.
+            models.Index(fields=["status", "created_at", "id"], name="comment_queue_idx"),
             # The queue read by the filter's score ("highest score first").
             models.Index(fields=["status", "score"], name="comment_queue_score_idx"),
             # An author's history (trust, first-comment hold, the queue's author
@@ -170,8 +171,8 @@ class Comment(models.Model):
 
 
 class StatusTally(models.Model):
-    """How many comments wait in each of the queue's statuses (pending, spam), for the
-    moderation queue's tabs and pager: a share of the count per row, the rows of one
+    """How many comments are in each status, for the moderation queue's tabs and pager
+    and the admin's comment list: a share of the count per row, the rows of one
     status added up. Database triggers on the comments' table keep it, in the
     transaction of every insert, status change and deletion, whatever makes them
     (``discussion.tally``); nothing in the code writes it but a recount."""

@@ -1,7 +1,7 @@
-"""The stored counts of the comments waiting for a moderator, by status (pending,
-spam): what the moderation queue's tabs and pager show, read in a few rows instead
-of counting 150,000 waiting comments on every page (docs/moderation.md, "The
-queue's counts").
+"""The stored counts of the comments by status: what the moderation queue's tabs
+and pager (pending, spam) and the admin's comment list show, read in a few rows
+instead of counting 150,000 waiting comments on every page of the queue, or a
+million in the admin (docs/moderation.md, "The queue's counts").
 
 Database triggers on ``discussion_comment`` keep ``discussion_statustally`` (the
 ``StatusTally`` model), in the transaction of the change, for every insert, status
@@ -9,7 +9,7 @@ change and deletion, whatever makes it: an action, ``bulk_create``, an import, a
 restore, the deletion of an article with its comments, a raw statement. So the
 count cannot drift from the comments, as one kept by the code on each path could.
 
-SQLite: a trigger for each row, adding 1 or -1 to the status's one row (SQLite
+SQLite: a trigger for each row, adding 1 or -1 to its status's one row (SQLite
 writes one transaction at a time: nothing waits longer for it).
 
 PostgreSQL: a trigger for each statement, which adds up the statement's rows by
@@ -17,7 +17,7 @@ status (an import's 2,000 rows at once are one write) into the row of the status
 for the session's share (``SLOTS`` rows per status): a row written stays locked
 until the transaction ends, and with one row per status every post of a pending
 comment across the site would wait for the one before it to commit. A statement
-writes its statuses in one order (pending before spam).
+writes its statuses in one order (alphabetical).
 """
 
 from __future__ import annotations
@@ -29,34 +29,31 @@ from broadsheet.discussion.models import Comment, StatusTally
 
 TABLE = "discussion_statustally"
 COMMENTS = "discussion_comment"
-# The statuses counted: the queue's tabs (Pending, Spam).
-TALLIED = (Comment.Status.PENDING.value, Comment.Status.SPAM.value)
+# The statuses counted: all of them.
+TALLIED = tuple(Comment.Status.values)
 # PostgreSQL: rows per status, one for each share of the database sessions.
 SLOTS = 16
 
-_IN_TALLIED = "IN (" + ", ".join(f"'{s}'" for s in TALLIED) + ")"
 _ADD = f"ON CONFLICT (status, slot) DO UPDATE SET n = {TABLE}.n + excluded.n"
 TRIGGERS = [f"{TABLE}_{event}" for event in ("insert", "update", "delete")]
 
 
 def sqlite_schema() -> list[str]:
-    """The three triggers (SQLite), each firing only for a tallied status."""
+    """The three triggers (SQLite); a change that keeps the status counts nothing."""
 
     def add(row: str, n: int) -> str:
-        # An upsert from a SELECT needs its WHERE (SQLite's grammar).
+        # An upsert from a SELECT needs a WHERE (SQLite's grammar).
         return (
-            f"INSERT INTO {TABLE} (status, slot, n) SELECT {row}.status, 0, {n} "
-            f"WHERE {row}.status {_IN_TALLIED} {_ADD};"
+            f"INSERT INTO {TABLE} (status, slot, n) SELECT {row}.status, 0, {n} WHERE true {_ADD};"
         )
 
     return [
         f"CREATE TRIGGER IF NOT EXISTS {TABLE}_insert AFTER INSERT ON {COMMENTS} "
-        f"WHEN new.status {_IN_TALLIED} BEGIN {add('new', 1)} END",
+        f"BEGIN {add('new', 1)} END",
         f"CREATE TRIGGER IF NOT EXISTS {TABLE}_update AFTER UPDATE OF status ON {COMMENTS} "
-        f"WHEN old.status IS NOT new.status AND (old.status {_IN_TALLIED} OR "
-        f"new.status {_IN_TALLIED}) BEGIN {add('old', -1)} {add('new', 1)} END",
+        f"WHEN old.status IS NOT new.status BEGIN {add('old', -1)} {add('new', 1)} END",
         f"CREATE TRIGGER IF NOT EXISTS {TABLE}_delete AFTER DELETE ON {COMMENTS} "
-        f"WHEN old.status {_IN_TALLIED} BEGIN {add('old', -1)} END",
+        f"BEGIN {add('old', -1)} END",
     ]
 
 
@@ -68,9 +65,7 @@ def postgres_schema() -> list[str]:
     statements = []
     for event, tables in sides.items():
         changed = " UNION ALL ".join(
-            f"SELECT status, {-1 if t == 'old_rows' else 1} AS d FROM {t} "
-            f"WHERE status {_IN_TALLIED}"
-            for t in tables
+            f"SELECT status, {-1 if t == 'old_rows' else 1} AS d FROM {t}" for t in tables
         )
         referencing = " ".join(
             f"{'OLD' if t == 'old_rows' else 'NEW'} TABLE AS {t}" for t in tables
@@ -113,7 +108,7 @@ def _recount_sql(vendor: str) -> list[str]:
         *hold,
         f"DELETE FROM {TABLE}",
         f"INSERT INTO {TABLE} (status, slot, n) SELECT status, 0, COUNT(*) FROM {COMMENTS} "
-        f"WHERE status {_IN_TALLIED} GROUP BY status",
+        "GROUP BY status",
     ]
 
 
@@ -131,21 +126,18 @@ def rebuild(using: str = DEFAULT_DB_ALIAS) -> None:
         install(cursor, conn.vendor)
 
 
-def counts() -> dict[str, int]:
-    """{status: comments in it} for each tallied status: a few rows read."""
-    rows = StatusTally.objects.values_list("status").annotate(total=Sum("n")).order_by()
+def counts(using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
+    """{status: comments in it} for each status: a few rows read."""
+    rows = StatusTally.objects.using(using).values_list("status").annotate(total=Sum("n"))
+    rows = rows.order_by()
     found = {status: int(total) for status, total in rows}
     return {status: found.get(status, 0) for status in TALLIED}
 
 
-def counted() -> dict[str, int]:
+def counted(using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
     """The same figures counted in the comments themselves (what ``counts`` must equal)."""
-    rows = (
-        Comment.objects.filter(status__in=TALLIED)
-        .values_list("status")
-        .annotate(total=Count("pk"))
-        .order_by()
-    )
+    rows = Comment.objects.using(using).values_list("status").annotate(total=Count("pk"))
+    rows = rows.order_by()
     found = dict(rows)
     return {status: found.get(status, 0) for status in TALLIED}
 
@@ -182,15 +174,20 @@ def check() -> list[str]:
 
 
 def mend(using: str = DEFAULT_DB_ALIAS, **kwargs) -> bool:
-    """A receiver (``post_migrate``): on SQLite, triggers that a migration dropped (it
-    copies a table to change a column, and drops the old one's triggers) made again,
-    and the tally counted anew, since comments may have changed without them."""
+    """A receiver (``post_migrate``, which ``flush`` sends too): the triggers made
+    again where missing and the tally counted anew, where it differs from the
+    comments. On SQLite a migration that changes a column of the comments' table
+    copies it and drops the old one's triggers; and ``flush`` empties the tables one
+    by one, the tally perhaps before the comments, whose deletion the triggers then
+    count against an empty tally. Returns whether anything was mended."""
     conn = connections[using]
-    if conn.vendor != "sqlite":
+    if conn.vendor not in ("sqlite", "postgresql"):
         return False
     with transaction.atomic(using=using), conn.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [TABLE])
-        if cursor.fetchone() is None or _triggers(cursor, "sqlite") >= set(TRIGGERS):
+        if TABLE not in conn.introspection.table_names(cursor):
+            return False  # before the migration that makes it
+        whole = _triggers(cursor, conn.vendor) >= set(TRIGGERS)
+        if whole and counts(using) == counted(using):
             return False
-        install(cursor, "sqlite")
+        install(cursor, conn.vendor)
     return True

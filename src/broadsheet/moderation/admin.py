@@ -6,12 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from broadsheet.discussion import tally
 from broadsheet.discussion.models import Comment
 from broadsheet.moderation import actions as moderation_actions
 from broadsheet.moderation import notes
@@ -193,6 +196,26 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
 
+# The comment list's parameters that leave it every comment, or those of one status:
+# the page, the order, "show all" and the status filter.
+_TALLIED_LIST = {"p", "o", "all", "status__exact"}
+
+
+class _Tallied(Paginator):
+    """The admin's pages of every comment, or of those of one status (``status``),
+    counted by the stored counts (``discussion.tally``): counting a million comments
+    took 36 to 115 ms on every page of the list on PostgreSQL, twice."""
+
+    def __init__(self, comments: QuerySet, per_page: int, *, status: str | None, orphans: int):
+        super().__init__(comments, per_page, orphans=orphans)
+        self.status = status
+
+    @cached_property
+    def count(self) -> int:
+        counts = tally.counts()
+        return counts.get(self.status, 0) if self.status else sum(counts.values())
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = ["author_name", "article", "status", "kind", "created_at", "score"]
@@ -209,6 +232,21 @@ class CommentAdmin(admin.ModelAdmin):
         "article", "parent", "thread", "thread_key", "depth",
     ]  # fmt: skip
     actions = ["approve", "reject", "mark_spam"]
+    # A filtered or searched list is counted once, not again for "N total".
+    show_full_result_count = False
+
+    def get_paginator(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet,
+        per_page: int,
+        orphans: int = 0,
+        allow_empty_first_page: bool = True,
+    ) -> Paginator:
+        status = request.GET.get("status__exact")
+        if set(request.GET) <= _TALLIED_LIST and (status is None or status in Comment.Status):
+            return _Tallied(queryset, per_page, status=status, orphans=orphans)
+        return super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
 
     def save_model(self, request: HttpRequest, obj: Comment, form, change: bool) -> None:
         """Only the fields changed are written (a decision taken in the queue meanwhile
