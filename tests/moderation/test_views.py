@@ -770,3 +770,17 @@ def test_a_form_posted_to_a_slashed_address_is_not_redirected_or_acted_on(staff,
     # The POST endpoints answer as before.
     assert staff.post(f"/moderation/{comment.pk}/block", {"kinds": ["ip"]}).status_code == 302
     assert Block.objects.count() == 1
+
+
+@pytest.mark.parametrize(("tab", "order"), [("pending", ""), ("spam", ""), ("pending", "newest")])
+def test_a_late_page_of_a_tab_lists_its_comments_in_order(staff, article, moderator, tab, order):
+    """The page's ids are read first (from the queue index), then their rows: the same
+    comments, in the same order, as the tab's order gives."""
+    comments = held(article, 120, author_email="x@example.org")
+    if tab == "spam":
+        actions.moderate_many(comments, "spam", actor=moderator)
+    newest = (order or ("newest" if tab == "spam" else "oldest")) == "newest"
+    expected = [c.pk for c in (reversed(comments) if newest else comments)][100:]
+    html = staff.get(f"/moderation/?tab={tab}&order={order}&page=3").content.decode()
+    assert [int(p.split('"', 1)[0]) for p in html.split('<li id="q-')[1:]] == expected
+    assert "Page 3 of 3" in html
