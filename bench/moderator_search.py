@@ -17,9 +17,21 @@ alone (the list counted and its first page read, without drawing the page), for:
 
 Prints for each the comments it finds, the median and 95th percentile of the page,
 of its SQL queries together (the slowest query is named; the page's other queries,
-the tabs' counts among them, are in it), and of the search alone. The machine is shared:
-read the figures as orders of magnitude. The temporary folder is removed at the end;
-a PostgreSQL database given is left holding the comments.
+the tabs' counts among them, are in it), and of the search alone.
+
+Then (``--site``, or ``--site-only`` without the searches) the rest of the site at
+that size, the same way, anonymous pages drawn anew each time (the shared page
+cache off): the queue's tab counts alone and its tabs (Spam's last page too); the
+first story's article page (its ``N / 50`` comments), first and last page, oldest
+and newest first; the API's comment list (first and last page, newest first); the
+story's and the site's comment feeds; the reader search (a word, two letters); a
+moderator's author-history panel (``?author=``); the admin's comment list (all,
+by status, searched).
+
+The machine is shared: read the figures as orders of magnitude. The temporary folder
+is removed at the end; a PostgreSQL database given is left holding the comments, and
+``--reuse`` times it again without storing any (after a change to the code: its
+migrations run first).
 """
 
 from __future__ import annotations
@@ -191,10 +203,96 @@ class Clock:
         return (time.perf_counter() - began) * 1000, sum(ms for ms, _ in self.took)
 
 
-def found_in(html: str) -> int:
-    """The count the page states ("1,234 comments.")."""
-    stated = html.split('class="queue-summary">', 1)[1].split(" ", 1)[0]
-    return int(stated.replace(",", ""))
+def site_pages(staff: Any, story: int, repeat: int) -> list[dict[str, Any]]:
+    """The site's other pages at this size: (label, who, address or function)."""
+    from django.conf import settings
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+
+    from broadsheet.api.views import conf
+    from broadsheet.discussion.models import Comment
+    from broadsheet.moderation.views import decisions
+    from broadsheet.newsroom.models import Article, SiteSettings
+
+    # Every anonymous page and feed drawn from the database, not the shared cache.
+    settings.BROADSHEET_PAGE_CACHE_SECONDS = 0
+    article = Article.objects.get(pk=story)
+    slug = article.slug
+    shown = article.comment_count
+    per_page = SiteSettings.load().comments_per_page
+    last = max(1, -(-shown // per_page))
+    api_last = max(1, -(-shown // conf.API_PAGE_SIZE))
+    # An author of many comments, for the history panel: the most prolific e-mail's newest.
+    email = (
+        Comment.objects.values("author_email")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .values_list("author_email", flat=True)[:1]
+    )
+    of = Comment.objects.filter(author_email__in=list(email)).order_by("-pk").first()
+    reader = Client()
+    api = f"/api/v1/articles/{slug}/comments"
+    pages: list[tuple[str, Any, Any]] = [
+        ("queue: tab counts alone", None, decisions._tab_counts),
+        ("queue: Pending tab", staff, "/moderation/"),
+        ("queue: Spam tab, last page", staff, "/moderation/?tab=spam&page=99999"),
+        ("queue: Reported tab", staff, "/moderation/?tab=reported"),
+        ("queue: Recently decided", staff, "/moderation/?tab=decided"),
+        ("article, page 1, oldest", reader, f"/article/{slug}/"),
+        (f"article, page {last}, oldest", reader, f"/article/{slug}/?page={last}"),
+        ("article, page 1, newest", reader, f"/article/{slug}/?order=newest"),
+        (f"article, page {last}, newest", reader, f"/article/{slug}/?order=newest&page={last}"),
+        ("API comments, page 1", reader, api),
+        (f"API comments, page {api_last}", reader, f"{api}?page={api_last}"),
+        ("API comments, newest", reader, f"{api}?order=newest"),
+        ("story's comment feed", reader, f"/article/{slug}/feed/"),
+        ("site's comment feed", reader, "/comments/feed/"),
+        ("reader search: a word", reader, "/search/?q=council"),
+        ("reader search: 2 letters", reader, f"/search/?q={SHORT}"),
+        ("author history panel", staff, f"/moderation/?author={of.pk if of else 1}"),
+        ("admin: comments", staff, "/admin/discussion/comment/"),
+        ("admin: comments, pending", staff, "/admin/discussion/comment/?status__exact=pending"),
+        ("admin: comments, searched", staff, "/admin/discussion/comment/?q=ferry+timetable"),
+    ]  # fmt: skip
+    rows = []
+    clock = Clock()
+    for label, who, what in pages:
+        if who is None:
+            request = what
+        else:
+
+            def request(who: Any = who, what: str = what) -> None:
+                response = who.get(what)
+                assert response.status_code == 200, (what, response.status_code)
+
+        request()  # warm up
+        gc.collect()
+        with connection.execute_wrapper(clock):
+            took, sqls = zip(*(clock.timed(request) for _ in range(repeat)), strict=True)
+            slowest_ms, slowest_sql = max(clock.took) if clock.took else (0.0, "")
+        rows.append(
+            {
+                "page": label,
+                "url": what if who is not None else "",
+                **summary(list(took)),
+                "sql": {
+                    **summary(list(sqls)),
+                    "slowest_ms": round(slowest_ms, 2),
+                    "slowest_sql": " ".join(slowest_sql.split())[:160],
+                },
+            }
+        )
+    return rows
+
+
+def found_in(html: str) -> str:
+    """The count the page states ("1,234 comments.", or "More than 1,000 comments."
+    as ">1000")."""
+    stated = html.split('class="queue-summary">', 1)[1]
+    more = stated.startswith("More than ")
+    figure = stated.removeprefix("More than ").split(" ", 1)[0].replace(",", "")
+    return f">{figure}" if more else figure
 
 
 def alone(params: dict[str, Any]) -> Callable[[], Any]:
@@ -270,7 +368,18 @@ def main() -> None:
         "--database-url", default="", help="an empty PostgreSQL database (default SQLite)"
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--site", action="store_true", help="time the site's other pages too")
+    parser.add_argument(
+        "--site-only", action="store_true", help="time the site's other pages, not the searches"
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="the database given holds an earlier run's comments: time them again",
+    )
     args = parser.parse_args()
+    if args.reuse and not args.database_url:
+        parser.error("--reuse needs --database-url")
     if args.repeat < 2:
         parser.error("--repeat must be at least 2")
     say = (lambda *a: print(*a, file=sys.stderr)) if args.json else print
@@ -281,17 +390,25 @@ def main() -> None:
         from django.db import connection
         from django.test import Client
 
+        from broadsheet.discussion.models import Comment
+
         began = time.perf_counter()
-        user, articles = fill(args.comments)
+        if args.reuse:
+            user, articles = stored()
+            args.comments = Comment.objects.count()
+        else:
+            user, articles = fill(args.comments)
         fill_seconds = round(time.perf_counter() - began, 1)
         vendor = connection.vendor
         if vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE discussion_comment")
-        say(f"{vendor}: {args.comments:,} comments stored in {fill_seconds} s; timing...")
+                cursor.execute("VACUUM ANALYZE")
+        stored_in = "found" if args.reuse else f"stored in {fill_seconds} s"
+        say(f"{vendor}: {args.comments:,} comments {stored_in}; timing...")
         client = Client()
         client.force_login(user)
-        rows = measure(client, articles[0], args.repeat)
+        rows = [] if args.site_only else measure(client, articles[0], args.repeat)
+        site = site_pages(client, articles[0], args.repeat) if args.site or args.site_only else []
     finally:
         from django.db import connections
 
@@ -300,9 +417,40 @@ def main() -> None:
 
     if args.json:
         figures = {"database": vendor, "comments": args.comments, "repeat": args.repeat}
-        print(json.dumps({**figures, "fill_seconds": fill_seconds, "rows": rows}))
+        print(json.dumps({**figures, "fill_seconds": fill_seconds, "rows": rows, "site": site}))
         return
-    print(f"\n{args.repeat} timed requests each; in-process (django.test.Client), {vendor}.")
+    print_searches(rows, args.repeat, vendor)
+    print_site(site, args.repeat, vendor, args.comments)
+
+
+def stored() -> tuple[Any, list[int]]:
+    """An earlier run's staff account and articles (``--reuse``)."""
+    from django.contrib.auth import get_user_model
+
+    from broadsheet.newsroom.models import Article
+
+    user = get_user_model().objects.get(username="bench")
+    return user, list(Article.objects.order_by("pk").values_list("pk", flat=True))
+
+
+def print_site(site: list[dict[str, Any]], repeat: int, vendor: str, comments: int) -> None:
+    if not site:
+        return
+    print(f"\nThe site at {comments:,} comments, {repeat} timed requests each, {vendor}.")
+    print(f"{'page':<30} | {'median':>9} {'p95':>9} | {'SQL median':>10} | slowest query")
+    for r in site:
+        sql = r["sql"]
+        print(
+            f"{r['page']:<30} | {r['median_ms']:>6.1f} ms {r['p95_ms']:>6.1f} ms "
+            f"| {sql['median_ms']:>7.1f} ms "
+            f"| {sql['slowest_ms']:>6.1f} ms {sql['slowest_sql'][:70]}"
+        )
+
+
+def print_searches(rows: list[dict[str, Any]], repeat: int, vendor: str) -> None:
+    if not rows:
+        return
+    print(f"\n{repeat} timed requests each; in-process (django.test.Client), {vendor}.")
     print(f"{'':<26} | {'the page':^19} | {'its SQL':^19} | {'the search alone':^19}")
     print(
         f"{'search':<18} {'found':>7} | {'median':>9} {'p95':>9} | {'median':>9} {'p95':>9} "
