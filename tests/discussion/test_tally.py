@@ -32,6 +32,7 @@ steps = st.lists(
     st.one_of(
         st.tuples(st.just("post"), st.sampled_from(sorted(TEXTS)), st.integers(0, 30)),
         st.tuples(st.just("import"), st.sampled_from(STATUSES), st.integers(0, 30)),
+        st.tuples(st.just("reimport"), st.sampled_from(STATUSES), st.integers(0, 30)),
         st.tuples(st.sampled_from(DECISIONS), st.just(""), st.integers(0, 30)),
         st.tuples(st.just("bulk"), st.sampled_from(DECISIONS), st.integers(0, 30)),
         st.tuples(st.just("edit"), st.sampled_from(sorted(TEXTS)), st.integers(0, 30)),
@@ -64,6 +65,20 @@ def _step(verb: str, arg: str, n: int, comments: list[Comment], moderator, repor
                     article_id=articles[n % len(articles)].pk, author_name="Old", body=body,
                     body_html=f"<p>{body}</p>", created_at=timezone.now(), status=arg,
                 )
+            ]
+        )  # fmt: skip
+    elif verb == "reimport":
+        # The same file imported again, saying another status for two comments (one
+        # statement updates both): what a moderator decided here since stays.
+        again = [c for c in Comment.objects.order_by("pk") if c.article_id][n % 3 :: 4][:2]
+        discussion_actions.import_comments(
+            [
+                ImportedComment(
+                    article_id=c.article_id, author_name="Old", body=c.body,
+                    body_html=c.body_html, created_at=c.created_at, status=arg,
+                    existing_id=c.pk,
+                )
+                for c in again
             ]
         )  # fmt: skip
     elif verb == "undo":
@@ -195,3 +210,19 @@ def test_a_flush_that_empties_the_tally_before_the_comments_is_counted_anew(arti
     assert tally.mend() is True
     assert tally.counts() == counts()
     assert tally.mend() is False  # nothing left to mend
+
+
+@pytest.mark.django_db
+def test_a_reimport_that_changes_statuses_in_one_statement_is_tallied(article):
+    def record(i: int, status: str, existing_id: int | None = None) -> ImportedComment:
+        return ImportedComment(
+            article_id=article.pk, author_name="Old", body=f"Old {i}.",
+            body_html=f"<p>Old {i}.</p>", created_at=timezone.now(), status=status,
+            existing_id=existing_id,
+        )  # fmt: skip
+
+    first = discussion_actions.import_comments([record(i, "pending") for i in range(3)])
+    assert tally.counts() == counts(pending=3)
+    discussion_actions.import_comments([record(i, "spam", c.pk) for i, c in enumerate(first[:2])])
+    assert Comment.objects.filter(status="spam").count() == 2
+    assert tally.counts() == counts(pending=1, spam=2)
