@@ -49,7 +49,7 @@ def reject_controls(value: str) -> None:
     """A name, an e-mail address or a website is a line of visible text: a character
     HTML forbids in one (a control character, a noncharacter) was pasted by mistake,
     and is refused where a comment's text would keep it (docs/reading.md)."""
-    if markup.NOT_IN_HTML.search(value):
+    if markup.has_characters_not_in_html(value):
         raise ValidationError(
             _("This holds an invisible control character (pasted, most likely): remove it.")
         )

@@ -1,0 +1,33 @@
+"""Rendering's quick paths give what the plain ones give."""
+
+from __future__ import annotations
+
+import sys
+
+from broadsheet import markup
+
+
+def test_the_quick_check_finds_every_character_html_forbids_and_no_other():
+    for code in range(sys.maxunicode + 1):
+        text = f"a{chr(code)}b"
+        assert markup.has_characters_not_in_html(text) == bool(markup.NOT_IN_HTML.search(text))
+
+
+def test_a_character_html_forbids_past_the_first_plane_is_replaced_beside_others():
+    # A text with characters past U+FFFF is looked through with the whole class.
+    assert markup.html_text("😀 \U0001fffe x \U0010ffff") == "😀 \ufffd x \ufffd"
+    assert markup.html_text("😀 fine") == "😀 fine"
+
+
+def test_a_comment_read_for_its_nesting_renders_as_one_read_afresh():
+    text = "> > quoted twice\n\n- a list https://example.com/x\n  > quoted in it\n\n`code`"
+    markup._read_comment.cache_clear()
+    fresh = markup.render_comment(text)
+    markup._read_comment.cache_clear()
+    assert markup.comment_nesting(text) == 4
+    assert markup.render_comment(text) == fresh
+    assert markup.render_comment(text) == fresh  # rendering leaves what was read as it was
+    expected = markup._clean(
+        markup._comment_parser().render(text), markup.COMMENT_TAGS, "nofollow ugc noopener"
+    )
+    assert fresh == expected
