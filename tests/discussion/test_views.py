@@ -605,3 +605,49 @@ def test_deleting_own_comment_says_so_on_the_readers_page_only(client, article):
     kept = Comment.objects.get(body="kept")
     page = client.get(f"{article.get_absolute_url()}?deleted={kept.pk}").content.decode()
     assert "Your comment was deleted." not in page
+
+
+def test_posting_a_comment_reads_its_markdown_once(client, article, monkeypatch):
+    # The form checks how deep the comment's quotes go and the action renders it: both
+    # from one reading of the text, which is most of what rendering costs.
+    from markdown_it import MarkdownIt
+
+    read = []
+    parse = MarkdownIt.parse
+    monkeypatch.setattr(
+        MarkdownIt, "parse", lambda md, *a, **k: read.append(1) or parse(md, *a, **k)
+    )
+    body = "> A quote of the article\n\nand a *reply* to it, https://example.com/a (unique 7f3a)"
+    assert submit(client, article, body=body).status_code == 302
+    assert len(read) == 1
+    (comment,) = Comment.objects.filter(article=article)
+    assert comment.body_html == (
+        "<blockquote>\n<p>A quote of the article</p>\n</blockquote>\n<p>and a <em>reply</em> "
+        'to it, <a href="https://example.com/a" rel="nofollow ugc noopener">https://example.com/a</a>'
+        " (unique 7f3a)</p>\n"
+    )
+
+
+def test_posting_a_comment_reads_the_site_settings_once(client, article):
+    # The page's language and the moderation checks read the same row.
+    SiteSettings.load()  # made
+    with CaptureQueriesContext(connection) as ctx:
+        assert (
+            submit(client, article, body="Settled in one read of the settings.").status_code == 302
+        )
+    read = [q["sql"] for q in ctx.captured_queries if "newsroom_sitesettings" in q["sql"]]
+    assert len(read) == 1
+
+
+def test_a_changed_comment_policy_holds_the_next_form_post(client, article):
+    # The settings the post is judged by are the ones saved last, not a copy kept.
+    assert submit(client, article, body="Published at once, as the site says.").status_code == 302
+    site = SiteSettings.load()
+    site.comment_policy = SiteSettings.CommentPolicy.HOLD
+    save_site_settings(site)
+    assert submit(client, article, body="Held, as the site now says.").status_code == 302
+    statuses = dict(Comment.objects.values_list("body", "status"))
+    assert statuses == {
+        "Published at once, as the site says.": Comment.Status.APPROVED,
+        "Held, as the site now says.": Comment.Status.PENDING,
+    }

@@ -18,7 +18,7 @@ from broadsheet.conf import conf
 
 if TYPE_CHECKING:
     from broadsheet.discussion.models import Comment
-    from broadsheet.newsroom.models import Article
+    from broadsheet.newsroom.models import Article, SiteSettings
 
 
 @dataclass
@@ -44,6 +44,8 @@ class Submission:
     editing: Comment | None = None
     # The author asks to be e-mailed when someone replies (discussion/mail.py).
     notify_replies: bool = False
+    # The site's settings as the request already read them (None: the policy reads them).
+    site: SiteSettings | None = None
 
 
 @dataclass(frozen=True)

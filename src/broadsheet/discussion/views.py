@@ -294,6 +294,7 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
         unstamped=elapsed is None,
         honeypot=request.POST.get("homepage", ""),
         notify_replies=data["notify_replies"],
+        site=site,
     )
     try:
         posted = actions.post_comment(submission)

@@ -61,7 +61,8 @@ class DefaultPolicy:
     checks: list[Check] = DEFAULT_CHECKS
 
     def decide(self, submission: Submission) -> Decision:
-        ctx = Context(site=SiteSettings.load(), rules=ModerationSettings.load(), sub=submission)
+        site = submission.site or SiteSettings.load()
+        ctx = Context(site=site, rules=ModerationSettings.load(), sub=submission)
         try:
             decision = self._decide(ctx)
         except BaseException:
