@@ -31,3 +31,27 @@ def test_a_comment_read_for_its_nesting_renders_as_one_read_afresh():
         markup._comment_parser().render(text), markup.COMMENT_TAGS, "nofollow ugc noopener"
     )
     assert fresh == expected
+
+
+def test_the_parsers_find_every_option_their_rules_ask_for(monkeypatch):
+    # A missing option costs a raised KeyError each time a rule asks (at every "~" and
+    # list item of a long article).
+    from markdown_it.utils import OptionsDict
+
+    missing = []
+    look_up = OptionsDict.__getitem__
+
+    def recorded(options, key):
+        try:
+            return look_up(options, key)
+        except KeyError:
+            missing.append(key)
+            raise
+
+    monkeypatch.setattr(OptionsDict, "__getitem__", recorded)
+    text = (
+        "> quote\n\n- [ ] item ~~gone~~ ~one~\n- [link](https://a.example) ![x](/a.png)\n\n[r]: /r"
+    )
+    markup.render_article(f"{text}\n\n| a |\n| - |\n| b |\n\n<b>raw</b>")
+    markup.render_comment(text)
+    assert missing == []

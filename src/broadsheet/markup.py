@@ -114,9 +114,20 @@ def _allowed_characters(state: StateCore) -> None:
     state.src = html_text(state.src)
 
 
+# The parser's options its rules look up with a default (all off), given that default:
+# an option looked up and missing raises KeyError inside the lookup, thousands of times
+# in a long article (the strikethrough rule asks at every "~", the list rule at every
+# item), a fortieth of its rendering time.
+_OPTIONS_OFF = {
+    "alerts": False, "inline_definitions": False, "store_labels": False,
+    "strikethrough_single_tilde": False, "tasklists": False, "tasklists_editable": False,
+}  # fmt: skip
+
+
 @lru_cache(maxsize=1)
 def _comment_parser() -> MarkdownIt:
     options = {"breaks": True, "html": False, "linkify": True, "maxNesting": _PARSED_NESTING}
+    options |= _OPTIONS_OFF
     md = MarkdownIt("zero", options)
     md.enable(
         ["emphasis", "link", "autolink", "linkify", "blockquote", "list", "code", "fence",
@@ -164,7 +175,8 @@ def _top_heading_as_section(state: StateCore) -> None:
 
 @lru_cache(maxsize=1)
 def _article_parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    md = MarkdownIt("commonmark", {"html": False, **_OPTIONS_OFF})
+    md.enable(["table", "strikethrough"])
     md.core.ruler.after("normalize", "allowed_characters", _allowed_characters)
     md.core.ruler.push("top_heading_as_section", _top_heading_as_section)
     return md
