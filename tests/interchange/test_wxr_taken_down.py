@@ -80,3 +80,20 @@ def test_comments_of_a_post_the_file_does_not_hold_stay(imported, tmp_path):
     # The post is in this one, without comment 4.
     run_import("wxr", without(tmp_path / "later.xml", 4), "--no-train")
     assert list(Comment.objects.filter(status="deleted")) == [comment(4)]
+
+
+def test_an_older_export_takes_down_no_comment_made_after_it(imported, tmp_path):
+    # An export written before comments 4 and 5 were made, imported after the newer
+    # one: they are missing because they did not exist yet, not because WordPress's
+    # moderators took them down. Comment 3, older than the file, is taken down.
+    older = tmp_path / "older.xml"
+    without(older, 3, 4, 5)
+    text = older.read_text().replace(
+        "<pubDate>Fri, 27 Nov 2026 04:58:58 +0000</pubDate>",
+        "<pubDate>Sat, 01 Aug 2026 09:00:00 +0000</pubDate>", 1,
+    )  # fmt: skip
+    older.write_text(text)
+    output = run_import("wxr", str(older), "--no-train")
+    assert (comment(4).status, comment(5).status) == ("approved", "pending")
+    assert comment(3).status == "deleted"
+    assert "1 comments stored by an earlier import are no longer in their posts" in output

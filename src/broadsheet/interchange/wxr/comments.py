@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import html
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from broadsheet.discussion.actions import KEPT_ID_LIMIT, ImportedComment, decided_here
 from broadsheet.discussion.models import Comment
@@ -93,6 +93,10 @@ class PostComments:
         self.seen: set[str] = set()
         self.whole_posts: set[int] = set()
         self.taken_down = 0
+        # When the file was written (its pubDate), if it says: a comment made after
+        # that is missing from it because it did not exist yet, not because it was
+        # taken down (an older export imported again after a newer one).
+        self.written_at: datetime | None = None
 
     def store(
         self, post: reader.Post, article: Article, *, existed: bool, whole: bool = True
@@ -197,15 +201,14 @@ class PostComments:
         are deleted here (kept, not shown), unless a moderator decided about one here
         since; a later file that holds one again brings it back."""
         prefix = f"wxr:{self.base}#c"
-        missing = (
-            Comment.objects.filter(
-                article_id__in=self.whole_posts,
-                origin__startswith=prefix,
-                status__in=(Comment.Status.APPROVED, Comment.Status.PENDING),
-            )
-            .exclude(origin__in=self.seen)
-            .order_by("pk")
-        )
+        missing = Comment.objects.filter(
+            article_id__in=self.whole_posts,
+            origin__startswith=prefix,
+            status__in=(Comment.Status.APPROVED, Comment.Status.PENDING),
+        ).exclude(origin__in=self.seen)
+        if self.written_at is not None:
+            missing = missing.exclude(created_at__gt=self.written_at)
+        missing = missing.order_by("pk")
         for comment in missing.iterator():
             record = ImportedComment(
                 article_id=comment.article_id, author_name=comment.author_name,

@@ -94,6 +94,7 @@ class WxrImport:
             self.base, summary=summary, writer=self.comments, offset=self.offset,
             accounts=self.accounts,
         )  # fmt: skip
+        self.post_comments.written_at = reader.utc_time("", "", timedelta(0), channel.pub_date)
         self.progress = progress
         # Posts of this blog whose articles were deleted here: left out (DeletedImport).
         self.deleted = set(

@@ -83,6 +83,8 @@ class Channel:
     wxr_version: str = ""
     base_site_url: str = ""
     base_blog_url: str = ""
+    # When the file was written (RSS pubDate), as the exporter wrote it.
+    pub_date: str = ""
 
 
 @dataclass
@@ -264,7 +266,7 @@ _CHANNEL_CHILDREN = [
     f"{{*}}{name}"
     for name in (
         "item", "author", "category", "tag", "term", "title", "link", "description",
-        "language", "wxr_version", "base_site_url", "base_blog_url",
+        "language", "wxr_version", "base_site_url", "base_blog_url", "pubDate",
     )
 ]  # fmt: skip
 
@@ -367,6 +369,7 @@ def read(
                 "link": "link",
                 "description": "description",
                 "language": "language",
+                "pubDate": "pub_date",
                 "wp:wxr_version": "wxr_version",
                 "wp:base_site_url": "base_site_url",
                 "wp:base_blog_url": "base_blog_url",
