@@ -410,6 +410,21 @@ def test_a_slug_typed_with_a_combining_accent_is_the_composed_address(editor_cli
     assert found.objects.get().slug == "caf\u00e9-society"
 
 
+@pytest.mark.parametrize("slug", ["e-mc\u00b2", "\u00bd-price-ferries", "\uff76\uff98"])
+def test_an_existing_slug_stays_as_it_is_when_its_article_is_saved(editor_client, slug):
+    # A slug an editor typed before slugs were composed ("mc²", "½", half-width kana):
+    # a valid slug, which saving the article for another reason must neither change
+    # (its address would move) nor refuse ("½" composes to "1⁄2", not a slug).
+    article = make_article(title="Night ferry timetable", slug=slug)
+    sent = editor_client.post(
+        f"/admin/newsroom/article/{article.pk}/change/",
+        article_form(slug=slug, body="The ferry leaves at 23:15."),
+    )
+    assert sent.status_code == 302, sent.context["adminform"].form.errors
+    article.refresh_from_db()
+    assert (article.slug, article.body) == (slug, "The ferry leaves at 23:15.")
+
+
 def test_a_hebrew_editor_is_told_in_hebrew_that_a_sections_articles_stay(editor_client):
     site = SiteSettings.load()
     site.language = "he"

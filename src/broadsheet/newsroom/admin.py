@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core import validators
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -45,10 +46,16 @@ class ComposedSlugField(forms.SlugField):
     """A slug as the editor typed it or the browser wrote it from the title, its letters
     composed (NFKC, as ``slugify`` composes them) before it is checked: "Cafe" and a
     combining acute accent, as some keyboards and pasted text give it, is the address
-    "café", as "Café" is, where it was refused as not a slug."""
+    "café", as "Café" is, where it was refused as not a slug. A value that is a slug as
+    it stands is kept: an existing article's "mc²" or half-width kana, typed before, would
+    move to another address when it is saved for another reason, and "½" would be
+    refused (it composes to "1⁄2")."""
 
     def to_python(self, value: Any) -> str:
-        return unicodedata.normalize("NFKC", super().to_python(value) or "")
+        value = super().to_python(value) or ""
+        if validators.slug_unicode_re.fullmatch(value):
+            return value
+        return unicodedata.normalize("NFKC", value)
 
 
 class SlugAdmin(admin.ModelAdmin):
