@@ -22,9 +22,46 @@ SAMPLE = SAMPLES / "wordpress-6.1-jerusalem.xml"
 ORIGIN = "wxr:https://harbour.example.org"
 
 
-def without(path, *comment_ids: int) -> str:
-    """The sample as WordPress exports it once those comments are spam or deleted there."""
+# A media item of the post, as an export of All content holds it, with a reader's comment
+# (which the import stores on the post, where the picture is shown).
+MEDIA = """
+	<item>
+		<title><![CDATA[Ferry at dawn]]></title>
+		<link>https://harbour.example.org/2026/03/26/ferry-vote/ferry/</link>
+		<dc:creator><![CDATA[dana]]></dc:creator>
+		<guid isPermaLink="false">https://harbour.example.org/wp-content/uploads/2026/03/ferry.jpg</guid>
+		<wp:post_id>9</wp:post_id>
+		<wp:post_date><![CDATA[2026-03-26 22:10:00]]></wp:post_date>
+		<wp:post_date_gmt><![CDATA[2026-03-26 20:10:00]]></wp:post_date_gmt>
+		<wp:post_name><![CDATA[ferry]]></wp:post_name>
+		<wp:status><![CDATA[inherit]]></wp:status>
+		<wp:post_parent>4</wp:post_parent>
+		<wp:post_type><![CDATA[attachment]]></wp:post_type>
+		<wp:attachment_url><![CDATA[https://harbour.example.org/wp-content/uploads/2026/03/ferry.jpg]]></wp:attachment_url>
+		<wp:comment>
+			<wp:comment_id>50</wp:comment_id>
+			<wp:comment_author><![CDATA[Photo Fan]]></wp:comment_author>
+			<wp:comment_author_email><![CDATA[fan@example.org]]></wp:comment_author_email>
+			<wp:comment_date><![CDATA[2026-03-27 08:00:00]]></wp:comment_date>
+			<wp:comment_date_gmt><![CDATA[2026-03-27 05:00:00]]></wp:comment_date_gmt>
+			<wp:comment_content><![CDATA[What a picture.]]></wp:comment_content>
+			<wp:comment_approved><![CDATA[1]]></wp:comment_approved>
+			<wp:comment_type><![CDATA[comment]]></wp:comment_type>
+			<wp:comment_parent>0</wp:comment_parent>
+		</wp:comment>
+	</item>
+"""
+
+
+def whole_site() -> str:
+    """The sample as an export of All content writes it: with its media items."""
     text = SAMPLE.read_text()
+    return text.replace("</channel>", MEDIA + "</channel>", 1)
+
+
+def without(path, *comment_ids: int, text: str | None = None) -> str:
+    """The export as WordPress writes it once those comments are spam or deleted there."""
+    text = whole_site() if text is None else text
     for cid in comment_ids:
         text, n = re.subn(
             rf"\s*<wp:comment>\s*<wp:comment_id>{cid}</wp:comment_id>.*?</wp:comment>",
@@ -40,29 +77,32 @@ def comment(cid: int) -> Comment:
 
 
 @pytest.fixture
-def imported(db):
-    run_import("wxr", SAMPLE, "--no-train")
+def imported(db, tmp_path):
+    whole = tmp_path / "whole.xml"
+    whole.write_text(whole_site())
+    run_import("wxr", str(whole), "--no-train")
     assert comment(4).status == "approved" and comment(5).status == "pending"
+    assert comment(50).article.origin == f"{ORIGIN}#4"  # the media item's, on its post
 
 
 def test_a_comment_spammed_in_wordpress_since_goes_from_view(imported, tmp_path):
     output = run_import("wxr", without(tmp_path / "later.xml", 4, 5), "--no-train")
     assert (comment(4).status, comment(5).status) == ("deleted", "deleted")
     assert [comment(2).status, comment(3).status] == ["approved", "approved"]
-    assert Article.objects.get(origin=f"{ORIGIN}#4").comment_count == 2
+    assert Article.objects.get(origin=f"{ORIGIN}#4").comment_count == 3  # 2, 3 and 50
     assert "2 comments stored by an earlier import are no longer in their posts" in output
     assert tally(output, "comments")[2] == 2  # updated
     # Nothing more to do on the next run of the same file.
     again = run_import("wxr", str(tmp_path / "later.xml"), "--no-train")
-    assert tally(again, "comments") == [2, 0, 0, 2, 0]
+    assert tally(again, "comments") == [3, 0, 0, 3, 0]
 
 
 def test_a_comment_wordpress_gives_back_comes_back(imported, tmp_path):
     run_import("wxr", without(tmp_path / "later.xml", 4), "--no-train")
     assert comment(4).status == "deleted"
-    run_import("wxr", SAMPLE, "--no-train")  # restored from the spam in WordPress
+    run_import("wxr", str(tmp_path / "whole.xml"), "--no-train")  # no longer spam there
     assert comment(4).status == "approved"
-    assert Article.objects.get(origin=f"{ORIGIN}#4").comment_count == 3
+    assert Article.objects.get(origin=f"{ORIGIN}#4").comment_count == 4
 
 
 def test_a_decision_made_here_since_is_kept(imported, tmp_path):
@@ -74,7 +114,7 @@ def test_a_decision_made_here_since_is_kept(imported, tmp_path):
 
 def test_comments_of_a_post_the_file_does_not_hold_stay(imported, tmp_path):
     other = tmp_path / "other.xml"
-    other.write_text(re.sub(r"<item>.*</item>", "", SAMPLE.read_text(), flags=re.S))
+    other.write_text(re.sub(r"<item>.*</item>", "", whole_site(), flags=re.S))
     run_import("wxr", str(other), "--no-train")
     assert Comment.objects.filter(status="deleted").count() == 0
     # The post is in this one, without comment 4.
@@ -97,3 +137,16 @@ def test_an_older_export_takes_down_no_comment_made_after_it(imported, tmp_path)
     assert (comment(4).status, comment(5).status) == ("approved", "pending")
     assert comment(3).status == "deleted"
     assert "1 comments stored by an earlier import are no longer in their posts" in output
+
+
+def test_an_export_of_posts_alone_takes_down_nothing(imported, tmp_path):
+    """An export of posts only (or of some authors, dates or categories) leaves media
+    items out, with the comments on them, which are stored on their posts here: nothing
+    tells those from comments WordPress's moderators removed, so none is taken down,
+    where the media item's comment went from view."""
+    posts_only = without(tmp_path / "posts.xml", 4, text=SAMPLE.read_text())
+    output = run_import("wxr", posts_only, "--no-train")
+    assert Comment.objects.filter(status="deleted").count() == 0
+    assert comment(50).status == "approved" and comment(4).status == "approved"
+    assert "2 comments stored by an earlier import are not in their posts in this file" in (output)
+    assert "Import an export of All content" in output

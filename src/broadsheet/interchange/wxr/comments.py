@@ -93,6 +93,7 @@ class PostComments:
         self.seen: set[str] = set()
         self.whole_posts: set[int] = set()
         self.taken_down = 0
+        self.left_standing = 0
         # When the file was written (its pubDate), if it says: a comment made after
         # that is missing from it because it did not exist yet, not because it was
         # taken down (an older export imported again after a newer one).
@@ -194,12 +195,18 @@ class PostComments:
                 record.existing_id = existing["pk"]
                 self.writer.add(record)
 
-    def take_down_missing(self) -> None:
+    def take_down_missing(self, *, media_in_file: bool) -> None:
         """Comments an earlier import published (or held) that the file's posts no longer
         hold: WordPress exports every comment of a post but those it holds as spam, and
         one deleted there is gone, so its moderators took each of these down since. They
         are deleted here (kept, not shown), unless a moderator decided about one here
-        since; a later file that holds one again brings it back."""
+        since; a later file that holds one again brings it back.
+
+        Only a file that holds media items (attachments) can say so: comments on a media
+        item are stored on its post (``move_media_comments``), and an export of posts
+        alone, or one chosen by author, date or category, leaves media items out with
+        their comments, which nothing here tells from the rest. Without them the
+        comments missing are counted (``left_standing``) and left as they are."""
         prefix = f"wxr:{self.base}#c"
         missing = Comment.objects.filter(
             article_id__in=self.whole_posts,
@@ -220,6 +227,9 @@ class PostComments:
                 existing_id=comment.pk,
             )  # fmt: skip
             if decided_here(comment.status_changed_at, record):
+                continue
+            if not media_in_file:
+                self.left_standing += 1
                 continue
             # Stamped as the import stamps a status, so that no one here seems to have
             # decided it, and a file that holds the comment again restores it.

@@ -107,6 +107,8 @@ class WxrImport:
         self.terms_done = False
         self.now = timezone.now()
         self.posts_seen: set[str] = set()
+        # Whether the file holds media items, as an export of All content does.
+        self.media_in_file = False
         # The old site's uploads folder (``--uploads``): its images go into the library.
         self.uploads: Uploads | None = None
         if uploads is not None:
@@ -132,7 +134,7 @@ class WxrImport:
             self.read(path)
         self.move_media_comments()
         self.summary.source = ""
-        self.post_comments.take_down_missing()
+        self.post_comments.take_down_missing(media_in_file=self.media_in_file)
         self.comments.flush()
         self.report_pages()
         self.report_ids()
@@ -145,6 +147,15 @@ class WxrImport:
             self.summary.inform(
                 f"{self.deleted_left_out} posts whose articles were deleted here were left out "
                 "with their comments (Deleted imported articles, in the admin, brings one back)."
+            )
+        if self.post_comments.left_standing:
+            self.summary.inform(
+                f"{self.post_comments.left_standing} comments stored by an earlier import are "
+                "not in their posts in this file, which holds no media items (an export of "
+                "posts only, or of some authors, dates or categories): they are left as they "
+                "are, since a media item's comments, stored on its post, are left out of such "
+                "a file too. Import an export of All content to take down those WordPress's "
+                "moderators removed."
             )
         if self.post_comments.taken_down:
             self.summary.inform(
@@ -291,6 +302,7 @@ class WxrImport:
         )
         self.summary.count(kind, "found")
         if kind == "attachments":
+            self.media_in_file = True
             self.media(post)
             return
         imported = kind == "posts" or (kind == "pages" and self.pages)
