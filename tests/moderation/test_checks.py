@@ -411,3 +411,16 @@ def test_a_timed_block_says_how_long_it_has_left_on_the_page_and_the_api(
     (said,) = errors_of(api)["__all__"]
     assert said.startswith("You cannot comment on this site until ")
     assert said.endswith(" (UTC), 3\xa0days, 2\xa0hours from now.")
+
+
+def test_blocking_again_replaces_a_block_keyed_by_the_addresss_spelling(article, moderator):
+    """One block per author and kind: a block for good made before blocks were keyed by
+    inbox is replaced when the moderator blocks the author again for 7 days, and one
+    unblock lets them comment, where the old block stayed and held for good."""
+    first = post(article, "Hello", author_email="Troll+1@example.org", ip_address="192.0.2.1")
+    Block.objects.create(kind=Block.Kind.EMAIL, key=keyed_hash("email", "troll+1@example.org"))
+    (block,) = actions.block_author(first, actor=moderator, kinds=[Block.Kind.EMAIL], days=7)
+    assert [b.pk for b in actions.blocks_for(first)] == [block.pk]
+    actions.unblock(block, actor=moderator)
+    again = post(article, "I am back", author_email="troll+1@example.org", ip_address="192.0.2.3")
+    assert again.status == Status.APPROVED

@@ -364,6 +364,9 @@ def block_author(
         replaced = 0
         for kind, key in keys.items():
             replaced += Block.objects.filter(kind=kind, key=key).delete()[0]
+        if Block.Kind.EMAIL in keys:  # one made before blocks were keyed by inbox
+            spelled = block_keys(email=comment.author_email)[-1]
+            replaced += Block.objects.filter(kind=Block.Kind.EMAIL, key=spelled).delete()[0]
         blocks = [
             Block.objects.create(
                 kind=kind,
