@@ -478,3 +478,22 @@ def test_a_tagged_address_confirmed_when_kept_by_its_spelling_is_still_told_of_r
     Address.objects.create(key=spelling_key("anna+x@gmail.com"), status=Address.Status.CONFIRMED)
     reply(Client(), article, parent)
     assert smtp.recipients == [["anna+x@gmail.com"]]
+
+
+def test_a_stop_link_sent_when_addresses_were_kept_by_spelling_still_stops_the_inbox(
+    client, article, smtp
+):
+    """An e-mail sent by an earlier version names the address by its spelling in its
+    "stop all e-mail" link: pressed after the inbox has a state of its own (its owner
+    posted since), it stops the mail, where the inbox's "confirmed" went on being read."""
+    from broadsheet.notifications.links import spelling_key, stop_path
+
+    old = web_post(client, article, "Old.", author_name="Anna", author_email="anna+x@gmail.com")
+    Subscription.objects.create(comment=old)
+    Address.objects.create(key=spelling_key("anna+x@gmail.com"), status=Address.Status.CONFIRMED)
+    parent = opt_in(client, article, "New.", email="anna+x@gmail.com")  # the inbox's own row
+    assert Address.objects.count() == 2 and smtp.messages == []
+    assert Client().post(stop_path({"a": spelling_key("anna+x@gmail.com")})).status_code == 200
+    reply(Client(), article, parent)
+    reply(Client(), article, old, "Me too.")
+    assert smtp.messages == []

@@ -14,10 +14,15 @@ from broadsheet.discussion.models import Comment
 
 class AddressQuerySet(models.QuerySet):
     def status_of(self, keys: tuple[str, str]) -> str:
-        """The state kept under the first of ``keys`` that has a row (``links.address_keys``:
-        the inbox's, then the spelling's, as kept before 2026-11-27); else unconfirmed."""
-        kept = dict(self.filter(key__in=keys).values_list("key", "status"))
-        return next((kept[k] for k in keys if k in kept), Address.Status.UNCONFIRMED)
+        """The state kept under ``keys`` (``links.address_keys``: the inbox's, then the
+        spelling's, as kept before 2026-11-27) that changed last, the first of them when
+        they changed at once; else unconfirmed. A link in an e-mail sent before names the
+        spelling: "stop all e-mail" pressed there stops the inbox too."""
+        rows = self.filter(key__in=keys).values_list("key", "changed_at", "status")
+        kept = {key: (at, status) for key, at, status in rows}
+        found = [kept[k] for k in keys if k in kept]
+        latest = max(found, key=lambda row: row[0], default=None)  # the first of equals
+        return latest[1] if latest else Address.Status.UNCONFIRMED
 
 
 class Address(models.Model):
