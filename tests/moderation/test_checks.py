@@ -424,3 +424,16 @@ def test_blocking_again_replaces_a_block_keyed_by_the_addresss_spelling(article,
     actions.unblock(block, actor=moderator)
     again = post(article, "I am back", author_email="troll+1@example.org", ip_address="192.0.2.3")
     assert again.status == Status.APPROVED
+
+
+def test_a_blocked_email_cannot_come_back_quoted(article, moderator):
+    """A quoted name is the same name unquoted: "troll+2"@ reaches troll@, where it was
+    keyed as a name of its own (with its opening quote kept and its tag cut)."""
+    first = post(article, "Hello", author_email="troll@example.org", ip_address="192.0.2.1")
+    actions.block_author(first, actor=moderator, kinds=[Block.Kind.EMAIL])
+    for address in ('"troll"@example.org', '"troll+2"@example.org', '"Troll+x"@Example.org'):
+        with pytest.raises(CommentRefused):
+            post(article, f"back as {address}", author_email=address, ip_address="198.51.100.9")
+    # A name that needs its quotes is another inbox, kept whole.
+    for address in ('"troll x"@example.org', '"troll@home"@example.org', '""@example.org'):
+        assert post(article, f"I am {address}", author_email=address).status == Status.APPROVED

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from typing import Any
 
 from django.utils.crypto import salted_hmac
@@ -23,6 +24,10 @@ def normal_email(email: str) -> str:
 _DOTLESS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
 
 
+# What a name can hold only between quotes.
+_NEEDS_QUOTES = re.compile(r'[\s"\\(),:;<>@\[\]]')
+
+
 def mailbox(email: str) -> str:
     """The inbox ``email`` reaches, as its spelling tells: in lower case, without a
     "+tag" after the name (RFC 5233 subaddressing, which Gmail, Outlook, iCloud, Fastmail
@@ -39,6 +44,12 @@ def mailbox(email: str) -> str:
     name, at, domain = address.rpartition("@")
     if not at or not name:
         return address
+    if len(name) > 2 and name[0] == name[-1] == '"':
+        # A quoted name is the same name unquoted (RFC 5322 3.4.1): "troll+2"@ is troll@;
+        # one that needs its quotes (a space, an "@" in it) is kept whole.
+        if _NEEDS_QUOTES.search(name[1:-1]):
+            return address
+        name = name[1:-1]
     name = name.split("+", 1)[0] or name
     if domain in _DOTLESS:
         name, domain = name.replace(".", "") or name, _DOTLESS[domain]
