@@ -226,3 +226,59 @@ def test_a_reimport_that_changes_statuses_in_one_statement_is_tallied(article):
     discussion_actions.import_comments([record(i, "spam", c.pk) for i, c in enumerate(first[:2])])
     assert Comment.objects.filter(status="spam").count() == 2
     assert tally.counts() == counts(pending=1, spam=2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_transactions_on_one_slot_do_not_deadlock(article):
+    """PostgreSQL: two moderators' bulk decisions at once, one taking a pending comment
+    and then a spam one, the other a spam one and then a pending one, from sessions
+    whose process ids fall on one slot: the second waited for a row of the tally the
+    first held, the first for one the second held, and PostgreSQL refused one of them."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite writes one transaction at a time")
+    import threading
+
+    import psycopg
+
+    made = [post(article, "A remark.", author_email=f"r{n}@example.org") for n in range(4)]
+    (p1, p2, s1, s2) = [c.pk for c in made]
+    Comment.objects.filter(pk__in=[p1, p2]).update(status=Comment.Status.PENDING)
+    Comment.objects.filter(pk__in=[s1, s2]).update(status=Comment.Status.SPAM)
+    db = connection.settings_dict
+    dsn = f"dbname={db['NAME']} user={db['USER']} host={db['HOST']} port={db['PORT'] or 5432}"
+    opened: list[psycopg.Connection] = []
+    by_slot: dict[int, psycopg.Connection] = {}
+    try:
+        while True:  # two sessions on one slot
+            conn = psycopg.connect(dsn, password=db["PASSWORD"] or None)
+            opened.append(conn)
+            (pid,) = conn.execute("SELECT pg_backend_pid()").fetchone()
+            if (other := by_slot.setdefault(pid % tally.SLOTS, conn)) is not conn:
+                a, b = other, conn
+                break
+        update = "UPDATE discussion_comment SET status = %s WHERE id = %s"
+        a.execute(update, ["approved", p1])
+        b.execute(update, ["rejected", s1])
+        failed: list[Exception] = []
+
+        def second_of_a() -> None:
+            try:
+                a.execute(update, ["approved", s2])
+                a.commit()
+            except psycopg.Error as exc:
+                failed.append(exc)
+
+        thread = threading.Thread(target=second_of_a)
+        thread.start()
+        thread.join(0.3)  # a waits for b, or has gone on
+        try:
+            b.execute(update, ["rejected", p2])
+            b.commit()
+        except psycopg.Error as exc:
+            failed.append(exc)
+        thread.join()
+    finally:
+        for conn in opened:
+            conn.close()
+    assert failed == []
+    assert tally.counts() == tally.counted() == counts(approved=2, rejected=2)

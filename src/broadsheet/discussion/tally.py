@@ -57,6 +57,23 @@ def sqlite_schema() -> list[str]:
     ]
 
 
+# PostgreSQL: the advisory locks that give a transaction its slots (their first key).
+SLOT_LOCKS = 0x7461
+# A transaction writes the slots it holds the advisory lock of, for as long as it runs:
+# the first free one from its session's (the process id modulo ``SLOTS``), or that one
+# when all are taken. Two transactions whose sessions fell on one slot otherwise locked its
+# rows one status at a time, each in its own order across statements, and could wait
+# for each other for ever: two moderators' bulk decisions, one taking a pending comment
+# then a spam one, the other a spam one then a pending one (a deadlock, one refused).
+_CHOOSE_SLOT = (
+    f"DECLARE first int := pg_backend_pid() % {SLOTS}; chosen int := -1; i int := 0; "
+    f"BEGIN WHILE chosen < 0 AND i < {SLOTS} LOOP "
+    f"IF pg_try_advisory_xact_lock({SLOT_LOCKS}, (first + i) % {SLOTS}) "
+    f"THEN chosen := (first + i) % {SLOTS}; END IF; i := i + 1; END LOOP; "
+    "IF chosen < 0 THEN chosen := first; END IF;"
+)
+
+
 def postgres_schema() -> list[str]:
     """A function and a statement trigger for each event (PostgreSQL): the rows the
     statement inserted count 1, those it deleted -1, an update's rows both (before:
@@ -72,8 +89,8 @@ def postgres_schema() -> list[str]:
         )
         statements += [
             f"CREATE OR REPLACE FUNCTION {TABLE}_{event}() RETURNS trigger LANGUAGE plpgsql "
-            f"AS $$ BEGIN INSERT INTO {TABLE} (status, slot, n) "
-            f"SELECT status, pg_backend_pid() % {SLOTS}, SUM(d) FROM ({changed}) AS changed "
+            f"AS $$ {_CHOOSE_SLOT} INSERT INTO {TABLE} (status, slot, n) "
+            f"SELECT status, chosen, SUM(d) FROM ({changed}) AS changed "
             f"GROUP BY status HAVING SUM(d) <> 0 ORDER BY status {_ADD}; "
             "RETURN NULL; END $$",
             f"DROP TRIGGER IF EXISTS {TABLE}_{event} ON {COMMENTS}",
