@@ -497,3 +497,6 @@ def test_a_stop_link_sent_when_addresses_were_kept_by_spelling_still_stops_the_i
     reply(Client(), article, parent)
     reply(Client(), article, old, "Me too.")
     assert smtp.messages == []
+    # Given again with the box ticked, the stop holds: no wish is kept.
+    again = opt_in(client, article, "Once more.", email="anna+x@gmail.com")
+    assert not Subscription.objects.filter(comment=again).exists()

@@ -77,10 +77,13 @@ def follow(comment: Comment) -> Following:
         _carry_over(address, email)
     if _is_own_account_address(comment, email):
         _set_status(address, Status.CONFIRMED)
-    if address.status == Status.STOPPED:
+    # The inbox's state, or its spelling's when that changed later (a link in a message
+    # sent before the inbox had a state of its own: ``status_of``).
+    status = Address.objects.status_of(address_keys(email))
+    if status == Status.STOPPED:
         return Following.OFF  # it gets nothing; nor is a wish kept to wake with an opt-in
     Subscription.objects.get_or_create(comment=comment)
-    if address.status == Status.CONFIRMED:
+    if status == Status.CONFIRMED:
         return Following.ON
     if comment.status != Comment.Status.APPROVED:
         # Nothing is sent for a comment nobody can see: a bot posting spam with
