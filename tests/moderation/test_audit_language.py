@@ -329,3 +329,25 @@ def test_a_held_comment_is_pending_in_the_singular_and_the_tab_in_the_plural(
     assert "ממתינה ← אושרה" in page  # a comment that waited, now approved
     queue = text_of(client.get("/moderation/").content.decode())
     assert "ממתינות" in queue  # the tab of comments that wait
+
+
+@pytest.mark.parametrize(
+    ("comments", "hebrew"),
+    [
+        (1, "נמחקה הכתבה „\u2068Storm\u2069” עם התגובה היחידה שלה."),
+        (2, "נמחקה הכתבה „\u2068Storm\u2069” עם שתי התגובות שלה."),
+        (7, "נמחקה הכתבה „\u2068Storm\u2069” עם 7 התגובות שלה."),
+    ],
+)
+def test_a_story_deleted_with_its_comments_is_said_in_hebrew_as_the_other_entries_are(
+    comments, hebrew
+):
+    """Without the doer's gender, as every other entry of the Hebrew log ("the story was
+    deleted"), where it said "he deleted the story" whoever did it."""
+    from django.utils import translation
+
+    from broadsheet.moderation import notes
+
+    with translation.override("he"):
+        said = notes.say([{"code": "article_deleted", "title": "Storm", "comments": comments}])
+    assert said == hebrew
