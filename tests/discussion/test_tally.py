@@ -282,3 +282,25 @@ def test_two_transactions_on_one_slot_do_not_deadlock(article):
             conn.close()
     assert failed == []
     assert tally.counts() == tally.counted() == counts(approved=2, rejected=2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_lets_the_comments_be_read_while_it_counts(article):
+    """PostgreSQL: ``search rebuild`` holds the comments still while it counts, and
+    readers (every article page) go on reading them; where it made the triggers again
+    whole, dropping one locked the table against readers until the rebuild ended."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite writes one transaction at a time, and readers go on")
+    import psycopg
+    from django.db import transaction
+
+    post(article, "A remark.")
+    db = connection.settings_dict
+    dsn = f"dbname={db['NAME']} user={db['USER']} host={db['HOST']} port={db['PORT'] or 5432}"
+    with psycopg.connect(dsn, password=db["PASSWORD"] or None, autocommit=True) as reader:
+        reader.execute("SET lock_timeout = '300ms'")
+        with transaction.atomic():
+            tally.rebuild()
+            (read,) = reader.execute("SELECT COUNT(*) FROM discussion_comment").fetchone()
+    assert read == 1
+    assert tally.check() == []

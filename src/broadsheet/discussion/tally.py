@@ -140,7 +140,15 @@ def rebuild(using: str = DEFAULT_DB_ALIAS) -> None:
     search rebuild``, and after a migration dropped them on SQLite)."""
     conn = connections[using]
     with transaction.atomic(using=using), conn.cursor() as cursor:
-        install(cursor, conn.vendor)
+        if _triggers(cursor, conn.vendor) >= set(TRIGGERS):
+            # Made again, PostgreSQL's triggers would lock the comments against readers
+            # too (every article page) until the transaction ends; their functions are
+            # replaced without a lock on the table.
+            made = [s for s in schema(conn.vendor) if s.startswith("CREATE OR REPLACE")]
+            for statement in [*made, *_recount_sql(conn.vendor)]:
+                cursor.execute(statement)
+        else:
+            install(cursor, conn.vendor)
 
 
 def counts(using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
