@@ -345,3 +345,14 @@ def test_a_phrase_the_index_cannot_find_is_looked_for_among_the_latest(staff, ar
     html = staff.get("/moderation/", {"q": "ok then"}).content.decode()
     assert listed(html) == [c.pk for c in reversed(said)]
     assert "Among the latest" not in html
+
+
+def test_a_page_number_too_long_for_a_number_is_a_page_of_the_search(staff, article):
+    """A page number of thousands of digits (Python reads no more than 4,300 into an
+    int) is no page number, as the pager reads it, and one of 18 digits a page past the
+    end: the first page and the last, where a search failed (a server error)."""
+    for i in range(3):
+        post(article, f"wave {i}")
+    for number in ("9" * 5000, "9" * 18):
+        response = staff.get("/moderation/", {"q": "wave", "page": number})
+        assert response.status_code == 200 and len(listed(response.content.decode())) == 3
