@@ -79,6 +79,26 @@ def test_a_blocked_email_cannot_come_back_under_a_tag_or_gmails_dots(article, mo
         assert post(article, f"I am {address}", author_email=address).status == Status.APPROVED
 
 
+@pytest.mark.parametrize(
+    "blocked, again",
+    [
+        ("troll@bücher.de", "troll@xn--bcher-kva.de"),
+        ("troll@XN--BCHER-KVA.DE", "Troll+1@Bu\u0308cher.de"),
+        ("troll@xn--strae-oqa.de", "troll@straße.de"),
+    ],
+)
+def test_a_blocked_address_at_an_international_domain_is_blocked_however_written(
+    article, moderator, blocked, again
+):
+    """A domain of letters beyond ASCII travels in mail as its ASCII form (punycode):
+    the same inbox, where a blocked troll@bücher.de came back as troll@xn--bcher-kva.de."""
+    first = post(article, "Hello", author_email=blocked, ip_address="192.0.2.1")
+    actions.block_author(first, actor=moderator, kinds=[Block.Kind.EMAIL])
+    with pytest.raises(CommentRefused):
+        post(article, "back again", author_email=again, ip_address="198.51.100.9")
+    assert post(article, "other", author_email="troll@bucher.de").status == Status.APPROVED
+
+
 def test_a_block_keyed_by_the_spelling_of_an_address_still_holds(article, moderator):
     """Blocks made before they were keyed by inbox hold the address as it was spelled:
     that spelling stays blocked, and a block of an untagged address now blocks its tags."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import unicodedata
 from typing import Any
 
 from django.utils.crypto import salted_hmac
@@ -44,16 +45,36 @@ def mailbox(email: str) -> str:
     name, at, domain = address.rpartition("@")
     if not at or not name:
         return address
+    domain = _unicode_domain(domain)
     if len(name) > 2 and name[0] == name[-1] == '"':
         # A quoted name is the same name unquoted (RFC 5322 3.4.1): "troll+2"@ is troll@;
         # one that needs its quotes (a space, an "@" in it) is kept whole.
         if _NEEDS_QUOTES.search(name[1:-1]):
-            return address
+            return f"{name}@{domain}"
         name = name[1:-1]
     name = name.split("+", 1)[0] or name
     if domain in _DOTLESS:
         name, domain = name.replace(".", "") or name, _DOTLESS[domain]
     return f"{name}@{domain}"
+
+
+def _unicode_domain(domain: str) -> str:
+    """An internationalised domain as its letters spell it: the ASCII form a mail
+    program may send (``xn--bcher-kva.de``) read back to ``bücher.de``, and letters
+    composed alike (NFKC, as IDNA's mapping composes them), so that one domain is one
+    key however it is written. A label that is no valid ASCII form is kept as written."""
+    labels = unicodedata.normalize("NFKC", domain).lower().split(".")
+    for n, label in enumerate(labels):
+        if label.startswith("xn--") and label.isascii():
+            try:
+                # Punycode itself, not the idna codec, which gives back IDNA 2003's
+                # reading only (xn--strae-oqa, straße, would stay as sent).
+                read = label[4:].encode("ascii").decode("punycode")
+            except UnicodeError:
+                continue
+            if read:
+                labels[n] = unicodedata.normalize("NFKC", read).lower()
+    return ".".join(labels)
 
 
 def normal_ip(ip: str) -> str:
