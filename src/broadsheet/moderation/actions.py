@@ -18,7 +18,7 @@ from broadsheet.discussion import actions as discussion_actions
 from broadsheet.discussion.mail import get_moderator_mail
 from broadsheet.discussion.models import Comment
 from broadsheet.moderation import learned, notes
-from broadsheet.moderation.identity import author_keys, block_keys
+from broadsheet.moderation.identity import author_keys, block_keys, spelling_key
 from broadsheet.moderation.models import (
     AuditEntry,
     Block,
@@ -365,7 +365,7 @@ def block_author(
         for kind, key in keys.items():
             replaced += Block.objects.filter(kind=kind, key=key).delete()[0]
         if Block.Kind.EMAIL in keys:  # one made before blocks were keyed by inbox
-            spelled = block_keys(email=comment.author_email)[-1]
+            spelled = spelling_key(comment.author_email)
             replaced += Block.objects.filter(kind=Block.Kind.EMAIL, key=spelled).delete()[0]
         blocks = [
             Block.objects.create(

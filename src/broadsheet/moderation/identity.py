@@ -95,13 +95,25 @@ def normal_ip(ip: str) -> str:
     return str(address)
 
 
+def inbox_key(email: str) -> str:
+    """What blocks, rate limits and reply e-mail know an e-mail address by: its inbox's
+    keyed hash (``mailbox``)."""
+    return keyed_hash("email", mailbox(email))
+
+
+def spelling_key(email: str) -> str:
+    """What an e-mail address was known by before 2026-11-27: its spelling in lower case,
+    hashed; blocks and reply e-mail states made then are kept under it."""
+    return keyed_hash("email", normal_email(email))
+
+
 def author_keys(*, user: Any = None, email: str = "", ip: str | None = None) -> dict[str, str]:
     """The hashes an author can be blocked by: account, e-mail and address, when known."""
     keys = {}
     if getattr(user, "is_authenticated", False) or isinstance(user, int):
         keys["user"] = account_hashes(getattr(user, "pk", user))["user"]
     if email:
-        keys["email"] = keyed_hash("email", mailbox(email))
+        keys["email"] = inbox_key(email)
     if ip:
         keys["ip"] = keyed_hash("ip", normal_ip(ip))
     return keys
@@ -113,7 +125,7 @@ def block_keys(*, user: Any = None, email: str = "", ip: str | None = None) -> l
     "troll+1@" blocks that spelling still; one of "troll@" now blocks every tag of it)."""
     keys = list(author_keys(user=user, email=email, ip=ip).values())
     if email:
-        keys.append(keyed_hash("email", normal_email(email)))
+        keys.append(spelling_key(email))
     return keys
 
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy, ngettext
 
 from broadsheet.conf import conf
-from broadsheet.moderation.identity import keyed_hash, mailbox, normal_email
+from broadsheet.moderation.identity import inbox_key, spelling_key
 
 _CONFIRM_SALT = "broadsheet.notifications.confirm"
 _STOP_SALT = "broadsheet.notifications.stop"
@@ -25,14 +25,9 @@ class BadToken(Exception):
     """A link that was altered, made with another secret key, or is too old."""
 
 
-def address_key(email: str) -> str:
-    """What an address's state (``Address``) is kept under: its inbox's keyed hash."""
-    return keyed_hash("email", mailbox(email))
-
-
-def spelling_key(email: str) -> str:
-    """The key ``email`` was kept under before 2026-11-27, by its spelling (lower case)."""
-    return keyed_hash("email", normal_email(email))
+# What an address's state (``Address``) is kept under: its inbox's keyed hash, as blocks
+# and rate limits know the address.
+address_key = inbox_key
 
 
 def address_keys(email: str) -> tuple[str, str]:
