@@ -64,19 +64,33 @@ def test_blocked_email_is_refused_and_other_authors_are_not(article, moderator):
     assert post(article, "hi", author_email="kind@example.org").status == Status.APPROVED
 
 
+def block_email(article, moderator, address: str, ip: str = "192.0.2.1") -> Comment:
+    """A comment from ``address``, whose author is then blocked by e-mail."""
+    comment = post(article, "Hello", author_email=address, ip_address=ip)
+    actions.block_author(comment, actor=moderator, kinds=[Block.Kind.EMAIL])
+    return comment
+
+
+def refused_as(article, *addresses: str) -> None:
+    """Each address is refused, from an IP address no block names."""
+    for address in addresses:
+        with pytest.raises(CommentRefused):
+            post(article, f"back as {address}", author_email=address, ip_address="198.51.100.9")
+
+
+def taken_as(article, *addresses: str) -> None:
+    for address in addresses:
+        assert post(article, f"I am {address}", author_email=address).status == Status.APPROVED
+
+
 def test_a_blocked_email_cannot_come_back_under_a_tag_or_gmails_dots(article, moderator):
     """An address blocks its inbox, as reply e-mail keeps one state per inbox: a blocked
     author came back at once as troll+2@ (every provider delivers it to troll@), and
     on Gmail as t.roll@."""
-    first = post(article, "Hello", author_email="troll+1@example.org", ip_address="192.0.2.1")
-    actions.block_author(first, actor=moderator, kinds=[Block.Kind.EMAIL])
-    gmail = post(article, "Hi", author_email="Troll.Face@gmail.com", ip_address="192.0.2.2")
-    actions.block_author(gmail, actor=moderator, kinds=[Block.Kind.EMAIL])
-    for address in ("troll@example.org", "Troll+2@Example.org", "t.rollface+x@googlemail.com"):
-        with pytest.raises(CommentRefused):
-            post(article, f"back as {address}", author_email=address, ip_address="198.51.100.9")
-    for address in ("troll2@example.org", "troll@example.com", "trollface@example.org"):
-        assert post(article, f"I am {address}", author_email=address).status == Status.APPROVED
+    block_email(article, moderator, "troll+1@example.org")
+    block_email(article, moderator, "Troll.Face@gmail.com", ip="192.0.2.2")
+    refused_as(article, "troll@example.org", "Troll+2@Example.org", "t.rollface+x@googlemail.com")
+    taken_as(article, "troll2@example.org", "troll@example.com", "trollface@example.org")
 
 
 @pytest.mark.parametrize(
@@ -92,11 +106,9 @@ def test_a_blocked_address_at_an_international_domain_is_blocked_however_written
 ):
     """A domain of letters beyond ASCII travels in mail as its ASCII form (punycode):
     the same inbox, where a blocked troll@bücher.de came back as troll@xn--bcher-kva.de."""
-    first = post(article, "Hello", author_email=blocked, ip_address="192.0.2.1")
-    actions.block_author(first, actor=moderator, kinds=[Block.Kind.EMAIL])
-    with pytest.raises(CommentRefused):
-        post(article, "back again", author_email=again, ip_address="198.51.100.9")
-    assert post(article, "other", author_email="troll@bucher.de").status == Status.APPROVED
+    block_email(article, moderator, blocked)
+    refused_as(article, again)
+    taken_as(article, "troll@bucher.de")
 
 
 def test_a_block_keyed_by_the_spelling_of_an_address_still_holds(article, moderator):
@@ -105,9 +117,7 @@ def test_a_block_keyed_by_the_spelling_of_an_address_still_holds(article, modera
     first = post(article, "Hello", author_email="troll+1@example.org", ip_address="192.0.2.1")
     for spelled in ("troll+1@example.org", "pest@example.org"):
         Block.objects.create(kind=Block.Kind.EMAIL, key=keyed_hash("email", spelled))
-    for address in ("TROLL+1@example.org", "pest+new@example.org"):
-        with pytest.raises(CommentRefused):
-            post(article, f"back as {address}", author_email=address, ip_address="198.51.100.9")
+    refused_as(article, "TROLL+1@example.org", "pest+new@example.org")
     assert [b.kind for b in actions.blocks_for(first)] == [Block.Kind.EMAIL]
 
 
@@ -449,11 +459,7 @@ def test_blocking_again_replaces_a_block_keyed_by_the_addresss_spelling(article,
 def test_a_blocked_email_cannot_come_back_quoted(article, moderator):
     """A quoted name is the same name unquoted: "troll+2"@ reaches troll@, where it was
     keyed as a name of its own (with its opening quote kept and its tag cut)."""
-    first = post(article, "Hello", author_email="troll@example.org", ip_address="192.0.2.1")
-    actions.block_author(first, actor=moderator, kinds=[Block.Kind.EMAIL])
-    for address in ('"troll"@example.org', '"troll+2"@example.org', '"Troll+x"@Example.org'):
-        with pytest.raises(CommentRefused):
-            post(article, f"back as {address}", author_email=address, ip_address="198.51.100.9")
+    block_email(article, moderator, "troll@example.org")
+    refused_as(article, '"troll"@example.org', '"troll+2"@example.org', '"Troll+x"@Example.org')
     # A name that needs its quotes is another inbox, kept whole.
-    for address in ('"troll x"@example.org', '"troll@home"@example.org', '""@example.org'):
-        assert post(article, f"I am {address}", author_email=address).status == Status.APPROVED
+    taken_as(article, '"troll x"@example.org', '"troll@home"@example.org', '""@example.org')
