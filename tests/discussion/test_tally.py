@@ -213,6 +213,39 @@ def test_a_flush_that_empties_the_tally_before_the_comments_is_counted_anew(arti
 
 
 @pytest.mark.django_db
+def test_a_truncate_of_the_comments_empties_the_tally(article):
+    """PostgreSQL's TRUNCATE runs no row trigger: its own statement trigger empties
+    the tally, where the counts of every comment it removed were left behind."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no TRUNCATE: its DELETE runs the row triggers")
+    Comment.objects.bulk_create(
+        Comment(article=article, author_name="A", body="x", body_html="x", status=status)
+        for status in ["pending", "spam", "approved"]
+    )
+    assert tally.counts() == counts(approved=1, pending=1, spam=1)
+    with connection.cursor() as cursor:
+        # The inserts' deferred key checks run first, as at the commit an operator's
+        # TRUNCATE would come after.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"TRUNCATE {tally.COMMENTS} CASCADE")
+    assert tally.counts() == tally.counted() == counts()
+    post(article, "A plain remark.")
+    assert tally.check() == []
+    assert tally.counts() == counts(approved=1)
+
+
+@pytest.mark.django_db
+def test_check_names_a_missing_truncate_trigger(article):
+    if connection.vendor != "postgresql":
+        pytest.skip("the TRUNCATE trigger is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TRIGGER {tally.TRUNCATE_TRIGGER} ON {tally.COMMENTS}")
+    assert tally.check() == [f"trigger {tally.TRUNCATE_TRIGGER} is missing"]
+    assert tally.mend() is True
+    assert tally.check() == []
+
+
+@pytest.mark.django_db
 def test_a_reimport_that_changes_statuses_in_one_statement_is_tallied(article):
     def record(i: int, status: str, existing_id: int | None = None) -> ImportedComment:
         return ImportedComment(

@@ -36,6 +36,16 @@ SLOTS = 16
 
 _ADD = f"ON CONFLICT (status, slot) DO UPDATE SET n = {TABLE}.n + excluded.n"
 TRIGGERS = [f"{TABLE}_{event}" for event in ("insert", "update", "delete")]
+# PostgreSQL: TRUNCATE deletes without a row trigger; it has a statement trigger of its
+# own, which empties the tally. (SQLite has no TRUNCATE: its "DELETE FROM" without a
+# WHERE, which it would otherwise run as one, runs row by row when the table has
+# triggers.)
+TRUNCATE_TRIGGER = f"{TABLE}_truncate"
+
+
+def triggers(vendor: str) -> list[str]:
+    """The names of the triggers that keep the tally, on this database."""
+    return [*TRIGGERS, TRUNCATE_TRIGGER] if vendor == "postgresql" else TRIGGERS
 
 
 def sqlite_schema() -> list[str]:
@@ -97,14 +107,24 @@ def postgres_schema() -> list[str]:
             f"CREATE TRIGGER {TABLE}_{event} AFTER {event.upper()} ON {COMMENTS} "
             f"REFERENCING {referencing} FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_{event}()",
         ]
-    return statements
+    # A TRUNCATE holds the comments' table alone (no other statement on it runs
+    # meanwhile), so nothing is counted between the emptying and the commit.
+    return [
+        *statements,
+        f"CREATE OR REPLACE FUNCTION {TRUNCATE_TRIGGER}() RETURNS trigger LANGUAGE plpgsql "
+        f"AS $$ BEGIN DELETE FROM {TABLE}; RETURN NULL; END $$",
+        f"DROP TRIGGER IF EXISTS {TRUNCATE_TRIGGER} ON {COMMENTS}",
+        f"CREATE TRIGGER {TRUNCATE_TRIGGER} AFTER TRUNCATE ON {COMMENTS} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {TRUNCATE_TRIGGER}()",
+    ]
 
 
 def drop_schema(vendor: str) -> list[str]:
     if vendor == "sqlite":
         return [f"DROP TRIGGER IF EXISTS {t}" for t in TRIGGERS]
-    return [f"DROP TRIGGER IF EXISTS {t} ON {COMMENTS}" for t in TRIGGERS] + [
-        f"DROP FUNCTION IF EXISTS {t}()" for t in TRIGGERS
+    names = triggers(vendor)
+    return [f"DROP TRIGGER IF EXISTS {t} ON {COMMENTS}" for t in names] + [
+        f"DROP FUNCTION IF EXISTS {t}()" for t in names
     ]
 
 
@@ -140,7 +160,7 @@ def rebuild(using: str = DEFAULT_DB_ALIAS) -> None:
     search rebuild``, and after a migration dropped them on SQLite)."""
     conn = connections[using]
     with transaction.atomic(using=using), conn.cursor() as cursor:
-        if _triggers(cursor, conn.vendor) >= set(TRIGGERS):
+        if _triggers(cursor, conn.vendor) >= set(triggers(conn.vendor)):
             # Made again, PostgreSQL's triggers would lock the comments against readers
             # too (every article page) until the transaction ends; their functions are
             # replaced without a lock on the table.
@@ -188,7 +208,7 @@ def check() -> list[str]:
         return []
     with connection.cursor() as cursor:
         present = _triggers(cursor, connection.vendor)
-    problems = [f"trigger {t} is missing" for t in TRIGGERS if t not in present]
+    problems = [f"trigger {t} is missing" for t in triggers(connection.vendor) if t not in present]
     stored, real = counts(), counted()
     problems += [
         f"{status} comments are counted {stored[status]}, and there are {real[status]}"
@@ -211,7 +231,7 @@ def mend(using: str = DEFAULT_DB_ALIAS, **kwargs) -> bool:
     with transaction.atomic(using=using), conn.cursor() as cursor:
         if TABLE not in conn.introspection.table_names(cursor):
             return False  # before the migration that makes it
-        whole = _triggers(cursor, conn.vendor) >= set(TRIGGERS)
+        whole = _triggers(cursor, conn.vendor) >= set(triggers(conn.vendor))
         if whole and counts(using) == counted(using):
             return False
         install(cursor, conn.vendor)
