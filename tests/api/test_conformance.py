@@ -66,6 +66,9 @@ class Contract:
         problems = [e.message for e in validator.iter_errors(answer.json())]
         assert not problems, (path, method, answer.status_code, problems)
         for header, spec in declared.get("headers", {}).items():
+            # A header not required is sent in some cases only (a timed block's 403).
+            if not spec.get("required") and not answer.has_header(header):
+                continue
             assert answer.has_header(header), (path, method, answer.status_code, header)
             if spec["schema"].get("type") == "integer":
                 assert answer[header].isdigit(), (header, answer[header])

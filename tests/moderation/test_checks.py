@@ -443,6 +443,32 @@ def test_a_timed_block_says_how_long_it_has_left_on_the_page_and_the_api(
     assert said.endswith(" (UTC), 3\xa0days, 2\xa0hours from now.")
 
 
+def test_a_timed_block_gives_programs_the_seconds_left_and_a_block_for_good_none(
+    client, article, moderator
+):
+    """Retry-After on the 403, API and page alike: the seconds until a timed block
+    lifts, read without parsing the sentence; none for a block for good."""
+    from tests.api.conftest import post_json
+    from tests.discussion.test_views import submit
+
+    first = post(article, "Hello", author_email="t@example.org")
+    actions.block_author(first, actor=moderator, kinds=[Block.Kind.EMAIL], days=7)
+    left = timedelta(days=3, hours=2).total_seconds()
+    Block.objects.update(expires_at=timezone.now() + timedelta(days=3, hours=2))
+    body = {"author_name": "T", "author_email": "t@example.org", "body": "again"}
+    answers = [
+        post_json(client, article, body),
+        submit(client, article, author_name="T", author_email="t@example.org", body="again"),
+    ]
+    for answer in answers:
+        assert answer.status_code == 403
+        assert left - 60 < int(answer["Retry-After"]) <= left
+    actions.block_author(first, actor=moderator, kinds=[Block.Kind.EMAIL])
+    answer = post_json(client, article, body)
+    assert answer.status_code == 403
+    assert "Retry-After" not in answer
+
+
 def test_blocking_again_replaces_a_block_keyed_by_the_addresss_spelling(article, moderator):
     """One block per author and kind: a block for good made before blocks were keyed by
     inbox is replaced when the moderator blocks the author again for 7 days, and one

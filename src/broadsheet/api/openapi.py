@@ -28,6 +28,12 @@ def _json(schema: Schema, description: str, **extra: Any) -> Schema:
 _TIME = {"type": "string", "format": "date-time"}
 _TIME_OR_NULL = {"type": ["string", "null"], "format": "date-time"}
 _URL = {"type": "string", "format": "uri"}
+# A timed block's 403: the seconds until it lifts (absent for a block for good, or
+# for any other refusal).
+_BLOCK_LEFT = {
+    "schema": {"type": "integer", "minimum": 1},
+    "description": "Only when the author is blocked for a time: seconds until the block ends.",
+}
 
 
 # Some character other than white space, anywhere in the text.
@@ -246,10 +252,15 @@ def _page(counted: str, item: str) -> Schema:
 
 def _responses() -> dict[str, Schema]:
     errors = _ref("Errors")
-    bearer = {"schema": {"type": "string"}, "description": 'Bearer realm="broadsheet"'}
+    bearer = {
+        "schema": {"type": "string"},
+        "description": 'Bearer realm="broadsheet"',
+        "required": True,
+    }
     retry_after = {
         "schema": {"type": "integer"},
         "description": "Seconds to wait before trying again.",
+        "required": True,
     }
     return {
         "NotModified": {"description": "The ETag sent in If-None-Match still holds."},
@@ -265,12 +276,7 @@ def _responses() -> dict[str, Schema]:
         "TooManySearches": _json(
             errors,
             "Too many searches from this address in a minute (the site's search page counts too).",
-            headers={
-                "Retry-After": {
-                    "schema": {"type": "integer"},
-                    "description": "Seconds to wait before trying again.",
-                }
-            },
+            headers={"Retry-After": retry_after},
         ),
         "TooMany": _json(
             errors, "Too many comments too fast.", headers={"Retry-After": retry_after}
@@ -367,14 +373,14 @@ def _paths() -> dict[str, Schema]:
                     "201": _json(
                         _ref("PostedComment"),
                         "Stored. Keep edit_token: it is not shown again.",
-                        headers={"Location": {"schema": _URL,
+                        headers={"Location": {"schema": _URL, "required": True,
                                               "description": "The comment's permalink."}},
                         links={"EditComment": _own("editComment"),
                                "DeleteComment": _own("deleteComment")},
                     ),
                     "400": _ref("BadRequest", "responses"),
                     "403": _json(_ref("Errors"), "Comments are closed, or the author is "
-                                 "blocked."),
+                                 "blocked.", headers={"Retry-After": _BLOCK_LEFT}),
                     "404": _ref("NotFound", "responses"),
                     "413": _ref("TooLarge", "responses"),
                     "415": _ref("NotJson", "responses"),
@@ -421,7 +427,7 @@ def _paths() -> dict[str, Schema]:
                     "400": _ref("BadRequest", "responses"),
                     "401": _ref("Unauthorized", "responses"),
                     "403": _json(_ref("Errors"), "The edit window has passed, or moderation "
-                                 "refuses the new text."),
+                                 "refuses the new text.", headers={"Retry-After": _BLOCK_LEFT}),
                     "404": _ref("NotFound", "responses"),
                     "413": _ref("TooLarge", "responses"),
                     "415": _ref("NotJson", "responses"),

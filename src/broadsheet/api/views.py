@@ -266,6 +266,8 @@ def _refusal(exc: RateLimited | CommentRefused) -> ApiError:
         return ApiError(429, exc.reason, headers={"Retry-After": str(exc.retry_after)})
     if exc.field is not None:  # a value the poster can mend: a 400 on it, as the form's
         return ApiError(400, {exc.field: [exc.reason]})
+    if exc.retry_after is not None:  # a timed block: when it lifts
+        return ApiError(403, exc.reason, headers={"Retry-After": str(exc.retry_after)})
     return ApiError(403, exc.reason)
 
 

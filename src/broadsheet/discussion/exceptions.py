@@ -8,11 +8,20 @@ class CommentRefused(Exception):
     the poster can mend that field, so it is a 400 on it, as a form error would be.
     """
 
-    def __init__(self, reason: str, code: str = "refused", field: str | None = None) -> None:
+    def __init__(
+        self,
+        reason: str,
+        code: str = "refused",
+        field: str | None = None,
+        retry_after: int | None = None,
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.code = code
         self.field = field
+        # Seconds until the refusal lifts (a timed block), for Retry-After; None when
+        # waiting would not help.
+        self.retry_after = retry_after
 
 
 class RateLimited(Exception):

@@ -311,7 +311,10 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     except CommentRefused as exc:
         if exc.field is None:
             form.add_error(None, exc.reason)
-            return _render_article(request, article, site, personal=True, form=form, status=403)
+            response = _render_article(request, article, site, personal=True, form=form, status=403)
+            if exc.retry_after is not None:  # a timed block: when it lifts
+                response["Retry-After"] = str(exc.retry_after)
+            return response
         # A value the reader can mend (a staff member's name): shown as a form error is.
         form.add_error(_shown_field(form, exc.field), exc.reason)
         return _render_article(request, article, site, personal=True, form=form, status=400)

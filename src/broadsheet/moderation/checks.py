@@ -9,6 +9,7 @@ agree on them; nothing else is stored.
 from __future__ import annotations
 
 import hashlib
+import math
 import time
 import unicodedata
 from collections.abc import Callable
@@ -132,8 +133,11 @@ def blocked_author(ctx: Context) -> Verdict:
     if ends:
         if any(end is None for (end,) in ends):
             return Verdict("blocked_author", "refuse", _("You cannot comment on this site."))
-        # A timed block says when it ends, so the reader knows it is not for good.
-        return Verdict("blocked_author", "refuse", block_ends(max(end for (end,) in ends)))
+        # A timed block says when it ends, so the reader knows it is not for good, and
+        # a program reads the seconds left (Retry-After).
+        until = max(end for (end,) in ends)
+        left = max(1, math.ceil((until - timezone.now()).total_seconds()))
+        return Verdict("blocked_author", "refuse", block_ends(until), retry_after=left)
     return Verdict("blocked_author", ALLOW, "Not blocked.")
 
 

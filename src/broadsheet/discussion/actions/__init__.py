@@ -59,7 +59,9 @@ def _raise_for_refusal(decision: Decision) -> None:
         if verdict.action == "throttle":
             raise RateLimited(verdict.reason, verdict.retry_after or 60)
         if verdict.action == "refuse":
-            raise CommentRefused(verdict.reason, verdict.check, verdict.field)
+            raise CommentRefused(
+                verdict.reason, verdict.check, verdict.field, retry_after=verdict.retry_after
+            )
 
 
 def post_comment(submission: Submission) -> Posted:
