@@ -3,9 +3,12 @@ go with it, and everything that showed them follows."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
+from django.utils.html import strip_tags
 
 from broadsheet.discussion.models import Comment
 from broadsheet.moderation import actions as moderation
@@ -20,6 +23,17 @@ from tests.newsroom import test_editors_group
 editor = test_editors_group.editor
 
 pytestmark = pytest.mark.django_db
+
+
+def _question(page: str) -> str:
+    """What the delete page asks, as a person reads it: its words from the heading to
+    the buttons, one space between them."""
+    asked = page[page.index("<h1>") : page.index('<form method="post">', page.index("<h1>"))]
+    return " ".join(strip_tags(asked).split())
+
+
+def _counts_of_comments(said: str) -> list[str]:
+    return re.findall(r"\d+ comments?\b|Comments: \d+", said)
 
 
 def _imported(tmp_path) -> Article:
@@ -47,8 +61,11 @@ def test_an_editor_deletes_an_imported_story_with_its_comments(editor, tmp_path,
     page = asked.content.decode()
     assert asked.status_code == 200
     assert "permission" not in page
-    assert "Its 2 comments are deleted with it, whatever their status" in page
+    said = _question(page)
+    assert "Its comments are deleted with it, whatever their status" in said
     assert "<li>Comments: 2</li>" in page and "<li>Articles: 1</li>" in page
+    # Counted once: the summary, not the note or a line under the article as well.
+    assert _counts_of_comments(said) == ["Comments: 2"], said
     # Counted, not listed one by one.
     assert "Shut again?" not in page
 
@@ -94,9 +111,13 @@ def test_deleting_several_stories_counts_their_comments_of_every_status(editor):
     asked = editor.post("/admin/newsroom/article/", chosen)
     page = asked.content.decode()
     assert asked.status_code == 200 and "permission" not in page
+    said = _question(page)
     assert "<li>Comments: 3</li>" in page and "<li>Articles: 2</li>" in page
-    assert "2 comments, whatever their status" in page
-    assert "1 comment, whatever its status" in page
+    assert "Their comments are deleted with them, whatever their status, and cannot" in said
+    # The total once, and each story's share of it.
+    assert _counts_of_comments(said) == ["Comments: 3", "2 comments", "1 comment"], said
+    assert "Storm warning 2 comments of its own" in said
+    assert "Harbour fire 1 comment of its own" in said
 
     done = editor.post("/admin/newsroom/article/", {**chosen, "post": "yes"}, follow=True)
     said = [str(m) for m in done.context["messages"]]
@@ -123,3 +144,4 @@ def test_an_editor_without_the_delete_permission_is_still_refused(editor):
     refused = editor.post(f"/admin/newsroom/article/{story.pk}/delete/", {"post": "yes"})
     assert refused.status_code == 403
     assert Article.objects.filter(pk=story.pk).exists() and Comment.objects.count() == 1
+

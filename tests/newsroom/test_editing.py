@@ -293,6 +293,33 @@ def test_deleting_a_section_says_its_articles_stay_without_one(editor_client):
     assert client.get("/section/transport/").status_code == 404
 
 
+def test_deleting_sections_from_the_list_says_their_articles_and_subsections_stay(
+    editor_client,
+):
+    transport = Section.objects.create(name="Transport", slug="transport")
+    ferries = Section.objects.create(name="Ferries", slug="ferries", parent=transport)
+    trams = Section.objects.create(name="Trams", slug="trams", parent=transport)
+    make_article(section=transport)
+    make_article(section=ferries)
+    make_article(section=trams)
+    chosen = {"action": "delete_selected", "_selected_action": [transport.pk, ferries.pk]}
+    page = editor_client.post("/admin/newsroom/section/", chosen).content.decode()
+    assert "2 articles filed under them stay as they are, with no section" in page
+    # Ferries goes too; Trams stays, at the top level.
+    assert "1 section under them becomes a top-level section, in the menu" in page
+    editor_client.post("/admin/newsroom/section/", {**chosen, "post": "yes"})
+    assert list(Section.objects.values_list("name", "parent")) == [("Trams", None)]
+    assert Article.objects.filter(section=None).count() == 2
+
+
+def test_deleting_a_section_says_its_subsections_go_to_the_top(editor_client):
+    transport = Section.objects.create(name="Transport", slug="transport")
+    Section.objects.create(name="Ferries", slug="ferries", parent=transport)
+    page = editor_client.get(f"/admin/newsroom/section/{transport.pk}/delete/").content.decode()
+    assert "1 section under it becomes a top-level section, in the menu" in page
+    assert "filed under it" not in page
+
+
 def test_deleting_a_section_by_an_id_no_database_holds_says_it_does_not_exist(editor_client):
     # Past 64 bits, SQLite refused the count of its articles with an error (a 500).
     answer = editor_client.get("/admin/newsroom/section/99999999999999999999999/delete/")

@@ -7,10 +7,12 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.core import validators
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -34,12 +36,6 @@ admin.site.site_header = "Broadsheet"
 admin.site.site_title = "Broadsheet"
 admin.site.index_title = _("Newsroom")
 admin.site.site_url = "/"
-
-
-def _storable_id(object_id: str) -> bool:
-    """Whether ``object_id`` (from an admin address) is an id a database can hold:
-    SQLite refuses one past 64 bits with an error."""
-    return object_id.isascii() and object_id.isdigit() and int(object_id) < 2**63
 
 
 class ComposedSlugField(forms.SlugField):
@@ -68,6 +64,32 @@ class SlugAdmin(admin.ModelAdmin):
         js = ["admin/js/urlify.js", "broadsheet/slugs.js"]
 
 
+class NotedDeleteAdmin(SlugAdmin):
+    """An admin whose delete pages, the one for a single row and the one of the action
+    "Delete selected ...", both get ``deleting_context``: what the page's template says
+    of what else the deletion changes, beside Django's summary."""
+
+    def deleting_context(self, request: HttpRequest, queryset: QuerySet) -> dict[str, Any]:
+        return {}
+
+    def render_delete_form(self, request: HttpRequest, context: dict[str, Any]):
+        chosen = self.model._default_manager.filter(pk=context["object"].pk)
+        context.update(self.deleting_context(request, chosen))
+        return super().render_delete_form(request, context)
+
+    @admin.action(
+        permissions=["delete"],
+        description=django_delete_selected.short_description,  # type: ignore[attr-defined]
+    )
+    def delete_selected(self, request: HttpRequest, queryset: QuerySet):
+        # Django's own action, which draws its page from a context no hook reaches; its
+        # answer is drawn lazily, so the context can still be added to.
+        answer = django_delete_selected(self, request, queryset)
+        if isinstance(answer, TemplateResponse) and answer.context_data is not None:
+            answer.context_data.update(self.deleting_context(request, queryset))
+        return answer
+
+
 class StateFilter(admin.SimpleListFilter):
     """Status as readers meet it: a scheduled article whose time has come is published,
     though its stored status stays *Scheduled* (no job flips it; see ``live``)."""
@@ -90,7 +112,7 @@ class StateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(SlugAdmin):
+class ArticleAdmin(NotedDeleteAdmin):
     # Seven columns that fit beside the menu and the filters at 1280 pixels: the page's
     # link rides with its status, the comments' count with whether they are open, and
     # long dates and names wrap (admin.css).
@@ -113,8 +135,8 @@ class ArticleAdmin(SlugAdmin):
     autocomplete_fields = ["author", "section", "tags", "lead_image"]
     readonly_fields = ["preview", "comment_count"]
     actions = [
-        "publish_now", "make_draft", "close_comments", "open_comments", "hold_comments",
-        "follow_site_policy",
+        "delete_selected", "publish_now", "make_draft", "close_comments", "open_comments",
+        "hold_comments", "follow_site_policy",
     ]  # fmt: skip
     formfield_overrides = {
         **SlugAdmin.formfield_overrides,
@@ -194,13 +216,15 @@ class ArticleAdmin(SlugAdmin):
 
     def get_deleted_objects(self, objs, request: HttpRequest):
         """What deleting ``objs`` takes with it, as the confirmation page lists it: each
-        article with the number of its comments, not each comment (a story may have
-        thousands), and no permission on comments asked for: an editor may delete a
-        story, and its comments go with it (``actions.delete_article``), where Django's
-        own list refused, since comments are never deleted one by one from the admin."""
+        article, and in the summary the number of their comments, not each comment (a
+        story may have thousands); with several articles, each says how many are its
+        own. No permission on comments is asked for: an editor may delete a story, and
+        its comments go with it (``actions.delete_article``), where Django's own list
+        refused, since comments are never deleted one by one from the admin."""
         articles = Article.objects.filter(pk__in=[a.pk for a in objs]).annotate(
             discussion=models.Count("comments")
         )
+        several = len(articles) > 1
         listed: list[Any] = []
         comments = 0
         for article in articles.order_by("pk"):
@@ -212,12 +236,13 @@ class ArticleAdmin(SlugAdmin):
                     article,
                 )
             )
-            if article.discussion:
+            if several and article.discussion:
+                # The summary counts them all; one article's line would say it again.
                 listed.append(
                     [
                         ngettext(
-                            "%(count)s comment, whatever its status",
-                            "%(count)s comments, whatever their status",
+                            "%(count)s comment of its own",
+                            "%(count)s comments of its own",
                             article.discussion,
                         )
                         % {"count": article.discussion}
@@ -229,17 +254,10 @@ class ArticleAdmin(SlugAdmin):
             counted[gettext("comments")] = comments
         return listed, counted, set(), []
 
-    def delete_view(self, request: HttpRequest, object_id: str, extra_context=None):
-        # Its comments go with it: the page says how many, and what to do instead.
-        extra_context = {
-            **(extra_context or {}),
-            "discussion": Article.objects.filter(pk=object_id).aggregate(
-                count=models.Count("comments")
-            )["count"]
-            if _storable_id(object_id)
-            else 0,
-        }
-        return super().delete_view(request, object_id, extra_context)
+    def deleting_context(self, request: HttpRequest, queryset: QuerySet) -> dict[str, Any]:
+        # Its comments go with it: the page says so once (the summary counts them), and
+        # what to do instead.
+        return {"discussion": queryset.filter(comments__isnull=False).exists()}
 
     def delete_model(self, request: HttpRequest, obj: Article) -> None:
         gone = actions.delete_article(obj, actor=request.user)
@@ -395,20 +413,21 @@ class ArticleAdmin(SlugAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(SlugAdmin):
+class SectionAdmin(NotedDeleteAdmin):
     list_display = ["name", "slug", "parent", "position"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+    actions = ["delete_selected"]
 
-    def delete_view(self, request: HttpRequest, object_id: str, extra_context=None):
-        # Its articles are not deleted with it (they lose their section): say so.
-        extra_context = {
-            **(extra_context or {}),
-            "filed_articles": Article.objects.filter(section_id=object_id).count()
-            if _storable_id(object_id)
-            else 0,
+    def deleting_context(self, request: HttpRequest, queryset: QuerySet) -> dict[str, Any]:
+        # Its articles are not deleted with it (they lose their section), and its
+        # subsections become top-level ones, in the menu: say so.
+        return {
+            "filed_articles": Article.objects.filter(section__in=queryset).count(),
+            "subsections": Section.objects.filter(parent__in=queryset)
+            .exclude(pk__in=queryset)
+            .count(),
         }
-        return super().delete_view(request, object_id, extra_context)
 
 
 @admin.register(Tag)
