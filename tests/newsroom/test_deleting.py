@@ -144,4 +144,3 @@ def test_an_editor_without_the_delete_permission_is_still_refused(editor):
     refused = editor.post(f"/admin/newsroom/article/{story.pk}/delete/", {"post": "yes"})
     assert refused.status_code == 403
     assert Article.objects.filter(pk=story.pk).exists() and Comment.objects.count() == 1
-
