@@ -8,6 +8,7 @@ from django.test import Client
 from playwright.sync_api import Page, expect
 
 from broadsheet.discussion.models import Comment
+from tests.browser.test_accessibility import STRICT, assert_accessible
 from tests.conftest import post
 from tests.moderation.conftest import make_moderator
 
@@ -172,3 +173,80 @@ def test_the_select_all_box_speaks_the_sites_language(staff_page: Page, article)
     with staff_page.expect_navigation():
         staff_page.locator("fieldset.bulk").get_by_role("button", name="דחייה").click()
     assert [status_of(x) for x in comments] == [Status.REJECTED] * 3
+
+
+# Every element given a live region, and what it said, in order: whether it came into
+# the page empty, and the text it was filled with after.
+WATCH_LIVE_REGIONS = """
+window.liveRegions = [];
+new MutationObserver(function (changes) {
+  changes.forEach(function (change) {
+    change.addedNodes.forEach(function (node) {
+      if (node.nodeType === 1 && node.hasAttribute("aria-live")) {
+        window.liveRegions.push({added: node.textContent.trim()});
+      }
+    });
+    var region = change.target.closest && change.target.closest("[aria-live]");
+    if (region && change.type === "childList" && change.addedNodes.length) {
+      window.liveRegions.push({filled: region.textContent.trim()});
+    }
+  });
+}).observe(document, {childList: true, subtree: true});
+"""
+
+
+def test_a_decision_far_down_a_long_queue_is_said_where_the_moderator_is(
+    new_context, live_server, article
+):
+    comments = held(
+        article, *[f"Held comment number {n}.\n\n" + "A line. " * 80 for n in range(30)]
+    )
+    page = signed_in(new_context(viewport={"width": 1024, "height": 700}), live_server)
+    page.add_init_script(WATCH_LIVE_REGIONS)
+    page.goto("/moderation/?tab=pending")
+    for _ in range(20):
+        page.keyboard.press("j")
+    with page.expect_navigation():
+        page.keyboard.press("r")
+    assert status_of(comments[20]) == Status.REJECTED
+    said = page.get_by_role("status").filter(has_text="Rejected: 1 comment.")
+    expect(said).to_be_in_viewport()
+    expect(said).to_have_attribute("aria-live", "polite")
+    # Far from the top of the page, where the message was drawn.
+    assert page.evaluate("window.scrollY > 5 * window.innerHeight")
+    expect(page.get_by_role("heading", name="Moderation queue")).not_to_be_in_viewport()
+    # Said once, and the focus left on the comment that followed, in view beside it.
+    expect(page.get_by_text("Rejected: 1 comment.")).to_have_count(1)
+    current = page.locator(f"#q-{comments[21].pk}")
+    expect(current).to_be_focused()
+    expect(current).to_be_in_viewport()
+    # Announced: the region came into the page empty, then the message was put in it.
+    assert page.evaluate("window.liveRegions")[:2] == [
+        {"added": ""},
+        {"filled": "Rejected: 1 comment. Press u (or Undo my last decision) to undo."},
+    ]
+    assert_accessible(page, STRICT)
+
+    with page.expect_navigation():
+        page.keyboard.press("u")
+    assert status_of(comments[20]) == Status.PENDING
+    undone = f"Undid “Rejected” on #{comments[20].pk} by Reader."
+    undid = page.get_by_role("status").filter(has_text=undone)
+    expect(undid).to_be_in_viewport()
+    expect(page.locator(f"#q-{comments[20].pk}")).to_be_focused()
+    expect(page.get_by_role("heading", name="Moderation queue")).not_to_be_in_viewport()
+
+
+def test_a_comments_own_button_clicked_far_down_keeps_the_place_and_says_so_there(
+    new_context, live_server, article
+):
+    comments = held(
+        article, *[f"Held comment number {n}.\n\n" + "A line. " * 80 for n in range(12)]
+    )
+    page = signed_in(new_context(viewport={"width": 1024, "height": 700}), live_server)
+    page.goto("/moderation/?tab=pending")
+    with page.expect_navigation():
+        page.locator(f"#q-{comments[9].pk}").get_by_role("button", name="Spam").click()
+    assert status_of(comments[9]) == Status.SPAM
+    expect(page.get_by_role("status").filter(has_text="Spam: 1 comment.")).to_be_in_viewport()
+    expect(page.locator(f"#q-{comments[10].pk}")).to_be_focused()

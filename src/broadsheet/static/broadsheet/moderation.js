@@ -62,12 +62,44 @@
   items.forEach(function (li, n) {
     li.addEventListener("click", function () { current = n; focus(n); });
   });
+  // A comment's own button, clicked, keeps the place as its key does.
+  var queueForm = document.getElementById("queue-form");
+  if (queueForm) {
+    queueForm.addEventListener("submit", function (event) {
+      var item = event.submitter && event.submitter.closest(".queue-item");
+      if (item && items.indexOf(item) >= 0) { current = items.indexOf(item); keepPlace(); }
+    });
+  }
   var place = null;
   try {
     place = window.sessionStorage.getItem(PLACE);
     window.sessionStorage.removeItem(PLACE);
   } catch (e) { /* private mode: start at the top */ }
   if (items.length) focus(parseInt(place || "0", 10) || 0, place === null);
+  if (place !== null) bringMessages();
+
+  // Back where the moderator was after a decision or an undo, the message saying what
+  // was done (drawn at the top of the page, out of sight far down the list) moves to a
+  // status line held at the bottom of the window. The line is put in the page empty
+  // and filled a moment later: screen readers announce a live region's changes, not
+  // what it held when the page loaded. The focus stays on the comment.
+  function bringMessages() {
+    var drawn = document.querySelector(".messages");
+    if (!drawn || !queueForm) return;
+    var said = document.createElement("div");
+    said.className = "queue-said";
+    said.setAttribute("role", "status");
+    said.setAttribute("aria-live", "polite");
+    queueForm.parentNode.insertBefore(said, queueForm.nextSibling);
+    drawn.parentNode.removeChild(drawn);
+    window.setTimeout(function () {
+      while (drawn.firstChild) said.appendChild(drawn.firstChild);
+      said.classList.add("messages");
+      // The line covers the window's foot: the comment in hand stays clear of it.
+      document.documentElement.style.scrollPaddingBottom = said.offsetHeight + "px";
+      if (current >= 0) items[current].scrollIntoView({ block: "nearest" });
+    }, 150);
+  }
 
   // Bulk decisions: tick every comment of the page at once.
   var bulk = document.querySelector("fieldset.bulk");
