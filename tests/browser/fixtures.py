@@ -65,6 +65,21 @@ def new_context(browser: Browser, live_server) -> Iterator:
         context.close()
 
 
+def signed_in_as(context: BrowserContext, live_server, user) -> Page:
+    """A page of ``context`` with ``user`` signed in (a session made by Django's test
+    client, its cookie given to the browser)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+    )
+    return context.new_page()
+
+
 @pytest.fixture
 def page(new_context) -> Page:
     """A page in a fresh context with JavaScript on."""

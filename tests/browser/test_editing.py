@@ -4,10 +4,15 @@ slug the form writes from a title."""
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from playwright.sync_api import Page, expect
 
+from broadsheet.moderation import actions as moderation
 from broadsheet.newsroom import actions
+from broadsheet.newsroom.apps import EDITORS
 from broadsheet.newsroom.models import Author, Section, SiteSettings
+from tests.browser.fixtures import signed_in_as
 from tests.browser.test_accessibility import sign_in_as_editor
 from tests.conftest import make_article, post
 
@@ -45,6 +50,78 @@ def test_the_article_list_fits_beside_the_menu_and_filters_at_1280_pixels(
         found = cell.bounding_box()
         assert found is not None and found["x"] + found["width"] <= 1280
     assert row.locator("td.field-comments").inner_text().split()[0] == "1"
+
+
+# Where each cell of the list's rows is, and the label it is shown with on a phone.
+CELLS = """() => [...document.querySelectorAll('#result_list tbody tr > *')].map(cell => {
+  const box = cell.getBoundingClientRect();
+  return {left: box.left, right: box.right, label: getComputedStyle(cell, '::before').content,
+          text: cell.innerText.trim()};
+})"""
+
+
+def _fits(page: Page, width: int) -> list[dict]:
+    """The list on the page takes no sideways scroll, of the page or of its own box, and
+    every cell of it is on the screen; its cells."""
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    box = page.locator("#changelist-form .results").evaluate("r => [r.scrollWidth, r.clientWidth]")
+    assert box[0] <= box[1], box
+    cells = page.evaluate(CELLS)
+    assert cells
+    for cell in cells:
+        assert cell["left"] >= 0 and cell["right"] <= width, cell
+    return cells
+
+
+@pytest.mark.parametrize("language", ["en", "he"])
+def test_an_editor_reads_the_article_list_on_a_phone_without_scrolling_sideways(
+    new_context, live_server, db, language
+):
+    section = Section.objects.create(name="City & Council", slug="city")
+    author = Author.objects.create(name="Miriam Achterberg-Lindqvist", slug="miriam")
+    for n in range(5):
+        story = make_article(
+            title=f"Council votes to close Quay Street to cars, part {n}",
+            section=section,
+            author=author,
+        )
+    post(story, "About time.")
+    make_article(title="Harbour-authority-announces-a-very-long-unbroken-headline-word")
+    make_article(title="מועצת העיר מצביעה על סגירת רחוב הנמל", section=section, author=author)
+    site = SiteSettings.load()
+    site.language = language
+    actions.save_site_settings(site)
+    editor = get_user_model().objects.create_user("ed", is_staff=True)
+    editor.groups.add(Group.objects.get(name=EDITORS))
+    page = signed_in_as(new_context(viewport={"width": 375, "height": 800}), live_server, editor)
+
+    page.goto("/admin/newsroom/article/")
+    cells = _fits(page, 375)
+    # Each row a card, each line named by its column, the comments' count included.
+    comments = "Comments" if language == "en" else "תגובות"
+    counted = [c for c in cells if c["label"] == f'"{comments}: "']
+    assert len(counted) == 7
+    assert counted[2]["text"].split()[0] == "1", counted
+    # Sorting is still at hand: the headings wrap above the cards.
+    expect(page.locator("#result_list thead th.column-published_at a").first).to_be_in_viewport()
+
+
+@pytest.mark.parametrize("width", [375, 800])
+@pytest.mark.parametrize(
+    "address",
+    ["/admin/discussion/comment/", "/admin/moderation/auditentry/", "/admin/auth/user/"],
+)
+def test_the_other_lists_fit_a_phone_and_a_tablet_beside_the_menu(
+    new_context, live_server, db, address, width
+):
+    story = make_article(title="Council votes to close Quay Street to cars on Saturdays")
+    comment = post(story, "About time. " * 20, author_email="reader@example.org")
+    moderation.moderate(comment, "reject", actor=None, note="Off topic.")
+    editor = get_user_model().objects.create_superuser("chief", "chief@example.org")
+    page = signed_in_as(new_context(viewport={"width": width, "height": 800}), live_server, editor)
+
+    page.goto(address)
+    _fits(page, width)
 
 
 @pytest.mark.parametrize(

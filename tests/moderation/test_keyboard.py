@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from django.conf import settings as django_settings
-from django.test import Client
 from playwright.sync_api import Page, expect
 
 from broadsheet.discussion.models import Comment
+from tests.browser.fixtures import signed_in_as
 from tests.browser.test_accessibility import STRICT, assert_accessible
 from tests.conftest import post
 from tests.moderation.conftest import make_moderator
@@ -23,14 +22,7 @@ def staff_page(new_context, live_server) -> Page:
 
 def signed_in(context, live_server) -> Page:
     """A page of ``context`` signed in as a new moderator."""
-    user = make_moderator("kb")
-    client = Client()
-    client.force_login(user)
-    session = client.cookies[django_settings.SESSION_COOKIE_NAME].value
-    context.add_cookies(
-        [{"name": django_settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
-    )
-    return context.new_page()
+    return signed_in_as(context, live_server, make_moderator("kb"))
 
 
 def held(article, *bodies: str) -> list[Comment]:
