@@ -114,3 +114,24 @@ def test_a_searched_comment_list_is_counted_once(client, moderator, article):
         post(article, f"Comment {i}", author_name="Dana" if i else "Avi")
     html = client.get("/admin/discussion/comment/", {"q": "Dana"}).content.decode()
     assert "2 results" in html and "Show all" in html
+
+
+def test_the_time_of_a_comments_last_decision_is_not_changed_by_the_form(
+    client, moderator, article
+):
+    comment = post(article, "Kept as it was decided.")
+    decided = comment.status_changed_at
+    url = f"/admin/discussion/comment/{comment.pk}/change/"
+    page = client.get(url).content.decode()
+    assert 'name="status_changed_at_0"' not in page
+
+    change(
+        client,
+        comment,
+        status_changed_at_0="2001-01-01",
+        status_changed_at_1="00:00:00",
+        body="Kept as it was decided, and edited.",
+    )
+    comment.refresh_from_db()
+    assert comment.status_changed_at == decided
+    assert comment.body == "Kept as it was decided, and edited."

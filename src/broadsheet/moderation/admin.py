@@ -224,12 +224,14 @@ class CommentAdmin(admin.ModelAdmin):
     raw_id_fields = ["article", "parent", "thread", "user"]
     # A website typed without its scheme is https, as on the comment form.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    # Status changes go through moderation actions (bulk actions below), never the form.
-    # Where a comment hangs (its article and thread) is read-only too: the form would
-    # move it without the article's stored comment count or the thread following.
+    # Status changes go through moderation actions (bulk actions below), never the form,
+    # and so does the time of the last one, which tells an import whether a decision
+    # was made here. Where a comment hangs (its article and thread) is read-only too:
+    # the form would move it without the article's stored comment count or the thread
+    # following.
     readonly_fields = [
-        "status", "body_html", "score", "reasons", "created_at", "edited_at",
-        "article", "parent", "thread", "thread_key", "depth",
+        "status", "status_changed_at", "body_html", "score", "reasons", "created_at",
+        "edited_at", "article", "parent", "thread", "thread_key", "depth",
     ]  # fmt: skip
     actions = ["approve", "reject", "mark_spam"]
     # A filtered or searched list is counted once, not again for "N total".
