@@ -226,6 +226,18 @@ def test_second_run_adds_nothing(first_run):
     assert "http://127.0.0.1:8123/admin/" in elsewhere and ":8000" not in elsewhere
 
 
+def test_the_serve_command_printed_listens_where_the_links_point(first_run):
+    assert "Start the site with `broadsheet serve`, then:" in run_demo()
+    assert "with `broadsheet serve --port 8123`," in run_demo("--url", "http://127.0.0.1:8123")
+    everywhere = run_demo("--url", "http://0.0.0.0:8000/")
+    assert "with `broadsheet serve --host 0.0.0.0`," in everywhere
+    assert "with `broadsheet serve --host [::1] --port 8123`," in run_demo(
+        "--url", "http://[::1]:8123"
+    )
+    # A public address is a proxy's: it says nothing of where this server listens.
+    assert "with `broadsheet serve`," in run_demo("--url", "https://news.example.org")
+
+
 def test_a_site_without_the_demo_editor_is_told_how_to_make_an_account(first_run):
     # As on a site restored from a backup of the demo written before backups held accounts.
     get_user_model().objects.filter(username=loader.EDITOR_USERNAME).delete()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -91,11 +93,32 @@ class Command(BaseCommand):
 
     def _how_to_log_in(self) -> None:
         self.stdout.write(
-            "\nStart the site with `broadsheet serve`, then:\n"
+            f"\nStart the site with `{self._serve_command()}`, then:\n"
             f"  Read it:           {self.server}/\n"
             f"  Log in as editor:  {self.server}/admin/\n{self._editor_account()}\n"
             f"  Moderation queue:  {self.server}/moderation/"
         )
+
+    def _serve_command(self) -> str:
+        """The `broadsheet serve` that answers at --url: the links printed are only right
+        when the server listens where they point (`make run PORT=8123` passes its own).
+        An address without a port, or https, is a proxy's, which says nothing of this
+        server's own."""
+        parts = urlsplit(self.server)
+        default = urlsplit(SERVER)
+        try:
+            port = parts.port
+        except ValueError:
+            port = None
+        command = "broadsheet serve"
+        if parts.scheme != "http" or port is None:
+            return command
+        host = parts.hostname
+        if host and host != default.hostname:
+            command += f" --host [{host}]" if ":" in host else f" --host {host}"
+        if port != default.port:
+            command += f" --port {port}"
+        return command
 
     @staticmethod
     def _editor_account() -> str:
