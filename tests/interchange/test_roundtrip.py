@@ -285,6 +285,14 @@ def test_json_round_trip_is_identical_field_by_field(db, tmp_path):
     assert post(article, "After the restore").pk > max(c["id"] for c in one["comments"])
 
 
+def test_a_backup_refuses_a_base_url_it_would_not_write(db, tmp_path):
+    # A backup holds no links to rewrite: the address would be ignored without a word,
+    # as --visible-only and --time-zone, also wxr's alone, are not.
+    with pytest.raises(CommandError, match="--base-url is for wxr"):
+        run_export("json", "--base-url", BASE, "-o", str(tmp_path / "backup.json"))
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_json_restore_refuses_a_site_with_content(wxr_site, tmp_path):
     backup = _write(tmp_path, "backup.json", run_export("json"))
     before = run_export("json").split("\n", 1)[1]

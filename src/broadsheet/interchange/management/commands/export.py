@@ -85,6 +85,8 @@ class Command(BaseCommand):
             raise CommandError("--visible-only is for wxr: a backup holds everything")
         if options["time_zone"] and fmt != "wxr":
             raise CommandError("--time-zone is for wxr: a backup's times are in UTC")
+        if options["base_url"] and fmt != "wxr":
+            raise CommandError("--base-url is for wxr: a backup holds no links to the site")
         with self._open(options["output"]) as out:
             if fmt == "wxr":
                 from broadsheet.interchange.wxr import writer
