@@ -189,16 +189,44 @@ def test_site_settings_changed_in_the_admin_are_audited_field_by_field(editor_cl
     assert AuditEntry.objects.filter(action=AuditEntry.Action.SETTINGS).count() == 1
 
 
-def test_saving_the_site_settings_says_so_in_three_words(editor_client):
-    site = SiteSettings.load()
-    form = {
+def renamed_site_form(site: SiteSettings) -> dict[str, object]:
+    """The site settings' form as saved, with only the site's name changed."""
+    return {
         "site_name": "The Quay Gazette", "tagline": site.tagline,
         "comment_policy": site.comment_policy, "close_comments_after_days": "",
         "thread_depth": site.thread_depth, "comments_per_page": site.comments_per_page,
+        "language": site.language,
     }  # fmt: skip
+
+
+def test_saving_the_site_settings_says_so_in_three_words(editor_client):
+    site = SiteSettings.load()
+    form = renamed_site_form(site)
     change = f"/admin/newsroom/sitesettings/{site.pk}/change/"
     for button in ("_save", "_continue"):
         response = editor_client.post(change, {**form, button: "1"}, follow=True)
         said = [str(m) for m in response.context["messages"]]
         assert said == ["Site settings saved."], button
     assert SiteSettings.load().site_name == "The Quay Gazette"
+
+
+@pytest.mark.parametrize(
+    "table, heading",
+    [("newsroom/sitesettings", "Change site settings"),
+     ("moderation/moderationsettings", "Change moderation settings")],
+)  # fmt: skip
+def test_a_settings_table_of_one_row_opens_at_its_form(editor_client, table, heading):
+    # Django's list would show one link under "Select … to change" and "1 site settings".
+    response = editor_client.get(f"/admin/{table}/", follow=True)
+    assert response.redirect_chain == [(f"/admin/{table}/1/change/", 302)]
+    page = response.content.decode()
+    assert f"<h1>{heading}</h1>" in page and "to change" not in page
+    assert f'href="/admin/{table}/add/"' not in page
+
+
+def test_saving_the_site_settings_comes_back_to_their_form(editor_client):
+    site = SiteSettings.load()
+    change = f"/admin/newsroom/sitesettings/{site.pk}/change/"
+    response = editor_client.post(change, {**renamed_site_form(site), "_save": "1"}, follow=True)
+    assert response.redirect_chain[-1] == (change, 302)
+    assert [str(m) for m in response.context["messages"]] == ["Site settings saved."]

@@ -27,10 +27,11 @@ from broadsheet.moderation.models import (
     Report,
     WordRule,
 )
+from broadsheet.newsroom.admin import SingletonAdmin
 
 
 @admin.register(ModerationSettings)
-class ModerationSettingsAdmin(admin.ModelAdmin):
+class ModerationSettingsAdmin(SingletonAdmin):
     fieldsets = [
         (
             _("Learned score"),
@@ -40,12 +41,6 @@ class ModerationSettingsAdmin(admin.ModelAdmin):
         (_("Trust and reports"), {"fields": ["trust_after", "reports_to_hide"]}),
         (_("Rate limits"), {"fields": ["rate_per_minute", "rate_per_hour"]}),
     ]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return not ModerationSettings.objects.exists()
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
     def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
         """Saved with an audit entry saying what changed, as the Filter page's thresholds are."""

@@ -9,9 +9,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.core import validators
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +29,7 @@ from broadsheet.newsroom.models import (
     Author,
     DeletedImport,
     Section,
+    SingletonModel,
     SiteSettings,
     Tag,
 )
@@ -473,15 +475,32 @@ class DeletedImportAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
-    form = SiteSettingsForm
+class SingletonAdmin(admin.ModelAdmin):
+    """The admin of a table of one row: its list is that row's form. Django's list
+    would say "Select site settings to change" over one link and "1 site settings",
+    and its save would go back there rather than to the form."""
+
+    model: type[SingletonModel]
+
+    def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponseRedirect:
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        opts = self.model._meta
+        row = self.model.load()
+        return HttpResponseRedirect(
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[row.pk])
+        )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return not SiteSettings.objects.exists()
+        return False
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(SingletonAdmin):
+    form = SiteSettingsForm
 
     def save_model(self, request: HttpRequest, obj: SiteSettings, form, change: bool) -> None:
         """Saved with an audit entry saying what changed: holding every comment, or
