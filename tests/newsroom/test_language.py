@@ -185,24 +185,35 @@ def test_every_page_type_is_valid_html_in_hebrew(site_pages: Site, name: str):  
     assert '<html lang="he" dir="rtl">' in page
 
 
-def test_the_operator_chooses_the_language_in_the_admins_site_settings(client):
+def site_settings_form(client) -> tuple[str, dict[str, object]]:
+    """Signs an operator in; the site settings' address and form, its language unset."""
     from django.contrib.auth import get_user_model
 
     site = SiteSettings.load()
     client.force_login(get_user_model().objects.create_superuser("op", "op@example.org", "pw"))
-    address = f"/admin/newsroom/sitesettings/{site.pk}/change/"
-    form = {
+    return f"/admin/newsroom/sitesettings/{site.pk}/change/", {
         "site_name": site.site_name, "tagline": site.tagline, "comment_policy": "publish",
         "thread_depth": site.thread_depth, "comments_per_page": site.comments_per_page,
-        "language": "he",
     }  # fmt: skip
-    assert client.post(address, form).status_code == 302
+
+
+def test_the_operator_chooses_the_language_in_the_admins_site_settings(client):
+    address, form = site_settings_form(client)
+    assert client.post(address, {**form, "language": "he"}).status_code == 302
     assert SiteSettings.load().language == "he"
     page = client.get(address).content.decode()
     # The admin is Django's, in Django's Hebrew; the field names itself in Hebrew too.
     assert '<html lang="he" dir="rtl">' in page
     assert "שפת האתר" in page and '<option value="en">English</option>' in page
     assert '<html lang="he" dir="rtl">' in Client().get("/").content.decode()
+
+
+def test_saving_a_new_language_says_so_in_that_language(client):
+    address, form = site_settings_form(client)
+    for language, saved in (("he", "הגדרות האתר נשמרו."), ("en", "Site settings saved.")):
+        response = client.post(address, {**form, "language": language}, follow=True)
+        assert [str(m) for m in response.context["messages"]] == [saved], language
+        assert f'<html lang="{language}"' in response.content.decode()
 
 
 def test_an_editor_works_in_a_hebrew_admin(client, article, hebrew):

@@ -24,6 +24,7 @@ from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from broadsheet.newsroom import actions, indexing
+from broadsheet.newsroom.middleware import use_site_language
 from broadsheet.newsroom.models import (
     Article,
     Author,
@@ -506,6 +507,9 @@ class SiteSettingsAdmin(SingletonAdmin):
         """Saved with an audit entry saying what changed: holding every comment, or
         closing comments after some days, is a moderation decision for the whole site."""
         actions.save_site_settings(obj, actor=request.user)
+        # The rest of this request (its "saved" notice) speaks the language just chosen,
+        # as every request after it does.
+        use_site_language(request, obj.language)
 
     def message_user(
         self, request: HttpRequest, message: Any, level: int | str = messages.INFO, *args: Any,
