@@ -104,10 +104,12 @@ def test_saving_says_how_many_recent_published_comments_each_new_rule_would_have
     twenty(article, weather=1)  # 1 of 20 is 5 %: not more than the share, saved at once
     response = staff.post(URL, {"hold": "weather\ncasino", "block": ""}, follow=True)
     html = response.content.decode()
-    assert "Saved the word lists, with 2 new rule(s)." in html
+    assert "Saved the word lists, with 2 new rules." in html
     assert "“weather” (hold list) would have caught 1 of the 20 published comments (5.0 %)." in html
     assert "“casino” (hold list) would have caught 0 of the 20 published comments (0.0 %)." in html
     assert stored() == {(HOLD, "weather"), (HOLD, "casino")}
+    again = staff.post(URL, {"hold": "weather\ncasino\nlottery", "block": ""}, follow=True)
+    assert "Saved the word lists, with 1 new rule." in again.content.decode()
 
 
 def test_a_rule_catching_too_many_published_comments_is_saved_only_once_confirmed(staff, article):

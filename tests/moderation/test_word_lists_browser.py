@@ -69,7 +69,7 @@ def test_a_broad_rule_is_saved_only_once_the_moderator_ticks_it(staff_page: Page
 
     page.get_by_label("Save “storm” on the block list anyway").check()
     page.get_by_role("button", name="Save the word lists").click()
-    expect(page.locator(".messages")).to_contain_text("Saved the word lists, with 2 new rule(s).")
+    expect(page.locator(".messages")).to_contain_text("Saved the word lists, with 2 new rules.")
     expect(page.locator(".messages")).to_contain_text(
         "“storm” (block list) would have caught 3 of the 10 published comments (30.0 %)."
     )

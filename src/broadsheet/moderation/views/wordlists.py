@@ -159,10 +159,9 @@ def _tell(request: HttpRequest, new: list[Found]) -> None:
     if not new:
         messages.success(request, gettext("Saved the word lists."))
         return
-    # The English says "rule(s)" whatever the number; other languages, their plural forms.
     said = ngettext(
-        "Saved the word lists, with %(count)s new rule(s).",
-        "Saved the word lists, with %(count)s new rule(s).",
+        "Saved the word lists, with %(count)s new rule.",
+        "Saved the word lists, with %(count)s new rules.",
         len(new),
     )
     messages.success(request, said % {"count": len(new)})
