@@ -128,6 +128,24 @@ def test_cancel_reply_puts_the_form_back(page: Page, article: Article):
 
     expect(page.locator("#comments > form.comment-form")).to_be_visible()
     expect(page.locator("input[name=parent_id]")).to_have_value("")
+    expect(page.locator("#comments > h2#respond + form.comment-form")).to_be_visible()
+
+
+def test_the_form_under_a_comment_leaves_no_heading_over_nothing(page: Page, article: Article):
+    # "Leave a Reply" stood alone at the top, over the next heading ("2 Comments"), while
+    # the form it heads was under a comment; the note that comments are held stayed there.
+    parent = post(article, "Hello.", author_name="Asker")
+    article.comment_policy = Article.CommentPolicy.HOLD
+    article.save(update_fields=["comment_policy"])
+    page.goto(article.get_absolute_url())
+    expect(page.locator("#respond")).to_be_visible()
+    page.locator(f"#comment-{parent.pk} > article").get_by_role("link", name="Reply").click()
+
+    expect(page.locator("#respond")).to_be_hidden()
+    held = page.locator(f"#comment-{parent.pk} > #held-note + form.comment-form")
+    expect(held).to_be_visible()
+    page.get_by_role("button", name="Cancel reply").click()
+    expect(page.locator("#comments > h2#respond + #held-note + form.comment-form")).to_be_visible()
 
 
 def test_quote_inserts_a_linked_block_quote(page: Page, article: Article):

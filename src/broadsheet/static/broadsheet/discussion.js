@@ -34,6 +34,11 @@
     return text;
   }
   var home = form.parentNode, homeNext = form.nextSibling;
+  // "Leave a Reply" heads the form where it stands at the top; under a comment the
+  // form's own "Replying to …" says what it is, and the heading would head nothing.
+  // The note that comments are held goes with the form: it holds for replies too.
+  var heading = document.getElementById("respond");
+  var heldNote = document.getElementById("held-note");
   var parentInput = form.querySelector("input[name=parent_id]");
   var body = form.querySelector("textarea[name=body]");
   var note = document.createElement("p");
@@ -53,13 +58,18 @@
     note.textContent = say("replying-to", "Replying to {author}.", { author: author }) + " ";
     note.appendChild(cancel);
     note.hidden = false;
-    li.querySelector("article").after(form);
+    var article = li.querySelector("article");
+    article.after(form);
+    if (heldNote) article.after(heldNote);
+    if (heading) heading.hidden = true;
   }
 
   cancel.addEventListener("click", function () {
     parentInput.value = "";
     note.hidden = true;
     home.insertBefore(form, homeNext);
+    if (heldNote) home.insertBefore(heldNote, form);
+    if (heading) heading.hidden = false;
     if (opener && document.contains(opener)) opener.focus();
     else body.focus();
     opener = null;
