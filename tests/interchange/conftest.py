@@ -43,8 +43,19 @@ WXR_BLOG = "https://catchup.example.com"
 
 
 def wxr_comment(
-    cid: int, text: str, *, approved: str = "1", kind: str = "", parent: int = 0
+    cid: int,
+    text: str,
+    *,
+    approved: str = "1",
+    kind: str = "",
+    parent: int = 0,
+    meta: dict[str, str] | None = None,
 ) -> str:
+    metas = "".join(
+        f"<wp:commentmeta><wp:meta_key>{key}</wp:meta_key>"
+        f"<wp:meta_value><![CDATA[{value}]]></wp:meta_value></wp:commentmeta>"
+        for key, value in (meta or {}).items()
+    )
     return (
         f"<wp:comment><wp:comment_id>{cid}</wp:comment_id>"
         f"<wp:comment_author>Reader {cid}</wp:comment_author>"
@@ -53,7 +64,7 @@ def wxr_comment(
         f"<wp:comment_content><![CDATA[{text}]]></wp:comment_content>"
         f"<wp:comment_approved>{approved}</wp:comment_approved>"
         f"<wp:comment_type>{kind}</wp:comment_type>"
-        f"<wp:comment_parent>{parent}</wp:comment_parent></wp:comment>"
+        f"<wp:comment_parent>{parent}</wp:comment_parent>{metas}</wp:comment>"
     )
 
 

@@ -27,6 +27,8 @@ from broadsheet.interchange.wxr.meta import (
     META_DISQUS_POST,
     META_EDITED_AT,
     META_FEATURED_AT,
+    META_LINKBACK_TYPE,
+    META_PROTOCOL,
     META_STATUS,
     META_USER_AGENT,
 )
@@ -52,17 +54,61 @@ COMMENT_KIND: dict[str, str] = {
     "pingback": Comment.Kind.PINGBACK,
     "trackback": Comment.Kind.TRACKBACK,
 }
-# Comments that are not readers' comments, and that WordPress (with the plugin that
-# made them) shows nowhere among a post's comments and leaves out of its comment count,
-# though its export holds them with the post's comments: left out, with what they are.
-# WordPress 6.9's notes are its editors' remarks on a post's blocks (replies and
-# "resolved" marks too); the ActivityPub plugin's likes and reposts from the fediverse
-# are shown as a row of avatars ("… liked this!" is their stored text).
+# Comments that are not readers' comments, and that WordPress (with the plugin that made
+# them) shows apart from a post's comments or nowhere, though its export holds them with
+# the post's comments: left out, with what they are. WordPress 6.9's notes are its editors'
+# remarks on a post's blocks (replies and "resolved" marks too). The others are reactions
+# from other sites, shown as rows of avatars under a heading ("Likes"): the ActivityPub
+# plugin's likes and reposts from the fediverse ("… liked this!" is their stored text), and
+# the Webmention plugin's (and before its 5.0, Semantic-Linkbacks') likes, reposts,
+# favourites, bookmarks, RSVPs and the rest from sites that sent a Webmention.
 NOT_COMMENTS: dict[str, str] = {
     "note": "WordPress's editorial notes, shown only in its editor",
-    "like": "likes from the fediverse, shown as reactions",
-    "repost": "reposts from the fediverse, shown as reactions",
+    "like": "likes from other sites, shown as reactions",
+    "repost": "reposts from other sites, shown as reactions",
+    "favorite": "favourites from other sites, shown as reactions",
+    "bookmark": "bookmarks on other sites, shown as reactions",
+    "tag": "tags of the post on other sites, shown as reactions",
+    "rsvp": "RSVPs from other sites, shown as reactions",
+    "invite": "invitations from other sites, shown as reactions",
+    "listen": "listens on other sites, shown as reactions",
+    "watch": "watches on other sites, shown as reactions",
+    "read": "reads on other sites, shown as reactions",
+    "follow": "follows from other sites, shown as reactions",
+    "reacji": "emoji reactions from other sites, shown as reactions",
 }
+# Left out whatever their commentmeta says: no plugin but those above uses these types.
+ALWAYS_LEFT_OUT = frozenset({"note", "like", "repost"})
+# Other names the Webmention plugin and Semantic-Linkbacks give a response: a reply is a
+# comment (with the text of the post that replied); a mention is a post elsewhere that
+# links to this one, which is what a pingback is (a Webmention is the newer pingback);
+# ``webmention`` is the plugin's type before 5.0, a mention unless Semantic-Linkbacks
+# said more.
+LINKBACK_KINDS: dict[str, str] = {
+    "reply": "comment",
+    "mention": "pingback",
+    "webmention": "pingback",
+    "invited": "invite",
+}
+
+
+def response_type(c: reader.Comment) -> str | None:
+    """The comment's type as WordPress shows it: a key of ``COMMENT_KIND`` or of
+    ``NOT_COMMENTS``, or None for a type Broadsheet has no name for. That is its
+    ``comment_type``, unless Semantic-Linkbacks' commentmeta says it is a reply or a
+    reaction (``rsvp:yes`` is an RSVP). A reaction type other than ActivityPub's like and
+    repost counts only on a comment the plugins marked as received (commentmeta
+    ``protocol``), since another plugin may have used the name for comments of its own."""
+    kind = c.type.strip().lower()
+    said = c.meta.get(META_LINKBACK_TYPE, "").strip().lower().partition(":")[0]
+    said = LINKBACK_KINDS.get(said, said)
+    if kind != "note" and (said == "comment" or said in NOT_COMMENTS):
+        return said
+    kind = kind.partition(":")[0]  # Webmention 5.0 made rsvp:yes a type
+    kind = LINKBACK_KINDS.get(kind, kind)
+    if kind in COMMENT_KIND or kind in ALWAYS_LEFT_OUT:
+        return kind
+    return kind if kind in NOT_COMMENTS and c.meta.get(META_PROTOCOL) else None
 
 
 class PostComments:
@@ -151,7 +197,7 @@ class PostComments:
         records: dict[str, ImportedComment] = {}
         left_out: Counter[str] = Counter()
         for cid, c in by_id.items():
-            kind = c.type.lower()
+            kind = response_type(c)
             if kind in NOT_COMMENTS and self.origin(cid) not in stored:
                 left_out[kind] += 1
                 continue
@@ -300,9 +346,10 @@ class PostComments:
                 f"comment {cid} has approval {c.approved!r}: imported as pending", c.line
             )
             status = Comment.Status.PENDING
-        kind = COMMENT_KIND.get(c.type.lower())
+        response = response_type(c)
+        kind = None if response is None else COMMENT_KIND.get(response)
         if kind is None:
-            if c.type.lower() not in NOT_COMMENTS:
+            if response is None:
                 self.summary.note(
                     f"comment {cid} has type {c.type!r}: imported as a comment", c.line
                 )

@@ -23,6 +23,13 @@ META_EDITED_AT = "_broadsheet_edited_at"
 META_USER_AGENT = "_broadsheet_user_agent"
 # When moderators made it one of its article's editors' picks (written as the edit time).
 META_FEATURED_AT = "_broadsheet_featured_at"
+# What kind of response a linkback is (reply, like, mention, rsvp:yes...), written by the
+# Semantic-Linkbacks plugin on the Webmention plugin's comments (type ``webmention``) and
+# on pingbacks and trackbacks, before Webmention 5.0 made these comment types.
+META_LINKBACK_TYPE = "semantic_linkbacks_type"
+# How a response from another site came (``webmention``, ``activitypub``), written by the
+# Webmention and ActivityPub plugins on every comment they receive.
+META_PROTOCOL = "protocol"
 # Written by Disqus's WordPress plugin on the comments it copied from Disqus.
 META_DISQUS_POST = "dsq_post_id"
 # A republished article's outlet and its address.
