@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.core.management.base import CommandError
 from django.db import connection
 
 from broadsheet.discussion.actions import reserve_ids
@@ -147,3 +148,68 @@ def test_an_export_turns_a_quotes_link_into_the_comments_wordpress_anchor(db, ar
     # A comment that is not on the article keeps its permalink, made absolute.
     assert f'href="https://news.example.org/c/{reply.pk + 1000}"' in xml
     assert elsewhere.body_html.count("/c/") == 1  # the site's own copy is unchanged
+
+
+def _as_wordpress_imports(xml: str) -> tuple[dict[str, int], dict[str, int], dict[str, str]]:
+    """What WordPress's importer (wordpress-importer 0.9.5, ``process_post_comments``)
+    makes of the file's comments: it stores the posts in the file's order, each post's
+    comments in the order of their ``wp:comment_id``, each under its table's next id.
+    Returns each comment's (by author) id in the file, the id WordPress gives it, and
+    its text."""
+    from lxml import etree
+
+    ns = {"wp": "http://wordpress.org/export/1.2/"}
+    root = etree.fromstring(xml.encode())
+    in_file: dict[str, int] = {}
+    given: dict[str, int] = {}
+    texts: dict[str, str] = {}
+    next_id = 2  # a new WordPress: its sample comment took 1
+    for item in root.iter("item"):
+        stored: set[int] = set()
+        comments = item.findall("wp:comment", ns)
+        for c in sorted(comments, key=lambda c: int(c.findtext("wp:comment_id", "", ns))):
+            author = c.findtext("wp:comment_author", "", ns)
+            cid, parent = (int(c.findtext(f"wp:comment_{f}", "", ns)) for f in ("id", "parent"))
+            assert parent == 0 or parent in stored  # else WordPress would lose the thread
+            stored.add(cid)
+            in_file[author], given[author] = cid, next_id
+            texts[author] = c.findtext("wp:comment_content", "", ns)
+            next_id += 1
+    return in_file, given, texts
+
+
+def test_an_export_can_number_comments_as_the_wordpress_importing_it_will(db, article, tmp_path):
+    # An imported thread whose reply is older than its parent (ids 20, 10, 30), which the
+    # export writes under a new id after the site's highest, then comments and quotes
+    # posted here on two articles, their ids interleaved.
+    run_import("wxr", wxr(tmp_path / "a.xml", {1: [(20, 0), (10, 20), (30, 10)]}), "--no-train")
+    imported_post = Article.objects.get(slug="post-1")
+    for pk, origin in Comment.objects.filter(article=imported_post).values_list("pk", "origin"):
+        Comment.objects.filter(pk=pk).update(author_name=f"Imported {origin.split('#c')[1]}")
+    first = post(article, "The original point.", author_name="First")
+    post(imported_post, quote_markdown(Comment.objects.get(author_name="Imported 10")) + "\n\nYes.",
+         author_name="Quoting imported")  # fmt: skip
+    second = post(article, "Another point.", author_name="Second", parent=first)
+    post(article, quote_markdown(first) + "\n\n" + quote_markdown(second) + "\n\nBoth.",
+         author_name="Quoting both", parent=second)  # fmt: skip
+
+    plain = run_export("wxr", "--base-url", "https://news.example.org")
+    in_file, given, _ = _as_wordpress_imports(plain)
+    assert in_file != given  # what --first-comment-id is for: the anchors find others
+
+    xml = run_export("wxr", "--base-url", "https://news.example.org", "--first-comment-id", "2")
+    in_file, given, texts = _as_wordpress_imports(xml)
+    assert in_file == given and sorted(given.values()) == list(range(2, 9))
+    url = f"https://news.example.org{article.get_absolute_url()}"
+    assert f'href="{url}#comment-{given["First"]}"' in texts["Quoting both"]
+    assert f'href="{url}#comment-{given["Second"]}"' in texts["Quoting both"]
+    url = f"https://news.example.org{imported_post.get_absolute_url()}"
+    assert f'href="{url}#comment-{given["Imported 10"]}"' in texts["Quoting imported"]
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "two", "١٢"])
+def test_a_first_comment_id_that_is_not_one_is_refused(db, value):
+    with pytest.raises(CommandError, match="is not a comment id"):
+        run_export("wxr", "--first-comment-id", value)
+    with pytest.raises(CommandError, match="--first-comment-id is for wxr"):
+        run_export("json", "--first-comment-id", "2")

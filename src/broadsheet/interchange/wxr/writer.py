@@ -167,18 +167,30 @@ def _library_addresses(html_text: str, base: str) -> str:
 
 
 def write(
-    out: TextIO, *, base_url: str, visible_only: bool = False, time_zone: tzinfo | None = None
+    out: TextIO,
+    *,
+    base_url: str,
+    visible_only: bool = False,
+    time_zone: tzinfo | None = None,
+    first_comment_id: int | None = None,
 ) -> dict[str, int]:
     """Write the whole site to ``out``; returns how many of each kind were written.
     ``visible_only``: only the comments readers can see (approved), for a service
     that would show whatever it is given. ``time_zone``: the zone of the site that will
     read the file, in which local times (``post_date``, ``comment_date``) are written:
-    WordPress's importer keeps them as they are and shows them (default: ``TIME_ZONE``)."""
+    WordPress's importer keeps them as they are and shows them (default: ``TIME_ZONE``).
+    ``first_comment_id``: the id the WordPress that will import the file gives its next
+    comment; the file's comments are numbered from it as that importer will number them
+    (``wordpress_ids``), instead of by their ids here."""
     with timezone.override(time_zone):
-        return _write(out, base_url=base_url, visible_only=visible_only)
+        return _write(
+            out, base_url=base_url, visible_only=visible_only, first_comment_id=first_comment_id
+        )
 
 
-def _write(out: TextIO, *, base_url: str, visible_only: bool) -> dict[str, int]:
+def _write(
+    out: TextIO, *, base_url: str, visible_only: bool, first_comment_id: int | None
+) -> dict[str, int]:
     base = base_url.rstrip("/")
     counts = {
         "authors": 0, "sections": 0, "tags": 0, "images": 0, "articles": 0, "comments": 0,
@@ -246,6 +258,7 @@ def _write(out: TextIO, *, base_url: str, visible_only: bool) -> dict[str, int]:
     pending: tuple[int, list[Comment]] | None = next(comments, None)
     highest = Comment.objects.aggregate(highest=Max("pk"))["highest"] or 0
     fresh = itertools.count(highest + 1)  # ids for replies that would precede their parents
+    given = None if first_comment_id is None else itertools.count(first_comment_id)
     articles = (
         Article.objects.select_related("author", "section")
         .prefetch_related("tags")
@@ -260,7 +273,10 @@ def _write(out: TextIO, *, base_url: str, visible_only: bool) -> dict[str, int]:
             own = pending[1]
             pending = next(comments, None)
         thumbnail = first_image_id + article.lead_image_id if article.lead_image_id else None
-        _write_item(w, article, own, base, author_ids, export_ids(own, fresh), thumbnail)
+        ids = export_ids(own, fresh)
+        if given is not None:
+            ids = wordpress_ids(ids, given)
+        _write_item(w, article, own, base, author_ids, ids, thumbnail)
         counts["articles"] += 1
         counts["comments"] += len(own)
     w("</channel>\n</rss>\n")
@@ -285,6 +301,15 @@ def export_ids(comments: list[Comment], fresh: Iterator[int]) -> dict[int, int]:
         ids[pk] = pk if parent_id < pk else next(fresh)
         waiting += [(reply, ids[pk]) for reply in replies.get(pk, [])]
     return ids
+
+
+def wordpress_ids(ids: dict[int, int], given: Iterator[int]) -> dict[int, int]:
+    """An article's comment ids (``export_ids``) replaced by the ids WordPress's importer
+    will give them, from ``given``, the ids it gives next. It stores the posts in the
+    order of the file, each post's comments right after it, in the order of their ids in
+    the file (which put a parent before its replies), each under the next id of its
+    comments table: so the n-th comment it stores gets the n-th id from the first."""
+    return {pk: next(given) for pk in sorted(ids, key=ids.__getitem__)}
 
 
 def _comments_by_article(visible_only: bool) -> Iterator[tuple[int, list[Comment]]]:

@@ -50,6 +50,16 @@ def time_zone(text: str) -> tzinfo:
     )
 
 
+def comment_id(text: str) -> int:
+    """An argparse type: the id a WordPress site will give its next comment."""
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 2**63:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a comment id (write the whole number WordPress will give its "
+            "next comment, such as 2)"
+        )
+    return int(text)
+
+
 class Command(BaseCommand):
     help = (
         "Write the whole site as WordPress WXR 1.2 (wxr) or as a Broadsheet JSON backup (json), "
@@ -78,6 +88,14 @@ class Command(BaseCommand):
             "Settings > General), in which post and comment times are written: WordPress "
             "shows them as written (default: BROADSHEET_TIME_ZONE).",
         )
+        parser.add_argument(
+            "--first-comment-id",
+            type=comment_id,
+            help="wxr: the id the WordPress site that will import the file gives its next "
+            "comment (2 on a new WordPress): the comments are numbered from it in the order "
+            "WordPress's importer stores them, so that the ids it gives are the file's and "
+            "quotes' links to #comment-N find the comment quoted.",
+        )
 
     def handle(self, *args, **options) -> None:
         fmt = options["format"]
@@ -87,6 +105,8 @@ class Command(BaseCommand):
             raise CommandError("--time-zone is for wxr: a backup's times are in UTC")
         if options["base_url"] and fmt != "wxr":
             raise CommandError("--base-url is for wxr: a backup holds no links to the site")
+        if options["first_comment_id"] and fmt != "wxr":
+            raise CommandError("--first-comment-id is for wxr: a backup keeps every id")
         with self._open(options["output"]) as out:
             if fmt == "wxr":
                 from broadsheet.interchange.wxr import writer
@@ -96,6 +116,7 @@ class Command(BaseCommand):
                     base_url=options["base_url"] or self._base_url(),
                     visible_only=options["visible_only"],
                     time_zone=options["time_zone"],
+                    first_comment_id=options["first_comment_id"],
                 )
             else:
                 from broadsheet.interchange import jsonbackup
