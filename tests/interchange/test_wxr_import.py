@@ -602,3 +602,50 @@ def test_two_comments_with_one_id_are_both_kept_and_a_repeated_one_stored_once(d
     assert tally(output, "comments") == [19, 18, 0, 1, 0]
     again = run_import("wxr", path, "--no-train")
     assert tally(again, "comments")[1:3] == [0, 0]
+
+
+def test_a_file_a_browser_saved_pretty_printed_is_read_as_it_was_written(db, tmp_path):
+    # Saved from a browser's view of the XML (a real export was kept so): every CDATA
+    # section on a line of its own and padded with spaces, the password's empty one too.
+    def padded(text: str) -> str:
+        return f"\n<![CDATA[ {text} ]]>\n"
+
+    path = tmp_path / "pretty.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:wp="http://wordpress.org/export/1.2/">\n<channel>\n<title>T</title>\n'
+        "<link>https://pretty.example</link>\n<wp:wxr_version>1.2</wp:wxr_version>\n"
+        "<wp:base_site_url>https://pretty.example</wp:base_site_url>\n"
+        "<wp:base_blog_url>https://pretty.example</wp:base_blog_url>\n<item>\n"
+        f"<title>{padded('Budget vote')}</title>\n<link>https://pretty.example/budget/</link>\n"
+        f"<dc:creator>{padded('dana')}</dc:creator>\n"
+        f"<content:encoded>{padded('<p>The council voted.</p>')}</content:encoded>\n"
+        f"<wp:post_id>7</wp:post_id>\n<wp:post_date_gmt>{padded('2020-01-01 09:00:00')}"
+        f"</wp:post_date_gmt>\n<wp:comment_status>{padded('open')}</wp:comment_status>\n"
+        f"<wp:post_name>{padded('budget')}</wp:post_name>\n"
+        f"<wp:status>{padded('publish')}</wp:status>\n"
+        f"<wp:post_type>{padded('post')}</wp:post_type>\n"
+        f"<wp:post_password>{padded('')}</wp:post_password>\n"
+        f"<wp:postmeta>\n<wp:meta_key>{padded('_broadsheet_source_name')}</wp:meta_key>\n"
+        f"<wp:meta_value>{padded('The Daily Example')}</wp:meta_value>\n</wp:postmeta>\n"
+        "<wp:comment>\n<wp:comment_id>3</wp:comment_id>\n"
+        f"<wp:comment_author>{padded('Reader')}</wp:comment_author>\n"
+        f"<wp:comment_date_gmt>{padded('2020-01-02 10:00:00')}</wp:comment_date_gmt>\n"
+        f"<wp:comment_content>{padded('Well reported.')}</wp:comment_content>\n"
+        f"<wp:comment_approved>{padded('1')}</wp:comment_approved>\n"
+        f"<wp:comment_type>{padded('comment')}</wp:comment_type>\n"
+        "<wp:comment_parent>0</wp:comment_parent>\n"
+        f"<wp:commentmeta>\n<wp:meta_key>{padded('_broadsheet_status')}</wp:meta_key>\n"
+        f"<wp:meta_value>{padded('rejected')}</wp:meta_value>\n</wp:commentmeta>\n"
+        "</wp:comment>\n</item>\n</channel>\n</rss>\n",
+        encoding="utf-8",
+    )
+    output = run_import("wxr", path, "--no-train")
+    article = Article.objects.get()
+    assert (article.title, article.slug, article.status) == ("Budget vote", "budget", "published")
+    assert article.source_name == "The Daily Example"
+    assert "password-protected" not in output
+    comment = Comment.objects.get()
+    assert (comment.author_name, comment.status) == ("Reader", "rejected")

@@ -339,8 +339,8 @@ class PostComments:
             # restores them with it (trash.py).
             approved = before_trash.lower()
         status: str | None = COMMENT_STATUS.get(approved)
-        if c.meta.get(META_STATUS) in Comment.Status.values:
-            status = c.meta[META_STATUS]
+        if (told := c.meta.get(META_STATUS, "").strip()) in Comment.Status.values:
+            status = told
         if status is None:
             self.summary.note(
                 f"comment {cid} has approval {c.approved!r}: imported as pending", c.line

@@ -448,7 +448,7 @@ class WxrImport:
                 )
         status = self.article_status(post, published_at)
         title = one_line(wpcontent.title_text(post.title)) or f"Untitled ({post.post_id})"
-        slug_source = post.meta.get(META_SLUG) or unquote(untrashed_name(post)) or title
+        slug_source = post.meta.get(META_SLUG, "").strip() or unquote(untrashed_name(post)) or title
         slug = make_slug(slug_source, f"post-{post.post_id}", max_length=200)
         if created or slug != article.slug:
             slug = unique_slug(Article, slug, exclude_pk=article.pk, max_length=200)
@@ -476,8 +476,10 @@ class WxrImport:
         # WordPress lists posts in the blog, never pages: a page stands on its own.
         article.listed = post.post_type != "page"
         article.comments_open = post.comment_status == "open"
-        article.source_name = fit(post.meta.get(META_SOURCE_NAME, article.source_name), 200)
-        article.source_url = web_url(fit(post.meta.get(META_SOURCE_URL, article.source_url), 500))
+        name = post.meta.get(META_SOURCE_NAME, article.source_name).strip()
+        article.source_name = fit(name, 200)
+        url = post.meta.get(META_SOURCE_URL, article.source_url).strip()
+        article.source_url = web_url(fit(url, 500))
         if lead is not None:
             article.lead_image = lead
 

@@ -163,8 +163,10 @@ class Post:
 
 
 def _meta(element: etree._Element) -> tuple[str, str]:
+    # A key never holds white space: any around it is a pretty-printer's padding. A value
+    # is kept as written (a whole author name may begin with a space).
     f = fields(element)
-    return f.get("wp:meta_key", ""), f.get("wp:meta_value", "")
+    return f.get("wp:meta_key", "").strip(), f.get("wp:meta_value", "")
 
 
 def _comment(element: etree._Element) -> Comment:
@@ -222,7 +224,8 @@ def _post(element: etree._Element) -> Post:
         status=f.get("wp:status", "").strip(),
         # Missing, WordPress refuses the item (no such post type): skipped here too.
         post_type=f.get("wp:post_type", "").strip(),
-        password=f.get("wp:post_password", ""),
+        # White space alone is a pretty-printer's padding of an empty one, not a password.
+        password=f.get("wp:post_password", "").strip(),
         post_modified=f.get("wp:post_modified", "").strip(),
         post_modified_gmt=f.get("wp:post_modified_gmt", "").strip(),
         post_parent=f.get("wp:post_parent", "").strip(),

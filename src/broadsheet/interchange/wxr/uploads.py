@@ -98,7 +98,7 @@ class Uploads:
     @staticmethod
     def _base_and_path(attachment: reader.Post) -> tuple[str, str] | None:
         url = attachment.attachment_url or attachment.guid
-        attached = attachment.meta.get(META_ATTACHED_FILE, "").lstrip("/")
+        attached = attachment.meta.get(META_ATTACHED_FILE, "").strip().lstrip("/")
         if attached and url.endswith("/" + attached):
             return _bare(url[: -len(attached)]), attached
         if UPLOADS_PATH in url:
