@@ -150,3 +150,41 @@ def test_an_export_of_posts_alone_takes_down_nothing(imported, tmp_path):
     assert comment(50).status == "approved" and comment(4).status == "approved"
     assert "2 comments stored by an earlier import are not in their posts in this file" in (output)
     assert "Import an export of All content" in output
+
+
+def test_a_broadsheet_export_of_published_comments_takes_down_no_pending_one(db, tmp_path):
+    """``export wxr --visible-only`` leaves pending comments out on purpose: imported
+    where an earlier full export was, it keeps them pending (it holds media items, which
+    made every missing comment count as removed at the source), and still takes down a
+    published one it lacks."""
+    from broadsheet.interchange.wxr.meta import holds_visible_comments_only
+    from tests.conftest import make_article, post
+    from tests.interchange.conftest import run_export
+    from tests.media.samples import add, png
+
+    article = make_article(slug="vote", title="Vote", lead_image=add(png()))
+    kept = post(article, "Published and still so.")
+    later_hidden = post(article, "Published, rejected at the source later.")
+    waiting = post(article, "Waiting for a moderator.")
+    Comment.objects.filter(pk=waiting.pk).update(status="pending")
+    base = "https://old.example.org"
+    run_export("wxr", "--base-url", base, "-o", str(tmp_path / "all.xml"))
+    run_import("wxr", str(tmp_path / "all.xml"), "--no-train")
+    copies = Comment.objects.filter(origin__startswith=f"wxr:{base}#c")
+
+    def copy(of: Comment) -> Comment:
+        return copies.get(origin=f"wxr:{base}#c{of.pk}")
+
+    assert copy(waiting).status == "pending"
+    Comment.objects.filter(pk=later_hidden.pk).update(status="rejected")
+    path = tmp_path / "published.xml"
+    run_export("wxr", "--visible-only", "--base-url", base, "-o", str(path))
+    assert "<wp:post_type><![CDATA[attachment]]>" in path.read_text()
+    output = run_import("wxr", str(path), "--no-train")
+    assert copy(waiting).status == "pending"
+    assert copy(later_hidden).status == "deleted"
+    assert copy(kept).status == "approved"
+    assert "1 pending comments stored by an earlier import are not in their posts" in output
+    assert holds_visible_comments_only("https://broadsheet.invalid/?v=1&comments=visible")
+    assert not holds_visible_comments_only("https://broadsheet.invalid/?v=1")
+    assert not holds_visible_comments_only("https://wordpress.org/?v=6.1.9")

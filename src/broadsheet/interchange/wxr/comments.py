@@ -241,7 +241,7 @@ class PostComments:
                 record.existing_id = existing["pk"]
                 self.writer.add(record)
 
-    def take_down_missing(self, *, media_in_file: bool) -> None:
+    def take_down_missing(self, *, media_in_file: bool, visible_only: bool = False) -> None:
         """Comments an earlier import published (or held) that the file's posts no longer
         hold: WordPress exports every comment of a post but those it holds as spam, and
         one deleted there is gone, so its moderators took each of these down since. They
@@ -252,7 +252,9 @@ class PostComments:
         item are stored on its post (``move_media_comments``), and an export of posts
         alone, or one chosen by author, date or category, leaves media items out with
         their comments, which nothing here tells from the rest. Without them the
-        comments missing are counted (``left_standing``) and left as they are."""
+        comments missing are counted (``left_standing``) and left as they are; so are the
+        pending ones a Broadsheet export of the published comments alone
+        (``visible_only``) leaves out on purpose."""
         prefix = f"wxr:{self.base}#c"
         missing = Comment.objects.filter(
             article_id__in=self.whole_posts,
@@ -274,7 +276,10 @@ class PostComments:
             )  # fmt: skip
             if decided_here(comment.status_changed_at, record):
                 continue
-            if not media_in_file:
+            # A file of the published comments alone leaves the pending ones out on
+            # purpose; a published one it lacks is no longer published at the source.
+            held = visible_only and comment.status == Comment.Status.PENDING
+            if held or not media_in_file:
                 self.left_standing += 1
                 continue
             # Stamped as the import stamps a status, so that no one here seems to have

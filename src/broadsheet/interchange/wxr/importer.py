@@ -31,7 +31,12 @@ from broadsheet.interchange.loading import (
 from broadsheet.interchange.summary import Summary
 from broadsheet.interchange.wxr import kept, reader
 from broadsheet.interchange.wxr.comments import NOT_COMMENTS, PostComments
-from broadsheet.interchange.wxr.meta import META_SLUG, META_SOURCE_NAME, META_SOURCE_URL
+from broadsheet.interchange.wxr.meta import (
+    META_SLUG,
+    META_SOURCE_NAME,
+    META_SOURCE_URL,
+    holds_visible_comments_only,
+)
 from broadsheet.interchange.wxr.trash import untrashed_name
 from broadsheet.interchange.wxr.uploads import Uploads
 from broadsheet.interchange.xmlstream import Source
@@ -109,6 +114,8 @@ class WxrImport:
         self.posts_seen: set[str] = set()
         # Whether the file holds media items, as an export of All content does.
         self.media_in_file = False
+        # A Broadsheet export of the comments readers see, and no others.
+        self.visible_only = holds_visible_comments_only(channel.generator)
         # The old site's uploads folder (``--uploads``): its images go into the library.
         self.uploads: Uploads | None = None
         if uploads is not None:
@@ -134,7 +141,9 @@ class WxrImport:
             self.read(path)
         self.move_media_comments()
         self.summary.source = ""
-        self.post_comments.take_down_missing(media_in_file=self.media_in_file)
+        self.post_comments.take_down_missing(
+            media_in_file=self.media_in_file, visible_only=self.visible_only
+        )
         self.comments.flush()
         self.report_pages()
         self.report_ids()
@@ -148,7 +157,13 @@ class WxrImport:
                 f"{self.deleted_left_out} posts whose articles were deleted here were left out "
                 "with their comments (Deleted imported articles, in the admin, brings one back)."
             )
-        if self.post_comments.left_standing:
+        if self.post_comments.left_standing and self.visible_only:
+            self.summary.inform(
+                f"{self.post_comments.left_standing} pending comments stored by an earlier "
+                "import are not in their posts in this file, which Broadsheet wrote with "
+                "--visible-only (the published comments alone): they are left as they are."
+            )
+        elif self.post_comments.left_standing:
             self.summary.inform(
                 f"{self.post_comments.left_standing} comments stored by an earlier import are "
                 "not in their posts in this file, which holds no media items (an export of "

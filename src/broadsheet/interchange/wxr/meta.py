@@ -44,3 +44,15 @@ META_ALT_TEXT = "_wp_attachment_image_alt"
 META_THUMBNAIL = "_thumbnail_id"
 # Who took or made an image: WordPress has no field for it.
 META_CREDIT = "_broadsheet_credit"
+
+# The channel's <generator> of a Broadsheet export, and what it adds when the file holds
+# only the comments readers see (``export wxr --visible-only``): an import of that file
+# must not take the others down as comments removed at the source.
+GENERATOR = "https://broadsheet.invalid/?v=1"
+VISIBLE_ONLY = "comments=visible"
+
+
+def holds_visible_comments_only(generator: str) -> bool:
+    """Whether a file's <generator> is a Broadsheet export's of visible comments only."""
+    base, _, query = generator.strip().partition("&")
+    return base == GENERATOR and VISIBLE_ONLY in query.split("&")

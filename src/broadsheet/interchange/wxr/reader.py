@@ -85,6 +85,8 @@ class Channel:
     base_blog_url: str = ""
     # When the file was written (RSS pubDate), as the exporter wrote it.
     pub_date: str = ""
+    # What wrote it (RSS generator): WordPress's address and version, or Broadsheet's.
+    generator: str = ""
 
 
 @dataclass
@@ -269,7 +271,7 @@ _CHANNEL_CHILDREN = [
     f"{{*}}{name}"
     for name in (
         "item", "author", "category", "tag", "term", "title", "link", "description",
-        "language", "wxr_version", "base_site_url", "base_blog_url", "pubDate",
+        "language", "wxr_version", "base_site_url", "base_blog_url", "pubDate", "generator",
     )
 ]  # fmt: skip
 
@@ -373,6 +375,7 @@ def read(
                 "description": "description",
                 "language": "language",
                 "pubDate": "pub_date",
+                "generator": "generator",
                 "wp:wxr_version": "wxr_version",
                 "wp:base_site_url": "base_site_url",
                 "wp:base_blog_url": "base_blog_url",

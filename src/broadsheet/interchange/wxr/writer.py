@@ -34,6 +34,7 @@ from django.utils.encoding import iri_to_uri
 from broadsheet.discussion.models import Comment
 from broadsheet.interchange import wpcontent
 from broadsheet.interchange.wxr.meta import (
+    GENERATOR,
     META_ALT_TEXT,
     META_ATTACHED_FILE,
     META_AUTHOR,
@@ -46,6 +47,7 @@ from broadsheet.interchange.wxr.meta import (
     META_STATUS,
     META_THUMBNAIL,
     META_USER_AGENT,
+    VISIBLE_ONLY,
 )
 from broadsheet.interchange.xmlstream import cdata, escape, escape_attr
 from broadsheet.media.images import STORED_NAME
@@ -242,7 +244,10 @@ def _write(
             f"\t\t<wp:tag_slug>{cdata(wp_slug(tag.slug))}</wp:tag_slug>\n"
             f"\t\t<wp:tag_name>{plain(tag.name)}</wp:tag_name>\n\t</wp:tag>\n"
         )
-    w("\n\t<generator>https://broadsheet.invalid/?v=1</generator>\n\n")
+    # The generator's address also says when the file holds only the comments readers
+    # see, so that importing it here again takes down none of the others (reader.py).
+    generator = GENERATOR + ("&amp;" + VISIBLE_ONLY if visible_only else "")
+    w(f"\n\t<generator>{generator}</generator>\n\n")
 
     # Attachments are numbered after the articles: WordPress has one sequence for both.
     first_image_id = Article.objects.aggregate(highest=Max("pk"))["highest"] or 0
