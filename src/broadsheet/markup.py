@@ -11,6 +11,7 @@ No page carries a character HTML forbids (``html_text``): stored text keeps them
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,9 +22,12 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import nh3
+from django.utils.translation import gettext
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.footnote.index import footnote_tail
 
 from broadsheet.nesting import limit_nesting
 
@@ -92,7 +96,7 @@ def xml_text(text: str) -> str:
 COMMENT_TAGS = {"p", "br", "em", "strong", "a", "blockquote", "ul", "ol", "li", "code", "pre"}
 ARTICLE_TAGS = COMMENT_TAGS | {
     "h2", "h3", "h4", "h5", "h6", "hr", "img", "table", "thead", "tbody", "tr", "th", "td",
-    "figure", "figcaption", "del", "sup", "sub",
+    "figure", "figcaption", "del", "sup", "sub", "section",
 }  # fmt: skip
 _ATTRIBUTES = {
     "a": {"href", "title"},
@@ -104,6 +108,11 @@ _ATTRIBUTES = {
     "blockquote": {"cite"},
 }
 _URL_SCHEMES = {"http", "https", "mailto"}
+# What an article's footnotes need besides (``_NOTE_RULES``): a reference's and a
+# note's id (of the one form ``_NOTE_ID``), the classes that style them, and the
+# words a screen reader says for a number or an arrow. Comments get none of it.
+_ARTICLE_ATTRIBUTES = {**_ATTRIBUTES, "a": _ATTRIBUTES["a"] | {"id", "aria-label"}, "li": {"id"}}
+_ARTICLE_CLASSES = {"a": {"footnote-ref", "footnote-backref"}, "section": {"footnotes"}}
 # The only property a style attribute keeps (on the table cells that may have one).
 _STYLE_PROPERTIES = {"text-align"}
 
@@ -173,19 +182,115 @@ def _top_heading_as_section(state: StateCore) -> None:
             token.tag = "h2"
 
 
+# Footnotes: a reference ``[^label]`` in the text and its note ``[^label]: text``
+# anywhere (mdit-py-plugins' footnote rules). The notes are numbered in the order
+# they are first referred to and listed at the end under a heading; each reference
+# leads to its note and each note back to its references. The ids are the article's
+# own: ``fn-`` or ``fnref-``, eight hex digits of a digest of the article's slug
+# (``note_prefix``), the note's number, and for a note's second and later
+# references their number, so that two articles' notes never meet on one page (a
+# feed reader's) and no id the page has (``comment-12``, ``respond``) can be made.
+_NOTE_ID = re.compile(r"fn(?:ref)?-[0-9a-f]{8}-[1-9][0-9]{0,5}(?:-[1-9][0-9]{0,5})?")
+
+
+def note_prefix(key: str) -> str:
+    """What an article's footnote ids start with after ``fn-`` (``key`` is its slug)."""
+    return hashlib.sha256(key.encode()).hexdigest()[:8]
+
+
+def _notes_at_end(state: StateCore) -> None:
+    """The notes taken from where they were written and listed at the end, once the
+    text has notes at all (the plugin's rule looks through every token of every
+    body). A note nothing refers to is listed too, without a way back: a body's
+    words are all shown."""
+    notes = state.env.get("footnotes")
+    if not notes or not notes.get("refs"):
+        return
+    for key, number in notes["refs"].items():
+        if number < 0:
+            notes["refs"][key] = len(notes["list"])
+            notes["list"][len(notes["list"])] = {"label": key[1:], "count": 0}
+    footnote_tail(state)
+
+
+def _note_ids(token: Token, env: dict[str, Any]) -> tuple[str, str]:
+    """A note's id and the id of the reference ``token`` stands for (or its first)."""
+    number, later = token.meta["id"] + 1, token.meta.get("subId", 0)
+    note = f"{env['note_prefix']}-{number}"
+    return f"fn-{note}", f"fnref-{note}" + (f"-{later + 1}" if later else "")
+
+
+def _note_reference(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    note, reference = _note_ids(tokens[idx], env)
+    number = tokens[idx].meta["id"] + 1
+    said = escape(gettext("Note %(number)s") % {"number": number})
+    return (
+        f'<sup><a href="#{note}" id="{reference}" class="footnote-ref" aria-label="{said}">'
+        f"{number}</a></sup>"
+    )
+
+
+def _notes_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    heading = escape(gettext("Notes"))
+    return f'<section class="footnotes">\n<h2>{heading}</h2>\n<ol>\n'
+
+
+def _notes_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return "</ol>\n</section>\n"
+
+
+def _note_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return f'<li id="{_note_ids(tokens[idx], env)[0]}">'
+
+
+def _note_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return "</li>\n"
+
+
+def _note_back(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    """The way back from a note to one of its references: an arrow up, which points
+    the same way in a right-to-left text, read out as words."""
+    references = env["footnotes"]["list"][tokens[idx].meta["id"]]["count"]
+    if not references:
+        return ""
+    if references == 1:
+        said = gettext("Back to the text")
+    else:
+        later = tokens[idx].meta["subId"] + 1
+        said = gettext("Back to the text (reference %(number)s of %(count)s)") % {
+            "number": later, "count": references
+        }  # fmt: skip
+    reference = _note_ids(tokens[idx], env)[1]
+    return f' <a href="#{reference}" class="footnote-backref" aria-label="{escape(said)}">↑</a>'
+
+
+_NOTE_RULES = {
+    "footnote_ref": _note_reference, "footnote_block_open": _notes_open,
+    "footnote_block_close": _notes_close, "footnote_open": _note_open,
+    "footnote_close": _note_close, "footnote_anchor": _note_back,
+}  # fmt: skip
+
+
 @lru_cache(maxsize=1)
 def _article_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, **_OPTIONS_OFF})
     md.enable(["table", "strikethrough"])
+    # Only [^label] notes: pandoc's inline ^[text] would take "2^[n]" for one.
+    md.use(footnote_plugin, inline=False, move_to_end=False)
+    md.core.ruler.after("inline", "notes_at_end", _notes_at_end)
+    for name, rule in _NOTE_RULES.items():
+        md.add_render_rule(name, rule)
     md.core.ruler.after("normalize", "allowed_characters", _allowed_characters)
     md.core.ruler.push("top_heading_as_section", _top_heading_as_section)
     return md
 
 
 def _clean(html: str, tags: set[str], rel: str) -> str:
+    article = tags is ARTICLE_TAGS
     return clean_until_stable(
-        html, tags=tags, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES, link_rel=rel,
-        filter_style_properties=_STYLE_PROPERTIES,
+        html, tags=tags, attributes=_ARTICLE_ATTRIBUTES if article else _ATTRIBUTES,
+        allowed_classes=_ARTICLE_CLASSES if article else {}, url_schemes=_URL_SCHEMES,
+        link_rel=rel, filter_style_properties=_STYLE_PROPERTIES,
     )  # fmt: skip
 
 
@@ -202,7 +307,10 @@ _ALIGNMENT = re.compile(r"\s*text-align\s*:\s*(left|right|center|justify|start|e
 def _checked_attribute(element: str, attribute: str, value: str) -> str | None:
     """What nh3 lets through unchecked: a ``cite`` address (it checks the schemes of
     ``href`` and ``src`` only) keeps an allowed scheme (or none); a ``style`` keeps
-    its text alignment, if it is one of CSS's keywords."""
+    its text alignment, if it is one of CSS's keywords; an ``id`` is a footnote's or
+    its reference's (``_NOTE_ID``), or none."""
+    if attribute == "id":
+        return value if _NOTE_ID.fullmatch(value) else None
     if attribute == "style":
         kept = [found[1].lower() for d in value.split(";") if (found := _ALIGNMENT.fullmatch(d))]
         return f"text-align:{kept[-1]}" if kept else None
@@ -240,11 +348,17 @@ def render_comment(text: str) -> str:
 
 
 def render_article(
-    text: str, pictures: Mapping[str, Picture] | None = None, *, first_on_screen: bool = False
+    text: str,
+    pictures: Mapping[str, Picture] | None = None,
+    *,
+    first_on_screen: bool = False,
+    notes: str = "",
 ) -> str:
     """HTML for an article's Markdown body; its images of the library (``pictures``)
-    fitted to the reader's screen (``fit_pictures``)."""
-    html = _clean(_article_parser().render(text), ARTICLE_TAGS, "noopener")
+    fitted to the reader's screen (``fit_pictures``). Its footnotes' ids are made
+    from ``notes`` (the article's slug), their words in the active language."""
+    env = {"note_prefix": note_prefix(notes)}
+    html = _clean(_article_parser().render(text, env), ARTICLE_TAGS, "noopener")
     return fit_pictures(html, pictures or {}, first_on_screen=first_on_screen)
 
 
@@ -277,7 +391,9 @@ class Picture:
 BODY_IMAGE_SIZES = "(min-width: 46rem) 44rem, calc(100vw - 2rem)"
 # The only values these attributes may have, which ``fit_pictures`` writes.
 _PICTURE_VALUES = {"sizes": BODY_IMAGE_SIZES, "loading": "lazy", "decoding": "async"}
-_PICTURE_ATTRIBUTES = {**_ATTRIBUTES, "img": _ATTRIBUTES["img"] | {"srcset", *_PICTURE_VALUES}}
+_PICTURE_ATTRIBUTES = {
+    **_ARTICLE_ATTRIBUTES, "img": _ATTRIBUTES["img"] | {"srcset", *_PICTURE_VALUES}
+}  # fmt: skip
 # An <img> as nh3 writes it: every attribute double-quoted, a quote inside escaped.
 _IMG = re.compile(r'<img((?:\s[a-z-]+="[^"]*")*)\s*/?>')
 _IMG_ATTRIBUTE = re.compile(r'\s([a-z-]+)="([^"]*)"')
@@ -333,7 +449,7 @@ def fit_pictures(html: str, pictures: Mapping[str, Picture], *, first_on_screen:
     return clean_until_stable(
         _IMG.sub(fitted, html), tags=ARTICLE_TAGS, attributes=_PICTURE_ATTRIBUTES,
         url_schemes=_URL_SCHEMES, link_rel="noopener", filter_style_properties=_STYLE_PROPERTIES,
-        attribute_filter=checked,
+        attribute_filter=checked, allowed_classes=_ARTICLE_CLASSES,
     )  # fmt: skip
 
 

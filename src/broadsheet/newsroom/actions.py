@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import nullcontext
 from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Manager, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
 from broadsheet.conf import conf
@@ -81,16 +83,39 @@ def render_body(article: Article, *, images: Manager | None = None) -> str:
     ``BROADSHEET_WORDPRESS_HTML_RENDERER`` names: newsroom does not import the importers.
 
     Its images of the library list their narrower copies (``markup.fit_pictures``),
-    looked up with ``images`` (a migration's manager), else ``Image.objects``."""
+    looked up with ``images`` (a migration's manager), else ``Image.objects``.
+
+    A Markdown body's footnotes get ids of its slug, and their words (the notes'
+    heading, what a screen reader says of a number or an arrow) in the site's
+    language: ``language_changed`` renders them again when it changes."""
     shown = pictures(article.body, images)
     # With no lead image, the body's first image is at the top of the page.
     first = {"first_on_screen": article.lead_image_id is None}
     if article.body_format != Article.BodyFormat.HTML:
-        return render_article(article.body, shown, **first)
+        noted = "[^" in article.body
+        with translation.override(_site_language()) if noted else nullcontext():
+            return render_article(article.body, shown, notes=article.slug, **first)
     if article.from_wordpress:
         laid_out = import_string(conf.WORDPRESS_HTML_RENDERER)(article.body)
         return sanitize_html(laid_out, shown, **first)
     return sanitize_html(article.body, shown, **first)
+
+
+def _site_language() -> str:
+    # Read alone, as a migration's model of the settings may lack later fields.
+    found = SiteSettings.objects.filter(pk=1).values_list("language", flat=True).first()
+    return found or settings.LANGUAGE_CODE
+
+
+def _render_notes_again() -> None:
+    """The bodies with footnotes rendered again, in a new site language: their notes'
+    heading and what a screen reader says of them are the site's words."""
+    fields = ["slug", "body", "body_format", "body_html", "origin", "lead_image"]
+    noted = Article.objects.filter(body_html__contains='class="footnotes"')
+    for article in noted.select_for_update().only(*fields):
+        html = render_body(article)
+        if html != article.body_html:
+            Article.objects.filter(pk=article.pk).update(body_html=html, changed_at=timezone.now())
 
 
 def image_changed(sender, instance: Image, raw: bool = False, update_fields=None, **kwargs) -> None:
@@ -106,7 +131,7 @@ def image_changed(sender, instance: Image, raw: bool = False, update_fields=None
             showing |= Q(body__contains=name)
     if not showing:
         return
-    fields = ["body", "body_format", "body_html", "origin", "lead_image"]
+    fields = ["slug", "body", "body_format", "body_html", "origin", "lead_image"]
     with transaction.atomic():
         for article in Article.objects.select_for_update().filter(showing).only(*fields):
             html = render_body(article)
@@ -351,6 +376,7 @@ def save_site_settings(site: SiteSettings, *, actor=None) -> SiteSettings:
         if before is not None and before.language != site.language:
             # PostgreSQL's index stems words by the site's language.
             indexing.revectorize(indexing.text_search_config(site.language))
+            _render_notes_again()
         changed = [
             {"field": field.name, "from": getattr(before, field.attname),
              "to": getattr(site, field.attname)}

@@ -141,10 +141,17 @@ _BREAK = re.compile(
 )
 
 
+# A footnote's number in the text and its arrow back (markup._NOTE_RULES): not words,
+# and the number would join the word before it ("claim1").
+_NOTE_MARK = re.compile(r'<a [^>]*class="footnote-(?:ref|backref)"[^>]*>[^<]*</a>')
+
+
 def plain_text(body_html: str) -> str:
     """The words of an article's stored (sanitized) HTML: paragraphs, list items and
-    cells kept apart, white space made single spaces."""
+    cells kept apart, white space made single spaces, footnotes' marks left out."""
     # The sanitizer writes every ">" inside an attribute as "&gt;": a tag ends at ">".
+    if 'class="footnote-' in body_html:
+        body_html = _NOTE_MARK.sub("", body_html)
     text = nh3.clean(_BREAK.sub(" ", body_html), tags=set())
     return " ".join(html.unescape(text).split())
 
