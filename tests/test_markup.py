@@ -55,3 +55,9 @@ def test_the_parsers_find_every_option_their_rules_ask_for(monkeypatch):
     markup.render_article(f"{text}\n\n| a |\n| - |\n| b |\n\n<b>raw</b>")
     markup.render_comment(text)
     assert missing == []
+
+
+def test_struck_text_stays_struck():
+    # markdown-it writes ~~text~~ as <s>, which the sanitizer dropped (keeping the words).
+    assert markup.render_article("~~Tuesday~~ Wednesday") == "<p><s>Tuesday</s> Wednesday</p>\n"
+    assert markup.sanitize_html("<p><s>a</s> <del>b</del></p>") == "<p><s>a</s> <del>b</del></p>"

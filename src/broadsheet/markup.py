@@ -96,7 +96,7 @@ def xml_text(text: str) -> str:
 COMMENT_TAGS = {"p", "br", "em", "strong", "a", "blockquote", "ul", "ol", "li", "code", "pre"}
 ARTICLE_TAGS = COMMENT_TAGS | {
     "h2", "h3", "h4", "h5", "h6", "hr", "img", "table", "thead", "tbody", "tr", "th", "td",
-    "figure", "figcaption", "del", "sup", "sub", "section",
+    "figure", "figcaption", "del", "s", "sup", "sub", "section",
 }  # fmt: skip
 _ATTRIBUTES = {
     "a": {"href", "title"},

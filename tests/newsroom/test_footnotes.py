@@ -163,14 +163,18 @@ def test_the_notes_survive_a_backup_and_its_restore(tmp_path):
     assert 'class="footnotes"' in restored.body_html
 
 
-def test_the_upgrade_renders_again_the_bodies_written_with_notes():
+def test_the_upgrade_renders_again_the_bodies_written_with_notes_or_struck_text():
     noted = make_article(slug="old-notes", body=NOTED)
     plain = make_article(slug="plain", body="No notes, only [^brackets].")
     wordpress = make_article(body="<p>[^1]</p>", body_format=Article.BodyFormat.HTML)
+    struck = make_article(slug="struck", body="~~Tuesday~~ Wednesday")
     rendered = noted.body_html
     earlier = timezone.now() - timedelta(days=1)
-    # As the version before rendered it: the notes as typed.
+    # As the version before rendered them: the notes as typed, the strike dropped.
     Article.objects.filter(pk=noted.pk).update(body_html="<p>[^vote]</p>", changed_at=earlier)
+    Article.objects.filter(pk=struck.pk).update(
+        body_html="<p>Tuesday Wednesday</p>\n", changed_at=earlier
+    )
     Article.objects.filter(pk__in=[plain.pk, wordpress.pk]).update(changed_at=earlier)
 
     migration = importlib.import_module("broadsheet.newsroom.migrations.0016_rerender_footnotes")
@@ -178,4 +182,6 @@ def test_the_upgrade_renders_again_the_bodies_written_with_notes():
 
     noted.refresh_from_db()
     assert noted.body_html == rendered and noted.changed_at > earlier
+    struck.refresh_from_db()
+    assert struck.body_html == "<p><s>Tuesday</s> Wednesday</p>\n" and struck.changed_at > earlier
     assert Article.objects.filter(changed_at=earlier).count() == 2

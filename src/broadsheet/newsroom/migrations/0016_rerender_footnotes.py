@@ -1,8 +1,10 @@
 # Markdown articles that may have footnotes ([^1] and a note "[^1]: ..."), which were
-# shown as typed before the site rendered them, rendered again as saving them now renders
-# them (docs/editing.md). Only those rows are read and written.
+# shown as typed before the site rendered them, or struck text (~~gone~~), whose <s> the
+# sanitizer dropped, rendered again as saving them now renders them (docs/editing.md).
+# Only those rows are read and written.
 
 from django.db import migrations
+from django.db.models import Q
 from django.utils import timezone
 
 BATCH = 500
@@ -14,7 +16,8 @@ def rerender(apps, schema_editor):
 
     Article = apps.get_model("newsroom", "Article")
     images = apps.get_model("media", "Image").objects
-    noted = Article.objects.filter(body__contains="[^").exclude(body_format="html")
+    marked = Q(body__contains="[^") | Q(body__contains="~~")
+    noted = Article.objects.filter(marked).exclude(body_format="html")
     fields = ("pk", "slug", "body", "body_format", "body_html", "origin", "lead_image_id")
     now = timezone.now()
     changed = []
