@@ -61,3 +61,20 @@ def test_struck_text_stays_struck():
     # markdown-it writes ~~text~~ as <s>, which the sanitizer dropped (keeping the words).
     assert markup.render_article("~~Tuesday~~ Wednesday") == "<p><s>Tuesday</s> Wednesday</p>\n"
     assert markup.sanitize_html("<p><s>a</s> <del>b</del></p>") == "<p><s>a</s> <del>b</del></p>"
+
+
+def test_the_sanitizer_reads_a_markdown_body_once(monkeypatch):
+    # The renderer writes what the sanitizer keeps as it keeps it (a link's rel, a code
+    # block without its language class): a second reading would only find that out.
+    readings = []
+    clean = markup.nh3.clean
+
+    def counted(html, **rules):
+        readings.append(html)
+        return clean(html, **rules)
+
+    monkeypatch.setattr(markup.nh3, "clean", counted)
+    text = "A [link](https://a.example \"t\") and <https://b.example>.[^1]\n\n"
+    text += "```python\nprint(1)\n```\n\n| a |\n|:-|\n| b |\n\n[^1]: A note ~~struck~~."
+    html = markup.render_article(text)
+    assert len(readings) == 1 and html == readings[0]
