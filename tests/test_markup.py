@@ -74,7 +74,7 @@ def test_the_sanitizer_reads_a_markdown_body_once(monkeypatch):
         return clean(html, **rules)
 
     monkeypatch.setattr(markup.nh3, "clean", counted)
-    text = "A [link](https://a.example \"t\") and <https://b.example>.[^1]\n\n"
+    text = 'A [link](https://a.example "t") and <https://b.example>.[^1]\n\n'
     text += "```python\nprint(1)\n```\n\n| a |\n|:-|\n| b |\n\n[^1]: A note ~~struck~~."
     html = markup.render_article(text)
     assert len(readings) == 1 and html == readings[0]
