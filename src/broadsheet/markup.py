@@ -202,10 +202,20 @@ def _notes_at_end(state: StateCore) -> None:
     """The notes taken from where they were written and listed at the end, once the
     text has notes at all (the plugin's rule looks through every token of every
     body). A note nothing refers to is listed too, without a way back: a body's
-    words are all shown."""
+    words are all shown. So is a second note of a label already used, which the
+    plugin dropped (the references lead to the first, as a link's to the first of
+    two definitions): it is given a label no text can have (a NUL, which the text
+    cannot hold: ``_allowed_characters``)."""
     notes = state.env.get("footnotes")
     if not notes or not notes.get("refs"):
         return
+    written: set[str] = set()
+    for token in state.tokens:
+        if token.type == "footnote_reference_open":
+            if token.meta["label"] in written:
+                token.meta["label"] = f"{token.meta['label']}\x00{len(written)}"
+                notes["refs"][":" + token.meta["label"]] = -1
+            written.add(token.meta["label"])
     for key, number in notes["refs"].items():
         if number < 0:
             notes["refs"][key] = len(notes["list"])

@@ -185,3 +185,12 @@ def test_the_upgrade_renders_again_the_bodies_written_with_notes_or_struck_text(
     struck.refresh_from_db()
     assert struck.body_html == "<p><s>Tuesday</s> Wednesday</p>\n" and struck.changed_at > earlier
     assert Article.objects.filter(changed_at=earlier).count() == 2
+
+
+def test_a_second_note_of_the_same_label_is_listed_too():
+    article = make_article(body="Claim.[^1]\n\n[^1]: The first.\n\n[^1]: The second.")
+    html = article.body_html
+    assert "The first." in html and "The second." in html
+    first = re.search(r'<li id="(fn-[^"]+)"><p>The first\.', html)
+    assert first is not None and f'href="#{first[1]}"' in html  # the reference's note
+    assert html.count('class="footnote-backref"') == 1 and len(ids(html)) == 3
