@@ -194,3 +194,12 @@ def test_a_second_note_of_the_same_label_is_listed_too():
     first = re.search(r'<li id="(fn-[^"]+)"><p>The first\.', html)
     assert first is not None and f'href="#{first[1]}"' in html  # the reference's note
     assert html.count('class="footnote-backref"') == 1 and len(ids(html)) == 3
+
+
+def test_the_admins_preview_of_the_saved_body_shows_the_notes(client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("ed", "ed@example.org", "pw"))
+    article = make_article(slug="previewed", body=NOTED, status=Article.Status.DRAFT)
+    page = client.get(f"/admin/newsroom/article/{article.pk}/change/").content.decode()
+    preview = page.split('<div class="article-preview" dir="auto">', 1)[1]
+    assert preview.startswith(article.body_html) and 'class="footnotes"' in article.body_html
+    assert len(set(ids(page))) == len(ids(page))
