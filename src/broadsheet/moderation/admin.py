@@ -28,6 +28,7 @@ from broadsheet.moderation.models import (
     WordRule,
 )
 from broadsheet.newsroom.admin import SingletonAdmin
+from broadsheet.widgets import LABELLED_DATETIMES
 
 
 @admin.register(ModerationSettings)
@@ -103,6 +104,7 @@ class BlockAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     fields = ["author", "kind", "key", "expires_at", "reason", "created_by", "created_at"]
     readonly_fields = ["author", "kind", "key", "created_by", "created_at"]
+    formfield_overrides = LABELLED_DATETIMES
 
     @admin.display(description=_("author"))
     def author(self, block: Block) -> str | None:

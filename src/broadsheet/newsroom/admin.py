@@ -34,6 +34,7 @@ from broadsheet.newsroom.models import (
     SiteSettings,
     Tag,
 )
+from broadsheet.widgets import LABELLED_DATETIMES
 
 admin.site.site_header = "Broadsheet"
 admin.site.site_title = "Broadsheet"
@@ -143,6 +144,7 @@ class ArticleAdmin(NotedDeleteAdmin):
     ]  # fmt: skip
     formfield_overrides = {
         **SlugAdmin.formfield_overrides,
+        **LABELLED_DATETIMES,
         models.URLField: {"assume_scheme": "https"},
     }
     fieldsets = [
