@@ -320,6 +320,22 @@ def test_deleting_a_section_says_its_subsections_go_to_the_top(editor_client):
     assert "filed under it" not in page
 
 
+def test_deleting_bylines_says_their_articles_stay_without_one(editor_client):
+    dana = Author.objects.create(name="Dana Writer", slug="dana")
+    sam = Author.objects.create(name="Sam Reporter", slug="sam")
+    make_article(author=dana)
+    make_article(author=dana)
+    make_article(author=sam)
+    page = editor_client.get(f"/admin/newsroom/author/{dana.pk}/delete/").content.decode()
+    assert "2 articles by this author stay as they are, with no byline" in page
+    chosen = {"action": "delete_selected", "_selected_action": [dana.pk, sam.pk]}
+    page = editor_client.post("/admin/newsroom/author/", chosen).content.decode()
+    assert "3 articles by these authors stay as they are, with no byline" in page
+    editor_client.post("/admin/newsroom/author/", {**chosen, "post": "yes"})
+    assert not Author.objects.exists()
+    assert Article.objects.filter(author=None).count() == 3
+
+
 def test_deleting_a_section_by_an_id_no_database_holds_says_it_does_not_exist(editor_client):
     # Past 64 bits, SQLite refused the count of its articles with an error (a 500).
     answer = editor_client.get("/admin/newsroom/section/99999999999999999999999/delete/")

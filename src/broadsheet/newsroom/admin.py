@@ -442,10 +442,15 @@ class TagAdmin(SlugAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(SlugAdmin):
+class AuthorAdmin(NotedDeleteAdmin):
     list_display = ["name", "slug", "user"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+    actions = ["delete_selected"]
+
+    def deleting_context(self, request: HttpRequest, queryset: QuerySet) -> dict[str, Any]:
+        # Its articles are not deleted with it (they lose their byline): say so.
+        return {"bylined_articles": Article.objects.filter(author__in=queryset).count()}
 
 
 class SiteSettingsForm(forms.ModelForm):
