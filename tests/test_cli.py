@@ -40,6 +40,18 @@ def test_help_lists_broadsheet_and_django_commands(tmp_path):
         assert command in result.stdout
 
 
+@pytest.mark.parametrize("asked", ["--version", "version"])
+def test_the_version_is_broadsheets_with_djangos_beside_it(tmp_path, asked):
+    from importlib.metadata import version
+
+    import django
+
+    result = run(asked, data_dir=tmp_path)
+    assert result.returncode == 0
+    # Django's own answer was "5.2.19" alone.
+    assert result.stdout == f"broadsheet {version('broadsheet')} (Django {django.get_version()})\n"
+
+
 def test_unknown_command_fails_clearly(tmp_path):
     result = run("frobnicate", data_dir=tmp_path)
     assert result.returncode != 0

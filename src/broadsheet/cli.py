@@ -16,8 +16,14 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
+    args = sys.argv[1:] if argv is None else argv
+    if args in (["--version"], ["version"]):
+        # Django's answer is its own version alone, which an operator would take for
+        # Broadsheet's.
+        sys.stdout.write(f"{version_line()}\n")
+        return
     try:
-        execute_from_command_line(["broadsheet", *(sys.argv[1:] if argv is None else argv)])
+        execute_from_command_line(["broadsheet", *args])
     except ImproperlyConfigured as exc:
         # A setting's value is wrong (broadsheet/settings.py names it): say so on one
         # line, as for a wrong argument, rather than in a traceback.
@@ -31,6 +37,15 @@ def main(argv: list[str] | None = None) -> None:
         if (message := unreachable_service(exc)) is None:
             raise
         fail(message)
+
+
+def version_line() -> str:
+    """``broadsheet 0.1.0 (Django 5.2.19)``: the release installed, and Django's under it."""
+    from importlib.metadata import version
+
+    import django
+
+    return f"broadsheet {version('broadsheet')} (Django {django.get_version()})"
 
 
 def fail(message: str) -> None:
