@@ -112,7 +112,7 @@ def test_a_hebrew_sites_audit_log_says_each_kind_of_action_in_hebrew(client, edi
         "story closed": "התגובות נסגרו.",
         "story held": "התגובות נפתחו. מדיניות תגובות: מדיניות האתר ← כל תגובה ממתינה לבדיקה.",
         "site settings": "הגדרות האתר: סגירת תגובות אחרי ימים: אין ← 30.",
-        "language": "הגדרות האתר: שפת האתר: english ← עברית (Hebrew).",
+        "language": "הגדרות האתר: שפת האתר: English ← עברית (Hebrew).",
         "admin settings": "מספר הקישורים המרבי 2 ← 5",
         "admin thresholds": "סף עיכוב 0.35 ← 0.4",
         "admin rule added": "הוספה לרשימת העיכוב: „lottery”.",
@@ -153,6 +153,15 @@ def test_an_english_sites_audit_log_reads_as_it_did(client, editor, article):
     })  # fmt: skip
     # No isolating marks where no right-to-left text needs them.
     assert "\u2068" not in client.get("/moderation/log/").content.decode()
+
+
+def test_a_change_of_language_names_both_languages_as_they_are_written(client, editor):
+    speak("he")
+    speak("en")
+    page = text_of(client.get("/moderation/log/").content.decode())
+    # The label's first letter was lowered, as for a choice read into a sentence: "english".
+    assert "Site settings: Language: English → עברית (Hebrew)." in page
+    assert "Site settings: Language: עברית (Hebrew) → English." in page
 
 
 def test_what_a_moderator_wrote_and_notes_stored_as_sentences_are_shown_as_stored(

@@ -217,8 +217,16 @@ def _value(model: type[models.Model], name: str, value: Any) -> str:
         field = None
     if field is not None and field.choices:
         label = str(dict(field.flatchoices).get(value, value))
-        return _typed(label[:1].lower() + label[1:])
+        # A choice reads as part of the sentence ("publish comments at once"); a
+        # language's name is a name ("English", never "english").
+        if name not in PROPER_NAMES:
+            label = label[:1].lower() + label[1:]
+        return _typed(label)
     return _typed(value)
+
+
+# Settings whose choices are names, said as they are written.
+PROPER_NAMES = {"language"}
 
 
 def _blocked(message: Message) -> str:
