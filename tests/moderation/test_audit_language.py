@@ -164,6 +164,31 @@ def test_a_change_of_language_names_both_languages_as_they_are_written(client, e
     assert "Site settings: Language: עברית (Hebrew) → English." in page
 
 
+def test_a_change_to_the_site_settings_is_not_called_one_to_the_moderation_settings(client, editor):
+    site = SiteSettings.load()
+    site.close_comments_after_days = 30
+    newsroom_actions.save_site_settings(site, actor=editor)
+    actions.set_thresholds(0.35, 0.9, actor=editor)
+    rules = ModerationSettings.load()
+    rules.max_links = 5
+    rules.save()
+    AuditEntry.objects.create(
+        action=Action.SETTINGS, details=[{"code": "settings", "changes": [
+            {"field": "max_links", "from": 2, "to": 5}]}],
+    )  # fmt: skip
+    whats = [e.get_action_display() for e in AuditEntry.objects.order_by("id")]
+    assert whats == [
+        "Changed the site settings", "Changed the score thresholds",
+        "Changed the moderation settings",
+    ]  # fmt: skip
+    page = text_of(client.get("/moderation/log/").content.decode())
+    assert "Changed the site settings" in page
+    with translation.override("he"):
+        assert AuditEntry.objects.order_by("id").first().get_action_display() == (
+            "הגדרות האתר שונו"
+        )
+
+
 def test_what_a_moderator_wrote_and_notes_stored_as_sentences_are_shown_as_stored(
     client, editor, article
 ):

@@ -386,6 +386,19 @@ class AuditEntry(models.Model):
             }
         return gettext("%(actor)s: %(action)s") % said
 
+    def get_action_display(self) -> str:  # type: ignore[no-redef]
+        """What was done, in words. A change to the site settings is filed as a change
+        to the settings (the log's filter shows both kinds together), and said as what
+        it was: its entry holds a ``site_settings`` message."""
+        if self.action == self.Action.SETTINGS and any(
+            isinstance(m, dict) and m.get("code") == "site_settings" for m in self.details or []
+        ):
+            return gettext("Changed the site settings")
+        try:
+            return str(self.Action(self.action).label)
+        except ValueError:  # not one of the choices: shown as stored, as Django shows it
+            return self.action
+
     @property
     def status_change(self) -> str:
         """The comment's status before and after, in the active language ("approved →
