@@ -255,6 +255,28 @@ def test_a_changed_editor_password_is_not_printed_as_the_demos(first_run):
     assert "username: editor" in output and loader.EDITOR_PASSWORD not in output
 
 
+def test_the_sites_own_editor_account_keeps_its_password_and_powers(first_run):
+    # A newsroom's own `editor` (its address not the demo's) was made a superuser with
+    # the password the demo prints for all to read, and renamed Nell Okafor.
+    editor = get_user_model().objects.get(username=loader.EDITOR_USERNAME)
+    editor.email, editor.first_name, editor.last_name = "desk@news.example", "Ada", "Desk"
+    editor.is_superuser = False
+    editor.set_password("the-desks-own-password")
+    editor.save()
+    Author.objects.filter(user=editor).update(user=None)
+    output = run_demo("--reset")
+    editor.refresh_from_db()
+    assert editor.check_password("the-desks-own-password") and not editor.is_superuser
+    assert (editor.email, editor.first_name, editor.last_name) == (
+        "desk@news.example",
+        "Ada",
+        "Desk",
+    )
+    assert not Author.objects.filter(user=editor).exists()
+    assert "username: editor (its password is no longer the demo's)" in output
+    assert loader.EDITOR_PASSWORD not in output
+
+
 def test_reset_deletes_the_demo_and_loads_it_again(first_run):
     before = counts()
     old_ids = set(Article.objects.filter(**DEMO).values_list("pk", flat=True))

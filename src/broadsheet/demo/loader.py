@@ -43,6 +43,8 @@ from broadsheet.newsroom.models import Article, Author, Section, SiteSettings, T
 ORIGIN = "demo:"
 EDITOR_USERNAME = "editor"
 EDITOR_PASSWORD = "broadsheet-demo"
+# The demo's account has this address; an `editor` with another is the site's own.
+EDITOR_EMAIL = "editor@broadsheet.example"
 BUSY_COMMENTS = 500
 
 Status = Comment.Status
@@ -150,9 +152,13 @@ def load(*, now: datetime | None = None) -> Loaded:
 
 
 def _editor():
-    user, _ = get_user_model().objects.get_or_create(username=EDITOR_USERNAME)
+    user, created = get_user_model().objects.get_or_create(username=EDITOR_USERNAME)
+    if not created and user.email != EDITOR_EMAIL:
+        # The site's own account of that name (`demo --force`): the demo posts as it and
+        # changes nothing of it, least of all its password, which the demo prints.
+        return user
     user.first_name, user.last_name = "Nell", "Okafor"
-    user.email = "editor@broadsheet.example"
+    user.email = EDITOR_EMAIL
     user.is_active = user.is_staff = user.is_superuser = True
     user.set_password(EDITOR_PASSWORD)
     user.save()
@@ -170,8 +176,12 @@ def _site_settings() -> SiteSettings:
 
 def _author(spec: content.AuthorText, editor) -> Author:
     user = None
-    # The editor's login gets this byline unless it already has one of its own.
-    if spec.is_editor and not Author.objects.filter(user=editor).exclude(slug=spec.slug).exists():
+    # The demo editor's login gets this byline unless it already has one of its own.
+    if (
+        spec.is_editor
+        and editor.email == EDITOR_EMAIL
+        and not Author.objects.filter(user=editor).exclude(slug=spec.slug).exists()
+    ):
         user = editor
     author, _ = Author.objects.update_or_create(
         slug=spec.slug, defaults={"name": spec.name, "bio": spec.bio, "user": user}
