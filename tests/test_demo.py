@@ -277,6 +277,20 @@ def test_the_sites_own_editor_account_keeps_its_password_and_powers(first_run):
     assert loader.EDITOR_PASSWORD not in output
 
 
+def test_a_site_whose_articles_hold_the_demos_addresses_is_told_so_and_left_alone(first_run):
+    from django.core.management.base import CommandError
+
+    # An article of the site's own at a demo article's address: loading failed half-way
+    # with an IntegrityError's traceback.
+    mine = Article.objects.get(slug=content.BUSY_ARTICLE)
+    Article.objects.filter(pk=mine.pk).update(origin="")
+    before = counts()
+    address = re.escape(f"are at the addresses of the demo's: {mine.get_absolute_url()}.")
+    with pytest.raises(CommandError, match=address):
+        run_demo("--reset")
+    assert counts() == before
+
+
 def test_reset_deletes_the_demo_and_loads_it_again(first_run):
     before = counts()
     old_ids = set(Article.objects.filter(**DEMO).values_list("pk", flat=True))

@@ -81,6 +81,14 @@ def other_articles() -> int:
     return Article.objects.exclude(origin__startswith=ORIGIN).count()
 
 
+def taken_addresses() -> list[str]:
+    """The addresses of the site's own articles that the demo's would take (the demo
+    cannot be loaded beside them: an article's slug is its address)."""
+    slugs = [spec.slug for spec in content.ARTICLES]
+    own = Article.objects.exclude(origin__startswith=ORIGIN).filter(slug__in=slugs)
+    return [article.get_absolute_url() for article in own.order_by("slug")]
+
+
 def unload() -> int:
     """Delete the demo's articles (their comments go with them) and the sections, tags
     and bylines it made that nothing else uses. The editor account stays.

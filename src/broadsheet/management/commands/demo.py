@@ -58,6 +58,11 @@ class Command(BaseCommand):
                 "Use --force to add the demo to them."
             )
             return
+        if taken := loader.taken_addresses():
+            raise CommandError(
+                f"Not loading the demo: {len(taken)} article(s) of this site are at the "
+                f"addresses of the demo's: {', '.join(taken)}."
+            )
         try:
             with transaction.atomic():
                 removed = loader.unload() if reset else 0
