@@ -25,7 +25,7 @@ from broadsheet.discussion.models import Comment
 from broadsheet.media.models import Image
 from broadsheet.moderation import learned, outcomes
 from broadsheet.moderation.models import AuditEntry
-from broadsheet.newsroom.models import Article, Author, Section, Tag
+from broadsheet.newsroom.models import Article, Author, Section, SiteSettings, Tag
 from tests.conftest import make_article
 
 pytestmark = pytest.mark.django_db
@@ -289,6 +289,33 @@ def test_a_site_whose_articles_hold_the_demos_addresses_is_told_so_and_left_alon
     with pytest.raises(CommandError, match=address):
         run_demo("--reset")
     assert counts() == before
+
+
+def test_a_site_of_its_own_keeps_its_name_policies_and_sections(first_run):
+    from broadsheet.moderation.models import ModerationSettings
+
+    # `demo --force` on a newsroom renamed it "The Broadsheet Demo", published every
+    # comment where it held them, stopped holding first comments, and renamed its
+    # sections, tags and bylines at the demo's addresses.
+    make_article(slug="our-own-story", section=Section.objects.get(slug="opinion"))
+    site = SiteSettings.load()
+    site.site_name, site.tagline = "The Quay Gazette", "Our own"
+    site.comment_policy = SiteSettings.CommentPolicy.HOLD
+    site.save()
+    rules = ModerationSettings.load()
+    rules.hold_first_comment = True
+    rules.save()
+    Section.objects.filter(slug="opinion").update(name="Comment")
+    output = run_demo("--reset")
+    site = SiteSettings.load()
+    assert (site.site_name, site.tagline) == ("The Quay Gazette", "Our own")
+    assert site.comment_policy == SiteSettings.CommentPolicy.HOLD
+    assert ModerationSettings.load().hold_first_comment
+    assert Section.objects.get(slug="opinion").name == "Comment"
+    assert "Loaded the demo site “The Quay Gazette”" in output
+    # The demo's discussions are as on a site of its own.
+    busy = Article.objects.get(slug=content.BUSY_ARTICLE)
+    assert busy.comment_count == 500
 
 
 def test_reset_deletes_the_demo_and_loads_it_again(first_run):

@@ -113,20 +113,24 @@ def load(*, now: datetime | None = None) -> Loaded:
     now = (now or timezone.now()).replace(second=0, microsecond=0)
     rng = random.Random(20)
     with transaction.atomic():
+        # A site with articles of its own (`demo --force`) keeps its name, its policies
+        # and its sections, tags and bylines of the demo's addresses as they are.
+        own_site = other_articles() > 0
+        keep = "get_or_create" if own_site else "update_or_create"
         editor = _editor()
-        site = _site_settings()
+        site, policy = _site_settings(own_site=own_site)
         sections = {
-            spec.slug: Section.objects.update_or_create(
+            spec.slug: getattr(Section.objects, keep)(
                 slug=spec.slug,
                 defaults={"name": spec.name, "description": spec.description, "position": i},
             )[0]
             for i, spec in enumerate(content.SECTIONS)
         }
         tags = {
-            slug: Tag.objects.update_or_create(slug=slug, defaults={"name": name})[0]
+            slug: getattr(Tag.objects, keep)(slug=slug, defaults={"name": name})[0]
             for slug, name in content.TAGS.items()
         }
-        authors = {spec.slug: _author(spec, editor) for spec in content.AUTHORS}
+        authors = {spec.slug: _author(spec, editor, keep=keep) for spec in content.AUTHORS}
         lead = _lead_image(editor)
         articles = {
             spec.slug: _article(spec, editor=editor, now=now, sections=sections, tags=tags,
@@ -145,7 +149,7 @@ def load(*, now: datetime | None = None) -> Loaded:
         # The filter learns the site's history: every comment published, and
         # every one the moderators turned away.
         learned.store(learned.from_decisions())
-        _post_held(discussions, editor=editor)
+        _post_held(discussions, editor=editor, own_site=own_site)
         _spread_over_time(discussions, now=now, rng=rng)
         _score_history()
         for discussion in discussions:
@@ -156,6 +160,9 @@ def load(*, now: datetime | None = None) -> Loaded:
         for spec in content.ARTICLES:
             if spec.closes_comments:
                 newsroom_actions.set_comments_open(articles[spec.slug], False, actor=editor)
+        if site.comment_policy != policy:
+            site.comment_policy = policy
+            site.save(update_fields=["comment_policy"])
         return _summary(site, busy)
 
 
@@ -173,16 +180,20 @@ def _editor():
     return user
 
 
-def _site_settings() -> SiteSettings:
+def _site_settings(*, own_site: bool) -> tuple[SiteSettings, str]:
+    """The settings the demo is loaded under, and the comment policy to leave: the
+    demo's comments are published as they are posted, whatever a site's own policy."""
     site = SiteSettings.load()
-    site.site_name = content.SITE_NAME
-    site.tagline = content.TAGLINE
+    policy = site.comment_policy if own_site else SiteSettings.CommentPolicy.PUBLISH
+    if not own_site:
+        site.site_name = content.SITE_NAME
+        site.tagline = content.TAGLINE
     site.comment_policy = SiteSettings.CommentPolicy.PUBLISH
     site.save()
-    return site
+    return site, policy
 
 
-def _author(spec: content.AuthorText, editor) -> Author:
+def _author(spec: content.AuthorText, editor, *, keep: str) -> Author:
     user = None
     # The demo editor's login gets this byline unless it already has one of its own.
     if (
@@ -191,7 +202,7 @@ def _author(spec: content.AuthorText, editor) -> Author:
         and not Author.objects.filter(user=editor).exclude(slug=spec.slug).exists()
     ):
         user = editor
-    author, _ = Author.objects.update_or_create(
+    author, _ = getattr(Author.objects, keep)(
         slug=spec.slug, defaults={"name": spec.name, "bio": spec.bio, "user": user}
     )
     return author
@@ -261,19 +272,21 @@ def _post_published(discussions: list[_Discussion], *, editor) -> None:
                 discussion.posted[i] = _post(discussion, talk, parent, editor=editor)
 
 
-def _post_held(discussions: list[_Discussion], *, editor) -> None:
+def _post_held(discussions: list[_Discussion], *, editor, own_site: bool) -> None:
     # Held comments are posted the way they would be on a real site: by newcomers
     # while the site held first comments for review, so the queue shows that reason
     # (and the filter's, for the advert), after the filter has learned the site's
     # history, so each has its score.
     rules = ModerationSettings.load()
+    # A site of its own keeps its choice; the demo's own site holds them no longer.
+    after = rules.hold_first_comment if own_site else False
     rules.hold_first_comment = True
     rules.save(update_fields=["hold_first_comment"])
     for discussion in discussions:
         for i, (talk, parent) in enumerate(discussion.plan):
             if talk.held:
                 discussion.posted[i] = _post(discussion, talk, parent, editor=editor)
-    rules.hold_first_comment = False
+    rules.hold_first_comment = after
     rules.save(update_fields=["hold_first_comment"])
 
 
