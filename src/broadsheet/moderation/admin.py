@@ -158,12 +158,17 @@ class LearnedModelAdmin(admin.ModelAdmin):
 class AuditEntryAdmin(admin.ModelAdmin):
     # A change to a story's discussion, the settings or the word lists names no comment:
     # its story and note say what it was.
-    list_display = ["created_at", "actor", "action", "subject", "from_said", "to_said", "said"]
+    list_display = ["created_at", "actor", "what", "subject", "from_said", "to_said", "said"]
     # Named: each link may be empty, and a bare select_related() follows none of them.
     list_select_related = ["actor", "comment", "article"]
     list_filter = ["action"]
     # The note as the page's language says it, beside the details and note it is made of.
     readonly_fields = ["said"]
+
+    @admin.display(description=_("action"), ordering="action")
+    def what(self, entry: AuditEntry) -> str:
+        # As the audit log page says it: a change to the site settings by that name.
+        return entry.get_action_display()
 
     @admin.display(description=_("Comment or story"))
     def subject(self, entry: AuditEntry) -> str | None:
