@@ -285,7 +285,7 @@ def test_a_site_whose_articles_hold_the_demos_addresses_is_told_so_and_left_alon
     mine = Article.objects.get(slug=content.BUSY_ARTICLE)
     Article.objects.filter(pk=mine.pk).update(origin="")
     before = counts()
-    address = re.escape(f"are at the addresses of the demo's: {mine.get_absolute_url()}.")
+    address = re.escape(f"is at a demo article's address: {mine.get_absolute_url()}.")
     with pytest.raises(CommandError, match=address):
         run_demo("--reset")
     assert counts() == before

@@ -146,9 +146,9 @@ def test_search_check_and_rebuild_cover_the_comments_index(article):
         call_command("search", "check", stdout=out)
     unseen = post(article, "Also the ferry.")
     call_command("search", "rebuild", stdout=out)
-    assert "Comment index: indexed 2 comment(s)." in out.getvalue()
+    assert "Comment index: indexed 2 comments." in out.getvalue()
     call_command("search", "check", stdout=out)
-    assert "Comment index: 2 comment(s), sound." in out.getvalue()
+    assert "Comment index: 2 comments, sound." in out.getvalue()
     assert found("ferry") == [unseen.pk, kept.pk]
 
 

@@ -146,7 +146,7 @@ def test_rebuild_mends_an_index_that_went_astray(client):
     assert "indexed 2" in out.getvalue()
     assert sorted(found(client, "news")) == ["Harbour news", "Tram news"]
     call_command("search", "check", stdout=out)
-    assert "2 article(s), sound" in out.getvalue()
+    assert "2 articles, sound" in out.getvalue()
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's full-text table")

@@ -454,7 +454,7 @@ def check() -> list[str]:
     problems = []
     missing = Article.objects.filter(search_document__isnull=True).count()
     if missing:
-        problems.append(f"{missing} article(s) are not indexed")
+        problems.append(f"{missing} article{' is' if missing == 1 else 's are'} not indexed")
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute(

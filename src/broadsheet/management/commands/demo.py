@@ -54,14 +54,20 @@ class Command(BaseCommand):
         others = loader.other_articles()
         if others and not force and not reset:
             self.stdout.write(
-                f"Not loading the demo: this site already has {others} article(s) of its own. "
+                f"Not loading the demo: this site already has {others} "
+                f"article{'' if others == 1 else 's'} of its own. "
                 "Use --force to add the demo to them."
             )
             return
         if taken := loader.taken_addresses():
             raise CommandError(
-                f"Not loading the demo: {len(taken)} article(s) of this site are at the "
-                f"addresses of the demo's: {', '.join(taken)}."
+                "Not loading the demo: "
+                + (
+                    "an article of this site is at a demo article's address"
+                    if len(taken) == 1
+                    else f"{len(taken)} articles of this site are at the addresses of the demo's"
+                )
+                + f": {', '.join(taken)}."
             )
         try:
             with transaction.atomic():

@@ -56,10 +56,10 @@ class Command(BaseCommand):
                 transaction.set_rollback(True)
         said = "would index" if dry_run else "indexed"
         self.stdout.write(
-            f"Search index: {total} article(s) found, {said} {written}; "
-            f"{before} document(s) were there before."
+            f"Search index: {_many(total, 'article')} found, {said} {written}; "
+            f"{_many(before, 'document')} {'was' if before == 1 else 'were'} there before."
         )
-        self.stdout.write(f"Comment index: {said} {Comment.objects.count()} comment(s).")
+        self.stdout.write(f"Comment index: {said} {_many(Comment.objects.count(), 'comment')}.")
         self.stdout.write(f"Queue counts: {'would count' if dry_run else 'counted'} {_waiting()}.")
 
     def check_index(self) -> None:
@@ -70,9 +70,14 @@ class Command(BaseCommand):
                 + "; ".join(problems)
                 + ". Run `broadsheet search rebuild`."
             )
-        self.stdout.write(f"Search index: {SearchDocument.objects.count()} article(s), sound.")
-        self.stdout.write(f"Comment index: {Comment.objects.count()} comment(s), sound.")
+        documents = SearchDocument.objects.count()
+        self.stdout.write(f"Search index: {_many(documents, 'article')}, sound.")
+        self.stdout.write(f"Comment index: {_many(Comment.objects.count(), 'comment')}, sound.")
         self.stdout.write(f"Queue counts: {_waiting()}, sound.")
+
+
+def _many(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _waiting() -> str:
