@@ -25,8 +25,10 @@ cache off): the queue's tab counts alone and its tabs (Spam's last page too); th
 first story's article page (its ``N / 50`` comments), first and last page, oldest
 and newest first; the API's comment list (first and last page, newest first); the
 story's and the site's comment feeds; the reader search (a word, two letters); a
-moderator's author-history panel (``?author=``); the admin's comment list (all,
-by status, searched).
+moderator's author-history panel (``?author=``); the audit log (first page, page
+500, one action); the admin's comment list (all, by status, searched). Before them,
+the moderators' past work is made once (``history``): audit entries for the decided
+comments, every three minutes back from now, and open reports on 300 comments.
 
 The machine is shared: read the figures as orders of magnitude. The temporary folder
 is removed at the end; a PostgreSQL database given is left holding the comments, and
@@ -59,6 +61,10 @@ ARTICLES = 50
 COMMENTS_PER_AUTHOR = 4
 RARE_EVERY = 10_000
 BATCH = 2_000
+# The moderators' past work (``history``): a decision this often before now, and the
+# published comments readers have reported.
+DECIDED_EVERY = timedelta(minutes=3)
+REPORTED = 300
 FIRST = [
     "Dana", "Avi", "Maria", "John", "Fatima", "Noa", "Pierre", "Olga", "Kenji", "Amara",
     "Lior", "Sven", "Chloé", "Omar", "Yael", "Tomás", "Grace", "Ivan", "Leila", "Ben",
@@ -177,6 +183,66 @@ def fill(count: int) -> tuple[Any, list[int]]:
     return user, ids
 
 
+def history(staff: Any) -> tuple[int, int]:
+    """The moderators' past work, for the site's pages (``--site``): an audit entry for
+    every spam and rejected comment and every tenth approved one, a decision every
+    ``DECIDED_EVERY`` before now, newest comment first (so that *Recently decided*
+    holds two days of them, which still stand), a few with a note or a message; and
+    open reports on ``REPORTED`` published comments (one to three each, so the Reported
+    tab has its pages). Made once (a database already holding entries is left as it
+    is); returns how many entries and reports there are."""
+    from django.db import transaction
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from broadsheet.discussion.models import Comment
+    from broadsheet.moderation import notes
+    from broadsheet.moderation.models import AuditEntry, Report
+
+    Status = Comment.Status
+    if not AuditEntry.objects.exists():
+        action = {Status.APPROVED: "approve", Status.REJECTED: "reject", Status.SPAM: "spam"}
+        decided = Comment.objects.filter(
+            Q(status__in=[Status.REJECTED, Status.SPAM])
+            | Q(status=Status.APPROVED, id__endswith="0")
+        ).order_by("-id")
+        now = timezone.now()
+        entries = [
+            AuditEntry(
+                actor=staff,
+                comment_id=pk,
+                action=action[status],
+                from_status=Status.PENDING,
+                to_status=status,
+                note="Spam wave" if i % 50 == 0 else "",
+                details=[notes.hidden(3)] if i % 20 == 0 else [],
+            )
+            for i, (pk, status) in enumerate(decided.values_list("pk", "status").iterator())
+        ]
+        with transaction.atomic():
+            made = AuditEntry.objects.bulk_create(entries, batch_size=BATCH)
+            # auto_now_add set every entry's time to now: give each its own again.
+            for offset in range(0, len(made), BATCH):
+                batch = made[offset : offset + BATCH]
+                for i, entry in enumerate(batch, offset):
+                    entry.created_at = now - DECIDED_EVERY * i
+                AuditEntry.objects.bulk_update(batch, ["created_at"])
+    if not Report.objects.exists():
+        reported = Comment.objects.filter(status=Status.APPROVED).order_by("-id")[:REPORTED]
+        reasons = list(Report.Reason)
+        Report.objects.bulk_create(
+            Report(
+                comment_id=pk,
+                reason=reasons[(pk + k) % len(reasons)],
+                detail="Not what the article says." if k == 1 else "",
+                reporter_key=f"bench-reader-{k}",
+            )
+            for pk in reported.values_list("pk", flat=True)
+            for k in range(1 + pk % 3)
+        )
+    return AuditEntry.objects.count(), Report.objects.count()
+
+
 def summary(values: list[float]) -> dict[str, float]:
     p95 = statistics.quantiles(values, n=20, method="inclusive")[-1]
     return {"median_ms": round(statistics.median(values), 2), "p95_ms": round(p95, 2)}
@@ -203,8 +269,9 @@ class Clock:
         return (time.perf_counter() - began) * 1000, sum(ms for ms, _ in self.took)
 
 
-def site_pages(staff: Any, story: int, repeat: int) -> list[dict[str, Any]]:
-    """The site's other pages at this size: (label, who, address or function)."""
+def site_pages(staff: Any, user: Any, story: int, repeat: int) -> list[dict[str, Any]]:
+    """The site's other pages at this size: (label, who, address or function).
+    ``staff``: a client signed in as ``user``."""
     from django.conf import settings
     from django.db import connection
     from django.db.models import Count
@@ -234,7 +301,8 @@ def site_pages(staff: Any, story: int, repeat: int) -> list[dict[str, Any]]:
     reader = Client()
     api = f"/api/v1/articles/{slug}/comments"
     pages: list[tuple[str, Any, Any]] = [
-        ("queue: tab counts alone", None, decisions._tab_counts),
+        # As the bench's staff account sees them (the Recently decided count is theirs).
+        ("queue: tab counts alone", None, lambda: decisions._tab_counts(user)),
         ("queue: Pending tab", staff, "/moderation/"),
         ("queue: Spam tab, last page", staff, "/moderation/?tab=spam&page=99999"),
         ("queue: Reported tab", staff, "/moderation/?tab=reported"),
@@ -251,6 +319,9 @@ def site_pages(staff: Any, story: int, repeat: int) -> list[dict[str, Any]]:
         ("reader search: a word", reader, "/search/?q=council"),
         ("reader search: 2 letters", reader, f"/search/?q={SHORT}"),
         ("author history panel", staff, f"/moderation/?author={of.pk if of else 1}"),
+        ("audit log", staff, "/moderation/log/"),
+        ("audit log, page 500", staff, "/moderation/log/?page=500"),
+        ("audit log, rejections", staff, "/moderation/log/?action=reject"),
         ("admin: comments", staff, "/admin/discussion/comment/"),
         ("admin: comments, pending", staff, "/admin/discussion/comment/?status__exact=pending"),
         ("admin: comments, searched", staff, "/admin/discussion/comment/?q=ferry+timetable"),
@@ -399,8 +470,11 @@ def main() -> None:
         else:
             user, articles = fill(args.comments)
         fill_seconds = round(time.perf_counter() - began, 1)
+        if args.site or args.site_only:
+            entries, reports = history(user)
+            say(f"the audit log holds {entries:,} entries; {reports:,} reports")
         vendor = connection.vendor
-        if vendor == "postgresql":
+        if vendor == "postgresql":  # the planner told of the rows just written
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE")
         stored_in = "found" if args.reuse else f"stored in {fill_seconds} s"
@@ -408,7 +482,11 @@ def main() -> None:
         client = Client()
         client.force_login(user)
         rows = [] if args.site_only else measure(client, articles[0], args.repeat)
-        site = site_pages(client, articles[0], args.repeat) if args.site or args.site_only else []
+        site = (
+            site_pages(client, user, articles[0], args.repeat)
+            if args.site or args.site_only
+            else []
+        )
     finally:
         from django.db import connections
 
