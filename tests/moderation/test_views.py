@@ -236,6 +236,24 @@ def test_recently_decided_tab_lists_decisions_with_undo(staff, article, moderato
     assert "0 decisions in the last two days" in html
 
 
+def test_recently_decided_is_counted_once_for_the_tab_and_its_pager(staff, article, moderator):
+    """Counting the decisions that still stand looks each up against later ones: the
+    tab's count serves the pager too."""
+    actions.moderate_many(held(article, 60), "reject", actor=moderator)
+    with CaptureQueriesContext(connection) as ctx:
+        response = staff.get("/moderation/?tab=decided&page=2")
+    counting = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if "COUNT(" in q["sql"] and 'FROM "moderation_auditentry"' in q["sql"]
+    ]
+    assert len(counting) == 1
+    assert response.context["page"].paginator.count == 60
+    assert response.context["page"].number == 2
+    assert len(response.context["page"].object_list) == 10
+    assert 'Recently decided <span class="count">(60)</span>' in response.content.decode()
+
+
 def test_without_the_audit_log_recently_decided_lists_only_ones_own_decisions(
     client, article, moderator, django_user_model
 ):

@@ -24,7 +24,7 @@ from broadsheet.discussion.models import Comment
 from broadsheet.moderation import actions
 from broadsheet.moderation.models import AuditEntry, ModerationSettings, Report
 from broadsheet.moderation.views.decorators import moderator_required
-from broadsheet.moderation.views.paging import QUEUE_PAGE_SIZE, page_query
+from broadsheet.moderation.views.paging import QUEUE_PAGE_SIZE, Counted, page_query
 from broadsheet.newsroom.models import Article
 
 Status = Comment.Status
@@ -113,6 +113,21 @@ def _with_histories(comments: list[Comment]) -> None:
             "approved": approved,
             "rate": round(100 * approved / decided) if decided else None,
         }
+
+
+def _with_links(comments: list[Comment]) -> None:
+    """Give the comments of one story one article, its addresses made once (``url``,
+    and ``settings_url``, its comment settings), not for each comment it has."""
+    articles: dict[int, Article] = {}
+    for c in comments:
+        article = articles.get(c.article_id)
+        if article is None:
+            article = articles[c.article_id] = c.article
+            article.url = article.get_absolute_url()  # type: ignore[attr-defined]
+            article.settings_url = reverse(  # type: ignore[attr-defined]
+                "moderation:story", args=[article.pk]
+            )
+        c.article = article
 
 
 # The tabs that can be read in another order: their status and their default order.
@@ -366,12 +381,16 @@ def queue(request: HttpRequest) -> HttpResponse:
     # A tab, not an author's, a story's or a search's list.
     listing = author_of is None and story is None and not query
     tabs = _tabs(request.user)
+    counts = {key: n for key, _, n in tabs}
     per_page = QUEUE_PAGE_SIZE
     if tab == "decided" and listing:
         entries = _recent_decisions(request.user).select_related(
             "actor", "comment", "comment__article"
         )
-        decided = Paginator(entries, per_page).get_page(request.GET.get("page"))
+        # Counted once, for the tab (the count of the decisions that still stand, each
+        # looked up against later ones, took 7 ms among 150,000 entries on PostgreSQL).
+        counted = Counted(entries, per_page, count=counts[tab])
+        decided = counted.get_page(request.GET.get("page"))
         return render(
             request,
             "moderation/decided.html",
@@ -395,11 +414,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     reach = (int(number) if digits else 1) * per_page
     rows = _queue_rows(
         tab, author_of, order, query, story,
-        reach=min(reach, _MAX_ID // 2), counts={key: n for key, _, n in tabs},
+        reach=min(reach, _MAX_ID // 2), counts=counts,
     )  # fmt: skip
     page = Paginator(rows, per_page).get_page(request.GET.get("page"))
     comments = list(page.object_list)
     _with_histories(comments)
+    _with_links(comments)
     # "Select all" without JavaScript: the same page again with every box ticked. The
     # ticks are not carried on ("next" leaves them out): the page a decision returns
     # to holds comments nobody has read yet.
