@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from broadsheet.discussion import tally
-from broadsheet.discussion.models import Comment
+from broadsheet.discussion.models import Comment, choice_label
 from broadsheet.moderation import actions as moderation_actions
 from broadsheet.moderation import notes
 from broadsheet.moderation.forms import WordRuleAdminForm
@@ -63,7 +63,7 @@ class ModerationSettingsAdmin(SingletonAdmin):
 def _status_said(status: str) -> str | None:
     """A comment status an audit entry names, as the comment's choices label it; None
     (the admin's "-") when it names none."""
-    return str(Comment.Status(status).label) if status in Comment.Status.values else status or None
+    return choice_label(Comment.Status, status) or None
 
 
 @admin.register(WordRule)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from broadsheet.discussion.models import Comment
+from broadsheet.discussion.models import Comment, choice_label
 from broadsheet.markup import NOT_IN_HTML, html_text
 from broadsheet.newsroom.models import SingletonModel
 
@@ -394,10 +394,7 @@ class AuditEntry(models.Model):
             isinstance(m, dict) and m.get("code") == "site_settings" for m in self.details or []
         ):
             return gettext("Changed the site settings")
-        try:
-            return str(self.Action(self.action).label)
-        except ValueError:  # not one of the choices: shown as stored, as Django shows it
-            return self.action
+        return choice_label(self.Action, self.action)
 
     @property
     def status_change(self) -> str:

@@ -8,6 +8,7 @@ import re
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,17 +16,26 @@ from django.views.decorators.http import require_http_methods
 
 from broadsheet.moderation import actions, learned, outcomes
 from broadsheet.moderation.models import AuditEntry, ModerationSettings
+from broadsheet.moderation.views.decisions import with_links
 from broadsheet.moderation.views.decorators import moderator_required, needs
-from broadsheet.moderation.views.paging import page_query
+from broadsheet.moderation.views.paging import ByIds, page_query
+
+
+class _Logged(ByIds[AuditEntry]):
+    """The log's entries, newest first, paged on their ids (``audit_recent_idx``)."""
+
+    def shown(self, rows: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
+        return rows.select_related("actor", "comment", "comment__article", "article")
 
 
 @moderator_required
 @needs("moderation.view_auditentry")
 def audit_log(request: HttpRequest) -> HttpResponse:
-    entries = AuditEntry.objects.select_related("actor", "comment", "comment__article", "article")
+    entries = AuditEntry.objects.order_by("-created_at", "-id")
     if action := request.GET.get("action"):
         entries = entries.filter(action=action)
-    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    page = Paginator(_Logged(entries), 100).get_page(request.GET.get("page"))
+    with_links([e.comment for e in page.object_list if e.comment])
     return render(
         request,
         "moderation/log.html",

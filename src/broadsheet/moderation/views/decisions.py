@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, overload
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -24,7 +24,7 @@ from broadsheet.discussion.models import Comment
 from broadsheet.moderation import actions
 from broadsheet.moderation.models import AuditEntry, ModerationSettings, Report
 from broadsheet.moderation.views.decorators import moderator_required
-from broadsheet.moderation.views.paging import QUEUE_PAGE_SIZE, Counted, page_query
+from broadsheet.moderation.views.paging import QUEUE_PAGE_SIZE, ByIds, Counted, page_query
 from broadsheet.newsroom.models import Article
 
 Status = Comment.Status
@@ -115,7 +115,7 @@ def _with_histories(comments: list[Comment]) -> None:
         }
 
 
-def _with_links(comments: list[Comment]) -> None:
+def with_links(comments: list[Comment]) -> None:
     """Give the comments of one story one article, its addresses made once (``url``,
     and ``settings_url``, its comment settings), not for each comment it has."""
     articles: dict[int, Article] = {}
@@ -195,39 +195,14 @@ NEWEST = ("-created_at", "-id")
 COUNT_UP_TO = 1_000
 
 
-class _Tab:
+class _Tab(ByIds[Comment]):
     """The Pending or Spam tab's comments in the tab's order, as a paginator's list:
     counted by the stored count (``tally``: the pager counts nothing), paged on their
-    ids alone, which ``comment_queue_idx`` holds (a late page skips index entries, not
-    rows: the Spam tab's last page of 50,000 read and joined every row it skipped,
-    330 ms on PostgreSQL), and only the page's rows read with what the queue shows."""
+    ids alone, which ``comment_queue_idx`` holds, and only the page's rows read with
+    what the queue shows."""
 
-    def __init__(self, comments: QuerySet[Comment], count: int) -> None:
-        self.comments = comments
-        self._count = count
-
-    def count(self) -> int:
-        return self._count
-
-    def __len__(self) -> int:
-        return self.count()
-
-    @overload
-    def __getitem__(self, index: int) -> Comment: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Comment]: ...
-    def __getitem__(self, index: int | slice) -> Comment | list[Comment]:
-        if isinstance(index, int):
-            return self[index : index + 1][0]
-        return self._rows(index)
-
-    def __iter__(self) -> Iterator[Comment]:
-        return iter(self[:])
-
-    def _rows(self, index: slice) -> list[Comment]:
-        page = self.comments.values("pk")[index]
-        ordering = self.comments.query.order_by
-        return list(_shown(Comment.objects.filter(pk__in=page)).order_by(*ordering))
+    def shown(self, rows: QuerySet[Comment]) -> QuerySet[Comment]:
+        return _shown(rows)
 
 
 class _Found(_Tab):
@@ -290,7 +265,7 @@ class _Found(_Tab):
         in_order = indexing.in_order(self.count(), stop)
         found = indexing.newest_first(self.matching(in_order), in_order=in_order)
         page = found.values("pk")[index]
-        return list(_shown(Comment.objects.filter(pk__in=page)).order_by(*NEWEST))
+        return list(self.shown(Comment.objects.filter(pk__in=page)).order_by(*NEWEST))
 
 
 def _queue_rows(
@@ -391,6 +366,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         # looked up against later ones, took 7 ms among 150,000 entries on PostgreSQL).
         counted = Counted(entries, per_page, count=counts[tab])
         decided = counted.get_page(request.GET.get("page"))
+        with_links([e.comment for e in decided.object_list if e.comment])
         return render(
             request,
             "moderation/decided.html",
@@ -419,7 +395,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, per_page).get_page(request.GET.get("page"))
     comments = list(page.object_list)
     _with_histories(comments)
-    _with_links(comments)
+    with_links(comments)
     # "Select all" without JavaScript: the same page again with every box ticked. The
     # ticks are not carried on ("next" leaves them out): the page a decision returns
     # to holds comments nobody has read yet.
