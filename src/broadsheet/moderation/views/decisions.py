@@ -219,7 +219,11 @@ class _Found(_Tab):
     end. The count goes as far as ``COUNT_UP_TO``, the page and the choice of
     ``in_order`` need (``upto``); past it ``more`` is true and the count one more
     than ``upto``, so that the page after it can be asked for. ``among``: the
-    latest comments the search was confined to (``indexing.SHORT_AMONG``), if it was."""
+    latest comments the search was confined to (``indexing.SHORT_AMONG``), if it was.
+    ``sort``: the matches are found by reading comments that are all read anyway (a
+    story's, up to ``indexing.READ_UP_TO``): they are sorted, never read newest first
+    (which reads the site's comments in that order), so the count goes as far as
+    ``COUNT_UP_TO`` and the page only."""
 
     def __init__(
         self,
@@ -228,12 +232,14 @@ class _Found(_Tab):
         *,
         reach: int | None = None,
         among: int | None = None,
+        sort: bool = False,
     ) -> None:
         super().__init__(Comment.objects.none(), 0)
         self.matching = matching
         self.counted = counted
         self.reach = reach
         self.among = among
+        self.sort = sort
         self.upto = 0
         self.more = False
         self._found: int | None = None
@@ -244,7 +250,8 @@ class _Found(_Tab):
         if self.reach is None:
             self._found = self.matching(False).count()
             return self._found
-        self.upto = max(COUNT_UP_TO, self.reach, indexing.in_order_from(self.reach))
+        choosing = 0 if self.sort else indexing.in_order_from(self.reach)
+        self.upto = max(COUNT_UP_TO, self.reach, choosing)
         found = self.counted(self.upto)
         if found is None:
             found = self.matching(False).order_by().values("pk")[: self.upto + 1].count()
@@ -262,7 +269,7 @@ class _Found(_Tab):
         start, stop = index.start or 0, self.count() if index.stop is None else index.stop
         if stop <= start:
             return []
-        in_order = indexing.in_order(self.count(), stop)
+        in_order = not self.sort and indexing.in_order(self.count(), stop)
         found = indexing.newest_first(self.matching(in_order), in_order=in_order)
         page = found.values("pk")[index]
         return list(self.shown(Comment.objects.filter(pk__in=page)).order_by(*NEWEST))
@@ -312,7 +319,9 @@ def _queue_rows(
 
         if not query:  # a story's comments: counted in its index, to the end
             return _Found(matching)
-        return _Found(matching, counted, reach=reach, among=latest)
+        # A story's comments, read one by one (``indexing.holding``): its matches sorted.
+        sort = among is not None and among <= indexing.READ_UP_TO
+        return _Found(matching, counted, reach=reach, among=latest, sort=sort)
     if tab in ORDERED_TABS:
         status, _ = ORDERED_TABS[tab]
         known = tally.counts()[status] if counts is None else counts[tab]
