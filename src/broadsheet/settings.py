@@ -169,6 +169,8 @@ MIDDLEWARE = [
     "broadsheet.proxy.ForwardedForMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "broadsheet.security.ContentSecurityPolicyMiddleware",
+    # Above every middleware that sets a cookie: it marks them Secure over HTTPS.
+    "broadsheet.security.SecureCookiesOverHttpsMiddleware",
     # Before anything reads a posted body.
     "broadsheet.limits.ReaderBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -395,6 +397,10 @@ CONTENT_SECURITY_POLICY = (
 )
 BROADSHEET_BEHIND_PROXY = env_bool("BEHIND_PROXY")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BROADSHEET_BEHIND_PROXY else None
+# `check --deploy` asks for SESSION_COOKIE_SECURE and CSRF_COOKIE_SECURE: the cookies
+# of every answer over HTTPS are marked Secure per request instead
+# (security.SecureCookiesOverHttpsMiddleware), so that plain HTTP still signs in.
+SILENCED_SYSTEM_CHECKS = ["security.W012", "security.W016"]
 # How many reverse proxies stand in front of the site: the reader's address is the
 # one the outermost wrote into X-Forwarded-For (broadsheet/proxy.py).
 BROADSHEET_PROXIES = env_int("PROXIES", 1, least=1)
