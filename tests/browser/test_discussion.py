@@ -532,3 +532,26 @@ def test_each_checkbox_of_the_form_sits_on_the_line_of_its_words(page: Page, art
         assert label["y"] <= middle <= label["y"] + label["height"], box_id
         assert box["x"] + box["width"] <= label["x"] + 1, box_id
         assert box["width"] < 40, box_id  # a box, not stretched across the form
+
+
+def test_the_forms_boxes_read_alike_and_the_report_box_takes_the_column(
+    page: Page, article: Article
+):
+    """The two tick boxes' words are in one type (the reply-mail one was the field
+    names' bold, the remember-me one the body's serif), and the report form's box for
+    details is as wide as its column, where it was a narrow default textarea."""
+    comment = post(article, "Worth a report?")
+    page.goto(article.get_absolute_url())
+
+    def font(selector: str) -> list[str]:
+        return page.locator(selector).evaluate(
+            "e => { const s = getComputedStyle(e);"
+            " return [s.fontFamily, s.fontWeight, s.fontSize]; }"
+        )
+
+    assert font("label[for=id_notify_replies]") == font("label[for=id_remember]")
+    page.goto(f"/moderation/report/{comment.pk}")
+    box = page.locator(".report-form textarea").bounding_box()
+    column = page.locator(".report-form").bounding_box()
+    assert box is not None and column is not None
+    assert box["width"] >= column["width"] - 2
