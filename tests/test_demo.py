@@ -214,6 +214,17 @@ def test_the_command_docs_count_the_comments_turned_away_as_the_demo_does(first_
     assert f"{all_spam} spam, {all_rejected} rejected" in first_run
 
 
+def test_the_history_was_held_before_it_was_turned_away(first_run):
+    """The audit log tells the demo's history as it happened on a site: each comment
+    waited for the editor, who filed it as spam or rejected it; none was published
+    first, as "approved → spam" said."""
+    bodies = {t.body for t in TURNED_AWAY}
+    decided = AuditEntry.objects.filter(comment__body__in=bodies)
+    pairs = set(decided.values_list("from_status", "to_status"))
+    assert pairs == {("pending", "spam"), ("pending", "rejected")}
+    assert decided.count() == len(TURNED_AWAY)
+
+
 def test_second_run_adds_nothing(first_run):
     before = counts()
     output = run_demo()

@@ -353,7 +353,12 @@ def _turn_away(articles: list[Article], *, editor, now: datetime, rng: random.Ra
         # Written some days ago, before the comments on the page.
         assert article.published_at is not None
         posted = article.published_at + (now - article.published_at) * rng.uniform(0.1, 0.6)
-        Comment.objects.filter(pk=comment.pk).update(created_at=posted, thread_key=posted)
+        # Held for a moderator, as each of them was until decided (posted through the
+        # import channel, which publishes): the audit log says "pending → spam".
+        comment.status = Comment.Status.PENDING
+        Comment.objects.filter(pk=comment.pk).update(
+            created_at=posted, thread_key=posted, status=comment.status
+        )
     # Decided now, by the editor, as the audit log says (it is never rewritten).
     for verdict, comments in decided.items():
         moderation_actions.moderate_many(comments, verdict, actor=editor)
