@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from broadsheet.moderation import actions
 from broadsheet.moderation.models import AuditEntry, Block, ModerationSettings, WordRule
 from broadsheet.newsroom import actions as newsroom_actions
-from broadsheet.newsroom.models import Article
+from broadsheet.newsroom.models import Article, SiteSettings
 from tests.conftest import post
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +43,29 @@ def test_a_settings_change_in_the_admin_is_audited(client, editor):
     # Saving it unchanged says nothing.
     client.post(url, {**data, "hold_threshold": "0.4", "max_links": "5"})
     assert AuditEntry.objects.filter(action=AuditEntry.Action.SETTINGS).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "saved"), [("en", "Moderation settings saved."), ("he", "הגדרות הניהול נשמרו.")]
+)
+def test_saving_the_moderation_settings_says_so_as_the_site_settings_do(
+    client, editor, language, saved
+):
+    # Django said "The moderation settings “Moderation settings” was changed
+    # successfully.", naming the one row twice, where the site settings say "Site
+    # settings saved."
+    site = SiteSettings.load()
+    site.language = language
+    newsroom_actions.save_site_settings(site)
+    rules = ModerationSettings.load()
+    data = {name: getattr(rules, name) for name in FIELDS}
+    data["hold_first_comment"] = "on" if rules.hold_first_comment else ""
+    url = f"/admin/moderation/moderationsettings/{rules.pk}/change/"
+    for button in ("_save", "_continue"):
+        response = client.post(url, {**data, "max_links": "4", button: "1"}, follow=True)
+        assert response.redirect_chain[-1] == (url, 302)
+        assert [str(m) for m in response.context["messages"]] == [saved], button
+    assert ModerationSettings.load().max_links == 4
 
 
 def test_word_list_changes_in_the_admin_are_audited(client, editor):

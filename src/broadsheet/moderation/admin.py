@@ -33,6 +33,7 @@ from broadsheet.widgets import LABELLED_DATETIMES
 
 @admin.register(ModerationSettings)
 class ModerationSettingsAdmin(SingletonAdmin):
+    saved = _("Moderation settings saved.")
     fieldsets = [
         (
             _("Learned score"),

@@ -489,6 +489,9 @@ class SingletonAdmin(admin.ModelAdmin):
     and its save would go back there rather than to the form."""
 
     model: type[SingletonModel]
+    # What saving the row says ("Site settings saved."), where Django's "The site
+    # settings “Site settings” was changed successfully." names the one row twice.
+    saved: Any = None
 
     def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponseRedirect:
         if not self.has_view_or_change_permission(request):
@@ -505,10 +508,21 @@ class SingletonAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
+    def message_user(
+        self, request: HttpRequest, message: Any, level: int | str = messages.INFO, *args: Any,
+        **kwargs: Any,
+    ) -> None:  # fmt: skip
+        # One row, saved (no actions here): said in the request's language as it is
+        # now (after a change of the site's language, the new one).
+        if level == messages.SUCCESS and self.saved is not None:
+            message = str(self.saved)
+        super().message_user(request, message, level, *args, **kwargs)
+
 
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(SingletonAdmin):
     form = SiteSettingsForm
+    saved = _("Site settings saved.")
 
     def save_model(self, request: HttpRequest, obj: SiteSettings, form, change: bool) -> None:
         """Saved with an audit entry saying what changed: holding every comment, or
@@ -517,13 +531,3 @@ class SiteSettingsAdmin(SingletonAdmin):
         # The rest of this request (its "saved" notice) speaks the language just chosen,
         # as every request after it does.
         use_site_language(request, obj.language)
-
-    def message_user(
-        self, request: HttpRequest, message: Any, level: int | str = messages.INFO, *args: Any,
-        **kwargs: Any,
-    ) -> None:  # fmt: skip
-        # One row, saved (no actions here): Django's "The site settings “Site settings”
-        # was changed successfully." names it twice.
-        if level == messages.SUCCESS:
-            message = gettext("Site settings saved.")
-        super().message_user(request, message, level, *args, **kwargs)
