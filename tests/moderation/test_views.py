@@ -454,6 +454,22 @@ def test_audit_log_page_lists_who_did_what(staff, article, moderator):
     assert "Marked as spam</td>" not in filtered
 
 
+@pytest.mark.parametrize("action", ["%00", "sp%00am", "no-such-action"])
+def test_the_audit_log_asked_for_an_action_it_does_not_know_shows_every_entry(
+    staff, article, moderator, action
+):
+    # As an unknown tab of the queue is its Pending tab. A NUL in the filter was a 500
+    # on PostgreSQL (its text holds none); elsewhere the page listed nothing.
+    actions.mark_spam(post(article, "Hello", author_name="Jane"), actor=moderator)
+    answer = staff.get(f"/moderation/log/?action={action}")
+    assert answer.status_code == 200
+    html = answer.content.decode()
+    assert "Marked as spam</td>" in html
+    # The filter shows what is listed: All (its first choice, none marked chosen).
+    chooser = html[html.index('id="log-action"') : html.index("</select>")]
+    assert "selected" not in chooser
+
+
 def test_a_late_page_of_the_audit_log_is_found_by_its_ids_not_by_joined_rows(
     staff, article, moderator
 ):

@@ -32,7 +32,12 @@ class _Logged(ByIds[AuditEntry]):
 @needs("moderation.view_auditentry")
 def audit_log(request: HttpRequest) -> HttpResponse:
     entries = AuditEntry.objects.order_by("-created_at", "-id")
-    if action := request.GET.get("action"):
+    # An action it does not know shows every entry, as an unknown tab of the queue is
+    # its Pending tab (a NUL was a 500 on PostgreSQL, which holds none in its text).
+    action = request.GET.get("action", "")
+    if action not in AuditEntry.Action.values:
+        action = ""
+    if action:
         entries = entries.filter(action=action)
     page = Paginator(_Logged(entries), 100).get_page(request.GET.get("page"))
     with_links([e.comment for e in page.object_list if e.comment])
