@@ -209,6 +209,7 @@ def _notes_at_end(state: StateCore) -> None:
     notes = state.env.get("footnotes")
     if not notes or not notes.get("refs"):
         return
+    state.tokens = _notes_side_by_side(state.tokens)
     written: set[str] = set()
     for token in state.tokens:
         if token.type == "footnote_reference_open":
@@ -221,6 +222,31 @@ def _notes_at_end(state: StateCore) -> None:
             notes["refs"][key] = len(notes["list"])
             notes["list"][len(notes["list"])] = {"label": key[1:], "count": 0}
     footnote_tail(state)
+
+
+def _notes_side_by_side(tokens: list[Token]) -> list[Token]:
+    """The tokens with each note written inside another (indented under it, as its
+    second paragraph would be) moved out, after the note that held it. The plugin's
+    rule takes a note's words from its start to its end and starts again at a note
+    inside it: the outer note's words before it were dropped."""
+    flat: list[Token] = []
+    open_notes: list[list[Token]] = []
+    held: list[Token] = []  # notes found inside the one open at the top
+    for token in tokens:
+        if token.type == "footnote_reference_open":
+            open_notes.append([token])
+        elif not open_notes:
+            flat.append(token)
+        else:
+            open_notes[-1].append(token)
+            if token.type == "footnote_reference_close":
+                note = open_notes.pop()
+                if open_notes:
+                    held += note
+                else:
+                    flat += note + held
+                    held = []
+    return flat
 
 
 def _note_ids(token: Token, env: dict[str, Any]) -> tuple[str, str]:

@@ -203,3 +203,23 @@ def test_the_admins_preview_of_the_saved_body_shows_the_notes(client, django_use
     preview = page.split('<div class="article-preview" dir="auto">', 1)[1]
     assert preview.startswith(article.body_html) and 'class="footnotes"' in article.body_html
     assert len(set(ids(page))) == len(ids(page))
+
+
+def test_a_note_written_indented_under_another_keeps_both_notes_words():
+    # The next note indented as the previous one's second paragraph would be: it is
+    # read as inside it, and the outer note's words were dropped.
+    article = make_article(
+        body="Claim.[^a] Another.[^b]\n\n[^a]: The first.\n\n    [^b]: The second.\n"
+        "        [^c]: The third, deeper.\n\nEnd.[^c]"
+    )
+    html = article.body_html
+    for words in ("The first.", "The second.", "The third, deeper."):
+        assert words in html
+    notes = re.findall(r'<li id="(fn-[^"]+)"><p>([^<]*)', html)
+    assert [words.strip() for _, words in notes] == [
+        "The first.",
+        "The second.",
+        "The third, deeper.",
+    ]
+    assert [f"#{note}" for note, _ in notes] == re.findall(r'href="(#fn-[^"]+)"', html)
+    assert len(set(ids(html))) == len(ids(html)) == 6
