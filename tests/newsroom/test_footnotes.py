@@ -223,3 +223,25 @@ def test_a_note_written_indented_under_another_keeps_both_notes_words():
     ]
     assert [f"#{note}" for note, _ in notes] == re.findall(r'href="(#fn-[^"]+)"', html)
     assert len(set(ids(html))) == len(ids(html)) == 6
+
+
+def test_the_upgrade_strikes_again_the_struck_text_of_an_imported_html_body():
+    earlier = timezone.now() - timedelta(days=1)
+    body = "<p>It opens on <s>Tuesday</S> <S class='x'>Thursday</s> Wednesday.</p>"
+    struck = make_article(slug="struck-html", body=body, body_format=Article.BodyFormat.HTML)
+    spanned = make_article(slug="spanned", body="<p><span>Same</span> <strong>as</strong></p>")
+    rendered = struck.body_html
+    assert rendered.count("<s>") == 2
+    # As the version before rendered it: the strike dropped, the words kept.
+    Article.objects.filter(pk=struck.pk).update(
+        body_html="<p>It opens on Tuesday Thursday Wednesday.</p>", changed_at=earlier
+    )
+    Article.objects.filter(pk=spanned.pk).update(changed_at=earlier)
+
+    migration = importlib.import_module("broadsheet.newsroom.migrations.0016_rerender_footnotes")
+    migration.rerender(apps, SimpleNamespace(connection=connection))
+
+    struck.refresh_from_db()
+    assert struck.body_html == rendered and struck.changed_at > earlier
+    spanned.refresh_from_db()
+    assert spanned.changed_at == earlier

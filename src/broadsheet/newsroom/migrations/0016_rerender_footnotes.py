@@ -1,7 +1,7 @@
 # Markdown articles that may have footnotes ([^1] and a note "[^1]: ..."), which were
-# shown as typed before the site rendered them, or struck text (~~gone~~), whose <s> the
-# sanitizer dropped, rendered again as saving them now renders them (docs/editing.md).
-# Only those rows are read and written.
+# shown as typed before the site rendered them, or struck text (~~gone~~, or an HTML
+# body's <s>), whose <s> the sanitizer dropped, rendered again as saving them now
+# renders them (docs/editing.md). Only those rows are read and written.
 
 from django.db import migrations
 from django.db.models import Q
@@ -17,7 +17,9 @@ def rerender(apps, schema_editor):
     Article = apps.get_model("newsroom", "Article")
     images = apps.get_model("media", "Image").objects
     marked = Q(body__contains="[^") | Q(body__contains="~~")
-    noted = Article.objects.filter(marked).exclude(body_format="html")
+    # An HTML body's own <s> (WordPress's editor strikes text so), dropped as well.
+    struck = Q(body_format="html", body__iregex=r"<s[\s>]")
+    noted = Article.objects.filter((marked & ~Q(body_format="html")) | struck)
     fields = ("pk", "slug", "body", "body_format", "body_html", "origin", "lead_image_id")
     now = timezone.now()
     changed = []
