@@ -188,3 +188,34 @@ def test_a_broadsheet_export_of_published_comments_takes_down_no_pending_one(db,
     assert holds_visible_comments_only("https://broadsheet.invalid/?v=1&comments=visible")
     assert not holds_visible_comments_only("https://broadsheet.invalid/?v=1")
     assert not holds_visible_comments_only("https://wordpress.org/?v=6.1.9")
+
+
+def test_a_broadsheet_export_of_published_comments_without_images_says_which_are_pending(
+    db, tmp_path
+):
+    """Without media items a file cannot say a published comment it lacks was removed:
+    that one is left standing too, and counted as such, not among the pending ones the
+    file left out on purpose (both were said to be pending)."""
+    from tests.conftest import make_article, post
+    from tests.interchange.conftest import run_export
+
+    article = make_article(slug="vote", title="Vote")
+    post(article, "Published and still so.")
+    later_hidden = post(article, "Published, rejected at the source later.")
+    waiting = post(article, "Waiting for a moderator.")
+    Comment.objects.filter(pk=waiting.pk).update(status="pending")
+    base = "https://old.example.org"
+    run_export("wxr", "--base-url", base, "-o", str(tmp_path / "all.xml"))
+    run_import("wxr", str(tmp_path / "all.xml"), "--no-train")
+    Comment.objects.filter(pk=later_hidden.pk).update(status="rejected")
+    path = tmp_path / "published.xml"
+    run_export("wxr", "--visible-only", "--base-url", base, "-o", str(path))
+    assert "<wp:post_type><![CDATA[attachment]]>" not in path.read_text()
+    output = run_import("wxr", str(path), "--no-train")
+    copy = Comment.objects.get(origin=f"wxr:{base}#c{later_hidden.pk}")
+    assert copy.status == "approved"  # left standing: the file holds no media items
+    assert "1 pending comments stored by an earlier import are not in their posts" in output
+    assert (
+        "1 comments stored by an earlier import are not in their posts in this file, "
+        "which holds no media items" in " ".join(output.split())
+    )

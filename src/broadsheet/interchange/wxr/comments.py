@@ -140,6 +140,8 @@ class PostComments:
         self.whole_posts: set[int] = set()
         self.taken_down = 0
         self.left_standing = 0
+        # Pending ones a file of published comments alone left out on purpose.
+        self.left_pending = 0
         # When the file was written (its pubDate), if it says: a comment made after
         # that is missing from it because it did not exist yet, not because it was
         # taken down (an older export imported again after a newer one).
@@ -254,7 +256,7 @@ class PostComments:
         their comments, which nothing here tells from the rest. Without them the
         comments missing are counted (``left_standing``) and left as they are; so are the
         pending ones a Broadsheet export of the published comments alone
-        (``visible_only``) leaves out on purpose."""
+        (``visible_only``) leaves out on purpose (``left_pending``)."""
         prefix = f"wxr:{self.base}#c"
         missing = Comment.objects.filter(
             article_id__in=self.whole_posts,
@@ -278,8 +280,10 @@ class PostComments:
                 continue
             # A file of the published comments alone leaves the pending ones out on
             # purpose; a published one it lacks is no longer published at the source.
-            held = visible_only and comment.status == Comment.Status.PENDING
-            if held or not media_in_file:
+            if visible_only and comment.status == Comment.Status.PENDING:
+                self.left_pending += 1
+                continue
+            if not media_in_file:
                 self.left_standing += 1
                 continue
             # Stamped as the import stamps a status, so that no one here seems to have

@@ -157,13 +157,13 @@ class WxrImport:
                 f"{self.deleted_left_out} posts whose articles were deleted here were left out "
                 "with their comments (Deleted imported articles, in the admin, brings one back)."
             )
-        if self.post_comments.left_standing and self.visible_only:
+        if self.post_comments.left_pending:
             self.summary.inform(
-                f"{self.post_comments.left_standing} pending comments stored by an earlier "
+                f"{self.post_comments.left_pending} pending comments stored by an earlier "
                 "import are not in their posts in this file, which Broadsheet wrote with "
                 "--visible-only (the published comments alone): they are left as they are."
             )
-        elif self.post_comments.left_standing:
+        if self.post_comments.left_standing:
             self.summary.inform(
                 f"{self.post_comments.left_standing} comments stored by an earlier import are "
                 "not in their posts in this file, which holds no media items (an export of "
