@@ -152,17 +152,24 @@ def test_an_export_of_posts_alone_takes_down_nothing(imported, tmp_path):
     assert "Import an export of All content" in output
 
 
-def test_a_broadsheet_export_of_published_comments_takes_down_no_pending_one(db, tmp_path):
+@pytest.mark.parametrize("with_images", [True, False], ids=["media items", "none"])
+def test_a_broadsheet_export_of_published_comments_takes_down_no_pending_one(
+    db, tmp_path, with_images
+):
     """``export wxr --visible-only`` leaves pending comments out on purpose: imported
     where an earlier full export was, it keeps them pending (it holds media items, which
     made every missing comment count as removed at the source), and still takes down a
-    published one it lacks."""
+    published one it lacks. Without media items it cannot say that one was removed: it
+    is left standing, and counted as such, not among the pending ones (both were said to
+    be pending)."""
     from broadsheet.interchange.wxr.meta import holds_visible_comments_only
     from tests.conftest import make_article, post
     from tests.interchange.conftest import run_export
     from tests.media.samples import add, png
 
-    article = make_article(slug="vote", title="Vote", lead_image=add(png()))
+    article = make_article(
+        slug="vote", title="Vote", lead_image=add(png()) if with_images else None
+    )
     kept = post(article, "Published and still so.")
     later_hidden = post(article, "Published, rejected at the source later.")
     waiting = post(article, "Waiting for a moderator.")
@@ -179,43 +186,14 @@ def test_a_broadsheet_export_of_published_comments_takes_down_no_pending_one(db,
     Comment.objects.filter(pk=later_hidden.pk).update(status="rejected")
     path = tmp_path / "published.xml"
     run_export("wxr", "--visible-only", "--base-url", base, "-o", str(path))
-    assert "<wp:post_type><![CDATA[attachment]]>" in path.read_text()
-    output = run_import("wxr", str(path), "--no-train")
+    assert ("<wp:post_type><![CDATA[attachment]]>" in path.read_text()) == with_images
+    output = " ".join(run_import("wxr", str(path), "--no-train").split())
     assert copy(waiting).status == "pending"
-    assert copy(later_hidden).status == "deleted"
+    assert copy(later_hidden).status == ("deleted" if with_images else "approved")
     assert copy(kept).status == "approved"
     assert "1 pending comments stored by an earlier import are not in their posts" in output
+    standing = "1 comments stored by an earlier import are not in their posts in this file, "
+    assert (standing + "which holds no media items" in output) != with_images
     assert holds_visible_comments_only("https://broadsheet.invalid/?v=1&comments=visible")
     assert not holds_visible_comments_only("https://broadsheet.invalid/?v=1")
     assert not holds_visible_comments_only("https://wordpress.org/?v=6.1.9")
-
-
-def test_a_broadsheet_export_of_published_comments_without_images_says_which_are_pending(
-    db, tmp_path
-):
-    """Without media items a file cannot say a published comment it lacks was removed:
-    that one is left standing too, and counted as such, not among the pending ones the
-    file left out on purpose (both were said to be pending)."""
-    from tests.conftest import make_article, post
-    from tests.interchange.conftest import run_export
-
-    article = make_article(slug="vote", title="Vote")
-    post(article, "Published and still so.")
-    later_hidden = post(article, "Published, rejected at the source later.")
-    waiting = post(article, "Waiting for a moderator.")
-    Comment.objects.filter(pk=waiting.pk).update(status="pending")
-    base = "https://old.example.org"
-    run_export("wxr", "--base-url", base, "-o", str(tmp_path / "all.xml"))
-    run_import("wxr", str(tmp_path / "all.xml"), "--no-train")
-    Comment.objects.filter(pk=later_hidden.pk).update(status="rejected")
-    path = tmp_path / "published.xml"
-    run_export("wxr", "--visible-only", "--base-url", base, "-o", str(path))
-    assert "<wp:post_type><![CDATA[attachment]]>" not in path.read_text()
-    output = run_import("wxr", str(path), "--no-train")
-    copy = Comment.objects.get(origin=f"wxr:{base}#c{later_hidden.pk}")
-    assert copy.status == "approved"  # left standing: the file holds no media items
-    assert "1 pending comments stored by an earlier import are not in their posts" in output
-    assert (
-        "1 comments stored by an earlier import are not in their posts in this file, "
-        "which holds no media items" in " ".join(output.split())
-    )
