@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from broadsheet.discussion.actions import reserve_ids
+from broadsheet.discussion.models import Comment
 from broadsheet.interchange import wpcontent
 from broadsheet.interchange.loading import (
     Catalogue,
@@ -36,10 +37,11 @@ from broadsheet.interchange.wxr.meta import (
     META_SOURCE_NAME,
     META_SOURCE_URL,
     holds_visible_comments_only,
+    holds_wordpress_comment_ids,
 )
 from broadsheet.interchange.wxr.trash import untrashed_name
 from broadsheet.interchange.wxr.uploads import Uploads
-from broadsheet.interchange.xmlstream import Source
+from broadsheet.interchange.xmlstream import BrokenFile, Source
 from broadsheet.markup import web_url
 from broadsheet.newsroom import actions as newsroom_actions
 from broadsheet.newsroom.models import Article, Author, DeletedImport
@@ -130,6 +132,15 @@ class WxrImport:
             self._run()
 
     def _run(self) -> None:
+        if holds_wordpress_comment_ids(self.survey.channel.generator) and (
+            Comment.objects.filter(origin__startswith=f"wxr:{self.base}#c").exists()
+        ):
+            raise BrokenFile(
+                f"this file's comments are numbered for a WordPress (export wxr "
+                f"--first-comment-id), not by their ids on {self.base}, whose comments an "
+                "earlier import stored here under their ids: it would take each for another. "
+                "Import an export written without --first-comment-id"
+            )
         if self.keep_ids and self.survey.highest_comment_id:
             # Each comment keeps its WordPress id where no comment has had it, so its
             # old address (/2016/12/hello/#comment-42) still finds it (docs/import-export.md).

@@ -47,12 +47,25 @@ META_CREDIT = "_broadsheet_credit"
 
 # The channel's <generator> of a Broadsheet export, and what it adds when the file holds
 # only the comments readers see (``export wxr --visible-only``): an import of that file
-# must not take the others down as comments removed at the source.
+# must not take the others down as comments removed at the source; and when its comments
+# are numbered as a WordPress importing it will number them (``--first-comment-id``): an
+# import of that file here must not take them for the comments of those ids.
 GENERATOR = "https://broadsheet.invalid/?v=1"
 VISIBLE_ONLY = "comments=visible"
+WORDPRESS_IDS = "comment-ids=wordpress"
+
+
+def _generator_says(generator: str, mark: str) -> bool:
+    base, _, query = generator.strip().partition("&")
+    return base == GENERATOR and mark in query.split("&")
 
 
 def holds_visible_comments_only(generator: str) -> bool:
     """Whether a file's <generator> is a Broadsheet export's of visible comments only."""
-    base, _, query = generator.strip().partition("&")
-    return base == GENERATOR and VISIBLE_ONLY in query.split("&")
+    return _generator_says(generator, VISIBLE_ONLY)
+
+
+def holds_wordpress_comment_ids(generator: str) -> bool:
+    """Whether a file's <generator> is a Broadsheet export's whose comments are numbered
+    for a WordPress (``export wxr --first-comment-id``), not by their ids there."""
+    return _generator_says(generator, WORDPRESS_IDS)

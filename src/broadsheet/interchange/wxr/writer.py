@@ -48,6 +48,7 @@ from broadsheet.interchange.wxr.meta import (
     META_THUMBNAIL,
     META_USER_AGENT,
     VISIBLE_ONLY,
+    WORDPRESS_IDS,
 )
 from broadsheet.interchange.xmlstream import cdata, escape, escape_attr
 from broadsheet.media.images import STORED_NAME
@@ -245,8 +246,12 @@ def _write(
             f"\t\t<wp:tag_name>{plain(tag.name)}</wp:tag_name>\n\t</wp:tag>\n"
         )
     # The generator's address also says when the file holds only the comments readers
-    # see, so that importing it here again takes down none of the others (reader.py).
-    generator = GENERATOR + ("&amp;" + VISIBLE_ONLY if visible_only else "")
+    # see, so that importing it here again takes down none of the others, and when its
+    # comments are numbered for a WordPress, so that an import here matches them to no
+    # comment an earlier import stored under those ids (meta.py).
+    marks = [VISIBLE_ONLY] if visible_only else []
+    marks += [] if first_comment_id is None else [WORDPRESS_IDS]
+    generator = "&amp;".join([GENERATOR, *marks])
     w(f"\n\t<generator>{generator}</generator>\n\n")
 
     # Attachments are numbered after the articles: WordPress has one sequence for both.
