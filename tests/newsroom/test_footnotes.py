@@ -20,6 +20,7 @@ from broadsheet.newsroom.models import Article, SiteSettings
 from tests.conftest import make_article, post
 from tests.feeds.conftest import read_feed
 from tests.interchange.conftest import run_export, run_import
+from tests.search.conftest import found
 
 pytestmark = pytest.mark.django_db
 
@@ -245,3 +246,13 @@ def test_the_upgrade_strikes_again_the_struck_text_of_an_imported_html_body():
     assert struck.body_html == rendered and struck.changed_at > earlier
     spanned.refresh_from_db()
     assert spanned.changed_at == earlier
+
+
+def test_search_finds_no_article_by_its_notes_heading():
+    # The heading is the site's word ("Notes"), not the article's: every article with
+    # notes was found by it.
+    make_article(slug="noted", title="Pier", body="It costs more.[^1]\n\n[^1]: The estimate.")
+    make_article(slug="said", title="Minutes", body="The notes of the meeting are out.")
+    assert "Notes" not in plain_text(Article.objects.get(slug="noted").body_html)
+    assert found(Client(), "notes") == ["Minutes"]
+    assert found(Client(), "estimate") == ["Pier"]  # the notes' own words are read

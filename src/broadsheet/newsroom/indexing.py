@@ -142,13 +142,18 @@ _BREAK = re.compile(
 
 
 # A footnote's number in the text and its arrow back (markup._NOTE_RULES): not words,
-# and the number would join the word before it ("claim1").
-_NOTE_MARK = re.compile(r'<a [^>]*class="footnote-(?:ref|backref)"[^>]*>[^<]*</a>')
+# and the number would join the word before it ("claim1"). And the notes' heading, the
+# site's word and not the article's: every article with notes was found by "notes".
+_NOTE_MARK = re.compile(
+    r'<a [^>]*class="footnote-(?:ref|backref)"[^>]*>[^<]*</a>'
+    r'|(?<=<section class="footnotes">\n)<h2>[^<]*</h2>'
+)
 
 
 def plain_text(body_html: str) -> str:
     """The words of an article's stored (sanitized) HTML: paragraphs, list items and
-    cells kept apart, white space made single spaces, footnotes' marks left out."""
+    cells kept apart, white space made single spaces, footnotes' marks and heading left
+    out."""
     # The sanitizer writes every ">" inside an attribute as "&gt;": a tag ends at ">".
     if 'class="footnote-' in body_html:
         body_html = _NOTE_MARK.sub("", body_html)
