@@ -107,10 +107,16 @@ def postgres_schema() -> list[str]:
             f"CREATE TRIGGER {TABLE}_{event} AFTER {event.upper()} ON {COMMENTS} "
             f"REFERENCING {referencing} FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_{event}()",
         ]
+    return [*statements, *postgres_truncate_schema()]
+
+
+def postgres_truncate_schema() -> list[str]:
+    """PostgreSQL's trigger that empties the tally when the comments' table is
+    truncated (and its function), made again in place: part of ``postgres_schema``,
+    and what discussion's migration 0014 adds to a tally made before it."""
     # A TRUNCATE holds the comments' table alone (no other statement on it runs
     # meanwhile), so nothing is counted between the emptying and the commit.
     return [
-        *statements,
         f"CREATE OR REPLACE FUNCTION {TRUNCATE_TRIGGER}() RETURNS trigger LANGUAGE plpgsql "
         f"AS $$ BEGIN DELETE FROM {TABLE}; RETURN NULL; END $$",
         f"DROP TRIGGER IF EXISTS {TRUNCATE_TRIGGER} ON {COMMENTS}",

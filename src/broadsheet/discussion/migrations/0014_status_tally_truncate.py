@@ -9,7 +9,7 @@ from broadsheet.discussion import tally
 def install(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         with schema_editor.connection.cursor() as cursor:
-            for statement in tally.postgres_schema()[-3:]:
+            for statement in tally.postgres_truncate_schema():
                 cursor.execute(statement)
 
 
