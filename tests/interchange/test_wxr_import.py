@@ -35,6 +35,19 @@ def test_every_post_status_is_imported_and_only_published_ones_are_public(wxr_si
     assert "password-protected" in wxr_site
 
 
+@pytest.mark.parametrize("password", [" ", "  ", "\t"])
+def test_a_password_of_spaces_keeps_its_post_from_view(db, tmp_path, password):
+    # WordPress asks for any password that is not empty, spaces too; only white space
+    # on lines of its own is a pretty-printer's padding (the test below).
+    text = (SAMPLES / "wordpress-1.2.xml").read_text(encoding="utf-8")
+    text = text.replace("<![CDATA[hunter2]]>", f"<![CDATA[{password}]]>")
+    path = tmp_path / "spaces.xml"
+    path.write_text(text, encoding="utf-8")
+    output = run_import("wxr", path, "--no-train")
+    assert Article.objects.get(origin=f"{ORIGIN}#13").status == "draft"
+    assert "post 13 is password-protected" in output
+
+
 def test_with_no_pages_pages_are_reported_as_skipped_with_their_comments(db):
     output = run_import("wxr", SAMPLES / "wordpress-1.2.xml", "--no-train", "--no-pages")
     assert tally(output, "pages") == [1, 0, 0, 1, 0]

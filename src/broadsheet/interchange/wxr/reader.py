@@ -193,6 +193,13 @@ def _comment(element: etree._Element) -> Comment:
     )
 
 
+def _password(text: str) -> str:
+    """A post's password as WordPress holds it. White space on lines of its own is a
+    pretty-printer's padding (a password is one line): an empty one so padded is no
+    password. Spaces alone on one line are one, which WordPress asks for as any other."""
+    return text.strip() if "\n" in text else text
+
+
 def _post(element: etree._Element) -> Post:
     f = fields(element)
     terms = []
@@ -226,8 +233,7 @@ def _post(element: etree._Element) -> Post:
         status=f.get("wp:status", "").strip(),
         # Missing, WordPress refuses the item (no such post type): skipped here too.
         post_type=f.get("wp:post_type", "").strip(),
-        # White space alone is a pretty-printer's padding of an empty one, not a password.
-        password=f.get("wp:post_password", "").strip(),
+        password=_password(f.get("wp:post_password", "")),
         post_modified=f.get("wp:post_modified", "").strip(),
         post_modified_gmt=f.get("wp:post_modified_gmt", "").strip(),
         post_parent=f.get("wp:post_parent", "").strip(),
