@@ -193,9 +193,9 @@ def _top_heading_as_section(state: StateCore) -> None:
 _NOTE_ID = re.compile(r"fn(?:ref)?-[0-9a-f]{8}-[1-9][0-9]{0,5}(?:-[1-9][0-9]{0,5})?")
 
 
-def note_prefix(key: str) -> str:
-    """What an article's footnote ids start with after ``fn-`` (``key`` is its slug)."""
-    return hashlib.sha256(key.encode()).hexdigest()[:8]
+def note_prefix(slug: str) -> str:
+    """What an article's footnote ids start with after ``fn-``: made from its slug."""
+    return hashlib.sha256(slug.encode()).hexdigest()[:8]
 
 
 def _notes_at_end(state: StateCore) -> None:
@@ -403,12 +403,12 @@ def render_article(
     pictures: Mapping[str, Picture] | None = None,
     *,
     first_on_screen: bool = False,
-    notes: str = "",
+    slug: str = "",
 ) -> str:
     """HTML for an article's Markdown body; its images of the library (``pictures``)
     fitted to the reader's screen (``fit_pictures``). Its footnotes' ids are made
-    from ``notes`` (the article's slug), their words in the active language."""
-    env = {"note_prefix": note_prefix(notes)}
+    from its ``slug`` (``note_prefix``), their words in the active language."""
+    env = {"note_prefix": note_prefix(slug)}
     html = _clean(_article_parser().render(text, env), ARTICLE_TAGS, "noopener")
     return fit_pictures(html, pictures or {}, first_on_screen=first_on_screen)
 

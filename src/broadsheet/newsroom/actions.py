@@ -94,7 +94,7 @@ def render_body(article: Article, *, images: Manager | None = None) -> str:
     if article.body_format != Article.BodyFormat.HTML:
         noted = "[^" in article.body
         with translation.override(_site_language()) if noted else nullcontext():
-            return render_article(article.body, shown, notes=article.slug, **first)
+            return render_article(article.body, shown, slug=article.slug, **first)
     if article.from_wordpress:
         laid_out = import_string(conf.WORDPRESS_HTML_RENDERER)(article.body)
         return sanitize_html(laid_out, shown, **first)
