@@ -210,6 +210,7 @@ def _notes_at_end(state: StateCore) -> None:
     if not notes or not notes.get("refs"):
         return
     state.tokens = _notes_side_by_side(state.tokens)
+    _references_beside_images(state.tokens)
     written: set[str] = set()
     for token in state.tokens:
         if token.type == "footnote_reference_open":
@@ -247,6 +248,22 @@ def _notes_side_by_side(tokens: list[Token]) -> list[Token]:
                     flat += note + held
                     held = []
     return flat
+
+
+def _references_beside_images(tokens: list[Token]) -> None:
+    """A reference written in an image's description (``![a map[^1]](...)``) drawn
+    after the image: a description is plain text, where the reference was lost and its
+    note's arrow led nowhere."""
+    for token in tokens:
+        if not token.children or not any(c.type == "image" for c in token.children):
+            continue
+        children: list[Token] = []
+        for child in token.children:
+            children.append(child)
+            if child.type == "image" and child.children:
+                children += [c for c in child.children if c.type == "footnote_ref"]
+                child.children = [c for c in child.children if c.type != "footnote_ref"]
+        token.children = children
 
 
 def _note_ids(token: Token, env: dict[str, Any]) -> tuple[str, str]:

@@ -256,3 +256,14 @@ def test_search_finds_no_article_by_its_notes_heading():
     assert "Notes" not in plain_text(Article.objects.get(slug="noted").body_html)
     assert found(Client(), "notes") == ["Minutes"]
     assert found(Client(), "estimate") == ["Pier"]  # the notes' own words are read
+
+
+def test_a_reference_in_an_images_description_is_drawn_after_the_image():
+    # A description is plain text: the reference was lost, its note's arrow led nowhere.
+    article = make_article(
+        body="![The pier in 1910[^old]](https://images.example/pier.png)\n\n[^old]: A postcard."
+    )
+    html = article.body_html
+    assert '<img src="https://images.example/pier.png" alt="The pier in 1910"><sup><a ' in html
+    targets = {link.removeprefix("#") for link in links(html)}
+    assert targets == set(ids(html)) and len(targets) == 2
