@@ -18,7 +18,6 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from broadsheet.discussion.actions import reserve_ids
-from broadsheet.discussion.models import Comment
 from broadsheet.interchange import wpcontent
 from broadsheet.interchange.loading import (
     Catalogue,
@@ -132,14 +131,14 @@ class WxrImport:
             self._run()
 
     def _run(self) -> None:
-        if holds_wordpress_comment_ids(self.survey.channel.generator) and (
-            Comment.objects.filter(origin__startswith=f"wxr:{self.base}#c").exists()
-        ):
+        if holds_wordpress_comment_ids(self.survey.channel.generator):
+            # Its ids are not the comments' own: matched to those of an import of the
+            # site before or after it, each would be taken for another comment.
             raise BrokenFile(
                 f"this file's comments are numbered for a WordPress (export wxr "
-                f"--first-comment-id), not by their ids on {self.base}, whose comments an "
-                "earlier import stored here under their ids: it would take each for another. "
-                "Import an export written without --first-comment-id"
+                f"--first-comment-id), not by their ids on {self.base}: an import of that "
+                "site before or after it would take each for another comment. Import an "
+                "export written without --first-comment-id"
             )
         if self.keep_ids and self.survey.highest_comment_id:
             # Each comment keeps its WordPress id where no comment has had it, so its
