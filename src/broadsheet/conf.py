@@ -49,7 +49,8 @@ TUNABLES: dict[str, Tunable] = {
     "WORDPRESS_HTML_RENDERER": Tunable(
         "broadsheet.interchange.wpcontent.article_html",
         "Dotted path of the function that lays out an article imported from WordPress "
-        "(paragraphs, shortcodes) when it is saved again.",
+        "(paragraphs, shortcodes, footnotes) when it is saved again; called with its body "
+        "and slug= its slug.",
     ),
     "DISCUSSION_AUDIT": Tunable(
         "broadsheet.moderation.actions.record_discussion_change",

@@ -266,34 +266,57 @@ def _references_beside_images(tokens: list[Token]) -> None:
         token.children = children
 
 
-def _note_ids(token: Token, env: dict[str, Any]) -> tuple[str, str]:
-    """A note's id and the id of the reference ``token`` stands for (or its first)."""
-    number, later = token.meta["id"] + 1, token.meta.get("subId", 0)
-    note = f"{env['note_prefix']}-{number}"
-    return f"fn-{note}", f"fnref-{note}" + (f"-{later + 1}" if later else "")
-
-
-def _note_reference(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-    note, reference = _note_ids(tokens[idx], env)
-    number = tokens[idx].meta["id"] + 1
+def note_reference_html(prefix: str, number: int, later: int = 0) -> str:
+    """A reference to note ``number`` of a body whose ids start with ``prefix``
+    (``note_prefix``): its ``later``-th after the first (0 for the first)."""
+    note = f"{prefix}-{number}"
+    reference = f"fnref-{note}" + (f"-{later + 1}" if later else "")
     said = escape(gettext("Note %(number)s") % {"number": number})
     return (
-        f'<sup><a href="#{note}" id="{reference}" class="footnote-ref" aria-label="{said}"'
+        f'<sup><a href="#fn-{note}" id="{reference}" class="footnote-ref" aria-label="{said}"'
         f' rel="noopener">{number}</a></sup>'
     )
 
 
-def _notes_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+def notes_open_html() -> str:
+    """What a body's list of notes starts with: its section and heading."""
     heading = escape(gettext("Notes"))
     return f'<section class="footnotes">\n<h2>{heading}</h2>\n<ol>\n'
 
 
+NOTES_CLOSE = "</ol>\n</section>\n"
+
+
+def note_back_html(prefix: str, number: int, later: int, references: int) -> str:
+    """The way back from note ``number`` to its ``later``-th reference (0 for the
+    first) of ``references``: an arrow up, which points the same way in a
+    right-to-left text, read out as words."""
+    if references == 1:
+        said = gettext("Back to the text")
+    else:
+        said = gettext("Back to the text (reference %(number)s of %(count)s)") % {
+            "number": later + 1, "count": references
+        }  # fmt: skip
+    reference = f"fnref-{prefix}-{number}" + (f"-{later + 1}" if later else "")
+    attributes = f'class="footnote-backref" aria-label="{escape(said)}" rel="noopener"'
+    return f' <a href="#{reference}" {attributes}>↑</a>'
+
+
+def _note_reference(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    meta = tokens[idx].meta
+    return note_reference_html(env["note_prefix"], meta["id"] + 1, meta.get("subId", 0))
+
+
+def _notes_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return notes_open_html()
+
+
 def _notes_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-    return "</ol>\n</section>\n"
+    return NOTES_CLOSE
 
 
 def _note_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-    return f'<li id="{_note_ids(tokens[idx], env)[0]}">'
+    return f'<li id="fn-{env["note_prefix"]}-{tokens[idx].meta["id"] + 1}">'
 
 
 def _note_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
@@ -301,21 +324,11 @@ def _note_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any
 
 
 def _note_back(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-    """The way back from a note to one of its references: an arrow up, which points
-    the same way in a right-to-left text, read out as words."""
-    references = env["footnotes"]["list"][tokens[idx].meta["id"]]["count"]
+    meta = tokens[idx].meta
+    references = env["footnotes"]["list"][meta["id"]]["count"]
     if not references:
         return ""
-    if references == 1:
-        said = gettext("Back to the text")
-    else:
-        later = tokens[idx].meta["subId"] + 1
-        said = gettext("Back to the text (reference %(number)s of %(count)s)") % {
-            "number": later, "count": references
-        }  # fmt: skip
-    reference = _note_ids(tokens[idx], env)[1]
-    attributes = f'class="footnote-backref" aria-label="{escape(said)}" rel="noopener"'
-    return f' <a href="#{reference}" {attributes}>↑</a>'
+    return note_back_html(env["note_prefix"], meta["id"] + 1, meta["subId"], references)
 
 
 _NOTE_RULES = {

@@ -79,7 +79,13 @@ def wxr_post(
     category: str = "news",
     tag: str = "local",
     comments: str = "",
+    meta: dict[str, str] | None = None,
 ) -> str:
+    metas = "".join(
+        f"<wp:postmeta><wp:meta_key>{key}</wp:meta_key>"
+        f"<wp:meta_value><![CDATA[{value}]]></wp:meta_value></wp:postmeta>"
+        for key, value in (meta or {}).items()
+    )
     return (
         f"<item><title>{title}</title><link>{WXR_BLOG}/{slug}/</link>"
         f"<dc:creator>dana</dc:creator>"
@@ -90,7 +96,7 @@ def wxr_post(
         "<wp:post_date_gmt>2020-01-01 09:00:00</wp:post_date_gmt>"
         "<wp:post_modified_gmt>2020-01-01 09:00:00</wp:post_modified_gmt>"
         f"<wp:comment_status>{open_}</wp:comment_status><wp:status>publish</wp:status>"
-        f"<wp:post_type>{post_type}</wp:post_type>{comments}</item>"
+        f"<wp:post_type>{post_type}</wp:post_type>{metas}{comments}</item>"
     )
 
 

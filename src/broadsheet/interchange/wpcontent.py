@@ -10,6 +10,7 @@ an export gives it back.
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,7 +19,16 @@ import lxml.html
 import nh3
 
 from broadsheet.interchange.wpautop import SCRIPT, autop, split_blocks
-from broadsheet.markup import ARTICLE_TAGS, COMMENT_TAGS, clean_until_stable
+from broadsheet.markup import (
+    ARTICLE_TAGS,
+    COMMENT_TAGS,
+    NOTES_CLOSE,
+    clean_until_stable,
+    note_back_html,
+    note_prefix,
+    note_reference_html,
+    notes_open_html,
+)
 from broadsheet.nesting import limit_nesting
 
 _MORE = re.compile(r"<!--more(?:\s[^>]*?)?-->|<!--noteaser-->", re.IGNORECASE)
@@ -220,15 +230,134 @@ def _shortcodes(content: str) -> Iterator[_Shortcode]:
         pos = end
 
 
-def article_html(content: str) -> str:
+# WordPress's footnotes (6.3+): a reference in the text, and the block that lists the
+# notes, which WordPress draws from the post's meta ``footnotes`` (a JSON list of
+# {"id", "content"}). The import keeps that list in the block's attributes under
+# ``NOTES``, so that the body alone draws its notes (``with_footnotes``).
+_NOTES_BLOCK = re.compile(r"<!--\s+wp:(?:core/)?footnotes\s+(?:(\{.*?\})\s+)?/-->", re.S)
+_NOTE_REFERENCE = re.compile(
+    r"""<sup\b[^>]*?\sdata-fn=["']([^"']*)["'][^>]*>(.*?)</sup>""", re.S | re.I
+)
+NOTES = "broadsheetNotes"
+
+
+def with_footnotes(content: str, meta: str) -> tuple[str, str]:
+    """A post's content with its notes (the meta ``footnotes``) kept in its footnotes
+    block, or in one added at its end when it refers to notes and has none; and what
+    was wrong with the meta, if anything (its notes are then left out)."""
+    if not meta.strip():
+        return content, ""
+    try:
+        notes = json.loads(meta)
+    except ValueError:
+        return content, "its footnotes (postmeta footnotes) are not JSON: left out"
+    if not isinstance(notes, list) or not all(_is_note(n) for n in notes):
+        return content, "its footnotes (postmeta footnotes) are not a list of notes: left out"
+    notes = [{"content": n["content"], "id": n["id"]} for n in notes]
+    block = _NOTES_BLOCK.search(content)
+    if block is None:
+        if not notes or not _NOTE_REFERENCE.search(content):
+            return content, ""
+        return f"{content}\n\n{_notes_block({}, notes)}", ""
+    try:
+        attributes = json.loads(block[1] or "{}")
+    except ValueError:
+        attributes = {}
+    if not isinstance(attributes, dict):
+        attributes = {}
+    return content[: block.start()] + _notes_block(attributes, notes) + content[block.end() :], ""
+
+
+def _notes_block(attributes: dict, notes: list[dict[str, str]]) -> str:
+    # "--" would end the comment: written escaped, as WordPress writes it.
+    said = json.dumps({**attributes, NOTES: notes}, ensure_ascii=False).replace(
+        "--", "\\u002d\\u002d"
+    )
+    return f"<!-- wp:footnotes {said} /-->"
+
+
+def _kept_notes(content: str) -> list[dict[str, str]]:
+    """The notes ``with_footnotes`` kept in a body's footnotes block."""
+    block = _NOTES_BLOCK.search(content)
+    try:
+        notes = json.loads(block[1] or "{}").get(NOTES) if block else []
+    except (ValueError, AttributeError):
+        return []
+    if not isinstance(notes, list):
+        return []
+    return [n for n in notes if _is_note(n)]
+
+
+def _is_note(note: object) -> bool:
+    """Whether ``note`` is one of WordPress's notes: its id and HTML, both text."""
+    return (
+        isinstance(note, dict)
+        and isinstance(note.get("id"), str)
+        and isinstance(note.get("content"), str)
+    )
+
+
+def footnotes_meta(content: str) -> str:
+    """The meta ``footnotes`` WordPress draws a body's notes from (``with_footnotes``
+    kept them in it), or "" when it has none."""
+    notes = _kept_notes(content)
+    return json.dumps(notes, ensure_ascii=False) if notes else ""
+
+
+def _footnotes(content: str, slug: str) -> tuple[str, str, str]:
+    """The content before its notes' block, the notes drawn as a Markdown article's
+    are (``markup``), and the content after it; the references drawn as links to
+    them, numbered in the order they are first made."""
+    by_id = {n["id"]: n["content"] for n in reversed(_kept_notes(content))}
+    prefix = note_prefix(slug)
+    numbers: dict[str, int] = {}  # a note's id: its number
+    made: dict[str, int] = {}  # a note's id: how many references to it were drawn
+
+    def reference(match: re.Match[str]) -> str:
+        note = html.unescape(match[1])
+        if note not in by_id:
+            return f"<sup>{html.escape(html_to_text(match[2]))}</sup>"
+        number = numbers.setdefault(note, len(numbers) + 1)
+        made[note] = made.get(note, 0) + 1
+        return note_reference_html(prefix, number, made[note] - 1)
+
+    content = _NOTE_REFERENCE.sub(reference, content)
+    block = _NOTES_BLOCK.search(content)
+    if block is None:
+        return content, "", ""
+    for note in by_id:
+        numbers.setdefault(note, len(numbers) + 1)
+    listed = []
+    for note, number in sorted(numbers.items(), key=lambda item: item[1]):
+        backs = "".join(
+            note_back_html(prefix, number, later, made[note]) for later in range(made.get(note, 0))
+        )
+        listed.append(f'<li id="fn-{prefix}-{number}">{by_id[note]}{backs}</li>\n')
+    drawn = notes_open_html() + "".join(listed) + NOTES_CLOSE if listed else ""
+    return content[: block.start()], drawn, content[block.end() :]
+
+
+def article_html(content: str, *, slug: str = "") -> str:
     """HTML to show for a post's content (sanitized afterwards by the import action).
 
     A post written in the block editor (its blocks marked ``<!-- wp:... -->``) is
-    shown as written: WordPress makes paragraphs only of classic posts."""
+    shown as written: WordPress makes paragraphs only of classic posts. Its footnotes
+    (``with_footnotes``) get ids of its ``slug`` and words in the active language."""
+    if "data-fn" not in content and "wp:footnotes" not in content:
+        return _laid_out(content)
+    before, notes, after = _footnotes(content, slug)
+    if not notes:
+        return _laid_out(before + after)
+    # Laid out on either side of the notes as the whole post would be.
+    blocks = "<!-- wp:" in before + after
+    return _laid_out(before, blocks) + notes + _laid_out(after, blocks)
+
+
+def _laid_out(content: str, blocks: bool | None = None) -> str:
     content = _MORE.sub("", content)
     content = "".join(split_blocks(content, SCRIPT)[::2])
     content = expand_shortcodes(content)
-    if "<!-- wp:" not in content:
+    if not (blocks if blocks is not None else "<!-- wp:" in content):
         content = autop(content)
     return keep_blocks_apart(content, ARTICLE_TAGS)
 

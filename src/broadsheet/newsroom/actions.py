@@ -93,15 +93,17 @@ def render_body(article: Article, *, images: Manager | None = None) -> str:
     first = {"first_on_screen": article.lead_image_id is None}
     if article.body_format != Article.BodyFormat.HTML:
         noted = "[^" in article.body
-        with translation.override(_site_language()) if noted else nullcontext():
+        with translation.override(site_language()) if noted else nullcontext():
             return render_article(article.body, shown, slug=article.slug, **first)
     if article.from_wordpress:
-        laid_out = import_string(conf.WORDPRESS_HTML_RENDERER)(article.body)
+        noted = "wp:footnotes" in article.body
+        with translation.override(site_language()) if noted else nullcontext():
+            laid_out = import_string(conf.WORDPRESS_HTML_RENDERER)(article.body, slug=article.slug)
         return sanitize_html(laid_out, shown, **first)
     return sanitize_html(article.body, shown, **first)
 
 
-def _site_language() -> str:
+def site_language() -> str:
     # Read alone, as a migration's model of the settings may lack later fields.
     found = SiteSettings.objects.filter(pk=1).values_list("language", flat=True).first()
     return found or settings.LANGUAGE_CODE

@@ -9,13 +9,14 @@ from __future__ import annotations
 import hashlib
 import html
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from broadsheet.discussion.actions import reserve_ids
 from broadsheet.interchange import wpcontent
@@ -32,6 +33,7 @@ from broadsheet.interchange.summary import Summary
 from broadsheet.interchange.wxr import kept, reader
 from broadsheet.interchange.wxr.comments import NOT_COMMENTS, PostComments
 from broadsheet.interchange.wxr.meta import (
+    META_FOOTNOTES,
     META_SLUG,
     META_SOURCE_NAME,
     META_SOURCE_URL,
@@ -492,7 +494,11 @@ class WxrImport:
         article.title = fit(title, 300)
         article.slug = slug
         article.summary = summary
-        article.body = post.content
+        article.body, wrong = wpcontent.with_footnotes(
+            post.content, post.meta.get(META_FOOTNOTES, "")
+        )
+        if wrong:
+            self.summary.note(f"post {post.post_id}: {wrong}", post.line)
         article.body_format = Article.BodyFormat.HTML
         article.author = author
         article.section = sections[0] if sections else None
@@ -525,7 +531,7 @@ class WxrImport:
         if not created and before == after and old_tags == new_tags:
             if redirects and not self._has_redirects(article, redirects):
                 newsroom_actions.import_article(
-                    article, body_html=wpcontent.article_html(article.body), redirects=redirects
+                    article, body_html=self.body_html(article), redirects=redirects
                 )
             elif recorded:
                 Article.objects.filter(pk=article.pk).update(imported=said)
@@ -533,9 +539,7 @@ class WxrImport:
         newsroom_actions.import_article(
             article,
             body_html=(
-                newsroom_actions.render_body(article)
-                if "body" in here
-                else wpcontent.article_html(post.content)
+                newsroom_actions.render_body(article) if "body" in here else self.body_html(article)
             ),
             tags=None if kept.TAGS in here else tags,
             redirects=redirects,
@@ -545,6 +549,13 @@ class WxrImport:
             else reader.utc_time(post.post_modified_gmt, post.post_modified, self.offset),
         )
         return article, "created" if created else "updated"
+
+    @staticmethod
+    def body_html(article: Article) -> str:
+        """An imported body laid out, its footnotes' words in the site's language."""
+        noted = "wp:footnotes" in article.body
+        with translation.override(newsroom_actions.site_language()) if noted else nullcontext():
+            return wpcontent.article_html(article.body, slug=article.slug)
 
     def keep_changes_made_here(
         self,

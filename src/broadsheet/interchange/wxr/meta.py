@@ -32,6 +32,8 @@ META_LINKBACK_TYPE = "semantic_linkbacks_type"
 META_PROTOCOL = "protocol"
 # Written by Disqus's WordPress plugin on the comments it copied from Disqus.
 META_DISQUS_POST = "dsq_post_id"
+# A post's footnotes (WordPress 6.3+): a JSON list of {"content": html, "id": uuid}.
+META_FOOTNOTES = "footnotes"
 # A republished article's outlet and its address.
 META_SOURCE_NAME = "_broadsheet_source_name"
 META_SOURCE_URL = "_broadsheet_source_url"

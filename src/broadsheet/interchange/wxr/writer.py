@@ -41,6 +41,7 @@ from broadsheet.interchange.wxr.meta import (
     META_CREDIT,
     META_EDITED_AT,
     META_FEATURED_AT,
+    META_FOOTNOTES,
     META_SLUG,
     META_SOURCE_NAME,
     META_SOURCE_URL,
@@ -397,6 +398,8 @@ def _write_item(
         source.append((META_SLUG, article.slug))  # WordPress holds only part of it
     if thumbnail is not None:
         source.append((META_THUMBNAIL, str(thumbnail)))
+    if article.body_format == Article.BodyFormat.HTML:
+        source.append((META_FOOTNOTES, wpcontent.footnotes_meta(article.body)))
     for key, value in source:
         if value:
             _meta(w, "postmeta", key, value, indent="\t\t")
