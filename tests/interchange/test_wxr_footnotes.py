@@ -33,7 +33,7 @@ BODY = (
 )
 NOTES = json.dumps(
     [
-        {"content": "The March estimate<script>alert(1)</script>.", "id": A},
+        {"content": "The March estimate, 3--5 --> on<script>alert(1)</script>.", "id": A},
         {"content": 'Seven to two, on <a href="https://example.org/m" onclick="x()">record</a>.',
          "id": B},
     ]
@@ -83,7 +83,8 @@ def test_references_with_no_block_get_their_notes_at_the_end(tmp_path):
     imported(tmp_path, body=f"<p>Claim{ref(A, 1)}.</p>\n\n<p>Last words.</p>")
     shown = Article.objects.get().body_html
     assert shown.index("Last words") < shown.index('<section class="footnotes">')
-    assert "The March estimate" in shown and "Seven to two" not in shown.split("<section")[0]
+    assert "The March estimate, 3--5 --&gt; on." in shown
+    assert "Seven to two" not in shown.split("<section")[0]
     fragment_links_work(shown)
 
 
