@@ -285,6 +285,12 @@ def notes_open_html() -> str:
 
 
 NOTES_CLOSE = "</ol>\n</section>\n"
+NOTE_CLOSE = "</li>\n"
+
+
+def note_open_html(prefix: str, number: int) -> str:
+    """What note ``number`` of a body whose ids start with ``prefix`` starts with."""
+    return f'<li id="fn-{prefix}-{number}">'
 
 
 def note_back_html(prefix: str, number: int, later: int, references: int) -> str:
@@ -316,11 +322,11 @@ def _notes_close(self: Any, tokens: list[Token], idx: int, options: Any, env: An
 
 
 def _note_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-    return f'<li id="fn-{env["note_prefix"]}-{tokens[idx].meta["id"] + 1}">'
+    return note_open_html(env["note_prefix"], tokens[idx].meta["id"] + 1)
 
 
 def _note_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-    return "</li>\n"
+    return NOTE_CLOSE
 
 
 def _note_back(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:

@@ -22,9 +22,11 @@ from broadsheet.interchange.wpautop import SCRIPT, autop, split_blocks
 from broadsheet.markup import (
     ARTICLE_TAGS,
     COMMENT_TAGS,
+    NOTE_CLOSE,
     NOTES_CLOSE,
     clean_until_stable,
     note_back_html,
+    note_open_html,
     note_prefix,
     note_reference_html,
     notes_open_html,
@@ -332,7 +334,7 @@ def _footnotes(content: str, slug: str) -> tuple[str, str, str]:
         backs = "".join(
             note_back_html(prefix, number, later, made[note]) for later in range(made.get(note, 0))
         )
-        listed.append(f'<li id="fn-{prefix}-{number}">{by_id[note]}{backs}</li>\n')
+        listed.append(note_open_html(prefix, number) + by_id[note] + backs + NOTE_CLOSE)
     drawn = notes_open_html() + "".join(listed) + NOTES_CLOSE if listed else ""
     return content[: block.start()], drawn, content[block.end() :]
 
@@ -357,7 +359,9 @@ def _laid_out(content: str, blocks: bool | None = None) -> str:
     content = _MORE.sub("", content)
     content = "".join(split_blocks(content, SCRIPT)[::2])
     content = expand_shortcodes(content)
-    if not (blocks if blocks is not None else "<!-- wp:" in content):
+    if blocks is None:
+        blocks = "<!-- wp:" in content
+    if not blocks:
         content = autop(content)
     return keep_blocks_apart(content, ARTICLE_TAGS)
 
