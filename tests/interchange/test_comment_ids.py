@@ -241,3 +241,92 @@ def test_a_file_numbered_for_wordpress_is_refused_by_an_import_here(db, tmp_path
     assert list(Comment.objects.order_by("pk").values_list("origin", "article_id", "body")) == (
         stored
     )
+
+
+def test_a_quote_of_another_articles_comment_leads_to_its_wordpress_anchor(db, tmp_path):
+    """With --first-comment-id every comment's id in WordPress is known, so a quote of a
+    comment on another article (later or earlier in the file) is written as that post's
+    address and the comment's anchor there, where it was the /c/<id> WordPress does not
+    have; and so is a Markdown article's link to a comment."""
+    from tests.conftest import make_article
+
+    first, second = make_article(slug="first"), make_article(slug="שני")
+    early = post(second, "Said on the second.", author_name="Early")
+    post(first, quote_markdown(early) + "\n\nFrom the other.", author_name="Forward")
+    said = post(first, "Said on the first 👩🏽‍🚀.", author_name="דנה")
+    post(second, quote_markdown(said) + "\n\nBack.", author_name="Back", parent=early)
+    third = make_article(slug="third", body=f"As [a reader put it](/c/{said.pk}), the vote.")
+    post(third, "On the third.", author_name="Third")
+
+    base = "https://news.example.org"
+    xml = run_export("wxr", "--base-url", base, "--first-comment-id", "2")
+
+    in_file, given, texts = _as_wordpress_imports(xml)
+    assert in_file == given and sorted(given.values()) == list(range(2, 7))
+    first_url, second_url = (base + a.get_absolute_url() for a in (first, second))
+    second_url = second_url.replace("שני", "%D7%A9%D7%A0%D7%99")
+    assert f'href="{second_url}#comment-{given["Early"]}"' in texts["Forward"]
+    assert f'href="{first_url}#comment-{given["דנה"]}"' in texts["Back"]
+    assert f'href="{first_url}#comment-{given["דנה"]}"' in xml  # the article's link
+    assert "/c/" not in xml
+    # Without it the ids WordPress will give are not known: the permalink, made absolute.
+    assert f'href="{base}/c/{early.pk}"' in run_export("wxr", "--base-url", base)
+
+
+def test_a_quote_of_a_comment_the_file_leaves_out_leads_to_its_posts_discussion(db):
+    """--visible-only leaves out a comment readers do not see: a quote of it leads to
+    the discussion of the post it was on (WordPress's #comments), on its own post or on
+    another. A link to an id no comment has stays the permalink it was."""
+    from django.contrib.auth import get_user_model
+
+    from broadsheet.moderation import actions as moderation
+    from tests.conftest import make_article
+
+    first, second = make_article(slug="first"), make_article(slug="second")
+    hidden = post(first, "Rejected later.", author_name="Hidden")
+    post(first, quote_markdown(hidden) + "\n\nHere.", author_name="Same post")
+    post(second, quote_markdown(hidden) + "\n\nThere.", author_name="Other post")
+    post(second, "See [this](/c/9999) too.", author_name="Nowhere")
+    moderation.reject(hidden, actor=get_user_model().objects.create_user("mod", is_staff=True))
+
+    base = "https://news.example.org"
+    xml = run_export("wxr", "--base-url", base, "--visible-only", "--first-comment-id", "40")
+
+    _, _, texts = _as_wordpress_imports(xml)
+    assert "Hidden" not in texts
+    discussion = f'href="{base}{first.get_absolute_url()}#comments"'
+    assert discussion in texts["Same post"] and discussion in texts["Other post"]
+    assert f'href="{base}/c/9999"' in texts["Nowhere"]
+
+
+@pytest.mark.parametrize("change", ["approve", "reject"])
+def test_comments_changed_during_the_export_stop_it(db, tmp_path, monkeypatch, change):
+    """The quotes' anchors are found in a first reading of the comments. A comment
+    approved before the second reading numbers the rest otherwise, and the file would
+    send each quote to another comment; the last comment of the file, quoted, rejected
+    meanwhile shifts no id, but its quote would name an id the file gives no comment.
+    The export stops and writes no file."""
+    from django.contrib.auth import get_user_model
+
+    from broadsheet.interchange.wxr import writer
+    from broadsheet.moderation import actions as moderation
+    from tests.conftest import make_article
+
+    first, second = make_article(slug="first"), make_article(slug="second")
+    waiting = post(first, "Waiting.", author_name="Waiting")
+    Comment.objects.filter(pk=waiting.pk).update(status="pending")
+    quoted = post(second, "Quoted.", author_name="Quoted")
+    post(first, quote_markdown(quoted), author_name="Quoting")
+    found = writer._addresses_elsewhere
+
+    def changed_meanwhile(*args):
+        addresses = found(*args)
+        moderator = get_user_model().objects.create_user("mod")
+        getattr(moderation, change)(waiting if change == "approve" else quoted, actor=moderator)
+        return addresses
+
+    monkeypatch.setattr(writer, "_addresses_elsewhere", changed_meanwhile)
+    out = tmp_path / "for-wordpress.xml"
+    with pytest.raises(CommandError, match="changed while the export ran"):
+        run_export("wxr", "--visible-only", "--first-comment-id", "2", "-o", str(out))
+    assert list(tmp_path.iterdir()) == []

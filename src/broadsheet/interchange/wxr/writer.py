@@ -23,11 +23,11 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, tzinfo
-from typing import TextIO
+from typing import NamedTuple, TextIO
 from urllib.parse import quote, unquote
 
 from django.core.files.storage import default_storage
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 
@@ -133,9 +133,14 @@ def comment_text(comment: Comment, address: Callable[[int], str] | None = None) 
     if comment.body_is_html:
         return comment.body
     text = _NEXT_BLOCK.sub("\n\n", comment.body_html)
-    if address is not None and 'href="/c/' in text:
-        text = _PERMALINK.sub(lambda m: f'href="{escape_attr(address(int(m.group(1))))}"', text)
-    return text
+    return text if address is None else _comment_links(text, address)
+
+
+def _comment_links(html_text: str, address: Callable[[int], str]) -> str:
+    """``html_text`` with its links to comments' permalinks (``/c/<id>``) on ``address``."""
+    if 'href="/c/' not in html_text:
+        return html_text
+    return _PERMALINK.sub(lambda m: f'href="{escape_attr(address(int(m[1])))}"', html_text)
 
 
 # A site-relative address in an attribute, as the Markdown renderer writes it.
@@ -147,15 +152,20 @@ _SITE_RELATIVE = re.compile(r'(?<=\s)(href|src)="(/(?!/)[^"]*)"')
 _COPIES = re.compile(r'\s(?:srcset|sizes)="[^"]*"')
 
 
-def article_html(article: Article, base: str = "") -> str:
+def article_html(
+    article: Article, base: str = "", address: Callable[[int], str] | None = None
+) -> str:
     """The body WordPress gets. An imported article's is its body as it came, but for
     the library's image addresses an import with ``--uploads`` put in it; a Markdown
     article's is its rendered HTML with its site-relative addresses, without its
     images' copies. Both made absolute on ``base``: on another host a bare
-    ``/media/…`` leads nowhere."""
+    ``/media/…`` leads nowhere. ``address``, as for ``comment_text``: where its links
+    to comments (``/c/<id>``) lead in the file."""
     if article.body_format == Article.BodyFormat.HTML:
         return _library_addresses(article.body, base) if base else article.body
     html = _COPIES.sub("", article.body_html)
+    if address is not None:
+        html = _comment_links(html, address)
     if not base:
         return html
     return _SITE_RELATIVE.sub(lambda m: f'{m[1]}="{base}{m[2]}"', html)
@@ -265,11 +275,18 @@ def _write(
     author_ids = dict(
         Author.objects.filter(user__isnull=False).values_list("user_id", "pk").iterator()
     )
-    comments = _comments_by_article(visible_only)
-    pending: tuple[int, list[Comment]] | None = next(comments, None)
-    highest = Comment.objects.aggregate(highest=Max("pk"))["highest"] or 0
-    fresh = itertools.count(highest + 1)  # ids for replies that would precede their parents
-    given = None if first_comment_id is None else itertools.count(first_comment_id)
+    # The comments there are as the export starts: one posted meanwhile is left out, and
+    # takes no id the file gives another.
+    numbering = _Numbering(
+        visible_only,
+        Comment.objects.aggregate(highest=Max("pk"))["highest"] or 0,
+        first_comment_id,
+    )
+    elsewhere = _addresses_elsewhere(numbering, base) if first_comment_id is not None else {}
+    # The comments the first reading numbered, each to be found again under its id.
+    numbered = {pk for pk, quoted in elsewhere.items() if quoted.id is not None}
+    comments = numbering.articles()
+    pending: tuple[int, list[Comment], dict[int, int]] | None = next(comments, None)
     articles = (
         Article.objects.select_related("author", "section")
         .prefetch_related("tags")
@@ -280,16 +297,20 @@ def _write(
         while pending is not None and pending[0] < article.pk:
             pending = next(comments, None)
         own: list[Comment] = []
+        ids: dict[int, int] = {}
         if pending is not None and pending[0] == article.pk:
-            own = pending[1]
+            _, own, ids = pending
             pending = next(comments, None)
+        for pk in elsewhere.keys() & ids.keys():
+            if elsewhere[pk].id != ids[pk]:
+                raise SiteChanged(CHANGED)
+            numbered.discard(pk)
         thumbnail = first_image_id + article.lead_image_id if article.lead_image_id else None
-        ids = export_ids(own, fresh)
-        if given is not None:
-            ids = wordpress_ids(ids, given)
-        _write_item(w, article, own, base, author_ids, ids, thumbnail)
+        _write_item(w, article, own, base, author_ids, ids, thumbnail, elsewhere)
         counts["articles"] += 1
         counts["comments"] += len(own)
+    if numbered:
+        raise SiteChanged(CHANGED)
     w("</channel>\n</rss>\n")
     return counts
 
@@ -323,12 +344,96 @@ def wordpress_ids(ids: dict[int, int], given: Iterator[int]) -> dict[int, int]:
     return {pk: next(given) for pk in sorted(ids, key=ids.__getitem__)}
 
 
-def _comments_by_article(visible_only: bool) -> Iterator[tuple[int, list[Comment]]]:
-    """Each article's comments (only the approved ones, when ``visible_only``), one
-    article at a time, from one streamed query."""
-    chosen = Comment.objects.order_by("article_id", "created_at", "pk")
-    if visible_only:
-        chosen = chosen.filter(status=Comment.Status.APPROVED)
+class SiteChanged(Exception):
+    """The comments changed between the export's two readings of them."""
+
+
+CHANGED = (
+    "the site's comments changed while the export ran (one was approved or taken down), "
+    "so the ids its quotes name are not the file's: run it again"
+)
+
+
+class Quoted(NamedTuple):
+    """Where a link to a comment of another article leads in a file for WordPress: its
+    post's address, and the id WordPress will give the comment (None when the file
+    leaves the comment out)."""
+
+    url: str
+    id: int | None
+
+    @property
+    def address(self) -> str:
+        # WordPress's own address of a post's discussion (get_comments_link) stands for
+        # a comment the file leaves out: the quote leads to where it was written.
+        return f"{self.url}#comment-{self.id}" if self.id is not None else f"{self.url}#comments"
+
+
+class _Numbering:
+    """The file's comments, article by article in the order of the file, with the
+    wp:comment_id each is written under. Read twice when the ids are WordPress's (the
+    first reading finds where links to other articles' comments lead), giving the
+    same ids both times while the comments stay as they were."""
+
+    def __init__(self, visible_only: bool, highest: int, first_comment_id: int | None) -> None:
+        self.visible_only = visible_only
+        self.highest = highest
+        self.first_comment_id = first_comment_id
+
+    def chosen(self) -> QuerySet[Comment]:
+        """The comments the file holds: those there when the export started (only the
+        approved ones, when ``visible_only``)."""
+        chosen = Comment.objects.filter(pk__lte=self.highest)
+        if self.visible_only:
+            chosen = chosen.filter(status=Comment.Status.APPROVED)
+        return chosen
+
+    def articles(self, *fields: str) -> Iterator[tuple[int, list[Comment], dict[int, int]]]:
+        """(article id, its comments, their ids in the file), with only ``fields`` of
+        each comment read when some are named."""
+        fresh = itertools.count(self.highest + 1)  # for replies that would precede parents
+        given = None if self.first_comment_id is None else itertools.count(self.first_comment_id)
+        chosen = self.chosen().only(*fields) if fields else self.chosen()
+        for article_id, own in _comments_by_article(chosen):
+            ids = export_ids(own, fresh)
+            yield article_id, own, ids if given is None else wordpress_ids(ids, given)
+
+
+def _addresses_elsewhere(numbering: _Numbering, base: str) -> dict[int, Quoted]:
+    """Where the links to comments (``/c/<id>``) in the file's Markdown comments and
+    articles lead once WordPress has imported it, by the comment they name: its post's
+    address, with the id ``numbering`` gives it. A comment the file leaves out (not
+    published, with ``--visible-only``) leads to its post's discussion; an id no comment
+    has is not in the map."""
+    linking = 'href="/c/'
+    named: set[int] = set()
+    for text in itertools.chain(
+        numbering.chosen().filter(body_html__contains=linking).values_list("body_html", flat=True),
+        Article.objects.filter(
+            body_format=Article.BodyFormat.MARKDOWN, body_html__contains=linking
+        ).values_list("body_html", flat=True),
+    ):
+        named.update(int(m[1]) for m in _PERMALINK.finditer(text))
+    if not named:
+        return {}
+    where: dict[int, tuple[int, int | None]] = {}
+    for article_id, _, ids in numbering.articles("pk", "article_id", "parent_id", "created_at"):
+        where.update((pk, (article_id, ids[pk])) for pk in named & ids.keys())
+    left_out = Comment.objects.filter(pk__in=named - where.keys()).values_list("pk", "article_id")
+    where.update((pk, (article_id, None)) for pk, article_id in left_out)
+    urls = {
+        article.pk: base + iri_to_uri(article.get_absolute_url())
+        for article in Article.objects.filter(pk__in={a for a, _ in where.values()}).only("slug")
+    }
+    return {pk: Quoted(urls[article_id], id) for pk, (article_id, id) in where.items()}
+
+
+def _comments_by_article(
+    chosen: QuerySet[Comment],
+) -> Iterator[tuple[int, list[Comment]]]:
+    """Each article's ``chosen`` comments, one article at a time, from one streamed
+    query."""
+    chosen = chosen.order_by("article_id", "created_at", "pk")
     rows = chosen.iterator(chunk_size=2000)
     current: list[Comment] = []
     article_id = None
@@ -350,8 +455,20 @@ def _write_item(
     author_ids: dict[int, int],
     ids: dict[int, int],
     thumbnail: int | None = None,
+    elsewhere: dict[int, Quoted] | None = None,
 ) -> None:
     url = base + iri_to_uri(article.get_absolute_url())
+
+    def address(pk: int) -> str:
+        # A comment of this article by its anchor, which WordPress gives every comment;
+        # one of another, numbered for a WordPress, by its post's address and anchor;
+        # any other by the permalink it has here.
+        if pk in ids:
+            return f"{url}#comment-{ids[pk]}"
+        if elsewhere and pk in elsewhere:
+            return elsewhere[pk].address
+        return f"{base}/c/{pk}"
+
     # A draft with no date is written as WordPress writes one: post_date the time it was
     # last saved, post_date_gmt zero ("no date yet"); an import gives it none either.
     when = article.published_at or article.updated_at
@@ -364,7 +481,7 @@ def _write_item(
     w(f"\t\t<dc:creator>{cdata(creator)}</dc:creator>\n")
     w(f'\t\t<guid isPermaLink="false">{escape(base)}/?p={article.pk}</guid>\n')
     w("\t\t<description></description>\n")
-    content = article_html(article, base)
+    content = article_html(article, base, address if elsewhere else None)
     # A summary that is only the teaser before <!--more--> (an import made it so) is left
     # out: WordPress shows the teaser itself, and an excerpt would replace its own.
     excerpt = "" if article.summary == wpcontent.teaser_text(content) else article.summary
@@ -403,11 +520,6 @@ def _write_item(
     for key, value in source:
         if value:
             _meta(w, "postmeta", key, value, indent="\t\t")
-
-    def address(pk: int) -> str:
-        # A comment of this article by its anchor, which WordPress gives every comment;
-        # another comment by the permalink it has here.
-        return f"{url}#comment-{ids[pk]}" if pk in ids else f"{base}/c/{pk}"
 
     for comment in comments:
         _write_comment(w, comment, author_ids, ids, address)

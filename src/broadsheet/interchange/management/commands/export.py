@@ -111,13 +111,16 @@ class Command(BaseCommand):
             if fmt == "wxr":
                 from broadsheet.interchange.wxr import writer
 
-                counts = writer.write(
-                    out,
-                    base_url=options["base_url"] or self._base_url(),
-                    visible_only=options["visible_only"],
-                    time_zone=options["time_zone"],
-                    first_comment_id=options["first_comment_id"],
-                )
+                try:
+                    counts = writer.write(
+                        out,
+                        base_url=options["base_url"] or self._base_url(),
+                        visible_only=options["visible_only"],
+                        time_zone=options["time_zone"],
+                        first_comment_id=options["first_comment_id"],
+                    )
+                except writer.SiteChanged as error:
+                    raise CommandError(str(error)) from error
             else:
                 from broadsheet.interchange import jsonbackup
 
