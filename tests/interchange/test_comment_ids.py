@@ -230,7 +230,7 @@ def test_a_file_numbered_for_wordpress_is_refused_by_an_import_here(db, tmp_path
     run_export("wxr", "--base-url", base, "-o", str(tmp_path / "plain.xml"))
     renumbered = tmp_path / "for-wordpress.xml"
     run_export("wxr", "--base-url", base, "--first-comment-id", "2", "-o", str(renumbered))
-    assert "?v=1&amp;comment-ids=wordpress</generator>" in renumbered.read_text()
+    assert "?v=1&amp;comment-ids=wordpress&amp;articles=whole</generator>" in renumbered.read_text()
     with pytest.raises(CommandError, match=r"numbered for a WordPress .*Nothing was imported"):
         run_import("wxr", str(renumbered), "--no-train")
     assert Comment.objects.count() == 6 and Article.objects.count() == 2

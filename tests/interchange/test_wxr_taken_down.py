@@ -152,17 +152,10 @@ def test_an_export_of_posts_alone_takes_down_nothing(imported, tmp_path):
     assert "Import an export of All content" in output
 
 
-@pytest.mark.parametrize("with_images", [True, False], ids=["media items", "none"])
-def test_a_broadsheet_export_of_published_comments_takes_down_no_pending_one(
-    db, tmp_path, with_images
-):
-    """``export wxr --visible-only`` leaves pending comments out on purpose: imported
-    where an earlier full export was, it keeps them pending (it holds media items, which
-    made every missing comment count as removed at the source), and still takes down a
-    published one it lacks. Without media items it cannot say that one was removed: it
-    is left standing, and counted as such, not among the pending ones (both were said to
-    be pending)."""
-    from broadsheet.interchange.wxr.meta import holds_visible_comments_only
+def _broadsheet_site(tmp_path, *, with_images: bool):
+    """A Broadsheet site (with an image in its library, or none) exported whole and
+    imported here: (the published comment kept, one to be rejected, a pending one) and
+    a function giving each one's imported copy."""
     from tests.conftest import make_article, post
     from tests.interchange.conftest import run_export
     from tests.media.samples import add, png
@@ -171,29 +164,95 @@ def test_a_broadsheet_export_of_published_comments_takes_down_no_pending_one(
         slug="vote", title="Vote", lead_image=add(png()) if with_images else None
     )
     kept = post(article, "Published and still so.")
-    later_hidden = post(article, "Published, rejected at the source later.")
+    later_hidden = post(article, "Published, rejected at the source later: לא עוד 🙅🏽‍♀️.")
     waiting = post(article, "Waiting for a moderator.")
     Comment.objects.filter(pk=waiting.pk).update(status="pending")
-    base = "https://old.example.org"
-    run_export("wxr", "--base-url", base, "-o", str(tmp_path / "all.xml"))
+    run_export("wxr", "--base-url", BROADSHEET, "-o", str(tmp_path / "all.xml"))
     run_import("wxr", str(tmp_path / "all.xml"), "--no-train")
-    copies = Comment.objects.filter(origin__startswith=f"wxr:{base}#c")
+    copies = Comment.objects.filter(origin__startswith=f"wxr:{BROADSHEET}#c")
 
     def copy(of: Comment) -> Comment:
-        return copies.get(origin=f"wxr:{base}#c{of.pk}")
+        return copies.get(origin=f"wxr:{BROADSHEET}#c{of.pk}")
 
-    assert copy(waiting).status == "pending"
+    assert copy(waiting).status == "pending" and copy(later_hidden).status == "approved"
+    return (kept, later_hidden, waiting), copy
+
+
+BROADSHEET = "https://old.example.org"
+
+
+@pytest.mark.parametrize("with_images", [True, False], ids=["media items", "none"])
+def test_a_broadsheet_export_of_published_comments_takes_down_no_pending_one(
+    db, tmp_path, with_images
+):
+    """``export wxr --visible-only`` leaves pending comments out on purpose: imported
+    where an earlier full export was, it keeps them pending, and takes down a published
+    one it lacks (no longer published at the source). It says in its generator that it
+    holds every published comment of its articles, so it does so with media items or
+    without (a site with no image in its library), where before 2026-11-27 only a file
+    holding media items took anything down."""
+    from broadsheet.interchange.wxr.meta import holds_visible_comments_only
+    from tests.interchange.conftest import run_export
+
+    (kept, later_hidden, waiting), copy = _broadsheet_site(tmp_path, with_images=with_images)
     Comment.objects.filter(pk=later_hidden.pk).update(status="rejected")
     path = tmp_path / "published.xml"
-    run_export("wxr", "--visible-only", "--base-url", base, "-o", str(path))
+    run_export("wxr", "--visible-only", "--base-url", BROADSHEET, "-o", str(path))
     assert ("<wp:post_type><![CDATA[attachment]]>" in path.read_text()) == with_images
     output = " ".join(run_import("wxr", str(path), "--no-train").split())
     assert copy(waiting).status == "pending"
-    assert copy(later_hidden).status == ("deleted" if with_images else "approved")
+    assert copy(later_hidden).status == "deleted"
     assert copy(kept).status == "approved"
     assert "1 pending comments stored by an earlier import are not in their posts" in output
-    standing = "1 comments stored by an earlier import are not in their posts in this file, "
-    assert (standing + "which holds no media items" in output) != with_images
+    assert "1 comments stored by an earlier import are no longer in their posts" in output
+    assert "which holds no media items" not in output
     assert holds_visible_comments_only("https://broadsheet.invalid/?v=1&comments=visible")
     assert not holds_visible_comments_only("https://broadsheet.invalid/?v=1")
     assert not holds_visible_comments_only("https://wordpress.org/?v=6.1.9")
+
+
+def _without_comment(path, pk: int, *, older: bool = False) -> str:
+    """The export at ``path`` as its site would write it without comment ``pk``; as
+    a Broadsheet before 2026-11-27 wrote it (its generator saying nothing of whole
+    articles), when ``older``."""
+    text = path.read_text()
+    text, n = re.subn(
+        rf"\s*<wp:comment>\s*<wp:comment_id>{pk}</wp:comment_id>.*?</wp:comment>",
+        "", text, count=1, flags=re.S,
+    )  # fmt: skip
+    assert n == 1 and "&amp;articles=whole</generator>" in text
+    if older:
+        text = text.replace("&amp;articles=whole</generator>", "</generator>")
+    path.write_text(text)
+    return str(path)
+
+
+@pytest.mark.parametrize("older", [False, True], ids=["marked", "older file"])
+def test_a_whole_broadsheet_export_without_media_items_takes_down_what_it_lacks(
+    db, tmp_path, older
+):
+    """A full ``export wxr`` of a site with no image in its library holds no media
+    items, yet holds every comment of every article in it, and says so in its
+    generator: a comment it lacks is taken down here, as one an export of All content
+    lacks is. A file of an older Broadsheet, which does not say so, is read as today's
+    WordPress files without media items are: the comment stays, and the summary says
+    why and what to do."""
+    from tests.interchange.conftest import run_export
+
+    (kept, gone, waiting), copy = _broadsheet_site(tmp_path, with_images=False)
+    path = tmp_path / "later.xml"
+    run_export("wxr", "--base-url", BROADSHEET, "-o", str(path))
+    assert "<wp:post_type><![CDATA[attachment]]>" not in path.read_text()
+    output = " ".join(
+        run_import("wxr", _without_comment(path, gone.pk, older=older), "--no-train").split()
+    )
+    assert copy(gone).status == ("approved" if older else "deleted")
+    assert (copy(kept).status, copy(waiting).status) == ("approved", "pending")
+    taken = "1 comments stored by an earlier import are no longer in their posts"
+    assert (taken in output) != older
+    standing = (
+        "1 comments stored by an earlier import are not in their posts in this file, which "
+        "holds no media items and was written by a Broadsheet older than 2026-11-27"
+    )
+    assert (standing in output) == older
+    assert copy(gone).article.comment_count == (2 if older else 1)

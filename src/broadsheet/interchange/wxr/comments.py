@@ -243,17 +243,19 @@ class PostComments:
                 record.existing_id = existing["pk"]
                 self.writer.add(record)
 
-    def take_down_missing(self, *, media_in_file: bool, visible_only: bool = False) -> None:
+    def take_down_missing(self, *, complete: bool, visible_only: bool = False) -> None:
         """Comments an earlier import published (or held) that the file's posts no longer
         hold: WordPress exports every comment of a post but those it holds as spam, and
         one deleted there is gone, so its moderators took each of these down since. They
         are deleted here (kept, not shown), unless a moderator decided about one here
         since; a later file that holds one again brings it back.
 
-        Only a file that holds media items (attachments) can say so: comments on a media
-        item are stored on its post (``move_media_comments``), and an export of posts
-        alone, or one chosen by author, date or category, leaves media items out with
-        their comments, which nothing here tells from the rest. Without them the
+        Only a file that says it holds every comment of its posts (``complete``) can say
+        so: one of WordPress's that holds media items (attachments), or a Broadsheet
+        export that says so in its generator. Comments on a media item are stored on its
+        post (``move_media_comments``), and an export of posts alone, or one chosen by
+        author, date or category, leaves media items out with their comments, which
+        nothing here tells from the rest. Without it the
         comments missing are counted (``left_standing``) and left as they are; so are the
         pending ones a Broadsheet export of the published comments alone
         (``visible_only``) leaves out on purpose (``left_pending``)."""
@@ -283,7 +285,7 @@ class PostComments:
             if visible_only and comment.status == Comment.Status.PENDING:
                 self.left_pending += 1
                 continue
-            if not media_in_file:
+            if not complete:
                 self.left_standing += 1
                 continue
             # Stamped as the import stamps a status, so that no one here seems to have

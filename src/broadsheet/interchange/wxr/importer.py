@@ -38,7 +38,9 @@ from broadsheet.interchange.wxr.meta import (
     META_SOURCE_NAME,
     META_SOURCE_URL,
     holds_visible_comments_only,
+    holds_whole_articles,
     holds_wordpress_comment_ids,
+    written_by_broadsheet,
 )
 from broadsheet.interchange.wxr.trash import untrashed_name
 from broadsheet.interchange.wxr.uploads import Uploads
@@ -119,6 +121,12 @@ class WxrImport:
         self.media_in_file = False
         # A Broadsheet export of the comments readers see, and no others.
         self.visible_only = holds_visible_comments_only(channel.generator)
+        # A Broadsheet export that says each of its articles comes with all its comments
+        # (an older one does not say it, and is read as WordPress's files are).
+        self.whole_articles = holds_whole_articles(channel.generator)
+        self.older_broadsheet = written_by_broadsheet(channel.generator) and not (
+            self.whole_articles
+        )
         # The old site's uploads folder (``--uploads``): its images go into the library.
         self.uploads: Uploads | None = None
         if uploads is not None:
@@ -154,7 +162,7 @@ class WxrImport:
         self.move_media_comments()
         self.summary.source = ""
         self.post_comments.take_down_missing(
-            media_in_file=self.media_in_file, visible_only=self.visible_only
+            complete=self.media_in_file or self.whole_articles, visible_only=self.visible_only
         )
         self.comments.flush()
         self.report_pages()
@@ -175,7 +183,15 @@ class WxrImport:
                 "import are not in their posts in this file, which Broadsheet wrote with "
                 "--visible-only (the published comments alone): they are left as they are."
             )
-        if self.post_comments.left_standing:
+        if self.post_comments.left_standing and self.older_broadsheet:
+            self.summary.inform(
+                f"{self.post_comments.left_standing} comments stored by an earlier import are "
+                "not in their posts in this file, which holds no media items and was written "
+                "by a Broadsheet older than 2026-11-27, whose files do not say that they hold "
+                "every comment of their articles: they are left as they are. Export the site "
+                "again with this version to take down those its moderators removed."
+            )
+        elif self.post_comments.left_standing:
             self.summary.inform(
                 f"{self.post_comments.left_standing} comments stored by an earlier import are "
                 "not in their posts in this file, which holds no media items (an export of "

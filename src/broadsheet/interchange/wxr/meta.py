@@ -51,10 +51,14 @@ META_CREDIT = "_broadsheet_credit"
 # only the comments readers see (``export wxr --visible-only``): an import of that file
 # must not take the others down as comments removed at the source; and when its comments
 # are numbered as a WordPress importing it will number them (``--first-comment-id``): an
-# import of that file here must not take them for the comments of those ids.
+# import of that file here must not take them for the comments of those ids. Every
+# export since 2026-11-27 also says that each article it holds comes with all its comments
+# (all its visible ones, with ``comments=visible``), which a file of WordPress's says only
+# by holding media items: an import of it takes down those it lacks.
 GENERATOR = "https://broadsheet.invalid/?v=1"
 VISIBLE_ONLY = "comments=visible"
 WORDPRESS_IDS = "comment-ids=wordpress"
+WHOLE_ARTICLES = "articles=whole"
 
 
 def _generator_says(generator: str, mark: str) -> bool:
@@ -71,3 +75,15 @@ def holds_wordpress_comment_ids(generator: str) -> bool:
     """Whether a file's <generator> is a Broadsheet export's whose comments are numbered
     for a WordPress (``export wxr --first-comment-id``), not by their ids there."""
     return _generator_says(generator, WORDPRESS_IDS)
+
+
+def holds_whole_articles(generator: str) -> bool:
+    """Whether a file's <generator> says it holds every comment of each article in it
+    (of those readers see, with ``comments=visible``): a Broadsheet export's since
+    2026-11-27."""
+    return _generator_says(generator, WHOLE_ARTICLES)
+
+
+def written_by_broadsheet(generator: str) -> bool:
+    """Whether a file's <generator> is a Broadsheet export's, of any version."""
+    return generator.strip().partition("&")[0] == GENERATOR

@@ -49,6 +49,7 @@ from broadsheet.interchange.wxr.meta import (
     META_THUMBNAIL,
     META_USER_AGENT,
     VISIBLE_ONLY,
+    WHOLE_ARTICLES,
     WORDPRESS_IDS,
 )
 from broadsheet.interchange.xmlstream import cdata, escape, escape_attr
@@ -257,11 +258,14 @@ def _write(
             f"\t\t<wp:tag_name>{plain(tag.name)}</wp:tag_name>\n\t</wp:tag>\n"
         )
     # The generator's address also says when the file holds only the comments readers
-    # see, so that importing it here again takes down none of the others, and when its
+    # see, so that importing it here again takes down none of the others; when its
     # comments are numbered for a WordPress, so that an import here matches them to no
-    # comment an earlier import stored under those ids (meta.py).
+    # comment an earlier import stored under those ids; and that each article comes with
+    # every one of its comments (of those), so that an import here takes down those it
+    # lacks, media items or none (meta.py).
     marks = [VISIBLE_ONLY] if visible_only else []
     marks += [] if first_comment_id is None else [WORDPRESS_IDS]
+    marks.append(WHOLE_ARTICLES)
     generator = "&amp;".join([GENERATOR, *marks])
     w(f"\n\t<generator>{generator}</generator>\n\n")
 
