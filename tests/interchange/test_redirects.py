@@ -88,3 +88,93 @@ def test_wordpress_archive_addresses_lead_to_the_same_archive_here(client, db, o
 def test_an_archive_this_site_does_not_have_stays_not_found(client, db):
     assert client.get("/category/gone/").status_code == 404
     assert client.get("/category/gone/feed/").status_code == 404
+
+
+def _renamed(pid: int, slug: str, *, olds: dict[str, list[str]], date: str = "2019/05/01") -> str:
+    """A post at /<date>/<slug>/ that WordPress knew by other slugs or dates before."""
+    metas = "".join(
+        f"<wp:postmeta><wp:meta_key>{key}</wp:meta_key>"
+        f"<wp:meta_value><![CDATA[{value}]]></wp:meta_value></wp:postmeta>"
+        for key, values in olds.items()
+        for value in values
+    )
+    from tests.interchange.conftest import WXR_BLOG
+
+    return (
+        f"<item><title>Post {pid}</title><link>{WXR_BLOG}/{date}/{slug}/</link>"
+        f"<content:encoded><![CDATA[Text {pid}.]]></content:encoded>"
+        f"<wp:post_id>{pid}</wp:post_id><wp:post_name>{slug}</wp:post_name>"
+        f"<wp:post_date>{date.replace('/', '-')} 09:00:00</wp:post_date>"
+        f"<wp:post_date_gmt>{date.replace('/', '-')} 06:00:00</wp:post_date_gmt>"
+        "<wp:status>publish</wp:status><wp:post_type>post</wp:post_type>"
+        f"{metas}</item>"
+    )
+
+
+def test_a_renamed_or_redated_posts_former_addresses_redirect_as_in_wordpress(client, db, tmp_path):
+    """WordPress keeps a renamed post's former slugs (``_wp_old_slug``, one entry each)
+    and a redated one's former dates (``_wp_old_date``), and answers the addresses they
+    made with a redirect: links shared before an editor fixed a headline's slug. Each
+    answers 301 here. A post's own permalink wins over another's former one, whichever
+    comes first in the file, as WordPress redirects only an address no post has."""
+    from broadsheet.newsroom.models import Redirect
+    from tests.interchange.conftest import run_import, tally, wxr_file
+
+    hebrew = "%d7%a9%d7%9c%d7%95%d7%9d"  # שלום, as WordPress keeps a slug
+    path = wxr_file(
+        tmp_path, "renamed.xml",
+        _renamed(1, "ferry-vote-passes", olds={
+            "_wp_old_slug": ["ferry-vote", "ferry-vote-pases", hebrew, ""],
+            "_wp_old_date": ["2019-04-30", "2018-05-01"],
+        }),
+        # Its former slug is the next post's permalink, and the other way round.
+        _renamed(2, "harbour", olds={"_wp_old_slug": ["harbour-news"]}),
+        _renamed(3, "harbour-news", olds={"_wp_old_slug": ["harbour"]}),
+        # A permalink without the slug: no address of it changed.
+        _renamed(4, "plain", olds={"_wp_old_slug": ["older"]}).replace(
+            "/2019/05/01/plain/", "/?p=4"
+        ),
+    )  # fmt: skip
+    run_import("wxr", path, "--no-train")
+    slugs = ("ferry-vote-passes", "harbour", "harbour-news")
+    ferry, harbour, news = (Article.objects.get(slug=s) for s in slugs)
+    for old, article in [
+        ("/2019/05/01/ferry-vote-passes/", ferry),
+        ("/2019/05/01/ferry-vote/", ferry),
+        ("/2019/05/01/ferry-vote-pases/comment-page-2/", ferry),
+        (quote("/2019/05/01/שלום/"), ferry),
+        ("/2019/04/30/ferry-vote-passes/", ferry),
+        ("/2018/05/01/ferry-vote-passes/", ferry),
+        ("/2019/05/01/harbour/", harbour),
+        ("/2019/05/01/harbour-news/", news),
+    ]:
+        response = client.get(old)
+        assert (old, response.status_code) == (old, 301)
+        assert response["Location"] == article.get_absolute_url()
+    # Not both changes at once (WordPress answers neither), nor a slug of nothing.
+    assert client.get("/2019/04/30/ferry-vote/").status_code == 404
+    assert client.get("/2019/05/01/").status_code == 404
+    assert client.get("/2019/05/01/older/").status_code == 404
+    # A second run finds them all there and changes nothing.
+    redirects = sorted(Redirect.objects.values_list("old_path", "article_id"))
+    assert tally(run_import("wxr", path, "--no-train"), "posts") == [4, 0, 0, 4, 0]
+    assert sorted(Redirect.objects.values_list("old_path", "article_id")) == redirects
+
+
+def test_a_disqus_thread_of_a_posts_former_address_joins_its_article(db, tmp_path):
+    """Disqus keys a thread by the address its page had when the first comment came: a
+    post renamed since keeps its comments there, under its former slug."""
+    from broadsheet.discussion.models import Comment
+    from tests.interchange.conftest import WXR_BLOG, run_import, wxr_file
+    from tests.interchange.test_disqus_import import _disqus, _post, _thread
+
+    wxr = wxr_file(
+        tmp_path, "renamed.xml",
+        _renamed(1, "ferry-vote-passes", olds={"_wp_old_slug": ["ferry-vote"]}),
+    )  # fmt: skip
+    run_import("wxr", wxr, "--no-train")
+    disqus = _disqus(
+        tmp_path / "d.xml", _thread(1, f"{WXR_BLOG}/2019/05/01/ferry-vote/"), _post(10, 1)
+    )
+    run_import("disqus", disqus, "--no-train")
+    assert Comment.objects.get().article == Article.objects.get(slug="ferry-vote-passes")

@@ -34,6 +34,8 @@ from broadsheet.interchange.wxr import kept, reader
 from broadsheet.interchange.wxr.comments import NOT_COMMENTS, PostComments
 from broadsheet.interchange.wxr.meta import (
     META_FOOTNOTES,
+    META_OLD_DATE,
+    META_OLD_SLUG,
     META_SLUG,
     META_SOURCE_NAME,
     META_SOURCE_URL,
@@ -47,7 +49,7 @@ from broadsheet.interchange.wxr.uploads import Uploads
 from broadsheet.interchange.xmlstream import BrokenFile, Source
 from broadsheet.markup import web_url
 from broadsheet.newsroom import actions as newsroom_actions
-from broadsheet.newsroom.models import Article, Author, DeletedImport
+from broadsheet.newsroom.models import Article, Author, DeletedImport, Redirect
 
 _ARTICLE_FIELDS = (
     "title", "slug", "summary", "body", "body_format", "author_id", "section_id", "status",
@@ -544,6 +546,7 @@ class WxrImport:
         article.imported = said
         after = {name: getattr(article, name) for name in _ARTICLE_FIELDS}
         redirects = self.old_paths(post)
+        redirects += self.former_paths(post, redirects)
         if not created and before == after and old_tags == new_tags:
             if redirects and not self._has_redirects(article, redirects):
                 newsroom_actions.import_article(
@@ -644,6 +647,41 @@ class WxrImport:
         if post.post_id.isdigit():
             paths.append(f"{self.blog_path}/?{key}={post.post_id}")
         return [fit(p, 500) for p in dict.fromkeys(paths)]
+
+    @staticmethod
+    def former_paths(post: reader.Post, paths: list[str]) -> list[str]:
+        """The addresses the post had before it was renamed (``_wp_old_slug``) or redated
+        (``_wp_old_date``), which WordPress answers with a redirect to its permalink
+        (``wp_old_slug_redirect``): the permalink with a former slug in place of its
+        slug, or a former date in place of its date (as WordPress, not both at once).
+        Only those no other address here has yet: a post's own permalink comes first,
+        as in WordPress, whose redirect serves an address only when no post has it."""
+        if not post.link or not post.post_name:
+            return []
+        segments = (unquote(urlsplit(post.link).path) or "/").split("/")
+        slug = unquote(post.post_name)
+        if slug not in segments:
+            return []  # a permalink without the slug (/?p=12, /archives/12): nothing changes
+        at = len(segments) - 1 - segments[::-1].index(slug)
+        former = []
+        for old in post.repeated.get(META_OLD_SLUG, []):
+            old = unquote(old)
+            if old and "/" not in old:
+                former.append([*segments[:at], old, *segments[at + 1 :]])
+        when = reader.parse_wp_date(post.post_date)
+        date = [f"{when:%Y}", f"{when:%m}", f"{when:%d}"] if when else []
+        # The permalink's date: its year, and the month and day that follow it, if any.
+        start = segments.index(date[0]) if date and date[0] in segments[:at] else at
+        parts = 0
+        while parts < 3 and start + parts < at and segments[start + parts] == date[parts]:
+            parts += 1
+        for old in post.repeated.get(META_OLD_DATE, []) if parts else []:
+            if when := reader.parse_wp_date(f"{old} 00:00:00"):
+                moved = [f"{when:%Y}", f"{when:%m}", f"{when:%d}"][:parts]
+                former.append([*segments[:start], *moved, *segments[start + parts :]])
+        found = [fit("/".join(path), 500) for path in former]
+        taken = set(Redirect.objects.filter(old_path__in=found).values_list("old_path", flat=True))
+        return [path for path in dict.fromkeys(found) if path not in taken and path not in paths]
 
     def imported_as(self, base: str) -> str:
         """The key an earlier import of this blog used: the same blog moved to https (or

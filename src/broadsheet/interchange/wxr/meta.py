@@ -32,6 +32,11 @@ META_LINKBACK_TYPE = "semantic_linkbacks_type"
 META_PROTOCOL = "protocol"
 # Written by Disqus's WordPress plugin on the comments it copied from Disqus.
 META_DISQUS_POST = "dsq_post_id"
+# The slugs a post had before it was renamed, and the dates (YYYY-MM-DD) it had before it
+# was redated, one entry each: WordPress answers its old addresses with a redirect to the
+# new one (wp_old_slug_redirect), and so are they here.
+META_OLD_SLUG = "_wp_old_slug"
+META_OLD_DATE = "_wp_old_date"
 # A post's footnotes (WordPress 6.3+): a JSON list of {"content": html, "id": uuid}.
 META_FOOTNOTES = "footnotes"
 # A republished article's outlet and its address.

@@ -18,6 +18,7 @@ from email.utils import parsedate_to_datetime
 
 from lxml import etree
 
+from broadsheet.interchange.wxr.meta import META_OLD_DATE, META_OLD_SLUG
 from broadsheet.interchange.xmlstream import BrokenFile, Repairs, Source, events, release, split_tag
 
 _WP = re.compile(r"^https?://(?:www\.)?wordpress\.(?:org|com)/export/[\d.]+/?$")
@@ -162,6 +163,13 @@ class Post:
     meta: dict[str, str] = field(default_factory=dict)
     comments: list[Comment] = field(default_factory=list)
     line: int | None = None
+    # Every value of the meta entries a post may hold several of (``REPEATED``), in the
+    # order of the file, where ``meta`` keeps the last.
+    repeated: dict[str, list[str]] = field(default_factory=dict)
+
+
+# The post meta entries that WordPress keeps one of per value (add_post_meta), all read.
+REPEATED = (META_OLD_SLUG, META_OLD_DATE)
 
 
 def _meta(element: etree._Element) -> tuple[str, str]:
@@ -204,6 +212,7 @@ def _post(element: etree._Element) -> Post:
     f = fields(element)
     terms = []
     meta: dict[str, str] = {}
+    repeated: dict[str, list[str]] = {}
     comments = []
     for child in element:
         k = key(child)
@@ -214,6 +223,8 @@ def _post(element: etree._Element) -> Post:
         elif k == "wp:postmeta":
             name, value = _meta(child)
             meta[name] = value
+            if name in REPEATED:
+                repeated.setdefault(name, []).append(value.strip())
         elif k == "wp:comment":
             comments.append(_comment(child))
     return Post(
@@ -242,6 +253,7 @@ def _post(element: etree._Element) -> Post:
         meta=meta,
         comments=comments,
         line=element.sourceline,
+        repeated=repeated,
     )
 
 
