@@ -187,6 +187,32 @@ def test_the_upgrade_indexes_the_articles_a_site_already_has(client):
     assert indexing.check() == []
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_upgrade_that_renders_footnotes_indexes_those_articles_again(client):
+    body = "The pier will cost more.[^pierfund]\n\n[^pierfund]: From the council's minutes."
+    noted = make_article(title="Pier", slug="pier", body=body)
+    plain = make_article(title="Quay", slug="quay", body="The quay holds pierfund notes.")
+    rendered = noted.body_html
+    # As the site before 0016 stored and indexed it: the notes as typed, label and all.
+    Article.objects.filter(pk=noted.pk).update(
+        body_html="<p>The pier will cost more.[^pierfund]</p>\n"
+        "<p>[^pierfund]: From the council's minutes.</p>\n"
+    )
+    indexing.index_articles([noted.pk])
+    assert found(client, "pierfund") == ["Pier", "Quay"]
+    executor = MigrationExecutor(connection)
+    executor.migrate([("newsroom", "0015_deletedimport")])
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert Article.objects.get(pk=noted.pk).body_html == rendered
+    assert found(client, "pierfund") == ["Quay"]
+    assert found(client, "minutes") == ["Pier"]  # the note's own words are still found
+    assert SearchDocument.objects.get(pk=plain.pk).body == "the quay holds pierfund notes"
+    if connection.vendor == "sqlite":
+        assert indexing.check() == []
+
+
 def test_many_articles_indexed_at_once_are_indexed_as_one_at_a_time_would_be(client, monkeypatch):
     # Several batches: each one's words are made while the one before is stored.
     monkeypatch.setattr(indexing, "BATCH", 40)

@@ -9,6 +9,12 @@ from django.utils import timezone
 
 BATCH = 500
 
+# The articles it may render again (and 0017 indexes again).
+RENDERED_AGAIN = (
+    (Q(body__contains="[^") | Q(body__contains="~~")) & ~Q(body_format="html")
+    # An HTML body's own <s> (WordPress's editor strikes text so), dropped as well.
+) | Q(body_format="html", body__iregex=r"<s[\s>]")
+
 
 def rerender(apps, schema_editor):
     from broadsheet.newsroom.actions import render_body
@@ -16,10 +22,7 @@ def rerender(apps, schema_editor):
 
     Article = apps.get_model("newsroom", "Article")
     images = apps.get_model("media", "Image").objects
-    marked = Q(body__contains="[^") | Q(body__contains="~~")
-    # An HTML body's own <s> (WordPress's editor strikes text so), dropped as well.
-    struck = Q(body_format="html", body__iregex=r"<s[\s>]")
-    noted = Article.objects.filter((marked & ~Q(body_format="html")) | struck)
+    noted = Article.objects.filter(RENDERED_AGAIN)
     fields = ("pk", "slug", "body", "body_format", "body_html", "origin", "lead_image_id")
     now = timezone.now()
     changed = []
