@@ -462,22 +462,81 @@ def test_links_on_a_page_with_form_errors_lead_back_to_the_article(page: Page, a
     expect(page).to_have_url(re.compile(r"/article/hello-world/\?page=2#comments$"))
 
 
-def test_failed_reply_to_a_comment_on_another_page_still_says_so(page: Page, article: Article):
+def test_failed_reply_on_a_later_page_comes_back_under_the_comment_it_answers(
+    page: Page, article: Article
+):
+    # It came back on the first page, which lacks the comment, the form at the top saying
+    # only "Replying to a comment on another page".
     post(article, "On page one.", author_name="First")
     parent = post(article, "On page two.", author_name="Second")
     SiteSettings.objects.filter(pk=1).update(comments_per_page=1)
     page.goto(article.get_absolute_url() + "?page=2")
     page.locator(f"#comment-{parent.pk} > article").get_by_role("link", name="Reply").click()
     form = page.locator(f"#comment-{parent.pk} > form.comment-form")
+    box = form.get_by_label("Comment", exact=True)
+    # The box says whom it answers to a screen reader, which the focus takes past the line.
+    expect(box).to_have_accessible_description(re.compile(r"^Replying to Second\. "))
     fill_comment(form, "", name="Answerer")
     with page.expect_navigation():
         form.get_by_role("button", name="Post Comment").click()
 
-    form = page.locator("#comments > form.comment-form")
-    expect(form.locator(".replying-to")).to_contain_text("Replying to a comment on another page")
+    expect(page.locator(".pager")).to_contain_text("Comment page 2 of 2")
+    form = page.locator(f"#comment-{parent.pk} > form.comment-form")
+    expect(form.locator(".replying-to")).to_have_count(1)
+    expect(form.locator(".replying-to")).to_contain_text("Replying to Second.")
+    # The box's error first, then whom it answers.
+    expect(box).to_have_accessible_description(
+        re.compile(r"^This field is required\. Replying to Second\. ")
+    )
     form.get_by_role("button", name="Cancel reply").click()
+    form = page.locator("#comments > form.comment-form")
     expect(form.locator("input[name=parent_id]")).to_have_value("")
-    expect(form.locator(".replying-to")).to_be_hidden()
+    expect(form.get_by_label("Comment", exact=True)).not_to_have_accessible_description(
+        re.compile("Replying")
+    )
+
+
+def test_failed_reply_without_javascript_says_whom_it_answers(new_context, article: Article):
+    # Sent from the reply page, it came back on the article's first page with no word
+    # that it answered anyone: mended and sent, it went into a thread the reader never saw.
+    post(article, "On page one.", author_name="First")
+    parent = post(article, "On page two.", author_name="Second")
+    SiteSettings.objects.filter(pk=1).update(comments_per_page=1)
+    page = new_context(java_script_enabled=False).new_page()
+    page.goto(f"/c/{parent.pk}/reply")
+    form = comment_form(page)
+    fill_comment(form, "", name="Answerer")
+    with page.expect_navigation():
+        form.get_by_role("button", name="Post Comment").click()
+
+    expect(page.locator(".pager")).to_contain_text("Comment page 2 of 2")
+    expect(form.locator(".replying-to")).to_have_text("Replying to Second.")
+    expect(form.get_by_role("link", name="Second")).to_have_attribute("href", f"/c/{parent.pk}")
+    box = form.get_by_label("Comment", exact=True)
+    expect(box).to_have_accessible_description(
+        re.compile(r"^This field is required\. Replying to Second\. ")
+    )
+    fill_comment(form, "Second try.", name="Answerer")
+    submit(page, form)
+    pk = posted_id(page)
+    expect(page.locator(f"#comment-{parent.pk} > ol.children > li#comment-{pk}")).to_be_visible()
+
+
+def test_a_reader_reading_newest_first_stays_so_after_posting(page: Page, article: Article):
+    old = post(article, "The oldest.", author_name="First")
+    for i in range(2):
+        post(article, f"Newer {i}.", author_name=f"Reader {i}")
+    SiteSettings.objects.filter(pk=1).update(comments_per_page=1)
+    page.goto(article.get_absolute_url() + "?order=newest&page=3")
+    page.locator(f"#comment-{old.pk} > article").get_by_role("link", name="Reply").click()
+    form = page.locator(f"#comment-{old.pk} > form.comment-form")
+    fill_comment(form, "An answer to the oldest.", name="Answerer")
+    submit(page, form)
+
+    pk = posted_id(page)
+    expect(page).to_have_url(re.compile(r"\?order=newest&page=3#comment-\d+$"))
+    expect(page.locator(f"#comment-{old.pk} > ol.children > li#comment-{pk}")).to_be_visible()
+    expect(page.locator(".order strong")).to_have_text("newest first")
 
 
 def test_a_wordpress_link_to_a_comment_on_a_later_page_lands_on_it(page: Page, db, tmp_path):

@@ -90,3 +90,11 @@ def test_a_comment_whose_thread_was_deleted_has_a_page(client, article, site):
     response = client.get(f"/c/{reply.pk}")
     assert response.status_code == 302
     assert response["Location"] == f"{article.get_absolute_url()}?page=3#comment-{reply.pk}"
+
+
+def test_thread_rank_counts_the_threads_before_in_either_order(article):
+    roots = [post(article, f"root {i}") for i in range(4)]
+    reply = post(article, "reply", parent=roots[1])
+    assert thread_rank(article, reply) == 1
+    assert thread_rank(article, reply, order="newest") == 2
+    assert thread_rank(article, roots[3], order="newest") == 0

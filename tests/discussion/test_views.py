@@ -327,6 +327,58 @@ def test_reply_posts_into_the_thread(client, article):
     assert reply.parent == root and reply.thread_id == root.pk
 
 
+def test_the_form_is_sent_with_the_page_and_order_the_reader_is_on(client, article, site):
+    site.comments_per_page = 1
+    site.save()
+    for i in range(3):
+        post(article, f"root {i}")
+    url = article.get_absolute_url()
+    action = f'action="{url}comments?order=newest&amp;page=2"'
+    assert action in client.get(url + "?order=newest&page=2").content.decode()
+    # The defaults are left out: the first page, oldest first, is the plain address.
+    assert f'action="{url}comments"' in client.get(url).content.decode()
+
+
+def test_a_comment_posted_newest_first_leads_to_its_place_in_that_order(client, article, site):
+    site.comments_per_page = 2
+    site.save()
+    roots = [post(article, f"root {i}") for i in range(5)]
+    url = f"/article/{article.slug}/comments?order=newest&page=3"
+    # The oldest thread is on the last page read newest first: its reply leads there.
+    answer = client.post(url, form_data(body="answer", parent_id=str(roots[0].pk)), **ORIGIN)
+    reply = Comment.objects.get(body="answer")
+    page = article.get_absolute_url()
+    assert answer["Location"] == f"{page}?order=newest&page=3#comment-{reply.pk}"
+    # A new thread is the newest: the first page.
+    fresh = client.post(url, form_data(body="a new thread"), **ORIGIN)
+    new = Comment.objects.get(body="a new thread")
+    assert fresh["Location"] == f"{page}?order=newest#comment-{new.pk}"
+
+
+def test_a_reply_sent_back_to_be_mended_shows_the_page_of_the_comment_it_answers(
+    client, article, site
+):
+    site.comments_per_page = 2
+    site.save()
+    roots = [post(article, f"root {i}", author_name=f"Reader {i}") for i in range(5)]
+    # Sent from the reply page, whose form names no page of the discussion.
+    response = submit(client, article, author_name="", body="answer", parent_id=str(roots[4].pk))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Comment page 3 of 3" in html and f'id="comment-{roots[4].pk}"' in html
+    # The form says whom it answers, to the eye and to the comment box's description.
+    assert (
+        f'<p class="replying-to" id="replying-to">Replying to <a href="/c/{roots[4].pk}">'
+        "<bdi>Reader 4</bdi></a>.</p>"
+    ) in html
+    assert _described(html)["body"] == ["replying-to", "id_body_note"]
+    # Read newest first, that comment is on the first page.
+    url = f"/article/{article.slug}/comments?order=newest"
+    again = client.post(url, form_data(author_name="", parent_id=str(roots[4].pk)), **ORIGIN)
+    assert "Comment page 1 of 3" in again.content.decode()
+    assert Comment.objects.count() == 5
+
+
 def test_reply_to_a_comment_of_another_article_is_refused(client, article):
     from tests.conftest import make_article
 
@@ -577,10 +629,13 @@ def test_the_form_fields_name_their_notes_and_errors_for_screen_readers(client, 
     first = post(article, "First")
     site.comment_policy = SiteSettings.CommentPolicy.HOLD
     site.save()
-    for url in (article.get_absolute_url(), f"/c/{first.pk}/reply"):
-        assert _described(Client().get(url).content.decode())["body"] == [
-            "held-note", "id_body_note"
-        ]  # fmt: skip
+    assert _described(Client().get(article.get_absolute_url()).content.decode())["body"] == [
+        "held-note", "id_body_note"
+    ]  # fmt: skip
+    # A reply's box also says whom it answers.
+    assert _described(Client().get(f"/c/{first.pk}/reply").content.decode())["body"] == [
+        "replying-to", "held-note", "id_body_note"
+    ]  # fmt: skip
 
 
 def test_deleting_own_comment_says_so_on_the_readers_page_only(client, article):

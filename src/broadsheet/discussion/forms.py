@@ -232,6 +232,11 @@ class CommentForm(forms.Form):
         (discussion/_held_note.html) as describing the comment box too."""
         self.described_by["body"] = ["held-note", *self.described_by["body"]]
 
+    def note_replying(self) -> None:
+        """Name the form's "Replying to …" line (discussion/_form.html) as describing the
+        comment box: the focus goes to the box, past the line."""
+        self.described_by["body"] = ["replying-to", *self.described_by["body"]]
+
     @property
     def is_anonymous(self) -> bool:
         return not getattr(self.user, "is_authenticated", False)

@@ -69,16 +69,23 @@ def visible_threads(article: Article, own_ids: Iterable[int] = ()):
     return Comment.objects.filter(seen, article=article)
 
 
-def thread_rank(article: Article, comment: Comment, own_ids: Iterable[int] = ()) -> int:
-    """How many threads this reader sees come before ``comment``'s thread, oldest first.
+def thread_rank(
+    article: Article, comment: Comment, own_ids: Iterable[int] = (), *, order: str = "oldest"
+) -> int:
+    """How many threads this reader sees come before ``comment``'s thread in ``order``.
 
     A comment whose thread is gone (its root deleted outside the actions, which leaves
     the thread empty) counts as the root of a thread of its own.
     """
     thread_id = comment.thread_id if comment.thread_id is not None else comment.pk
-    before = Q(thread_key__lt=comment.thread_key) | Q(
-        thread_key=comment.thread_key, thread_id__lt=thread_id
-    )
+    if order == "newest":
+        before = Q(thread_key__gt=comment.thread_key) | Q(
+            thread_key=comment.thread_key, thread_id__gt=thread_id
+        )
+    else:
+        before = Q(thread_key__lt=comment.thread_key) | Q(
+            thread_key=comment.thread_key, thread_id__lt=thread_id
+        )
     threads = visible_threads(article, own_ids).filter(before)
     return threads.values("thread_id").distinct().count()
 

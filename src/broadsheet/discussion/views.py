@@ -133,9 +133,15 @@ def _article_response(
     """The article page, and the number of the page of its discussion it shows."""
     order = _order(request)
     own = readers.own_tokens(request)
+    page = _page_number(request)
+    # A reply sent back to be mended is shown on the page that holds the comment it
+    # answers, whichever page the reader sent it from (the reply page, say).
+    parent = form.parent if form is not None and form.is_bound else None
+    if parent is not None:
+        page = thread_rank(article, parent, own, order=order) // site.comments_per_page + 1
     discussion = load_page(
         article,
-        page=_page_number(request),
+        page=page,
         per_page=site.comments_per_page,
         order=order,
         own_ids=own.keys(),
@@ -153,12 +159,17 @@ def _article_response(
     held = article.holds_every_comment(site)
     if held:
         form.note_held()
+    if parent is not None:
+        form.note_replying()
     response = render(
         request,
         "discussion/article.html",
         {
             "article": article,
             "discussion": discussion,
+            # The form is sent with the page and order the reader is on, to come back to them.
+            "form_query": _discussion_query(discussion.order, discussion.number),
+            "parent": parent,
             "comments_html": render_discussion(
                 discussion.nodes,
                 accepts_comments=accepts,
@@ -320,7 +331,9 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
         return _render_article(request, article, site, personal=True, form=form, status=400)
     comment = posted.comment
     own = [*readers.own_tokens(request), comment.pk]
-    response = redirect(_comment_location(comment, site, own, mail=posted.following))
+    # In the order the reader was reading in (the form is sent with it).
+    location = _comment_location(comment, site, own, mail=posted.following, order=_order(request))
+    response = redirect(location)
     readers.remember_own(request, response, comment.pk, posted.edit_token)
     remember = request.POST.get("remember") == "on"
     readers.save_author(
@@ -336,18 +349,29 @@ def _shown_field(form: CommentForm, field: str) -> str | None:
     return field if form.is_anonymous or not field.startswith("author_") else None
 
 
+def _discussion_query(order: str, page: int, **more: str | None) -> str:
+    """``?order=newest&page=3…``: the page of a discussion, defaults left out."""
+    params = {"order": order if order != "oldest" else None, "page": page if page > 1 else None}
+    query = urlencode({k: v for k, v in {**params, **more}.items() if v is not None})
+    return f"?{query}" if query else ""
+
+
 def _comment_location(
-    comment: Comment, site: SiteSettings, own_ids: Iterable[int] = (), *, mail: str = ""
+    comment: Comment,
+    site: SiteSettings,
+    own_ids: Iterable[int] = (),
+    *,
+    mail: str = "",
+    order: str = "oldest",
 ) -> str:
+    """The address of ``comment`` on its article's page, in ``order``."""
     article = comment.article
-    per_page = site.comments_per_page
-    rank = thread_rank(article, comment, own_ids)
-    page = rank // per_page + 1
+    rank = thread_rank(article, comment, own_ids, order=order)
+    page = rank // site.comments_per_page + 1
     # ``mail``: the reader's own page says what came of their wish for reply e-mails.
     said = _MAIL_NOTE.sign(f"{mail}.{comment.pk}") if mail else None
-    params = {"page": page if page > 1 else None, "mail": said}
-    query = urlencode({k: v for k, v in params.items() if v is not None})
-    return f"{article.get_absolute_url()}{'?' if query else ''}{query}#{comment.anchor}"
+    query = _discussion_query(order, page, mail=said)
+    return f"{article.get_absolute_url()}{query}#{comment.anchor}"
 
 
 def permalink(request: HttpRequest, pk: int) -> HttpResponse:
@@ -400,6 +424,7 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
     held = article.holds_every_comment(site)
     if held:
         form.note_held()
+    form.note_replying()
     response = render(
         request,
         "discussion/reply.html",

@@ -41,8 +41,13 @@
   var heldNote = document.getElementById("held-note");
   var parentInput = form.querySelector("input[name=parent_id]");
   var body = form.querySelector("textarea[name=body]");
+  // The page's own "Replying to …" line (a reply sent back to be mended) gives way to
+  // the script's, which goes with the form and has a Cancel button.
+  var served = form.querySelector(".replying-to");
+  if (served) served.remove();
   var note = document.createElement("p");
   note.className = "replying-to";
+  note.id = "replying-to";
   note.hidden = true;
   var cancel = document.createElement("button");
   cancel.type = "button";
@@ -53,11 +58,29 @@
   // where it would otherwise fall to the top of the page with the button it was on.
   var opener = null;
 
-  function replyTo(li, author, id) {
-    parentInput.value = id;
-    note.textContent = say("replying-to", "Replying to {author}.", { author: author }) + " ";
+  // The comment box is described by the line that says whom it answers, while it answers
+  // someone: the focus goes to the box, past the line, and a screen reader reads it there,
+  // after the box's error if it has one (as the page without scripts says it).
+  function describedByNote(on) {
+    var ids = (body.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (id) {
+      return id && id !== note.id;
+    });
+    var at = 0;
+    while (at < ids.length && /_error$/.test(ids[at])) at++;
+    if (on) ids.splice(at, 0, note.id);
+    body.setAttribute("aria-describedby", ids.join(" "));
+  }
+
+  function showNote(text) {
+    note.textContent = text + " ";
     note.appendChild(cancel);
     note.hidden = false;
+    describedByNote(true);
+  }
+
+  function replyTo(li, author, id) {
+    parentInput.value = id;
+    showNote(say("replying-to", "Replying to {author}.", { author: author }));
     var article = li.querySelector("article");
     article.after(form);
     if (heldNote) article.after(heldNote);
@@ -67,6 +90,7 @@
   cancel.addEventListener("click", function () {
     parentInput.value = "";
     note.hidden = true;
+    describedByNote(false);
     home.insertBefore(form, homeNext);
     if (heldNote) home.insertBefore(heldNote, form);
     if (heading) heading.hidden = false;
@@ -90,9 +114,7 @@
     if (answering) {
       replyTo(answering, answering.querySelector(".author").textContent.trim(), parentInput.value);
     } else {
-      note.textContent = say("replying-elsewhere", "Replying to a comment on another page.") + " ";
-      note.appendChild(cancel);
-      note.hidden = false;
+      showNote(say("replying-elsewhere", "Replying to a comment on another page."));
     }
   }
 
