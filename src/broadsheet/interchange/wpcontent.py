@@ -32,6 +32,11 @@ from broadsheet.markup import (
     notes_open_html,
 )
 from broadsheet.nesting import limit_nesting
+from broadsheet.newsroom import wordpress_notes
+from broadsheet.newsroom.wordpress_notes import NOTE_REFERENCE as _NOTE_REFERENCE
+from broadsheet.newsroom.wordpress_notes import NOTES_BLOCK as _NOTES_BLOCK
+from broadsheet.newsroom.wordpress_notes import is_note as _is_note
+from broadsheet.newsroom.wordpress_notes import kept_notes as _kept_notes
 
 _MORE = re.compile(r"<!--more(?:\s[^>]*?)?-->|<!--noteaser-->", re.IGNORECASE)
 
@@ -233,14 +238,8 @@ def _shortcodes(content: str) -> Iterator[_Shortcode]:
 
 
 # WordPress's footnotes (6.3+): a reference in the text, and the block that lists the
-# notes, which WordPress draws from the post's meta ``footnotes`` (a JSON list of
-# {"id", "content"}). The import keeps that list in the block's attributes under
-# ``NOTES``, so that the body alone draws its notes (``with_footnotes``).
-_NOTES_BLOCK = re.compile(r"<!--\s+wp:(?:core/)?footnotes\s+(?:(\{.*?\})\s+)?/-->", re.S)
-_NOTE_REFERENCE = re.compile(
-    r"""<sup\b[^>]*?\sdata-fn=["']([^"']*)["'][^>]*>(.*?)</sup>""", re.S | re.I
-)
-NOTES = "broadsheetNotes"
+# notes, which WordPress draws from the post's meta ``footnotes``; the import keeps
+# them in the block (``newsroom.wordpress_notes``), so that the body alone draws them.
 
 
 def with_footnotes(content: str, meta: str) -> tuple[str, str]:
@@ -256,47 +255,7 @@ def with_footnotes(content: str, meta: str) -> tuple[str, str]:
     if not isinstance(notes, list) or not all(_is_note(n) for n in notes):
         return content, "its footnotes (postmeta footnotes) are not a list of notes: left out"
     notes = [{"content": n["content"], "id": n["id"]} for n in notes]
-    block = _NOTES_BLOCK.search(content)
-    if block is None:
-        if not notes or not _NOTE_REFERENCE.search(content):
-            return content, ""
-        return f"{content}\n\n{_notes_block({}, notes)}", ""
-    try:
-        attributes = json.loads(block[1] or "{}")
-    except ValueError:
-        attributes = {}
-    if not isinstance(attributes, dict):
-        attributes = {}
-    return content[: block.start()] + _notes_block(attributes, notes) + content[block.end() :], ""
-
-
-def _notes_block(attributes: dict, notes: list[dict[str, str]]) -> str:
-    # "--" would end the comment: written escaped, as WordPress writes it.
-    said = json.dumps({**attributes, NOTES: notes}, ensure_ascii=False).replace(
-        "--", "\\u002d\\u002d"
-    )
-    return f"<!-- wp:footnotes {said} /-->"
-
-
-def _kept_notes(content: str) -> list[dict[str, str]]:
-    """The notes ``with_footnotes`` kept in a body's footnotes block."""
-    block = _NOTES_BLOCK.search(content)
-    try:
-        notes = json.loads(block[1] or "{}").get(NOTES) if block else []
-    except (ValueError, AttributeError):
-        return []
-    if not isinstance(notes, list):
-        return []
-    return [n for n in notes if _is_note(n)]
-
-
-def _is_note(note: object) -> bool:
-    """Whether ``note`` is one of WordPress's notes: its id and HTML, both text."""
-    return (
-        isinstance(note, dict)
-        and isinstance(note.get("id"), str)
-        and isinstance(note.get("content"), str)
-    )
+    return wordpress_notes.with_notes(content, notes), ""
 
 
 def footnotes_meta(content: str) -> str:
@@ -310,7 +269,11 @@ def _footnotes(content: str, slug: str) -> tuple[str, str, str]:
     """The content before its notes' block, the notes drawn as a Markdown article's
     are (``markup``), and the content after it; the references drawn as links to
     them, numbered in the order they are first made."""
-    by_id = {n["id"]: n["content"] for n in reversed(_kept_notes(content))}
+    # A second note of one id is left out, as WordPress leaves it; the others keep
+    # their order, which the notes nothing refers to are listed in.
+    by_id: dict[str, str] = {}
+    for kept in _kept_notes(content):
+        by_id.setdefault(kept["id"], kept["content"])
     prefix = note_prefix(slug)
     numbers: dict[str, int] = {}  # a note's id: its number
     made: dict[str, int] = {}  # a note's id: how many references to it were drawn

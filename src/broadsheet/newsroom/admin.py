@@ -17,13 +17,14 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from broadsheet.newsroom import actions, indexing
+from broadsheet.newsroom.forms import NOTES_HELP, ArticleForm
 from broadsheet.newsroom.middleware import use_site_language
 from broadsheet.newsroom.models import (
     Article,
@@ -166,6 +167,26 @@ class ArticleAdmin(NotedDeleteAdmin):
         ),
         (_("Preview"), {"fields": ["preview"], "classes": ["collapse"]}),
     ]
+
+    form = ArticleForm
+
+    def get_form(
+        self, request: HttpRequest, obj: Article | None = None, change: bool = False, **kwargs: Any
+    ):
+        kwargs.setdefault("form", ArticleForm.for_article(obj))
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Article | None = None):
+        """The form's parts; after the body, a WordPress post's notes, a box for each
+        (``ArticleForm.for_article``), for an editor who may change it."""
+        fieldsets = super().get_fieldsets(request, obj)
+        boxes = ArticleForm.for_article(obj).boxes
+        if not boxes or not self.has_change_permission(request, obj):
+            return fieldsets
+        names = [box.name for box in sorted(boxes, key=lambda box: box.number)]
+        # The admin draws a description as HTML: the marks it names are text.
+        notes = (_("Notes"), {"fields": names, "description": escape(NOTES_HELP)})
+        return [fieldsets[0], notes, *fieldsets[1:]]
 
     @admin.display(description=_("Status"), ordering="status")
     def state(self, obj: Article) -> str:

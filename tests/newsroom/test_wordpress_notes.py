@@ -1,0 +1,179 @@
+"""A WordPress post's block-editor notes, edited in boxes of their own in the admin."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import lxml.html
+import pytest
+from django.test import Client
+
+from broadsheet.newsroom.models import Article
+from tests.conftest import make_article
+from tests.interchange.conftest import run_export, run_import, tally, wxr_file, wxr_post
+from tests.interchange.test_wxr_footnotes import A, B, ref
+
+pytestmark = pytest.mark.django_db
+
+ASIDE = "0f1e2d3c-aaaa-4bbb-8ccc-000000000003"
+LAST = "0f1e2d3c-aaaa-4bbb-8ccc-000000000004"
+
+BODY = (
+    f"<!-- wp:paragraph -->\n<p>The pier &amp; the &lt;old&gt; quay{ref(B, 1)} will cost more"
+    f"{ref(A, 2)}.</p>\n<!-- /wp:paragraph -->\n\n"
+    '<!-- wp:footnotes {"className":"is-style-pull"} /-->\n\n'
+    "<!-- wp:paragraph -->\n<p>After the notes.</p>\n<!-- /wp:paragraph -->"
+)
+NOTES = [
+    {"content": "The March estimate, 3--5 million.", "id": A},
+    {"content": 'Seven to two, on <a href="https://example.org/m">record</a>.', "id": B},
+    {"content": "Said aside.", "id": ASIDE},
+    {"content": "Said last.", "id": LAST},
+]
+
+
+def imported(tmp_path, name: str = "f.xml") -> str:
+    meta = {"footnotes": json.dumps(NOTES)}
+    path = wxr_file(tmp_path, name, wxr_post(1, "Pier", BODY, slug="pier", meta=meta))
+    return run_import("wxr", path, "--no-train")
+
+
+@pytest.fixture
+def editor(client, django_user_model):
+    client.force_login(
+        django_user_model.objects.create_superuser("ed", "ed@example.org", "pw-long-1234")
+    )
+    return client
+
+
+def change_form(editor, article: Article) -> tuple[str, dict[str, str | list[str]]]:
+    """The article's change page, and what its form sends as it stands."""
+    page = editor.get(f"/admin/newsroom/article/{article.pk}/change/").content.decode()
+    form = next(f for f in lxml.html.fromstring(page).forms if f.get("id") == "article_form")
+    sent: dict[str, str | list[str]] = {}
+    boxes = set(form.xpath(".//textarea/@name"))
+    for name, value in form.form_values():
+        if name in boxes and value.startswith("\n"):
+            value = value[1:]  # as a browser reads the line Django starts a box's text with
+        sent[name] = [*sent[name], value] if name in sent else value  # type: ignore[list-item]
+    return page, sent
+
+
+def save(editor, article: Article, **changes: str):
+    _, sent = change_form(editor, article)
+    return editor.post(f"/admin/newsroom/article/{article.pk}/change/", {**sent, **changes})
+
+
+def notes_shown(article: Article) -> list[str]:
+    article.refresh_from_db()
+    return re.findall(r'<li id="fn-[^"]*">(.*?)(?: <a [^>]*>↑</a>)*</li>', article.body_html)
+
+
+def test_each_note_has_a_box_numbered_as_readers_see_it_and_the_body_no_json(tmp_path, editor):
+    imported(tmp_path)
+    article = Article.objects.get()
+    page, sent = change_form(editor, article)
+    # B is referred to first: note 1. The notes nothing refers to follow, in WordPress's order.
+    assert [sent["note_1"], sent["note_2"], sent["note_3"], sent["note_4"]] == [
+        NOTES[1]["content"], NOTES[0]["content"], "Said aside.", "Said last."
+    ]  # fmt: skip
+    assert notes_shown(article) == [
+        "Seven to two, on <a href=\"https://example.org/m\" rel=\"noopener\">record</a>.",
+        "The March estimate, 3--5 million.", "Said aside.", "Said last.",
+    ]  # fmt: skip
+    assert sent["body"] == BODY.replace(
+        '{"className":"is-style-pull"}', '{"className": "is-style-pull"}'
+    )
+    assert "broadsheetNotes" not in page
+    # Each box says where its note is referred to, the body's words drawn as text.
+    assert "Referred to after “The pier &amp; the &lt;old&gt; quay”." in page
+    assert "Referred to after “The pier &amp; the &lt;old&gt; quay will cost more”." in page
+    assert "Nothing in the text refers to it" in page
+    assert "HTML, as imported: Markdown is not read in this body." in page
+
+
+def test_saved_unchanged_the_body_is_kept_byte_for_byte(tmp_path, editor):
+    imported(tmp_path)
+    article = Article.objects.get()
+    body, shown = article.body, article.body_html
+    assert save(editor, article).status_code == 302
+    article.refresh_from_db()
+    assert article.body == body and article.body_html == shown
+
+
+def test_a_note_changed_in_its_box_is_on_the_page_in_the_export_and_in_a_new_import(
+    tmp_path, editor
+):
+    imported(tmp_path)
+    article = Article.objects.get()
+    words = "Seven to two 🗳️ — שבעה מול שניים, عربى, e\u0301."
+    assert save(editor, article, note_1=words).status_code == 302
+    assert notes_shown(article)[0] == words
+    assert words in Client().get(article.get_absolute_url()).content.decode()
+    assert json.loads(exported_notes(tmp_path)) == [
+        NOTES[0],
+        {"content": words, "id": B},
+        *NOTES[2:],
+    ]
+    Article.objects.all().delete()
+    run_import("wxr", tmp_path / "out.xml", "--no-train")
+    assert notes_shown(Article.objects.get())[0] == words
+
+
+def test_importing_the_old_file_again_keeps_the_edit_and_lists_each_note_once(tmp_path, editor):
+    imported(tmp_path)
+    article = Article.objects.get()
+    save(editor, article, note_2="A new estimate.")
+    again = imported(tmp_path)
+    assert tally(again, "posts")[1:3] == [0, 0]  # neither created nor updated
+    assert notes_shown(article) == [
+        "Seven to two, on <a href=\"https://example.org/m\" rel=\"noopener\">record</a>.",
+        "A new estimate.", "Said aside.", "Said last.",
+    ]  # fmt: skip
+
+
+def test_a_note_emptied_while_the_body_refers_to_it_is_refused_and_nothing_changes(
+    tmp_path, editor
+):
+    imported(tmp_path)
+    article = Article.objects.get()
+    body = article.body
+    response = save(editor, article, note_1="  ", note_2="Changed too.")
+    assert response.status_code == 200
+    assert "The body still refers to this note" in response.content.decode()
+    assert set(response.context["adminform"].form.errors) == {"note_1"}
+    article.refresh_from_db()
+    assert article.body == body
+
+
+def test_a_note_emptied_after_its_reference_is_deleted_is_removed(tmp_path, editor):
+    imported(tmp_path)
+    article = Article.objects.get()
+    _, sent = change_form(editor, article)
+    body = str(sent["body"]).replace(ref(B, 1), "")
+    assert save(editor, article, body=body, note_1="", note_4="").status_code == 302
+    assert notes_shown(article) == ["The March estimate, 3--5 million.", "Said aside."]
+    article.refresh_from_db()
+    assert [n["id"] for n in json.loads(exported_notes(tmp_path))] == [A, ASIDE]
+
+
+def exported_notes(tmp_path) -> str:
+    """The footnotes meta ``export wxr`` writes (to out.xml) for the one article."""
+    exported = tmp_path / "out.xml"
+    run_export("wxr", "--base-url", "https://news.example.org", "-o", str(exported))
+    found = re.search(
+        r"<wp:meta_key><!\[CDATA\[footnotes\]\]></wp:meta_key>\s*"
+        r"<wp:meta_value><!\[CDATA\[(.*?)\]\]></wp:meta_value>",
+        exported.read_text(),
+        re.S,
+    )
+    assert found is not None
+    return found[1]
+
+
+def test_a_markdown_article_has_no_note_boxes_and_says_markdown(editor):
+    article = make_article(body="Claim.[^1]\n\n[^1]: A note.")
+    page, sent = change_form(editor, article)
+    assert not any(name.startswith("note_") for name in sent)
+    assert "Markdown." in page and "HTML, as imported" not in page
