@@ -3,6 +3,8 @@ slug the form writes from a title."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -11,7 +13,7 @@ from playwright.sync_api import Page, expect
 from broadsheet.moderation import actions as moderation
 from broadsheet.newsroom import actions
 from broadsheet.newsroom.apps import EDITORS
-from broadsheet.newsroom.models import Author, Section, SiteSettings
+from broadsheet.newsroom.models import Article, Author, Section, SiteSettings
 from tests.browser.fixtures import signed_in_as
 from tests.browser.test_accessibility import sign_in_as_editor
 from tests.conftest import make_article, post
@@ -132,3 +134,32 @@ def test_a_decomposed_accent_makes_the_same_slug_as_a_composed_one(page: Page, m
     sign_in_as_editor(page, f"/admin/newsroom/{model}/add/")
     page.locator(f"#id_{box}").press_sequentially(title)
     expect(page.locator("#id_slug")).to_have_value("caf\u00e9-society")
+
+
+@pytest.mark.parametrize(("language", "width"), [("en", 1280), ("he", 375)], ids=["en", "he"])
+def test_an_editor_changes_a_wordpress_note_in_its_own_box(new_context, tmp_path, language, width):
+    from tests.browser.test_accessibility import DJANGOS, STRICT, assert_accessible
+    from tests.newsroom.test_wordpress_notes import imported
+
+    imported(tmp_path)
+    article = Article.objects.get()
+    page = new_context(viewport={"width": width, "height": 900}).new_page()
+    sign_in_as_editor(page, "/admin/")
+    site = SiteSettings.load()
+    site.language = language
+    actions.save_site_settings(site)
+    page.goto(f"/admin/newsroom/article/{article.pk}/change/")
+    name = "Note 2" if language == "en" else "הערה 2"
+    box = page.get_by_role("textbox", name=name)
+    expect(box).to_have_value("The March estimate, 3--5 million.")
+    expect(page.locator("#id_body")).not_to_have_value(re.compile("broadsheetNotes"))
+    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
+    assert_accessible(page, STRICT, djangos=DJANGOS)
+    box.fill("The May estimate: 4 million 🏗️, ארבעה מיליון.")
+    with page.expect_navigation():
+        page.locator("input[name=_continue]").click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    page.goto(article.get_absolute_url())
+    expect(page.locator("section.footnotes li").nth(1)).to_contain_text(
+        "The May estimate: 4 million 🏗️, ארבעה מיליון."
+    )
