@@ -1,7 +1,7 @@
 """Benchmark: the site search over N generated articles, on SQLite and PostgreSQL.
 
     .venv/bin/python bench/search.py [--articles 10000] [--rounds 30]
-        [--postgres postgres://postgres@127.0.0.1:5432/] [--no-sqlite]
+        [--postgres postgres://postgres@127.0.0.1:5432/] [--no-sqlite] [--src DIR]
 
 For each database, in a child process with a fresh data folder (and on PostgreSQL a
 database of its own, made and dropped here): migrates, writes N articles with
@@ -47,6 +47,9 @@ QUERIES = {
     "two words": "harbour budget",
     "prefix": "counc",
     "hebrew": "הכנסת",
+    "hebrew, its rest": "כנסת",
+    "hebrew, prefixed": "בממשלה",
+    "hebrew, two words": "הממשלה בחירות",
     "no match": "zzyzx",
 }
 COMMON = _split(
@@ -201,10 +204,10 @@ def child(articles: int, rounds: int) -> dict:
     }
 
 
-def run(articles: int, rounds: int, database_url: str | None) -> dict:
+def run(articles: int, rounds: int, database_url: str | None, src: Path) -> dict:
     env = {
         **os.environ,
-        "PYTHONPATH": str(ROOT / "src"),
+        "PYTHONPATH": str(src),
         "BROADSHEET_DATA_DIR": tempfile.mkdtemp(prefix="bench-search-"),
         "BROADSHEET_RATE_LIMIT": "off",
         "BROADSHEET_ALLOWED_HOSTS": "testserver",
@@ -221,7 +224,7 @@ def run(articles: int, rounds: int, database_url: str | None) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def with_postgres_database(server: str, articles: int, rounds: int) -> dict:
+def with_postgres_database(server: str, articles: int, rounds: int, src: Path) -> dict:
     import psycopg
 
     name = f"bench_search_{os.getpid()}"
@@ -229,7 +232,7 @@ def with_postgres_database(server: str, articles: int, rounds: int) -> dict:
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {name}")
     try:
-        return run(articles, rounds, server.rstrip("/") + "/" + name)
+        return run(articles, rounds, server.rstrip("/") + "/" + name, src)
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
@@ -263,15 +266,21 @@ def main() -> None:
         help="A PostgreSQL server (a database is made there and dropped); '' to skip.",
     )
     parser.add_argument("--no-sqlite", action="store_true")
+    parser.add_argument(
+        "--src",
+        type=Path,
+        default=ROOT / "src",
+        help="The code to measure (another checkout's src/, to compare versions).",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(args.articles, args.rounds)))
         return
     if not args.no_sqlite:
-        report(run(args.articles, args.rounds, None))
+        report(run(args.articles, args.rounds, None, args.src))
     if args.postgres:
-        report(with_postgres_database(args.postgres, args.articles, args.rounds))
+        report(with_postgres_database(args.postgres, args.articles, args.rounds, args.src))
 
 
 if __name__ == "__main__":

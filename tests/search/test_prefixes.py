@@ -79,6 +79,50 @@ def test_a_word_that_begins_with_a_prefix_letter_is_found_as_it_is(client, langu
     assert found(client, "שמים") == ["ברק בשמים"]
 
 
+def test_a_word_the_site_writes_after_the_article_is_not_found_by_its_ending(client, language):
+    # השמים ("the sky") cannot be ה, ש ("that") and מים ("water"): no word takes ה
+    # before ש, so שמים is a word of its own, and neither finds the other.
+    make_article(title="מים בברז", slug="tap", published_at=ago(days=3))
+    make_article(title="ומים לכולם", slug="all", published_at=ago(days=2))
+    make_article(title="שמים כחולים", slug="blue", published_at=ago(days=1))
+    make_article(title="השמים נקיים", slug="clear")
+    assert found(client, "מים") == ["מים בברז", "ומים לכולם"]
+    assert found(client, "המים") == ["ומים לכולם", "מים בברז"]
+    assert found(client, "שמים") == ["שמים כחולים", "השמים נקיים"]
+    assert found(client, "בשמים") == ["השמים נקיים", "שמים כחולים"]
+    _status, page = search(client, "מים")
+    assert "<mark>שמים</mark>" not in page and "<mark>ומים</mark> לכולם" in page
+
+
+def test_a_word_the_site_writes_after_a_preposition_is_not_cut_to_its_rest(client, language):
+    # הבקשה ("the request"): בקשה is a word, not ב ("in") and קשה ("hard").
+    make_article(title="הבקשה נדחתה", slug="denied", published_at=ago(days=2))
+    make_article(title="בקשה חדשה", slug="new", published_at=ago(days=1))
+    make_article(title="יום קשה", slug="hard")
+    assert found(client, "קשה") == ["יום קשה"]
+    assert found(client, "בקשה") == ["בקשה חדשה", "הבקשה נדחתה"]
+    assert found(client, "בקשות") == []
+
+
+def test_a_word_whose_ending_is_a_word_is_still_found_as_prefixed_without_proof(client, language):
+    # Where the site never writes שמים after a prefix that shows it a word, letters
+    # cannot tell it from ש and מים: found, after the words as typed.
+    make_article(title="שמים כחולים", slug="blue", published_at=ago(hours=1))
+    make_article(title="מים בברז", slug="tap", published_at=ago(days=3))
+    assert found(client, "מים") == ["מים בברז", "שמים כחולים"]
+
+
+def test_a_word_whose_own_vav_is_doubled_after_a_prefix_is_found(client, language):
+    # A word's own first ו is written twice after a prefix (ועדה, "committee";
+    # הוועדה, "the committee"), which also shows it is no ו ("and") and עדה.
+    make_article(title="הוועדה החליטה", slug="decided", published_at=ago(days=2))
+    make_article(title="ועדה חדשה", slug="new", published_at=ago(days=1))
+    make_article(title="עדה קטנה", slug="community")
+    assert found(client, "ועדה") == ["ועדה חדשה", "הוועדה החליטה"]
+    assert found(client, "בוועדה") == ["ועדה חדשה", "הוועדה החליטה"]
+    assert found(client, "עדה") == ["עדה קטנה"]
+
+
 def test_a_short_word_is_not_searched_cut_to_a_couple_of_letters(client, language):
     make_article(title="רק היום", slug="only", body="ים של מים, לא שה.")
     make_article(title="ברק ומים", slug="barak")
@@ -90,9 +134,14 @@ def test_a_short_word_is_not_searched_cut_to_a_couple_of_letters(client, languag
     assert found(client, "ב") == []
     assert found(client, "ו") == []
     assert found(client, "בר") == []
-    # A word of two letters is found with a prefix too (ים, "sea", in ומים, "and water",
-    # as in בים, "in the sea"), after the articles that hold it as typed.
-    assert found(client, "ים") == ["רק היום", "ברק ומים"]
+    # A word of two letters is found with a prefix too (ים, "sea", in בים, "in the
+    # sea"), but not in a word the site shows to be one of its own: מים ("water"),
+    # written המים, is no מ and ים, nor ומים ("and water") ומ and ים.
+    make_article(title="בים", slug="in-the-sea", published_at=ago(days=9))
+    first, *others = found(client, "ים")
+    assert first == "רק היום" and set(others) == {"ברק ומים", "בים"}
+    make_article(title="המים", slug="the-water", published_at=ago(days=9))
+    assert found(client, "ים") == ["רק היום", "בים"]
 
 
 def test_the_last_word_begun_with_a_prefix_finds_longer_words(client, language):
@@ -147,17 +196,29 @@ def test_a_long_hebrew_body_is_indexed_within_postgresqls_limits(client):
     assert found(client, words[0][2:]) == ["Long"]
 
 
+def test_a_long_hebrew_body_is_searched_as_far_as_an_english_one(client):
+    # Its words past the first 100,000 characters: the rests the index held after
+    # every prefixed word took half of the body's share.
+    body = "בירושלים " * 15_000 + "מזרקה"
+    make_article(title="Long", slug="long", body=body)
+    make_article(title="Long English", slug="english", body="harbour " * 18_750 + "fountain")
+    assert found(client, "fountain") == ["Long English"]
+    assert found(client, "מזרקה") == ["Long"]
+
+
 @pytest.mark.django_db(transaction=True)
-def test_the_upgrade_indexes_existing_articles_with_their_prefixes(client):
-    make_article(title="חג בירושלים", slug="in")
+def test_the_upgrade_writes_the_words_without_the_rests_it_held(client):
+    hebrew = make_article(title="חג בירושלים", slug="in")
+    english = make_article(title="Route 0800 to 007", slug="en")
     executor = MigrationExecutor(connection)
-    executor.migrate([("newsroom", "0009_search_index")])
-    # The document as the site wrote it before: the words alone.
-    SearchDocument.objects.update(title=indexing.index_text("חג בירושלים"))
+    executor.migrate([("newsroom", "0017_search_rerendered_footnotes")])
+    # The documents as the site wrote them before: each Hebrew word and its rests.
+    SearchDocument.objects.filter(pk=hebrew.pk).update(title="חג בירושלים 0ירושלים")
     indexing.revectorize()
-    assert found(client, "ירושלים") == []
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
+    assert SearchDocument.objects.get(pk=hebrew.pk).title == "חג בירושלים"
+    assert SearchDocument.objects.get(pk=english.pk).title == "route 0800 to 007"
     assert found(client, "ירושלים") == ["חג בירושלים"]
     assert indexing.check() == []

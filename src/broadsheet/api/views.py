@@ -83,7 +83,7 @@ def search(request: HttpRequest) -> HttpResponse:
     if page > 1 and offset >= count:
         raise ApiError(404, {"page": [f"There is no page {page}."]})
     articles = found[offset : offset + size]
-    highlighter = Highlighter(query, found.stems() if articles else {})
+    highlighter = Highlighter.of(found, bool(articles))
     return json_response(
         {
             "count": count,

@@ -10,8 +10,9 @@ query, so that SQLite and PostgreSQL find the same words: case set aside, accent
 Hebrew vowel points and Arabic short vowels (and the tatweel) removed, compatibility
 forms (ligatures, full-width letters, Arabic presentation forms) made plain, and
 every run of letters, digits and spacing marks a word. Punctuation, symbols and emoji
-separate words and are not searched for. Hebrew and Arabic words are also indexed
-without the prefixes they may begin with (``newsroom.prefixes``).
+separate words and are not searched for. Hebrew and Arabic words are indexed as
+written: a query looks for them with and without their prefixes
+(``newsroom.prefixes``).
 """
 
 from __future__ import annotations
@@ -29,12 +30,11 @@ from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 from django.db.models import Expression
 
-from broadsheet.newsroom import prefixes
 from broadsheet.newsroom.models import Article, SearchDocument, SiteSettings
 
-# A body is searched in its first this many characters (about 30,000 words; fewer in
-# Hebrew and Arabic, whose words' rests count): past that, PostgreSQL's tsvector
-# would near its size limit on a page of unique words.
+# A body is searched in its first this many characters (about 30,000 words, in any
+# language): past that, PostgreSQL's tsvector would near its size limit on a page of
+# unique words.
 BODY_LIMIT = 200_000
 SUMMARY_LIMIT = 20_000
 # Longer runs of letters are not words anyone searches for (a pasted hash, say).
@@ -162,10 +162,9 @@ def plain_text(body_html: str) -> str:
 
 
 def document_text(text: str, limit: int | None = None) -> str:
-    """A column of a ``SearchDocument``: the words of ``text``, each Hebrew or Arabic
-    word followed by its marked rests (``newsroom.prefixes``), cut between words to
+    """A column of a ``SearchDocument``: the words of ``text``, cut between words to
     ``limit`` characters."""
-    found = prefixes.with_rests(index_text(text[:limit] if limit else text))
+    found = index_text(text[:limit] if limit else text)
     if limit and len(found) > limit:
         found = found[: limit + 1].rsplit(" ", 1)[0]
     return found

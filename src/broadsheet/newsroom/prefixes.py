@@ -3,35 +3,46 @@
 Hebrew writes "and", "the", "in", "to", "from", "as", "that" and "when" as letters
 joined to the front of the next word (בירושלים is "in Jerusalem"), and Arabic its
 article and a few conjunctions and prepositions the same way (والكتاب is "and the
-book"), so a word is written with many beginnings. The index holds each Hebrew or
-Arabic word as written and, after it, each *rest* left by taking off a prefix it
-may begin with, marked (``0ירושלים``): a token that hardly any text holds (a digit
-glued to a word), which SQLite's tokenizer and PostgreSQL's parser both keep whole
-and leave alone (digits and letters: PostgreSQL's ``numword``, which no configuration
-stems), so that both databases find the same articles.
+book"), so a word is written with many beginnings. The index holds the words as
+written; a reader's word is searched as itself, as each *rest* it leaves without a
+prefix, and as each of those with each prefix joined to it (``candidates``).
 
-A reader's word then finds a word of the index when they are the same once a prefix
-is taken off either or both: the word itself or one of its rests (``forms``), as a
-word or as a marked rest (``tokens``). A rest keeps at least two letters in the
-index, and a query's at least three, so that a short query is not cut to a couple
-of letters that begin half the language (ברק, "lightning", is not searched as רק,
-"only"). Letters cannot tell a prefix from a word's own first letter (שמים, "sky",
-holds a rest מים, "water"), so the search ranks the articles that hold the words as
-typed above those found only through a prefix.
+Letters cannot tell a prefix from a word's own first letter: שמים ("sky") is also
+ש ("that") and מים ("water"), בקשה ("a request") also ב ("in") and קשה ("hard"),
+وزير ("minister") also و ("and") and زير. Hebrew search engines settle it with a
+dictionary (HebMorph looks every rest up in hspell's lexicon, which knows that שמים
+is a word); Broadsheet has none, and reads the site's own text instead: a form
+counts as a word in its own right, and not as a prefix and a rest, where the
+articles readers can see also write it after a prefix that could not stand before
+the one it would have (``proofs``). השמים ("the sky") cannot be ה and ש and מים (no
+word takes ה before ש), so it shows that שמים is a word; so הבקשה for בקשה, الوزير
+for وزير. A form so shown is not found by its rest (מים does not find שמים), nor is
+it cut to its rest when a reader types it (שמים does not find מים). Where the site
+never writes it so, the form is still taken as a prefix and a rest, and the
+articles that hold the words as typed rank first.
+
+A rest keeps at least three letters: a Hebrew word of two (ים "sea", לך "to you",
+רק "only") ends too many others (מלך "king", ברק "lightning") to be worth finding
+inside them, and is found as typed only.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field
 from functools import cache
 
-# A marked rest: this, then the rest.
-MARK = "0"
-# The fewest letters a rest keeps: in the index, and of a reader's word.
-SHORTEST_REST = 2
-SHORTEST_QUERY_REST = 3
+# The fewest letters a reader's word keeps when a prefix is taken off it (ברק is not
+# searched as רק, "only"), and the fewest a word keeps to be found with prefixes
+# joined to it (ים, "sea", finds בים and הים).
+SHORTEST_REST = 3
+SHORTEST_JOINED = 2
 # The longest prefix, in letters.
 _LONGEST = 4
+# Hebrew doubles a word's own first ו when a prefix comes before it (ועדה, הוועדה):
+# such a word is looked for with a prefix in both spellings.
+VAV = "\u05d5"
 
 
 @cache
@@ -54,61 +65,170 @@ def _arabic() -> frozenset[str]:
     return frozenset(found - {""})
 
 
+# The prefixes of one or two letters that may stand before a form as proof that it is
+# a word (``proofs``): each language's single letters, and Arabic's article.
+_HEBREW_PROVING = ("ו", "ה", "ב", "כ", "ל", "מ", "ש")
+_ARABIC_PROVING = ("و", "ف", "ب", "ك", "ل", "ال")
+
 # Words wholly of Hebrew letters (final forms among them), or of the Arabic alphabet's
 # letters, as folded. Other words have no prefixes here.
 _HEBREW = "\u05d0-\u05ea"
 _ARABIC = "\u0621-\u063a\u0641-\u064a"
 _SCRIPT = re.compile(f"[{_HEBREW}]+|[{_ARABIC}]+")
-# Such words long enough to keep a rest, in a text.
-_WORD = re.compile(f"(?<!\\S)(?:[{_HEBREW}]{{3,}}|[{_ARABIC}]{{3,}})(?!\\S)")
 
 
-def forms(word: str, shortest: int = SHORTEST_QUERY_REST) -> list[str]:
-    """``word``'s rests of at least ``shortest`` letters, longest first: what is left
-    of it without each prefix it may begin with. None for a word of another script."""
-    if len(word) <= shortest or not _SCRIPT.fullmatch(word):
+def _is_hebrew(word: str) -> bool:
+    return word[0] <= "\u05ea"
+
+
+def _prefixes(word: str) -> frozenset[str]:
+    return _hebrew() if _is_hebrew(word) else _arabic()
+
+
+def prefixed(word: str) -> bool:
+    """Whether ``word`` (folded) is of a script whose words take prefixes here."""
+    return bool(_SCRIPT.fullmatch(word))
+
+
+def rests(word: str) -> list[tuple[str, str]]:
+    """(prefix, rest) for each prefix ``word`` may begin with that leaves a rest of at
+    least ``SHORTEST_REST`` letters, the longest rest first."""
+    if len(word) <= SHORTEST_REST or not prefixed(word):
         return []
-    prefixes = _hebrew() if word[0] <= "\u05ea" else _arabic()
+    known = _prefixes(word)
+    found = []
+    for n in range(1, min(_LONGEST, len(word) - SHORTEST_REST) + 1):
+        if word[:n] in known:
+            found.append((word[:n], word[n:]))
+            if word[n:].startswith(VAV * 2) and _is_hebrew(word):
+                found.append((word[:n], word[n + 1 :]))  # בוועדה: ועדה
+    return found
+
+
+def joined(prefix: str, rest: str) -> list[str]:
+    """``rest`` written after ``prefix``: in Hebrew a rest's own first ו is doubled
+    after a prefix, and also found single (the older spelling)."""
+    if _is_hebrew(rest) and rest.startswith(VAV) and not rest.startswith(VAV * 2):
+        return [prefix + VAV + rest, prefix + rest]
+    return [prefix + rest]
+
+
+def with_prefixes(rest: str) -> list[tuple[str, str]]:
+    """(prefix, form) for each prefix joined to ``rest`` (of at least
+    ``SHORTEST_JOINED`` letters): the words of a text that hold it."""
+    if len(rest) < SHORTEST_JOINED or not prefixed(rest):
+        return []
     return [
-        word[n:] for n in range(1, min(_LONGEST, len(word) - shortest) + 1) if word[:n] in prefixes
+        (prefix, form)
+        for prefix in sorted(_prefixes(rest), key=lambda p: (len(p), p))
+        for form in joined(prefix, rest)
     ]
 
 
-def _with_rests(word: str) -> str:
-    return " ".join([word, *(MARK + rest for rest in forms(word, SHORTEST_REST))])
+def proofs(prefix: str, form: str) -> list[str]:
+    """Words whose presence in a text shows that ``form``, which begins with
+    ``prefix``, is a word in its own right: ``form`` after a prefix that could not
+    stand before ``prefix`` (השמים: no word takes ה before ש)."""
+    proving = _HEBREW_PROVING if _is_hebrew(form) else _ARABIC_PROVING
+    known = _prefixes(form)
+    return [
+        written
+        for before in proving
+        if before + prefix not in known
+        for written in joined(before, form)
+        if written != form
+    ]
 
 
-def with_rests(text: str) -> str:
-    """Folded ``text`` (words and single spaces) with each Hebrew or Arabic word
-    followed by its marked rests. Each different word is looked at once, however
-    often the text says it: looking at every one took a fifth of indexing the long
-    body of bench/article_save.py (8,054 Hebrew words, of 8 different ones)."""
-    made: dict[str, str] = {}
-
-    def rests(found: re.Match) -> str:
-        word = found.group()
-        if word not in made:
-            made[word] = _with_rests(word)
-        return made[word]
-
-    return _WORD.sub(rests, text)
+def inner(prefix: str, form: str) -> list[tuple[str, str]]:
+    """``form`` (``prefix`` and a rest) and what it holds after each of the first
+    letters of ``prefix`` that leave a prefix: (prefix, form) of each (ומים, "and
+    water", as ומ and ים: ומים, and מים as מ and ים)."""
+    known = _prefixes(form)
+    return [(prefix[n:], form[n:]) for n in range(len(prefix)) if prefix[n:] in known]
 
 
-def sought(term: str) -> list[str]:
-    """A reader's (folded) word and its rests: an article holds the word when it holds
-    one of these as a word, or as the rest of a prefixed word (``held``)."""
-    return [term, *forms(term)]
+@dataclass
+class Candidates:
+    """What a search for some words may look for, before the site's text is read: for
+    each word, its rests (and the prefix each takes off) and the forms each rest takes
+    with a prefix; and the words to look for in the text to settle which count."""
+
+    # term -> [(prefix taken off, rest)]
+    rests: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # rest -> [(prefix joined, form)]
+    forms: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+
+    def words(self) -> set[str]:
+        """The words whose presence decides: every form, and the proofs of every
+        prefix a term would lose."""
+        found = {form for pairs in self.forms.values() for _prefix, form in pairs}
+        for term, pairs in self.rests.items():
+            for prefix, _rest in pairs:
+                for within, held in inner(prefix, term):
+                    found.update(proofs(within, held))
+        return found
 
 
-def held(word: str) -> list[str]:
-    """A word of a text (folded) and the rests the index holds of it."""
-    return [word, *forms(word, SHORTEST_REST)]
+def candidates(terms: Iterable[str]) -> Candidates:
+    found = Candidates()
+    for term in terms:
+        if not prefixed(term):
+            continue
+        found.rests[term] = rests(term)
+        for rest in [term, *(rest for _prefix, rest in found.rests[term])]:
+            found.forms.setdefault(rest, with_prefixes(rest))
+    return found
 
 
-def tokens(term: str) -> list[str]:
-    """The tokens of the index a reader's word finds: ``sought`` as words and, for a
-    Hebrew or Arabic word, as marked rests."""
-    if len(term) < SHORTEST_REST or not _SCRIPT.fullmatch(term):
-        return [term]
-    every = sought(term)
-    return every + [MARK + form for form in every]
+def resolve(
+    terms: Iterable[str],
+    present: Callable[[Collection[str]], set[str]],
+    *,
+    beginning: str | None = None,
+) -> dict[str, list[str]]:
+    """Each term and the words of a text it finds: itself, the rests of the prefixes
+    it may lose, and those with the prefixes they may take, but none that the site's
+    text shows to be a word in its own right (``proofs``). ``present`` is told words
+    and answers those that the articles readers can see hold. ``beginning``, the term
+    that also finds longer words it begins, keeps every form of its rests but the
+    proved ones (a beginning is no whole word to find in the text)."""
+    terms = list(terms)
+    found = candidates(terms)
+    if not found.rests:
+        return {term: [term] for term in terms}
+    held = present(found.words())
+    proved = present(
+        {
+            proof
+            for pairs in found.forms.values()
+            for prefix, form in pairs
+            if form in held
+            for within, part in inner(prefix, form)
+            for proof in proofs(within, part)
+        }
+    )
+
+    def stands(prefix: str, form: str) -> bool:
+        """Whether ``form`` may be read as ``prefix`` and a rest: neither it, nor what
+        it holds after the first letters of ``prefix`` (מים in ומים, "and water"), is
+        shown a word of its own."""
+        return not any(
+            proof in held or proof in proved
+            for within, part in inner(prefix, form)
+            for proof in proofs(within, part)
+        )
+
+    resolved = {}
+    for term in terms:
+        if term not in found.rests:
+            resolved[term] = [term]
+            continue
+        sought = [term] + [r for p, r in found.rests[term] if stands(p, term)]
+        forms = dict.fromkeys(sought)
+        for rest in sought:
+            for prefix, form in found.forms[rest]:
+                if (form in held or term == beginning) and stands(prefix, form):
+                    forms.setdefault(form)
+        resolved[term] = list(forms)
+    return resolved

@@ -2,13 +2,14 @@
 
 Found in the article's own text, as the reader sees it: each of its words is folded
 as the index folds it and compared with the query's terms (and on PostgreSQL with
-their stems, so that "elections" marks "election" where the search found it), a
-Hebrew or Arabic word with and without its prefixes, as the search compares them."""
+their stems, so that "elections" marks "election" where the search found it), and
+with the forms the search looked for (a Hebrew or Arabic word with and without its
+prefixes: ``Results.forms``)."""
 
 from __future__ import annotations
 
-from broadsheet.newsroom import indexing, prefixes
-from broadsheet.search.query import Query
+from broadsheet.newsroom import indexing
+from broadsheet.search.query import Query, Results
 
 # Text, and whether it is a match to be marked.
 Part = tuple[str, bool]
@@ -23,21 +24,29 @@ SHORTEST_STEM = 3
 
 
 class Highlighter:
-    def __init__(self, query: Query, stems: dict[str, list[str]]) -> None:
-        # A word (or a rest of it) that is one of these matched that term.
+    def __init__(
+        self, query: Query, stems: dict[str, list[str]], forms: dict[str, list[str]]
+    ) -> None:
+        # A word that is one of these matched that term.
         self.exact: dict[str, str] = {}
         # (beginning, term): a word that begins so matched that term.
         self.beginnings: list[tuple[str, str]] = []
         for term in query.terms:
-            for form in prefixes.sought(term):
+            for form in forms.get(term, [term]):
                 self.exact.setdefault(form, term)
+                if term == query.prefix:
+                    self.beginnings.append((form, term))
             for stem in stems.get(term, []):
                 if stem != term and len(stem) >= SHORTEST_STEM:
                     self.beginnings.append((stem, term))
-        if query.prefix:
-            for form in prefixes.sought(query.prefix):
-                self.beginnings.append((form, query.prefix))
         self._known: dict[str, str | None] = {}
+
+    @classmethod
+    def of(cls, found: Results, listed: bool) -> Highlighter:
+        """For a page of ``found``: one that lists no article asks the database nothing."""
+        if not listed:
+            return cls(found.query, {}, {})
+        return cls(found.query, found.stems(), found.forms())
 
     def term_of(self, word: str) -> str | None:
         """The query term a word of the text (as written) matches, if any."""
@@ -47,12 +56,11 @@ class Highlighter:
 
     def _match(self, word: str) -> str | None:
         for folded in indexing.words(word):
-            for form in prefixes.held(folded):
-                if form in self.exact:
-                    return self.exact[form]
-                for beginning, term in self.beginnings:
-                    if form.startswith(beginning):
-                        return term
+            if folded in self.exact:
+                return self.exact[folded]
+            for beginning, term in self.beginnings:
+                if folded.startswith(beginning):
+                    return term
         return None
 
     def _tokens(self, text: str) -> list[tuple[int, int, str | None]]:

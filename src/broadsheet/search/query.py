@@ -4,7 +4,8 @@ best first.
 Every word the reader typed must be in an article (in its headline, summary, body,
 section, tags or byline); the last one may also begin a longer word. A Hebrew or
 Arabic word is found with or without the prefixes it may begin with
-(``newsroom.prefixes``): ירושלים finds בירושלים and בירושלים finds ירושלים. Nothing the
+(``newsroom.prefixes``): ירושלים finds בירושלים and בירושלים finds ירושלים, but מים
+("water") not שמים ("sky") where the site's text shows שמים to be a word. Nothing the
 reader types is an operator: quotes, ``*``, ``-``, ``:``, parentheses, ``NEAR``,
 ``OR`` are punctuation or words like any other, and each word goes to the database
 quoted (SQLite) or as a parameter of its own (PostgreSQL).
@@ -17,12 +18,10 @@ as typed come before those found only through a prefix taken off.
 from __future__ import annotations
 
 import contextlib
-import operator
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import reduce
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -41,6 +40,9 @@ MAX_WORDS = 12
 # The last word matches the beginnings of longer words from this length on: shorter
 # beginnings match too much to help.
 PREFIX_FROM = 3
+# Words looked up at once to find which a live article holds (SQLite's limit of
+# parameters is far above this batch's four each).
+PRESENT_BATCH = 200
 
 # SQLite's bm25() and PostgreSQL's ts_rank weights, in the index's column order
 # (title, summary, names, body); PostgreSQL takes them as D, C, B, A.
@@ -76,16 +78,6 @@ class Query:
         too_long = not typed and bool(indexing.fold(text).split())
         return cls(terms=terms, prefix=prefix, dropped=dropped, too_long=too_long)
 
-    def tokens(self, term: str) -> list[str]:
-        """The tokens of the index that find ``term``: itself, and for a Hebrew or
-        Arabic word its forms with and without prefixes."""
-        return prefixes.tokens(term)
-
-    @property
-    def widened(self) -> bool:
-        """Whether some term is searched for in more forms than as typed."""
-        return any(len(self.tokens(term)) > 1 for term in self.terms)
-
 
 @dataclass
 class Results:
@@ -120,6 +112,11 @@ class Results:
         highlighting the words it matched."""
         return self._backend().stems()
 
+    def forms(self) -> dict[str, list[str]]:
+        """The words of a text each term finds: itself and, for a Hebrew or Arabic
+        word, its forms with and without prefixes (``newsroom.prefixes.resolve``)."""
+        return self._backend().forms
+
     def _backend(self) -> Any:
         if self._engine is None:
             if indexing.on_postgres():
@@ -130,22 +127,72 @@ class Results:
         return self._engine
 
 
-class _Sqlite:
+class _Backend:
     def __init__(self, query: Query, now: datetime) -> None:
         self.query = query
         self.now = now
+        self._forms: dict[str, list[str]] | None = None
+
+    @property
+    def forms(self) -> dict[str, list[str]]:
+        if self._forms is None:
+            self._forms = prefixes.resolve(
+                self.query.terms, self.present, beginning=self.query.prefix
+            )
+        return self._forms
+
+    @property
+    def widened(self) -> bool:
+        """Whether some term is searched for in more forms than as typed."""
+        return any(len(forms) > 1 for forms in self.forms.values())
+
+    def present(self, words: Collection[str]) -> set[str]:
+        """Those of ``words`` that a live article holds."""
+        raise NotImplementedError
+
+    def _live(self) -> tuple[str, list]:
+        """SQL of a live article ``a``, and its parameters."""
+        return "a.status IN (%s, %s) AND a.published_at <= %s", [
+            Article.Status.PUBLISHED,
+            Article.Status.SCHEDULED,
+            connection.ops.adapt_datetimefield_value(self.now),
+        ]
+
+
+class _Sqlite(_Backend):
+    def present(self, words: Collection[str]) -> set[str]:
+        if not words:
+            return set()
+        fts = indexing.FTS_TABLE
+        live, params = self._live()
+        found: set[str] = set()
+        ordered = sorted(words)
+        with connection.cursor() as cursor:
+            for start in range(0, len(ordered), PRESENT_BATCH):
+                batch = ordered[start : start + PRESENT_BATCH]
+                # One probe of the full-text index a word, stopping at its first live
+                # article.
+                probe = (
+                    f"SELECT %s WHERE EXISTS (SELECT 1 FROM {fts} CROSS JOIN newsroom_article "
+                    f"a ON a.id = {fts}.rowid WHERE {fts} MATCH %s AND {live})"
+                )
+                cursor.execute(
+                    " UNION ALL ".join([probe] * len(batch)),
+                    [p for word in batch for p in (word, _fts_string(word), *params)],
+                )
+                found.update(row[0] for row in cursor.fetchall())
+        return found
 
     def _match(self, *, widened: bool = True) -> str:
-        """Every term, as one of its tokens (or only as typed)."""
+        """Every term, as one of its forms (or only as typed)."""
 
         def quoted(token: str, term: str) -> str:
-            # An FTS5 string: inside quotes nothing is an operator.
             star = "*" if term == self.query.prefix else ""
-            return '"' + token.replace('"', '""') + '"' + star
+            return _fts_string(token) + star
 
         groups = []
         for term in self.query.terms:
-            tokens = self.query.tokens(term) if widened else [term]
+            tokens = self.forms[term] if widened else [term]
             one = " OR ".join(quoted(token, term) for token in tokens)
             groups.append(f"({one})" if len(tokens) > 1 else one)
         return " AND ".join(groups)
@@ -155,17 +202,12 @@ class _Sqlite:
         # CROSS JOIN: SQLite's planner keeps the tables in this order, the full-text
         # match first; left to itself it may walk every live article and ask the
         # full-text table about each.
+        live, params = self._live()
         sql = (
             f"FROM {fts} CROSS JOIN newsroom_article a ON a.id = {fts}.rowid "
-            f"WHERE {fts} MATCH %s AND a.status IN (%s, %s) AND a.published_at <= %s"
+            f"WHERE {fts} MATCH %s AND {live}"
         )
-        params = [
-            self._match(),
-            Article.Status.PUBLISHED,
-            Article.Status.SCHEDULED,
-            connection.ops.adapt_datetimefield_value(self.now),
-        ]
-        return sql, params
+        return sql, [self._match(), *params]
 
     def count(self) -> int:
         where, params = self._where()
@@ -178,7 +220,7 @@ class _Sqlite:
         fts = indexing.FTS_TABLE
         weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
         order = f"bm25({fts}, {weights}), a.published_at DESC, a.id DESC"
-        if self.query.widened:
+        if self.widened:
             # The articles holding the words as typed first: one more match, of
             # those words alone, made once for the whole query.
             order = f"{fts}.rowid NOT IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s), {order}"
@@ -196,27 +238,40 @@ class _Sqlite:
         return {term: [term] for term in self.query.terms}
 
 
-class _Postgres:
+class _Postgres(_Backend):
     def __init__(self, query: Query, now: datetime, config: str) -> None:
-        self.query = query
-        self.now = now
+        super().__init__(query, now)
         self.config = config
 
+    def present(self, words: Collection[str]) -> set[str]:
+        if not words:
+            return set()
+        live, params = self._live()
+        with _through_the_index(), connection.cursor() as cursor:
+            # Each word looked up in the GIN index, stopping at its first live article.
+            cursor.execute(
+                "SELECT w FROM unnest(%s::text[]) AS w WHERE EXISTS (SELECT 1 FROM "
+                "newsroom_searchdocument d JOIN newsroom_article a ON a.id = d.article_id "
+                f"WHERE d.vector @@ plainto_tsquery(%s::regconfig, w) AND {live})",
+                [sorted(words), self.config, *params],
+            )
+            return {row[0] for row in cursor.fetchall()}
+
     def _tsquery(self, *, widened: bool = True) -> SearchQuery:
-        """Every term, as one of its tokens (or only as typed)."""
+        """Every term, as one of its forms (or only as typed): one query in
+        PostgreSQL's syntax, each form quoted (a word holds letters, digits and marks
+        only; quoted all the same). Combined as SearchQuery objects, a Hebrew word's
+        hundred forms made an expression too deep for Django to compile."""
 
-        def one(token: str, term: str) -> SearchQuery:
-            if term == self.query.prefix:
-                # A word holds letters, digits and marks only; quoted all the same.
-                quoted = "'" + token.replace("'", "''") + "':*"
-                return SearchQuery(quoted, config=self.config, search_type="raw")
-            return SearchQuery(token, config=self.config, search_type="plain")
+        def one(form: str, term: str) -> str:
+            star = ":*" if term == self.query.prefix else ""
+            return "'" + form.replace("'", "''") + "'" + star
 
-        def any_of(term: str) -> SearchQuery:
-            tokens = self.query.tokens(term) if widened else [term]
-            return reduce(operator.or_, (one(token, term) for token in tokens))
-
-        return reduce(operator.and_, (any_of(term) for term in self.query.terms))
+        groups = []
+        for term in self.query.terms:
+            forms = self.forms[term] if widened else [term]
+            groups.append("(" + " | ".join(one(form, term) for form in forms) + ")")
+        return SearchQuery(" & ".join(groups), config=self.config, search_type="raw")
 
     def _found(self):
         return Article.objects.filter(
@@ -233,7 +288,7 @@ class _Postgres:
         rank = SearchRank(F("search_document__vector"), self._tsquery(), weights=POSTGRES_WEIGHTS)
         found = self._found().select_related("author", "section").annotate(rank=rank)
         order = ["-rank", "-published_at", "-id"]
-        if self.query.widened:
+        if self.widened:
             # The articles holding the words as typed first.
             exact = Q(search_document__vector=self._tsquery(widened=False))
             found = found.annotate(exact=ExpressionWrapper(exact, output_field=BooleanField()))
@@ -250,6 +305,11 @@ class _Postgres:
                 [self.config, list(self.query.terms)],
             )
             return {term: list(lexemes) for term, lexemes in cursor.fetchall()}
+
+
+def _fts_string(word: str) -> str:
+    """An FTS5 string: inside quotes nothing is an operator."""
+    return '"' + word.replace('"', '""') + '"'
 
 
 @contextmanager

@@ -70,7 +70,10 @@ def results(request: HttpRequest) -> HttpResponse:
     found = Results(query, site.language)
     paginator: Paginator = Paginator(found, conf.ARTICLES_PER_PAGE)  # type: ignore[arg-type]
     page = paginator.get_page(request.GET.get("page"))
-    highlighter = Highlighter(query, found.stems() if page.object_list else {})
+    listed = bool(page.object_list)
+    highlighter = Highlighter(
+        query, found.stems() if listed else {}, found.forms() if listed else {}
+    )
     context.update(
         searched=True,
         page=page,
