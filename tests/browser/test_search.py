@@ -84,3 +84,16 @@ def test_hebrew_results_read_right_to_left(page: Page, db):
     assert mark is not None and line is not None
     assert abs((mark["x"] + mark["width"]) - (line["x"] + line["width"])) < 2
     assert_accessible(page)
+
+
+def test_the_search_box_reads_its_words_in_their_own_direction(page: Page, stories):
+    # An English site searched in Hebrew: the box reads the words right to left, the
+    # quotes around them where a Hebrew reader put them; English words left to right.
+    make_article(title="ירושלים של זהב", slug="gold")
+    page.goto("/")
+    search_from_the_masthead(page, '"ירושלים של זהב"')
+    box = page.get_by_role("search").get_by_role("searchbox")
+    expect(box).to_have_value('"ירושלים של זהב"')
+    assert box.evaluate("box => box.matches(':dir(rtl)')")
+    search_from_the_masthead(page, "harbour")
+    assert box.evaluate("box => box.matches(':dir(ltr)')")
