@@ -346,6 +346,26 @@ def test_held_comment_is_shown_to_its_author_only(new_context, article: Article,
     assert response is not None and response.status == 404
 
 
+def test_the_links_under_each_comment_name_its_author_for_screen_readers(
+    page: Page, article: Article
+):
+    # Each was named by its word alone: a screen reader's list of the page's links read
+    # "Reply, Quote, Report, Reply, Quote, Report", with nothing to tell them apart.
+    post(article, "Is this right?", author_name="Asker")
+    post(article, "שלום לכולם", author_name="נועה")
+    mine = post_through_page(page, article, "My own view.", name="Jane Doe")
+
+    for author in ("Asker", "נועה"):
+        for name in (f"Reply to {author}", f"Quote {author}", f"Report the comment by {author}"):
+            expect(page.get_by_role("link", name=name, exact=True)).to_have_count(1)
+    # The reader's own comment: its Edit and Delete links say whose it is.
+    own = page.locator(f"#comment-{mine} > article")
+    expect(own.get_by_role("link", name="Edit your comment", exact=True)).to_have_text("Edit")
+    expect(own.get_by_role("link", name="Delete your comment", exact=True)).to_have_text("Delete")
+    # Each name holds the words shown, for a reader who says them to voice control.
+    expect(page.get_by_role("link", name="Reply to Asker")).to_have_text("Reply")
+
+
 def select_text(page: Page, selector: str, passage: str) -> None:
     """Select ``passage`` inside the first text node of ``selector`` that holds it."""
     page.locator(selector).evaluate(

@@ -36,6 +36,9 @@ class CommentLink:
     # Shown only to a reader who has this permission ("": to everyone). Such a link is
     # drawn only on a page rendered for that reader, never on the shared cached one.
     permission: str = ""
+    # Its name for a screen reader, with "%(name)s" for the comment's author ("Report the
+    # comment by %(name)s"), marked with gettext_noop; it should hold the label.
+    named: str = ""
 
 
 _EXTRA_LINKS: list[CommentLink] = []
@@ -66,11 +69,18 @@ _COMMENT = (
 
 def _written_in(template: str, **words: str) -> str:
     """A ``format_html`` template with each ``<<name>>`` replaced by ``words[name]``,
-    escaped: a comment then costs no more escaping than it did in English alone."""
+    escaped: a comment then costs no more escaping than it did in English alone. A
+    word's ``%(name)s`` becomes the template's ``{name}``."""
     for name, word in words.items():
-        said = escape(word).replace("{", "{{").replace("}", "}}")
+        said = escape(word).replace("{", "{{").replace("}", "}}").replace("%(name)s", "{name}")
         template = template.replace(f"<<{name}>>", said)
     return template
+
+
+# The links under a comment are named for a screen reader with its author's name, as
+# WordPress names its "Reply" links: a list of a page's links read "Reply, Reply, Reply".
+# Each name begins with the link's words, so that a reader who says them (voice control)
+# still finds the link.
 
 
 @dataclass(frozen=True)
@@ -92,21 +102,32 @@ class _Words:
 
     @classmethod
     def now(cls) -> _Words:
-        by = escape(_("Comment by %(name)s")).replace("{", "{{").replace("}", "}}")
         return cls(
-            comment=_written_in(_COMMENT, says=_("says:")).replace(
-                "<<comment_by>>", by.replace("%(name)s", "{name}")
-            ),
+            comment=_written_in(_COMMENT, says=_("says:"), comment_by=_("Comment by %(name)s")),
             reply_link=_written_in(
-                '<a class="reply-link" href="{}" data-reply="{}" data-author="{}"><<w>></a>',
+                '<a class="reply-link" href="{href}" data-reply="{pk}" data-author="{name}"'
+                ' aria-label="<<named>>"><<w>></a>',
                 w=_("Reply"),
+                named=pgettext("link under a comment, named with its author", "Reply to %(name)s"),
             ),
             quote_link=_written_in(
-                '<a class="quote-link" href="{}?quote=1" data-quote="{}"><<w>></a>', w=_("Quote")
+                '<a class="quote-link" href="{href}?quote=1" data-quote="{pk}"'
+                ' aria-label="<<named>>"><<w>></a>',
+                w=_("Quote"),
+                named=pgettext("link under a comment, named with its author", "Quote %(name)s"),
             ),
-            edit_link=_written_in('<a href="{}"><<w>></a>', w=_("Edit")),
+            # The reader's own comments: named as theirs, whoever's name they wrote.
+            edit_link=_written_in(
+                '<a href="{}" aria-label="<<named>>"><<w>></a>',
+                w=_("Edit"),
+                named=pgettext("link under a comment, named with its author", "Edit your comment"),
+            ),
             delete_link=_written_in(
-                '<a href="{}"><<w>></a>', w=pgettext("link under a comment", "Delete")
+                '<a href="{}" aria-label="<<named>>"><<w>></a>',
+                w=pgettext("link under a comment", "Delete"),
+                named=pgettext(
+                    "link under a comment, named with its author", "Delete your comment"
+                ),
             ),
             in_reply_to=_written_in(
                 ' <span class="reply-to"><<w>> <a href="#{}"><bdi>{}</bdi></a></span>',
@@ -133,7 +154,8 @@ class _Patterns:
     reply: str
     edit: str
     delete: str
-    extra: list[tuple[CommentLink, str, str]]  # the link, its address, its label
+    # The link, its address, its label, and its name's ``format_html`` template ("").
+    extra: list[tuple[CommentLink, str, str, str]]
     words: _Words
     notes: Mapping[int, str] = field(default_factory=dict)
 
@@ -145,7 +167,12 @@ class _Patterns:
             edit=_pattern("discussion:edit"),
             delete=_pattern("discussion:delete"),
             extra=[
-                (link, _pattern(link.url_name), _(link.label))
+                (
+                    link,
+                    _pattern(link.url_name),
+                    _(link.label),
+                    _written_in(' aria-label="<<n>>"', n=_(link.named)) if link.named else "",
+                )
                 for link in _EXTRA_LINKS
                 if not link.permission or (user is not None and user.has_perm(link.permission))
             ],
@@ -190,21 +217,22 @@ def _actions(node: Node, name: str, accepts: bool, patterns: _Patterns) -> str:
     links: list[str] = []
     if accepts and not node.pending:
         reply = patterns.reply.format(c.pk)
-        links.append(format_html(words.reply_link, reply, c.pk, name))
-        links.append(format_html(words.quote_link, reply, c.pk))
+        links.append(format_html(words.reply_link, href=reply, pk=c.pk, name=name))
+        links.append(format_html(words.quote_link, href=reply, pk=c.pk, name=name))
     # Offered while they can work: after the edit window the links led to a refusal.
     if node.own and c.is_editable():
         links.append(format_html(words.edit_link, patterns.edit.format(c.pk)))
         links.append(format_html(words.delete_link, patterns.delete.format(c.pk)))
     if not node.pending:
-        for link, pattern, label in patterns.extra:
+        for link, pattern, label, named in patterns.extra:
             rel = format_html(' rel="{}"', link.rel) if link.rel else ""
             links.append(
                 format_html(
-                    '<a class="{}-link" href="{}"{}>{}</a>',
+                    '<a class="{}-link" href="{}"{}{}>{}</a>',
                     link.key,
                     pattern.format(c.pk),
                     rel,
+                    format_html(named, name=name) if named else "",
                     label,
                 )
             )

@@ -89,6 +89,7 @@ class ModerationConfig(AppConfig):
                 url_name="moderation:report",
                 label=gettext_noop("Report"),
                 rel="nofollow",
+                named=gettext_noop("Report the comment by %(name)s"),
             )
         )
         # A moderator can act on a published comment nobody reported, from its page.
