@@ -366,6 +366,25 @@ def test_the_links_under_each_comment_name_its_author_for_screen_readers(
     expect(page.get_by_role("link", name="Reply to Asker")).to_have_text("Reply")
 
 
+def test_the_comment_a_permalink_leads_to_is_marked(page: Page, article: Article):
+    # The last comments of a page cannot be scrolled to the top: nothing told the reader
+    # which of those in view the link meant.
+    first = post(article, "An early word.", author_name="First")
+    last = post(article, "The last word.", author_name="Last")
+    page.set_viewport_size({"width": 375, "height": 700})
+    page.goto(f"/c/{last.pk}")
+
+    def outline(pk: int) -> str:
+        return page.locator(f"#comment-{pk} > article").evaluate(
+            "el => getComputedStyle(el).outlineStyle"
+        )
+
+    expect(page.locator(":target")).to_have_id(f"comment-{last.pk}")
+    expect(page.locator(f"#comment-{last.pk}")).to_be_in_viewport()
+    assert outline(last.pk) == "solid"
+    assert outline(first.pk) == "none"
+
+
 def select_text(page: Page, selector: str, passage: str) -> None:
     """Select ``passage`` inside the first text node of ``selector`` that holds it."""
     page.locator(selector).evaluate(
