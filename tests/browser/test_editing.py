@@ -163,3 +163,37 @@ def test_an_editor_changes_a_wordpress_note_in_its_own_box(new_context, tmp_path
     expect(page.locator("section.footnotes li").nth(1)).to_contain_text(
         "The May estimate: 4 million 🏗️, ארבעה מיליון."
     )
+
+
+@pytest.mark.parametrize(("language", "width"), [("en", 1280), ("he", 375)], ids=["en", "he"])
+def test_an_editor_previews_a_live_storys_changes_in_a_tab_of_its_own(new_context, language, width):
+    from tests.browser.test_accessibility import STRICT, assert_accessible
+
+    article = make_article(title="Night ferry", body="The ferry leaves at 23:10.")
+    context = new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    sign_in_as_editor(page, "/admin/")
+    site = SiteSettings.load()
+    site.language = language
+    actions.save_site_settings(site)
+    page.goto(f"/admin/newsroom/article/{article.pk}/change/")
+    page.locator("#id_body").fill("The ferry leaves at 23:40 ⛴️, שעה מאוחרת.")
+    with context.expect_page() as opened:
+        page.locator("input[name=_preview]").click()
+    preview = opened.value
+    preview.wait_for_load_state()
+    expect(preview.locator(".story .body")).to_have_text("The ferry leaves at 23:40 ⛴️, שעה מאוחרת.")
+    expect(preview.locator(".preview-note")).to_be_visible()
+    assert preview.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
+    assert_accessible(preview, STRICT)
+    # The form is still there, as typed, and nothing was saved.
+    expect(page.locator("#id_body")).to_have_value("The ferry leaves at 23:40 ⛴️, שעה מאוחרת.")
+    article.refresh_from_db()
+    assert article.body == "The ferry leaves at 23:10."
+    # Drawn after the saving buttons, before Delete, in the reading direction.
+    boxes = [
+        page.locator(chosen).bounding_box()
+        for chosen in ("input[name=_continue]", "input[name=_preview]", "a.deletelink")
+    ]
+    reading = [(round(b["y"]), b["x"] if language == "en" else -b["x"]) for b in boxes if b]
+    assert len(reading) == 3 and reading == sorted(reading)

@@ -39,17 +39,9 @@ def imported(tmp_path, name: str = "f.xml") -> str:
     return run_import("wxr", path, "--no-train")
 
 
-@pytest.fixture
-def editor(client, django_user_model):
-    client.force_login(
-        django_user_model.objects.create_superuser("ed", "ed@example.org", "pw-long-1234")
-    )
-    return client
-
-
-def change_form(editor, article: Article) -> tuple[str, dict[str, str | list[str]]]:
+def change_form(client, article: Article) -> tuple[str, dict[str, str | list[str]]]:
     """The article's change page, and what its form sends as it stands."""
-    page = editor.get(f"/admin/newsroom/article/{article.pk}/change/").content.decode()
+    page = client.get(f"/admin/newsroom/article/{article.pk}/change/").content.decode()
     form = next(f for f in lxml.html.fromstring(page).forms if f.get("id") == "article_form")
     sent: dict[str, str | list[str]] = {}
     boxes = set(form.xpath(".//textarea/@name"))
@@ -60,9 +52,9 @@ def change_form(editor, article: Article) -> tuple[str, dict[str, str | list[str
     return page, sent
 
 
-def save(editor, article: Article, **changes: str):
-    _, sent = change_form(editor, article)
-    return editor.post(f"/admin/newsroom/article/{article.pk}/change/", {**sent, **changes})
+def save(client, article: Article, **changes: str):
+    _, sent = change_form(client, article)
+    return client.post(f"/admin/newsroom/article/{article.pk}/change/", {**sent, **changes})
 
 
 def notes_shown(article: Article) -> list[str]:
@@ -70,10 +62,12 @@ def notes_shown(article: Article) -> list[str]:
     return re.findall(r'<li id="fn-[^"]*">(.*?)(?: <a [^>]*>↑</a>)*</li>', article.body_html)
 
 
-def test_each_note_has_a_box_numbered_as_readers_see_it_and_the_body_no_json(tmp_path, editor):
+def test_each_note_has_a_box_numbered_as_readers_see_it_and_the_body_no_json(
+    tmp_path, admin_editor
+):
     imported(tmp_path)
     article = Article.objects.get()
-    page, sent = change_form(editor, article)
+    page, sent = change_form(admin_editor, article)
     # B is referred to first: note 1. The notes nothing refers to follow, in WordPress's order.
     assert [sent["note_1"], sent["note_2"], sent["note_3"], sent["note_4"]] == [
         NOTES[1]["content"], NOTES[0]["content"], "Said aside.", "Said last."
@@ -93,22 +87,22 @@ def test_each_note_has_a_box_numbered_as_readers_see_it_and_the_body_no_json(tmp
     assert "HTML, as imported: Markdown is not read in this body." in page
 
 
-def test_saved_unchanged_the_body_is_kept_byte_for_byte(tmp_path, editor):
+def test_saved_unchanged_the_body_is_kept_byte_for_byte(tmp_path, admin_editor):
     imported(tmp_path)
     article = Article.objects.get()
     body, shown = article.body, article.body_html
-    assert save(editor, article).status_code == 302
+    assert save(admin_editor, article).status_code == 302
     article.refresh_from_db()
     assert article.body == body and article.body_html == shown
 
 
 def test_a_note_changed_in_its_box_is_on_the_page_in_the_export_and_in_a_new_import(
-    tmp_path, editor
+    tmp_path, admin_editor
 ):
     imported(tmp_path)
     article = Article.objects.get()
     words = "Seven to two 🗳️ — שבעה מול שניים, عربى, e\u0301."
-    assert save(editor, article, note_1=words).status_code == 302
+    assert save(admin_editor, article, note_1=words).status_code == 302
     assert notes_shown(article)[0] == words
     assert words in Client().get(article.get_absolute_url()).content.decode()
     assert json.loads(exported_notes(tmp_path)) == [
@@ -121,10 +115,12 @@ def test_a_note_changed_in_its_box_is_on_the_page_in_the_export_and_in_a_new_imp
     assert notes_shown(Article.objects.get())[0] == words
 
 
-def test_importing_the_old_file_again_keeps_the_edit_and_lists_each_note_once(tmp_path, editor):
+def test_importing_the_old_file_again_keeps_the_edit_and_lists_each_note_once(
+    tmp_path, admin_editor
+):
     imported(tmp_path)
     article = Article.objects.get()
-    save(editor, article, note_2="A new estimate.")
+    save(admin_editor, article, note_2="A new estimate.")
     again = imported(tmp_path)
     assert tally(again, "posts")[1:3] == [0, 0]  # neither created nor updated
     assert notes_shown(article) == [
@@ -134,12 +130,12 @@ def test_importing_the_old_file_again_keeps_the_edit_and_lists_each_note_once(tm
 
 
 def test_a_note_emptied_while_the_body_refers_to_it_is_refused_and_nothing_changes(
-    tmp_path, editor
+    tmp_path, admin_editor
 ):
     imported(tmp_path)
     article = Article.objects.get()
     body = article.body
-    response = save(editor, article, note_1="  ", note_2="Changed too.")
+    response = save(admin_editor, article, note_1="  ", note_2="Changed too.")
     assert response.status_code == 200
     assert "The body still refers to this note" in response.content.decode()
     assert set(response.context["adminform"].form.errors) == {"note_1"}
@@ -147,12 +143,12 @@ def test_a_note_emptied_while_the_body_refers_to_it_is_refused_and_nothing_chang
     assert article.body == body
 
 
-def test_a_note_emptied_after_its_reference_is_deleted_is_removed(tmp_path, editor):
+def test_a_note_emptied_after_its_reference_is_deleted_is_removed(tmp_path, admin_editor):
     imported(tmp_path)
     article = Article.objects.get()
-    _, sent = change_form(editor, article)
+    _, sent = change_form(admin_editor, article)
     body = str(sent["body"]).replace(ref(B, 1), "")
-    assert save(editor, article, body=body, note_1="", note_4="").status_code == 302
+    assert save(admin_editor, article, body=body, note_1="", note_4="").status_code == 302
     assert notes_shown(article) == ["The March estimate, 3--5 million.", "Said aside."]
     article.refresh_from_db()
     assert [n["id"] for n in json.loads(exported_notes(tmp_path))] == [A, ASIDE]
@@ -172,8 +168,8 @@ def exported_notes(tmp_path) -> str:
     return found[1]
 
 
-def test_a_markdown_article_has_no_note_boxes_and_says_markdown(editor):
+def test_a_markdown_article_has_no_note_boxes_and_says_markdown(admin_editor):
     article = make_article(body="Claim.[^1]\n\n[^1]: A note.")
-    page, sent = change_form(editor, article)
+    page, sent = change_form(admin_editor, article)
     assert not any(name.startswith("note_") for name in sent)
     assert "Markdown." in page and "HTML, as imported" not in page
