@@ -197,3 +197,22 @@ def test_an_editor_previews_a_live_storys_changes_in_a_tab_of_its_own(new_contex
     ]
     reading = [(round(b["y"]), b["x"] if language == "en" else -b["x"]) for b in boxes if b]
     assert len(reading) == 3 and reading == sorted(reading)
+
+
+def test_the_forms_preview_of_the_saved_body_draws_its_headings_as_an_articles(page: Page):
+    article = make_article(
+        body="Text.[^1]\n\n## The vote\n\n| Ward | Votes |\n|---|---:|\n| North | 7 |\n\n"
+        "[^1]: A note."
+    )
+    sign_in_as_editor(page, f"/admin/newsroom/article/{article.pk}/change/")
+    page.locator("fieldset.collapse summary").click()
+    looks = page.evaluate(
+        """() => [...document.querySelectorAll('.article-preview h2, .article-preview th')]
+            .map(e => { const s = getComputedStyle(e);
+                        return [e.textContent, s.backgroundColor, s.textTransform]; })"""
+    )
+    # Not the bars (coloured, in capitals) that head the form's parts and lists.
+    assert [text for text, _, _ in looks] == ["The vote", "Ward", "Votes", "Notes"]
+    for text, background, capitals in looks:
+        assert capitals == "none"
+        assert background == "rgba(0, 0, 0, 0)" or text in ("Ward", "Votes")
