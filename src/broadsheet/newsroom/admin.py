@@ -359,13 +359,25 @@ class ArticleAdmin(NotedDeleteAdmin):
         request._articles_deleted = len(queryset)  # type: ignore[attr-defined]
 
     def save_model(self, request, obj, form, change) -> None:
+        # Whether readers saw it before this save: the form's initial values are the
+        # article's as it was loaded.
+        shown = Article(
+            status=form.initial.get("status"), published_at=form.initial.get("published_at")
+        )
+        was_live = change and shown.is_live
         actions.save_article(obj, actor=request.user)
         if obj.status == Article.Status.SCHEDULED and not obj.is_live:
             request._goes_live_at = obj.published_at  # type: ignore[attr-defined]
+        elif obj.is_live and not was_live:
+            request._went_live = obj.get_absolute_url()  # type: ignore[attr-defined]
+        elif was_live and obj.status == Article.Status.DRAFT:
+            request._taken_off = True  # type: ignore[attr-defined]
 
     def message_user(self, request: HttpRequest, message: Any, *args: Any, **kwargs: Any) -> None:
-        """The saved message of a scheduled article says when readers will see it; the
-        deleted message, how many comments went with the articles."""
+        """The saved message of an article says when readers see it: from now (with a
+        link to it), no longer, or from its scheduled time, as WordPress says "Post
+        published. View post", where it said only that the article was changed. The
+        deleted message says how many comments went with the articles."""
         gone = getattr(request, "_comments_deleted", None)
         if gone:
             if getattr(request, "_articles_deleted", 1) == 1:
@@ -392,6 +404,15 @@ class ArticleAdmin(NotedDeleteAdmin):
                     "when": date_format(local, "DATETIME_FORMAT"),
                     "zone": timezone.get_current_timezone_name(),
                 },
+            )
+        if page := getattr(request, "_went_live", None):
+            message = format_html(
+                '{} {} <a href="{}">{}</a>',
+                message, gettext("It is live: readers see it now."), page, gettext("View it"),
+            )  # fmt: skip
+        if getattr(request, "_taken_off", False):
+            message = format_html(
+                "{} {}", message, gettext("It is a draft again: readers no longer see it.")
             )
         super().message_user(request, message, *args, **kwargs)
 
