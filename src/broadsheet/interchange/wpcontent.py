@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import lxml.html
 import nh3
 
+from broadsheet.interchange.clickable import make_clickable
 from broadsheet.interchange.wpautop import SCRIPT, autop, split_blocks
 from broadsheet.markup import (
     ARTICLE_TAGS,
@@ -392,7 +393,8 @@ def comment_html(content: str) -> str:
 
     The same tags and link attributes as ``broadsheet.markup.render_comment``
     allows; ``b``/``i`` become ``strong``/``em`` so that nothing is lost. Elements
-    nested past ``nesting.NESTING_LIMIT`` lose their tags, not their text.
+    nested past ``nesting.NESTING_LIMIT`` lose their tags, not their text. Bare
+    addresses become links (``clickable``).
     """
     content = re.sub(r"<(/?)b(\s[^>]*)?>", r"<\1strong>", content, flags=re.IGNORECASE)
     content = re.sub(r"<(/?)i(\s[^>]*)?>", r"<\1em>", content, flags=re.IGNORECASE)
@@ -402,7 +404,8 @@ def comment_html(content: str) -> str:
         "url_schemes": {"http", "https", "mailto"},
         "link_rel": "nofollow ugc noopener",
     }
-    laid_out = keep_blocks_apart(autop(content), COMMENT_TAGS)
+    # Its bare addresses made links, as WordPress showed them, before it is sanitized.
+    laid_out = make_clickable(keep_blocks_apart(autop(content), COMMENT_TAGS))
     cleaned = clean_until_stable(limit_nesting(laid_out), **rules)
     if "<li" in cleaned:
         cleaned = clean_until_stable(_listed(cleaned), **rules)
