@@ -16,6 +16,11 @@ from broadsheet.newsroom.models import Article
         "/2016/12/06/tom-and-jerry",
         "/?p=10",
         "/2016/12/06/tom-and-jerry/comment-page-2/",  # a page of its comments
+        "/2016/12/06/tom-and-jerry/2/",  # its second page (<!--nextpage-->)
+        "/2016/12/06/tom-and-jerry/amp/",  # its AMP copy, where aggregators link
+        "/2016/12/06/tom-and-jerry/amp",
+        "/2016/12/06/tom-and-jerry/embed/",  # the copy other sites embedded
+        "/2016/12/06/tom-and-jerry/trackback/",
     ],
 )
 def test_old_permalinks_redirect_permanently(client, wxr_site, old):
@@ -178,3 +183,20 @@ def test_a_disqus_thread_of_a_posts_former_address_joins_its_article(db, tmp_pat
     )
     run_import("disqus", disqus, "--no-train")
     assert Comment.objects.get().article == Article.objects.get(slug="ferry-vote-passes")
+
+
+def test_a_permalink_ending_in_a_number_is_found_as_it_is_and_with_its_parts(client, db, tmp_path):
+    """A permalink of the form /archives/%post_id%/ ends in a number, as a post's later
+    page does (/archives/12/2/): the address is looked up as it is first."""
+    from tests.interchange.conftest import WXR_BLOG, run_import, wxr_file, wxr_post
+
+    post = wxr_post(12, "Numbered", "<p>Text.</p>", slug="numbered")
+    path = wxr_file(
+        tmp_path, "n.xml", post.replace(f"{WXR_BLOG}/numbered/", f"{WXR_BLOG}/archives/12/")
+    )
+    run_import("wxr", path, "--no-train")
+    numbered = Article.objects.get(slug="numbered").get_absolute_url()
+    for old in ("/archives/12/", "/archives/12", "/archives/12/2/", "/archives/12/amp/"):
+        assert client.get(old)["Location"] == numbered
+    assert client.get("/archives/13/").status_code == 404
+    assert client.get("/archives/").status_code == 404

@@ -14,6 +14,11 @@ from broadsheet.newsroom.models import Article, Author, Redirect, Section, Tag
 
 # A page of a post's comments on WordPress: /2016/12/06/hello/comment-page-2/.
 _COMMENT_PAGE = re.compile(r"/comment-page-\d+/?$")
+# Other addresses WordPress gives a post under its permalink: a later page of a post
+# split with <!--nextpage--> (/hello/2/), its AMP copy (the AMP plugin's reader mode,
+# /hello/amp/, where news aggregators and search results link), the copy other sites
+# embed (/hello/embed/) and its trackback address (/hello/trackback/).
+_POST_PART = re.compile(r"/(?:\d+|amp|embed|trackback)/?$")
 # WordPress's archives: a category's (/category/news/, a child's under its parents:
 # /category/news/local/), a tag's and an author's, each with its later pages
 # (/page/2/) and its feed (/feed/). Its paged front page is /page/2/.
@@ -37,8 +42,9 @@ class LegacyRedirectMiddleware:
     """Looks up ``newsroom.Redirect`` only for requests that found nothing.
 
     Paths are matched as recorded (``/2016/12/06/hello/``), with or without the
-    final slash or a page of comments (``comment-page-2/``), and WordPress's plain
-    forms ``/?p=123`` and ``/?page_id=7``. Only live articles are
+    final slash, a page of comments (``comment-page-2/``) or another part of the post
+    (``_POST_PART``: ``2/``, ``amp/``...), and WordPress's plain forms ``/?p=123`` and
+    ``/?page_id=7``. Only live articles are
     redirected to, so an old link never reveals a draft's address.
     """
 
@@ -60,12 +66,12 @@ class LegacyRedirectMiddleware:
             return response
         path, feed = _FEED.subn("/", request.path)
         path = _COMMENT_PAGE.sub("/", path)
-        other = path[:-1] if path.endswith("/") else f"{path}/"
-        paths = [p for p in (path, other) if p and p != "/"]
+        # The path as it is first (a permalink may end in a number: /archives/123/).
+        paths = [*_either_way(path), *_either_way(_POST_PART.sub("/", path))]
         # A page its query names (/view.php?id=5), as a Disqus import records it.
         query = page_query(request.META.get("QUERY_STRING", ""))
         if query:
-            paths = [f"{p}?{query}" for p in (path, other) if p] + paths
+            paths = [f"{p}?{query}" for p in _either_way(path, bare=True)] + paths
         target = self.target(paths, feed=bool(feed)) or archive_target(request.path)
         return HttpResponsePermanentRedirect(target) if target else response
 
@@ -85,6 +91,12 @@ class LegacyRedirectMiddleware:
         if feed:
             return reverse("feeds:discussion", args=[found.article.slug])
         return found.article.get_absolute_url()
+
+
+def _either_way(path: str, *, bare: bool = False) -> list[str]:
+    """``path`` with and without its final slash (not the bare ``/`` unless ``bare``)."""
+    other = path[:-1] if path.endswith("/") else f"{path}/"
+    return [p for p in dict.fromkeys((path, other)) if p and (bare or p != "/")]
 
 
 def archive_target(path: str) -> str | None:
