@@ -214,6 +214,43 @@ def test_query_syntax_words_are_searched_as_words(client):
     assert found(client, "harbour -far") == ["Near the harbour, not far"]
 
 
+def test_words_in_quotes_are_found_side_by_side(client):
+    make_article(title="Flood barrier holds", slug="together", published_at=ago(days=1))
+    make_article(title="The barrier against the flood waters", slug="apart")
+    both = {"The barrier against the flood waters", "Flood barrier holds"}
+    assert set(found(client, "flood barrier")) == both
+    for q in ('"flood barrier"', "“flood barrier”", "„flood barrier“", '"flood barrier'):
+        assert found(client, q) == ["Flood barrier holds"], q
+    assert found(client, '"barrier flood"') == []
+    # In quotes the last word is typed whole: not the beginning of longer words.
+    assert found(client, '"flood barr"') == []
+    assert found(client, '"flood barrier" waters') == []
+    _status, page = search(client, '"flood barrier"')
+    assert "<mark>Flood</mark> <mark>barrier</mark> holds" in page
+
+
+def test_words_joined_by_punctuation_are_found_side_by_side(client):
+    make_article(title="The co-op opens", slug="co-op", published_at=ago(days=1))
+    make_article(title="Co-workers write an op-ed", slug="apart")
+    assert set(found(client, "co op")) == {"Co-workers write an op-ed", "The co-op opens"}
+    assert found(client, "co-op") == ["The co-op opens"]
+    assert found(client, "CO–OP") == ["The co-op opens"]
+
+
+def test_a_hebrew_phrase_or_abbreviation_is_found_side_by_side(client):
+    make_article(title="טיסה לתל-אביב", slug="tel-aviv", published_at=ago(days=1))
+    make_article(title="אביב בתל חי", slug="spring")
+    make_article(title='ארה"ב שלחה משלחת', slug="usa", published_at=ago(days=1))
+    make_article(title="ב אולם הייתה הארה", slug="hall")
+    # The first word of a phrase is found with its prefixes (לתל), the others as typed.
+    assert found(client, "תל-אביב") == ["טיסה לתל-אביב"]
+    assert found(client, '"תל אביב"') == ["טיסה לתל-אביב"]
+    # An abbreviation's quote is inside a word, not a quotation: its letters stand
+    # side by side, as the article wrote them.
+    for q in ('ארה"ב', "ארה״ב"):
+        assert found(client, q) == ['ארה"ב שלחה משלחת'], q
+
+
 def test_bytes_that_are_not_utf8_do_not_fail(client):
     response = client.get("/search/?q=%ff%fe%ED%A0%80harbour")
     assert response.status_code == 200

@@ -399,7 +399,8 @@ def _paths() -> dict[str, Schema]:
                 "parameters": [
                     {"name": "q", "in": "query", "required": True, "schema": {
                         "type": "string", "minLength": 1, "maxLength": MAX_LENGTH},
-                     "description": "The words, as a reader types them: no operators. "
+                     "description": "The words, as a reader types them: words in quotes, or "
+                     "joined by punctuation (co-op), are found side by side; no other operators. "
                      "Without a single word (only punctuation, symbols or emoji) it is "
                      f"a 400, as it is when every word is longer than {LONGEST_WORD} "
                      "characters (such words are not searched for)."},

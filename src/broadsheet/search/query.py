@@ -5,10 +5,11 @@ Every word the reader typed must be in an article (in its headline, summary, bod
 section, tags or byline); the last one may also begin a longer word. A Hebrew or
 Arabic word is found with or without the prefixes it may begin with
 (``newsroom.prefixes``): ירושלים finds בירושלים and בירושלים finds ירושלים, but מים
-("water") not שמים ("sky") where the site's text shows שמים to be a word. Nothing the
-reader types is an operator: quotes, ``*``, ``-``, ``:``, parentheses, ``NEAR``,
-``OR`` are punctuation or words like any other, and each word goes to the database
-quoted (SQLite) or as a parameter of its own (PostgreSQL).
+("water") not שמים ("sky") where the site's text shows שמים to be a word. Words in
+quotes, or joined by punctuation without a space (co-op, צה"ל), must stand side by
+side. Nothing else the reader types is an operator: ``*``, ``-``, ``:``, parentheses,
+``NEAR``, ``OR`` are punctuation or words like any other, and each word goes to the
+database quoted (SQLite's FTS5 strings; PostgreSQL's tsquery lexemes, in a parameter).
 
 Ranked by relevance, the headline weighing most, then the summary, the names it is
 filed under and the body; among equals, the newer first. Articles holding every word
@@ -66,6 +67,9 @@ class Query:
     # Words were typed, each longer than the index keeps (indexing.LONGEST_WORD):
     # no terms, for another reason than a query of punctuation alone.
     too_long: bool = False
+    # Words typed in quotes, or joined by punctuation (co-op, תל-אביב, צה"ל), which
+    # must stand side by side, as typed (the first may take its prefixes).
+    phrases: tuple[tuple[str, ...], ...] = ()
 
     @classmethod
     def parse(cls, text: str) -> Query:
@@ -73,10 +77,49 @@ class Query:
         terms = tuple(dict.fromkeys(typed))
         dropped = max(0, len(terms) - MAX_WORDS)
         terms = terms[:MAX_WORDS]
-        last = typed[-1] if typed else ""
+        quoted, last_quoted = _quoted(text)
+        phrases = tuple(
+            dict.fromkeys(p for p in quoted if len(p) > 1 and all(w in terms for w in p))
+        )
+        last = typed[-1] if typed and not last_quoted else ""
         prefix = last if len(last) >= PREFIX_FROM and last in terms else None
         too_long = not typed and bool(indexing.fold(text).split())
-        return cls(terms=terms, prefix=prefix, dropped=dropped, too_long=too_long)
+        return cls(terms=terms, prefix=prefix, dropped=dropped, too_long=too_long, phrases=phrases)
+
+
+# Marks that open or close a quotation: straight and curly double quotes, low and
+# angle quotes, and the Hebrew gershayim. Only at a word's edge: inside a word they
+# are no quotes (צה"ל, ארה״ב: Hebrew writes abbreviations so).
+QUOTES = '"“”„«»\u05f4'
+# What may follow a closing quote in the same run of text: "harbour", or "harbour".
+AFTER_QUOTE = ".,;:!?)]}…"
+
+
+def _quoted(text: str) -> tuple[list[tuple[str, ...]], bool]:
+    """The runs of words ``text`` holds in quotes (a quote left open runs to the end)
+    or joined by punctuation without a space, folded; and whether its last word is in
+    one (typed whole, then: not the beginning of longer words)."""
+    phrases: list[tuple[str, ...]] = []
+    current: list[str] | None = None
+    last_quoted = False
+    for chunk in text.split():
+        if current is None and chunk[0] in QUOTES:
+            current, chunk = [], chunk[1:]
+        end = chunk.rstrip(AFTER_QUOTE)[-1:]
+        closes = current is not None and end != "" and end in QUOTES
+        words = indexing.words(chunk)
+        if words:
+            last_quoted = current is not None or len(words) > 1
+        if current is None and len(words) > 1:
+            phrases.append(tuple(words))
+        if current is not None:
+            current += words
+            if closes:
+                phrases.append(tuple(current))
+                current = None
+    if current:
+        phrases.append(tuple(current))
+    return phrases, last_quoted
 
 
 @dataclass
@@ -195,6 +238,11 @@ class _Sqlite(_Backend):
             tokens = self.forms[term] if widened else [term]
             one = " OR ".join(quoted(token, term) for token in tokens)
             groups.append(f"({one})" if len(tokens) > 1 else one)
+        # A phrase: an FTS5 string of several words finds them side by side.
+        for first, *others in self.query.phrases:
+            firsts = self.forms[first] if widened else [first]
+            one = " OR ".join(_fts_string(" ".join([form, *others])) for form in firsts)
+            groups.append(f"({one})")
         return " AND ".join(groups)
 
     def _where(self) -> tuple[str, list]:
@@ -263,14 +311,20 @@ class _Postgres(_Backend):
         only; quoted all the same). Combined as SearchQuery objects, a Hebrew word's
         hundred forms made an expression too deep for Django to compile."""
 
-        def one(form: str, term: str) -> str:
-            star = ":*" if term == self.query.prefix else ""
+        def one(form: str, term: str | None = None) -> str:
+            star = ":*" if term and term == self.query.prefix else ""
             return "'" + form.replace("'", "''") + "'" + star
 
         groups = []
         for term in self.query.terms:
             forms = self.forms[term] if widened else [term]
             groups.append("(" + " | ".join(one(form, term) for form in forms) + ")")
+        # A phrase: its words side by side (a common word the configuration drops
+        # still counts as a place between them).
+        for first, *others in self.query.phrases:
+            firsts = self.forms[first] if widened else [first]
+            alternatives = "(" + " | ".join(map(one, firsts)) + ")"
+            groups.append("(" + " <-> ".join([alternatives, *map(one, others)]) + ")")
         return SearchQuery(" & ".join(groups), config=self.config, search_type="raw")
 
     def _found(self):
