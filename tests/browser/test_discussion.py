@@ -385,6 +385,22 @@ def test_the_comment_a_permalink_leads_to_is_marked(page: Page, article: Article
     assert outline(first.pk) == "none"
 
 
+def test_a_reader_goes_to_a_page_of_the_discussion_by_its_number(page: Page, article: Article):
+    for i in range(4):
+        post(article, f"Comment number {i}.", author_name=f"Reader {i}")
+    SiteSettings.objects.filter(pk=1).update(comments_per_page=1)
+    page.goto(article.get_absolute_url())
+    pager = page.get_by_role("navigation", name="Comment pages")
+    expect(pager.locator("[aria-current=page]")).to_have_text("Comment page 1")
+
+    with page.expect_navigation():
+        pager.get_by_role("link", name="Comment page 4", exact=True).click()
+
+    expect(page).to_have_url(re.compile(r"/article/hello-world/\?page=4#comments$"))
+    expect(page.get_by_text("Comment number 3.")).to_be_visible()
+    expect(pager.locator("[aria-current=page]")).to_have_text("Comment page 4")
+
+
 def select_text(page: Page, selector: str, passage: str) -> None:
     """Select ``passage`` inside the first text node of ``selector`` that holds it."""
     page.locator(selector).evaluate(

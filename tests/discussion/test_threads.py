@@ -4,7 +4,7 @@ import pytest
 
 from broadsheet.discussion import actions
 from broadsheet.discussion.models import Comment
-from broadsheet.discussion.threads import load_page, thread_rank
+from broadsheet.discussion.threads import DiscussionPage, load_page, thread_rank
 from tests.conftest import post
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +98,19 @@ def test_thread_rank_counts_the_threads_before_in_either_order(article):
     assert thread_rank(article, reply) == 1
     assert thread_rank(article, reply, order="newest") == 2
     assert thread_rank(article, roots[3], order="newest") == 0
+
+
+@pytest.mark.parametrize(
+    ("number", "total", "shown"),
+    [
+        (1, 1, [1]),
+        (3, 4, [1, 2, 3, 4]),
+        (1, 10, [1, 2, 3, None, 10]),
+        (4, 10, [1, 2, 3, 4, 5, 6, None, 10]),
+        (10, 10, [1, None, 8, 9, 10]),
+    ],
+)
+def test_the_pager_names_the_first_last_and_nearby_pages(number, total, shown):
+    page = DiscussionPage(nodes=[], number=number, num_pages=total, thread_count=total,
+                          order="oldest", start=1)  # fmt: skip
+    assert page.page_numbers == shown

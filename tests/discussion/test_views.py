@@ -89,6 +89,25 @@ def test_newest_first_reverses_threads_and_keeps_numbers(client, article):
     assert "reversed" in html and 'class="number">3.</span>' in html
 
 
+def test_the_pager_links_to_pages_by_number(client, article, site):
+    # It offered only the next and previous pages: the last of a long discussion was
+    # as many clicks away as it has pages.
+    site.comments_per_page = 1
+    site.save()
+    for i in range(12):
+        post(article, f"root {i}")
+    html = client.get(article.get_absolute_url() + "?page=6&order=newest").content.decode()
+    pager = re.search(r'<span class="page-numbers">(.*?)</span>\n', html).group(1)
+    linked = re.findall(
+        r'href="/article/hello-world/\?page=(\d+)&amp;order=newest#comments"', pager
+    )
+    assert linked == ["1", "4", "5", "7", "8", "12"]
+    assert pager.count("…") == 2
+    assert re.search(
+        r'<span aria-current="page"><span class="visually-hidden">Comment page </span>6<', pager
+    )
+
+
 def test_permalink_redirects_to_the_page_and_anchor(client, article, site):
     site.comments_per_page = 2
     site.save()

@@ -54,6 +54,21 @@ class DiscussionPage:
     def has_previous(self) -> bool:
         return self.number > 1
 
+    @property
+    def page_numbers(self) -> list[int | None]:
+        """The pages the pager links to by number: the first and last, and two on either
+        side of this one; None where a run of pages is left out."""
+        near = range(max(1, self.number - 2), min(self.num_pages, self.number + 2) + 1)
+        wanted = sorted({1, self.num_pages, *near})
+        numbers: list[int | None] = []
+        for n in wanted:
+            if numbers and n - (numbers[-1] or 0) == 2:
+                numbers.append(n - 1)  # a gap of one page is shown, not left out
+            elif numbers and n - (numbers[-1] or 0) > 2:
+                numbers.append(None)
+            numbers.append(n)
+        return numbers
+
 
 # What a reader's own comment may be and still be shown to them, as awaiting moderation:
 # held, or filed as spam (never revealed to its poster, who sees it held like any other).
