@@ -323,6 +323,18 @@ def test_reader_pages_meet_wcag_2_2_aa_and_best_practice(new_context, discussion
     assert_accessible(page, STRICT)
 
 
+def test_a_discussion_of_several_pages_on_a_phone(new_context, discussion, site):
+    for i in range(4):
+        post(discussion["article"], f"Comment number {i}.", author_name=f"Reader {i}")
+    site.comments_per_page = 1
+    site.save()
+    page = new_context(viewport={"width": 375, "height": 800}).new_page()
+    page.goto(discussion["article"].get_absolute_url() + "?page=3")
+    expect(page.locator(".pager [aria-current=page]")).to_have_text("Comment page 3")
+    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
+    assert_accessible(page, STRICT)
+
+
 def test_the_sign_in_page_is_headed_by_its_title(page: Page):
     page.goto("/admin/login/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Log in")
