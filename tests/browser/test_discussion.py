@@ -401,6 +401,23 @@ def test_a_reader_goes_to_a_page_of_the_discussion_by_its_number(page: Page, art
     expect(pager.locator("[aria-current=page]")).to_have_text("Comment page 4")
 
 
+def test_the_forms_notes_read_the_same_under_a_comment(page: Page, article: Article):
+    # Under a comment they took the colour of links, from the rule for the line a
+    # reader's own comment says about reply e-mails.
+    parent = post(article, "Is this right?", author_name="Asker")
+    page.goto(article.get_absolute_url())
+
+    def note_colour() -> str:
+        return (
+            comment_form(page).locator("#id_body_note").evaluate("el => getComputedStyle(el).color")
+        )
+
+    at_the_top = note_colour()
+    page.locator(f"#comment-{parent.pk} > article").get_by_role("link", name="Reply").click()
+    expect(page.locator(f"#comment-{parent.pk} > form.comment-form")).to_be_visible()
+    assert note_colour() == at_the_top
+
+
 def select_text(page: Page, selector: str, passage: str) -> None:
     """Select ``passage`` inside the first text node of ``selector`` that holds it."""
     page.locator(selector).evaluate(
