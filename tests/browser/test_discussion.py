@@ -491,6 +491,29 @@ def test_quote_of_a_passage_of_the_article(page: Page, article: Article):
     assert textarea.input_value() == "> The bridge reopens in May.\n\n"
 
 
+def test_quoting_the_article_with_nothing_selected_says_so_in_a_live_region(
+    page: Page, article: Article
+):
+    # The button's own name became the message: changed under the focus, a screen reader
+    # does not read it again, and the button went on being called "Select a passage …".
+    article.body = "The council voted on Tuesday. The bridge reopens in May."
+    save_article(article)
+    page.goto(article.get_absolute_url())
+    button = page.get_by_role("button", name="Quote the selected passage of the article")
+
+    button.click()
+
+    status = comment_form(page).get_by_role("status")
+    expect(status).to_have_text("Select a passage of the article first, then press here")
+    expect(button).to_have_accessible_name("Quote the selected passage of the article")
+    select_text(page, ".story .body", "The council voted on Tuesday.")
+    button.click()
+    expect(status).to_have_text("")
+    expect(comment_form(page).get_by_label("Comment", exact=True)).to_have_value(
+        "> The council voted on Tuesday.\n\n"
+    )
+
+
 def test_failed_reply_stays_under_the_comment_it_answers(page: Page, article: Article):
     parent = post(article, "Is this right?", author_name="Asker")
     page.goto(article.get_absolute_url())

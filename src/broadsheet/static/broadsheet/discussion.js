@@ -207,17 +207,24 @@
     quoteButton.type = "button";
     quoteButton.className = "quote-article";
     quoteButton.textContent = say("quote-article", "Quote the selected passage of the article");
+    // Pressed with nothing selected, the button says so in a live region beside it: its
+    // own name, changed under the focus, is not read out again, and stays its name.
+    var hint = document.createElement("span");
+    hint.className = "quote-hint";
+    hint.setAttribute("role", "status");
     quoteButton.addEventListener("mousedown", function (event) { event.preventDefault(); });
     quoteButton.addEventListener("click", function () {
       var selection = window.getSelection();
       if (!selection || selection.isCollapsed || !storyBody.contains(selection.anchorNode)) {
-        quoteButton.textContent = say("select-first", "Select a passage of the article first, then press here");
+        hint.textContent = say("select-first", "Select a passage of the article first, then press here");
         return;
       }
+      hint.textContent = "";
       body.value += quoted(selection.toString().trim().split("\n")).join("\n") + "\n\n";
       body.focus();
     });
     var submitRow = form.querySelector("button[type=submit]").parentNode;
     submitRow.insertBefore(quoteButton, submitRow.firstChild);
+    quoteButton.after(hint);
   }
 })();
