@@ -213,3 +213,30 @@ def test_a_mixed_headline_keeps_its_order_in_a_hebrew_sentence(new_context, hebr
     own = page.url.rsplit("#comment-", 1)[1]
     page.goto(f"/c/{own}/edit")
     assert word_x(page, title, "שינויים") > word_x(page, title, "Ferry")
+
+
+def test_the_line_saying_whom_a_reply_answers_keeps_the_name_whole(page: Page, hebrew_discussion):
+    # The script wrote the name into the line as plain text: on a Hebrew page "Bob (UK)"
+    # read "(Bob (UK", its brackets taken for the line's own. The page without scripts
+    # isolates it (<bdi>); so does the script now.
+    bob = post(hebrew_discussion["article"], "Hello from London.", author_name="Bob (UK)")
+    page.goto(hebrew_discussion["article"].get_absolute_url())
+    page.locator(f"#comment-{bob.pk} > article a.reply-link").click()
+
+    line = page.locator(f"#comment-{bob.pk} > form .replying-to")
+    expect(line.locator("bdi")).to_have_text("Bob (UK)")
+    expect(line).to_contain_text("בתגובה ל")
+    # The name is drawn as written: its closing bracket at its right end.
+    name = line.locator("bdi").bounding_box()
+    bracket = page.evaluate(
+        """([id]) => {
+          const bdi = document.querySelector(`#comment-${id} > form .replying-to bdi`);
+          const range = document.createRange();
+          range.setStart(bdi.firstChild, bdi.textContent.length - 1);
+          range.setEnd(bdi.firstChild, bdi.textContent.length);
+          const r = range.getBoundingClientRect();
+          return r.right;
+        }""",
+        [bob.pk],
+    )
+    assert name is not None and abs(bracket - (name["x"] + name["width"])) < 1

@@ -71,8 +71,18 @@
     body.setAttribute("aria-describedby", ids.join(" "));
   }
 
-  function showNote(text) {
-    note.textContent = text + " ";
+  // ``author``, when the words name one, is written isolated (<bdi>), as the page without
+  // scripts writes it: a name's brackets and digits keep their place in either direction.
+  function showNote(words, author) {
+    var parts = words.split("{author}");
+    note.textContent = parts[0];
+    if (parts.length > 1) {
+      var name = document.createElement("bdi");
+      name.textContent = author;
+      note.appendChild(name);
+      note.appendChild(document.createTextNode(parts.slice(1).join(author)));
+    }
+    note.appendChild(document.createTextNode(" "));
     note.appendChild(cancel);
     note.hidden = false;
     describedByNote(true);
@@ -80,7 +90,7 @@
 
   function replyTo(li, author, id) {
     parentInput.value = id;
-    showNote(say("replying-to", "Replying to {author}.", { author: author }));
+    showNote(say("replying-to", "Replying to {author}."), author);
     var article = li.querySelector("article");
     article.after(form);
     if (heldNote) article.after(heldNote);
