@@ -92,7 +92,7 @@ def test_threaded_discussion_reads_like_a_news_page(page: Page, article: Article
     expect(page.locator(f"#comment-{answer.pk} > ol.children blockquote a")).to_have_attribute(
         "href", f"/c/{answer.pk}"
     )
-    expect(page.locator(".dateline a[href='#comments']")).to_have_text("4 Comments »")
+    expect(page.locator(".dateline a[href='#comments-heading']")).to_have_text("4 Comments »")
     page.screenshot(path=SCREENSHOT, full_page=True)
 
 
@@ -396,7 +396,7 @@ def test_a_reader_goes_to_a_page_of_the_discussion_by_its_number(page: Page, art
     with page.expect_navigation():
         pager.get_by_role("link", name="Comment page 4", exact=True).click()
 
-    expect(page).to_have_url(re.compile(r"/article/hello-world/\?page=4#comments$"))
+    expect(page).to_have_url(re.compile(r"/article/hello-world/\?page=4#comments-heading$"))
     expect(page.get_by_text("Comment number 3.")).to_be_visible()
     expect(pager.locator("[aria-current=page]")).to_have_text("Comment page 4")
 
@@ -416,6 +416,28 @@ def test_the_forms_notes_read_the_same_under_a_comment(page: Page, article: Arti
     page.locator(f"#comment-{parent.pk} > article").get_by_role("link", name="Reply").click()
     expect(page.locator(f"#comment-{parent.pk} > form.comment-form")).to_be_visible()
     assert note_colour() == at_the_top
+
+
+def test_turning_a_page_of_the_discussion_lands_on_its_comments(new_context, article: Article):
+    # The pager's links led to the top of the discussion, the comment form: on a phone,
+    # two screens of empty boxes to scroll past at every page.
+    for i in range(3):
+        post(article, f"Comment number {i}.", author_name=f"Reader {i}")
+    SiteSettings.objects.filter(pk=1).update(comments_per_page=1)
+    page = new_context(viewport={"width": 375, "height": 700}).new_page()
+    page.goto(article.get_absolute_url())
+
+    with page.expect_navigation():
+        page.get_by_role("link", name="Next comments »").click()
+
+    expect(page.locator("#comments-heading")).to_be_in_viewport()
+    expect(page.get_by_text("Comment number 1.")).to_be_in_viewport()
+    expect(comment_form(page).get_by_label("Name", exact=True)).not_to_be_in_viewport()
+    # So does the count under the headline, and the choice of order.
+    page.get_by_role("link", name="newest first").click()
+    expect(page.locator("#comments-heading")).to_be_in_viewport()
+    page.locator(".story .dateline").get_by_role("link", name="3 Comments »").click()
+    expect(page.locator("#comments-heading")).to_be_in_viewport()
 
 
 def select_text(page: Page, selector: str, passage: str) -> None:
@@ -548,13 +570,13 @@ def test_links_on_a_page_with_form_errors_lead_back_to_the_article(page: Page, a
     with page.expect_navigation() as navigation:
         page.get_by_role("link", name="newest first").click()
     assert navigation.value.status == 200
-    expect(page).to_have_url(re.compile(r"/article/hello-world/\?order=newest#comments$"))
+    expect(page).to_have_url(re.compile(r"/article/hello-world/\?order=newest#comments-heading$"))
 
     page.go_back()
     with page.expect_navigation() as navigation:
         page.get_by_role("link", name="Next comments »").click()
     assert navigation.value.status == 200
-    expect(page).to_have_url(re.compile(r"/article/hello-world/\?page=2#comments$"))
+    expect(page).to_have_url(re.compile(r"/article/hello-world/\?page=2#comments-heading$"))
 
 
 def test_failed_reply_on_a_later_page_comes_back_under_the_comment_it_answers(

@@ -129,7 +129,7 @@ def test_an_english_storys_dateline_reads_right_to_left_on_a_hebrew_site(
     # "By Dana Writer | 6 December 2016 | 3 comments »", read from the right.
     author = box(page, ".story .dateline a[rel=author]")
     date = box(page, ".story .dateline time")
-    count = box(page, ".story .dateline a[href='#comments']")
+    count = box(page, ".story .dateline a[href='#comments-heading']")
     assert author["x"] > date["right"] and date["x"] > count["right"]
 
     # A teaser's "date | byline | section | count" keeps its order too, however the

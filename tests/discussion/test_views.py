@@ -48,7 +48,7 @@ def test_article_page_shows_dateline_count_and_comments(client, article):
     post(article, "Reply", parent=root, author_name="Bob")
     html = client.get(article.get_absolute_url()).content.decode()
     assert "Hello world" in html
-    assert '<a href="#comments">2 Comments »</a>' in html
+    assert '<a href="#comments-heading">2 Comments »</a>' in html
     assert "Leave a Reply" in html
     assert re.search(r'class="number">1\.</span>', html)
     assert 'href="https://jane.example" rel="nofollow ugc external">Jane Doe</a>' in html
@@ -99,7 +99,7 @@ def test_the_pager_links_to_pages_by_number(client, article, site):
     html = client.get(article.get_absolute_url() + "?page=6&order=newest").content.decode()
     pager = re.search(r'<span class="page-numbers">(.*?)</span>\n', html).group(1)
     linked = re.findall(
-        r'href="/article/hello-world/\?page=(\d+)&amp;order=newest#comments"', pager
+        r'href="/article/hello-world/\?page=(\d+)&amp;order=newest#comments-heading"', pager
     )
     assert linked == ["1", "4", "5", "7", "8", "12"]
     assert pager.count("…") == 2
