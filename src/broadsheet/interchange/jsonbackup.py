@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from django.apps import apps
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
@@ -38,7 +39,7 @@ from django.utils.module_loading import import_string
 from broadsheet.discussion import actions as discussion_actions
 from broadsheet.discussion.actions import ImportedComment
 from broadsheet.discussion.models import Comment
-from broadsheet.interchange import accounts
+from broadsheet.interchange import accounts, adminlog
 from broadsheet.interchange.loading import indexed_at_the_end
 from broadsheet.interchange.summary import Summary
 from broadsheet.interchange.xmlstream import BrokenFile
@@ -81,7 +82,7 @@ NOTIFICATIONS_APP = "notifications"
 # In the file's order: accounts before the records that name them by username.
 SECTIONS = (
     "groups", "accounts", "authors", "sections", "tags", "former_slugs", "images", "articles",
-    "deleted_imports", "comments", "moderation", "notifications",
+    "deleted_imports", "comments", "moderation", "notifications", "admin_log",
 )  # fmt: skip
 
 
@@ -174,7 +175,10 @@ def write(out: TextIO) -> dict[str, int]:
     listing("deleted_imports", (row(d, skip=("id",)) for d in gone.iterator()))
     listing("comments", (row(c) for c in _rows(Comment)))
     listing("moderation", _table_rows(_section_tables("moderation")))
-    listing("notifications", _table_rows(_section_tables("notifications")), last=True)
+    listing("notifications", _table_rows(_section_tables("notifications")))
+    # The admin's history (who added, changed or deleted what, and when), last: it names
+    # rows of every other section.
+    listing("admin_log", adminlog.entry_rows(row), last=True)
     w("}\n")
     return counts
 
@@ -486,6 +490,12 @@ class _Restore:
 
     def notifications(self, record: dict) -> str:
         self.touched.add(_restore_table(record))
+        return "created"
+
+    def admin_log(self, record: dict) -> str:
+        if not adminlog.restore_entry(_fields_for(LogEntry, record), record):
+            return "skipped"
+        self.touched.add(LogEntry)
         return "created"
 
     def _flush(self) -> None:
