@@ -91,6 +91,32 @@ def test_serve_with_no_redis_answering_says_where_it_looked_and_starts_nothing(t
     assert not (tmp_path / "broadsheet.sqlite3").exists()
 
 
+def test_a_command_on_a_database_never_made_says_to_run_migrate(tmp_path):
+    # A cron line without the site's environment reads ./data, where no site is.
+    line = refused_in_one_line(run("mail", "status", data_dir=tmp_path))
+    assert line == (
+        f"broadsheet: BROADSHEET_DATABASE_URL: the database {tmp_path / 'broadsheet.sqlite3'} "
+        "holds no site yet: run `broadsheet migrate` to make one, or point "
+        "BROADSHEET_DATA_DIR or BROADSHEET_DATABASE_URL at the site's database."
+    )
+
+
+def test_serve_without_migrating_refuses_a_database_an_older_release_made(tmp_path):
+    assert run("migrate", data_dir=tmp_path).returncode == 0
+    # As a release before the reply e-mails left it.
+    assert run("migrate", "notifications", "zero", data_dir=tmp_path).returncode == 0
+    expected = (
+        f"broadsheet: BROADSHEET_DATABASE_URL: the database {tmp_path / 'broadsheet.sqlite3'} "
+        "was made by an older release and lacks 2 of this release's migrations (the first is "
+        "notifications.0001_reply_mail): run `broadsheet migrate` once, then start the site."
+    )
+    serve = run("serve", "--no-migrate", "--port", str(free_port()), data_dir=tmp_path, timeout=60)
+    assert refused_in_one_line(serve) == expected
+    assert "gunicorn" not in serve.stdout + serve.stderr
+    # Any command that meets a missing table says the same.
+    assert refused_in_one_line(run("mail", "status", data_dir=tmp_path)) == expected
+
+
 @pytest.mark.parametrize(
     "option", [("--workers", "0"), ("--threads", "0"), ("--port", "70000"), ("--workers", "two")]
 )

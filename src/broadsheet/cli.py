@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> None:
         os.dup2(devnull, sys.stdout.fileno())
         os._exit(1)
     except Exception as exc:
-        if (message := unreachable_service(exc)) is None:
+        if (message := service_problem(exc)) is None:
             raise
         fail(message)
 
@@ -53,20 +53,37 @@ def fail(message: str) -> None:
     sys.exit(MISCONFIGURED)
 
 
-def unreachable_service(exc: Exception) -> str | None:
-    """What to say when ``exc`` is a failure to reach the database or Redis the settings name."""
+def service_problem(exc: Exception) -> str | None:
+    """What to say when ``exc`` is a failure to reach the database or Redis the settings
+    name, or the database is not (yet) one this release can use."""
     from django.conf import settings
-    from django.db import OperationalError, connections
+    from django.db import DatabaseError, OperationalError, connections
     from redis import exceptions as redis
+
+    from broadsheet import upgrade
 
     if isinstance(exc, redis.ConnectionError | redis.TimeoutError) and settings.REDIS_URL:
         return f"BROADSHEET_REDIS_URL: no Redis answers at {address(settings.REDIS_URL)} ({exc})."
-    # Connecting failed when no connection was ever made; a query's own error is not this.
+    if not isinstance(exc, DatabaseError):
+        return None
+    # Connecting failed when no connection was ever made (or it was closed after the
+    # error, as SQLite's is) and none can be made now; a query's own error is not this.
     if isinstance(exc, OperationalError) and connections["default"].connection is None:
-        db = connections["default"].settings_dict
-        where = f"{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}" if db["HOST"] else db["NAME"]
-        return f"BROADSHEET_DATABASE_URL: cannot open the database {where} ({exc})."
-    return None
+        try:
+            connections["default"].ensure_connection()
+        except DatabaseError:
+            return f"BROADSHEET_DATABASE_URL: cannot open the database {database_where()} ({exc})."
+    # A table or column missing: a new database, or one an older release made.
+    return upgrade.behind(database_where())
+
+
+def database_where() -> str:
+    """The database the settings name, as an operator finds it: host, port and name, or
+    the SQLite file."""
+    from django.db import connections
+
+    db = connections["default"].settings_dict
+    return f"{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}" if db["HOST"] else str(db["NAME"])
 
 
 def address(url: str) -> str:

@@ -7,9 +7,13 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection, connections
+
+from broadsheet import upgrade
+from broadsheet.cli import database_where
 
 
 def whole_number(least: int, most: int | None = None) -> Callable[[str], int]:
@@ -50,6 +54,9 @@ class Command(BaseCommand):
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
             call_command("createcachetable", verbosity=0)
+        elif problem := upgrade.behind(database_where()):
+            # Every page would fail on a table or column the database lacks.
+            raise ImproperlyConfigured(problem)
         call_command("collectstatic", interactive=False, verbosity=0)
         argv = [
             sys.executable, "-m", "gunicorn", "broadsheet.wsgi:application",
