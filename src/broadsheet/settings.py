@@ -433,3 +433,6 @@ LOGGING = {
 if not env("DATABASE_URL"):
     _make_data_dir()  # for the SQLite file
 SECRET_KEY = _secret_key()
+# Whether that key is the one generated into DATA_DIR (`check --deploy` asks for one
+# shared key where several app servers may run: broadsheet/checks.py).
+BROADSHEET_KEY_IN_DATA_DIR = not env("SECRET_KEY")
