@@ -172,4 +172,11 @@ def test_a_markdown_article_has_no_note_boxes_and_says_markdown(admin_editor):
     article = make_article(body="Claim.[^1]\n\n[^1]: A note.")
     page, sent = change_form(admin_editor, article)
     assert not any(name.startswith("note_") for name in sent)
-    assert "Markdown." in page and "HTML, as imported" not in page
+    assert "Markdown: ## Heading, **bold**, *italic*, ~~struck~~" in page
+    assert "HTML, as imported" not in page
+    # The pictures' Markdown is in the library, which opens beside the form.
+    assert (
+        '<a href="/admin/media/image/" target="_blank" rel="noopener">Image library (opens in a '
+        "new tab)</a>" in page
+    )
+    assert 'name="body" cols="40" rows="24"' in page

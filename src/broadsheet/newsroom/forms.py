@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.utils.html import escape, strip_tags
+from django.urls import reverse
+from django.utils.html import escape, format_html, strip_tags
 from django.utils.translation import gettext, gettext_lazy
 
 from broadsheet.newsroom.models import Article
@@ -80,10 +81,14 @@ class ArticleForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if "body" in self.fields and self.instance.body_format == Article.BodyFormat.HTML:
-            self.fields["body"].help_text = gettext(
-                "HTML, as imported: Markdown is not read in this body."
-            )
+        if "body" in self.fields:
+            body = self.fields["body"]
+            # A story's worth of lines, where Django gives ten.
+            body.widget.attrs["rows"] = 24
+            if self.instance.body_format == Article.BodyFormat.HTML:
+                body.help_text = gettext("HTML, as imported: Markdown is not read in this body.")
+            else:
+                body.help_text = markdown_help()
         if self.boxes:
             self.initial["body"] = without_notes(self.instance.body)
 
@@ -126,6 +131,27 @@ class ArticleForm(forms.ModelForm):
         boxed = {box.id for box in self.boxes}
         notes += [note for note in kept_notes(body) if note["id"] not in boxed]
         return with_notes(body, notes)
+
+
+def markdown_help() -> str:
+    """What the body's box says of the Markdown it reads, and where its pictures are
+    (HTML: the admin draws help as it is)."""
+    return format_html(
+        "{} {}",
+        gettext(
+            "Markdown: ## Heading, **bold**, *italic*, ~~struck~~, [words](https://…) for "
+            "a link, > before a quote, | cells | for a table, [^1] for a footnote and, on a "
+            "line of its own, [^1]: its note."
+        ),
+        format_html(
+            gettext("For a picture, paste the Markdown an image of the {library} gives."),
+            library=format_html(
+                '<a href="{}" target="_blank" rel="noopener">{}</a>',
+                reverse("admin:media_image_changelist"),
+                gettext("Image library (opens in a new tab)"),
+            ),
+        ),
+    )
 
 
 def _note_field(box: NoteBox) -> forms.CharField:
