@@ -81,8 +81,8 @@ def test_each_note_has_a_box_numbered_as_readers_see_it_and_the_body_no_json(
     )
     assert "broadsheetNotes" not in page
     # Each box says where its note is referred to, the body's words drawn as text.
-    assert "Referred to after “The pier &amp; the &lt;old&gt; quay”." in page
-    assert "Referred to after “The pier &amp; the &lt;old&gt; quay will cost more”." in page
+    assert "Referred to after “<bdi>The pier &amp; the &lt;old&gt; quay</bdi>”." in page
+    assert "after “<bdi>The pier &amp; the &lt;old&gt; quay will cost more</bdi>”." in page
     assert "Nothing in the text refers to it" in page
     assert "HTML, as imported: Markdown is not read in this body." in page
 

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.urls import reverse
 from django.utils.html import escape, format_html, strip_tags
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_lazy
 
 from broadsheet.newsroom.models import Article
@@ -155,18 +156,20 @@ def markdown_help() -> str:
 
 
 def _note_field(box: NoteBox) -> forms.CharField:
+    # The admin draws help as HTML: the body's words are text, set apart from the
+    # sentence's direction (English words in a Hebrew admin, or the other way).
     if box.after:
-        said = gettext("Referred to after “%(words)s”.") % {"words": box.after}
+        words = format_html("<bdi>{}</bdi>", box.after)
+        said = mark_safe(escape(gettext("Referred to after “%(words)s”.")) % {"words": words})
     else:
-        said = gettext("Nothing in the text refers to it: it is listed after the others.")
+        said = escape(gettext("Nothing in the text refers to it: it is listed after the others."))
     return forms.CharField(
         label=gettext("Note %(number)s") % {"number": box.number},
         initial=box.content,
         required=False,
         # Kept as written: a note's HTML comes back byte for byte when left alone.
         strip=False,
-        # The admin draws help as HTML: the words are the body's, the mark is text.
-        help_text=escape(said),
+        help_text=said,
         widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
     )
 
