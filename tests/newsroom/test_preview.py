@@ -106,3 +106,20 @@ def test_only_an_editor_who_may_change_it_previews_and_only_by_posting(
         not in client.get(f"/admin/newsroom/article/{article.pk}/change/").content.decode()
     )
     assert Article.objects.get(pk=article.pk).title != "Changed"
+
+
+def test_a_wordpress_note_changed_in_its_box_is_previewed_and_not_saved(tmp_path, admin_editor):
+    from tests.newsroom.test_wordpress_notes import imported
+
+    imported(tmp_path)
+    article = Article.objects.get()
+    body = article.body
+    _, sent = change_form(admin_editor, article)
+    page = admin_editor.post(
+        f"/admin/newsroom/article/{article.pk}/preview/", {**sent, "note_2": "Four million."}
+    )
+    html = page.content.decode()
+    assert page.status_code == 200 and "Four million." in html and "3--5 million" not in html
+    check_page(html)
+    article.refresh_from_db()
+    assert article.body == body
