@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from broadsheet.newsroom import actions, indexing
+from broadsheet.newsroom import actions, indexing, prefixes
 from broadsheet.newsroom.models import SearchDocument, SiteSettings
 from tests.conftest import make_article
 from tests.search.conftest import found, search
@@ -121,6 +121,28 @@ def test_a_word_whose_own_vav_is_doubled_after_a_prefix_is_found(client, languag
     assert found(client, "ועדה") == ["ועדה חדשה", "הוועדה החליטה"]
     assert found(client, "בוועדה") == ["ועדה חדשה", "הוועדה החליטה"]
     assert found(client, "עדה") == ["עדה קטנה"]
+
+
+def test_the_forms_of_a_word_are_settled_by_the_words_the_site_holds():
+    held = {"מים", "ומים", "שמים", "השמים", "המים", "לים", "בירושלים", "ירושלמי"}
+    asked: list[set[str]] = []
+
+    def present(words):
+        asked.append(set(words))
+        begun = {w for w in words if w.endswith("*") and any(h.startswith(w[:-1]) for h in held)}
+        return begun | {w for w in words if w in held}
+
+    forms = prefixes.resolve(["מים", "ים", "שמים", "ירושלים"], present)
+    assert forms == {
+        "מים": ["מים", "המים", "ומים"],
+        "ים": ["ים", "לים"],  # not מים, ומים, שמים: המים and השמים show them words
+        "שמים": ["שמים", "השמים"],  # not מים
+        "ירושלים": ["ירושלים", "בירושלים"],
+    }
+    assert len(asked) == 2  # the forms, then the proofs of those held
+    # The last word typed finds the forms that begin a word the site holds.
+    forms = prefixes.resolve(["ירושל"], present, beginning="ירושל")
+    assert forms == {"ירושל": ["ירושל", "בירושל"]}
 
 
 def test_a_short_word_is_not_searched_cut_to_a_couple_of_letters(client, language):

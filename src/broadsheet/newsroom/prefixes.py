@@ -190,14 +190,20 @@ def resolve(
     """Each term and the words of a text it finds: itself, the rests of the prefixes
     it may lose, and those with the prefixes they may take, but none that the site's
     text shows to be a word in its own right (``proofs``). ``present`` is told words
-    and answers those that the articles readers can see hold. ``beginning``, the term
-    that also finds longer words it begins, keeps every form of its rests but the
-    proved ones (a beginning is no whole word to find in the text)."""
+    and answers those that the articles readers can see hold; told a word ending in
+    ``*``, it answers it where they hold a word that begins so. ``beginning``, the term
+    that also finds longer words it begins, keeps the forms that begin some word of
+    theirs."""
     terms = list(terms)
     found = candidates(terms)
     if not found.rests:
         return {term: [term] for term in terms}
-    held = present(found.words())
+    begun: set[str] = set()
+    if beginning in found.rests:
+        for rest in [beginning, *(r for _p, r in found.rests[beginning])]:
+            begun.update(f"{form}*" for _prefix, form in found.forms[rest])
+            begun.add(f"{rest}*")
+    held = present(found.words() | begun)
     proved = present(
         {
             proof
@@ -224,11 +230,16 @@ def resolve(
         if term not in found.rests:
             resolved[term] = [term]
             continue
-        sought = [term] + [r for p, r in found.rests[term] if stands(p, term)]
+        # A beginning's forms are found where some word begins so; a word's, where
+        # some word is so.
+        mark = "*" if term == beginning else ""
+        sought = [term] + [
+            r for p, r in found.rests[term] if stands(p, term) and (not mark or r + mark in held)
+        ]
         forms = dict.fromkeys(sought)
         for rest in sought:
             for prefix, form in found.forms[rest]:
-                if (form in held or term == beginning) and stands(prefix, form):
+                if form + mark in held and stands(prefix, form):
                     forms.setdefault(form)
         resolved[term] = list(forms)
     return resolved

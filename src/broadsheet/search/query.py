@@ -190,7 +190,9 @@ class _Backend:
         return any(len(forms) > 1 for forms in self.forms.values())
 
     def present(self, words: Collection[str]) -> set[str]:
-        """Those of ``words`` that a live article holds."""
+        """Those of ``words`` that a live article holds; one ending in ``*`` (which no
+        word holds), the beginning before it, where a live article holds a word that
+        begins so."""
         raise NotImplementedError
 
     def _live(self) -> tuple[str, list]:
@@ -221,7 +223,7 @@ class _Sqlite(_Backend):
                 )
                 cursor.execute(
                     " UNION ALL ".join([probe] * len(batch)),
-                    [p for word in batch for p in (word, _fts_string(word), *params)],
+                    [p for word in batch for p in (word, _probe(word), *params)],
                 )
                 found.update(row[0] for row in cursor.fetchall())
         return found
@@ -297,11 +299,13 @@ class _Postgres(_Backend):
         live, params = self._live()
         with _through_the_index(), connection.cursor() as cursor:
             # Each word looked up in the GIN index, stopping at its first live article.
+            ordered = sorted(words)
             cursor.execute(
-                "SELECT w FROM unnest(%s::text[]) AS w WHERE EXISTS (SELECT 1 FROM "
-                "newsroom_searchdocument d JOIN newsroom_article a ON a.id = d.article_id "
-                f"WHERE d.vector @@ plainto_tsquery(%s::regconfig, w) AND {live})",
-                [sorted(words), self.config, *params],
+                "SELECT w FROM unnest(%s::text[], %s::text[]) AS p(w, q) WHERE EXISTS "
+                "(SELECT 1 FROM newsroom_searchdocument d JOIN newsroom_article a "
+                "ON a.id = d.article_id "
+                f"WHERE d.vector @@ to_tsquery(%s::regconfig, p.q) AND {live})",
+                [ordered, [_lexeme(word) for word in ordered], self.config, *params],
             )
             return {row[0] for row in cursor.fetchall()}
 
@@ -312,8 +316,7 @@ class _Postgres(_Backend):
         hundred forms made an expression too deep for Django to compile."""
 
         def one(form: str, term: str | None = None) -> str:
-            star = ":*" if term and term == self.query.prefix else ""
-            return "'" + form.replace("'", "''") + "'" + star
+            return _lexeme(form + ("*" if term and term == self.query.prefix else ""))
 
         groups = []
         for term in self.query.terms:
@@ -364,6 +367,21 @@ class _Postgres(_Backend):
 def _fts_string(word: str) -> str:
     """An FTS5 string: inside quotes nothing is an operator."""
     return '"' + word.replace('"', '""') + '"'
+
+
+def _probe(word: str) -> str:
+    """FTS5's query for a word, or for a beginning (``word*``)."""
+    if word.endswith("*"):
+        return _fts_string(word[:-1]) + "*"
+    return _fts_string(word)
+
+
+def _lexeme(word: str) -> str:
+    """PostgreSQL's tsquery of a word, or of a beginning (``word*``): quoted, though a
+    word holds letters, digits and marks only."""
+    if word.endswith("*"):
+        return _lexeme(word[:-1]) + ":*"
+    return "'" + word.replace("'", "''") + "'"
 
 
 @contextmanager
