@@ -47,6 +47,16 @@ def test_a_word_finds_it_with_a_prefix_and_a_prefixed_word_finds_it_without(clie
         assert titles[0] == next(t for t in every if q in t.split()), q
 
 
+def test_a_prefixed_word_finds_the_word_with_another_prefix_alone(client, language):
+    # Neither ירושלים nor ממשלה is written bare: only with other prefixes.
+    make_article(title="חג בירושלים", slug="in")
+    make_article(title="ראש הממשלה", slug="government")
+    assert found(client, "לירושלים") == ["חג בירושלים"]
+    assert found(client, "לירושלים חג") == ["חג בירושלים"]
+    assert found(client, "בממשלה") == ["ראש הממשלה"]
+    assert found(client, "בממשלה ראש") == ["ראש הממשלה"]
+
+
 def test_prefixes_of_two_and_three_letters_are_taken_off(client, language):
     make_article(title="כשהממשלה התכנסה", slug="when-the", body="וכשבכנסת דיברו.")
     make_article(title="Something else", slug="other", body="ממשלות וכנסיות.")

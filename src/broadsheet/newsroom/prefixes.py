@@ -162,7 +162,8 @@ class Candidates:
     def words(self) -> set[str]:
         """The words whose presence decides: every form, and the proofs of every
         prefix a term would lose."""
-        found = {form for pairs in self.forms.values() for _prefix, form in pairs}
+        found = set(self.forms)  # each rest, bare
+        found.update(form for pairs in self.forms.values() for _prefix, form in pairs)
         for term, pairs in self.rests.items():
             for prefix, _rest in pairs:
                 for within, held in inner(prefix, term):
@@ -233,11 +234,11 @@ def resolve(
         # A beginning's forms are found where some word begins so; a word's, where
         # some word is so.
         mark = "*" if term == beginning else ""
-        sought = [term] + [
-            r for p, r in found.rests[term] if stands(p, term) and (not mark or r + mark in held)
-        ]
-        forms = dict.fromkeys(sought)
+        sought = [term] + [r for p, r in found.rests[term] if stands(p, term)]
+        forms = dict.fromkeys([term])
         for rest in sought:
+            if rest + mark in held:
+                forms.setdefault(rest)
             for prefix, form in found.forms[rest]:
                 if form + mark in held and stands(prefix, form):
                     forms.setdefault(form)
