@@ -215,7 +215,7 @@ def test_a_decision_far_down_a_long_queue_is_said_where_the_moderator_is(
     # Announced: the region came into the page empty, then the message was put in it.
     assert page.evaluate("window.liveRegions")[:2] == [
         {"added": ""},
-        {"filled": "Rejected: 1 comment. Press u (or Undo my last decision) to undo."},
+        {"filled": "Rejected: 1 comment. Undo u"},
     ]
     assert_accessible(page, STRICT)
 

@@ -10,7 +10,8 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language_bidi, ngettext, pgettext
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from broadsheet.moderation import actions
 from broadsheet.moderation.forms import BlockForm
 from broadsheet.moderation.identity import normal_ip
 from broadsheet.moderation.models import Block
+from broadsheet.moderation.views import places
 from broadsheet.moderation.views.decorators import moderator_required, needs
 from broadsheet.moderation.views.paging import QUEUE_PAGE_SIZE
 
@@ -41,12 +43,22 @@ def block(request: HttpRequest, pk: int) -> HttpResponse:
             days=form.duration_days,
             reason=form.cleaned_data["reason"],
         )
-        messages.success(request, _("Blocked %(name)s.") % {"name": comment.author_name})
-        return redirect("moderation:blocks")
+        # Back to the queue the moderator came from, at the comment; else the blocks.
+        place = f"q-{comment.pk}"
+        said = _("Blocked %(name)s.") % {"name": comment.author_name}
+        places.say(request, messages.SUCCESS, said, place=place)
+        return places.back(request, reverse("moderation:blocks"), place=place)
+    came_from = places.back(request, reverse("moderation:queue"), given=request.GET)
     return render(
         request,
         "moderation/block.html",
-        {"comment": comment, "form": form, "existing": actions.blocks_for(comment)},
+        {
+            "comment": comment,
+            "form": form,
+            "existing": actions.blocks_for(comment),
+            # The queue's page the block was asked from (``next``), to go back to.
+            "came_from": came_from.url if "next" in request.GET else "",
+        },
         status=400 if form.errors else 200,
     )
 
@@ -143,7 +155,8 @@ def blocks(request: HttpRequest) -> HttpResponse:
     # The comments the page's blocks were made from that are still there, to link to.
     made_from = {b.author_comment for b in page.object_list if b.author_comment is not None}
     linked = set(Comment.objects.filter(pk__in=made_from).values_list("pk", flat=True))
-    return render(request, "moderation/blocks.html", {"page": page, "linked": linked})
+    shown = places.drawn(request, [b.pk for b in page.object_list])
+    return render(request, "moderation/blocks.html", {"page": page, "linked": linked, **shown})
 
 
 @moderator_required
@@ -151,5 +164,8 @@ def blocks(request: HttpRequest) -> HttpResponse:
 @needs("moderation.delete_block")
 def unblock(request: HttpRequest, pk: int) -> HttpResponse:
     actions.unblock(get_object_or_404(Block, pk=pk), actor=request.user)
-    messages.success(request, _("Unblocked."))
-    return redirect("moderation:blocks")
+    # Back to the page of the list it was on, where its row was.
+    at = request.POST.get("at", "")
+    place = f"at-{at}" if at.isascii() and at.isdigit() and len(at) < 6 else ""
+    places.say(request, messages.SUCCESS, _("Unblocked."), place=place)
+    return places.back(request, reverse("moderation:blocks"), place=place)

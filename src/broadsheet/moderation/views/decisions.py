@@ -15,7 +15,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpR
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
@@ -23,6 +22,7 @@ from broadsheet.discussion import indexing, tally
 from broadsheet.discussion.models import Comment
 from broadsheet.moderation import actions
 from broadsheet.moderation.models import AuditEntry, ModerationSettings, Report
+from broadsheet.moderation.views import places
 from broadsheet.moderation.views.decorators import moderator_required
 from broadsheet.moderation.views.paging import QUEUE_PAGE_SIZE, ByIds, Counted, page_query
 from broadsheet.newsroom.models import Article
@@ -385,6 +385,7 @@ def queue(request: HttpRequest) -> HttpResponse:
                 "listing": True,
                 "page": decided,
                 "page_query": page_query(tab=tab),
+                **places.drawn(request, [e.pk for e in decided.object_list]),
             },
         )
     # Only the Pending and Spam tabs have an order to choose ("" elsewhere).
@@ -428,6 +429,9 @@ def queue(request: HttpRequest) -> HttpResponse:
             "more_than": rows.more_than if isinstance(rows, _Found) else None,
             "among": rows.among if isinstance(rows, _Found) else None,
             "here": here,
+            # Where the message of a comment's own button, or of an undo, is drawn.
+            **places.drawn(request, [c.pk for c in comments], by_id="q-"),
+            "undoes": True,
             "picked": picked,
             "pick_all": f"?{unpicked.urlencode()}",
             "order": order,
@@ -445,14 +449,17 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _back(request: HttpRequest) -> HttpResponseRedirect:
-    """Back to the page the form was on (``next``: a path on this site), else the queue."""
-    target = request.POST.get("next", "")
-    on_site = target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, require_https=request.is_secure()
-    )
-    # Not redirect(): it would read a bare word ("queue") as the name of a view.
-    return HttpResponseRedirect(target if on_site else reverse("moderation:queue"))
+def _back(request: HttpRequest, place: str = "") -> HttpResponseRedirect:
+    """Back to the page the form was on (``next``: a path on this site), else the queue;
+    at its message, drawn at ``place`` (``places.back``)."""
+    return places.back(request, reverse("moderation:queue"), place=place)
+
+
+def _position(shown: list[int], pk: int | None) -> str:
+    """The place of a decision on comment ``pk`` of a page that showed ``shown`` (in
+    order): its position there, where the comment after it then is in a tab (the
+    decided one left it), or it still is in a search's list."""
+    return f"at-{shown.index(pk) + 1}" if pk in shown else ""
 
 
 @moderator_required
@@ -463,7 +470,8 @@ def decide_many(request: HttpRequest) -> HttpResponse:
         action, _, pk = one.partition(":")
         ids = [pk]
         if action in FEATURING:
-            return _feature(request, pk, featured=action == "feature")
+            listed = list(_shown_statuses(request.POST.getlist("was")))
+            return _feature(request, pk, featured=action == "feature", shown=listed)
     else:
         action = request.POST.get("action", "")
         ids = request.POST.getlist("ids")
@@ -477,6 +485,8 @@ def decide_many(request: HttpRequest) -> HttpResponse:
     # A comment another moderator decided since this page was shown is left to their
     # decision: the page showed it as it no longer is.
     shown = _shown_statuses(request.POST.getlist("was"))
+    # A comment's own button: back where it was. A bulk decision: at the top, its buttons'.
+    place = _position(list(shown), pks[0]) if one else ""
     changed = [c for c in comments if shown.get(c.pk, c.status) != c.status]
     comments = [c for c in comments if c not in changed]
     if changed:
@@ -492,39 +502,42 @@ def decide_many(request: HttpRequest) -> HttpResponse:
             "(%(now)s): left as it is.",
             len(changed),
         )
-        messages.warning(request, said % {"count": len(changed), "now": now})
+        places.say(
+            request, messages.WARNING, said % {"count": len(changed), "now": now}, place=place
+        )
         if not comments:
-            return _back(request)
+            return _back(request, place)
     if action == "keep":
         actions.dismiss_reports_many(comments, actor=request.user)
     else:
         actions.moderate_many(comments, action, actor=request.user)
     label = gettext("Kept") if action == "keep" else AuditEntry.Action(action).label
-    said = gettext("%(decision)s: %(comments)s. Press u (or Undo my last decision) to undo.")
-    messages.success(request, said % {"decision": label, "comments": _comments(len(comments))})
-    return _back(request)
+    said = gettext("%(decision)s: %(comments)s.")
+    said %= {"decision": label, "comments": _comments(len(comments))}
+    places.say(request, messages.SUCCESS, said, place=place, undoable=True)
+    return _back(request, place)
 
 
-def _feature(request: HttpRequest, pk: str, *, featured: bool) -> HttpResponse:
+def _feature(request: HttpRequest, pk: str, *, featured: bool, shown: list[int]) -> HttpResponse:
     """A comment's button "Feature" (or "Stop featuring"): one comment at a time."""
     number = _id(pk)
     if number is None:
         return HttpResponseBadRequest("Unknown comment.")
     comment = get_object_or_404(Comment, pk=number)
+    place = _position(shown, number)
     try:
         entry = actions.feature(comment, actor=request.user, featured=featured)
     except ValueError as refused:
-        messages.warning(request, str(refused))
-        return _back(request)
+        places.say(request, messages.WARNING, str(refused), place=place)
+        return _back(request, place)
     if entry is None:
-        messages.info(request, gettext("Nothing changed."))
+        said = gettext("Nothing changed.")
     elif featured:
-        messages.success(
-            request, gettext("#%(id)s is among the story's editors' picks.") % {"id": comment.pk}
-        )
+        said = gettext("#%(id)s is among the story's editors' picks.") % {"id": comment.pk}
     else:
-        messages.success(request, gettext("#%(id)s is no longer featured.") % {"id": comment.pk})
-    return _back(request)
+        said = gettext("#%(id)s is no longer featured.") % {"id": comment.pk}
+    places.say(request, messages.SUCCESS if entry else messages.INFO, said, place=place)
+    return _back(request, place)
 
 
 def _shown_statuses(values: list[str]) -> dict[int, str]:
@@ -573,20 +586,22 @@ def undo(request: HttpRequest) -> HttpResponse:
     given = request.POST.get("entry", "")
     if not given:  # the moderator's own last decision (the u key), bulk ones whole
         undone, changed = actions.undo_last(request.user)
+        # One comment, back in the list: the page opens on it. A bulk one: at the top.
+        place = f"q-{undone[0].comment_id}" if len(undone) == 1 else ""
         if undone:
             decision = undone[0].reverts.get_action_display()  # type: ignore[union-attr]
             what = _which(undone[0]) if len(undone) == 1 else _comments(len(undone))
-            messages.success(request, _undid(decision, what))
+            places.say(request, messages.SUCCESS, _undid(decision, what), place=place)
         if changed:
             said = ngettext(
                 "%(count)s comment was changed since by someone else: left as it is.",
                 "%(count)s comments were changed since by someone else: left as it is.",
                 changed,
             )
-            messages.warning(request, said % {"count": changed})
+            places.say(request, messages.WARNING, said % {"count": changed}, place=place)
         if not undone and not changed:
             messages.info(request, gettext("Nothing to undo."))
-        return _back(request)
+        return _back(request, place)
     # That entry, or nothing: a malformed one is no reason to undo another.
     entry_id = _id(given)
     if entry_id is None:
@@ -595,10 +610,14 @@ def undo(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm(READS_LOG):  # the entries their tab shows them
         entries = entries.filter(actor=request.user.pk)
     entry = get_object_or_404(entries, pk=entry_id)
+    # Recently decided: where the entry was in the list (it leaves it), the next one.
+    at = _id(request.POST.get("at", ""))
+    place = f"at-{at}" if at is not None else ""
     try:
         actions.undo(entry, actor=request.user)
     except ValueError as exc:
-        messages.warning(request, str(exc))
+        places.say(request, messages.WARNING, str(exc), place=place)
     else:
-        messages.success(request, _undid(entry.get_action_display(), _which(entry)))
-    return _back(request)
+        said = _undid(entry.get_action_display(), _which(entry))
+        places.say(request, messages.SUCCESS, said, place=place)
+    return _back(request, place)

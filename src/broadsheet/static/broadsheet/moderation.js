@@ -75,6 +75,11 @@
     place = window.sessionStorage.getItem(PLACE);
     window.sessionStorage.removeItem(PLACE);
   } catch (e) { /* private mode: start at the top */ }
+  // No place kept (the Undo button of a message was clicked, say): the server drew the
+  // message in the comment it is about, and the page opened there (#said).
+  var drawnIn = document.getElementById("said");
+  drawnIn = drawnIn && drawnIn.closest(".queue-item");
+  if (place === null && drawnIn && items.indexOf(drawnIn) >= 0) place = String(items.indexOf(drawnIn));
   if (items.length) focus(parseInt(place || "0", 10) || 0, place === null);
   if (place !== null) bringMessages();
 
