@@ -8,6 +8,13 @@ its own bodies.
 
 A path that holds a NUL (``/tag/%00/``) names no page, and PostgreSQL refuses one
 in a query: it is answered 404 before any view or redirect looks it up.
+
+A NUL in an address's query (``?action__exact=%00``, a filter of the admin's, or any
+page's parameter) is refused by PostgreSQL too, where a view looks it up: that request
+is answered 400, saying so, where it was a 500 (``NulInQueryMiddleware``). Only where
+the database refused it: a page that reads its parameters itself (the search boxes
+drop a NUL; a list given a page number, a tab or an order it does not know shows its
+first, as for any mistyped one) answers as it did, on SQLite and PostgreSQL alike.
 """
 
 from __future__ import annotations
@@ -15,8 +22,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import unquote_to_bytes
 
+from django.db import DataError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotFound
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from broadsheet.api.responses import PATH_PREFIX
 
@@ -54,3 +63,31 @@ class Utf8FormMiddleware:
                     content_type="text/plain; charset=utf-8",
                 )
         return self.get_response(request)
+
+
+class NulInQueryMiddleware:
+    """A NUL in the query of a request whose view took it to PostgreSQL (which stores
+    no NUL in text, and refuses a query holding one): 400, saying so, not a 500.
+    A DataError of any other request is left to be the error it is."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, DataError) or not _holds_nul(request):
+            return None
+        return HttpResponseBadRequest(
+            gettext(
+                "The address holds a NUL character, which no page can look up: "
+                "take it out of the address and try again."
+            ),
+            content_type="text/plain; charset=utf-8",
+        )
+
+
+def _holds_nul(request: HttpRequest) -> bool:
+    """The request's query holds a NUL, in a parameter's name or value."""
+    return any("\x00" in name or "\x00" in "".join(values) for name, values in request.GET.lists())

@@ -175,6 +175,7 @@ MIDDLEWARE = [
     "broadsheet.limits.ReaderBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "broadsheet.encoding.Utf8FormMiddleware",
+    "broadsheet.encoding.NulInQueryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Its process_view comes before the CSRF check's, whose refusal is a page too.
     "broadsheet.newsroom.middleware.SiteLanguageMiddleware",
