@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from broadsheet.discussion.models import Comment
 from broadsheet.newsroom.models import Article, Author, Redirect, Section, Tag
-from tests.interchange.conftest import SAMPLES, run_import, tally
+from tests.interchange.conftest import SAMPLES, run_import, tally, wxr_file, wxr_post
 
 ORIGIN = "wxr:https://gazette.example.com"
 
@@ -662,3 +662,34 @@ def test_a_file_a_browser_saved_pretty_printed_is_read_as_it_was_written(db, tmp
     assert "password-protected" not in output
     comment = Comment.objects.get()
     assert (comment.author_name, comment.status) == ("Reader", "rejected")
+
+
+def test_a_post_named_by_its_address_gets_the_name_as_its_slug(db, tmp_path):
+    """Squarespace's export (and other tools that write WXR for other systems) names a
+    post by its page's address, ``basic-post.html`` or ``blog/2023/04/05/my-post``, which
+    WordPress never writes (it makes a dot a dash): the slug is the name, without the
+    page's extension or the folders before it, where it was ``basic-posthtml`` and
+    ``blog20230405my-post``. The old address still answers."""
+    from django.test import Client
+
+    from tests.interchange.conftest import WXR_BLOG
+
+    def item(pid: int, name: str, link: str) -> str:
+        post = wxr_post(pid, f"Post {pid}", "<p>Text.</p>", slug=name)
+        return post.replace(f"{WXR_BLOG}/{name}/", link)
+
+    path = wxr_file(
+        tmp_path, "squarespace.xml",
+        item(4, "basic-post.html", "/blog/basic-post.html"),
+        item(146, "blog2023/04/05/my-dated-post", "/blog2023/04/05/my-dated-post.html"),
+        item(147, "blog2024/01/01/my-dated-post", "/blog2024/01/01/my-dated-post.html"),
+        item(148, "v1.2-released", "/blog/v1.2-released"),
+        item(149, "%d7%a9%d7%9c%d7%95%d7%9d.htm", "/blog/shalom.htm"),
+    )  # fmt: skip
+    run_import("wxr", path, "--no-train")
+    slugs = dict(Article.objects.values_list("origin", "slug"))
+    assert [slugs[f"wxr:{WXR_BLOG}#{pid}"] for pid in (4, 146, 147, 148, 149)] == [
+        "basic-post", "my-dated-post", "my-dated-post-2", "v1-2-released", "שלום",
+    ]  # fmt: skip
+    basic = Article.objects.get(slug="basic-post").get_absolute_url()
+    assert Client().get("/blog/basic-post.html")["Location"] == basic

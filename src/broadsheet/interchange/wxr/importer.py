@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import replace
@@ -59,6 +60,20 @@ _ARTICLE_FIELDS = (
 # The statuses whose post_date_gmt WordPress leaves zero until a date is chosen
 # (its "floating" dates): without one such a post has no date.
 UNDATED_STATUSES = ("draft", "pending", "auto-draft")
+
+
+# The extension of a page's address, which some tools write into a post's name.
+_PAGE_EXTENSION = re.compile(r"\.(?:s?html?|php|aspx?)$", re.IGNORECASE)
+
+
+def name_slug(name: str) -> str:
+    """A post's ``wp:post_name`` made ready for a slug. WordPress's never holds a dot
+    or a slash (it makes a dot a dash); tools that write WXR for another system do:
+    Squarespace names a post by its page's address, ``basic-post.html`` or
+    ``blog/2023/04/05/my-post``. The name is then its last part, without the page's
+    extension, and its other dots part words, as WordPress makes them."""
+    last = name.strip().rstrip("/").rsplit("/", 1)[-1]
+    return _PAGE_EXTENSION.sub("", last).replace(".", "-")
 
 
 class WxrImport:
@@ -493,7 +508,11 @@ class WxrImport:
                 )
         status = self.article_status(post, published_at)
         title = one_line(wpcontent.title_text(post.title)) or f"Untitled ({post.post_id})"
-        slug_source = post.meta.get(META_SLUG, "").strip() or unquote(untrashed_name(post)) or title
+        slug_source = (
+            post.meta.get(META_SLUG, "").strip()
+            or name_slug(unquote(untrashed_name(post)))
+            or title
+        )
         slug = make_slug(slug_source, f"post-{post.post_id}", max_length=200)
         if created or slug != article.slug:
             slug = unique_slug(Article, slug, exclude_pk=article.pk, max_length=200)
