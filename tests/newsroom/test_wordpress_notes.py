@@ -172,7 +172,10 @@ def test_a_markdown_article_has_no_note_boxes_and_says_markdown(admin_editor):
     article = make_article(body="Claim.[^1]\n\n[^1]: A note.")
     page, sent = change_form(admin_editor, article)
     assert not any(name.startswith("note_") for name in sent)
-    assert "Markdown: ## Heading, **bold**, *italic*, ~~struck~~" in page
+    assert (
+        'Markdown: <code dir="ltr">## …</code> a heading, <code dir="ltr">**…**</code> bold, '
+        '<code dir="ltr">*…*</code> italic, <code dir="ltr">~~…~~</code> struck,' in page
+    )
     assert "HTML, as imported" not in page
     # The pictures' Markdown is in the library, which opens beside the form.
     assert (

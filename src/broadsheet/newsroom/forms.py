@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 from django.urls import reverse
-from django.utils.html import escape, format_html, strip_tags
+from django.utils.html import escape, format_html, format_html_join, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_lazy
 
@@ -134,16 +134,27 @@ class ArticleForm(forms.ModelForm):
         return with_notes(body, notes)
 
 
+# The marks the body's box names, each with what it makes: the marks as typed, left to
+# right in either language's admin; what they make, in the admin's language.
+MARKS = [
+    ("## …", gettext_lazy("a heading")),
+    ("**…**", gettext_lazy("bold")),
+    ("*…*", gettext_lazy("italic")),
+    ("~~…~~", gettext_lazy("struck")),
+    ("[…](https://…)", gettext_lazy("a link")),
+    ("> …", gettext_lazy("a quote")),
+    ("| … | … |", gettext_lazy("a table")),
+    ("[^1]", gettext_lazy("a footnote, its note on a line of its own starting [^1]:")),
+]
+
+
 def markdown_help() -> str:
     """What the body's box says of the Markdown it reads, and where its pictures are
     (HTML: the admin draws help as it is)."""
+    marks = format_html_join(", ", '<code dir="ltr">{}</code> {}', MARKS)
     return format_html(
         "{} {}",
-        gettext(
-            "Markdown: ## Heading, **bold**, *italic*, ~~struck~~, [words](https://…) for "
-            "a link, > before a quote, | cells | for a table, [^1] for a footnote and, on a "
-            "line of its own, [^1]: its note."
-        ),
+        format_html(gettext("Markdown: {marks}."), marks=marks),
         format_html(
             gettext("For a picture, paste the Markdown an image of the {library} gives."),
             library=format_html(
