@@ -270,8 +270,8 @@ def _footnotes(content: str, slug: str) -> tuple[str, str, str]:
     """The content before its notes' block, the notes drawn as a Markdown article's
     are (``markup``), and the content after it; the references drawn as links to
     them, numbered in the order they are first made."""
-    # A second note of one id is left out, as WordPress leaves it; the others keep
-    # their order, which the notes nothing refers to are listed in.
+    # A second note of one id is left out (its references lead to the first); the
+    # others keep their order, the one the notes nothing refers to are listed in.
     by_id: dict[str, str] = {}
     for kept in _kept_notes(content):
         by_id.setdefault(kept["id"], kept["content"])
