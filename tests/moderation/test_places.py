@@ -143,3 +143,29 @@ def test_blocking_from_far_down_the_queue_returns_there(new_context, live_server
     said = page.locator(f"#q-{comments[9].pk} #said")
     expect(said).to_contain_text("Blocked Reader.")
     expect(said).to_be_in_viewport()
+
+
+def test_with_javascript_the_status_line_holds_the_undo_button(new_context, live_server, article):
+    """The message brought beside the comment in hand, at the foot of the window,
+    carries its Undo button: a mouse, a keyboard or a screen reader finds it there,
+    where the message said "Press u (or Undo my last decision)" of a button at the top."""
+    comments = held(article, *[f"Held comment {n}.\n\n{LONG}" for n in range(24)])
+    page = signed_in(new_context(viewport={"width": 1024, "height": 700}), live_server)
+    page.goto("/moderation/?tab=pending")
+    click(page, comments[15], "Spam")
+    assert status_of(comments[15]) == Status.SPAM
+    line = page.locator(".queue-said")
+    expect(line).to_contain_text("Marked as spam: 1 comment.")
+    undo = line.get_by_role("button", name="Undo")
+    expect(undo).to_be_in_viewport()
+    expect(undo).to_have_attribute("aria-keyshortcuts", "u")
+    far_from_the_top(page)
+    assert_accessible(page, STRICT)
+
+    with page.expect_navigation():
+        undo.click()
+    assert status_of(comments[15]) == Status.PENDING
+    far_from_the_top(page)
+    expect(line).to_contain_text(f"Undid “Marked as spam” on #{comments[15].pk} by Reader.")
+    expect(page.locator(f"#q-{comments[15].pk}")).to_be_focused()
+    expect(page.locator(f"#q-{comments[15].pk}")).to_be_in_viewport()
