@@ -93,6 +93,28 @@ class Fill:
     bodies: list[tuple[str, str]] = field(default_factory=list)
 
 
+def arguments(parser: argparse.ArgumentParser, *, kept: str) -> argparse.Namespace:
+    """The arguments the moderation benchmarks share (``--repeat``, ``--database-url``,
+    ``--json``, ``--reuse``: ``kept``, what an earlier run left in the database),
+    with ``parser``'s own, read and checked."""
+    parser.add_argument("--repeat", type=int, default=15, help="requests timed per page")
+    parser.add_argument(
+        "--database-url", default="", help="an empty PostgreSQL database (default SQLite)"
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help=f"the database given holds an earlier run's {kept}: time them again",
+    )
+    args = parser.parse_args()
+    if args.reuse and not args.database_url:
+        parser.error("--reuse needs --database-url")
+    if args.repeat < 2:
+        parser.error("--repeat must be at least 2")
+    return args
+
+
 def setup(data_dir: Path, database_url: str = "") -> None:
     """Point Broadsheet at an empty data folder (and ``database_url``, an empty
     database, else SQLite there), start Django and create the database."""

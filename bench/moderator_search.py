@@ -55,7 +55,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
-from moderation_queue import setup  # noqa: E402
+from moderation_queue import arguments, setup  # noqa: E402
 
 ARTICLES = 50
 COMMENTS_PER_AUTHOR = 4
@@ -434,25 +434,11 @@ def measure(client: Any, story: int, repeat: int) -> list[dict[str, Any]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--comments", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=15, help="requests timed per search")
-    parser.add_argument(
-        "--database-url", default="", help="an empty PostgreSQL database (default SQLite)"
-    )
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--site", action="store_true", help="time the site's other pages too")
     parser.add_argument(
         "--site-only", action="store_true", help="time the site's other pages, not the searches"
     )
-    parser.add_argument(
-        "--reuse",
-        action="store_true",
-        help="the database given holds an earlier run's comments: time them again",
-    )
-    args = parser.parse_args()
-    if args.reuse and not args.database_url:
-        parser.error("--reuse needs --database-url")
-    if args.repeat < 2:
-        parser.error("--repeat must be at least 2")
+    args = arguments(parser, kept="comments")
     say = (lambda *a: print(*a, file=sys.stderr)) if args.json else print
 
     data_dir = Path(tempfile.mkdtemp(prefix="broadsheet-bench-"))

@@ -369,6 +369,10 @@ class AuditEntry(models.Model):
         indexes = [
             # The audit log page, newest first.
             models.Index(fields=["-created_at"], name="audit_recent_idx"),
+            # The audit log's Action filter (one action's entries, newest first: paged on
+            # their ids, counted up to the next pages), and the admin's: where every
+            # entry was read to find one action's.
+            models.Index(fields=["action", "-created_at", "-id"], name="audit_action_idx"),
         ]
 
     def __str__(self) -> str:

@@ -18,11 +18,14 @@ from broadsheet.moderation import actions, learned, outcomes
 from broadsheet.moderation.models import AuditEntry, ModerationSettings
 from broadsheet.moderation.views.decisions import with_links
 from broadsheet.moderation.views.decorators import moderator_required, needs
-from broadsheet.moderation.views.paging import ByIds, page_query
+from broadsheet.moderation.views.paging import CountedAhead, page_query, reach
+
+LOG_PAGE_SIZE = 100
 
 
-class _Logged(ByIds[AuditEntry]):
-    """The log's entries, newest first, paged on their ids (``audit_recent_idx``)."""
+class _Logged(CountedAhead[AuditEntry]):
+    """The log's entries, newest first, paged on their ids (``audit_recent_idx``, or
+    ``audit_action_idx`` for one action's), counted as far as the next pages."""
 
     def shown(self, rows: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
         return rows.select_related("actor", "comment", "comment__article", "article")
@@ -39,7 +42,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         action = ""
     if action:
         entries = entries.filter(action=action)
-    page = Paginator(_Logged(entries), 100).get_page(request.GET.get("page"))
+    number = request.GET.get("page", "")
+    logged = _Logged(entries, reach=reach(number, LOG_PAGE_SIZE))
+    page = Paginator(logged, LOG_PAGE_SIZE).get_page(number)
     with_links([e.comment for e in page.object_list if e.comment])
     return render(
         request,
@@ -48,6 +53,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "page": page,
             "actions": AuditEntry.Action.choices,
             "current": action,
+            "more": logged.more,
             "page_query": page_query(action=action),
         },
     )

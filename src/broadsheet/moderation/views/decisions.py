@@ -22,7 +22,7 @@ from broadsheet.discussion import indexing, tally
 from broadsheet.discussion.models import Comment
 from broadsheet.moderation import actions
 from broadsheet.moderation.models import AuditEntry, ModerationSettings, Report
-from broadsheet.moderation.views import places
+from broadsheet.moderation.views import paging, places
 from broadsheet.moderation.views.decorators import moderator_required
 from broadsheet.moderation.views.paging import QUEUE_PAGE_SIZE, ByIds, Counted, page_query
 from broadsheet.newsroom.models import Article
@@ -394,13 +394,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         default = ORDERED_TABS[tab][1]
         order = request.GET.get("order", "")
         order = order if order in ORDERS else default
-    number = request.GET.get("page", "")
-    # Thousands of digits are more than int() reads: no page number, as the pager says.
-    digits = number.isascii() and number.isdigit() and len(number) <= 20
-    reach = (int(number) if digits else 1) * per_page
     rows = _queue_rows(
         tab, author_of, order, query, story,
-        reach=min(reach, _MAX_ID // 2), counts=counts,
+        reach=paging.reach(request.GET.get("page", ""), per_page), counts=counts,
     )  # fmt: skip
     page = Paginator(rows, per_page).get_page(request.GET.get("page"))
     comments = list(page.object_list)

@@ -28,6 +28,14 @@ class Counted(Paginator):
         return self.known
 
 
+def reach(number: str, per_page: int) -> int:
+    """How far into a list the page ``number`` (as asked for, maybe not a number) ends:
+    a page number that is not one is the first page, as the pager reads it."""
+    # Thousands of digits are more than int() reads: no page number, as the pager says.
+    digits = number.isascii() and number.isdigit() and len(number) <= 20
+    return min((int(number) if digits else 1) * per_page, 2**62)
+
+
 def page_query(**params: object) -> str:
     """The list's own parameters for its pager's links: "tab=spam&" ("" without any)."""
     given = {name: value for name, value in params.items() if value}
@@ -74,3 +82,27 @@ class ByIds(Generic[M]):
         page = self.rows.values("pk")[index]
         found = self.rows.model._default_manager.filter(pk__in=page)
         return list(self.shown(found).order_by(*self.rows.query.order_by))
+
+
+# How far past the page asked for a list counted by ``CountedAhead`` is counted.
+COUNT_AHEAD = 1_000
+
+
+class CountedAhead(ByIds[M]):
+    """``ByIds``, counted only up to ``COUNT_AHEAD`` rows past ``reach`` (where the
+    page asked for ends): enough to tell that a next page is there, without counting
+    every row (the audit log's 150,000 entries took 15 to 40 ms on PostgreSQL on each
+    of its pages, to say "of 1500"). ``more``: there are more than were counted; the
+    pager then says the page's number alone."""
+
+    def __init__(self, rows: QuerySet[M], *, reach: int) -> None:
+        super().__init__(rows)
+        self.upto = reach + COUNT_AHEAD
+        self.more = False
+
+    def count(self) -> int:
+        if self._count is None:
+            # The ids alone, from the order's index, as far as needed.
+            self._count = self.rows.order_by().values("pk")[: self.upto + 1].count()
+            self.more = self._count > self.upto
+        return self._count
