@@ -223,3 +223,13 @@ def test_the_site_icon_is_found_where_browsers_look_for_it(client):
     assert response.status_code == 302
     icon = client.get(response["Location"])
     assert icon.status_code == 200 and b"<svg" in b"".join(icon.streaming_content)
+
+
+def test_a_listed_articles_count_leads_to_its_comments_not_to_the_form_above_them(client):
+    article = make_article(title="Counted story")
+    listing = client.get("/").content.decode()
+    target = f'{article.get_absolute_url()}#comments-heading">0 Comments »</a>'
+    assert target in listing
+    page = client.get(article.get_absolute_url()).content.decode()
+    # The anchor is the heading over the comments, below the form.
+    assert page.index('class="comment-form') < page.index('id="comments-heading"')
