@@ -200,3 +200,57 @@ def test_a_permalink_ending_in_a_number_is_found_as_it_is_and_with_its_parts(cli
         assert client.get(old)["Location"] == numbered
     assert client.get("/archives/13/").status_code == 404
     assert client.get("/archives/").status_code == 404
+
+
+def test_an_articles_former_addresses_travel_in_an_export_as_wordpress_keeps_them(
+    client, db, tmp_path
+):
+    """``export wxr`` writes each former slug as ``_wp_old_slug`` (encoded as WordPress
+    keeps a slug), which WordPress's importer stores and ``wp_old_slug_redirect`` answers:
+    an editor's renaming here, and the former slugs of the WordPress it came from. Every
+    other former address travels whole in ``_broadsheet_redirect``. A new site importing
+    the file answers each of them with 301; importing it again adds none."""
+    from broadsheet.interchange.wxr import reader
+    from broadsheet.newsroom import actions
+    from broadsheet.newsroom.models import Redirect
+    from tests.interchange.conftest import run_export, run_import, wxr_file
+    from tests.interchange.test_roundtrip import wipe
+
+    source = wxr_file(
+        tmp_path, "renamed.xml",
+        _renamed(1, "ferry-vote-passes", olds={
+            "_wp_old_slug": ["ferry-vote"], "_wp_old_date": ["2019-04-30"],
+        }),
+    )  # fmt: skip
+    run_import("wxr", source, "--no-train")
+    article = Article.objects.get(slug="ferry-vote-passes")
+    # Renamed here twice once readers had it, first in Hebrew.
+    for slug in ("שלום-עולם", "ferry-passes"):
+        article.slug = slug
+        actions.save_article(article)
+    before = set(Redirect.objects.values_list("old_path", flat=True))
+    assert {"/article/ferry-vote-passes/", "/article/שלום-עולם/"} <= before
+
+    text = run_export("wxr", "--base-url", "https://new.example.com")
+    exported = tmp_path / "export.xml"
+    exported.write_text(text, encoding="utf-8")
+    posts = (p for p in reader.read(exported) if isinstance(p, reader.Post))
+    post = next(p for p in posts if p.post_id == str(article.pk))
+    hebrew = "%d7%a9%d7%9c%d7%95%d7%9d-%d7%a2%d7%95%d7%9c%d7%9d"  # as WordPress keeps it
+    assert post.repeated["_wp_old_slug"] == ["ferry-vote-passes", "ferry-vote", hebrew]
+    assert post.repeated["_broadsheet_redirect"] == [
+        "/2019/04/30/ferry-vote-passes/",
+        "/2019/05/01/ferry-vote-passes/",
+        "/2019/05/01/ferry-vote/",
+    ]  # the ?p=1 of the blog it came from names another post in the file: left out
+
+    wipe()
+    run_import("wxr", exported, "--no-train")
+    moved = Article.objects.get(slug="ferry-passes")
+    for old in [*sorted(before - {"/?p=1"}), "/article/ferry-vote/"]:
+        response = client.get(quote(old))
+        assert (old, response.status_code) == (old, 301)
+        assert response["Location"] == moved.get_absolute_url()
+    paths = sorted(Redirect.objects.values_list("old_path", "article_id"))
+    run_import("wxr", exported, "--no-train")
+    assert sorted(Redirect.objects.values_list("old_path", "article_id")) == paths

@@ -37,6 +37,7 @@ from broadsheet.interchange.wxr.meta import (
     META_FOOTNOTES,
     META_OLD_DATE,
     META_OLD_SLUG,
+    META_REDIRECT,
     META_SLUG,
     META_SOURCE_NAME,
     META_SOURCE_URL,
@@ -675,8 +676,14 @@ class WxrImport:
         slug, or a former date in place of its date (as WordPress, not both at once).
         Only those no other address here has yet: a post's own permalink comes first,
         as in WordPress, whose redirect serves an address only when no post has it."""
+        # Those a Broadsheet export carried as they were (``_broadsheet_redirect``).
+        found = [
+            fit(path, 500)
+            for path in post.repeated.get(META_REDIRECT, [])
+            if path.startswith("/") and not path.startswith("//")
+        ]
         if not post.link or not post.post_name:
-            return []
+            return _unclaimed(found, paths)
         segments = (unquote(urlsplit(post.link).path) or "/").split("/")
         slug = unquote(post.post_name)
         if slug not in segments:
@@ -698,9 +705,8 @@ class WxrImport:
             if when := reader.parse_wp_date(f"{old} 00:00:00"):
                 moved = [f"{when:%Y}", f"{when:%m}", f"{when:%d}"][:parts]
                 former.append([*segments[:start], *moved, *segments[start + parts :]])
-        found = [fit("/".join(path), 500) for path in former]
-        taken = set(Redirect.objects.filter(old_path__in=found).values_list("old_path", flat=True))
-        return [path for path in dict.fromkeys(found) if path not in taken and path not in paths]
+        found += [fit("/".join(path), 500) for path in former]
+        return _unclaimed(found, paths)
 
     def imported_as(self, base: str) -> str:
         """The key an earlier import of this blog used: the same blog moved to https (or
@@ -728,3 +734,9 @@ class WxrImport:
                     )
                 return key
         return base
+
+
+def _unclaimed(found: list[str], paths: list[str]) -> list[str]:
+    """Of ``found``, those no redirect here has yet and not among ``paths``."""
+    taken = set(Redirect.objects.filter(old_path__in=found).values_list("old_path", flat=True))
+    return [path for path in dict.fromkeys(found) if path not in taken and path not in paths]

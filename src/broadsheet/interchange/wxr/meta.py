@@ -37,6 +37,10 @@ META_DISQUS_POST = "dsq_post_id"
 # new one (wp_old_slug_redirect), and so are they here.
 META_OLD_SLUG = "_wp_old_slug"
 META_OLD_DATE = "_wp_old_date"
+# Every other former address of an article (a permalink of the WordPress it was imported
+# from, a ``?p=`` address, a Disqus thread's page), as the path it answers 301 on: WordPress
+# keeps the entries and ignores them, a Broadsheet import gives them back.
+META_REDIRECT = "_broadsheet_redirect"
 # A post's footnotes (WordPress 6.3+): a JSON list of {"content": html, "id": uuid}.
 META_FOOTNOTES = "footnotes"
 # A republished article's outlet and its address.

@@ -18,7 +18,7 @@ from email.utils import parsedate_to_datetime
 
 from lxml import etree
 
-from broadsheet.interchange.wxr.meta import META_OLD_DATE, META_OLD_SLUG
+from broadsheet.interchange.wxr.meta import META_OLD_DATE, META_OLD_SLUG, META_REDIRECT
 from broadsheet.interchange.xmlstream import BrokenFile, Repairs, Source, events, release, split_tag
 
 _WP = re.compile(r"^https?://(?:www\.)?wordpress\.(?:org|com)/export/[\d.]+/?$")
@@ -169,7 +169,7 @@ class Post:
 
 
 # The post meta entries that WordPress keeps one of per value (add_post_meta), all read.
-REPEATED = (META_OLD_SLUG, META_OLD_DATE)
+REPEATED = (META_OLD_SLUG, META_OLD_DATE, META_REDIRECT)
 
 
 def _meta(element: etree._Element) -> tuple[str, str]:

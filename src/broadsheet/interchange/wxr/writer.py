@@ -7,7 +7,9 @@ meta entries that ``broadsheet import wxr`` reads back (``wxr.meta``): a rejecte
 comment's status (``_broadsheet_status``; WordPress gets it as ``trash``), when a
 comment was edited and its browser (``_broadsheet_edited_at``,
 ``_broadsheet_user_agent``), and an article's source attribution
-(``_broadsheet_source_name``, ``_broadsheet_source_url``).
+(``_broadsheet_source_name``, ``_broadsheet_source_url``). An article's former
+addresses go as WordPress keeps a renamed post's (``_wp_old_slug``), and whole
+(``_broadsheet_redirect``) where WordPress cannot say them (``former_addresses``).
 
 The image library goes out as WordPress writes its media: one ``attachment`` item
 per image, whose ``wp:attachment_url`` is the absolute address article bodies use,
@@ -28,6 +30,7 @@ from urllib.parse import quote, unquote
 
 from django.core.files.storage import default_storage
 from django.db.models import Max, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 
@@ -42,6 +45,8 @@ from broadsheet.interchange.wxr.meta import (
     META_EDITED_AT,
     META_FEATURED_AT,
     META_FOOTNOTES,
+    META_OLD_SLUG,
+    META_REDIRECT,
     META_SLUG,
     META_SOURCE_NAME,
     META_SOURCE_URL,
@@ -293,7 +298,7 @@ def _write(
     pending: tuple[int, list[Comment], dict[int, int]] | None = next(comments, None)
     articles = (
         Article.objects.select_related("author", "section")
-        .prefetch_related("tags")
+        .prefetch_related("tags", "redirects")
         .order_by("pk")
         .iterator(chunk_size=500)
     )
@@ -521,6 +526,7 @@ def _write_item(
         source.append((META_THUMBNAIL, str(thumbnail)))
     if article.body_format == Article.BodyFormat.HTML:
         source.append((META_FOOTNOTES, wpcontent.footnotes_meta(article.body)))
+    source += former_addresses(article)
     for key, value in source:
         if value:
             _meta(w, "postmeta", key, value, indent="\t\t")
@@ -528,6 +534,50 @@ def _write_item(
     for comment in comments:
         _write_comment(w, comment, author_ids, ids, address)
     w("\t</item>\n")
+
+
+# What follows a post's slug in the addresses WordPress gives it, never a slug itself.
+_NOT_SLUGS = {"amp", "embed", "trackback", "feed", "comment-page"}
+# An address that names a post by its number: /?p=12, /?page_id=12.
+_BY_NUMBER = re.compile(r"\?(?:p|page_id)=")
+
+
+def former_addresses(article: Article) -> list[tuple[str, str]]:
+    """The meta entries that carry the addresses that redirect to ``article`` (its
+    ``Redirect`` rows). A former slug goes in ``_wp_old_slug`` (as WordPress keeps a
+    slug), which WordPress answers with a redirect (``wp_old_slug_redirect``) and an import
+    here turns back into that address: the slug of a former address of this site's
+    (``/article/<slug>/``, an editor renamed it), and the last part of any other that reads
+    as a WordPress slug (``/2019/05/01/<slug>/``, a permalink of the blog it came from).
+    Each other address, and any a ``_wp_old_slug`` would not give back as it is, goes
+    whole in ``_broadsheet_redirect``, which WordPress ignores and an import here reads
+    back. Left out: its own address, and the ``?p=<id>`` ones, which name a post by its
+    number: the file numbers its posts by their ids here, and an import gives each
+    ``?p=`` of the file's numbers to the post of that number (WordPress, its own)."""
+    own = unquote(article.get_absolute_url())
+    prefix, _, suffix = unquote(reverse("newsroom:article", args=["-"])).partition("-")
+    slugs: list[str] = []
+    carried: list[str] = []
+    for path in sorted(r.old_path for r in article.redirects.all()):
+        if path == own or _BY_NUMBER.search(path):
+            continue
+        name = path[len(prefix) : -len(suffix) or None] if path.startswith(prefix) else ""
+        if path.endswith(suffix) and name and "/" not in name and _slug_fits(name):
+            slugs.append(name)  # this site's: the import makes it again from the slug
+            continue
+        carried.append(path)
+        last = path.partition("?")[0].rstrip("/").rpartition("/")[2]
+        # As WordPress writes a slug: lower case, its other characters percent-encoded.
+        as_slug = _slug_fits(last) and re.fullmatch(r"[a-z0-9_%-]+", wp_slug(last))
+        if as_slug and last not in _NOT_SLUGS and not last.isdigit():
+            slugs.append(last)
+    names = [wp_slug(name) for name in dict.fromkeys(slugs) if name != article.slug]
+    return [(META_OLD_SLUG, n) for n in names] + [(META_REDIRECT, p) for p in carried]
+
+
+def _slug_fits(name: str) -> bool:
+    """Whether WordPress holds the whole of ``name`` as a slug (200 characters encoded)."""
+    return unquote(wp_slug(name)) == name
 
 
 def _write_attachment(w, image: Image, post_id: int, base: str) -> None:
