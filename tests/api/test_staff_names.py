@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from broadsheet.discussion.models import Comment
-from broadsheet.moderation.checks import STAFF_NAME_TAKEN
+from broadsheet.moderation.checks import ROLE_WORD_TAKEN, STAFF_NAME_TAKEN
 from tests.api.conftest import errors_of, post_json
 
 pytestmark = pytest.mark.django_db
@@ -29,13 +29,19 @@ def editor(db):
         "Ｎｅｌｌ Ｏｋａｆｏｒ",
         "N\u0435ll \u041ekafor",  # Cyrillic е and О
         "NeII Okafor",
-        "Moderator",
     ],
 )
 def test_a_staff_members_name_is_a_400_on_the_name(client, article, editor, name):
     response = post_json(client, article, {"author_name": name, "body": "Official."})
     assert response.status_code == 400
     assert errors_of(response) == {"author_name": [STAFF_NAME_TAKEN]}
+    assert not Comment.objects.exists()
+
+
+def test_a_role_word_is_a_400_on_the_name_saying_which_word(client, article, editor):
+    response = post_json(client, article, {"author_name": "Moderator", "body": "Official."})
+    assert response.status_code == 400
+    assert errors_of(response) == {"author_name": [ROLE_WORD_TAKEN % {"word": "Moderator"}]}
     assert not Comment.objects.exists()
 
 

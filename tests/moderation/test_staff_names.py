@@ -248,3 +248,18 @@ def test_keys_see_through_case_for_a_name_with_an_i():
         assert name_key(name) in keys, name
     assert name_key("Jan Moss") not in keys
     assert name_key("Sarn Reed") in reserved_keys("Sam Reed")
+
+
+@pytest.mark.parametrize(("name", "word"), [("Editor Tester", "Editor"), ("the ADMIN", "Admin")])
+def test_a_name_refused_for_a_role_word_alone_is_told_which_word(article, name, word):
+    make_editor()
+    reason = refused(article, name).reason
+    assert f"“{word}”" in reason
+    assert reason != STAFF_NAME_TAKEN
+
+
+def test_a_staff_members_own_name_holding_a_role_word_is_refused_as_theirs(article):
+    get_user_model().objects.create_user(
+        "desk", first_name="Staff", last_name="Writer", is_staff=True
+    )
+    assert refused(article, "Staff Writer").reason == STAFF_NAME_TAKEN

@@ -31,7 +31,7 @@ from broadsheet.moderation.features import clean_markup, count_links
 from broadsheet.moderation.identity import author_keys, block_keys
 from broadsheet.moderation.learned import STANDING_AFTER, site_hosts
 from broadsheet.moderation.models import Block, ModerationSettings, WordRule
-from broadsheet.moderation.names import owners_of
+from broadsheet.moderation.names import owners_of, role_word_in
 from broadsheet.moderation.wordmatch import compile_rules, match_text
 from broadsheet.newsroom.models import Article, SiteSettings
 
@@ -168,6 +168,12 @@ STAFF_NAME_TAKEN = gettext_noop(
     "otherwise please choose another name."
 )
 
+ROLE_WORD_TAKEN = gettext_noop(
+    "A name with the word “%(word)s” would speak for the site, so it is kept for its "
+    "staff. If you are on the staff, sign in to use it; otherwise please choose another "
+    "name."
+)
+
 
 def staff_name(ctx: Context) -> Verdict:
     sub = ctx.sub
@@ -179,7 +185,12 @@ def staff_name(ctx: Context) -> Verdict:
         return Verdict("staff_name", ALLOW, "Not a staff member's name.")
     if getattr(sub.user, "is_authenticated", False) and sub.user.pk in owners:
         return Verdict("staff_name", ALLOW, "A member of staff, under their own name.")
-    # The poster can mend it (another name), so it is refused on the name field.
+    # The poster can mend it (another name), so it is refused on the name field. A name
+    # refused for a role word alone ("Editor Tester") is told so: it is nobody's name.
+    role = role_word_in(sub.author_name)
+    if role is not None and not owners_of(sub.author_name, roles=False):
+        reason = _(ROLE_WORD_TAKEN) % {"word": role}
+        return Verdict("staff_name", "refuse", reason, field="author_name")
     return Verdict("staff_name", "refuse", _(STAFF_NAME_TAKEN), field="author_name")
 
 

@@ -141,21 +141,26 @@ def staff_names() -> dict[str, list[int]]:
     return owners
 
 
-def owners_of(name: str) -> list[int]:
+def owners_of(name: str, *, roles: bool = True) -> list[int]:
     """The staff accounts ``name`` would be taken for; empty for anybody's name.
 
     A staff name of two words or more, or a role word, anywhere in it as whole words
     counts too: "Dana Writer (staff)" and "The real Dana Writer" are taken for Dana
     Writer, "Site Admin" for the site. A one-word name (an account shown by its user
-    name, "dana") counts only alone: "Dana Smith" is anybody's.
+    name, "dana") counts only alone: "Dana Smith" is anybody's. Without ``roles``,
+    the role words are left out: the accounts whose own name it is.
     """
     names = staff_names()
+    role_keys = _role_keys()
     words = name_key(name).split()[:_MOST_WORDS]
-    owners: set[int] = set(names.get(" ".join(words), ()))
+    owners: set[int] = set()
     for start in range(len(words)):
         for end in range(start + 1, len(words) + 1):
             part = " ".join(words[start:end])
-            if end - start > 1 or part in _role_keys():
+            if part in role_keys:
+                if roles:
+                    owners.update(names.get(part, ()))
+            elif end - start > 1 or (start, end) == (0, len(words)):
                 owners.update(names.get(part, ()))
     return sorted(owners)
 
@@ -163,6 +168,13 @@ def owners_of(name: str) -> list[int]:
 @lru_cache(maxsize=1)
 def _role_keys() -> frozenset[str]:
     return frozenset(key for role in ROLE_NAMES for key in reserved_keys(role))
+
+
+def role_word_in(name: str) -> str | None:
+    """The role word ("Editor") ``name`` holds as a whole word, as ROLE_NAMES writes it,
+    or None: what to tell a reader whose name was refused for it alone."""
+    words = set(name_key(name).split()[:_MOST_WORDS])
+    return next((role for role in ROLE_NAMES if words & reserved_keys(role)), None)
 
 
 # The words of a posted name looked at (a name is at most 200 characters).
