@@ -49,6 +49,9 @@ def test_queue_shows_tabs_with_counts_and_each_comment_in_context(staff, article
     assert 'Reported <span class="count">(1)</span>' in html
     assert 'Spam <span class="count">(1)</span>' in html
     assert "Hello world" in html and "In reply to <bdi>Pat</bdi>" in html
+    # The title and the address keep their own direction in a page of the other.
+    assert f'<a href="{article.get_absolute_url()}" dir="auto">Hello world</a>' in html
+    assert "<bdi>&lt;kid@example.org&gt;</bdi>" in html
     assert "0.73" in html and "Has 3 links" in html
     assert "0 other comments" in html
     assert f'value="approve:{child.pk}"' in html
