@@ -78,6 +78,8 @@ def test_the_pager_keeps_the_search_and_a_blank_search_is_the_queue(staff, artic
         post(article, f"wave {i}")
     page = staff.get("/moderation/", {"q": "wave"}).content.decode()
     assert 'href="?tab=pending&amp;q=wave&amp;page=2" rel="next">' in page
+    # A Hebrew search on an English site reads right to left in its box, as the readers' does.
+    assert 'id="mod-search-q" value="wave" maxlength="200" dir="auto"' in page
     assert len(listed(staff.get("/moderation/", {"q": "wave", "page": 2}).content.decode())) == 5
     queue = staff.get("/moderation/", {"q": "   "})
     assert queue.context["query"] == "" and queue.context["listing"]
