@@ -123,3 +123,13 @@ def test_the_upgrade_links_the_addresses_of_comments_imported_before(db, tmp_pat
     assert Article.objects.get(slug="ferry").changed_at > earlier  # its page is drawn again
     assert Article.objects.get(slug="quiet").changed_at == earlier
     assert dict(Comment.objects.exclude(pk=linked.pk).values_list("pk", "body_html")) == untouched
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a broken address: http://[::1 as pasted", "http://[host]example.org/x"],
+    ids=["unclosed bracket", "bracketed name"],
+)
+def test_an_address_no_url_parser_reads_stays_text(text):
+    # urlsplit refuses these (ValueError): the import and the upgrade read them as text.
+    assert comment_html(text) == f"<p>{text}</p>"

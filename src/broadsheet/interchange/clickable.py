@@ -54,8 +54,7 @@ def _linked(escaped: str) -> str:
     for match in _ADDRESS.finditer(text):
         address = _trimmed(match[0])
         href = address if "://" in address else f"http://{address}"
-        host = urlsplit(href).hostname or ""
-        if "." not in host.strip("."):
+        if "." not in _host(href).strip("."):
             continue
         start = match.start()
         out += [html.escape(text[done:start], quote=False), _anchor(href, address)]
@@ -63,6 +62,15 @@ def _linked(escaped: str) -> str:
     if not out:
         return escaped
     return "".join(out) + html.escape(text[done:], quote=False)
+
+
+def _host(href: str) -> str:
+    """The address's host name, "" where it has none that reads as one (a pasted
+    ``http://[::1`` that ``urlsplit`` refuses)."""
+    try:
+        return urlsplit(href).hostname or ""
+    except ValueError:
+        return ""
 
 
 def _anchor(href: str, words: str) -> str:
