@@ -69,3 +69,20 @@ def test_a_generated_key_is_named_where_app_servers_may_share_the_site(public, s
         warnings.simplefilter("ignore")  # Django's caution about overriding DATABASES
         public.DATABASES = {"default": sqlite}
     assert "broadsheet.W004" not in deploy_check()
+
+
+@pytest.mark.parametrize(
+    ("hosts", "address"),
+    [
+        ([".example.org", "news.example.org"], "http://news.example.org/"),
+        (["*"], "http://localhost/"),
+        ([], "http://localhost/"),
+    ],
+    ids=["subdomains first", "any host", "none"],
+)
+def test_the_links_address_named_is_the_one_mail_uses(public, hosts, address):
+    # As notifications.links.site_url() writes them, not the first entry as written
+    # (BROADSHEET_ALLOWED_HOSTS="," leaves none: the check ran into an IndexError).
+    public.BROADSHEET_SITE_URL = ""
+    public.ALLOWED_HOSTS = hosts
+    assert f"`broadsheet mail send`) go to {address}." in deploy_check()

@@ -35,11 +35,13 @@ def deployment(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
             )
         )
     elif not settings.BROADSHEET_SITE_URL:
+        from broadsheet.notifications.links import site_url  # the address mail uses
+
         found.append(
             CheckWarning(
                 "BROADSHEET_SITE_URL is unset: the links in e-mails written without a "
                 f"request (a moderator's approval, `broadsheet mail send`) go to "
-                f"http://{settings.ALLOWED_HOSTS[0].lstrip('.')}/.",
+                f"{site_url()}/.",
                 hint="Set it to the address readers reach the site at (https://news.example.org).",
                 id="broadsheet.W003",
             )
