@@ -128,15 +128,21 @@ def test_saved_here_the_notes_stay_and_speak_the_sites_language(tmp_path):
 def test_the_export_gives_wordpress_the_notes_and_a_new_import_draws_them_again(tmp_path):
     imported(tmp_path)
     shown = Article.objects.get().body_html
+    assert json.loads(exported_notes(tmp_path)) == json.loads(NOTES)
+    Article.objects.all().delete()
+    run_import("wxr", tmp_path / "out.xml", "--no-train")
+    assert Article.objects.get().body_html == shown
+
+
+def exported_notes(tmp_path) -> str:
+    """The footnotes meta ``export wxr`` writes (to out.xml) for the one article."""
     exported = tmp_path / "out.xml"
     run_export("wxr", "--base-url", "https://news.example.org", "-o", str(exported))
-    meta = re.search(
+    found = re.search(
         r"<wp:meta_key><!\[CDATA\[footnotes\]\]></wp:meta_key>\s*"
         r"<wp:meta_value><!\[CDATA\[(.*?)\]\]></wp:meta_value>",
         exported.read_text(),
         re.S,
     )
-    assert meta is not None and json.loads(meta[1]) == json.loads(NOTES)
-    Article.objects.all().delete()
-    run_import("wxr", exported, "--no-train")
-    assert Article.objects.get().body_html == shown
+    assert found is not None
+    return found[1]

@@ -11,8 +11,8 @@ from django.test import Client
 
 from broadsheet.newsroom.models import Article
 from tests.conftest import make_article
-from tests.interchange.conftest import run_export, run_import, tally, wxr_file, wxr_post
-from tests.interchange.test_wxr_footnotes import A, B, ref
+from tests.interchange.conftest import run_import, tally, wxr_file, wxr_post
+from tests.interchange.test_wxr_footnotes import A, B, exported_notes, ref
 
 pytestmark = pytest.mark.django_db
 
@@ -152,20 +152,6 @@ def test_a_note_emptied_after_its_reference_is_deleted_is_removed(tmp_path, admi
     assert notes_shown(article) == ["The March estimate, 3--5 million.", "Said aside."]
     article.refresh_from_db()
     assert [n["id"] for n in json.loads(exported_notes(tmp_path))] == [A, ASIDE]
-
-
-def exported_notes(tmp_path) -> str:
-    """The footnotes meta ``export wxr`` writes (to out.xml) for the one article."""
-    exported = tmp_path / "out.xml"
-    run_export("wxr", "--base-url", "https://news.example.org", "-o", str(exported))
-    found = re.search(
-        r"<wp:meta_key><!\[CDATA\[footnotes\]\]></wp:meta_key>\s*"
-        r"<wp:meta_value><!\[CDATA\[(.*?)\]\]></wp:meta_value>",
-        exported.read_text(),
-        re.S,
-    )
-    assert found is not None
-    return found[1]
 
 
 def test_a_markdown_article_has_no_note_boxes_and_says_markdown(admin_editor):
