@@ -70,10 +70,7 @@ def results(request: HttpRequest) -> HttpResponse:
     found = Results(query, site.language)
     paginator: Paginator = Paginator(found, conf.ARTICLES_PER_PAGE)  # type: ignore[arg-type]
     page = paginator.get_page(request.GET.get("page"))
-    listed = bool(page.object_list)
-    highlighter = Highlighter(
-        query, found.stems() if listed else {}, found.forms() if listed else {}
-    )
+    highlighter = Highlighter.of(found, bool(page.object_list))
     context.update(
         searched=True,
         page=page,
