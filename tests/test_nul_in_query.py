@@ -12,6 +12,7 @@ from django.db import connection
 from broadsheet.discussion.models import Comment
 from broadsheet.moderation import actions
 from tests.conftest import post
+from tests.newsroom.test_language import speak
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +68,12 @@ def test_pages_that_read_a_nul_themselves_keep_their_answers(admin_client, addre
     answer = admin_client.get(address)
     assert answer.status_code == status
     assert SAID not in answer.content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite stores a NUL")
+def test_the_400_is_said_in_the_sites_language(admin_client):
+    speak("he")
+    answer = admin_client.get(LOOKED_UP[0])
+    assert answer.status_code == 400
+    said = answer.content.decode()
+    assert SAID not in said and "NUL" in said and "כתובת" in said
