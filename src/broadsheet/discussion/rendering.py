@@ -81,8 +81,6 @@ def _written_in(template: str, **words: str) -> str:
 # WordPress names its "Reply" links: a list of a page's links read "Reply, Reply, Reply".
 # Each name begins with the link's words, so that a reader who says them (voice control)
 # still finds the link.
-
-
 @dataclass(frozen=True)
 class _Words:
     """What a discussion says around its comments, in the active language: looked up
