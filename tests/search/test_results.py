@@ -229,6 +229,24 @@ def test_words_in_quotes_are_found_side_by_side(client):
     assert "<mark>Flood</mark> <mark>barrier</mark> holds" in page
 
 
+def test_a_word_typed_only_in_a_phrase_is_marked_only_where_the_phrase_stands(client):
+    make_article(
+        title="Wrenmouth’s harbour reopens",
+        slug="wrenmouth",
+        summary="The marina’s pier and Wrenmouth stand again.",
+        body="Wrenmouth's fishermen cheered; the ferry’s horn sounded for 5 s.",
+    )
+    for q in ("Wrenmouth’s", "Wrenmouth's", '"wrenmouth s"'):
+        _status, page = search(client, q)
+        assert page.count("<mark>") == 4, q
+        assert "<mark>Wrenmouth</mark>’<mark>s</mark> harbour" in page, q
+        assert "<mark>Wrenmouth</mark>&#x27;<mark>s</mark> fishermen" in page, q
+        assert "marina’s pier and Wrenmouth stand" in page, q
+    # Typed alone as well, a word is marked wherever it stands.
+    _status, page = search(client, "Wrenmouth’s wrenmouth")
+    assert "pier and <mark>Wrenmouth</mark> stand" in page
+
+
 def test_words_joined_by_punctuation_are_found_side_by_side(client):
     make_article(title="The co-op opens", slug="co-op", published_at=ago(days=1))
     make_article(title="Co-workers write an op-ed", slug="apart")

@@ -40,6 +40,8 @@ class Highlighter:
                 if stem != term and len(stem) >= SHORTEST_STEM:
                     self.beginnings.append((stem, term))
         self._known: dict[str, str | None] = {}
+        self.phrases = [p for p in query.phrases if query.bound.intersection(p)]
+        self.bound = query.bound
 
     @classmethod
     def of(cls, found: Results, listed: bool) -> Highlighter:
@@ -64,7 +66,26 @@ class Highlighter:
         return None
 
     def _tokens(self, text: str) -> list[tuple[int, int, str | None]]:
-        return [(s, e, self.term_of(text[s:e])) for s, e in indexing.word_spans(text)]
+        tokens = [(s, e, self.term_of(text[s:e])) for s, e in indexing.word_spans(text)]
+        return self._in_phrases(tokens) if self.bound else tokens
+
+    def _in_phrases(
+        self, tokens: list[tuple[int, int, str | None]]
+    ) -> list[tuple[int, int, str | None]]:
+        """``tokens`` with the words of a term typed only in a phrase left unmarked
+        where they do not stand in it: the search found the phrase, and the s of
+        Wrenmouth’s marked alone would mark every lone s."""
+        terms = [term for _start, _end, term in tokens]
+        kept = [term not in self.bound for term in terms]
+        for phrase in self.phrases:
+            size = len(phrase)
+            for at, term in enumerate(terms):
+                if term == phrase[0] and tuple(terms[at : at + size]) == phrase:
+                    kept[at : at + size] = [True] * size
+        return [
+            (start, end, term if keep else None)
+            for (start, end, term), keep in zip(tokens, kept, strict=True)
+        ]
 
     def mark(self, text: str) -> list[Part]:
         """All of ``text``, its matches marked."""

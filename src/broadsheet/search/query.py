@@ -19,6 +19,7 @@ as typed come before those found only through a prefix taken off.
 from __future__ import annotations
 
 import contextlib
+from collections import Counter
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -70,6 +71,9 @@ class Query:
     # Words typed in quotes, or joined by punctuation (co-op, תל-אביב, צה"ל), which
     # must stand side by side, as typed (the first may take its prefixes).
     phrases: tuple[tuple[str, ...], ...] = ()
+    # The terms typed only as words of those phrases (the s of Wrenmouth’s): found,
+    # and so marked, only where their phrase stands.
+    bound: frozenset[str] = frozenset()
 
     @classmethod
     def parse(cls, text: str) -> Query:
@@ -81,10 +85,13 @@ class Query:
         phrases = tuple(
             dict.fromkeys(p for p in quoted if len(p) > 1 and all(w in terms for w in p))
         )
+        in_phrases = Counter(w for p in quoted if p in phrases for w in p)
+        bound = frozenset(w for w in in_phrases if typed.count(w) == in_phrases[w])
         last = typed[-1] if typed and not last_quoted else ""
         prefix = last if len(last) >= PREFIX_FROM and last in terms else None
         too_long = not typed and bool(indexing.fold(text).split())
-        return cls(terms=terms, prefix=prefix, dropped=dropped, too_long=too_long, phrases=phrases)
+        # In the order of the fields above.
+        return cls(terms, prefix, dropped, too_long, phrases, bound)
 
 
 # Marks that open or close a quotation: straight and curly double quotes, low and
