@@ -90,7 +90,7 @@ def translations(found: Catalog) -> dict[tuple[str | None, str], str | tuple[str
 
 def test_the_extractor_finds_template_and_python_strings():
     found = strings_in_the_code()
-    assert found["Leave a Reply"].endswith("article.html")  # {% translate %}
+    assert found["Comments are closed"].endswith("article.html")  # {% translate %}
     assert found["%(count)s Comment"].endswith("newsroom.py")  # ngettext
     assert found["1 day"].endswith("forms.py")  # gettext_lazy as _
     assert "Hello,\n\nSomeone, we hope you" in "".join(found)  # a mail's {% blocktranslate %}

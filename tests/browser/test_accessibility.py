@@ -125,7 +125,7 @@ def test_article_page_with_own_comment_awaiting_moderation(page: Page, discussio
     site.save()
     page.goto(discussion["article"].get_absolute_url())
     # Told before writing, between the heading and the form.
-    expect(page.locator("#respond + .held-note")).to_be_visible()
+    expect(page.locator(".respond-head:has(#respond) + .held-note")).to_be_visible()
     page.get_by_label("Name", exact=True).fill("Patient")
     page.get_by_label("Comment", exact=True).fill("Waiting my turn.")
     with page.expect_navigation():
@@ -263,7 +263,7 @@ def test_deep_replies_and_the_queue_on_a_narrow_phone(new_context, discussion, s
     assert width > 0.7 * 360
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
     # The form's buttons (one added by the page script) start at the same edge.
-    row = page.locator("#comments > form.comment-form .form-actions button")
+    row = page.locator("#comments form.comment-form .form-actions button")
     expect(row).to_have_count(2)
     lefts = {round(row.nth(i).bounding_box()["x"]) for i in range(2)}
     tops = {round(row.nth(i).bounding_box()["y"]) for i in range(2)}

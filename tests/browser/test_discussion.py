@@ -104,9 +104,8 @@ def test_reply_with_javascript_moves_the_form_and_nests_the_reply(page: Page, ar
 
     # No page load: the one form moved under the comment and now answers it.
     expect(page).to_have_url(re.compile(r"/article/hello-world/$"))
-    form = page.locator(f"#comment-{parent.pk} > form.comment-form")
+    form = page.locator(f"#comment-{parent.pk} > .respond > form.comment-form")
     expect(form).to_be_visible()
-    expect(form.locator(".replying-to")).to_contain_text("Replying to Asker")
     expect(form.locator("input[name=parent_id]")).to_have_value(str(parent.pk))
     expect(form.get_by_label("Comment", exact=True)).to_be_focused()
     fill_comment(form, "Yes, it is.", name="Answerer")
@@ -119,33 +118,57 @@ def test_reply_with_javascript_moves_the_form_and_nests_the_reply(page: Page, ar
     assert Comment.objects.get(pk=pk).parent_id == parent.pk
 
 
-def test_cancel_reply_puts_the_form_back(page: Page, article: Article):
+def test_cancel_reply_puts_the_form_back_under_its_heading(page: Page, article: Article):
     parent = post(article, "Hello.", author_name="Asker")
     page.goto(article.get_absolute_url())
-    page.locator(f"#comment-{parent.pk} > article").get_by_role("link", name="Reply").click()
+    reply = page.locator(f"#comment-{parent.pk} > article").get_by_role("link", name="Reply")
+    reply.click()
+    comment_form(page).get_by_label("Comment", exact=True).fill("Kept.")
 
     page.get_by_role("button", name="Cancel reply").click()
 
-    expect(page.locator("#comments > form.comment-form")).to_be_visible()
+    top = page.locator("#comments > .respond")
+    expect(top.get_by_role("heading", level=2)).to_have_text("Leave a Reply")
+    expect(top.locator("h2#respond")).to_have_count(1)
+    expect(top.locator("form.comment-form")).to_be_visible()
     expect(page.locator("input[name=parent_id]")).to_have_value("")
-    expect(page.locator("#comments > h2#respond + form.comment-form")).to_be_visible()
+    expect(page.get_by_role("button", name="Cancel reply")).to_be_hidden()
+    expect(reply).to_be_focused()
+    # What was typed stays; the box no longer says it answers anyone.
+    box = top.get_by_label("Comment", exact=True)
+    expect(box).to_have_value("Kept.")
+    expect(box).not_to_have_accessible_description(re.compile("Leave a Reply"))
 
 
-def test_the_form_under_a_comment_leaves_no_heading_over_nothing(page: Page, article: Article):
-    # "Leave a Reply" stood alone at the top, over the next heading ("2 Comments"), while
-    # the form it heads was under a comment; the note that comments are held stayed there.
+def test_the_form_goes_under_a_comment_with_its_heading_saying_whom_it_answers(
+    page: Page, article: Article
+):
+    # The form went under the comment without a heading ("Leave a Reply" was hidden at
+    # the top); WordPress moves its heading with it, as "Leave a Reply to Jane", and so
+    # the note that comments are held, which holds for replies too.
     parent = post(article, "Hello.", author_name="Asker")
     article.comment_policy = Article.CommentPolicy.HOLD
     article.save(update_fields=["comment_policy"])
     page.goto(article.get_absolute_url())
-    expect(page.locator("#respond")).to_be_visible()
+    expect(page.get_by_role("button", name="Cancel reply")).to_be_hidden()
     page.locator(f"#comment-{parent.pk} > article").get_by_role("link", name="Reply").click()
 
-    expect(page.locator("#respond")).to_be_hidden()
-    held = page.locator(f"#comment-{parent.pk} > #held-note + form.comment-form")
-    expect(held).to_be_visible()
+    moved = page.locator(f"#comment-{parent.pk} > .respond")
+    # A section of the discussion ("1 Comment", an h2), one level down.
+    heading = moved.get_by_role("heading", level=3, name="Leave a Reply to Asker")
+    expect(heading).to_be_visible()
+    expect(heading).to_have_id("respond")
+    cancel = moved.locator(".respond-head").get_by_role("button", name="Cancel reply")
+    expect(cancel).to_be_visible()
+    expect(moved.locator(".respond-head + #held-note + form.comment-form")).to_be_visible()
+    expect(page.locator("#comments > .respond")).to_have_count(0)
+    # The focus is in the comment box, which says whom it answers (a screen reader reads
+    # the box, not the heading the focus went past).
+    box = moved.get_by_label("Comment", exact=True)
+    expect(box).to_be_focused()
+    expect(box).to_have_accessible_description(re.compile(r"^Leave a Reply to Asker "))
     page.get_by_role("button", name="Cancel reply").click()
-    expect(page.locator("#comments > h2#respond + #held-note + form.comment-form")).to_be_visible()
+    expect(page.locator("#comments > .respond > .respond-head + #held-note + form")).to_be_visible()
 
 
 def test_quote_inserts_a_linked_block_quote(page: Page, article: Article):
@@ -414,7 +437,7 @@ def test_the_forms_notes_read_the_same_under_a_comment(page: Page, article: Arti
 
     at_the_top = note_colour()
     page.locator(f"#comment-{parent.pk} > article").get_by_role("link", name="Reply").click()
-    expect(page.locator(f"#comment-{parent.pk} > form.comment-form")).to_be_visible()
+    expect(page.locator(f"#comment-{parent.pk} > .respond > form.comment-form")).to_be_visible()
     assert note_colour() == at_the_top
 
 
@@ -540,15 +563,15 @@ def test_failed_reply_stays_under_the_comment_it_answers(page: Page, article: Ar
     parent = post(article, "Is this right?", author_name="Asker")
     page.goto(article.get_absolute_url())
     page.locator(f"#comment-{parent.pk} > article").get_by_role("link", name="Reply").click()
-    form = page.locator(f"#comment-{parent.pk} > form.comment-form")
+    form = page.locator(f"#comment-{parent.pk} > .respond > form.comment-form")
     fill_comment(form, "", name="Answerer")
     with page.expect_navigation() as navigation:
         form.get_by_role("button", name="Post Comment").click()
     assert navigation.value.status == 400
 
-    form = page.locator(f"#comment-{parent.pk} > form.comment-form")
+    form = page.locator(f"#comment-{parent.pk} > .respond > form.comment-form")
     expect(form).to_be_visible()
-    expect(form.locator(".replying-to")).to_contain_text("Replying to Asker")
+    expect(page.locator(f"#comment-{parent.pk} h3#respond")).to_have_text("Leave a Reply to Asker")
     expect(form.locator("input[name=parent_id]")).to_have_value(str(parent.pk))
     fill_comment(form, "Second try.", name="Answerer")
     submit(page, form)
@@ -589,27 +612,29 @@ def test_failed_reply_on_a_later_page_comes_back_under_the_comment_it_answers(
     SiteSettings.objects.filter(pk=1).update(comments_per_page=1)
     page.goto(article.get_absolute_url() + "?page=2")
     page.locator(f"#comment-{parent.pk} > article").get_by_role("link", name="Reply").click()
-    form = page.locator(f"#comment-{parent.pk} > form.comment-form")
+    form = page.locator(f"#comment-{parent.pk} > .respond > form.comment-form")
     box = form.get_by_label("Comment", exact=True)
-    # The box says whom it answers to a screen reader, which the focus takes past the line.
-    expect(box).to_have_accessible_description(re.compile(r"^Replying to Second\. "))
+    # The box says whom it answers to a screen reader, which the focus takes past the heading.
+    expect(box).to_have_accessible_description(re.compile(r"^Leave a Reply to Second "))
     fill_comment(form, "", name="Answerer")
     with page.expect_navigation():
         form.get_by_role("button", name="Post Comment").click()
 
     expect(page.locator(".pager")).to_contain_text("Comment page 2 of 2")
-    form = page.locator(f"#comment-{parent.pk} > form.comment-form")
-    expect(form.locator(".replying-to")).to_have_count(1)
-    expect(form.locator(".replying-to")).to_contain_text("Replying to Second.")
+    moved = page.locator(f"#comment-{parent.pk} > .respond")
+    expect(moved.locator("#respond")).to_have_text("Leave a Reply to Second")
+    expect(moved.get_by_role("button", name="Cancel reply")).to_have_count(1)
+    expect(moved.locator("a.cancel-reply")).to_have_count(0)
     # The box's error first, then whom it answers.
     expect(box).to_have_accessible_description(
-        re.compile(r"^This field is required\. Replying to Second\. ")
+        re.compile(r"^This field is required\. Leave a Reply to Second ")
     )
-    form.get_by_role("button", name="Cancel reply").click()
-    form = page.locator("#comments > form.comment-form")
+    moved.get_by_role("button", name="Cancel reply").click()
+    form = page.locator("#comments > .respond > form.comment-form")
     expect(form.locator("input[name=parent_id]")).to_have_value("")
+    expect(page.locator("#comments > .respond h2#respond")).to_have_text("Leave a Reply")
     expect(form.get_by_label("Comment", exact=True)).not_to_have_accessible_description(
-        re.compile("Replying")
+        re.compile("Leave a Reply")
     )
 
 
@@ -627,11 +652,11 @@ def test_failed_reply_without_javascript_says_whom_it_answers(new_context, artic
         form.get_by_role("button", name="Post Comment").click()
 
     expect(page.locator(".pager")).to_contain_text("Comment page 2 of 2")
-    expect(form.locator(".replying-to")).to_have_text("Replying to Second.")
-    expect(form.get_by_role("link", name="Second")).to_have_attribute("href", f"/c/{parent.pk}")
+    heading = page.get_by_role("heading", level=2, name="Leave a Reply to Second")
+    expect(heading.get_by_role("link", name="Second")).to_have_attribute("href", f"/c/{parent.pk}")
     box = form.get_by_label("Comment", exact=True)
     expect(box).to_have_accessible_description(
-        re.compile(r"^This field is required\. Replying to Second\. ")
+        re.compile(r"^This field is required\. Leave a Reply to Second ")
     )
     fill_comment(form, "Second try.", name="Answerer")
     submit(page, form)
@@ -646,7 +671,7 @@ def test_a_reader_reading_newest_first_stays_so_after_posting(page: Page, articl
     SiteSettings.objects.filter(pk=1).update(comments_per_page=1)
     page.goto(article.get_absolute_url() + "?order=newest&page=3")
     page.locator(f"#comment-{old.pk} > article").get_by_role("link", name="Reply").click()
-    form = page.locator(f"#comment-{old.pk} > form.comment-form")
+    form = page.locator(f"#comment-{old.pk} > .respond > form.comment-form")
     fill_comment(form, "An answer to the oldest.", name="Answerer")
     submit(page, form)
 

@@ -61,7 +61,7 @@ def test_the_hebrew_article_page_lays_out_right_to_left(page: Page, hebrew_discu
     number = box(page, f"#comment-{first.pk} > article .number")
     author = box(page, f"#comment-{first.pk} > article .author")
     assert number["x"] > author["x"]
-    form = box(page, "#comments > form.comment-form")
+    form = box(page, "#comments > .respond > form.comment-form")
     label = box(page, "label[for=id_author_name]")
     assert abs(label["right"] - form["right"]) < 2
 
@@ -74,7 +74,7 @@ def test_the_hebrew_article_page_lays_out_right_to_left(page: Page, hebrew_discu
 
     # The page script speaks Hebrew too.
     page.locator(f"#comment-{answer.pk} > article").get_by_role("link", name="להגיב").click()
-    expect(page.locator("#comments .replying-to")).to_contain_text("בתגובה ל-Sam.")
+    expect(page.locator("#comments h3#respond")).to_have_text("השארת תגובה ל-Sam")
     expect(page.get_by_role("button", name="ביטול התגובה")).to_be_visible()
     assert_accessible(page)
 
@@ -215,7 +215,9 @@ def test_a_mixed_headline_keeps_its_order_in_a_hebrew_sentence(new_context, hebr
     assert word_x(page, title, "שינויים") > word_x(page, title, "Ferry")
 
 
-def test_the_line_saying_whom_a_reply_answers_keeps_the_name_whole(page: Page, hebrew_discussion):
+def test_the_heading_saying_whom_a_reply_answers_keeps_the_name_whole(
+    page: Page, hebrew_discussion
+):
     # The script wrote the name into the line as plain text: on a Hebrew page "Bob (UK)"
     # read "(Bob (UK", its brackets taken for the line's own. The page without scripts
     # isolates it (<bdi>); so does the script now.
@@ -223,14 +225,14 @@ def test_the_line_saying_whom_a_reply_answers_keeps_the_name_whole(page: Page, h
     page.goto(hebrew_discussion["article"].get_absolute_url())
     page.locator(f"#comment-{bob.pk} > article a.reply-link").click()
 
-    line = page.locator(f"#comment-{bob.pk} > form .replying-to")
+    line = page.locator(f"#comment-{bob.pk} #respond")
     expect(line.locator("bdi")).to_have_text("Bob (UK)")
-    expect(line).to_contain_text("בתגובה ל")
+    expect(line).to_contain_text("השארת תגובה ל")
     # The name is drawn as written: its closing bracket at its right end.
     name = line.locator("bdi").bounding_box()
     bracket = page.evaluate(
         """([id]) => {
-          const bdi = document.querySelector(`#comment-${id} > form .replying-to bdi`);
+          const bdi = document.querySelector(`#comment-${id} #respond bdi`);
           const range = document.createRange();
           range.setStart(bdi.firstChild, bdi.textContent.length - 1);
           range.setEnd(bdi.firstChild, bdi.textContent.length);

@@ -334,6 +334,11 @@ def test_reply_page_and_quote_prefill(client, article):
     root = post(article, "Line one\nLine two", author_name="Jane Doe")
     reply_page = client.get(f"/c/{root.pk}/reply").content.decode()
     assert f'name="parent_id" value="{root.pk}"' in reply_page
+    # Its form is headed as WordPress heads a reply's, and can be left for the article's.
+    assert (
+        f'<h2 id="respond">Leave a Reply to <a href="/c/{root.pk}"><bdi>Jane Doe</bdi></a></h2>'
+    ) in reply_page
+    assert '<a class="cancel-reply" href="/article/hello-world/#respond">' in reply_page
     quote_page = client.get(f"/c/{root.pk}/reply?quote=1").content.decode()
     assert f"&gt; [Jane Doe wrote:](/c/{root.pk})" in quote_page
     assert "&gt; Line two" in quote_page
@@ -385,12 +390,13 @@ def test_a_reply_sent_back_to_be_mended_shows_the_page_of_the_comment_it_answers
     assert response.status_code == 400
     html = response.content.decode()
     assert "Comment page 3 of 3" in html and f'id="comment-{roots[4].pk}"' in html
-    # The form says whom it answers, to the eye and to the comment box's description.
+    # The form's heading says whom it answers, to the eye and to the comment box's
+    # description, and offers to leave the comment unanswered: the form at the top.
     assert (
-        f'<p class="replying-to" id="replying-to">Replying to <a href="/c/{roots[4].pk}">'
-        "<bdi>Reader 4</bdi></a>.</p>"
+        f'<h2 id="respond">Leave a Reply to <a href="/c/{roots[4].pk}"><bdi>Reader 4</bdi></a></h2>'
     ) in html
-    assert _described(html)["body"] == ["replying-to", "id_body_note"]
+    assert '<a class="cancel-reply" href="/article/hello-world/?page=3#respond">' in html
+    assert _described(html)["body"] == ["respond", "id_body_note"]
     # Read newest first, that comment is on the first page.
     url = f"/article/{article.slug}/comments?order=newest"
     again = client.post(url, form_data(author_name="", parent_id=str(roots[4].pk)), **ORIGIN)
@@ -653,7 +659,7 @@ def test_the_form_fields_name_their_notes_and_errors_for_screen_readers(client, 
     ]  # fmt: skip
     # A reply's box also says whom it answers.
     assert _described(Client().get(f"/c/{first.pk}/reply").content.decode())["body"] == [
-        "replying-to", "held-note", "id_body_note"
+        "respond", "held-note", "id_body_note"
     ]  # fmt: skip
 
 

@@ -233,9 +233,9 @@ class CommentForm(forms.Form):
         self.described_by["body"] = ["held-note", *self.described_by["body"]]
 
     def note_replying(self) -> None:
-        """Name the form's "Replying to …" line (discussion/_form.html) as describing the
-        comment box: the focus goes to the box, past the line."""
-        self.described_by["body"] = ["replying-to", *self.described_by["body"]]
+        """Name the form's heading, "Leave a Reply to …" (discussion/_respond.html), as
+        describing the comment box: the focus goes to the box, past the heading."""
+        self.described_by["body"] = ["respond", *self.described_by["body"]]
 
     @property
     def is_anonymous(self) -> bool:

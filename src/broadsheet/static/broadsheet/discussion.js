@@ -33,77 +33,82 @@
     Object.keys(values || {}).forEach(function (key) { text = text.split("{" + key + "}").join(values[key]); });
     return text;
   }
-  var home = form.parentNode, homeNext = form.nextSibling;
-  // "Leave a Reply" heads the form where it stands at the top; under a comment the
-  // form's own "Replying to …" says what it is, and the heading would head nothing.
-  // The note that comments are held goes with the form: it holds for replies too.
+  // The form goes with its heading and the note that comments are held (it holds for
+  // replies too), as WordPress moves its #respond: under a comment the heading says whom
+  // the form answers, "Leave a Reply to Jane", with the button that cancels it beside it.
+  var box = form.closest(".respond");
+  var home = box.parentNode, homeNext = box.nextSibling;
   var heading = document.getElementById("respond");
-  var heldNote = document.getElementById("held-note");
   var parentInput = form.querySelector("input[name=parent_id]");
   var body = form.querySelector("textarea[name=body]");
-  // The page's own "Replying to …" line (a reply sent back to be mended) gives way to
-  // the script's, which goes with the form and has a Cancel button.
-  var served = form.querySelector(".replying-to");
-  if (served) served.remove();
-  var note = document.createElement("p");
-  note.className = "replying-to";
-  note.id = "replying-to";
-  note.hidden = true;
   var cancel = document.createElement("button");
   cancel.type = "button";
+  cancel.className = "cancel-reply";
   cancel.textContent = say("cancel-reply", "Cancel reply");
-  form.insertBefore(note, form.firstChild);
+  // The page's own "Cancel reply" (a reply sent back to be mended) is a link that loads
+  // the article afresh; the button puts the form back and keeps what was typed.
+  var served = box.querySelector("a.cancel-reply");
+  if (served) served.replaceWith(cancel);
+  else heading.after(cancel);
+  cancel.hidden = !served;
 
   // The link that opened the form under a comment: the focus goes back to it on cancel,
   // where it would otherwise fall to the top of the page with the button it was on.
   var opener = null;
 
-  // The comment box is described by the line that says whom it answers, while it answers
-  // someone: the focus goes to the box, past the line, and a screen reader reads it there,
-  // after the box's error if it has one (as the page without scripts says it).
-  function describedByNote(on) {
+  // The comment box is described by the heading while the form answers someone: the
+  // focus goes to the box, past the heading, and a screen reader reads it there, after
+  // the box's error if it has one (as the page without scripts says it).
+  function describedByHeading(on) {
     var ids = (body.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (id) {
-      return id && id !== note.id;
+      return id && id !== heading.id;
     });
     var at = 0;
     while (at < ids.length && /_error$/.test(ids[at])) at++;
-    if (on) ids.splice(at, 0, note.id);
+    if (on) ids.splice(at, 0, heading.id);
     body.setAttribute("aria-describedby", ids.join(" "));
+  }
+
+  // Under a comment the form is a part of the discussion its list belongs to ("5 Comments",
+  // an h2): its heading is one level down there, and back at the top an h2 again.
+  function headAt(level) {
+    if (heading.tagName === "H" + level) return;
+    var next = document.createElement("h" + level);
+    Array.prototype.forEach.call(heading.attributes, function (a) { next.setAttribute(a.name, a.value); });
+    while (heading.firstChild) next.appendChild(heading.firstChild);
+    heading.replaceWith(next);
+    heading = next;
   }
 
   // ``author``, when the words name one, is written isolated (<bdi>), as the page without
   // scripts writes it: a name's brackets and digits keep their place in either direction.
-  function showNote(words, author) {
+  function headWith(words, author) {
     var parts = words.split("{author}");
-    note.textContent = parts[0];
+    heading.textContent = parts[0];
     if (parts.length > 1) {
       var name = document.createElement("bdi");
       name.textContent = author;
-      note.appendChild(name);
-      note.appendChild(document.createTextNode(parts.slice(1).join(author)));
+      heading.appendChild(name);
+      heading.appendChild(document.createTextNode(parts.slice(1).join(author)));
     }
-    note.appendChild(document.createTextNode(" "));
-    note.appendChild(cancel);
-    note.hidden = false;
-    describedByNote(true);
   }
 
   function replyTo(li, author, id) {
     parentInput.value = id;
-    showNote(say("replying-to", "Replying to {author}."), author);
-    var article = li.querySelector("article");
-    article.after(form);
-    if (heldNote) article.after(heldNote);
-    if (heading) heading.hidden = true;
+    headWith(say("leave-reply-to", "Leave a Reply to {author}"), author);
+    headAt(3);
+    cancel.hidden = false;
+    describedByHeading(true);
+    li.querySelector("article").after(box);
   }
 
   cancel.addEventListener("click", function () {
     parentInput.value = "";
-    note.hidden = true;
-    describedByNote(false);
-    home.insertBefore(form, homeNext);
-    if (heldNote) home.insertBefore(heldNote, form);
-    if (heading) heading.hidden = false;
+    headWith(say("leave-reply", "Leave a Reply"));
+    headAt(2);
+    cancel.hidden = true;
+    describedByHeading(false);
+    home.insertBefore(box, homeNext);
     if (opener && document.contains(opener)) opener.focus();
     else body.focus();
     opener = null;
@@ -119,13 +124,10 @@
   }
 
   // Back from a reply that failed to post: keep the form under the comment it answers.
-  if (parentInput.value) {
-    var answering = document.getElementById("comment-" + parentInput.value);
-    if (answering) {
-      replyTo(answering, answering.querySelector(".author").textContent.trim(), parentInput.value);
-    } else {
-      showNote(say("replying-elsewhere", "Replying to a comment on another page."));
-    }
+  // (Should the comment not be on this page, the heading the page drew names and links it.)
+  var answering = parentInput.value && document.getElementById("comment-" + parentInput.value);
+  if (answering) {
+    replyTo(answering, answering.querySelector(".author").textContent.trim(), parentInput.value);
   }
 
   function quoted(lines) {
