@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from broadsheet.newsroom import actions
 from broadsheet.newsroom.models import Article, Author, Section, SiteSettings, Tag
+from broadsheet.search import query
 from broadsheet.search.query import MAX_LENGTH, MAX_WORDS
 from tests.conftest import make_article
 from tests.search.conftest import found, search, titles
@@ -247,6 +248,46 @@ def test_a_word_typed_only_in_a_phrase_is_marked_only_where_the_phrase_stands(cl
     assert "pier and <mark>Wrenmouth</mark> stand" in page
 
 
+def test_a_phrase_with_a_common_word_finds_that_word_where_it_was_typed(client):
+    # PostgreSQL's English drops "the" and "of" from its index and its queries: the
+    # phrase is still found only as typed, as on SQLite.
+    make_article(title="Harbour the boats", slug="harbour-the", published_at=ago(days=1))
+    make_article(title="The harbour reopens", slug="the-harbour", published_at=ago(days=2))
+    make_article(title="Harbour of refuge", slug="harbour-of", published_at=ago(days=3))
+    make_article(title="Flood the barrier", slug="flood-the", published_at=ago(days=4))
+    make_article(title="Flood of barrier", slug="flood-of")
+    assert found(client, '"harbour the"') == ["Harbour the boats"]
+    assert found(client, '"the harbour"') == ["The harbour reopens"]
+    assert found(client, '"harbour of"') == ["Harbour of refuge"]
+    assert found(client, '"flood the barrier"') == ["Flood the barrier"]
+    assert found(client, "harbour-of") == ["Harbour of refuge"]
+
+
+def test_a_phrase_finds_its_words_as_typed_on_either_database(client):
+    # PostgreSQL stems English words, and finds "voted" for "voting" alone; in quotes,
+    # the words typed.
+    make_article(title="Voting rights bill passes", slug="voting", published_at=ago(days=1))
+    make_article(title="They voted; rights groups cheered", slug="voted")
+    assert found(client, '"voting rights"') == ["Voting rights bill passes"]
+    assert found(client, '"voted rights"') == ["They voted; rights groups cheered"]
+
+
+@pytest.mark.parametrize("strings", [None, 1])
+def test_every_word_of_a_hebrew_phrase_is_found_with_its_prefixes(client, monkeypatch, strings):
+    # Found as FTS5 strings or, past PHRASE_STRINGS combinations, by the document's text.
+    if strings:
+        monkeypatch.setattr(query, "PHRASE_STRINGS", strings)
+    make_article(title="בית המשפט העליון דן בעתירה", slug="court", published_at=ago(days=1))
+    make_article(title="פסק הדין בבית המשפט", slug="ruling", published_at=ago(days=2))
+    make_article(title="משפט אחד נכתב בבית", slug="apart")
+    expected = {"בית המשפט העליון דן בעתירה", "פסק הדין בבית המשפט"}
+    for q in ('"בית משפט"', "בית-משפט", '"בית המשפט"', '"בבית המשפט"'):
+        assert set(found(client, q)) == expected, q
+    assert found(client, '"משפט בית"') == []
+    _status, page = search(client, '"בית משפט"')
+    assert "<mark>בבית</mark> <mark>המשפט</mark>" in page
+
+
 def test_words_joined_by_punctuation_are_found_side_by_side(client):
     make_article(title="The co-op opens", slug="co-op", published_at=ago(days=1))
     make_article(title="Co-workers write an op-ed", slug="apart")
@@ -260,7 +301,7 @@ def test_a_hebrew_phrase_or_abbreviation_is_found_side_by_side(client):
     make_article(title="אביב בתל חי", slug="spring")
     make_article(title='ארה"ב שלחה משלחת', slug="usa", published_at=ago(days=1))
     make_article(title="ב אולם הייתה הארה", slug="hall")
-    # The first word of a phrase is found with its prefixes (לתל), the others as typed.
+    # A phrase's words are found with their prefixes (לתל).
     assert found(client, "תל-אביב") == ["טיסה לתל-אביב"]
     assert found(client, '"תל אביב"') == ["טיסה לתל-אביב"]
     # An abbreviation's quote is inside a word, not a quotation: its letters stand

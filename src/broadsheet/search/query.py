@@ -19,6 +19,9 @@ as typed come before those found only through a prefix taken off.
 from __future__ import annotations
 
 import contextlib
+import itertools
+import math
+import re
 from collections import Counter
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
@@ -28,7 +31,8 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import DatabaseError, connection
-from django.db.models import BooleanField, ExpressionWrapper, F, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, TextField, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from broadsheet.markup import NOT_IN_HTML
@@ -42,6 +46,10 @@ MAX_WORDS = 12
 # The last word matches the beginnings of longer words from this length on: shorter
 # beginnings match too much to help.
 PREFIX_FROM = 3
+# A phrase is one FTS5 string a combination of its words' forms, up to this many
+# combinations; past them its words are found in the document's text by a regular
+# expression instead (``_phrase_pattern``), slower but of any number.
+PHRASE_STRINGS = 32
 # Words looked up at once to find which a live article holds (SQLite's limit of
 # parameters is far above this batch's four each).
 PRESENT_BATCH = 200
@@ -69,7 +77,8 @@ class Query:
     # no terms, for another reason than a query of punctuation alone.
     too_long: bool = False
     # Words typed in quotes, or joined by punctuation (co-op, תל-אביב, צה"ל), which
-    # must stand side by side, as typed (the first may take its prefixes).
+    # must stand side by side, each whole, in one of the forms it is searched in
+    # alone (with or without a Hebrew or Arabic prefix), on both databases alike.
     phrases: tuple[tuple[str, ...], ...] = ()
     # The terms typed only as words of those phrases (the s of Wrenmouth’s): found,
     # and so marked, only where their phrase stands.
@@ -196,6 +205,18 @@ class _Backend:
         """Whether some term is searched for in more forms than as typed."""
         return any(len(forms) > 1 for forms in self.forms.values())
 
+    def _phrases(self, widened: bool, *, long: bool | None = None) -> list[list[list[str]]]:
+        """Each phrase as the forms of each of its words (or each word only as typed);
+        only those of more than ``PHRASE_STRINGS`` combinations of forms (``long``),
+        or only the others."""
+        found = []
+        for phrase in self.query.phrases:
+            forms = [self.forms[word] if widened else [word] for word in phrase]
+            combinations = math.prod(len(each) for each in forms)
+            if long is None or long == (combinations > PHRASE_STRINGS):
+                found.append(forms)
+        return found
+
     def present(self, words: Collection[str]) -> set[str]:
         """Those of ``words`` that a live article holds; one ending in ``*`` (which no
         word holds), the beginning before it, where a live article holds a word that
@@ -248,23 +269,28 @@ class _Sqlite(_Backend):
             one = " OR ".join(quoted(token, term) for token in tokens)
             groups.append(f"({one})" if len(tokens) > 1 else one)
         # A phrase: an FTS5 string of several words finds them side by side.
-        for first, *others in self.query.phrases:
-            firsts = self.forms[first] if widened else [first]
-            one = " OR ".join(_fts_string(" ".join([form, *others])) for form in firsts)
+        for phrase in self._phrases(widened, long=False):
+            strings = itertools.product(*phrase)
+            one = " OR ".join(_fts_string(" ".join(words)) for words in strings)
             groups.append(f"({one})")
         return " AND ".join(groups)
 
     def _where(self) -> tuple[str, list]:
         fts = indexing.FTS_TABLE
+        live, params = self._live()
+        # Django gives SQLite connections a REGEXP function (Python's re): the
+        # phrases of too many forms for FTS5 strings, read in the documents of the
+        # articles the full-text match found.
+        patterns = [_phrase_pattern(p) for p in self._phrases(True, long=True)]
+        read = " JOIN newsroom_searchdocument d ON d.article_id = a.id" if patterns else ""
         # CROSS JOIN: SQLite's planner keeps the tables in this order, the full-text
         # match first; left to itself it may walk every live article and ask the
         # full-text table about each.
-        live, params = self._live()
         sql = (
-            f"FROM {fts} CROSS JOIN newsroom_article a ON a.id = {fts}.rowid "
-            f"WHERE {fts} MATCH %s AND {live}"
+            f"FROM {fts} CROSS JOIN newsroom_article a ON a.id = {fts}.rowid{read} "
+            f"WHERE {fts} MATCH %s AND {live}" + f" AND {DOCUMENT_WORDS} REGEXP %s" * len(patterns)
         )
-        return sql, [self._match(), *params]
+        return sql, [self._match(), *params, *patterns]
 
     def count(self) -> int:
         where, params = self._where()
@@ -329,20 +355,30 @@ class _Postgres(_Backend):
         for term in self.query.terms:
             forms = self.forms[term] if widened else [term]
             groups.append("(" + " | ".join(one(form, term) for form in forms) + ")")
-        # A phrase: its words side by side (a common word the configuration drops
-        # still counts as a place between them).
-        for first, *others in self.query.phrases:
-            firsts = self.forms[first] if widened else [first]
-            alternatives = "(" + " | ".join(map(one, firsts)) + ")"
-            groups.append("(" + " <-> ".join([alternatives, *map(one, others)]) + ")")
+        # A phrase: its words' stems side by side (a common word the configuration
+        # drops still counts as a place between them, but any such word would do,
+        # and one at either end is dropped): the index finds the articles that may
+        # hold it, and ``_found`` those holding its words as typed.
+        for phrase in self._phrases(widened):
+            words = ["(" + " | ".join(map(one, forms)) + ")" for forms in phrase]
+            groups.append("(" + " <-> ".join(words) + ")")
         return SearchQuery(" & ".join(groups), config=self.config, search_type="raw")
 
     def _found(self):
-        return Article.objects.filter(
+        found = Article.objects.filter(
             status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED],
             published_at__lte=self.now,
             search_document__vector=self._tsquery(),
         )
+        # A phrase's words as typed, side by side, as SQLite finds them: not a stem's
+        # other words ("voting rights" is not "voted rights"), nor any common word in
+        # place of the one typed ("harbour the" is not "harbour of").
+        phrases = self._phrases(True)
+        if phrases:
+            found = found.alias(words=_document_words())
+        for phrase in phrases:
+            found = found.filter(words__regex=_phrase_pattern(phrase))
+        return found
 
     def count(self) -> int:
         with _through_the_index():
@@ -369,6 +405,25 @@ class _Postgres(_Backend):
                 [self.config, list(self.query.terms)],
             )
             return {term: list(lexemes) for term, lexemes in cursor.fetchall()}
+
+
+# A document's words, in the FTS5 query's join (``d``), as ``_phrase_pattern`` reads
+# them: each column's, between spaces, the columns parted by a bar (no word holds one).
+DOCUMENT_WORDS = "(' ' || " + " || ' | ' || ".join(f"d.{c}" for c in indexing.COLUMNS) + " || ' ')"
+
+
+def _document_words() -> Concat:
+    """``DOCUMENT_WORDS`` in Django's terms, from an article."""
+    columns = (F(f"search_document__{column}") for column in indexing.COLUMNS)
+    parted = itertools.chain.from_iterable((Value(" | "), column) for column in columns)
+    return Concat(Value(" "), *list(parted)[1:], Value(" "), output_field=TextField())
+
+
+def _phrase_pattern(phrase: list[list[str]]) -> str:
+    """A regular expression, read alike by Python and PostgreSQL, of a phrase (the
+    forms of each of its words) in a document's words: side by side, each whole."""
+    words = ("(?:" + "|".join(re.escape(form) for form in forms) + ")" for forms in phrase)
+    return " " + " ".join(words) + " "
 
 
 def _fts_string(word: str) -> str:
