@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from broadsheet.demo import articles as content
@@ -247,6 +248,14 @@ def test_the_serve_command_printed_listens_where_the_links_point(first_run):
     )
     # A public address is a proxy's: it says nothing of where this server listens.
     assert "with `broadsheet serve`," in run_demo("--url", "https://news.example.org")
+
+
+def test_an_address_that_is_not_a_sites_is_refused(first_run):
+    before = counts()
+    for wrong in ("notaurl", "ftp://127.0.0.1:8123", "127.0.0.1:8123"):
+        with pytest.raises(CommandError, match="is not a site's address"):
+            run_demo("--url", wrong)
+    assert counts() == before
 
 
 def test_a_site_without_the_demo_editor_is_told_how_to_make_an_account(first_run):

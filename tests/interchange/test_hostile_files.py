@@ -92,6 +92,8 @@ def test_rss_without_a_wxr_version_is_refused(db, tmp_path):
 def test_missing_file_and_unknown_format_are_user_errors(db, tmp_path):
     with pytest.raises(CommandError, match="no such file"):
         run_import("wxr", tmp_path / "nope.xml")
+    with pytest.raises(CommandError, match="is a directory"):
+        run_import("wxr", tmp_path)
     with pytest.raises(CommandError, match="invalid choice"):
         run_import("blogger", SAMPLES / "wordpress-1.2.xml")
 

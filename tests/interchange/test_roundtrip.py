@@ -328,6 +328,13 @@ def test_export_to_a_file(db, tmp_path):
         run_export("json", "-o", str(tmp_path / "missing" / "x.json"))
 
 
+def test_export_to_a_directory_is_refused_before_writing(db, tmp_path):
+    make_article(published_at=timezone.now() - timedelta(days=1))
+    with pytest.raises(CommandError, match="is a directory"):
+        run_export("json", "-o", str(tmp_path))
+    assert list(tmp_path.parent.glob(f".{tmp_path.name}.partial")) == []
+
+
 def test_json_backup_names_accounts_by_username_in_one_query_per_table(db, django_user_model):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from broadsheet.demo import loader
 from broadsheet.discussion.exceptions import CommentRefused, RateLimited
+from broadsheet.interchange.management.commands.export import site_address
 
 # Where `broadsheet serve` answers by default; `--url` names another (`make run PORT=…`).
 SERVER = "http://127.0.0.1:8000"
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--url",
             default=SERVER,
+            type=site_address,
             help=f"The site's address, for the links printed at the end (default {SERVER}).",
         )
         parser.add_argument(

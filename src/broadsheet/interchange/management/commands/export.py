@@ -142,6 +142,10 @@ class Command(BaseCommand):
         path = Path(output)
         if not path.parent.is_dir():
             raise CommandError(f"{path.parent}: no such directory")
+        # Found before the site is read: the rename at the end would fail only
+        # once the whole export had been written.
+        if path.is_dir():
+            raise CommandError(f"{path}: is a directory; name the file to write in it")
         # Written beside the target and renamed over it: a failed export never
         # leaves half a backup where a whole one was.
         partial = path.with_name(f".{path.name}.partial")

@@ -86,6 +86,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         paths = [Path(name) for name in options["file"]]
         for path in paths:
+            if path.is_dir():
+                raise CommandError(f"{path}: is a directory; give the export file in it")
             if not path.is_file():
                 raise CommandError(f"{path}: no such file")
         fmt = options["format"]
