@@ -48,3 +48,12 @@ def test_readme_quick_start_has_exactly_two_commands():
     block = readme.split("## Quick start", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
     commands = [line for line in block.strip().splitlines() if line.strip()]
     assert [c.split("#")[0].strip() for c in commands] == ["make run", "make test"]
+
+
+def test_the_api_examples_name_articles_the_demo_has():
+    # api.md's examples run against `make run`, which loads the demo: a reader who
+    # pastes them gets answers, not a 404 for an article no site has.
+    from broadsheet.demo.articles import ARTICLES
+
+    named = set(re.findall(r"/api/v1/articles/([\w-]+)", doc("api.md")))
+    assert named and named <= {article.slug for article in ARTICLES}
