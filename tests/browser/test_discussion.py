@@ -536,6 +536,72 @@ def test_quote_of_a_passage_of_the_article(page: Page, article: Article):
     assert textarea.input_value() == "> The bridge reopens in May.\n\n"
 
 
+def quote_link(page: Page, comment: Comment) -> Locator:
+    return page.locator(f"#comment-{comment.pk} > article").get_by_role("link", name="Quote")
+
+
+def test_a_quote_goes_where_the_cursor_is_on_lines_of_its_own(page: Page, article: Article):
+    # It went at the top of the box, above what the reader had written.
+    quoted = post(article, "Quote me.", author_name="Jane")
+    page.goto(article.get_absolute_url())
+    box = comment_form(page).get_by_label("Comment", exact=True)
+    box.fill("My first point.\nMy second point.")
+    box.press("Control+Home")
+    box.press("End")
+
+    quote_link(page, quoted).click()
+
+    quote = f"> [Jane wrote:](/c/{quoted.pk})\n>\n> Quote me."
+    expect(box).to_have_value(f"My first point.\n\n{quote}\n\nMy second point.")
+    expect(box).to_be_focused()
+    box.press_sequentially("So: ")
+    expect(box).to_have_value(f"My first point.\n\n{quote}\n\nSo: My second point.")
+
+    # Where the reader has not put the cursor, a quote goes after what the box holds, as
+    # does a passage of the article.
+    article.body = "The bridge reopens in May."
+    save_article(article)
+    page.goto(article.get_absolute_url())
+    page.evaluate("document.querySelector('#id_body').value = 'Written before.'")
+    select_text(page, ".story .body", "The bridge reopens in May.")
+    page.get_by_role("button", name="Quote the selected passage of the article").click()
+    expect(box).to_have_value("Written before.\n\n> The bridge reopens in May.\n\n")
+
+
+def test_quoting_a_second_comment_keeps_the_reply_answering_the_first(page: Page, article: Article):
+    # The second Quote moved the form and made the reply answer the comment it quoted,
+    # though the reader was half-way through answering the first.
+    first = post(article, "First thought.", author_name="Ann")
+    second = post(article, "Second thought.", author_name="Ben")
+    page.goto(article.get_absolute_url())
+    quote_link(page, first).click()
+    form = page.locator(f"#comment-{first.pk} > .respond > form.comment-form")
+    box = form.get_by_label("Comment", exact=True)
+    box.press_sequentially("Ann is right")
+
+    quote_link(page, second).click()
+
+    expect(form).to_be_visible()
+    expect(form.locator("input[name=parent_id]")).to_have_value(str(first.pk))
+    expect(page.locator("#respond")).to_have_text("Leave a Reply to Ann")
+    expect(box).to_have_value(
+        f"> [Ann wrote:](/c/{first.pk})\n>\n> First thought.\n\nAnn is right\n\n"
+        f"> [Ben wrote:](/c/{second.pk})\n>\n> Second thought.\n\n"
+    )
+    expect(box).to_be_focused()
+
+    # Nothing written yet: the quote starts a reply to the comment quoted.
+    page.get_by_role("button", name="Cancel reply").click()
+    page.locator(f"#comment-{first.pk} > article").get_by_role("link", name="Reply").click()
+    box.fill("")
+    quote_link(page, second).click()
+    moved = page.locator(f"#comment-{second.pk} > .respond > form.comment-form")
+    expect(moved.locator("input[name=parent_id]")).to_have_value(str(second.pk))
+    expect(moved.get_by_label("Comment", exact=True)).to_have_value(
+        f"> [Ben wrote:](/c/{second.pk})\n>\n> Second thought.\n\n"
+    )
+
+
 def test_quoting_the_article_with_nothing_selected_says_so_in_a_live_region(
     page: Page, article: Article
 ):

@@ -193,7 +193,30 @@
     lines = quoted(lines);
     // The name shown as it is, on one line: no Markdown in it can make a link or end the quote.
     var name = author.replace(/\s+/g, " ").replace(/[!-\/:-@\[-`{-~]/g, "\\$&");
-    return "> [" + say("wrote", "{name} wrote:", { name: name }) + "](" + link + ")\n>\n" + lines.join("\n") + "\n\n";
+    return "> [" + say("wrote", "{name} wrote:", { name: name }) + "](" + link + ")\n>\n" + lines.join("\n");
+  }
+
+  // A quote goes where the reader's cursor is in the comment box, once they have put it
+  // there (typed, clicked, moved it), and otherwise after what the box holds: never over
+  // words selected in the box. It stands on lines of its own, a blank line either side
+  // (run into a sentence, Markdown would take the sentence into the quote), and the
+  // cursor waits after it for the answer.
+  var placed = false;
+  ["input", "keyup", "mouseup"].forEach(function (type) {
+    body.addEventListener(type, function (event) {
+      // Tabbing into the box puts no cursor anywhere the reader chose.
+      if (event.key !== "Tab" && event.key !== "Shift") placed = true;
+    });
+  });
+  function insertQuote(quote) {
+    var at = placed ? body.selectionEnd : body.value.length;
+    var before = body.value.slice(0, at).replace(/[ \t]+$/, "");
+    var after = body.value.slice(at).replace(/^[ \t]*\n*/, "");
+    if (before) before += /\n\n$/.test(before) ? "" : /\n$/.test(before) ? "\n" : "\n\n";
+    body.value = before + quote + "\n\n" + after;
+    body.focus();
+    var caret = before.length + quote.length + 2;
+    body.setSelectionRange(caret, caret);
   }
 
   document.addEventListener("click", function (event) {
@@ -202,13 +225,18 @@
     var li = link.closest("li.comment");
     var id = li.id.replace("comment-", "");
     var author = li.querySelector(".author").textContent.trim();
+    var quoting = link.classList.contains("quote-link");
     event.preventDefault();
-    replyTo(li, author, id);
-    opener = link;
-    if (link.classList.contains("quote-link")) {
-      var permalink = li.querySelector("a.permalink").getAttribute("href");
-      body.value = quoteOf(li, permalink) + body.value;
+    // Quoting a second comment in a reply already under way adds its quote (which links
+    // to it) and leaves the reply answering the comment it answered, where it is: the
+    // form does not jump away from what the reader is writing. A form that answers no
+    // one yet, or whose box is empty, answers the comment quoted, as Reply would.
+    var underWay = parentInput.value && parentInput.value !== id && body.value.trim();
+    if (!(quoting && underWay)) {
+      replyTo(li, author, id);
+      opener = link;
     }
+    if (quoting) insertQuote(quoteOf(li, li.querySelector("a.permalink").getAttribute("href")));
     body.focus();
   });
 
@@ -232,8 +260,7 @@
         return;
       }
       hint.textContent = "";
-      body.value += quoted(selection.toString().trim().split("\n")).join("\n") + "\n\n";
-      body.focus();
+      insertQuote(quoted(selection.toString().trim().split("\n")).join("\n"));
     });
     var submitRow = form.querySelector("button[type=submit]").parentNode;
     submitRow.insertBefore(quoteButton, submitRow.firstChild);
