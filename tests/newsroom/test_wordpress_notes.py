@@ -42,6 +42,11 @@ def imported(tmp_path, name: str = "f.xml") -> str:
 def change_form(client, article: Article) -> tuple[str, dict[str, str | list[str]]]:
     """The article's change page, and what its form sends as it stands."""
     page = client.get(f"/admin/newsroom/article/{article.pk}/change/").content.decode()
+    return page, sent_by(page)
+
+
+def sent_by(page: str) -> dict[str, str | list[str]]:
+    """What the article form on ``page`` sends as it stands."""
     form = next(f for f in lxml.html.fromstring(page).forms if f.get("id") == "article_form")
     sent: dict[str, str | list[str]] = {}
     boxes = set(form.xpath(".//textarea/@name"))
@@ -49,7 +54,7 @@ def change_form(client, article: Article) -> tuple[str, dict[str, str | list[str
         if name in boxes and value.startswith("\n"):
             value = value[1:]  # as a browser reads the line Django starts a box's text with
         sent[name] = [*sent[name], value] if name in sent else value  # type: ignore[list-item]
-    return page, sent
+    return sent
 
 
 def save(client, article: Article, **changes: str):

@@ -8,7 +8,9 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
 from django.core import validators
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -31,6 +33,7 @@ from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from broadsheet.newsroom import actions, indexing
+from broadsheet.newsroom.conflicts import Conflict
 from broadsheet.newsroom.forms import NOTES_HELP, ArticleForm
 from broadsheet.newsroom.middleware import use_site_language
 from broadsheet.newsroom.models import (
@@ -207,12 +210,40 @@ class ArticleAdmin(NotedDeleteAdmin):
         self, request: HttpRequest, context: dict[str, Any], add: bool = False,
         change: bool = False, form_url: str = "", obj: Article | None = None,
     ):  # fmt: skip
+        form = context["adminform"].form
+        if obj is not None and getattr(form, "conflict", None) is not None:
+            context["conflict"] = self._who_saved(request, obj, form.conflict)
         # Where the form's "Preview changes" button sends it (submit_line.html).
         if obj is None:
             context["preview_url"] = reverse("admin:newsroom_article_preview_new")
         else:
             context["preview_url"] = reverse("admin:newsroom_article_preview", args=[obj.pk])
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _who_saved(self, request: HttpRequest, obj: Article, conflict: Conflict) -> Conflict:
+        """``conflict`` with who saved the article since the form was loaded, as the
+        admin's log says (no one, when it was closed from the moderation pages or
+        imported)."""
+        entries = LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Article),
+            object_id=str(obj.pk),
+            action_flag=CHANGE,
+        )
+        if conflict.since is not None:
+            entries = entries.filter(action_time__gt=conflict.since)
+        entry = entries.select_related("user").order_by("-action_time").first()
+        if entry is not None:
+            conflict.by = entry.user
+            conflict.by_you = entry.user_id == request.user.pk
+        return conflict
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        if getattr(request, "_saving_article", False):
+            # Read and saved in the admin's one transaction, locked: two saves at once
+            # are compared in turn, the later with what the first stored (conflicts).
+            queryset = queryset.select_for_update(of=("self",))
+        return queryset
 
     def preview_view(self, request: HttpRequest, object_id: str | None = None) -> HttpResponse:
         """The article's page as the form sent here would make it, in a tab of its own,
@@ -233,8 +264,11 @@ class ArticleAdmin(NotedDeleteAdmin):
             raise PermissionDenied
         # Read before the form writes what was sent into the article.
         unsaved = "live" if obj is not None and obj.is_live else "draft"
+        # Nothing is saved: what was saved meanwhile is no reason to refuse a preview.
+        sent = request.POST.copy()
+        sent.pop("loaded", None)
         form = self.get_form(request, obj, change=obj is not None)(
-            request.POST, request.FILES, instance=obj
+            sent, request.FILES, instance=obj
         )
         if not form.is_valid():
             errors = [
@@ -416,11 +450,13 @@ class ArticleAdmin(NotedDeleteAdmin):
             )
         super().message_user(request, message, *args, **kwargs)
 
-    def changeform_view(self, *args: Any, **kwargs: Any):
+    def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any):
+        if request.method == "POST":
+            request._saving_article = True  # type: ignore[attr-defined]
         # The article is saved, then its tags: indexed for search once, when both are,
         # where each step indexed it again.
         with indexing.deferred():
-            return super().changeform_view(*args, **kwargs)
+            return super().changeform_view(request, *args, **kwargs)
 
     @admin.action(description=_("Publish now (or at their scheduled time)"), permissions=["change"])
     def publish_now(self, request: HttpRequest, queryset: QuerySet) -> None:

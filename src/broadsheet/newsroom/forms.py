@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import copy
 import html
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import escape, format_html, format_html_join, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_lazy
 
+from broadsheet.newsroom.conflicts import (
+    Clash,
+    Conflict,
+    Loaded,
+    State,
+    differing_lines,
+    remapped_notes,
+)
 from broadsheet.newsroom.models import Article
 from broadsheet.newsroom.wordpress_notes import (
     NOTE_REFERENCE,
@@ -74,6 +87,11 @@ class ArticleForm(forms.ModelForm):
     them where they always were."""
 
     boxes: tuple[NoteBox, ...] = ()
+    # A QueryDict from the admin, copied when the form is shown again after a refusal.
+    data: Any
+
+    # What the form was loaded from (``conflicts``): a save over a newer one is refused.
+    loaded = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Article
@@ -82,6 +100,21 @@ class ArticleForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.conflict: Conflict | None = None
+        self._stored: Article | None = None
+        if self.instance.pk is not None and not self.instance._state.adding:
+            # The article as stored (locked, when saving: ArticleAdmin.get_object), before
+            # the form writes what was sent into it.
+            self._stored = copy.copy(self.instance)
+            self._stored_tags = list(self.instance.tags.values_list("pk", "name"))
+            self.initial["loaded"] = Loaded.of(
+                self._state(self._stored), self._note_ids(), self.instance.updated_at
+            ).encode()
+            sent = Loaded.decode(self.data.get("loaded")) if self.is_bound else None
+            if sent is not None and list(sent.notes) != self._note_ids():
+                # A newer save numbered the notes otherwise: each text to its note's box.
+                self.data = self.data.copy()
+                self._orphans = remapped_notes(self.data, sent.notes, self._note_ids(), "note_")
         if "body" in self.fields:
             body = self.fields["body"]
             # A story's worth of lines, where Django gives ten.
@@ -109,6 +142,146 @@ class ArticleForm(forms.ModelForm):
         if self.boxes and "body" in cleaned:
             cleaned["body"] = self._with_notes(cleaned["body"])
         return cleaned
+
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]
+        # Once the form's values are in the article: compared with what was loaded.
+        loaded = Loaded.decode(self.data.get("loaded"))
+        if self._stored is None or loaded is None:
+            return
+        stored = self._state(self._stored)
+        theirs = loaded.changed(stored)
+        if not theirs:
+            return
+        tags = self.cleaned_data.get("tags")
+        sent = self._state(self.instance, None if tags is None else [(t.pk, t.name) for t in tags])
+        yours = loaded.changed(sent)
+        clashing = sorted(n for n in theirs & yours if sent.get(n, "") != stored.get(n, ""))
+        taken = sorted(theirs - yours, key=self._order)
+        self.data = self.data.copy()
+        for name in taken:
+            self._take_in(name)
+        # Saving again, once looked over, saves over the newer save: seen, not unseen.
+        self.data["loaded"] = self.initial["loaded"]
+        sent_tags = self._tags(tags)
+        self.conflict = Conflict(
+            saved_at=self._stored.updated_at,
+            since=loaded.at,
+            taken=[self._label(name) for name in taken],
+            clashes=[self._clash(name, sent_tags) for name in sorted(clashing, key=self._order)],
+            orphans=getattr(self, "_orphans", []),
+        )
+        self.add_error(
+            None,
+            gettext(
+                "Someone saved this article after you opened it. Nothing of yours was "
+                "saved, and your changes are still in the form: look over what the other "
+                "save changed (below), then save again."
+            ),
+        )
+
+    def _clash(self, name: str, sent_tags: list[tuple[int, str]]) -> Clash:
+        assert self._stored is not None
+        theirs = self._shown(self._stored, name, self._stored_tags)
+        yours = self._shown(self.instance, name, sent_tags)
+        return Clash(self._label(name), theirs, yours, differing_lines(theirs, yours))
+
+    def _note_ids(self) -> list[str]:
+        return [box.id for box in sorted(self.boxes, key=lambda box: box.number)]
+
+    def _state(self, article: Article, tags: list[tuple[int, str]] | None = None) -> State:
+        """The values the guard compares: each field of the form as stored in
+        ``article`` (its body without its notes), ``tags`` (the stored ones unless
+        given), and each note by its id."""
+        state: State = {}
+        for name in self.fields:
+            if name == "tags":
+                chosen = self._stored_tags if tags is None else tags
+                state[name] = ",".join(sorted(str(pk) for pk, _ in chosen))
+                continue
+            try:
+                model_field = cast(models.Field, Article._meta.get_field(name))
+            except FieldDoesNotExist:
+                continue
+            value = model_field.value_from_object(article)
+            if isinstance(model_field, models.DateTimeField) and value is not None:
+                # The form writes a time to the second.
+                value = value.replace(microsecond=0).isoformat()
+            state[name] = "" if value is None else str(value)
+        if self.boxes:
+            state["body"] = without_notes(article.body)
+            for note in kept_notes(article.body):
+                state.setdefault(f"note:{note['id']}", note["content"])
+        return state
+
+    def _tags(self, tags: Any) -> list[tuple[int, str]]:
+        return self._stored_tags if tags is None else [(tag.pk, tag.name) for tag in tags]
+
+    def _box_of(self, name: str) -> str:
+        """The form field of a guarded name: a note's box, for a note."""
+        if name.startswith("note:"):
+            for box in self.boxes:
+                if f"note:{box.id}" == name:
+                    return box.name
+        return name
+
+    def _order(self, name: str) -> int:
+        names = list(self.fields)
+        box = self._box_of(name)
+        return names.index(box) if box in names else len(names)
+
+    def _label(self, name: str) -> str:
+        box = self._box_of(name)
+        if box in self.fields:
+            return str(self.fields[box].label or box)
+        return gettext("A note this save removed")
+
+    def _shown(self, article: Article, name: str, tags: list[tuple[int, str]]) -> str:
+        """The value of ``name`` in ``article``, as an editor reads it."""
+        if name.startswith("note:"):
+            notes = kept_notes(article.body)
+            return next((n["content"] for n in notes if name == f"note:{n['id']}"), "")
+        if name == "tags":
+            return ", ".join(sorted(tag for _, tag in tags))
+        if name == "body" and self.boxes:
+            return without_notes(article.body)
+        model_field = cast(models.Field, Article._meta.get_field(name))
+        value = getattr(article, name)
+        if model_field.choices:
+            return str(dict(model_field.flatchoices).get(value, value))
+        if isinstance(value, bool):
+            return gettext("Yes") if value else gettext("No")
+        if isinstance(value, models.Model):
+            return str(value)
+        if isinstance(model_field, models.DateTimeField) and value is not None:
+            return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+        return "" if value is None else str(value)
+
+    def _take_in(self, name: str) -> None:
+        """The form's ``data`` given the stored value of ``name``, as its widget sends it."""
+        box = self._box_of(name)
+        if box not in self.fields:
+            return
+        field = self.fields[box]
+        value = field.prepare_value(self.initial.get(box, field.initial))
+        widget = field.widget
+        while hasattr(widget, "widget") and not isinstance(widget, forms.MultiWidget):
+            widget = widget.widget  # the admin's wrapper of a related field's
+        html_name = self.add_prefix(box)
+        if isinstance(widget, forms.CheckboxInput):
+            if value:
+                self.data[html_name] = "on"
+            else:
+                self.data.pop(html_name, None)
+        elif isinstance(widget, forms.MultiWidget):
+            for part in widget.get_context(html_name, value, {})["widget"]["subwidgets"]:
+                self.data[part["name"]] = part["value"] or ""
+        else:
+            shown = widget.format_value(value)
+            if isinstance(shown, list):
+                self.data.setlist(html_name, shown)
+            else:
+                self.data[html_name] = shown or ""
 
     def _with_notes(self, body: str) -> str:
         """``body`` with the boxes' notes kept in its footnotes block, in their order.
