@@ -285,6 +285,19 @@ def test_json_round_trip_is_identical_field_by_field(db, tmp_path):
     assert post(article, "After the restore").pk > max(c["id"] for c in one["comments"])
 
 
+def test_wxr_links_to_the_sites_address_by_default(db, settings):
+    # BROADSHEET_SITE_URL is where readers reach the site, https and all; the
+    # first allowed host, over http, is only the guess when it is unset.
+    article = make_article(published_at=timezone.now() - timedelta(days=1))
+    settings.BROADSHEET_SITE_URL = "https://news.example.org"
+    settings.ALLOWED_HOSTS = ["10.0.0.11", "news.example.org"]
+    text = run_export("wxr")
+    assert "<wp:base_site_url>https://news.example.org</wp:base_site_url>" in text
+    assert f"<link>https://news.example.org{article.get_absolute_url()}</link>" in text
+    settings.BROADSHEET_SITE_URL = ""
+    assert "<wp:base_site_url>http://10.0.0.11</wp:base_site_url>" in run_export("wxr")
+
+
 def test_a_backup_refuses_a_base_url_it_would_not_write(db, tmp_path):
     # A backup holds no links to rewrite: the address would be ignored without a word,
     # as --visible-only and --time-zone, also wxr's alone, are not.

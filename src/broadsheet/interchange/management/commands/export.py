@@ -11,8 +11,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+# The address the site's e-mails link to: the one readers reach it at.
+from broadsheet.notifications.links import site_url
 
 
 def site_address(text: str) -> str:
@@ -73,7 +75,7 @@ class Command(BaseCommand):
             "--base-url",
             type=site_address,
             help="wxr: the site's address, for links and wp:base_site_url "
-            "(default: http://<first BROADSHEET_ALLOWED_HOSTS entry>).",
+            "(default: BROADSHEET_SITE_URL, else http://<first BROADSHEET_ALLOWED_HOSTS entry>).",
         )
         parser.add_argument(
             "--visible-only",
@@ -114,7 +116,7 @@ class Command(BaseCommand):
                 try:
                     counts = writer.write(
                         out,
-                        base_url=options["base_url"] or self._base_url(),
+                        base_url=options["base_url"] or site_url(),
                         visible_only=options["visible_only"],
                         time_zone=options["time_zone"],
                         first_comment_id=options["first_comment_id"],
@@ -128,11 +130,6 @@ class Command(BaseCommand):
         # A section's name and its count ("former slugs: 0"), whatever the number.
         summary = ", ".join(f"{kind.replace('_', ' ')}: {n}" for kind, n in counts.items())
         self.stderr.write(f"Exported {summary}.")
-
-    @staticmethod
-    def _base_url() -> str:
-        hosts = [h for h in settings.ALLOWED_HOSTS if h and not h.startswith((".", "*"))]
-        return f"http://{hosts[0] if hosts else 'localhost'}"
 
     @contextmanager
     def _open(self, output: str | None):
