@@ -12,6 +12,7 @@ from broadsheet.discussion.models import Comment
 from broadsheet.moderation.checks import STAFF_NAME_TAKEN
 from broadsheet.newsroom.actions import save_article
 from broadsheet.newsroom.models import Article, SiteSettings
+from tests.browser.test_accessibility import assert_accessible
 from tests.conftest import make_article, post
 from tests.interchange.conftest import run_import
 from tests.interchange.test_comment_ids import wxr
@@ -602,6 +603,54 @@ def test_quoting_a_second_comment_keeps_the_reply_answering_the_first(page: Page
     )
 
 
+NOTHING_SELECTED = (
+    "No passage of the article is selected: choose a paragraph to quote, "
+    "or select a passage and press again."
+)
+
+
+def test_a_keyboard_reader_quotes_a_paragraph_of_the_article(page: Page, article: Article):
+    # Quoting the article needed a selection, which a keyboard hardly makes.
+    article.body = (
+        "The council voted on Tuesday.\n\n"
+        "The bridge reopens in May, after two years and a long campaign by the cyclists "
+        "of the town, who crossed it every day.[^1]\n\n"
+        "- Tolls stay.\n\n[^1]: Council minutes."
+    )
+    save_article(article)
+    page.goto(article.get_absolute_url())
+    # Nothing for a mouse reader to pass over until asked for.
+    expect(page.locator(".quote-picker")).to_have_count(0)
+    box = comment_form(page).get_by_label("Comment", exact=True)
+    box.focus()
+    box.press_sequentially("Good news.")
+    page.keyboard.press("Tab")  # past the reply-mail box, to the quote button
+    while not page.evaluate("document.activeElement.classList.contains('quote-article')"):
+        page.keyboard.press("Tab")
+
+    page.keyboard.press("Enter")
+
+    expect(comment_form(page).get_by_role("status")).to_have_text(NOTHING_SELECTED)
+    choice = page.get_by_label("Paragraph to quote")
+    expect(choice).to_be_focused()
+    expect(choice.locator("option")).to_have_text([
+        "1. The council voted on Tuesday.",
+        "2. The bridge reopens in May, after two years and a long campaign by the …",
+        "3. Tolls stay.",
+    ])  # fmt: skip
+    assert_accessible(page)
+    choice.press("ArrowDown")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Quote this paragraph")).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(box).to_be_focused()
+    expect(box).to_have_value(
+        "Good news.\n\n> The bridge reopens in May, after two years and a long campaign by "
+        "the cyclists of the town, who crossed it every day.\n\n"
+    )
+
+
 def test_quoting_the_article_with_nothing_selected_says_so_in_a_live_region(
     page: Page, article: Article
 ):
@@ -615,7 +664,7 @@ def test_quoting_the_article_with_nothing_selected_says_so_in_a_live_region(
     button.click()
 
     status = comment_form(page).get_by_role("status")
-    expect(status).to_have_text("Select a passage of the article first, then press here")
+    expect(status).to_have_text(NOTHING_SELECTED)
     expect(button).to_have_accessible_name("Quote the selected passage of the article")
     select_text(page, ".story .body", "The council voted on Tuesday.")
     button.click()

@@ -240,7 +240,10 @@
     body.focus();
   });
 
-  // Quoting a passage of the article: select it, then press the button.
+  // Quoting a passage of the article: select it, then press the button. Selecting text
+  // is hard without a mouse, so the button pressed with nothing selected offers the
+  // article's paragraphs to choose from instead (shown only then: no clutter for the
+  // readers who select).
   var storyBody = document.querySelector(".story .body");
   if (storyBody) {
     var quoteButton = document.createElement("button");
@@ -252,11 +255,15 @@
     var hint = document.createElement("span");
     hint.className = "quote-hint";
     hint.setAttribute("role", "status");
+    var picker = null;
     quoteButton.addEventListener("mousedown", function (event) { event.preventDefault(); });
     quoteButton.addEventListener("click", function () {
       var selection = window.getSelection();
       if (!selection || selection.isCollapsed || !storyBody.contains(selection.anchorNode)) {
-        hint.textContent = say("select-first", "Select a passage of the article first, then press here");
+        hint.textContent = say("select-first", "No passage of the article is selected: choose a paragraph to quote, or select a passage and press again.");
+        if (!picker) picker = paragraphPicker();
+        picker.hidden = false;
+        picker.querySelector("select").focus();
         return;
       }
       hint.textContent = "";
@@ -265,5 +272,47 @@
     var submitRow = form.querySelector("button[type=submit]").parentNode;
     submitRow.insertBefore(quoteButton, submitRow.firstChild);
     quoteButton.after(hint);
+  }
+
+  // A list of the article's paragraphs (and list items), each by its first words, and a
+  // button that quotes the one chosen whole, without its footnotes' numbers.
+  function paragraphPicker() {
+    var blocks = Array.prototype.filter.call(storyBody.querySelectorAll("p, li"), function (block) {
+      return !block.closest(".footnotes") && !block.querySelector("p") && block.textContent.trim();
+    });
+    var picker = document.createElement("span");
+    picker.className = "quote-picker";
+    var label = document.createElement("label");
+    label.htmlFor = "quote-paragraph";
+    label.textContent = say("paragraph-to-quote", "Paragraph to quote");
+    var choice = document.createElement("select");
+    choice.id = "quote-paragraph";
+    blocks.forEach(function (block, at) {
+      var words = block.textContent.trim().replace(/\s+/g, " ");
+      var option = document.createElement("option");
+      option.value = String(at);
+      option.textContent = (at + 1) + ". " + (words.length > 70 ? words.slice(0, 70).replace(/\s\S*$/, "") + " …" : words);
+      choice.appendChild(option);
+    });
+    var quote = document.createElement("button");
+    quote.type = "button";
+    quote.textContent = say("quote-paragraph", "Quote this paragraph");
+    quote.addEventListener("click", function () {
+      var copy = blocks[Number(choice.value)].cloneNode(true);
+      Array.prototype.forEach.call(copy.querySelectorAll(".footnote-ref, .footnote-backref"), function (mark) {
+        mark.remove();
+      });
+      var holder = document.createElement("div");
+      holder.appendChild(copy);
+      hint.textContent = "";
+      insertQuote(quoted(linesOf(holder)).join("\n"));
+    });
+    picker.appendChild(label);
+    picker.appendChild(document.createTextNode(" "));
+    picker.appendChild(choice);
+    picker.appendChild(document.createTextNode(" "));
+    picker.appendChild(quote);
+    hint.after(picker);
+    return picker;
   }
 })();
