@@ -121,7 +121,8 @@ QUERIES = {
     "מלחמה": "מלחמה",
     "שר": "שר",
     "ים": "ים",
-    # No text here writes מלך or הלך after a prefix that shows it a word: found.
+    # No text here writes מלך or הלך after a prefix that shows it a word; לך is a
+    # function word, which takes no ה nor מ (prefixes.FUNCTION_WORDS).
     "לך": "לך",
 }
 

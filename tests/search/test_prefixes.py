@@ -176,6 +176,16 @@ def test_a_short_word_is_not_searched_cut_to_a_couple_of_letters(client, languag
     assert found(client, "ים") == ["רק היום", "בים"]
 
 
+def test_a_short_function_word_is_found_after_a_conjunction_only(client, language):
+    make_article(title="אמרתי לך", slug="to-you", published_at=ago(days=1))
+    make_article(title="ולך יש זמן", slug="and-to-you", published_at=ago(days=2))
+    make_article(title="מלך הולנד ביקר", slug="king")
+    make_article(title="השחקן הלך הביתה", slug="walked")
+    # לך ("to you") takes no article and no preposition: מלך is a king and הלך
+    # walked. A noun of two letters still takes them (ים, above).
+    assert found(client, "לך") == ["אמרתי לך", "ולך יש זמן"]
+
+
 def test_the_last_word_begun_with_a_prefix_finds_longer_words(client, language):
     make_article(title="ירושלים בשלג", slug="bare")
     make_article(title="Other", slug="other", body="ירוק ושלג.")

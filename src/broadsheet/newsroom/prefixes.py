@@ -24,6 +24,14 @@ articles that hold the words as typed rank first.
 A rest keeps at least three letters: a Hebrew word of two (ים "sea", לך "to you",
 רק "only") ends too many others (מלך "king", ברק "lightning") to be worth finding
 inside them, and is found as typed only.
+
+A word of two letters is still found with prefixes joined to it (ים finds הים, "the
+sea"), where a prefix and two letters make three, the length of most Hebrew words:
+מלך ("king") and הלך ("walked") read as מ and ה before לך. The site's text seldom
+shows them words (a verb never takes ה). So the few short words that are no noun
+(``FUNCTION_WORDS``: prepositions with their pronoun, לי לך בו, and particles, כי גם
+רק לא) are found only after the prefixes that such words take, ו ("and") and ש
+("that") and its compounds (ולך, שלא, כשלא), never after ה, ב, כ, ל or מ.
 """
 
 from __future__ import annotations
@@ -40,6 +48,15 @@ SHORTEST_REST = 3
 SHORTEST_JOINED = 2
 # The longest prefix, in letters.
 _LONGEST = 4
+# Hebrew words of two letters that take no article and no preposition before them
+# (``with_prefixes``): prepositions with a pronoun joined ("to me", "to you", "in
+# him" ...) and particles ("that", "also", "only", "but", "not", "yes", "or", "then",
+# "of", the object marker). Words that are also nouns are not among them: עם
+# ("with", "a people"), אם ("if", "a mother"), זה ("this", which takes ה: הבית הזה).
+FUNCTION_WORDS = frozenset((
+    "לי", "לך", "לו", "לה", "בי", "בך", "בו", "בה",
+    "כי", "גם", "רק", "אך", "לא", "כן", "או", "אז", "של", "את",
+))  # fmt: skip
 # Hebrew doubles a word's own first ו when a prefix comes before it (ועדה, הוועדה):
 # such a word is looked for with a prefix in both spellings.
 VAV = "\u05d5"
@@ -52,6 +69,12 @@ def _hebrew() -> frozenset[str]:
     joined = (a + b + c for a in ("", "ו") for b in ("", "ש", "כש", "מש", "לכש")
               for c in ("", "ב", "כ", "ל", "מ", "ה", "מה"))  # fmt: skip
     return frozenset(p for p in joined if 0 < len(p) <= _LONGEST)
+
+
+@cache
+def _conjunctions() -> frozenset[str]:
+    """The Hebrew prefixes that end in no preposition and no article (ו, ש, כש, וש …)."""
+    return frozenset(p for p in _hebrew() if p[-1] not in "בכלמה")
 
 
 @cache
@@ -115,12 +138,14 @@ def joined(prefix: str, rest: str) -> list[str]:
 
 def with_prefixes(rest: str) -> list[tuple[str, str]]:
     """(prefix, form) for each prefix joined to ``rest`` (of at least
-    ``SHORTEST_JOINED`` letters): the words of a text that hold it."""
+    ``SHORTEST_JOINED`` letters): the words of a text that hold it. A function word
+    takes only the conjunctions (``FUNCTION_WORDS``)."""
     if len(rest) < SHORTEST_JOINED or not prefixed(rest):
         return []
+    known = _conjunctions() if rest in FUNCTION_WORDS else _prefixes(rest)
     return [
         (prefix, form)
-        for prefix in sorted(_prefixes(rest), key=lambda p: (len(p), p))
+        for prefix in sorted(known, key=lambda p: (len(p), p))
         for form in joined(prefix, rest)
     ]
 
