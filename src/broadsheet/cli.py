@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from urllib.parse import urlsplit
 
 # The exit status when a setting is wrong or a service it names does not answer
 # (argparse uses 2 for a wrong argument, too).
 MISCONFIGURED = 2
+# Free bytes below which a disk counts as full: SQLite and the files written need a
+# few pages each, and the filesystem keeps some for itself.
+FULL_BELOW = 1024 * 1024
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -55,13 +59,23 @@ def fail(message: str) -> None:
 
 def service_problem(exc: Exception) -> str | None:
     """What to say when ``exc`` is a failure to reach the database or Redis the settings
-    name, or the database is not (yet) one this release can use."""
+    name, or to write to the disk, or the database is not (yet) one this release can use."""
     from django.conf import settings
     from django.db import DatabaseError, OperationalError, connections
     from redis import exceptions as redis
 
-    from broadsheet import upgrade
+    from broadsheet import outage, upgrade
 
+    if isinstance(exc, OSError) and outage.cannot_store(exc):
+        # A write's error names no file; the data folder is where the site writes most.
+        if exc.filename:
+            return f"cannot write {exc.filename} ({exc.strerror}){disk_state(Path(exc.filename))}."
+        return f"cannot write a file ({exc.strerror}){disk_state(settings.DATA_DIR)}."
+    if isinstance(exc, DatabaseError) and outage.cannot_store(exc):
+        return (
+            f"BROADSHEET_DATABASE_URL: the database {database_where()} takes no writes "
+            f"({exc}){database_disk_state()}."
+        )
     if isinstance(exc, redis.ConnectionError | redis.TimeoutError) and settings.REDIS_URL:
         return f"BROADSHEET_REDIS_URL: no Redis answers at {address(settings.REDIS_URL)} ({exc})."
     if not isinstance(exc, DatabaseError):
@@ -72,7 +86,10 @@ def service_problem(exc: Exception) -> str | None:
         try:
             connections["default"].ensure_connection()
         except DatabaseError:
-            return f"BROADSHEET_DATABASE_URL: cannot open the database {database_where()} ({exc})."
+            return (
+                f"BROADSHEET_DATABASE_URL: cannot open the database {database_where()} "
+                f"({exc}){database_disk_state()}."
+            )
     # A table or column missing: a new database, or one an older release made.
     return upgrade.behind(database_where())
 
@@ -84,6 +101,34 @@ def database_where() -> str:
 
     db = connections["default"].settings_dict
     return f"{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}" if db["HOST"] else str(db["NAME"])
+
+
+def database_disk_state() -> str:
+    """``disk_state`` of an SQLite database's folder (SQLite writes its journal there)."""
+    from django.db import connections
+
+    db = connections["default"].settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return disk_state(Path(db["NAME"]).parent)
+    return ""
+
+
+def disk_state(where: Path) -> str:
+    """Why the disk holding ``where`` may refuse a write, as a clause to add to a
+    message: it is full, mounted read-only, or the folder is not this account's to
+    write. Empty when none of these is so (or the folder cannot be looked at)."""
+    folder = where if where.is_dir() else where.parent
+    try:
+        disk = os.statvfs(folder)
+    except OSError:
+        return ""
+    if disk.f_flag & os.ST_RDONLY:
+        return f": {folder} is on a disk mounted read-only"
+    if disk.f_bavail * disk.f_frsize < FULL_BELOW:
+        return f": the disk holding {folder} is full"
+    if not os.access(folder, os.W_OK):
+        return f": {folder} is not writable by this account"
+    return ""
 
 
 def address(url: str) -> str:

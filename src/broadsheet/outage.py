@@ -1,18 +1,26 @@
-"""The answer when the database or Redis does not answer: 503 with Retry-After.
+"""The answer when the database or Redis does not answer, or nothing can be written:
+503 with Retry-After.
 
 A request that meets a refused or dropped connection (the database restarting, Redis
 gone for a moment) is answered ``503 Service Unavailable`` with ``Retry-After``, which
 tells readers, API clients, proxies and CDNs (a CDN may keep serving its copy) to try
-again shortly, where a ``500`` says the site itself is broken. Django logs it with its
-traceback, as "Service Unavailable", so the operator sees which service failed. Any
-other error is the usual ``500``.
+again shortly, where a ``500`` says the site itself is broken. So is a write the disk
+refuses: SQLite's file or the media folder on a full or read-only disk, a PostgreSQL
+out of space or read-only (a standby). Reads still work then, and the writer is told
+that nothing was saved, in its own words, where a ``500`` would leave a reader
+wondering whether the comment went in. Django logs it with its traceback, as "Service
+Unavailable", so the operator sees which service failed. Any other error is the usual
+``500``.
 """
 
 from __future__ import annotations
 
+import errno
+import sqlite3
 import sys
+from typing import Literal
 
-from django.db import InterfaceError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 from django.utils.cache import patch_cache_control
@@ -20,8 +28,20 @@ from django.utils.cache import patch_cache_control
 # Seconds a client is asked to wait before trying again.
 RETRY_AFTER = 30
 
+# A folder or file the site writes refusing the write: the disk is full, over its
+# quota or mounted read-only, a file past the size allowed, or not the site's to write.
+REFUSED_WRITES = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG, errno.EACCES, errno.EPERM}
+# SQLite's primary codes for the same (an I/O error is what SQLite reports when the
+# disk is too full for the shared-memory file it makes on opening the database).
+SQLITE_REFUSED = {sqlite3.SQLITE_FULL, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR}
+# PostgreSQL's: disk_full and the other insufficient resources (class 53), and a
+# read-only transaction (a standby, or default_transaction_read_only).
+POSTGRES_REFUSED = ("53", "25006")
 
-def _unavailable_errors() -> tuple[type[BaseException], ...]:
+Reason = Literal["unreachable", "cannot_store"]
+
+
+def _unreachable_errors() -> tuple[type[BaseException], ...]:
     errors: list[type[BaseException]] = [OperationalError, InterfaceError]
     try:
         from redis.exceptions import ConnectionError as RedisConnectionError
@@ -33,31 +53,64 @@ def _unavailable_errors() -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
-def service_unavailable(exc: BaseException | None) -> bool:
-    """Whether ``exc`` is a service the site needs not answering (not a fault of its own)."""
-    if not isinstance(exc, _unavailable_errors()):
+def cannot_store(exc: BaseException | None) -> bool:
+    """Whether ``exc`` is the disk (or the database's) refusing a write: full, read-only."""
+    if isinstance(exc, OSError):
+        return exc.errno in REFUSED_WRITES
+    if not isinstance(exc, DatabaseError):
         return False
+    cause = exc.__cause__  # the driver's own error, which Django wrapped
+    if (code := getattr(cause, "sqlite_errorcode", None)) is not None:
+        return code & 0xFF in SQLITE_REFUSED
+    return str(getattr(cause, "sqlstate", None) or "").startswith(POSTGRES_REFUSED)
+
+
+def unavailable_because(exc: BaseException | None) -> Reason | None:
+    """Why ``exc`` is a service the site needs failing (not a fault of its own), or None."""
+    if cannot_store(exc):
+        return "cannot_store"
+    if not isinstance(exc, _unreachable_errors()):
+        return None
     # SQLite reports a missing table or column (a site not migrated) with the same class
     # as a locked or unreachable database: that one is the site's fault, a 500.
-    return not str(exc).startswith(("no such table", "no such column"))
+    if str(exc).startswith(("no such table", "no such column")):
+        return None
+    return "unreachable"
+
+
+def service_unavailable(exc: BaseException | None) -> bool:
+    """Whether ``exc`` is a service the site needs failing (not a fault of its own)."""
+    return unavailable_because(exc) is not None
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """``handler500``: 503 when the database or Redis did not answer, else Django's 500.
+    """``handler500``: 503 when the database or Redis did not answer or nothing could be
+    written, else Django's 500.
 
     Called inside the ``except`` block that caught the error, so it can look at it. The
     pages it draws read neither the database nor the cache."""
     from broadsheet.api.responses import PATH_PREFIX, generic_error
 
-    unavailable = service_unavailable(sys.exc_info()[1])
-    status = 503 if unavailable else 500
+    reason = unavailable_because(sys.exc_info()[1])
+    status = 503 if reason else 500
     response: HttpResponse
     if request.path_info.startswith(PATH_PREFIX):  # an error before the API's own view
-        response = generic_error(status)
+        response = generic_error(status, reason=reason)
     else:
-        page = loader.render_to_string("500.html", {"unavailable": unavailable})
-        response = HttpResponse(page, status=status)
-    if unavailable:
+        context = {"unavailable": reason, "written": _written(request) if reason else ""}
+        response = HttpResponse(loader.render_to_string("500.html", context), status=status)
+    if reason:
         response["Retry-After"] = str(RETRY_AFTER)
         patch_cache_control(response, no_store=True)
     return response
+
+
+def _written(request: HttpRequest) -> str:
+    """The text a reader or editor sent in a form that was not saved, given back to
+    copy: a browser may not keep it when they go back."""
+    if request.method != "POST":
+        return ""
+    try:
+        return request.POST.get("body", "")
+    except Exception:  # a body that cannot be read again: there is nothing to give back
+        return ""

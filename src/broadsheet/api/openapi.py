@@ -283,8 +283,9 @@ def _responses() -> dict[str, Schema]:
         ),
         "Unavailable": _json(
             errors,
-            "The site's database or cache is not answering (restarting, unreachable): "
-            "nothing was changed; try again after Retry-After seconds.",
+            "The site's database or cache is not answering (restarting, unreachable), or "
+            "nothing can be stored (the disk full or read-only): nothing was changed; try "
+            "again after Retry-After seconds.",
             headers={"Retry-After": retry_after},
         ),
     }

@@ -14,6 +14,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 
 from broadsheet import conditional
+from broadsheet.outage import unavailable_because
 
 # Where the API answers: every path under it gets JSON, errors included.
 PATH_PREFIX = "/api/"
@@ -32,6 +33,11 @@ _GENERIC = {
     500: "The server failed to answer; the error has been logged.",
     503: "The site's database or cache is not answering just now; try again in a moment.",
 }
+# A 503 because nothing can be written (outage.py): the disk is full or read-only.
+_CANNOT_STORE = (
+    "The site cannot store anything just now (its disk is full or read-only); nothing was "
+    "saved. Try again later."
+)
 
 
 class ApiError(Exception):
@@ -73,9 +79,11 @@ def json_response(data: Any, *, status: int = 200) -> JsonResponse:
     return JsonResponse(data, encoder=ApiEncoder, status=status, safe=False)
 
 
-def generic_error(status: int) -> JsonResponse:
-    """The error document for ``status`` when nothing more precise can be said."""
-    return json_response({"errors": {WHOLE: [_GENERIC.get(status, "Error.")]}}, status=status)
+def generic_error(status: int, *, reason: str | None = None) -> JsonResponse:
+    """The error document for ``status`` when nothing more precise can be said; for a
+    503, ``reason`` is the outage's (``outage.unavailable_because``)."""
+    message = _CANNOT_STORE if reason == "cannot_store" else _GENERIC.get(status, "Error.")
+    return json_response({"errors": {WHOLE: [message]}}, status=status)
 
 
 def no_content() -> HttpResponse:
@@ -124,7 +132,7 @@ def _answer(view: View, request: HttpRequest, *args: Any, **kwargs: Any) -> Http
         # Django decides the status, logs the error and tells the test client,
         # as for any view; only the HTML page it would send becomes JSON.
         html = response_for_exception(request, exc)
-        response = generic_error(html.status_code)
+        response = generic_error(html.status_code, reason=unavailable_because(exc))
         if "Retry-After" in html:  # the database or Redis did not answer (outage.py)
             response["Retry-After"] = html["Retry-After"]
         # Django logged it already; without this mark it would log it twice.

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
 from django.apps import apps
-from django.core.files.base import ContentFile
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -70,12 +75,33 @@ def sizes_stored(sizes: tuple[Encoded, ...], *, write_files: bool = True) -> lis
 
 
 def _write(encoded: Encoded) -> str:
-    """Stores ``encoded`` under its digest's name; the same bytes are stored once."""
+    """Stores ``encoded`` under its digest's name; the same bytes are stored once.
+
+    The bytes are written under a passing name and then renamed, in one step, to the
+    image's: a disk that fills up half-way leaves no part of a file under that name,
+    which the next upload of the same bytes would take for the whole file (a broken
+    image for good). A part file left before this (its size not the image's) is
+    written again."""
     name = encoded.name
-    if not default_storage.exists(name):
-        stored = default_storage.save(name, ContentFile(encoded.data))
-        if stored != name:  # another upload of the same bytes won the race
-            default_storage.delete(stored)
+    if default_storage.exists(name) and default_storage.size(name) == len(encoded.data):
+        return name
+    path = Path(default_storage.path(name))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Not a name the site serves (broadsheet/media/views.py serves digests alone).
+    fd, passing = tempfile.mkstemp(dir=path.parent, prefix=".part-")
+    try:
+        with os.fdopen(fd, "wb") as part:
+            part.write(encoded.data)
+            part.flush()
+            os.fsync(part.fileno())
+        # As Django's storage leaves its files (FILE_UPLOAD_PERMISSIONS, 644): mkstemp
+        # makes them the owner's alone, and a front server may serve the folder.
+        os.chmod(passing, settings.FILE_UPLOAD_PERMISSIONS or 0o644)
+        os.replace(passing, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(passing)
+        raise
     return name
 
 
