@@ -268,3 +268,13 @@ def test_a_moderator_works_in_a_hebrew_admin(client, article, hebrew):
     assert "תגובה אחת אושרה." in approved
     log = client.get("/admin/moderation/auditentry/").content.decode()
     assert "למצב" in log and "אושרה" in log and "approved" not in log
+
+
+def test_a_hebrew_article_without_comments_asks_for_one_in_hebrew(client, hebrew):
+    article = make_article()
+    assert f'<a href="{article.get_absolute_url()}#respond">השארת תגובה</a>' in (
+        client.get("/").content.decode()
+    )
+    article.comments_open = False
+    actions.save_article(article)
+    assert "<span>התגובות סגורות</span>" in client.get(article.get_absolute_url()).content.decode()

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from broadsheet.newsroom import actions
 from broadsheet.newsroom.models import Article, Author, Section, Tag
-from tests.conftest import make_article
+from tests.conftest import make_article, post
 
 pytestmark = pytest.mark.django_db
 
@@ -227,9 +227,37 @@ def test_the_site_icon_is_found_where_browsers_look_for_it(client):
 
 def test_a_listed_articles_count_leads_to_its_comments_not_to_the_form_above_them(client):
     article = make_article(title="Counted story")
+    post(article, "First!")
     listing = client.get("/").content.decode()
-    target = f'{article.get_absolute_url()}#comments-heading">0 Comments »</a>'
+    target = f'{article.get_absolute_url()}#comments-heading">1 Comment »</a>'
     assert target in listing
     page = client.get(article.get_absolute_url()).content.decode()
     # The anchor is the heading over the comments, below the form.
     assert page.index('class="comment-form') < page.index('id="comments-heading"')
+
+
+def test_an_article_without_comments_asks_for_one_where_its_count_stood(client, site):
+    # "0 Comments »" led to a heading over nothing; WordPress says "Leave a comment" and
+    # leads to the form.
+    article = make_article(title="Quiet story")
+    url = article.get_absolute_url()
+    for listing in ("/", article.section.get_absolute_url() if article.section else "/"):
+        html = client.get(listing).content.decode()
+        assert f'<a href="{url}#respond">Leave a comment</a>' in html
+        assert "0 Comments" not in html
+    page = client.get(url).content.decode()
+    assert '| <a href="#respond">Leave a comment</a>' in page
+    assert 'id="respond"' in page
+    assert '<h2 id="comments-heading">0 Comments</h2>' in page  # the count, true as ever
+    # An article that takes no more comments says so, and links nowhere.
+    article.comments_open = False
+    actions.save_article(article)
+    for html in (client.get("/").content.decode(), client.get(url).content.decode()):
+        assert "<span>Comments closed</span>" in html and "Leave a comment" not in html
+    # Closed by the site's limit of days, as well.
+    article.comments_open = True
+    article.published_at = timezone.now() - timedelta(days=2)
+    actions.save_article(article)
+    site.close_comments_after_days = 1
+    site.save()
+    assert "<span>Comments closed</span>" in client.get("/").content.decode()

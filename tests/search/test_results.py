@@ -365,7 +365,7 @@ def test_results_show_the_dateline_summary_count_and_a_marked_excerpt(client, ar
     doc = check_page(page)
     assert titles(page) == ["Hello world"]
     assert '<p class="dateline"><time datetime=' in page
-    assert "0 Comments »" in page
+    assert '<a href="/article/hello-world/#respond">Leave a comment</a>' in page
     assert '<a href="/author/dana-writer/">Dana Writer</a>' in page
     assert "A <mark>bridge</mark> for the <mark>harbour</mark>." in page
     excerpt = doc.find(".//p[@class='excerpt']")

@@ -11,7 +11,7 @@ from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from broadsheet.markup import html_text
 from broadsheet.media import metadata as image_metadata
@@ -29,6 +29,23 @@ def comment_count(article: Article) -> str:
     plural forms of the site's language."""
     count = article.comment_count
     return ngettext("%(count)s Comment", "%(count)s Comments", count) % {"count": count}
+
+
+@register.simple_tag(takes_context=True)
+def comments_link(context: dict[str, Any], article: Article, page: str = "") -> SafeString:
+    """The count under a headline, linked to the comments (``page`` is the article's
+    address, "" on the article itself). With none, WordPress's *Leave a comment*, linked to
+    the form instead: "0 Comments »" led to a heading over nothing. An article that takes
+    no more says so, unlinked, as WordPress's "Comments Off" does."""
+    count = article.comment_count
+    if count:
+        words = ngettext("%(count)s Comment", "%(count)s Comments", count) % {"count": count}
+        return format_html('<a href="{}#comments-heading">{} »</a>', page, words)
+    site: SiteSettings | None = context.get("site")
+    # A preview of an article not yet live says what readers will find once it is.
+    if article.accepts_comments(site) or (article.comments_open and not article.is_live):
+        return format_html('<a href="{}#respond">{}</a>', page, gettext("Leave a comment"))
+    return format_html("<span>{}</span>", gettext("Comments closed"))
 
 
 @register.simple_tag(takes_context=True)
