@@ -191,6 +191,19 @@ HOSTILE = [
     "1; SELECT 1", "a'b\"c", "<script>alert(1)</script>", "&amp;", "\u202e\u202d",
     "\u200b", "\ufeff", "\x00", "a\x00b", "\x01\x02", "\t\n\r", " " * 50, "ك\u0640\u0640",
     "𝕬𝖇𝖈", "🇮🇱", "🏳️‍🌈", "a" * 150, "é" * 199, "x " * 99,
+    # Quotes, open, closed and nested, around words of any script.
+    '"harbour the"', '"the harbour', 'harbour"', '"""', '"a" "b"', "“unbalanced",
+    "״", 'צה"ל"', '"שלום עולם', '"near" "the"', 'a"b"c', '"-"', '"*"', '"(a b)"',
+    '"a|b c"', '"a.b c"', '"a\\b"', '"harb*"', '"x" ' * 20, '"' + "near the " * 11,
+    # Operators of FTS5 and of PostgreSQL's tsquery, and LIKE's and regexps'.
+    "*harbour*", "harb*", "NEAR(\"a\" \"b\")", 'a AND b OR c NOT d', '"AND"', '"OR NOT"',
+    "harbour:*", "harbour <2> sea", "harbour & !sea", "[a-z]+", "(?i)a", "a{2,}", "$^",
+    "a.*b", "\\d", "%harbour%", "har_our",
+    # Mixed scripts and directions, marks, compatibility forms, numbers.
+    "עברית English מעורב", "harbour\u200fנמל\u200e", "\u202bنص\u202c text", "מ״מ 5%",
+    "ﷺ", "ⅷ", "½ 1.5 2,000", "l’harbour o'neil", "co-op- --", "e\u0301", "\u0301",
+    "İstanbul ß ﬁ Ⓐ", "a\u00adb", "ו ה ב", "ובלכשמה", "ال", "والل", "🙂 harbour",
+    "harbour🙂sea", '"🙂 harbour"', "👍🏽" * 30, "ה" * 101, "near " * 12 + "harbour",
 ]  # fmt: skip
 
 
