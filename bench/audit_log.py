@@ -14,14 +14,18 @@ common action; blocks, a rare one; page 50 of the rejections), each way in one r
 - **before**: the log's list counted whole for its pager (``Paginator.count``: every
   entry, or every one of the action's), and no index on the action (the migration's
   ``audit_action_idx`` dropped for the while): the code before 2026-11-27;
+- **without id**: the code now, but ``audit_recent_idx`` on the time alone, as
+  migration 0015 left it: entries of the same moment were sorted by id after the
+  index gave them (the page's tie-break), before migration 0016 put the id in it;
 - **now**: the list counted up to ``COUNT_AHEAD`` entries past the page
-  (``paging.CountedAhead``), one action's entries read from ``audit_action_idx``.
+  (``paging.CountedAhead``), one action's entries read from ``audit_action_idx``,
+  the log's from ``audit_recent_idx`` (time, then id).
 
 Prints the median and 95th percentile of the page and of its SQL, each way, and the
-ratio of the medians. The machine is shared: read the figures as orders of magnitude
-and the ratios (taken in the same run) as the finding. The temporary folder is removed
-at the end; a PostgreSQL database given is left holding the entries, and ``--reuse``
-times them again without storing any.
+ratios of the medians (before, and without id, to now). The machine is shared: read
+the figures as orders of magnitude and the ratios (taken in the same run) as the
+finding. The temporary folder is removed at the end; a PostgreSQL database given is
+left holding the entries, and ``--reuse`` times them again without storing any.
 """
 
 from __future__ import annotations
@@ -115,6 +119,28 @@ def as_before() -> Iterator[None]:
         analyze()
 
 
+@contextmanager
+def without_id() -> Iterator[None]:
+    """The code now, with the log's index on the time alone (before migration 0016)."""
+    from django.db import connection, models
+
+    from broadsheet.moderation.models import AuditEntry
+
+    index = next(i for i in AuditEntry._meta.indexes if i.name == "audit_recent_idx")
+    alone = models.Index(fields=["-created_at"], name="audit_recent_idx")
+    with connection.schema_editor() as editor:
+        editor.remove_index(AuditEntry, index)
+        editor.add_index(AuditEntry, alone)
+    analyze()
+    try:
+        yield
+    finally:
+        with connection.schema_editor() as editor:
+            editor.remove_index(AuditEntry, alone)
+            editor.add_index(AuditEntry, index)
+        analyze()
+
+
 def analyze() -> None:
     """The planner told of the rows and indexes there are."""
     from django.db import connection
@@ -177,6 +203,8 @@ def main() -> None:
         client = Client()
         client.force_login(user)
         now = {name: timed(client, url, args.repeat) for name, url in PAGES}
+        with without_id():
+            no_id = {name: timed(client, url, args.repeat) for name, url in PAGES}
         with as_before():
             before = {name: timed(client, url, args.repeat) for name, url in PAGES}
     finally:
@@ -185,20 +213,27 @@ def main() -> None:
         connections.close_all()
         shutil.rmtree(data_dir, ignore_errors=True)
 
-    rows = [{"page": name, "before": before[name], "now": now[name]} for name, _ in PAGES]
+    rows = [
+        {"page": name, "before": before[name], "without_id": no_id[name], "now": now[name]}
+        for name, _ in PAGES
+    ]
     if args.json:
         print(json.dumps({"database": vendor, "entries": args.entries, "rows": rows}))
         return
     print(f"\nThe audit log, {args.entries:,} entries, {args.repeat} requests each, {vendor}.")
-    print(f"{'page':<20} | {'before: page, SQL':^21} | {'now: page, SQL':^21} | SQL ratio")
+    ways = ("before", "without_id", "now")
+    print(
+        f"{'page':<20} | {'before: page, SQL':^21} | {'without id: page, SQL':^21} "
+        f"| {'now: page, SQL':^21} | SQL ratios (before, without id)"
+    )
     for r in rows:
-        b, n = r["before"], r["now"]
-        ratio = b["sql"]["median_ms"] / max(n["sql"]["median_ms"], 0.01)
-        print(
-            f"{r['page']:<20} | {b['page']['median_ms']:>7.1f} ms {b['sql']['median_ms']:>7.1f} ms "
-            f"| {n['page']['median_ms']:>7.1f} ms {n['sql']['median_ms']:>7.1f} ms "
-            f"| {ratio:>5.1f}x"
+        said = " | ".join(
+            f"{r[way]['page']['median_ms']:>7.1f} ms {r[way]['sql']['median_ms']:>7.1f} ms"
+            for way in ways
         )
+        now_sql = max(r["now"]["sql"]["median_ms"], 0.01)
+        ratios = ", ".join(f"{r[way]['sql']['median_ms'] / now_sql:.1f}x" for way in ways[:2])
+        print(f"{r['page']:<20} | {said} | {ratios}")
 
 
 if __name__ == "__main__":

@@ -55,3 +55,20 @@ def explain(sql: str) -> str:
         else:
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
         return "\n".join(" ".join(str(c) for c in row) for row in cursor.fetchall())
+
+
+def test_the_logs_page_is_read_in_its_order_from_its_index_nothing_sorted_after(
+    staff, article, moderator
+):
+    # A bulk decision's entries share their moment: the id orders them (the tie-break).
+    actions.moderate_many(held(article, 30), "reject", actor=moderator)
+    page = staff.get("/moderation/log/?page=1").context["page"]
+    assert len(page.object_list) == 30
+    # The page's ids, as the log reads them (``paging.ByIds``): from the index alone.
+    logged = page.paginator.object_list
+    ids = logged.rows.values("pk")[page.start_index() - 1 : page.end_index()]
+    plan = explain(str(ids.query))
+    assert "audit_recent_idx" in plan, plan
+    # Not SQLite's "TEMP B-TREE FOR RIGHT PART OF ORDER BY", nor PostgreSQL's
+    # "Incremental Sort" over the rows read from the table.
+    assert "TEMP B-TREE" not in plan.upper() and "Sort" not in plan, plan

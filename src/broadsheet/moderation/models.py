@@ -367,8 +367,9 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
         indexes = [
-            # The audit log page, newest first.
-            models.Index(fields=["-created_at"], name="audit_recent_idx"),
+            # The audit log page, newest first, entries of the same moment by id (its
+            # tie-break): the page's ids read from the index in order, none sorted after.
+            models.Index(fields=["-created_at", "-id"], name="audit_recent_idx"),
             # The audit log's Action filter (one action's entries, newest first: paged on
             # their ids, counted up to the next pages), and the admin's: where every
             # entry was read to find one action's.
