@@ -53,6 +53,31 @@ def test_keys_move_and_decide(staff_page: Page, article):
     assert status_of(first) == Status.PENDING
 
 
+def test_a_queue_just_opened_gives_its_first_tab_to_the_pages_first_link(staff_page: Page, article):
+    (first,) = held(article, "first held")
+    staff_page.goto("/moderation/")
+    expect(staff_page.locator(f"#q-{first.pk}")).to_have_class("queue-item status-pending current")
+    staff_page.keyboard.press("Tab")
+    expect(staff_page.get_by_role("link", name="Skip to content")).to_be_focused()
+
+
+def test_a_key_decides_the_comment_tabbed_to_not_the_one_marked_before(staff_page: Page, article):
+    first, second, third = held(article, "one", "two", "three")
+    staff_page.goto("/moderation/")
+    reject = staff_page.locator(f"#q-{third.pk}").get_by_role("button", name="Reject")
+    for _ in range(60):  # the page's links and buttons, one Tab at a time
+        if reject.evaluate("b => b === document.activeElement"):
+            break
+        staff_page.keyboard.press("Tab")
+    expect(reject).to_be_focused()
+    expect(staff_page.locator(f"#q-{third.pk}")).to_have_class("queue-item status-pending current")
+    with staff_page.expect_navigation():
+        staff_page.keyboard.press("s")
+    assert [status_of(c) for c in (first, second, third)] == [
+        Status.PENDING, Status.PENDING, Status.SPAM,
+    ]  # fmt: skip
+
+
 def test_x_ticks_for_a_bulk_decision(staff_page: Page, article):
     a, b, c = held(article, "one", "two", "three")
     staff_page.goto("/moderation/")

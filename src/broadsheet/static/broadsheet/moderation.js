@@ -8,14 +8,21 @@
   if (!items.length && !undoForm) return;
   var current = -1;
 
-  // "quiet": mark it without scrolling to it (a page just opened starts at its top,
-  // with its heading and tabs in view, on a phone too).
-  function focus(i, quiet) {
-    if (!items.length) return;
+  // The comment the keys act on, marked.
+  function mark(i) {
     current = Math.max(0, Math.min(items.length - 1, i));
     items.forEach(function (li, n) { li.classList.toggle("current", n === current); });
+  }
+
+  // "quiet": mark it only, neither scrolling to it nor moving the focus there: a page
+  // just opened starts at its top, its heading and tabs in view (on a phone too), and
+  // its first Tab is the page's first link ("Skip to content"), not a comment's box.
+  function focus(i, quiet) {
+    if (!items.length) return;
+    mark(i);
+    if (quiet) return;
     items[current].focus({ preventScroll: true });
-    if (!quiet) items[current].scrollIntoView({ block: "nearest" });
+    items[current].scrollIntoView({ block: "nearest" });
   }
 
   function keepPlace() {
@@ -61,6 +68,9 @@
 
   items.forEach(function (li, n) {
     li.addEventListener("click", function () { current = n; focus(n); });
+    // Reached with Tab, a comment is the one the keys act on: a/r/s pressed on its
+    // buttons decide it, not the comment marked before.
+    li.addEventListener("focusin", function () { if (current !== n) mark(n); });
   });
   // A comment's own button, clicked, keeps the place as its key does.
   var queueForm = document.getElementById("queue-form");
