@@ -77,3 +77,12 @@ def test_the_400_is_said_in_the_sites_language(admin_client):
     assert answer.status_code == 400
     said = answer.content.decode()
     assert SAID not in said and "NUL" in said and "כתובת" in said
+
+
+def test_a_nul_in_a_path_is_a_404_in_the_sites_language_and_json_under_the_api(client):
+    speak("he")
+    page = client.get("/tag/%00/")
+    assert page.status_code == 404 and page.content.decode() == "אין עמוד בכתובת הזו."
+    api = client.get("/api/v1/articles/%00")
+    assert api.status_code == 404 and api["Content-Type"] == "application/json"
+    assert list(api.json()["errors"]) == ["__all__"]

@@ -25,9 +25,11 @@ from urllib.parse import unquote_to_bytes
 from django.db import DataError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotFound
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 
-from broadsheet.api.responses import PATH_PREFIX
+from broadsheet.api.responses import PATH_PREFIX, generic_error
+from broadsheet.newsroom.models import SiteSettings
 
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
@@ -39,8 +41,11 @@ class Utf8FormMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if "\x00" in request.path_info:
+            if request.path_info.startswith(PATH_PREFIX):  # every API answer is JSON
+                return generic_error(404)
             return HttpResponseNotFound(
-                "No page has that address.", content_type="text/plain; charset=utf-8"
+                _in_site_language(request, gettext_noop("No page has that address.")),
+                content_type="text/plain; charset=utf-8",
             )
         if (
             request.method == "POST"
@@ -59,10 +64,20 @@ class Utf8FormMiddleware:
                 body.decode("utf-8")
             except UnicodeDecodeError:
                 return HttpResponseBadRequest(
-                    "The form was not sent as UTF-8 text; nothing was saved.",
+                    _in_site_language(
+                        request,
+                        gettext_noop("The form was not sent as UTF-8 text; nothing was saved."),
+                    ),
                     content_type="text/plain; charset=utf-8",
                 )
         return self.get_response(request)
+
+
+def _in_site_language(request: HttpRequest, message: str) -> str:
+    # Answered before the view, so before the site's language is made active
+    # (SiteLanguageMiddleware): said in it here, and left inactive after.
+    with translation.override(SiteSettings.for_request(request).language):
+        return gettext(message)
 
 
 class NulInQueryMiddleware:

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from broadsheet.discussion.models import Comment
+from tests.newsroom.test_language import speak
 
 pytestmark = pytest.mark.django_db
 
@@ -128,6 +129,19 @@ def test_a_form_not_sent_as_utf8_is_refused_not_altered(client, article, raw):
     )
     assert good.status_code == 302
     assert Comment.objects.get().body == "café \ufffd"  # a U+FFFD typed on purpose is kept
+
+
+def test_a_form_not_sent_as_utf8_is_refused_in_the_sites_language(client, article):
+    speak("he")
+    response = client.post(
+        f"/article/{article.slug}/comments",
+        b"author_name=Reader&body=caf%E9",
+        content_type="application/x-www-form-urlencoded",
+        HTTP_ORIGIN="http://testserver",
+    )
+    assert response.status_code == 400
+    assert response.content.decode() == "הטופס לא נשלח כטקסט UTF-8; דבר לא נשמר."
+    assert Comment.objects.count() == 0
 
 
 def test_a_multipart_form_not_in_utf8_is_refused_too(client, article):
