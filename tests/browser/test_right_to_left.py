@@ -242,3 +242,36 @@ def test_the_heading_saying_whom_a_reply_answers_keeps_the_name_whole(
         [bob.pk],
     )
     assert name is not None and abs(bracket - (name["x"] + name["width"])) < 1
+
+
+def test_on_a_hebrew_phone_the_count_and_the_paragraph_list_keep_to_the_page(
+    page: Page, hebrew_discussion
+):
+    # At 375 pixels "4 Comments »" broke as "4" at one end of the dateline and "Comments »"
+    # on the next line; the list of paragraphs to quote was as wide as its longest
+    # paragraph's first words, and widened the page.
+    Article.objects.filter(pk=hebrew_discussion["article"].pk).update(comment_count=500)
+    article = Article.objects.get(pk=hebrew_discussion["article"].pk)
+    article.title = "Council votes to close Quay Street to cars on Saturdays"
+    article.body = (
+        "After four hours of debate, councillors backed a year-long trial that will turn "
+        "the city's oldest shopping street over to people on foot every Saturday.\n\n"
+        "Traders are split."
+    )
+    actions.save_article(article)
+    page.set_viewport_size({"width": 375, "height": 800})
+    for address in ("/", article.get_absolute_url()):
+        page.goto(address)
+        count = page.locator(".dateline > :last-child").first
+        expect(count).to_contain_text("500")
+        lines = "e => new Set([...e.getClientRects()].map(r => Math.round(r.top))).size"
+        assert count.evaluate(lines) == 1, address  # on one line
+
+    page.get_by_role("button", name="ציטוט הקטע המסומן מהכתבה").click()
+    choice = page.get_by_label("פסקה לציטוט")
+    expect(choice).to_be_focused()
+    # In the article's direction, English here, on the Hebrew page.
+    expect(choice).to_have_attribute("dir", "ltr")
+    width = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+    assert width[0] <= width[1], width
+    assert_accessible(page)

@@ -287,9 +287,13 @@
     label.textContent = say("paragraph-to-quote", "Paragraph to quote");
     var choice = document.createElement("select");
     choice.id = "quote-paragraph";
+    // The list reads in the article's direction (an English article on a Hebrew site),
+    // each paragraph's first words in their own.
+    choice.dir = window.getComputedStyle(storyBody).direction;
     blocks.forEach(function (block, at) {
       var words = block.textContent.trim().replace(/\s+/g, " ");
       var option = document.createElement("option");
+      option.dir = "auto";
       option.value = String(at);
       option.textContent = (at + 1) + ". " + (words.length > 70 ? words.slice(0, 70).replace(/\s\S*$/, "") + " …" : words);
       choice.appendChild(option);
