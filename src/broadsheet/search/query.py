@@ -7,9 +7,11 @@ Arabic word is found with or without the prefixes it may begin with
 (``newsroom.prefixes``): ירושלים finds בירושלים and בירושלים finds ירושלים, but מים
 ("water") not שמים ("sky") where the site's text shows שמים to be a word. Words in
 quotes, or joined by punctuation without a space (co-op, צה"ל), must stand side by
-side. Nothing else the reader types is an operator: ``*``, ``-``, ``:``, parentheses,
-``NEAR``, ``OR`` are punctuation or words like any other, and each word goes to the
-database quoted (SQLite's FTS5 strings; PostgreSQL's tsquery lexemes, in a parameter).
+side, each as typed or in the forms its prefixes give it, on both databases alike
+(PostgreSQL's stems and dropped common words left out of a phrase). Nothing else
+the reader types is an operator: ``*``, ``-``, ``:``, parentheses, ``NEAR``, ``OR``
+are punctuation or words like any other, and each word goes to the database quoted
+(SQLite's FTS5 strings; PostgreSQL's tsquery lexemes, in a parameter).
 
 Ranked by relevance, the headline weighing most, then the summary, the names it is
 filed under and the body; among equals, the newer first. Articles holding every word
