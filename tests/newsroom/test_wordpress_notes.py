@@ -174,3 +174,69 @@ def test_a_markdown_article_has_no_note_boxes_and_says_markdown(admin_editor):
         "new tab)</a>" in page
     )
     assert 'name="body" cols="40" rows="24"' in page
+
+
+def test_a_note_is_added_where_the_body_marks_it_new(tmp_path, admin_editor):
+    imported(tmp_path)
+    article = Article.objects.get()
+    _, sent = change_form(admin_editor, article)
+    body = str(sent["body"]).replace("will cost more", "will cost more[^new]")
+    words = "Added here: <em>שלום</em> 🗳️."
+    assert save(admin_editor, article, body=body, note_new=words).status_code == 302
+    # Numbered where the text refers to it: between B's reference and A's.
+    assert notes_shown(article) == [
+        "Seven to two, on <a href=\"https://example.org/m\" rel=\"noopener\">record</a>.",
+        words, "The March estimate, 3--5 million.", "Said aside.", "Said last.",
+    ]  # fmt: skip
+    article.refresh_from_db()
+    assert "[^new]" not in article.body
+    added = next(n for n in json.loads(exported_notes(tmp_path)) if n["content"] == words)
+    assert ref(added["id"], 5) in article.body
+    # It has a box of its own now, and the new box is empty again.
+    _, sent = change_form(admin_editor, article)
+    assert (sent["note_2"], sent["note_new"]) == (words, "")
+
+
+@pytest.mark.parametrize(
+    ("mark", "words", "said"),
+    [
+        ("", "A note with no place.", "Type [^new] once in the body"),
+        ("[^new] and [^new]", "A note with two places.", "Type [^new] once in the body"),
+        ("[^new]", "", "The body marks a new note with [^new]: write its words here."),
+    ],
+)
+def test_a_new_note_needs_one_place_and_its_words_or_nothing_changes(
+    tmp_path, admin_editor, mark, words, said
+):
+    imported(tmp_path)
+    article = Article.objects.get()
+    body = article.body
+    _, sent = change_form(admin_editor, article)
+    response = save(admin_editor, article, body=f"{sent['body']}{mark}", note_new=words)
+    assert response.status_code == 200
+    assert said in response.content.decode()
+    assert set(response.context["adminform"].form.errors) == {"note_new"}
+    article.refresh_from_db()
+    assert article.body == body
+
+
+def test_a_note_ticked_to_be_removed_goes_with_its_references(tmp_path, admin_editor):
+    imported(tmp_path)
+    article = Article.objects.get()
+    assert save(admin_editor, article, remove_note_1="on").status_code == 302
+    left = ["The March estimate, 3--5 million.", "Said aside.", "Said last."]
+    assert notes_shown(article) == left
+    article.refresh_from_db()
+    assert f'data-fn="{B}"' not in article.body and f'data-fn="{A}"' in article.body
+    assert [n["id"] for n in json.loads(exported_notes(tmp_path))] == [A, ASIDE, LAST]
+
+
+def test_a_wordpress_post_without_notes_can_be_given_one(tmp_path, admin_editor):
+    path = wxr_file(
+        tmp_path, "f.xml", wxr_post(1, "Pier", "<p>The pier will cost more.</p>", slug="pier")
+    )
+    run_import("wxr", path, "--no-train")
+    article = Article.objects.get()
+    body = "<p>The pier will cost more.[^new]</p>"
+    assert save(admin_editor, article, body=body, note_new="The March estimate.").status_code == 302
+    assert notes_shown(article) == ["The March estimate."]

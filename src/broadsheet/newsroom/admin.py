@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy as _
 
 from broadsheet.newsroom import actions, indexing
 from broadsheet.newsroom.conflicts import Conflict
-from broadsheet.newsroom.forms import NOTES_HELP, ArticleForm
+from broadsheet.newsroom.forms import NEW_NOTE, NOTES_HELP, ArticleForm
 from broadsheet.newsroom.middleware import use_site_language
 from broadsheet.newsroom.models import (
     Article,
@@ -190,10 +190,15 @@ class ArticleAdmin(NotedDeleteAdmin):
         """The form's parts; after the body, a WordPress post's notes, a box for each
         (``ArticleForm.for_article``), for an editor who may change it."""
         fieldsets = super().get_fieldsets(request, obj)
-        boxes = ArticleForm.for_article(obj).boxes
-        if not boxes or not self.has_change_permission(request, obj):
+        form = ArticleForm.for_article(obj)
+        if not form.noted or not self.has_change_permission(request, obj):
             return fieldsets
-        names = [box.name for box in sorted(boxes, key=lambda box: box.number)]
+        # Each note's box, with the tick box that removes it beside it; then a new one.
+        names: list[Any] = [
+            (box.name, f"remove_{box.name}")
+            for box in sorted(form.boxes, key=lambda box: box.number)
+        ]
+        names.append(NEW_NOTE)
         # The admin draws a description as HTML: the marks it names are text.
         notes = (_("Notes"), {"fields": names, "description": escape(NOTES_HELP)})
         return [fieldsets[0], notes, *fieldsets[1:]]
@@ -393,6 +398,12 @@ class ArticleAdmin(NotedDeleteAdmin):
         request._articles_deleted = len(queryset)  # type: ignore[attr-defined]
 
     def save_model(self, request, obj, form, change) -> None:
+        if change and not form.has_changed():
+            # Saved as loaded: nothing to render, index or redraw, and no new ETag.
+            request._unchanged = True  # type: ignore[attr-defined]
+            if obj.status == Article.Status.SCHEDULED and not obj.is_live:
+                request._goes_live_at = obj.published_at  # type: ignore[attr-defined]
+            return
         # Whether readers saw it before this save: the form's initial values are the
         # article's as it was loaded.
         shown = Article(
@@ -407,11 +418,16 @@ class ArticleAdmin(NotedDeleteAdmin):
         elif was_live and obj.status == Article.Status.DRAFT:
             request._taken_off = True  # type: ignore[attr-defined]
 
-    def message_user(self, request: HttpRequest, message: Any, *args: Any, **kwargs: Any) -> None:
+    def message_user(
+        self, request: HttpRequest, message: Any, level: int | str = messages.INFO, *args: Any,
+        **kwargs: Any,
+    ) -> None:  # fmt: skip
         """The saved message of an article says when readers see it: from now (with a
         link to it), no longer, or from its scheduled time, as WordPress says "Post
         published. View post", where it said only that the article was changed. The
         deleted message says how many comments went with the articles."""
+        if getattr(request, "_unchanged", False) and level == messages.SUCCESS:
+            message = gettext("Nothing was changed: the article is as it was.")
         gone = getattr(request, "_comments_deleted", None)
         if gone:
             if getattr(request, "_articles_deleted", 1) == 1:
@@ -448,7 +464,7 @@ class ArticleAdmin(NotedDeleteAdmin):
             message = format_html(
                 "{} {}", message, gettext("It is a draft again: readers no longer see it.")
             )
-        super().message_user(request, message, *args, **kwargs)
+        super().message_user(request, message, level, *args, **kwargs)
 
     def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any):
         if request.method == "POST":

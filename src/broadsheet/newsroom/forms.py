@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import copy
 import html
+import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, cast
 
 from django import forms
@@ -24,14 +26,17 @@ from broadsheet.newsroom.conflicts import (
     State,
     differing_lines,
     remapped_notes,
+    same_text,
 )
 from broadsheet.newsroom.models import Article
 from broadsheet.newsroom.wordpress_notes import (
     NOTE_REFERENCE,
     kept_notes,
+    reference_html,
     referred_to,
     with_notes,
     without_notes,
+    without_references,
 )
 
 # How many characters of the text before a note's first reference its box shows.
@@ -87,6 +92,8 @@ class ArticleForm(forms.ModelForm):
     them where they always were."""
 
     boxes: tuple[NoteBox, ...] = ()
+    # A WordPress post's form: its notes have boxes, and one may be added (NEW_NOTE).
+    noted = False
     # A QueryDict from the admin, copied when the form is shown again after a refusal.
     data: Any
 
@@ -101,6 +108,7 @@ class ArticleForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.conflict: Conflict | None = None
+        self._unchanged: set[str] = set()
         self._stored: Article | None = None
         if self.instance.pk is not None and not self.instance._state.adding:
             # The article as stored (locked, when saving: ArticleAdmin.get_object), before
@@ -115,6 +123,7 @@ class ArticleForm(forms.ModelForm):
                 # A newer save numbered the notes otherwise: each text to its note's box.
                 self.data = self.data.copy()
                 self._orphans = remapped_notes(self.data, sent.notes, self._note_ids(), "note_")
+                remapped_notes(self.data, sent.notes, self._note_ids(), "remove_note_")
         if "body" in self.fields:
             body = self.fields["body"]
             # A story's worth of lines, where Django gives ten.
@@ -123,25 +132,60 @@ class ArticleForm(forms.ModelForm):
                 body.help_text = gettext("HTML, as imported: Markdown is not read in this body.")
             else:
                 body.help_text = markdown_help()
-        if self.boxes:
+        if self.noted:
             self.initial["body"] = without_notes(self.instance.body)
 
     @classmethod
     def for_article(cls, article: Article | None) -> type[ArticleForm]:
-        """The form for ``article``: with a box for each of its WordPress notes."""
+        """The form for ``article``: for a WordPress post, with a box for each of its
+        notes, a tick box to remove each, and a box for a new one."""
         if article is None or not article.from_wordpress:
             return cls
         boxes = note_boxes(article.body)
-        if not boxes:
-            return cls
-        fields = {box.name: _note_field(box) for box in boxes}
-        return type(cls.__name__, (cls,), {**fields, "boxes": tuple(boxes)})
+        fields: dict[str, Any] = {NEW_NOTE: _new_note_field()}
+        for box in boxes:
+            fields[box.name] = _note_field(box)
+            fields[f"remove_{box.name}"] = forms.BooleanField(
+                label=gettext("Remove note %(number)s and its references in the body")
+                % {"number": box.number},
+                required=False,
+            )
+        return type(cls.__name__, (cls,), {**fields, "boxes": tuple(boxes), "noted": True})
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if self.boxes and "body" in cleaned:
+        self._unchanged = {name for name in cleaned if self._keep_stored(name, cleaned)}
+        if self.noted and "body" in cleaned:
             cleaned["body"] = self._with_notes(cleaned["body"])
         return cleaned
+
+    def _keep_stored(self, name: str, cleaned: dict[str, Any]) -> bool:
+        """Whether ``cleaned[name]`` is the stored value as the browser sends it back,
+        and is made that value again, byte for byte: text whose lines a browser ends
+        with CRLF, and whose ends Django strips; a time the form gives to the second.
+        Otherwise new text's lines end with LF, as every text's on the site do."""
+        # As stored: get_initial_for_field would drop a time's microseconds.
+        value, stored = cleaned[name], self.initial.get(name, self.fields[name].initial)
+        if isinstance(value, str):
+            if isinstance(stored, str) and same_text(value).strip() == same_text(stored).strip():
+                cleaned[name] = stored
+                return True
+            cleaned[name] = same_text(value)
+        elif (
+            isinstance(value, datetime)
+            and isinstance(stored, datetime)
+            and value == stored.replace(microsecond=0)
+        ):
+            cleaned[name] = stored
+            return True
+        return False
+
+    @property
+    def changed_data(self) -> list[str]:  # type: ignore[override]
+        """The fields changed, leaving out those sent back as stored (``_keep_stored``):
+        a form saved unchanged changes nothing (``ArticleAdmin.save_model``)."""
+        changed = super().changed_data
+        return [name for name in changed if name not in self._unchanged and name != "loaded"]
 
     def _post_clean(self) -> None:
         super()._post_clean()  # type: ignore[misc]
@@ -208,7 +252,7 @@ class ArticleForm(forms.ModelForm):
                 # The form writes a time to the second.
                 value = value.replace(microsecond=0).isoformat()
             state[name] = "" if value is None else str(value)
-        if self.boxes:
+        if self.noted:
             state["body"] = without_notes(article.body)
             for note in kept_notes(article.body):
                 state.setdefault(f"note:{note['id']}", note["content"])
@@ -243,7 +287,7 @@ class ArticleForm(forms.ModelForm):
             return next((n["content"] for n in notes if name == f"note:{n['id']}"), "")
         if name == "tags":
             return ", ".join(sorted(tag for _, tag in tags))
-        if name == "body" and self.boxes:
+        if name == "body" and self.noted:
             return without_notes(article.body)
         model_field = cast(models.Field, Article._meta.get_field(name))
         value = getattr(article, name)
@@ -285,26 +329,61 @@ class ArticleForm(forms.ModelForm):
 
     def _with_notes(self, body: str) -> str:
         """``body`` with the boxes' notes kept in its footnotes block, in their order.
-        A note emptied is taken out, once nothing in the body refers to it; notes typed
-        into the block itself, as before the boxes, are kept after them."""
+        A note ticked to be removed goes with its references; one emptied goes once
+        nothing in the body refers to it; a new one gets an id and its reference where
+        the body says ``[^new]``. Notes typed into the block itself, as before the
+        boxes, are kept after them."""
+        removed = {box.id for box in self.boxes if self.cleaned_data.get(f"remove_{box.name}")}
+        for note in removed:
+            body = without_references(body, note)
         referred = set(referred_to(body))
         notes = []
         for box in self.boxes:
-            content = self.cleaned_data.get(box.name, "").replace("\r\n", "\n")
+            content = self.cleaned_data.get(box.name, "")
+            if box.id in removed:
+                continue
             if content.strip():
                 notes.append({"content": content, "id": box.id})
             elif box.id in referred:
                 self.add_error(
                     box.name,
                     gettext(
-                        "The body still refers to this note: write its words, or delete its "
-                        'reference from the body (<sup data-fn="%(id)s" …>…</sup>) to remove it.'
+                        "The body still refers to this note: write its words, or tick "
+                        "“Remove note %(number)s” to remove it with its references."
                     )
-                    % {"id": box.id},
+                    % {"number": box.number},
                 )
         boxed = {box.id for box in self.boxes}
         notes += [note for note in kept_notes(body) if note["id"] not in boxed]
+        body, added = self._new_note(body, len(notes) + 1)
+        if added is not None:
+            notes.append(added)
         return with_notes(body, notes)
+
+    def _new_note(self, body: str, shown: int) -> tuple[str, dict[str, str] | None]:
+        """``body`` with its ``[^new]`` made a reference to the new note, and that note;
+        or, when none is written, ``body`` as it is. A new note needs its place in the
+        text, and a place its words: either alone is refused, saying so."""
+        words = self.cleaned_data.get(NEW_NOTE, "")
+        marks = body.count(NEW_MARK)
+        if not words.strip():
+            if marks:
+                self.add_error(
+                    NEW_NOTE,
+                    gettext("The body marks a new note with [^new]: write its words here."),
+                )
+            return body, None
+        if marks != 1:
+            self.add_error(
+                NEW_NOTE,
+                gettext(
+                    "Type [^new] once in the body, where the text refers to this note: "
+                    "saving puts its reference there."
+                ),
+            )
+            return body, None
+        note = str(uuid.uuid4())
+        return body.replace(NEW_MARK, reference_html(note, shown)), {"content": words, "id": note}
 
 
 # The marks the body's box names, each with what it makes: the marks as typed, left to
@@ -339,6 +418,26 @@ def markdown_help() -> str:
     )
 
 
+# The box for a new WordPress note, and what the body says where the text refers to it.
+NEW_NOTE = "note_new"
+NEW_MARK = "[^new]"
+
+
+def _new_note_field() -> forms.CharField:
+    return forms.CharField(
+        label=gettext("New note"),
+        required=False,
+        strip=False,
+        help_text=escape(
+            gettext(
+                "Its words, in HTML as the other notes. Type [^new] in the body where the "
+                "text refers to it: saving puts its reference there and numbers it."
+            )
+        ),
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+    )
+
+
 def _note_field(box: NoteBox) -> forms.CharField:
     # The admin draws help as HTML: the body's words are text, set apart from the
     # sentence's direction (English words in a Hebrew admin, or the other way).
@@ -361,6 +460,6 @@ def _note_field(box: NoteBox) -> forms.CharField:
 NOTES_HELP = gettext_lazy(
     "The notes of this post, numbered as readers see them, in HTML as the body is. The "
     "body refers to each by a <sup data-fn> mark and lists them where its "
-    "<!-- wp:footnotes /--> line stands. To remove a note, delete its mark from the body "
-    "and empty its box."
+    "<!-- wp:footnotes /--> line stands. To remove a note, tick its Remove box; to add "
+    "one, write it in New note and type [^new] in the body where the text refers to it."
 )

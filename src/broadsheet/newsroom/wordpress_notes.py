@@ -91,3 +91,17 @@ def referred_to(content: str) -> list[str]:
     for reference in NOTE_REFERENCE.finditer(content):
         found.setdefault(html.unescape(reference[1]), None)
     return list(found)
+
+
+def reference_html(note: str, shown: int) -> str:
+    """A reference to ``note`` as WordPress's block editor writes it (the number shown
+    is WordPress's; the page numbers the notes itself)."""
+    said = html.escape(note)
+    return f'<sup data-fn="{said}" class="fn"><a href="#{said}" id="{said}-link">{shown}</a></sup>'
+
+
+def without_references(content: str, note: str) -> str:
+    """``content`` with every reference to ``note`` taken out."""
+    return NOTE_REFERENCE.sub(
+        lambda found: "" if html.unescape(found[1]) == note else found[0], content
+    )
