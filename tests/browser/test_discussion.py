@@ -871,3 +871,13 @@ def test_the_forms_boxes_read_alike_and_the_report_box_takes_the_column(
     column = page.locator(".report-form").bounding_box()
     assert box is not None and column is not None
     assert box["width"] >= column["width"] - 2
+
+
+def test_the_links_under_a_comment_are_a_thumbs_target_on_a_phone(page: Page, article: Article):
+    comment = post(article, "Tap to answer.", author_name="Jane")
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(article.get_absolute_url())
+    for name in ("Reply", "Quote", "Report"):
+        link = page.locator(f"#comment-{comment.pk} > article").get_by_role("link", name=name)
+        found = link.bounding_box()
+        assert found is not None and found["height"] >= 24, (name, found)
