@@ -274,6 +274,7 @@ def test_a_phrase_with_a_common_word_finds_that_word_where_it_was_typed(client):
     assert found(client, '"harbour of"') == ["Harbour of refuge"]
     assert found(client, '"flood the barrier"') == ["Flood the barrier"]
     assert found(client, "harbour-of") == ["Harbour of refuge"]
+    assert found(client, '"harbour the" "the boats"') == ["Harbour the boats"]
 
 
 def test_a_phrase_of_common_words_alone_is_found_on_sqlite_only(client):
@@ -305,6 +306,7 @@ def test_every_word_of_a_hebrew_phrase_is_found_with_its_prefixes(client, monkey
     for q in ('"בית משפט"', "בית-משפט", '"בית המשפט"', '"בבית המשפט"'):
         assert set(found(client, q)) == expected, q
     assert found(client, '"משפט בית"') == []
+    assert found(client, '"בית משפט" "המשפט העליון"') == ["בית המשפט העליון דן בעתירה"]
     _status, page = search(client, '"בית משפט"')
     assert "<mark>בבית</mark> <mark>המשפט</mark>" in page
 

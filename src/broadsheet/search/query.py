@@ -34,8 +34,9 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import DatabaseError, connection
-from django.db.models import BooleanField, ExpressionWrapper, F, Q, TextField, Value
-from django.db.models.functions import Concat
+from django.db.models import BooleanField, ExpressionWrapper, F, Func, Q, TextField, Value
+from django.db.models.functions import Concat, StrIndex
+from django.db.models.lookups import GreaterThan, Regex
 from django.utils import timezone
 
 from broadsheet.markup import NOT_IN_HTML
@@ -368,11 +369,16 @@ class _Postgres(_Backend):
         # A phrase's words as typed, side by side, as SQLite finds them: not a stem's
         # other words ("voting rights" is not "voted rights"), nor any common word in
         # place of the one typed ("harbour the" is not "harbour of").
-        phrases = self._phrases(True)
-        if phrases:
-            found = found.alias(words=_document_words())
-        for phrase in phrases:
-            found = found.filter(words__regex=_phrase_pattern(phrase))
+        # Each combination of forms found as text (strpos) where there are few, as
+        # SQLite's FTS5 strings: on 40 MB of words, 0.2 s where a regular
+        # expression or LIKE took 1.4 s.
+        words = _document_words()
+        for phrase in self._phrases(True, long=False):
+            strings = (" " + " ".join(each) + " " for each in itertools.product(*phrase))
+            at = [StrIndex(words, Value(string)) for string in strings]
+            found = found.filter(GreaterThan(Func(*at, function="GREATEST"), 0))
+        for phrase in self._phrases(True, long=True):
+            found = found.filter(Regex(words, _phrase_pattern(phrase)))
         return found
 
     def count(self) -> int:
