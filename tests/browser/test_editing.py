@@ -216,3 +216,45 @@ def test_the_forms_preview_of_the_saved_body_draws_its_headings_as_an_articles(p
     for text, background, capitals in looks:
         assert capitals == "none"
         assert background == "rgba(0, 0, 0, 0)" or text in ("Ward", "Votes")
+
+
+def test_two_editors_in_two_browsers_lose_nothing_on_a_phone_in_hebrew(new_context, live_server):
+    """Two real sessions: the later save is refused, the box saying so fits a phone
+    and passes axe in a Hebrew admin, and saving again keeps both editors' changes."""
+    from tests.browser.test_accessibility import DJANGOS, STRICT, assert_accessible
+
+    users = get_user_model().objects
+    site = SiteSettings.load()
+    site.language = "he"
+    actions.save_site_settings(site)
+    body = "First paragraph.\n\nSecond paragraph.\n\nThird paragraph."
+    article = make_article(title="Night ferry", body=body)
+    change = f"/admin/newsroom/article/{article.pk}/change/"
+    pages = []
+    for name in ("dana", "lev"):
+        context = new_context(viewport={"width": 375, "height": 800})
+        user = users.create_superuser(name, f"{name}@example.org", "pw-long-1234")
+        page = signed_in_as(context, live_server, user)
+        page.goto(change)
+        pages.append(page)
+    dana, lev = pages
+    dana.locator("#id_body").fill(body.replace("Second", "2nd"))
+    dana.locator("#id_summary").fill("שלום")
+    with dana.expect_navigation():
+        dana.locator("input[name=_save]").click()
+    lev.locator("#id_title").fill("Night ferry cancelled")
+    lev.locator("#id_summary").fill("Lev's summary")
+    with lev.expect_navigation():
+        lev.locator("input[name=_save]").click()
+
+    panel = lev.locator(".edit-conflict")
+    expect(panel).to_contain_text("dana")
+    assert lev.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
+    assert_accessible(lev, STRICT, djangos=DJANGOS)
+    expect(lev.locator("#id_title")).to_have_value("Night ferry cancelled")
+    expect(lev.locator("#id_body")).to_have_value(body.replace("Second", "2nd"))
+    with lev.expect_navigation():
+        lev.locator("input[name=_save]").click()
+    article.refresh_from_db()
+    assert (article.title, article.summary) == ("Night ferry cancelled", "Lev's summary")
+    assert article.body == body.replace("Second", "2nd")
