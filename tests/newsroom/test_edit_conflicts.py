@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from broadsheet.newsroom import actions
-from broadsheet.newsroom.models import Article, Tag
+from broadsheet.newsroom.models import Article, Author, Section, Tag
 from tests.conftest import make_article, post
 from tests.interchange.test_wxr_footnotes import A, B, ref
 from tests.newsroom.test_wordpress_notes import change_form, imported, notes_shown, sent_by
@@ -134,16 +134,30 @@ def test_a_comment_or_a_new_tag_elsewhere_is_no_conflict(dana):
     assert send(dana, article, sent, title="Night ferry, late").status_code == 302
 
 
-def test_tags_changed_meanwhile_are_named_and_kept(dana, lev):
+def test_filing_and_time_changed_meanwhile_are_named_and_kept(dana, lev):
     ferries = Tag.objects.create(name="Ferries", slug="ferries")
     night = Tag.objects.create(name="Night", slug="night")
+    city = Section.objects.create(name="City", slug="city")
+    byline = Author.objects.create(name="Dana Writer", slug="dana-writer")
     article = make_article(title="Night ferry", tags=[ferries])
     _, dana_sent = change_form(dana, article)
     _, lev_sent = change_form(lev, article)
-    send(dana, article, dana_sent, tags=[str(ferries.pk), str(night.pk)])
+    send(
+        dana, article, dana_sent, tags=[str(ferries.pk), str(night.pk)], section=str(city.pk),
+        author=str(byline.pk), published_at_0="2026-11-20", published_at_1="08:15:00",
+    )  # fmt: skip
     refused = send(lev, article, lev_sent, summary="Late again.")
-    assert "as you had not changed them: Tags." in refused.content.decode()
-    assert sorted(shown_form(refused)["tags"]) == sorted([str(ferries.pk), str(night.pk)])
+    assert (
+        "as you had not changed them: Author, Section, Tags, Published at."
+        in refused.content.decode()
+    )
+    again = shown_form(refused)
+    assert sorted(again["tags"]) == sorted([str(ferries.pk), str(night.pk)])
+    assert (again["section"], again["author"]) == (str(city.pk), str(byline.pk))
+    assert (again["published_at_0"], again["published_at_1"]) == ("2026-11-20", "08:15:00")
+    assert send(lev, article, again).status_code == 302
+    article.refresh_from_db()
+    assert (article.summary, article.section, article.author) == ("Late again.", city, byline)
 
 
 def test_a_preview_is_not_refused_for_a_newer_save(dana, lev):
