@@ -392,3 +392,9 @@ def test_the_busiest_story_leads_with_a_picture_shown_on_its_page_and_in_link_pr
     assert re.search(r'<meta property="og:image" content="https?://[^"]+/media/images/', page)
     # The other stories have none, and removing the demo removes its picture.
     assert Article.objects.filter(**DEMO, lead_image__isnull=False).count() == 1
+
+
+def test_the_demo_says_nothing_at_verbosity_0_but_why_it_did_nothing(first_run):
+    # Loaded already: at -v 0, neither that nor how to sign in (before, both).
+    assert run_demo("--verbosity", "0") == ""
+    assert "Demo site already loaded" in run_demo()

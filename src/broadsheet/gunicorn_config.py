@@ -19,5 +19,7 @@ control_socket_disable = True
 def when_ready(server: Any) -> None:
     # Called once the listening socket is bound, after the app is loaded (--preload),
     # which is when the site can be reached: not before, while the app still loads.
+    if server.cfg.loglevel.lower() not in ("debug", "info"):
+        return  # `serve -v 0`
     addresses = ", ".join(f"{listener}/" for listener in server.LISTENERS)
     print(f"Broadsheet at {addresses} ({server.num_workers} workers)", flush=True)

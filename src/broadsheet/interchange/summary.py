@@ -53,7 +53,11 @@ class Summary:
     def as_dict(self) -> dict[str, dict[str, int]]:
         return {kind: vars(t).copy() for kind, t in self.tallies.items()}
 
-    def render(self, *, dry_run: bool = False) -> str:
+    def render(self, *, dry_run: bool = False, quiet: bool = False) -> str:
+        """The tallies and what was said; ``quiet`` (``-v 0``), only the warnings and notes
+        (what was left out or changed)."""
+        if quiet:
+            return "\n".join(self._said(with_info=False))
         width = max([len(k) for k in self.tallies] + [8])
         lines = [
             "Dry run: nothing was written." if dry_run else "Done.",
@@ -62,9 +66,12 @@ class Summary:
         for kind, tally in self.tallies.items():
             counts = "  ".join(f"{getattr(tally, o):>7}" for o in OUTCOMES)
             lines.append(f"{kind:{width}}  {counts}")
-        lines += self.info
+        return "\n".join(lines + self._said(with_info=True))
+
+    def _said(self, *, with_info: bool) -> list[str]:
+        lines = list(self.info) if with_info else []
         lines += [f"warning: {w}" for w in self.warnings]
         lines += self.notes
         if self.dropped_notes:
             lines.append(f"... and {self.dropped_notes} more notes")
-        return "\n".join(lines)
+        return lines

@@ -4,18 +4,19 @@ from urllib.parse import urlsplit
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
 from broadsheet.demo import loader
 from broadsheet.discussion.exceptions import CommentRefused, RateLimited
 from broadsheet.interchange.management.commands.export import site_address
+from broadsheet.management.speech import SpeakingCommand
 
 # Where `broadsheet serve` answers by default; `--url` names another (`make run PORT=…`).
 SERVER = "http://127.0.0.1:8000"
 
 
-class Command(BaseCommand):
+class Command(SpeakingCommand):
     help = (
         "Create the database if needed and load a demo site: articles in every state, "
         "threaded multilingual discussions, an article with 500 comments, a moderation queue."
@@ -50,11 +51,12 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
         if not reset and loader.is_loaded():
-            self.stdout.write("Demo site already loaded (use --reset to load it afresh).")
+            self.say("Demo site already loaded (use --reset to load it afresh).")
             self._how_to_log_in()
             return
         others = loader.other_articles()
         if others and not force and not reset:
+            # Said at every verbosity: nothing was done, and this says why.
             self.stdout.write(
                 f"Not loading the demo: this site already has {others} "
                 f"article{'' if others == 1 else 's'} of its own. "
@@ -81,14 +83,14 @@ class Command(BaseCommand):
             raise CommandError(f"The moderation policy refused a demo comment: {exc}") from exc
         if removed:
             verb = "Would remove" if dry_run else "Removed"
-            self.stdout.write(f"{verb} the demo's {removed} articles and their comments.")
+            self.say(f"{verb} the demo's {removed} articles and their comments.")
         self._summary(loaded, dry_run=dry_run)
         if not dry_run:
             self._how_to_log_in()
 
     def _summary(self, loaded: loader.Loaded, *, dry_run: bool) -> None:
         articles, comments = loaded.articles, loaded.comments
-        self.stdout.write(
+        self.say(
             f"{'Would load' if dry_run else 'Loaded'} the demo site “{loaded.site_name}”:\n"
             f"  {loaded.sections} sections, {loaded.tags} tags, {loaded.authors} authors\n"
             f"  {articles.total()} articles: {articles['published']} published, "
@@ -99,13 +101,13 @@ class Command(BaseCommand):
         )
         if loaded.busy_article is not None:
             busy = loaded.busy_article
-            self.stdout.write(
+            self.say(
                 f"  The busiest discussion ({busy.comment_count} comments, several pages): "
                 f"{self.server}{busy.get_absolute_url()}"
             )
 
     def _how_to_log_in(self) -> None:
-        self.stdout.write(
+        self.say(
             f"\nStart the site with `{self._serve_command()}`, then:\n"
             f"  Read it:           {self.server}/\n"
             f"  Log in as editor:  {self.server}/admin/\n{self._editor_account()}\n"

@@ -32,6 +32,19 @@ def whole_number(least: int, most: int | None = None) -> Callable[[str], int]:
     return parse
 
 
+def own_site_url(host: str, port: int) -> str | None:
+    """The address for the links in e-mails when BROADSHEET_SITE_URL is unset: this
+    server's own, ``http://host:port``, where readers reach it at that, a host the site
+    answers to with no proxy in front (the demo's 127.0.0.1:8000). Otherwise (0.0.0.0,
+    or a proxy's name in BROADSHEET_ALLOWED_HOSTS) the links go to the first allowed
+    host, as the settings say (``notifications.links.site_url``)."""
+    if settings.BROADSHEET_SITE_URL or settings.BROADSHEET_BEHIND_PROXY:
+        return None
+    if host not in settings.ALLOWED_HOSTS:
+        return None
+    return f"http://{f'[{host}]' if ':' in host else host}:{port}"
+
+
 class Command(BaseCommand):
     help = "Serve the site with gunicorn (several worker processes, static files by WhiteNoise)."
 
@@ -62,11 +75,16 @@ class Command(BaseCommand):
             sys.executable, "-m", "gunicorn", "broadsheet.wsgi:application",
             "--config", "python:broadsheet.gunicorn_config",
             "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
-            "--worker-class", "gthread", "--access-logfile", "-", "--graceful-timeout", "10",
+            "--worker-class", "gthread", "--graceful-timeout", "10",
             # Load Django (and scikit-learn) once; workers share those pages after fork.
             "--preload",
         ]  # fmt: skip
+        # -v 0: no access log, nor gunicorn's notes (nor "Broadsheet at …"); its
+        # warnings and errors still reach standard error.
+        argv += ["--access-logfile", "-"] if options["verbosity"] else ["--log-level", "warning"]
         env = {**os.environ, "BROADSHEET_DATA_DIR": str(settings.DATA_DIR)}
+        if own := own_site_url(host, port):
+            env["BROADSHEET_SITE_URL"] = own
         connections.close_all()
         # Gunicorn says "Broadsheet at …" once it listens (broadsheet/gunicorn_config.py).
         self.stdout.flush()

@@ -11,7 +11,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+
+from broadsheet.management.speech import SpeakingCommand
 
 # The address the site's e-mails link to: the one readers reach it at.
 from broadsheet.notifications.links import site_url
@@ -62,7 +64,7 @@ def comment_id(text: str) -> int:
     return int(text)
 
 
-class Command(BaseCommand):
+class Command(SpeakingCommand):
     help = (
         "Write the whole site as WordPress WXR 1.2 (wxr) or as a Broadsheet JSON backup (json), "
         "to standard output or to -o FILE."
@@ -129,7 +131,7 @@ class Command(BaseCommand):
                 counts = jsonbackup.write(out)
         # A section's name and its count ("former slugs: 0"), whatever the number.
         summary = ", ".join(f"{kind.replace('_', ' ')}: {n}" for kind, n in counts.items())
-        self.stderr.write(f"Exported {summary}.")
+        self.say(f"Exported {summary}.", to_stderr=True)
 
     @contextmanager
     def _open(self, output: str | None):

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
 from tqdm import tqdm
 
@@ -16,6 +16,7 @@ from broadsheet.interchange.loading import rebuild_moderation, train_moderation
 from broadsheet.interchange.sources import Packed, unpack
 from broadsheet.interchange.summary import Summary
 from broadsheet.interchange.xmlstream import BrokenFile, Repairs, Source
+from broadsheet.management.speech import SpeakingCommand
 
 
 class Surveyed(Protocol):
@@ -25,7 +26,7 @@ class Surveyed(Protocol):
 T = TypeVar("T", bound=Surveyed)
 
 
-class Command(BaseCommand):
+class Command(SpeakingCommand):
     help = (
         "Import a WordPress export (wxr), a Disqus export (disqus) or a Broadsheet backup "
         "(json). The file is read through once to check it, then stored in one transaction: "
@@ -119,7 +120,7 @@ class Command(BaseCommand):
                 rebuild_moderation(summary)
             else:
                 train_moderation(summary, stored_ids)
-        self.stdout.write(summary.render(dry_run=dry_run))
+        self.stdout.write(summary.render(dry_run=dry_run, quiet=self.verbosity < 1))
 
     def _run(self, fmt: str, paths: list[Path], summary: Summary, options: dict) -> list[int]:
         if fmt == "json":
@@ -173,7 +174,7 @@ class Command(BaseCommand):
         # under the archive's own name).
         members = [f.member for f in files if isinstance(f, Packed) and f.member]
         if members:
-            self.stderr.write(f"{path} holds {', '.join(members)}")
+            self.say(f"{path} holds {', '.join(members)}", to_stderr=True)
         return files
 
     def _surveyed(
@@ -181,7 +182,7 @@ class Command(BaseCommand):
     ) -> T:
         """The first, checking pass over one file, which is named in its error and (when
         ``named``: one of several, or inside an archive) in what it says it forgave."""
-        self.stderr.write(f"Checking {source} ...")
+        self.say(f"Checking {source} ...", to_stderr=True)
         try:
             found = survey(source)
         except BrokenFile as exc:
@@ -193,7 +194,7 @@ class Command(BaseCommand):
     def _restore(self, path: Path, summary: Summary, options: dict) -> list[int]:
         from broadsheet.interchange import jsonbackup
 
-        self.stderr.write(f"Checking {path} ...")
+        self.say(f"Checking {path} ...", to_stderr=True)
         backup = jsonbackup.survey(path)
         with self._progress(backup.records, "records") as bar, transaction.atomic():
             restored = jsonbackup.restore(
@@ -212,7 +213,6 @@ class Command(BaseCommand):
         if options["dry_run"]:
             transaction.set_rollback(True)
 
-    @staticmethod
-    def _progress(total: int, unit: str) -> tqdm:
-        # Shown on a terminal only; the summary on stdout says the same in the end.
-        return tqdm(total=total, unit=f" {unit}", file=sys.stderr, disable=None, leave=False)
+    def _progress(self, total: int, unit: str) -> tqdm:
+        # The summary on stdout says the same in the end.
+        return self.progress(total=total, unit=f" {unit}", file=sys.stderr, leave=False)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
 from django.db.models import Count
-from tqdm import tqdm
 
+from broadsheet.management.speech import SpeakingCommand
 from broadsheet.moderation import learned, outcomes
 from broadsheet.moderation.evaluation import (
     FRACTION_NOT_TO_PUBLISH,
@@ -24,7 +24,7 @@ from broadsheet.moderation.models import LearnedModel, TaughtExample
 CHUNK = 500
 
 
-class Command(BaseCommand):
+class Command(SpeakingCommand):
     help = "Train, evaluate and inspect the learned moderation filter."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -153,7 +153,7 @@ class Command(BaseCommand):
     def _learn(self, spam_filter: SpamFilter, items, labels, epochs: int) -> None:
         if epochs < 1:
             raise CommandError("--epochs must be at least 1")
-        with tqdm(total=len(items) * epochs, unit="comment", disable=None) as bar:
+        with self.progress(total=len(items) * epochs, unit="comment") as bar:
             learned.train(spam_filter, items, labels, epochs=epochs, progress=bar.update)
 
     # -- subcommands ---------------------------------------------------------
@@ -189,7 +189,7 @@ class Command(BaseCommand):
             where = str(model) if model else "the site's filter"
         spam = sum(labels)
         verb = "Would teach" if dry_run else "Taught"
-        self.stdout.write(
+        self.say(
             f"{verb} {where} {len(labels)} comments ({spam} not to publish, "
             f"{len(labels) - spam} to publish); it has learned from "
             f"{spam_filter.published_examples} published and "
@@ -209,7 +209,7 @@ class Command(BaseCommand):
             raise CommandError("--threshold must be between 0 and 1")
         items = data.items()
         scores: list[float] = []
-        for start in tqdm(range(0, len(items), CHUNK), unit="chunk", disable=None):
+        for start in self.progress(iterable=range(0, len(items), CHUNK), unit="chunk"):
             scores.extend(spam_filter.scores(items[start : start + CHUNK]).tolist())
         result = metrics(data.labels, scores, threshold)
         if as_json:
@@ -247,7 +247,7 @@ class Command(BaseCommand):
         its decisions, then what files taught it). False when there was nothing to learn."""
         if epochs < 1:
             raise CommandError("--epochs must be at least 1")
-        with tqdm(unit="comment", disable=None) as bar:
+        with self.progress(unit="comment") as bar:
             spam_filter = learned.from_decisions(epochs=epochs, progress=bar.update)
         examples = sum(spam_filter.counts)
         if not examples:
@@ -257,10 +257,10 @@ class Command(BaseCommand):
             f" and {taught} examples taught from files" if taught else ""
         )
         if dry_run:
-            self.stdout.write(f"Would rebuild the site's filter from {source}.")
+            self.say(f"Would rebuild the site's filter from {source}.")
             return True
         version = learned.store(spam_filter)
-        self.stdout.write(f"Rebuilt the site's filter from {source} (version {version}).")
+        self.say(f"Rebuilt the site's filter from {source} (version {version}).")
         return True
 
     def _forget(self, names: list[str], epochs: int, dry_run: bool, **_) -> None:
@@ -274,11 +274,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             gone, _ = TaughtExample.objects.filter(source__in=names).delete()
             verb = ("Forgot", "Would forget")[dry_run]
-            self.stdout.write(f"{verb} {gone} examples taught from {', '.join(names)}.")
+            self.say(f"{verb} {gone} examples taught from {', '.join(names)}.")
             if not self._build(epochs, dry_run) and not dry_run:
                 LearnedModel.objects.filter(pk=1).delete()
                 learned.forget()
-                self.stdout.write("The site's filter has nothing left to learn from: it is empty.")
+                self.say("The site's filter has nothing left to learn from: it is empty.")
             if dry_run:
                 transaction.set_rollback(True)
 

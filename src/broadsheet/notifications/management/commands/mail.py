@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from collections import Counter
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.db.models import Count, Min
 from django.utils import timezone
 
+from broadsheet.management.speech import SpeakingCommand
 from broadsheet.notifications import outbox
 from broadsheet.notifications.models import Message
 
 Status = Message.Status
 
 
-class Command(BaseCommand):
+class Command(SpeakingCommand):
     help = "Send the e-mails waiting in the outbox, or say what it holds."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -46,7 +47,7 @@ class Command(BaseCommand):
         queued = Message.objects.filter(status=Status.QUEUED)
         due = queued.filter(outbox.is_due(timezone.now(), retry_now=retry_now))
         if dry_run:
-            self.stdout.write(f"Would try {due.count()} of {queued.count()} queued e-mails.")
+            self.say(f"Would try {due.count()} of {queued.count()} queued e-mails.")
             return
         total: Counter[str] = Counter()
         while True:
@@ -56,7 +57,7 @@ class Command(BaseCommand):
             if not counts["sent"] and not counts["dropped"]:
                 break
         waiting = Message.objects.filter(status=Status.QUEUED).count()
-        self.stdout.write(
+        self.say(
             f"Sent {total['sent']}, failed {total['failed']} (to be tried again), "
             f"gave up {total['given up']}, dropped {total['dropped']} (no longer wanted); "
             f"{waiting} still queued."

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import sys
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
-from tqdm import tqdm
 
 from broadsheet.discussion import indexing as comment_indexing
 from broadsheet.discussion import tally
 from broadsheet.discussion.models import Comment
+from broadsheet.management.speech import SpeakingCommand
 from broadsheet.newsroom import indexing
 from broadsheet.newsroom.models import Article, SearchDocument
 
 
-class Command(BaseCommand):
+class Command(SpeakingCommand):
     help = (
         "Rebuild or check the site search's index, the moderators' comment index and the "
         "queue's stored counts."
@@ -47,7 +47,7 @@ class Command(BaseCommand):
     def rebuild(self, *, dry_run: bool) -> None:
         total = Article.objects.count()
         before = SearchDocument.objects.count()
-        bar = tqdm(total=total, unit=" articles", file=sys.stderr, disable=None, leave=False)
+        bar = self.progress(total=total, unit=" articles", file=sys.stderr, leave=False)
         with bar, transaction.atomic():
             written = indexing.rebuild(progress=bar.update)
             comment_indexing.rebuild()
@@ -55,12 +55,12 @@ class Command(BaseCommand):
             if dry_run:
                 transaction.set_rollback(True)
         said = "would index" if dry_run else "indexed"
-        self.stdout.write(
+        self.say(
             f"Search index: {_many(total, 'article')} found, {said} {written}; "
             f"{_many(before, 'document')} {'was' if before == 1 else 'were'} there before."
         )
-        self.stdout.write(f"Comment index: {said} {_many(Comment.objects.count(), 'comment')}.")
-        self.stdout.write(f"Queue counts: {'would count' if dry_run else 'counted'} {_waiting()}.")
+        self.say(f"Comment index: {said} {_many(Comment.objects.count(), 'comment')}.")
+        self.say(f"Queue counts: {'would count' if dry_run else 'counted'} {_waiting()}.")
 
     def check_index(self) -> None:
         problems = indexing.check() + comment_indexing.check() + tally.check()
@@ -71,9 +71,9 @@ class Command(BaseCommand):
                 + ". Run `broadsheet search rebuild`."
             )
         documents = SearchDocument.objects.count()
-        self.stdout.write(f"Search index: {_many(documents, 'article')}, sound.")
-        self.stdout.write(f"Comment index: {_many(Comment.objects.count(), 'comment')}, sound.")
-        self.stdout.write(f"Queue counts: {_waiting()}, sound.")
+        self.say(f"Search index: {_many(documents, 'article')}, sound.")
+        self.say(f"Comment index: {_many(Comment.objects.count(), 'comment')}, sound.")
+        self.say(f"Queue counts: {_waiting()}, sound.")
 
 
 def _many(n: int, noun: str) -> str:
