@@ -87,6 +87,11 @@ TUNABLES: dict[str, Tunable] = {
         24,
         "Hours before an address that has not confirmed may be sent another confirmation.",
     ),
+    "MAIL_CONFIRM_MAX": Tunable(
+        3,
+        "Confirmations an address is ever sent while its owner has not answered; past "
+        "them it is sent nothing (a stranger's address given by a bot gets no more).",
+    ),
     "RATE_LIMIT": Tunable("on", "'off' disables rate limits (benchmarks only)."),
     "PAGE_CACHE_SECONDS": Tunable(
         300, "Seconds a rendered anonymous article page, or feed, is kept in the shared cache."

@@ -102,7 +102,10 @@ def _carry_over(address: Address, email: str) -> None:
     if old is not None:
         address.status, address.changed_at = old.status, old.changed_at
         address.confirmation_sent_at = old.confirmation_sent_at
-        address.save(update_fields=["status", "changed_at", "confirmation_sent_at"])
+        address.confirmations_sent = old.confirmations_sent
+        address.save(
+            update_fields=["status", "changed_at", "confirmation_sent_at", "confirmations_sent"]
+        )
 
 
 def _ask_to_confirm(comment: Comment, email: str, address: Address) -> Following:
@@ -111,8 +114,13 @@ def _ask_to_confirm(comment: Comment, email: str, address: Address) -> Following
     interval = timedelta(hours=conf.MAIL_CONFIRM_INTERVAL_HOURS)
     if address.confirmation_sent_at and now - address.confirmation_sent_at < interval:
         return Following.UNCONFIRMED  # one confirmation, not one per comment (or try)
+    if address.confirmations_sent >= conf.MAIL_CONFIRM_MAX:
+        # Asked that often and never answered: most likely not the poster's address.
+        # Its owner may still follow the link of the last one while it works.
+        return Following.UNCONFIRMED
     address.confirmation_sent_at = now
-    address.save(update_fields=["confirmation_sent_at"])
+    address.confirmations_sent += 1
+    address.save(update_fields=["confirmation_sent_at", "confirmations_sent"])
     outbox.queue(compose.confirmation(comment, email, address.key))
     return Following.CONFIRMING
 

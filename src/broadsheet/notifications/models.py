@@ -42,6 +42,9 @@ class Address(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.UNCONFIRMED)
     # The last confirmation sent: another waits MAIL_CONFIRM_INTERVAL_HOURS.
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    # Confirmations sent in all: past MAIL_CONFIRM_MAX, an address that never answered is
+    # sent no more, so a bot giving a stranger's address gets them a few e-mails at most.
+    confirmations_sent = models.PositiveIntegerField(default=0)
     changed_at = models.DateTimeField(default=timezone.now)
 
     objects = AddressQuerySet.as_manager()
