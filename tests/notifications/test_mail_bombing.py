@@ -58,3 +58,24 @@ def test_comments_judged_spam_send_nothing(article, smtp):
         spam = bot_posts(article, n, f"other{n}@example.org", homepage="http://spam.example")
         assert spam.status == Comment.Status.SPAM
     assert smtp.messages == []
+
+
+def test_an_address_sent_a_confirmation_before_the_upgrade_counts_one(transactional_db):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+    from django.utils import timezone
+
+    before = ("notifications", "0002_moderator_mail")
+
+    def migrate(target: list | None = None) -> None:
+        executor = MigrationExecutor(connection)
+        executor.migrate(target or executor.loader.graph.leaf_nodes())
+
+    migrate([before])
+    old = MigrationExecutor(connection).loader.project_state(before).apps
+    addresses = old.get_model("notifications", "Address")
+    addresses.objects.create(key="a" * 64, confirmation_sent_at=timezone.now())
+    addresses.objects.create(key="b" * 64)
+    migrate()
+    counted = dict(Address.objects.values_list("key", "confirmations_sent"))
+    assert counted == {"a" * 64: 1, "b" * 64: 0}
