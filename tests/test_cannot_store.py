@@ -214,3 +214,13 @@ def test_an_image_the_disk_cannot_take_is_refused_and_leaves_no_part_behind(
     image = LibraryImage.objects.get()
     with default_storage.open(image.file, "rb") as stored:
         assert len(stored.read()) == image.size
+
+
+def test_the_refusal_page_is_valid_html(browser, article, site):
+    from tests.test_html import check_page
+
+    with read_only():
+        answer = browser.post(
+            f"/article/{article.slug}/comments", {"author_name": "N", "body": "x"}
+        )
+    check_page(answer.content.decode())
