@@ -848,3 +848,21 @@ def test_a_late_page_of_a_tab_lists_its_comments_in_order(staff, article, modera
     html = staff.get(f"/moderation/?tab={tab}&order={order}&page=3").content.decode()
     assert [int(p.split('"', 1)[0]) for p in html.split('<li id="q-')[1:]] == expected
     assert "Page 3 of 3" in html
+
+
+def test_a_reason_said_in_english_keeps_its_direction_on_a_hebrew_site(staff, article):
+    """A check's reason is stored in English: on a Hebrew page its full stop stays at its
+    end, where the page's direction drew it before the sentence."""
+    from broadsheet.newsroom.actions import save_site_settings
+    from broadsheet.newsroom.models import SiteSettings
+
+    site = SiteSettings.load()
+    site.language = "he"
+    save_site_settings(site)
+    (comment,) = held(article, 1)
+    reason = "The site holds every comment for review."
+    Comment.objects.filter(pk=comment.pk).update(
+        reasons=[{"check": "hold_all", "action": "hold", "reason": reason}]
+    )
+    page = staff.get("/moderation/").content.decode()
+    assert f'<li dir="auto">{reason}</li>' in page
