@@ -126,6 +126,40 @@ def test_serve_refuses_numbers_it_cannot_run_with(tmp_path, option):
     assert not (tmp_path / "broadsheet.sqlite3").exists()
 
 
+@pytest.mark.parametrize("host", ["http://127.0.0.1", "", "news example", "127.0.0.1:8000"])
+def test_serve_refuses_an_address_it_cannot_listen_on(tmp_path, host):
+    result = run("serve", "--host", host, data_dir=tmp_path)
+    assert "error: argument --host: " in refused_in_one_line(result)
+    assert not (tmp_path / "broadsheet.sqlite3").exists()
+
+
+@pytest.mark.parametrize(
+    ("host", "bind"),
+    [("::1", "[::1]:8123"), ("[::1]", "[::1]:8123"), ("::", "[::]:8123"),
+     ("0.0.0.0", "0.0.0.0:8123"), ("news-1.internal", "news-1.internal:8123")],
+)  # fmt: skip
+def test_serve_gives_gunicorn_an_ipv6_address_in_brackets(db, monkeypatch, host, bind):
+    # Given bare, gunicorn read ::1's last colon as the port's ("'' is not a valid
+    # port number") once the migrations had run.
+    from broadsheet.management.commands import serve
+
+    started: list[list[str]] = []
+    monkeypatch.setattr(serve, "call_command", lambda *args, **kwargs: None)
+    monkeypatch.setattr(serve.os, "execve", lambda path, argv, env: started.append(argv))
+    call_command("serve", "--host", host, "--port", "8123", "--workers", "1")
+    argv = started[0]
+    assert argv[argv.index("--bind") + 1] == bind
+
+
+def test_serve_says_where_it_listens_with_one_worker_in_the_singular(capsys):
+    from types import SimpleNamespace
+
+    from broadsheet import gunicorn_config
+
+    gunicorn_config.when_ready(SimpleNamespace(LISTENERS=["http://[::1]:8123"], num_workers=1))
+    assert capsys.readouterr().out == "Broadsheet at http://[::1]:8123/ (1 worker)\n"
+
+
 @pytest.mark.parametrize("base_url", ["notaurl", "news.example.org", "ftp://news.example.org"])
 def test_export_refuses_a_base_url_that_is_not_a_sites_address(tmp_path, base_url):
     out = tmp_path / "site.xml"

@@ -22,4 +22,5 @@ def when_ready(server: Any) -> None:
     if server.cfg.loglevel.lower() not in ("debug", "info"):
         return  # `serve -v 0`
     addresses = ", ".join(f"{listener}/" for listener in server.LISTENERS)
-    print(f"Broadsheet at {addresses} ({server.num_workers} workers)", flush=True)
+    workers = server.num_workers
+    print(f"Broadsheet at {addresses} ({workers} worker{'' if workers == 1 else 's'})", flush=True)

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import os
+import re
 import sys
 from collections.abc import Callable
 
@@ -42,14 +44,34 @@ def own_site_url(host: str, port: int) -> str | None:
         return None
     if host not in settings.ALLOWED_HOSTS:
         return None
-    return f"http://{f'[{host}]' if ':' in host else host}:{port}"
+    # ``listen_host`` has already bracketed an IPv6 address, as a URL writes it.
+    return f"http://{host}:{port}"
+
+
+def listen_host(text: str) -> str:
+    """An argparse type: the address to listen on, as gunicorn's ``--bind`` takes it.
+
+    An IPv6 address is bracketed (``::1`` or ``[::1]`` both give ``[::1]``): given
+    bare, gunicorn read its last colon as the port's and refused it, once the
+    migrations had run. A host name or IPv4 address is taken as it is.
+    """
+    bare = text[1:-1] if text.startswith("[") and text.endswith("]") else text
+    try:
+        return f"[{ipaddress.IPv6Address(bare)}]"
+    except ValueError:
+        pass
+    if re.fullmatch(r"[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?", text):
+        return text
+    raise argparse.ArgumentTypeError(
+        f"{text!r} is not an address to listen on (write 127.0.0.1, 0.0.0.0, ::1 or a host name)"
+    )
 
 
 class Command(BaseCommand):
     help = "Serve the site with gunicorn (several worker processes, static files by WhiteNoise)."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--host", type=listen_host, default="127.0.0.1")
         parser.add_argument("--port", type=whole_number(1, 65535), default=8000)
         parser.add_argument(
             "--workers", type=whole_number(1), default=min(8, 2 * (os.cpu_count() or 1) + 1),
