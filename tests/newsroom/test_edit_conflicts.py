@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import lxml.html
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from broadsheet.newsroom import actions
 from broadsheet.newsroom.models import Article, Author, Section, Tag
@@ -158,6 +158,26 @@ def test_filing_and_time_changed_meanwhile_are_named_and_kept(dana, lev):
     assert send(lev, article, again).status_code == 302
     article.refresh_from_db()
     assert (article.summary, article.section, article.author) == ("Late again.", city, byline)
+
+
+@override_settings(TIME_ZONE="Asia/Jerusalem")
+def test_a_time_changed_meanwhile_is_taken_in_on_a_site_not_on_utc(dana, lev):
+    """The form writes a time in the site's zone and the database gives it back in
+    UTC: the same moment, which Lev did not touch, so Dana's new one is taken in."""
+    article = make_article(title="Night ferry", body=BODY)
+    _, dana_sent = change_form(dana, article)
+    _, lev_sent = change_form(lev, article)
+    assert send(dana, article, dana_sent, published_at_1="01:02:03").status_code == 302
+    article.refresh_from_db()
+    rescheduled = article.published_at
+
+    refused = send(lev, article, lev_sent, title="Night ferry cancelled")
+    assert "as you had not changed them: Published at." in refused.content.decode()
+    again = shown_form(refused)
+    assert again["published_at_1"] == "01:02:03"
+    assert send(lev, article, again).status_code == 302
+    article.refresh_from_db()
+    assert (article.title, article.published_at) == ("Night ferry cancelled", rescheduled)
 
 
 def test_a_preview_is_not_refused_for_a_newer_save(dana, lev):

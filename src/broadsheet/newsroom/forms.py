@@ -6,7 +6,7 @@ import copy
 import html
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from django import forms
@@ -249,8 +249,9 @@ class ArticleForm(forms.ModelForm):
                 continue
             value = model_field.value_from_object(article)
             if isinstance(model_field, models.DateTimeField) and value is not None:
-                # The form writes a time to the second.
-                value = value.replace(microsecond=0).isoformat()
+                # The form writes a time to the second, in the site's time zone, and the
+                # database gives it back in UTC: the same moment must read the same.
+                value = value.astimezone(UTC).replace(microsecond=0).isoformat()
             state[name] = "" if value is None else str(value)
         if self.noted:
             state["body"] = without_notes(article.body)
