@@ -28,7 +28,7 @@ from tests.newsroom.test_editing import article_form
 
 # Each write meets the full or read-only database as on a site, in a transaction of its
 # own: inside a test's transaction, SQLite's "disk is full" would roll back the test's.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 NOTHING_SAVED = "Nothing you sent was saved"
 # Longer than a page of the database (4 KB), so that storing it needs new pages.
