@@ -100,6 +100,25 @@ def test_a_field_both_changed_keeps_the_editors_text_and_shows_the_others(dana, 
     assert article.body == merged
 
 
+def test_the_box_names_who_changed_the_article_not_who_saved_it_unchanged(
+    dana, lev, django_user_model
+):
+    """Saving a form unchanged changes nothing, though the admin's log keeps a line for
+    it: that editor is not the one who saved what Dana is refused over."""
+    sam = Client()
+    sam.force_login(django_user_model.objects.create_superuser("sam", "s@example.org", "pw"))
+    article = make_article(title="Night ferry", body=BODY)
+    _, dana_sent = change_form(dana, article)
+    _, lev_sent = change_form(lev, article)
+    assert send(lev, article, lev_sent, title="Night ferry cancelled").status_code == 302
+    _, sam_sent = change_form(sam, article)
+    assert send(sam, article, sam_sent).status_code == 302  # as loaded
+
+    page = send(dana, article, dana_sent, summary="Late again.").content.decode()
+    assert "lev saved this article on" in page
+    assert "sam saved" not in page
+
+
 def test_the_same_editor_in_two_tabs_is_told_so(dana):
     article = make_article(title="Night ferry")
     _, first_tab = change_form(dana, article)

@@ -236,6 +236,9 @@ class ArticleAdmin(NotedDeleteAdmin):
         )
         if conflict.since is not None:
             entries = entries.filter(action_time__gt=conflict.since)
+        # A form saved as it was loaded changes nothing (ArticleForm.changed_data) but is
+        # logged all the same, its list of changes empty: that editor saved nothing.
+        entries = entries.exclude(change_message="[]")
         entry = entries.select_related("user").order_by("-action_time").first()
         if entry is not None:
             conflict.by = entry.user
