@@ -50,8 +50,8 @@ def test_an_address_readers_may_not_use_is_not_given(
     assert "BROADSHEET_SITE_URL" not in started["env"]
 
 
-def test_ipv6_is_written_in_brackets(settings):
-    settings.BROADSHEET_SITE_URL = ""
-    settings.BROADSHEET_BEHIND_PROXY = False
-    settings.ALLOWED_HOSTS = ["::1"]
+def test_ipv6_is_written_in_brackets(started, settings):
+    settings.ALLOWED_HOSTS = ["[::1]"]  # as Django matches a Host header of ::1
+    call_command("serve", "--host", "::1", "--port", "8124", "--no-migrate", verbosity=0)
+    assert started["env"]["BROADSHEET_SITE_URL"] == "http://[::1]:8124"
     assert serve.own_site_url("::1", 8000) == "http://[::1]:8000"

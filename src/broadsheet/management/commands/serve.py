@@ -42,9 +42,12 @@ def own_site_url(host: str, port: int) -> str | None:
     host, as the settings say (``notifications.links.site_url``)."""
     if settings.BROADSHEET_SITE_URL or settings.BROADSHEET_BEHIND_PROXY:
         return None
+    # An IPv6 address is written in brackets in a URL and in ALLOWED_HOSTS (Django
+    # matches a Host header's ``[::1]`` so); ``listen_host`` has already bracketed it.
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
     if host not in settings.ALLOWED_HOSTS:
         return None
-    # ``listen_host`` has already bracketed an IPv6 address, as a URL writes it.
     return f"http://{host}:{port}"
 
 
