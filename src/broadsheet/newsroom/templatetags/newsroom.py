@@ -37,10 +37,8 @@ def comments_link(context: dict[str, Any], article: Article, page: str = "") -> 
     address, "" on the article itself). With none, WordPress's *Leave a comment*, linked to
     the form instead: "0 Comments »" led to a heading over nothing. An article that takes
     no more says so, unlinked, as WordPress's "Comments Off" does."""
-    count = article.comment_count
-    if count:
-        words = ngettext("%(count)s Comment", "%(count)s Comments", count) % {"count": count}
-        return format_html('<a href="{}#comments-heading">{} »</a>', page, words)
+    if article.comment_count:
+        return format_html('<a href="{}#comments-heading">{} »</a>', page, comment_count(article))
     site: SiteSettings | None = context.get("site")
     # A preview of an article not yet live says what readers will find once it is.
     if article.accepts_comments(site) or (article.comments_open and not article.is_live):
