@@ -53,7 +53,11 @@ def sent_by(page: str) -> dict[str, str | list[str]]:
     for name, value in form.form_values():
         if name in boxes and value.startswith("\n"):
             value = value[1:]  # as a browser reads the line Django starts a box's text with
-        sent[name] = [*sent[name], value] if name in sent else value  # type: ignore[list-item]
+        if name not in sent:
+            sent[name] = value
+        else:  # a second value of a name (a select of several): a list of the values
+            before = sent[name]
+            sent[name] = [*before, value] if isinstance(before, list) else [before, value]
     return sent
 
 
