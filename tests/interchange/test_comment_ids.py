@@ -85,7 +85,7 @@ def test_ids_the_site_has_given_are_never_reused(db, tmp_path, article):
         "wxr",
         wxr(tmp_path / "b.xml", {3: [(own.pk, 0), (deleted_pk, own.pk), (high, deleted_pk)]}),
     )
-    assert "1 of 3 new comments kept their WordPress ids" in output
+    assert "1 of 3 new comments kept its WordPress id (links to #comment-N find it)" in output
 
     taken, reply, kept = imported(own.pk), imported(deleted_pk), imported(high)
     assert kept.pk == high

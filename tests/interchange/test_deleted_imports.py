@@ -54,10 +54,10 @@ def test_an_article_deleted_in_the_admin_is_left_out_by_a_catch_up_import(
     output = run_import("wxr", _blog(tmp_path, "newer.xml", late_comment=True), "--no-train")
     assert _story(1) is None
     assert list(Comment.objects.values_list("body", flat=True)) == ["Shut again?"]
-    assert "post 1 was deleted here after an earlier import: left out, with its 1 comments" in (
+    assert "post 1 was deleted here after an earlier import: left out, with its 1 comment" in (
         output
     )
-    assert "1 posts whose articles were deleted here were left out with their comments" in output
+    assert "1 post whose article was deleted here was left out with its comments" in output
     assert tally(output, "posts") == [2, 0, 0, 2, 0]
     assert tally(output, "comments") == [2, 0, 0, 2, 0]
 

@@ -235,7 +235,7 @@ def test_create_missing_makes_no_article_for_a_thread_without_comments_or_delete
     assert "loaded on), for which nothing was made: 1." in output
     assert (
         "thread 3 ('http://x.example/gone/') was deleted in Disqus: no article was made for it "
-        "and its 1 comments were skipped" in output
+        "and its 1 comment was skipped" in output
     )
     assert tally(output, "threads") == [3, 1, 0, 2, 0]
     assert [c.origin for c in Comment.objects.all()] == ["disqus:f#10"]

@@ -67,7 +67,7 @@ def test_a_catch_up_import_keeps_what_editors_changed_and_brings_new_comments(db
         output
     )
     assert "file has it (body, comments open, listed, section, slug, tags, title)" in output
-    assert "1 articles were changed here since an earlier import" in output
+    assert "1 article was changed here since an earlier import" in output
     # The new comment still arrives, and is counted.
     late = Comment.objects.get(origin=f"wxr:{WXR_BLOG}#c12")
     assert late.article == story and late.status == "approved"

@@ -56,7 +56,7 @@ def test_with_no_pages_pages_are_reported_as_skipped_with_their_comments(db):
     assert not Article.objects.filter(origin=f"{ORIGIN}#20").exists()
     assert not Comment.objects.filter(author_name="Page Visitor").exists()
     assert "comments on page 20 (publish) were skipped with it: 1 (--no-pages)" in output
-    assert "1 WordPress pages were left out (--no-pages), and their comments with them." in output
+    assert "1 WordPress page was left out (--no-pages), and its comments with it." in output
 
 
 @pytest.mark.parametrize("given", [(), ("--pages",)])  # --pages: what older scripts say
@@ -65,7 +65,7 @@ def test_a_page_and_its_comments_come_in_and_its_old_addresses_lead_to_it(db, cl
     assert tally(output, "pages") == [1, 1, 0, 0, 0]
     assert tally(output, "posts") == [7, 7, 0, 0, 0]
     assert tally(output, "comments") == [18, 18, 0, 0, 0]
-    assert "1 WordPress pages are unlisted articles: each at its own address" in output
+    assert "1 WordPress page is an unlisted article: each at its own address" in output
     page = Article.objects.get(origin=f"{ORIGIN}#20")
     assert (page.title, page.slug, page.status) == ("About us", "about", "published")
     assert not page.listed and Article.objects.get(origin=f"{ORIGIN}#10").listed

@@ -31,10 +31,10 @@ def test_notes_likes_and_reposts_are_not_published_as_comments(db, tmp_path, cli
         "post 7: 3 comments of type 'note' (WordPress's editorial notes, shown only in its "
         "editor) left out: they are not readers' comments"
     ) in output
-    assert "post 7: 1 comments of type 'like' (likes from other sites, shown as " in output
+    assert "post 7: 1 comment of type 'like' (likes from other sites, shown as " in output
     assert (
-        "1 comments of type 'repost' (reposts from other sites, shown as reactions) were left "
-        "out: they are not readers' comments."
+        "1 comment of type 'repost' (reposts from other sites, shown as reactions) was left "
+        "out: it is not a reader's comment."
     ) in output
     assert "imported as a comment" not in output
     article = Article.objects.get()
@@ -97,8 +97,8 @@ def test_webmention_reactions_are_left_out_and_replies_and_mentions_kept(db, tmp
     assert _kinds() == WEBMENTION_KEPT
     assert tally(output, "comments") == [9, 4, 0, 5, 0]
     for kind in ("like", "favorite", "bookmark", "rsvp", "reacji"):
-        assert f"post 7: 1 comments of type {kind!r} (" in output
-    assert "1 comments of type 'rsvp' (RSVPs from other sites, shown as reactions)" in output
+        assert f"post 7: 1 comment of type {kind!r} (" in output
+    assert "1 comment of type 'rsvp' (RSVPs from other sites, shown as reactions)" in output
     assert "comment 9 has type 'bookmark': imported as a comment" in output
     assert "comment 3 has type" not in output
     article = Article.objects.get()
@@ -140,7 +140,7 @@ def test_semantic_linkbacks_types_are_read(db, tmp_path):
     }
     assert tally(output, "comments") == [9, 5, 0, 4, 0]
     for kind in ("like", "rsvp", "favorite", "invite"):
-        assert f"post 7: 1 comments of type {kind!r} (" in output
+        assert f"post 7: 1 comment of type {kind!r} (" in output
     assert "imported as a comment" not in output
     assert Article.objects.get().comment_count == 5
 

@@ -89,7 +89,7 @@ def test_by_default_a_page_comes_in_with_its_comments(harbour):
     assert set(page.comments.values_list("body", flat=True)) == {"Lovely page.", "Agreed."}
     assert Comment.objects.get(body="Agreed.").parent == Comment.objects.get(body="Lovely page.")
     assert Article.objects.get(origin=f"{ORIGIN}#10").listed
-    assert "1 WordPress pages are unlisted articles" in harbour
+    assert "1 WordPress page is an unlisted article" in harbour
 
 
 def test_a_page_is_kept_out_of_the_news_but_has_its_page_and_is_found(harbour, client):

@@ -136,7 +136,7 @@ def test_an_older_export_takes_down_no_comment_made_after_it(imported, tmp_path)
     output = run_import("wxr", str(older), "--no-train")
     assert (comment(4).status, comment(5).status) == ("approved", "pending")
     assert comment(3).status == "deleted"
-    assert "1 comments stored by an earlier import are no longer in their posts" in output
+    assert "1 comment stored by an earlier import is no longer in its post" in output
 
 
 def test_an_export_of_posts_alone_takes_down_nothing(imported, tmp_path):
@@ -203,8 +203,8 @@ def test_a_broadsheet_export_of_published_comments_takes_down_no_pending_one(
     assert copy(waiting).status == "pending"
     assert copy(later_hidden).status == "deleted"
     assert copy(kept).status == "approved"
-    assert "1 pending comments stored by an earlier import are not in their posts" in output
-    assert "1 comments stored by an earlier import are no longer in their posts" in output
+    assert "1 pending comment stored by an earlier import is not in its post" in output
+    assert "1 comment stored by an earlier import is no longer in its post" in output
     assert "which holds no media items" not in output
     assert holds_visible_comments_only("https://broadsheet.invalid/?v=1&comments=visible")
     assert not holds_visible_comments_only("https://broadsheet.invalid/?v=1")
@@ -248,10 +248,10 @@ def test_a_whole_broadsheet_export_without_media_items_takes_down_what_it_lacks(
     )
     assert copy(gone).status == ("approved" if older else "deleted")
     assert (copy(kept).status, copy(waiting).status) == ("approved", "pending")
-    taken = "1 comments stored by an earlier import are no longer in their posts"
+    taken = "1 comment stored by an earlier import is no longer in its post"
     assert (taken in output) != older
     standing = (
-        "1 comments stored by an earlier import are not in their posts in this file, which "
+        "1 comment stored by an earlier import is not in its post in this file, which "
         "holds no media items and was written by a Broadsheet older than 2026-11-27"
     )
     assert (standing in output) == older

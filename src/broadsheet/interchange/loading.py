@@ -17,7 +17,7 @@ from broadsheet.discussion import actions as discussion_actions
 from broadsheet.discussion import indexing as comment_indexing
 from broadsheet.discussion.actions import ImportedComment
 from broadsheet.discussion.models import Comment
-from broadsheet.interchange.summary import Summary
+from broadsheet.interchange.summary import Summary, counted
 from broadsheet.newsroom import indexing as article_indexing
 from broadsheet.newsroom.models import Article, Author, Section, Tag
 
@@ -243,7 +243,8 @@ def train_moderation(summary: Summary, comment_ids: list[int]) -> None:
             yield Comment.objects.filter(pk__in=comment_ids[start : start + BATCH]).order_by("pk")
 
     count = learned.learn_from_comments(comments())
-    summary.inform(f"The moderation filter learned from {count} imported decisions.")
+    decisions = counted(count, "imported decision", "imported decisions")
+    summary.inform(f"The moderation filter learned from {decisions}.")
 
 
 def rebuild_moderation(summary: Summary) -> None:
@@ -260,8 +261,9 @@ def rebuild_moderation(summary: Summary) -> None:
     learned.store(spam_filter)
     taught = TaughtExample.objects.count()
     summary.inform(
-        f"The moderation filter learned from {sum(spam_filter.counts) - taught} restored "
-        "decisions" + (f" and {taught} examples taught from files." if taught else ".")
+        "The moderation filter learned from "
+        + counted(sum(spam_filter.counts) - taught, "restored decision", "restored decisions")
+        + (f" and {counted(taught, 'example', 'examples')} taught from files." if taught else ".")
     )
 
 

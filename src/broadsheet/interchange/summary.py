@@ -8,6 +8,18 @@ from dataclasses import dataclass, field
 OUTCOMES = ("found", "created", "updated", "skipped", "errors")
 
 
+def plural(n: int, one: str, many: str) -> str:
+    """The words that agree with the number ``n``: ``one`` for 1, else ``many``. The
+    summary is English (as Django's own commands speak), which has these two forms."""
+    return one if n == 1 else many
+
+
+def counted(n: int, one: str, many: str) -> str:
+    """``n`` and the words that agree with it: ``counted(1, "comment was", "comments
+    were")`` is "1 comment was", and with 2, "2 comments were"."""
+    return f"{n} {plural(n, one, many)}"
+
+
 @dataclass
 class Tally:
     found: int = 0
@@ -73,5 +85,5 @@ class Summary:
         lines += [f"warning: {w}" for w in self.warnings]
         lines += self.notes
         if self.dropped_notes:
-            lines.append(f"... and {self.dropped_notes} more notes")
+            lines.append(f"... and {counted(self.dropped_notes, 'more note', 'more notes')}")
         return lines

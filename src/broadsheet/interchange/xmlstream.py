@@ -24,6 +24,8 @@ from typing import Any, Protocol
 
 from lxml import etree
 
+from broadsheet.interchange.summary import counted, plural
+
 
 class BrokenFile(Exception):
     """The file cannot be read as a whole; nothing was or will be written."""
@@ -56,21 +58,24 @@ class Repairs:
         notes = []
         if self.not_utf8:
             notes.append(
-                f"{self.not_utf8} bytes that are not UTF-8, though the file says it is "
+                f"{counted(self.not_utf8, 'byte that is', 'bytes that are')} not UTF-8, though "
+                "the file says it is "
                 f"(the first on line {self.not_utf8_line}), were read as Windows-1252 "
                 "characters (é, curly quotes): text pasted from Windows "
                 "programs into older sites. Check those comments' accents."
             )
         if self.control_characters:
             notes.append(
-                f"{self.control_characters} control characters XML cannot hold were "
-                "replaced by spaces (as WordPress's importer does)."
+                f"{counted(self.control_characters, 'control character', 'control characters')}"
+                f" XML cannot hold {plural(self.control_characters, 'was', 'were')} replaced by "
+                "spaces (as WordPress's importer does)."
             )
         if self.ampersands or self.entities:
             notes.append(
-                f"{self.ampersands} bare '&' read as text and {self.entities} HTML entity "
-                "names XML does not know (such as &nbsp;) read as the characters they stand "
-                "for, as WordPress's importer reads them."
+                f"{self.ampersands} bare '&' read as text and "
+                f"{counted(self.entities, 'HTML entity name', 'HTML entity names')} XML does "
+                "not know (such as &nbsp;) read as the characters they stand for, as "
+                "WordPress's importer reads them."
             )
         if self.cdata_ends:
             notes.append(

@@ -50,7 +50,7 @@ from broadsheet.interchange.loading import (
     same_comment,
     unique_slug,
 )
-from broadsheet.interchange.summary import Summary
+from broadsheet.interchange.summary import Summary, counted
 from broadsheet.interchange.xmlstream import Source
 from broadsheet.newsroom import actions as newsroom_actions
 from broadsheet.newsroom.models import Article, DeletedImport, Redirect
@@ -218,12 +218,14 @@ class DisqusImport:
         if self.deleted_here(origin, thread, addresses):
             skipped = (
                 "is the discussion of an article deleted here after an earlier import: left "
-                f"out, with its {posts} comments"
+                f"out, with its {counted(posts, 'comment', 'comments')}"
             )
         elif self.create_missing and thread.deleted:
             # A page of its own only for a live discussion.
-            skipped = f"was deleted in Disqus: no article was made for it and its {posts} comments "
-            skipped += "were skipped"
+            skipped = (
+                "was deleted in Disqus: no article was made for it and its "
+                f"{counted(posts, 'comment was', 'comments were')} skipped"
+            )
         elif not self.create_missing:
             skipped = (
                 f"matches no article: its comments were skipped ({posts}; --create-missing "

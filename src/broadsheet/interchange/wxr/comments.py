@@ -20,7 +20,7 @@ from broadsheet.interchange.loading import (
     one_line,
     same_comment,
 )
-from broadsheet.interchange.summary import Summary
+from broadsheet.interchange.summary import Summary, counted, plural
 from broadsheet.interchange.wxr import reader
 from broadsheet.interchange.wxr.meta import (
     META_AUTHOR,
@@ -77,6 +77,8 @@ NOT_COMMENTS: dict[str, str] = {
     "follow": "follows from other sites, shown as reactions",
     "reacji": "emoji reactions from other sites, shown as reactions",
 }
+# What the summary says of them, for one and for many.
+NOT_A_READERS = ("it is not a reader's comment", "they are not readers' comments")
 # Left out whatever their commentmeta says: no plugin but those above uses these types.
 ALWAYS_LEFT_OUT = frozenset({"note", "like", "repost"})
 # Other names the Webmention plugin and Semantic-Linkbacks give a response: a reply is a
@@ -220,8 +222,8 @@ class PostComments:
             self.left_out[kind] += n
             summary.count("comments", "skipped", n)
             summary.note(
-                f"post {post.post_id}: {n} comments of type {kind!r} ({NOT_COMMENTS[kind]}) "
-                "left out: they are not readers' comments",
+                f"post {post.post_id}: {counted(n, 'comment', 'comments')} of type {kind!r} "
+                f"({NOT_COMMENTS[kind]}) left out: {plural(n, *NOT_A_READERS)}",
                 post.line,
             )
         for cid, record in records.items():

@@ -30,9 +30,9 @@ from broadsheet.interchange.loading import (
     one_line,
     unique_slug,
 )
-from broadsheet.interchange.summary import Summary
+from broadsheet.interchange.summary import Summary, counted, plural
 from broadsheet.interchange.wxr import kept, reader
-from broadsheet.interchange.wxr.comments import NOT_COMMENTS, PostComments
+from broadsheet.interchange.wxr.comments import NOT_A_READERS, NOT_COMMENTS, PostComments
 from broadsheet.interchange.wxr.meta import (
     META_FOOTNOTES,
     META_OLD_DATE,
@@ -185,49 +185,12 @@ class WxrImport:
         self.comments.flush()
         self.report_pages()
         self.report_ids()
-        for kind, n in sorted(self.post_comments.left_out.items()):
-            self.summary.inform(
-                f"{n} comments of type {kind!r} ({NOT_COMMENTS[kind]}) were left out: they "
-                "are not readers' comments."
-            )
-        if self.deleted_left_out:
-            self.summary.inform(
-                f"{self.deleted_left_out} posts whose articles were deleted here were left out "
-                "with their comments (Deleted imported articles, in the admin, brings one back)."
-            )
-        if self.post_comments.left_pending:
-            self.summary.inform(
-                f"{self.post_comments.left_pending} pending comments stored by an earlier "
-                "import are not in their posts in this file, which Broadsheet wrote with "
-                "--visible-only (the published comments alone): they are left as they are."
-            )
-        if self.post_comments.left_standing and self.older_broadsheet:
-            self.summary.inform(
-                f"{self.post_comments.left_standing} comments stored by an earlier import are "
-                "not in their posts in this file, which holds no media items and was written "
-                "by a Broadsheet older than 2026-11-27, whose files do not say that they hold "
-                "every comment of their articles: they are left as they are. Export the site "
-                "again with this version to take down those its moderators removed."
-            )
-        elif self.post_comments.left_standing:
-            self.summary.inform(
-                f"{self.post_comments.left_standing} comments stored by an earlier import are "
-                "not in their posts in this file, which holds no media items (an export of "
-                "posts only, or of some authors, dates or categories): they are left as they "
-                "are, since a media item's comments, stored on its post, are left out of such "
-                "a file too. Import an export of All content to take down those WordPress's "
-                "moderators removed."
-            )
-        if self.post_comments.taken_down:
-            self.summary.inform(
-                f"{self.post_comments.taken_down} comments stored by an earlier import are no "
-                "longer in their posts, which WordPress does to a comment its moderators "
-                "marked as spam or deleted: they are deleted here (not shown)."
-            )
+        self.report_comments()
         if self.kept_here:
             self.summary.inform(
-                f"{self.kept_here} articles were changed here since an earlier import: "
-                "what was changed here stays, and the file's other changes came in."
+                f"{counted(self.kept_here, 'article was', 'articles were')} changed here since "
+                "an earlier import: what was changed here stays, and the file's other changes "
+                "came in."
             )
         if self.uploads is not None:
             self.uploads.report()
@@ -248,17 +211,81 @@ class WxrImport:
                 self.progress(1)
         self.finish_terms()
 
-    def report_pages(self) -> None:
-        if self.pages_stored:
+    def report_comments(self) -> None:
+        """Say what became of the comments the file left out or does not hold."""
+        for kind, n in sorted(self.post_comments.left_out.items()):
             self.summary.inform(
-                f"{self.pages_stored} WordPress pages are unlisted articles: each at its own "
-                "address with its comments, found by search, but not on the front page, in "
-                "sections or in the feeds."
+                f"{counted(n, 'comment', 'comments')} of type {kind!r} ({NOT_COMMENTS[kind]}) "
+                f"{plural(n, 'was', 'were')} left out: {plural(n, *NOT_A_READERS)}."
             )
-        if self.pages_left_out:
+        if deleted := self.deleted_left_out:
+            left_out = ("was left out with its", "were left out with their")
             self.summary.inform(
-                f"{self.pages_left_out} WordPress pages were left out (--no-pages), and "
-                "their comments with them."
+                f"{counted(deleted, 'post whose article was', 'posts whose articles were')} "
+                f"deleted here {plural(deleted, *left_out)} comments (Deleted imported "
+                "articles, in the admin, brings one back)."
+            )
+        stored = "stored by an earlier import"
+        absent = ("is not in its post", "are not in their posts")
+        left = ("it is left as it is", "they are left as they are")
+        if pending := self.post_comments.left_pending:
+            self.summary.inform(
+                f"{counted(pending, 'pending comment', 'pending comments')} {stored} "
+                f"{plural(pending, *absent)} in this file, which "
+                "Broadsheet wrote with --visible-only (the published comments alone): "
+                f"{plural(pending, *left)}."
+            )
+        standing = self.post_comments.left_standing
+        if standing:
+            self.summary.inform(
+                f"{counted(standing, 'comment', 'comments')} {stored} "
+                f"{plural(standing, *absent)} in this file, which holds "
+                f"no media items {self.why_not_whole()}: "
+                f"{plural(standing, *left)}" + self.how_to_take_down()
+            )
+        if gone := self.post_comments.taken_down:
+            self.summary.inform(
+                f"{counted(gone, 'comment', 'comments')} {stored} "
+                f"{plural(gone, 'is no longer in its post', 'are no longer in their posts')}, "
+                "which WordPress does to a comment its moderators marked as spam or deleted: "
+                f"{plural(gone, 'it is', 'they are')} deleted here (not shown)."
+            )
+
+    def why_not_whole(self) -> str:
+        if self.older_broadsheet:
+            return (
+                "and was written by a Broadsheet older than 2026-11-27, whose files do not "
+                "say that they hold every comment of their articles"
+            )
+        return "(an export of posts only, or of some authors, dates or categories)"
+
+    def how_to_take_down(self) -> str:
+        if self.older_broadsheet:
+            return (
+                ". Export the site again with this version to take down those its "
+                "moderators removed."
+            )
+        return (
+            ", since a media item's comments, stored on its post, are left out of such a "
+            "file too. Import an export of All content to take down those WordPress's "
+            "moderators removed."
+        )
+
+    def report_pages(self) -> None:
+        if stored := self.pages_stored:
+            unlisted = (
+                "WordPress page is an unlisted article",
+                "WordPress pages are unlisted articles",
+            )
+            self.summary.inform(
+                f"{counted(stored, *unlisted)}: each at its own address with its comments, "
+                "found by search, but not on the front page, in sections or in the feeds."
+            )
+        if left_out := self.pages_left_out:
+            with_them = ("its comments with it", "their comments with them")
+            self.summary.inform(
+                f"{counted(left_out, 'WordPress page was', 'WordPress pages were')} left out "
+                f"(--no-pages), and {plural(left_out, *with_them)}."
             )
 
     def report_ids(self) -> None:
@@ -267,10 +294,15 @@ class WxrImport:
         if created and kept == created:
             self.summary.inform("Every comment kept its WordPress id: links to #comment-N find it.")
         elif created and self.keep_ids:
+            ids = (
+                "its WordPress id (links to #comment-N find it)",
+                "their WordPress ids (links to #comment-N find them)",
+            )
             self.summary.inform(
-                f"{kept} of {created} new comments kept their WordPress ids (links to "
-                "#comment-N find them); the others were numbered anew, their ids being "
-                "taken here (or missing), so old links to them land on their article."
+                f"{kept} of {counted(created, 'new comment', 'new comments')} kept "
+                f"{plural(kept, *ids)}; "
+                "the others were numbered anew, their ids being taken here (or missing), so "
+                "old links to them land on their article."
             )
 
     # Authors and terms
@@ -402,7 +434,8 @@ class WxrImport:
             self._skip_comments(post)
             self.summary.note(
                 f"post {post_id} appears twice in the file: the first was imported, this one "
-                f"skipped (with its {len(post.comments)} comments), as WordPress does",
+                f"skipped (with its {counted(len(post.comments), 'comment', 'comments')}), as "
+                "WordPress does",
                 post.line,
             )
             return
@@ -414,7 +447,7 @@ class WxrImport:
             self.deleted_left_out += 1
             self.summary.note(
                 f"post {post.post_id} was deleted here after an earlier import: left out, "
-                f"with its {len(post.comments)} comments",
+                f"with its {counted(len(post.comments), 'comment', 'comments')}",
                 post.line,
             )
             return
@@ -473,8 +506,8 @@ class WxrImport:
             )
         if moved:
             self.summary.inform(
-                f"{moved} comments on media items (attachments) were moved to the posts and "
-                "pages that show them."
+                f"{counted(moved, 'comment', 'comments')} on media items (attachments) "
+                f"{plural(moved, 'was', 'were')} moved to the posts and pages that show them."
             )
 
     def _skip_comments(self, post: reader.Post) -> None:

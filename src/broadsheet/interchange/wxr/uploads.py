@@ -24,7 +24,7 @@ from django.core.exceptions import ValidationError
 
 from broadsheet.interchange import wpcontent
 from broadsheet.interchange.loading import fit
-from broadsheet.interchange.summary import Summary
+from broadsheet.interchange.summary import Summary, counted, plural
 from broadsheet.interchange.wxr import reader
 from broadsheet.interchange.wxr.meta import (
     META_ALT_TEXT,
@@ -220,9 +220,11 @@ class Uploads:
             return
         named = list(self.problems.items())[:NAMED_FILES]
         more = len(self.problems) - len(named)
+        n = len(self.problems)
+        addresses = ("address that names it still points", "addresses that name them still point")
         self.summary.warn(
-            f"{len(self.problems)} image files were not taken in; the addresses that name "
-            "them still point at the old site, and break when it is shut down: "
+            f"{counted(n, 'image file was', 'image files were')} not taken in; the "
+            f"{plural(n, *addresses)} at the old site, and break when it is shut down: "
             + "; ".join(f"{path} ({why})" for path, why in named)
             + (f"; and {more} more" if more else "")
         )
