@@ -29,6 +29,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.footnote.index import footnote_tail
 
+from broadsheet.alt_text import with_empty_alts
 from broadsheet.nesting import limit_nesting
 
 # Letters that draw nothing (Hangul fillers, the blank Braille pattern), which a name
@@ -454,8 +455,9 @@ def sanitize_html(
 ) -> str:
     """Clean HTML that arrives as HTML (imported WordPress posts). Elements nested
     past ``nesting.NESTING_LIMIT`` lose their tags, not their text: the sanitizer
-    takes time in the square of the depth."""
-    cleaned = _clean(limit_nesting(html), ARTICLE_TAGS, "noopener")
+    takes time in the square of the depth. An image without alt text whose caption or
+    link says what it is gets an empty one (``alt_text``)."""
+    cleaned = with_empty_alts(_clean(limit_nesting(html), ARTICLE_TAGS, "noopener"))
     return fit_pictures(cleaned, pictures or {}, first_on_screen=first_on_screen)
 
 

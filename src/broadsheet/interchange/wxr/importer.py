@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from django.contrib.auth import get_user_model
 from django.utils import timezone, translation
 
+from broadsheet.alt_text import undescribed_images
 from broadsheet.discussion.actions import reserve_ids
 from broadsheet.interchange import wpcontent
 from broadsheet.interchange.loading import (
@@ -101,6 +102,8 @@ class WxrImport:
         # Articles with fields changed here since an earlier import, which the file
         # would have changed back.
         self.kept_here = 0
+        # Images shown without alt text, and the articles that show them.
+        self.undescribed = self.undescribed_in = 0
         # Media items that have comments, with the file each came from: their comments
         # go to the post each belongs to once every post is in (a post may come later).
         self.commented_media: list[tuple[str, reader.Post]] = []
@@ -191,6 +194,14 @@ class WxrImport:
                 f"{counted(self.kept_here, 'article was', 'articles were')} changed here since "
                 "an earlier import: what was changed here stays, and the file's other changes "
                 "came in."
+            )
+        if self.undescribed:
+            images = counted(self.undescribed, "image", "images")
+            articles = counted(self.undescribed_in, "article", "articles")
+            self.summary.inform(
+                f"{images} in {articles} (noted below) {plural(self.undescribed, 'has', 'have')} "
+                "no alt text, which a screen reader reads instead of the image: describe "
+                f"{plural(self.undescribed, 'it', 'each')} in its article's body."
             )
         if self.uploads is not None:
             self.uploads.report()
@@ -460,7 +471,22 @@ class WxrImport:
             return
         self.summary.count(kind, changed)
         self.pages_stored += kind == "pages"
+        self.note_undescribed(post, article)
         self.post_comments.store(post, article, existed=changed != "created")
+
+    def note_undescribed(self, post: reader.Post, article: Article) -> None:
+        """Note the images the article shows without alt text: no words around them say
+        what they show (``alt_text``), so only an editor can."""
+        missing = undescribed_images(article.body_html)
+        if not missing:
+            return
+        self.undescribed += missing
+        self.undescribed_in += 1
+        self.summary.note(
+            f"post {post.post_id} ({article.get_absolute_url()}): "
+            f"{counted(missing, 'image has', 'images have')} no alt text",
+            post.line,
+        )
 
     def media(self, post: reader.Post) -> None:
         """A media item: its image taken into the library (``--uploads``); its comments
