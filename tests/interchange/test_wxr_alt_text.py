@@ -3,10 +3,18 @@ caption or link says what they are, else left as written and reported."""
 
 from __future__ import annotations
 
+import importlib
 import re
+from datetime import timedelta
+from types import SimpleNamespace
+
+from django.apps import apps
+from django.db import connection
+from django.utils import timezone
 
 from broadsheet.newsroom.actions import render_body
 from broadsheet.newsroom.models import Article
+from tests.conftest import make_article
 from tests.interchange.conftest import WXR_BLOG, run_import, wxr_file, wxr_post
 
 UPLOADS = f"{WXR_BLOG}/wp-content/uploads/2020/01"
@@ -60,3 +68,25 @@ def test_a_post_whose_images_all_say_what_they_are_is_not_reported(db, tmp_path)
     path = wxr_file(tmp_path, "fine.xml", wxr_post(1, "Pier", body, slug="pier"))
     output = run_import("wxr", path, "--no-train")
     assert "alt text" not in output
+
+
+def test_the_upgrade_gives_empty_alts_to_the_bodies_stored_before(db, tmp_path):
+    path = wxr_file(tmp_path, "images.xml", wxr_post(1, "Harbour", BODY, slug="harbour"))
+    run_import("wxr", path, "--no-train")
+    article = Article.objects.get()
+    # As the version before stored it: the captioned and the linked image without alt.
+    before = re.sub(r'(<img src="[^"]*/(?:quay|tide)\.jpg"[^>]*?) alt=""', r"\1", article.body_html)
+    assert _alts(before)["quay.jpg"] is None and _alts(before)["tide.jpg"] is None
+    earlier = timezone.now() - timedelta(days=1)
+    Article.objects.filter(pk=article.pk).update(body_html=before, changed_at=earlier)
+    untouched = make_article(slug="plain", body="<p>No pictures.</p>", body_format="html")
+    Article.objects.filter(pk=untouched.pk).update(changed_at=earlier)
+
+    migration = importlib.import_module("broadsheet.newsroom.migrations.0019_empty_alts")
+    migration.give_empty_alts(apps, SimpleNamespace(connection=connection))
+
+    article.refresh_from_db()
+    assert _alts(article.body_html) == EXPECTED
+    assert article.changed_at > earlier
+    untouched.refresh_from_db()
+    assert untouched.changed_at == earlier
