@@ -6,24 +6,20 @@
 from django.db import migrations
 from django.utils import timezone
 
-BATCH = 500
-
 
 def give_empty_alts(apps, schema_editor):
     from broadsheet.alt_text import with_empty_alts
 
     Article = apps.get_model("newsroom", "Article")
     showing = Article.objects.filter(body_format="html", body_html__contains="<img")
+    given = {}
+    for pk, html in showing.values_list("pk", "body_html").iterator():
+        if (described := with_empty_alts(html)) != html:
+            given[pk] = described
+    # The article page's ETag and cache key hold its body: its kept copies are redrawn.
     now = timezone.now()
-    changed = []
-    for row in showing.only("pk", "body_html").iterator():
-        html = with_empty_alts(row.body_html)
-        if html != row.body_html:
-            row.body_html = html
-            # The article page's ETag and cache key hold it: its kept copies are redrawn.
-            row.changed_at = now
-            changed.append(row)
-    Article.objects.bulk_update(changed, ["body_html", "changed_at"], batch_size=BATCH)
+    for pk, html in given.items():
+        Article.objects.filter(pk=pk).update(body_html=html, changed_at=now)
 
 
 class Migration(migrations.Migration):
