@@ -851,8 +851,9 @@ def test_a_late_page_of_a_tab_lists_its_comments_in_order(staff, article, modera
 
 
 def test_a_reason_said_in_english_keeps_its_direction_on_a_hebrew_site(staff, article):
-    """A check's reason is stored in English: on a Hebrew page its full stop stays at its
-    end, where the page's direction drew it before the sentence."""
+    """A reason an older release stored in English, with values in it, is shown as it
+    was stored: on a Hebrew page its full stop stays at its end, where the page's
+    direction drew it before the sentence."""
     from broadsheet.newsroom.actions import save_site_settings
     from broadsheet.newsroom.models import SiteSettings
 
@@ -860,9 +861,9 @@ def test_a_reason_said_in_english_keeps_its_direction_on_a_hebrew_site(staff, ar
     site.language = "he"
     save_site_settings(site)
     (comment,) = held(article, 1)
-    reason = "The site holds every comment for review."
+    reason = "Has 4 links (more than 2)."
     Comment.objects.filter(pk=comment.pk).update(
-        reasons=[{"check": "hold_all", "action": "hold", "reason": reason}]
+        reasons=[{"check": "too_many_links", "action": "hold", "reason": reason}]
     )
     page = staff.get("/moderation/").content.decode()
     assert f'<li dir="auto">{reason}</li>' in page

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from django.utils.module_loading import import_string
 
 from broadsheet.conf import conf
+from broadsheet.discussion.reasons import english
 
 if TYPE_CHECKING:
     from broadsheet.discussion.models import Comment
@@ -60,9 +61,22 @@ class Verdict:
     # theirs to use): that field. The form shows the reason by it, and the API
     # answers 400 on it, as for any other bad value.
     field: str | None = None
+    # For a reason moderators read later, in their own language: the sentence to
+    # translate and its values (discussion/reasons.py). None: ``reason`` is the
+    # sentence, with no values in it.
+    msgid: str | None = None
+    params: dict[str, Any] | None = None
+
+    @classmethod
+    def said(cls, check: str, action: str, msgid: str, **params: Any) -> Verdict:
+        """A verdict whose reason is ``msgid`` with ``params`` in it, stored so."""
+        return cls(check, action, english(msgid, params), msgid=msgid, params=params)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"check": self.check, "action": self.action, "reason": self.reason}
+        stored: dict[str, Any] = {"check": self.check, "action": self.action, "reason": self.reason}
+        if self.msgid is not None:
+            stored.update(msgid=self.msgid, params=dict(self.params or {}))
+        return stored
 
 
 @dataclass

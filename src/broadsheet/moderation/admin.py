@@ -16,6 +16,7 @@ from django.utils.translation import ngettext_lazy
 
 from broadsheet.discussion import tally
 from broadsheet.discussion.models import Comment, choice_label
+from broadsheet.discussion.reasons import said_all
 from broadsheet.moderation import actions as moderation_actions
 from broadsheet.moderation import notes
 from broadsheet.moderation.forms import WordRuleAdminForm
@@ -233,9 +234,11 @@ class CommentAdmin(admin.ModelAdmin):
     # the form would move it without the article's stored comment count or the thread
     # following.
     readonly_fields = [
-        "status", "status_changed_at", "body_html", "score", "reasons", "created_at",
+        "status", "status_changed_at", "body_html", "score", "reasons_said", "created_at",
         "edited_at", "article", "parent", "thread", "thread_key", "depth",
     ]  # fmt: skip
+    # The stored reasons are shown in the admin's language (reasons_said), not as JSON.
+    exclude = ["reasons"]
     actions = ["approve", "reject", "mark_spam"]
     # A filtered or searched list is counted once, not again for "N total".
     show_full_result_count = False
@@ -252,6 +255,10 @@ class CommentAdmin(admin.ModelAdmin):
         if set(request.GET) <= _TALLIED_LIST and (status is None or status in Comment.Status):
             return _Tallied(queryset, per_page, status=status, orphans=orphans)
         return super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
+
+    @admin.display(description=_("reasons"))
+    def reasons_said(self, comment: Comment) -> str:
+        return " ".join(said_all(comment.reasons))
 
     def save_model(self, request: HttpRequest, obj: Comment, form, change: bool) -> None:
         """Only the fields changed are written (a decision taken in the queue meanwhile

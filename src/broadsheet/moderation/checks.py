@@ -105,7 +105,7 @@ Check = Callable[[Context], Verdict]
 def trusted_staff(ctx: Context) -> Verdict:
     user = ctx.sub.user
     if user is not None and getattr(user, "is_staff", False):
-        return Verdict("trusted_staff", "trust", "Posted by a member of staff.")
+        return Verdict("trusted_staff", "trust", gettext_noop("Posted by a member of staff."))
     return Verdict("trusted_staff", ALLOW, "Not staff.")
 
 
@@ -224,7 +224,7 @@ def rate_limit(ctx: Context) -> Verdict:
 
 def honeypot(ctx: Context) -> Verdict:
     if ctx.sub.honeypot:
-        return Verdict("honeypot", "spam", "Filled in the field hidden from people.")
+        return Verdict("honeypot", "spam", gettext_noop("Filled in the field hidden from people."))
     return Verdict("honeypot", ALLOW, "Hidden field left empty.")
 
 
@@ -235,19 +235,40 @@ def posting_speed(ctx: Context) -> Verdict:
     # one) was not made with the form, and an old one may be a stamp a bot keeps reusing.
     # Held, not refused: a person is behind some of them.
     if ctx.sub.unstamped:
-        return Verdict("posting_speed", "hold", "Posted without the time the form was served.")
+        return Verdict(
+            "posting_speed", "hold", gettext_noop("Posted without the time the form was served.")
+        )
     most = conf.MAX_FORM_AGE_DAYS
     if elapsed is not None and elapsed > most * 86400:
-        return Verdict(
-            "posting_speed", "hold", f"Posted more than {most} days after the form was served."
+        return Verdict.said(
+            "posting_speed",
+            "hold",
+            gettext_noop("Posted more than %(days)s days after the form was served."),
+            days=most,
         )
     if elapsed is not None and elapsed < least:
-        return Verdict(
+        return Verdict.said(
             "posting_speed",
             "spam",
-            f"Posted {elapsed:.1f}s after the form was served (least {least}s).",
+            gettext_noop("Posted %(seconds).1fs after the form was served (least %(least)ss)."),
+            seconds=elapsed,
+            least=least,
         )
     return Verdict("posting_speed", ALLOW, "Posted at a human pace.")
+
+
+# What a listed word's reason says, by its list: the word as the comment wrote it,
+# and the rule that caught it when that is written otherwise ("rule" for "RULES").
+LISTED = {
+    WordRule.List.BLOCK: gettext_noop("Contains “%(said)s” (on the block list)."),
+    WordRule.List.HOLD: gettext_noop("Contains “%(said)s” (on the hold list)."),
+}
+LISTED_BY_RULE = {
+    WordRule.List.BLOCK: gettext_noop(
+        "Contains “%(said)s” (the rule “%(rule)s” on the block list)."
+    ),
+    WordRule.List.HOLD: gettext_noop("Contains “%(said)s” (the rule “%(rule)s” on the hold list)."),
+}
 
 
 def word_lists(ctx: Context) -> Verdict:
@@ -263,12 +284,11 @@ def word_lists(ctx: Context) -> Verdict:
             sub = ctx.sub
             text = match_text(sub.body, sub.author_name, sub.author_email, sub.author_url)
         if found := pattern.search(text):
-            listed = "block" if kind == WordRule.List.BLOCK else "hold"
             place, said = found
             rule = rules[kind][place]
-            which = "" if rule.casefold() == said else f"the rule “{rule}” "
-            reason = f"Contains “{said}” ({which}on the {listed} list)."
-            return Verdict("word_lists", action, reason)
+            if rule.casefold() == said:
+                return Verdict.said("word_lists", action, LISTED[kind], said=said)
+            return Verdict.said("word_lists", action, LISTED_BY_RULE[kind], said=said, rule=rule)
     return Verdict("word_lists", ALLOW, "No listed words.")
 
 
@@ -299,8 +319,11 @@ def duplicate_text(ctx: Context) -> Verdict:
     if marks.add(key, int(time.time()), timeout=minutes * 60):
         ctx.reserved.append(lambda: marks.delete(key))
         return Verdict("duplicate_text", ALLOW, "Not posted before.")
-    return Verdict(
-        "duplicate_text", "hold", f"The same text was posted in the last {minutes} minutes."
+    return Verdict.said(
+        "duplicate_text",
+        "hold",
+        gettext_noop("The same text was posted in the last %(minutes)s minutes."),
+        minutes=minutes,
     )
 
 
@@ -309,7 +332,13 @@ def too_many_links(ctx: Context) -> Verdict:
     links = count_links(ctx.sub.body, site=site_hosts())
     most = ctx.rules.max_links
     if links > most:
-        return Verdict("too_many_links", "hold", f"Has {links} links (more than {most}).")
+        return Verdict.said(
+            "too_many_links",
+            "hold",
+            gettext_noop("Has %(links)s links (more than %(most)s)."),
+            links=links,
+            most=most,
+        )
     return Verdict("too_many_links", ALLOW, f"Has {links} link(s).")
 
 
@@ -320,11 +349,13 @@ def hold_all(ctx: Context) -> Verdict:
     editor exactly as they meet a site that holds everything."""
     story = ctx.sub.article.comment_policy
     if story == Article.CommentPolicy.HOLD:
-        return Verdict("hold_all", "hold", "This story holds every comment for review.")
+        return Verdict(
+            "hold_all", "hold", gettext_noop("This story holds every comment for review.")
+        )
     if story == Article.CommentPolicy.PUBLISH:
         return Verdict("hold_all", ALLOW, "This story publishes comments at once.")
     if ctx.site.comment_policy == SiteSettings.CommentPolicy.HOLD:
-        return Verdict("hold_all", "hold", "The site holds every comment for review.")
+        return Verdict("hold_all", "hold", gettext_noop("The site holds every comment for review."))
     return Verdict("hold_all", ALLOW, "The site publishes comments at once.")
 
 
@@ -336,10 +367,14 @@ def first_comment(ctx: Context) -> Verdict:
         # As WordPress does: without an e-mail address (or an account) there is nobody to
         # have published before; a name alone is anybody's.
         return Verdict(
-            "first_comment", "hold", "No e-mail address or account to know the author by."
+            "first_comment",
+            "hold",
+            gettext_noop("No e-mail address or account to know the author by."),
         )
     if history.approved == 0:
-        return Verdict("first_comment", "hold", "The author's first comment on this site.")
+        return Verdict(
+            "first_comment", "hold", gettext_noop("The author's first comment on this site.")
+        )
     return Verdict("first_comment", ALLOW, "The author has published comments before.")
 
 
@@ -347,10 +382,13 @@ def trusted_commenter(ctx: Context) -> Verdict:
     needed = ctx.rules.trust_after
     history = ctx.history
     if needed and history and history.settled >= needed and history.unpublished == 0:
-        return Verdict(
+        return Verdict.said(
             "trusted_commenter",
             "trust",
-            f"Trusted: {history.settled} approved comments, a day old or more, and none rejected.",
+            gettext_noop(
+                "Trusted: %(count)s approved comments, a day old or more, and none rejected."
+            ),
+            count=history.settled,
         )
     return Verdict("trusted_commenter", ALLOW, "Not yet trusted.")
 

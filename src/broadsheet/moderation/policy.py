@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from broadsheet.discussion.models import Comment
 from broadsheet.discussion.policy import Decision, Submission, Verdict
 from broadsheet.moderation import learned
@@ -21,8 +23,6 @@ def learned_verdict(sub: Submission, rules: ModerationSettings) -> tuple[Verdict
     item = learned.text_on_page(sub.body, sub.author_url, learned.article_paths(sub.article.slug))
     judgement = spam_filter.judge(item)
     score = judgement.score
-    weighed = ", ".join(f"“{f}”" for f in judgement.features)
-    because = f" Weighed most: {weighed}." if weighed else ""
     if not spam_filter.is_ready(rules.learned_min_examples):
         return Verdict(
             "learned_score",
@@ -38,8 +38,21 @@ def learned_verdict(sub: Submission, rules: ModerationSettings) -> tuple[Verdict
         action = "hold"
     else:
         action = "allow"
-    return Verdict(
-        "learned_score", action, f"Learned score {score:.2f} (moderators' past decisions).{because}"
+    if judgement.features:
+        return Verdict.said(
+            "learned_score",
+            action,
+            gettext_noop(
+                "Learned score %(score).2f (moderators' past decisions). Weighed most: %(words)s."
+            ),
+            score=score,
+            words=list(judgement.features),
+        ), score
+    return Verdict.said(
+        "learned_score",
+        action,
+        gettext_noop("Learned score %(score).2f (moderators' past decisions)."),
+        score=score,
     ), score
 
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from broadsheet.discussion import tally
 from broadsheet.discussion.models import Comment
+from broadsheet.discussion.reasons import said_all
 from broadsheet.moderation.apps import MODERATE
 from broadsheet.moderation.models import Report
 from broadsheet.notifications import compose, links
@@ -113,7 +114,7 @@ def entries(pairs: list[tuple[Comment, str]]) -> list[Entry]:
     described = []
     for comment, why in pairs:
         if why == Why.HELD:
-            reasons = [r["reason"] for r in comment.reasons if r.get("reason")]
+            reasons = said_all(comment.reasons)
         else:
             counted = reports.get(comment.pk, Counter())
             reasons = [

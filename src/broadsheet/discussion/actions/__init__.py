@@ -35,6 +35,7 @@ from broadsheet.discussion.exceptions import CommentRefused, EditNotAllowed, Rat
 from broadsheet.discussion.mail import Following, get_moderator_mail, get_reply_mail
 from broadsheet.discussion.models import Comment
 from broadsheet.discussion.policy import Decision, Submission, get_policy
+from broadsheet.discussion.reasons import edited_note
 from broadsheet.markup import render_comment
 from broadsheet.newsroom.models import Article
 
@@ -241,14 +242,7 @@ def edit_comment(comment: Comment, body: str, *, token: str | None) -> Comment:
         if current.status != Status.APPROVED:
             earlier = next((r for r in current.reasons if r.get("check") == "edited"), None)
             if earlier is None:
-                before = " ".join(r["reason"] for r in current.reasons if r.get("reason"))
-                earlier = {
-                    "check": "edited",
-                    "action": "hold",
-                    "reason": "Edited by its author while it was not published: an edit "
-                    "never publishes a comment."
-                    + (f" Before the edit: {before}" if before else ""),
-                }
+                earlier = edited_note(current.reasons)
             reasons.append(earlier)
         current.reasons = reasons
         current.score = decision.score
