@@ -242,3 +242,57 @@ def test_wordpress_notes_renumbered_meanwhile_each_keep_their_text(tmp_path, dan
     assert notes_shown(article)[:2] == [
         "The March estimate, 3--5 million.", "Seven to two, said the clerk."
     ]  # fmt: skip
+
+
+def errornotes(response) -> list[str]:
+    page = lxml.html.fromstring(response.content.decode())
+    return [" ".join(p.text_content().split()) for p in page.find_class("errornote")]
+
+
+def django_banner(errors: int = 1) -> str:
+    from django.utils.translation import ngettext
+
+    return ngettext("Please correct the error below.", "Please correct the errors below.", errors)
+
+
+@pytest.mark.parametrize("language", ["en", "he"])
+def test_a_refused_save_says_what_happened_not_that_the_form_has_an_error(dana, lev, language):
+    from django.utils import translation
+
+    from broadsheet.newsroom.models import SiteSettings
+
+    site = SiteSettings.load()
+    site.language = language
+    actions.save_site_settings(site)
+    article = make_article(title="Night ferry", body=BODY)
+    _, dana_sent = change_form(dana, article)
+    _, lev_sent = change_form(lev, article)
+    send(dana, article, dana_sent, body=BODY.replace("Second", "2nd"))
+
+    refused = send(lev, article, lev_sent, title="Night ferry cancelled")
+    with translation.override(language):
+        wrong, conflict = django_banner(), translation.gettext("Saved meanwhile")
+    (note,) = errornotes(refused)
+    assert wrong not in refused.content.decode()
+    assert conflict in refused.content.decode()
+    with translation.override(language):
+        told = translation.gettext(
+            "Someone saved this article after you opened it. Nothing of yours was "
+            "saved, and your changes are still in the form: look over what the other "
+            "save changed (below), then save again."
+        )
+    assert note == told
+    # Said once: not again as a list of errors under the banner.
+    assert refused.content.decode().count(told.split(".")[0]) == 1
+
+
+def test_a_refused_save_with_a_field_in_error_too_keeps_djangos_banner(dana, lev):
+    article = make_article(title="Night ferry", body=BODY)
+    _, dana_sent = change_form(dana, article)
+    _, lev_sent = change_form(lev, article)
+    send(dana, article, dana_sent, body=BODY.replace("Second", "2nd"))
+
+    refused = send(lev, article, lev_sent, title="")
+    assert refused.status_code == 200
+    # The title and the conflict: two errors, and one of them is the form's to correct.
+    assert errornotes(refused) == [django_banner(2)]

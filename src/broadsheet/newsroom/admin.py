@@ -12,7 +12,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core import validators
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
 from django.http import (
@@ -126,6 +126,13 @@ class StateFilter(admin.SimpleListFilter):
         return None
 
 
+def _only_the_conflict(form: Any, errors: list) -> bool:
+    """Whether the refused save's only error is the edit conflict: every field valid,
+    every inline too (``errors`` is the admin's list of them all)."""
+    one_form_error = list(form.errors) == [NON_FIELD_ERRORS] and len(form.non_field_errors()) == 1
+    return one_form_error and len(errors) == 1
+
+
 @admin.register(Article)
 class ArticleAdmin(NotedDeleteAdmin):
     # Seven columns that fit beside the menu and the filters at 1280 pixels: the page's
@@ -218,6 +225,11 @@ class ArticleAdmin(NotedDeleteAdmin):
         form = context["adminform"].form
         if obj is not None and getattr(form, "conflict", None) is not None:
             context["conflict"] = self._who_saved(request, obj, form.conflict)
+            if _only_the_conflict(form, context.get("errors", [])):
+                # Django's banner would ask to correct an error below, and there is none:
+                # the page says what happened instead (change_form.html).
+                context["errors"] = []
+                context["conflict_only"] = True
         # Where the form's "Preview changes" button sends it (submit_line.html).
         if obj is None:
             context["preview_url"] = reverse("admin:newsroom_article_preview_new")
