@@ -26,7 +26,10 @@ A rest keeps at least three letters: a Hebrew word of two (ים "sea", לך "to 
 inside them, and is found as typed only.
 
 A word of two letters is still found with prefixes joined to it (ים finds הים, "the
-sea"), where a prefix and two letters make three, the length of most Hebrew words:
+sea"), but only those that end in the article, a preposition or ו (``_before_short``):
+מ and ש before it (מים "water", ומים "and water", שים "put") make words of three
+letters far more often than "from a sea" or "that sea", which Hebrew writes with the
+article (מהים). A prefix and two letters make three, the length of most Hebrew words:
 מלך ("king") and הלך ("walked") read as מ and ה before לך. The site's text seldom
 shows them words (a verb never takes ה). So the few short words that are no noun
 (``FUNCTION_WORDS``: prepositions with their pronoun, לי לך בו, and particles, כי גם
@@ -88,6 +91,16 @@ def _arabic() -> frozenset[str]:
     return frozenset(found - {""})
 
 
+@cache
+def _before_short() -> frozenset[str]:
+    """The Hebrew prefixes a noun of two letters is found after: those that end in the
+    article or a preposition that takes it in (ה, ב, כ, ל: הים, בים, לים, מהים) or in ו
+    (וים). Not those that end in מ or ש ("from", "that"): before two letters they make
+    a word of three, and Hebrew words are mostly three letters (מים "water", שים
+    "put"), where "from a sea" is seldom written without the article (מהים)."""
+    return frozenset(p for p in _hebrew() if p[-1] not in "מש")
+
+
 # The prefixes of one or two letters that may stand before a form as proof that it is
 # a word (``proofs``): each language's single letters, and Arabic's article.
 _HEBREW_PROVING = ("ו", "ה", "ב", "כ", "ל", "מ", "ש")
@@ -142,7 +155,12 @@ def with_prefixes(rest: str) -> list[tuple[str, str]]:
     takes only the conjunctions (``FUNCTION_WORDS``)."""
     if len(rest) < SHORTEST_JOINED or not prefixed(rest):
         return []
-    known = _conjunctions() if rest in FUNCTION_WORDS else _prefixes(rest)
+    if rest in FUNCTION_WORDS:
+        known = _conjunctions()
+    elif len(rest) < SHORTEST_REST and _is_hebrew(rest):
+        known = _before_short()
+    else:
+        known = _prefixes(rest)
     return [
         (prefix, form)
         for prefix in sorted(known, key=lambda p: (len(p), p))
