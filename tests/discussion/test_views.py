@@ -203,6 +203,22 @@ def test_cross_site_post_is_refused(client, article):
     assert Comment.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    "header", [{"HTTP_ORIGIN": "http://[testserver"}, {"HTTP_REFERER": "https://[::1/x"},
+               {"HTTP_ORIGIN": "http://test]server"}, {"HTTP_REFERER": "http://[v1.x]/"}],
+)  # fmt: skip
+def test_a_post_whose_origin_cannot_be_read_is_refused(client, article, header):
+    """An Origin or Referer that is no readable address is no page of this site's: the
+    comment and the report are refused as from another site, not answered with a 500."""
+    first = post(article, "Reported.")
+    comment = client.post(f"/article/{article.slug}/comments", form_data(), **header)
+    report = client.post(f"/moderation/report/{first.pk}", {"reason": "spam"}, **header)
+    for response in (comment, report):
+        assert response.status_code == 403
+        assert response.content.decode() == "Forms can only be posted from this site's own pages."
+    assert Comment.objects.count() == 1 and not first.reports.exists()
+
+
 def test_signed_in_reader_needs_the_csrf_token(article, django_user_model):
     user = django_user_model.objects.create_user("reader", password="pw-long-enough-1")
     client = Client(enforce_csrf_checks=True)

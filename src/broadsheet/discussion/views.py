@@ -254,7 +254,13 @@ def _cross_site(request: HttpRequest) -> bool:
     origin = request.headers.get("Origin") or request.headers.get("Referer")
     if not origin or origin == "null":
         return origin == "null"
-    return urlsplit(origin).netloc != request.get_host()
+    try:
+        netloc = urlsplit(origin).netloc
+    except ValueError:
+        # "http://[" and the like: no browser writes an address it cannot read, so
+        # the post is not from one of our pages (and is refused, not a server error).
+        return True
+    return netloc != request.get_host()
 
 
 def _accepted(request: HttpRequest) -> HttpResponse:
