@@ -87,6 +87,45 @@ def html_text(text: str) -> str:
     return NOT_IN_HTML.sub(_replacement, text) if has_characters_not_in_html(text) else text
 
 
+# Unicode's directional isolates (left-to-right, right-to-left, first strong) and their end.
+_ISOLATE_OPENERS = frozenset("\u2066\u2067\u2068")
+_ISOLATE_END = "\u2069"
+# Every explicit directional formatting character: embeddings and overrides (U+202A to
+# U+202E, their end among them) and isolates.
+_DIRECTIONAL_FORMATTING = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def isolated(text: str) -> str:
+    """``text`` as a directional isolate (U+2068 … U+2069), for plain text that has no
+    ``<bdi>`` to keep it apart: a page's title, an e-mail's subject and text, a feed's
+    entry titles.
+
+    A reader's name (or a search) that opens a right-to-left override and never
+    closes it would turn the rest of the sentence it is said in around: "Reply to
+    *name* | *site*" with the site's name read backwards. The isolate's end closes
+    every embedding and override opened inside it. The text's own isolates are
+    balanced first (an end with no start dropped, a start left open closed), so that
+    none of them ends ours early or keeps it open past the text.
+
+    Text with none of those characters is returned as it is: it cannot turn what
+    follows it around, and subjects and titles stay as mail clients and feed readers
+    already know them.
+    """
+    if not _DIRECTIONAL_FORMATTING.search(text):
+        return text
+    kept: list[str] = []
+    depth = 0
+    for char in text:
+        if char in _ISOLATE_OPENERS:
+            depth += 1
+        elif char == _ISOLATE_END:
+            if not depth:
+                continue
+            depth -= 1
+        kept.append(char)
+    return "\u2068" + "".join(kept) + _ISOLATE_END * depth + _ISOLATE_END
+
+
 def xml_text(text: str) -> str:
     """``text`` as XML 1.0 can carry it (feeds, sitemaps): the characters HTML forbids
     replaced as ``html_text`` replaces them, which leaves only the form feed of those

@@ -26,7 +26,7 @@ from broadsheet.discussion.models import Comment
 from broadsheet.discussion.querysets import CommentQuerySet
 from broadsheet.feeds import paging
 from broadsheet.feeds.serving import CachedFeed, Entry, Subject, row_values
-from broadsheet.markup import absolute_links, web_url
+from broadsheet.markup import absolute_links, isolated, web_url
 from broadsheet.newsroom.middleware import sets_site_language, use_site_language
 from broadsheet.newsroom.models import Article, Author, Section, Tag
 from broadsheet.newsroom.querysets import ArticleQuerySet
@@ -202,7 +202,7 @@ class DiscussionFeed(CachedFeed):
         return discussion.paged(discussion.comments().select_related("parent"))
 
     def entry(self, comment: Comment, discussion: Discussion) -> Entry:
-        title = _("Comment by %(name)s") % {"name": comment.author_name}
+        title = _("Comment by %(name)s") % {"name": isolated(comment.author_name)}
         return _comment_entry(comment, discussion, title)
 
 
@@ -228,7 +228,7 @@ class CommentsFeed(CachedFeed):
 
     def entry(self, comment: Comment, discussion: Discussion) -> Entry:
         title = _("%(name)s on “%(title)s”") % {
-            "name": comment.author_name,
+            "name": isolated(comment.author_name),
             "title": comment.article.title,
         }
         return _comment_entry(comment, discussion, title)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext, ngettext
 
 from broadsheet.conf import conf
 from broadsheet.discussion.models import Comment
-from broadsheet.markup import absolute_links, html_text
+from broadsheet.markup import absolute_links, html_text, isolated
 from broadsheet.newsroom.models import SiteSettings
 from broadsheet.notifications import links
 from broadsheet.notifications.models import Message
@@ -142,7 +142,7 @@ def reply_notice(parent: Comment, reply: Comment, email: str) -> Message:
         recipient=email,
         subject=one_line(
             gettext("%(name)s replied to your comment on “%(title)s”")
-            % {"name": reply.author_name, "title": article.title}
+            % {"name": isolated(reply.author_name), "title": isolated(article.title)}
         ),
         text=text,
         html=html,
@@ -175,7 +175,11 @@ def waiting_notice(entry: Entry, moderator: Any) -> Message:
         recipient=moderator.email,
         subject=one_line(
             gettext("%(why)s: %(name)s on “%(title)s”")
-            % {"why": entry.why_label, "name": comment.author_name, "title": comment.article.title}
+            % {
+                "why": entry.why_label,
+                "name": isolated(comment.author_name),
+                "title": isolated(comment.article.title),
+            }
         ),
         text=text,
         html=html,
