@@ -415,3 +415,21 @@ def test_a_name_limit_set_past_the_column_stops_at_the_column(client, article, s
     schema = client.get("/api/v1/openapi.json").json()
     new_comment = schema["components"]["schemas"]["NewComment"]["properties"]["author_name"]
     assert new_comment["maxLength"] == 255
+
+
+def test_a_chunked_body_ended_by_the_server_is_read(client, article, settings):
+    """A chunked request has no Content-Length; gunicorn takes the chunks apart and
+    ends the input with the body (``wsgi.input_terminated``). The comment is posted,
+    where Django read the body as empty and answered "not valid JSON"; the size
+    limit holds on it as on any body."""
+    chunked = {"CONTENT_LENGTH": "", "HTTP_TRANSFER_ENCODING": "chunked",
+               "wsgi.input_terminated": True}  # fmt: skip
+    body = json.dumps(new(body="Sent in chunks.")).encode()
+    response = post_json(client, article, raw=body, **chunked, **{"wsgi.input": io.BytesIO(body)})
+    assert response.status_code == 201, response.content
+    assert Comment.objects.get().body == "Sent in chunks."
+    settings.BROADSHEET_READER_BODY_LIMIT = 1000
+    body = json.dumps(new(body="x" * 2000)).encode()
+    response = post_json(client, article, raw=body, **chunked, **{"wsgi.input": io.BytesIO(body)})
+    assert response.status_code == 413
+    assert Comment.objects.count() == 1

@@ -57,10 +57,22 @@ def _read_limited(request: HttpRequest) -> bytes:
         raise too_large
     # Read one byte past the limit: a body longer than it declared (or with no
     # declared length at all) is caught too, without reading all of it.
-    raw = request.read(limit + 1)
+    raw = _body_stream(request).read(limit + 1)
     if len(raw) > limit:
         raise too_large
     return raw
+
+
+def _body_stream(request: HttpRequest) -> Any:
+    """Where the body is read from. Under WSGI, Django reads no further than
+    Content-Length says, so a chunked body (which has none) would read as empty and
+    be refused as "not valid JSON". A server that takes the chunks apart and ends the
+    input where the body ends says so (``wsgi.input_terminated``, as gunicorn does):
+    then the body is read from its input as it is."""
+    environ = getattr(request, "environ", {})
+    if not request.META.get("CONTENT_LENGTH") and environ.get("wsgi.input_terminated"):
+        return environ["wsgi.input"]
+    return request
 
 
 def _without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
