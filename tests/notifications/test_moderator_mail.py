@@ -125,6 +125,18 @@ def test_held_comment_is_mailed_at_once_to_who_asked_with_its_link(
     assert len(smtp.messages) == 2
 
 
+def test_a_held_name_that_turns_text_around_stays_inside_the_notice(
+    client, article, smtp, team, holding
+):
+    """A name that opens a right-to-left override is said as an isolate in the
+    subject and the text (tests/test_direction_overrides.py), whose end closes it."""
+    web_post(client, article, "Is the ferry running?", author_name="Zed\u202e")
+    notice = smtp.messages[0]
+    said = "\u2068Zed\u202e\u2069 on “Hello world”"
+    assert notice["Subject"].strip() == f"Held for review: {said}"
+    assert said in body_of(notice)
+
+
 def test_digest_waits_until_due_then_lists_every_comment_that_came(
     client, article, smtp, team, holding, clock
 ):
