@@ -16,6 +16,7 @@ Unavailable", so the operator sees which service failed. Any other error is the 
 from __future__ import annotations
 
 import errno
+import os
 import sqlite3
 import sys
 from typing import Literal
@@ -29,14 +30,19 @@ from django.utils.cache import patch_cache_control
 RETRY_AFTER = 30
 
 # A folder or file the site writes refusing the write: the disk is full, over its
-# quota or mounted read-only, a file past the size allowed, or not the site's to write.
-REFUSED_WRITES = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG, errno.EACCES, errno.EPERM}
+# quota or mounted read-only, a file past the size allowed, or not the site's to write
+# (the last two, DENIED, are also what a read of a file not the site's to read meets).
+DENIED = {errno.EACCES, errno.EPERM}
+REFUSED_WRITES = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG, *DENIED}
 # SQLite's primary codes for the same (an I/O error is what SQLite reports when the
 # disk is too full for the shared-memory file it makes on opening the database).
 SQLITE_REFUSED = {sqlite3.SQLITE_FULL, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR}
-# PostgreSQL's: disk_full and the other insufficient resources (class 53), and a
-# read-only transaction (a standby, or default_transaction_read_only).
-POSTGRES_REFUSED = ("53", "25006")
+# PostgreSQL's: disk_full (53100, "could not extend file") and a read-only transaction
+# (25006: a standby, or default_transaction_read_only). Not the rest of class 53
+# (insufficient resources): out of memory (53200), too many connections (53300) or a
+# configured limit reached (53400, temp_file_limit) say nothing of the disk, and are
+# the database not answering for now.
+POSTGRES_REFUSED = ("53100", "25006")
 
 Reason = Literal["unreachable", "cannot_store"]
 
@@ -56,6 +62,8 @@ def _unreachable_errors() -> tuple[type[BaseException], ...]:
 def cannot_store(exc: BaseException | None) -> bool:
     """Whether ``exc`` is the disk (or the database's) refusing a write: full, read-only."""
     if isinstance(exc, OSError):
+        if exc.errno in DENIED and _unreadable(exc.filename):
+            return False  # a read refused: the file is there, not the site's to read
         return exc.errno in REFUSED_WRITES
     if not isinstance(exc, DatabaseError):
         return False
@@ -63,6 +71,15 @@ def cannot_store(exc: BaseException | None) -> bool:
     if (code := getattr(cause, "sqlite_errorcode", None)) is not None:
         return code & 0xFF in SQLITE_REFUSED
     return str(getattr(cause, "sqlstate", None) or "").startswith(POSTGRES_REFUSED)
+
+
+def _unreadable(filename: object) -> bool:
+    """Whether ``filename`` names a file this process may not read. A denied write
+    names a file it may read (or one not made yet): the error alone does not say which
+    of the two was refused."""
+    if not isinstance(filename, str | bytes) or not os.path.lexists(filename):
+        return False
+    return not os.access(filename, os.R_OK)
 
 
 def unavailable_because(exc: BaseException | None) -> Reason | None:
