@@ -176,11 +176,53 @@ def test_export_refuses_a_base_url_that_is_not_a_sites_address(tmp_path, base_ur
 
 
 def test_secret_key_is_generated_once_and_kept(tmp_path):
-    assert run("check", data_dir=tmp_path).returncode == 0
+    # `check --deploy` reads the key (it checks its length); plain `check` signs
+    # nothing, and makes no key now.
+    assert run("check", "--deploy", data_dir=tmp_path).returncode == 0
     key = (tmp_path / "secret_key").read_text()
     assert len(key) > 40
-    assert run("check", data_dir=tmp_path).returncode == 0
+    assert run("check", "--deploy", data_dir=tmp_path).returncode == 0
     assert (tmp_path / "secret_key").read_text() == key
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["serve", "--port", "abc"],
+        ["migrate", "--no-such-option"],
+        ["demo", "--url", "127.0.0.1:8123"],
+        ["demo", "--dry-run"],
+        ["export", "json", "-o", "/nonexistent/backup.json"],
+        ["export", "json"],
+        ["import", "wxr", "/nonexistent/export.xml"],
+        ["createsuperuser", "--noinput"],
+        ["mail", "status"],
+        ["moderation", "forget", "nothere.csv"],
+    ],
+)
+def test_a_refused_command_leaves_no_data_dir_behind(tmp_path, command):
+    """A mistyped BROADSHEET_DATA_DIR (here a folder not there), with a wrong argument
+    or a command that needs a site: refused, and nothing made. Before, the folder, a
+    generated secret_key and an empty SQLite database stayed behind (the last taken
+    for a site by the next command)."""
+    data_dir = tmp_path / "srv" / "brodsheet"
+    result = run(*command, data_dir=data_dir)
+    assert result.returncode in (1, 2), result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "srv").exists()
+
+
+def test_a_refused_command_keeps_the_site_it_found(tmp_path):
+    data_dir = tmp_path / "data"
+    assert run("check", "--deploy", data_dir=data_dir).returncode == 0  # the key made
+    assert run("export", "json", data_dir=data_dir).returncode == 2  # no site yet
+    assert sorted(path.name for path in data_dir.iterdir()) == ["secret_key"]
+    assert run("migrate", "-v", "0", data_dir=data_dir).returncode == 0
+    assert run("import", "wxr", "/nonexistent/export.xml", data_dir=data_dir).returncode == 1
+    assert sorted(path.name for path in data_dir.iterdir())[:2] == [
+        "broadsheet.sqlite3",
+        "secret_key",
+    ]
 
 
 def test_serve_runs_gunicorn_workers_and_serves_pages_and_static_files(tmp_path):

@@ -398,3 +398,15 @@ def test_the_demo_says_nothing_at_verbosity_0_but_why_it_did_nothing(first_run):
     # Loaded already: at -v 0, neither that nor how to sign in (before, both).
     assert run_demo("--verbosity", "0") == ""
     assert "Demo site already loaded" in run_demo()
+
+
+def test_a_dry_run_leaves_no_picture_in_the_media_folder(first_run, settings):
+    """The busiest story's picture is written before the dry run's rollback takes back
+    its row: it was left in the media folder, a file no image of the library names."""
+    loader.unload()  # the first load's picture, the same bytes, out of the library
+    make_article(title="Our own news", slug="our-own-news")
+    output = run_demo("--force", "--dry-run")
+    assert "Would load the demo site" in output
+    assert not Image.objects.exists()
+    media = Path(settings.MEDIA_ROOT)
+    assert not [path for path in media.rglob("*") if path.is_file()] if media.exists() else True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -28,9 +29,14 @@ def main(argv: list[str] | None = None) -> None:
         return
     try:
         execute_from_command_line(["broadsheet", *args])
+    except SystemExit as exc:
+        if exc.code:  # refused: a wrong argument, or a CommandError
+            take_back_empty_database()
+        raise
     except ImproperlyConfigured as exc:
         # A setting's value is wrong (broadsheet/settings.py names it): say so on one
         # line, as for a wrong argument, rather than in a traceback.
+        take_back_empty_database()
         fail(str(exc))
     except BrokenPipeError:
         # `broadsheet export wxr | head`: the reader left; stop quietly, as Unix tools do.
@@ -38,7 +44,9 @@ def main(argv: list[str] | None = None) -> None:
         os.dup2(devnull, sys.stdout.fileno())
         os._exit(1)
     except Exception as exc:
-        if (message := service_problem(exc)) is None:
+        message = service_problem(exc)
+        take_back_empty_database()
+        if message is None:
             raise
         fail(message)
 
@@ -92,6 +100,37 @@ def service_problem(exc: Exception) -> str | None:
             )
     # A table or column missing: a new database, or one an older release made.
     return upgrade.behind(database_where())
+
+
+def take_back_empty_database() -> None:
+    """Remove what a failed command made while the database holds no table: the SQLite
+    file it made by connecting, the key it generated, and the folders made for them. So
+    a command stopped for a mistyped BROADSHEET_DATA_DIR, a site not made yet or a wrong
+    argument leaves nothing behind (a database with tables, or a folder holding anything
+    else, is kept)."""
+    from django.db import DatabaseError, connections
+
+    try:
+        from broadsheet import settings as configured
+
+        database = connections["default"]
+        made = [*getattr(database, "made", []), *configured.made_for_key]
+        if not made or database.introspection.table_names():
+            return
+    except Exception:  # the settings themselves are wrong: nothing was opened
+        return
+    with contextlib.suppress(DatabaseError):
+        database.close()
+    sqlite_file = Path(database.settings_dict["NAME"])
+    for path in made:
+        names = [f"{path}{suffix}" for suffix in ("-wal", "-shm", "-journal")]
+        if path == sqlite_file or not path.is_dir():
+            for name in [path, *names] if path == sqlite_file else [path]:
+                Path(name).unlink(missing_ok=True)
+    # Innermost first; a folder holding anything else stays.
+    for folder in sorted(made, key=lambda path: len(path.parts), reverse=True):
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 def database_where() -> str:

@@ -5,6 +5,7 @@ Every variable is documented in docs/settings.md (a test keeps the two in step).
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import secrets
@@ -16,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.functional import lazy
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -85,6 +87,10 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DATA_DIR = Path(env("DATA_DIR", "data")).resolve()
+# Made when first written to (broadsheet/sqlite3/base.py, _secret_key): a command
+# refused for a wrong argument leaves no folder behind. One that cannot be is said now.
+if not (_found := next(p for p in (DATA_DIR, *DATA_DIR.parents) if p.exists())).is_dir():
+    refuse("DATA_DIR", f"cannot make the folder {DATA_DIR} ({_found} is a file).")
 
 
 def _make_data_dir() -> None:
@@ -94,10 +100,15 @@ def _make_data_dir() -> None:
         refuse("DATA_DIR", f"cannot make the folder {DATA_DIR} ({exc.strerror}).")
 
 
+# What this process made for the generated key (the data dir, when it was missing, and
+# the key's file): a command that then fails on a database holding no site takes them
+# back (broadsheet/cli.py), as nothing signed with the key was kept.
+made_for_key: list[Path] = []
+
+
+@functools.cache
 def _secret_key() -> str:
-    """Use BROADSHEET_SECRET_KEY, else a key generated once and kept in the data dir."""
-    if key := env("SECRET_KEY"):
-        return key
+    """The key generated once and kept in the data dir (BROADSHEET_SECRET_KEY unset)."""
     path = DATA_DIR / "secret_key"
     try:
         return path.read_text().strip()
@@ -105,6 +116,7 @@ def _secret_key() -> str:
         pass
     except OSError as exc:
         refuse("DATA_DIR", f"cannot read {path} ({exc.strerror}).")
+    made_for_key.extend(folder for folder in (DATA_DIR, *DATA_DIR.parents) if not folder.exists())
     _make_data_dir()
     key = secrets.token_urlsafe(50)
     # O_EXCL: when several workers start at once only one key is ever written.
@@ -114,6 +126,7 @@ def _secret_key() -> str:
         return path.read_text().strip()
     except OSError as exc:
         refuse("DATA_DIR", f"cannot write {path} ({exc.strerror}).")
+    made_for_key.append(path)
     with os.fdopen(fd, "w") as fh:
         fh.write(key)
     return key
@@ -228,6 +241,8 @@ def _databases() -> dict:
     except ValueError:
         refuse("DATABASE_URL", f"{_without_password(url)!r} is not a valid URL.")
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        # Django's, making the folder on connecting (broadsheet/sqlite3/base.py).
+        config["ENGINE"] = "broadsheet.sqlite3"
         # WAL lets readers go on while one writer commits; IMMEDIATE takes the
         # write lock at BEGIN so two writers queue (up to `timeout` seconds)
         # instead of failing to upgrade a read lock. synchronous=FULL: a comment
@@ -430,10 +445,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": _log_level()},
 }
 
-# Last, once every value above is known to be good, so that a wrong one changes nothing.
-if not env("DATABASE_URL"):
-    _make_data_dir()  # for the SQLite file
-SECRET_KEY = _secret_key()
+# Read, or generated into the data dir, when first used (signing a form or a session,
+# or by `serve` before it starts): a command refused for a wrong argument or setting
+# makes no key, nor a data dir for it.
+SECRET_KEY = env("SECRET_KEY") or lazy(_secret_key, str)()
 # Whether that key is the one generated into DATA_DIR (`check --deploy` asks for one
 # shared key where several app servers may run: broadsheet/checks.py).
 BROADSHEET_KEY_IN_DATA_DIR = not env("SECRET_KEY")

@@ -223,14 +223,17 @@ def _mail_notes() -> dict[str, str]:
 # ``?mail=`` after posting: what came of the wish for reply e-mails, and the comment it
 # is said under, signed, so that a link cannot make a reader's page say what did not
 # happen.
-_MAIL_NOTE = signing.Signer(salt="broadsheet.discussion.mail-note")
+def _mail_note_signer() -> signing.Signer:
+    # Made at call time: a signer made on import would read the secret key then, and
+    # generate it for a command that never signs anything.
+    return signing.Signer(salt="broadsheet.discussion.mail-note")
 
 
 def _mail_note(request: HttpRequest, own: dict[int, str]) -> dict[int, str]:
     """``?mail=``, set by ``post_comment``: the note said under the comment just posted,
     when that comment is the reader's own."""
     try:
-        said = _MAIL_NOTE.unsign(request.GET.get("mail", ""))
+        said = _mail_note_signer().unsign(request.GET.get("mail", ""))
     except signing.BadSignature:
         return {}
     following, _dot, pk = said.rpartition(".")
@@ -375,7 +378,7 @@ def _comment_location(
     rank = thread_rank(article, comment, own_ids, order=order)
     page = rank // site.comments_per_page + 1
     # ``mail``: the reader's own page says what came of their wish for reply e-mails.
-    said = _MAIL_NOTE.sign(f"{mail}.{comment.pk}") if mail else None
+    said = _mail_note_signer().sign(f"{mail}.{comment.pk}") if mail else None
     query = _discussion_query(order, page, mail=said)
     return f"{article.get_absolute_url()}{query}#{comment.anchor}"
 

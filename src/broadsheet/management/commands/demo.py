@@ -1,16 +1,21 @@
 from __future__ import annotations
 
+import contextlib
+from pathlib import Path
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 
+from broadsheet import upgrade
 from broadsheet.demo import loader
 from broadsheet.discussion.exceptions import CommentRefused, RateLimited
 from broadsheet.interchange.management.commands.export import site_address
 from broadsheet.management.speech import SpeakingCommand
+from broadsheet.media import actions as media_actions
 
 # Where `broadsheet serve` answers by default; `--url` names another (`make run PORT=…`).
 SERVER = "http://127.0.0.1:8000"
@@ -43,11 +48,19 @@ class Command(SpeakingCommand):
             "--dry-run",
             action="store_true",
             help="Build the demo and roll it back, reporting what would be created "
-            "(the database is still created if missing).",
+            "(on a database made by `broadsheet migrate`; nothing is created).",
         )
 
     def handle(self, *args, reset: bool, force: bool, dry_run: bool, url: str, **options) -> None:
         self.server = url.rstrip("/")
+        if dry_run and (pending := upgrade.pending_migrations()):
+            # Migrations are not rolled back with the demo: a dry run would leave a
+            # database made, or changed, behind.
+            raise CommandError(
+                f"--dry-run changes nothing, and this database lacks {len(pending)} of this "
+                "release's migrations: run `broadsheet migrate` first, or `broadsheet demo` "
+                "without --dry-run."
+            )
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
         if not reset and loader.is_loaded():
@@ -81,12 +94,31 @@ class Command(SpeakingCommand):
                     transaction.set_rollback(True)
         except (CommentRefused, RateLimited) as exc:
             raise CommandError(f"The moderation policy refused a demo comment: {exc}") from exc
+        if dry_run:
+            self._take_back_picture(loaded)
         if removed:
             verb = "Would remove" if dry_run else "Removed"
             self.say(f"{verb} the demo's {removed} articles and their comments.")
         self._summary(loaded, dry_run=dry_run)
         if not dry_run:
             self._how_to_log_in()
+
+    @staticmethod
+    def _take_back_picture(loaded: loader.Loaded) -> None:
+        """Delete the files of the picture drawn for the busiest story, which were
+        written before the dry run's rollback took back its row (those another image of
+        the library stores stay), and the folders made for them, left empty."""
+        lead = loaded.busy_article.lead_image if loaded.busy_article else None
+        if lead is None:
+            return
+        media_actions.remove_unused_files(lead.files, lead.file)
+        root = Path(settings.MEDIA_ROOT)
+        for name in lead.files:
+            for folder in (root / name).parents:
+                if folder == root.parent:
+                    break
+                with contextlib.suppress(OSError):  # not empty: kept
+                    folder.rmdir()
 
     def _summary(self, loaded: loader.Loaded, *, dry_run: bool) -> None:
         articles, comments = loaded.articles, loaded.comments

@@ -124,3 +124,6 @@ class Command(BaseCommand):
         if settings.REDIS_URL:
             cache.get("broadsheet:serve")
         connection.ensure_connection()
+        # The key generated into the data dir, read (or made) once here: a key that
+        # cannot be read stops the server now, not each request that signs.
+        str(settings.SECRET_KEY)
