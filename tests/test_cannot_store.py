@@ -8,6 +8,8 @@ import json
 import os
 import resource
 import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -224,3 +226,65 @@ def test_the_refusal_page_is_valid_html(browser, article, site):
             f"/article/{article.slug}/comments", {"author_name": "N", "body": "x"}
         )
     check_page(answer.content.decode())
+
+
+# Run as a site's process, on a database file: a comment posted while a rate limit's
+# counter (the database cache, which swallows its own write errors) joins a transaction
+# grown past SQLite's page cache, on a disk that has no room left.
+SPILLED = """
+import json, resource, signal
+import django
+django.setup()
+from django.db import connection
+from django.test import Client
+from broadsheet.discussion.models import Comment
+from tests.conftest import make_article
+
+make_article(title="Hello", slug="hello")
+reader = Client(HTTP_HOST="localhost", raise_request_exception=False)
+first = reader.post("/article/hello/comments", {"author_name": "Ann", "body": "First."})
+assert first.status_code == 302
+with connection.cursor() as cursor:
+    cursor.execute("CREATE TABLE ballast (x BLOB)")
+    cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+def grown(execute, sql, params, many, context):
+    # 8 MB against SQLite's 2 MB page cache: pages spill to the journal mid-transaction.
+    if sql.startswith('INSERT INTO "broadsheet_counters"'):
+        context["cursor"].execute("INSERT INTO ballast VALUES (zeroblob(8000000))")
+    return execute(sql, params, many, context)
+
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (1, resource.RLIM_INFINITY))  # no room left
+with connection.execute_wrapper(grown):
+    answer = reader.post("/article/hello/comments", {"author_name": "Noa", "body": "Second."})
+resource.setrlimit(resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+print(json.dumps([answer.status_code, answer.content.decode(), Comment.objects.count()]))
+"""
+
+
+def test_a_transaction_sqlite_gives_up_on_a_full_disk_is_a_503_and_keeps_nothing(tmp_path):
+    """SQLite drops the whole transaction when a write that spills mid-way meets a full
+    disk; Django's rollback to the savepoint then fails ("no such savepoint"), and the
+    database cache, which swallows its errors, went on: the next query was refused
+    (TransactionManagementError), a 500. Now the request ends there, a 503."""
+    from pathlib import Path
+
+    from tests.test_cli import run
+
+    data_dir = tmp_path / "data"
+    assert run("migrate", "-v", "0", data_dir=data_dir).returncode == 0
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "broadsheet.settings"}
+    env["BROADSHEET_DATA_DIR"] = str(data_dir)
+    env.pop("BROADSHEET_DATABASE_URL", None)
+    env.pop("BROADSHEET_REDIS_URL", None)
+    root = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
+    result = subprocess.run(
+        [sys.executable, "-c", SPILLED], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    status, page, comments = json.loads(result.stdout.splitlines()[-1])
+    assert status == 503, result.stderr
+    assert NOTHING_SAVED in page
+    assert comments == 1  # the first alone: nothing of the second was kept

@@ -79,7 +79,7 @@ def service_problem(exc: Exception) -> str | None:
         if exc.filename:
             return f"cannot write {exc.filename} ({exc.strerror}){disk_state(Path(exc.filename))}."
         return f"cannot write a file ({exc.strerror}){disk_state(settings.DATA_DIR)}."
-    if isinstance(exc, DatabaseError) and outage.cannot_store(exc):
+    if isinstance(exc, DatabaseError | outage.TransactionLost) and outage.cannot_store(exc):
         return (
             f"BROADSHEET_DATABASE_URL: the database {database_where()} takes no writes "
             f"({exc}){database_disk_state()}."

@@ -47,6 +47,34 @@ POSTGRES_REFUSED = ("53100", "25006")
 Reason = Literal["unreachable", "cannot_store"]
 
 
+class TransactionLost(Exception):
+    """SQLite gave up the whole transaction when a write in it met a full disk.
+
+    It does so when the write had to spill pages to the journal mid-transaction (a
+    transaction larger than its page cache): the savepoint Django rolls back to is then
+    gone too ("no such savepoint"), and any statement after it would run on its own, in
+    autocommit, and be kept. Not a ``DatabaseError``, so that no ``except DatabaseError``
+    on the way (Django's database cache swallows its own write errors) can go on
+    writing: the request ends, as a 503 "nothing was saved" (``cannot_store``)."""
+
+
+def guard_sqlite_transactions(sender: object, connection, **kwargs: object) -> None:
+    """``connection_created``: give every SQLite connection ``_transaction_kept``."""
+    if connection.vendor == "sqlite":
+        connection.execute_wrappers.append(_transaction_kept)
+
+
+def _transaction_kept(execute, sql, params, many, context):
+    try:
+        return execute(sql, params, many, context)
+    except DatabaseError as exc:
+        database = context["connection"]
+        gone = database.in_atomic_block and not database.connection.in_transaction
+        if gone and cannot_store(exc):
+            raise TransactionLost(str(exc)) from exc
+        raise
+
+
 def _unreachable_errors() -> tuple[type[BaseException], ...]:
     errors: list[type[BaseException]] = [OperationalError, InterfaceError]
     try:
@@ -61,6 +89,8 @@ def _unreachable_errors() -> tuple[type[BaseException], ...]:
 
 def cannot_store(exc: BaseException | None) -> bool:
     """Whether ``exc`` is the disk (or the database's) refusing a write: full, read-only."""
+    if isinstance(exc, TransactionLost):
+        return True
     if isinstance(exc, OSError):
         if exc.errno in DENIED and _unreadable(exc.filename):
             return False  # a read refused: the file is there, not the site's to read
