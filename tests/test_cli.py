@@ -130,6 +130,20 @@ def test_serve_refuses_numbers_it_cannot_run_with(tmp_path, option):
     assert not (tmp_path / "broadsheet.sqlite3").exists()
 
 
+def test_serve_on_a_port_another_server_listens_on_is_refused_in_one_line(tmp_path):
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        result = run("serve", "--port", str(port), data_dir=tmp_path / "data", timeout=60)
+    # Before, gunicorn's dozen lines of retrying, after the migrations had run.
+    assert refused_in_one_line(result) == (
+        f"broadsheet: 127.0.0.1:{port} is in use: another server (another `broadsheet "
+        "serve`?) listens there. Stop it, or give --port another port."
+    )
+    assert not (tmp_path / "data").exists()
+
+
 @pytest.mark.parametrize("host", ["http://127.0.0.1", "", "news example", "127.0.0.1:8000"])
 def test_serve_refuses_an_address_it_cannot_listen_on(tmp_path, host):
     result = run("serve", "--host", host, data_dir=tmp_path)

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import ipaddress
 import os
 import re
+import socket
 import sys
 from collections.abc import Callable
 
@@ -70,6 +72,22 @@ def listen_host(text: str) -> str:
     )
 
 
+def taken_by_another(host: str, port: int) -> bool:
+    """Whether a server already listens on ``host:port`` (bound as gunicorn binds, with
+    SO_REUSEADDR, so that a port a server left a moment ago still counts as free)."""
+    bare = host[1:-1] if host.startswith("[") else host
+    family = socket.AF_INET6 if ":" in bare else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((bare, port))
+        except OSError as exc:
+            # Anything else (a name that does not resolve, a port below 1024) is
+            # gunicorn's to say, as before.
+            return exc.errno == errno.EADDRINUSE
+    return False
+
+
 class Command(BaseCommand):
     help = "Serve the site with gunicorn (several worker processes, static files by WhiteNoise)."
 
@@ -88,6 +106,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, host: str, port: int, workers: int, threads: int, **options) -> None:
+        if taken_by_another(host, port):
+            # Gunicorn would find it so only after the migrations, and say it in a dozen
+            # lines over five seconds of retrying.
+            raise ImproperlyConfigured(
+                f"{host}:{port} is in use: another server (another `broadsheet serve`?) "
+                "listens there. Stop it, or give --port another port."
+            )
         self._require_services()
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
