@@ -177,16 +177,20 @@ def _read_digits(text: str) -> str:
         # Followed by a dot and a letter, an "@" is an e-mail address's.
         after = text[match.end() : match.end() + 2]
         address = "@" in run and after[:1] == "." and after[1:].isalpha()
+        # What each symbol's reading depends on, found once for the run: asked again at
+        # every symbol, a run of 10,000 "!" or "@" took seconds (it was quadratic).
+        last_alnum = max((n for n, c in enumerate(run) if c.isalnum()), default=-1)
+        last_not_digit = max((n for n, c in enumerate(run) if not c.isdigit()), default=-1)
+        lettered = any(c.isalpha() for c in run if c != "@")
         chars = list(run)
         for n, ch in enumerate(run):
-            later = run[n + 1 :]
             if ch in _LEET:
                 chars[n] = _LEET[ch]
-            elif ch in "!|" and n and any(c.isalnum() for c in later):
+            elif ch in "!|" and n and n < last_alnum:
                 chars[n] = ONE  # "sh!t", not "wow!"
-            elif ch == "@" and not address and any(c.isalpha() for c in run if c != "@"):
+            elif ch == "@" and not address and lettered:
                 chars[n] = "a"  # "@ss", "vi@gra"
-            elif ch == "$" and not later.isdigit():
+            elif ch == "$" and not (last_not_digit <= n < len(run) - 1):
                 chars[n] = "s"  # "$hit", "a$$", not "US$5"
         return "".join(chars)
 
