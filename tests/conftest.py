@@ -59,6 +59,10 @@ def _settings_for_tests(settings, tmp_path):
     # Tests post forms straight away; the posting-speed check has tests of its own.
     settings.BROADSHEET_MIN_SECONDS_TO_POST = 0
     settings.BROADSHEET_RATE_LIMIT = "off"
+    # Argon2 spends a tenth of a second and 100 MB on each password by design: paid for
+    # every account the tests make, it was minutes of the suite's time. The site's own
+    # hasher is checked where passwords are the point (test_signin).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

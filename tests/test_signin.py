@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from broadsheet import counters
+from broadsheet import settings as site_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +56,17 @@ def sign_in(username: str, password: str, address: str = "198.51.100.7"):
 
 def signed_in(client: Client) -> bool:
     return client.get("/admin/").status_code == 200
+
+
+def test_passwords_are_kept_as_argon2_hashes_and_sign_in_with_them(settings, django_user_model):
+    # The suite hashes with MD5 for speed (conftest); the site stores Argon2.
+    settings.PASSWORD_HASHERS = site_settings.PASSWORD_HASHERS
+    user = django_user_model.objects.create_user("ada", password=PASSWORD, is_staff=True)
+    assert user.password.startswith("argon2$argon2id$")
+    assert PASSWORD not in user.password
+    client, response = sign_in("ada", PASSWORD)
+    assert response.status_code == 302 and signed_in(client)
+    assert not signed_in(sign_in("ada", PASSWORD + "!")[0])
 
 
 def test_failed_sign_ins_are_refused_past_the_limit_even_with_the_right_password(editor):
