@@ -14,6 +14,9 @@ from django.utils import translation
 from broadsheet.discussion import actions as discussion_actions
 from broadsheet.discussion.models import Comment
 from broadsheet.discussion.reasons import say
+from broadsheet.moderation import learned
+from broadsheet.moderation.features import CommentText
+from broadsheet.moderation.learned import SpamFilter
 from broadsheet.moderation.models import WordRule
 from broadsheet.newsroom import actions as newsroom_actions
 from broadsheet.newsroom.models import SiteSettings
@@ -131,3 +134,20 @@ def test_the_admin_and_the_moderators_mail_say_the_reasons_in_hebrew(client, art
     client.force_login(admin)
     page = client.get(reverse("admin:discussion_comment_change", args=[held.pk]))
     assert "התגובה הראשונה של הכותב/ת באתר." in page.content.decode()
+
+
+def test_what_the_filter_says_of_a_comments_shape_reads_in_hebrew(article, rules):
+    # The filter's own phrases ("a link", "asks for likes") are not the comment's words.
+    rules.hold_threshold, rules.spam_threshold, rules.learned_min_examples = 0.0, 1.0, 1
+    rules.save()
+    spam_filter = SpamFilter()
+    bait = ["like this comment if you agree", "thumbs up if you read it", "like if you care"]
+    ham = ["the vote was close", "I read the report", "the council met today"]
+    learned.train(spam_filter, [CommentText(t) for t in bait + ham], [1, 1, 1, 0, 0, 0], epochs=10)
+    learned.store(spam_filter)
+    held = post(article, "leave me a like", author_email="j@example.org")
+    (reason,) = [r for r in held.reasons if r["check"] == "learned_score"]
+    assert "“asks for likes”" in reason["reason"]  # stored in English, as before
+    said = hebrew(reason)
+    assert "„מבקשת לייקים”" in said
+    assert "asks for likes" not in said

@@ -12,7 +12,10 @@ never lost for want of a translation.
 
 Words a check quotes (a listed word, the words the filter weighed most) are the
 comment's own, not the site's: they are kept as they were, set apart from the
-sentence around them on a right-to-left page.
+sentence around them on a right-to-left page. What the filter says of a comment's
+shape among them ("a link", "asks for likes") is the program's own sentence, stored
+as one (``{"msgid", "params"}``, alone or among words) and said in the reader's
+language too.
 """
 
 from __future__ import annotations
@@ -32,23 +35,38 @@ _PLACEHOLDER = re.compile(r"%(?:\((\w+)\)(?:s|d|\.\df)|%)")
 _ANY_PERCENT = re.compile(r"%")
 
 
-def fill(text: str, params: Mapping[str, Any], *, bidi: bool = False) -> str:
+def fill(text: str, params: Mapping[str, Any], *, bidi: bool = False, local: bool = False) -> str:
     """``text`` with its placeholders filled: a list of words quoted and joined with
-    commas, each word set apart from the sentence when ``bidi``."""
+    commas, each word set apart from the sentence when ``bidi``, and the program's
+    own words among them (``spoken``) in the active language when ``local``."""
     if len(_ANY_PERCENT.findall(text)) != sum(
         1 + (m.group(0) == "%%") for m in _PLACEHOLDER.finditer(text)
     ):
         raise ValueError(f"A placeholder this version does not fill: {text!r}")
-    values = {key: _value(value, bidi=bidi) for key, value in params.items()}
+    values = {key: _value(value, bidi=bidi, local=local) for key, value in params.items()}
     return text % values
 
 
-def _value(value: Any, *, bidi: bool) -> Any:
+def _value(value: Any, *, bidi: bool, local: bool) -> Any:
     if isinstance(value, list):
-        return ", ".join(_quoted(str(word), bidi=bidi) for word in value)
+        return ", ".join(_quoted(spoken(word, local=local), bidi=bidi) for word in value)
     if isinstance(value, str) and bidi:
         return f"\u2068{value}\u2069"
     return value
+
+
+def spoken(word: object, *, local: bool = False) -> str:
+    """One quoted word of a reason: a comment's word as it was written (a string); a
+    phrase the program wrote (``{"msgid", "params"}``), in the active language when
+    ``local``, else in English; or a list of both, joined by spaces (a pair of words)."""
+    if isinstance(word, Mapping):
+        msgid, params = word.get("msgid"), word.get("params", {})
+        if not (isinstance(msgid, str) and isinstance(params, Mapping)):
+            raise TypeError(word)
+        return fill(gettext(msgid) if local and msgid else msgid, params)
+    if isinstance(word, list):
+        return " ".join(spoken(part, local=local) for part in word)
+    return str(word)
 
 
 def _quoted(word: str, *, bidi: bool) -> str:
@@ -72,7 +90,7 @@ def say(reason: object) -> str:
     if not (isinstance(msgid, str) and msgid and isinstance(params, Mapping)):
         return gettext(written) if written else ""
     try:
-        said = fill(gettext(msgid), params, bidi=get_language_bidi())
+        said = fill(gettext(msgid), params, bidi=get_language_bidi(), local=True)
         before = reason.get("before", [])
         if not isinstance(before, list):
             raise TypeError(before)

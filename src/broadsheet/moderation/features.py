@@ -17,12 +17,18 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from django.utils.translation import gettext_noop
 
+from broadsheet.discussion.reasons import spoken
 from broadsheet.moderation.cues import cues
 from broadsheet.moderation.folding import undisguised
+
+# A feature as moderators read it (``described``): a word, a phrase, or a pair of them.
+Described = str | dict[str, Any] | list[str | dict[str, Any]]
 
 # Bump when the features change: a stored model built on other features cannot be used.
 FEATURES_VERSION = 6
@@ -464,37 +470,57 @@ def _normalised(item: CommentText) -> Normalised:
     return normalise(item.body, author_url=item.author_url, page=item.page, site=item.site)
 
 
-def readable(token: str) -> str:
-    """A shape pseudo-word as a moderator would say it."""
+# The shape pseudo-words as a moderator would say them (translated when shown).
+_SHAPES = {
+    "xauthorurlx": gettext_noop("gave a website"),
+    "xshoutx": gettext_noop("mostly capitals"),
+    "xlenx0": gettext_noop("very short"),
+    "xlenx1": gettext_noop("short"),
+    "xlenx2": gettext_noop("medium length"),
+    "xlenx3": gettext_noop("long"),
+    "xurlx": gettext_noop("a link"),
+    "xpagelinkx": gettext_noop("a link to this page"),
+    "xsitelinkx": gettext_noop("a link to this site"),
+    "xnumx": gettext_noop("a number"),
+    "xemailx": gettext_noop("an e-mail address"),
+    "xcuexlikes": gettext_noop("asks for likes"),
+    "xcuexshare": gettext_noop("asks to share"),
+    "xcuexsubscribe": gettext_noop("asks for subscribers or followers"),
+    "xcuexvisit": gettext_noop("asks to visit or search"),
+    "xcuexown_work": gettext_noop("promotes own work"),
+    "xcuexmoney": gettext_noop("money or offers"),
+    "xcuexcontact": gettext_noop("asks to be contacted"),
+    "xcuexcrowd": gettext_noop("addresses everyone"),
+    "xcuexplease": gettext_noop("pleads"),
+}
+
+
+def _phrase(msgid: str, **params: str) -> dict[str, Any]:
+    return {"msgid": msgid, "params": params}
+
+
+def described(token: str) -> Described:
+    """A feature as a moderator would read it, kept as data so that each moderator
+    reads it in their own language (``discussion.reasons.spoken``): a comment's word
+    as it is, a shape pseudo-word as the phrase that says it, a pair as both."""
     if token.startswith("xlinks"):
         n = token[6]
-        return "no link" if n == "0" else f"{n}{'+' if n == '3' else ''} link(s)"
+        if n == "0":
+            return _phrase(gettext_noop("no link"))
+        many = gettext_noop("%(n)s+ link(s)") if n == "3" else gettext_noop("%(n)s link(s)")
+        return _phrase(many, n=n)
     if token.startswith("xdomainx"):
-        return f"link to {token[8:]}"
+        return _phrase(gettext_noop("link to %(host)s"), host=token[8:])
     if token.startswith("xauthordomainx"):
-        return f"website {token[14:]}"
-    names = {
-        "xauthorurlx": "gave a website",
-        "xshoutx": "mostly capitals",
-        "xlenx0": "very short",
-        "xlenx1": "short",
-        "xlenx2": "medium length",
-        "xlenx3": "long",
-        "xurlx": "a link",
-        "xpagelinkx": "a link to this page",
-        "xsitelinkx": "a link to this site",
-        "xnumx": "a number",
-        "xemailx": "an e-mail address",
-        "xcuexlikes": "asks for likes",
-        "xcuexshare": "asks to share",
-        "xcuexsubscribe": "asks for subscribers or followers",
-        "xcuexvisit": "asks to visit or search",
-        "xcuexown_work": "promotes own work",
-        "xcuexmoney": "money or offers",
-        "xcuexcontact": "asks to be contacted",
-        "xcuexcrowd": "addresses everyone",
-        "xcuexplease": "pleads",
-    }
-    if token in names:
-        return names[token]
-    return " ".join(names.get(w, w) for w in token.split(" "))
+        return _phrase(gettext_noop("website %(host)s"), host=token[14:])
+    if token in _SHAPES:
+        return _phrase(_SHAPES[token])
+    words = token.split(" ")
+    if not any(word in _SHAPES for word in words):
+        return token
+    return [_phrase(_SHAPES[word]) if word in _SHAPES else word for word in words]
+
+
+def readable(token: str) -> str:
+    """A feature as a moderator would say it, in English."""
+    return spoken(described(token))

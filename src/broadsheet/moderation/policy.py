@@ -46,7 +46,7 @@ def learned_verdict(sub: Submission, rules: ModerationSettings) -> tuple[Verdict
                 "Learned score %(score).2f (moderators' past decisions). Weighed most: %(words)s."
             ),
             score=score,
-            words=list(judgement.features),
+            words=list(judgement.described),
         ), score
     return Verdict.said(
         "learned_score",

@@ -19,7 +19,7 @@ import re
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +31,9 @@ from broadsheet.moderation.features import (
     N_CHAR_FEATURES,
     N_WORD_FEATURES,
     CommentText,
+    Described,
     Vector,
+    described,
     featurize,
     readable,
     vectorize,
@@ -73,6 +75,8 @@ class Judgement:
     score: float
     # The features that pushed the score most, in words, strongest first.
     features: list[str]
+    # The same as data, to be read in each moderator's language (``features.described``).
+    described: list[Described] = field(default_factory=list)
 
 
 # Words too common to explain anything, left out of the reasons (not of the features).
@@ -249,7 +253,7 @@ class SpamFilter:
             if not _UNINFORMATIVE.intersection(token.split(" "))
         }
         best = sorted(((w, t) for t, w in weighed.items() if w > 0), reverse=True)[:top]
-        return Judgement(score, [readable(t) for _, t in best])
+        return Judgement(score, [readable(t) for _, t in best], [described(t) for _, t in best])
 
     # Pickled sparse: the weight vectors are mostly zeros (only columns some
     # comment used), so storing a decision costs milliseconds, not a dense copy.
