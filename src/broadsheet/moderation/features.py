@@ -383,8 +383,8 @@ def _matrix(normed: list[Normalised]) -> sp.csr_matrix:
 
 def _rows(normed: list[Normalised]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The rows' features as a CSR matrix holds them (``indptr``, columns, values), in
-    plain arrays: scoring one comment needs no matrix, and building scipy's (checking
-    every index for its type) cost an eighth of the whole score."""
+    plain arrays: scoring one comment needs no matrix, and building scipy's checks
+    every index's type, work the dot product does not need."""
     word_rows, word_columns = _word_entries(normed)
     char_rows, char_columns = _char_entries(normed)
     # One sort of (row, column) keys puts the entries in row and column order and
