@@ -405,3 +405,21 @@ def test_serve_that_cannot_write_its_static_files_says_so_in_one_line(tmp_path):
     )  # fmt: skip
     # Before, a traceback.
     assert refused_in_one_line(result) == "broadsheet: cannot write a file (File too large)."
+
+
+def test_a_command_runs_from_the_package_folder(tmp_path):
+    # The translation steps run there (docs/operations.md); a folder of the package named
+    # like a module of Python's (sqlite3) took its place and no command could start.
+    import broadsheet
+
+    env = {**os.environ, "BROADSHEET_DATA_DIR": str(tmp_path)}
+    env.pop("BROADSHEET_DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "broadsheet.cli", "check"],
+        cwd=Path(broadsheet.__file__).parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr

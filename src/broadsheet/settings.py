@@ -87,7 +87,7 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DATA_DIR = Path(env("DATA_DIR", "data")).resolve()
-# Made when first written to (broadsheet/sqlite3/base.py, _secret_key): a command
+# Made when first written to (broadsheet/backends/sqlite3/base.py, _secret_key): a command
 # refused for a wrong argument leaves no folder behind. One that cannot be is said now.
 if not (_found := next(p for p in (DATA_DIR, *DATA_DIR.parents) if p.exists())).is_dir():
     refuse("DATA_DIR", f"cannot make the folder {DATA_DIR} ({_found} is a file).")
@@ -241,8 +241,8 @@ def _databases() -> dict:
     except ValueError:
         refuse("DATABASE_URL", f"{_without_password(url)!r} is not a valid URL.")
     if config["ENGINE"] == "django.db.backends.sqlite3":
-        # Django's, making the folder on connecting (broadsheet/sqlite3/base.py).
-        config["ENGINE"] = "broadsheet.sqlite3"
+        # Django's, making the folder on connecting (broadsheet/backends/sqlite3/base.py).
+        config["ENGINE"] = "broadsheet.backends.sqlite3"
         # WAL lets readers go on while one writer commits; IMMEDIATE takes the
         # write lock at BEGIN so two writers queue (up to `timeout` seconds)
         # instead of failing to upgrade a read lock. synchronous=FULL: a comment

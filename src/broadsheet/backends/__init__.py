@@ -1,0 +1,1 @@
+"""Database backends of our own (Django finds one by its module path, ``ENGINE``)."""
