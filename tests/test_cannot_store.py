@@ -288,3 +288,18 @@ def test_a_transaction_sqlite_gives_up_on_a_full_disk_is_a_503_and_keeps_nothing
     assert status == 503, result.stderr
     assert NOTHING_SAVED in page
     assert comments == 1  # the first alone: nothing of the second was kept
+
+
+def test_a_connection_made_again_and_again_is_guarded_once():
+    # Django announces each new connection of a thread's database wrapper, which keeps
+    # its list of wrappers: the guard is added to it once, not once a connection.
+    from django.db import connections
+    from django.db.backends.signals import connection_created
+
+    from broadsheet import outage
+
+    fresh = connections.create_connection("default")
+    for _ in range(3):
+        connection_created.send(sender=type(fresh), connection=fresh)
+    guards = fresh.execute_wrappers.count(outage._transaction_kept)
+    assert guards == (1 if fresh.vendor == "sqlite" else 0)

@@ -59,8 +59,12 @@ class TransactionLost(Exception):
 
 
 def guard_sqlite_transactions(sender: object, connection, **kwargs: object) -> None:
-    """``connection_created``: give every SQLite connection ``_transaction_kept``."""
-    if connection.vendor == "sqlite":
+    """``connection_created``: give every SQLite connection ``_transaction_kept``, once.
+    The signal comes each time a thread's connection is made again (after
+    ``CONN_MAX_AGE``, or every request under ASGI) and the list of wrappers outlives
+    it: added each time, they would nest without end, until a query met Python's
+    recursion limit."""
+    if connection.vendor == "sqlite" and _transaction_kept not in connection.execute_wrappers:
         connection.execute_wrappers.append(_transaction_kept)
 
 
