@@ -61,8 +61,12 @@ def _settings_for_tests(settings, tmp_path):
     settings.BROADSHEET_RATE_LIMIT = "off"
     # Argon2 spends a tenth of a second and 100 MB on each password by design: paid for
     # every account the tests make, it was minutes of the suite's time. The site's own
-    # hasher is checked where passwords are the point (test_signin).
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # hasher is checked where passwords are the point (test_signin); its hashes, made
+    # outside a test (the demo's, once a module), still verify.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]
 
 
 @pytest.fixture(autouse=True)

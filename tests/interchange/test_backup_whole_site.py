@@ -147,7 +147,7 @@ def _restored(tmp_path: Path, backup: Path) -> dict:
         "BROADSHEET_DATA_DIR": str(tmp_path / "new-site"),
         "BROADSHEET_MEDIA_DIR": str(tmp_path / "new-site-media"),
         # The old site's key, kept with the backup as the docs say.
-        "BROADSHEET_SECRET_KEY": settings.SECRET_KEY,
+        "BROADSHEET_SECRET_KEY": str(settings.SECRET_KEY),
         "PYTHONPATH": os.pathsep.join([str(REPOSITORY / "src"), str(REPOSITORY)]),
     }
 

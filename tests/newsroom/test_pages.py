@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -246,7 +247,8 @@ def test_an_article_without_comments_asks_for_one_where_its_count_stood(client, 
         assert f'<a href="{url}#respond">Leave a comment</a>' in html
         assert "0 Comments" not in html
     page = client.get(url).content.decode()
-    assert '| <a href="#respond">Leave a comment</a>' in page
+    # In the dateline, after its last separator (which keeps to the words before it).
+    assert re.search(r'&nbsp;\|\s+<a href="#respond">Leave a comment</a>\s*</p>', page)
     assert 'id="respond"' in page
     assert '<h2 id="comments-heading">0 Comments</h2>' in page  # the count, true as ever
     # An article that takes no more comments says so, and links nowhere.
