@@ -28,6 +28,9 @@ def run(
     """``broadsheet *args``, with ``variables`` as BROADSHEET_* environment variables."""
     env = {**os.environ, "BROADSHEET_DATA_DIR": str(data_dir)}
     env.pop("BROADSHEET_DATABASE_URL", None)
+    # Set for the rest of the process once a browser test has run (browser/fixtures.py);
+    # an operator's command has no such thing, and `check --deploy` refuses it.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env.update({f"BROADSHEET_{name}": value for name, value in variables.items()})
     return subprocess.run(
         [BROADSHEET, *args], env=env, capture_output=True, text=True, timeout=timeout
