@@ -17,8 +17,9 @@ import re
 import lxml.html
 from lxml.etree import ParserError
 
-# An <img> as the sanitizer writes it: every attribute double-quoted.
-_IMG = re.compile(r'<img((?:\s[a-z-]+="[^"]*")*)\s*/?>')
+# An <img> as nh3 writes it: every attribute double-quoted, a quote inside escaped
+# (markup lays out the article's pictures with it too).
+IMG_TAG = re.compile(r'<img((?:\s[a-z-]+="[^"]*")*)\s*/?>')
 
 
 def _images(html: str) -> list[lxml.html.HtmlElement]:
@@ -56,11 +57,11 @@ def with_empty_alts(html: str) -> str:
     have an empty ``alt``. HTML the parser reads into other images than the sanitizer
     wrote (which it should not) is left as it is."""
     images = _images(html)
-    matches = _IMG.findall(html) if images else []
+    matches = IMG_TAG.findall(html) if images else []
     if not images or len(matches) != len(images):
         return html
     given = iter([_undescribed(image) and _said_around(image) for image in images])
-    return _IMG.sub(lambda match: f'<img{match[1]} alt="">' if next(given) else match[0], html)
+    return IMG_TAG.sub(lambda match: f'<img{match[1]} alt="">' if next(given) else match[0], html)
 
 
 def undescribed_images(html: str) -> int:

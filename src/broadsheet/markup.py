@@ -29,7 +29,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.footnote.index import footnote_tail
 
-from broadsheet.alt_text import with_empty_alts
+from broadsheet.alt_text import IMG_TAG, with_empty_alts
 from broadsheet.nesting import limit_nesting
 
 # Letters that draw nothing (Hangul fillers, the blank Braille pattern), which a name
@@ -522,8 +522,6 @@ _PICTURE_VALUES = {"sizes": BODY_IMAGE_SIZES, "loading": "lazy", "decoding": "as
 _PICTURE_ATTRIBUTES = {
     **_ARTICLE_ATTRIBUTES, "img": _ATTRIBUTES["img"] | {"srcset", *_PICTURE_VALUES}
 }  # fmt: skip
-# An <img> as nh3 writes it: every attribute double-quoted, a quote inside escaped.
-_IMG = re.compile(r'<img((?:\s[a-z-]+="[^"]*")*)\s*/?>')
 _IMG_ATTRIBUTE = re.compile(r'\s([a-z-]+)="([^"]*)"')
 _CANDIDATE_WIDTH = re.compile(r"[1-9][0-9]*w")
 
@@ -575,7 +573,7 @@ def fit_pictures(html: str, pictures: Mapping[str, Picture], *, first_on_screen:
         return _checked_attribute(element, attribute, value)
 
     return clean_until_stable(
-        _IMG.sub(fitted, html), tags=ARTICLE_TAGS, attributes=_PICTURE_ATTRIBUTES,
+        IMG_TAG.sub(fitted, html), tags=ARTICLE_TAGS, attributes=_PICTURE_ATTRIBUTES,
         url_schemes=_URL_SCHEMES, link_rel="noopener", filter_style_properties=_STYLE_PROPERTIES,
         attribute_filter=checked, allowed_classes=_ARTICLE_CLASSES,
     )  # fmt: skip
